@@ -1,0 +1,421 @@
+/*
+ * main.c — the `screener` command-line tool.
+ *
+ *   screener scan [--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]
+ *   screener compile --dict FILE ... -o FILE [--fold LIST]
+ *   screener explain [--db FILE | --dict FILE ...] TEXT
+ *   screener version
+ *
+ * Every input line is one message. Exit status: 0 success, 2 bad usage or an
+ * unreadable/invalid dictionary or database (one line on stderr).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "screener.h"
+
+#define MAX_DICTS 256
+
+static const char usage[] =
+    "usage: screener scan [--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]\n"
+    "       screener compile --dict FILE ... -o FILE [--fold LIST]\n"
+    "       screener explain [--db FILE | --dict FILE ...] TEXT\n"
+    "       screener version\n"
+    "\n"
+    "Without --db or --dict, the built-in dictionaries are used.\n"
+    "--fold LIST: comma-separated fold families to enable (compat,case,traditional,\n"
+    "accents,noise), or 'none' for exact matching; default all.\n";
+
+static int die_usage(const char *msg)
+{
+    fprintf(stderr, "screener: %s\n", msg);
+    fputs(usage, stderr);
+    return 2;
+}
+
+typedef struct opts {
+    const char *db_path;
+    const char *dicts[MAX_DICTS];
+    int n_dicts;
+    const char *format;
+    const char *out;
+    const char *fold;
+    char **rest;
+    int n_rest;
+} opts;
+
+/* Parse options shared by the subcommands; returns 0 or 2 (usage error). */
+static int parse_opts(int argc, char **argv, opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = "jsonl";
+    o->rest = calloc((size_t)argc + 1, sizeof(char *));
+    if (!o->rest)
+        return 2;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
+        if (strcmp(a, "--db") == 0 || strcmp(a, "--dict") == 0 || strcmp(a, "--format") == 0 ||
+            strcmp(a, "-o") == 0 || strcmp(a, "--fold") == 0) {
+            if (!val) {
+                fprintf(stderr, "screener: %s needs a value\n", a);
+                return 2;
+            }
+            i++;
+            if (strcmp(a, "--db") == 0)
+                o->db_path = val;
+            else if (strcmp(a, "--format") == 0)
+                o->format = val;
+            else if (strcmp(a, "-o") == 0)
+                o->out = val;
+            else if (strcmp(a, "--fold") == 0)
+                o->fold = val;
+            else if (o->n_dicts == MAX_DICTS) {
+                fprintf(stderr, "screener: at most %d --dict options\n", MAX_DICTS);
+                return 2;
+            } else
+                o->dicts[o->n_dicts++] = val;
+        } else if (strcmp(a, "--") == 0) {
+            for (i++; i < argc; i++)
+                o->rest[o->n_rest++] = argv[i];
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "screener: unknown option %s\n", a);
+            return 2;
+        } else {
+            o->rest[o->n_rest++] = argv[i];
+        }
+    }
+    if (o->db_path && o->n_dicts) {
+        fprintf(stderr, "screener: use either --db or --dict, not both\n");
+        return 2;
+    }
+    return 0;
+}
+
+static int parse_fold(const char *s, uint32_t *flags)
+{
+    static const struct {
+        const char *name;
+        uint32_t flag;
+    } fams[] = {{"compat", SCREENER_FOLD_COMPAT}, {"case", SCREENER_FOLD_CASE},
+                {"traditional", SCREENER_FOLD_TRADITIONAL}, {"accents", SCREENER_FOLD_ACCENTS},
+                {"noise", SCREENER_FOLD_NOISE}, {"all", SCREENER_FOLD_ALL}};
+    *flags = SCREENER_FOLD_EXPLICIT;
+    if (strcmp(s, "none") == 0)
+        return 0;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        int found = 0;
+        for (size_t k = 0; k < sizeof fams / sizeof fams[0]; k++)
+            if (strlen(fams[k].name) == n && strncmp(s, fams[k].name, n) == 0) {
+                *flags |= fams[k].flag;
+                found = 1;
+            }
+        if (!found) {
+            fprintf(stderr, "screener: unknown fold family '%.*s'\n", (int)n, s);
+            return 2;
+        }
+        s += n;
+        if (*s == ',')
+            s++;
+    }
+    return 0;
+}
+
+/* Locate the built-in database: $SCREENER_DB, next to the installed binary
+ * (../share/screener/default.scdb), the install prefix, then the build tree. */
+static const char *default_db_path(char *buf, size_t cap)
+{
+    const char *env = getenv("SCREENER_DB");
+    if (env && *env)
+        return env;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(buf, cap, "%s/../share/screener/default.scdb", exe);
+            if (access(buf, R_OK) == 0)
+                return buf;
+            snprintf(buf, cap, "%s/default.scdb", exe);
+            if (access(buf, R_OK) == 0)
+                return buf;
+        }
+    }
+    if (access(SCREENER_INSTALL_DB, R_OK) == 0)
+        return SCREENER_INSTALL_DB;
+    return SCREENER_BUILD_DB;
+}
+
+/* Open the database named by the options; prints the error and returns 2. */
+static int open_db(const opts *o, uint32_t fold_flags, screener_db **db)
+{
+    screener_error *err = NULL;
+    int rc;
+    if (o->n_dicts) {
+        screener_source src[MAX_DICTS];
+        memset(src, 0, sizeof src);
+        for (int i = 0; i < o->n_dicts; i++)
+            src[i].path = o->dicts[i];
+        screener_compile_options co = {sizeof co, fold_flags, 0};
+        rc = screener_compile(&co, src, (size_t)o->n_dicts, db, &err);
+    } else {
+        char buf[PATH_MAX + 64];
+        const char *path = o->db_path ? o->db_path : default_db_path(buf, sizeof buf);
+        rc = screener_db_load(path, db, &err);
+    }
+    if (rc != SCREENER_OK) {
+        fprintf(stderr, "screener: %s\n", err ? screener_error_message(err) : screener_strerror(rc));
+        screener_error_free(err);
+        return 2;
+    }
+    return 0;
+}
+
+/* ---- scan --------------------------------------------------------------- */
+
+typedef struct totals {
+    unsigned long long messages, bytes, flagged, matches;
+} totals;
+
+static void print_jsonl(const screener_db *db, const screener_result *r, unsigned long long line,
+                        const char *text)
+{
+    printf("{\"line\":%llu,\"action\":\"%s\",\"severity\":%u,\"categories\":[", line,
+           screener_action_name(r->action), r->severity);
+    for (size_t i = 0; i < r->n_categories; i++)
+        printf("%s\"%s\"", i ? "," : "", screener_db_category_name(db, r->categories[i]));
+    printf("],\"matches\":[");
+    int first = 1;
+    for (size_t i = 0; i < r->n_matches; i++) {
+        const screener_match *m = &r->matches[i];
+        if (m->flags & SCREENER_MATCH_SUPPRESSED)
+            continue;
+        screener_entry_info info;
+        screener_db_entry(db, m->entry_id, &info);
+        printf("%s{\"start\":%zu,\"end\":%zu,\"term\":", first ? "" : ",", m->start, m->end);
+        json_string(stdout, info.term, strlen(info.term));
+        printf(",\"category\":\"%s\",\"severity\":%u,\"action\":\"%s\",\"text\":", info.category,
+               info.severity, screener_action_name(m->action));
+        json_string(stdout, text + m->start, m->end - m->start);
+        putchar('}');
+        first = 0;
+    }
+    printf("]}\n");
+}
+
+static void print_text(const screener_db *db, const screener_result *r, unsigned long long line,
+                       const char *text)
+{
+    if (r->action == SCREENER_ACTION_PASS) {
+        printf("%llu: pass\n", line);
+        return;
+    }
+    printf("%llu: %s (severity %u)\n", line, screener_action_name(r->action), r->severity);
+    for (size_t i = 0; i < r->n_matches; i++) {
+        const screener_match *m = &r->matches[i];
+        if (m->flags & SCREENER_MATCH_SUPPRESSED)
+            continue;
+        screener_entry_info info;
+        screener_db_entry(db, m->entry_id, &info);
+        printf("    [%zu,%zu) %s/%u \"%s\" found as ", m->start, m->end, info.category,
+               info.severity, info.term);
+        json_string(stdout, text + m->start, m->end - m->start);
+        putchar('\n');
+    }
+}
+
+static int scan_stream(FILE *in, const char *name, const screener_db *db, screener_scratch *s,
+                       const char *format, totals *t, unsigned long long *line)
+{
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int summary = strcmp(format, "summary") == 0, jsonl = strcmp(format, "jsonl") == 0;
+    while ((n = getline(&buf, &cap, in)) >= 0) {
+        size_t len = (size_t)n;
+        if (len && buf[len - 1] == '\n')
+            len--;
+        ++*line;
+        const screener_result *r;
+        int rc = screener_scan(db, s, buf, len, &r);
+        if (rc != SCREENER_OK) {
+            fprintf(stderr, "screener: %s: line %llu: %s\n", name, *line, screener_strerror(rc));
+            free(buf);
+            return 2;
+        }
+        t->messages++;
+        t->bytes += len;
+        t->matches += r->n_matches;
+        t->flagged += r->action != SCREENER_ACTION_PASS;
+        if (summary)
+            continue;
+        if (jsonl)
+            print_jsonl(db, r, *line, buf);
+        else
+            print_text(db, r, *line, buf);
+    }
+    int err = ferror(in);
+    free(buf);
+    if (err) {
+        fprintf(stderr, "screener: %s: read error\n", name);
+        return 2;
+    }
+    return 0;
+}
+
+static int cmd_scan(int argc, char **argv)
+{
+    opts o;
+    if (parse_opts(argc, argv, &o))
+        return 2;
+    if (strcmp(o.format, "jsonl") && strcmp(o.format, "text") && strcmp(o.format, "summary"))
+        return die_usage("--format must be jsonl, text or summary");
+    screener_db *db = NULL;
+    if (open_db(&o, 0, &db))
+        return 2;
+    screener_scratch *s = NULL;
+    if (screener_scratch_alloc(db, &s) != SCREENER_OK) {
+        fprintf(stderr, "screener: cannot allocate scratch\n");
+        screener_db_free(db);
+        return 2;
+    }
+    totals t = {0, 0, 0, 0};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = 0;
+    unsigned long long line = 0;
+    if (o.n_rest == 0) {
+        rc = scan_stream(stdin, "<stdin>", db, s, o.format, &t, &line);
+    } else {
+        for (int i = 0; i < o.n_rest && rc == 0; i++) {
+            FILE *f = strcmp(o.rest[i], "-") == 0 ? stdin : fopen(o.rest[i], "rb");
+            if (!f) {
+                fprintf(stderr, "screener: %s: cannot open: %s\n", o.rest[i], strerror(errno));
+                rc = 2;
+                break;
+            }
+            rc = scan_stream(f, o.rest[i], db, s, o.format, &t, &line);
+            if (f != stdin)
+                fclose(f);
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (rc == 0 && strcmp(o.format, "summary") == 0) {
+        double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        printf("{\"messages\":%llu,\"bytes\":%llu,\"messages_with_matches\":%llu,"
+               "\"matches\":%llu,\"seconds\":%.6f,\"mb_per_s\":%.2f}\n",
+               t.messages, t.bytes, t.flagged, t.matches, sec,
+               sec > 0 ? (double)t.bytes / 1e6 / sec : 0.0);
+    }
+    screener_scratch_free(s);
+    screener_db_free(db);
+    free(o.rest);
+    return rc;
+}
+
+/* ---- compile ------------------------------------------------------------ */
+
+static int cmd_compile(int argc, char **argv)
+{
+    opts o;
+    if (parse_opts(argc, argv, &o))
+        return 2;
+    if (!o.n_dicts || !o.out || o.n_rest || o.db_path)
+        return die_usage("compile needs --dict FILE ... and -o FILE");
+    uint32_t fold = 0;
+    if (o.fold && parse_fold(o.fold, &fold))
+        return 2;
+    screener_db *db = NULL;
+    if (open_db(&o, fold, &db))
+        return 2;
+    screener_error *err = NULL;
+    int rc = screener_db_save(db, o.out, &err);
+    if (rc != SCREENER_OK) {
+        fprintf(stderr, "screener: %s\n", screener_error_message(err));
+        screener_error_free(err);
+    }
+    screener_db_free(db);
+    free(o.rest);
+    return rc == SCREENER_OK ? 0 : 2;
+}
+
+/* ---- explain ------------------------------------------------------------ */
+
+static int cmd_explain(int argc, char **argv)
+{
+    opts o;
+    if (parse_opts(argc, argv, &o))
+        return 2;
+    if (o.n_rest != 1)
+        return die_usage("explain needs exactly one TEXT argument");
+    const char *text = o.rest[0];
+    size_t len = strlen(text);
+    screener_db *db = NULL;
+    if (open_db(&o, 0, &db))
+        return 2;
+    char *folded = NULL;
+    size_t flen = 0;
+    screener_scratch *s = NULL;
+    const screener_result *r = NULL;
+    int rc = screener_fold_utf8(db, text, len, &folded, &flen);
+    if (rc == SCREENER_OK)
+        rc = screener_scratch_alloc(db, &s);
+    if (rc == SCREENER_OK)
+        rc = screener_scan(db, s, text, len, &r);
+    if (rc != SCREENER_OK) {
+        fprintf(stderr, "screener: %s\n", screener_strerror(rc));
+    } else {
+        printf("input:    ");
+        json_string(stdout, text, len);
+        printf("\nfolded:   ");
+        json_string(stdout, folded, flen);
+        printf("\nverdict:  %s (severity %u)\n", screener_action_name(r->action), r->severity);
+        for (size_t i = 0; i < r->n_matches; i++) {
+            const screener_match *m = &r->matches[i];
+            screener_entry_info info;
+            screener_db_entry(db, m->entry_id, &info);
+            printf("match:    bytes [%zu,%zu) ", m->start, m->end);
+            json_string(stdout, text + m->start, m->end - m->start);
+            printf(" = \"%s\" %s severity %u -> %s%s (%s:%u)\n", info.term, info.category,
+                   info.severity, screener_action_name(m->action),
+                   (m->flags & SCREENER_MATCH_SUPPRESSED) ? " [suppressed by allow-list]" : "",
+                   info.source, info.line);
+        }
+    }
+    free(folded);
+    screener_scratch_free(s);
+    screener_db_free(db);
+    free(o.rest);
+    return rc == SCREENER_OK ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return die_usage("missing command");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "scan") == 0)
+        return cmd_scan(argc - 2, argv + 2);
+    if (strcmp(cmd, "compile") == 0)
+        return cmd_compile(argc - 2, argv + 2);
+    if (strcmp(cmd, "explain") == 0)
+        return cmd_explain(argc - 2, argv + 2);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("screener %s\n", screener_version_string());
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    return die_usage("unknown command");
+}

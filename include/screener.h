@@ -1,0 +1,403 @@
+/*
+ * screener.h — the public C API of screener, a high-throughput content
+ * screening library.
+ *
+ * screener compiles sensitive-word dictionaries into an immutable database
+ * (a Hyperscan database plus a code-point fold table built with ICU), and
+ * scans messages for the dictionary terms, also when the poster disguised
+ * them (traditional characters, full-width letters, case, spaces, symbols or
+ * zero-width characters between characters, compatibility forms). Every
+ * match is reported with its byte span in the ORIGINAL message, the entry
+ * that matched, its category and severity, and a recommended action.
+ *
+ * Usage (error handling shortened):
+ *
+ *     #include <screener.h>
+ *
+ *     screener_source src = { .path = "dictionaries/porn.txt" };
+ *     screener_db *db = NULL;
+ *     screener_error *err = NULL;
+ *     if (screener_compile(NULL, &src, 1, &db, &err) != SCREENER_OK) {
+ *         fprintf(stderr, "%s\n", screener_error_message(err));
+ *         screener_error_free(err);
+ *         return 1;
+ *     }
+ *     screener_scratch *scratch = NULL;          // one per thread
+ *     screener_scratch_alloc(db, &scratch);
+ *     const screener_result *res = NULL;
+ *     if (screener_scan(db, scratch, msg, msg_len, &res) == SCREENER_OK) {
+ *         for (size_t i = 0; i < res->n_matches; i++) {
+ *             const screener_match *m = &res->matches[i];
+ *             screener_entry_info info;
+ *             screener_db_entry(db, m->entry_id, &info);
+ *             printf("%zu..%zu %s\n", m->start, m->end, info.term);
+ *         }
+ *     }
+ *     screener_scratch_free(scratch);
+ *     screener_db_free(db);
+ *
+ * Conventions
+ *   - Functions that can fail return an int status: SCREENER_OK (0) or a
+ *     negative SCREENER_E_* code. Codes never change meaning once released.
+ *     screener_strerror() names them. There is no thread-local "last error".
+ *   - Richer diagnostics (file, line, offending text) come back in a
+ *     screener_error object that the caller frees.
+ *   - Every *_free(NULL) is a no-op.
+ *   - Threads: a screener_db is immutable after creation and may be used by
+ *     any number of threads at once. A screener_scratch is the working memory
+ *     of ONE thread at a time; use one per thread (screener_scratch_clone).
+ *     No function keeps mutable global state.
+ *
+ * This header compiles as C99 and as C++.
+ */
+#ifndef SCREENER_H
+#define SCREENER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------
+ * Export macro and version
+ * ------------------------------------------------------------------------- */
+
+#if defined(SCREENER_BUILDING) && defined(__GNUC__)
+#define SCREENER_API __attribute__((visibility("default")))
+#else
+#define SCREENER_API
+#endif
+
+/** Version of this header. The library reports its own at run time. */
+#define SCREENER_VERSION_MAJOR 0
+#define SCREENER_VERSION_MINOR 1
+#define SCREENER_VERSION_PATCH 0
+#define SCREENER_VERSION_NUMBER                                                \
+    (SCREENER_VERSION_MAJOR * 10000 + SCREENER_VERSION_MINOR * 100 +           \
+     SCREENER_VERSION_PATCH)
+#define SCREENER_VERSION_STRING "0.1.0"
+
+/**
+ * Version number of the linked library (MAJOR*10000 + MINOR*100 + PATCH).
+ * Compare with SCREENER_VERSION_NUMBER to check header/library agreement.
+ * Thread-safe. @since 0.1
+ */
+SCREENER_API unsigned screener_version(void);
+
+/** Version string of the linked library, e.g. "0.1.0". Static storage. @since 0.1 */
+SCREENER_API const char *screener_version_string(void);
+
+/* ---------------------------------------------------------------------------
+ * Status codes
+ * ------------------------------------------------------------------------- */
+
+/** Status codes. Values are fixed forever once released. @since 0.1 */
+typedef enum screener_status {
+    SCREENER_OK = 0,
+    SCREENER_E_INVALID_ARGUMENT = -1, /**< NULL where not allowed, bad option */
+    SCREENER_E_NOMEM = -2,            /**< an allocation failed */
+    SCREENER_E_IO = -3,               /**< a file could not be read or written */
+    SCREENER_E_DICT_SYNTAX = -4,      /**< a dictionary line is malformed */
+    SCREENER_E_DICT_TERM = -5,        /**< a term is empty after folding, or invalid UTF-8 */
+    SCREENER_E_DICT_CONFLICT = -6,    /**< same term twice with different metadata */
+    SCREENER_E_DICT_EMPTY = -7,       /**< no deny entries at all */
+    SCREENER_E_UNSUPPORTED = -8,      /**< a feature this version does not implement */
+    SCREENER_E_HYPERSCAN = -9,        /**< Hyperscan failed (compile, scratch or scan) */
+    SCREENER_E_ICU = -10,             /**< ICU failed while building the fold table */
+    SCREENER_E_DB_FORMAT = -11,       /**< not a screener database, or truncated */
+    SCREENER_E_DB_CHECKSUM = -12,     /**< database checksum mismatch (damaged file) */
+    SCREENER_E_DB_VERSION = -13,      /**< database from another format/library version */
+    SCREENER_E_DB_PLATFORM = -14,     /**< database built for another Hyperscan/CPU */
+    SCREENER_E_SCRATCH_IN_USE = -15,  /**< scratch used by two calls at once */
+    SCREENER_E_TOO_LARGE = -16,       /**< input or dictionary above a limit */
+    SCREENER_E_LIMIT = -17            /**< a configured limit was exceeded */
+} screener_status;
+
+/**
+ * Static, human-readable name of a status code ("invalid argument", ...).
+ * Unknown codes give "unknown status". Thread-safe. @since 0.1
+ */
+SCREENER_API const char *screener_strerror(int status);
+
+/* ---------------------------------------------------------------------------
+ * Diagnostics
+ * ------------------------------------------------------------------------- */
+
+/**
+ * A diagnostic returned by a failing function that accepts a
+ * `screener_error **`. Owned by the caller; free with screener_error_free().
+ * Fields are read through the accessors below so the struct can grow.
+ */
+typedef struct screener_error screener_error;
+
+/** Status code of the error. @since 0.1 */
+SCREENER_API int screener_error_status(const screener_error *err);
+/**
+ * Full one-line message, formatted "FILE:LINE: what went wrong: `text`" when
+ * a file and line are known. Valid until the error is freed. Never NULL for a
+ * non-NULL err. @since 0.1
+ */
+SCREENER_API const char *screener_error_message(const screener_error *err);
+/** Dictionary/database file (or in-memory source name) involved, or NULL. @since 0.1 */
+SCREENER_API const char *screener_error_file(const screener_error *err);
+/** 1-based line number in that file, or 0 when not applicable. @since 0.1 */
+SCREENER_API unsigned screener_error_line(const screener_error *err);
+/** Free an error. NULL is a no-op. @since 0.1 */
+SCREENER_API void screener_error_free(screener_error *err);
+
+/* ---------------------------------------------------------------------------
+ * Compiling a database
+ * ------------------------------------------------------------------------- */
+
+/**
+ * Fold families: each can be switched off per database (some users want
+ * exact matching). The choice is recorded in the database, so text is always
+ * folded the way the dictionary was. @since 0.1
+ */
+enum screener_fold_flag {
+    SCREENER_FOLD_COMPAT = 1u << 0,      /**< NFKC: full-width, circled, Kangxi radicals, ligatures */
+    SCREENER_FOLD_CASE = 1u << 1,        /**< case folding */
+    SCREENER_FOLD_TRADITIONAL = 1u << 2, /**< traditional -> simplified Chinese, per character */
+    SCREENER_FOLD_ACCENTS = 1u << 3,     /**< drop Latin/Greek/Cyrillic combining accents */
+    SCREENER_FOLD_NOISE = 1u << 4,       /**< drop spaces, punctuation, symbols, emoji, zero-width */
+    SCREENER_FOLD_ALL = 0x1f,
+    /** Marks fold_flags as explicit, so that "no family at all" (exact
+     *  matching) can be requested: SCREENER_FOLD_EXPLICIT alone. */
+    SCREENER_FOLD_EXPLICIT = 1u << 31
+};
+
+/**
+ * Options for screener_compile(). Zero-initialise, then set struct_size to
+ * sizeof(screener_compile_options): new fields are only ever appended, and
+ * the library reads only the fields the caller's struct_size covers.
+ * Passing NULL options means all defaults. @since 0.1
+ */
+typedef struct screener_compile_options {
+    size_t struct_size;   /**< sizeof(screener_compile_options) */
+    uint32_t fold_flags;  /**< SCREENER_FOLD_* bits; 0 means SCREENER_FOLD_ALL
+                               (add SCREENER_FOLD_EXPLICIT to ask for none) */
+    uint32_t max_entries; /**< limit on entries; 0 means default (2,000,000) */
+} screener_compile_options;
+
+/**
+ * One dictionary input: either a file (path set) or in-memory text (text
+ * set, path NULL). See docs/dictionary-format.md for the format; a plain
+ * word list (one term per line) is accepted, its category being the
+ * source's base name without extension.
+ */
+typedef struct screener_source {
+    const char *path; /**< dictionary file to read, or NULL */
+    const char *name; /**< name for messages and default category; NULL = path or "<memory>" */
+    const char *text; /**< dictionary text when path is NULL (need not be NUL-terminated) */
+    size_t len;       /**< length of text in bytes */
+} screener_source;
+
+/** Opaque compiled database: immutable, shareable by any number of threads. */
+typedef struct screener_db screener_db;
+
+/**
+ * Compile dictionaries into a database.
+ *
+ * @param options  NULL for defaults.
+ * @param sources  array of n_sources dictionary inputs (n_sources >= 1).
+ * @param db_out   receives the new database on success (NULL on failure).
+ * @param err_out  may be NULL; on failure receives a diagnostic naming the
+ *                 file, line and offending text where there is one.
+ * @return SCREENER_OK or a negative status. Nothing is allocated on failure.
+ *
+ * Slow (ICU builds the fold table, Hyperscan compiles): call it off the hot
+ * path. Thread-safe: independent calls may run concurrently. @since 0.1
+ */
+SCREENER_API int screener_compile(const screener_compile_options *options,
+                                  const screener_source *sources,
+                                  size_t n_sources, screener_db **db_out,
+                                  screener_error **err_out);
+
+/** Free a database. NULL is a no-op. No scan may be running on it. @since 0.1 */
+SCREENER_API void screener_db_free(screener_db *db);
+
+/* ---------------------------------------------------------------------------
+ * Database files
+ * ------------------------------------------------------------------------- */
+
+/**
+ * Serialize a database into a newly malloc'ed buffer (*buf_out, freed by the
+ * caller with free()). The bytes carry our own header, versions, the fold
+ * table, entries and Hyperscan's serialized database, under an XXH3-128
+ * checksum. Thread-safe. @since 0.1
+ */
+SCREENER_API int screener_db_serialize(const screener_db *db, void **buf_out,
+                                       size_t *len_out);
+
+/**
+ * Rebuild a database from serialized bytes (copied; the caller keeps buf).
+ * The checksum, format version, library version and platform are verified
+ * before any byte reaches Hyperscan: damaged or foreign input gives
+ * SCREENER_E_DB_FORMAT / _CHECKSUM / _VERSION / _PLATFORM, never a crash or a
+ * half-loaded database. A checksum is not authentication: only load database
+ * files you trust. @since 0.1
+ */
+SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
+                                         screener_db **db_out,
+                                         screener_error **err_out);
+
+/** Write a database to a file (atomically: temp file + rename). @since 0.1 */
+SCREENER_API int screener_db_save(const screener_db *db, const char *path,
+                                  screener_error **err_out);
+
+/** Load a database file written by screener_db_save(). @since 0.1 */
+SCREENER_API int screener_db_load(const char *path, screener_db **db_out,
+                                  screener_error **err_out);
+
+/* ---------------------------------------------------------------------------
+ * Database metadata
+ * ------------------------------------------------------------------------- */
+
+/** Recommended actions, ordered by strength. @since 0.1 */
+typedef enum screener_action {
+    SCREENER_ACTION_PASS = 0,   /**< nothing to do */
+    SCREENER_ACTION_REVIEW = 1, /**< let through, queue for a moderator */
+    SCREENER_ACTION_MASK = 2,   /**< replace the matched spans */
+    SCREENER_ACTION_BLOCK = 3   /**< reject the message */
+} screener_action;
+
+/** Static lowercase name of an action ("pass", "review", "mask", "block"). @since 0.1 */
+SCREENER_API const char *screener_action_name(int action);
+
+/** Entry flags (screener_entry_info.flags). @since 0.1 */
+enum screener_entry_flag {
+    SCREENER_ENTRY_ALLOW = 1u << 0,     /**< allow-list entry: suppresses deny matches inside it */
+    SCREENER_ENTRY_WORD = 1u << 1,      /**< must match as a whole word (forced) */
+    SCREENER_ENTRY_SUBSTRING = 1u << 2  /**< never needs word boundaries */
+};
+
+/** Metadata of one dictionary entry. Strings belong to the database. */
+typedef struct screener_entry_info {
+    const char *term;     /**< the term as written in the dictionary (NUL-terminated) */
+    const char *category; /**< category identifier */
+    uint32_t category_id; /**< index for screener_db_category_name() */
+    unsigned severity;    /**< 1 (light) .. 4 (malicious) */
+    unsigned flags;       /**< SCREENER_ENTRY_* bits */
+    const char *source;   /**< dictionary file or source name */
+    unsigned line;        /**< 1-based line in that source */
+} screener_entry_info;
+
+/** Number of entries (deny and allow) in the database. @since 0.1 */
+SCREENER_API uint32_t screener_db_entry_count(const screener_db *db);
+
+/**
+ * Look up an entry by id (0 .. entry_count-1, as in screener_match.entry_id).
+ * @return SCREENER_OK, or SCREENER_E_INVALID_ARGUMENT for an unknown id.
+ * Thread-safe. @since 0.1
+ */
+SCREENER_API int screener_db_entry(const screener_db *db, uint32_t entry_id,
+                                   screener_entry_info *info_out);
+
+/** Number of categories in the database. @since 0.1 */
+SCREENER_API uint32_t screener_db_category_count(const screener_db *db);
+
+/** Identifier of a category, or NULL for an unknown id. @since 0.1 */
+SCREENER_API const char *screener_db_category_name(const screener_db *db,
+                                                   uint32_t category_id);
+
+/** SCREENER_FOLD_* flags the database was compiled with. @since 0.1 */
+SCREENER_API uint32_t screener_db_fold_flags(const screener_db *db);
+
+/**
+ * Dictionary fingerprint: XXH3-128 over the folded entries and their
+ * metadata, as 32 lowercase hex digits (static storage of the db). Equal
+ * dictionaries give equal fingerprints. @since 0.1
+ */
+SCREENER_API const char *screener_db_fingerprint(const screener_db *db);
+
+/* ---------------------------------------------------------------------------
+ * Scanning
+ * ------------------------------------------------------------------------- */
+
+/**
+ * Per-thread working memory: Hyperscan scratch, the folded text and the
+ * result buffer. Not shareable between concurrent calls; a call that finds
+ * its scratch busy returns SCREENER_E_SCRATCH_IN_USE. A scratch allocated
+ * for one database may be used with another: it is re-fitted on first use.
+ */
+typedef struct screener_scratch screener_scratch;
+
+/** Allocate a scratch fitted to db. @since 0.1 */
+SCREENER_API int screener_scratch_alloc(const screener_db *db,
+                                        screener_scratch **scratch_out);
+
+/** Clone a scratch (e.g. one per worker thread). @since 0.1 */
+SCREENER_API int screener_scratch_clone(const screener_scratch *src,
+                                        screener_scratch **scratch_out);
+
+/** Free a scratch. NULL is a no-op. @since 0.1 */
+SCREENER_API void screener_scratch_free(screener_scratch *scratch);
+
+/** Match flags (screener_match.flags). @since 0.1 */
+enum screener_match_flag {
+    SCREENER_MATCH_SUPPRESSED = 1u << 0 /**< inside an allow-list match: not counted in the verdict */
+};
+
+/** One match. Spans are byte offsets into the ORIGINAL message. */
+typedef struct screener_match {
+    size_t start;         /**< first byte of the term's first (disguised) character */
+    size_t end;           /**< one past the last byte of its last character */
+    uint32_t entry_id;    /**< see screener_db_entry() */
+    uint32_t category_id; /**< see screener_db_category_name() */
+    uint8_t severity;     /**< 1..4 */
+    uint8_t action;       /**< screener_action recommended for this match */
+    uint16_t flags;       /**< SCREENER_MATCH_* bits */
+} screener_match;
+
+/**
+ * Result of one scan, owned by the scratch: valid until the next call that
+ * uses the same scratch, or until the scratch is freed.
+ *
+ * matches: every deny match, overlapping ones included, sorted by (start,
+ * end, entry_id). Matches suppressed by an allow-list entry are included with
+ * SCREENER_MATCH_SUPPRESSED set (so a service can explain), and do not count
+ * in action / severity / categories.
+ */
+typedef struct screener_result {
+    const screener_match *matches;
+    size_t n_matches;
+    int action;                  /**< strongest action among counted matches (PASS if none) */
+    unsigned severity;           /**< highest severity among counted matches (0 if none) */
+    const uint32_t *categories;  /**< sorted distinct category ids of counted matches */
+    size_t n_categories;
+} screener_result;
+
+/**
+ * Scan one message.
+ *
+ * @param text  any bytes (need not be valid UTF-8 or NUL-terminated; NUL
+ *              bytes are ordinary characters). Invalid UTF-8 is treated as
+ *              U+FFFD per maximal subpart: it never joins the characters
+ *              around it into a match and never crashes. May be NULL if len 0.
+ * @param result_out receives a pointer to the result held in scratch.
+ * @return SCREENER_OK; SCREENER_E_TOO_LARGE above 1 GiB; SCREENER_E_NOMEM;
+ *         SCREENER_E_SCRATCH_IN_USE; SCREENER_E_HYPERSCAN.
+ *
+ * Thread-safe for distinct scratches. Cost: one table-lookup pass over the
+ * text, one Hyperscan scan, and O(k log k) work for k matches. @since 0.1
+ */
+SCREENER_API int screener_scan(const screener_db *db, screener_scratch *scratch,
+                               const char *text, size_t len,
+                               const screener_result **result_out);
+
+/**
+ * Fold text the way scans see it, for explaining decisions (`screener
+ * explain`): writes the folded text as UTF-8 into a malloc'ed NUL-terminated
+ * buffer (*out, freed with free()). Invalid input bytes appear as U+FFFD.
+ * Not for the hot path. @since 0.1
+ */
+SCREENER_API int screener_fold_utf8(const screener_db *db, const char *text,
+                                    size_t len, char **out, size_t *out_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SCREENER_H */

@@ -1,0 +1,458 @@
+/*
+ * compile.c — screener_compile(): dictionaries -> entries -> folded literals
+ * -> Hyperscan database -> database blob.
+ *
+ *   1. parse every source (dict/)
+ *   2. merge exact duplicates, reject conflicting ones
+ *   3. build the fold table with ICU (normalize/table_build.c)
+ *   4. fold every term through THAT table (never through ICU string APIs,
+ *      which look at neighbouring characters and could disagree with it)
+ *   5. group entries by folded form: one Hyperscan literal, one id, per
+ *      distinct folded form (shared ids make Hyperscan compile explode)
+ *   6. hs_compile_lit_multi over the UTF-16 bytes, generic platform
+ *   7. write the blob (db/) and open it, so a compiled database and a loaded
+ *      one are the same thing.
+ */
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <hs.h>
+#include <unicode/uversion.h>
+#include <xxhash.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/file.h"
+#include "common/utf8.h"
+#include "db/db.h"
+#include "dict/dict.h"
+#include "normalize/fold.h"
+
+#define DEFAULT_MAX_ENTRIES 2000000u
+
+static const uint8_t default_actions[4] = {SCREENER_ACTION_REVIEW, SCREENER_ACTION_MASK,
+                                           SCREENER_ACTION_BLOCK, SCREENER_ACTION_BLOCK};
+
+typedef struct compiler {
+    dict_set set;
+    fold_build fb;
+    fold_table ft;
+    uint16_t *units; /* folded terms, concatenated */
+    size_t n_units, cap_units;
+    uint32_t *fold_off, *fold_len; /* per entry */
+    screener_error **err;
+} compiler;
+
+/* ---- step 2: duplicates -------------------------------------------------- */
+
+static int cmp_term(const void *a, const void *b, void *ctx)
+{
+    const dict_set *set = ctx;
+    const dict_entry *x = &set->entries[*(const uint32_t *)a];
+    const dict_entry *y = &set->entries[*(const uint32_t *)b];
+    if (x->category != y->category)
+        return x->category < y->category ? -1 : 1;
+    size_t n = x->term_len < y->term_len ? x->term_len : y->term_len;
+    int c = memcmp(x->term, y->term, n);
+    if (c)
+        return c;
+    if (x->term_len != y->term_len)
+        return x->term_len < y->term_len ? -1 : 1;
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    return i < j ? -1 : i > j;
+}
+
+static int merge_duplicates(compiler *c)
+{
+    dict_set *s = &c->set;
+    size_t n = s->n_entries;
+    uint32_t *idx = malloc((n ? n : 1) * sizeof(uint32_t));
+    uint8_t *drop = calloc(n ? n : 1, 1);
+    if (!idx || !drop) {
+        free(idx);
+        free(drop);
+        return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        idx[i] = (uint32_t)i;
+    qsort_r(idx, n, sizeof *idx, cmp_term, s);
+    int rc = SCREENER_OK;
+    for (size_t k = 1; k < n && rc == SCREENER_OK; k++) {
+        const dict_entry *a = &s->entries[idx[k - 1]], *b = &s->entries[idx[k]];
+        if (a->category != b->category || a->term_len != b->term_len ||
+            memcmp(a->term, b->term, a->term_len) != 0)
+            continue;
+        if (a->severity == b->severity && a->flags == b->flags) {
+            drop[idx[k]] = 1; /* exact repeat: keep the first occurrence */
+            continue;
+        }
+        char ex[160];
+        rc = err_set(c->err, SCREENER_E_DICT_CONFLICT, s->sources[b->source], b->line,
+                     "`%s` (category %s) already defined with other severity or "
+                     "flags at %s:%u",
+                     err_excerpt(ex, sizeof ex, b->term, b->term_len),
+                     s->categories[b->category], s->sources[a->source], a->line);
+    }
+    if (rc == SCREENER_OK) {
+        size_t w = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (drop[i])
+                free(s->entries[i].term);
+            else
+                s->entries[w++] = s->entries[i];
+        }
+        s->n_entries = w;
+    }
+    free(idx);
+    free(drop);
+    return rc;
+}
+
+/* ---- step 4: folding terms ----------------------------------------------- */
+
+static int fold_terms(compiler *c)
+{
+    dict_set *s = &c->set;
+    fold_buf fb;
+    memset(&fb, 0, sizeof fb);
+    c->fold_off = malloc((s->n_entries + 1) * sizeof(uint32_t));
+    c->fold_len = malloc((s->n_entries + 1) * sizeof(uint32_t));
+    if (!c->fold_off || !c->fold_len)
+        return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    int rc = SCREENER_OK;
+    for (size_t i = 0; i < s->n_entries && rc == SCREENER_OK; i++) {
+        dict_entry *e = &s->entries[i];
+        const uint8_t *t = (const uint8_t *)e->term;
+        char ex[160];
+        if (fold_text(&c->ft, t, e->term_len, &fb)) {
+            rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+            break;
+        }
+        if (fb.n == 0) {
+            rc = err_set(c->err, SCREENER_E_DICT_TERM, s->sources[e->source], e->line,
+                         "term folds to nothing (only spaces, punctuation, symbols or "
+                         "invisible characters): `%s`",
+                         err_excerpt(ex, sizeof ex, e->term, e->term_len));
+            break;
+        }
+        if (strstr(e->term, "\xEF\xBF\xBD")) {
+            rc = err_set(c->err, SCREENER_E_DICT_TERM, s->sources[e->source], e->line,
+                         "term contains U+FFFD, which stands for invalid input: `%s`",
+                         err_excerpt(ex, sizeof ex, e->term, e->term_len));
+            break;
+        }
+        /* Word-boundary needs from the classes of the first and last kept
+         * characters (Latin-like letters need boundaries, CJK does not). */
+        uint32_t first = FC_OTHER, last = FC_OTHER;
+        int seen = 0;
+        for (size_t p = 0; p < e->term_len;) {
+            int32_t cp = utf8_next(t, e->term_len, &p);
+            uint32_t v = fold_value(&c->ft, cp);
+            if (FV_KIND(v) == FV_DROP)
+                continue;
+            if (!seen)
+                first = FV_CLASS(v);
+            last = FV_CLASS(v);
+            seen = 1;
+        }
+        if (!(e->flags & SCREENER_ENTRY_SUBSTRING)) {
+            if ((e->flags & SCREENER_ENTRY_WORD) || first == FC_WORD)
+                e->flags |= DB_ENTRY_NEED_START;
+            if ((e->flags & SCREENER_ENTRY_WORD) || last == FC_WORD)
+                e->flags |= DB_ENTRY_NEED_END;
+        }
+        if (c->n_units + fb.n > c->cap_units) {
+            size_t cap = c->cap_units ? c->cap_units : 4096;
+            while (cap < c->n_units + fb.n)
+                cap *= 2;
+            uint16_t *u = realloc(c->units, cap * sizeof(uint16_t));
+            if (!u) {
+                rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+                break;
+            }
+            c->units = u;
+            c->cap_units = cap;
+        }
+        memcpy(c->units + c->n_units, fb.units, fb.n * sizeof(uint16_t));
+        c->fold_off[i] = (uint32_t)c->n_units;
+        c->fold_len[i] = (uint32_t)fb.n;
+        c->n_units += fb.n;
+    }
+    fold_buf_free(&fb);
+    return rc;
+}
+
+/* ---- step 5: literals ---------------------------------------------------- */
+
+static int cmp_folded(const void *a, const void *b, void *ctx)
+{
+    const compiler *sort_c = ctx;
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    uint32_t li = sort_c->fold_len[i], lj = sort_c->fold_len[j];
+    uint32_t n = li < lj ? li : lj;
+    int r = memcmp(sort_c->units + sort_c->fold_off[i], sort_c->units + sort_c->fold_off[j],
+                   n * sizeof(uint16_t));
+    if (r)
+        return r;
+    if (li != lj)
+        return li < lj ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+
+static int same_folded(const compiler *c, uint32_t i, uint32_t j)
+{
+    return c->fold_len[i] == c->fold_len[j] &&
+           memcmp(c->units + c->fold_off[i], c->units + c->fold_off[j],
+                  c->fold_len[i] * sizeof(uint16_t)) == 0;
+}
+
+/* ---- steps 6-7 ------------------------------------------------------------ */
+
+static uint32_t add_string(buf *strings, const char *s, size_t n)
+{
+    size_t at = buf_append(strings, s, n);
+    buf_append(strings, "", 1);
+    return (uint32_t)at;
+}
+
+static int build(compiler *c, uint32_t fold_flags, screener_db **db_out)
+{
+    dict_set *s = &c->set;
+    size_t ne = s->n_entries;
+    int rc = SCREENER_OK;
+    uint32_t *order = malloc((ne ? ne : 1) * sizeof(uint32_t));
+    db_entry *entries = calloc(ne ? ne : 1, sizeof(db_entry));
+    db_lit *lits = calloc(ne ? ne : 1, sizeof(db_lit));
+    const char **exprs = malloc((ne ? ne : 1) * sizeof(char *));
+    size_t *lens = malloc((ne ? ne : 1) * sizeof(size_t));
+    unsigned *ids = malloc((ne ? ne : 1) * sizeof(unsigned));
+    unsigned *hflags = calloc(ne ? ne : 1, sizeof(unsigned));
+    db_category *cats = calloc(s->n_categories ? s->n_categories : 1, sizeof(db_category));
+    uint32_t *srcs = calloc(s->n_sources ? s->n_sources : 1, sizeof(uint32_t));
+    buf strings = {0}, blob = {0};
+    hs_database_t *hdb = NULL;
+    char *hbytes = NULL;
+    size_t hlen = 0;
+    if (!order || !entries || !lits || !exprs || !lens || !ids || !hflags || !cats || !srcs) {
+        rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        goto out;
+    }
+
+    /* strings, categories, sources, entries; fingerprint over the folded
+     * entries and their metadata */
+    XXH3_state_t *fp = XXH3_createState();
+    if (!fp) {
+        rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        goto out;
+    }
+    XXH3_128bits_reset(fp);
+    XXH3_128bits_update(fp, &fold_flags, sizeof fold_flags);
+    add_string(&strings, "", 0);
+    for (size_t i = 0; i < s->n_categories; i++) {
+        cats[i].name_off = add_string(&strings, s->categories[i], strlen(s->categories[i]));
+        memcpy(cats[i].actions, default_actions, 4);
+    }
+    for (size_t i = 0; i < s->n_sources; i++)
+        srcs[i] = add_string(&strings, s->sources[i], strlen(s->sources[i]));
+    for (size_t i = 0; i < ne; i++) {
+        const dict_entry *e = &s->entries[i];
+        entries[i].term_off = add_string(&strings, e->term, e->term_len);
+        entries[i].term_len = (uint32_t)e->term_len;
+        entries[i].source = e->source;
+        entries[i].line = e->line;
+        entries[i].category = e->category;
+        entries[i].severity = e->severity;
+        entries[i].flags = e->flags;
+        uint8_t meta[2] = {e->severity, (uint8_t)(e->flags & DB_ENTRY_PUBLIC)};
+        XXH3_128bits_update(fp, &c->fold_len[i], sizeof(uint32_t));
+        XXH3_128bits_update(fp, c->units + c->fold_off[i], c->fold_len[i] * sizeof(uint16_t));
+        XXH3_128bits_update(fp, s->categories[e->category], strlen(s->categories[e->category]) + 1);
+        XXH3_128bits_update(fp, meta, 2);
+    }
+    XXH128_canonical_t fpc;
+    XXH128_canonicalFromHash(&fpc, XXH3_128bits_digest(fp));
+    XXH3_freeState(fp);
+
+    /* literals: one per distinct folded form */
+    for (size_t i = 0; i < ne; i++)
+        order[i] = (uint32_t)i;
+    qsort_r(order, ne, sizeof *order, cmp_folded, c);
+    size_t nl = 0;
+    for (size_t k = 0; k < ne;) {
+        size_t g = k + 1;
+        while (g < ne && same_folded(c, order[k], order[g]))
+            g++;
+        uint32_t first = order[k];
+        const uint8_t *bytes = (const uint8_t *)(c->units + c->fold_off[first]);
+        size_t blen = c->fold_len[first] * sizeof(uint16_t);
+        lits[nl].entries_off = (uint32_t)k;
+        lits[nl].n_entries = (uint32_t)(g - k);
+        lits[nl].units = c->fold_len[first];
+        /* Vectorscan rejects literals whose first byte is NUL ("empty"): drop
+         * it and verify it in the match callback instead. */
+        lits[nl].stripped = bytes[0] == 0;
+        exprs[nl] = (const char *)bytes + lits[nl].stripped;
+        lens[nl] = blen - lits[nl].stripped;
+        ids[nl] = (unsigned)nl;
+        nl++;
+        k = g;
+    }
+
+    hs_platform_info_t plat = {.tune = HS_TUNE_FAMILY_GENERIC, .cpu_features = 0};
+    hs_compile_error_t *herr = NULL;
+    if (hs_compile_lit_multi(exprs, hflags, ids, lens, (unsigned)nl, HS_MODE_BLOCK, &plat,
+                             &hdb, &herr) != HS_SUCCESS) {
+        if (herr && herr->expression >= 0 && (size_t)herr->expression < nl) {
+            const dict_entry *e = &s->entries[order[lits[herr->expression].entries_off]];
+            rc = err_set(c->err, SCREENER_E_HYPERSCAN, s->sources[e->source], e->line,
+                         "Hyperscan cannot compile term `%s`: %s", e->term, herr->message);
+        } else {
+            rc = err_set(c->err, SCREENER_E_HYPERSCAN, NULL, 0, "Hyperscan compile failed: %s",
+                         herr ? herr->message : "unknown error");
+        }
+        hs_free_compile_error(herr);
+        goto out;
+    }
+    if (hs_serialize_database(hdb, &hbytes, &hlen) != HS_SUCCESS) {
+        rc = err_set(c->err, SCREENER_E_HYPERSCAN, NULL, 0, "hs_serialize_database failed");
+        goto out;
+    }
+
+    /* assemble */
+    db_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, DB_MAGIC, 8);
+    h.format_version = DB_FORMAT_VERSION;
+    h.header_size = sizeof h;
+    h.lib_version = SCREENER_VERSION_NUMBER;
+    h.fold_flags = fold_flags;
+    snprintf(h.hs_version, sizeof h.hs_version, "%s", hs_version());
+    snprintf(h.icu_version, sizeof h.icu_version, "%s", U_ICU_VERSION);
+    memcpy(h.fingerprint, fpc.digest, 16);
+    buf_append(&blob, &h, sizeof h);
+    const void *data[SEC_COUNT] = {c->fb.trie_bin, c->fb.expand, entries, lits, order,
+                                   cats, srcs, strings.data, hbytes};
+    size_t bytes[SEC_COUNT] = {c->fb.trie_len, c->fb.n_expand * 2, ne * sizeof(db_entry),
+                               nl * sizeof(db_lit), ne * 4, s->n_categories * sizeof(db_category),
+                               s->n_sources * 4, strings.len, hlen};
+    size_t counts[SEC_COUNT] = {c->fb.trie_len, c->fb.n_expand, ne, nl, ne,
+                                s->n_categories, s->n_sources, strings.len, hlen};
+    for (int k = 0; k < SEC_COUNT; k++) {
+        buf_align(&blob, 8);
+        h.sec_off[k] = blob.len;
+        h.sec_len[k] = bytes[k];
+        h.count[k] = (uint32_t)counts[k];
+        buf_append(&blob, data[k], bytes[k]);
+    }
+    if (blob.failed || strings.failed) {
+        rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        goto out;
+    }
+    h.file_size = blob.len;
+    memcpy(blob.data, &h, sizeof h);
+    db_seal(blob.data, blob.len);
+    rc = db_open_blob(blob.data, blob.len, "<compiled>", db_out, c->err);
+    blob.data = NULL; /* owned (or freed) by db_open_blob */
+
+out:
+    free(order);
+    free(entries);
+    free(lits);
+    free(exprs);
+    free(lens);
+    free(ids);
+    free(hflags);
+    free(cats);
+    free(srcs);
+    buf_free(&strings);
+    buf_free(&blob);
+    free(hbytes);
+    hs_free_database(hdb);
+    return rc;
+}
+
+/* ---- entry point ---------------------------------------------------------- */
+
+SCREENER_API int screener_compile(const screener_compile_options *options,
+                                  const screener_source *sources, size_t n_sources,
+                                  screener_db **db_out, screener_error **err_out)
+{
+    if (err_out)
+        *err_out = NULL;
+    if (!db_out || !sources || n_sources == 0)
+        return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                       "screener_compile: need db_out and at least one source");
+    *db_out = NULL;
+    uint32_t fold_flags = SCREENER_FOLD_ALL;
+    uint32_t max_entries = DEFAULT_MAX_ENTRIES;
+    if (options) {
+        if (options->struct_size < offsetof(screener_compile_options, fold_flags))
+            return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                           "screener_compile_options.struct_size not set");
+        if (options->struct_size >= offsetof(screener_compile_options, fold_flags) + 4 &&
+            options->fold_flags) {
+            fold_flags = options->fold_flags & ~(uint32_t)SCREENER_FOLD_EXPLICIT;
+            if (fold_flags & ~(uint32_t)SCREENER_FOLD_ALL)
+                return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                               "unknown fold flags 0x%x",
+                               fold_flags & ~(uint32_t)SCREENER_FOLD_ALL);
+        }
+        if (options->struct_size >= offsetof(screener_compile_options, max_entries) + 4 &&
+            options->max_entries)
+            max_entries = options->max_entries;
+    }
+
+    compiler c;
+    memset(&c, 0, sizeof c);
+    c.err = err_out;
+    c.set.max_entries = max_entries;
+    int rc = SCREENER_OK;
+    for (size_t i = 0; i < n_sources && rc == SCREENER_OK; i++) {
+        const screener_source *src = &sources[i];
+        if (src->path) {
+            char *data;
+            size_t len;
+            rc = file_read(src->path, &data, &len, err_out);
+            if (rc == SCREENER_OK) {
+                rc = dict_parse(&c.set, src->name ? src->name : src->path, data, len, err_out);
+                free(data);
+            }
+        } else if (src->text || src->len == 0) {
+            rc = dict_parse(&c.set, src->name ? src->name : "<memory>",
+                            src->text ? src->text : "", src->len, err_out);
+        } else {
+            rc = err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                         "source %zu has neither path nor text", i);
+        }
+    }
+    if (rc == SCREENER_OK)
+        rc = merge_duplicates(&c);
+    if (rc == SCREENER_OK) {
+        int deny = 0;
+        for (size_t i = 0; i < c.set.n_entries && !deny; i++)
+            deny = !(c.set.entries[i].flags & SCREENER_ENTRY_ALLOW);
+        if (!deny)
+            rc = err_set(err_out, SCREENER_E_DICT_EMPTY,
+                         n_sources == 1 ? (sources[0].path ? sources[0].path : sources[0].name)
+                                        : NULL,
+                         0, "no deny entries in the dictionaries");
+    }
+    if (rc == SCREENER_OK)
+        rc = fold_build_table(fold_flags, &c.fb, err_out);
+    if (rc == SCREENER_OK &&
+        fold_table_open(&c.ft, c.fb.trie_bin, c.fb.trie_len, c.fb.expand, c.fb.n_expand))
+        rc = err_set(err_out, SCREENER_E_ICU, NULL, 0, "built fold table does not open");
+    if (rc == SCREENER_OK)
+        rc = fold_terms(&c);
+    if (rc == SCREENER_OK)
+        rc = build(&c, fold_flags, db_out);
+
+    fold_table_close(&c.ft);
+    fold_build_free(&c.fb);
+    dict_set_free(&c.set);
+    free(c.units);
+    free(c.fold_off);
+    free(c.fold_len);
+    return rc;
+}

@@ -1,0 +1,331 @@
+/*
+ * db.c — verifying and opening database blobs, files, and metadata accessors.
+ */
+#include "db.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "common/error.h"
+#include "common/file.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "screener databases are little-endian; big-endian hosts are not supported yet"
+#endif
+
+_Static_assert(sizeof(db_header) % 8 == 0, "header keeps sections aligned");
+_Static_assert(offsetof(db_header, lib_version) == DB_CHECKSUM_FROM, "checksum range");
+
+void db_seal(uint8_t *blob, size_t len)
+{
+    XXH128_hash_t h = XXH3_128bits(blob + DB_CHECKSUM_FROM, len - DB_CHECKSUM_FROM);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, h);
+    memcpy(((db_header *)blob)->checksum, c.digest, 16);
+}
+
+static uint64_t next_instance(void)
+{
+    static _Atomic uint64_t counter;
+    return atomic_fetch_add(&counter, 1) + 1;
+}
+
+/* Check that section k lies inside the blob, is 8-aligned when it has
+ * bytes, and holds count elements of size elem. */
+static int section_ok(const db_header *h, size_t len, int k, size_t elem)
+{
+    uint64_t off = h->sec_off[k], sl = h->sec_len[k];
+    if (off > len || sl > len - off || (sl && (off & 7)))
+        return 0;
+    if (elem && (uint64_t)h->count[k] * elem != sl)
+        return 0;
+    return 1;
+}
+
+static int string_ok(const screener_db *db, uint32_t off, uint32_t len)
+{
+    return (size_t)off < db->strings_len && (size_t)len < db->strings_len - off &&
+           db->strings[off + len] == '\0';
+}
+
+static int bad(screener_error **err_out, const char *name, const char *what)
+{
+    return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0, "damaged database: %s", what);
+}
+
+/* Cross-check every table so that scans never index out of bounds. */
+static int validate_tables(screener_db *db, const char *name, screener_error **err_out)
+{
+    if (db->strings_len == 0 || db->strings[db->strings_len - 1] != '\0')
+        return bad(err_out, name, "string table not terminated");
+    for (uint32_t i = 0; i < db->n_sources; i++)
+        if (db->sources[i] >= db->strings_len)
+            return bad(err_out, name, "source name out of range");
+    for (uint32_t i = 0; i < db->n_cats; i++) {
+        if (db->cats[i].name_off >= db->strings_len)
+            return bad(err_out, name, "category name out of range");
+        for (int s = 0; s < 4; s++)
+            if (db->cats[i].actions[s] > SCREENER_ACTION_BLOCK)
+                return bad(err_out, name, "unknown action");
+    }
+    for (uint32_t i = 0; i < db->n_entries; i++) {
+        const db_entry *e = &db->entries[i];
+        if (!string_ok(db, e->term_off, e->term_len) || e->source >= db->n_sources ||
+            e->category >= db->n_cats || e->severity < 1 || e->severity > 4)
+            return bad(err_out, name, "entry out of range");
+    }
+    for (uint32_t i = 0; i < db->n_lits; i++) {
+        const db_lit *l = &db->lits[i];
+        if (l->entries_off > db->n_lit_entries ||
+            l->n_entries > db->n_lit_entries - l->entries_off || l->n_entries == 0 ||
+            l->units == 0)
+            return bad(err_out, name, "literal out of range");
+    }
+    for (uint32_t i = 0; i < db->n_lit_entries; i++)
+        if (db->lit_entries[i] >= db->n_entries)
+            return bad(err_out, name, "literal entry out of range");
+    return SCREENER_OK;
+}
+
+int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_out,
+                 screener_error **err_out)
+{
+    *db_out = NULL;
+    const db_header *h = (const db_header *)blob;
+    int rc;
+    if (len < 8 || memcmp(h->magic, DB_MAGIC, 8) != 0) {
+        rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0, "not a screener database");
+        goto fail;
+    }
+    if (len < sizeof(db_header)) {
+        rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                     "truncated: %zu bytes, the header alone needs %zu", len,
+                     sizeof(db_header));
+        goto fail;
+    }
+    if (h->format_version != DB_FORMAT_VERSION) {
+        rc = err_set(err_out, SCREENER_E_DB_VERSION, name, 0,
+                     "database format version %u, this library reads version %u; "
+                     "recompile it from its dictionaries",
+                     h->format_version, DB_FORMAT_VERSION);
+        goto fail;
+    }
+    if (h->header_size != sizeof(db_header)) {
+        rc = bad(err_out, name, "header size");
+        goto fail;
+    }
+    if (h->file_size != len) {
+        rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                     "%s: header says %llu bytes, got %zu",
+                     h->file_size > len ? "truncated" : "trailing bytes",
+                     (unsigned long long)h->file_size, len);
+        goto fail;
+    }
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(blob + DB_CHECKSUM_FROM, len - DB_CHECKSUM_FROM));
+    if (memcmp(c.digest, h->checksum, 16) != 0) {
+        rc = err_set(err_out, SCREENER_E_DB_CHECKSUM, name, 0,
+                     "checksum mismatch: the file is damaged");
+        goto fail;
+    }
+    /* From here on the bytes are the ones we wrote (or trusted input). */
+    if (memchr(h->hs_version, '\0', sizeof h->hs_version) == NULL ||
+        strcmp(h->hs_version, hs_version()) != 0) {
+        rc = err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
+                     "built with Hyperscan \"%.63s\", this library runs \"%s\"; "
+                     "recompile it from its dictionaries",
+                     h->hs_version, hs_version());
+        goto fail;
+    }
+    static const size_t elem[SEC_COUNT] = {0, 2, sizeof(db_entry), sizeof(db_lit), 4,
+                                           sizeof(db_category), 4, 1, 0};
+    for (int k = 0; k < SEC_COUNT; k++) {
+        if (!section_ok(h, len, k, elem[k])) {
+            rc = bad(err_out, name, "section out of range");
+            goto fail;
+        }
+    }
+    screener_db *db = calloc(1, sizeof *db);
+    if (!db) {
+        rc = err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+        goto fail;
+    }
+    db->blob = blob;
+    db->blob_len = len;
+    db->hdr = h;
+    db->entries = (const db_entry *)(blob + h->sec_off[SEC_ENTRIES]);
+    db->n_entries = h->count[SEC_ENTRIES];
+    db->lits = (const db_lit *)(blob + h->sec_off[SEC_LITS]);
+    db->n_lits = h->count[SEC_LITS];
+    db->lit_entries = (const uint32_t *)(blob + h->sec_off[SEC_LIT_ENTRIES]);
+    db->n_lit_entries = h->count[SEC_LIT_ENTRIES];
+    db->cats = (const db_category *)(blob + h->sec_off[SEC_CATS]);
+    db->n_cats = h->count[SEC_CATS];
+    db->sources = (const uint32_t *)(blob + h->sec_off[SEC_SOURCES]);
+    db->n_sources = h->count[SEC_SOURCES];
+    db->strings = (const char *)(blob + h->sec_off[SEC_STRINGS]);
+    db->strings_len = h->sec_len[SEC_STRINGS];
+    db->instance = next_instance();
+    for (int i = 0; i < 16; i++)
+        snprintf(db->fingerprint_hex + 2 * i, 3, "%02x", h->fingerprint[i]);
+
+    rc = validate_tables(db, name, err_out);
+    if (rc) {
+        free(db);
+        goto fail;
+    }
+    rc = fold_table_open(&db->fold, blob + h->sec_off[SEC_TRIE], h->sec_len[SEC_TRIE],
+                         (const uint16_t *)(blob + h->sec_off[SEC_EXPAND]),
+                         h->count[SEC_EXPAND]);
+    if (rc) {
+        free(db);
+        rc = bad(err_out, name, "fold table");
+        goto fail;
+    }
+    hs_error_t he = hs_deserialize_database((const char *)blob + h->sec_off[SEC_HS],
+                                            h->sec_len[SEC_HS], &db->hs);
+    if (he != HS_SUCCESS) {
+        fold_table_close(&db->fold);
+        free(db);
+        if (he == HS_DB_PLATFORM_ERROR)
+            rc = err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
+                         "Hyperscan database built for another CPU platform");
+        else if (he == HS_DB_VERSION_ERROR)
+            rc = err_set(err_out, SCREENER_E_DB_VERSION, name, 0,
+                         "Hyperscan database from another Hyperscan version");
+        else if (he == HS_NOMEM)
+            rc = err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+        else
+            rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                         "Hyperscan rejected its database (error %d)", (int)he);
+        goto fail;
+    }
+    *db_out = db;
+    return SCREENER_OK;
+fail:
+    free(blob);
+    return rc;
+}
+
+SCREENER_API void screener_db_free(screener_db *db)
+{
+    if (!db)
+        return;
+    hs_free_database(db->hs);
+    fold_table_close(&db->fold);
+    free(db->blob);
+    free(db);
+}
+
+/* ---- serialization and files ------------------------------------------- */
+
+SCREENER_API int screener_db_serialize(const screener_db *db, void **buf_out,
+                                       size_t *len_out)
+{
+    if (!db || !buf_out || !len_out)
+        return SCREENER_E_INVALID_ARGUMENT;
+    void *b = malloc(db->blob_len);
+    if (!b)
+        return SCREENER_E_NOMEM;
+    memcpy(b, db->blob, db->blob_len);
+    *buf_out = b;
+    *len_out = db->blob_len;
+    return SCREENER_OK;
+}
+
+SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
+                                         screener_db **db_out, screener_error **err_out)
+{
+    if (err_out)
+        *err_out = NULL;
+    if (!db_out || (!buf && len))
+        return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                       "screener_db_deserialize: NULL argument");
+    *db_out = NULL;
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy)
+        return err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    if (len)
+        memcpy(copy, buf, len);
+    return db_open_blob(copy, len, "<memory>", db_out, err_out);
+}
+
+SCREENER_API int screener_db_save(const screener_db *db, const char *path,
+                                  screener_error **err_out)
+{
+    if (err_out)
+        *err_out = NULL;
+    if (!db || !path)
+        return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                       "screener_db_save: NULL argument");
+    return file_write_atomic(path, db->blob, db->blob_len, err_out);
+}
+
+SCREENER_API int screener_db_load(const char *path, screener_db **db_out,
+                                  screener_error **err_out)
+{
+    if (err_out)
+        *err_out = NULL;
+    if (!path || !db_out)
+        return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                       "screener_db_load: NULL argument");
+    *db_out = NULL;
+    char *data;
+    size_t len;
+    int rc = file_read(path, &data, &len, err_out);
+    if (rc)
+        return rc;
+    return db_open_blob((uint8_t *)data, len, path, db_out, err_out);
+}
+
+/* ---- metadata ----------------------------------------------------------- */
+
+SCREENER_API uint32_t screener_db_entry_count(const screener_db *db)
+{
+    return db ? db->n_entries : 0;
+}
+
+SCREENER_API int screener_db_entry(const screener_db *db, uint32_t entry_id,
+                                   screener_entry_info *info)
+{
+    if (!db || !info || entry_id >= db->n_entries)
+        return SCREENER_E_INVALID_ARGUMENT;
+    const db_entry *e = &db->entries[entry_id];
+    info->term = db->strings + e->term_off;
+    info->category = db->strings + db->cats[e->category].name_off;
+    info->category_id = e->category;
+    info->severity = e->severity;
+    info->flags = e->flags & DB_ENTRY_PUBLIC;
+    info->source = db->strings + db->sources[e->source];
+    info->line = e->line;
+    return SCREENER_OK;
+}
+
+SCREENER_API uint32_t screener_db_category_count(const screener_db *db)
+{
+    return db ? db->n_cats : 0;
+}
+
+SCREENER_API const char *screener_db_category_name(const screener_db *db,
+                                                   uint32_t category_id)
+{
+    if (!db || category_id >= db->n_cats)
+        return NULL;
+    return db->strings + db->cats[category_id].name_off;
+}
+
+SCREENER_API uint32_t screener_db_fold_flags(const screener_db *db)
+{
+    return db ? db->hdr->fold_flags : 0;
+}
+
+SCREENER_API const char *screener_db_fingerprint(const screener_db *db)
+{
+    return db ? db->fingerprint_hex : NULL;
+}

@@ -1,0 +1,122 @@
+/*
+ * db.h — the database: one contiguous, checksummed blob (the same bytes in
+ * memory and on disk) and the run-time view over it.
+ *
+ * Blob layout (all integers little-endian, sections 8-byte aligned):
+ *   db_header                       fixed size, offsets of the sections
+ *   SEC_TRIE        fold table, ucptrie_toBinary bytes
+ *   SEC_EXPAND      uint16 expansion units of the fold table
+ *   SEC_ENTRIES     db_entry[n_entries]
+ *   SEC_LITS        db_lit[n_lits]  (Hyperscan literal id = index)
+ *   SEC_LIT_ENTRIES uint32 entry ids, grouped per literal
+ *   SEC_CATS        db_category[n_cats]
+ *   SEC_SOURCES     uint32 string offsets of source names
+ *   SEC_STRINGS     NUL-terminated strings
+ *   SEC_HS          hs_serialize_database bytes
+ * The checksum (XXH3-128) covers every byte after the checksum field and is
+ * verified before any section is interpreted or handed to Hyperscan.
+ */
+#ifndef SCREENER_DB_H
+#define SCREENER_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hs.h>
+
+#include "normalize/foldtable.h"
+#include "screener.h"
+
+#define DB_MAGIC "SCRNRDB\x1a"
+#define DB_FORMAT_VERSION 1u
+
+enum {
+    SEC_TRIE,
+    SEC_EXPAND,
+    SEC_ENTRIES,
+    SEC_LITS,
+    SEC_LIT_ENTRIES,
+    SEC_CATS,
+    SEC_SOURCES,
+    SEC_STRINGS,
+    SEC_HS,
+    SEC_COUNT
+};
+
+typedef struct db_header {
+    char magic[8];
+    uint32_t format_version;
+    uint32_t header_size;
+    uint64_t file_size;
+    uint8_t checksum[16]; /* XXH3-128 (canonical) of bytes [40, file_size) */
+    uint32_t lib_version;
+    uint32_t fold_flags;
+    char hs_version[64];
+    char icu_version[16];
+    uint8_t fingerprint[16];
+    uint32_t count[SEC_COUNT]; /* element counts */
+    uint32_t reserved;
+    uint64_t sec_off[SEC_COUNT];
+    uint64_t sec_len[SEC_COUNT]; /* bytes */
+} db_header;
+
+#define DB_CHECKSUM_FROM 40
+
+/* Entry flags beyond the public SCREENER_ENTRY_* bits (internal). */
+#define DB_ENTRY_NEED_START 0x10u /* word boundary required before */
+#define DB_ENTRY_NEED_END 0x20u   /* word boundary required after */
+#define DB_ENTRY_PUBLIC 0x0Fu
+
+typedef struct db_entry {
+    uint32_t term_off; /* into strings */
+    uint32_t term_len;
+    uint32_t source;   /* index into sources */
+    uint32_t line;
+    uint32_t category;
+    uint8_t severity;
+    uint8_t flags;
+    uint16_t reserved;
+} db_entry;
+
+typedef struct db_lit {
+    uint32_t entries_off; /* into lit_entries */
+    uint32_t n_entries;
+    uint32_t units;       /* folded length in UTF-16 units */
+    uint8_t stripped;     /* leading NUL byte removed for Hyperscan */
+    uint8_t reserved[3];
+} db_lit;
+
+typedef struct db_category {
+    uint32_t name_off;
+    uint8_t actions[4]; /* action for severity 1..4 */
+} db_category;
+
+struct screener_db {
+    uint8_t *blob; /* owned */
+    size_t blob_len;
+    const db_header *hdr;
+    fold_table fold;
+    const db_entry *entries;
+    const db_lit *lits;
+    const uint32_t *lit_entries;
+    const db_category *cats;
+    const uint32_t *sources;
+    const char *strings;
+    uint32_t n_entries, n_lits, n_lit_entries, n_cats, n_sources;
+    size_t strings_len;
+    hs_database_t *hs;
+    uint64_t instance; /* unique per db object: scratches re-fit on change */
+    char fingerprint_hex[33];
+};
+
+/*
+ * Build a db over blob, taking ownership of it (freed on failure too).
+ * Verifies everything first; see screener_db_deserialize().
+ */
+int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_out,
+                 screener_error **err_out);
+
+/* Fill the header's checksum field for a finished blob. */
+void db_seal(uint8_t *blob, size_t len);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * dict.h — dictionary parsing: source text -> raw entries (not yet folded).
+ *
+ * The format is documented in docs/dictionary-format.md. Every malformed line
+ * is an error naming the source, the line and the offending text; nothing is
+ * skipped silently except blank lines and comments.
+ */
+#ifndef SCREENER_DICT_H
+#define SCREENER_DICT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "screener.h"
+
+#define DICT_MAX_TERM_BYTES 1024
+#define DICT_MAX_CATEGORY_LEN 64
+#define DICT_DEFAULT_SEVERITY 2
+
+typedef struct dict_entry {
+    char *term;        /* as written (unescaped), NUL-terminated, valid UTF-8 */
+    size_t term_len;
+    uint32_t category; /* index into dict_set.categories */
+    uint32_t source;   /* index into dict_set.sources */
+    uint32_t line;     /* 1-based */
+    uint8_t severity;  /* 1..4 */
+    uint8_t flags;     /* SCREENER_ENTRY_* */
+} dict_entry;
+
+typedef struct dict_set {
+    dict_entry *entries;
+    size_t n_entries, cap_entries;
+    char **categories; /* identifiers, [a-z0-9_]+ */
+    size_t n_categories, cap_categories;
+    char **sources;    /* display names of the sources */
+    size_t n_sources, cap_sources;
+    size_t max_entries;       /* limit; 0 = none */
+} dict_set;
+
+/*
+ * Parse one dictionary source and append its entries to set. name is used in
+ * messages and, via its base name without extension, as the default category.
+ * Duplicates are left in place: the compiler merges or rejects them.
+ * On error returns a negative status with *err_out naming name:line; entries
+ * appended before the error stay in set (the caller discards the set).
+ */
+int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
+               screener_error **err_out);
+
+/* Find or add a category identifier; returns its index or -1 on ENOMEM. */
+long dict_category_id(dict_set *set, const char *name);
+
+void dict_set_free(dict_set *set);
+
+#endif

@@ -1,0 +1,356 @@
+/*
+ * parse.c — the dictionary text format.
+ *
+ *   # comment                      (first non-blank character is '#')
+ *   @category NAME                 default category for the following lines
+ *   @severity N                    default severity (1..4) for the following lines
+ *   TERM                           an entry with the defaults
+ *   TERM<TAB>attr attr ...         attrs: category=NAME severity=N allow word substring
+ *
+ * A plain word list (one term per line) is therefore a valid dictionary whose
+ * category is the file's base name. A term that begins with '#' or '@' is
+ * written with a backslash: \#hashtag.
+ */
+#include "dict.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/utf8.h"
+
+/* ---- small vectors ------------------------------------------------------ */
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 1;
+    size_t c = *cap ? *cap * 2 : 64;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * elem);
+    if (!q)
+        return 0;
+    *p = q;
+    *cap = c;
+    return 1;
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+long dict_category_id(dict_set *set, const char *name)
+{
+    for (size_t i = 0; i < set->n_categories; i++)
+        if (strcmp(set->categories[i], name) == 0)
+            return (long)i;
+    if (!grow((void **)&set->categories, &set->cap_categories,
+              set->n_categories + 1, sizeof(char *)))
+        return -1;
+    char *d = dup_n(name, strlen(name));
+    if (!d)
+        return -1;
+    set->categories[set->n_categories] = d;
+    return (long)set->n_categories++;
+}
+
+void dict_set_free(dict_set *set)
+{
+    for (size_t i = 0; i < set->n_entries; i++)
+        free(set->entries[i].term);
+    for (size_t i = 0; i < set->n_categories; i++)
+        free(set->categories[i]);
+    for (size_t i = 0; i < set->n_sources; i++)
+        free(set->sources[i]);
+    free(set->entries);
+    free(set->categories);
+    free(set->sources);
+    memset(set, 0, sizeof *set);
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static int valid_category(const char *s, size_t n)
+{
+    if (n == 0 || n > DICT_MAX_CATEGORY_LEN)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+/* Default category from a source name: base name without extension,
+ * lowercased, other characters replaced by '_'. */
+static void default_category(const char *name, char *out, size_t cap)
+{
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    size_t n = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (dot && dot != base)
+        n = (size_t)(dot - base);
+    if (n == 0) {
+        snprintf(out, cap, "default");
+        return;
+    }
+    if (n > cap - 1)
+        n = cap - 1;
+    for (size_t i = 0; i < n; i++) {
+        char c = base[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            c = '_';
+        out[i] = c;
+    }
+    out[n] = '\0';
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Parse "1".."4"; returns 0 if invalid. */
+static int parse_severity(const char *s, size_t n)
+{
+    if (n != 1 || s[0] < '1' || s[0] > '4')
+        return 0;
+    return s[0] - '0';
+}
+
+typedef struct line_ctx {
+    dict_set *set;
+    const char *src;    /* source name */
+    uint32_t source;    /* index */
+    unsigned line;
+    const char *text;   /* whole line, for excerpts */
+    size_t text_len;
+    screener_error **err;
+} line_ctx;
+
+static int line_error(line_ctx *c, int status, const char *what)
+{
+    char ex[160];
+    err_excerpt(ex, sizeof ex, c->text, c->text_len);
+    return err_set(c->err, status, c->src, c->line, "%s: `%s`", what, ex);
+}
+
+/* Append an entry. Duplicates are resolved later, globally, by the compiler
+ * (compile/entries.c), which has the hash table for it. */
+static int add_entry(line_ctx *c, const char *term, size_t term_len,
+                     uint32_t category, int severity, unsigned flags);
+
+/* ---- directives --------------------------------------------------------- */
+
+static int parse_directive(line_ctx *c, const char *s, size_t n,
+                           uint32_t *category, int *severity)
+{
+    size_t k = 0;
+    while (k < n && !is_blank(s[k]))
+        k++;
+    size_t v = k;
+    while (v < n && is_blank(s[v]))
+        v++;
+    size_t vn = n - v;
+    if (k == 9 && memcmp(s, "@category", 9) == 0) {
+        if (!valid_category(s + v, vn))
+            return line_error(c, SCREENER_E_DICT_SYNTAX,
+                              "category must be 1-64 characters of [a-z0-9_]");
+        char name[DICT_MAX_CATEGORY_LEN + 1];
+        memcpy(name, s + v, vn);
+        name[vn] = '\0';
+        long id = dict_category_id(c->set, name);
+        if (id < 0)
+            return err_set(c->err, SCREENER_E_NOMEM, c->src, c->line, "out of memory");
+        *category = (uint32_t)id;
+        return SCREENER_OK;
+    }
+    if (k == 9 && memcmp(s, "@severity", 9) == 0) {
+        int sev = parse_severity(s + v, vn);
+        if (!sev)
+            return line_error(c, SCREENER_E_DICT_SYNTAX, "severity must be 1, 2, 3 or 4");
+        *severity = sev;
+        return SCREENER_OK;
+    }
+    return line_error(c, SCREENER_E_DICT_SYNTAX,
+                      "unknown directive (expected @category or @severity)");
+}
+
+/* ---- entry lines -------------------------------------------------------- */
+
+static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
+                       int *severity, unsigned *flags)
+{
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && is_blank(s[i]))
+            i++;
+        if (i >= n)
+            break;
+        size_t b = i;
+        while (i < n && !is_blank(s[i]))
+            i++;
+        const char *a = s + b;
+        size_t an = i - b;
+        char msg[160];
+        char ex[100];
+        if (an > 9 && memcmp(a, "category=", 9) == 0) {
+            if (!valid_category(a + 9, an - 9))
+                return line_error(c, SCREENER_E_DICT_SYNTAX,
+                                  "category must be 1-64 characters of [a-z0-9_]");
+            char name[DICT_MAX_CATEGORY_LEN + 1];
+            memcpy(name, a + 9, an - 9);
+            name[an - 9] = '\0';
+            long id = dict_category_id(c->set, name);
+            if (id < 0)
+                return err_set(c->err, SCREENER_E_NOMEM, c->src, c->line, "out of memory");
+            *category = (uint32_t)id;
+        } else if (an > 9 && memcmp(a, "severity=", 9) == 0) {
+            int sev = parse_severity(a + 9, an - 9);
+            if (!sev)
+                return line_error(c, SCREENER_E_DICT_SYNTAX,
+                                  "severity must be 1, 2, 3 or 4");
+            *severity = sev;
+        } else if (an == 5 && memcmp(a, "allow", 5) == 0) {
+            *flags |= SCREENER_ENTRY_ALLOW;
+        } else if (an == 4 && memcmp(a, "word", 4) == 0) {
+            *flags |= SCREENER_ENTRY_WORD;
+        } else if (an == 9 && memcmp(a, "substring", 9) == 0) {
+            *flags |= SCREENER_ENTRY_SUBSTRING;
+        } else if (an == 5 && memcmp(a, "regex", 5) == 0) {
+            return line_error(c, SCREENER_E_UNSUPPORTED,
+                              "regex entries are not supported by this version");
+        } else {
+            snprintf(msg, sizeof msg, "unknown attribute `%s`",
+                     err_excerpt(ex, sizeof ex, a, an));
+            return line_error(c, SCREENER_E_DICT_SYNTAX, msg);
+        }
+    }
+    if ((*flags & SCREENER_ENTRY_WORD) && (*flags & SCREENER_ENTRY_SUBSTRING))
+        return line_error(c, SCREENER_E_DICT_SYNTAX,
+                          "`word` and `substring` exclude each other");
+    return SCREENER_OK;
+}
+
+static int parse_entry(line_ctx *c, const char *s, size_t n, uint32_t category,
+                       int severity)
+{
+    const char *tab = memchr(s, '\t', n);
+    size_t tn = tab ? (size_t)(tab - s) : n;
+    while (tn > 0 && s[tn - 1] == ' ')
+        tn--;
+    const char *term = s;
+    if (tn >= 2 && term[0] == '\\' && (term[1] == '#' || term[1] == '@')) {
+        term++;
+        tn--;
+    }
+    unsigned flags = 0;
+    if (tab) {
+        int rc = parse_attrs(c, tab + 1, n - (size_t)(tab + 1 - s), &category,
+                             &severity, &flags);
+        if (rc)
+            return rc;
+    }
+    if (tn == 0)
+        return line_error(c, SCREENER_E_DICT_TERM, "empty term");
+    if (tn > DICT_MAX_TERM_BYTES)
+        return line_error(c, SCREENER_E_DICT_TERM, "term longer than 1024 bytes");
+    return add_entry(c, term, tn, category, severity, flags);
+}
+
+static int add_entry(line_ctx *c, const char *term, size_t term_len,
+                     uint32_t category, int severity, unsigned flags)
+{
+    dict_set *set = c->set;
+    if (set->max_entries && set->n_entries >= set->max_entries)
+        return err_set(c->err, SCREENER_E_LIMIT, c->src, c->line,
+                       "more than %zu entries (max_entries)", set->max_entries);
+    if (!grow((void **)&set->entries, &set->cap_entries, set->n_entries + 1,
+              sizeof(dict_entry)))
+        return err_set(c->err, SCREENER_E_NOMEM, c->src, c->line, "out of memory");
+    char *t = dup_n(term, term_len);
+    if (!t)
+        return err_set(c->err, SCREENER_E_NOMEM, c->src, c->line, "out of memory");
+    dict_entry *e = &set->entries[set->n_entries++];
+    e->term = t;
+    e->term_len = term_len;
+    e->category = category;
+    e->source = c->source;
+    e->line = c->line;
+    e->severity = (uint8_t)severity;
+    e->flags = (uint8_t)flags;
+    return SCREENER_OK;
+}
+
+int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
+               screener_error **err_out)
+{
+    if (!grow((void **)&set->sources, &set->cap_sources, set->n_sources + 1,
+              sizeof(char *)))
+        return err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+    char *sname = dup_n(name, strlen(name));
+    if (!sname)
+        return err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+    set->sources[set->n_sources] = sname;
+    uint32_t source = (uint32_t)set->n_sources++;
+
+    char defcat[DICT_MAX_CATEGORY_LEN + 1];
+    default_category(name, defcat, sizeof defcat);
+    long cat = dict_category_id(set, defcat);
+    if (cat < 0)
+        return err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+    uint32_t category = (uint32_t)cat;
+    int severity = DICT_DEFAULT_SEVERITY;
+
+    const char *p = text, *end = text + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3; /* UTF-8 byte order mark */
+    line_ctx c = {set, name, source, 0, NULL, 0, err_out};
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        c.line++;
+        c.text = p;
+        c.text_len = (size_t)(le - p);
+        size_t n = c.text_len;
+        if (n && p[n - 1] == '\r')
+            n--;
+        size_t bad;
+        if (!utf8_valid((const uint8_t *)p, n, &bad)) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "invalid UTF-8 at byte %zu of the line", bad + 1);
+            return line_error(&c, SCREENER_E_DICT_TERM, msg);
+        }
+        if (memchr(p, '\0', n))
+            return line_error(&c, SCREENER_E_DICT_TERM, "NUL byte in line");
+        size_t b = 0;
+        while (b < n && p[b] == ' ')
+            b++;
+        int rc = SCREENER_OK;
+        if (b == n || (p[b] == '\t' && b + 1 == n)) {
+            /* blank line */
+        } else if (p[b] == '#') {
+            /* comment */
+        } else if (p[b] == '@') {
+            rc = parse_directive(&c, p + b, n - b, &category, &severity);
+        } else {
+            rc = parse_entry(&c, p + b, n - b, category, severity);
+        }
+        if (rc)
+            return rc;
+        p = nl ? nl + 1 : end;
+    }
+    return SCREENER_OK;
+}

@@ -1,0 +1,85 @@
+/*
+ * fold.h — scan-time folding: original UTF-8 bytes -> folded UTF-16 units,
+ * and mapping folded positions back to original byte offsets.
+ *
+ * The fold keeps no dense offset map. It records a checkpoint (byte offset,
+ * unit offset) at the first character boundary after every FOLD_MARK_EVERY
+ * units; a folded position is mapped back by re-folding at most one interval
+ * from the nearest checkpoint. Messages without matches pay one compare per
+ * character for this; each match endpoint costs O(FOLD_MARK_EVERY) lookups.
+ */
+#ifndef SCREENER_NORMALIZE_FOLD_H
+#define SCREENER_NORMALIZE_FOLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "foldtable.h"
+
+#define FOLD_MARK_EVERY 64
+
+typedef struct fold_mark {
+    uint32_t byte; /* original byte offset of a character start */
+    uint32_t unit; /* folded unit offset of its output */
+} fold_mark;
+
+/* Folded text with its checkpoints; owned by a scratch and reused. */
+typedef struct fold_buf {
+    uint16_t *units;
+    size_t cap;      /* capacity in units */
+    size_t n;        /* units produced */
+    fold_mark *marks;
+    size_t n_marks, cap_marks;
+} fold_buf;
+
+/* Largest message fold_text accepts (bytes): offsets fit in uint32_t and the
+ * folded bytes in Hyperscan's unsigned int length. */
+#define FOLD_MAX_INPUT ((size_t)1 << 30)
+
+/*
+ * Fold (s, n) into fb->units. Invalid UTF-8 becomes one U+FFFD per maximal
+ * subpart. Cost: one table lookup per character (ASCII from a 128-entry
+ * array), amortised O(1) buffer growth.
+ * Returns SCREENER_OK, SCREENER_E_NOMEM or SCREENER_E_TOO_LARGE.
+ */
+int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb);
+
+void fold_buf_free(fold_buf *fb);
+
+/* Where a folded position falls in the original text. */
+typedef struct fold_loc {
+    size_t byte;  /* start byte (for a start) or end byte (for an end) */
+    int boundary; /* 1 if a word boundary holds at that side */
+} fold_loc;
+
+/*
+ * Map folded unit p (the first unit of a match) to the first byte of the
+ * original character that produced it. boundary is 1 if p is the first unit
+ * of that character and the previous kept character is not a word character,
+ * or a visible separator was dropped between them, or there is none.
+ */
+void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
+                       const fold_buf *fb, size_t p, fold_loc *out);
+
+/*
+ * Map folded unit e (one past the last unit of a match, e > 0) to one past
+ * the last byte of the original character that produced unit e-1. boundary
+ * as above, looking at the next kept character.
+ */
+void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
+                     const fold_buf *fb, size_t e, fold_loc *out);
+
+/* Fold one code point value; helper for callers that fold piecewise.
+ * Returns the value for code point cp (cp < 0 means invalid input). */
+static inline uint32_t fold_value(const fold_table *ft, int32_t cp)
+{
+    if (cp < 0)
+        return FV_INVALID;
+    if (cp < 128)
+        return ft->ascii[cp];
+    if (cp <= 0xFFFF)
+        return UCPTRIE_FAST_BMP_GET(ft->trie, UCPTRIE_32, cp);
+    return UCPTRIE_FAST_SUPP_GET(ft->trie, UCPTRIE_32, cp);
+}
+
+#endif

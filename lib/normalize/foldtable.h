@@ -1,0 +1,95 @@
+/*
+ * foldtable.h — the per-code-point fold table shared by the compiler (which
+ * builds it with ICU) and the scanner (which only looks values up).
+ *
+ * Every code point maps to a 32-bit value:
+ *
+ *   bits 30..31  kind   FV_IDENT  output the code point itself
+ *                       FV_DROP   output nothing (noise)
+ *                       FV_ONE    output the code point in bits 0..20
+ *                       FV_MULTI  output `len` (bits 20..27) UTF-16 units
+ *                                 starting at expand[bits 0..19]
+ *   bits 28..29  class  of the output (or, for FV_DROP, of the dropped char):
+ *                       FC_OTHER  a letter of a script written without spaces
+ *                                 (Han, Kana, Hangul, Thai...), U+FFFD, others
+ *                       FC_WORD   a letter/digit of a script written with
+ *                                 spaces (Latin, Cyrillic, Greek, digits...):
+ *                                 terms made of these need word boundaries
+ *                       FC_GAP    a dropped visible separator (space,
+ *                                 punctuation, symbol, emoji): a word gap
+ *                       FC_IGNORABLE a dropped invisible character (zero-width,
+ *                                 variation selector, combining accent)
+ *
+ * The folded stream is UTF-16 (host order, little-endian in practice): dense
+ * for Chinese, and measured faster in Hyperscan than UTF-8 (see
+ * docs/ARCHITECTURE.md).
+ */
+#ifndef SCREENER_NORMALIZE_FOLDTABLE_H
+#define SCREENER_NORMALIZE_FOLDTABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <unicode/ucptrie.h>
+
+#include "screener.h"
+
+#define FV_IDENT 0u
+#define FV_DROP 1u
+#define FV_ONE 2u
+#define FV_MULTI 3u
+
+#define FC_OTHER 0u
+#define FC_WORD 1u
+#define FC_GAP 2u
+#define FC_IGNORABLE 3u
+
+#define FV_KIND(v) ((v) >> 30)
+#define FV_CLASS(v) (((v) >> 28) & 3u)
+#define FV_CP(v) ((v)&0x1FFFFFu)
+#define FV_OFF(v) ((v)&0xFFFFFu)
+#define FV_LEN(v) (((v) >> 20) & 0xFFu)
+#define FV_MAKE(kind, cls, payload) (((uint32_t)(kind) << 30) | ((uint32_t)(cls) << 28) | (uint32_t)(payload))
+
+/* The value used for each maximal subpart of invalid UTF-8: U+FFFD, a
+ * non-word character that is never dropped, so invalid bytes separate. */
+#define FV_INVALID FV_MAKE(FV_ONE, FC_OTHER, 0xFFFDu)
+
+/* Largest number of UTF-16 units a single code point may fold to. */
+#define FOLD_MAX_UNITS 64
+
+/* Run-time view of a fold table. Points into memory owned by the database. */
+typedef struct fold_table {
+    UCPTrie *trie;
+    const uint16_t *expand;
+    uint32_t n_expand;
+    uint32_t max_units; /* largest output of one code point, in units */
+    uint32_t ascii[128]; /* values for U+0000..U+007F, the common case */
+} fold_table;
+
+/* Result of building a table (compile time). */
+typedef struct fold_build {
+    void *trie_bin;   /* ucptrie_toBinary bytes (malloc) */
+    size_t trie_len;
+    uint16_t *expand; /* expansion units (malloc) */
+    size_t n_expand;
+} fold_build;
+
+/*
+ * Build the fold table for the SCREENER_FOLD_* flags with ICU. Takes
+ * 0.1-0.5 s. Returns SCREENER_OK, SCREENER_E_ICU or SCREENER_E_NOMEM.
+ */
+int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out);
+void fold_build_free(fold_build *b);
+
+/*
+ * Open a table over serialized bytes (which must stay alive and be 4-byte
+ * aligned). Validates every value against the expansion array, so a damaged
+ * table is rejected rather than read out of bounds. Returns SCREENER_OK or
+ * SCREENER_E_DB_FORMAT.
+ */
+int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
+                    const uint16_t *expand, size_t n_expand);
+void fold_table_close(fold_table *ft);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * table.c — opening a serialized fold table for scanning.
+ */
+#include <string.h>
+
+#include "foldtable.h"
+
+/* Units produced by a value for code point cp. */
+static uint32_t value_units(uint32_t v, uint32_t cp)
+{
+    switch (FV_KIND(v)) {
+    case FV_IDENT: return cp > 0xFFFF ? 2 : 1;
+    case FV_DROP: return 0;
+    case FV_ONE: return FV_CP(v) > 0xFFFF ? 2 : 1;
+    default: return FV_LEN(v);
+    }
+}
+
+int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
+                    const uint16_t *expand, size_t n_expand)
+{
+    memset(ft, 0, sizeof *ft);
+    if (((uintptr_t)trie_bin & 3) || trie_len > INT32_MAX || n_expand > 0xFFFFF)
+        return SCREENER_E_DB_FORMAT;
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t used = 0;
+    UCPTrie *t = ucptrie_openFromBinary(UCPTRIE_TYPE_FAST, UCPTRIE_VALUE_BITS_32,
+                                        trie_bin, (int32_t)trie_len, &used, &st);
+    if (U_FAILURE(st) || !t || (size_t)used != trie_len) {
+        ucptrie_close(t);
+        return SCREENER_E_DB_FORMAT;
+    }
+    /* Validate every distinct value range: a value must describe output the
+     * scanner can produce without reading outside expand[]. */
+    uint32_t max_units = 2;
+    UChar32 start = 0, end;
+    uint32_t v;
+    while ((end = ucptrie_getRange(t, start, UCPMAP_RANGE_NORMAL, 0, NULL, NULL, &v)) >= 0) {
+        if (FV_KIND(v) == FV_MULTI) {
+            if ((size_t)FV_OFF(v) + FV_LEN(v) > n_expand || FV_LEN(v) == 0 ||
+                FV_LEN(v) > FOLD_MAX_UNITS) {
+                ucptrie_close(t);
+                return SCREENER_E_DB_FORMAT;
+            }
+        } else if (FV_KIND(v) == FV_ONE) {
+            uint32_t cp = FV_CP(v);
+            if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                ucptrie_close(t);
+                return SCREENER_E_DB_FORMAT;
+            }
+        }
+        uint32_t u = value_units(v, (uint32_t)end);
+        if (u > max_units)
+            max_units = u;
+        if (end >= 0x10FFFF)
+            break;
+        start = end + 1;
+    }
+    ft->trie = t;
+    ft->expand = expand;
+    ft->n_expand = (uint32_t)n_expand;
+    ft->max_units = max_units;
+    /* The scanner's ASCII fast path assumes ASCII folds to at most one BMP
+     * unit; a table that says otherwise is not ours. */
+    for (uint32_t c = 0; c < 128; c++) {
+        uint32_t a = UCPTRIE_FAST_BMP_GET(t, UCPTRIE_32, c);
+        if (FV_KIND(a) == FV_MULTI || (FV_KIND(a) == FV_ONE && FV_CP(a) > 0xFFFF)) {
+            ucptrie_close(t);
+            memset(ft, 0, sizeof *ft);
+            return SCREENER_E_DB_FORMAT;
+        }
+        ft->ascii[c] = a;
+    }
+    return SCREENER_OK;
+}
+
+void fold_table_close(fold_table *ft)
+{
+    if (ft->trie)
+        ucptrie_close(ft->trie);
+    memset(ft, 0, sizeof *ft);
+}

@@ -1,0 +1,372 @@
+/*
+ * table_build.c — builds the fold table with ICU at database-compile time.
+ *
+ * For each assigned code point c the fold is, in this order:
+ *   1. special compatibility mappings NFKC lacks (negative circled/squared
+ *      Latin letters U+1F150..U+1F189 -> A..Z)            [SCREENER_FOLD_COMPAT]
+ *   2. NFKC_Casefold / NFKC / full case folding of c alone [COMPAT, CASE]
+ *   3. traditional -> simplified for each Han code point of the result,
+ *      with ICU's "Traditional-Simplified" transliterator  [TRADITIONAL]
+ *   4. Latin/Greek/Cyrillic: canonical decomposition, combining marks
+ *      dropped; standalone combining diacritics dropped     [ACCENTS]
+ *   5. noise dropped: whitespace, punctuation, symbols, controls, format and
+ *      default-ignorable characters, emoji, enclosing marks [NOISE]
+ * Step 5 runs after 1-4 so that, e.g., a Kangxi radical (a symbol) first
+ * becomes its Han letter. U+FFFD is never dropped: it stands for invalid
+ * input and separates what is around it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/umutablecptrie.h>
+#include <unicode/unorm2.h>
+#include <unicode/uscript.h>
+#include <unicode/uset.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
+#include "common/error.h"
+#include "foldtable.h"
+
+#define MAX_OUT 64
+
+typedef struct builder {
+    uint32_t flags;
+    const UNormalizer2 *compat; /* NFKC_Casefold or NFKC, or NULL */
+    const UNormalizer2 *nfd;
+    UTransliterator *t2s;       /* or NULL */
+    uint16_t *expand;
+    size_t n_expand, cap_expand;
+} builder;
+
+/* Scripts written without spaces between words: their letters never need
+ * word boundaries. */
+static int script_without_spaces(UScriptCode sc)
+{
+    switch (sc) {
+    case USCRIPT_HAN:
+    case USCRIPT_HIRAGANA:
+    case USCRIPT_KATAKANA:
+    case USCRIPT_KATAKANA_OR_HIRAGANA:
+    case USCRIPT_BOPOMOFO:
+    case USCRIPT_HANGUL:
+    case USCRIPT_THAI:
+    case USCRIPT_LAO:
+    case USCRIPT_KHMER:
+    case USCRIPT_MYANMAR:
+    case USCRIPT_TIBETAN:
+    case USCRIPT_YI:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Class of a code point that is kept in the folded text. */
+static uint32_t kept_class(UChar32 c)
+{
+    if (c == 0x3099 || c == 0x309A || c == 0xFFFD)
+        return FC_OTHER;
+    int letter_like = (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK)) != 0;
+    if (!letter_like)
+        return FC_OTHER;
+    UErrorCode st = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript(c, &st);
+    if (U_FAILURE(st) || script_without_spaces(sc))
+        return FC_OTHER;
+    return FC_WORD;
+}
+
+/* If c is noise, return FC_GAP or FC_IGNORABLE; else 0 (keep). */
+static uint32_t noise_class(UChar32 c)
+{
+    if (c == 0xFFFD)
+        return 0;
+    if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+        return FC_IGNORABLE;
+    uint32_t m = U_GET_GC_MASK(c);
+    if (m & (U_GC_CF_MASK | U_GC_ME_MASK))
+        return FC_IGNORABLE;
+    if (m & (U_GC_CC_MASK | U_GC_Z_MASK | U_GC_P_MASK | U_GC_S_MASK))
+        return FC_GAP;
+    if (u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
+        u_hasBinaryProperty(c, UCHAR_REGIONAL_INDICATOR))
+        return FC_GAP;
+    return 0;
+}
+
+static int is_combining_diacritic(UChar32 c)
+{
+    return (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+           (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+           (c >= 0xFE20 && c <= 0xFE2F);
+}
+
+static int accent_script(UChar32 c)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript(c, &st);
+    return U_SUCCESS(st) &&
+           (sc == USCRIPT_LATIN || sc == USCRIPT_GREEK || sc == USCRIPT_CYRILLIC);
+}
+
+/* UTF-16 string -> code points. */
+static int to_cps(const UChar *s, int32_t n, UChar32 *out, int cap)
+{
+    int k = 0;
+    for (int32_t i = 0; i < n && k < cap;) {
+        UChar32 c;
+        U16_NEXT(s, i, n, c);
+        out[k++] = c;
+    }
+    return k;
+}
+
+/* Traditional -> simplified of one Han code point; returns count written. */
+static int t2s_cp(builder *b, UChar32 c, UChar32 *out, int cap)
+{
+    UChar buf[32];
+    int32_t len = 0, limit;
+    U16_APPEND_UNSAFE(buf, len, c);
+    limit = len;
+    UErrorCode st = U_ZERO_ERROR;
+    utrans_transUChars(b->t2s, buf, &len, 32, 0, &limit, &st);
+    if (U_FAILURE(st) || len <= 0) {
+        out[0] = c;
+        return 1;
+    }
+    return to_cps(buf, len, out, cap);
+}
+
+/*
+ * Fold one code point: fills out[] with the output code points and returns
+ * their count; *drop_class receives FC_GAP if a visible separator was
+ * dropped, else FC_IGNORABLE (used when everything was dropped). Returns -1
+ * on ICU failure.
+ */
+static int fold_cp(builder *b, UChar32 c, UChar32 *out, uint32_t *drop_class)
+{
+    UChar src[8], dst[MAX_OUT * 2];
+    int32_t sn = 0;
+    UChar32 base = c;
+    *drop_class = FC_IGNORABLE; /* until a visible separator is dropped */
+
+    if ((b->flags & SCREENER_FOLD_COMPAT) && c >= 0x1F150 && c <= 0x1F189) {
+        int idx = (int)((c - 0x1F150) % 0x20);
+        if (idx < 26)
+            base = 'A' + idx;
+    }
+    U16_APPEND_UNSAFE(src, sn, base);
+
+    int32_t dn;
+    UErrorCode st = U_ZERO_ERROR;
+    if (b->compat) {
+        dn = unorm2_normalize(b->compat, src, sn, dst, MAX_OUT * 2, &st);
+    } else if (b->flags & SCREENER_FOLD_CASE) {
+        dn = u_strFoldCase(dst, MAX_OUT * 2, src, sn, U_FOLD_CASE_DEFAULT, &st);
+    } else {
+        memcpy(dst, src, (size_t)sn * sizeof(UChar));
+        dn = sn;
+    }
+    if (U_FAILURE(st))
+        return -1;
+
+    UChar32 step[MAX_OUT];
+    int n = to_cps(dst, dn, step, MAX_OUT);
+
+    if (b->t2s) {
+        UChar32 tmp[MAX_OUT];
+        int k = 0;
+        for (int i = 0; i < n && k < MAX_OUT; i++) {
+            UErrorCode se = U_ZERO_ERROR;
+            if (uscript_getScript(step[i], &se) == USCRIPT_HAN)
+                k += t2s_cp(b, step[i], tmp + k, MAX_OUT - k);
+            else
+                tmp[k++] = step[i];
+        }
+        memcpy(step, tmp, (size_t)k * sizeof(UChar32));
+        n = k;
+    }
+
+    if (b->flags & SCREENER_FOLD_ACCENTS) {
+        UChar32 tmp[MAX_OUT];
+        int k = 0;
+        for (int i = 0; i < n && k < MAX_OUT; i++) {
+            UChar32 x = step[i];
+            if (is_combining_diacritic(x)) {
+                *drop_class = FC_IGNORABLE;
+                continue;
+            }
+            if (!accent_script(x)) {
+                tmp[k++] = x;
+                continue;
+            }
+            UChar s1[4], d1[32];
+            int32_t n1 = 0;
+            U16_APPEND_UNSAFE(s1, n1, x);
+            UErrorCode se = U_ZERO_ERROR;
+            int32_t m = unorm2_normalize(b->nfd, s1, n1, d1, 32, &se);
+            if (U_FAILURE(se))
+                return -1;
+            UChar32 dec[32];
+            int dk = to_cps(d1, m, dec, 32);
+            for (int j = 0; j < dk && k < MAX_OUT; j++)
+                if (!(U_GET_GC_MASK(dec[j]) & U_GC_MN_MASK))
+                    tmp[k++] = dec[j];
+        }
+        memcpy(step, tmp, (size_t)k * sizeof(UChar32));
+        n = k;
+    }
+
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        uint32_t nc = (b->flags & SCREENER_FOLD_NOISE) ? noise_class(step[i]) : 0;
+        if (nc) {
+            if (nc == FC_GAP)
+                *drop_class = FC_GAP;
+            continue;
+        }
+        out[k++] = step[i];
+    }
+    return k;
+}
+
+static int push_units(builder *b, const UChar32 *cps, int n, uint32_t *off,
+                      uint32_t *len)
+{
+    UChar u[MAX_OUT * 2];
+    int32_t un = 0;
+    for (int i = 0; i < n; i++)
+        U16_APPEND_UNSAFE(u, un, cps[i]);
+    if (un > FOLD_MAX_UNITS)
+        un = FOLD_MAX_UNITS;
+    if (b->n_expand + (size_t)un > b->cap_expand) {
+        size_t c = b->cap_expand ? b->cap_expand * 2 : 8192;
+        uint16_t *e = realloc(b->expand, c * sizeof(uint16_t));
+        if (!e)
+            return -1;
+        b->expand = e;
+        b->cap_expand = c;
+    }
+    memcpy(b->expand + b->n_expand, u, (size_t)un * sizeof(uint16_t));
+    *off = (uint32_t)b->n_expand;
+    *len = (uint32_t)un;
+    b->n_expand += (size_t)un;
+    return 0;
+}
+
+static int value_for(builder *b, UChar32 c, uint32_t *value)
+{
+    UChar32 out[MAX_OUT];
+    uint32_t drop_class;
+    int n = fold_cp(b, c, out, &drop_class);
+    if (n < 0)
+        return -1;
+    if (n == 0) {
+        *value = FV_MAKE(FV_DROP, drop_class, 0);
+    } else if (n == 1 && out[0] == c) {
+        *value = FV_MAKE(FV_IDENT, kept_class(c), 0);
+    } else if (n == 1) {
+        *value = FV_MAKE(FV_ONE, kept_class(out[0]), (uint32_t)out[0]);
+    } else {
+        uint32_t off, len;
+        if (push_units(b, out, n, &off, &len))
+            return -2;
+        *value = FV_MAKE(FV_MULTI, kept_class(out[0]), (len << 20) | off);
+    }
+    return 0;
+}
+
+int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out)
+{
+    memset(out, 0, sizeof *out);
+    builder b;
+    memset(&b, 0, sizeof b);
+    b.flags = flags;
+    UErrorCode st = U_ZERO_ERROR;
+    if (flags & SCREENER_FOLD_COMPAT)
+        b.compat = (flags & SCREENER_FOLD_CASE) ? unorm2_getNFKCCasefoldInstance(&st)
+                                                : unorm2_getNFKCInstance(&st);
+    b.nfd = unorm2_getNFDInstance(&st);
+    if (U_FAILURE(st))
+        return err_set(err_out, SCREENER_E_ICU, NULL, 0,
+                       "ICU normalizer unavailable: %s", u_errorName(st));
+    if (flags & SCREENER_FOLD_TRADITIONAL) {
+        static const UChar id[] = u"Traditional-Simplified";
+        b.t2s = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+        if (U_FAILURE(st))
+            return err_set(err_out, SCREENER_E_ICU, NULL, 0,
+                           "ICU Traditional-Simplified transliterator unavailable: %s",
+                           u_errorName(st));
+    }
+
+    UMutableCPTrie *mt = umutablecptrie_open(FV_MAKE(FV_IDENT, FC_OTHER, 0),
+                                             FV_INVALID, &st);
+    if (U_FAILURE(st)) {
+        utrans_close(b.t2s);
+        return err_set(err_out, SCREENER_E_ICU, NULL, 0, "umutablecptrie_open: %s",
+                       u_errorName(st));
+    }
+
+    int rc = SCREENER_OK;
+    for (UChar32 c = 0; c <= 0x10FFFF && rc == SCREENER_OK; c++) {
+        if (c == 0xD800)
+            c = 0xE000; /* surrogates never come out of the UTF-8 decoder */
+        int8_t gc = u_charType(c);
+        if (gc == U_UNASSIGNED && !u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC))
+            continue;
+        if (gc == U_PRIVATE_USE_CHAR)
+            continue;
+        uint32_t v;
+        int r = value_for(&b, c, &v);
+        if (r == -1)
+            rc = err_set(err_out, SCREENER_E_ICU, NULL, 0,
+                         "ICU failed to fold U+%04X", (unsigned)c);
+        else if (r == -2)
+            rc = err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        else if (v != FV_MAKE(FV_IDENT, FC_OTHER, 0))
+            umutablecptrie_set(mt, c, v, &st);
+    }
+    utrans_close(b.t2s);
+    if (rc == SCREENER_OK && U_FAILURE(st))
+        rc = err_set(err_out, SCREENER_E_ICU, NULL, 0, "umutablecptrie_set: %s",
+                     u_errorName(st));
+
+    UCPTrie *trie = NULL;
+    if (rc == SCREENER_OK) {
+        trie = umutablecptrie_buildImmutable(mt, UCPTRIE_TYPE_FAST,
+                                             UCPTRIE_VALUE_BITS_32, &st);
+        if (U_FAILURE(st))
+            rc = err_set(err_out, SCREENER_E_ICU, NULL, 0, "buildImmutable: %s",
+                         u_errorName(st));
+    }
+    umutablecptrie_close(mt);
+    if (rc == SCREENER_OK) {
+        UErrorCode pre = U_ZERO_ERROR;
+        int32_t len = ucptrie_toBinary(trie, NULL, 0, &pre);
+        out->trie_bin = malloc((size_t)len);
+        if (!out->trie_bin) {
+            rc = err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        } else {
+            ucptrie_toBinary(trie, out->trie_bin, len, &st);
+            if (U_FAILURE(st))
+                rc = err_set(err_out, SCREENER_E_ICU, NULL, 0, "toBinary: %s",
+                             u_errorName(st));
+            out->trie_len = (size_t)len;
+        }
+    }
+    ucptrie_close(trie);
+    out->expand = b.expand;
+    out->n_expand = b.n_expand;
+    if (rc != SCREENER_OK)
+        fold_build_free(out);
+    return rc;
+}
+
+void fold_build_free(fold_build *b)
+{
+    free(b->trie_bin);
+    free(b->expand);
+    memset(b, 0, sizeof *b);
+}

@@ -1,0 +1,259 @@
+/*
+ * scan.c — screener_scan(): fold, Hyperscan, verify, map back, verdict.
+ *
+ *   text --fold_text--> UTF-16 units --hs_scan--> (literal, end) candidates
+ *        --alignment / stripped-NUL check--> raw matches
+ *        --fold_locate_*--> original byte spans + word-boundary facts
+ *        --per entry: boundary rules, allow-list--> matches --> verdict
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/utf8.h"
+#include "db/db.h"
+#include "scratch.h"
+
+typedef struct scan_ctx {
+    const screener_db *db;
+    screener_scratch *s;
+    const uint8_t *units; /* folded bytes */
+} scan_ctx;
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 16;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * elem);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+/* Hyperscan match callback: a literal ended at byte `to` of the folded
+ * stream. Keep it only if it starts on a UTF-16 unit boundary (and, for a
+ * literal whose leading NUL byte was stripped, that byte is really NUL). */
+static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
+                    unsigned int flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    scan_ctx *c = ctx;
+    const db_lit *l = &c->db->lits[id];
+    unsigned long long bytes = (unsigned long long)l->units * 2;
+    if (to < bytes)
+        return 0;
+    unsigned long long start = to - bytes;
+    if (start & 1)
+        return 0;
+    if (l->stripped && c->units[start] != 0)
+        return 0;
+    screener_scratch *s = c->s;
+    if (grow((void **)&s->raw, &s->cap_raw, s->n_raw + 1, sizeof(raw_match))) {
+        s->raw_oom = 1;
+        return 1; /* stop the scan */
+    }
+    s->raw[s->n_raw].lit = id;
+    s->raw[s->n_raw].start = (uint32_t)(start / 2);
+    s->raw[s->n_raw].end = (uint32_t)(to / 2);
+    s->n_raw++;
+    return 0;
+}
+
+static int cmp_match(const void *a, const void *b)
+{
+    const screener_match *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return x->entry_id < y->entry_id ? -1 : x->entry_id > y->entry_id;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Turn raw matches into entry matches with original spans. */
+static int resolve(const screener_db *db, screener_scratch *s, const uint8_t *text,
+                   size_t len)
+{
+    for (size_t r = 0; r < s->n_raw; r++) {
+        const raw_match *m = &s->raw[r];
+        const db_lit *l = &db->lits[m->lit];
+        fold_loc a, b;
+        fold_locate_start(&db->fold, text, len, &s->fb, m->start, &a);
+        fold_locate_end(&db->fold, text, len, &s->fb, m->end, &b);
+        for (uint32_t k = 0; k < l->n_entries; k++) {
+            uint32_t id = db->lit_entries[l->entries_off + k];
+            const db_entry *e = &db->entries[id];
+            if ((e->flags & DB_ENTRY_NEED_START) && !a.boundary)
+                continue;
+            if ((e->flags & DB_ENTRY_NEED_END) && !b.boundary)
+                continue;
+            if (e->flags & SCREENER_ENTRY_ALLOW) {
+                if (grow((void **)&s->allow, &s->cap_allow, s->n_allow + 1, sizeof(span)))
+                    return SCREENER_E_NOMEM;
+                s->allow[s->n_allow].start = a.byte;
+                s->allow[s->n_allow].end = b.byte;
+                s->n_allow++;
+                continue;
+            }
+            if (grow((void **)&s->matches, &s->cap_matches, s->n_matches + 1,
+                     sizeof(screener_match)))
+                return SCREENER_E_NOMEM;
+            screener_match *o = &s->matches[s->n_matches++];
+            o->start = a.byte;
+            o->end = b.byte;
+            o->entry_id = id;
+            o->category_id = e->category;
+            o->severity = e->severity;
+            o->action = db->cats[e->category].actions[e->severity - 1];
+            o->flags = 0;
+        }
+    }
+    return SCREENER_OK;
+}
+
+/* Allow-list: a deny match lying inside an allow match is suppressed. */
+static void apply_allow(screener_scratch *s)
+{
+    for (size_t i = 0; i < s->n_matches; i++) {
+        screener_match *m = &s->matches[i];
+        for (size_t j = 0; j < s->n_allow; j++) {
+            if (s->allow[j].start <= m->start && m->end <= s->allow[j].end) {
+                m->flags |= SCREENER_MATCH_SUPPRESSED;
+                break;
+            }
+        }
+    }
+}
+
+static int verdict(screener_scratch *s)
+{
+    screener_result *r = &s->result;
+    r->matches = s->matches;
+    r->n_matches = s->n_matches;
+    r->action = SCREENER_ACTION_PASS;
+    r->severity = 0;
+    r->n_categories = 0;
+    if (grow((void **)&s->cats, &s->cap_cats, s->n_matches + 1, sizeof(uint32_t)))
+        return SCREENER_E_NOMEM;
+    size_t nc = 0;
+    for (size_t i = 0; i < s->n_matches; i++) {
+        const screener_match *m = &s->matches[i];
+        if (m->flags & SCREENER_MATCH_SUPPRESSED)
+            continue;
+        if (m->action > r->action)
+            r->action = m->action;
+        if (m->severity > r->severity)
+            r->severity = m->severity;
+        s->cats[nc++] = m->category_id;
+    }
+    qsort(s->cats, nc, sizeof(uint32_t), cmp_u32);
+    size_t w = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (w == 0 || s->cats[w - 1] != s->cats[i])
+            s->cats[w++] = s->cats[i];
+    r->categories = s->cats;
+    r->n_categories = w;
+    return SCREENER_OK;
+}
+
+static int scan_locked(const screener_db *db, screener_scratch *s, const uint8_t *text,
+                       size_t len)
+{
+    s->n_raw = s->n_matches = s->n_allow = 0;
+    s->raw_oom = 0;
+    memset(&s->result, 0, sizeof s->result);
+    if (s->fitted != db->instance) {
+        hs_error_t he = hs_alloc_scratch(db->hs, &s->hs);
+        if (he != HS_SUCCESS)
+            return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
+        s->fitted = db->instance;
+    }
+    int rc = fold_text(&db->fold, text, len, &s->fb);
+    if (rc)
+        return rc;
+    if (s->fb.n) {
+        scan_ctx c = {db, s, (const uint8_t *)s->fb.units};
+        hs_error_t he = hs_scan(db->hs, (const char *)s->fb.units,
+                                (unsigned int)(s->fb.n * 2), 0, s->hs, on_match, &c);
+        if (s->raw_oom)
+            return SCREENER_E_NOMEM;
+        if (he == HS_SCRATCH_IN_USE)
+            return SCREENER_E_SCRATCH_IN_USE;
+        if (he != HS_SUCCESS)
+            return SCREENER_E_HYPERSCAN;
+    }
+    if (s->n_raw) {
+        rc = resolve(db, s, text, len);
+        if (rc)
+            return rc;
+        if (s->n_allow)
+            apply_allow(s);
+        qsort(s->matches, s->n_matches, sizeof(screener_match), cmp_match);
+    }
+    return verdict(s);
+}
+
+SCREENER_API int screener_scan(const screener_db *db, screener_scratch *s, const char *text,
+                               size_t len, const screener_result **result_out)
+{
+    if (result_out)
+        *result_out = NULL;
+    if (!db || !s || !result_out || (!text && len))
+        return SCREENER_E_INVALID_ARGUMENT;
+    if (len > FOLD_MAX_INPUT)
+        return SCREENER_E_TOO_LARGE;
+    if (s->in_use)
+        return SCREENER_E_SCRATCH_IN_USE;
+    s->in_use = 1;
+    int rc = scan_locked(db, s, (const uint8_t *)(text ? text : ""), len);
+    s->in_use = 0;
+    if (rc == SCREENER_OK)
+        *result_out = &s->result;
+    return rc;
+}
+
+SCREENER_API int screener_fold_utf8(const screener_db *db, const char *text, size_t len,
+                                    char **out, size_t *out_len)
+{
+    if (!db || !out || (!text && len))
+        return SCREENER_E_INVALID_ARGUMENT;
+    *out = NULL;
+    fold_buf fb;
+    memset(&fb, 0, sizeof fb);
+    int rc = fold_text(&db->fold, (const uint8_t *)(text ? text : ""), len, &fb);
+    if (rc) {
+        fold_buf_free(&fb);
+        return rc;
+    }
+    uint8_t *o = malloc(fb.n * 3 + 1);
+    if (!o) {
+        fold_buf_free(&fb);
+        return SCREENER_E_NOMEM;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < fb.n; i++) {
+        uint32_t c = fb.units[i];
+        if (c >= 0xD800 && c <= 0xDBFF && i + 1 < fb.n && fb.units[i + 1] >= 0xDC00 &&
+            fb.units[i + 1] <= 0xDFFF) {
+            c = 0x10000 + ((c - 0xD800) << 10) + (fb.units[i + 1] - 0xDC00);
+            i++;
+        }
+        w += utf8_put(o + w, c);
+    }
+    o[w] = '\0';
+    fold_buf_free(&fb);
+    *out = (char *)o;
+    if (out_len)
+        *out_len = w;
+    return SCREENER_OK;
+}

@@ -1,0 +1,40 @@
+/*
+ * scratch.h — per-thread working memory of a scan.
+ */
+#ifndef SCREENER_SCAN_SCRATCH_H
+#define SCREENER_SCAN_SCRATCH_H
+
+#include <hs.h>
+
+#include "normalize/fold.h"
+#include "screener.h"
+
+/* A candidate reported by Hyperscan, verified for alignment: folded units. */
+typedef struct raw_match {
+    uint32_t lit;
+    uint32_t start; /* unit offset */
+    uint32_t end;   /* unit offset, exclusive */
+} raw_match;
+
+typedef struct span {
+    size_t start, end;
+} span;
+
+struct screener_scratch {
+    hs_scratch_t *hs;
+    uint64_t fitted;   /* instance of the db hs was last fitted to */
+    int in_use;
+    fold_buf fb;
+    raw_match *raw;
+    size_t n_raw, cap_raw;
+    int raw_oom;
+    screener_match *matches;
+    size_t n_matches, cap_matches;
+    span *allow;
+    size_t n_allow, cap_allow;
+    uint32_t *cats;
+    size_t cap_cats;
+    screener_result result;
+};
+
+#endif
