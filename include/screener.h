@@ -387,6 +387,27 @@ SCREENER_API int screener_scan(const screener_db *db, screener_scratch *scratch,
                                const char *text, size_t len,
                                const screener_result **result_out);
 
+/** One message of a batch. */
+typedef struct screener_message {
+    const char *text; /**< bytes of the message (may be NULL if len is 0) */
+    size_t len;
+} screener_message;
+
+/**
+ * Scan many messages in one call (what bindings use to avoid one foreign
+ * call per message).
+ *
+ * @param results_out receives an array of n_messages results, results[i]
+ *        for messages[i], with the same meaning as screener_scan()'s result.
+ *        The array and everything it points to are owned by the scratch and
+ *        valid until the next call that uses the same scratch.
+ * @return SCREENER_OK, or the first failing message's status (then no
+ *         result is valid). Same errors as screener_scan(). @since 0.1
+ */
+SCREENER_API int screener_scan_batch(const screener_db *db, screener_scratch *scratch,
+                                     const screener_message *messages, size_t n_messages,
+                                     const screener_result **results_out);
+
 /**
  * Fold text the way scans see it, for explaining decisions (`screener
  * explain`): writes the folded text as UTF-8 into a malloc'ed NUL-terminated

@@ -54,5 +54,8 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
     free(s->matches);
     free(s->allow);
     free(s->cats);
+    free(s->b_results);
+    free(s->b_matches);
+    free(s->b_cats);
     free(s);
 }

@@ -35,6 +35,13 @@ struct screener_scratch {
     uint32_t *cats;
     size_t cap_cats;
     screener_result result;
+    /* batch results: matches and categories of all messages, concatenated */
+    screener_result *b_results;
+    size_t cap_b_results;
+    screener_match *b_matches;
+    size_t n_b_matches, cap_b_matches;
+    uint32_t *b_cats;
+    size_t n_b_cats, cap_b_cats;
 };
 
 #endif
