@@ -162,11 +162,11 @@ enum screener_fold_flag {
     SCREENER_FOLD_TRADITIONAL = 1u << 2, /**< traditional -> simplified Chinese, per character */
     SCREENER_FOLD_ACCENTS = 1u << 3,     /**< drop Latin/Greek/Cyrillic combining accents */
     SCREENER_FOLD_NOISE = 1u << 4,       /**< drop spaces, punctuation, symbols, emoji, zero-width */
-    SCREENER_FOLD_ALL = 0x1f,
-    /** Marks fold_flags as explicit, so that "no family at all" (exact
-     *  matching) can be requested: SCREENER_FOLD_EXPLICIT alone. */
-    SCREENER_FOLD_EXPLICIT = 1u << 31
+    SCREENER_FOLD_ALL = 0x1f
 };
+/** Marks fold_flags as explicit, so that "no family at all" (exact
+ *  matching) can be requested: SCREENER_FOLD_EXPLICIT alone. @since 0.1 */
+#define SCREENER_FOLD_EXPLICIT 0x80000000u
 
 /**
  * Options for screener_compile(). Zero-initialise, then set struct_size to

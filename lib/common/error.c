@@ -2,6 +2,7 @@
  * error.c — screener_error objects and status names.
  */
 #include "error.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,17 +56,23 @@ char *err_excerpt(char *dst, size_t cap, const char *text, size_t len)
     const unsigned char *s = (const unsigned char *)text;
     if (cap == 0)
         return dst;
-    for (size_t i = 0; i < len && o + 8 < cap; i++) {
+    size_t i = 0;
+    while (i < len && o + 8 < cap) {
         if (i >= 80) {
             memcpy(dst + o, "...", 3);
             o += 3;
             break;
         }
-        unsigned char c = s[i];
-        if (c < 0x20 || c == 0x7f || c == '`') {
-            o += (size_t)snprintf(dst + o, cap - o, "\\x%02X", c);
+        size_t at = i;
+        int32_t c = utf8_next(s, len, &i);
+        if (c < 0 || c < 0x20 || c == 0x7f || c == '`') {
+            for (size_t k = at; k < i && o + 8 < cap; k++)
+                o += (size_t)snprintf(dst + o, cap - o, "\\x%02X", s[k]);
+        } else if (o + (i - at) + 8 < cap) {
+            memcpy(dst + o, s + at, i - at);
+            o += i - at;
         } else {
-            dst[o++] = (char)c;
+            break;
         }
     }
     dst[o] = '\0';

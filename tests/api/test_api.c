@@ -1,0 +1,238 @@
+/* The public API as a user sees it: only screener.h is included. */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screener.h"
+
+static char data_path[512];
+
+static const char *data(const char *name)
+{
+    const char *dir = getenv("SCREENER_TEST_DATA");
+    cr_assert_not_null(dir, "SCREENER_TEST_DATA not set");
+    snprintf(data_path, sizeof data_path, "%s/%s", dir, name);
+    return data_path;
+}
+
+static int compile_text(const char *text, screener_db **db, screener_error **err)
+{
+    screener_source src = {.name = "mem.txt", .text = text, .len = strlen(text)};
+    return screener_compile(NULL, &src, 1, db, err);
+}
+
+Test(api, header_and_library_versions_agree)
+{
+    cr_assert_eq(screener_version(), SCREENER_VERSION_NUMBER);
+    cr_assert_str_eq(screener_version_string(), SCREENER_VERSION_STRING);
+}
+
+Test(api, every_status_has_a_name)
+{
+    for (int s = SCREENER_OK; s >= SCREENER_E_LIMIT; s--)
+        cr_assert_str_neq(screener_strerror(s), "unknown status", "status %d", s);
+    cr_assert_str_eq(screener_strerror(-1000), "unknown status");
+    cr_assert_str_eq(screener_action_name(SCREENER_ACTION_BLOCK), "block");
+}
+
+Test(api, free_functions_accept_null)
+{
+    screener_db_free(NULL);
+    screener_scratch_free(NULL);
+    screener_error_free(NULL);
+}
+
+Test(api, plain_word_list_file)
+{
+    screener_source src = {.path = data("gambling.txt")};
+    screener_db *db = NULL;
+    screener_error *err = NULL;
+    cr_assert_eq(screener_compile(NULL, &src, 1, &db, &err), SCREENER_OK, "%s",
+                 err ? screener_error_message(err) : "");
+    cr_assert_eq(screener_db_entry_count(db), 3);
+    screener_entry_info info;
+    cr_assert_eq(screener_db_entry(db, 2, &info), SCREENER_OK);
+    cr_assert_str_eq(info.term, "online casino");
+    cr_assert_str_eq(info.category, "gambling");
+    cr_assert_eq(info.line, 4);
+    cr_assert(strstr(info.source, "gambling.txt"));
+    screener_scratch *s = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &s), SCREENER_OK);
+    const screener_result *r;
+    cr_assert_eq(screener_scan(db, s, "try Online-Casino now", 21, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 1);
+    cr_assert_eq(r->matches[0].start, 4);
+    cr_assert_eq(r->matches[0].end, 17);
+    cr_assert_str_eq(screener_db_category_name(db, r->categories[0]), "gambling");
+    screener_scratch_free(s);
+    screener_db_free(db);
+}
+
+Test(api, dictionary_error_names_file_line_and_text)
+{
+    screener_source src = {.path = data("bad_line.txt")};
+    screener_db *db = NULL;
+    screener_error *err = NULL;
+    cr_assert_eq(screener_compile(NULL, &src, 1, &db, &err), SCREENER_E_DICT_SYNTAX);
+    cr_assert_null(db);
+    cr_assert_eq(screener_error_status(err), SCREENER_E_DICT_SYNTAX);
+    cr_assert_eq(screener_error_line(err), 4);
+    cr_assert(strstr(screener_error_file(err), "bad_line.txt"));
+    cr_assert(strstr(screener_error_message(err), "bad_line.txt:4:"));
+    cr_assert(strstr(screener_error_message(err), "broken"));
+    screener_error_free(err);
+}
+
+Test(api, missing_dictionary_file)
+{
+    screener_source src = {.path = "/nonexistent/words.txt"};
+    screener_db *db = NULL;
+    screener_error *err = NULL;
+    cr_assert_eq(screener_compile(NULL, &src, 1, &db, &err), SCREENER_E_IO);
+    cr_assert(strstr(screener_error_message(err), "/nonexistent/words.txt"));
+    screener_error_free(err);
+}
+
+Test(api, empty_dictionary_is_an_error)
+{
+    screener_db *db = NULL;
+    cr_assert_eq(compile_text("# only a comment\n\n", &db, NULL), SCREENER_E_DICT_EMPTY);
+    cr_assert_eq(compile_text("路口交通\tallow\n", &db, NULL), SCREENER_E_DICT_EMPTY);
+}
+
+Test(api, term_that_folds_to_nothing_is_an_error)
+{
+    screener_db *db = NULL;
+    screener_error *err = NULL;
+    cr_assert_eq(compile_text("ok\n!!!\n", &db, &err), SCREENER_E_DICT_TERM);
+    cr_assert_eq(screener_error_line(err), 2);
+    cr_assert(strstr(screener_error_message(err), "folds to nothing"));
+    screener_error_free(err);
+}
+
+Test(api, duplicates_merge_or_conflict)
+{
+    screener_db *db = NULL;
+    cr_assert_eq(compile_text("dup\ndup\nother\n", &db, NULL), SCREENER_OK);
+    cr_assert_eq(screener_db_entry_count(db), 2);
+    screener_db_free(db);
+    screener_error *err = NULL;
+    cr_assert_eq(compile_text("dup\nx\ndup\tseverity=4\n", &db, &err), SCREENER_E_DICT_CONFLICT);
+    cr_assert_eq(screener_error_line(err), 3);
+    cr_assert(strstr(screener_error_message(err), "mem.txt:1"));
+    screener_error_free(err);
+}
+
+Test(api, same_term_in_two_categories_is_reported_twice)
+{
+    screener_db *db = NULL;
+    cr_assert_eq(compile_text("scam\nscam\tcategory=fraud\n", &db, NULL), SCREENER_OK);
+    screener_scratch *s = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &s), SCREENER_OK);
+    const screener_result *r;
+    cr_assert_eq(screener_scan(db, s, "a scam", 6, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 2);
+    cr_assert_eq(r->n_categories, 2);
+    screener_scratch_free(s);
+    screener_db_free(db);
+}
+
+Test(api, fold_options_are_recorded_and_respected)
+{
+    screener_compile_options o;
+    memset(&o, 0, sizeof o);
+    o.struct_size = sizeof o;
+    o.fold_flags = SCREENER_FOLD_EXPLICIT; /* exact matching */
+    screener_source src = {.name = "exact.txt", .text = "Fuck\n", .len = 5};
+    screener_db *db = NULL;
+    cr_assert_eq(screener_compile(&o, &src, 1, &db, NULL), SCREENER_OK);
+    cr_assert_eq(screener_db_fold_flags(db), 0);
+    screener_scratch *s = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &s), SCREENER_OK);
+    const screener_result *r;
+    cr_assert_eq(screener_scan(db, s, "fuck Fuck", 9, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 1);
+    cr_assert_eq(r->matches[0].start, 5);
+    screener_scratch_free(s);
+    screener_db_free(db);
+    o.fold_flags = 1u << 20;
+    cr_assert_eq(screener_compile(&o, &src, 1, &db, NULL), SCREENER_E_INVALID_ARGUMENT);
+}
+
+Test(api, fingerprint_follows_content_not_file_names)
+{
+    screener_db *a = NULL, *b = NULL, *c = NULL;
+    screener_source s1 = {.name = "x.txt", .text = "one\ntwo\n", .len = 8};
+    screener_source s2 = {.name = "x.txt", .text = "# c\none\ntwo\n", .len = 12};
+    screener_source s3 = {.name = "x.txt", .text = "one\nthree\n", .len = 10};
+    cr_assert_eq(screener_compile(NULL, &s1, 1, &a, NULL), SCREENER_OK);
+    cr_assert_eq(screener_compile(NULL, &s2, 1, &b, NULL), SCREENER_OK);
+    cr_assert_eq(screener_compile(NULL, &s3, 1, &c, NULL), SCREENER_OK);
+    cr_assert_eq(strlen(screener_db_fingerprint(a)), 32);
+    cr_assert_str_eq(screener_db_fingerprint(a), screener_db_fingerprint(b));
+    cr_assert_str_neq(screener_db_fingerprint(a), screener_db_fingerprint(c));
+    screener_db_free(a);
+    screener_db_free(b);
+    screener_db_free(c);
+}
+
+Test(api, entry_lookup_rejects_unknown_ids)
+{
+    screener_db *db = NULL;
+    cr_assert_eq(compile_text("x\n", &db, NULL), SCREENER_OK);
+    screener_entry_info info;
+    cr_assert_eq(screener_db_entry(db, 1, &info), SCREENER_E_INVALID_ARGUMENT);
+    cr_assert_null(screener_db_category_name(db, 99));
+    screener_db_free(db);
+}
+
+/* ---- threads: one shared db, one scratch per thread ---------------------- */
+
+typedef struct worker {
+    const screener_db *db;
+    screener_scratch *scratch;
+    int failures;
+} worker;
+
+static const char *thread_texts[] = {"法 輪 功", "ＦＵＣＫ", "nothing", "f\xE2\x80\x8Bu\xE2\x80\x8B" "ck",
+                                     "x\xFFy"};
+static const size_t thread_expect[] = {1, 1, 0, 1, 0};
+
+static void *run_worker(void *arg)
+{
+    worker *w = arg;
+    for (int it = 0; it < 2000; it++) {
+        size_t k = (size_t)it % 5;
+        const screener_result *r;
+        if (screener_scan(w->db, w->scratch, thread_texts[k], strlen(thread_texts[k]), &r) !=
+                SCREENER_OK ||
+            r->n_matches != thread_expect[k])
+            w->failures++;
+    }
+    return NULL;
+}
+
+Test(api, one_database_many_threads)
+{
+    screener_db *db = NULL;
+    cr_assert_eq(compile_text("法轮功\nfuck\n", &db, NULL), SCREENER_OK);
+    screener_scratch *proto = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &proto), SCREENER_OK);
+    pthread_t th[8];
+    worker w[8];
+    for (int i = 0; i < 8; i++) {
+        w[i].db = db;
+        w[i].failures = 0;
+        cr_assert_eq(screener_scratch_clone(proto, &w[i].scratch), SCREENER_OK);
+        pthread_create(&th[i], NULL, run_worker, &w[i]);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(th[i], NULL);
+        cr_assert_eq(w[i].failures, 0, "thread %d", i);
+        screener_scratch_free(w[i].scratch);
+    }
+    screener_scratch_free(proto);
+    screener_db_free(db);
+}

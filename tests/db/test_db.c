@@ -1,0 +1,167 @@
+/* Database blobs: round trips, and every truncation and bit flip rejected
+ * with a specific status before Hyperscan sees the bytes. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/db.h"
+#include "screener.h"
+
+static screener_db *db;
+static uint8_t *blob;
+static size_t blob_len;
+
+static void setup(void)
+{
+    static const char text[] = "法轮功\nfuck\nsex\tseverity=4\n路口交通\tallow\n";
+    screener_source src = {.name = "t.txt", .text = text, .len = sizeof text - 1};
+    cr_assert_eq(screener_compile(NULL, &src, 1, &db, NULL), SCREENER_OK);
+    void *b;
+    cr_assert_eq(screener_db_serialize(db, &b, &blob_len), SCREENER_OK);
+    blob = b;
+}
+
+static void teardown(void)
+{
+    free(blob);
+    screener_db_free(db);
+}
+
+TestSuite(db, .init = setup, .fini = teardown);
+
+static int load(const void *b, size_t n)
+{
+    screener_db *d = NULL;
+    screener_error *err = NULL;
+    int rc = screener_db_deserialize(b, n, &d, &err);
+    if (rc == SCREENER_OK) {
+        cr_assert_not_null(d);
+        cr_assert_null(err);
+    } else {
+        cr_assert_null(d);
+        cr_assert_not_null(err);
+        cr_assert_eq(screener_error_status(err), rc);
+    }
+    screener_db_free(d);
+    screener_error_free(err);
+    return rc;
+}
+
+Test(db, round_trip_preserves_scans_and_metadata)
+{
+    screener_db *d = NULL;
+    cr_assert_eq(screener_db_deserialize(blob, blob_len, &d, NULL), SCREENER_OK);
+    cr_assert_str_eq(screener_db_fingerprint(d), screener_db_fingerprint(db));
+    cr_assert_eq(screener_db_entry_count(d), 4);
+    screener_scratch *s = NULL;
+    cr_assert_eq(screener_scratch_alloc(d, &s), SCREENER_OK);
+    const screener_result *r;
+    cr_assert_eq(screener_scan(d, s, "法輪功 s e x", 15, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 2);
+    screener_scratch_free(s);
+    screener_db_free(d);
+}
+
+Test(db, file_round_trip)
+{
+    char path[] = "/tmp/screener_test_db_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    cr_assert_eq(screener_db_save(db, path, NULL), SCREENER_OK);
+    screener_db *d = NULL;
+    cr_assert_eq(screener_db_load(path, &d, NULL), SCREENER_OK);
+    cr_assert_str_eq(screener_db_fingerprint(d), screener_db_fingerprint(db));
+    screener_db_free(d);
+    unlink(path);
+}
+
+Test(db, missing_file_names_the_path)
+{
+    screener_db *d = NULL;
+    screener_error *err = NULL;
+    cr_assert_eq(screener_db_load("/nonexistent/x.scdb", &d, &err), SCREENER_E_IO);
+    cr_assert(strstr(screener_error_message(err), "/nonexistent/x.scdb"));
+    screener_error_free(err);
+}
+
+Test(db, every_truncation_is_rejected)
+{
+    for (size_t n = 0; n < blob_len; n++) {
+        int rc = load(blob, n);
+        cr_assert(rc == SCREENER_E_DB_FORMAT, "truncated to %zu: %d", n, rc);
+    }
+}
+
+Test(db, trailing_bytes_are_rejected)
+{
+    uint8_t *b = malloc(blob_len + 1);
+    memcpy(b, blob, blob_len);
+    b[blob_len] = 0;
+    cr_assert_eq(load(b, blob_len + 1), SCREENER_E_DB_FORMAT);
+    free(b);
+}
+
+Test(db, every_bit_flip_is_rejected)
+{
+    uint8_t *b = malloc(blob_len);
+    for (size_t i = 0; i < blob_len; i++) {
+        memcpy(b, blob, blob_len);
+        b[i] ^= (uint8_t)(1u << (i % 8));
+        int rc = load(b, blob_len);
+        cr_assert(rc == SCREENER_E_DB_CHECKSUM || rc == SCREENER_E_DB_FORMAT ||
+                      rc == SCREENER_E_DB_VERSION,
+                  "flip at byte %zu accepted or mis-reported: %d", i, rc);
+    }
+    free(b);
+}
+
+Test(db, other_format_version_is_a_version_error)
+{
+    uint8_t *b = malloc(blob_len);
+    memcpy(b, blob, blob_len);
+    ((db_header *)b)->format_version = 99;
+    cr_assert_eq(load(b, blob_len), SCREENER_E_DB_VERSION);
+    free(b);
+}
+
+Test(db, other_hyperscan_version_is_a_platform_error)
+{
+    uint8_t *b = malloc(blob_len);
+    memcpy(b, blob, blob_len);
+    snprintf(((db_header *)b)->hs_version, 64, "4.0.0 1999-01-01");
+    db_seal(b, blob_len);
+    cr_assert_eq(load(b, blob_len), SCREENER_E_DB_PLATFORM);
+    free(b);
+}
+
+Test(db, resealed_damage_in_tables_is_still_rejected)
+{
+    /* A checksum is not authentication, but internal cross-checks still
+     * refuse inconsistent tables instead of reading out of bounds. */
+    uint8_t *b = malloc(blob_len);
+    memcpy(b, blob, blob_len);
+    db_header *h = (db_header *)b;
+    db_entry *e = (db_entry *)(b + h->sec_off[SEC_ENTRIES]);
+    e[0].category = 1000;
+    db_seal(b, blob_len);
+    cr_assert_eq(load(b, blob_len), SCREENER_E_DB_FORMAT);
+    memcpy(b, blob, blob_len);
+    db_lit *l = (db_lit *)(b + h->sec_off[SEC_LITS]);
+    l[0].n_entries = 1000;
+    db_seal(b, blob_len);
+    cr_assert_eq(load(b, blob_len), SCREENER_E_DB_FORMAT);
+    memcpy(b, blob, blob_len);
+    h->sec_len[SEC_HS] += 8;
+    db_seal(b, blob_len);
+    cr_assert_eq(load(b, blob_len), SCREENER_E_DB_FORMAT);
+    free(b);
+}
+
+Test(db, garbage_is_not_a_database)
+{
+    cr_assert_eq(load("hello world, not a db", 21), SCREENER_E_DB_FORMAT);
+    cr_assert_eq(load("", 0), SCREENER_E_DB_FORMAT);
+}

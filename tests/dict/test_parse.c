@@ -1,0 +1,158 @@
+/* Dictionary format: entries, directives, attributes, and errors that name
+ * the source, the line and the offending text. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "dict/dict.h"
+
+static dict_set set;
+static screener_error *err;
+
+static void setup(void)
+{
+    memset(&set, 0, sizeof set);
+    err = NULL;
+}
+
+static void teardown(void)
+{
+    dict_set_free(&set);
+    screener_error_free(err);
+}
+
+TestSuite(dict, .init = setup, .fini = teardown);
+
+static int parse(const char *name, const char *text)
+{
+    return dict_parse(&set, name, text, strlen(text), &err);
+}
+
+static const char *cat(size_t i)
+{
+    return set.categories[set.entries[i].category];
+}
+
+Test(dict, plain_word_list_takes_category_from_file_name)
+{
+    cr_assert_eq(parse("dicts/Porn-Words.txt", "色情网站\nporn\n"), SCREENER_OK);
+    cr_assert_eq(set.n_entries, 2);
+    cr_assert_str_eq(set.entries[0].term, "色情网站");
+    cr_assert_str_eq(cat(0), "porn_words");
+    cr_assert_eq(set.entries[1].severity, DICT_DEFAULT_SEVERITY);
+    cr_assert_eq(set.entries[1].line, 2);
+}
+
+Test(dict, directives_and_attributes_set_metadata)
+{
+    const char *text = "# comment\n"
+                       "@category abuse\n"
+                       "@severity 3\n"
+                       "idiot\n"
+                       "\n"
+                       "  # indented comment\n"
+                       "scum\tseverity=4 word\n"
+                       "路口交通\tallow category=porn\n"
+                       "ab\tsubstring\n";
+    cr_assert_eq(parse("x.txt", text), SCREENER_OK, "%s", screener_error_message(err));
+    cr_assert_eq(set.n_entries, 4);
+    cr_assert_str_eq(cat(0), "abuse");
+    cr_assert_eq(set.entries[0].severity, 3);
+    cr_assert_eq(set.entries[1].severity, 4);
+    cr_assert_eq(set.entries[1].flags, SCREENER_ENTRY_WORD);
+    cr_assert_eq(set.entries[1].line, 7);
+    cr_assert_str_eq(cat(2), "porn");
+    cr_assert_eq(set.entries[2].flags, SCREENER_ENTRY_ALLOW);
+    cr_assert_eq(set.entries[3].flags, SCREENER_ENTRY_SUBSTRING);
+}
+
+Test(dict, escaped_hash_and_at_are_terms)
+{
+    cr_assert_eq(parse("x", "\\#tag\n\\@user\n"), SCREENER_OK);
+    cr_assert_str_eq(set.entries[0].term, "#tag");
+    cr_assert_str_eq(set.entries[1].term, "@user");
+}
+
+Test(dict, crlf_bom_and_trailing_spaces_are_tolerated)
+{
+    cr_assert_eq(parse("x", "\xEF\xBB\xBFone  \r\ntwo\r\n"), SCREENER_OK);
+    cr_assert_eq(set.n_entries, 2);
+    cr_assert_str_eq(set.entries[0].term, "one");
+    cr_assert_str_eq(set.entries[1].term, "two");
+}
+
+Test(dict, unknown_attribute_names_file_line_and_text)
+{
+    cr_assert_eq(parse("words.txt", "ok\nbad\tcolour=red\n"), SCREENER_E_DICT_SYNTAX);
+    cr_assert_str_eq(screener_error_file(err), "words.txt");
+    cr_assert_eq(screener_error_line(err), 2);
+    cr_assert(strstr(screener_error_message(err), "words.txt:2:"));
+    cr_assert(strstr(screener_error_message(err), "colour=red"));
+}
+
+Test(dict, severity_out_of_range_is_an_error)
+{
+    cr_assert_eq(parse("s.txt", "a\tseverity=5\n"), SCREENER_E_DICT_SYNTAX);
+    cr_assert_eq(screener_error_line(err), 1);
+    screener_error_free(err);
+    err = NULL;
+    cr_assert_eq(parse("s.txt", "@severity 0\n"), SCREENER_E_DICT_SYNTAX);
+}
+
+Test(dict, invalid_category_name_is_an_error)
+{
+    cr_assert_eq(parse("c.txt", "a\tcategory=Bad-Name\n"), SCREENER_E_DICT_SYNTAX);
+    cr_assert(strstr(screener_error_message(err), "a-z0-9_"));
+}
+
+Test(dict, unknown_directive_is_an_error)
+{
+    cr_assert_eq(parse("d.txt", "@sevrity 3\n"), SCREENER_E_DICT_SYNTAX);
+    cr_assert(strstr(screener_error_message(err), "@sevrity"));
+}
+
+Test(dict, invalid_utf8_is_an_error_with_position)
+{
+    cr_assert_eq(parse("u.txt", "good\nb\xFF" "ad\n"), SCREENER_E_DICT_TERM);
+    cr_assert_eq(screener_error_line(err), 2);
+    cr_assert(strstr(screener_error_message(err), "byte 2"));
+    cr_assert(strstr(screener_error_message(err), "\\xFF"));
+}
+
+Test(dict, empty_term_with_attributes_is_an_error)
+{
+    cr_assert_eq(parse("e.txt", "\tseverity=3\n"), SCREENER_E_DICT_TERM);
+}
+
+Test(dict, word_and_substring_conflict)
+{
+    cr_assert_eq(parse("w.txt", "x\tword substring\n"), SCREENER_E_DICT_SYNTAX);
+}
+
+Test(dict, regex_entries_are_refused_clearly)
+{
+    cr_assert_eq(parse("r.txt", "1[3-9]\\d{9}\tregex\n"), SCREENER_E_UNSUPPORTED);
+    cr_assert(strstr(screener_error_message(err), "r.txt:1:"));
+}
+
+Test(dict, overlong_term_is_an_error)
+{
+    char big[1100];
+    memset(big, 'a', sizeof big - 2);
+    big[sizeof big - 2] = '\n';
+    big[sizeof big - 1] = 0;
+    cr_assert_eq(parse("l.txt", big), SCREENER_E_DICT_TERM);
+}
+
+Test(dict, max_entries_is_enforced)
+{
+    set.max_entries = 2;
+    cr_assert_eq(parse("m.txt", "a\nb\nc\n"), SCREENER_E_LIMIT);
+    cr_assert_eq(screener_error_line(err), 3);
+}
+
+Test(dict, nul_byte_in_line_is_an_error)
+{
+    static const char text[] = "a\0b\n";
+    cr_assert_eq(dict_parse(&set, "n.txt", text, sizeof text - 1, &err), SCREENER_E_DICT_TERM);
+}

@@ -1,0 +1,192 @@
+/* The fold table (built with ICU) and the scan-time fold: golden cases per
+ * fold family, invalid UTF-8, and mapping folded positions back. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "common/utf8.h"
+#include "normalize/fold.h"
+#include "normalize/foldtable.h"
+
+static fold_build fbuild;
+static fold_table ft;
+static fold_buf fb;
+
+static void open_table(uint32_t flags)
+{
+    memset(&fb, 0, sizeof fb);
+    cr_assert_eq(fold_build_table(flags, &fbuild, NULL), SCREENER_OK);
+    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
+                                 fbuild.n_expand),
+                 SCREENER_OK);
+}
+
+static void setup_all(void) { open_table(SCREENER_FOLD_ALL); }
+
+static void teardown(void)
+{
+    fold_table_close(&ft);
+    fold_build_free(&fbuild);
+    fold_buf_free(&fb);
+}
+
+/* Fold s and return the folded text as UTF-8 (static buffer). */
+static const char *fold(const char *s, size_t n)
+{
+    static char out[4096];
+    cr_assert_eq(fold_text(&ft, (const uint8_t *)s, n, &fb), SCREENER_OK);
+    size_t w = 0;
+    for (size_t i = 0; i < fb.n; i++) {
+        uint32_t c = fb.units[i];
+        if (c >= 0xD800 && c <= 0xDBFF) {
+            c = 0x10000 + ((c - 0xD800) << 10) + (fb.units[i + 1] - 0xDC00);
+            i++;
+        }
+        w += utf8_put((uint8_t *)out + w, c);
+    }
+    out[w] = 0;
+    return out;
+}
+
+#define FOLDS(in, expected) cr_assert_str_eq(fold(in, sizeof(in) - 1), expected, "fold of %s", in)
+
+TestSuite(fold, .init = setup_all, .fini = teardown);
+
+Test(fold, case_and_full_width)
+{
+    FOLDS("FuCk", "fuck");
+    FOLDS("ＦＵＣＫ", "fuck");
+}
+
+Test(fold, traditional_to_simplified)
+{
+    FOLDS("法輪功", "法轮功");
+    FOLDS("發票", "发票");
+    FOLDS("賭博", "赌博");
+}
+
+Test(fold, kangxi_radicals_and_compatibility_ideographs)
+{
+    FOLDS("⼈", "人");      /* U+2F08 KANGXI RADICAL MAN */
+    FOLDS("\xEF\xA4\x80", "岂"); /* U+F900 CJK COMPATIBILITY IDEOGRAPH -> 豈 -> 岂 */
+}
+
+Test(fold, noise_between_characters_is_dropped)
+{
+    FOLDS("法 轮\xE3\x80\x80功", "法轮功");            /* space, ideographic space */
+    FOLDS("法.轮！功", "法轮功");                      /* ASCII and full-width punctuation */
+    FOLDS("法\xE2\x80\x8B轮\xE2\x80\x8D功\xEF\xBB\xBF", "法轮功"); /* ZWSP, ZWJ, BOM */
+    FOLDS("法😀轮❤\xEF\xB8\x8F功", "法轮功");          /* emoji, emoji + VS16 */
+    FOLDS("f-u*c_k", "fuck");
+}
+
+Test(fold, circled_math_and_negative_squared_letters)
+{
+    FOLDS("ⓕⓤⓒⓚ", "fuck");
+    FOLDS("𝐟𝐮𝐜𝐤", "fuck");
+    FOLDS("🅕🅤🅒🅚", "fuck");
+    FOLDS("🅵🆄🅲🅺", "fuck");
+}
+
+Test(fold, accents_are_removed_from_latin)
+{
+    FOLDS("café", "cafe");
+    FOLDS("cafe\xCC\x81", "cafe"); /* e + U+0301 */
+}
+
+Test(fold, expansions)
+{
+    FOLDS("Straße", "strasse");
+    FOLDS("ﬁne", "fine");
+    FOLDS("㎡", "m2");
+}
+
+Test(fold, digits_hash_and_star_are_kept)
+{
+    FOLDS("a1#*", "a1"); /* # and * are punctuation: dropped; digits kept */
+    FOLDS("①②", "12");
+}
+
+Test(fold, kana_voicing_marks_are_kept)
+{
+    /* per code point: か + U+3099 stays two code points, the mark is not dropped */
+    FOLDS("\xE3\x81\x8B\xE3\x82\x99", "\xE3\x81\x8B\xE3\x82\x99");
+}
+
+Test(fold, invalid_utf8_becomes_one_fffd_per_maximal_subpart)
+{
+    FOLDS("a\xFF" "b", "a\xEF\xBF\xBD" "b");
+    FOLDS("\xE4\xB8", "\xEF\xBF\xBD");
+    FOLDS("x\xED\xA0\x80", "x\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    FOLDS("\xC0\xAFz", "\xEF\xBF\xBD\xEF\xBF\xBDz");
+}
+
+Test(fold, replacement_character_in_text_is_kept)
+{
+    FOLDS("a\xEF\xBF\xBD" "b", "a\xEF\xBF\xBD" "b");
+}
+
+Test(fold, nul_and_controls_are_noise)
+{
+    static const char s[] = {'s', 0, 'e', '\t', 'x'};
+    cr_assert_str_eq(fold(s, sizeof s), "sex");
+}
+
+Test(fold, empty_input)
+{
+    cr_assert_eq(fold_text(&ft, (const uint8_t *)"", 0, &fb), SCREENER_OK);
+    cr_assert_eq(fb.n, 0);
+}
+
+Test(fold, locate_maps_units_back_to_original_bytes)
+{
+    const char *s = "xx ＦＵ ck!";
+    fold(s, strlen(s)); /* folded: "xxfuck" */
+    fold_loc a, b;
+    fold_locate_start(&ft, (const uint8_t *)s, strlen(s), &fb, 2, &a);
+    fold_locate_end(&ft, (const uint8_t *)s, strlen(s), &fb, 6, &b);
+    cr_assert_eq(a.byte, 3);  /* Ｆ starts after "xx " */
+    cr_assert_eq(b.byte, 12); /* after "k" */
+    cr_assert_eq(a.boundary, 1, "a space separates xx and Ｆ");
+    cr_assert_eq(b.boundary, 1, "! follows");
+}
+
+Test(fold, locate_reports_no_boundary_inside_a_word)
+{
+    const char *s = "class";
+    fold(s, 5);
+    fold_loc a, b;
+    fold_locate_start(&ft, (const uint8_t *)s, 5, &fb, 2, &a);
+    fold_locate_end(&ft, (const uint8_t *)s, 5, &fb, 5, &b);
+    cr_assert_eq(a.byte, 2);
+    cr_assert_eq(a.boundary, 0);
+    cr_assert_eq(b.boundary, 1);
+}
+
+Test(fold, locate_works_far_into_long_text)
+{
+    /* Many checkpoints: 5000 CJK characters then a target. */
+    size_t n = 5000 * 3 + 3;
+    char *s = malloc(n);
+    for (size_t i = 0; i < 5000; i++)
+        memcpy(s + 3 * i, "中", 3);
+    memcpy(s + 15000, "人", 3);
+    cr_assert_eq(fold_text(&ft, (const uint8_t *)s, n, &fb), SCREENER_OK);
+    cr_assert_gt(fb.n_marks, 50);
+    fold_loc a, b;
+    fold_locate_start(&ft, (const uint8_t *)s, n, &fb, 5000, &a);
+    fold_locate_end(&ft, (const uint8_t *)s, n, &fb, 5001, &b);
+    cr_assert_eq(a.byte, 15000);
+    cr_assert_eq(b.byte, 15003);
+    free(s);
+}
+
+Test(fold_exact, families_can_be_switched_off, .fini = teardown)
+{
+    open_table(SCREENER_FOLD_NOISE); /* only noise removal */
+    FOLDS("F u", "Fu");
+    FOLDS("ＦＵ", "ＦＵ");
+    FOLDS("法輪", "法輪");
+    teardown();
+    open_table(0); /* nothing at all */
+    FOLDS("F u!", "F u!");
+}

@@ -1,0 +1,294 @@
+/* Scanning: spans in ORIGINAL bytes for disguised terms, word boundaries,
+ * allow-list, invalid UTF-8, NUL bytes, empty and very large messages. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screener.h"
+
+static screener_db *db;
+static screener_scratch *scratch;
+
+static const char dict_text[] =
+    "@severity 3\n"
+    "法轮功\n"
+    "口交\n"
+    "路口交通\tallow\n"
+    "ass\n"
+    "sex\tseverity=4\n"
+    "sexy\n"
+    "fuck\n"
+    "twat\n"
+    "我的\tseverity=1\n"
+    "我的世界\tcategory=game severity=2\n"
+    "AV女优\n"
+    "strasse\n"
+    "中人\n";
+
+static void setup(void)
+{
+    screener_source src = {.name = "test.txt", .text = dict_text, .len = sizeof dict_text - 1};
+    screener_error *err = NULL;
+    int rc = screener_compile(NULL, &src, 1, &db, &err);
+    cr_assert_eq(rc, SCREENER_OK, "%s", err ? screener_error_message(err) : "");
+    cr_assert_eq(screener_scratch_alloc(db, &scratch), SCREENER_OK);
+}
+
+static void teardown(void)
+{
+    screener_scratch_free(scratch);
+    screener_db_free(db);
+}
+
+TestSuite(scan, .init = setup, .fini = teardown);
+
+static const screener_result *scan_n(const char *s, size_t n)
+{
+    const screener_result *r = NULL;
+    cr_assert_eq(screener_scan(db, scratch, s, n, &r), SCREENER_OK);
+    return r;
+}
+
+static const screener_result *scan(const char *s)
+{
+    return scan_n(s, strlen(s));
+}
+
+static const char *term_of(const screener_match *m)
+{
+    screener_entry_info info;
+    cr_assert_eq(screener_db_entry(db, m->entry_id, &info), SCREENER_OK);
+    return info.term;
+}
+
+/* Assert that the text has exactly one counted match: term at [start,end). */
+static void expect_one(const char *text, const char *term, size_t start, size_t end)
+{
+    const screener_result *r = scan(text);
+    size_t counted = 0;
+    const screener_match *m = NULL;
+    for (size_t i = 0; i < r->n_matches; i++)
+        if (!(r->matches[i].flags & SCREENER_MATCH_SUPPRESSED)) {
+            counted++;
+            m = &r->matches[i];
+        }
+    cr_assert_eq(counted, 1, "%zu matches in \"%s\"", counted, text);
+    cr_assert_str_eq(term_of(m), term, "in \"%s\"", text);
+    cr_assert_eq(m->start, start, "start in \"%s\"", text);
+    cr_assert_eq(m->end, end, "end in \"%s\"", text);
+}
+
+static void expect_none(const char *text)
+{
+    const screener_result *r = scan(text);
+    for (size_t i = 0; i < r->n_matches; i++)
+        cr_assert(r->matches[i].flags & SCREENER_MATCH_SUPPRESSED,
+                  "unexpected match %s in \"%s\"", term_of(&r->matches[i]), text);
+    cr_assert_eq(r->action, SCREENER_ACTION_PASS);
+}
+
+Test(scan, plain_term_with_original_span)
+{
+    expect_one("我们说法轮功吗", "法轮功", 9, 18);
+}
+
+Test(scan, traditional_characters)
+{
+    expect_one("看法輪功", "法轮功", 3, 12);
+}
+
+Test(scan, full_width_latin)
+{
+    expect_one("ＦＵＣＫ you", "fuck", 0, 12);
+}
+
+Test(scan, spaced_and_symbol_separated)
+{
+    expect_one("法 轮 功", "法轮功", 0, 11);
+    expect_one("x 法.轮！功 y", "法轮功", 2, 15);
+    expect_one("f.u.c.k", "fuck", 0, 7);
+}
+
+Test(scan, zero_width_and_emoji_between_characters)
+{
+    expect_one("法\xE2\x80\x8B轮\xE2\x80\x8C功", "法轮功", 0, 15);
+    expect_one("法😀轮❤\xEF\xB8\x8F功", "法轮功", 0, 19);
+}
+
+Test(scan, kangxi_radical)
+{
+    expect_one("⼝交", "口交", 0, 6);
+}
+
+Test(scan, expansion_maps_to_whole_character)
+{
+    expect_one("Straße", "strasse", 0, 7);
+}
+
+Test(scan, leading_and_trailing_noise_is_outside_the_span)
+{
+    expect_one("  !!fuck!!  ", "fuck", 4, 8);
+}
+
+Test(scan, latin_terms_need_word_boundaries)
+{
+    expect_none("class");
+    expect_none("assassin");
+    expect_none("hassex");
+    expect_none("hot water");  /* "hotwater" contains "twat" across a real gap */
+    expect_none("has she");    /* "hasshe" contains "ass" across a real gap */
+    expect_one("has sex", "sex", 4, 7);
+    expect_one("has s e x", "sex", 4, 9);
+    expect_one("(sex)", "sex", 1, 4);
+}
+
+Test(scan, cjk_terms_need_no_boundary)
+{
+    expect_one("我们口交吧", "口交", 6, 12);
+}
+
+Test(scan, overlapping_matches_are_all_reported)
+{
+    const screener_result *r = scan("sexy girl");
+    cr_assert_eq(r->n_matches, 1); /* sex fails its end boundary inside sexy */
+    cr_assert_str_eq(term_of(&r->matches[0]), "sexy");
+    r = scan("我的世界");
+    cr_assert_eq(r->n_matches, 2);
+    cr_assert_str_eq(term_of(&r->matches[0]), "我的");
+    cr_assert_str_eq(term_of(&r->matches[1]), "我的世界");
+    cr_assert_eq(r->n_categories, 2);
+    cr_assert_eq(r->severity, 2);
+}
+
+Test(scan, allow_list_suppresses_contained_match)
+{
+    const screener_result *r = scan("路口交通很好");
+    cr_assert_eq(r->n_matches, 1);
+    cr_assert(r->matches[0].flags & SCREENER_MATCH_SUPPRESSED);
+    cr_assert_eq(r->action, SCREENER_ACTION_PASS);
+    cr_assert_eq(r->n_categories, 0);
+    /* an allow term that only overlaps does not suppress */
+    expect_one("口交通", "口交", 0, 6);
+}
+
+Test(scan, verdict_is_strongest_action)
+{
+    const screener_result *r = scan("我的 sex");
+    cr_assert_eq(r->action, SCREENER_ACTION_BLOCK);
+    cr_assert_eq(r->severity, 4);
+}
+
+Test(scan, invalid_utf8_separates_and_never_joins)
+{
+    expect_none("法\xFF轮功");
+    expect_none("fu\xC0\xAF" "ck");
+    expect_one("\xFF法轮功", "法轮功", 1, 10);
+    expect_one("法轮功\xE4\xB8", "法轮功", 0, 9);
+    expect_one("\xED\xA0\x80 fuck \xF4\x90\x80\x80", "fuck", 4, 8);
+}
+
+Test(scan, nul_bytes_inside_a_message)
+{
+    static const char s[] = "a\0sex\0b";
+    const screener_result *r = scan_n(s, sizeof s - 1);
+    cr_assert_eq(r->n_matches, 1);
+    cr_assert_eq(r->matches[0].start, 2);
+    cr_assert_eq(r->matches[0].end, 5);
+}
+
+Test(scan, empty_message)
+{
+    const screener_result *r = scan_n(NULL, 0);
+    cr_assert_eq(r->n_matches, 0);
+    cr_assert_eq(r->action, SCREENER_ACTION_PASS);
+}
+
+Test(scan, ten_megabyte_message)
+{
+    size_t n = 10u << 20;
+    char *s = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        s[i] = "abc de"[i % 6];
+    memcpy(s + n / 2, " 法輪功 ", 11);
+    memcpy(s + n - 5, " sex", 4);
+    const screener_result *r = scan_n(s, n - 1);
+    cr_assert_eq(r->n_matches, 2);
+    cr_assert_eq(r->matches[0].start, n / 2 + 1);
+    cr_assert_eq(r->matches[0].end, n / 2 + 10);
+    cr_assert_eq(r->matches[1].start, n - 4);
+    free(s);
+}
+
+Test(scan, many_matches_in_one_message)
+{
+    size_t reps = 20000;
+    static const char unit[] = "中人 fuck "; /* 12 bytes */
+    size_t u = sizeof unit - 1;
+    char *s = malloc(reps * u);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(s + i * u, unit, u);
+    const screener_result *r = scan_n(s, reps * u);
+    cr_assert_eq(r->n_matches, 2 * reps);
+    cr_assert_eq(r->matches[2 * reps - 1].start, (reps - 1) * u + 7);
+    free(s);
+}
+
+Test(scan, batch_equals_single_scans)
+{
+    const char *texts[] = {"法輪功", "", "nothing here", "ＦＵＣＫ 我的世界", "a\xFF" "sex"};
+    screener_message msgs[5];
+    for (int i = 0; i < 5; i++) {
+        msgs[i].text = texts[i];
+        msgs[i].len = strlen(texts[i]);
+    }
+    const screener_result *br = NULL;
+    cr_assert_eq(screener_scan_batch(db, scratch, msgs, 5, &br), SCREENER_OK);
+    /* copy the batch results before single scans reuse the scratch */
+    screener_result copy[5];
+    screener_match mcopy[5][8];
+    for (int i = 0; i < 5; i++) {
+        copy[i] = br[i];
+        cr_assert_leq(br[i].n_matches, 8);
+        memcpy(mcopy[i], br[i].matches, br[i].n_matches * sizeof(screener_match));
+    }
+    for (int i = 0; i < 5; i++) {
+        const screener_result *r = scan(texts[i]);
+        cr_assert_eq(r->n_matches, copy[i].n_matches, "message %d", i);
+        cr_assert_eq(r->action, copy[i].action);
+        cr_assert_eq(memcmp(r->matches, mcopy[i], r->n_matches * sizeof(screener_match)), 0);
+    }
+}
+
+Test(scan, scratch_is_refitted_for_another_database)
+{
+    static const char other[] = "completelydifferent\n";
+    screener_source src = {.name = "o.txt", .text = other, .len = sizeof other - 1};
+    screener_db *db2 = NULL;
+    cr_assert_eq(screener_compile(NULL, &src, 1, &db2, NULL), SCREENER_OK);
+    const screener_result *r = NULL;
+    cr_assert_eq(screener_scan(db2, scratch, "a completely different b", 24, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 1);
+    cr_assert_eq(screener_scan(db, scratch, "fuck", 4, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 1);
+    screener_db_free(db2);
+}
+
+Test(scan, invalid_arguments)
+{
+    const screener_result *r;
+    cr_assert_eq(screener_scan(NULL, scratch, "a", 1, &r), SCREENER_E_INVALID_ARGUMENT);
+    cr_assert_eq(screener_scan(db, NULL, "a", 1, &r), SCREENER_E_INVALID_ARGUMENT);
+    cr_assert_eq(screener_scan(db, scratch, NULL, 1, &r), SCREENER_E_INVALID_ARGUMENT);
+    cr_assert_eq(screener_scan(db, scratch, "a", 1, NULL), SCREENER_E_INVALID_ARGUMENT);
+}
+
+Test(scan, fold_utf8_shows_the_folded_text)
+{
+    char *out = NULL;
+    size_t n = 0;
+    cr_assert_eq(screener_fold_utf8(db, "ＡＶ女優 f.u", 17, &out, &n), SCREENER_OK);
+    cr_assert_str_eq(out, "av女优fu");
+    cr_assert_eq(n, strlen(out));
+    free(out);
+}
