@@ -55,9 +55,7 @@ static int parse_opts(int argc, char **argv, opts *o)
 {
     memset(o, 0, sizeof *o);
     o->format = "jsonl";
-    o->rest = calloc((size_t)argc + 1, sizeof(char *));
-    if (!o->rest)
-        return 2;
+    o->rest = argv; /* positional arguments are compacted in place */
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
@@ -318,7 +316,6 @@ static int cmd_scan(int argc, char **argv)
     }
     screener_scratch_free(s);
     screener_db_free(db);
-    free(o.rest);
     return rc;
 }
 
@@ -344,7 +341,6 @@ static int cmd_compile(int argc, char **argv)
         screener_error_free(err);
     }
     screener_db_free(db);
-    free(o.rest);
     return rc == SCREENER_OK ? 0 : 2;
 }
 
@@ -394,7 +390,6 @@ static int cmd_explain(int argc, char **argv)
     free(folded);
     screener_scratch_free(s);
     screener_db_free(db);
-    free(o.rest);
     return rc == SCREENER_OK ? 0 : 2;
 }
 

@@ -156,7 +156,8 @@ static int verdict(screener_scratch *s)
             r->severity = m->severity;
         s->cats[nc++] = m->category_id;
     }
-    qsort(s->cats, nc, sizeof(uint32_t), cmp_u32);
+    if (nc > 1)
+        qsort(s->cats, nc, sizeof(uint32_t), cmp_u32);
     size_t w = 0;
     for (size_t i = 0; i < nc; i++)
         if (w == 0 || s->cats[w - 1] != s->cats[i])
@@ -198,7 +199,8 @@ static int scan_locked(const screener_db *db, screener_scratch *s, const uint8_t
             return rc;
         if (s->n_allow)
             apply_allow(s);
-        qsort(s->matches, s->n_matches, sizeof(screener_match), cmp_match);
+        if (s->n_matches > 1)
+            qsort(s->matches, s->n_matches, sizeof(screener_match), cmp_match);
     }
     return verdict(s);
 }

@@ -1,2 +1,80 @@
 #!/bin/sh
-exit 0
+# CLI contract tests: golden JSONL, formats, compile/--db round trip, errors.
+# usage: run.sh PATH/TO/screener TESTDIR
+set -u
+BIN=$1
+DIR=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail=0
+ok() { echo "ok   - $1"; }
+bad() { echo "FAIL - $1"; fail=1; }
+
+# 1. golden JSONL with --dict
+"$BIN" scan --dict "$DIR/dict.txt" "$DIR/input.txt" > "$TMP/out.jsonl" 2> "$TMP/err"
+if [ $? -eq 0 ] && cmp -s "$TMP/out.jsonl" "$DIR/expected.jsonl"; then ok "scan jsonl matches golden"
+else bad "scan jsonl differs from golden"; diff "$DIR/expected.jsonl" "$TMP/out.jsonl" | head -20; cat "$TMP/err"; fi
+
+# 2. one JSON object per input line, in order
+lines_in=$(wc -l < "$DIR/input.txt"); lines_out=$(wc -l < "$TMP/out.jsonl")
+[ "$lines_in" -eq "$lines_out" ] && ok "one output line per input line" || bad "line count $lines_out != $lines_in"
+
+# 3. stdin gives the same output
+"$BIN" scan --dict "$DIR/dict.txt" < "$DIR/input.txt" > "$TMP/stdin.jsonl"
+cmp -s "$TMP/stdin.jsonl" "$DIR/expected.jsonl" && ok "stdin equals file input" || bad "stdin output differs"
+
+# 4. compile -o, then scan --db gives the same output
+"$BIN" compile --dict "$DIR/dict.txt" -o "$TMP/d.scdb" && \
+"$BIN" scan --db "$TMP/d.scdb" "$DIR/input.txt" > "$TMP/db.jsonl" && \
+cmp -s "$TMP/db.jsonl" "$DIR/expected.jsonl" && ok "compile + scan --db equals --dict" || bad "compiled database scans differently"
+
+# 5. summary format
+"$BIN" scan --dict "$DIR/dict.txt" --format summary "$DIR/input.txt" > "$TMP/sum.json"
+grep -q '"messages":11,' "$TMP/sum.json" && grep -q '"messages_with_matches":6,' "$TMP/sum.json" && \
+grep -q '"mb_per_s":' "$TMP/sum.json" && ok "summary totals" || { bad "summary totals"; cat "$TMP/sum.json"; }
+
+# 6. text format is readable and mentions the disguised text
+"$BIN" scan --dict "$DIR/dict.txt" --format text "$DIR/input.txt" > "$TMP/out.txt"
+grep -q '^1: block' "$TMP/out.txt" && grep -q '法 輪 功' "$TMP/out.txt" && ok "text format" || bad "text format"
+
+# 7. explain shows the folded form and the span
+"$BIN" explain --dict "$DIR/dict.txt" "ＦＵＣＫ 法輪功" > "$TMP/explain.txt"
+grep -q 'folded:   "fuck法轮功"' "$TMP/explain.txt" && grep -q 'bytes \[13,22)' "$TMP/explain.txt" \
+  && ok "explain" || { bad "explain"; cat "$TMP/explain.txt"; }
+
+# 8. errors: exit 2 and one line naming file:line
+printf 'ok\nbroken\tseverity=7\n' > "$TMP/bad.txt"
+"$BIN" scan --dict "$TMP/bad.txt" "$DIR/input.txt" > /dev/null 2> "$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "bad.txt:2:" "$TMP/err" && [ "$(wc -l < "$TMP/err")" -eq 1 ] \
+  && ok "bad dictionary: exit 2 with file:line" || { bad "bad dictionary handling (rc=$rc)"; cat "$TMP/err"; }
+
+"$BIN" scan --dict /nonexistent/x.txt < /dev/null > /dev/null 2> "$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "/nonexistent/x.txt" "$TMP/err" && ok "missing dictionary: exit 2" || bad "missing dictionary (rc=$rc)"
+
+printf 'garbage' > "$TMP/garbage.scdb"
+"$BIN" scan --db "$TMP/garbage.scdb" < /dev/null > /dev/null 2> "$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "not a screener database" "$TMP/err" && ok "invalid database: exit 2" || bad "invalid database (rc=$rc)"
+
+head -c 1000 "$TMP/d.scdb" > "$TMP/trunc.scdb"
+"$BIN" scan --db "$TMP/trunc.scdb" < /dev/null > /dev/null 2> "$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "truncated" "$TMP/err" && ok "truncated database: exit 2" || { bad "truncated database (rc=$rc)"; cat "$TMP/err"; }
+
+"$BIN" scan --format xml < /dev/null > /dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && ok "bad --format: exit 2" || bad "bad --format (rc=$rc)"
+"$BIN" frobnicate > /dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && ok "unknown command: exit 2" || bad "unknown command (rc=$rc)"
+"$BIN" scan --dict "$DIR/dict.txt" /nonexistent/input.txt > /dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && ok "unreadable input: exit 2" || bad "unreadable input (rc=$rc)"
+
+# 9. the built-in database works with no flags
+echo "ＡＶ女優 and 百 家 樂" | "$BIN" scan > "$TMP/builtin.json" 2> "$TMP/err"; rc=$?
+[ $rc -eq 0 ] && grep -q '"term":"百家乐","category":"illegal"' "$TMP/builtin.json" \
+  && grep -q '"category":"porn"' "$TMP/builtin.json" && ok "built-in database" \
+  || { bad "built-in database (rc=$rc)"; cat "$TMP/err" "$TMP/builtin.json"; }
+
+# 10. hostile input never crashes: random bytes, long line without newline
+head -c 200000 /dev/urandom > "$TMP/random.bin"
+"$BIN" scan --dict "$DIR/dict.txt" "$TMP/random.bin" > /dev/null 2> "$TMP/err"; rc=$?
+[ $rc -eq 0 ] && ok "random bytes" || { bad "random bytes (rc=$rc)"; cat "$TMP/err"; }
+
+exit $fail
