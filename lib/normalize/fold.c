@@ -74,16 +74,6 @@ static inline size_t emit(const fold_table *ft, uint32_t v, uint32_t cp, uint16_
     }
 }
 
-static inline size_t units_of(uint32_t v, uint32_t cp)
-{
-    switch (FV_KIND(v)) {
-    case FV_IDENT: return cp > 0xFFFF ? 2 : 1;
-    case FV_DROP: return 0;
-    case FV_ONE: return FV_CP(v) > 0xFFFF ? 2 : 1;
-    default: return FV_LEN(v);
-    }
-}
-
 int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
 {
     if (n > FOLD_MAX_INPUT)
@@ -166,7 +156,7 @@ void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
         size_t at = i;
         uint32_t cp;
         uint32_t v = step(ft, s, n, &i, &cp);
-        size_t k = units_of(v, cp);
+        size_t k = fold_units_of(v, cp);
         if (k == 0) {
             if (FV_CLASS(v) == FC_GAP)
                 gap = 1;
@@ -194,7 +184,7 @@ void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
     while (i < n) {
         uint32_t cp;
         uint32_t v = step(ft, s, n, &i, &cp);
-        size_t k = units_of(v, cp);
+        size_t k = fold_units_of(v, cp);
         if (k == 0 || pos + k < e) {
             pos += k;
             continue;
@@ -206,7 +196,7 @@ void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
         }
         while (i < n) {
             v = step(ft, s, n, &i, &cp);
-            if (units_of(v, cp) == 0) {
+            if (fold_units_of(v, cp) == 0) {
                 if (FV_CLASS(v) == FC_GAP)
                     return; /* a visible separator follows */
                 continue;
@@ -216,4 +206,31 @@ void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
         }
         return;
     }
+}
+
+int fold_span_gaps_ok(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1,
+                      uint64_t term_breaks)
+{
+    size_t i = b0, rel = 0, pairs = 0, gapped = 0;
+    int prev_word = 0, gap = 0, started = 0;
+    while (i < b1) {
+        uint32_t cp;
+        uint32_t v = step(ft, s, b1, &i, &cp);
+        size_t k = fold_units_of(v, cp);
+        if (k == 0) {
+            if (FV_CLASS(v) == FC_GAP && started)
+                gap = 1;
+            continue;
+        }
+        int word = FV_CLASS(v) == FC_WORD;
+        if (prev_word && word && !(rel < 64 && (term_breaks >> rel) & 1)) {
+            pairs++;
+            gapped += (size_t)gap;
+        }
+        started = 1;
+        prev_word = word;
+        gap = 0;
+        rel += k;
+    }
+    return gapped == 0 || gapped == pairs;
 }

@@ -69,6 +69,20 @@ void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
 void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
                      const fold_buf *fb, size_t e, fold_loc *out);
 
+/*
+ * Separator rule for Latin-like terms: inside the original span [b0, b1) of
+ * a match, look at each pair of adjacent kept word characters (letters of
+ * scripts written with spaces) at which the TERM itself has no word break
+ * (bit k of term_breaks, k = folded unit offset from the match start). Either
+ * none of these pairs is separated by a dropped visible separator (the word
+ * as written) or all are ("s e x", "f.u.c.k": a spaced-out disguise). A mix
+ * ("s hit", "has sex" read as "ass") is not a match. Zero-width and other
+ * invisible characters are not separators here, so they never block a match.
+ * Returns 1 if the span passes. Cost: O(span length).
+ */
+int fold_span_gaps_ok(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1,
+                      uint64_t term_breaks);
+
 /* Fold one code point value; helper for callers that fold piecewise.
  * Returns the value for code point cp (cp < 0 means invalid input). */
 static inline uint32_t fold_value(const fold_table *ft, int32_t cp)

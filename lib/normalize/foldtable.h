@@ -58,6 +58,17 @@
 /* Largest number of UTF-16 units a single code point may fold to. */
 #define FOLD_MAX_UNITS 64
 
+/* Number of UTF-16 units value v produces for code point cp. */
+static inline uint32_t fold_units_of(uint32_t v, uint32_t cp)
+{
+    switch (FV_KIND(v)) {
+    case FV_IDENT: return cp > 0xFFFF ? 2 : 1;
+    case FV_DROP: return 0;
+    case FV_ONE: return FV_CP(v) > 0xFFFF ? 2 : 1;
+    default: return FV_LEN(v);
+    }
+}
+
 /* Run-time view of a fold table. Points into memory owned by the database. */
 typedef struct fold_table {
     UCPTrie *trie;

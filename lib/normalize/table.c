@@ -5,17 +5,6 @@
 
 #include "foldtable.h"
 
-/* Units produced by a value for code point cp. */
-static uint32_t value_units(uint32_t v, uint32_t cp)
-{
-    switch (FV_KIND(v)) {
-    case FV_IDENT: return cp > 0xFFFF ? 2 : 1;
-    case FV_DROP: return 0;
-    case FV_ONE: return FV_CP(v) > 0xFFFF ? 2 : 1;
-    default: return FV_LEN(v);
-    }
-}
-
 int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
                     const uint16_t *expand, size_t n_expand)
 {
@@ -49,7 +38,7 @@ int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
                 return SCREENER_E_DB_FORMAT;
             }
         }
-        uint32_t u = value_units(v, (uint32_t)end);
+        uint32_t u = fold_units_of(v, (uint32_t)end);
         if (u > max_units)
             max_units = u;
         if (end >= 0x10FFFF)

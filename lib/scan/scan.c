@@ -97,6 +97,9 @@ static int resolve(const screener_db *db, screener_scratch *s, const uint8_t *te
                 continue;
             if ((e->flags & DB_ENTRY_NEED_END) && !b.boundary)
                 continue;
+            if ((e->flags & DB_ENTRY_CHECK_GAPS) &&
+                !fold_span_gaps_ok(&db->fold, text, a.byte, b.byte, e->breaks))
+                continue;
             if (e->flags & SCREENER_ENTRY_ALLOW) {
                 if (grow((void **)&s->allow, &s->cap_allow, s->n_allow + 1, sizeof(span)))
                     return SCREENER_E_NOMEM;

@@ -24,7 +24,9 @@ static const char dict_text[] =
     "我的世界\tcategory=game severity=2\n"
     "AV女优\n"
     "strasse\n"
-    "中人\n";
+    "中人\n"
+    "shit\n"
+    "online casino\n";
 
 static void setup(void)
 {
@@ -141,6 +143,18 @@ Test(scan, latin_terms_need_word_boundaries)
     expect_one("has sex", "sex", 4, 7);
     expect_one("has s e x", "sex", 4, 9);
     expect_one("(sex)", "sex", 1, 4);
+}
+
+Test(scan, separators_inside_latin_terms_must_be_consistent)
+{
+    expect_none("it's hit");         /* "s hit": one real gap, two none */
+    expect_one("s h i t", "shit", 0, 7);
+    expect_one("s.h.i.t", "shit", 0, 7);
+    expect_one("sh\xE2\x80\x8Bit", "shit", 0, 7); /* zero-width is not a separator */
+    expect_one("play online casino", "online casino", 5, 18);
+    expect_one("play onlinecasino", "online casino", 5, 17);
+    expect_one("o n l i n e c a s i n o", "online casino", 0, 23);
+    expect_none("playonline casino");
 }
 
 Test(scan, cjk_terms_need_no_boundary)
@@ -262,7 +276,7 @@ Test(scan, batch_equals_single_scans)
 
 Test(scan, scratch_is_refitted_for_another_database)
 {
-    static const char other[] = "completelydifferent\n";
+    static const char other[] = "completely different\n";
     screener_source src = {.name = "o.txt", .text = other, .len = sizeof other - 1};
     screener_db *db2 = NULL;
     cr_assert_eq(screener_compile(NULL, &src, 1, &db2, NULL), SCREENER_OK);
