@@ -30,7 +30,7 @@ static const char usage[] =
     "\n"
     "Without --db or --dict, the built-in dictionaries are used.\n"
     "--fold LIST: comma-separated fold families to enable (compat,case,traditional,\n"
-    "accents,noise), or 'none' for exact matching; default all.\n";
+    "accents,noise,homoglyph), or 'none' for exact matching; default all.\n";
 
 static int die_usage(const char *msg)
 {
@@ -103,7 +103,8 @@ static int parse_fold(const char *s, uint32_t *flags)
         uint32_t flag;
     } fams[] = {{"compat", SCREENER_FOLD_COMPAT}, {"case", SCREENER_FOLD_CASE},
                 {"traditional", SCREENER_FOLD_TRADITIONAL}, {"accents", SCREENER_FOLD_ACCENTS},
-                {"noise", SCREENER_FOLD_NOISE}, {"all", SCREENER_FOLD_ALL}};
+                {"noise", SCREENER_FOLD_NOISE}, {"homoglyph", SCREENER_FOLD_HOMOGLYPH},
+                {"all", SCREENER_FOLD_ALL}};
     *flags = SCREENER_FOLD_EXPLICIT;
     if (strcmp(s, "none") == 0)
         return 0;

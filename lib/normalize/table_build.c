@@ -2,13 +2,20 @@
  * table_build.c — builds the fold table with ICU at database-compile time.
  *
  * For each assigned code point c the fold is, in this order:
- *   1. special compatibility mappings NFKC lacks (negative circled/squared
- *      Latin letters U+1F150..U+1F189 -> A..Z)            [SCREENER_FOLD_COMPAT]
+ *   1. special compatibility mappings NFKC lacks: negative circled/squared
+ *      Latin letters U+1F150..U+1F189 -> A..Z, CJK Radicals Supplement ->
+ *      unified ideographs (EquivalentUnifiedIdeograph)   [SCREENER_FOLD_COMPAT]
  *   2. NFKC_Casefold / NFKC / full case folding of c alone [COMPAT, CASE]
- *   3. traditional -> simplified for each Han code point of the result,
- *      with ICU's "Traditional-Simplified" transliterator  [TRADITIONAL]
+ *   3. traditional -> simplified for each Han code point of the result:
+ *      OpenCC TSCharacters first, then ICU's "Traditional-Simplified"
+ *      transliterator (unless OpenCC lists the character as simplified),
+ *      then Unihan kSimplifiedVariant                       [TRADITIONAL]
  *   4. Latin/Greek/Cyrillic: canonical decomposition, combining marks
  *      dropped; standalone combining diacritics dropped     [ACCENTS]
+ *   4b. homoglyphs: a non-ASCII letter whose confusable skeleton
+ *      (uspoof_getSkeleton) is one ASCII letter becomes that letter, so
+ *      Cyrillic/Greek look-alikes (а е о р с ѕ і) read as Latin. Never
+ *      applied to ASCII, Han, Kana or Hangul                [HOMOGLYPH]
  *   5. noise dropped: whitespace, punctuation, symbols, controls, format and
  *      default-ignorable characters, emoji, enclosing marks [NOISE]
  * Step 5 runs after 1-4 so that, e.g., a Kangxi radical (a symbol) first
@@ -19,6 +26,7 @@
 #include <string.h>
 
 #include <unicode/uchar.h>
+#include <unicode/ucnv.h>
 #include <unicode/umutablecptrie.h>
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
@@ -26,8 +34,11 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
+#include <unicode/uspoof.h>
+
 #include "common/error.h"
 #include "foldtable.h"
+#include "variants.h"
 
 #define MAX_OUT 64
 
@@ -36,6 +47,8 @@ typedef struct builder {
     const UNormalizer2 *compat; /* NFKC_Casefold or NFKC, or NULL */
     const UNormalizer2 *nfd;
     UTransliterator *t2s;       /* or NULL */
+    USpoofChecker *spoof;       /* or NULL */
+    USet *gb2312;               /* standard simplified repertoire, or NULL */
     uint16_t *expand;
     size_t n_expand, cap_expand;
 } builder;
@@ -111,6 +124,29 @@ static int accent_script(UChar32 c)
            (sc == USCRIPT_LATIN || sc == USCRIPT_GREEK || sc == USCRIPT_CYRILLIC);
 }
 
+/* A non-ASCII letter whose confusable skeleton is a single ASCII letter maps
+ * to that letter (lowercased when case folding is on); else -1. ASCII, Han,
+ * Kana and Hangul are never touched (skeletons map 0->O, 1->l, 一->ー). */
+static int32_t ascii_lookalike(builder *b, UChar32 c)
+{
+    if (c < 0x80 || !(U_GET_GC_MASK(c) & U_GC_L_MASK))
+        return -1;
+    UErrorCode st = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript(c, &st);
+    if (U_FAILURE(st) || script_without_spaces(sc))
+        return -1;
+    UChar src[4], dst[16];
+    int32_t sn = 0;
+    U16_APPEND_UNSAFE(src, sn, c);
+    int32_t dn = uspoof_getSkeleton(b->spoof, 0, src, sn, dst, 16, &st);
+    if (U_FAILURE(st) || dn != 1 || dst[0] >= 0x80 || !u_isalpha(dst[0]))
+        return -1;
+    UChar32 a = dst[0];
+    if (b->flags & SCREENER_FOLD_CASE)
+        a = u_tolower(a);
+    return a;
+}
+
 /* UTF-16 string -> code points. */
 static int to_cps(const UChar *s, int32_t n, UChar32 *out, int cap)
 {
@@ -123,8 +159,35 @@ static int to_cps(const UChar *s, int32_t n, UChar32 *out, int cap)
     return k;
 }
 
-/* Traditional -> simplified of one Han code point; returns count written. */
+static int icu_t2s(builder *b, UChar32 c, UChar32 *out, int cap);
+
+/* Traditional -> simplified of one Han code point: OpenCC, then ICU (unless
+ * OpenCC says c is itself simplified), then Unihan. Returns count written. */
 static int t2s_cp(builder *b, UChar32 c, UChar32 *out, int cap)
+{
+    int32_t m = variants_lookup(variants_opencc_t2s, variants_opencc_t2s_count, (uint32_t)c);
+    if (m >= 0) {
+        out[0] = m;
+        return 1;
+    }
+    /* ICU and Unihan also merge variants that are standard simplified
+     * characters in their own right (俱->具, 姊->姐, 著->着): never re-map a
+     * character of the GB2312 repertoire or one OpenCC calls simplified. */
+    if (variants_contains(variants_simplified, variants_simplified_count, (uint32_t)c) ||
+        (b->gb2312 && uset_contains(b->gb2312, c))) {
+        out[0] = c;
+        return 1;
+    }
+    int n = icu_t2s(b, c, out, cap);
+    if (n != 1 || out[0] != c)
+        return n;
+    m = variants_lookup(variants_unihan_t2s, variants_unihan_t2s_count, (uint32_t)c);
+    out[0] = m >= 0 ? m : c;
+    return 1;
+}
+
+/* ICU's Traditional-Simplified transliterator on one code point. */
+static int icu_t2s(builder *b, UChar32 c, UChar32 *out, int cap)
 {
     UChar buf[32];
     int32_t len = 0, limit;
@@ -156,6 +219,17 @@ static int fold_cp(builder *b, UChar32 c, UChar32 *out, uint32_t *drop_class)
         int idx = (int)((c - 0x1F150) % 0x20);
         if (idx < 26)
             base = 'A' + idx;
+    } else if (b->flags & SCREENER_FOLD_COMPAT) {
+        int32_t r = variants_lookup(variants_radicals, variants_radicals_count, (uint32_t)c);
+        if (r >= 0)
+            base = r;
+    }
+    if (b->spoof && base == c) {
+        /* look-alikes are judged before case folding too: Cyrillic В looks
+         * like B, its lowercase в does not look like b */
+        int32_t a = ascii_lookalike(b, c);
+        if (a >= 0)
+            base = a;
     }
     U16_APPEND_UNSAFE(src, sn, base);
 
@@ -217,6 +291,14 @@ static int fold_cp(builder *b, UChar32 c, UChar32 *out, uint32_t *drop_class)
         }
         memcpy(step, tmp, (size_t)k * sizeof(UChar32));
         n = k;
+    }
+
+    if (b->spoof) {
+        for (int i = 0; i < n; i++) {
+            int32_t a = ascii_lookalike(b, step[i]);
+            if (a >= 0)
+                step[i] = a;
+        }
     }
 
     int k = 0;
@@ -301,10 +383,36 @@ int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out)
                            u_errorName(st));
     }
 
+    if (flags & SCREENER_FOLD_TRADITIONAL) {
+        UConverter *cv = ucnv_open("GB2312", &st);
+        b.gb2312 = uset_openEmpty();
+        if (U_SUCCESS(st))
+            ucnv_getUnicodeSet(cv, b.gb2312, UCNV_ROUNDTRIP_SET, &st);
+        ucnv_close(cv);
+        if (U_FAILURE(st)) {
+            utrans_close(b.t2s);
+            uset_close(b.gb2312);
+            return err_set(err_out, SCREENER_E_ICU, NULL, 0, "GB2312 repertoire: %s",
+                           u_errorName(st));
+        }
+    }
+    if (flags & SCREENER_FOLD_HOMOGLYPH) {
+        b.spoof = uspoof_open(&st);
+        if (U_FAILURE(st)) {
+            utrans_close(b.t2s);
+            uset_close(b.gb2312);
+            return err_set(err_out, SCREENER_E_ICU, NULL, 0, "uspoof_open: %s",
+                           u_errorName(st));
+        }
+    }
+
     UMutableCPTrie *mt = umutablecptrie_open(FV_MAKE(FV_IDENT, FC_OTHER, 0),
                                              FV_INVALID, &st);
     if (U_FAILURE(st)) {
         utrans_close(b.t2s);
+        if (b.spoof)
+            uspoof_close(b.spoof);
+        uset_close(b.gb2312);
         return err_set(err_out, SCREENER_E_ICU, NULL, 0, "umutablecptrie_open: %s",
                        u_errorName(st));
     }
@@ -329,6 +437,10 @@ int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out)
             umutablecptrie_set(mt, c, v, &st);
     }
     utrans_close(b.t2s);
+    if (b.spoof)
+        uspoof_close(b.spoof);
+    if (b.gb2312)
+        uset_close(b.gb2312);
     if (rc == SCREENER_OK && U_FAILURE(st))
         rc = err_set(err_out, SCREENER_E_ICU, NULL, 0, "umutablecptrie_set: %s",
                      u_errorName(st));

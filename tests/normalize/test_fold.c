@@ -64,6 +64,30 @@ Test(fold, traditional_to_simplified)
     FOLDS("賭博", "赌博");
 }
 
+Test(fold, ambiguous_simplified_characters_are_not_merged)
+{
+    FOLDS("俱乐部", "俱乐部"); /* ICU alone would give 具乐部 */
+    FOLDS("姊姊", "姊姊");
+    FOLDS("著名", "著名");
+    FOLDS("纔", "才");         /* not GB2312: mapped */
+    FOLDS("臺灣", "台湾");
+}
+
+Test(fold, radicals_supplement)
+{
+    FOLDS("⻊", "𧾷");          /* U+2ECA -> U+27FB7 (EquivalentUnifiedIdeograph) */
+    FOLDS("⺠", "民");          /* U+2EA0 CJK RADICAL CIVILIAN */
+}
+
+Test(fold, homoglyphs_become_ascii)
+{
+    FOLDS("ѕех", "sex");       /* Cyrillic dze, ie, ha */
+    FOLDS("Вuу", "buy");       /* Cyrillic capital Ve looks like B */
+    FOLDS("οpen", "open");     /* Greek omicron */
+    FOLDS("0l1", "0l1");       /* never applied to ASCII */
+    FOLDS("一二", "一二");      /* never applied to Han */
+}
+
 Test(fold, kangxi_radicals_and_compatibility_ideographs)
 {
     FOLDS("⼈", "人");      /* U+2F08 KANGXI RADICAL MAN */
