@@ -163,7 +163,8 @@ enum screener_fold_flag {
     SCREENER_FOLD_ACCENTS = 1u << 3,     /**< drop Latin/Greek/Cyrillic combining accents */
     SCREENER_FOLD_NOISE = 1u << 4,       /**< drop spaces, punctuation, symbols, emoji, zero-width */
     SCREENER_FOLD_HOMOGLYPH = 1u << 5,   /**< Cyrillic/Greek/other look-alike letters -> ASCII */
-    SCREENER_FOLD_ALL = 0x3f
+    SCREENER_FOLD_REPEATS = 1u << 6,     /**< stretched letters: fuuuuck matches fuck (runs of 3+) */
+    SCREENER_FOLD_ALL = 0x7f
 };
 /** Marks fold_flags as explicit, so that "no family at all" (exact
  *  matching) can be requested: SCREENER_FOLD_EXPLICIT alone. @since 0.1 */

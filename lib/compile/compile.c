@@ -41,7 +41,7 @@ typedef struct compiler {
     uint16_t *units; /* folded terms, concatenated */
     size_t n_units, cap_units;
     uint32_t *fold_off, *fold_len; /* per entry */
-    uint64_t *breaks;              /* per entry, see db_entry.breaks */
+    fold_shape *shapes;            /* per entry */
     screener_error **err;
 } compiler;
 
@@ -119,8 +119,8 @@ static int fold_terms(compiler *c)
     memset(&fb, 0, sizeof fb);
     c->fold_off = malloc((s->n_entries + 1) * sizeof(uint32_t));
     c->fold_len = malloc((s->n_entries + 1) * sizeof(uint32_t));
-    c->breaks = calloc(s->n_entries + 1, sizeof(uint64_t));
-    if (!c->fold_off || !c->fold_len || !c->breaks)
+    c->shapes = calloc(s->n_entries + 1, sizeof(fold_shape));
+    if (!c->fold_off || !c->fold_len || !c->shapes)
         return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     int rc = SCREENER_OK;
     for (size_t i = 0; i < s->n_entries && rc == SCREENER_OK; i++) {
@@ -145,39 +145,29 @@ static int fold_terms(compiler *c)
             break;
         }
         /* Word-boundary needs from the classes of the first and last kept
-         * characters (Latin-like letters need boundaries, CJK does not). */
+         * characters (Latin-like letters need boundaries, CJK does not), and
+         * the term's shape for verifying matches of word letters. */
         uint32_t first = FC_OTHER, last = FC_OTHER;
-        int seen = 0, gap = 0, word_pairs = 0;
-        uint64_t breaks = 0;
-        size_t rel = 0;
+        int seen = 0;
         for (size_t p = 0; p < e->term_len;) {
             int32_t cp = utf8_next(t, e->term_len, &p);
             uint32_t v = fold_value(&c->ft, cp);
-            if (FV_KIND(v) == FV_DROP) {
-                gap |= seen && FV_CLASS(v) == FC_GAP;
+            if (FV_KIND(v) == FV_DROP)
                 continue;
-            }
-            if (seen && last == FC_WORD && FV_CLASS(v) == FC_WORD) {
-                word_pairs = 1;
-                if (gap && rel < 64)
-                    breaks |= (uint64_t)1 << rel; /* "online casino": a real word break */
-            }
             if (!seen)
                 first = FV_CLASS(v);
             last = FV_CLASS(v);
             seen = 1;
-            gap = 0;
-            rel += fold_units_of(v, (uint32_t)cp);
         }
-        c->breaks[i] = breaks;
-        if (word_pairs)
-            e->flags |= DB_ENTRY_CHECK_GAPS;
         if (!(e->flags & SCREENER_ENTRY_SUBSTRING)) {
             if ((e->flags & SCREENER_ENTRY_WORD) || first == FC_WORD)
                 e->flags |= DB_ENTRY_NEED_START;
             if ((e->flags & SCREENER_ENTRY_WORD) || last == FC_WORD)
                 e->flags |= DB_ENTRY_NEED_END;
         }
+        fold_term_shape(&c->ft, t, e->term_len, &c->shapes[i]);
+        if (c->shapes[i].has_word)
+            e->flags |= DB_ENTRY_CHECK_SPAN;
         if (c->n_units + fb.n > c->cap_units) {
             size_t cap = c->cap_units ? c->cap_units : 4096;
             while (cap < c->n_units + fb.n)
@@ -280,7 +270,9 @@ static int build(compiler *c, uint32_t fold_flags, screener_db **db_out)
         entries[i].category = e->category;
         entries[i].severity = e->severity;
         entries[i].flags = e->flags;
-        entries[i].breaks = c->breaks[i];
+        entries[i].breaks = c->shapes[i].breaks;
+        entries[i].run2 = c->shapes[i].run2;
+        entries[i].run3 = c->shapes[i].run3;
         uint8_t meta[2] = {e->severity, (uint8_t)(e->flags & DB_ENTRY_PUBLIC)};
         XXH3_128bits_update(fp, &c->fold_len[i], sizeof(uint32_t));
         XXH3_128bits_update(fp, c->units + c->fold_off[i], c->fold_len[i] * sizeof(uint16_t));
@@ -460,6 +452,7 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
     if (rc == SCREENER_OK &&
         fold_table_open(&c.ft, c.fb.trie_bin, c.fb.trie_len, c.fb.expand, c.fb.n_expand))
         rc = err_set(err_out, SCREENER_E_ICU, NULL, 0, "built fold table does not open");
+    c.ft.collapse = (fold_flags & SCREENER_FOLD_REPEATS) != 0;
     if (rc == SCREENER_OK)
         rc = fold_terms(&c);
     if (rc == SCREENER_OK)
@@ -471,6 +464,6 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
     free(c.units);
     free(c.fold_off);
     free(c.fold_len);
-    free(c.breaks);
+    free(c.shapes);
     return rc;
 }

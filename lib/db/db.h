@@ -65,7 +65,7 @@ typedef struct db_header {
 /* Entry flags beyond the public SCREENER_ENTRY_* bits (internal). */
 #define DB_ENTRY_NEED_START 0x10u /* word boundary required before */
 #define DB_ENTRY_NEED_END 0x20u   /* word boundary required after */
-#define DB_ENTRY_CHECK_GAPS 0x40u /* has adjacent word letters: check separators */
+#define DB_ENTRY_CHECK_SPAN 0x40u /* has word letters: verify with fold_span_check */
 #define DB_ENTRY_PUBLIC 0x0Fu
 
 typedef struct db_entry {
@@ -78,7 +78,9 @@ typedef struct db_entry {
     uint8_t flags;
     uint16_t reserved;
     uint32_t reserved2;
-    uint64_t breaks; /* bit k: the term itself separates words before folded unit k */
+    uint64_t breaks; /* fold_shape of the term: word breaks, doubled, tripled letters */
+    uint64_t run2;
+    uint64_t run3;
 } db_entry;
 
 typedef struct db_lit {

@@ -3,10 +3,20 @@
  * and mapping folded positions back to original byte offsets.
  *
  * The fold keeps no dense offset map. It records a checkpoint (byte offset,
- * unit offset) at the first character boundary after every FOLD_MARK_EVERY
- * units; a folded position is mapped back by re-folding at most one interval
- * from the nearest checkpoint. Messages without matches pay one compare per
- * character for this; each match endpoint costs O(FOLD_MARK_EVERY) lookups.
+ * unit offset, collapse state) at the first character boundary after every
+ * FOLD_MARK_EVERY units; a folded position is mapped back by re-folding at
+ * most one interval from the nearest checkpoint. Messages without matches pay
+ * one compare per character for this; each match endpoint costs
+ * O(FOLD_MARK_EVERY) lookups.
+ *
+ * Repeated letters (SCREENER_FOLD_REPEATS): consecutive identical units of
+ * word letters (Latin-like scripts) are emitted once, in text and terms alike,
+ * unless a visible separator lies between them; invisible characters do not
+ * interrupt a run. "fuuuck" and "fuck" both fold to "fuck", "ass" to "as".
+ * Because that alone would let "as" match the term "ass", every match of a
+ * term with word letters is verified on the original text by
+ * fold_span_check(): each run must have the term's length, or be stretched
+ * to 3 or more. CJK repeats (嘻嘻哈哈) are never collapsed.
  */
 #ifndef SCREENER_NORMALIZE_FOLD_H
 #define SCREENER_NORMALIZE_FOLD_H
@@ -21,6 +31,7 @@
 typedef struct fold_mark {
     uint32_t byte; /* original byte offset of a character start */
     uint32_t unit; /* folded unit offset of its output */
+    uint32_t prev; /* collapse state: last word-letter unit emitted, or 0 */
 } fold_mark;
 
 /* Folded text with its checkpoints; owned by a scratch and reused. */
@@ -63,28 +74,39 @@ void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
 
 /*
  * Map folded unit e (one past the last unit of a match, e > 0) to one past
- * the last byte of the original character that produced unit e-1. boundary
- * as above, looking at the next kept character.
+ * the last byte of the original character that produced unit e-1, extended
+ * over the rest of a collapsed run of that letter ("fuckkk"). boundary as
+ * above, looking at the next kept character.
  */
 void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
                      const fold_buf *fb, size_t e, fold_loc *out);
 
-/*
- * Separator rule for Latin-like terms: inside the original span [b0, b1) of
- * a match, look at each pair of adjacent kept word characters (letters of
- * scripts written with spaces) at which the TERM itself has no word break
- * (bit k of term_breaks, k = folded unit offset from the match start). Either
- * none of these pairs is separated by a dropped visible separator (the word
- * as written) or all are ("s e x", "f.u.c.k": a spaced-out disguise). A mix
- * ("s hit", "has sex" read as "ass") is not a match. Zero-width and other
- * invisible characters are not separators here, so they never block a match.
- * Returns 1 if the span passes. Cost: O(span length).
- */
-int fold_span_gaps_ok(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1,
-                      uint64_t term_breaks);
+/* What a term looks like, for fold_span_check (computed at compile time by
+ * fold_term_shape over the term's own text). Bit k refers to the folded unit
+ * at offset k from the start of the match (only the first 64 are checked). */
+typedef struct fold_shape {
+    uint64_t breaks; /* the term separates words before unit k ("online casino") */
+    uint64_t run2;   /* the letter at unit k is doubled in the term ("ass") */
+    uint64_t run3;   /* ... tripled or more ("xxx") */
+    int has_word;    /* the term has word letters: matches need checking */
+} fold_shape;
 
-/* Fold one code point value; helper for callers that fold piecewise.
- * Returns the value for code point cp (cp < 0 means invalid input). */
+void fold_term_shape(const fold_table *ft, const uint8_t *term, size_t len, fold_shape *out);
+
+/*
+ * Verify a match of a term with word letters on its original span [b0, b1):
+ * - separators: among adjacent word letters at which the term has no word
+ *   break, either none or all are separated by a dropped visible separator
+ *   ("s e x" and "sex" match, "it's hit" does not match "shit");
+ * - repeats: each run of one letter has the term's length, or 3 or more
+ *   ("fuuuck", "asss" match; "as" does not match "ass").
+ * Invisible characters never count as separators. Returns 1 if the span
+ * passes. Cost: O(span length).
+ */
+int fold_span_check(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1,
+                    const fold_shape *shape);
+
+/* Fold value of code point cp (cp < 0 means invalid input). */
 static inline uint32_t fold_value(const fold_table *ft, int32_t cp)
 {
     if (cp < 0)

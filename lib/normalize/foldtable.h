@@ -5,7 +5,10 @@
  * Every code point maps to a 32-bit value:
  *
  *   bits 30..31  kind   FV_IDENT  output the code point itself
- *                       FV_DROP   output nothing (noise)
+ *                       FV_DROP   output nothing (noise); bit 0 set if the
+ *                                 character extends the one before it (a
+ *                                 variation selector, combining mark, ZWJ):
+ *                                 a match's span then includes it
  *                       FV_ONE    output the code point in bits 0..20
  *                       FV_MULTI  output `len` (bits 20..27) UTF-16 units
  *                                 starting at expand[bits 0..19]
@@ -49,6 +52,7 @@
 #define FV_CP(v) ((v)&0x1FFFFFu)
 #define FV_OFF(v) ((v)&0xFFFFFu)
 #define FV_LEN(v) (((v) >> 20) & 0xFFu)
+#define FV_EXTENDS(v) (FV_KIND(v) == FV_DROP && ((v)&1u))
 #define FV_MAKE(kind, cls, payload) (((uint32_t)(kind) << 30) | ((uint32_t)(cls) << 28) | (uint32_t)(payload))
 
 /* The value used for each maximal subpart of invalid UTF-8: U+FFFD, a
@@ -75,6 +79,7 @@ typedef struct fold_table {
     const uint16_t *expand;
     uint32_t n_expand;
     uint32_t max_units; /* largest output of one code point, in units */
+    int collapse;       /* SCREENER_FOLD_REPEATS: runs of one word letter fold to one */
     uint32_t ascii[128]; /* values for U+0000..U+007F, the common case */
 } fold_table;
 

@@ -46,6 +46,7 @@ typedef struct builder {
     uint32_t flags;
     const UNormalizer2 *compat; /* NFKC_Casefold or NFKC, or NULL */
     const UNormalizer2 *nfd;
+    const UNormalizer2 *nfkc;   /* for the homoglyph pre-check, or NULL */
     UTransliterator *t2s;       /* or NULL */
     USpoofChecker *spoof;       /* or NULL */
     USet *gb2312;               /* standard simplified repertoire, or NULL */
@@ -124,9 +125,25 @@ static int accent_script(UChar32 c)
            (sc == USCRIPT_LATIN || sc == USCRIPT_GREEK || sc == USCRIPT_CYRILLIC);
 }
 
+/* The single ASCII letter that c's confusable skeleton consists of, or -1. */
+static int32_t skeleton_ascii(builder *b, UChar32 c)
+{
+    UChar src[4], dst[16];
+    int32_t sn = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    U16_APPEND_UNSAFE(src, sn, c);
+    int32_t dn = uspoof_getSkeleton(b->spoof, 0, src, sn, dst, 16, &st);
+    if (U_FAILURE(st) || dn != 1 || dst[0] >= 0x80 || !u_isalpha(dst[0]))
+        return -1;
+    return dst[0];
+}
+
 /* A non-ASCII letter whose confusable skeleton is a single ASCII letter maps
- * to that letter (lowercased when case folding is on); else -1. ASCII, Han,
- * Kana and Hangul are never touched (skeletons map 0->O, 1->l, 一->ー). */
+ * to that letter (lowercased when case folding is on); else -1. The lowercase
+ * form is tried first (Cyrillic І is confusable with l, its lowercase і with
+ * i); then the letter itself (Cyrillic В looks like B, its lowercase в does
+ * not look like b). ASCII, Han, Kana and Hangul are never touched (skeletons
+ * map 0->O, 1->l, 一->ー). */
 static int32_t ascii_lookalike(builder *b, UChar32 c)
 {
     if (c < 0x80 || !(U_GET_GC_MASK(c) & U_GC_L_MASK))
@@ -135,16 +152,30 @@ static int32_t ascii_lookalike(builder *b, UChar32 c)
     UScriptCode sc = uscript_getScript(c, &st);
     if (U_FAILURE(st) || script_without_spaces(sc))
         return -1;
-    UChar src[4], dst[16];
-    int32_t sn = 0;
-    U16_APPEND_UNSAFE(src, sn, c);
-    int32_t dn = uspoof_getSkeleton(b->spoof, 0, src, sn, dst, 16, &st);
-    if (U_FAILURE(st) || dn != 1 || dst[0] >= 0x80 || !u_isalpha(dst[0]))
-        return -1;
-    UChar32 a = dst[0];
-    if (b->flags & SCREENER_FOLD_CASE)
+    int fold_case = (b->flags & SCREENER_FOLD_CASE) != 0;
+    UChar32 lc = u_tolower(c);
+    int32_t a = -1;
+    if (fold_case && lc != c)
+        a = skeleton_ascii(b, lc);
+    if (a < 0)
+        a = skeleton_ascii(b, c);
+    if (a >= 0 && fold_case)
         a = u_tolower(a);
     return a;
+}
+
+/* 1 if NFKC turns c into ASCII already (full-width, circled, math letters):
+ * those must not go through skeletons (Ｉ would become l). */
+static int compat_gives_ascii(builder *b, UChar32 c)
+{
+    if (!b->nfkc)
+        return 0;
+    UChar src[4], dst[32];
+    int32_t sn = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    U16_APPEND_UNSAFE(src, sn, c);
+    int32_t dn = unorm2_normalize(b->nfkc, src, sn, dst, 32, &st);
+    return U_SUCCESS(st) && dn >= 1 && dst[0] < 0x80;
 }
 
 /* UTF-16 string -> code points. */
@@ -224,7 +255,7 @@ static int fold_cp(builder *b, UChar32 c, UChar32 *out, uint32_t *drop_class)
         if (r >= 0)
             base = r;
     }
-    if (b->spoof && base == c) {
+    if (b->spoof && base == c && !compat_gives_ascii(b, c)) {
         /* look-alikes are judged before case folding too: Cyrillic В looks
          * like B, its lowercase в does not look like b */
         int32_t a = ascii_lookalike(b, c);
@@ -346,7 +377,8 @@ static int value_for(builder *b, UChar32 c, uint32_t *value)
     if (n < 0)
         return -1;
     if (n == 0) {
-        *value = FV_MAKE(FV_DROP, drop_class, 0);
+        int extends = u_hasBinaryProperty(c, UCHAR_GRAPHEME_EXTEND) || c == 0x200D;
+        *value = FV_MAKE(FV_DROP, drop_class, extends ? 1u : 0u);
     } else if (n == 1 && out[0] == c) {
         *value = FV_MAKE(FV_IDENT, kept_class(c), 0);
     } else if (n == 1) {
@@ -371,6 +403,8 @@ int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out)
         b.compat = (flags & SCREENER_FOLD_CASE) ? unorm2_getNFKCCasefoldInstance(&st)
                                                 : unorm2_getNFKCInstance(&st);
     b.nfd = unorm2_getNFDInstance(&st);
+    if (flags & SCREENER_FOLD_COMPAT)
+        b.nfkc = unorm2_getNFKCInstance(&st);
     if (U_FAILURE(st))
         return err_set(err_out, SCREENER_E_ICU, NULL, 0,
                        "ICU normalizer unavailable: %s", u_errorName(st));

@@ -97,9 +97,11 @@ static int resolve(const screener_db *db, screener_scratch *s, const uint8_t *te
                 continue;
             if ((e->flags & DB_ENTRY_NEED_END) && !b.boundary)
                 continue;
-            if ((e->flags & DB_ENTRY_CHECK_GAPS) &&
-                !fold_span_gaps_ok(&db->fold, text, a.byte, b.byte, e->breaks))
-                continue;
+            if (e->flags & DB_ENTRY_CHECK_SPAN) {
+                fold_shape sh = {e->breaks, e->run2, e->run3, 1};
+                if (!fold_span_check(&db->fold, text, a.byte, b.byte, &sh))
+                    continue;
+            }
             if (e->flags & SCREENER_ENTRY_ALLOW) {
                 if (grow((void **)&s->allow, &s->cap_allow, s->n_allow + 1, sizeof(span)))
                     return SCREENER_E_NOMEM;

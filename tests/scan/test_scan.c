@@ -26,7 +26,8 @@ static const char dict_text[] =
     "strasse\n"
     "中人\n"
     "shit\n"
-    "online casino\n";
+    "online casino\n"
+    "嘻嘻哈哈\n";
 
 static void setup(void)
 {
@@ -155,6 +156,26 @@ Test(scan, separators_inside_latin_terms_must_be_consistent)
     expect_one("play onlinecasino", "online casino", 5, 17);
     expect_one("o n l i n e c a s i n o", "online casino", 0, 23);
     expect_none("playonline casino");
+}
+
+Test(scan, stretched_letters)
+{
+    expect_one("fuuuuck you", "fuck", 0, 7);
+    expect_one("fuckkkk!", "fuck", 0, 7);        /* the span covers the whole run */
+    expect_one("FUUUCK", "fuck", 0, 6);
+    expect_one("asssss", "ass", 0, 6);
+    expect_one("ass", "ass", 0, 3);
+    expect_none("as");                           /* "ass" folds to "as", but the run is short */
+    expect_none("fuuck");                        /* a doubled letter is not a stretch */
+    expect_one("Straße", "strasse", 0, 7);
+    expect_none("strase");
+    expect_one("sh\xE2\x80\x8Biiiit", "shit", 0, 10); /* invisible chars do not break a run */
+}
+
+Test(scan, cjk_repeats_are_not_collapsed)
+{
+    expect_one("嘻嘻哈哈", "嘻嘻哈哈", 0, 12);
+    expect_none("嘻哈");
 }
 
 Test(scan, cjk_terms_need_no_boundary)
