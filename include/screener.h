@@ -369,6 +369,11 @@ typedef struct screener_result {
     unsigned severity;           /**< highest severity among counted matches (0 if none) */
     const uint32_t *categories;  /**< sorted distinct category ids of counted matches */
     size_t n_categories;
+    /** Which database produced this result: its fingerprint (see
+     *  screener_db_fingerprint; held by the scratch), and for scans through a
+     *  screener_handle the handle's version number of it (0 otherwise). */
+    const char *fingerprint;
+    uint64_t db_version;
 } screener_result;
 
 /**
@@ -409,6 +414,76 @@ typedef struct screener_message {
 SCREENER_API int screener_scan_batch(const screener_db *db, screener_scratch *scratch,
                                      const screener_message *messages, size_t n_messages,
                                      const screener_result **results_out);
+
+/* ---------------------------------------------------------------------------
+ * Hot reload: a handle whose database can be replaced while scans run
+ * ------------------------------------------------------------------------- */
+
+/**
+ * A handle shared by all threads of a service. It holds the current
+ * database; replacing it is atomic: every scan sees exactly one database
+ * from start to end, scans already running finish on the old one, and the
+ * old one is freed when the last of them returns. A failed load or compile
+ * keeps the current database. Scratches are re-fitted to a new database on
+ * their next use, by their own thread.
+ *
+ * Thread-safety: every function below may be called from any thread
+ * concurrently, except screener_handle_free (no other call may be running).
+ * Cost: taking the current database is one short mutex section and an
+ * atomic increment per scan.
+ */
+typedef struct screener_handle screener_handle;
+
+/** Create a handle serving db; the handle takes ownership of db (also on
+ *  failure, unless db is already served by another handle, which is
+ *  SCREENER_E_INVALID_ARGUMENT). Its version is 1. @since 0.1 */
+SCREENER_API int screener_handle_new(screener_db *db, screener_handle **handle_out);
+
+/** Free the handle and (once unpinned) its database. NULL is a no-op. @since 0.1 */
+SCREENER_API void screener_handle_free(screener_handle *handle);
+
+/** Make db current (the handle takes ownership of db, also on failure,
+ *  unless db is already served by a handle); the version increases by one.
+ *  @since 0.1 */
+SCREENER_API int screener_handle_swap(screener_handle *handle, screener_db *db);
+
+/** Load a database file and make it current. On failure the current
+ *  database stays and *err_out says why. @since 0.1 */
+SCREENER_API int screener_handle_load(screener_handle *handle, const char *path,
+                                      screener_error **err_out);
+
+/** Compile dictionaries and make the result current. On failure the current
+ *  database stays and *err_out says why. @since 0.1 */
+SCREENER_API int screener_handle_compile(screener_handle *handle,
+                                         const screener_compile_options *options,
+                                         const screener_source *sources, size_t n_sources,
+                                         screener_error **err_out);
+
+/** Version number of the current database (1, 2, ... per successful swap). @since 0.1 */
+SCREENER_API uint64_t screener_handle_version(screener_handle *handle);
+
+/**
+ * Pin the current database, e.g. to scan and then look entries up in the
+ * same version. Returns it (never NULL) and its version in *version_out (may
+ * be NULL). Every acquire must be paired with screener_handle_release. @since 0.1
+ */
+SCREENER_API const screener_db *screener_handle_acquire(screener_handle *handle,
+                                                        uint64_t *version_out);
+
+/** Unpin a database returned by screener_handle_acquire. @since 0.1 */
+SCREENER_API void screener_handle_release(screener_handle *handle, const screener_db *db);
+
+/** screener_scan on the current database; result->db_version and
+ *  result->fingerprint say which one. @since 0.1 */
+SCREENER_API int screener_handle_scan(screener_handle *handle, screener_scratch *scratch,
+                                      const char *text, size_t len,
+                                      const screener_result **result_out);
+
+/** screener_scan_batch on the current database (one version for the whole
+ *  batch). @since 0.1 */
+SCREENER_API int screener_handle_scan_batch(screener_handle *handle, screener_scratch *scratch,
+                                            const screener_message *messages, size_t n_messages,
+                                            const screener_result **results_out);
 
 /**
  * Fold text the way scans see it, for explaining decisions (`screener

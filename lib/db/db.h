@@ -111,6 +111,7 @@ struct screener_db {
     size_t strings_len;
     hs_database_t *hs;
     uint64_t instance; /* unique per db object: scratches re-fit on change */
+    struct handle_gen *gen; /* set while a screener_handle owns the db */
     char fingerprint_hex[33];
 };
 

@@ -169,6 +169,7 @@ static int verdict(screener_scratch *s)
             s->cats[w++] = s->cats[i];
     r->categories = s->cats;
     r->n_categories = w;
+    r->fingerprint = s->fingerprint;
     return SCREENER_OK;
 }
 
@@ -178,6 +179,7 @@ static int scan_locked(const screener_db *db, screener_scratch *s, const uint8_t
     s->n_raw = s->n_matches = s->n_allow = 0;
     s->raw_oom = 0;
     memset(&s->result, 0, sizeof s->result);
+    memcpy(s->fingerprint, db->fingerprint_hex, sizeof s->fingerprint);
     if (s->fitted != db->instance) {
         hs_error_t he = hs_alloc_scratch(db->hs, &s->hs);
         if (he != HS_SUCCESS)

@@ -35,6 +35,7 @@ struct screener_scratch {
     uint32_t *cats;
     size_t cap_cats;
     screener_result result;
+    char fingerprint[33]; /* of the db of the last scan */
     /* batch results: matches and categories of all messages, concatenated */
     screener_result *b_results;
     size_t cap_b_results;
