@@ -4,6 +4,7 @@
  *   screener scan [--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]
  *   screener compile --dict FILE ... -o FILE [--fold LIST]
  *   screener explain [--db FILE | --dict FILE ...] TEXT
+ *   screener info [FILE | --db FILE | --dict FILE ...]
  *   screener version
  *
  * Every input line is one message. Exit status: 0 success, 2 bad usage or an
@@ -26,6 +27,7 @@ static const char usage[] =
     "usage: screener scan [--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]\n"
     "       screener compile --dict FILE ... -o FILE [--fold LIST]\n"
     "       screener explain [--db FILE | --dict FILE ...] TEXT\n"
+    "       screener info [FILE | --db FILE | --dict FILE ...]\n"
     "       screener version\n"
     "\n"
     "Without --db or --dict, the built-in dictionaries are used.\n"
@@ -345,6 +347,59 @@ static int cmd_compile(int argc, char **argv)
     return rc == SCREENER_OK ? 0 : 2;
 }
 
+/* ---- info --------------------------------------------------------------- */
+
+static int cmd_info(int argc, char **argv)
+{
+    opts o;
+    if (parse_opts(argc, argv, &o))
+        return 2;
+    if (o.n_rest > 1 || (o.n_rest == 1 && (o.db_path || o.n_dicts)))
+        return die_usage("info takes one database FILE (or --db/--dict)");
+    if (o.n_rest == 1)
+        o.db_path = o.rest[0];
+    screener_db *db = NULL;
+    if (open_db(&o, 0, &db))
+        return 2;
+    screener_db_info info;
+    memset(&info, 0, sizeof info);
+    info.struct_size = sizeof info;
+    screener_db_get_info(db, &info);
+    static const char *fams[] = {"compat", "case", "traditional", "accents", "noise",
+                                 "homoglyph", "repeats"};
+    printf("fingerprint:      %s\n", info.fingerprint);
+    printf("format version:   %u\n", info.format_version);
+    printf("compiled by:      screener %u.%u.%u, Hyperscan %s, ICU %s\n",
+           info.library_version / 10000, info.library_version / 100 % 100,
+           info.library_version % 100, info.hyperscan_version, info.icu_version);
+    printf("fold families:   ");
+    for (unsigned k = 0; k < sizeof fams / sizeof fams[0]; k++)
+        if (info.fold_flags & (1u << k))
+            printf(" %s", fams[k]);
+    printf("%s\n", info.fold_flags ? "" : " none (exact matching)");
+    printf("entries:          %u (%u distinct folded terms)\n", info.n_entries, info.n_literals);
+    printf("size:             %zu bytes (Hyperscan %zu, fold table %zu)\n", info.serialized_size,
+           info.hyperscan_size, info.fold_table_size);
+    printf("categories:       %u\n", info.n_categories);
+    uint32_t nc = info.n_categories;
+    unsigned long *deny = calloc(nc ? nc : 1, sizeof *deny), *allow = calloc(nc ? nc : 1, sizeof *allow);
+    for (uint32_t i = 0; deny && allow && i < info.n_entries; i++) {
+        screener_entry_info e;
+        if (screener_db_entry(db, i, &e) == SCREENER_OK) {
+            if (e.flags & SCREENER_ENTRY_ALLOW)
+                allow[e.category_id]++;
+            else
+                deny[e.category_id]++;
+        }
+    }
+    for (uint32_t c = 0; deny && allow && c < nc; c++)
+        printf("  %-22s %6lu deny %6lu allow\n", screener_db_category_name(db, c), deny[c], allow[c]);
+    free(deny);
+    free(allow);
+    screener_db_free(db);
+    return 0;
+}
+
 /* ---- explain ------------------------------------------------------------ */
 
 static int cmd_explain(int argc, char **argv)
@@ -405,6 +460,8 @@ int main(int argc, char **argv)
         return cmd_compile(argc - 2, argv + 2);
     if (strcmp(cmd, "explain") == 0)
         return cmd_explain(argc - 2, argv + 2);
+    if (strcmp(cmd, "info") == 0)
+        return cmd_info(argc - 2, argv + 2);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("screener %s\n", screener_version_string());
         return 0;

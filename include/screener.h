@@ -314,6 +314,30 @@ SCREENER_API uint32_t screener_db_fold_flags(const screener_db *db);
  */
 SCREENER_API const char *screener_db_fingerprint(const screener_db *db);
 
+/**
+ * What a database file says about itself (`screener info`). Set
+ * struct_size = sizeof(screener_db_info) before the call; strings belong to
+ * the database.
+ */
+typedef struct screener_db_info {
+    size_t struct_size;
+    uint32_t format_version;     /**< database format version */
+    uint32_t library_version;    /**< screener version that compiled it (SCREENER_VERSION_NUMBER) */
+    const char *hyperscan_version; /**< hs_version() at compile time */
+    const char *icu_version;     /**< ICU version that built the fold table */
+    uint32_t fold_flags;         /**< SCREENER_FOLD_* */
+    const char *fingerprint;     /**< as screener_db_fingerprint() */
+    uint32_t n_entries;          /**< dictionary entries */
+    uint32_t n_literals;         /**< distinct folded terms (Hyperscan literals) */
+    uint32_t n_categories;
+    size_t serialized_size;      /**< bytes of the database file */
+    size_t hyperscan_size;       /**< bytes of Hyperscan's serialized database within it */
+    size_t fold_table_size;      /**< bytes of the fold table within it */
+} screener_db_info;
+
+/** Fill info (whose struct_size the caller set). @since 0.1 */
+SCREENER_API int screener_db_get_info(const screener_db *db, screener_db_info *info);
+
 /* ---------------------------------------------------------------------------
  * Scanning
  * ------------------------------------------------------------------------- */

@@ -135,6 +135,10 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
         goto fail;
     }
     /* From here on the bytes are the ones we wrote (or trusted input). */
+    if (memchr(h->icu_version, '\0', sizeof h->icu_version) == NULL) {
+        rc = bad(err_out, name, "ICU version string");
+        goto fail;
+    }
     if (memchr(h->hs_version, '\0', sizeof h->hs_version) == NULL ||
         strcmp(h->hs_version, hs_version()) != 0) {
         rc = err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
@@ -329,4 +333,24 @@ SCREENER_API uint32_t screener_db_fold_flags(const screener_db *db)
 SCREENER_API const char *screener_db_fingerprint(const screener_db *db)
 {
     return db ? db->fingerprint_hex : NULL;
+}
+
+SCREENER_API int screener_db_get_info(const screener_db *db, screener_db_info *info)
+{
+    if (!db || !info || info->struct_size < sizeof(screener_db_info))
+        return SCREENER_E_INVALID_ARGUMENT;
+    const db_header *h = db->hdr;
+    info->format_version = h->format_version;
+    info->library_version = h->lib_version;
+    info->hyperscan_version = h->hs_version;
+    info->icu_version = h->icu_version;
+    info->fold_flags = h->fold_flags;
+    info->fingerprint = db->fingerprint_hex;
+    info->n_entries = db->n_entries;
+    info->n_literals = db->n_lits;
+    info->n_categories = db->n_cats;
+    info->serialized_size = db->blob_len;
+    info->hyperscan_size = h->sec_len[SEC_HS];
+    info->fold_table_size = h->sec_len[SEC_TRIE] + h->sec_len[SEC_EXPAND];
+    return SCREENER_OK;
 }

@@ -72,7 +72,13 @@ echo "ＡＶ女優 and 百 家 樂" | "$BIN" scan > "$TMP/builtin.json" 2> "$TMP
   && grep -q '"category":"porn"' "$TMP/builtin.json" && ok "built-in database" \
   || { bad "built-in database (rc=$rc)"; cat "$TMP/err" "$TMP/builtin.json"; }
 
-# 10. hostile input never crashes: random bytes, long line without newline
+# 10. info prints the header of a database file
+"$BIN" info "$TMP/d.scdb" > "$TMP/info.txt"; rc=$?
+[ $rc -eq 0 ] && grep -q "^fingerprint: *[0-9a-f]\{32\}$" "$TMP/info.txt" && grep -q "entries: *7 " "$TMP/info.txt" \
+  && grep -q "game *1 deny" "$TMP/info.txt" && grep -q "traditional" "$TMP/info.txt" \
+  && ok "info" || { bad "info (rc=$rc)"; cat "$TMP/info.txt"; }
+
+# 11. hostile input never crashes: random bytes, long line without newline
 head -c 200000 /dev/urandom > "$TMP/random.bin"
 "$BIN" scan --dict "$DIR/dict.txt" "$TMP/random.bin" > /dev/null 2> "$TMP/err"; rc=$?
 [ $rc -eq 0 ] && ok "random bytes" || { bad "random bytes (rc=$rc)"; cat "$TMP/err"; }
