@@ -4,6 +4,7 @@
  *   screener scan [--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]
  *   screener compile --dict FILE ... -o FILE [--fold LIST]
  *   screener explain [--db FILE | --dict FILE ...] TEXT
+ *   screener mask [--db FILE | --dict FILE ...] [--all] [--char C] [FILE ...]
  *   screener info [FILE | --db FILE | --dict FILE ...]
  *   screener version
  *
@@ -27,6 +28,7 @@ static const char usage[] =
     "usage: screener scan [--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]\n"
     "       screener compile --dict FILE ... -o FILE [--fold LIST]\n"
     "       screener explain [--db FILE | --dict FILE ...] TEXT\n"
+    "       screener mask [--db FILE | --dict FILE ...] [--all] [--char C] [FILE ...]\n"
     "       screener info [FILE | --db FILE | --dict FILE ...]\n"
     "       screener version\n"
     "\n"
@@ -48,6 +50,8 @@ typedef struct opts {
     const char *format;
     const char *out;
     const char *fold;
+    const char *mask_char;
+    int all;
     char **rest;
     int n_rest;
 } opts;
@@ -61,8 +65,11 @@ static int parse_opts(int argc, char **argv, opts *o)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
-        if (strcmp(a, "--db") == 0 || strcmp(a, "--dict") == 0 || strcmp(a, "--format") == 0 ||
-            strcmp(a, "-o") == 0 || strcmp(a, "--fold") == 0) {
+        if (strcmp(a, "--all") == 0) {
+            o->all = 1;
+        } else if (strcmp(a, "--db") == 0 || strcmp(a, "--dict") == 0 ||
+                   strcmp(a, "--format") == 0 || strcmp(a, "-o") == 0 ||
+                   strcmp(a, "--fold") == 0 || strcmp(a, "--char") == 0) {
             if (!val) {
                 fprintf(stderr, "screener: %s needs a value\n", a);
                 return 2;
@@ -76,6 +83,8 @@ static int parse_opts(int argc, char **argv, opts *o)
                 o->out = val;
             else if (strcmp(a, "--fold") == 0)
                 o->fold = val;
+            else if (strcmp(a, "--char") == 0)
+                o->mask_char = val;
             else if (o->n_dicts == MAX_DICTS) {
                 fprintf(stderr, "screener: at most %d --dict options\n", MAX_DICTS);
                 return 2;
@@ -347,6 +356,98 @@ static int cmd_compile(int argc, char **argv)
     return rc == SCREENER_OK ? 0 : 2;
 }
 
+/* ---- mask --------------------------------------------------------------- */
+
+/* Call fn(line, len, ctx) for every line of the inputs (stdin if none). */
+static int for_each_line(const opts *o, int (*fn)(const char *, size_t, void *), void *ctx)
+{
+    int n_in = o->n_rest ? o->n_rest : 1;
+    for (int k = 0; k < n_in; k++) {
+        const char *name = o->n_rest ? o->rest[k] : "-";
+        FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
+        if (!f) {
+            fprintf(stderr, "screener: %s: cannot open: %s\n", name, strerror(errno));
+            return 2;
+        }
+        char *buf = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        int rc = 0;
+        while (rc == 0 && (n = getline(&buf, &cap, f)) >= 0) {
+            size_t len = (size_t)n;
+            if (len && buf[len - 1] == '\n')
+                len--;
+            rc = fn(buf, len, ctx);
+        }
+        if (rc == 0 && ferror(f)) {
+            fprintf(stderr, "screener: %s: read error\n", name);
+            rc = 2;
+        }
+        free(buf);
+        if (f != stdin)
+            fclose(f);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+typedef struct mask_ctx {
+    const screener_db *db;
+    screener_scratch *s;
+    unsigned flags;
+    uint32_t c;
+} mask_ctx;
+
+static int mask_line(const char *line, size_t len, void *ctx)
+{
+    mask_ctx *m = ctx;
+    char *out = NULL;
+    size_t n = 0;
+    int rc = screener_mask(m->db, m->s, line, len, m->flags, m->c, &out, &n);
+    if (rc) {
+        fprintf(stderr, "screener: %s\n", screener_strerror(rc));
+        return 2;
+    }
+    fwrite(out, 1, n, stdout);
+    putchar('\n');
+    screener_free(out);
+    return 0;
+}
+
+static int cmd_mask(int argc, char **argv)
+{
+    opts o;
+    if (parse_opts(argc, argv, &o))
+        return 2;
+    uint32_t c = '*';
+    if (o.mask_char) {
+        const char *p = o.mask_char;
+        size_t n = strlen(p);
+        /* exactly one UTF-8 character */
+        unsigned char b = (unsigned char)p[0];
+        size_t want = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
+        if (n == 0 || want != n)
+            return die_usage("--char takes exactly one character");
+        c = want == 1 ? b : want == 2 ? (b & 0x1Fu) : want == 3 ? (b & 0x0Fu) : (b & 0x07u);
+        for (size_t i = 1; i < n; i++)
+            c = (c << 6) | ((unsigned char)p[i] & 0x3Fu);
+    }
+    screener_db *db = NULL;
+    if (open_db(&o, 0, &db))
+        return 2;
+    screener_scratch *s = NULL;
+    if (screener_scratch_alloc(db, &s) != SCREENER_OK) {
+        screener_db_free(db);
+        return 2;
+    }
+    mask_ctx m = {db, s, o.all ? SCREENER_MASK_ALL : SCREENER_MASK_BY_ACTION, c};
+    int rc = for_each_line(&o, mask_line, &m);
+    screener_scratch_free(s);
+    screener_db_free(db);
+    return rc;
+}
+
 /* ---- info --------------------------------------------------------------- */
 
 static int cmd_info(int argc, char **argv)
@@ -462,6 +563,8 @@ int main(int argc, char **argv)
         return cmd_explain(argc - 2, argv + 2);
     if (strcmp(cmd, "info") == 0)
         return cmd_info(argc - 2, argv + 2);
+    if (strcmp(cmd, "mask") == 0)
+        return cmd_mask(argc - 2, argv + 2);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("screener %s\n", screener_version_string());
         return 0;

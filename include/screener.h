@@ -226,7 +226,7 @@ SCREENER_API void screener_db_free(screener_db *db);
 
 /**
  * Serialize a database into a newly malloc'ed buffer (*buf_out, freed by the
- * caller with free()). The bytes carry our own header, versions, the fold
+ * caller with screener_free()). The bytes carry our own header, versions, the fold
  * table, entries and Hyperscan's serialized database, under an XXH3-128
  * checksum. Thread-safe. @since 0.1
  */
@@ -509,10 +509,43 @@ SCREENER_API int screener_handle_scan_batch(screener_handle *handle, screener_sc
                                             const screener_message *messages, size_t n_messages,
                                             const screener_result **results_out);
 
+/* ---------------------------------------------------------------------------
+ * Masking
+ * ------------------------------------------------------------------------- */
+
+/** Which matches screener_mask replaces. @since 0.1 */
+enum screener_mask_flag {
+    SCREENER_MASK_BY_ACTION = 0, /**< matches whose action is mask or block (default) */
+    SCREENER_MASK_ALL = 1        /**< every unsuppressed match, review ones too */
+};
+
+/**
+ * Scan text and return a copy with the chosen matches replaced: one mask
+ * character per ORIGINAL character of each matched span (not per byte), so
+ * "ＦＵＣＫ" becomes "****". Overlapping spans are merged. Characters inside a
+ * span that the fold dropped (spaces, zero-width, emoji between disguised
+ * characters) and invalid UTF-8 (one mask character per maximal subpart) are
+ * masked too; everything outside the spans is copied byte for byte.
+ *
+ * @param mask_char code point to write (0 means '*'); must be a Unicode
+ *        scalar value.
+ * @param out  receives a malloc'ed NUL-terminated buffer, freed with
+ *        screener_free(); *out_len its length without the NUL.
+ * The scan's result stays available in the scratch as after screener_scan.
+ * Errors as screener_scan, plus SCREENER_E_INVALID_ARGUMENT. @since 0.1
+ */
+SCREENER_API int screener_mask(const screener_db *db, screener_scratch *scratch,
+                               const char *text, size_t len, unsigned flags,
+                               uint32_t mask_char, char **out, size_t *out_len);
+
+/** Free a buffer returned by screener_mask, screener_fold_utf8 or
+ *  screener_db_serialize. NULL is a no-op. @since 0.1 */
+SCREENER_API void screener_free(void *ptr);
+
 /**
  * Fold text the way scans see it, for explaining decisions (`screener
  * explain`): writes the folded text as UTF-8 into a malloc'ed NUL-terminated
- * buffer (*out, freed with free()). Invalid input bytes appear as U+FFFD.
+ * buffer (*out, freed with screener_free()). Invalid input bytes appear as U+FFFD.
  * Not for the hot path. @since 0.1
  */
 SCREENER_API int screener_fold_utf8(const screener_db *db, const char *text,

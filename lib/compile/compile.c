@@ -40,8 +40,10 @@ typedef struct compiler {
     fold_table ft;
     uint16_t *units; /* folded terms, concatenated */
     size_t n_units, cap_units;
-    uint32_t *fold_off, *fold_len; /* per entry */
-    fold_shape *shapes;            /* per entry */
+    uint32_t *fold_off, *fold_len; /* per entry: canonical folded form */
+    /* forms: (folded units, entry) pairs; each becomes or joins a literal */
+    uint32_t *form_off, *form_len, *form_entry;
+    size_t n_forms;
     screener_error **err;
 } compiler;
 
@@ -112,6 +114,28 @@ static int merge_duplicates(compiler *c)
 
 /* ---- step 4: folding terms ----------------------------------------------- */
 
+/* Append a folded form of entry e. Returns 0 or -1 (out of memory). */
+static int add_form(compiler *c, uint32_t e, const uint16_t *u, size_t n)
+{
+    if (c->n_units + n > c->cap_units) {
+        size_t cap = c->cap_units ? c->cap_units : 4096;
+        while (cap < c->n_units + n)
+            cap *= 2;
+        uint16_t *p = realloc(c->units, cap * sizeof(uint16_t));
+        if (!p)
+            return -1;
+        c->units = p;
+        c->cap_units = cap;
+    }
+    memcpy(c->units + c->n_units, u, n * sizeof(uint16_t));
+    c->form_off[c->n_forms] = (uint32_t)c->n_units;
+    c->form_len[c->n_forms] = (uint32_t)n;
+    c->form_entry[c->n_forms] = e;
+    c->n_forms++;
+    c->n_units += n;
+    return 0;
+}
+
 static int fold_terms(compiler *c)
 {
     dict_set *s = &c->set;
@@ -119,9 +143,14 @@ static int fold_terms(compiler *c)
     memset(&fb, 0, sizeof fb);
     c->fold_off = malloc((s->n_entries + 1) * sizeof(uint32_t));
     c->fold_len = malloc((s->n_entries + 1) * sizeof(uint32_t));
-    c->shapes = calloc(s->n_entries + 1, sizeof(fold_shape));
-    if (!c->fold_off || !c->fold_len || !c->shapes)
+    c->form_off = malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
+    c->form_len = malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
+    c->form_entry = malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
+    if (!c->fold_off || !c->fold_len || !c->form_off || !c->form_len || !c->form_entry)
         return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    /* the same table without collapsing repeats: the "spaced" form */
+    fold_table spaced = c->ft;
+    spaced.collapse = 0;
     int rc = SCREENER_OK;
     for (size_t i = 0; i < s->n_entries && rc == SCREENER_OK; i++) {
         dict_entry *e = &s->entries[i];
@@ -145,8 +174,7 @@ static int fold_terms(compiler *c)
             break;
         }
         /* Word-boundary needs from the classes of the first and last kept
-         * characters (Latin-like letters need boundaries, CJK does not), and
-         * the term's shape for verifying matches of word letters. */
+         * characters (Latin-like letters need boundaries, CJK does not). */
         uint32_t first = FC_OTHER, last = FC_OTHER;
         int seen = 0;
         for (size_t p = 0; p < e->term_len;) {
@@ -165,25 +193,26 @@ static int fold_terms(compiler *c)
             if ((e->flags & SCREENER_ENTRY_WORD) || last == FC_WORD)
                 e->flags |= DB_ENTRY_NEED_END;
         }
-        fold_term_shape(&c->ft, t, e->term_len, &c->shapes[i]);
-        if (c->shapes[i].has_word)
+        if (fold_term_has_word(&c->ft, t, e->term_len))
             e->flags |= DB_ENTRY_CHECK_SPAN;
-        if (c->n_units + fb.n > c->cap_units) {
-            size_t cap = c->cap_units ? c->cap_units : 4096;
-            while (cap < c->n_units + fb.n)
-                cap *= 2;
-            uint16_t *u = realloc(c->units, cap * sizeof(uint16_t));
-            if (!u) {
+        if (add_form(c, (uint32_t)i, fb.units, fb.n)) {
+            rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+            break;
+        }
+        c->fold_off[i] = c->form_off[c->n_forms - 1];
+        c->fold_len[i] = c->form_len[c->n_forms - 1];
+        /* A term with doubled letters ("ass") folds to "as"; spaced out in a
+         * message ("a s s") it folds to "ass": register that form too. */
+        if (c->ft.collapse) {
+            if (fold_text(&spaced, t, e->term_len, &fb)) {
                 rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
                 break;
             }
-            c->units = u;
-            c->cap_units = cap;
+            if (fb.n != c->fold_len[i] && add_form(c, (uint32_t)i, fb.units, fb.n)) {
+                rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+                break;
+            }
         }
-        memcpy(c->units + c->n_units, fb.units, fb.n * sizeof(uint16_t));
-        c->fold_off[i] = (uint32_t)c->n_units;
-        c->fold_len[i] = (uint32_t)fb.n;
-        c->n_units += fb.n;
     }
     fold_buf_free(&fb);
     return rc;
@@ -191,26 +220,27 @@ static int fold_terms(compiler *c)
 
 /* ---- step 5: literals ---------------------------------------------------- */
 
+/* Order forms by folded units, then entry. */
 static int cmp_folded(const void *a, const void *b, void *ctx)
 {
-    const compiler *sort_c = ctx;
+    const compiler *c = ctx;
     uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-    uint32_t li = sort_c->fold_len[i], lj = sort_c->fold_len[j];
+    uint32_t li = c->form_len[i], lj = c->form_len[j];
     uint32_t n = li < lj ? li : lj;
-    int r = memcmp(sort_c->units + sort_c->fold_off[i], sort_c->units + sort_c->fold_off[j],
-                   n * sizeof(uint16_t));
+    int r = memcmp(c->units + c->form_off[i], c->units + c->form_off[j], n * sizeof(uint16_t));
     if (r)
         return r;
     if (li != lj)
         return li < lj ? -1 : 1;
-    return i < j ? -1 : i > j;
+    uint32_t ei = c->form_entry[i], ej = c->form_entry[j];
+    return ei < ej ? -1 : ei > ej;
 }
 
 static int same_folded(const compiler *c, uint32_t i, uint32_t j)
 {
-    return c->fold_len[i] == c->fold_len[j] &&
-           memcmp(c->units + c->fold_off[i], c->units + c->fold_off[j],
-                  c->fold_len[i] * sizeof(uint16_t)) == 0;
+    return c->form_len[i] == c->form_len[j] &&
+           memcmp(c->units + c->form_off[i], c->units + c->form_off[j],
+                  c->form_len[i] * sizeof(uint16_t)) == 0;
 }
 
 /* ---- steps 6-7 ------------------------------------------------------------ */
@@ -227,20 +257,22 @@ static int build(compiler *c, uint32_t fold_flags, screener_db **db_out)
     dict_set *s = &c->set;
     size_t ne = s->n_entries;
     int rc = SCREENER_OK;
-    uint32_t *order = malloc((ne ? ne : 1) * sizeof(uint32_t));
+    size_t nf = c->n_forms;
+    uint32_t *order = malloc((nf ? nf : 1) * sizeof(uint32_t));
+    uint32_t *lit_entries = malloc((nf ? nf : 1) * sizeof(uint32_t));
     db_entry *entries = calloc(ne ? ne : 1, sizeof(db_entry));
-    db_lit *lits = calloc(ne ? ne : 1, sizeof(db_lit));
-    const char **exprs = malloc((ne ? ne : 1) * sizeof(char *));
-    size_t *lens = malloc((ne ? ne : 1) * sizeof(size_t));
-    unsigned *ids = malloc((ne ? ne : 1) * sizeof(unsigned));
-    unsigned *hflags = calloc(ne ? ne : 1, sizeof(unsigned));
+    db_lit *lits = calloc(nf ? nf : 1, sizeof(db_lit));
+    const char **exprs = malloc((nf ? nf : 1) * sizeof(char *));
+    size_t *lens = malloc((nf ? nf : 1) * sizeof(size_t));
+    unsigned *ids = malloc((nf ? nf : 1) * sizeof(unsigned));
+    unsigned *hflags = calloc(nf ? nf : 1, sizeof(unsigned));
     db_category *cats = calloc(s->n_categories ? s->n_categories : 1, sizeof(db_category));
     uint32_t *srcs = calloc(s->n_sources ? s->n_sources : 1, sizeof(uint32_t));
     buf strings = {0}, blob = {0};
     hs_database_t *hdb = NULL;
     char *hbytes = NULL;
     size_t hlen = 0;
-    if (!order || !entries || !lits || !exprs || !lens || !ids || !hflags || !cats || !srcs) {
+    if (!order || !lit_entries || !entries || !lits || !exprs || !lens || !ids || !hflags || !cats || !srcs) {
         rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
         goto out;
     }
@@ -270,9 +302,6 @@ static int build(compiler *c, uint32_t fold_flags, screener_db **db_out)
         entries[i].category = e->category;
         entries[i].severity = e->severity;
         entries[i].flags = e->flags;
-        entries[i].breaks = c->shapes[i].breaks;
-        entries[i].run2 = c->shapes[i].run2;
-        entries[i].run3 = c->shapes[i].run3;
         uint8_t meta[2] = {e->severity, (uint8_t)(e->flags & DB_ENTRY_PUBLIC)};
         XXH3_128bits_update(fp, &c->fold_len[i], sizeof(uint32_t));
         XXH3_128bits_update(fp, c->units + c->fold_off[i], c->fold_len[i] * sizeof(uint16_t));
@@ -283,21 +312,24 @@ static int build(compiler *c, uint32_t fold_flags, screener_db **db_out)
     XXH128_canonicalFromHash(&fpc, XXH3_128bits_digest(fp));
     XXH3_freeState(fp);
 
-    /* literals: one per distinct folded form */
-    for (size_t i = 0; i < ne; i++)
+    /* literals: one per distinct folded form, listing its entries */
+    for (size_t i = 0; i < nf; i++)
         order[i] = (uint32_t)i;
-    qsort_r(order, ne, sizeof *order, cmp_folded, c);
-    size_t nl = 0;
-    for (size_t k = 0; k < ne;) {
+    qsort_r(order, nf, sizeof *order, cmp_folded, c);
+    size_t nl = 0, nle = 0;
+    for (size_t k = 0; k < nf;) {
         size_t g = k + 1;
-        while (g < ne && same_folded(c, order[k], order[g]))
+        while (g < nf && same_folded(c, order[k], order[g]))
             g++;
         uint32_t first = order[k];
-        const uint8_t *bytes = (const uint8_t *)(c->units + c->fold_off[first]);
-        size_t blen = c->fold_len[first] * sizeof(uint16_t);
-        lits[nl].entries_off = (uint32_t)k;
-        lits[nl].n_entries = (uint32_t)(g - k);
-        lits[nl].units = c->fold_len[first];
+        const uint8_t *bytes = (const uint8_t *)(c->units + c->form_off[first]);
+        size_t blen = c->form_len[first] * sizeof(uint16_t);
+        lits[nl].entries_off = (uint32_t)nle;
+        for (size_t q = k; q < g; q++) /* sorted by entry: skip repeats */
+            if (q == k || c->form_entry[order[q]] != c->form_entry[order[q - 1]])
+                lit_entries[nle++] = c->form_entry[order[q]];
+        lits[nl].n_entries = (uint32_t)(nle - lits[nl].entries_off);
+        lits[nl].units = c->form_len[first];
         /* Vectorscan rejects literals whose first byte is NUL ("empty"): drop
          * it and verify it in the match callback instead. */
         lits[nl].stripped = bytes[0] == 0;
@@ -313,7 +345,7 @@ static int build(compiler *c, uint32_t fold_flags, screener_db **db_out)
     if (hs_compile_lit_multi(exprs, hflags, ids, lens, (unsigned)nl, HS_MODE_BLOCK, &plat,
                              &hdb, &herr) != HS_SUCCESS) {
         if (herr && herr->expression >= 0 && (size_t)herr->expression < nl) {
-            const dict_entry *e = &s->entries[order[lits[herr->expression].entries_off]];
+            const dict_entry *e = &s->entries[lit_entries[lits[herr->expression].entries_off]];
             rc = err_set(c->err, SCREENER_E_HYPERSCAN, s->sources[e->source], e->line,
                          "Hyperscan cannot compile term `%s`: %s", e->term, herr->message);
         } else {
@@ -340,12 +372,12 @@ static int build(compiler *c, uint32_t fold_flags, screener_db **db_out)
     snprintf(h.icu_version, sizeof h.icu_version, "%s", U_ICU_VERSION);
     memcpy(h.fingerprint, fpc.digest, 16);
     buf_append(&blob, &h, sizeof h);
-    const void *data[SEC_COUNT] = {c->fb.trie_bin, c->fb.expand, entries, lits, order,
+    const void *data[SEC_COUNT] = {c->fb.trie_bin, c->fb.expand, entries, lits, lit_entries,
                                    cats, srcs, strings.data, hbytes};
     size_t bytes[SEC_COUNT] = {c->fb.trie_len, c->fb.n_expand * 2, ne * sizeof(db_entry),
-                               nl * sizeof(db_lit), ne * 4, s->n_categories * sizeof(db_category),
+                               nl * sizeof(db_lit), nle * 4, s->n_categories * sizeof(db_category),
                                s->n_sources * 4, strings.len, hlen};
-    size_t counts[SEC_COUNT] = {c->fb.trie_len, c->fb.n_expand, ne, nl, ne,
+    size_t counts[SEC_COUNT] = {c->fb.trie_len, c->fb.n_expand, ne, nl, nle,
                                 s->n_categories, s->n_sources, strings.len, hlen};
     for (int k = 0; k < SEC_COUNT; k++) {
         buf_align(&blob, 8);
@@ -366,6 +398,7 @@ static int build(compiler *c, uint32_t fold_flags, screener_db **db_out)
 
 out:
     free(order);
+    free(lit_entries);
     free(entries);
     free(lits);
     free(exprs);
@@ -464,6 +497,8 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
     free(c.units);
     free(c.fold_off);
     free(c.fold_len);
-    free(c.shapes);
+    free(c.form_off);
+    free(c.form_len);
+    free(c.form_entry);
     return rc;
 }

@@ -77,12 +77,11 @@ typedef struct db_entry {
     uint8_t severity;
     uint8_t flags;
     uint16_t reserved;
-    uint32_t reserved2;
-    uint64_t breaks; /* fold_shape of the term: word breaks, doubled, tripled letters */
-    uint64_t run2;
-    uint64_t run3;
 } db_entry;
 
+/* A literal is one folded form; an entry may have two (its canonical form and,
+ * for terms with doubled letters, its uncollapsed "spaced" form), so the
+ * literal -> entries lists may name an entry under two literals. */
 typedef struct db_lit {
     uint32_t entries_off; /* into lit_entries */
     uint32_t n_entries;

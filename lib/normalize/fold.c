@@ -78,7 +78,7 @@ static inline size_t emit(const fold_table *ft, uint32_t v, uint32_t cp, uint32_
     uint32_t kind = FV_KIND(v);
     if (kind == FV_DROP) {
         if (FV_CLASS(v) == FC_GAP)
-            *prev = 0;
+            *prev = 0; /* a visible separator ends a run: "has sex" */
         *raw = 0;
         return 0;
     }
@@ -193,17 +193,23 @@ typedef struct walker {
     uint32_t prev;
 } walker;
 
-/* Fold the next character: returns the units it emits; *v gets its value,
- * *collapsed is 1 for a word letter swallowed by the run before it, *raw the
- * units before collapsing. */
-static inline size_t walk(walker *w, uint32_t *v, int *collapsed, size_t *raw)
+/* Fold the next character: returns the units it emits (written to tmp, room
+ * for FOLD_MAX_UNITS + 2); *v gets its value, *collapsed is 1 for a word
+ * letter swallowed by the run before it, *raw the units before collapsing. */
+static inline size_t walk_units(walker *w, uint32_t *v, int *collapsed, size_t *raw,
+                                uint16_t *tmp)
 {
-    uint16_t tmp[FOLD_MAX_UNITS + 2];
     int32_t c = utf8_next(w->s, w->n, &w->i);
     *v = fold_value(w->ft, c);
     size_t k = emit(w->ft, *v, c < 0 ? 0xFFFDu : (uint32_t)c, &w->prev, tmp, raw);
     *collapsed = k == 0 && FV_KIND(*v) != FV_DROP;
     return k;
+}
+
+static inline size_t walk(walker *w, uint32_t *v, int *collapsed, size_t *raw)
+{
+    uint16_t tmp[FOLD_MAX_UNITS + 2];
+    return walk_units(w, v, collapsed, raw, tmp);
 }
 
 void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
@@ -289,30 +295,35 @@ void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
     }
 }
 
-/* ---- term shapes and span verification ----------------------------------- */
+/* ---- verification of word-letter matches -------------------------------- */
 
-/* Visit the runs, word pairs and separators of (s, [b0, b1)) the way the
- * fold sees them. Calls on_run(ctx, rel, len) for each run of one word
- * letter, on_pair(ctx, rel, gapped) for adjacent word letters. */
-typedef struct shape_walk {
-    void (*on_run)(void *ctx, size_t rel, size_t len);
-    void (*on_pair)(void *ctx, size_t rel, int gapped);
-    void *ctx;
+#define MAX_RUNS 64
+
+/* The runs of word letters of a text, in order: a run is one letter repeated,
+ * adjacent or spaced out. gap[i]: a visible separator lies between run i-1
+ * and run i; pair[i]: run i-1 is the word letter right before run i. */
+typedef struct run_seq {
+    uint16_t count[MAX_RUNS];
+    uint8_t gap[MAX_RUNS];
+    uint8_t pair[MAX_RUNS];
+    size_t n;
+    int overflow;
     int has_word;
-} shape_walk;
+} run_seq;
 
-static void walk_shape(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1,
-                       shape_walk *sw)
+static void runs_of(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1, run_seq *r)
 {
     walker w = {ft, s, b1, b0, 0};
-    size_t rel = 0, run_len = 0, run_rel = 0, raw;
+    uint16_t tmp[FOLD_MAX_UNITS + 2];
+    uint32_t letter = 0, v;
     int prev_word = 0, gap = 0, started = 0, coll;
-    uint32_t v;
-    sw->has_word = 0;
+    size_t raw;
+    memset(r, 0, sizeof *r);
     while (w.i < b1) {
-        size_t k = walk(&w, &v, &coll, &raw);
+        size_t k = walk_units(&w, &v, &coll, &raw, tmp);
         if (coll) {
-            run_len += raw;
+            if (r->n && r->count[r->n - 1] < 0xFFFF - raw)
+                r->count[r->n - 1] = (uint16_t)(r->count[r->n - 1] + raw);
             continue;
         }
         if (k == 0) {
@@ -320,82 +331,60 @@ static void walk_shape(const fold_table *ft, const uint8_t *s, size_t b0, size_t
                 gap = 1;
             continue;
         }
-        if (run_len) {
-            sw->on_run(sw->ctx, run_rel, run_len);
-            run_len = 0;
-        }
-        int word = FV_CLASS(v) == FC_WORD;
-        sw->has_word |= word;
-        if (prev_word && word)
-            sw->on_pair(sw->ctx, rel, gap);
-        if (word) {
-            /* the run continues from this character's last unit */
-            run_rel = rel + k - 1;
-            run_len = k == 1 ? raw : 1;
-        }
         started = 1;
+        int word = FV_CLASS(v) == FC_WORD;
+        r->has_word |= word;
+        if (word && ft->collapse && k == 1 && collapsible(tmp[0]) && tmp[0] == letter) {
+            /* the same letter again after a separator: "a s s" */
+            if (r->n && r->count[r->n - 1] < 0xFFFF - raw)
+                r->count[r->n - 1] = (uint16_t)(r->count[r->n - 1] + raw);
+            gap = 0;
+            continue;
+        }
+        if (word) {
+            if (r->n == MAX_RUNS) {
+                r->overflow = 1;
+            } else {
+                r->count[r->n] = (uint16_t)(k == 1 ? raw : 1);
+                r->gap[r->n] = (uint8_t)gap;
+                r->pair[r->n] = (uint8_t)prev_word;
+                r->n++;
+            }
+            letter = collapsible(tmp[k - 1]) ? tmp[k - 1] : 0;
+        } else {
+            letter = 0;
+        }
         prev_word = word;
         gap = 0;
-        rel += k;
     }
-    if (run_len)
-        sw->on_run(sw->ctx, run_rel, run_len);
 }
 
-static void shape_run(void *ctx, size_t rel, size_t len)
+int fold_term_has_word(const fold_table *ft, const uint8_t *term, size_t len)
 {
-    fold_shape *sh = ctx;
-    if (rel < 64 && len == 2)
-        sh->run2 |= (uint64_t)1 << rel;
-    else if (rel < 64 && len >= 3)
-        sh->run3 |= (uint64_t)1 << rel;
-}
-
-static void shape_pair(void *ctx, size_t rel, int gapped)
-{
-    fold_shape *sh = ctx;
-    if (gapped && rel < 64)
-        sh->breaks |= (uint64_t)1 << rel;
-}
-
-void fold_term_shape(const fold_table *ft, const uint8_t *term, size_t len, fold_shape *out)
-{
-    memset(out, 0, sizeof *out);
-    shape_walk sw = {shape_run, shape_pair, out, 0};
-    walk_shape(ft, term, 0, len, &sw);
-    out->has_word = sw.has_word;
-}
-
-typedef struct check_ctx {
-    const fold_shape *shape;
-    size_t pairs, gapped;
-    int runs_ok;
-} check_ctx;
-
-static void check_run(void *ctx, size_t rel, size_t t)
-{
-    check_ctx *c = ctx;
-    if (rel >= 64)
-        return;
-    size_t r = (c->shape->run3 >> rel) & 1 ? 3 : (c->shape->run2 >> rel) & 1 ? 2 : 1;
-    if (!(t == r || t >= 3)) /* exact, or stretched to 3+ */
-        c->runs_ok = 0;
-}
-
-static void check_pair(void *ctx, size_t rel, int gapped)
-{
-    check_ctx *c = ctx;
-    if (rel < 64 && (c->shape->breaks >> rel) & 1)
-        return; /* the term itself has a word break here */
-    c->pairs++;
-    c->gapped += (size_t)gapped;
+    run_seq r;
+    runs_of(ft, term, 0, len, &r);
+    return r.has_word;
 }
 
 int fold_span_check(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1,
-                    const fold_shape *shape)
+                    const uint8_t *term, size_t term_len)
 {
-    check_ctx c = {shape, 0, 0, 1};
-    shape_walk sw = {check_run, check_pair, &c, 0};
-    walk_shape(ft, s, b0, b1, &sw);
-    return c.runs_ok && (c.gapped == 0 || c.gapped == c.pairs);
+    run_seq t, x;
+    runs_of(ft, term, 0, term_len, &t);
+    runs_of(ft, s, b0, b1, &x);
+    if (t.overflow || x.overflow)
+        return 1; /* over 64 runs: matched on the folded form alone */
+    if (t.n != x.n)
+        return 0;
+    size_t pairs = 0, gapped = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        size_t have = x.count[i], want = t.count[i];
+        if (!(have == want || have >= 3)) /* exact, or stretched to 3+ */
+            return 0;
+        if (i && t.pair[i] && x.pair[i] && !t.gap[i]) {
+            pairs++;
+            gapped += x.gap[i];
+        }
+    }
+    return gapped == 0 || gapped == pairs;
 }

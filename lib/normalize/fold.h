@@ -9,14 +9,15 @@
  * one compare per character for this; each match endpoint costs
  * O(FOLD_MARK_EVERY) lookups.
  *
- * Repeated letters (SCREENER_FOLD_REPEATS): consecutive identical units of
- * word letters (Latin-like scripts) are emitted once, in text and terms alike,
- * unless a visible separator lies between them; invisible characters do not
- * interrupt a run. "fuuuck" and "fuck" both fold to "fuck", "ass" to "as".
- * Because that alone would let "as" match the term "ass", every match of a
- * term with word letters is verified on the original text by
- * fold_span_check(): each run must have the term's length, or be stretched
- * to 3 or more. CJK repeats (嘻嘻哈哈) are never collapsed.
+ * Repeated letters (SCREENER_FOLD_REPEATS): adjacent identical units of word
+ * letters (Latin-like scripts) are emitted once, in text and terms alike;
+ * invisible characters do not interrupt a run, a visible separator does (so
+ * "has sex" keeps both s). "fuuuck" and "fuck" both fold to "fuck", "ass" to
+ * "as". A spaced-out "f o l l o w" folds to "follow", so the compiler also
+ * registers each term's uncollapsed form. Because collapsing alone would let
+ * "as" match the term "ass", every match of a term with word letters is
+ * verified on the original text by fold_span_check(). CJK repeats (嘻嘻哈哈)
+ * are never collapsed.
  */
 #ifndef SCREENER_NORMALIZE_FOLD_H
 #define SCREENER_NORMALIZE_FOLD_H
@@ -81,30 +82,24 @@ void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
 void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
                      const fold_buf *fb, size_t e, fold_loc *out);
 
-/* What a term looks like, for fold_span_check (computed at compile time by
- * fold_term_shape over the term's own text). Bit k refers to the folded unit
- * at offset k from the start of the match (only the first 64 are checked). */
-typedef struct fold_shape {
-    uint64_t breaks; /* the term separates words before unit k ("online casino") */
-    uint64_t run2;   /* the letter at unit k is doubled in the term ("ass") */
-    uint64_t run3;   /* ... tripled or more ("xxx") */
-    int has_word;    /* the term has word letters: matches need checking */
-} fold_shape;
-
-void fold_term_shape(const fold_table *ft, const uint8_t *term, size_t len, fold_shape *out);
+/* 1 if the term (original text) has word letters: its matches need
+ * fold_span_check. */
+int fold_term_has_word(const fold_table *ft, const uint8_t *term, size_t len);
 
 /*
- * Verify a match of a term with word letters on its original span [b0, b1):
- * - separators: among adjacent word letters at which the term has no word
- *   break, either none or all are separated by a dropped visible separator
- *   ("s e x" and "sex" match, "it's hit" does not match "shit");
- * - repeats: each run of one letter has the term's length, or 3 or more
- *   ("fuuuck", "asss" match; "as" does not match "ass").
+ * Verify a match of a term with word letters by comparing the original span
+ * [b0, b1) with the term's own text, run by run (a run is one letter
+ * repeated, possibly spaced out):
+ * - repeats: each run of the span has the term's length, or 3 or more
+ *   ("fuuuck", "asss" match; "as" does not match "ass", "fuuck" not "fuck");
+ * - separators: among adjacent runs of word letters at which the term has no
+ *   word break, either none or all are separated by a dropped visible
+ *   separator ("s e x" and "sex" match, "it's hit" does not match "shit").
  * Invisible characters never count as separators. Returns 1 if the span
- * passes. Cost: O(span length).
+ * passes. Cost: O(span length + term length).
  */
 int fold_span_check(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1,
-                    const fold_shape *shape);
+                    const uint8_t *term, size_t term_len);
 
 /* Fold value of code point cp (cp < 0 means invalid input). */
 static inline uint32_t fold_value(const fold_table *ft, int32_t cp)

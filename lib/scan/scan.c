@@ -97,11 +97,10 @@ static int resolve(const screener_db *db, screener_scratch *s, const uint8_t *te
                 continue;
             if ((e->flags & DB_ENTRY_NEED_END) && !b.boundary)
                 continue;
-            if (e->flags & DB_ENTRY_CHECK_SPAN) {
-                fold_shape sh = {e->breaks, e->run2, e->run3, 1};
-                if (!fold_span_check(&db->fold, text, a.byte, b.byte, &sh))
-                    continue;
-            }
+            if ((e->flags & DB_ENTRY_CHECK_SPAN) &&
+                !fold_span_check(&db->fold, text, a.byte, b.byte,
+                                 (const uint8_t *)db->strings + e->term_off, e->term_len))
+                continue;
             if (e->flags & SCREENER_ENTRY_ALLOW) {
                 if (grow((void **)&s->allow, &s->cap_allow, s->n_allow + 1, sizeof(span)))
                     return SCREENER_E_NOMEM;
@@ -206,8 +205,15 @@ static int scan_locked(const screener_db *db, screener_scratch *s, const uint8_t
             return rc;
         if (s->n_allow)
             apply_allow(s);
-        if (s->n_matches > 1)
+        if (s->n_matches > 1) {
             qsort(s->matches, s->n_matches, sizeof(screener_match), cmp_match);
+            /* an entry found through both of its folded forms at one span */
+            size_t w = 1;
+            for (size_t i = 1; i < s->n_matches; i++)
+                if (cmp_match(&s->matches[i], &s->matches[w - 1]) != 0)
+                    s->matches[w++] = s->matches[i];
+            s->n_matches = w;
+        }
     }
     return verdict(s);
 }

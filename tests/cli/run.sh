@@ -78,7 +78,14 @@ echo "ＡＶ女優 and 百 家 樂" | "$BIN" scan > "$TMP/builtin.json" 2> "$TMP
   && grep -q "game *1 deny" "$TMP/info.txt" && grep -q "traditional" "$TMP/info.txt" \
   && ok "info" || { bad "info (rc=$rc)"; cat "$TMP/info.txt"; }
 
-# 11. hostile input never crashes: random bytes, long line without newline
+# 11. mask: one mask character per original character, policy-driven
+printf 'ＦＵＣＫ 法 輪 功 ok\n我的\n' | "$BIN" mask --dict "$DIR/dict.txt" > "$TMP/mask.txt"
+printf '**** ***** ok\n我的\n' > "$TMP/mask.expected"
+cmp -s "$TMP/mask.txt" "$TMP/mask.expected" && ok "mask" || { bad "mask"; cat "$TMP/mask.txt"; }
+printf '我的\n' | "$BIN" mask --dict "$DIR/dict.txt" --all --char '█' > "$TMP/mask2.txt"
+[ "$(cat "$TMP/mask2.txt")" = "██" ] && ok "mask --all --char" || { bad "mask --all --char"; cat "$TMP/mask2.txt"; }
+
+# 12. hostile input never crashes: random bytes, long line without newline
 head -c 200000 /dev/urandom > "$TMP/random.bin"
 "$BIN" scan --dict "$DIR/dict.txt" "$TMP/random.bin" > /dev/null 2> "$TMP/err"; rc=$?
 [ $rc -eq 0 ] && ok "random bytes" || { bad "random bytes (rc=$rc)"; cat "$TMP/err"; }

@@ -170,6 +170,10 @@ Test(scan, stretched_letters)
     expect_one("Straße", "strasse", 0, 7);
     expect_none("strase");
     expect_one("sh\xE2\x80\x8Biiiit", "shit", 0, 10); /* invisible chars do not break a run */
+    expect_one("a s s", "ass", 0, 5);            /* a spaced double letter */
+    expect_one("x a.s.s y", "ass", 2, 7);
+    expect_none("as soon as");
+    expect_none("was sad");
 }
 
 Test(scan, cjk_repeats_are_not_collapsed)
@@ -326,4 +330,48 @@ Test(scan, fold_utf8_shows_the_folded_text)
     cr_assert_str_eq(out, "av女优fu");
     cr_assert_eq(n, strlen(out));
     free(out);
+}
+
+/* ---- masking --------------------------------------------------------------- */
+
+static char *mask(const char *text, unsigned flags, uint32_t c)
+{
+    char *out = NULL;
+    size_t n = 0;
+    cr_assert_eq(screener_mask(db, scratch, text, strlen(text), flags, c, &out, &n), SCREENER_OK);
+    cr_assert_eq(n, strlen(out));
+    return out;
+}
+
+#define MASKS(text, flags, c, expected)                                                   \
+    do {                                                                                  \
+        char *m_ = mask(text, flags, c);                                                  \
+        cr_assert_str_eq(m_, expected, "mask of \"%s\"", text);                          \
+        screener_free(m_);                                                                \
+    } while (0)
+
+Test(scan, mask_replaces_one_character_per_original_character)
+{
+    MASKS("ＦＵＣＫ you", SCREENER_MASK_BY_ACTION, 0, "**** you");
+    MASKS("说法 輪 功!", SCREENER_MASK_BY_ACTION, 0, "说*****!");
+    MASKS("f\xE2\x80\x8Bu\xE2\x80\x8B" "ck", SCREENER_MASK_BY_ACTION, 0, "******");
+    MASKS("fuuuuck it", SCREENER_MASK_BY_ACTION, 0x2588, "███████ it");
+}
+
+Test(scan, mask_merges_overlaps_and_respects_the_policy)
+{
+    /* 我的 (severity 1: review) inside 我的世界 (severity 2: mask) */
+    MASKS("我的世界好", SCREENER_MASK_BY_ACTION, 0, "****好");
+    MASKS("我的好", SCREENER_MASK_BY_ACTION, 0, "我的好");
+    MASKS("我的好", SCREENER_MASK_ALL, 0, "**好");
+    MASKS("路口交通", SCREENER_MASK_ALL, 0, "路口交通"); /* allow-listed */
+    MASKS("", SCREENER_MASK_ALL, 0, "");
+}
+
+Test(scan, mask_keeps_invalid_bytes_outside_spans_and_rejects_bad_arguments)
+{
+    MASKS("\xFF fuck \xC0", SCREENER_MASK_BY_ACTION, 0, "\xFF **** \xC0");
+    char *out;
+    cr_assert_eq(screener_mask(db, scratch, "x", 1, 7, 0, &out, NULL), SCREENER_E_INVALID_ARGUMENT);
+    cr_assert_eq(screener_mask(db, scratch, "x", 1, 0, 0xD800, &out, NULL), SCREENER_E_INVALID_ARGUMENT);
 }
