@@ -354,7 +354,8 @@ typedef struct screener_scratch screener_scratch;
 SCREENER_API int screener_scratch_alloc(const screener_db *db,
                                         screener_scratch **scratch_out);
 
-/** Clone a scratch (e.g. one per worker thread). @since 0.1 */
+/** Clone a scratch (e.g. one per worker thread). src is only read, but must
+ *  not be in use by a scan on another thread during the clone. @since 0.1 */
 SCREENER_API int screener_scratch_clone(const screener_scratch *src,
                                         screener_scratch **scratch_out);
 
@@ -403,10 +404,12 @@ typedef struct screener_result {
 /**
  * Scan one message.
  *
- * @param text  any bytes (need not be valid UTF-8 or NUL-terminated; NUL
- *              bytes are ordinary characters). Invalid UTF-8 is treated as
- *              U+FFFD per maximal subpart: it never joins the characters
- *              around it into a match and never crashes. May be NULL if len 0.
+ * @param text  any bytes (need not be valid UTF-8 or NUL-terminated). NUL
+ *              is a control character: like other controls it is dropped as
+ *              noise by the fold, so "se\0x" matches "sex". Invalid UTF-8 is
+ *              treated as U+FFFD per maximal subpart: it never joins the
+ *              characters around it into a match and never crashes. May be
+ *              NULL if len is 0.
  * @param result_out receives a pointer to the result held in scratch.
  * @return SCREENER_OK; SCREENER_E_TOO_LARGE above 1 GiB; SCREENER_E_NOMEM;
  *         SCREENER_E_SCRATCH_IN_USE; SCREENER_E_HYPERSCAN.

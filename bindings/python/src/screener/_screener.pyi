@@ -1,0 +1,131 @@
+"""Type stubs of the C extension screener._screener (re-exported by screener)."""
+
+import os
+from typing import Dict, Final, List, Sequence, Tuple, Union
+
+from ._types import Entry, Fold
+
+_Text = Union[str, bytes, bytearray, memoryview]
+_Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+
+library_version: Final[str]
+library_version_number: Final[int]
+header_version: Final[str]
+_FOLD_ALL: Final[int]
+
+class Match:
+    """One dictionary match in a scanned message (read-only)."""
+
+    @property
+    def start(self) -> int:
+        """Start: code point index for str input, byte offset for bytes input."""
+    @property
+    def end(self) -> int:
+        """End (exclusive), same unit as start."""
+    @property
+    def term(self) -> str:
+        """The dictionary term as written in the dictionary."""
+    @property
+    def category(self) -> str: ...
+    @property
+    def severity(self) -> int:
+        """1 (light) .. 4 (malicious)."""
+    @property
+    def action(self) -> str:
+        """'review', 'mask' or 'block'."""
+    @property
+    def text(self) -> Union[str, bytes]:
+        """The matched span of the input (str for str input, bytes otherwise)."""
+    @property
+    def suppressed(self) -> bool:
+        """Covered by an allow-list entry: not counted in the verdict."""
+    @property
+    def entry_id(self) -> int: ...
+    @property
+    def category_id(self) -> int: ...
+
+class Result:
+    """Verdict of one scan (read-only)."""
+
+    @property
+    def action(self) -> str:
+        """'pass', 'review', 'mask' or 'block'."""
+    @property
+    def action_code(self) -> int:
+        """0 pass, 1 review, 2 mask, 3 block."""
+    @property
+    def severity(self) -> int:
+        """Highest severity among counted matches, 0 if none."""
+    @property
+    def categories(self) -> List[str]:
+        """Distinct categories of counted matches, by category id."""
+    @property
+    def matches(self) -> List[Match]:
+        """All deny matches (suppressed ones included), sorted by (start, end, entry)."""
+    @property
+    def flagged(self) -> bool:
+        """True unless action == 'pass'."""
+    @property
+    def fingerprint(self) -> str:
+        """Fingerprint of the database that produced this result."""
+    @property
+    def db_version(self) -> int:
+        """Handle version of that database for Handle scans, else 0."""
+
+class Handle:
+    """Serves a Database that can be replaced while scans run (hot reload)."""
+
+    def __init__(self, db: "Database") -> None: ...
+    def scan(self, text: _Text, /) -> Result: ...
+    def scan_batch(self, messages: Sequence[_Text], /) -> List[Result]: ...
+    def mask(self, text: _Text, /, *, mask_char: str = "*", all: bool = False) -> Union[str, bytes]: ...
+    def swap(self, db: "Database", /) -> int: ...
+    def load(self, path: _Path, /) -> int: ...
+    @property
+    def current(self) -> "Database": ...
+    @property
+    def version(self) -> int: ...
+
+class Database:
+    """A compiled, immutable screener database; safe to share between threads."""
+
+    @classmethod
+    def load(cls, path: _Path, /) -> "Database":
+        """Load a database file written by save()."""
+    @classmethod
+    def from_bytes(cls, data: Union[bytes, bytearray, memoryview], /) -> "Database":
+        """Rebuild a database from to_bytes() output."""
+    def save(self, path: _Path, /) -> None:
+        """Write the database to a file, atomically."""
+    def to_bytes(self) -> bytes:
+        """Serialize the database."""
+    def scan(self, text: _Text, /) -> Result:
+        """Scan one message; releases the GIL."""
+    def scan_batch(self, messages: Sequence[_Text], /) -> List[Result]:
+        """Scan many messages with one C call; releases the GIL."""
+    def mask(self, text: _Text, /, *, mask_char: str = "*", all: bool = False) -> Union[str, bytes]:
+        """Text with matched spans replaced, one mask_char per original character."""
+    def info(self) -> Dict[str, Union[int, str]]:
+        """What the database says about itself (versions, sizes, counts)."""
+    def fold(self, text: _Text, /) -> str:
+        """The text folded the way scans see it."""
+    def entry(self, entry_id: int, /) -> Entry:
+        """Metadata of a dictionary entry."""
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def categories(self) -> Tuple[str, ...]: ...
+    @property
+    def fold_flags(self) -> Fold: ...
+    @property
+    def entry_count(self) -> int: ...
+    def __len__(self) -> int: ...
+
+def strerror(status: int, /) -> str: ...
+def _compile(paths: List[bytes], texts: List[Tuple[bytes, bytes]], fold_flags: int,
+             max_entries: int, /) -> Database: ...
+def _db_from_bytes(data: bytes, /) -> Database: ...
+def _c_loop_scan(db: Database, data: bytes, n: int, clock: int = 0, /) -> int: ...
+def _c_loop_scan_batch(db: Database, messages: List[bytes], n: int, clock: int = 0,
+                       /) -> int: ...
+def _pool_size(db: Database, /) -> int: ...

@@ -1,0 +1,242 @@
+"""Pure-Python types of the screener binding: status codes, fold flags,
+entries and the exception hierarchy. Imported by the C extension."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, Dict, NamedTuple, Optional, Tuple, Type
+
+__all__ = [
+    "Status", "Fold", "Entry",
+    "ScreenerError", "InvalidArgumentError", "NoMemoryError", "ScreenerIOError",
+    "DictionaryError", "DictSyntaxError", "DictTermError", "DictConflictError",
+    "DictEmptyError", "UnsupportedError", "HyperscanError", "ICUError",
+    "DatabaseError", "DatabaseFormatError", "DatabaseChecksumError",
+    "DatabaseVersionError", "DatabasePlatformError", "ScratchInUseError",
+    "TooLargeError", "LimitError",
+]
+
+
+class Status(enum.IntEnum):
+    """C status codes (``SCREENER_*`` in screener.h). Values never change."""
+
+    OK = 0
+    E_INVALID_ARGUMENT = -1
+    E_NOMEM = -2
+    E_IO = -3
+    E_DICT_SYNTAX = -4
+    E_DICT_TERM = -5
+    E_DICT_CONFLICT = -6
+    E_DICT_EMPTY = -7
+    E_UNSUPPORTED = -8
+    E_HYPERSCAN = -9
+    E_ICU = -10
+    E_DB_FORMAT = -11
+    E_DB_CHECKSUM = -12
+    E_DB_VERSION = -13
+    E_DB_PLATFORM = -14
+    E_SCRATCH_IN_USE = -15
+    E_TOO_LARGE = -16
+    E_LIMIT = -17
+
+    @property
+    def c_name(self) -> str:
+        """The C enumerator, e.g. ``"SCREENER_E_DICT_SYNTAX"``."""
+        return "SCREENER_" + self.name
+
+
+class Fold(enum.IntFlag):
+    """Fold families (``SCREENER_FOLD_*``). ``Fold.NONE`` means exact matching.
+
+    Mirrors screener.h (a test checks ``Fold.ALL`` against the header). Passing
+    ``Fold.ALL`` to compile() asks the library for all of *its* families.
+    """
+
+    NONE = 0
+    COMPAT = 1 << 0       #: NFKC: full-width, circled, Kangxi radicals, ligatures
+    CASE = 1 << 1         #: case folding
+    TRADITIONAL = 1 << 2  #: traditional -> simplified Chinese
+    ACCENTS = 1 << 3      #: drop combining accents
+    NOISE = 1 << 4        #: drop spaces, punctuation, symbols, emoji, zero-width
+    HOMOGLYPH = 1 << 5    #: Cyrillic/Greek/other look-alike letters -> ASCII
+    REPEATS = 1 << 6      #: stretched letters: fuuuuck matches fuck (runs of 3+)
+    ALL = 0x7F            #: every family (the default)
+
+
+ENTRY_ALLOW = 1 << 0
+ENTRY_WORD = 1 << 1
+ENTRY_SUBSTRING = 1 << 2
+
+
+class Entry(NamedTuple):
+    """Metadata of one dictionary entry (``screener_entry_info``)."""
+
+    id: int
+    term: str
+    category: str
+    category_id: int
+    severity: int
+    flags: int
+    source: str
+    line: int
+
+    @property
+    def allow(self) -> bool:
+        """Allow-list entry: suppresses deny matches inside it."""
+        return bool(self.flags & ENTRY_ALLOW)
+
+    @property
+    def word(self) -> bool:
+        """Must match as a whole word."""
+        return bool(self.flags & ENTRY_WORD)
+
+    @property
+    def substring(self) -> bool:
+        """Never needs word boundaries."""
+        return bool(self.flags & ENTRY_SUBSTRING)
+
+
+class ScreenerError(Exception):
+    """An error reported by libscreener.
+
+    Attributes:
+        status: the C status as a :class:`Status` (an ``int``; unknown codes stay ints).
+        message: the library's one-line message, ``"FILE:LINE: what: `text`"``
+            when a file and line are known.
+        file: dictionary/database file (or in-memory source name) involved, or None.
+        line: 1-based line in that file, or 0 when not applicable.
+    """
+
+    status: int
+    message: str
+    file: Optional[str]
+    line: int
+
+    def __init__(self, status: int, message: str, file: Optional[str] = None,
+                 line: int = 0) -> None:
+        super().__init__(status, message, file, line)
+        try:
+            self.status = Status(status)
+        except ValueError:
+            self.status = status
+        self.message = message
+        self.file = file
+        self.line = line
+
+    @property
+    def status_name(self) -> str:
+        """C name of the status, e.g. ``"SCREENER_E_DB_CHECKSUM"``."""
+        if isinstance(self.status, Status):
+            return self.status.c_name
+        return "SCREENER_E_UNKNOWN(%d)" % self.status
+
+    def __str__(self) -> str:
+        return "%s [%s]" % (self.message, self.status_name)
+
+    def __reduce__(self) -> Tuple[Any, Tuple[int, str, Optional[str], int]]:
+        # keep pickling (multiprocessing) working
+        return (type(self), (int(self.status), self.message, self.file, self.line))
+
+
+class InvalidArgumentError(ScreenerError, ValueError):
+    """SCREENER_E_INVALID_ARGUMENT."""
+
+
+class NoMemoryError(ScreenerError, MemoryError):
+    """SCREENER_E_NOMEM."""
+
+
+class ScreenerIOError(ScreenerError):
+    """SCREENER_E_IO: a file could not be read or written."""
+
+
+class DictionaryError(ScreenerError):
+    """Base of the dictionary errors (SCREENER_E_DICT_*); ``file``/``line`` locate them."""
+
+
+class DictSyntaxError(DictionaryError):
+    """SCREENER_E_DICT_SYNTAX: a dictionary line is malformed."""
+
+
+class DictTermError(DictionaryError):
+    """SCREENER_E_DICT_TERM: a term is empty after folding, or invalid UTF-8."""
+
+
+class DictConflictError(DictionaryError):
+    """SCREENER_E_DICT_CONFLICT: the same term twice with different metadata."""
+
+
+class DictEmptyError(DictionaryError):
+    """SCREENER_E_DICT_EMPTY: no deny entries at all."""
+
+
+class UnsupportedError(ScreenerError):
+    """SCREENER_E_UNSUPPORTED."""
+
+
+class HyperscanError(ScreenerError):
+    """SCREENER_E_HYPERSCAN."""
+
+
+class ICUError(ScreenerError):
+    """SCREENER_E_ICU."""
+
+
+class DatabaseError(ScreenerError):
+    """Base of the serialized-database errors (SCREENER_E_DB_*)."""
+
+
+class DatabaseFormatError(DatabaseError):
+    """SCREENER_E_DB_FORMAT: not a screener database, or truncated."""
+
+
+class DatabaseChecksumError(DatabaseError):
+    """SCREENER_E_DB_CHECKSUM: damaged database."""
+
+
+class DatabaseVersionError(DatabaseError):
+    """SCREENER_E_DB_VERSION: database from another format/library version."""
+
+
+class DatabasePlatformError(DatabaseError):
+    """SCREENER_E_DB_PLATFORM: database built for another Hyperscan/CPU."""
+
+
+class ScratchInUseError(ScreenerError):
+    """SCREENER_E_SCRATCH_IN_USE (cannot happen through this binding)."""
+
+
+class TooLargeError(ScreenerError):
+    """SCREENER_E_TOO_LARGE: input or dictionary above a limit."""
+
+
+class LimitError(ScreenerError):
+    """SCREENER_E_LIMIT: a configured limit was exceeded."""
+
+
+_BY_STATUS: Dict[int, Type[ScreenerError]] = {
+    Status.E_INVALID_ARGUMENT: InvalidArgumentError,
+    Status.E_NOMEM: NoMemoryError,
+    Status.E_IO: ScreenerIOError,
+    Status.E_DICT_SYNTAX: DictSyntaxError,
+    Status.E_DICT_TERM: DictTermError,
+    Status.E_DICT_CONFLICT: DictConflictError,
+    Status.E_DICT_EMPTY: DictEmptyError,
+    Status.E_UNSUPPORTED: UnsupportedError,
+    Status.E_HYPERSCAN: HyperscanError,
+    Status.E_ICU: ICUError,
+    Status.E_DB_FORMAT: DatabaseFormatError,
+    Status.E_DB_CHECKSUM: DatabaseChecksumError,
+    Status.E_DB_VERSION: DatabaseVersionError,
+    Status.E_DB_PLATFORM: DatabasePlatformError,
+    Status.E_SCRATCH_IN_USE: ScratchInUseError,
+    Status.E_TOO_LARGE: TooLargeError,
+    Status.E_LIMIT: LimitError,
+}
+
+
+def _make_error(status: int, message: str, file: Optional[str],
+                line: int) -> ScreenerError:
+    """Called by the extension: the exception instance for a C status."""
+    cls = _BY_STATUS.get(status, ScreenerError)
+    return cls(status, message, file, line)

@@ -1,0 +1,90 @@
+import threading
+
+import pytest
+
+import screener
+
+
+def test_mask(db):
+    assert db.mask("ｓｅｘ 和 法 輪 功 ok") == "*** 和 ***** ok"
+    assert db.mask(b"a fuck b", mask_char="#") == b"a #### b"
+    assert db.mask("clean") == "clean"
+    assert db.mask("") == ""
+    assert db.mask("ＦＵＣＫ", all=True) == "****"
+    with pytest.raises(ValueError):
+        db.mask("x", mask_char="ab")
+
+
+def test_info(db):
+    info = db.info()
+    assert info["fingerprint"] == db.fingerprint
+    assert info["n_entries"] == len(db)
+    assert info["n_categories"] == len(db.categories)
+    assert info["serialized_size"] == len(db.to_bytes())
+    assert info["library_version"] == screener.library_version_number
+
+
+def test_result_carries_fingerprint(db):
+    r = db.scan("fuck")
+    assert r.fingerprint == db.fingerprint and r.db_version == 0
+
+
+def test_handle_swap_load_compile(tmp_path):
+    a = screener.compile(texts={"a": "alpha\n"})
+    b = screener.compile(texts={"b": "beta\n"})
+    h = screener.Handle(a)
+    assert h.version == 1 and h.current is a
+    r = h.scan("alpha beta")
+    assert [m.term for m in r.matches] == ["alpha"]
+    assert (r.db_version, r.fingerprint) == (1, a.fingerprint)
+    assert h.swap(b) == 2
+    r2 = h.scan("alpha beta")
+    assert [m.term for m in r2.matches] == ["beta"]
+    assert (r2.db_version, r2.fingerprint) == (2, b.fingerprint)
+    # results made before the swap still resolve against their own database
+    assert [m.category for m in r.matches] == ["a"]
+    path = tmp_path / "a.scdb"
+    a.save(path)
+    assert h.load(path) == 3 and h.current.fingerprint == a.fingerprint
+    # failures keep the current database
+    with pytest.raises(screener.ScreenerIOError):
+        h.load(tmp_path / "missing.scdb")
+    with pytest.raises(screener.DictionaryError):
+        h.compile(texts={"bad": "x\tseverity=7\n"})
+    assert h.version == 3 and h.current.fingerprint == a.fingerprint
+    assert h.compile(texts={"c": "gamma\n"}) == 4
+    assert [m.term for m in h.scan_batch(["gamma"])[0].matches] == ["gamma"]
+    assert h.mask("gamma ray") == "***** ray"
+    with pytest.raises(TypeError):
+        h.swap("not a db")
+
+
+def test_handle_reload_under_concurrent_scans():
+    dbs = [screener.compile(texts={"v%d" % i: "word%d\ncommon\n" % i}) for i in range(3)]
+    by_fp = {d.fingerprint: i for i, d in enumerate(dbs)}
+    h = screener.Handle(dbs[0])
+    msgs = ["common word0 word1 word2 %d" % i for i in range(50)]
+    stop = threading.Event()
+    errors = []
+
+    def scanner():
+        try:
+            while not stop.is_set():
+                for r in h.scan_batch(msgs) + [h.scan(msgs[0])]:
+                    i = by_fp[r.fingerprint]
+                    terms = sorted(m.term for m in r.matches)
+                    if terms != sorted(["common", "word%d" % i]) or r.categories != ["v%d" % i]:
+                        errors.append((r.db_version, terms))
+        except Exception as e:  # pragma: no cover
+            errors.append(e)
+
+    threads = [threading.Thread(target=scanner) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for k in range(60):
+        h.swap(dbs[k % 3])
+    stop.set()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert h.version == 61
