@@ -362,6 +362,47 @@ SCREENER_API int screener_scratch_clone(const screener_scratch *src,
 /** Free a scratch. NULL is a no-op. @since 0.1 */
 SCREENER_API void screener_scratch_free(screener_scratch *scratch);
 
+/* ---- per-call profiles ---------------------------------------------------- */
+
+/** Rule action that removes matching matches from the result entirely. */
+#define SCREENER_PROFILE_DROP (-1)
+
+/** One rule of a profile: which matches it applies to, and what to do. */
+typedef struct screener_profile_rule {
+    const char *category; /**< category identifier, or NULL for every category */
+    unsigned severity;    /**< 1..4, or 0 for every severity */
+    int action;           /**< SCREENER_ACTION_* to recommend instead of the
+                               database's policy, or SCREENER_PROFILE_DROP */
+} screener_profile_rule;
+
+/**
+ * A per-call profile (per tenant, per channel...): enable or disable
+ * categories, override the policy's actions, set a minimum severity, cap the
+ * matches reported — without recompiling. Zero-initialise, set struct_size.
+ * Rules apply in order; a later rule overrides an earlier one. Categories are
+ * named, so one profile works with every database; names a database does not
+ * have are ignored.
+ */
+typedef struct screener_profile {
+    size_t struct_size;                 /**< sizeof(screener_profile) */
+    unsigned min_severity;              /**< matches below it are not reported (0 or 1: all) */
+    const screener_profile_rule *rules; /**< may be NULL if n_rules is 0 */
+    size_t n_rules;
+    size_t max_matches;                 /**< matches reported per message; 0 = 100,000 */
+} screener_profile;
+
+/**
+ * Set the profile the scratch applies to every following scan, batch, mask
+ * and handle scan (copied; the caller's arrays and strings may be freed).
+ * NULL restores the defaults: every category, the database's policy, at most
+ * 100,000 matches. For per-call use, set it before each call: the cost is a
+ * copy of the rules, and the rules are resolved against a database's
+ * categories once per database. Returns SCREENER_E_INVALID_ARGUMENT for a
+ * severity above 4, an unknown action or a too small struct_size. @since 0.1
+ */
+SCREENER_API int screener_scratch_set_profile(screener_scratch *scratch,
+                                              const screener_profile *profile);
+
 /** Match flags (screener_match.flags). @since 0.1 */
 enum screener_match_flag {
     SCREENER_MATCH_SUPPRESSED = 1u << 0 /**< inside an allow-list match: not counted in the verdict */
@@ -399,6 +440,10 @@ typedef struct screener_result {
      *  screener_handle the handle's version number of it (0 otherwise). */
     const char *fingerprint;
     uint64_t db_version;
+    /** 1 if more matches existed than the scratch's profile allows
+     *  (max_matches): the reported ones are the leftmost found, the verdict
+     *  covers only them. @since 0.1 */
+    int truncated;
 } screener_result;
 
 /**

@@ -17,6 +17,7 @@ typedef struct scan_ctx {
     const screener_db *db;
     screener_scratch *s;
     const uint8_t *units; /* folded bytes */
+    size_t raw_cap;       /* stop collecting candidates beyond this */
 } scan_ctx;
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -53,6 +54,10 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     if (l->stripped && c->units[start] != 0)
         return 0;
     screener_scratch *s = c->s;
+    if (s->n_raw >= c->raw_cap) {
+        s->raw_truncated = 1;
+        return 1; /* stop: more candidates than the profile lets us report */
+    }
     if (grow((void **)&s->raw, &s->cap_raw, s->n_raw + 1, sizeof(raw_match))) {
         s->raw_oom = 1;
         return 1; /* stop the scan */
@@ -109,6 +114,10 @@ static int resolve(const screener_db *db, screener_scratch *s, const uint8_t *te
                 s->n_allow++;
                 continue;
             }
+            int action = s->eff ? s->eff[e->category * 4 + e->severity - 1]
+                                : db->cats[e->category].actions[e->severity - 1];
+            if (action < 0 || e->severity < s->min_severity)
+                continue; /* dropped by the profile */
             if (grow((void **)&s->matches, &s->cap_matches, s->n_matches + 1,
                      sizeof(screener_match)))
                 return SCREENER_E_NOMEM;
@@ -118,7 +127,7 @@ static int resolve(const screener_db *db, screener_scratch *s, const uint8_t *te
             o->entry_id = id;
             o->category_id = e->category;
             o->severity = e->severity;
-            o->action = db->cats[e->category].actions[e->severity - 1];
+            o->action = (uint8_t)action;
             o->flags = 0;
         }
     }
@@ -172,11 +181,44 @@ static int verdict(screener_scratch *s)
     return SCREENER_OK;
 }
 
+/* Resolve the scratch's profile rules against db's categories (once per db). */
+static int resolve_profile(const screener_db *db, screener_scratch *s)
+{
+    if (s->n_rules == 0) {
+        free(s->eff);
+        s->eff = NULL;
+        s->cap_eff = 0;
+        s->eff_for = db->instance;
+        return SCREENER_OK;
+    }
+    size_t n = (size_t)db->n_cats * 4;
+    if (grow((void **)&s->eff, &s->cap_eff, n ? n : 1, 1))
+        return SCREENER_E_NOMEM;
+    for (uint32_t c = 0; c < db->n_cats; c++) {
+        const char *name = db->strings + db->cats[c].name_off;
+        for (unsigned sev = 1; sev <= 4; sev++) {
+            int a = db->cats[c].actions[sev - 1];
+            for (size_t r = 0; r < s->n_rules; r++) {
+                const screener_profile_rule *rule = &s->rules[r];
+                if ((!rule->category || strcmp(rule->category, name) == 0) &&
+                    (rule->severity == 0 || rule->severity == sev))
+                    a = rule->action;
+            }
+            s->eff[c * 4 + sev - 1] = (int8_t)a;
+        }
+    }
+    s->eff_for = db->instance;
+    return SCREENER_OK;
+}
+
 static int scan_locked(const screener_db *db, screener_scratch *s, const uint8_t *text,
                        size_t len)
 {
     s->n_raw = s->n_matches = s->n_allow = 0;
     s->raw_oom = 0;
+    s->raw_truncated = 0;
+    if (s->eff_for != db->instance && resolve_profile(db, s))
+        return SCREENER_E_NOMEM;
     memset(&s->result, 0, sizeof s->result);
     memcpy(s->fingerprint, db->fingerprint_hex, sizeof s->fingerprint);
     if (s->fitted != db->instance) {
@@ -189,14 +231,17 @@ static int scan_locked(const screener_db *db, screener_scratch *s, const uint8_t
     if (rc)
         return rc;
     if (s->fb.n) {
-        scan_ctx c = {db, s, (const uint8_t *)s->fb.units};
+        /* each candidate yields at most a few matches; allow for allow-list
+         * and boundary rejections before giving up */
+        size_t cap = s->max_matches > SIZE_MAX / 4 ? SIZE_MAX : s->max_matches * 4 + 64;
+        scan_ctx c = {db, s, (const uint8_t *)s->fb.units, cap};
         hs_error_t he = hs_scan(db->hs, (const char *)s->fb.units,
                                 (unsigned int)(s->fb.n * 2), 0, s->hs, on_match, &c);
         if (s->raw_oom)
             return SCREENER_E_NOMEM;
         if (he == HS_SCRATCH_IN_USE)
             return SCREENER_E_SCRATCH_IN_USE;
-        if (he != HS_SUCCESS)
+        if (he != HS_SUCCESS && !(he == HS_SCAN_TERMINATED && s->raw_truncated))
             return SCREENER_E_HYPERSCAN;
     }
     if (s->n_raw) {
@@ -215,7 +260,14 @@ static int scan_locked(const screener_db *db, screener_scratch *s, const uint8_t
             s->n_matches = w;
         }
     }
-    return verdict(s);
+    int truncated = s->raw_truncated;
+    if (s->n_matches > s->max_matches) {
+        s->n_matches = s->max_matches;
+        truncated = 1;
+    }
+    rc = verdict(s);
+    s->result.truncated = truncated;
+    return rc;
 }
 
 SCREENER_API int screener_scan(const screener_db *db, screener_scratch *s, const char *text,

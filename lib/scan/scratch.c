@@ -4,6 +4,7 @@
 #include "scratch.h"
 
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "db/db.h"
@@ -22,6 +23,7 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
     }
     s->fitted = db->instance;
+    s->max_matches = SCRATCH_DEFAULT_MAX_MATCHES;
     *out = s;
     return SCREENER_OK;
 }
@@ -40,7 +42,55 @@ SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_sc
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
     }
     s->fitted = src->fitted;
+    s->max_matches = SCRATCH_DEFAULT_MAX_MATCHES;
     *out = s;
+    /* the clone gets the same profile */
+    screener_profile p = {sizeof p, src->min_severity, src->rules, src->n_rules, src->max_matches};
+    int rc = screener_scratch_set_profile(s, &p);
+    if (rc) {
+        screener_scratch_free(s);
+        *out = NULL;
+    }
+    return rc;
+}
+
+SCREENER_API int screener_scratch_set_profile(screener_scratch *s, const screener_profile *p)
+{
+    if (!s || (p && p->struct_size < sizeof(screener_profile)) ||
+        (p && p->n_rules && !p->rules))
+        return SCREENER_E_INVALID_ARGUMENT;
+    if (s->in_use)
+        return SCREENER_E_SCRATCH_IN_USE;
+    size_t n = p ? p->n_rules : 0;
+    for (size_t i = 0; i < n; i++) {
+        const screener_profile_rule *r = &p->rules[i];
+        if (r->severity > 4 || r->action < SCREENER_PROFILE_DROP ||
+            r->action > SCREENER_ACTION_BLOCK)
+            return SCREENER_E_INVALID_ARGUMENT;
+    }
+    screener_profile_rule *rules = NULL;
+    if (n) {
+        rules = calloc(n, sizeof *rules);
+        if (!rules)
+            return SCREENER_E_NOMEM;
+        for (size_t i = 0; i < n; i++) {
+            rules[i] = p->rules[i];
+            if (p->rules[i].category && !(rules[i].category = strdup(p->rules[i].category))) {
+                for (size_t k = 0; k < i; k++)
+                    free((char *)(uintptr_t)rules[k].category);
+                free(rules);
+                return SCREENER_E_NOMEM;
+            }
+        }
+    }
+    for (size_t i = 0; i < s->n_rules; i++)
+        free((char *)(uintptr_t)s->rules[i].category);
+    free(s->rules);
+    s->rules = rules;
+    s->n_rules = n;
+    s->min_severity = p ? p->min_severity : 0;
+    s->max_matches = p && p->max_matches ? p->max_matches : SCRATCH_DEFAULT_MAX_MATCHES;
+    s->eff_for = 0; /* resolve again */
     return SCREENER_OK;
 }
 
@@ -57,5 +107,9 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
     free(s->b_results);
     free(s->b_matches);
     free(s->b_cats);
+    for (size_t i = 0; i < s->n_rules; i++)
+        free((char *)(uintptr_t)s->rules[i].category);
+    free(s->rules);
+    free(s->eff);
     free(s);
 }

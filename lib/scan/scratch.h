@@ -16,6 +16,8 @@ typedef struct raw_match {
     uint32_t end;   /* unit offset, exclusive */
 } raw_match;
 
+#define SCRATCH_DEFAULT_MAX_MATCHES 100000
+
 typedef struct span {
     size_t start, end;
 } span;
@@ -28,6 +30,7 @@ struct screener_scratch {
     raw_match *raw;
     size_t n_raw, cap_raw;
     int raw_oom;
+    int raw_truncated; /* candidates beyond the cap were not collected */
     screener_match *matches;
     size_t n_matches, cap_matches;
     span *allow;
@@ -36,6 +39,14 @@ struct screener_scratch {
     size_t cap_cats;
     screener_result result;
     char fingerprint[33]; /* of the db of the last scan */
+    /* profile (screener_scratch_set_profile) */
+    unsigned min_severity;
+    size_t max_matches;
+    screener_profile_rule *rules; /* owned copies, categories strdup'ed */
+    size_t n_rules;
+    int8_t *eff;          /* resolved actions [category * 4 + severity - 1], or NULL */
+    size_t cap_eff;
+    uint64_t eff_for;     /* db instance eff was resolved for (0: none) */
     /* batch results: matches and categories of all messages, concatenated */
     screener_result *b_results;
     size_t cap_b_results;

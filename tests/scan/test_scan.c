@@ -375,3 +375,70 @@ Test(scan, mask_keeps_invalid_bytes_outside_spans_and_rejects_bad_arguments)
     cr_assert_eq(screener_mask(db, scratch, "x", 1, 7, 0, &out, NULL), SCREENER_E_INVALID_ARGUMENT);
     cr_assert_eq(screener_mask(db, scratch, "x", 1, 0, 0xD800, &out, NULL), SCREENER_E_INVALID_ARGUMENT);
 }
+
+/* ---- per-call profiles -------------------------------------------------------- */
+
+Test(scan, profile_drops_categories_and_overrides_actions)
+{
+    screener_profile_rule rules[] = {
+        {"game", 0, SCREENER_PROFILE_DROP},   /* tenant without the game category */
+        {NULL, 1, SCREENER_ACTION_BLOCK},     /* this tenant blocks even light terms */
+        {"no_such_category", 0, SCREENER_PROFILE_DROP},
+    };
+    screener_profile p = {sizeof p, 0, rules, 3, 0};
+    cr_assert_eq(screener_scratch_set_profile(scratch, &p), SCREENER_OK);
+    const screener_result *r = scan("我的世界");
+    cr_assert_eq(r->n_matches, 1);
+    cr_assert_str_eq(term_of(&r->matches[0]), "我的");
+    cr_assert_eq(r->matches[0].action, SCREENER_ACTION_BLOCK);
+    cr_assert_eq(r->action, SCREENER_ACTION_BLOCK);
+    /* the profile survives a clone */
+    screener_scratch *c = NULL;
+    cr_assert_eq(screener_scratch_clone(scratch, &c), SCREENER_OK);
+    cr_assert_eq(screener_scan(db, c, "我的世界", 12, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 1);
+    screener_scratch_free(c);
+    /* NULL restores the defaults */
+    cr_assert_eq(screener_scratch_set_profile(scratch, NULL), SCREENER_OK);
+    r = scan("我的世界");
+    cr_assert_eq(r->n_matches, 2);
+    cr_assert_eq(r->action, SCREENER_ACTION_MASK);
+}
+
+Test(scan, profile_minimum_severity)
+{
+    screener_profile p = {sizeof p, 3, NULL, 0, 0};
+    cr_assert_eq(screener_scratch_set_profile(scratch, &p), SCREENER_OK);
+    expect_none("我的世界");             /* severities 1 and 2 */
+    expect_one("我的 fuck", "fuck", 7, 11); /* severity 3 */
+}
+
+Test(scan, max_matches_truncates_and_says_so)
+{
+    screener_profile p = {sizeof p, 0, NULL, 0, 10};
+    cr_assert_eq(screener_scratch_set_profile(scratch, &p), SCREENER_OK);
+    static const char unit[] = "中人 fuck ";
+    size_t u = sizeof unit - 1, reps = 5000;
+    char *s = malloc(reps * u);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(s + i * u, unit, u);
+    const screener_result *r = scan_n(s, reps * u);
+    cr_assert_eq(r->n_matches, 10);
+    cr_assert_eq(r->truncated, 1);
+    cr_assert_eq(r->matches[0].start, 0);
+    r = scan("fuck");
+    cr_assert_eq(r->truncated, 0);
+    free(s);
+}
+
+Test(scan, profile_rejects_bad_rules)
+{
+    screener_profile_rule bad_sev = {NULL, 5, SCREENER_ACTION_BLOCK};
+    screener_profile_rule bad_action = {NULL, 0, 9};
+    screener_profile p = {sizeof p, 0, &bad_sev, 1, 0};
+    cr_assert_eq(screener_scratch_set_profile(scratch, &p), SCREENER_E_INVALID_ARGUMENT);
+    p.rules = &bad_action;
+    cr_assert_eq(screener_scratch_set_profile(scratch, &p), SCREENER_E_INVALID_ARGUMENT);
+    p.struct_size = 4;
+    cr_assert_eq(screener_scratch_set_profile(scratch, &p), SCREENER_E_INVALID_ARGUMENT);
+}
