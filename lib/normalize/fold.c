@@ -114,8 +114,9 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
         return SCREENER_E_TOO_LARGE;
     fb->n = 0;
     fb->n_marks = 0;
-    /* Invariant: room for every remaining byte as one unit, plus one
-     * maximal expansion. ASCII never expands, so only non-ASCII checks. */
+    /* Invariant: room for every remaining byte as one unit plus one maximal
+     * expansion. A character never yields more units than it has bytes
+     * unless it expands (FV_MULTI), so only expansions check and grow. */
     if (grow_units(fb, n + ft->max_units + 8))
         return SCREENER_E_NOMEM;
     if (push_mark(fb, 0, 0, 0))
@@ -131,39 +132,54 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
                 return SCREENER_E_NOMEM;
             next_mark = pos - pos % FOLD_MARK_EVERY + FOLD_MARK_EVERY;
         }
-        uint8_t b = s[i];
+        uint32_t b = s[i];
+        uint32_t v, cp;
         if (b < 0x80) {
-            /* ASCII: at most one BMP unit (checked when the table opened) */
-            uint32_t v = ft->ascii[b];
+            v = ft->ascii[b];
+            cp = b;
             i++;
-            uint32_t kind = FV_KIND(v);
-            if (kind == FV_DROP) {
-                if (FV_CLASS(v) == FC_GAP)
-                    prev = 0;
+        } else if (b >= 0xE1 && b != 0xED && b <= 0xEF && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 &&
+                   (s[i + 2] & 0xC0) == 0x80) {
+            /* the common 3-byte case (CJK) without range special cases:
+             * E0 (overlongs) and ED (surrogates) take the general path */
+            cp = ((b & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+            v = UCPTRIE_FAST_BMP_GET(ft->trie, UCPTRIE_32, cp);
+            i += 3;
+        } else {
+            int32_t c = utf8_next(s, n, &i);
+            v = fold_value(ft, c);
+            cp = c < 0 ? 0xFFFDu : (uint32_t)c;
+        }
+        uint32_t kind = FV_KIND(v);
+        if (kind == FV_IDENT || kind == FV_ONE) {
+            uint32_t u = kind == FV_IDENT ? cp : FV_CP(v);
+            if (u > 0xFFFF) {
+                prev = 0;
+                pos += put_cp(o + pos, u);
                 continue;
             }
-            uint16_t u = kind == FV_IDENT ? b : (uint16_t)FV_CP(v);
-            if (collapse && FV_CLASS(v) == FC_WORD && collapsible(u)) {
+            if (collapse && FV_CLASS(v) == FC_WORD && collapsible((uint16_t)u)) {
                 if (u == prev)
-                    continue;
+                    continue; /* a repeated word letter */
                 prev = u;
             } else {
                 prev = 0;
             }
-            o[pos++] = u;
-            continue;
+            o[pos++] = (uint16_t)u;
+        } else if (kind == FV_DROP) {
+            if (FV_CLASS(v) == FC_GAP)
+                prev = 0;
+        } else {
+            if (fb->cap - pos < (n - i) + ft->max_units + 8) {
+                if (pos > FOLD_MAX_INPUT * 2)
+                    return SCREENER_E_TOO_LARGE;
+                if (grow_units(fb, pos + (n - i) + 2 * ft->max_units + 8))
+                    return SCREENER_E_NOMEM;
+                o = fb->units;
+            }
+            size_t raw;
+            pos += emit(ft, v, cp, &prev, o + pos, &raw);
         }
-        int32_t cp = utf8_next(s, n, &i);
-        uint32_t v = fold_value(ft, cp);
-        if (fb->cap - pos < (n - i) + ft->max_units + 8) {
-            if (pos > FOLD_MAX_INPUT * 2)
-                return SCREENER_E_TOO_LARGE;
-            if (grow_units(fb, pos + (n - i) + 2 * ft->max_units + 8))
-                return SCREENER_E_NOMEM;
-            o = fb->units;
-        }
-        size_t raw;
-        pos += emit(ft, v, (uint32_t)cp, &prev, o + pos, &raw);
     }
     fb->n = pos;
     return SCREENER_OK;
