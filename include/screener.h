@@ -558,6 +558,48 @@ SCREENER_API int screener_handle_scan_batch(screener_handle *handle, screener_sc
                                             const screener_result **results_out);
 
 /* ---------------------------------------------------------------------------
+ * Streams: text arriving in chunks
+ * ------------------------------------------------------------------------- */
+
+/**
+ * A stream scans text that arrives in chunks (a long document, a file, a
+ * socket) and finds the same matches, with the same spans, as one
+ * screener_scan of the whole text — also matches that span chunk edges, when
+ * a chunk ends inside a UTF-8 sequence, or between the disguised characters
+ * of a term. Offsets are global: bytes since the start of the stream.
+ *
+ * Each write reports the matches that have become final (no later byte can
+ * change them); the rest are held back until later bytes decide them, and
+ * screener_stream_close reports what is left. The stream keeps a bounded
+ * tail of recent bytes (about twice the longest term plus the separators
+ * inside it, never more than 1 MiB: a term disguised by more than 1 MiB of
+ * separators is not found across chunks).
+ *
+ * A stream belongs to one thread at a time and uses the scratch passed to
+ * each call; the database must outlive the stream. @since 0.1
+ */
+typedef struct screener_stream screener_stream;
+
+/** Open a stream over db. @since 0.1 */
+SCREENER_API int screener_stream_open(const screener_db *db, screener_stream **stream_out);
+
+/**
+ * Add a chunk. *result_out receives the matches that became final with this
+ * chunk (global offsets) and their verdict; owned by the scratch as for
+ * screener_scan. Returns SCREENER_E_INVALID_ARGUMENT after close. @since 0.1
+ */
+SCREENER_API int screener_stream_write(screener_stream *stream, screener_scratch *scratch,
+                                       const char *chunk, size_t len,
+                                       const screener_result **result_out);
+
+/** End of text: report the remaining matches. Further writes fail. @since 0.1 */
+SCREENER_API int screener_stream_close(screener_stream *stream, screener_scratch *scratch,
+                                       const screener_result **result_out);
+
+/** Free a stream (closed or not). NULL is a no-op. @since 0.1 */
+SCREENER_API void screener_stream_free(screener_stream *stream);
+
+/* ---------------------------------------------------------------------------
  * Masking
  * ------------------------------------------------------------------------- */
 

@@ -86,6 +86,8 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
             l->n_entries > db->n_lit_entries - l->entries_off || l->n_entries == 0 ||
             l->units == 0)
             return bad(err_out, name, "literal out of range");
+        if (l->units > db->max_lit_units)
+            db->max_lit_units = l->units;
     }
     for (uint32_t i = 0; i < db->n_lit_entries; i++)
         if (db->lit_entries[i] >= db->n_entries)

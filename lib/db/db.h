@@ -107,6 +107,7 @@ struct screener_db {
     const uint32_t *sources;
     const char *strings;
     uint32_t n_entries, n_lits, n_lit_entries, n_cats, n_sources;
+    uint32_t max_lit_units; /* longest literal, in folded units */
     size_t strings_len;
     hs_database_t *hs;
     uint64_t instance; /* unique per db object: scratches re-fit on change */

@@ -148,7 +148,7 @@ static void apply_allow(screener_scratch *s)
     }
 }
 
-static int verdict(screener_scratch *s)
+int scan_verdict(screener_scratch *s)
 {
     screener_result *r = &s->result;
     r->matches = s->matches;
@@ -211,8 +211,8 @@ static int resolve_profile(const screener_db *db, screener_scratch *s)
     return SCREENER_OK;
 }
 
-static int scan_locked(const screener_db *db, screener_scratch *s, const uint8_t *text,
-                       size_t len)
+int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text,
+                 size_t len)
 {
     s->n_raw = s->n_matches = s->n_allow = 0;
     s->raw_oom = 0;
@@ -265,7 +265,7 @@ static int scan_locked(const screener_db *db, screener_scratch *s, const uint8_t
         s->n_matches = s->max_matches;
         truncated = 1;
     }
-    rc = verdict(s);
+    rc = scan_verdict(s);
     s->result.truncated = truncated;
     return rc;
 }
@@ -282,7 +282,7 @@ SCREENER_API int screener_scan(const screener_db *db, screener_scratch *s, const
     if (s->in_use)
         return SCREENER_E_SCRATCH_IN_USE;
     s->in_use = 1;
-    int rc = scan_locked(db, s, (const uint8_t *)(text ? text : ""), len);
+    int rc = scan_message(db, s, (const uint8_t *)(text ? text : ""), len);
     s->in_use = 0;
     if (rc == SCREENER_OK)
         *result_out = &s->result;
@@ -333,7 +333,7 @@ SCREENER_API int screener_scan_batch(const screener_db *db, screener_scratch *s,
         rc = SCREENER_E_NOMEM;
     for (size_t i = 0; i < n && rc == SCREENER_OK; i++) {
         const char *t = msgs[i].text ? msgs[i].text : "";
-        rc = scan_locked(db, s, (const uint8_t *)t, msgs[i].len);
+        rc = scan_message(db, s, (const uint8_t *)t, msgs[i].len);
         if (rc == SCREENER_OK)
             rc = batch_append(s, i);
     }

@@ -56,4 +56,11 @@ struct screener_scratch {
     size_t n_b_cats, cap_b_cats;
 };
 
+/* Scan one message into s->result (the scratch must be marked in use by the
+ * caller). Used by screener_scan, the batch and the stream. */
+struct screener_db;
+int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text, size_t len);
+/* Recompute s->result's verdict from s->matches[0 .. n_matches). */
+int scan_verdict(screener_scratch *s);
+
 #endif

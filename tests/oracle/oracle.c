@@ -42,6 +42,13 @@
 #include "screener.h"
 
 static uint64_t rng;
+
+/* Known scanner bug K1 (see docs/fuzzing.md): a match that ends inside the
+ * output of one character (the first "s" of ß -> "ss") is not extended over
+ * the characters that extend it (a variation selector after ß). With
+ * ORACLE_KNOWN_BUGS=1 the reference reproduces that behaviour, so that other
+ * divergences stay visible while K1 is open. */
+static int emulate_k1;
 static unsigned rnd(unsigned n)
 {
     rng ^= rng << 13;
@@ -224,7 +231,8 @@ static size_t ref_scan(const fold_table *ft, oterm *terms, size_t nt, const uint
             size_t start = t.cstart[c0], end = t.cend[c1];
             /* extend over characters that extend the last one */
             size_t after = c1 + 1;
-            for (size_t c = c1 + 1; c < t.nc; c++) {
+            int mid_char = i + m < t.n && t.owner[i + m] == c1;
+            for (size_t c = c1 + 1; c < t.nc && !(emulate_k1 && mid_char); c++) {
                 uint32_t v = t.cval[c];
                 if (FV_EXTENDS(v)) {
                     end = t.cend[c];
@@ -341,6 +349,70 @@ static int cmp_om(const void *a, const void *b)
     return x->entry < y->entry ? -1 : x->entry > y->entry;
 }
 
+/* Documented behaviour the random part cannot see because the reference
+ * shares the scanner's per-character verification rule: a multi-letter
+ * expansion (ligature, ß, ㎏) must match its spelled-out form (bug K2), and a
+ * span covers the variation selector of its last character (bug K1). */
+static const struct {
+    const char *dict, *text;
+    uint32_t flags;
+    size_t start, end; /* expected span of the (first) match */
+    int bug;
+} fixed_cases[] = {
+    {"fish\n", "\xEF\xAC\x81sh", 0, 0, 5, 2},                 /* ﬁsh */
+    {"\xEF\xAC\x81sh\n", "fish", 0, 0, 4, 2},
+    {"fish\tsubstring\n", "\xEF\xAC\x81sh", 0, 0, 5, 2},
+    {"kg\n", "\xE3\x8E\x8F", 0, 0, 3, 2},                     /* ㎏ */
+    {"stra\xC3\x9F" "e\n", "strasse", SCREENER_FOLD_ALL & ~(uint32_t)SCREENER_FOLD_REPEATS, 0, 7, 2},
+    {"stra\xC3\x9F" "e\n", "strasse", 0, 0, 7, 0},
+    {"s\tsubstring\n", "\xC3\x9F\xEF\xB8\x8F", /* ß + VS16 */
+     SCREENER_FOLD_ALL & ~(uint32_t)SCREENER_FOLD_REPEATS, 0, 5, 1},
+    {"fish\n", "fish", 0, 0, 4, 0},
+};
+
+static int run_fixed_cases(int known)
+{
+    int bad = 0;
+    for (size_t i = 0; i < sizeof fixed_cases / sizeof fixed_cases[0]; i++) {
+        if (known && fixed_cases[i].bug)
+            continue;
+        screener_compile_options o = {sizeof o, fixed_cases[i].flags, 0};
+        screener_source src = {NULL, "fixed", fixed_cases[i].dict, strlen(fixed_cases[i].dict)};
+        screener_db *db = NULL;
+        screener_scratch *scr = NULL;
+        const screener_result *r = NULL;
+        if (screener_compile(&o, &src, 1, &db, NULL) || screener_scratch_alloc(db, &scr) ||
+            screener_scan(db, scr, fixed_cases[i].text, strlen(fixed_cases[i].text), &r)) {
+            printf("fixed case %zu: compile or scan failed\n", i);
+            return 1;
+        }
+        int ok = 0;
+        for (size_t k = 0; k < r->n_matches; k++)
+            if (r->matches[k].start == fixed_cases[i].start &&
+                r->matches[k].end == fixed_cases[i].end)
+                ok = 1;
+        for (size_t k = 0; k < r->n_matches; k++)
+            if (r->matches[k].start == fixed_cases[i].start &&
+                r->matches[k].end != fixed_cases[i].end && fixed_cases[i].bug == 1)
+                ok = 0; /* K1: a second, shorter span of the same character */
+        if (!ok) {
+            bad++;
+            printf("FIXED CASE FAILED%s (fold flags 0x%08x)\n",
+                   fixed_cases[i].bug ? " (known bug K1/K2, see docs/fuzzing.md)" : "",
+                   fixed_cases[i].flags);
+            print_c("  dictionary", fixed_cases[i].dict, strlen(fixed_cases[i].dict));
+            print_c("  text", fixed_cases[i].text, strlen(fixed_cases[i].text));
+            printf("  expected a match [%zu,%zu); got", fixed_cases[i].start, fixed_cases[i].end);
+            for (size_t k = 0; k < r->n_matches; k++)
+                printf(" [%zu,%zu)", r->matches[k].start, r->matches[k].end);
+            printf("%s\n", r->n_matches ? "" : " nothing");
+        }
+        screener_scratch_free(scr);
+        screener_db_free(db);
+    }
+    return bad;
+}
+
 static const uint32_t flag_sets[] = {
     SCREENER_FOLD_ALL & ~(uint32_t)SCREENER_FOLD_REPEATS,
     SCREENER_FOLD_EXPLICIT | SCREENER_FOLD_CASE | SCREENER_FOLD_NOISE,
@@ -351,11 +423,13 @@ static const uint32_t flag_sets[] = {
 
 int main(int argc, char **argv)
 {
-    unsigned rounds = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 12;
+    unsigned rounds = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 8;
     rng = argc > 2 ? strtoull(argv[2], NULL, 0) : 0x5EED0F0AC1Eu;
     if (!rng)
         rng = 1;
+    emulate_k1 = getenv("ORACLE_KNOWN_BUGS") && getenv("ORACLE_KNOWN_BUGS")[0] == '1';
     size_t divergences = 0, texts = 0, compared = 0;
+    size_t max_print = getenv("ORACLE_PRINT") ? strtoul(getenv("ORACLE_PRINT"), NULL, 0) : 5;
     enum { TEXTS_PER_DICT = 400, MAX_TERMS = 40, MAX_OM = 4096 };
     static omatch ref[MAX_OM], got[MAX_OM];
 
@@ -452,7 +526,7 @@ int main(int argc, char **argv)
                            ref[i].end == got[i].end && ref[i].suppressed == got[i].suppressed;
                 if (!same) {
                     divergences++;
-                    if (divergences <= 5) {
+                    if (divergences <= max_print) {
                         printf("DIVERGENCE (fold flags 0x%08x)\n", flags);
                         print_c("  dictionary", dict.p, dict.n);
                         print_c("  text", text.p, text.n);
@@ -481,5 +555,8 @@ int main(int argc, char **argv)
     }
     printf("oracle: %zu texts, %zu reference matches, %zu divergences\n", texts, compared,
            divergences);
-    return divergences ? 1 : 0;
+    int bad_fixed = run_fixed_cases(emulate_k1);
+    printf("oracle: %d fixed cases failed%s\n", bad_fixed,
+           emulate_k1 ? " (known bugs skipped: ORACLE_KNOWN_BUGS=1)" : "");
+    return divergences || bad_fixed ? 1 : 0;
 }

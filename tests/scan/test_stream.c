@@ -1,0 +1,173 @@
+/* Streams: chunked input finds exactly the matches (and spans) of one scan of
+ * the whole text, whatever the chunk sizes. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screener.h"
+
+static screener_db *db;
+static screener_scratch *scratch;
+
+static const char dict_text[] = "法轮功\n口交\n路口交通\tallow\nass\nsex\tseverity=4\nsexy\nfuck\n"
+                                "我的\tseverity=1\n我的世界\tcategory=game\nonline casino\n"
+                                "shit\n嘻嘻哈哈\nAV女优\n";
+
+static const char *pieces[] = {
+    "法 輪 功", "法轮功", "ＦＵＣＫ", "f.u.c.k", "fuuuck", "fuckkk", "路口交通", "口交", "class",
+    "has sex", "s e x", "sexy", "我的世界", "我的", "\xFF", "\xE4\xB8", "\xE2\x80\x8B", "😀",
+    " ", "  ", "!", "的", "人", "a", "as", "online casino", "onlinecasino", "o n l i n e casino",
+    "嘻嘻哈哈", "ＡＶ女優", "A V 女 优", "it's hit", "s h i t", "\xED\xA0\x80", "ß", "x"};
+
+static void setup(void)
+{
+    screener_source src = {.name = "t.txt", .text = dict_text, .len = sizeof dict_text - 1};
+    cr_assert_eq(screener_compile(NULL, &src, 1, &db, NULL), SCREENER_OK);
+    cr_assert_eq(screener_scratch_alloc(db, &scratch), SCREENER_OK);
+}
+
+static void teardown(void)
+{
+    screener_scratch_free(scratch);
+    screener_db_free(db);
+}
+
+TestSuite(stream, .init = setup, .fini = teardown);
+
+static uint64_t rng = 88172645463325252u;
+static unsigned rnd(unsigned n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng % n);
+}
+
+typedef struct found {
+    screener_match m[4096];
+    size_t n;
+} found;
+
+static void collect(found *f, const screener_result *r)
+{
+    for (size_t i = 0; i < r->n_matches && f->n < 4096; i++)
+        f->m[f->n++] = r->matches[i];
+}
+
+static int cmp(const void *a, const void *b)
+{
+    const screener_match *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return x->entry_id < y->entry_id ? -1 : x->entry_id > y->entry_id;
+}
+
+static void stream_in_chunks(const char *text, size_t len, unsigned max_chunk, found *f)
+{
+    screener_stream *st = NULL;
+    cr_assert_eq(screener_stream_open(db, &st), SCREENER_OK);
+    const screener_result *r;
+    for (size_t i = 0; i < len;) {
+        size_t c = 1 + rnd(max_chunk);
+        if (c > len - i)
+            c = len - i;
+        cr_assert_eq(screener_stream_write(st, scratch, text + i, c, &r), SCREENER_OK);
+        collect(f, r);
+        i += c;
+    }
+    cr_assert_eq(screener_stream_close(st, scratch, &r), SCREENER_OK);
+    collect(f, r);
+    cr_assert_eq(screener_stream_write(st, scratch, "x", 1, &r), SCREENER_E_INVALID_ARGUMENT);
+    screener_stream_free(st);
+    qsort(f->m, f->n, sizeof f->m[0], cmp);
+}
+
+Test(stream, chunked_equals_whole, .timeout = 120)
+{
+    static char text[8192];
+    static found whole, chunked;
+    for (int it = 0; it < 600; it++) {
+        size_t len = 0;
+        int k = 3 + (int)rnd(40);
+        for (int p = 0; p < k; p++) {
+            const char *piece = pieces[rnd(sizeof pieces / sizeof pieces[0])];
+            size_t pl = strlen(piece);
+            memcpy(text + len, piece, pl);
+            len += pl;
+        }
+        const screener_result *r;
+        cr_assert_eq(screener_scan(db, scratch, text, len, &r), SCREENER_OK);
+        whole.n = 0;
+        collect(&whole, r);
+        chunked.n = 0;
+        stream_in_chunks(text, len, it % 3 == 0 ? 3 : it % 3 == 1 ? 16 : 200, &chunked);
+        int same = whole.n == chunked.n;
+        for (size_t i = 0; same && i < whole.n; i++)
+            same = cmp(&whole.m[i], &chunked.m[i]) == 0 && whole.m[i].flags == chunked.m[i].flags;
+        if (!same) {
+            fprintf(stderr, "text: %.*s\nwhole:", (int)len, text);
+            for (size_t i = 0; i < whole.n; i++)
+                fprintf(stderr, " [%zu,%zu)#%u/%u", whole.m[i].start, whole.m[i].end,
+                        whole.m[i].entry_id, whole.m[i].flags);
+            fprintf(stderr, "\nchunked:");
+            for (size_t i = 0; i < chunked.n; i++)
+                fprintf(stderr, " [%zu,%zu)#%u/%u", chunked.m[i].start, chunked.m[i].end,
+                        chunked.m[i].entry_id, chunked.m[i].flags);
+            fprintf(stderr, "\n");
+        }
+        cr_assert(same, "iteration %d: stream differs from whole scan", it);
+    }
+}
+
+Test(stream, one_byte_chunks_across_utf8_sequences)
+{
+    static const char text[] = "说法\xE2\x80\x8B輪 功吧 ＦＵＣＫ";
+    found f = {.n = 0};
+    screener_stream *st = NULL;
+    cr_assert_eq(screener_stream_open(db, &st), SCREENER_OK);
+    const screener_result *r;
+    for (size_t i = 0; i < sizeof text - 1; i++) {
+        cr_assert_eq(screener_stream_write(st, scratch, text + i, 1, &r), SCREENER_OK);
+        collect(&f, r);
+    }
+    cr_assert_eq(screener_stream_close(st, scratch, &r), SCREENER_OK);
+    collect(&f, r);
+    screener_stream_free(st);
+    cr_assert_eq(f.n, 2);
+    cr_assert_eq(f.m[0].start, 3);  /* 法 */
+    cr_assert_eq(f.m[0].end, 16);   /* after 功 */
+    cr_assert_eq(f.m[1].start, 20); /* Ｆ */
+    cr_assert_eq(f.m[1].end, 32);
+}
+
+Test(stream, long_stream_offsets_are_global)
+{
+    screener_stream *st = NULL;
+    cr_assert_eq(screener_stream_open(db, &st), SCREENER_OK);
+    const screener_result *r;
+    size_t total = 0, found_at = 0, n = 0;
+    char chunk[1000];
+    memset(chunk, 'z', sizeof chunk);
+    for (int i = 0; i < 2000; i++) { /* 2 MB of "zzzz..." words */
+        chunk[999] = ' ';
+        cr_assert_eq(screener_stream_write(st, scratch, chunk, sizeof chunk, &r), SCREENER_OK);
+        n += r->n_matches;
+        total += sizeof chunk;
+    }
+    cr_assert_eq(screener_stream_write(st, scratch, "法輪", 6, &r), SCREENER_OK);
+    n += r->n_matches;
+    cr_assert_eq(screener_stream_write(st, scratch, "功", 3, &r), SCREENER_OK);
+    if (r->n_matches)
+        found_at = r->matches[0].start;
+    n += r->n_matches;
+    cr_assert_eq(screener_stream_close(st, scratch, &r), SCREENER_OK);
+    if (r->n_matches)
+        found_at = r->matches[0].start;
+    n += r->n_matches;
+    screener_stream_free(st);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(found_at, total);
+}
