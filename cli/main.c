@@ -175,7 +175,10 @@ static int open_db(const opts *o, uint32_t fold_flags, screener_db **db)
         memset(src, 0, sizeof src);
         for (int i = 0; i < o->n_dicts; i++)
             src[i].path = o->dicts[i];
-        screener_compile_options co = {sizeof co, fold_flags, 0};
+        screener_compile_options co;
+        memset(&co, 0, sizeof co);
+        co.struct_size = sizeof co;
+        co.fold_flags = fold_flags;
         rc = screener_compile(&co, src, (size_t)o->n_dicts, db, &err);
     } else {
         char buf[PATH_MAX + 64];

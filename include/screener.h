@@ -112,7 +112,8 @@ typedef enum screener_status {
     SCREENER_E_DB_PLATFORM = -14,     /**< database built for another Hyperscan/CPU */
     SCREENER_E_SCRATCH_IN_USE = -15,  /**< scratch used by two calls at once */
     SCREENER_E_TOO_LARGE = -16,       /**< input or dictionary above a limit */
-    SCREENER_E_LIMIT = -17            /**< a configured limit was exceeded */
+    SCREENER_E_LIMIT = -17            /**< a configured limit was exceeded (entries,
+                                           term length, dictionary size) */
 } screener_status;
 
 /**
@@ -181,6 +182,13 @@ typedef struct screener_compile_options {
     uint32_t fold_flags;  /**< SCREENER_FOLD_* bits; 0 means SCREENER_FOLD_ALL
                                (add SCREENER_FOLD_EXPLICIT to ask for none) */
     uint32_t max_entries; /**< limit on entries; 0 means default (2,000,000) */
+    uint32_t max_term_bytes; /**< longest term in bytes; 0 means default (1024) */
+    uint32_t reserved;    /**< must be 0 */
+    /** Limit on the total size of all sources in bytes; 0 means default
+     *  (256 MiB). With max_entries it bounds compile memory: Hyperscan's
+     *  compile grows with the literals (measured: 100k terms ~250-280 MB,
+     *  1M terms ~2.5 GB; it has no memory limit of its own). */
+    uint64_t max_dictionary_bytes;
 } screener_compile_options;
 
 /**

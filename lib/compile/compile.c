@@ -30,6 +30,7 @@
 #include "normalize/fold.h"
 
 #define DEFAULT_MAX_ENTRIES 2000000u
+#define DEFAULT_MAX_DICTIONARY_BYTES ((uint64_t)256 << 20)
 
 static const uint8_t default_actions[4] = {SCREENER_ACTION_REVIEW, SCREENER_ACTION_MASK,
                                            SCREENER_ACTION_BLOCK, SCREENER_ACTION_BLOCK};
@@ -428,6 +429,9 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
     *db_out = NULL;
     uint32_t fold_flags = SCREENER_FOLD_ALL;
     uint32_t max_entries = DEFAULT_MAX_ENTRIES;
+    uint32_t max_term_bytes = DICT_MAX_TERM_BYTES;
+    uint64_t max_dict_bytes = DEFAULT_MAX_DICTIONARY_BYTES;
+    uint64_t total_bytes = 0;
     if (options) {
         if (options->struct_size < offsetof(screener_compile_options, fold_flags))
             return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
@@ -443,12 +447,19 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
         if (options->struct_size >= offsetof(screener_compile_options, max_entries) + 4 &&
             options->max_entries)
             max_entries = options->max_entries;
+        if (options->struct_size >= offsetof(screener_compile_options, max_term_bytes) + 4 &&
+            options->max_term_bytes)
+            max_term_bytes = options->max_term_bytes;
+        if (options->struct_size >= offsetof(screener_compile_options, max_dictionary_bytes) + 8 &&
+            options->max_dictionary_bytes)
+            max_dict_bytes = options->max_dictionary_bytes;
     }
 
     compiler c;
     memset(&c, 0, sizeof c);
     c.err = err_out;
     c.set.max_entries = max_entries;
+    c.set.max_term_bytes = max_term_bytes;
     int rc = SCREENER_OK;
     for (size_t i = 0; i < n_sources && rc == SCREENER_OK; i++) {
         const screener_source *src = &sources[i];
@@ -456,10 +467,19 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
             char *data;
             size_t len;
             rc = file_read(src->path, &data, &len, err_out);
-            if (rc == SCREENER_OK) {
+            if (rc == SCREENER_OK && (total_bytes += len) > max_dict_bytes) {
+                free(data);
+                rc = err_set(err_out, SCREENER_E_LIMIT, src->path, 0,
+                             "dictionaries exceed %llu bytes (max_dictionary_bytes)",
+                             (unsigned long long)max_dict_bytes);
+            } else if (rc == SCREENER_OK) {
                 rc = dict_parse(&c.set, src->name ? src->name : src->path, data, len, err_out);
                 free(data);
             }
+        } else if ((src->text || src->len == 0) && (total_bytes += src->len) > max_dict_bytes) {
+            rc = err_set(err_out, SCREENER_E_LIMIT, src->name ? src->name : "<memory>", 0,
+                         "dictionaries exceed %llu bytes (max_dictionary_bytes)",
+                         (unsigned long long)max_dict_bytes);
         } else if (src->text || src->len == 0) {
             rc = dict_parse(&c.set, src->name ? src->name : "<memory>",
                             src->text ? src->text : "", src->len, err_out);

@@ -35,6 +35,7 @@ typedef struct dict_set {
     char **sources;    /* display names of the sources */
     size_t n_sources, cap_sources;
     size_t max_entries;       /* limit; 0 = none */
+    size_t max_term_bytes;    /* limit; 0 = DICT_MAX_TERM_BYTES */
 } dict_set;
 
 /*

@@ -265,8 +265,13 @@ static int parse_entry(line_ctx *c, const char *s, size_t n, uint32_t category,
     }
     if (tn == 0)
         return line_error(c, SCREENER_E_DICT_TERM, "empty term");
-    if (tn > DICT_MAX_TERM_BYTES)
-        return line_error(c, SCREENER_E_DICT_TERM, "term longer than 1024 bytes");
+    size_t max = c->set->max_term_bytes ? c->set->max_term_bytes : DICT_MAX_TERM_BYTES;
+    if (tn > max) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "term of %zu bytes, longer than the limit of %zu (max_term_bytes)",
+                 tn, max);
+        return line_error(c, SCREENER_E_LIMIT, msg);
+    }
     return add_entry(c, term, tn, category, severity, flags);
 }
 

@@ -3,6 +3,8 @@
 int header_cxx_probe();
 int header_cxx_probe()
 {
-    screener_compile_options o = {sizeof o, SCREENER_FOLD_ALL, 0};
+    screener_compile_options o = {};
+    o.struct_size = sizeof o;
+    o.fold_flags = SCREENER_FOLD_ALL;
     return static_cast<int>(o.fold_flags) + SCREENER_VERSION_NUMBER;
 }

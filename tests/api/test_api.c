@@ -236,3 +236,30 @@ Test(api, one_database_many_threads)
     screener_scratch_free(proto);
     screener_db_free(db);
 }
+
+Test(api, compile_limits_are_typed_errors)
+{
+    screener_compile_options o;
+    memset(&o, 0, sizeof o);
+    o.struct_size = sizeof o;
+    screener_db *db = NULL;
+    screener_error *err = NULL;
+    screener_source src = {.name = "l.txt", .text = "short\nlonger term\n", .len = 18};
+    o.max_term_bytes = 8;
+    cr_assert_eq(screener_compile(&o, &src, 1, &db, &err), SCREENER_E_LIMIT);
+    cr_assert_eq(screener_error_line(err), 2);
+    screener_error_free(err);
+    o.max_term_bytes = 0;
+    o.max_entries = 1;
+    cr_assert_eq(screener_compile(&o, &src, 1, &db, NULL), SCREENER_E_LIMIT);
+    o.max_entries = 0;
+    o.max_dictionary_bytes = 10;
+    cr_assert_eq(screener_compile(&o, &src, 1, &db, &err), SCREENER_E_LIMIT);
+    cr_assert(strstr(screener_error_message(err), "max_dictionary_bytes"));
+    screener_error_free(err);
+    /* an older, shorter options struct still works */
+    o.max_dictionary_bytes = 0;
+    o.struct_size = offsetof(screener_compile_options, max_term_bytes);
+    cr_assert_eq(screener_compile(&o, &src, 1, &db, NULL), SCREENER_OK);
+    screener_db_free(db);
+}

@@ -141,7 +141,8 @@ Test(dict, overlong_term_is_an_error)
     memset(big, 'a', sizeof big - 2);
     big[sizeof big - 2] = '\n';
     big[sizeof big - 1] = 0;
-    cr_assert_eq(parse("l.txt", big), SCREENER_E_DICT_TERM);
+    cr_assert_eq(parse("l.txt", big), SCREENER_E_LIMIT);
+    cr_assert(strstr(screener_error_message(err), "max_term_bytes"));
 }
 
 Test(dict, max_entries_is_enforced)
