@@ -496,8 +496,14 @@ static int cmd_info(int argc, char **argv)
                 deny[e.category_id]++;
         }
     }
-    for (uint32_t c = 0; deny && allow && c < nc; c++)
-        printf("  %-22s %6lu deny %6lu allow\n", screener_db_category_name(db, c), deny[c], allow[c]);
+    for (uint32_t c = 0; deny && allow && c < nc; c++) {
+        screener_category_info ci;
+        screener_db_category(db, c, &ci);
+        printf("  %-22s %6lu deny %6lu allow  policy %s/%s/%s/%s  %s / %s\n", ci.id, deny[c],
+               allow[c], screener_action_name(ci.actions[0]), screener_action_name(ci.actions[1]),
+               screener_action_name(ci.actions[2]), screener_action_name(ci.actions[3]),
+               ci.name_zh, ci.name_en);
+    }
     free(deny);
     free(allow);
     screener_db_free(db);

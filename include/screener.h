@@ -312,6 +312,26 @@ SCREENER_API uint32_t screener_db_category_count(const screener_db *db);
 SCREENER_API const char *screener_db_category_name(const screener_db *db,
                                                    uint32_t category_id);
 
+/** A category: identifier, display names, policy. Strings belong to the db. */
+typedef struct screener_category_info {
+    const char *id;      /**< stable identifier ("porn", or a user category) */
+    const char *name_zh; /**< Chinese display name (built-in, @name-zh, or the id) */
+    const char *name_en; /**< English display name (built-in, @name-en, or the id) */
+    uint8_t actions[4];  /**< screener_action recommended for severity 1..4 */
+} screener_category_info;
+
+/**
+ * Describe a category. The policy is the database's: the default (severity 1
+ * review, 2 mask, 3 and 4 block) unless a dictionary set it with
+ * `@action SEVERITY ACTION`; per-call overrides use profiles. @since 0.1
+ */
+SCREENER_API int screener_db_category(const screener_db *db, uint32_t category_id,
+                                      screener_category_info *info_out);
+
+/** Find a category id by identifier; SCREENER_E_INVALID_ARGUMENT if absent. @since 0.1 */
+SCREENER_API int screener_db_find_category(const screener_db *db, const char *name,
+                                           uint32_t *category_id_out);
+
 /** SCREENER_FOLD_* flags the database was compiled with. @since 0.1 */
 SCREENER_API uint32_t screener_db_fold_flags(const screener_db *db);
 
@@ -452,6 +472,9 @@ typedef struct screener_result {
      *  (max_matches): the reported ones are the leftmost found, the verdict
      *  covers only them. @since 0.1 */
     int truncated;
+    /** Room for fields added in later versions without changing the size of
+     *  the struct (batch results are an array of it). Always 0 for now. */
+    uint64_t reserved[6];
 } screener_result;
 
 /**

@@ -22,6 +22,7 @@
 #include <xxhash.h>
 
 #include "common/buf.h"
+#include "common/categories.h"
 #include "common/error.h"
 #include "common/file.h"
 #include "common/utf8.h"
@@ -289,8 +290,18 @@ static int build(compiler *c, uint32_t fold_flags, screener_db **db_out)
     XXH3_128bits_update(fp, &fold_flags, sizeof fold_flags);
     add_string(&strings, "", 0);
     for (size_t i = 0; i < s->n_categories; i++) {
-        cats[i].name_off = add_string(&strings, s->categories[i], strlen(s->categories[i]));
-        memcpy(cats[i].actions, default_actions, 4);
+        const char *id = s->categories[i];
+        const dict_category_meta *m = &s->cat_meta[i];
+        const known_category *k = known_category_find(id);
+        const char *zh = m->name_zh ? m->name_zh : k ? k->name_zh : id;
+        const char *en = m->name_en ? m->name_en : k ? k->name_en : id;
+        cats[i].name_off = add_string(&strings, id, strlen(id));
+        cats[i].name_zh_off = add_string(&strings, zh, strlen(zh));
+        cats[i].name_en_off = add_string(&strings, en, strlen(en));
+        for (int sev = 0; sev < 4; sev++)
+            cats[i].actions[sev] =
+                m->actions[sev] >= 0 ? (uint8_t)m->actions[sev] : default_actions[sev];
+        XXH3_128bits_update(fp, cats[i].actions, 4);
     }
     for (size_t i = 0; i < s->n_sources; i++)
         srcs[i] = add_string(&strings, s->sources[i], strlen(s->sources[i]));

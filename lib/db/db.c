@@ -68,7 +68,8 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
         if (db->sources[i] >= db->strings_len)
             return bad(err_out, name, "source name out of range");
     for (uint32_t i = 0; i < db->n_cats; i++) {
-        if (db->cats[i].name_off >= db->strings_len)
+        if (db->cats[i].name_off >= db->strings_len || db->cats[i].name_zh_off >= db->strings_len ||
+            db->cats[i].name_en_off >= db->strings_len)
             return bad(err_out, name, "category name out of range");
         for (int s = 0; s < 4; s++)
             if (db->cats[i].actions[s] > SCREENER_ACTION_BLOCK)
@@ -355,4 +356,30 @@ SCREENER_API int screener_db_get_info(const screener_db *db, screener_db_info *i
     info->hyperscan_size = h->sec_len[SEC_HS];
     info->fold_table_size = h->sec_len[SEC_TRIE] + h->sec_len[SEC_EXPAND];
     return SCREENER_OK;
+}
+
+SCREENER_API int screener_db_category(const screener_db *db, uint32_t category_id,
+                                      screener_category_info *info)
+{
+    if (!db || !info || category_id >= db->n_cats)
+        return SCREENER_E_INVALID_ARGUMENT;
+    const db_category *c = &db->cats[category_id];
+    info->id = db->strings + c->name_off;
+    info->name_zh = db->strings + c->name_zh_off;
+    info->name_en = db->strings + c->name_en_off;
+    memcpy(info->actions, c->actions, 4);
+    return SCREENER_OK;
+}
+
+SCREENER_API int screener_db_find_category(const screener_db *db, const char *name,
+                                           uint32_t *category_id)
+{
+    if (!db || !name || !category_id)
+        return SCREENER_E_INVALID_ARGUMENT;
+    for (uint32_t i = 0; i < db->n_cats; i++)
+        if (strcmp(db->strings + db->cats[i].name_off, name) == 0) {
+            *category_id = i;
+            return SCREENER_OK;
+        }
+    return SCREENER_E_INVALID_ARGUMENT;
 }

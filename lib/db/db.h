@@ -91,8 +91,10 @@ typedef struct db_lit {
 } db_lit;
 
 typedef struct db_category {
-    uint32_t name_off;
-    uint8_t actions[4]; /* action for severity 1..4 */
+    uint32_t name_off;    /* identifier */
+    uint32_t name_zh_off; /* display names */
+    uint32_t name_en_off;
+    uint8_t actions[4];   /* action for severity 1..4 */
 } db_category;
 
 struct screener_db {

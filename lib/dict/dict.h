@@ -27,10 +27,19 @@ typedef struct dict_entry {
     uint8_t flags;     /* SCREENER_ENTRY_* */
 } dict_entry;
 
+/* Per-category metadata set by directives (@action, @name-zh, @name-en). */
+typedef struct dict_category_meta {
+    int8_t actions[4];       /* SCREENER_ACTION_* per severity 1..4, -1 = not set */
+    uint32_t action_source[4], action_line[4];
+    char *name_zh, *name_en; /* display names, or NULL */
+    uint32_t name_source[2], name_line[2];
+} dict_category_meta;
+
 typedef struct dict_set {
     dict_entry *entries;
     size_t n_entries, cap_entries;
     char **categories; /* identifiers, [a-z0-9_]+ */
+    dict_category_meta *cat_meta; /* parallel to categories */
     size_t n_categories, cap_categories;
     char **sources;    /* display names of the sources */
     size_t n_sources, cap_sources;

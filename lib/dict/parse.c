@@ -52,13 +52,23 @@ long dict_category_id(dict_set *set, const char *name)
     for (size_t i = 0; i < set->n_categories; i++)
         if (strcmp(set->categories[i], name) == 0)
             return (long)i;
-    if (!grow((void **)&set->categories, &set->cap_categories,
-              set->n_categories + 1, sizeof(char *)))
+    size_t cap = set->cap_categories;
+    if (!grow((void **)&set->categories, &cap, set->n_categories + 1, sizeof(char *)))
         return -1;
+    if (cap != set->cap_categories) {
+        dict_category_meta *m = realloc(set->cat_meta, cap * sizeof *m);
+        if (!m)
+            return -1;
+        set->cat_meta = m;
+        set->cap_categories = cap;
+    }
     char *d = dup_n(name, strlen(name));
     if (!d)
         return -1;
     set->categories[set->n_categories] = d;
+    dict_category_meta *m = &set->cat_meta[set->n_categories];
+    memset(m, 0, sizeof *m);
+    memset(m->actions, -1, sizeof m->actions);
     return (long)set->n_categories++;
 }
 
@@ -66,8 +76,12 @@ void dict_set_free(dict_set *set)
 {
     for (size_t i = 0; i < set->n_entries; i++)
         free(set->entries[i].term);
-    for (size_t i = 0; i < set->n_categories; i++)
+    for (size_t i = 0; i < set->n_categories; i++) {
         free(set->categories[i]);
+        free(set->cat_meta[i].name_zh);
+        free(set->cat_meta[i].name_en);
+    }
+    free(set->cat_meta);
     for (size_t i = 0; i < set->n_sources; i++)
         free(set->sources[i]);
     free(set->entries);
@@ -154,6 +168,73 @@ static int add_entry(line_ctx *c, const char *term, size_t term_len,
 
 /* ---- directives --------------------------------------------------------- */
 
+static int action_of(const char *s, size_t n)
+{
+    static const char *names[] = {"pass", "review", "mask", "block"};
+    for (int a = 0; a < 4; a++)
+        if (strlen(names[a]) == n && memcmp(names[a], s, n) == 0)
+            return a;
+    return -1;
+}
+
+/* "@action N ACTION" or "@action * ACTION": the policy of the current category. */
+static int parse_action(line_ctx *c, const char *s, size_t n, uint32_t category)
+{
+    size_t k = 0;
+    while (k < n && !is_blank(s[k]))
+        k++;
+    size_t v = k;
+    while (v < n && is_blank(s[v]))
+        v++;
+    int sev = (k == 1 && s[0] == '*') ? 0 : parse_severity(s, k);
+    int action = action_of(s + v, n - v);
+    if ((sev == 0 && !(k == 1 && s[0] == '*')) || action < 0)
+        return line_error(c, SCREENER_E_DICT_SYNTAX,
+                          "expected @action SEVERITY ACTION: severity 1-4 or *, action "
+                          "pass, review, mask or block");
+    dict_category_meta *m = &c->set->cat_meta[category];
+    for (int i = sev ? sev - 1 : 0; i < (sev ? sev : 4); i++) {
+        if (m->actions[i] >= 0 && m->actions[i] != action) {
+            char msg[256];
+            snprintf(msg, sizeof msg,
+                     "category %s already has another action for severity %d at %s:%u",
+                     c->set->categories[category], i + 1, c->set->sources[m->action_source[i]],
+                     m->action_line[i]);
+            return line_error(c, SCREENER_E_DICT_CONFLICT, msg);
+        }
+        m->actions[i] = (int8_t)action;
+        m->action_source[i] = c->source;
+        m->action_line[i] = c->line;
+    }
+    return SCREENER_OK;
+}
+
+/* "@name-zh TEXT" / "@name-en TEXT": display names of the current category. */
+static int parse_display_name(line_ctx *c, int which, const char *s, size_t n,
+                              uint32_t category)
+{
+    while (n && is_blank(s[n - 1]))
+        n--;
+    if (n == 0 || n > 128)
+        return line_error(c, SCREENER_E_DICT_SYNTAX, "display name must be 1-128 bytes");
+    dict_category_meta *m = &c->set->cat_meta[category];
+    char **slot = which ? &m->name_en : &m->name_zh;
+    if (*slot) {
+        if (strlen(*slot) == n && memcmp(*slot, s, n) == 0)
+            return SCREENER_OK;
+        char msg[256];
+        snprintf(msg, sizeof msg, "category %s already has another %s name at %s:%u",
+                 c->set->categories[category], which ? "English" : "Chinese",
+                 c->set->sources[m->name_source[which]], m->name_line[which]);
+        return line_error(c, SCREENER_E_DICT_CONFLICT, msg);
+    }
+    if (!(*slot = dup_n(s, n)))
+        return err_set(c->err, SCREENER_E_NOMEM, c->src, c->line, "out of memory");
+    m->name_source[which] = c->source;
+    m->name_line[which] = c->line;
+    return SCREENER_OK;
+}
+
 static int parse_directive(line_ctx *c, const char *s, size_t n,
                            uint32_t *category, int *severity)
 {
@@ -184,8 +265,13 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
         *severity = sev;
         return SCREENER_OK;
     }
+    if (k == 7 && memcmp(s, "@action", 7) == 0)
+        return parse_action(c, s + v, vn, *category);
+    if (k == 8 && (memcmp(s, "@name-zh", 8) == 0 || memcmp(s, "@name-en", 8) == 0))
+        return parse_display_name(c, s[6] == 'z' ? 0 : 1, s + v, vn, *category);
     return line_error(c, SCREENER_E_DICT_SYNTAX,
-                      "unknown directive (expected @category or @severity)");
+                      "unknown directive (expected @category, @severity, @action, @name-zh "
+                      "or @name-en)");
 }
 
 /* ---- entry lines -------------------------------------------------------- */

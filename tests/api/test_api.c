@@ -263,3 +263,33 @@ Test(api, compile_limits_are_typed_errors)
     cr_assert_eq(screener_compile(&o, &src, 1, &db, NULL), SCREENER_OK);
     screener_db_free(db);
 }
+
+Test(api, categories_have_display_names_and_policies)
+{
+    static const char text[] = "@category porn\nsexcam\n"
+                               "@category tenant\n@action 1 block\n@name-en Tenant words\n"
+                               "oops\tseverity=1\n";
+    screener_db *db = NULL;
+    cr_assert_eq(compile_text(text, &db, NULL), SCREENER_OK);
+    uint32_t id;
+    screener_category_info info;
+    cr_assert_eq(screener_db_find_category(db, "porn", &id), SCREENER_OK);
+    cr_assert_eq(screener_db_category(db, id, &info), SCREENER_OK);
+    cr_assert_str_eq(info.name_zh, "色情");
+    cr_assert_str_eq(info.name_en, "Pornography");
+    cr_assert_eq(info.actions[0], SCREENER_ACTION_REVIEW); /* default policy */
+    cr_assert_eq(info.actions[2], SCREENER_ACTION_BLOCK);
+    cr_assert_eq(screener_db_find_category(db, "tenant", &id), SCREENER_OK);
+    cr_assert_eq(screener_db_category(db, id, &info), SCREENER_OK);
+    cr_assert_str_eq(info.name_en, "Tenant words");
+    cr_assert_str_eq(info.name_zh, "tenant"); /* no Chinese name given: the id */
+    cr_assert_eq(info.actions[0], SCREENER_ACTION_BLOCK);
+    cr_assert_eq(screener_db_find_category(db, "nope", &id), SCREENER_E_INVALID_ARGUMENT);
+    screener_scratch *s = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &s), SCREENER_OK);
+    const screener_result *r;
+    cr_assert_eq(screener_scan(db, s, "oops", 4, &r), SCREENER_OK);
+    cr_assert_eq(r->action, SCREENER_ACTION_BLOCK); /* severity 1, but this category blocks */
+    screener_scratch_free(s);
+    screener_db_free(db);
+}

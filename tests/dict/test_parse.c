@@ -157,3 +157,35 @@ Test(dict, nul_byte_in_line_is_an_error)
     static const char text[] = "a\0b\n";
     cr_assert_eq(dict_parse(&set, "n.txt", text, sizeof text - 1, &err), SCREENER_E_DICT_TERM);
 }
+
+Test(dict, action_and_display_name_directives)
+{
+    const char *text = "@category tenant_words\n"
+                       "@action 1 block\n"
+                       "@action * review\n";
+    /* "@action *" after "@action 1 block" conflicts on severity 1 */
+    cr_assert_eq(parse("p.txt", text), SCREENER_E_DICT_CONFLICT);
+    cr_assert(strstr(screener_error_message(err), "p.txt:3:"));
+    cr_assert(strstr(screener_error_message(err), "p.txt:2"));
+}
+
+Test(dict, action_directive_sets_the_category_policy)
+{
+    cr_assert_eq(parse("p.txt", "@category x\n@action 1 block\n@action 4 pass\n"
+                                "@name-zh 某类\n@name-en Some words\nterm\n"),
+                 SCREENER_OK, "%s", screener_error_message(err));
+    long id = dict_category_id(&set, "x");
+    cr_assert_eq(set.cat_meta[id].actions[0], SCREENER_ACTION_BLOCK);
+    cr_assert_eq(set.cat_meta[id].actions[1], -1);
+    cr_assert_eq(set.cat_meta[id].actions[3], SCREENER_ACTION_PASS);
+    cr_assert_str_eq(set.cat_meta[id].name_zh, "某类");
+    cr_assert_str_eq(set.cat_meta[id].name_en, "Some words");
+}
+
+Test(dict, bad_action_directive)
+{
+    cr_assert_eq(parse("p.txt", "@action 5 block\n"), SCREENER_E_DICT_SYNTAX);
+    screener_error_free(err);
+    err = NULL;
+    cr_assert_eq(parse("p.txt", "@action 1 delete\n"), SCREENER_E_DICT_SYNTAX);
+}

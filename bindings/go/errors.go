@@ -1,0 +1,65 @@
+package screener
+
+// #include <screener.h>
+import "C"
+
+import "errors"
+
+// Status is a screener status code (the C library's SCREENER_E_* values).
+// A Status is itself an error, so errors.Is(err, ErrDictSyntax) works on
+// any error returned by this package.
+type Status int
+
+// Status codes. Values match the C API and never change meaning.
+const (
+	ErrInvalidArgument Status = -1  // SCREENER_E_INVALID_ARGUMENT
+	ErrNoMem           Status = -2  // SCREENER_E_NOMEM
+	ErrIO              Status = -3  // SCREENER_E_IO
+	ErrDictSyntax      Status = -4  // SCREENER_E_DICT_SYNTAX
+	ErrDictTerm        Status = -5  // SCREENER_E_DICT_TERM
+	ErrDictConflict    Status = -6  // SCREENER_E_DICT_CONFLICT
+	ErrDictEmpty       Status = -7  // SCREENER_E_DICT_EMPTY
+	ErrUnsupported     Status = -8  // SCREENER_E_UNSUPPORTED
+	ErrHyperscan       Status = -9  // SCREENER_E_HYPERSCAN
+	ErrICU             Status = -10 // SCREENER_E_ICU
+	ErrDBFormat        Status = -11 // SCREENER_E_DB_FORMAT
+	ErrDBChecksum      Status = -12 // SCREENER_E_DB_CHECKSUM
+	ErrDBVersion       Status = -13 // SCREENER_E_DB_VERSION
+	ErrDBPlatform      Status = -14 // SCREENER_E_DB_PLATFORM
+	ErrScratchInUse    Status = -15 // SCREENER_E_SCRATCH_IN_USE
+	ErrTooLarge        Status = -16 // SCREENER_E_TOO_LARGE
+	ErrLimit           Status = -17 // SCREENER_E_LIMIT
+)
+
+// String returns the C library's name of the status (screener_strerror).
+func (s Status) String() string {
+	return C.GoString(C.screener_strerror(C.int(s)))
+}
+
+// Error implements error.
+func (s Status) Error() string { return "screener: " + s.String() }
+
+// Error is the diagnostic of a failed call: the C status plus, for
+// dictionary and database problems, the file and line involved.
+// Use errors.As to get at it and errors.Is(err, ErrDictSyntax) (or any
+// other Status) to test the code.
+type Error struct {
+	Status  Status // the SCREENER_E_* code
+	Message string // full message, "FILE:LINE: what went wrong: `text`" when known
+	File    string // dictionary/database file or source name, "" if none
+	Line    int    // 1-based line in File, 0 if not applicable
+}
+
+func (e *Error) Error() string {
+	if e.Message == "" {
+		return e.Status.Error()
+	}
+	return "screener: " + e.Message
+}
+
+// Unwrap returns the Status, so errors.Is(err, ErrDictSyntax) is true for
+// an *Error with that status.
+func (e *Error) Unwrap() error { return e.Status }
+
+// ErrClosed is returned by every method of a DB after Close.
+var ErrClosed = errors.New("screener: database is closed")
