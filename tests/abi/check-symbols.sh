@@ -1,0 +1,22 @@
+#!/bin/sh
+# ABI guard: the shared library exports exactly the symbols in symbols.txt,
+# all of them screener_*. A new public function must be added to the list in
+# the same change (and never removed once released).
+# usage: check-symbols.sh LIBSCREENER.so SYMBOLS.txt
+set -eu
+LIB=$1
+LIST=$2
+TMP=$(mktemp)
+trap 'rm -f "$TMP"' EXIT
+nm -D --defined-only "$LIB" | awk 'NF >= 3 && $2 != "A" {print $3}' | sed 's/@.*//' | sort -u > "$TMP"
+status=0
+if grep -v '^screener_' "$TMP"; then
+    echo "FAIL: symbols above are exported but are not screener_*" >&2
+    status=1
+fi
+if ! diff -u "$LIST" "$TMP"; then
+    echo "FAIL: exported symbols differ from $LIST (+ = exported, not listed)" >&2
+    status=1
+fi
+[ $status -eq 0 ] && echo "ok - $(wc -l < "$TMP") exported symbols, all listed, all screener_*"
+exit $status
