@@ -152,7 +152,7 @@ static int fold_terms(compiler *c)
         return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     /* the same table without collapsing repeats: the "spaced" form */
     fold_table spaced = c->ft;
-    spaced.collapse = 0;
+    fold_table_set_collapse(&spaced, 0);
     int rc = SCREENER_OK;
     for (size_t i = 0; i < s->n_entries && rc == SCREENER_OK; i++) {
         dict_entry *e = &s->entries[i];
@@ -516,7 +516,7 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
     if (rc == SCREENER_OK &&
         fold_table_open(&c.ft, c.fb.trie_bin, c.fb.trie_len, c.fb.expand, c.fb.n_expand))
         rc = err_set(err_out, SCREENER_E_ICU, NULL, 0, "built fold table does not open");
-    c.ft.collapse = (fold_flags & SCREENER_FOLD_REPEATS) != 0;
+    fold_table_set_collapse(&c.ft, (fold_flags & SCREENER_FOLD_REPEATS) != 0);
     if (rc == SCREENER_OK)
         rc = fold_terms(&c);
     if (rc == SCREENER_OK)

@@ -195,7 +195,7 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
         rc = bad(err_out, name, "fold table");
         goto fail;
     }
-    db->fold.collapse = (h->fold_flags & SCREENER_FOLD_REPEATS) != 0;
+    fold_table_set_collapse(&db->fold, (h->fold_flags & SCREENER_FOLD_REPEATS) != 0);
     hs_error_t he = hs_deserialize_database((const char *)blob + h->sec_off[SEC_HS],
                                             h->sec_len[SEC_HS], &db->hs);
     if (he != HS_SUCCESS) {

@@ -135,14 +135,38 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
         uint32_t b = s[i];
         uint32_t v, cp;
         if (b < 0x80) {
-            v = ft->ascii[b];
-            cp = b;
-            i++;
-        } else if (b >= 0xE1 && b != 0xED && b <= 0xEF && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 &&
-                   (s[i + 2] & 0xC0) == 0x80) {
-            /* the common 3-byte case (CJK) without range special cases:
-             * E0 (overlongs) and ED (surrogates) take the general path */
-            cp = ((b & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+            /* a run of ASCII: at most one unit per byte, so no checkpoint is
+             * due before next_mark - pos more bytes */
+            size_t stop = i + (next_mark - pos);
+            if (stop > n)
+                stop = n;
+            for (;;) {
+                uint32_t a = ft->ascii_fast[b];
+                i++;
+                if (a & FA_KEEP) {
+                    uint32_t u = a & 0xFFFFu;
+                    if (!(a & FA_COLL))
+                        prev = 0;
+                    else if (u == prev)
+                        goto next_ascii;
+                    else
+                        prev = u;
+                    o[pos++] = (uint16_t)u;
+                } else if (a & FA_GAP) {
+                    prev = 0;
+                }
+            next_ascii:
+                if (i >= stop || (b = s[i]) >= 0x80)
+                    break;
+            }
+            continue;
+        } else if ((b & 0xF0) == 0xE0 && i + 2 < n &&
+                   ((((uint32_t)s[i + 1] & 0xC0) << 2) | (s[i + 2] & 0xC0)) == 0x280 &&
+                   (cp = ((b & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu)) >=
+                       0x800 &&
+                   cp - 0xD800u >= 0x800u) {
+            /* the common case, a well-formed 3-byte sequence (CJK); anything
+             * unusual (overlong, surrogate, truncated) takes the general path */
             v = UCPTRIE_FAST_BMP_GET(ft->trie, UCPTRIE_32, cp);
             i += 3;
         } else {
@@ -158,7 +182,7 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
                 pos += put_cp(o + pos, u);
                 continue;
             }
-            if (collapse && FV_CLASS(v) == FC_WORD && collapsible((uint16_t)u)) {
+            if (FV_CLASS(v) == FC_WORD && collapse && collapsible((uint16_t)u)) {
                 if (u == prev)
                     continue; /* a repeated word letter */
                 prev = u;

@@ -81,7 +81,17 @@ typedef struct fold_table {
     uint32_t max_units; /* largest output of one code point, in units */
     int collapse;       /* SCREENER_FOLD_REPEATS: runs of one word letter fold to one */
     uint32_t ascii[128]; /* values for U+0000..U+007F, the common case */
+    /* ASCII fast path: unit in bits 0..15 and the FA_* flags below */
+    uint32_t ascii_fast[128];
 } fold_table;
+
+#define FA_KEEP (1u << 16) /* emits its unit */
+#define FA_COLL (1u << 17) /* a word letter that repeats collapse */
+#define FA_GAP (1u << 18)  /* a dropped visible separator (ends a run) */
+
+/* Switch repeat collapsing on or off (SCREENER_FOLD_REPEATS); keeps the
+ * ASCII fast-path table in step. */
+void fold_table_set_collapse(fold_table *ft, int collapse);
 
 /* Result of building a table (compile time). */
 typedef struct fold_build {

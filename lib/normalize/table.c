@@ -60,7 +60,25 @@ int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
         }
         ft->ascii[c] = a;
     }
+    fold_table_set_collapse(ft, 0);
     return SCREENER_OK;
+}
+
+void fold_table_set_collapse(fold_table *ft, int collapse)
+{
+    ft->collapse = collapse;
+    for (uint32_t c = 0; c < 128; c++) {
+        uint32_t v = ft->ascii[c], kind = FV_KIND(v), f = 0;
+        if (kind == FV_IDENT || kind == FV_ONE) {
+            uint32_t u = kind == FV_IDENT ? c : FV_CP(v);
+            f = u | FA_KEEP;
+            if (collapse && FV_CLASS(v) == FC_WORD && !(u >= '0' && u <= '9'))
+                f |= FA_COLL;
+        } else if (FV_CLASS(v) == FC_GAP) {
+            f = FA_GAP;
+        }
+        ft->ascii_fast[c] = f;
+    }
 }
 
 void fold_table_close(fold_table *ft)
