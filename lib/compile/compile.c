@@ -158,6 +158,10 @@ static int fold_terms(compiler *c)
         dict_entry *e = &s->entries[i];
         const uint8_t *t = (const uint8_t *)e->term;
         char ex[160];
+        if (e->flags & SCREENER_ENTRY_DETECTOR) {
+            c->fold_off[i] = c->fold_len[i] = 0; /* runs in the scan, not as a literal */
+            continue;
+        }
         if (fold_text(&c->ft, t, e->term_len, &fb)) {
             rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
             break;
@@ -314,11 +318,12 @@ static int build(compiler *c, uint32_t fold_flags, screener_db **db_out)
         entries[i].category = e->category;
         entries[i].severity = e->severity;
         entries[i].flags = e->flags;
-        uint8_t meta[2] = {e->severity, (uint8_t)(e->flags & DB_ENTRY_PUBLIC)};
+        entries[i].detector = e->detector;
+        uint8_t meta[3] = {e->severity, (uint8_t)(e->flags & DB_ENTRY_PUBLIC), e->detector};
         XXH3_128bits_update(fp, &c->fold_len[i], sizeof(uint32_t));
         XXH3_128bits_update(fp, c->units + c->fold_off[i], c->fold_len[i] * sizeof(uint16_t));
         XXH3_128bits_update(fp, s->categories[e->category], strlen(s->categories[e->category]) + 1);
-        XXH3_128bits_update(fp, meta, 2);
+        XXH3_128bits_update(fp, meta, 3);
     }
     XXH128_canonical_t fpc;
     XXH128_canonicalFromHash(&fpc, XXH3_128bits_digest(fp));
@@ -354,7 +359,9 @@ static int build(compiler *c, uint32_t fold_flags, screener_db **db_out)
 
     hs_platform_info_t plat = {.tune = HS_TUNE_FAMILY_GENERIC, .cpu_features = 0};
     hs_compile_error_t *herr = NULL;
-    if (hs_compile_lit_multi(exprs, hflags, ids, lens, (unsigned)nl, HS_MODE_BLOCK, &plat,
+    if (nl == 0) {
+        /* only detectors: no Hyperscan database at all */
+    } else if (hs_compile_lit_multi(exprs, hflags, ids, lens, (unsigned)nl, HS_MODE_BLOCK, &plat,
                              &hdb, &herr) != HS_SUCCESS) {
         if (herr && herr->expression >= 0 && (size_t)herr->expression < nl) {
             const dict_entry *e = &s->entries[lit_entries[lits[herr->expression].entries_off]];
@@ -367,7 +374,7 @@ static int build(compiler *c, uint32_t fold_flags, screener_db **db_out)
         hs_free_compile_error(herr);
         goto out;
     }
-    if (hs_serialize_database(hdb, &hbytes, &hlen) != HS_SUCCESS) {
+    if (nl && hs_serialize_database(hdb, &hbytes, &hlen) != HS_SUCCESS) {
         rc = err_set(c->err, SCREENER_E_HYPERSCAN, NULL, 0, "hs_serialize_database failed");
         goto out;
     }

@@ -14,6 +14,7 @@
 
 #include "common/error.h"
 #include "common/file.h"
+#include "scan/detect.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "screener databases are little-endian; big-endian hosts are not supported yet"
@@ -80,6 +81,11 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
         if (!string_ok(db, e->term_off, e->term_len) || e->source >= db->n_sources ||
             e->category >= db->n_cats || e->severity < 1 || e->severity > 4)
             return bad(err_out, name, "entry out of range");
+        if ((e->flags & SCREENER_ENTRY_DETECTOR) &&
+            (e->detector < DETECT_CN_MOBILE || e->detector > DETECT_BANK_CARD))
+            return bad(err_out, name, "unknown detector");
+        if (e->flags & SCREENER_ENTRY_DETECTOR)
+            db->n_detectors++;
     }
     for (uint32_t i = 0; i < db->n_lits; i++) {
         const db_lit *l = &db->lits[i];
@@ -196,9 +202,34 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
         goto fail;
     }
     fold_table_set_collapse(&db->fold, (h->fold_flags & SCREENER_FOLD_REPEATS) != 0);
-    hs_error_t he = hs_deserialize_database((const char *)blob + h->sec_off[SEC_HS],
-                                            h->sec_len[SEC_HS], &db->hs);
+    if (db->n_detectors) {
+        db->detector_ids = malloc(db->n_detectors * sizeof(uint32_t));
+        if (!db->detector_ids) {
+            fold_table_close(&db->fold);
+            free(db);
+            rc = err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+            goto fail;
+        }
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < db->n_entries; i++)
+            if (db->entries[i].flags & SCREENER_ENTRY_DETECTOR)
+                db->detector_ids[k++] = i;
+    }
+    /* digit runs up to 19 units long must fit a stream's carried tail */
+    if (db->n_detectors && db->max_lit_units < 40)
+        db->max_lit_units = 40;
+    if ((h->sec_len[SEC_HS] == 0) != (db->n_lits == 0)) {
+        free(db->detector_ids);
+        fold_table_close(&db->fold);
+        free(db);
+        rc = bad(err_out, name, "Hyperscan section does not match the literals");
+        goto fail;
+    }
+    hs_error_t he = db->n_lits == 0 ? HS_SUCCESS
+                                    : hs_deserialize_database((const char *)blob + h->sec_off[SEC_HS],
+                                                              h->sec_len[SEC_HS], &db->hs);
     if (he != HS_SUCCESS) {
+        free(db->detector_ids);
         fold_table_close(&db->fold);
         free(db);
         if (he == HS_DB_PLATFORM_ERROR)
@@ -226,6 +257,7 @@ SCREENER_API void screener_db_free(screener_db *db)
     if (!db)
         return;
     hs_free_database(db->hs);
+    free(db->detector_ids);
     fold_table_close(&db->fold);
     free(db->blob);
     free(db);

@@ -76,7 +76,8 @@ typedef struct db_entry {
     uint32_t category;
     uint8_t severity;
     uint8_t flags;
-    uint16_t reserved;
+    uint8_t detector; /* DETECT_* for SCREENER_ENTRY_DETECTOR entries */
+    uint8_t reserved;
 } db_entry;
 
 /* A literal is one folded form; an entry may have two (its canonical form and,
@@ -111,7 +112,9 @@ struct screener_db {
     uint32_t n_entries, n_lits, n_lit_entries, n_cats, n_sources;
     uint32_t max_lit_units; /* longest literal, in folded units */
     size_t strings_len;
-    hs_database_t *hs;
+    hs_database_t *hs;         /* NULL when the dictionaries hold detectors only */
+    uint32_t *detector_ids;    /* entry ids of detector entries (owned) */
+    uint32_t n_detectors;
     uint64_t instance; /* unique per db object: scratches re-fit on change */
     struct handle_gen *gen; /* set while a screener_handle owns the db */
     char fingerprint_hex[33];

@@ -25,6 +25,7 @@ typedef struct dict_entry {
     uint32_t line;     /* 1-based */
     uint8_t severity;  /* 1..4 */
     uint8_t flags;     /* SCREENER_ENTRY_* */
+    uint8_t detector;  /* DETECT_* for SCREENER_ENTRY_DETECTOR entries */
 } dict_entry;
 
 /* Per-category metadata set by directives (@action, @name-zh, @name-en). */

@@ -19,6 +19,7 @@
 
 #include "common/error.h"
 #include "common/utf8.h"
+#include "scan/detect.h"
 
 /* ---- small vectors ------------------------------------------------------ */
 
@@ -267,11 +268,21 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
     }
     if (k == 7 && memcmp(s, "@action", 7) == 0)
         return parse_action(c, s + v, vn, *category);
+    if (k == 7 && memcmp(s, "@detect", 7) == 0) {
+        int d = detect_find(s + v, vn);
+        if (d < 0)
+            return line_error(c, SCREENER_E_DICT_SYNTAX,
+                              "unknown detector (known: cn_mobile, cn_id, bank_card)");
+        int rc = add_entry(c, s + v, vn, *category, *severity, SCREENER_ENTRY_DETECTOR);
+        if (rc == SCREENER_OK)
+            c->set->entries[c->set->n_entries - 1].detector = (uint8_t)d;
+        return rc;
+    }
     if (k == 8 && (memcmp(s, "@name-zh", 8) == 0 || memcmp(s, "@name-en", 8) == 0))
         return parse_display_name(c, s[6] == 'z' ? 0 : 1, s + v, vn, *category);
     return line_error(c, SCREENER_E_DICT_SYNTAX,
-                      "unknown directive (expected @category, @severity, @action, @name-zh "
-                      "or @name-en)");
+                      "unknown directive (expected @category, @severity, @action, @detect, "
+                      "@name-zh or @name-en)");
 }
 
 /* ---- entry lines -------------------------------------------------------- */
@@ -382,6 +393,7 @@ static int add_entry(line_ctx *c, const char *term, size_t term_len,
     e->line = c->line;
     e->severity = (uint8_t)severity;
     e->flags = (uint8_t)flags;
+    e->detector = 0;
     return SCREENER_OK;
 }
 

@@ -428,3 +428,25 @@ int fold_span_check(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1
     }
     return gapped == 0 || gapped == pairs;
 }
+
+static int is_space(int32_t c)
+{
+    return c == ' ' || c == '\t' || c == 0xA0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200A);
+}
+
+size_t fold_span_max_gap(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1)
+{
+    size_t i = b0, gap = 0, max = 0;
+    while (i < b1) {
+        int32_t c = utf8_next(s, b1, &i);
+        uint32_t v = fold_value(ft, c);
+        if (FV_KIND(v) != FV_DROP) {
+            if (gap > max)
+                max = gap;
+            gap = 0;
+        } else if (!is_space(c)) {
+            gap++;
+        }
+    }
+    return max;
+}

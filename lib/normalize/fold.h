@@ -102,6 +102,12 @@ int fold_term_has_word(const fold_table *ft, const uint8_t *term, size_t len);
 int fold_span_check(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1,
                     const uint8_t *term, size_t term_len);
 
+/* Longest run of dropped characters other than spaces between two kept
+ * characters inside the original span [b0, b1): detectors use it to tell "138 0013 8000" (a
+ * disguised number) from digits that only meet because markup between them
+ * was dropped ("&#128553;&#128553;"). Cost: O(span length). */
+size_t fold_span_max_gap(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1);
+
 /* Fold value of code point cp (cp < 0 means invalid input). */
 static inline uint32_t fold_value(const fold_table *ft, int32_t cp)
 {

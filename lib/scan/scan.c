@@ -11,6 +11,7 @@
 
 #include "common/utf8.h"
 #include "db/db.h"
+#include "detect.h"
 #include "scratch.h"
 
 typedef struct scan_ctx {
@@ -69,6 +70,29 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     return 0;
 }
 
+/* Detector candidates go into the raw matches with RAW_DETECTOR | entry id. */
+#define RAW_DETECTOR 0x80000000u
+
+typedef struct detect_ctx {
+    screener_scratch *s;
+    uint32_t entry;
+    int oom;
+} detect_ctx;
+
+static void on_detect(void *ctx, size_t start, size_t end)
+{
+    detect_ctx *d = ctx;
+    screener_scratch *s = d->s;
+    if (grow((void **)&s->raw, &s->cap_raw, s->n_raw + 1, sizeof(raw_match))) {
+        d->oom = 1;
+        return;
+    }
+    s->raw[s->n_raw].lit = RAW_DETECTOR | d->entry;
+    s->raw[s->n_raw].start = (uint32_t)start;
+    s->raw[s->n_raw].end = (uint32_t)end;
+    s->n_raw++;
+}
+
 static int cmp_match(const void *a, const void *b)
 {
     const screener_match *x = a, *y = b;
@@ -91,12 +115,24 @@ static int resolve(const screener_db *db, screener_scratch *s, const uint8_t *te
 {
     for (size_t r = 0; r < s->n_raw; r++) {
         const raw_match *m = &s->raw[r];
-        const db_lit *l = &db->lits[m->lit];
+        const uint32_t *ids;
+        uint32_t n_ids, detector_id;
+        if (m->lit & RAW_DETECTOR) {
+            detector_id = m->lit & ~RAW_DETECTOR;
+            ids = &detector_id;
+            n_ids = 1;
+        } else {
+            ids = db->lit_entries + db->lits[m->lit].entries_off;
+            n_ids = db->lits[m->lit].n_entries;
+        }
         fold_loc a, b;
         fold_locate_start(&db->fold, text, len, &s->fb, m->start, &a);
         fold_locate_end(&db->fold, text, len, &s->fb, m->end, &b);
-        for (uint32_t k = 0; k < l->n_entries; k++) {
-            uint32_t id = db->lit_entries[l->entries_off + k];
+        if ((m->lit & RAW_DETECTOR) &&
+            fold_span_max_gap(&db->fold, text, a.byte, b.byte) > DETECT_MAX_GAP)
+            continue; /* digits joined across markup, not a disguised number */
+        for (uint32_t k = 0; k < n_ids; k++) {
+            uint32_t id = ids[k];
             const db_entry *e = &db->entries[id];
             if ((e->flags & DB_ENTRY_NEED_START) && !a.boundary)
                 continue;
@@ -221,7 +257,7 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
         return SCREENER_E_NOMEM;
     memset(&s->result, 0, sizeof s->result);
     memcpy(s->fingerprint, db->fingerprint_hex, sizeof s->fingerprint);
-    if (s->fitted != db->instance) {
+    if (s->fitted != db->instance && db->hs) {
         hs_error_t he = hs_alloc_scratch(db->hs, &s->hs);
         if (he != HS_SUCCESS)
             return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
@@ -230,7 +266,7 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
     int rc = fold_text(&db->fold, text, len, &s->fb);
     if (rc)
         return rc;
-    if (s->fb.n) {
+    if (s->fb.n && db->hs) {
         /* each candidate yields at most a few matches; allow for allow-list
          * and boundary rejections before giving up */
         size_t cap = s->max_matches > SIZE_MAX / 4 ? SIZE_MAX : s->max_matches * 4 + 64;
@@ -243,6 +279,15 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
             return SCREENER_E_SCRATCH_IN_USE;
         if (he != HS_SUCCESS && !(he == HS_SCAN_TERMINATED && s->raw_truncated))
             return SCREENER_E_HYPERSCAN;
+    }
+    if (s->fb.n && db->n_detectors && !s->raw_truncated) {
+        detect_ctx dc = {s, 0, 0};
+        for (uint32_t k = 0; k < db->n_detectors && !dc.oom; k++) {
+            dc.entry = db->detector_ids[k];
+            detect_run(db->entries[dc.entry].detector, s->fb.units, s->fb.n, on_detect, &dc);
+        }
+        if (dc.oom)
+            return SCREENER_E_NOMEM;
     }
     if (s->n_raw) {
         rc = resolve(db, s, text, len);

@@ -17,7 +17,7 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
     screener_scratch *s = calloc(1, sizeof *s);
     if (!s)
         return SCREENER_E_NOMEM;
-    hs_error_t he = hs_alloc_scratch(db->hs, &s->hs);
+    hs_error_t he = db->hs ? hs_alloc_scratch(db->hs, &s->hs) : HS_SUCCESS;
     if (he != HS_SUCCESS) {
         free(s);
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
@@ -36,7 +36,7 @@ SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_sc
     screener_scratch *s = calloc(1, sizeof *s);
     if (!s)
         return SCREENER_E_NOMEM;
-    hs_error_t he = hs_clone_scratch(src->hs, &s->hs);
+    hs_error_t he = src->hs ? hs_clone_scratch(src->hs, &s->hs) : HS_SUCCESS;
     if (he != HS_SUCCESS) {
         free(s);
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;

@@ -42,6 +42,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* Workaround 2 (see fuzz_workarounds): 1 if every BMP data block the trie's
+ * fast index names lies inside its data array. */
+static int bmp_index_ok(const fold_table *ft)
+{
+    const UCPTrie *t = ft->trie;
+    if (t->indexLength < (0x10000 >> UCPTRIE_FAST_SHIFT))
+        return 0;
+    for (int32_t i = 0; i < (0x10000 >> UCPTRIE_FAST_SHIFT); i++)
+        if ((int32_t)t->index[i] + UCPTRIE_FAST_DATA_MASK >= t->dataLength)
+            return 0;
+    return 1;
+}
+
 static uint64_t rd64(const uint8_t *p)
 {
     uint64_t v;
@@ -123,6 +136,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                    rc == SCREENER_E_DB_VERSION || rc == SCREENER_E_DB_PLATFORM ||
                    rc == SCREENER_E_NOMEM || rc == SCREENER_E_HYPERSCAN);
         screener_error_free(err);
+        return 0;
+    }
+    if (fuzz_workarounds() && !bmp_index_ok(&db->fold)) {
+        screener_db_free(db);
         return 0;
     }
     screener_db_info info;

@@ -34,7 +34,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
             fold_table_open(&tables[i], builds[i].trie_bin, builds[i].trie_len,
                             builds[i].expand, builds[i].n_expand))
             abort();
-        tables[i].collapse = (flags[i] & SCREENER_FOLD_REPEATS) != 0;
+        fold_table_set_collapse(&tables[i], (flags[i] & SCREENER_FOLD_REPEATS) != 0);
     }
     return 0;
 }

@@ -442,7 +442,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "oracle: cannot build the fold table\n");
             return 2;
         }
-        ft.collapse = 0;
+        fold_table_set_collapse(&ft, 0);
         for (unsigned round = 0; round < rounds; round++) {
             /* a random dictionary of distinct terms that fold to something */
             oterm terms[MAX_TERMS];

@@ -1,0 +1,145 @@
+/* Built-in detectors: mobile numbers, resident ID numbers (checksum),
+ * bank cards (Luhn) — also when the digits are disguised. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "scan/detect.h"
+#include "screener.h"
+
+static screener_db *db;
+static screener_scratch *scratch;
+
+static void setup(void)
+{
+    static const char text[] = "@category privacy\n@severity 2\n@detect cn_mobile\n"
+                               "@severity 3\n@detect cn_id\n@detect bank_card\n"
+                               "客服电话\tallow\n";
+    screener_source src = {.name = "pii.txt", .text = text, .len = sizeof text - 1};
+    screener_error *err = NULL;
+    cr_assert_eq(screener_compile(NULL, &src, 1, &db, &err), SCREENER_OK, "%s",
+                 err ? screener_error_message(err) : "");
+    cr_assert_eq(screener_scratch_alloc(db, &scratch), SCREENER_OK);
+}
+
+static void teardown(void)
+{
+    screener_scratch_free(scratch);
+    screener_db_free(db);
+}
+
+TestSuite(detect, .init = setup, .fini = teardown);
+
+static void expect(const char *text, const char *detector, size_t start, size_t end)
+{
+    const screener_result *r;
+    cr_assert_eq(screener_scan(db, scratch, text, strlen(text), &r), SCREENER_OK);
+    int found = 0;
+    for (size_t i = 0; i < r->n_matches; i++) {
+        screener_entry_info info;
+        screener_db_entry(db, r->matches[i].entry_id, &info);
+        cr_assert(info.flags & SCREENER_ENTRY_DETECTOR);
+        if (strcmp(info.term, detector) == 0 && r->matches[i].start == start &&
+            r->matches[i].end == end)
+            found = 1;
+    }
+    cr_assert(found, "%s not found at [%zu,%zu) in \"%s\"", detector, start, end, text);
+}
+
+static size_t count(const char *text)
+{
+    const screener_result *r;
+    cr_assert_eq(screener_scan(db, scratch, text, strlen(text), &r), SCREENER_OK);
+    return r->n_matches;
+}
+
+Test(detect, mobile_numbers_plain_and_disguised)
+{
+    expect("call 13800138000 now", "cn_mobile", 5, 16);
+    expect("电话：138 0013 8000", "cn_mobile", 9, 22);
+    expect("１３８００１３８０００", "cn_mobile", 0, 33);    /* full-width */
+    expect("①③⑧⓪⓪①③⑧⓪⓪⓪", "cn_mobile", 0, 33);             /* circled */
+    cr_assert_eq(count("12800138000"), 0);                      /* 12x is not a mobile prefix */
+    cr_assert_eq(count("138001380001"), 0);                     /* 12 digits */
+}
+
+Test(detect, id_numbers_need_a_valid_check_character)
+{
+    expect("身份证11010519491231002X", "cn_id", 9, 27);
+    expect("id 11010519491231002x.", "cn_id", 3, 21);
+    expect("4403 0819 9901 0112 34", "cn_id", 0, 22);
+    cr_assert_eq(count("110105194912310021"), 0); /* wrong check character */
+    cr_assert_eq(count("110105194913310029"), 0); /* month 13 */
+}
+
+Test(detect, digits_joined_across_markup_are_not_numbers)
+{
+    cr_assert_eq(count("&#128553;&#128553;&#128553;"), 0); /* Luhn-valid by chance */
+    expect("138 - 0013 - 8000", "cn_mobile", 0, 17);
+}
+
+Test(detect, bank_cards_need_luhn)
+{
+    expect("card 4111 1111 1111 1111", "bank_card", 5, 24);
+    cr_assert_eq(count("4111111111111112"), 0);
+}
+
+Test(detect, allow_list_and_verdict_apply)
+{
+    const screener_result *r;
+    cr_assert_eq(screener_scan(db, scratch, "身份证号 11010519491231002X", 31, &r), SCREENER_OK);
+    cr_assert_eq(r->action, SCREENER_ACTION_BLOCK);
+    cr_assert_eq(r->severity, 3);
+}
+
+Test(detect, validators)
+{
+    uint16_t d[20];
+    const char *luhn = "79927398713";
+    for (size_t i = 0; i < strlen(luhn); i++)
+        d[i] = (uint16_t)luhn[i];
+    cr_assert_not(detect_is_luhn(d, 11)); /* valid Luhn but too short for a card */
+    const char *card = "5500000000000004";
+    for (size_t i = 0; i < 16; i++)
+        d[i] = (uint16_t)card[i];
+    cr_assert(detect_is_luhn(d, 16));
+}
+
+Test(detect, unknown_detector_is_a_syntax_error)
+{
+    screener_source src = {.name = "x.txt", .text = "@detect ssn_us\n", .len = 15};
+    screener_db *d = NULL;
+    screener_error *err = NULL;
+    cr_assert_eq(screener_compile(NULL, &src, 1, &d, &err), SCREENER_E_DICT_SYNTAX);
+    cr_assert(strstr(screener_error_message(err), "x.txt:1:"));
+    screener_error_free(err);
+}
+
+Test(detect, a_database_of_detectors_only_round_trips)
+{
+    void *b;
+    size_t n;
+    cr_assert_eq(screener_db_serialize(db, &b, &n), SCREENER_OK);
+    screener_db *d = NULL;
+    cr_assert_eq(screener_db_deserialize(b, n, &d, NULL), SCREENER_OK);
+    screener_free(b);
+    screener_scratch *s = NULL;
+    cr_assert_eq(screener_scratch_alloc(d, &s), SCREENER_OK);
+    const screener_result *r;
+    cr_assert_eq(screener_scan(d, s, "13800138000", 11, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 1);
+    /* and across stream chunks */
+    screener_stream *st = NULL;
+    cr_assert_eq(screener_stream_open(d, &st), SCREENER_OK);
+    size_t found = 0;
+    const char *parts[] = {"电话 138", "0013", "8", "000 好的"};
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(screener_stream_write(st, s, parts[i], strlen(parts[i]), &r), SCREENER_OK);
+        found += r->n_matches;
+    }
+    cr_assert_eq(screener_stream_close(st, s, &r), SCREENER_OK);
+    found += r->n_matches;
+    cr_assert_eq(found, 1);
+    screener_stream_free(st);
+    screener_scratch_free(s);
+    screener_db_free(d);
+}
