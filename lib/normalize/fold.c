@@ -141,21 +141,17 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
             if (stop > n)
                 stop = n;
             for (;;) {
+                /* branch-free: always store, advance pos only for a kept,
+                 * non-repeated unit; update the run state with masks */
                 uint32_t a = ft->ascii_fast[b];
+                uint32_t u = a & 0xFFFFu;
+                uint32_t keep = (a >> 16) & 1u, coll = (a >> 17) & 1u, gap = (a >> 18) & 1u;
+                uint32_t dup = coll & (uint32_t)(u == prev);
+                o[pos] = (uint16_t)u;
+                pos += keep & (dup ^ 1u);
+                uint32_t set = keep | gap; /* gap entries have u == 0 */
+                prev = (prev & (set - 1u)) | ((u & (0u - coll)) & (0u - set));
                 i++;
-                if (a & FA_KEEP) {
-                    uint32_t u = a & 0xFFFFu;
-                    if (!(a & FA_COLL))
-                        prev = 0;
-                    else if (u == prev)
-                        goto next_ascii;
-                    else
-                        prev = u;
-                    o[pos++] = (uint16_t)u;
-                } else if (a & FA_GAP) {
-                    prev = 0;
-                }
-            next_ascii:
                 if (i >= stop || (b = s[i]) >= 0x80)
                     break;
             }

@@ -257,6 +257,13 @@ Test(api, compile_limits_are_typed_errors)
     cr_assert_eq(screener_compile(&o, &src, 1, &db, &err), SCREENER_E_LIMIT);
     cr_assert(strstr(screener_error_message(err), "max_dictionary_bytes"));
     screener_error_free(err);
+    o.max_dictionary_bytes = 0;
+    o.flags = SCREENER_COMPILE_PORTABLE; /* generic CPU: still scans the same */
+    cr_assert_eq(screener_compile(&o, &src, 1, &db, NULL), SCREENER_OK);
+    screener_db_free(db);
+    o.flags = 1u << 9;
+    cr_assert_eq(screener_compile(&o, &src, 1, &db, NULL), SCREENER_E_INVALID_ARGUMENT);
+    o.flags = 0;
     /* an older, shorter options struct still works */
     o.max_dictionary_bytes = 0;
     o.struct_size = offsetof(screener_compile_options, max_term_bytes);
