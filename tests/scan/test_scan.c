@@ -442,3 +442,45 @@ Test(scan, profile_rejects_bad_rules)
     p.struct_size = 4;
     cr_assert_eq(screener_scratch_set_profile(scratch, &p), SCREENER_E_INVALID_ARGUMENT);
 }
+
+/* ---- invalid UTF-8 matrix --------------------------------------------------- */
+
+Test(scan, invalid_utf8_matrix_every_class_at_start_middle_and_end)
+{
+    static const char *bad[] = {
+        "\xE6\xB3",         /* truncated 3-byte sequence */
+        "\xC0\xAF",         /* overlong */
+        "\xED\xA0\x80",     /* surrogate */
+        "\xF4\x90\x80\x80", /* above U+10FFFF */
+        "\x80",             /* stray continuation */
+        "\xFF",             /* invalid lead */
+        "\xF0\x9F\x98",     /* truncated 4-byte */
+    };
+    char buf[64];
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        size_t bl = strlen(bad[k]);
+        /* start: bad + term */
+        snprintf(buf, sizeof buf, "%s法轮功", bad[k]);
+        expect_one(buf, "法轮功", bl, bl + 9);
+        /* end: term + bad */
+        snprintf(buf, sizeof buf, "法轮功%s", bad[k]);
+        expect_one(buf, "法轮功", 0, 9);
+        /* middle: the bad bytes separate, never join */
+        snprintf(buf, sizeof buf, "法轮%s功", bad[k]);
+        expect_none(buf);
+        snprintf(buf, sizeof buf, "fu%sck", bad[k]);
+        expect_none(buf);
+        /* bad bytes between words act as a boundary */
+        snprintf(buf, sizeof buf, "x%sfuck%sy", bad[k], bad[k]);
+        expect_one(buf, "fuck", 1 + bl, 5 + bl);
+        /* masking keeps them, one mask character per character */
+        snprintf(buf, sizeof buf, "%sfuck", bad[k]);
+        char *m = NULL;
+        size_t mn = 0;
+        cr_assert_eq(screener_mask(db, scratch, buf, strlen(buf), 0, 0, &m, &mn), SCREENER_OK);
+        cr_assert_eq(mn, bl + 4);
+        cr_assert_eq(memcmp(m, bad[k], bl), 0);
+        cr_assert_eq(memcmp(m + bl, "****", 4), 0);
+        screener_free(m);
+    }
+}
