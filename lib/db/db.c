@@ -82,10 +82,12 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
             e->category >= db->n_cats || e->severity < 1 || e->severity > 4)
             return bad(err_out, name, "entry out of range");
         if ((e->flags & SCREENER_ENTRY_DETECTOR) &&
-            (e->detector < DETECT_CN_MOBILE || e->detector > DETECT_BANK_CARD))
+            (e->detector < DETECT_CN_MOBILE || e->detector > DETECT_LAST))
             return bad(err_out, name, "unknown detector");
         if (e->flags & SCREENER_ENTRY_DETECTOR)
             db->n_detectors++;
+        if ((e->flags & SCREENER_ENTRY_DETECTOR) && DETECT_ON_TEXT(e->detector))
+            db->n_text_detectors++;
     }
     for (uint32_t i = 0; i < db->n_lits; i++) {
         const db_lit *l = &db->lits[i];
@@ -218,6 +220,8 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
     /* digit runs up to 19 units long must fit a stream's carried tail */
     if (db->n_detectors && db->max_lit_units < 40)
         db->max_lit_units = 40;
+    if (db->n_text_detectors && db->max_lit_units < 256)
+        db->max_lit_units = 256; /* links up to ~256 characters stay whole in streams */
     if ((h->sec_len[SEC_HS] == 0) != (db->n_lits == 0)) {
         free(db->detector_ids);
         fold_table_close(&db->fold);

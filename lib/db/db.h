@@ -115,6 +115,7 @@ struct screener_db {
     hs_database_t *hs;         /* NULL when the dictionaries hold detectors only */
     uint32_t *detector_ids;    /* entry ids of detector entries (owned) */
     uint32_t n_detectors;
+    uint32_t n_text_detectors; /* of which e-mail/link detectors */
     uint64_t instance; /* unique per db object: scratches re-fit on change */
     struct handle_gen *gen; /* set while a screener_handle owns the db */
     char fingerprint_hex[33];

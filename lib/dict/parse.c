@@ -272,7 +272,7 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
         int d = detect_find(s + v, vn);
         if (d < 0)
             return line_error(c, SCREENER_E_DICT_SYNTAX,
-                              "unknown detector (known: cn_mobile, cn_id, bank_card)");
+                              "unknown detector (known: cn_mobile, cn_id, bank_card, email, url)");
         int rc = add_entry(c, s + v, vn, *category, *severity, SCREENER_ENTRY_DETECTOR);
         if (rc == SCREENER_OK)
             c->set->entries[c->set->n_entries - 1].detector = (uint8_t)d;

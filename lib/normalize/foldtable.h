@@ -8,7 +8,10 @@
  *                       FV_DROP   output nothing (noise); bit 0 set if the
  *                                 character extends the one before it (a
  *                                 variation selector, combining mark, ZWJ):
- *                                 a match's span then includes it
+ *                                 a match's span then includes it; bits 1..7
+ *                                 the ASCII punctuation it stands for, if any
+ *                                 ('＠' -> '@', '。' -> '.'), for the link and
+ *                                 e-mail detectors
  *                       FV_ONE    output the code point in bits 0..20
  *                       FV_MULTI  output `len` (bits 20..27) UTF-16 units
  *                                 starting at expand[bits 0..19]
@@ -53,6 +56,7 @@
 #define FV_OFF(v) ((v)&0xFFFFFu)
 #define FV_LEN(v) (((v) >> 20) & 0xFFu)
 #define FV_EXTENDS(v) (FV_KIND(v) == FV_DROP && ((v)&1u))
+#define FV_DROP_ASCII(v) (((v) >> 1) & 0x7Fu)
 #define FV_MAKE(kind, cls, payload) (((uint32_t)(kind) << 30) | ((uint32_t)(cls) << 28) | (uint32_t)(payload))
 
 /* The value used for each maximal subpart of invalid UTF-8: U+FFFD, a

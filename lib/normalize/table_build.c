@@ -369,6 +369,28 @@ static int push_units(builder *b, const UChar32 *cps, int n, uint32_t *off,
     return 0;
 }
 
+/* The ASCII punctuation a dropped character stands for ('＠' -> '@',
+ * '。' -> '.'), or 0. */
+static uint32_t punct_ascii(builder *b, UChar32 c)
+{
+    if (c == 0x3002 || c == 0xFF61)
+        return '.'; /* ideographic full stops, used to disguise domains */
+    UChar32 a = c;
+    if (c >= 0x80) {
+        if (!b->nfkc)
+            return 0;
+        UChar src[4], dst[16];
+        int32_t sn = 0;
+        UErrorCode st = U_ZERO_ERROR;
+        U16_APPEND_UNSAFE(src, sn, c);
+        int32_t dn = unorm2_normalize(b->nfkc, src, sn, dst, 16, &st);
+        if (U_FAILURE(st) || dn != 1)
+            return 0;
+        a = dst[0];
+    }
+    return (a > 0x20 && a < 0x7F && !u_isalnum(a)) ? (uint32_t)a : 0;
+}
+
 static int value_for(builder *b, UChar32 c, uint32_t *value)
 {
     UChar32 out[MAX_OUT];
@@ -378,7 +400,7 @@ static int value_for(builder *b, UChar32 c, uint32_t *value)
         return -1;
     if (n == 0) {
         int extends = u_hasBinaryProperty(c, UCHAR_GRAPHEME_EXTEND) || c == 0x200D;
-        *value = FV_MAKE(FV_DROP, drop_class, extends ? 1u : 0u);
+        *value = FV_MAKE(FV_DROP, drop_class, (punct_ascii(b, c) << 1) | (extends ? 1u : 0u));
     } else if (n == 1 && out[0] == c) {
         *value = FV_MAKE(FV_IDENT, kept_class(c), 0);
     } else if (n == 1) {

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-static const char *const names[] = {NULL, "cn_mobile", "cn_id", "bank_card"};
+static const char *const names[] = {NULL, "cn_mobile", "cn_id", "bank_card", "email", "url"};
 
 int detect_find(const char *name, size_t len)
 {
@@ -89,4 +89,140 @@ void detect_run(int kind, const uint16_t *units, size_t n,
             found(ctx, b, e);
         i = e > i ? e : i;
     }
+}
+
+/* ---- text detectors ------------------------------------------------------- */
+
+static int is_alnum_l(uint32_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static int is_local_l(uint32_t c)
+{
+    return is_alnum_l(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+static int is_url_l(uint32_t c)
+{
+    return is_alnum_l(c) || (c > 0x20 && c < 0x7F && strchr("-._~:/?#[]@!$&'()*+,;=%", (int)c));
+}
+
+/* Parse a domain at l[i..): labels of [a-z0-9-] separated by single dots,
+ * at least two labels, the last all letters (2+). Returns the end index (0 if
+ * none) and the start of the last label in *tld. */
+static size_t parse_domain(const light_char *l, size_t m, size_t i, size_t *tld)
+{
+    size_t labels = 0, last = i, e = i;
+    while (e < m) {
+        size_t b = e;
+        while (e < m && (is_alnum_l(l[e].c) || l[e].c == '-'))
+            e++;
+        if (e == b)
+            break;
+        labels++;
+        last = b;
+        if (e + 1 < m && l[e].c == '.' && (is_alnum_l(l[e + 1].c)))
+            e++;
+        else
+            break;
+    }
+    if (labels < 2 || e - last < 2)
+        return 0;
+    for (size_t k = last; k < e; k++)
+        if (!(l[k].c >= 'a' && l[k].c <= 'z'))
+            return 0;
+    *tld = last;
+    return e;
+}
+
+static int tld_is_common(const light_char *l, size_t b, size_t e)
+{
+    static const char *const tlds[] = {"com", "cn", "net", "org", "info", "top", "xyz", "io",
+                                       "me", "cc", "co", "vip", "club", "site", "online",
+                                       "shop", "app", "tv", "hk", "tw", "biz", "link", "ly",
+                                       "gl", "ru", "uk", "jp", "us", "de", "edu", "gov"};
+    for (size_t t = 0; t < sizeof tlds / sizeof tlds[0]; t++) {
+        size_t n = strlen(tlds[t]);
+        if (n != e - b)
+            continue;
+        size_t k = 0;
+        while (k < n && l[b + k].c == (uint32_t)tlds[t][k])
+            k++;
+        if (k == n)
+            return 1;
+    }
+    return 0;
+}
+
+static int starts_with(const light_char *l, size_t m, size_t i, const char *p)
+{
+    for (size_t k = 0; p[k]; k++)
+        if (i + k >= m || l[i + k].c != (uint32_t)p[k])
+            return 0;
+    return 1;
+}
+
+static void detect_email(const light_char *l, size_t m,
+                         void (*found)(void *, size_t, size_t), void *ctx)
+{
+    for (size_t j = 1; j + 1 < m; j++) {
+        if (l[j].c != '@')
+            continue;
+        size_t k = j;
+        while (k > 0 && is_local_l(l[k - 1].c))
+            k--;
+        while (k < j && l[k].c == '.')
+            k++;
+        if (k == j)
+            continue;
+        size_t tld, e = parse_domain(l, m, j + 1, &tld);
+        if (e)
+            found(ctx, l[k].b0, l[e - 1].b1);
+    }
+}
+
+static void detect_url(const light_char *l, size_t m,
+                       void (*found)(void *, size_t, size_t), void *ctx)
+{
+    size_t i = 0;
+    while (i < m) {
+        /* a token starts where no URL character precedes */
+        if (!is_alnum_l(l[i].c) || (i > 0 && is_url_l(l[i - 1].c))) {
+            i++;
+            continue;
+        }
+        size_t e = 0;
+        if (starts_with(l, m, i, "http://") || starts_with(l, m, i, "https://") ||
+            starts_with(l, m, i, "www.")) {
+            e = i;
+            while (e < m && is_url_l(l[e].c))
+                e++;
+        } else {
+            size_t tld, d = parse_domain(l, m, i, &tld);
+            if (d && tld_is_common(l, tld, d) && !(d < m && l[d].c == '@')) {
+                e = d;
+                if (e < m && l[e].c == '/')
+                    while (e < m && is_url_l(l[e].c))
+                        e++;
+            }
+        }
+        if (e) {
+            while (e > i && strchr(".,;:!?)'", (int)l[e - 1].c))
+                e--; /* sentence punctuation after a link */
+            found(ctx, l[i].b0, l[e - 1].b1);
+            i = e;
+        } else {
+            i++;
+        }
+    }
+}
+
+void detect_text(int kind, const light_char *l, size_t m,
+                 void (*found)(void *ctx, size_t b0, size_t b1), void *ctx)
+{
+    if (kind == DETECT_EMAIL)
+        detect_email(l, m, found, ctx);
+    else if (kind == DETECT_URL)
+        detect_url(l, m, found, ctx);
 }

@@ -10,6 +10,7 @@
  *   cn_id      18 characters: 17 digits and a digit or X, valid date of
  *              birth and ISO 7064 MOD 11-2 check character (resident ID)
  *   bank_card  16 to 19 digits passing the Luhn check
+ * and, on the original text (see detect_text), e-mail addresses and links.
  * A run is matched as a whole (a longer run is not searched for numbers
  * inside it), so a check digit failing means no match. Between two digits of
  * a run at most DETECT_MAX_GAP characters other than spaces may have been
@@ -24,7 +25,41 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { DETECT_CN_MOBILE = 1, DETECT_CN_ID = 2, DETECT_BANK_CARD = 3 };
+enum {
+    DETECT_CN_MOBILE = 1,
+    DETECT_CN_ID = 2,
+    DETECT_BANK_CARD = 3,
+    DETECT_EMAIL = 4, /* text detectors: run on the light view below */
+    DETECT_URL = 5,
+    DETECT_LAST = DETECT_URL
+};
+
+/* 1 for detectors that read the light view of the text instead of the
+ * folded digits. */
+#define DETECT_ON_TEXT(kind) ((kind) >= DETECT_EMAIL)
+
+/*
+ * The light view of a text, one element per original character: the ASCII
+ * character it reads as (letters lowercased; full-width and other
+ * compatibility forms of punctuation such as '＠' or '。' as their ASCII
+ * form), 0 for anything that separates (spaces, other symbols, invalid
+ * bytes), or LIGHT_OTHER for a letter of another script.
+ */
+#define LIGHT_OTHER 0xFFFFu
+typedef struct light_char {
+    uint32_t c;
+    uint32_t b0, b1; /* its bytes in the original text */
+} light_char;
+
+/*
+ * Text detectors on the light view:
+ *   email  local@domain.tld (TLD of 2+ letters)
+ *   url    http:// or https:// or www. followed by URL characters, and bare
+ *          domains ending in a common TLD (example.com, xx.info/path)
+ * found(ctx, b0, b1) gets original byte spans. Cost: O(m).
+ */
+void detect_text(int kind, const light_char *l, size_t m,
+                 void (*found)(void *ctx, size_t b0, size_t b1), void *ctx);
 
 /* DETECT_* for a detector name, or -1. */
 int detect_find(const char *name, size_t len);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/utf8.h"
+#include "normalize/fold.h"
 #include "db/db.h"
 #include "detect.h"
 #include "scratch.h"
@@ -109,6 +110,84 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Add a match of entry id at [start, end) unless the profile drops it.
+ * Returns 0 or -1 (out of memory). */
+static int push_match(const screener_db *db, screener_scratch *s, uint32_t id, size_t start,
+                      size_t end)
+{
+    const db_entry *e = &db->entries[id];
+    int action = s->eff ? s->eff[e->category * 4 + e->severity - 1]
+                        : db->cats[e->category].actions[e->severity - 1];
+    if (action < 0 || e->severity < s->min_severity)
+        return 0; /* dropped by the profile */
+    if (grow((void **)&s->matches, &s->cap_matches, s->n_matches + 1, sizeof(screener_match)))
+        return -1;
+    screener_match *o = &s->matches[s->n_matches++];
+    o->start = start;
+    o->end = end;
+    o->entry_id = id;
+    o->category_id = e->category;
+    o->severity = e->severity;
+    o->action = (uint8_t)action;
+    o->flags = 0;
+    return 0;
+}
+
+/* ---- text detectors (e-mail, links) ---------------------------------------- */
+
+typedef struct text_ctx {
+    const screener_db *db;
+    screener_scratch *s;
+    uint32_t entry;
+    int oom;
+} text_ctx;
+
+static void on_text_match(void *ctx, size_t b0, size_t b1)
+{
+    text_ctx *t = ctx;
+    if (push_match(t->db, t->s, t->entry, b0, b1))
+        t->oom = 1;
+}
+
+/* Build the light view of the text (see detect.h) and run the text
+ * detectors on it. Cost: O(len), only for databases that use them. */
+static int run_text_detectors(const screener_db *db, screener_scratch *s, const uint8_t *text,
+                              size_t len)
+{
+    if (grow((void **)&s->light, &s->cap_light, len + 1, sizeof(light_char)))
+        return SCREENER_E_NOMEM;
+    size_t m = 0;
+    for (size_t i = 0; i < len;) {
+        size_t at = i;
+        int32_t c = utf8_next(text, len, &i);
+        uint32_t v = fold_value(&db->fold, c), lc = 0;
+        if (c < 0) {
+            lc = 0;
+        } else if (FV_KIND(v) == FV_DROP) {
+            lc = FV_DROP_ASCII(v);
+        } else {
+            uint32_t cp = FV_KIND(v) == FV_IDENT ? (uint32_t)c
+                        : FV_KIND(v) == FV_ONE   ? FV_CP(v)
+                                                 : LIGHT_OTHER;
+            if (cp >= 'A' && cp <= 'Z')
+                cp += 'a' - 'A';
+            lc = cp < 0x80 ? cp : LIGHT_OTHER;
+        }
+        s->light[m].c = lc;
+        s->light[m].b0 = (uint32_t)at;
+        s->light[m].b1 = (uint32_t)i;
+        m++;
+    }
+    text_ctx t = {db, s, 0, 0};
+    for (uint32_t k = 0; k < db->n_detectors && !t.oom; k++) {
+        t.entry = db->detector_ids[k];
+        int kind = db->entries[t.entry].detector;
+        if (DETECT_ON_TEXT(kind))
+            detect_text(kind, s->light, m, on_text_match, &t);
+    }
+    return t.oom ? SCREENER_E_NOMEM : SCREENER_OK;
+}
+
 /* Turn raw matches into entry matches with original spans. */
 static int resolve(const screener_db *db, screener_scratch *s, const uint8_t *text,
                    size_t len)
@@ -150,21 +229,8 @@ static int resolve(const screener_db *db, screener_scratch *s, const uint8_t *te
                 s->n_allow++;
                 continue;
             }
-            int action = s->eff ? s->eff[e->category * 4 + e->severity - 1]
-                                : db->cats[e->category].actions[e->severity - 1];
-            if (action < 0 || e->severity < s->min_severity)
-                continue; /* dropped by the profile */
-            if (grow((void **)&s->matches, &s->cap_matches, s->n_matches + 1,
-                     sizeof(screener_match)))
+            if (push_match(db, s, id, a.byte, b.byte))
                 return SCREENER_E_NOMEM;
-            screener_match *o = &s->matches[s->n_matches++];
-            o->start = a.byte;
-            o->end = b.byte;
-            o->entry_id = id;
-            o->category_id = e->category;
-            o->severity = e->severity;
-            o->action = (uint8_t)action;
-            o->flags = 0;
         }
     }
     return SCREENER_OK;
@@ -284,7 +350,9 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
         detect_ctx dc = {s, 0, 0};
         for (uint32_t k = 0; k < db->n_detectors && !dc.oom; k++) {
             dc.entry = db->detector_ids[k];
-            detect_run(db->entries[dc.entry].detector, s->fb.units, s->fb.n, on_detect, &dc);
+            int kind = db->entries[dc.entry].detector;
+            if (!DETECT_ON_TEXT(kind))
+                detect_run(kind, s->fb.units, s->fb.n, on_detect, &dc);
         }
         if (dc.oom)
             return SCREENER_E_NOMEM;
@@ -293,6 +361,10 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
         rc = resolve(db, s, text, len);
         if (rc)
             return rc;
+    }
+    if (db->n_text_detectors && len && (rc = run_text_detectors(db, s, text, len)))
+        return rc;
+    if (s->n_matches) {
         if (s->n_allow)
             apply_allow(s);
         if (s->n_matches > 1) {

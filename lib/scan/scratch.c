@@ -111,5 +111,6 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
         free((char *)(uintptr_t)s->rules[i].category);
     free(s->rules);
     free(s->eff);
+    free(s->light);
     free(s);
 }

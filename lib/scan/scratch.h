@@ -39,6 +39,8 @@ struct screener_scratch {
     size_t cap_cats;
     screener_result result;
     char fingerprint[33]; /* of the db of the last scan */
+    struct light_char *light; /* light view for text detectors */
+    size_t cap_light;
     /* profile (screener_scratch_set_profile) */
     unsigned min_severity;
     size_t max_matches;

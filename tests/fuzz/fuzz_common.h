@@ -50,7 +50,11 @@ static const char fuzz_dict[] =
     "1000\tseverity=1\n"
     "a\tsubstring severity=1\n"
     "кот\n"
-    "ἀλφα\n";
+    "ἀλφα\n"
+    "@category privacy\n"
+    "@detect cn_mobile\n"
+    "@detect cn_id\n"
+    "@detect bank_card\n";
 
 /*
  * Known library bugs can be stepped around so that a long campaign explores
@@ -62,8 +66,9 @@ static const char fuzz_dict[] =
  * nonnull-attribute): warm each new scratch with a scan that matches.
  * Workaround 2: fold_table_open does not check the trie's index entries, so
  * a tampered (re-sealed) database can make fold_value read outside the trie
- * (lib/normalize/table.c): fuzz_db does not scan with a database whose BMP
- * index points past the trie data.
+ * (lib/normalize/table.c), already while loading (the ASCII table) and then
+ * in every scan: fuzz_db skips inputs whose trie's BMP index points past
+ * the trie data.
  */
 static inline int fuzz_workarounds(void)
 {

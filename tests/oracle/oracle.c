@@ -376,7 +376,10 @@ static int run_fixed_cases(int known)
     for (size_t i = 0; i < sizeof fixed_cases / sizeof fixed_cases[0]; i++) {
         if (known && fixed_cases[i].bug)
             continue;
-        screener_compile_options o = {sizeof o, fixed_cases[i].flags, 0};
+        screener_compile_options o;
+        memset(&o, 0, sizeof o);
+        o.struct_size = sizeof o;
+        o.fold_flags = fixed_cases[i].flags;
         screener_source src = {NULL, "fixed", fixed_cases[i].dict, strlen(fixed_cases[i].dict)};
         screener_db *db = NULL;
         screener_scratch *scr = NULL;
@@ -467,14 +470,17 @@ int main(int argc, char **argv)
                 }
                 terms[nt].text = t.p;
                 terms[nt].len = t.n;
-                terms[nt].allow = rnd(6) == 0;
+                terms[nt].allow = nt > 0 && rnd(6) == 0; /* one deny entry at least */
                 terms[nt].f = f;
                 word_runs(&f, 0, f.nc, &terms[nt].w);
                 put(&dict, t.p, t.n);
                 puts_(&dict, terms[nt].allow ? "\tallow substring\n" : "\tsubstring\n");
                 nt++;
             }
-            screener_compile_options o = {sizeof o, flags, 0};
+            screener_compile_options o;
+            memset(&o, 0, sizeof o);
+            o.struct_size = sizeof o;
+            o.fold_flags = flags;
             screener_source src = {NULL, "oracle", dict.p, dict.n};
             screener_db *db = NULL;
             screener_error *err = NULL;

@@ -13,6 +13,7 @@ static void setup(void)
 {
     static const char text[] = "@category privacy\n@severity 2\n@detect cn_mobile\n"
                                "@severity 3\n@detect cn_id\n@detect bank_card\n"
+                               "@detect email\n@category links\n@severity 1\n@detect url\n"
                                "客服电话\tallow\n";
     screener_source src = {.name = "pii.txt", .text = text, .len = sizeof text - 1};
     screener_error *err = NULL;
@@ -89,6 +90,25 @@ Test(detect, allow_list_and_verdict_apply)
     cr_assert_eq(screener_scan(db, scratch, "身份证号 11010519491231002X", 31, &r), SCREENER_OK);
     cr_assert_eq(r->action, SCREENER_ACTION_BLOCK);
     cr_assert_eq(r->severity, 3);
+}
+
+Test(detect, email_addresses)
+{
+    expect("mail me: zhang.san+x@example.com.", "email", 9, 32);
+    expect("邮箱ｚｈａｎｇ＠ｑｑ．ｃｏｍ谢谢", "email", 6, 42);   /* full-width */
+    expect("abc@163。com", "email", 0, 13);                  /* ideographic full stop */
+    cr_assert_eq(count("@user hello"), 0);
+    cr_assert_eq(count("a@b"), 0);
+}
+
+Test(detect, links)
+{
+    expect("see https://example.com/a?b=1, ok", "url", 4, 29);
+    expect("www.xx123.cc now", "url", 0, 12);
+    expect("go to xx.info/path.", "url", 6, 18);     /* bare domain, one match not two */
+    expect("加群 ｗｗｗ．ａｂｃ．ｃｏｍ", "url", 7, 40);
+    cr_assert_eq(count("e.g. file.txt and node.js"), 0);
+    cr_assert_eq(count("version 1.2.3"), 0);
 }
 
 Test(detect, validators)
