@@ -20,4 +20,9 @@ size_t buf_append(buf *b, const void *p, size_t len);
 void buf_align(buf *b, size_t align);
 void buf_free(buf *b);
 
+/* Grow the array *p (of *cap elements of elem bytes) to hold at least need
+ * elements, doubling. Returns 0, or -1 if the allocation failed (the array
+ * is then unchanged). */
+int mem_grow(void **p, size_t *cap, size_t need, size_t elem);
+
 #endif

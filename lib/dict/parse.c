@@ -17,26 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/error.h"
 #include "common/utf8.h"
 #include "scan/detect.h"
 
 /* ---- small vectors ------------------------------------------------------ */
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 1;
-    size_t c = *cap ? *cap * 2 : 64;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * elem);
-    if (!q)
-        return 0;
-    *p = q;
-    *cap = c;
-    return 1;
-}
 
 static char *dup_n(const char *s, size_t n)
 {
@@ -54,7 +40,7 @@ long dict_category_id(dict_set *set, const char *name)
         if (strcmp(set->categories[i], name) == 0)
             return (long)i;
     size_t cap = set->cap_categories;
-    if (!grow((void **)&set->categories, &cap, set->n_categories + 1, sizeof(char *)))
+    if (mem_grow((void **)&set->categories, &cap, set->n_categories + 1, sizeof(char *)))
         return -1;
     if (cap != set->cap_categories) {
         dict_category_meta *m = realloc(set->cat_meta, cap * sizeof *m);
@@ -178,15 +164,24 @@ static int action_of(const char *s, size_t n)
     return -1;
 }
 
+/* Split s at its first blank run: the first word is s[0..*k), the rest
+ * starts at *v. */
+static void split_word(const char *s, size_t n, size_t *k, size_t *v)
+{
+    size_t i = 0;
+    while (i < n && !is_blank(s[i]))
+        i++;
+    *k = i;
+    while (i < n && is_blank(s[i]))
+        i++;
+    *v = i;
+}
+
 /* "@action N ACTION" or "@action * ACTION": the policy of the current category. */
 static int parse_action(line_ctx *c, const char *s, size_t n, uint32_t category)
 {
-    size_t k = 0;
-    while (k < n && !is_blank(s[k]))
-        k++;
-    size_t v = k;
-    while (v < n && is_blank(s[v]))
-        v++;
+    size_t k, v;
+    split_word(s, n, &k, &v);
     int sev = (k == 1 && s[0] == '*') ? 0 : parse_severity(s, k);
     int action = action_of(s + v, n - v);
     if ((sev == 0 && !(k == 1 && s[0] == '*')) || action < 0)
@@ -239,12 +234,8 @@ static int parse_display_name(line_ctx *c, int which, const char *s, size_t n,
 static int parse_directive(line_ctx *c, const char *s, size_t n,
                            uint32_t *category, int *severity)
 {
-    size_t k = 0;
-    while (k < n && !is_blank(s[k]))
-        k++;
-    size_t v = k;
-    while (v < n && is_blank(s[v]))
-        v++;
+    size_t k, v;
+    split_word(s, n, &k, &v);
     size_t vn = n - v;
     if (k == 9 && memcmp(s, "@category", 9) == 0) {
         if (!valid_category(s + v, vn))
@@ -379,7 +370,7 @@ static int add_entry(line_ctx *c, const char *term, size_t term_len,
     if (set->max_entries && set->n_entries >= set->max_entries)
         return err_set(c->err, SCREENER_E_LIMIT, c->src, c->line,
                        "more than %zu entries (max_entries)", set->max_entries);
-    if (!grow((void **)&set->entries, &set->cap_entries, set->n_entries + 1,
+    if (mem_grow((void **)&set->entries, &set->cap_entries, set->n_entries + 1,
               sizeof(dict_entry)))
         return err_set(c->err, SCREENER_E_NOMEM, c->src, c->line, "out of memory");
     char *t = dup_n(term, term_len);
@@ -400,7 +391,7 @@ static int add_entry(line_ctx *c, const char *term, size_t term_len,
 int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
                screener_error **err_out)
 {
-    if (!grow((void **)&set->sources, &set->cap_sources, set->n_sources + 1,
+    if (mem_grow((void **)&set->sources, &set->cap_sources, set->n_sources + 1,
               sizeof(char *)))
         return err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
     char *sname = dup_n(name, strlen(name));

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/utf8.h"
 #include "normalize/fold.h"
 #include "db/db.h"
@@ -22,20 +23,6 @@ typedef struct scan_ctx {
     size_t raw_cap;       /* stop collecting candidates beyond this */
 } scan_ctx;
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap * 2 : 16;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * elem);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
 
 /* Hyperscan match callback: a literal ended at byte `to` of the folded
  * stream. Keep it only if it starts on a UTF-16 unit boundary (and, for a
@@ -60,7 +47,7 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
         s->raw_truncated = 1;
         return 1; /* stop: more candidates than the profile lets us report */
     }
-    if (grow((void **)&s->raw, &s->cap_raw, s->n_raw + 1, sizeof(raw_match))) {
+    if (mem_grow((void **)&s->raw, &s->cap_raw, s->n_raw + 1, sizeof(raw_match))) {
         s->raw_oom = 1;
         return 1; /* stop the scan */
     }
@@ -84,7 +71,7 @@ static void on_detect(void *ctx, size_t start, size_t end)
 {
     detect_ctx *d = ctx;
     screener_scratch *s = d->s;
-    if (grow((void **)&s->raw, &s->cap_raw, s->n_raw + 1, sizeof(raw_match))) {
+    if (mem_grow((void **)&s->raw, &s->cap_raw, s->n_raw + 1, sizeof(raw_match))) {
         d->oom = 1;
         return;
     }
@@ -120,7 +107,7 @@ static int push_match(const screener_db *db, screener_scratch *s, uint32_t id, s
                         : db->cats[e->category].actions[e->severity - 1];
     if (action < 0 || e->severity < s->min_severity)
         return 0; /* dropped by the profile */
-    if (grow((void **)&s->matches, &s->cap_matches, s->n_matches + 1, sizeof(screener_match)))
+    if (mem_grow((void **)&s->matches, &s->cap_matches, s->n_matches + 1, sizeof(screener_match)))
         return -1;
     screener_match *o = &s->matches[s->n_matches++];
     o->start = start;
@@ -154,7 +141,7 @@ static void on_text_match(void *ctx, size_t b0, size_t b1)
 static int run_text_detectors(const screener_db *db, screener_scratch *s, const uint8_t *text,
                               size_t len)
 {
-    if (grow((void **)&s->light, &s->cap_light, len + 1, sizeof(light_char)))
+    if (mem_grow((void **)&s->light, &s->cap_light, len + 1, sizeof(light_char)))
         return SCREENER_E_NOMEM;
     size_t m = 0;
     for (size_t i = 0; i < len;) {
@@ -222,7 +209,7 @@ static int resolve(const screener_db *db, screener_scratch *s, const uint8_t *te
                                  (const uint8_t *)db->strings + e->term_off, e->term_len))
                 continue;
             if (e->flags & SCREENER_ENTRY_ALLOW) {
-                if (grow((void **)&s->allow, &s->cap_allow, s->n_allow + 1, sizeof(span)))
+                if (mem_grow((void **)&s->allow, &s->cap_allow, s->n_allow + 1, sizeof(span)))
                     return SCREENER_E_NOMEM;
                 s->allow[s->n_allow].start = a.byte;
                 s->allow[s->n_allow].end = b.byte;
@@ -258,7 +245,7 @@ int scan_verdict(screener_scratch *s)
     r->action = SCREENER_ACTION_PASS;
     r->severity = 0;
     r->n_categories = 0;
-    if (grow((void **)&s->cats, &s->cap_cats, s->n_matches + 1, sizeof(uint32_t)))
+    if (mem_grow((void **)&s->cats, &s->cap_cats, s->n_matches + 1, sizeof(uint32_t)))
         return SCREENER_E_NOMEM;
     size_t nc = 0;
     for (size_t i = 0; i < s->n_matches; i++) {
@@ -294,7 +281,7 @@ static int resolve_profile(const screener_db *db, screener_scratch *s)
         return SCREENER_OK;
     }
     size_t n = (size_t)db->n_cats * 4;
-    if (grow((void **)&s->eff, &s->cap_eff, n ? n : 1, 1))
+    if (mem_grow((void **)&s->eff, &s->cap_eff, n ? n : 1, 1))
         return SCREENER_E_NOMEM;
     for (uint32_t c = 0; c < db->n_cats; c++) {
         const char *name = db->strings + db->cats[c].name_off;
@@ -411,9 +398,9 @@ SCREENER_API int screener_scan(const screener_db *db, screener_scratch *s, const
 static int batch_append(screener_scratch *s, size_t i)
 {
     const screener_result *r = &s->result;
-    if (grow((void **)&s->b_matches, &s->cap_b_matches, s->n_b_matches + r->n_matches + 1,
+    if (mem_grow((void **)&s->b_matches, &s->cap_b_matches, s->n_b_matches + r->n_matches + 1,
              sizeof(screener_match)) ||
-        grow((void **)&s->b_cats, &s->cap_b_cats, s->n_b_cats + r->n_categories + 1,
+        mem_grow((void **)&s->b_cats, &s->cap_b_cats, s->n_b_cats + r->n_categories + 1,
              sizeof(uint32_t)))
         return SCREENER_E_NOMEM;
     memcpy(s->b_matches + s->n_b_matches, r->matches, r->n_matches * sizeof(screener_match));
@@ -446,7 +433,7 @@ SCREENER_API int screener_scan_batch(const screener_db *db, screener_scratch *s,
     s->in_use = 1;
     int rc = SCREENER_OK;
     s->n_b_matches = s->n_b_cats = 0;
-    if (grow((void **)&s->b_results, &s->cap_b_results, n ? n : 1, sizeof(screener_result)))
+    if (mem_grow((void **)&s->b_results, &s->cap_b_results, n ? n : 1, sizeof(screener_result)))
         rc = SCREENER_E_NOMEM;
     for (size_t i = 0; i < n && rc == SCREENER_OK; i++) {
         const char *t = msgs[i].text ? msgs[i].text : "";
