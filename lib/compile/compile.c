@@ -347,6 +347,15 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
                 lit_entries[nle++] = c->form_entry[order[q]];
         lits[nl].n_entries = (uint32_t)(nle - lits[nl].entries_off);
         lits[nl].units = c->form_len[first];
+        uint8_t bound = DB_LIT_NEED_START | DB_LIT_NEED_END;
+        for (size_t q = lits[nl].entries_off; q < nle; q++) {
+            uint8_t f = s->entries[lit_entries[q]].flags;
+            if (!(f & DB_ENTRY_NEED_START))
+                bound &= (uint8_t)~DB_LIT_NEED_START;
+            if (!(f & DB_ENTRY_NEED_END))
+                bound &= (uint8_t)~DB_LIT_NEED_END;
+        }
+        lits[nl].bound = bound;
         /* Vectorscan rejects literals whose first byte is NUL ("empty"): drop
          * it and verify it in the match callback instead. */
         lits[nl].stripped = bytes[0] == 0;

@@ -88,8 +88,14 @@ typedef struct db_lit {
     uint32_t n_entries;
     uint32_t units;       /* folded length in UTF-16 units */
     uint8_t stripped;     /* leading NUL byte removed for Hyperscan */
-    uint8_t reserved[3];
+    uint8_t bound;        /* DB_LIT_*: boundary rules ALL its entries need */
+    uint8_t reserved[2];
 } db_lit;
+
+/* Every entry of the literal needs a word boundary before / after it: the
+ * match callback can reject candidates from the unit flags alone. */
+#define DB_LIT_NEED_START 1u
+#define DB_LIT_NEED_END 2u
 
 typedef struct db_category {
     uint32_t name_off;    /* identifier */

@@ -12,6 +12,7 @@
 void fold_buf_free(fold_buf *fb)
 {
     free(fb->units);
+    free(fb->flags);
     free(fb->marks);
     memset(fb, 0, sizeof *fb);
 }
@@ -27,6 +28,10 @@ static int grow_units(fold_buf *fb, size_t need)
     if (!u)
         return -1;
     fb->units = u;
+    uint8_t *f = realloc(fb->flags, cap);
+    if (!f)
+        return -1; /* units grew, flags did not: cap unchanged, retried next time */
+    fb->flags = f;
     fb->cap = cap;
     return 0;
 }
@@ -122,9 +127,10 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
     if (push_mark(fb, 0, 0, 0))
         return SCREENER_E_NOMEM;
     uint16_t *o = fb->units;
+    uint8_t *fl = fb->flags;
     size_t pos = 0, next_mark = FOLD_MARK_EVERY;
     size_t i = 0;
-    uint32_t prev = 0;
+    uint32_t prev = 0, gap = 0;
     const int collapse = ft->collapse;
     while (i < n) {
         if (pos >= next_mark) {
@@ -145,11 +151,14 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
                  * non-repeated unit; update the run state with masks */
                 uint32_t a = ft->ascii_fast[b];
                 uint32_t u = a & 0xFFFFu;
-                uint32_t keep = (a >> 16) & 1u, coll = (a >> 17) & 1u, gap = (a >> 18) & 1u;
+                uint32_t keep = (a >> 16) & 1u, coll = (a >> 17) & 1u, gapb = (a >> 18) & 1u;
                 uint32_t dup = coll & (uint32_t)(u == prev);
+                uint32_t adv = keep & (dup ^ 1u);
                 o[pos] = (uint16_t)u;
-                pos += keep & (dup ^ 1u);
-                uint32_t set = keep | gap; /* gap entries have u == 0 */
+                fl[pos] = (uint8_t)(gap | ((a >> 18) & 2u)); /* FA_WORD -> FU_WORD */
+                pos += adv;
+                gap = (gap | gapb) & (adv - 1u);
+                uint32_t set = keep | gapb; /* gap entries have u == 0 */
                 prev = (prev & (set - 1u)) | ((u & (0u - coll)) & (0u - set));
                 i++;
                 if (i >= stop || (b = s[i]) >= 0x80)
@@ -173,22 +182,28 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
         uint32_t kind = FV_KIND(v);
         if (kind == FV_IDENT || kind == FV_ONE) {
             uint32_t u = kind == FV_IDENT ? cp : FV_CP(v);
+            uint32_t word = FV_CLASS(v) == FC_WORD ? FU_WORD : 0;
             if (u > 0xFFFF) {
                 prev = 0;
+                fl[pos] = (uint8_t)(gap | word);
+                fl[pos + 1] = (uint8_t)word;
+                gap = 0;
                 pos += put_cp(o + pos, u);
                 continue;
             }
-            if (FV_CLASS(v) == FC_WORD && collapse && collapsible((uint16_t)u)) {
+            if (word && collapse && collapsible((uint16_t)u)) {
                 if (u == prev)
                     continue; /* a repeated word letter */
                 prev = u;
             } else {
                 prev = 0;
             }
+            fl[pos] = (uint8_t)(gap | word);
+            gap = 0;
             o[pos++] = (uint16_t)u;
         } else if (kind == FV_DROP) {
             if (FV_CLASS(v) == FC_GAP)
-                prev = 0;
+                prev = 0, gap = FU_GAP;
         } else {
             if (fb->cap - pos < (n - i) + ft->max_units + 8) {
                 if (pos > FOLD_MAX_INPUT * 2)
@@ -196,9 +211,15 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
                 if (grow_units(fb, pos + (n - i) + 2 * ft->max_units + 8))
                     return SCREENER_E_NOMEM;
                 o = fb->units;
+                fl = fb->flags;
             }
-            size_t raw;
-            pos += emit(ft, v, cp, &prev, o + pos, &raw);
+            size_t raw, k = emit(ft, v, cp, &prev, o + pos, &raw);
+            uint32_t word = FV_CLASS(v) == FC_WORD ? FU_WORD : 0;
+            for (size_t q = 0; q < k; q++)
+                fl[pos + q] = (uint8_t)((q ? 0 : gap) | word);
+            if (k)
+                gap = 0;
+            pos += k;
         }
     }
     fb->n = pos;

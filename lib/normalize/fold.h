@@ -39,11 +39,17 @@ typedef struct fold_mark {
 /* Folded text with its checkpoints; owned by a scratch and reused. */
 typedef struct fold_buf {
     uint16_t *units;
+    uint8_t *flags;  /* per unit: FU_GAP | FU_WORD (same capacity as units) */
     size_t cap;      /* capacity in units */
     size_t n;        /* units produced */
     fold_mark *marks;
     size_t n_marks, cap_marks;
 } fold_buf;
+
+/* Unit flags, so the Hyperscan callback can reject candidates that break a
+ * word-boundary rule without mapping them back to the original text. */
+#define FU_GAP 1u  /* a visible separator was dropped right before this unit */
+#define FU_WORD 2u /* the unit comes from a word letter (Latin-like) */
 
 /* Largest message fold_text accepts (bytes): offsets fit in uint32_t and the
  * folded bytes in Hyperscan's unsigned int length. */

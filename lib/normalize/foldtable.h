@@ -92,6 +92,7 @@ typedef struct fold_table {
 #define FA_KEEP (1u << 16) /* emits its unit */
 #define FA_COLL (1u << 17) /* a word letter that repeats collapse */
 #define FA_GAP (1u << 18)  /* a dropped visible separator (ends a run) */
+#define FA_WORD (1u << 19) /* a word letter (for the unit flags) */
 
 /* Switch repeat collapsing on or off (SCREENER_FOLD_REPEATS); keeps the
  * ASCII fast-path table in step. */

@@ -72,6 +72,8 @@ void fold_table_set_collapse(fold_table *ft, int collapse)
         if (kind == FV_IDENT || kind == FV_ONE) {
             uint32_t u = kind == FV_IDENT ? c : FV_CP(v);
             f = u | FA_KEEP;
+            if (FV_CLASS(v) == FC_WORD)
+                f |= FA_WORD;
             if (collapse && FV_CLASS(v) == FC_WORD && !(u >= '0' && u <= '9'))
                 f |= FA_COLL;
         } else if (FV_CLASS(v) == FC_GAP) {

@@ -42,6 +42,16 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
         return 0;
     if (l->stripped && c->units[start] != 0)
         return 0;
+    /* word boundaries from the unit flags: a Latin term inside a word
+     * ("ass" in "class", or across "has she") is rejected here, before any
+     * mapping back to the original text */
+    size_t p = (size_t)(start / 2), e = (size_t)(to / 2);
+    const uint8_t *fl = c->s->fb.flags;
+    if ((l->bound & DB_LIT_NEED_START) && p > 0 && (fl[p - 1] & FU_WORD) && !(fl[p] & FU_GAP))
+        return 0;
+    if ((l->bound & DB_LIT_NEED_END) && e < c->s->fb.n && (fl[e] & FU_WORD) &&
+        !(fl[e] & FU_GAP))
+        return 0;
     screener_scratch *s = c->s;
     if (s->n_raw >= c->raw_cap) {
         s->raw_truncated = 1;
