@@ -26,7 +26,7 @@
 
 static const char usage[] =
     "usage: screener scan [--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]\n"
-    "       screener compile --dict FILE ... -o FILE [--fold LIST] [--portable]\n"
+    "       screener compile --dict FILE ... -o FILE [--fold LIST] [--native]\n"
     "       screener explain [--db FILE | --dict FILE ...] TEXT\n"
     "       screener mask [--db FILE | --dict FILE ...] [--all] [--char C] [FILE ...]\n"
     "       screener info [FILE | --db FILE | --dict FILE ...]\n"
@@ -35,7 +35,7 @@ static const char usage[] =
     "Without --db or --dict, the built-in dictionaries are used.\n"
     "--fold LIST: comma-separated fold families to enable (compat,case,traditional,\n"
     "accents,noise,homoglyph,repeats), or 'none' for exact matching; default all.\n"
-    "--portable: a database file for any x86-64 CPU (default: tuned for this one).\n";
+    "--native: tune the database for this CPU (default: a file for any x86-64 CPU).\n";
 
 static int die_usage(const char *msg)
 {
@@ -53,7 +53,7 @@ typedef struct opts {
     const char *fold;
     const char *mask_char;
     int all;
-    int portable;
+    int native;
     char **rest;
     int n_rest;
 } opts;
@@ -69,8 +69,8 @@ static int parse_opts(int argc, char **argv, opts *o)
         const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
         if (strcmp(a, "--all") == 0) {
             o->all = 1;
-        } else if (strcmp(a, "--portable") == 0) {
-            o->portable = 1;
+        } else if (strcmp(a, "--native") == 0) {
+            o->native = 1;
         } else if (strcmp(a, "--db") == 0 || strcmp(a, "--dict") == 0 ||
                    strcmp(a, "--format") == 0 || strcmp(a, "-o") == 0 ||
                    strcmp(a, "--fold") == 0 || strcmp(a, "--char") == 0) {
@@ -183,7 +183,7 @@ static int open_db(const opts *o, uint32_t fold_flags, screener_db **db)
         memset(&co, 0, sizeof co);
         co.struct_size = sizeof co;
         co.fold_flags = fold_flags;
-        co.flags = o->portable ? SCREENER_COMPILE_PORTABLE : 0;
+        co.flags = o->native ? SCREENER_COMPILE_NATIVE : 0;
         rc = screener_compile(&co, src, (size_t)o->n_dicts, db, &err);
     } else {
         char buf[PATH_MAX + 64];

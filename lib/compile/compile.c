@@ -366,9 +366,9 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
         k = g;
     }
 
-    /* native by default: the generic platform measured 1.1-4.4x slower */
+    /* generic (portable files) unless the caller asks for this CPU */
     hs_platform_info_t plat = {.tune = HS_TUNE_FAMILY_GENERIC, .cpu_features = 0};
-    if (!(flags & SCREENER_COMPILE_PORTABLE) && hs_populate_platform(&plat) != HS_SUCCESS) {
+    if ((flags & SCREENER_COMPILE_NATIVE) && hs_populate_platform(&plat) != HS_SUCCESS) {
         plat.tune = HS_TUNE_FAMILY_GENERIC;
         plat.cpu_features = 0;
     }
@@ -485,7 +485,7 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
             max_term_bytes = options->max_term_bytes;
         if (options->struct_size >= offsetof(screener_compile_options, flags) + 4)
             compile_flags = options->flags;
-        if (compile_flags & ~(uint32_t)SCREENER_COMPILE_PORTABLE)
+        if (compile_flags & ~(uint32_t)SCREENER_COMPILE_NATIVE)
             return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
                            "unknown compile flags 0x%x", compile_flags);
         if (options->struct_size >= offsetof(screener_compile_options, max_dictionary_bytes) + 8 &&
