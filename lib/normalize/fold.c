@@ -278,6 +278,7 @@ void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
     int have_prev = 0, prev_word = 0, gap = 0;
     out->byte = n;
     out->boundary = 1;
+    out->partial = 0;
     while (w.i < n) {
         size_t at = w.i, raw;
         uint32_t v;
@@ -290,6 +291,7 @@ void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
         }
         if (pos + k > p) {
             out->byte = at;
+            out->partial = pos != p;
             out->boundary = pos == p && (!have_prev || !prev_word || gap);
             return;
         }
@@ -310,6 +312,7 @@ void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
     int coll;
     out->byte = n;
     out->boundary = 1;
+    out->partial = 0;
     while (w.i < n) {
         size_t k = walk(&w, &v, &coll, &raw);
         if (k == 0 || pos + k < e) {
@@ -317,10 +320,7 @@ void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
             continue;
         }
         out->byte = w.i;
-        if (pos + k != e) {
-            out->boundary = 0; /* the match ends inside one character's output */
-            return;
-        }
+        int inside = pos + k != e; /* the match ends inside one character's output */
         /* extend over the rest of a collapsed run ("fuckkk") and over
          * characters that extend the last one (variation selectors,
          * combining marks), looking through other invisible characters */
@@ -337,6 +337,11 @@ void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
                 continue;
             w = save;
             break;
+        }
+        if (inside) {
+            out->boundary = 0;
+            out->partial = 1;
+            return;
         }
         while (w.i < n) {
             size_t k3 = walk(&w, &v, &coll, &raw);
@@ -391,27 +396,33 @@ static void runs_of(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1
         started = 1;
         int word = FV_CLASS(v) == FC_WORD;
         r->has_word |= word;
-        if (word && ft->collapse && k == 1 && collapsible(tmp[0]) && tmp[0] == letter) {
-            /* the same letter again after a separator: "a s s" */
-            if (r->n && r->count[r->n - 1] < 0xFFFF - raw)
-                r->count[r->n - 1] = (uint16_t)(r->count[r->n - 1] + raw);
+        if (!word) {
+            letter = 0;
+            prev_word = 0;
             gap = 0;
             continue;
         }
-        if (word) {
-            if (r->n == MAX_RUNS) {
+        /* one event per folded letter, so that "ﬁ" reads as f, i and "㎏" as
+         * k, g; a character folded to one repeated letter ("ß" -> "ss",
+         * collapsed to one unit) counts its raw units */
+        for (size_t q = 0; q < k; q++) {
+            uint32_t u = tmp[q];
+            uint16_t add = (uint16_t)(k == 1 ? raw : 1);
+            if (ft->collapse && collapsible((uint16_t)u) && u == letter && r->n) {
+                /* the same letter again, after a separator: "a s s" */
+                if (r->count[r->n - 1] < 0xFFFF - add)
+                    r->count[r->n - 1] = (uint16_t)(r->count[r->n - 1] + add);
+            } else if (r->n == MAX_RUNS) {
                 r->overflow = 1;
             } else {
-                r->count[r->n] = (uint16_t)(k == 1 ? raw : 1);
-                r->gap[r->n] = (uint8_t)gap;
-                r->pair[r->n] = (uint8_t)prev_word;
+                r->count[r->n] = add;
+                r->gap[r->n] = (uint8_t)(q == 0 ? gap : 0);
+                r->pair[r->n] = (uint8_t)(q == 0 ? prev_word : 1);
                 r->n++;
             }
-            letter = collapsible(tmp[k - 1]) ? tmp[k - 1] : 0;
-        } else {
-            letter = 0;
+            letter = collapsible((uint16_t)u) ? u : 0;
         }
-        prev_word = word;
+        prev_word = 1;
         gap = 0;
     }
 }

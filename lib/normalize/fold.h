@@ -69,6 +69,8 @@ void fold_buf_free(fold_buf *fb);
 typedef struct fold_loc {
     size_t byte;  /* start byte (for a start) or end byte (for an end) */
     int boundary; /* 1 if a word boundary holds at that side */
+    int partial;  /* 1 if the match edge falls inside one character's output
+                     ("s" inside the "ss" of "ß") */
 } fold_loc;
 
 /*

@@ -5,6 +5,55 @@
 
 #include "foldtable.h"
 
+/*
+ * Check that every lookup the scanner can make stays inside the trie's data:
+ * ucptrie_openFromBinary checks the header and lengths but not the index
+ * entries, and a damaged (re-sealed) table otherwise reads past its data,
+ * also inside ICU's own ucptrie_getRange. The index layout is ICU's stable
+ * binary format (ICU 63+): the BMP fast index, then for supplementary code
+ * points below highStart a three-level index (shifts 14/9/4, 16-bit or
+ * 18-bit third-level entries), as in ucptrie_internalSmallIndex.
+ */
+static int trie_index_ok(const UCPTrie *t)
+{
+    enum { SHIFT_1 = 14, SHIFT_2 = 9, SHIFT_3 = 4, INDEX_2_MASK = 31, INDEX_3_MASK = 31,
+           BMP_INDEX_LENGTH = 0x10000 >> UCPTRIE_FAST_SHIFT, OMITTED_BMP_INDEX_1_LENGTH = 4,
+           SMALL_DATA_MASK = 15 };
+    const uint16_t *ix = t->index;
+    int32_t il = t->indexLength, dl = t->dataLength;
+    if (t->type != UCPTRIE_TYPE_FAST || t->valueWidth != UCPTRIE_VALUE_BITS_32 || !ix ||
+        il < BMP_INDEX_LENGTH || dl < UCPTRIE_FAST_DATA_BLOCK_LENGTH ||
+        t->highStart < 0x10000 || t->highStart > 0x110000)
+        return 0;
+    for (int32_t i = 0; i < BMP_INDEX_LENGTH; i++)
+        if ((int32_t)ix[i] + UCPTRIE_FAST_DATA_MASK >= dl)
+            return 0;
+    for (UChar32 c = 0x10000; c < t->highStart; c += SMALL_DATA_MASK + 1) {
+        int32_t i1 = (c >> SHIFT_1) + BMP_INDEX_LENGTH - OMITTED_BMP_INDEX_1_LENGTH;
+        if (i1 >= il)
+            return 0;
+        int32_t i2 = (int32_t)ix[i1] + ((c >> SHIFT_2) & INDEX_2_MASK);
+        if (i2 >= il)
+            return 0;
+        int32_t i3Block = ix[i2], i3 = (c >> SHIFT_3) & INDEX_3_MASK, block;
+        if ((i3Block & 0x8000) == 0) {
+            if (i3Block + i3 >= il)
+                return 0;
+            block = ix[i3Block + i3];
+        } else {
+            i3Block = (i3Block & 0x7FFF) + (i3 & ~7) + (i3 >> 3);
+            int32_t k = i3 & 7;
+            if (i3Block + 1 + k >= il)
+                return 0;
+            block = ((int32_t)ix[i3Block] << (2 + 2 * k)) & 0x30000;
+            block |= ix[i3Block + 1 + k];
+        }
+        if (block + SMALL_DATA_MASK >= dl)
+            return 0;
+    }
+    return dl >= UCPTRIE_HIGH_VALUE_NEG_DATA_OFFSET;
+}
+
 int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
                     const uint16_t *expand, size_t n_expand)
 {
@@ -15,7 +64,7 @@ int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
     int32_t used = 0;
     UCPTrie *t = ucptrie_openFromBinary(UCPTRIE_TYPE_FAST, UCPTRIE_VALUE_BITS_32,
                                         trie_bin, (int32_t)trie_len, &used, &st);
-    if (U_FAILURE(st) || !t || (size_t)used != trie_len) {
+    if (U_FAILURE(st) || !t || (size_t)used != trie_len || !trie_index_ok(t)) {
         ucptrie_close(t);
         return SCREENER_E_DB_FORMAT;
     }

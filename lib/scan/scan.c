@@ -33,6 +33,8 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     (void)from;
     (void)flags;
     scan_ctx *c = ctx;
+    if (id >= c->db->n_lits)
+        return 0; /* not one of ours: a damaged (but re-sealed) database */
     const db_lit *l = &c->db->lits[id];
     unsigned long long bytes = (unsigned long long)l->units * 2;
     if (to < bytes)
@@ -214,7 +216,9 @@ static int resolve(const screener_db *db, screener_scratch *s, const uint8_t *te
                 continue;
             if ((e->flags & DB_ENTRY_NEED_END) && !b.boundary)
                 continue;
-            if ((e->flags & DB_ENTRY_CHECK_SPAN) &&
+            /* (a match edge inside one character's expansion cannot be
+             * compared run by run; boundaries already reject it for words) */
+            if ((e->flags & DB_ENTRY_CHECK_SPAN) && !a.partial && !b.partial &&
                 !fold_span_check(&db->fold, text, a.byte, b.byte,
                                  (const uint8_t *)db->strings + e->term_off, e->term_len))
                 continue;
@@ -413,8 +417,10 @@ static int batch_append(screener_scratch *s, size_t i)
         mem_grow((void **)&s->b_cats, &s->cap_b_cats, s->n_b_cats + r->n_categories + 1,
              sizeof(uint32_t)))
         return SCREENER_E_NOMEM;
-    memcpy(s->b_matches + s->n_b_matches, r->matches, r->n_matches * sizeof(screener_match));
-    memcpy(s->b_cats + s->n_b_cats, r->categories, r->n_categories * sizeof(uint32_t));
+    if (r->n_matches) /* r->matches may be NULL for a scratch that never matched */
+        memcpy(s->b_matches + s->n_b_matches, r->matches, r->n_matches * sizeof(screener_match));
+    if (r->n_categories)
+        memcpy(s->b_cats + s->n_b_cats, r->categories, r->n_categories * sizeof(uint32_t));
     screener_result *o = &s->b_results[i];
     *o = *r;
     o->matches = (const screener_match *)(uintptr_t)s->n_b_matches; /* offset for now */

@@ -173,6 +173,7 @@ typedef struct wruns {
 static void word_runs(const rfold *r, size_t c0, size_t c1, wruns *w)
 {
     int started = 0, gap = 0, prev_word = 0;
+    size_t j = 0; /* walks the units, ordered by the character that made them */
     w->n = 0;
     w->has_word = 0;
     for (size_t c = c0; c < c1; c++) {
@@ -185,12 +186,22 @@ static void word_runs(const rfold *r, size_t c0, size_t c1, wruns *w)
         started = 1;
         int word = FV_CLASS(v) == FC_WORD;
         if (word) {
-            w->has_word = 1;
-            if (w->n < 4096) {
-                w->gap[w->n] = (unsigned char)gap;
-                w->pair[w->n] = (unsigned char)prev_word;
+            /* one entry per folded unit: "ﬁ" is f, i (the library's rule) */
+            size_t units = 0;
+            while (j < r->n && r->owner[j] < c)
+                j++;
+            while (j < r->n && r->owner[j] == c) {
+                units++;
+                j++;
             }
-            w->n++;
+            w->has_word = 1;
+            for (size_t q = 0; q < units; q++) {
+                if (w->n < 4096) {
+                    w->gap[w->n] = (unsigned char)(q ? 0 : gap);
+                    w->pair[w->n] = (unsigned char)(q ? 1 : prev_word);
+                }
+                w->n++;
+            }
         }
         prev_word = word;
         gap = 0;
@@ -243,7 +254,11 @@ static size_t ref_scan(const fold_table *ft, oterm *terms, size_t nt, const uint
                     continue;
                 break;
             }
-            if (terms[e].w.has_word) {
+            /* a match whose first or last unit is inside one character's
+             * output ("s" in the "ss" of "ß") is not compared run by run,
+             * as in the library (fold_loc.partial) */
+            int partial_start = i > 0 && t.owner[i - 1] == c0;
+            if (terms[e].w.has_word && !partial_start && !mid_char) {
                 word_runs(&t, c0, after, &xw);
                 const wruns *tw = &terms[e].w;
                 if (tw->n <= 64 && xw.n <= 64) {

@@ -27,7 +27,9 @@ static const char dict_text[] =
     "中人\n"
     "shit\n"
     "online casino\n"
-    "嘻嘻哈哈\n";
+    "嘻嘻哈哈\n"
+    "fish\n"
+    "kg\n";
 
 static void setup(void)
 {
@@ -174,6 +176,13 @@ Test(scan, stretched_letters)
     expect_one("x a.s.s y", "ass", 2, 7);
     expect_none("as soon as");
     expect_none("was sad");
+}
+
+Test(scan, ligatures_and_unit_symbols_match_letter_by_letter)
+{
+    expect_one("a ﬁsh!", "fish", 2, 7);  /* U+FB01 LATIN SMALL LIGATURE FI */
+    expect_one("5 ㎏ rice", "kg", 2, 5); /* U+338F SQUARE KG */
+    expect_one("2 kg", "kg", 2, 4);
 }
 
 Test(scan, cjk_repeats_are_not_collapsed)
@@ -483,4 +492,16 @@ Test(scan, invalid_utf8_matrix_every_class_at_start_middle_and_end)
         cr_assert_eq(memcmp(m + bl, "****", 4), 0);
         screener_free(m);
     }
+}
+
+Test(scan, batch_on_a_fresh_scratch_without_matches)
+{
+    /* regression (fuzz_scan): the batch copied from a NULL match array */
+    screener_scratch *fresh = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &fresh), SCREENER_OK);
+    screener_message m = {"hello", 5};
+    const screener_result *r = NULL;
+    cr_assert_eq(screener_scan_batch(db, fresh, &m, 1, &r), SCREENER_OK);
+    cr_assert_eq(r[0].n_matches, 0);
+    screener_scratch_free(fresh);
 }
