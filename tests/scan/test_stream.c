@@ -171,3 +171,47 @@ Test(stream, long_stream_offsets_are_global)
     cr_assert_eq(n, 1);
     cr_assert_eq(found_at, total);
 }
+
+Test(stream, invalid_utf8_matrix_through_batch_stream_and_fold)
+{
+    static const char *bad[] = {"\xE6\xB3", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
+                                "\x80", "\xFF", "\xF0\x9F\x98", ""};
+    static const char *pattern[] = {"%s法 輪 功 fuck", "法轮%s功 f%suck", "ＦＵＣＫ %s"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        for (size_t p = 0; p < 3; p++) {
+            char text[128];
+            snprintf(text, sizeof text, pattern[p], bad[k], bad[k]);
+            size_t len = strlen(text);
+            const screener_result *r;
+            cr_assert_eq(screener_scan(db, scratch, text, len, &r), SCREENER_OK);
+            static found whole, chunked;
+            whole.n = 0;
+            collect(&whole, r);
+            /* batch: the same message twice */
+            screener_message m[2] = {{text, len}, {text, len}};
+            const screener_result *br;
+            cr_assert_eq(screener_scan_batch(db, scratch, m, 2, &br), SCREENER_OK);
+            for (int b = 0; b < 2; b++) {
+                cr_assert_eq(br[b].n_matches, whole.n, "batch, class %zu pattern %zu", k, p);
+                for (size_t i = 0; i < whole.n; i++)
+                    cr_assert_eq(cmp(&br[b].matches[i], &whole.m[i]), 0);
+            }
+            /* stream in 1..3-byte chunks: chunk edges fall inside the bad bytes */
+            chunked.n = 0;
+            stream_in_chunks(text, len, 3, &chunked);
+            cr_assert_eq(chunked.n, whole.n, "stream, class %zu pattern %zu", k, p);
+            for (size_t i = 0; i < whole.n; i++)
+                cr_assert_eq(cmp(&chunked.m[i], &whole.m[i]), 0);
+            /* explain's fold: valid UTF-8 out, one U+FFFD per maximal subpart */
+            char *folded = NULL;
+            size_t fl = 0;
+            cr_assert_eq(screener_fold_utf8(db, text, len, &folded, &fl), SCREENER_OK);
+            size_t bad_at = 0;
+            for (size_t i = 0; i < fl; i++)
+                bad_at += (unsigned char)folded[i] == 0xEF && i + 2 < fl &&
+                          (unsigned char)folded[i + 1] == 0xBF && (unsigned char)folded[i + 2] == 0xBD;
+            cr_assert(k == 7 ? bad_at == 0 : bad_at >= 1, "fold of class %zu", k);
+            screener_free(folded);
+        }
+    }
+}
