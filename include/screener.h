@@ -446,7 +446,12 @@ SCREENER_API int screener_scratch_set_profile(screener_scratch *scratch,
 
 /** Match flags (screener_match.flags). @since 0.1 */
 enum screener_match_flag {
-    SCREENER_MATCH_SUPPRESSED = 1u << 0 /**< inside an allow-list match: not counted in the verdict */
+    SCREENER_MATCH_SUPPRESSED = 1u << 0, /**< inside an allow-list match: not counted in the verdict */
+    /** Part of the leftmost-longest non-overlapping selection of the
+     *  unsuppressed matches of this result (what to show or mask when
+     *  overlaps are not wanted: "我的世界" rather than "我的" inside it). For
+     *  streams the selection is made per call, among that call's matches. */
+    SCREENER_MATCH_SELECTED = 1u << 1
 };
 
 /** One match. Spans are byte offsets into the ORIGINAL message. */

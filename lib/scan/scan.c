@@ -251,8 +251,36 @@ static void apply_allow(screener_scratch *s)
     }
 }
 
+/* Mark the leftmost-longest non-overlapping selection among the counted
+ * matches (sorted by start, then end): at each position take the longest
+ * match that starts at or after the end of the last one taken. */
+static void select_leftmost_longest(screener_scratch *s)
+{
+    size_t last_end = 0;
+    int any = 0;
+    for (size_t i = 0; i < s->n_matches; i++)
+        s->matches[i].flags &= (uint16_t)~SCREENER_MATCH_SELECTED;
+    for (size_t i = 0; i < s->n_matches;) {
+        screener_match *m = &s->matches[i];
+        if ((m->flags & SCREENER_MATCH_SUPPRESSED) || (any && m->start < last_end)) {
+            i++;
+            continue;
+        }
+        size_t best = i;
+        for (size_t j = i + 1; j < s->n_matches && s->matches[j].start == m->start; j++)
+            if (!(s->matches[j].flags & SCREENER_MATCH_SUPPRESSED) &&
+                s->matches[j].end >= s->matches[best].end)
+                best = j;
+        s->matches[best].flags |= SCREENER_MATCH_SELECTED;
+        last_end = s->matches[best].end;
+        any = 1;
+        i = best + 1;
+    }
+}
+
 int scan_verdict(screener_scratch *s)
 {
+    select_leftmost_longest(s);
     screener_result *r = &s->result;
     r->matches = s->matches;
     r->n_matches = s->n_matches;

@@ -209,6 +209,17 @@ Test(scan, overlapping_matches_are_all_reported)
     cr_assert_eq(r->severity, 2);
 }
 
+Test(scan, leftmost_longest_selection_is_flagged)
+{
+    const screener_result *r = scan("我的世界 fuck");
+    cr_assert_eq(r->n_matches, 3);
+    cr_assert_not(r->matches[0].flags & SCREENER_MATCH_SELECTED); /* 我的 inside */
+    cr_assert(r->matches[1].flags & SCREENER_MATCH_SELECTED);     /* 我的世界 */
+    cr_assert(r->matches[2].flags & SCREENER_MATCH_SELECTED);     /* fuck */
+    r = scan("sexy");
+    cr_assert(r->matches[0].flags & SCREENER_MATCH_SELECTED);
+}
+
 Test(scan, allow_list_suppresses_contained_match)
 {
     const screener_result *r = scan("路口交通很好");
