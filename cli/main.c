@@ -169,6 +169,12 @@ static const char *default_db_path(char *buf, size_t cap)
     return SCREENER_BUILD_DB;
 }
 
+static void print_warning(const char *message, void *user_data)
+{
+    (void)user_data;
+    fprintf(stderr, "screener: warning: %s\n", message);
+}
+
 /* Open the database named by the options; prints the error and returns 2. */
 static int open_db(const opts *o, uint32_t fold_flags, screener_db **db)
 {
@@ -184,6 +190,7 @@ static int open_db(const opts *o, uint32_t fold_flags, screener_db **db)
         co.struct_size = sizeof co;
         co.fold_flags = fold_flags;
         co.flags = o->native ? SCREENER_COMPILE_NATIVE : 0;
+        co.warning = print_warning;
         rc = screener_compile(&co, src, (size_t)o->n_dicts, db, &err);
     } else {
         char buf[PATH_MAX + 64];

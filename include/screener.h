@@ -189,6 +189,11 @@ typedef struct screener_compile_options {
      *  compile grows with the literals (measured: 100k terms ~250-280 MB,
      *  1M terms ~2.5 GB; it has no memory limit of its own). */
     uint64_t max_dictionary_bytes;
+    /** Called for each warning (NULL: warnings are dropped), with a message
+     *  formatted like errors ("FILE:LINE: ..."). Today: an allow entry that
+     *  contains no deny term (it can never suppress anything). */
+    void (*warning)(const char *message, void *user_data);
+    void *warning_user_data; /**< passed to warning */
 } screener_compile_options;
 
 /** Compile flags (screener_compile_options.flags). @since 0.1 */

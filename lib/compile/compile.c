@@ -447,6 +447,35 @@ out:
     return rc;
 }
 
+/* ---- warnings ------------------------------------------------------------- */
+
+/* Warn about allow entries that contain no deny term: scan each allow term
+ * with the new database; if no deny match lies inside it, it suppresses
+ * nothing. Cost: one scan per allow entry, at compile time. */
+static void warn_useless_allows(const screener_db *db,
+                                void (*warning)(const char *, void *), void *user_data)
+{
+    screener_scratch *s = NULL;
+    if (screener_scratch_alloc(db, &s) != SCREENER_OK)
+        return;
+    for (uint32_t i = 0; i < screener_db_entry_count(db); i++) {
+        screener_entry_info info;
+        if (screener_db_entry(db, i, &info) != SCREENER_OK || !(info.flags & SCREENER_ENTRY_ALLOW))
+            continue;
+        const screener_result *r;
+        if (screener_scan(db, s, info.term, strlen(info.term), &r) != SCREENER_OK)
+            continue;
+        if (r->n_matches == 0) {
+            char msg[1400], ex[160];
+            snprintf(msg, sizeof msg,
+                     "%s:%u: allow entry contains no deny term, it suppresses nothing: `%s`",
+                     info.source, info.line, err_excerpt(ex, sizeof ex, info.term, strlen(info.term)));
+            warning(msg, user_data);
+        }
+    }
+    screener_scratch_free(s);
+}
+
 /* ---- entry point ---------------------------------------------------------- */
 
 SCREENER_API int screener_compile(const screener_compile_options *options,
@@ -465,6 +494,8 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
     uint64_t max_dict_bytes = DEFAULT_MAX_DICTIONARY_BYTES;
     uint64_t total_bytes = 0;
     uint32_t compile_flags = 0;
+    void (*warning)(const char *, void *) = NULL;
+    void *warning_user_data = NULL;
     if (options) {
         if (options->struct_size < offsetof(screener_compile_options, fold_flags))
             return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
@@ -485,6 +516,11 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
             max_term_bytes = options->max_term_bytes;
         if (options->struct_size >= offsetof(screener_compile_options, flags) + 4)
             compile_flags = options->flags;
+        if (options->struct_size >= offsetof(screener_compile_options, warning_user_data) +
+                                        sizeof(void *)) {
+            warning = options->warning;
+            warning_user_data = options->warning_user_data;
+        }
         if (compile_flags & ~(uint32_t)SCREENER_COMPILE_NATIVE)
             return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
                            "unknown compile flags 0x%x", compile_flags);
@@ -548,6 +584,8 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
         rc = fold_terms(&c);
     if (rc == SCREENER_OK)
         rc = build(&c, fold_flags, compile_flags, db_out);
+    if (rc == SCREENER_OK && warning)
+        warn_useless_allows(*db_out, warning, warning_user_data);
 
     fold_table_close(&c.ft);
     fold_build_free(&c.fb);

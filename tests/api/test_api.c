@@ -300,3 +300,27 @@ Test(api, categories_have_display_names_and_policies)
     screener_scratch_free(s);
     screener_db_free(db);
 }
+
+static void count_warning(const char *message, void *user_data)
+{
+    int *n = user_data;
+    cr_assert(strstr(message, "w.txt:3:"), "%s", message);
+    cr_assert(strstr(message, "suppresses nothing"));
+    (*n)++;
+}
+
+Test(api, allow_entry_without_deny_term_warns)
+{
+    screener_compile_options o;
+    memset(&o, 0, sizeof o);
+    o.struct_size = sizeof o;
+    int n = 0;
+    o.warning = count_warning;
+    o.warning_user_data = &n;
+    static const char text[] = "口交\n路口交通\tallow\n天气很好\tallow\n";
+    screener_source src = {.name = "w.txt", .text = text, .len = sizeof text - 1};
+    screener_db *db = NULL;
+    cr_assert_eq(screener_compile(&o, &src, 1, &db, NULL), SCREENER_OK);
+    cr_assert_eq(n, 1); /* 天气很好 contains no deny term; 路口交通 does */
+    screener_db_free(db);
+}
