@@ -158,7 +158,7 @@ static int fold_terms(compiler *c)
         dict_entry *e = &s->entries[i];
         const uint8_t *t = (const uint8_t *)e->term;
         char ex[160];
-        if (e->flags & SCREENER_ENTRY_DETECTOR) {
+        if (e->flags & (SCREENER_ENTRY_DETECTOR | SCREENER_ENTRY_REGEX)) {
             c->fold_off[i] = c->fold_len[i] = 0; /* runs in the scan, not as a literal */
             continue;
         }
@@ -249,6 +249,94 @@ static int same_folded(const compiler *c, uint32_t i, uint32_t j)
                   c->form_len[i] * sizeof(uint16_t)) == 0;
 }
 
+/* ---- regex entries ---------------------------------------------------------- */
+
+#define MAX_REGEXES 1000
+#define MAX_REGEX_BYTES 512
+#define REGEX_FLAGS (HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST)
+
+/* Validate each regex alone (so an error names its line), then compile them
+ * into one Hyperscan database whose ids are the entry ids. */
+static int compile_regexes(compiler *c, const hs_platform_info_t *plat, char **bytes,
+                           size_t *len)
+{
+    dict_set *s = &c->set;
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_entries; i++)
+        n += (s->entries[i].flags & SCREENER_ENTRY_REGEX) != 0;
+    *bytes = NULL;
+    *len = 0;
+    if (n == 0)
+        return SCREENER_OK;
+    if (n > MAX_REGEXES)
+        return err_set(c->err, SCREENER_E_LIMIT, NULL, 0,
+                       "%zu regex entries, more than the limit of %d", n, MAX_REGEXES);
+    const char **exprs = malloc(n * sizeof(char *));
+    unsigned *flags = malloc(n * sizeof(unsigned)), *ids = malloc(n * sizeof(unsigned));
+    int rc = SCREENER_OK;
+    if (!exprs || !flags || !ids) {
+        rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        goto out;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_entries && rc == SCREENER_OK; i++) {
+        const dict_entry *e = &s->entries[i];
+        if (!(e->flags & SCREENER_ENTRY_REGEX))
+            continue;
+        char ex[160];
+        if (e->term_len > MAX_REGEX_BYTES) {
+            rc = err_set(c->err, SCREENER_E_LIMIT, s->sources[e->source], e->line,
+                         "regex longer than %d bytes: `%s`", MAX_REGEX_BYTES,
+                         err_excerpt(ex, sizeof ex, e->term, e->term_len));
+            break;
+        }
+        hs_expr_info_t *info = NULL;
+        hs_compile_error_t *herr = NULL;
+        if (hs_expression_info(e->term, REGEX_FLAGS, &info, &herr) != HS_SUCCESS) {
+            rc = err_set(c->err, SCREENER_E_DICT_SYNTAX, s->sources[e->source], e->line,
+                         "invalid regex (%s): `%s`", herr ? herr->message : "rejected",
+                         err_excerpt(ex, sizeof ex, e->term, e->term_len));
+            hs_free_compile_error(herr);
+            break;
+        }
+        int empty = info->min_width == 0;
+        free(info);
+        if (empty) {
+            rc = err_set(c->err, SCREENER_E_DICT_SYNTAX, s->sources[e->source], e->line,
+                         "regex can match the empty string: `%s`",
+                         err_excerpt(ex, sizeof ex, e->term, e->term_len));
+            break;
+        }
+        exprs[k] = e->term;
+        flags[k] = REGEX_FLAGS;
+        ids[k] = (unsigned)i;
+        k++;
+    }
+    if (rc == SCREENER_OK) {
+        hs_database_t *db = NULL;
+        hs_compile_error_t *herr = NULL;
+        if (hs_compile_multi(exprs, flags, ids, (unsigned)k, HS_MODE_BLOCK, plat, &db, &herr) !=
+            HS_SUCCESS) {
+            const dict_entry *e = herr && herr->expression >= 0 && (size_t)herr->expression < k
+                                      ? &s->entries[ids[herr->expression]]
+                                      : NULL;
+            rc = err_set(c->err, SCREENER_E_HYPERSCAN, e ? s->sources[e->source] : NULL,
+                         e ? e->line : 0, "Hyperscan cannot compile the regexes: %s",
+                         herr ? herr->message : "unknown error");
+            hs_free_compile_error(herr);
+        } else {
+            if (hs_serialize_database(db, bytes, len) != HS_SUCCESS)
+                rc = err_set(c->err, SCREENER_E_HYPERSCAN, NULL, 0, "hs_serialize_database failed");
+            hs_free_database(db);
+        }
+    }
+out:
+    free(exprs);
+    free(flags);
+    free(ids);
+    return rc;
+}
+
 /* ---- steps 6-7 ------------------------------------------------------------ */
 
 static uint32_t add_string(buf *strings, const char *s, size_t n)
@@ -276,8 +364,8 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
     uint32_t *srcs = calloc(s->n_sources ? s->n_sources : 1, sizeof(uint32_t));
     buf strings = {0}, blob = {0};
     hs_database_t *hdb = NULL;
-    char *hbytes = NULL;
-    size_t hlen = 0;
+    char *hbytes = NULL, *rbytes = NULL;
+    size_t hlen = 0, rlen = 0;
     if (!order || !lit_entries || !entries || !lits || !exprs || !lens || !ids || !hflags || !cats || !srcs) {
         rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
         goto out;
@@ -392,6 +480,9 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
         rc = err_set(c->err, SCREENER_E_HYPERSCAN, NULL, 0, "hs_serialize_database failed");
         goto out;
     }
+    rc = compile_regexes(c, &plat, &rbytes, &rlen);
+    if (rc)
+        goto out;
 
     /* assemble */
     db_header h;
@@ -406,12 +497,12 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
     memcpy(h.fingerprint, fpc.digest, 16);
     buf_append(&blob, &h, sizeof h);
     const void *data[SEC_COUNT] = {c->fb.trie_bin, c->fb.expand, entries, lits, lit_entries,
-                                   cats, srcs, strings.data, hbytes};
+                                   cats, srcs, strings.data, hbytes, rbytes};
     size_t bytes[SEC_COUNT] = {c->fb.trie_len, c->fb.n_expand * 2, ne * sizeof(db_entry),
                                nl * sizeof(db_lit), nle * 4, s->n_categories * sizeof(db_category),
-                               s->n_sources * 4, strings.len, hlen};
+                               s->n_sources * 4, strings.len, hlen, rlen};
     size_t counts[SEC_COUNT] = {c->fb.trie_len, c->fb.n_expand, ne, nl, nle,
-                                s->n_categories, s->n_sources, strings.len, hlen};
+                                s->n_categories, s->n_sources, strings.len, hlen, rlen};
     for (int k = 0; k < SEC_COUNT; k++) {
         buf_align(&blob, 8);
         h.sec_off[k] = blob.len;
@@ -443,6 +534,7 @@ out:
     buf_free(&strings);
     buf_free(&blob);
     free(hbytes);
+    free(rbytes);
     hs_free_database(hdb);
     return rc;
 }

@@ -88,6 +88,8 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
             db->n_detectors++;
         if ((e->flags & SCREENER_ENTRY_DETECTOR) && DETECT_ON_TEXT(e->detector))
             db->n_text_detectors++;
+        if (e->flags & SCREENER_ENTRY_REGEX)
+            db->n_regex++;
     }
     for (uint32_t i = 0; i < db->n_lits; i++) {
         const db_lit *l = &db->lits[i];
@@ -159,7 +161,7 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
         goto fail;
     }
     static const size_t elem[SEC_COUNT] = {0, 2, sizeof(db_entry), sizeof(db_lit), 4,
-                                           sizeof(db_category), 4, 1, 0};
+                                           sizeof(db_category), 4, 1, 0, 0};
     for (int k = 0; k < SEC_COUNT; k++) {
         if (!section_ok(h, len, k, elem[k])) {
             rc = bad(err_out, name, "section out of range");
@@ -229,9 +231,29 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
         rc = bad(err_out, name, "Hyperscan section does not match the literals");
         goto fail;
     }
+    if ((h->sec_len[SEC_HS_REGEX] == 0) != (db->n_regex == 0)) {
+        free(db->detector_ids);
+        fold_table_close(&db->fold);
+        free(db);
+        rc = bad(err_out, name, "regex section does not match the regex entries");
+        goto fail;
+    }
     hs_error_t he = db->n_lits == 0 ? HS_SUCCESS
                                     : hs_deserialize_database((const char *)blob + h->sec_off[SEC_HS],
                                                               h->sec_len[SEC_HS], &db->hs);
+    if (he == HS_SUCCESS && db->n_regex) {
+        he = hs_deserialize_database((const char *)blob + h->sec_off[SEC_HS_REGEX],
+                                     h->sec_len[SEC_HS_REGEX], &db->hs_regex);
+        if (he != HS_SUCCESS) {
+            hs_free_database(db->hs);
+            db->hs = NULL;
+        }
+    }
+    /* regex databases use their entries' ids, literal ones need matches
+     * with regex texts too: text detectors and regexes both use the light
+     * view, so streams keep a longer tail */
+    if (db->n_regex && db->max_lit_units < 256)
+        db->max_lit_units = 256;
     if (he != HS_SUCCESS) {
         free(db->detector_ids);
         fold_table_close(&db->fold);
@@ -261,6 +283,7 @@ SCREENER_API void screener_db_free(screener_db *db)
     if (!db)
         return;
     hs_free_database(db->hs);
+    hs_free_database(db->hs_regex);
     free(db->detector_ids);
     fold_table_close(&db->fold);
     free(db->blob);

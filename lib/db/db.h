@@ -12,7 +12,8 @@
  *   SEC_CATS        db_category[n_cats]
  *   SEC_SOURCES     uint32 string offsets of source names
  *   SEC_STRINGS     NUL-terminated strings
- *   SEC_HS          hs_serialize_database bytes
+ *   SEC_HS          hs_serialize_database bytes (literals)
+ *   SEC_HS_REGEX    hs_serialize_database bytes (regex entries), may be empty
  * The checksum (XXH3-128) covers every byte after the checksum field and is
  * verified before any section is interpreted or handed to Hyperscan.
  */
@@ -40,6 +41,7 @@ enum {
     SEC_SOURCES,
     SEC_STRINGS,
     SEC_HS,
+    SEC_HS_REGEX, /* hs_serialize_database of the regex entries (id = entry id) */
     SEC_COUNT
 };
 
@@ -63,10 +65,14 @@ typedef struct db_header {
 #define DB_CHECKSUM_FROM 40
 
 /* Entry flags beyond the public SCREENER_ENTRY_* bits (internal). */
-#define DB_ENTRY_NEED_START 0x10u /* word boundary required before */
-#define DB_ENTRY_NEED_END 0x20u   /* word boundary required after */
-#define DB_ENTRY_CHECK_SPAN 0x40u /* has word letters: verify with fold_span_check */
-#define DB_ENTRY_PUBLIC 0x0Fu
+#define DB_ENTRY_NEED_START 0x20u /* word boundary required before */
+#define DB_ENTRY_NEED_END 0x40u   /* word boundary required after */
+#define DB_ENTRY_CHECK_SPAN 0x80u /* has word letters: verify with fold_span_check */
+#define DB_ENTRY_PUBLIC 0x1Fu     /* the SCREENER_ENTRY_* bits */
+_Static_assert((DB_ENTRY_PUBLIC & (SCREENER_ENTRY_ALLOW | SCREENER_ENTRY_WORD |
+                                   SCREENER_ENTRY_SUBSTRING | SCREENER_ENTRY_DETECTOR |
+                                   SCREENER_ENTRY_REGEX)) == DB_ENTRY_PUBLIC,
+               "internal entry flags must not overlap the public ones");
 
 typedef struct db_entry {
     uint32_t term_off; /* into strings */
@@ -122,6 +128,8 @@ struct screener_db {
     uint32_t *detector_ids;    /* entry ids of detector entries (owned) */
     uint32_t n_detectors;
     uint32_t n_text_detectors; /* of which e-mail/link detectors */
+    hs_database_t *hs_regex;   /* regex entries, or NULL */
+    uint32_t n_regex;
     uint64_t instance; /* unique per db object: scratches re-fit on change */
     struct handle_gen *gen; /* set while a screener_handle owns the db */
     char fingerprint_hex[33];

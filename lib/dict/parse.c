@@ -318,8 +318,7 @@ static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
         } else if (an == 9 && memcmp(a, "substring", 9) == 0) {
             *flags |= SCREENER_ENTRY_SUBSTRING;
         } else if (an == 5 && memcmp(a, "regex", 5) == 0) {
-            return line_error(c, SCREENER_E_UNSUPPORTED,
-                              "regex entries are not supported by this version");
+            *flags |= SCREENER_ENTRY_REGEX;
         } else {
             snprintf(msg, sizeof msg, "unknown attribute `%s`",
                      err_excerpt(ex, sizeof ex, a, an));
@@ -329,6 +328,9 @@ static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
     if ((*flags & SCREENER_ENTRY_WORD) && (*flags & SCREENER_ENTRY_SUBSTRING))
         return line_error(c, SCREENER_E_DICT_SYNTAX,
                           "`word` and `substring` exclude each other");
+    if ((*flags & SCREENER_ENTRY_REGEX) && (*flags & ~(unsigned)SCREENER_ENTRY_REGEX))
+        return line_error(c, SCREENER_E_DICT_SYNTAX,
+                          "`regex` entries take no `allow`, `word` or `substring`");
     return SCREENER_OK;
 }
 

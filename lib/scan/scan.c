@@ -187,6 +187,111 @@ static int run_text_detectors(const screener_db *db, screener_scratch *s, const 
     return t.oom ? SCREENER_E_NOMEM : SCREENER_OK;
 }
 
+/* ---- regex entries ----------------------------------------------------------- */
+
+typedef struct regex_ctx {
+    const screener_db *db;
+    screener_scratch *s;
+    int oom;
+} regex_ctx;
+
+static int on_regex(unsigned int id, unsigned long long from, unsigned long long to,
+                    unsigned int flags, void *ctx)
+{
+    (void)flags;
+    regex_ctx *r = ctx;
+    if (id >= r->db->n_entries || to == 0 || from >= to)
+        return 0;
+    if (push_match(r->db, r->s, id, r->s->rstart[from], r->s->rend[to - 1])) {
+        r->oom = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Make room for need bytes of regex view (and their maps). */
+static int grow_rtext(screener_scratch *s, size_t need)
+{
+    if (need <= s->cap_rtext)
+        return 0;
+    uint8_t *t = realloc(s->rtext, need);
+    if (!t)
+        return -1;
+    s->rtext = t;
+    uint32_t *a = realloc(s->rstart, need * sizeof(uint32_t));
+    if (!a)
+        return -1;
+    s->rstart = a;
+    uint32_t *b = realloc(s->rend, need * sizeof(uint32_t));
+    if (!b)
+        return -1;
+    s->rend = b;
+    s->cap_rtext = need;
+    return 0;
+}
+
+/*
+ * The regex view of the text: the fold's output, but with the ASCII form of
+ * dropped punctuation kept ('＠' -> '@', '。' -> '.') and whitespace,
+ * invisible characters and symbols without an ASCII form left out; invalid
+ * input is U+FFFD. Each byte remembers the original character it came from.
+ * Built only for databases with regex entries. Cost: O(len).
+ */
+static int run_regexes(const screener_db *db, screener_scratch *s, const uint8_t *text,
+                       size_t len)
+{
+    if (len > UINT32_MAX / 8)
+        return SCREENER_E_TOO_LARGE;
+    if (grow_rtext(s, len * 2 + 64))
+        return SCREENER_E_NOMEM;
+    size_t w = 0;
+    for (size_t i = 0; i < len;) {
+        size_t at = i;
+        int32_t c = utf8_next(text, len, &i);
+        uint32_t v = fold_value(&db->fold, c);
+        uint32_t cps[FOLD_MAX_UNITS];
+        size_t n = 0;
+        if (c < 0) {
+            cps[n++] = 0xFFFD;
+        } else if (FV_KIND(v) == FV_DROP) {
+            if (FV_DROP_ASCII(v))
+                cps[n++] = FV_DROP_ASCII(v);
+        } else if (FV_KIND(v) == FV_IDENT) {
+            cps[n++] = (uint32_t)c;
+        } else if (FV_KIND(v) == FV_ONE) {
+            cps[n++] = FV_CP(v);
+        } else {
+            const uint16_t *u = db->fold.expand + FV_OFF(v);
+            for (size_t q = 0; q < FV_LEN(v); q++) {
+                uint32_t x = u[q];
+                if (x >= 0xD800 && x <= 0xDBFF && q + 1 < FV_LEN(v)) {
+                    x = 0x10000 + ((x - 0xD800) << 10) + (u[q + 1] - 0xDC00u);
+                    q++;
+                }
+                cps[n++] = x;
+            }
+        }
+        if (w + n * 4 + 4 > s->cap_rtext && grow_rtext(s, (w + n * 4 + 4) * 2))
+            return SCREENER_E_NOMEM;
+        for (size_t q = 0; q < n; q++) {
+            size_t k = utf8_put(s->rtext + w, cps[q]);
+            for (size_t b = 0; b < k; b++) {
+                s->rstart[w + b] = (uint32_t)at;
+                s->rend[w + b] = (uint32_t)i;
+            }
+            w += k;
+        }
+    }
+    if (w == 0)
+        return SCREENER_OK;
+    regex_ctx r = {db, s, 0};
+    hs_error_t he = hs_scan(db->hs_regex, (const char *)s->rtext, (unsigned int)w, 0, s->hs_regex,
+                            on_regex, &r);
+    if (r.oom)
+        return SCREENER_E_NOMEM;
+    return he == HS_SUCCESS ? SCREENER_OK : SCREENER_E_HYPERSCAN;
+}
+
 /* Turn raw matches into entry matches with original spans. */
 static int resolve(const screener_db *db, screener_scratch *s, const uint8_t *text,
                    size_t len)
@@ -352,6 +457,11 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
         return SCREENER_E_NOMEM;
     memset(&s->result, 0, sizeof s->result);
     memcpy(s->fingerprint, db->fingerprint_hex, sizeof s->fingerprint);
+    if (s->fitted != db->instance && db->hs_regex) {
+        hs_error_t he = hs_alloc_scratch(db->hs_regex, &s->hs_regex);
+        if (he != HS_SUCCESS)
+            return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
+    }
     if (s->fitted != db->instance && db->hs) {
         hs_error_t he = hs_alloc_scratch(db->hs, &s->hs);
         if (he != HS_SUCCESS)
@@ -392,6 +502,8 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
             return rc;
     }
     if (db->n_text_detectors && len && (rc = run_text_detectors(db, s, text, len)))
+        return rc;
+    if (db->hs_regex && len && (rc = run_regexes(db, s, text, len)))
         return rc;
     if (s->n_matches) {
         if (s->n_allow)

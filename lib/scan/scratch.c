@@ -18,7 +18,10 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
     if (!s)
         return SCREENER_E_NOMEM;
     hs_error_t he = db->hs ? hs_alloc_scratch(db->hs, &s->hs) : HS_SUCCESS;
+    if (he == HS_SUCCESS && db->hs_regex)
+        he = hs_alloc_scratch(db->hs_regex, &s->hs_regex);
     if (he != HS_SUCCESS) {
+        hs_free_scratch(s->hs);
         free(s);
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
     }
@@ -37,6 +40,10 @@ SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_sc
     if (!s)
         return SCREENER_E_NOMEM;
     hs_error_t he = src->hs ? hs_clone_scratch(src->hs, &s->hs) : HS_SUCCESS;
+    if (he == HS_SUCCESS && src->hs_regex)
+        he = hs_clone_scratch(src->hs_regex, &s->hs_regex);
+    if (he != HS_SUCCESS)
+        hs_free_scratch(s->hs);
     if (he != HS_SUCCESS) {
         free(s);
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
@@ -99,7 +106,11 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
     if (!s)
         return;
     hs_free_scratch(s->hs);
+    hs_free_scratch(s->hs_regex);
     fold_buf_free(&s->fb);
+    free(s->rtext);
+    free(s->rstart);
+    free(s->rend);
     free(s->raw);
     free(s->matches);
     free(s->allow);

@@ -24,6 +24,7 @@ typedef struct span {
 
 struct screener_scratch {
     hs_scratch_t *hs;
+    hs_scratch_t *hs_regex; /* for the regex database, or NULL */
     uint64_t fitted;   /* instance of the db hs was last fitted to */
     int in_use;
     fold_buf fb;
@@ -41,6 +42,9 @@ struct screener_scratch {
     char fingerprint[33]; /* of the db of the last scan */
     struct light_char *light; /* light view for text detectors */
     size_t cap_light;
+    uint8_t *rtext;           /* regex view of the text (UTF-8) */
+    uint32_t *rstart, *rend;  /* original bytes of the character of each rtext byte */
+    size_t cap_rtext;
     /* profile (screener_scratch_set_profile) */
     unsigned min_severity;
     size_t max_matches;

@@ -129,9 +129,12 @@ Test(dict, word_and_substring_conflict)
     cr_assert_eq(parse("w.txt", "x\tword substring\n"), SCREENER_E_DICT_SYNTAX);
 }
 
-Test(dict, regex_entries_are_refused_clearly)
+Test(dict, regex_entries_are_flagged_and_take_no_other_flags)
 {
-    cr_assert_eq(parse("r.txt", "1[3-9]\\d{9}\tregex\n"), SCREENER_E_UNSUPPORTED);
+    cr_assert_eq(parse("r.txt", "1[3-9]\\d{9}\tregex\n"), SCREENER_OK);
+    cr_assert_eq(set.entries[0].flags, SCREENER_ENTRY_REGEX);
+    cr_assert_str_eq(set.entries[0].term, "1[3-9]\\d{9}");
+    cr_assert_eq(parse("r.txt", "abc\tregex allow\n"), SCREENER_E_DICT_SYNTAX);
     cr_assert(strstr(screener_error_message(err), "r.txt:1:"));
 }
 
