@@ -192,6 +192,7 @@ static int run_text_detectors(const screener_db *db, screener_scratch *s, const 
 typedef struct regex_ctx {
     const screener_db *db;
     screener_scratch *s;
+    size_t first; /* index of the first match this regex run added */
     int oom;
 } regex_ctx;
 
@@ -202,7 +203,18 @@ static int on_regex(unsigned int id, unsigned long long from, unsigned long long
     regex_ctx *r = ctx;
     if (id >= r->db->n_entries || to == 0 || from >= to)
         return 0;
-    if (push_match(r->db, r->s, id, r->s->rstart[from], r->s->rend[to - 1])) {
+    size_t start = r->s->rstart[from], end = r->s->rend[to - 1];
+    /* Hyperscan reports every end of a match ("\\d{5,}" on 9 digits ends 5
+     * times); keep one match per entry and start, the longest */
+    for (size_t k = r->s->n_matches; k-- > r->first;) {
+        screener_match *m = &r->s->matches[k];
+        if (m->entry_id == id && m->start == start) {
+            if (end > m->end)
+                m->end = end;
+            return 0;
+        }
+    }
+    if (push_match(r->db, r->s, id, start, end)) {
         r->oom = 1;
         return 1;
     }
@@ -284,7 +296,7 @@ static int run_regexes(const screener_db *db, screener_scratch *s, const uint8_t
     }
     if (w == 0)
         return SCREENER_OK;
-    regex_ctx r = {db, s, 0};
+    regex_ctx r = {db, s, s->n_matches, 0};
     hs_error_t he = hs_scan(db->hs_regex, (const char *)s->rtext, (unsigned int)w, 0, s->hs_regex,
                             on_regex, &r);
     if (r.oom)
