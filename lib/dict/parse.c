@@ -139,7 +139,23 @@ typedef struct line_ctx {
     const char *text;   /* whole line, for excerpts */
     size_t text_len;
     screener_error **err;
+    const char *defcat; /* default category, registered when first used */
 } line_ctx;
+
+#define NO_CATEGORY UINT32_MAX
+
+/* The source's default category is only created when something uses it, so
+ * a file that names its categories does not leave an empty one behind. */
+static int use_category(line_ctx *c, uint32_t *category)
+{
+    if (*category != NO_CATEGORY)
+        return SCREENER_OK;
+    long id = dict_category_id(c->set, c->defcat);
+    if (id < 0)
+        return err_set(c->err, SCREENER_E_NOMEM, c->src, c->line, "out of memory");
+    *category = (uint32_t)id;
+    return SCREENER_OK;
+}
 
 static int line_error(line_ctx *c, int status, const char *what)
 {
@@ -258,7 +274,13 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
         return SCREENER_OK;
     }
     if (k == 7 && memcmp(s, "@action", 7) == 0)
-        return parse_action(c, s + v, vn, *category);
+        return use_category(c, category) ? SCREENER_E_NOMEM
+                                         : parse_action(c, s + v, vn, *category);
+    if ((k == 7 && memcmp(s, "@detect", 7) == 0) ||
+        (k == 8 && (memcmp(s, "@name-zh", 8) == 0 || memcmp(s, "@name-en", 8) == 0))) {
+        if (use_category(c, category))
+            return SCREENER_E_NOMEM;
+    }
     if (k == 7 && memcmp(s, "@detect", 7) == 0) {
         int d = detect_find(s + v, vn);
         if (d < 0)
@@ -356,6 +378,8 @@ static int parse_entry(line_ctx *c, const char *s, size_t n, uint32_t category,
     if (tn == 0)
         return line_error(c, SCREENER_E_DICT_TERM, "empty term");
     size_t max = c->set->max_term_bytes ? c->set->max_term_bytes : DICT_MAX_TERM_BYTES;
+    if (use_category(c, &category))
+        return SCREENER_E_NOMEM;
     if (tn > max) {
         char msg[160];
         snprintf(msg, sizeof msg, "term of %zu bytes, longer than the limit of %zu (max_term_bytes)",
@@ -404,16 +428,13 @@ int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
 
     char defcat[DICT_MAX_CATEGORY_LEN + 1];
     default_category(name, defcat, sizeof defcat);
-    long cat = dict_category_id(set, defcat);
-    if (cat < 0)
-        return err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
-    uint32_t category = (uint32_t)cat;
+    uint32_t category = NO_CATEGORY;
     int severity = DICT_DEFAULT_SEVERITY;
 
     const char *p = text, *end = text + len;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3; /* UTF-8 byte order mark */
-    line_ctx c = {set, name, source, 0, NULL, 0, err_out};
+    line_ctx c = {set, name, source, 0, NULL, 0, err_out, defcat};
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;

@@ -324,3 +324,33 @@ Test(api, allow_entry_without_deny_term_warns)
     cr_assert_eq(n, 1); /* 天气很好 contains no deny term; 路口交通 does */
     screener_db_free(db);
 }
+
+Test(api, a_company_adds_its_own_confidential_terms)
+{
+    /* docs/dictionary-format.md, "Your own categories": a company file adds
+     * project and customer names to the confidential category */
+    static const char company[] = "@category confidential\n@severity 2\nProject Bluebird\n"
+                                  "蓝鸟计划\nACME-Q3-forecast\tseverity=3\n";
+    static const char builtin_like[] = "@category confidential\n内部资料\n";
+    screener_source src[2] = {{.name = "confidential.txt", .text = builtin_like,
+                               .len = sizeof builtin_like - 1},
+                              {.name = "acme-confidential.txt", .text = company,
+                               .len = sizeof company - 1}};
+    screener_db *db = NULL;
+    cr_assert_eq(screener_compile(NULL, src, 2, &db, NULL), SCREENER_OK);
+    cr_assert_eq(screener_db_category_count(db), 1); /* no empty "acme_confidential" */
+    screener_scratch *s = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &s), SCREENER_OK);
+    const screener_result *r;
+    const char *t = "leak: project-bluebird and 藍鳥計劃, see acme q3 forecast";
+    cr_assert_eq(screener_scan(db, s, t, strlen(t), &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 3);
+    cr_assert_eq(r->n_categories, 1);
+    cr_assert_str_eq(screener_db_category_name(db, r->categories[0]), "confidential");
+    cr_assert_eq(r->severity, 3);
+    screener_entry_info info;
+    cr_assert_eq(screener_db_entry(db, r->matches[0].entry_id, &info), SCREENER_OK);
+    cr_assert_str_eq(info.source, "acme-confidential.txt");
+    screener_scratch_free(s);
+    screener_db_free(db);
+}
