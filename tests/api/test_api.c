@@ -354,3 +354,74 @@ Test(api, a_company_adds_its_own_confidential_terms)
     screener_scratch_free(s);
     screener_db_free(db);
 }
+
+/* ---- huge inputs: work within documented memory or fail cleanly ------------ */
+
+Test(api, message_over_one_gib_fails_cleanly_without_reading_it)
+{
+    screener_db *db = NULL;
+    cr_assert_eq(compile_text("x\n", &db, NULL), SCREENER_OK);
+    screener_scratch *s = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &s), SCREENER_OK);
+    const screener_result *r;
+    static const char tiny[] = "x";
+    size_t huge = ((size_t)1 << 30) + 1; /* rejected before a byte is read */
+    cr_assert_eq(screener_scan(db, s, tiny, huge, &r), SCREENER_E_TOO_LARGE);
+    screener_message m = {tiny, huge};
+    cr_assert_eq(screener_scan_batch(db, s, &m, 1, &r), SCREENER_E_TOO_LARGE);
+    char *out;
+    cr_assert_eq(screener_mask(db, s, tiny, huge, 0, 0, &out, NULL), SCREENER_E_TOO_LARGE);
+    cr_assert_eq(screener_scan(db, s, "x", 1, &r), SCREENER_OK); /* scratch still usable */
+    cr_assert_eq(r->n_matches, 1);
+    screener_scratch_free(s);
+    screener_db_free(db);
+}
+
+Test(api, a_batch_of_a_million_messages, .timeout = 240)
+{
+    screener_db *db = NULL;
+    cr_assert_eq(compile_text("法轮功\nfuck\n", &db, NULL), SCREENER_OK);
+    screener_scratch *s = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &s), SCREENER_OK);
+    size_t n = 1000000;
+    screener_message *m = malloc(n * sizeof *m);
+    cr_assert_not_null(m);
+    static const char *texts[] = {"hello", "法 輪 功", "ＦＵＣＫ", ""};
+    for (size_t i = 0; i < n; i++) {
+        m[i].text = texts[i % 4];
+        m[i].len = strlen(texts[i % 4]);
+    }
+    const screener_result *r = NULL;
+    cr_assert_eq(screener_scan_batch(db, s, m, n, &r), SCREENER_OK);
+    size_t matched = 0;
+    for (size_t i = 0; i < n; i++)
+        matched += r[i].n_matches;
+    cr_assert_eq(matched, n / 2);
+    cr_assert_eq(r[n - 2].n_matches, 1); /* ＦＵＣＫ */
+    free(m);
+    screener_scratch_free(s);
+    screener_db_free(db);
+}
+
+Test(api, a_dictionary_over_max_entries_fails_cleanly)
+{
+    /* 10^6 + 1 entries against max_entries = 10^6: the parser stops at the
+     * first entry over the limit, before folding or compiling anything */
+    size_t n = 1000001, cap = n * 9 + 1, o = 0;
+    char *text = malloc(cap);
+    cr_assert_not_null(text);
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(text + o, cap - o, "t%07zu\n", i);
+    screener_compile_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.struct_size = sizeof opt;
+    opt.max_entries = 1000000;
+    screener_source src = {.name = "big.txt", .text = text, .len = o};
+    screener_db *db = NULL;
+    screener_error *err = NULL;
+    cr_assert_eq(screener_compile(&opt, &src, 1, &db, &err), SCREENER_E_LIMIT);
+    cr_assert_eq(screener_error_line(err), 1000001);
+    cr_assert_null(db);
+    screener_error_free(err);
+    free(text);
+}
