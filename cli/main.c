@@ -258,42 +258,73 @@ static void print_text(const screener_db *db, const screener_result *r, unsigned
     }
 }
 
-static int scan_stream(FILE *in, const char *name, const screener_db *db, screener_scratch *s,
-                       const char *format, totals *t, unsigned long long *line)
+/* Call fn for every line of the inputs (stdin if none), without its '\n';
+ * lines are numbered from 1 across all inputs. Stops at the first non-zero
+ * return. Prints a one-line error and returns 2 for unreadable input. */
+typedef int (*line_fn)(const char *name, unsigned long long line, const char *text, size_t len,
+                       void *ctx);
+
+static int for_each_line(const opts *o, line_fn fn, void *ctx)
 {
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int summary = strcmp(format, "summary") == 0, jsonl = strcmp(format, "jsonl") == 0;
-    while ((n = getline(&buf, &cap, in)) >= 0) {
-        size_t len = (size_t)n;
-        if (len && buf[len - 1] == '\n')
-            len--;
-        ++*line;
-        const screener_result *r;
-        int rc = screener_scan(db, s, buf, len, &r);
-        if (rc != SCREENER_OK) {
-            fprintf(stderr, "screener: %s: line %llu: %s\n", name, *line, screener_strerror(rc));
-            free(buf);
+    unsigned long long line = 0;
+    int n_in = o->n_rest ? o->n_rest : 1;
+    for (int k = 0; k < n_in; k++) {
+        const char *name = o->n_rest ? o->rest[k] : "-";
+        FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
+        if (!f) {
+            fprintf(stderr, "screener: %s: cannot open: %s\n", name, strerror(errno));
             return 2;
         }
-        t->messages++;
-        t->bytes += len;
-        t->matches += r->n_matches;
-        t->flagged += r->action != SCREENER_ACTION_PASS;
-        if (summary)
-            continue;
-        if (jsonl)
-            print_jsonl(db, r, *line, buf);
-        else
-            print_text(db, r, *line, buf);
+        char *buf = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        int rc = 0;
+        while (rc == 0 && (n = getline(&buf, &cap, f)) >= 0) {
+            size_t len = (size_t)n;
+            if (len && buf[len - 1] == '\n')
+                len--;
+            rc = fn(f == stdin ? "<stdin>" : name, ++line, buf, len, ctx);
+        }
+        if (rc == 0 && ferror(f)) {
+            fprintf(stderr, "screener: %s: read error\n", name);
+            rc = 2;
+        }
+        free(buf);
+        if (f != stdin)
+            fclose(f);
+        if (rc)
+            return rc;
     }
-    int err = ferror(in);
-    free(buf);
-    if (err) {
-        fprintf(stderr, "screener: %s: read error\n", name);
+    return 0;
+}
+
+typedef struct scan_lines {
+    const screener_db *db;
+    screener_scratch *s;
+    int summary, jsonl;
+    totals t;
+} scan_lines;
+
+static int scan_line(const char *name, unsigned long long line, const char *text, size_t len,
+                     void *ctx)
+{
+    scan_lines *c = ctx;
+    const screener_result *r;
+    int rc = screener_scan(c->db, c->s, text, len, &r);
+    if (rc != SCREENER_OK) {
+        fprintf(stderr, "screener: %s: line %llu: %s\n", name, line, screener_strerror(rc));
         return 2;
     }
+    c->t.messages++;
+    c->t.bytes += len;
+    c->t.matches += r->n_matches;
+    c->t.flagged += r->action != SCREENER_ACTION_PASS;
+    if (c->summary)
+        return 0;
+    if (c->jsonl)
+        print_jsonl(c->db, r, line, text);
+    else
+        print_text(c->db, r, line, text);
     return 0;
 }
 
@@ -313,33 +344,18 @@ static int cmd_scan(int argc, char **argv)
         screener_db_free(db);
         return 2;
     }
-    totals t = {0, 0, 0, 0};
+    scan_lines c = {db, s, strcmp(o.format, "summary") == 0, strcmp(o.format, "jsonl") == 0,
+                    {0, 0, 0, 0}};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = 0;
-    unsigned long long line = 0;
-    if (o.n_rest == 0) {
-        rc = scan_stream(stdin, "<stdin>", db, s, o.format, &t, &line);
-    } else {
-        for (int i = 0; i < o.n_rest && rc == 0; i++) {
-            FILE *f = strcmp(o.rest[i], "-") == 0 ? stdin : fopen(o.rest[i], "rb");
-            if (!f) {
-                fprintf(stderr, "screener: %s: cannot open: %s\n", o.rest[i], strerror(errno));
-                rc = 2;
-                break;
-            }
-            rc = scan_stream(f, o.rest[i], db, s, o.format, &t, &line);
-            if (f != stdin)
-                fclose(f);
-        }
-    }
+    int rc = for_each_line(&o, scan_line, &c);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (rc == 0 && strcmp(o.format, "summary") == 0) {
         double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         printf("{\"messages\":%llu,\"bytes\":%llu,\"messages_with_matches\":%llu,"
                "\"matches\":%llu,\"seconds\":%.6f,\"mb_per_s\":%.2f}\n",
-               t.messages, t.bytes, t.flagged, t.matches, sec,
-               sec > 0 ? (double)t.bytes / 1e6 / sec : 0.0);
+               c.t.messages, c.t.bytes, c.t.flagged, c.t.matches, sec,
+               sec > 0 ? (double)c.t.bytes / 1e6 / sec : 0.0);
     }
     screener_scratch_free(s);
     screener_db_free(db);
@@ -373,40 +389,6 @@ static int cmd_compile(int argc, char **argv)
 
 /* ---- mask --------------------------------------------------------------- */
 
-/* Call fn(line, len, ctx) for every line of the inputs (stdin if none). */
-static int for_each_line(const opts *o, int (*fn)(const char *, size_t, void *), void *ctx)
-{
-    int n_in = o->n_rest ? o->n_rest : 1;
-    for (int k = 0; k < n_in; k++) {
-        const char *name = o->n_rest ? o->rest[k] : "-";
-        FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
-        if (!f) {
-            fprintf(stderr, "screener: %s: cannot open: %s\n", name, strerror(errno));
-            return 2;
-        }
-        char *buf = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        int rc = 0;
-        while (rc == 0 && (n = getline(&buf, &cap, f)) >= 0) {
-            size_t len = (size_t)n;
-            if (len && buf[len - 1] == '\n')
-                len--;
-            rc = fn(buf, len, ctx);
-        }
-        if (rc == 0 && ferror(f)) {
-            fprintf(stderr, "screener: %s: read error\n", name);
-            rc = 2;
-        }
-        free(buf);
-        if (f != stdin)
-            fclose(f);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
 typedef struct mask_ctx {
     const screener_db *db;
     screener_scratch *s;
@@ -414,8 +396,11 @@ typedef struct mask_ctx {
     uint32_t c;
 } mask_ctx;
 
-static int mask_line(const char *line, size_t len, void *ctx)
+static int mask_line(const char *name, unsigned long long lineno, const char *line, size_t len,
+                     void *ctx)
 {
+    (void)name;
+    (void)lineno;
     mask_ctx *m = ctx;
     char *out = NULL;
     size_t n = 0;
