@@ -164,18 +164,24 @@ static int32_t ascii_lookalike(builder *b, UChar32 c)
     return a;
 }
 
+/* Normalize the single code point c with n into dst (cap UTF-16 units);
+ * returns the length, or -1 on an ICU error. */
+static int32_t norm_cp(const UNormalizer2 *n, UChar32 c, UChar *dst, int32_t cap)
+{
+    UChar src[2];
+    int32_t sn = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    U16_APPEND_UNSAFE(src, sn, c);
+    int32_t dn = unorm2_normalize(n, src, sn, dst, cap, &st);
+    return U_SUCCESS(st) ? dn : -1;
+}
+
 /* 1 if NFKC turns c into ASCII already (full-width, circled, math letters):
  * those must not go through skeletons (Ｉ would become l). */
 static int compat_gives_ascii(builder *b, UChar32 c)
 {
-    if (!b->nfkc)
-        return 0;
-    UChar src[4], dst[32];
-    int32_t sn = 0;
-    UErrorCode st = U_ZERO_ERROR;
-    U16_APPEND_UNSAFE(src, sn, c);
-    int32_t dn = unorm2_normalize(b->nfkc, src, sn, dst, 32, &st);
-    return U_SUCCESS(st) && dn >= 1 && dst[0] < 0x80;
+    UChar dst[32];
+    return b->nfkc && norm_cp(b->nfkc, c, dst, 32) >= 1 && dst[0] < 0x80;
 }
 
 /* UTF-16 string -> code points. */
@@ -307,12 +313,9 @@ static int fold_cp(builder *b, UChar32 c, UChar32 *out, uint32_t *drop_class)
                 tmp[k++] = x;
                 continue;
             }
-            UChar s1[4], d1[32];
-            int32_t n1 = 0;
-            U16_APPEND_UNSAFE(s1, n1, x);
-            UErrorCode se = U_ZERO_ERROR;
-            int32_t m = unorm2_normalize(b->nfd, s1, n1, d1, 32, &se);
-            if (U_FAILURE(se))
+            UChar d1[32];
+            int32_t m = norm_cp(b->nfd, x, d1, 32);
+            if (m < 0)
                 return -1;
             UChar32 dec[32];
             int dk = to_cps(d1, m, dec, 32);
@@ -377,14 +380,8 @@ static uint32_t punct_ascii(builder *b, UChar32 c)
         return '.'; /* ideographic full stops, used to disguise domains */
     UChar32 a = c;
     if (c >= 0x80) {
-        if (!b->nfkc)
-            return 0;
-        UChar src[4], dst[16];
-        int32_t sn = 0;
-        UErrorCode st = U_ZERO_ERROR;
-        U16_APPEND_UNSAFE(src, sn, c);
-        int32_t dn = unorm2_normalize(b->nfkc, src, sn, dst, 16, &st);
-        if (U_FAILURE(st) || dn != 1)
+        UChar dst[16];
+        if (!b->nfkc || norm_cp(b->nfkc, c, dst, 16) != 1)
             return 0;
         a = dst[0];
     }
