@@ -29,6 +29,7 @@
 #include "db/db.h"
 #include "dict/dict.h"
 #include "normalize/fold.h"
+#include "regex.h"
 
 #define DEFAULT_MAX_ENTRIES 2000000u
 #define DEFAULT_MAX_DICTIONARY_BYTES ((uint64_t)256 << 20)
@@ -249,94 +250,6 @@ static int same_folded(const compiler *c, uint32_t i, uint32_t j)
                   c->form_len[i] * sizeof(uint16_t)) == 0;
 }
 
-/* ---- regex entries ---------------------------------------------------------- */
-
-#define MAX_REGEXES 1000
-#define MAX_REGEX_BYTES 512
-#define REGEX_FLAGS (HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST)
-
-/* Validate each regex alone (so an error names its line), then compile them
- * into one Hyperscan database whose ids are the entry ids. */
-static int compile_regexes(compiler *c, const hs_platform_info_t *plat, char **bytes,
-                           size_t *len)
-{
-    dict_set *s = &c->set;
-    size_t n = 0;
-    for (size_t i = 0; i < s->n_entries; i++)
-        n += (s->entries[i].flags & SCREENER_ENTRY_REGEX) != 0;
-    *bytes = NULL;
-    *len = 0;
-    if (n == 0)
-        return SCREENER_OK;
-    if (n > MAX_REGEXES)
-        return err_set(c->err, SCREENER_E_LIMIT, NULL, 0,
-                       "%zu regex entries, more than the limit of %d", n, MAX_REGEXES);
-    const char **exprs = malloc(n * sizeof(char *));
-    unsigned *flags = malloc(n * sizeof(unsigned)), *ids = malloc(n * sizeof(unsigned));
-    int rc = SCREENER_OK;
-    if (!exprs || !flags || !ids) {
-        rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-        goto out;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < s->n_entries && rc == SCREENER_OK; i++) {
-        const dict_entry *e = &s->entries[i];
-        if (!(e->flags & SCREENER_ENTRY_REGEX))
-            continue;
-        char ex[160];
-        if (e->term_len > MAX_REGEX_BYTES) {
-            rc = err_set(c->err, SCREENER_E_LIMIT, s->sources[e->source], e->line,
-                         "regex longer than %d bytes: `%s`", MAX_REGEX_BYTES,
-                         err_excerpt(ex, sizeof ex, e->term, e->term_len));
-            break;
-        }
-        hs_expr_info_t *info = NULL;
-        hs_compile_error_t *herr = NULL;
-        if (hs_expression_info(e->term, REGEX_FLAGS, &info, &herr) != HS_SUCCESS) {
-            rc = err_set(c->err, SCREENER_E_DICT_SYNTAX, s->sources[e->source], e->line,
-                         "invalid regex (%s): `%s`", herr ? herr->message : "rejected",
-                         err_excerpt(ex, sizeof ex, e->term, e->term_len));
-            hs_free_compile_error(herr);
-            break;
-        }
-        int empty = info->min_width == 0;
-        free(info);
-        if (empty) {
-            rc = err_set(c->err, SCREENER_E_DICT_SYNTAX, s->sources[e->source], e->line,
-                         "regex can match the empty string: `%s`",
-                         err_excerpt(ex, sizeof ex, e->term, e->term_len));
-            break;
-        }
-        exprs[k] = e->term;
-        flags[k] = REGEX_FLAGS;
-        ids[k] = (unsigned)i;
-        k++;
-    }
-    if (rc == SCREENER_OK) {
-        hs_database_t *db = NULL;
-        hs_compile_error_t *herr = NULL;
-        if (hs_compile_multi(exprs, flags, ids, (unsigned)k, HS_MODE_BLOCK, plat, &db, &herr) !=
-            HS_SUCCESS) {
-            const dict_entry *e = herr && herr->expression >= 0 && (size_t)herr->expression < k
-                                      ? &s->entries[ids[herr->expression]]
-                                      : NULL;
-            rc = err_set(c->err, SCREENER_E_HYPERSCAN, e ? s->sources[e->source] : NULL,
-                         e ? e->line : 0, "Hyperscan cannot compile the regexes: %s",
-                         herr ? herr->message : "unknown error");
-            hs_free_compile_error(herr);
-        } else {
-            if (hs_serialize_database(db, bytes, len) != HS_SUCCESS)
-                rc = err_set(c->err, SCREENER_E_HYPERSCAN, NULL, 0, "hs_serialize_database failed");
-            hs_free_database(db);
-        }
-    }
-out:
-    free(exprs);
-    free(flags);
-    free(ids);
-    return rc;
-}
-
 /* ---- steps 6-7 ------------------------------------------------------------ */
 
 static uint32_t add_string(buf *strings, const char *s, size_t n)
@@ -366,6 +279,7 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
     hs_database_t *hdb = NULL;
     char *hbytes = NULL, *rbytes = NULL;
     size_t hlen = 0, rlen = 0;
+    uint32_t max_regex_width = 0;
     if (!order || !lit_entries || !entries || !lits || !exprs || !lens || !ids || !hflags || !cats || !srcs) {
         rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
         goto out;
@@ -480,7 +394,7 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
         rc = err_set(c->err, SCREENER_E_HYPERSCAN, NULL, 0, "hs_serialize_database failed");
         goto out;
     }
-    rc = compile_regexes(c, &plat, &rbytes, &rlen);
+    rc = compile_regexes(&c->set, c->err, &plat, &rbytes, &rlen, &max_regex_width);
     if (rc)
         goto out;
 
@@ -492,6 +406,7 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
     h.header_size = sizeof h;
     h.lib_version = SCREENER_VERSION_NUMBER;
     h.fold_flags = fold_flags;
+    h.regex_max_width = max_regex_width;
     snprintf(h.hs_version, sizeof h.hs_version, "%s", hs_version());
     snprintf(h.icu_version, sizeof h.icu_version, "%s", U_ICU_VERSION);
     memcpy(h.fingerprint, fpc.digest, 16);

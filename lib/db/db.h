@@ -57,7 +57,7 @@ typedef struct db_header {
     char icu_version[16];
     uint8_t fingerprint[16];
     uint32_t count[SEC_COUNT]; /* element counts */
-    uint32_t reserved;
+    uint32_t regex_max_width;  /* longest match of any regex entry, bytes */
     uint64_t sec_off[SEC_COUNT];
     uint64_t sec_len[SEC_COUNT]; /* bytes */
 } db_header;
