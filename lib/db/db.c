@@ -84,10 +84,10 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
         if ((e->flags & SCREENER_ENTRY_DETECTOR) &&
             (e->detector < DETECT_CN_MOBILE || e->detector > DETECT_LAST))
             return bad(err_out, name, "unknown detector");
-        if (e->flags & SCREENER_ENTRY_DETECTOR)
+        if (e->flags & SCREENER_ENTRY_DETECTOR) {
             db->n_detectors++;
-        if ((e->flags & SCREENER_ENTRY_DETECTOR) && DETECT_ON_TEXT(e->detector))
-            db->n_text_detectors++;
+            db->detector_mask |= 1u << e->detector;
+        }
         if (e->flags & SCREENER_ENTRY_REGEX)
             db->n_regex++;
     }
@@ -219,11 +219,6 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
             if (db->entries[i].flags & SCREENER_ENTRY_DETECTOR)
                 db->detector_ids[k++] = i;
     }
-    /* digit runs up to 19 units long must fit a stream's carried tail */
-    if (db->n_detectors && db->max_lit_units < 40)
-        db->max_lit_units = 40;
-    if (db->n_text_detectors && db->max_lit_units < 256)
-        db->max_lit_units = 256; /* links up to ~256 characters stay whole in streams */
     if ((h->sec_len[SEC_HS] == 0) != (db->n_lits == 0)) {
         free(db->detector_ids);
         fold_table_close(&db->fold);
@@ -249,11 +244,6 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
             db->hs = NULL;
         }
     }
-    /* regex databases use their entries' ids, literal ones need matches
-     * with regex texts too: text detectors and regexes both use the light
-     * view, so streams keep a longer tail */
-    if (db->n_regex && db->max_lit_units < 256)
-        db->max_lit_units = 256;
     if (he != HS_SUCCESS) {
         free(db->detector_ids);
         fold_table_close(&db->fold);
@@ -397,10 +387,15 @@ SCREENER_API const char *screener_db_fingerprint(const screener_db *db)
     return db ? db->fingerprint_hex : NULL;
 }
 
-SCREENER_API int screener_db_get_info(const screener_db *db, screener_db_info *info)
+SCREENER_API int screener_db_get_info(const screener_db *db, screener_db_info *out)
 {
-    if (!db || !info || info->struct_size < sizeof(screener_db_info))
+    if (!db || !out || out->struct_size < sizeof(size_t))
         return SCREENER_E_INVALID_ARGUMENT;
+    /* struct_size is a prefix: only the fields the caller's struct has are
+     * written (binaries built against an older, shorter struct work) */
+    screener_db_info full, *info = &full;
+    memset(&full, 0, sizeof full);
+    full.struct_size = out->struct_size;
     const db_header *h = db->hdr;
     info->format_version = h->format_version;
     info->library_version = h->lib_version;
@@ -414,6 +409,7 @@ SCREENER_API int screener_db_get_info(const screener_db *db, screener_db_info *i
     info->serialized_size = db->blob_len;
     info->hyperscan_size = h->sec_len[SEC_HS];
     info->fold_table_size = h->sec_len[SEC_TRIE] + h->sec_len[SEC_EXPAND];
+    memcpy(out, &full, out->struct_size < sizeof full ? out->struct_size : sizeof full);
     return SCREENER_OK;
 }
 

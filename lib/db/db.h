@@ -127,7 +127,7 @@ struct screener_db {
     hs_database_t *hs;         /* NULL when the dictionaries hold detectors only */
     uint32_t *detector_ids;    /* entry ids of detector entries (owned) */
     uint32_t n_detectors;
-    uint32_t n_text_detectors; /* of which e-mail/link detectors */
+    uint32_t detector_mask;    /* bit k: some entry uses detector k (DETECT_*) */
     hs_database_t *hs_regex;   /* regex entries, or NULL */
     uint32_t n_regex;
     uint64_t instance; /* unique per db object: scratches re-fit on change */

@@ -114,6 +114,8 @@ static int is_url_l(uint32_t c)
 static size_t parse_domain(const light_char *l, size_t m, size_t i, size_t *tld)
 {
     size_t labels = 0, last = i, e = i;
+    if (m - i > DETECT_DOMAIN_MAX)
+        m = i + DETECT_DOMAIN_MAX; /* a domain has at most 253 characters */
     while (e < m) {
         size_t b = e;
         while (e < m && (is_alnum_l(l[e].c) || l[e].c == '-'))
@@ -170,7 +172,7 @@ static void detect_email(const light_char *l, size_t m,
         if (l[j].c != '@')
             continue;
         size_t k = j;
-        while (k > 0 && is_local_l(l[k - 1].c))
+        while (k > 0 && j - k < DETECT_LOCAL_MAX && is_local_l(l[k - 1].c))
             k--;
         while (k < j && l[k].c == '.')
             k++;
@@ -196,14 +198,14 @@ static void detect_url(const light_char *l, size_t m,
         if (starts_with(l, m, i, "http://") || starts_with(l, m, i, "https://") ||
             starts_with(l, m, i, "www.")) {
             e = i;
-            while (e < m && is_url_l(l[e].c))
+            while (e < m && e - i < DETECT_URL_MAX && is_url_l(l[e].c))
                 e++;
         } else {
             size_t tld, d = parse_domain(l, m, i, &tld);
             if (d && tld_is_common(l, tld, d) && !(d < m && l[d].c == '@')) {
                 e = d;
                 if (e < m && l[e].c == '/')
-                    while (e < m && is_url_l(l[e].c))
+                    while (e < m && e - i < DETECT_URL_MAX && is_url_l(l[e].c))
                         e++;
             }
         }

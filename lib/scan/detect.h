@@ -18,9 +18,21 @@
  * ("&#128553;&#128553;") mean the digits only met because markup was dropped.
  */
 
-#define DETECT_MAX_GAP 2
 #ifndef SCREENER_SCAN_DETECT_H
 #define SCREENER_SCAN_DETECT_H
+
+#define DETECT_MAX_GAP 2
+
+/* Longest match of a digit detector (folded units) and of a text detector
+ * (elements of its reading of the byte view): what windows and streams
+ * carry. Links are cut at DETECT_URL_MAX elements, e-mail local parts at
+ * DETECT_LOCAL_MAX and domains at DETECT_DOMAIN_MAX, so a match never
+ * outgrows the carry. */
+#define DETECT_DIGITS_MAX 40
+#define DETECT_URL_MAX 256
+#define DETECT_LOCAL_MAX 64
+#define DETECT_DOMAIN_MAX 253
+#define DETECT_TEXT_MAX 512
 
 #include <stddef.h>
 #include <stdint.h>
@@ -29,21 +41,20 @@ enum {
     DETECT_CN_MOBILE = 1,
     DETECT_CN_ID = 2,
     DETECT_BANK_CARD = 3,
-    DETECT_EMAIL = 4, /* text detectors: run on the light view below */
+    DETECT_EMAIL = 4, /* text detectors: run on the byte view */
     DETECT_URL = 5,
     DETECT_LAST = DETECT_URL
 };
 
-/* 1 for detectors that read the light view of the text instead of the
- * folded digits. */
+/* 1 for detectors that read the byte view instead of the folded digits. */
 #define DETECT_ON_TEXT(kind) ((kind) >= DETECT_EMAIL)
 
 /*
- * The light view of a text, one element per original character: the ASCII
- * character it reads as (letters lowercased; full-width and other
- * compatibility forms of punctuation such as '＠' or '。' as their ASCII
- * form), 0 for anything that separates (spaces, other symbols, invalid
- * bytes), or LIGHT_OTHER for a letter of another script.
+ * The text detectors' reading of the byte view (normalize/byteview.h), one
+ * element per view byte: the ASCII character (letters lowercased; full-width
+ * and other compatibility forms of punctuation such as '＠' or '。' as their
+ * ASCII form), LIGHT_OTHER for a byte of a non-ASCII character, and a 0
+ * element where a visible separator (space, symbol) was dropped.
  */
 #define LIGHT_OTHER 0xFFFFu
 typedef struct light_char {
@@ -52,7 +63,7 @@ typedef struct light_char {
 } light_char;
 
 /*
- * Text detectors on the light view:
+ * Text detectors on that reading:
  *   email  local@domain.tld (TLD of 2+ letters)
  *   url    http:// or https:// or www. followed by URL characters, and bare
  *          domains ending in a common TLD (example.com, xx.info/path)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "detect.h"
 
 SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch **out)
 {
@@ -25,10 +26,18 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
         free(s);
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
     }
-    s->fitted = db->instance;
+    s->fitted = 0; /* scan_prepare fits the views and checks the scratches */
     s->max_matches = SCRATCH_DEFAULT_MAX_MATCHES;
     *out = s;
     return SCREENER_OK;
+}
+
+size_t scratch_footprint(const screener_scratch *s)
+{
+    return views_footprint(&s->v) + s->cap_raw * sizeof(raw_match) +
+           s->cap_matches * sizeof(screener_match) + s->cap_allow * sizeof(span) +
+           s->cap_dedup * sizeof(uint32_t) + s->cap_cats * sizeof(uint32_t) +
+           s->cap_light * sizeof(struct light_char) + s->cap_acc * sizeof(screener_match);
 }
 
 SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_scratch **out)
@@ -48,7 +57,7 @@ SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_sc
         free(s);
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
     }
-    s->fitted = src->fitted;
+    s->fitted = 0;
     s->max_matches = SCRATCH_DEFAULT_MAX_MATCHES;
     *out = s;
     /* the clone gets the same profile */
@@ -61,10 +70,18 @@ SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_sc
     return rc;
 }
 
-SCREENER_API int screener_scratch_set_profile(screener_scratch *s, const screener_profile *p)
+SCREENER_API int screener_scratch_set_profile(screener_scratch *s, const screener_profile *given)
 {
-    if (!s || (p && p->struct_size < sizeof(screener_profile)) ||
-        (p && p->n_rules && !p->rules))
+    /* struct_size is a prefix: fields past the caller's size take their
+     * defaults (0), so binaries built against an older, shorter struct work */
+    screener_profile q;
+    memset(&q, 0, sizeof q);
+    if (given && given->struct_size < sizeof(size_t))
+        return SCREENER_E_INVALID_ARGUMENT;
+    if (given)
+        memcpy(&q, given, given->struct_size < sizeof q ? given->struct_size : sizeof q);
+    const screener_profile *p = given ? &q : NULL;
+    if (!s || (p && p->n_rules && !p->rules))
         return SCREENER_E_INVALID_ARGUMENT;
     if (s->in_use)
         return SCREENER_E_SCRATCH_IN_USE;
@@ -107,11 +124,10 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
         return;
     hs_free_scratch(s->hs);
     hs_free_scratch(s->hs_regex);
-    fold_buf_free(&s->fb);
-    free(s->rtext);
-    free(s->rstart);
-    free(s->rend);
+    views_free(&s->v);
     free(s->raw);
+    free(s->dedup);
+    free(s->acc);
     free(s->matches);
     free(s->allow);
     free(s->cats);

@@ -6,10 +6,11 @@
 
 #include <hs.h>
 
-#include "normalize/fold.h"
+#include "normalize/views.h"
 #include "screener.h"
 
-/* A candidate reported by Hyperscan, verified for alignment: folded units. */
+/* A literal candidate reported by Hyperscan, verified for alignment:
+ * folded units. */
 typedef struct raw_match {
     uint32_t lit;
     uint32_t start; /* unit offset */
@@ -23,28 +24,32 @@ typedef struct span {
 } span;
 
 struct screener_scratch {
-    hs_scratch_t *hs;
+    hs_scratch_t *hs;       /* for the literal database, or NULL */
     hs_scratch_t *hs_regex; /* for the regex database, or NULL */
-    uint64_t fitted;   /* instance of the db hs was last fitted to */
+    uint64_t fitted;        /* instance of the db the Hyperscan scratches fit */
     int in_use;
-    fold_buf fb;
+    views v;                /* the views of the text being scanned */
+    /* collection (collect.c) */
     raw_match *raw;
     size_t n_raw, cap_raw;
-    int raw_oom;
-    int raw_truncated; /* candidates beyond the cap were not collected */
     screener_match *matches;
     size_t n_matches, cap_matches;
     span *allow;
     size_t n_allow, cap_allow;
+    uint32_t *dedup;        /* hash of (entry, start) -> match index + 1 */
+    size_t cap_dedup, n_dedup;
+    int truncated;          /* matches beyond the cap were not collected */
     uint32_t *cats;
     size_t cap_cats;
+    struct light_char *light; /* text detectors' reading of the byte view */
+    size_t cap_light;
+    /* matches of the windows of one long scan or stream write (window.c) */
+    screener_match *acc;
+    size_t n_acc, cap_acc;
+    int acc_truncated;
+    unsigned views_used;    /* VIEW_* bits the fitted db's matchers read */
     screener_result result;
     char fingerprint[33]; /* of the db of the last scan */
-    struct light_char *light; /* light view for text detectors */
-    size_t cap_light;
-    uint8_t *rtext;           /* regex view of the text (UTF-8) */
-    uint32_t *rstart, *rend;  /* original bytes of the character of each rtext byte */
-    size_t cap_rtext;
     /* profile (screener_scratch_set_profile) */
     unsigned min_severity;
     size_t max_matches;
@@ -62,11 +67,8 @@ struct screener_scratch {
     size_t n_b_cats, cap_b_cats;
 };
 
-/* Scan one message into s->result (the scratch must be marked in use by the
- * caller). Used by screener_scan, the batch and the stream. */
-struct screener_db;
-int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text, size_t len);
-/* Recompute s->result's verdict from s->matches[0 .. n_matches). */
-int scan_verdict(screener_scratch *s);
+/* Bytes of working memory the scratch holds for the text (views and
+ * collection; not the Hyperscan scratches, not the batch results). */
+size_t scratch_footprint(const screener_scratch *s);
 
 #endif

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "common/utf8.h"
-#include "scratch.h"
+#include "scan/scratch.h"
 
 SCREENER_API void screener_free(void *ptr)
 {

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 
 #include "common/error.h"
-#include "db.h"
+#include "db/db.h"
 #include "scan/scratch.h"
 
 typedef struct handle_gen {

@@ -1,0 +1,123 @@
+/*
+ * byteview.c — building the byte view (see byteview.h).
+ */
+#include "byteview.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/utf8.h"
+#include "fold.h"
+
+/* Largest output of one character: FOLD_MAX_UNITS units, at most 3 bytes
+ * per unit (a surrogate pair is 2 units and 4 bytes). */
+#define BV_CHAR_MAX (FOLD_MAX_UNITS * 3 + 4)
+
+void byte_view_free(byte_view *bv)
+{
+    free(bv->text);
+    free(bv->flags);
+    free(bv->from);
+    memset(bv, 0, sizeof *bv);
+}
+
+size_t byte_view_footprint(const byte_view *bv)
+{
+    return bv->cap * (1 + 1 + sizeof(uint32_t));
+}
+
+static int grow(byte_view *bv, size_t need)
+{
+    if (need <= bv->cap)
+        return 0;
+    size_t cap = bv->cap ? bv->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    uint8_t *t = realloc(bv->text, cap);
+    if (!t)
+        return -1;
+    bv->text = t;
+    uint8_t *f = realloc(bv->flags, cap);
+    if (!f)
+        return -1;
+    bv->flags = f;
+    uint32_t *o = realloc(bv->from, cap * sizeof(uint32_t));
+    if (!o)
+        return -1;
+    bv->from = o;
+    bv->cap = cap; /* only once all three have the capacity */
+    return 0;
+}
+
+size_t view_char_end(const uint8_t *s, size_t len, size_t b0)
+{
+    size_t i = b0;
+    if (i < len)
+        utf8_next(s, len, &i);
+    return i;
+}
+
+/* The code points value v stands for (cp is the character itself); returns
+ * how many, at most FOLD_MAX_UNITS. */
+static size_t output_of(const fold_table *ft, uint32_t v, uint32_t cp, uint32_t *out)
+{
+    switch (FV_KIND(v)) {
+    case FV_IDENT: out[0] = cp; return 1;
+    case FV_ONE: out[0] = FV_CP(v); return 1;
+    case FV_DROP:
+        out[0] = FV_DROP_ASCII(v);
+        return out[0] != 0;
+    default: break;
+    }
+    const uint16_t *u = ft->expand + FV_OFF(v);
+    size_t len = FV_LEN(v), n = 0;
+    if (len > FOLD_MAX_UNITS)
+        len = FOLD_MAX_UNITS;
+    for (size_t q = 0; q < len; q++) {
+        uint32_t x = u[q];
+        if (x >= 0xD800 && x <= 0xDBFF && q + 1 < len && u[q + 1] >= 0xDC00 && u[q + 1] <= 0xDFFF) {
+            x = 0x10000 + ((x - 0xD800) << 10) + (u[q + 1] - 0xDC00u);
+            q++;
+        }
+        out[n++] = x;
+    }
+    return n;
+}
+
+int byte_view_build(const fold_table *ft, const uint8_t *s, size_t len, byte_view *bv)
+{
+    if (len > FOLD_MAX_INPUT)
+        return SCREENER_E_TOO_LARGE;
+    bv->n = 0;
+    if (grow(bv, len + BV_CHAR_MAX))
+        return SCREENER_E_NOMEM;
+    size_t w = 0;
+    uint8_t gap = 0;
+    for (size_t i = 0; i < len;) {
+        size_t at = i;
+        int32_t c = utf8_next(s, len, &i);
+        uint32_t v = fold_value(ft, c), cps[FOLD_MAX_UNITS];
+        size_t n = c < 0 ? (cps[0] = 0xFFFD, 1) : output_of(ft, v, (uint32_t)c, cps);
+        if (n == 0) {
+            if (FV_KIND(v) == FV_DROP && FV_CLASS(v) == FC_GAP)
+                gap = BV_GAP;
+            continue;
+        }
+        if (w + BV_CHAR_MAX > bv->cap && grow(bv, w + BV_CHAR_MAX + (len - i)))
+            return SCREENER_E_NOMEM;
+        for (size_t q = 0; q < n; q++) {
+            uint32_t x = cps[q];
+            if (x >= 'A' && x <= 'Z')
+                x += 'a' - 'A';
+            size_t k = utf8_put(bv->text + w, x);
+            for (size_t b = 0; b < k; b++) {
+                bv->flags[w + b] = (uint8_t)(b == 0 && q == 0 ? gap : 0);
+                bv->from[w + b] = (uint32_t)at;
+            }
+            w += k;
+        }
+        gap = 0;
+    }
+    bv->n = w;
+    return SCREENER_OK;
+}

@@ -1,0 +1,48 @@
+/*
+ * views.h — the texts a scan derives from a message. Each view has exactly
+ * one way back to the original bytes.
+ *
+ *   VIEW_FOLDED  fold.h: folded UTF-16 units with unit flags; mapped back by
+ *                re-folding from checkpoints (fold_locate_*). Literals and
+ *                the digit detectors read it.
+ *   VIEW_BYTES   byteview.h: lowercase UTF-8 with ASCII punctuation kept;
+ *                mapped back through a per-byte origin. Regex entries and
+ *                the e-mail/link detectors read it.
+ *
+ * A database records the views its matchers read (db_header.views); a scan
+ * builds only those. A new view (pinyin, leetspeak...) is one file in
+ * normalize/ with a build function, plus one row in views.c and one VIEW_*
+ * bit; nothing else changes.
+ */
+#ifndef SCREENER_NORMALIZE_VIEWS_H
+#define SCREENER_NORMALIZE_VIEWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "byteview.h"
+#include "fold.h"
+
+#define VIEW_FOLDED 1u
+#define VIEW_BYTES 2u
+#define VIEW_ALL (VIEW_FOLDED | VIEW_BYTES)
+
+/* The views of one text (owned by a scratch, reused across scans). */
+typedef struct views {
+    fold_buf folded;
+    byte_view bytes;
+    unsigned built; /* VIEW_* bits valid for the current text */
+} views;
+
+/* Build the views in `which` (VIEW_* bits) for (s, len). */
+int views_build(const fold_table *ft, unsigned which, const uint8_t *s, size_t len, views *v);
+
+void views_free(views *v);
+
+/* Bytes the views' buffers hold. */
+size_t views_footprint(const views *v);
+
+/* Name of a view bit ("folded", "bytes"), or NULL. */
+const char *view_name(unsigned bit);
+
+#endif

@@ -1,0 +1,284 @@
+/*
+ * collect.c — match collection shared by every matcher (see collect.h).
+ */
+#include "collect.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "db/db.h"
+
+void collect_reset(screener_scratch *s)
+{
+    s->n_raw = s->n_matches = s->n_allow = 0;
+    s->truncated = 0;
+    if (s->n_dedup) {
+        memset(s->dedup, 0, s->cap_dedup * sizeof(uint32_t));
+        s->n_dedup = 0;
+    }
+}
+
+size_t collect_cap(const screener_scratch *s)
+{
+    return s->max_matches > (SIZE_MAX - 64) / 4 ? SIZE_MAX : s->max_matches * 4 + 64;
+}
+
+/* ---- (entry, start) -> match index, open addressing ------------------------- */
+
+static size_t slot_of(uint32_t id, size_t start, size_t cap)
+{
+    uint64_t h = ((uint64_t)id * 0x9E3779B97F4A7C15u) ^ ((uint64_t)start * 0xC2B2AE3D27D4EB4Fu);
+    h ^= h >> 29;
+    return (size_t)(h & (cap - 1));
+}
+
+/* Index of the match of (id, start), or SIZE_MAX; *slot gets the slot where
+ * it is or would go. */
+static size_t dedup_find(const screener_scratch *s, uint32_t id, size_t start, size_t *slot)
+{
+    size_t k = slot_of(id, start, s->cap_dedup);
+    while (s->dedup[k]) {
+        const screener_match *m = &s->matches[s->dedup[k] - 1];
+        if (m->entry_id == id && m->start == start) {
+            *slot = k;
+            return s->dedup[k] - 1;
+        }
+        k = (k + 1) & (s->cap_dedup - 1);
+    }
+    *slot = k;
+    return SIZE_MAX;
+}
+
+/* Keep the table at most half full; rebuild it from the matches it names. */
+static int dedup_grow(screener_scratch *s)
+{
+    if ((s->n_dedup + 1) * 2 <= s->cap_dedup)
+        return 0;
+    size_t cap = s->cap_dedup ? s->cap_dedup * 2 : 1024;
+    uint32_t *old = s->dedup;
+    size_t old_cap = s->cap_dedup;
+    uint32_t *t = calloc(cap, sizeof(uint32_t));
+    if (!t)
+        return SCREENER_E_NOMEM;
+    s->dedup = t;
+    s->cap_dedup = cap;
+    for (size_t k = 0; k < old_cap; k++) {
+        if (!old[k])
+            continue;
+        const screener_match *m = &s->matches[old[k] - 1];
+        size_t slot;
+        dedup_find(s, m->entry_id, m->start, &slot);
+        t[slot] = old[k];
+    }
+    free(old);
+    return 0;
+}
+
+/* ---- adding matches --------------------------------------------------------- */
+
+static int profile_action(const screener_db *db, const screener_scratch *s, const db_entry *e)
+{
+    int action = s->eff ? s->eff[e->category * 4 + e->severity - 1]
+                        : db->cats[e->category].actions[e->severity - 1];
+    return action < 0 || e->severity < s->min_severity ? -1 : action;
+}
+
+int collect_deny(const screener_db *db, screener_scratch *s, uint32_t id, size_t start,
+                 size_t end, int keep_longest)
+{
+    const db_entry *e = &db->entries[id];
+    int action = profile_action(db, s, e);
+    if (action < 0)
+        return 0; /* dropped by the profile */
+    size_t slot = 0;
+    if (keep_longest) {
+        if (dedup_grow(s))
+            return SCREENER_E_NOMEM;
+        size_t at = dedup_find(s, id, start, &slot);
+        if (at != SIZE_MAX) {
+            if (end > s->matches[at].end)
+                s->matches[at].end = end;
+            return 0;
+        }
+    }
+    if (s->n_matches >= collect_cap(s)) {
+        s->truncated = 1;
+        return COLLECT_FULL;
+    }
+    if (mem_grow((void **)&s->matches, &s->cap_matches, s->n_matches + 1, sizeof(screener_match)))
+        return SCREENER_E_NOMEM;
+    screener_match *o = &s->matches[s->n_matches++];
+    o->start = start;
+    o->end = end;
+    o->entry_id = id;
+    o->category_id = e->category;
+    o->severity = e->severity;
+    o->action = (uint8_t)action;
+    o->flags = 0;
+    if (keep_longest) {
+        s->dedup[slot] = (uint32_t)s->n_matches;
+        s->n_dedup++;
+    }
+    return 0;
+}
+
+int collect_allow(screener_scratch *s, size_t start, size_t end)
+{
+    if (mem_grow((void **)&s->allow, &s->cap_allow, s->n_allow + 1, sizeof(span)))
+        return SCREENER_E_NOMEM;
+    s->allow[s->n_allow].start = start;
+    s->allow[s->n_allow].end = end;
+    s->n_allow++;
+    return 0;
+}
+
+int collect_entry(const screener_db *db, screener_scratch *s, uint32_t id, size_t start,
+                  size_t end)
+{
+    if (db->entries[id].flags & SCREENER_ENTRY_ALLOW)
+        return collect_allow(s, start, end);
+    return collect_deny(db, s, id, start, end, 0);
+}
+
+/* ---- finishing -------------------------------------------------------------- */
+
+static int cmp_match(const void *a, const void *b)
+{
+    const screener_match *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return x->entry_id < y->entry_id ? -1 : x->entry_id > y->entry_id;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+    const span *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* Allow-list: a deny match lying inside an allow match is suppressed. Sort
+ * the allow spans by start and keep the running maximum of their ends: a
+ * match [a, b) is covered iff the largest end among spans starting at or
+ * before a reaches b. O((m + k) log k). */
+static void apply_allow(screener_scratch *s)
+{
+    span *al = s->allow;
+    size_t k = s->n_allow;
+    qsort(al, k, sizeof *al, cmp_span);
+    for (size_t i = 1; i < k; i++)
+        if (al[i].end < al[i - 1].end)
+            al[i].end = al[i - 1].end; /* now: max end so far */
+    for (size_t i = 0; i < s->n_matches; i++) {
+        screener_match *m = &s->matches[i];
+        size_t lo = 0, hi = k; /* first span starting after m->start */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (al[mid].start <= m->start)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo > 0 && al[lo - 1].end >= m->end)
+            m->flags |= SCREENER_MATCH_SUPPRESSED;
+    }
+}
+
+void collect_sort(screener_match *m, size_t n)
+{
+    if (n > 1)
+        qsort(m, n, sizeof *m, cmp_match);
+}
+
+void collect_finish(screener_scratch *s)
+{
+    if (s->n_matches && s->n_allow)
+        apply_allow(s);
+    if (s->n_matches > 1) {
+        qsort(s->matches, s->n_matches, sizeof(screener_match), cmp_match);
+        /* an entry found through both of its folded forms at one span */
+        size_t w = 1;
+        for (size_t i = 1; i < s->n_matches; i++)
+            if (cmp_match(&s->matches[i], &s->matches[w - 1]) != 0)
+                s->matches[w++] = s->matches[i];
+        s->n_matches = w;
+    }
+    if (s->n_matches > s->max_matches) {
+        s->n_matches = s->max_matches;
+        s->truncated = 1;
+    }
+}
+
+/* ---- verdict ---------------------------------------------------------------- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Mark the leftmost-longest non-overlapping selection among the counted
+ * matches (sorted by start, then end): at each position take the longest
+ * match that starts at or after the end of the last one taken. */
+static void select_leftmost_longest(screener_scratch *s)
+{
+    size_t last_end = 0;
+    int any = 0;
+    for (size_t i = 0; i < s->n_matches; i++)
+        s->matches[i].flags &= (uint16_t)~SCREENER_MATCH_SELECTED;
+    for (size_t i = 0; i < s->n_matches;) {
+        screener_match *m = &s->matches[i];
+        if ((m->flags & SCREENER_MATCH_SUPPRESSED) || (any && m->start < last_end)) {
+            i++;
+            continue;
+        }
+        size_t best = i;
+        for (size_t j = i + 1; j < s->n_matches && s->matches[j].start == m->start; j++)
+            if (!(s->matches[j].flags & SCREENER_MATCH_SUPPRESSED) &&
+                s->matches[j].end >= s->matches[best].end)
+                best = j;
+        s->matches[best].flags |= SCREENER_MATCH_SELECTED;
+        last_end = s->matches[best].end;
+        any = 1;
+        i = best + 1;
+    }
+}
+
+int scan_verdict(screener_scratch *s)
+{
+    select_leftmost_longest(s);
+    screener_result *r = &s->result;
+    r->matches = s->matches;
+    r->n_matches = s->n_matches;
+    r->action = SCREENER_ACTION_PASS;
+    r->severity = 0;
+    r->n_categories = 0;
+    if (mem_grow((void **)&s->cats, &s->cap_cats, s->n_matches + 1, sizeof(uint32_t)))
+        return SCREENER_E_NOMEM;
+    size_t nc = 0;
+    for (size_t i = 0; i < s->n_matches; i++) {
+        const screener_match *m = &s->matches[i];
+        if (m->flags & SCREENER_MATCH_SUPPRESSED)
+            continue;
+        if (m->action > r->action)
+            r->action = m->action;
+        if (m->severity > r->severity)
+            r->severity = m->severity;
+        s->cats[nc++] = m->category_id;
+    }
+    if (nc > 1)
+        qsort(s->cats, nc, sizeof(uint32_t), cmp_u32);
+    size_t w = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (w == 0 || s->cats[w - 1] != s->cats[i])
+            s->cats[w++] = s->cats[i];
+    r->categories = s->cats;
+    r->n_categories = w;
+    r->fingerprint = s->fingerprint;
+    r->truncated = s->truncated;
+    return SCREENER_OK;
+}

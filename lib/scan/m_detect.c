@@ -1,0 +1,94 @@
+/*
+ * m_detect.c — detector rows: digit detectors on the folded view, e-mail
+ * and link detectors on the byte view. Each row runs once per detector
+ * entry of its kind (an entry names the detector and its category).
+ */
+#include "collect.h"
+#include "common/buf.h"
+#include "db/db.h"
+#include "detect.h"
+#include "matcher.h"
+
+typedef struct det_ctx {
+    const scan_ctx *c;
+    uint32_t entry;
+    int rc;
+} det_ctx;
+
+static void on_digits(void *ctx, size_t start, size_t end)
+{
+    det_ctx *d = ctx;
+    if (!d->rc)
+        d->rc = collect_folded_span(d->c, &d->entry, 1, start, end, 1);
+}
+
+static void on_text(void *ctx, size_t b0, size_t b1)
+{
+    det_ctx *d = ctx;
+    if (!d->rc)
+        d->rc = collect_entry(d->c->db, d->c->s, d->entry, b0, b1);
+}
+
+/* Run fn for each detector entry of m's kind. */
+static int each_entry(const scan_ctx *c, const matcher *m,
+                      void (*fn)(const scan_ctx *, const matcher *, det_ctx *))
+{
+    const screener_db *db = c->db;
+    for (uint32_t k = 0; k < db->n_detectors; k++) {
+        det_ctx d = {c, db->detector_ids[k], 0};
+        if (db->entries[d.entry].detector != m->detector)
+            continue;
+        fn(c, m, &d);
+        if (d.rc == COLLECT_FULL)
+            return SCREENER_OK;
+        if (d.rc)
+            return d.rc;
+    }
+    return SCREENER_OK;
+}
+
+static void digits_once(const scan_ctx *c, const matcher *m, det_ctx *d)
+{
+    const fold_buf *fb = &c->s->v.folded;
+    detect_run(m->detector, fb->units, fb->n, on_digits, d);
+}
+
+int run_digit_detector(const scan_ctx *c, const matcher *m)
+{
+    return each_entry(c, m, digits_once);
+}
+
+/* The text detectors' reading of the byte view: one element per view byte
+ * (non-ASCII bytes read as LIGHT_OTHER) and a separator element (0) where a
+ * visible separator was dropped. Cost: O(view length). */
+static int read_light(const scan_ctx *c, size_t *m_out)
+{
+    screener_scratch *s = c->s;
+    const byte_view *bv = &s->v.bytes;
+    if (mem_grow((void **)&s->light, &s->cap_light, 2 * bv->n + 1, sizeof(light_char)))
+        return SCREENER_E_NOMEM;
+    size_t m = 0;
+    for (size_t i = 0; i < bv->n; i++) {
+        size_t b0 = bv->from[i];
+        size_t b1 = view_char_end(c->text, c->len, b0);
+        if (bv->flags[i] & BV_GAP)
+            s->light[m++] = (light_char){0, (uint32_t)b0, (uint32_t)b0};
+        uint8_t ch = bv->text[i];
+        s->light[m++] = (light_char){ch < 0x80 ? ch : LIGHT_OTHER, (uint32_t)b0, (uint32_t)b1};
+    }
+    *m_out = m;
+    return SCREENER_OK;
+}
+
+static void text_once(const scan_ctx *c, const matcher *m, det_ctx *d)
+{
+    size_t n = 0;
+    d->rc = read_light(c, &n);
+    if (!d->rc)
+        detect_text(m->detector, c->s->light, n, on_text, d);
+}
+
+int run_text_detector(const scan_ctx *c, const matcher *m)
+{
+    return each_entry(c, m, text_once);
+}

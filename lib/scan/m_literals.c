@@ -1,0 +1,128 @@
+/*
+ * m_literals.c — the literal matcher: dictionary terms on the folded view.
+ *
+ *   folded units --hs_scan--> (literal, end) candidates
+ *        --alignment / stripped-NUL / unit-flag boundary checks--> raw matches
+ *        --fold_locate_*--> original byte spans + word-boundary facts
+ *        --per entry: boundary rules, span check--> collect
+ */
+#include <string.h>
+
+#include "collect.h"
+#include "common/buf.h"
+#include "db/db.h"
+#include "detect.h"
+#include "matcher.h"
+
+typedef struct lit_ctx {
+    const screener_db *db;
+    screener_scratch *s;
+    size_t bytes;   /* folded bytes scanned */
+    int oom;
+} lit_ctx;
+
+/* Hyperscan match callback: a literal ended at byte `to` of the folded
+ * stream. Keep it only if it starts on a UTF-16 unit boundary (and, for a
+ * literal whose leading NUL byte was stripped, that byte is really NUL). */
+static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
+                    unsigned int flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    lit_ctx *c = ctx;
+    if (id >= c->db->n_lits || to > c->bytes)
+        return 0; /* not one of ours: a damaged (but re-sealed) database */
+    const db_lit *l = &c->db->lits[id];
+    unsigned long long bytes = (unsigned long long)l->units * 2;
+    if (to < bytes)
+        return 0;
+    unsigned long long start = to - bytes;
+    if (start & 1)
+        return 0;
+    const fold_buf *fb = &c->s->v.folded;
+    if (l->stripped && ((const uint8_t *)fb->units)[start] != 0)
+        return 0;
+    /* word boundaries from the unit flags: a Latin term inside a word
+     * ("ass" in "class", or across "has she") is rejected here, before any
+     * mapping back to the original text */
+    size_t p = (size_t)(start / 2), e = (size_t)(to / 2);
+    const uint8_t *fl = fb->flags;
+    if ((l->bound & DB_LIT_NEED_START) && p > 0 && (fl[p - 1] & FU_WORD) && !(fl[p] & FU_GAP))
+        return 0;
+    if ((l->bound & DB_LIT_NEED_END) && e < fb->n && (fl[e] & FU_WORD) && !(fl[e] & FU_GAP))
+        return 0;
+    screener_scratch *s = c->s;
+    if (s->n_raw >= collect_cap(s)) {
+        s->truncated = 1;
+        return 1; /* stop: more candidates than the profile lets us report */
+    }
+    if (mem_grow((void **)&s->raw, &s->cap_raw, s->n_raw + 1, sizeof(raw_match))) {
+        c->oom = 1;
+        return 1; /* stop the scan */
+    }
+    s->raw[s->n_raw].lit = id;
+    s->raw[s->n_raw].start = (uint32_t)p;
+    s->raw[s->n_raw].end = (uint32_t)e;
+    s->n_raw++;
+    return 0;
+}
+
+int collect_folded_span(const scan_ctx *c, const uint32_t *ids, uint32_t n_ids, size_t start,
+                        size_t end, int detector)
+{
+    const screener_db *db = c->db;
+    const fold_buf *fb = &c->s->v.folded;
+    fold_loc a, b;
+    fold_locate_start(&db->fold, c->text, c->len, fb, start, &a);
+    fold_locate_end(&db->fold, c->text, c->len, fb, end, &b);
+    if (detector && fold_span_max_gap(&db->fold, c->text, a.byte, b.byte) > DETECT_MAX_GAP)
+        return 0; /* digits joined across markup, not a disguised number */
+    for (uint32_t k = 0; k < n_ids; k++) {
+        uint32_t id = ids[k];
+        const db_entry *e = &db->entries[id];
+        if ((e->flags & DB_ENTRY_NEED_START) && !a.boundary)
+            continue;
+        if ((e->flags & DB_ENTRY_NEED_END) && !b.boundary)
+            continue;
+        /* (a match edge inside one character's expansion cannot be
+         * compared run by run; boundaries already reject it for words) */
+        if ((e->flags & DB_ENTRY_CHECK_SPAN) && !a.partial && !b.partial &&
+            !fold_span_check(&db->fold, c->text, a.byte, b.byte,
+                             (const uint8_t *)db->strings + e->term_off, e->term_len))
+            continue;
+        int rc = collect_entry(db, c->s, id, a.byte, b.byte);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int run_literals(const scan_ctx *c, const matcher *m)
+{
+    (void)m;
+    const screener_db *db = c->db;
+    screener_scratch *s = c->s;
+    const fold_buf *fb = &s->v.folded;
+    if (fb->n == 0)
+        return SCREENER_OK;
+    lit_ctx lc = {db, s, fb->n * 2, 0};
+    s->n_raw = 0;
+    hs_error_t he = hs_scan(db->hs, (const char *)fb->units, (unsigned int)(fb->n * 2), 0, s->hs,
+                            on_match, &lc);
+    if (lc.oom)
+        return SCREENER_E_NOMEM;
+    if (he == HS_SCRATCH_IN_USE)
+        return SCREENER_E_SCRATCH_IN_USE;
+    if (he != HS_SUCCESS && !(he == HS_SCAN_TERMINATED && s->truncated))
+        return SCREENER_E_HYPERSCAN;
+    for (size_t r = 0; r < s->n_raw; r++) {
+        const db_lit *l = &db->lits[s->raw[r].lit];
+        int rc = collect_folded_span(c, db->lit_entries + l->entries_off, l->n_entries,
+                                     s->raw[r].start, s->raw[r].end, 0);
+        if (rc == COLLECT_FULL)
+            break;
+        if (rc)
+            return rc;
+    }
+    return SCREENER_OK;
+}

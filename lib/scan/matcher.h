@@ -1,0 +1,69 @@
+/*
+ * matcher.h — the table of matchers a scan runs.
+ *
+ * One row per matcher: its name, the view it reads, the database section it
+ * needs, how far it carries across windows and stream chunks (its longest
+ * match, in folded units), and its run function. A scan builds the views
+ * the database uses, then runs every row the database uses; each row hands
+ * its matches (original byte spans) to collect.h, which owns
+ * de-duplication, the allow-list and the verdict.
+ *
+ * Adding a detector = its code (detect.c) + one row in matchers.c + tests.
+ */
+#ifndef SCREENER_SCAN_MATCHER_H
+#define SCREENER_SCAN_MATCHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scratch.h"
+
+struct screener_db;
+
+/* What a matcher's run function sees. */
+typedef struct scan_ctx {
+    const struct screener_db *db;
+    screener_scratch *s;
+    const uint8_t *text; /* the original text (of this window) */
+    size_t len;
+} scan_ctx;
+
+typedef struct matcher {
+    const char *name;
+    unsigned view;   /* VIEW_* it reads */
+    int section;     /* SEC_* it needs, or -1 */
+    int detector;    /* DETECT_* for detector rows, else 0 */
+    /* longest match, in folded units: what windows and streams carry */
+    uint32_t (*longest)(const struct screener_db *db);
+    /* 1 if the database has anything for this row to do */
+    int (*used)(const struct screener_db *db, const struct matcher *m);
+    /* collect the row's matches; SCREENER_OK or an error status */
+    int (*run)(const scan_ctx *c, const struct matcher *m);
+} matcher;
+
+/* The table, in run order. */
+extern const matcher scan_matchers[];
+extern const size_t scan_n_matchers;
+
+/* Views the database's matchers read (VIEW_* bits). */
+unsigned scan_views_used(const struct screener_db *db);
+
+/* Longest match of any matcher the database uses, in folded units. */
+uint32_t scan_carry_units(const struct screener_db *db);
+
+/* Row functions, one file each (m_literals.c, m_regex.c, m_detect.c). */
+int run_literals(const scan_ctx *c, const matcher *m);
+int run_regexes(const scan_ctx *c, const matcher *m);
+int run_digit_detector(const scan_ctx *c, const matcher *m);
+int run_text_detector(const scan_ctx *c, const matcher *m);
+
+/*
+ * Map a match on the folded view, units [start, end), back to the original
+ * text and collect it for each entry in ids that accepts it (word
+ * boundaries, span check; for detectors, at most DETECT_MAX_GAP dropped
+ * characters between two digits). Returns 0, COLLECT_FULL or an error.
+ */
+int collect_folded_span(const scan_ctx *c, const uint32_t *ids, uint32_t n_ids, size_t start,
+                        size_t end, int detector);
+
+#endif

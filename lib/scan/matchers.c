@@ -1,0 +1,79 @@
+/*
+ * matchers.c — the matcher table (see matcher.h).
+ */
+#include "matcher.h"
+
+#include "db/db.h"
+#include "detect.h"
+
+static int uses_literals(const screener_db *db, const matcher *m)
+{
+    (void)m;
+    return db->hs != NULL;
+}
+
+static int uses_regexes(const screener_db *db, const matcher *m)
+{
+    (void)m;
+    return db->hs_regex != NULL;
+}
+
+static int uses_detector(const screener_db *db, const matcher *m)
+{
+    return (db->detector_mask >> m->detector) & 1u;
+}
+
+static uint32_t longest_literal(const screener_db *db)
+{
+    return db->max_lit_units;
+}
+
+static uint32_t longest_regex(const screener_db *db)
+{
+    return db->hdr->regex_max_width; /* bytes of the byte view >= folded units */
+}
+
+static uint32_t longest_digits(const screener_db *db)
+{
+    (void)db;
+    return DETECT_DIGITS_MAX;
+}
+
+static uint32_t longest_text(const screener_db *db)
+{
+    (void)db;
+    return DETECT_TEXT_MAX;
+}
+
+const matcher scan_matchers[] = {
+    {"literals", VIEW_FOLDED, SEC_HS, 0, longest_literal, uses_literals, run_literals},
+    {"cn_mobile", VIEW_FOLDED, -1, DETECT_CN_MOBILE, longest_digits, uses_detector,
+     run_digit_detector},
+    {"cn_id", VIEW_FOLDED, -1, DETECT_CN_ID, longest_digits, uses_detector, run_digit_detector},
+    {"bank_card", VIEW_FOLDED, -1, DETECT_BANK_CARD, longest_digits, uses_detector,
+     run_digit_detector},
+    {"email", VIEW_BYTES, -1, DETECT_EMAIL, longest_text, uses_detector, run_text_detector},
+    {"url", VIEW_BYTES, -1, DETECT_URL, longest_text, uses_detector, run_text_detector},
+    {"regex", VIEW_BYTES, SEC_HS_REGEX, 0, longest_regex, uses_regexes, run_regexes},
+};
+const size_t scan_n_matchers = sizeof scan_matchers / sizeof scan_matchers[0];
+
+unsigned scan_views_used(const screener_db *db)
+{
+    unsigned v = 0;
+    for (size_t k = 0; k < scan_n_matchers; k++)
+        if (scan_matchers[k].used(db, &scan_matchers[k]))
+            v |= scan_matchers[k].view;
+    return v;
+}
+
+uint32_t scan_carry_units(const screener_db *db)
+{
+    uint32_t L = 1;
+    for (size_t k = 0; k < scan_n_matchers; k++) {
+        const matcher *m = &scan_matchers[k];
+        if (m->used(db, m) && m->longest(db) > L)
+            L = m->longest(db);
+    }
+    return L;
+}

@@ -1,0 +1,57 @@
+/*
+ * scan.h — the scan layer's interface to the layers above (service/:
+ * batch, streams, hot reload, mask).
+ */
+#ifndef SCREENER_SCAN_SCAN_H
+#define SCREENER_SCAN_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scratch.h"
+
+struct screener_db;
+
+/* Messages longer than this are scanned in windows of this many bytes
+ * (window.c), so a scan's working memory stays bounded. */
+#define SCAN_WINDOW ((size_t)128 << 10)
+
+/* Make s ready for db: profile resolved, Hyperscan scratches fitted,
+ * fingerprint copied. Once per message or stream write. */
+int scan_prepare(const struct screener_db *db, screener_scratch *s);
+
+/* Scan one text as a whole into s->matches (collected, then finished: see
+ * collect_finish): build the views the db uses plus `extra` (VIEW_* bits),
+ * run the matchers. The scratch must be prepared and marked in use. */
+int scan_text(const struct screener_db *db, screener_scratch *s, const uint8_t *text,
+              size_t len, unsigned extra);
+
+/* Scan one message into s->result: as a whole, or in windows when it is
+ * longer than SCAN_WINDOW. Same result either way. The scratch must be
+ * marked in use; scan_message prepares it. */
+int scan_message(const struct screener_db *db, screener_scratch *s, const uint8_t *text,
+                 size_t len);
+
+/* Carried state between the windows of one text (a long message or a
+ * stream). */
+typedef struct window_state {
+    size_t base;     /* global offset of the window buffer's first byte */
+    int have_prev;
+    size_t prev_cut, prev_last; /* previous round's final region, global */
+} window_state;
+
+/*
+ * One round: scan data[0, len) (carried tail + new bytes; data[0] is at
+ * global offset w->base) and append the matches that are final to s->acc (global
+ * offsets). With final set, everything is final. *keep gets how many
+ * leading bytes of data the next round no longer needs.
+ */
+int window_round(const struct screener_db *db, screener_scratch *s, window_state *w,
+                 const uint8_t *data, size_t len, int final, size_t *keep);
+
+/* Start and finish a series of rounds: s->acc empty; then s->acc becomes
+ * s->matches and the verdict is computed. */
+void window_begin(screener_scratch *s);
+int window_end(screener_scratch *s);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * window.c — scanning a text in windows by carry-over: long messages
+ * (scan_message) and streams (service/stream.c).
+ *
+ * Each round scans the kept tail plus new bytes as one text and reports
+ * the matches that are final. With n folded units scanned and L the longest
+ * match of any matcher the database uses (scan_carry_units; every matcher
+ * bounds its matches, see matcher.h):
+ *   - a match that would use a unit still to come starts at unit >= n-L+1,
+ *     and so does any allow match that could suppress a held deny match;
+ *     so a match is final if it starts at or before unit K = n-L and ends
+ *     before the character of the last unit (its end boundary is decided);
+ *   - the next tail starts at unit n-2L-1: every held match, every allow
+ *     match that may cover one, and one character of context before them;
+ *   - a match found again in the tail is not reported twice: it is old if
+ *     it was inside the previous round's final region.
+ * An incomplete UTF-8 sequence at the end of the data is not scanned until
+ * the next round completes it (or the final round reports it as invalid).
+ * Rounds always build the folded view: positions are counted in its units.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect.h"
+#include "common/buf.h"
+#include "common/utf8.h"
+#include "db/db.h"
+#include "matcher.h"
+#include "scan.h"
+
+/* At most this many bytes are carried from one round to the next. */
+#define WINDOW_MAX_CARRY ((size_t)1 << 20)
+
+/* Bytes at the end of (s, n) that start a valid but incomplete sequence. */
+static size_t incomplete_tail(const uint8_t *s, size_t n)
+{
+    for (size_t k = 1; k <= 3 && k <= n; k++) {
+        uint8_t b = s[n - k];
+        if ((b & 0xC0) == 0x80)
+            continue; /* a continuation byte: look further back */
+        if (b < 0xC2 || b > 0xF4)
+            return 0;
+        size_t i = n - k;
+        return utf8_next(s, n, &i) < 0 && i == n ? k : 0;
+    }
+    return 0;
+}
+
+/* Byte offset (in data) of the character that produced folded unit u. */
+static size_t byte_of_unit(const screener_db *db, const screener_scratch *s, const uint8_t *data,
+                           size_t len, size_t u)
+{
+    fold_loc loc;
+    fold_locate_start(&db->fold, data, len, &s->v.folded, u, &loc);
+    return loc.byte;
+}
+
+void window_begin(screener_scratch *s)
+{
+    s->n_acc = 0;
+    s->acc_truncated = 0;
+}
+
+static int acc_push(screener_scratch *s, const screener_match *m)
+{
+    if (s->n_acc >= s->max_matches) {
+        s->acc_truncated = 1;
+        return 0;
+    }
+    if (mem_grow((void **)&s->acc, &s->cap_acc, s->n_acc + 1, sizeof(screener_match)))
+        return SCREENER_E_NOMEM;
+    s->acc[s->n_acc++] = *m;
+    return 0;
+}
+
+/* The bytes the next round can drop: everything before unit n-2L-1, but
+ * never carry more than WINDOW_MAX_CARRY bytes. */
+static size_t droppable(const screener_db *db, const screener_scratch *s, const uint8_t *data,
+                        size_t scan_len, size_t len, size_t L)
+{
+    size_t n = s->v.folded.n, keep = 0;
+    if (n > 2 * L + 1)
+        keep = byte_of_unit(db, s, data, scan_len, n - 2 * L - 1);
+    if (len - keep > WINDOW_MAX_CARRY) {
+        keep = len - WINDOW_MAX_CARRY;
+        while (keep < len && (data[keep] & 0xC0) == 0x80)
+            keep++;
+    }
+    return keep;
+}
+
+int window_round(const screener_db *db, screener_scratch *s, window_state *w,
+                 const uint8_t *data, size_t len, int final, size_t *keep)
+{
+    *keep = 0;
+    size_t hold = final ? 0 : incomplete_tail(data, len);
+    size_t scan_len = len - hold;
+    int rc = scan_text(db, s, data, scan_len, VIEW_FOLDED);
+    if (rc)
+        return rc;
+    s->acc_truncated |= s->truncated;
+    size_t n = s->v.folded.n, L = scan_carry_units(db);
+    int any_final = final || n > L;
+    size_t cut = 0, last = 0; /* final region, local bytes */
+    if (!final && any_final) {
+        cut = byte_of_unit(db, s, data, scan_len, n - L);
+        last = byte_of_unit(db, s, data, scan_len, n - 1);
+    }
+    for (size_t i = 0; i < s->n_matches && any_final; i++) {
+        screener_match m = s->matches[i];
+        if (!final && !(m.start <= cut && m.end <= last))
+            continue; /* not decided yet: a later round reports it */
+        m.start += w->base;
+        m.end += w->base;
+        if (w->have_prev && m.start <= w->prev_cut && m.end <= w->prev_last)
+            continue; /* reported by an earlier round */
+        if ((rc = acc_push(s, &m)))
+            return rc;
+    }
+    if (any_final && !final) {
+        w->prev_cut = w->base + cut;
+        w->prev_last = w->base + last;
+        w->have_prev = 1;
+    }
+    *keep = final ? len : droppable(db, s, data, scan_len, len, L);
+    return SCREENER_OK;
+}
+
+int window_end(screener_scratch *s)
+{
+    screener_match *t = s->matches;
+    size_t cap = s->cap_matches;
+    s->matches = s->acc;
+    s->cap_matches = s->cap_acc;
+    s->n_matches = s->n_acc;
+    s->acc = t;
+    s->cap_acc = cap;
+    s->n_acc = 0;
+    s->truncated = s->acc_truncated;
+    /* a match held back by one round can start before matches an earlier
+     * round reported */
+    collect_sort(s->matches, s->n_matches);
+    return scan_verdict(s);
+}

@@ -1,0 +1,131 @@
+/*
+ * stream.c — scanning text that arrives in chunks: each write feeds the
+ * window rounds of scan/window.c (in slices of at most SCAN_WINDOW bytes,
+ * so a huge write needs no more memory than a small one) and reports the
+ * matches that became final.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "scan/scan.h"
+
+struct screener_stream {
+    const screener_db *db;
+    uint8_t *buf; /* tail of earlier data, then new bytes */
+    size_t len, cap;
+    window_state w;
+    int closed;
+};
+
+SCREENER_API int screener_stream_open(const screener_db *db, screener_stream **out)
+{
+    if (!db || !out)
+        return SCREENER_E_INVALID_ARGUMENT;
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return SCREENER_E_NOMEM;
+    (*out)->db = db;
+    return SCREENER_OK;
+}
+
+SCREENER_API void screener_stream_free(screener_stream *st)
+{
+    if (!st)
+        return;
+    free(st->buf);
+    free(st);
+}
+
+static int append(screener_stream *st, const char *chunk, size_t len)
+{
+    if (len == 0)
+        return SCREENER_OK;
+    if (st->len + len > st->cap) {
+        size_t cap = st->cap ? st->cap : 4096;
+        while (cap < st->len + len)
+            cap *= 2;
+        uint8_t *b = realloc(st->buf, cap);
+        if (!b)
+            return SCREENER_E_NOMEM;
+        st->buf = b;
+        st->cap = cap;
+    }
+    memcpy(st->buf + st->len, chunk, len);
+    st->len += len;
+    return SCREENER_OK;
+}
+
+/* One round over the buffer; drop what the next round does not need. */
+static int round_once(screener_stream *st, screener_scratch *s, int final)
+{
+    size_t keep;
+    int rc = window_round(st->db, s, &st->w, st->buf ? st->buf : (const uint8_t *)"", st->len,
+                          final, &keep);
+    if (rc || keep == 0)
+        return rc;
+    memmove(st->buf, st->buf + keep, st->len - keep);
+    st->len -= keep;
+    st->w.base += keep;
+    return SCREENER_OK;
+}
+
+static int write_rounds(screener_stream *st, screener_scratch *s, const char *chunk,
+                        size_t len)
+{
+    int rc = scan_prepare(st->db, s);
+    if (rc)
+        return rc;
+    window_begin(s);
+    size_t done = 0;
+    do {
+        size_t n = len - done > SCAN_WINDOW ? SCAN_WINDOW : len - done;
+        if ((rc = append(st, chunk + done, n)) || (rc = round_once(st, s, 0)))
+            return rc;
+        done += n;
+    } while (done < len);
+    return window_end(s);
+}
+
+SCREENER_API int screener_stream_write(screener_stream *st, screener_scratch *s,
+                                       const char *chunk, size_t len,
+                                       const screener_result **result_out)
+{
+    if (result_out)
+        *result_out = NULL;
+    if (!st || !s || !result_out || (!chunk && len) || st->closed)
+        return SCREENER_E_INVALID_ARGUMENT;
+    if (len > FOLD_MAX_INPUT)
+        return SCREENER_E_TOO_LARGE;
+    if (s->in_use)
+        return SCREENER_E_SCRATCH_IN_USE;
+    s->in_use = 1;
+    int rc = write_rounds(st, s, chunk, len);
+    s->in_use = 0;
+    if (rc == SCREENER_OK)
+        *result_out = &s->result;
+    return rc;
+}
+
+SCREENER_API int screener_stream_close(screener_stream *st, screener_scratch *s,
+                                       const screener_result **result_out)
+{
+    if (result_out)
+        *result_out = NULL;
+    if (!st || !s || !result_out || st->closed)
+        return SCREENER_E_INVALID_ARGUMENT;
+    if (s->in_use)
+        return SCREENER_E_SCRATCH_IN_USE;
+    st->closed = 1;
+    s->in_use = 1;
+    window_begin(s);
+    int rc = scan_prepare(st->db, s);
+    if (!rc)
+        rc = round_once(st, s, 1);
+    if (!rc)
+        rc = window_end(s);
+    s->in_use = 0;
+    if (rc == SCREENER_OK)
+        *result_out = &s->result;
+    return rc;
+}
