@@ -84,16 +84,19 @@ static size_t output_of(const fold_table *ft, uint32_t v, uint32_t cp, uint32_t 
     return n;
 }
 
-int byte_view_build(const fold_table *ft, const uint8_t *s, size_t len, byte_view *bv)
+int byte_view_build(const fold_table *ft, const uint8_t *s, size_t len, size_t max_bytes,
+                    byte_view *bv)
 {
     if (len > FOLD_MAX_INPUT)
         return SCREENER_E_TOO_LARGE;
     bv->n = 0;
+    bv->consumed = 0;
     if (grow(bv, len + BV_CHAR_MAX))
         return SCREENER_E_NOMEM;
     size_t w = 0;
     uint8_t gap = 0;
-    for (size_t i = 0; i < len;) {
+    size_t i = 0;
+    while (i < len && w < max_bytes) {
         size_t at = i;
         int32_t c = utf8_next(s, len, &i);
         uint32_t v = fold_value(ft, c), cps[FOLD_MAX_UNITS];
@@ -119,5 +122,6 @@ int byte_view_build(const fold_table *ft, const uint8_t *s, size_t len, byte_vie
         gap = 0;
     }
     bv->n = w;
+    bv->consumed = i;
     return SCREENER_OK;
 }

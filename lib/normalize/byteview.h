@@ -29,11 +29,15 @@ typedef struct byte_view {
     uint8_t *flags;  /* BV_* per byte */
     uint32_t *from;  /* per byte: first original byte of its character */
     size_t n, cap;
+    size_t consumed; /* input bytes read (all unless the budget stopped it) */
 } byte_view;
 
-/* Build the byte view of (s, len). Cost: O(len + output).
- * Returns SCREENER_OK, SCREENER_E_NOMEM or SCREENER_E_TOO_LARGE. */
-int byte_view_build(const fold_table *ft, const uint8_t *s, size_t len, byte_view *bv);
+/* Build the byte view of (s, len), stopping at the first character boundary
+ * after max_bytes view bytes (bv->consumed: input bytes read). Cost:
+ * O(len + output). Returns SCREENER_OK, SCREENER_E_NOMEM or
+ * SCREENER_E_TOO_LARGE. */
+int byte_view_build(const fold_table *ft, const uint8_t *s, size_t len, size_t max_bytes,
+                    byte_view *bv);
 
 void byte_view_free(byte_view *bv);
 

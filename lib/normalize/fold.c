@@ -115,9 +115,16 @@ static inline size_t emit(const fold_table *ft, uint32_t v, uint32_t cp, uint32_
 
 int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
 {
+    return fold_text_upto(ft, s, n, SIZE_MAX, fb);
+}
+
+int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
+                   fold_buf *fb)
+{
     if (n > FOLD_MAX_INPUT)
         return SCREENER_E_TOO_LARGE;
     fb->n = 0;
+    fb->consumed = 0;
     fb->n_marks = 0;
     /* Invariant: room for every remaining byte as one unit plus one maximal
      * expansion. A character never yields more units than it has bytes
@@ -134,6 +141,8 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
     const int collapse = ft->collapse;
     while (i < n) {
         if (pos >= next_mark) {
+            if (pos >= max_units)
+                break; /* the budget: stop at this character boundary */
             if (push_mark(fb, i, pos, prev))
                 return SCREENER_E_NOMEM;
             next_mark = pos - pos % FOLD_MARK_EVERY + FOLD_MARK_EVERY;
@@ -223,6 +232,7 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
         }
     }
     fb->n = pos;
+    fb->consumed = i;
     return SCREENER_OK;
 }
 

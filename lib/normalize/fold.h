@@ -42,6 +42,7 @@ typedef struct fold_buf {
     uint8_t *flags;  /* per unit: FU_GAP | FU_WORD (same capacity as units) */
     size_t cap;      /* capacity in units */
     size_t n;        /* units produced */
+    size_t consumed; /* input bytes folded (all of them unless a budget stopped it) */
     fold_mark *marks;
     size_t n_marks, cap_marks;
 } fold_buf;
@@ -62,6 +63,13 @@ typedef struct fold_buf {
  * Returns SCREENER_OK, SCREENER_E_NOMEM or SCREENER_E_TOO_LARGE.
  */
 int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb);
+
+/* The same, stopping at the first character boundary after max_units
+ * units (give or take FOLD_MARK_EVERY and one expansion); fb->consumed says
+ * how many input bytes were folded. Windows use it to bound their memory
+ * whatever the text expands to. */
+int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
+                   fold_buf *fb);
 
 void fold_buf_free(fold_buf *fb);
 

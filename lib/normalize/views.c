@@ -5,20 +5,35 @@
 
 #include <string.h>
 
-static int build_folded(const fold_table *ft, const uint8_t *s, size_t len, views *v)
+static size_t budget(const views *v)
 {
-    return fold_text(ft, s, len, &v->folded);
+    return v->unit_budget ? v->unit_budget : VIEW_UNIT_BUDGET;
 }
 
-static int build_bytes(const fold_table *ft, const uint8_t *s, size_t len, views *v)
+static int build_folded(const fold_table *ft, const uint8_t *s, size_t len, views *v,
+                        size_t *consumed)
 {
-    return byte_view_build(ft, s, len, &v->bytes);
+    int rc = fold_text_upto(ft, s, len, budget(v), &v->folded);
+    *consumed = v->folded.consumed;
+    return rc;
+}
+
+static int build_bytes(const fold_table *ft, const uint8_t *s, size_t len, views *v,
+                       size_t *consumed)
+{
+    /* a character's UTF-8 never has more bytes than 3 per folded unit, plus
+     * one for a kept punctuation character: after the folded view, this
+     * budget never stops the byte view early */
+    size_t u = budget(v);
+    int rc = byte_view_build(ft, s, len, u > SIZE_MAX / 4 ? SIZE_MAX : 3 * u + len, &v->bytes);
+    *consumed = v->bytes.consumed;
+    return rc;
 }
 
 static const struct {
     unsigned bit;
     const char *name;
-    int (*build)(const fold_table *, const uint8_t *, size_t, views *);
+    int (*build)(const fold_table *, const uint8_t *, size_t, views *, size_t *);
 } table[] = {
     {VIEW_FOLDED, "folded", build_folded},
     {VIEW_BYTES, "bytes", build_bytes},
@@ -27,10 +42,12 @@ static const struct {
 int views_build(const fold_table *ft, unsigned which, const uint8_t *s, size_t len, views *v)
 {
     v->built = 0;
+    v->consumed = len;
     for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) {
         if (!(which & table[k].bit))
             continue;
-        int rc = table[k].build(ft, s, len, v);
+        /* every view covers what the first one built covered */
+        int rc = table[k].build(ft, s, v->consumed, v, &v->consumed);
         if (rc)
             return rc;
         v->built |= table[k].bit;

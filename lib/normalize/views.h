@@ -27,14 +27,23 @@
 #define VIEW_BYTES 2u
 #define VIEW_ALL (VIEW_FOLDED | VIEW_BYTES)
 
+/* Largest folded view one build makes (units): a text that folds to more
+ * is covered by the views only up to `consumed`, and the scan goes on in
+ * windows (scan/window.c). Bounds a scan's working memory whatever the text
+ * expands to (U+FDFA folds to 18 characters). */
+#define VIEW_UNIT_BUDGET ((size_t)64 << 10)
+
 /* The views of one text (owned by a scratch, reused across scans). */
 typedef struct views {
     fold_buf folded;
     byte_view bytes;
-    unsigned built; /* VIEW_* bits valid for the current text */
+    unsigned built;  /* VIEW_* bits valid for the current text */
+    size_t consumed; /* the views cover text bytes [0, consumed) */
+    size_t unit_budget; /* 0: VIEW_UNIT_BUDGET (tests raise it to compare) */
 } views;
 
-/* Build the views in `which` (VIEW_* bits) for (s, len). */
+/* Build the views in `which` (VIEW_* bits) for (s, len), each within its
+ * budget; all of them cover the same prefix [0, v->consumed). */
 int views_build(const fold_table *ft, unsigned which, const uint8_t *s, size_t len, views *v);
 
 void views_free(views *v);

@@ -85,7 +85,7 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
     int rc = views_build(&db->fold, s->views_used | extra, text, len, &s->v);
     if (rc)
         return rc;
-    scan_ctx c = {db, s, text, len};
+    scan_ctx c = {db, s, text, s->v.consumed}; /* the views' budget may stop early */
     for (size_t k = 0; k < scan_n_matchers && !s->truncated; k++) {
         const matcher *m = &scan_matchers[k];
         if (!m->used(db, m))
@@ -105,17 +105,21 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
         return rc;
     if (len <= SCAN_WINDOW) {
         rc = scan_text(db, s, text, len, 0);
-        return rc ? rc : scan_verdict(s);
+        if (rc || s->v.consumed == len)
+            return rc ? rc : scan_verdict(s);
+        /* the text expands beyond the views' budget: scan it in windows */
     }
     window_begin(s);
     window_state w = {0};
-    for (size_t fed = 0;;) {
-        size_t end = len - fed > SCAN_WINDOW ? fed + SCAN_WINDOW : len, keep;
-        rc = window_round(db, s, &w, text + w.base, end - w.base, end == len, &keep);
-        if (rc || end == len)
+    size_t end = len > SCAN_WINDOW ? SCAN_WINDOW : len;
+    for (;;) {
+        size_t keep, scanned;
+        rc = window_round(db, s, &w, text + w.base, end - w.base, end == len, &keep, &scanned);
+        if (rc || (end == len && w.base + scanned == len))
             break;
+        size_t next = w.base + scanned; /* first byte not scanned yet */
         w.base += keep;
-        fed = end;
+        end = len - next > SCAN_WINDOW ? next + SCAN_WINDOW : len;
     }
     return rc ? rc : window_end(s);
 }

@@ -42,12 +42,15 @@ typedef struct window_state {
 
 /*
  * One round: scan data[0, len) (carried tail + new bytes; data[0] is at
- * global offset w->base) and append the matches that are final to s->acc (global
- * offsets). With final set, everything is final. *keep gets how many
- * leading bytes of data the next round no longer needs.
+ * global offset w->base) and append the matches that are final to s->acc
+ * (global offsets). The views' budget may stop the round early: *scanned
+ * gets the bytes of data it covered (an incomplete UTF-8 sequence at the
+ * end waits for the next round unless final is set). With final set and
+ * everything scanned, every match is final. *keep gets how many leading
+ * bytes of data the next round no longer needs.
  */
 int window_round(const struct screener_db *db, screener_scratch *s, window_state *w,
-                 const uint8_t *data, size_t len, int final, size_t *keep);
+                 const uint8_t *data, size_t len, int final, size_t *keep, size_t *scanned);
 
 /* Start and finish a series of rounds: s->acc empty; then s->acc becomes
  * s->matches and the verdict is computed. */

@@ -90,14 +90,17 @@ static size_t droppable(const screener_db *db, const screener_scratch *s, const 
 }
 
 int window_round(const screener_db *db, screener_scratch *s, window_state *w,
-                 const uint8_t *data, size_t len, int final, size_t *keep)
+                 const uint8_t *data, size_t len, int final, size_t *keep, size_t *scanned)
 {
-    *keep = 0;
+    *keep = *scanned = 0;
     size_t hold = final ? 0 : incomplete_tail(data, len);
-    size_t scan_len = len - hold;
-    int rc = scan_text(db, s, data, scan_len, VIEW_FOLDED);
+    int rc = scan_text(db, s, data, len - hold, VIEW_FOLDED);
     if (rc)
         return rc;
+    size_t scan_len = s->v.consumed;
+    if (scan_len < len - hold)
+        final = 0; /* stopped by the views' budget: more rounds follow */
+    *scanned = scan_len;
     s->acc_truncated |= s->truncated;
     size_t n = s->v.folded.n, L = scan_carry_units(db);
     int any_final = final || n > L;
@@ -123,6 +126,8 @@ int window_round(const screener_db *db, screener_scratch *s, window_state *w,
         w->have_prev = 1;
     }
     *keep = final ? len : droppable(db, s, data, scan_len, len, L);
+    if (*keep > scan_len)
+        *keep = scan_len; /* (only the carry cap can ask for more) */
     return SCREENER_OK;
 }
 

@@ -56,18 +56,26 @@ static int append(screener_stream *st, const char *chunk, size_t len)
     return SCREENER_OK;
 }
 
-/* One round over the buffer; drop what the next round does not need. */
-static int round_once(screener_stream *st, screener_scratch *s, int final)
+/* Rounds over the buffer until it is scanned (all but an incomplete UTF-8
+ * sequence at its end, unless final); after each, drop what the next round
+ * does not need. */
+static int rounds(screener_stream *st, screener_scratch *s, int final)
 {
-    size_t keep;
-    int rc = window_round(st->db, s, &st->w, st->buf ? st->buf : (const uint8_t *)"", st->len,
-                          final, &keep);
-    if (rc || keep == 0)
-        return rc;
-    memmove(st->buf, st->buf + keep, st->len - keep);
-    st->len -= keep;
-    st->w.base += keep;
-    return SCREENER_OK;
+    for (;;) {
+        size_t keep, scanned;
+        int rc = window_round(st->db, s, &st->w, st->buf ? st->buf : (const uint8_t *)"",
+                              st->len, final, &keep, &scanned);
+        if (rc)
+            return rc;
+        size_t rest = st->len - scanned; /* not scanned yet */
+        if (keep) {
+            memmove(st->buf, st->buf + keep, st->len - keep);
+            st->len -= keep;
+            st->w.base += keep;
+        }
+        if (final ? rest == 0 : rest <= 3)
+            return SCREENER_OK; /* at most an incomplete sequence waits */
+    }
 }
 
 static int write_rounds(screener_stream *st, screener_scratch *s, const char *chunk,
@@ -80,7 +88,7 @@ static int write_rounds(screener_stream *st, screener_scratch *s, const char *ch
     size_t done = 0;
     do {
         size_t n = len - done > SCAN_WINDOW ? SCAN_WINDOW : len - done;
-        if ((rc = append(st, chunk + done, n)) || (rc = round_once(st, s, 0)))
+        if ((rc = append(st, chunk + done, n)) || (rc = rounds(st, s, 0)))
             return rc;
         done += n;
     } while (done < len);
@@ -121,7 +129,7 @@ SCREENER_API int screener_stream_close(screener_stream *st, screener_scratch *s,
     window_begin(s);
     int rc = scan_prepare(st->db, s);
     if (!rc)
-        rc = round_once(st, s, 1);
+        rc = rounds(st, s, 1);
     if (!rc)
         rc = window_end(s);
     s->in_use = 0;
