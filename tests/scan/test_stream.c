@@ -218,3 +218,64 @@ Test(stream, invalid_utf8_matrix_through_batch_stream_and_fold)
         }
     }
 }
+
+/* Regex and detector entries stay whole across chunks: a regex match as long
+ * as the limit allows, phone numbers, e-mail addresses and links split at
+ * every position. */
+Test(stream, regex_and_detector_matches_survive_chunking, .timeout = 120)
+{
+    static const char d[] = "@category privacy\n@detect cn_mobile\n@detect bank_card\n"
+                            "@detect email\n@category links\n@detect url\n@category ads\n"
+                            "zz[0-9]{1,700}yy\tregex\nqq:?[1-9][0-9]{4,10}\tregex\n"
+                            "(vx|wx)[a-z0-9]{3,20}\tregex\nfuck\n客服电话\tallow\n";
+    screener_source src = {.name = "mixed.txt", .text = d, .len = sizeof d - 1};
+    screener_db *mdb = NULL;
+    screener_error *err = NULL;
+    cr_assert_eq(screener_compile(NULL, &src, 1, &mdb, &err), SCREENER_OK, "%s",
+                 err ? screener_error_message(err) : "");
+    screener_db *saved = db;
+    screener_scratch *saved_s = scratch;
+    db = mdb;
+    cr_assert_eq(screener_scratch_alloc(db, &scratch), SCREENER_OK);
+    static const char *mp[] = {"zz", "0123456789", "yy", "qq12345", "qq：", "vxabc12",
+                               "13800138000", "138 0013 8000", "a.b@example.com", " ",
+                               "www.example.com/x", "see http://x.cn/a?b=1 ", "客服电话",
+                               "fuck", "。", "4111111111111111", "😀", "\xE4\xB8", "ｗｘ"};
+    static char text[8192];
+    static found whole, chunked;
+    /* the 604-byte regex match of the issue that reported the loss */
+    size_t len = 0;
+    len += (size_t)sprintf(text, "zz");
+    memset(text + len, '7', 600);
+    len += 600;
+    len += (size_t)sprintf(text + len, "yy");
+    for (int it = 0; it < 400; it++) {
+        if (it) {
+            len = 0;
+            int k = 3 + (int)rnd(60);
+            for (int p = 0; p < k; p++) {
+                const char *piece = mp[rnd(sizeof mp / sizeof mp[0])];
+                size_t pl = strlen(piece);
+                memcpy(text + len, piece, pl);
+                len += pl;
+            }
+        }
+        const screener_result *r;
+        cr_assert_eq(screener_scan(db, scratch, text, len, &r), SCREENER_OK);
+        whole.n = 0;
+        collect(&whole, r);
+        if (it == 0)
+            cr_assert_eq(whole.n, 1, "the 604-byte regex match is found by a scan");
+        chunked.n = 0;
+        stream_in_chunks(text, len, it == 0 ? 50 : it % 2 ? 7 : 64, &chunked);
+        int same = whole.n == chunked.n;
+        for (size_t i = 0; same && i < whole.n; i++)
+            same = cmp(&whole.m[i], &chunked.m[i]) == 0;
+        cr_assert(same, "iteration %d: stream (%zu matches) differs from whole scan (%zu): %.*s",
+                  it, chunked.n, whole.n, (int)len, text);
+    }
+    screener_scratch_free(scratch);
+    screener_db_free(mdb);
+    db = saved;
+    scratch = saved_s;
+}
