@@ -18,7 +18,6 @@
 #include <string.h>
 
 #include <hs.h>
-#include <unicode/uversion.h>
 #include <xxhash.h>
 
 #include "common/buf.h"
@@ -275,7 +274,7 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
     unsigned *hflags = calloc(nf ? nf : 1, sizeof(unsigned));
     db_category *cats = calloc(s->n_categories ? s->n_categories : 1, sizeof(db_category));
     uint32_t *srcs = calloc(s->n_sources ? s->n_sources : 1, sizeof(uint32_t));
-    buf strings = {0}, blob = {0};
+    buf strings = {0};
     hs_database_t *hdb = NULL;
     char *hbytes = NULL, *rbytes = NULL;
     size_t hlen = 0, rlen = 0;
@@ -398,42 +397,32 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
     if (rc)
         goto out;
 
-    /* assemble */
-    db_header h;
-    memset(&h, 0, sizeof h);
-    memcpy(h.magic, DB_MAGIC, 8);
-    h.format_version = DB_FORMAT_VERSION;
-    h.header_size = sizeof h;
-    h.lib_version = SCREENER_VERSION_NUMBER;
-    h.fold_flags = fold_flags;
-    h.regex_max_width = max_regex_width;
-    snprintf(h.hs_version, sizeof h.hs_version, "%s", hs_version());
-    snprintf(h.icu_version, sizeof h.icu_version, "%s", U_ICU_VERSION);
-    memcpy(h.fingerprint, fpc.digest, 16);
-    buf_append(&blob, &h, sizeof h);
-    const void *data[SEC_COUNT] = {c->fb.trie_bin, c->fb.expand, entries, lits, lit_entries,
-                                   cats, srcs, strings.data, hbytes, rbytes};
-    size_t bytes[SEC_COUNT] = {c->fb.trie_len, c->fb.n_expand * 2, ne * sizeof(db_entry),
-                               nl * sizeof(db_lit), nle * 4, s->n_categories * sizeof(db_category),
-                               s->n_sources * 4, strings.len, hlen, rlen};
-    size_t counts[SEC_COUNT] = {c->fb.trie_len, c->fb.n_expand, ne, nl, nle,
-                                s->n_categories, s->n_sources, strings.len, hlen, rlen};
-    for (int k = 0; k < SEC_COUNT; k++) {
-        buf_align(&blob, 8);
-        h.sec_off[k] = blob.len;
-        h.sec_len[k] = bytes[k];
-        h.count[k] = (uint32_t)counts[k];
-        buf_append(&blob, data[k], bytes[k]);
-    }
-    if (blob.failed || strings.failed) {
+    /* assemble (db/format.c owns the layout) */
+    db_meta meta = {fold_flags, max_regex_width, {0}};
+    memcpy(meta.fingerprint, fpc.digest, 16);
+    if (strings.failed) {
         rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
         goto out;
     }
-    h.file_size = blob.len;
-    memcpy(blob.data, &h, sizeof h);
-    db_seal(blob.data, blob.len);
-    rc = db_open_blob(blob.data, blob.len, "<compiled>", db_out, c->err);
-    blob.data = NULL; /* owned (or freed) by db_open_blob */
+    const db_section_data sec[SEC_COUNT] = {
+        [SEC_TRIE] = {c->fb.trie_bin, c->fb.trie_len},
+        [SEC_EXPAND] = {c->fb.expand, c->fb.n_expand},
+        [SEC_ENTRIES] = {entries, ne},
+        [SEC_LITS] = {lits, nl},
+        [SEC_LIT_ENTRIES] = {lit_entries, nle},
+        [SEC_CATS] = {cats, s->n_categories},
+        [SEC_SOURCES] = {srcs, s->n_sources},
+        [SEC_STRINGS] = {strings.data, strings.len},
+        [SEC_HS] = {hbytes, hlen},
+        [SEC_HS_REGEX] = {rbytes, rlen},
+    };
+    uint8_t *blob;
+    size_t blob_len;
+    if (db_write_blob(&meta, sec, &blob, &blob_len)) {
+        rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        goto out;
+    }
+    rc = db_open_blob(blob, blob_len, "<compiled>", db_out, c->err); /* takes blob */
 
 out:
     free(order);
@@ -447,7 +436,6 @@ out:
     free(cats);
     free(srcs);
     buf_free(&strings);
-    buf_free(&blob);
     free(hbytes);
     free(rbytes);
     hs_free_database(hdb);

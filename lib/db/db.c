@@ -37,18 +37,6 @@ static uint64_t next_instance(void)
     return atomic_fetch_add(&counter, 1) + 1;
 }
 
-/* Check that section k lies inside the blob, is 8-aligned when it has
- * bytes, and holds count elements of size elem. */
-static int section_ok(const db_header *h, size_t len, int k, size_t elem)
-{
-    uint64_t off = h->sec_off[k], sl = h->sec_len[k];
-    if (off > len || sl > len - off || (sl && (off & 7)))
-        return 0;
-    if (elem && (uint64_t)h->count[k] * elem != sl)
-        return 0;
-    return 1;
-}
-
 static int string_ok(const screener_db *db, uint32_t off, uint32_t len)
 {
     return (size_t)off < db->strings_len && (size_t)len < db->strings_len - off &&
@@ -160,11 +148,10 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
                      h->hs_version, hs_version());
         goto fail;
     }
-    static const size_t elem[SEC_COUNT] = {0, 2, sizeof(db_entry), sizeof(db_lit), 4,
-                                           sizeof(db_category), 4, 1, 0, 0};
     for (int k = 0; k < SEC_COUNT; k++) {
-        if (!section_ok(h, len, k, elem[k])) {
-            rc = bad(err_out, name, "section out of range");
+        if (!db_section_ok(h, len, k)) {
+            rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                         "damaged database: section %s out of range", db_sections[k].name);
             goto fail;
         }
     }

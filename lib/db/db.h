@@ -29,7 +29,9 @@
 #include "screener.h"
 
 #define DB_MAGIC "SCRNRDB\x1a"
-#define DB_FORMAT_VERSION 1u
+/* Version history: 1 (0.1.0); 2: header field regex_max_width (was
+ * reserved), DB_ENTRY_* bits as renumbered for regex entries. */
+#define DB_FORMAT_VERSION 2u
 
 enum {
     SEC_TRIE,
@@ -134,6 +136,35 @@ struct screener_db {
     struct handle_gen *gen; /* set while a screener_handle owns the db */
     char fingerprint_hex[33];
 };
+
+/* The section table (format.c): the writer and the reader both use it. */
+typedef struct db_section_def {
+    const char *name;
+    size_t elem; /* element size in bytes; 0: count is the byte length */
+} db_section_def;
+extern const db_section_def db_sections[SEC_COUNT];
+
+/* What the writer needs besides the sections. */
+typedef struct db_meta {
+    uint32_t fold_flags;
+    uint32_t regex_max_width;
+    uint8_t fingerprint[16];
+} db_meta;
+
+/* One section's contents: count elements (bytes when elem is 0). */
+typedef struct db_section_data {
+    const void *data;
+    size_t count;
+} db_section_data;
+
+/* Write header and sections into a new sealed blob (malloc'ed). Returns
+ * SCREENER_OK or SCREENER_E_NOMEM. */
+int db_write_blob(const db_meta *meta, const db_section_data sec[SEC_COUNT], uint8_t **blob_out,
+                  size_t *len_out);
+
+/* 1 if section k of the header lies inside a blob of len bytes, is 8-aligned
+ * when it has bytes, and its count matches its length. */
+int db_section_ok(const db_header *h, size_t len, int k);
 
 /*
  * Build a db over blob, taking ownership of it (freed on failure too).

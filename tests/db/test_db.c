@@ -165,3 +165,18 @@ Test(db, garbage_is_not_a_database)
     cr_assert_eq(load("hello world, not a db", 21), SCREENER_E_DB_FORMAT);
     cr_assert_eq(load("", 0), SCREENER_E_DB_FORMAT);
 }
+
+/* A file written by format version 1 (tests/data/formats/format-v1.scrdb,
+ * compiled by 0.1.0 at abda748) is refused as a version mismatch that names
+ * both versions, not as a damaged file. */
+Test(db, previous_format_version_is_a_version_mismatch)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/formats/format-v1.scrdb", getenv("SCREENER_TEST_DATA"));
+    screener_db *old = NULL;
+    screener_error *err = NULL;
+    cr_assert_eq(screener_db_load(path, &old, &err), SCREENER_E_DB_VERSION);
+    const char *msg = screener_error_message(err);
+    cr_assert(strstr(msg, "version 1") && strstr(msg, "version 2"), "%s", msg);
+    screener_error_free(err);
+}

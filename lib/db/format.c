@@ -1,0 +1,73 @@
+/*
+ * format.c — the one owner of the database file format: the section table
+ * (name and element size of every section), the writer (db_write_blob) and
+ * the section checks the reader (db.c) applies. Any change to the layout of
+ * the header, a section or an entry bumps DB_FORMAT_VERSION (db.h) and adds
+ * a fixture of the previous version under tests/data/formats/.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <hs.h>
+#include <unicode/uversion.h>
+
+#include "common/buf.h"
+#include "db.h"
+
+const db_section_def db_sections[SEC_COUNT] = {
+    [SEC_TRIE] = {"fold trie", 0},
+    [SEC_EXPAND] = {"fold expansions", sizeof(uint16_t)},
+    [SEC_ENTRIES] = {"entries", sizeof(db_entry)},
+    [SEC_LITS] = {"literals", sizeof(db_lit)},
+    [SEC_LIT_ENTRIES] = {"literal entries", sizeof(uint32_t)},
+    [SEC_CATS] = {"categories", sizeof(db_category)},
+    [SEC_SOURCES] = {"sources", sizeof(uint32_t)},
+    [SEC_STRINGS] = {"strings", 1},
+    [SEC_HS] = {"Hyperscan literals", 0},
+    [SEC_HS_REGEX] = {"Hyperscan regexes", 0},
+};
+
+int db_write_blob(const db_meta *meta, const db_section_data sec[SEC_COUNT], uint8_t **blob_out,
+                  size_t *len_out)
+{
+    db_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, DB_MAGIC, 8);
+    h.format_version = DB_FORMAT_VERSION;
+    h.header_size = sizeof h;
+    h.lib_version = SCREENER_VERSION_NUMBER;
+    h.fold_flags = meta->fold_flags;
+    h.regex_max_width = meta->regex_max_width;
+    snprintf(h.hs_version, sizeof h.hs_version, "%s", hs_version());
+    snprintf(h.icu_version, sizeof h.icu_version, "%s", U_ICU_VERSION);
+    memcpy(h.fingerprint, meta->fingerprint, 16);
+    buf blob = {0};
+    buf_append(&blob, &h, sizeof h);
+    for (int k = 0; k < SEC_COUNT; k++) {
+        size_t elem = db_sections[k].elem ? db_sections[k].elem : 1;
+        buf_align(&blob, 8);
+        h.sec_off[k] = blob.len;
+        h.sec_len[k] = sec[k].count * elem;
+        h.count[k] = (uint32_t)sec[k].count;
+        buf_append(&blob, sec[k].data, sec[k].count * elem);
+    }
+    if (blob.failed) {
+        buf_free(&blob);
+        return SCREENER_E_NOMEM;
+    }
+    h.file_size = blob.len;
+    memcpy(blob.data, &h, sizeof h);
+    db_seal(blob.data, blob.len);
+    *blob_out = (uint8_t *)blob.data;
+    *len_out = blob.len;
+    return SCREENER_OK;
+}
+
+int db_section_ok(const db_header *h, size_t len, int k)
+{
+    uint64_t off = h->sec_off[k], sl = h->sec_len[k];
+    if (off > len || sl > len - off || (sl && (off & 7)))
+        return 0;
+    size_t elem = db_sections[k].elem;
+    return !elem || (uint64_t)h->count[k] * elem == sl;
+}
