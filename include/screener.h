@@ -217,7 +217,9 @@ enum screener_compile_flag {
 typedef struct screener_source {
     const char *path; /**< dictionary file to read, or NULL */
     const char *name; /**< name for messages and default category; NULL = path or "<memory>" */
-    const char *text; /**< dictionary text when path is NULL (need not be NUL-terminated) */
+    const char *text; /**< dictionary text when path is NULL (need not be NUL-terminated;
+                           "" for an empty one). Neither path nor text:
+                           SCREENER_E_INVALID_ARGUMENT */
     size_t len;       /**< length of text in bytes */
 } screener_source;
 
