@@ -217,7 +217,9 @@ enum screener_compile_flag {
 typedef struct screener_source {
     const char *path; /**< dictionary file to read, or NULL */
     const char *name; /**< name for messages and default category; NULL = path or "<memory>" */
-    const char *text; /**< dictionary text when path is NULL (need not be NUL-terminated) */
+    const char *text; /**< dictionary text when path is NULL (need not be NUL-terminated;
+                           "" for an empty one). Neither path nor text:
+                           SCREENER_E_INVALID_ARGUMENT */
     size_t len;       /**< length of text in bytes */
 } screener_source;
 
@@ -597,7 +599,15 @@ SCREENER_API uint64_t screener_handle_version(screener_handle *handle);
 SCREENER_API const screener_db *screener_handle_acquire(screener_handle *handle,
                                                         uint64_t *version_out);
 
-/** Unpin a database returned by screener_handle_acquire. @since 0.1 */
+/**
+ * Unpin a database returned by screener_handle_acquire; NULL is a no-op.
+ * Release each acquire exactly once. A second release of a database that
+ * is still alive (served by the handle, pinned again or scanned) is detected
+ * and ignored, and in debug builds of the library (no NDEBUG) aborts with a
+ * message. Once the last pin of a database the handle no longer serves is
+ * released, the database is freed, and releasing it again is undefined
+ * (use after free). @since 0.1
+ */
 SCREENER_API void screener_handle_release(screener_handle *handle, const screener_db *db);
 
 /** screener_scan on the current database; result->db_version and

@@ -4,10 +4,14 @@
 #include "file.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -59,30 +63,120 @@ int file_read(const char *path, char **data, size_t *len, screener_error **err_o
     return SCREENER_OK;
 }
 
+/* ---- atomic replacement ------------------------------------------------- */
+
+/*
+ * The only things a save may replace: a missing path or a regular file.
+ * lstat, so a symbolic link (to a device, a directory, anything) is refused
+ * rather than replaced; a device, FIFO or directory is refused rather than
+ * turned into a regular file (`-o /dev/full` as root).
+ */
+static int check_target(const char *path, screener_error **err_out)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return SCREENER_OK;
+        return err_set(err_out, SCREENER_E_IO, path, 0, "cannot stat: %s", strerror(errno));
+    }
+    if (S_ISLNK(st.st_mode))
+        return err_set(err_out, SCREENER_E_IO, path, 0,
+                       "not a regular file (a symbolic link); refusing to replace it");
+    if (!S_ISREG(st.st_mode))
+        return err_set(err_out, SCREENER_E_IO, path, 0,
+                       "not a regular file; refusing to replace it");
+    return SCREENER_OK;
+}
+
+/* 64 unpredictable bits for a temporary name. */
+static uint64_t tmp_random(void)
+{
+    uint64_t r = 0;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) == (ssize_t)sizeof r)
+        return r;
+    struct timespec ts; /* no entropy yet (early boot): O_EXCL still protects */
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ ((uint64_t)getpid() << 40) ^
+           (uint64_t)(uintptr_t)&r;
+}
+
+/*
+ * Create PATH.tmp.<random> exclusively (O_EXCL: never an existing file, never
+ * through a symbolic link planted at that name), in path's directory so the
+ * rename stays on one file system. Mode 0666 & ~umask, like fopen. Returns the
+ * descriptor (name in tmp, pl + 32 bytes) or -1 with errno set.
+ */
+static int tmp_create(const char *path, char *tmp, size_t cap)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        snprintf(tmp, cap, "%s.tmp.%016llx", path, (unsigned long long)tmp_random());
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1;
+}
+
+/* Write all of data to fd and fsync it; 0 or an errno value. */
+static int write_all(int fd, const uint8_t *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return w < 0 ? errno : EIO;
+        data += w;
+        len -= (size_t)w;
+    }
+    return fsync(fd) == 0 ? 0 : errno;
+}
+
+/* fsync the directory holding path, so that the rename itself is durable. */
+static void sync_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : NULL;
+    int fd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (fd >= 0) {
+        (void)fsync(fd); /* best effort: the data itself is already synced */
+        close(fd);
+    }
+}
+
 int file_write_atomic(const char *path, const void *data, size_t len,
                       screener_error **err_out)
 {
-    size_t pl = strlen(path);
-    char *tmp = malloc(pl + 32);
+    int rc = check_target(path, err_out);
+    if (rc)
+        return rc;
+    size_t cap = strlen(path) + 32;
+    char *tmp = malloc(cap);
     if (!tmp)
         return err_set(err_out, SCREENER_E_NOMEM, path, 0, "out of memory");
-    snprintf(tmp, pl + 32, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
+    int fd = tmp_create(path, tmp, cap);
+    if (fd < 0) {
         int e = errno;
         free(tmp);
-        return err_set(err_out, SCREENER_E_IO, path, 0, "cannot create: %s", strerror(e));
+        return err_set(err_out, SCREENER_E_IO, path, 0, "cannot create a temporary file: %s",
+                       strerror(e));
     }
-    int ok = fwrite(data, 1, len, f) == len;
-    ok = (fflush(f) == 0) && ok;
-    ok = (fsync(fileno(f)) == 0) && ok;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno;
+    int e = write_all(fd, data, len);
+    if (close(fd) != 0 && !e)
+        e = errno;
+    if (!e) {
+        rc = check_target(path, err_out); /* again: it may have changed meanwhile */
+        if (!rc && rename(tmp, path) != 0)
+            e = errno;
+    }
+    if (rc || e) {
         unlink(tmp);
         free(tmp);
-        return err_set(err_out, SCREENER_E_IO, path, 0, "cannot write: %s", strerror(e));
+        return rc ? rc : err_set(err_out, SCREENER_E_IO, path, 0, "cannot write: %s",
+                                 strerror(e));
     }
     free(tmp);
+    sync_dir(path);
     return SCREENER_OK;
 }

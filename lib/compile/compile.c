@@ -545,11 +545,11 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
                 rc = dict_parse(&c.set, src->name ? src->name : src->path, data, len, err_out);
                 free(data);
             }
-        } else if ((src->text || src->len == 0) && (total_bytes += src->len) > max_dict_bytes) {
+        } else if (src->text && (total_bytes += src->len) > max_dict_bytes) {
             rc = err_set(err_out, SCREENER_E_LIMIT, src->name ? src->name : "<memory>", 0,
                          "dictionaries exceed %llu bytes (max_dictionary_bytes)",
                          (unsigned long long)max_dict_bytes);
-        } else if (src->text || src->len == 0) {
+        } else if (src->text) {
             rc = dict_parse(&c.set, src->name ? src->name : "<memory>",
                             src->text ? src->text : "", src->len, err_out);
         } else {

@@ -63,7 +63,10 @@
  * non-word character that is never dropped, so invalid bytes separate. */
 #define FV_INVALID FV_MAKE(FV_ONE, FC_OTHER, 0xFFFDu)
 
-/* Largest number of UTF-16 units a single code point may fold to. */
+/* Largest number of UTF-16 units a single code point may fold to. The builder
+ * never makes longer expansions and fold_table_open rejects a table with a
+ * longer one anywhere in its data, so output buffers sized FOLD_MAX_UNITS
+ * (+2 for a surrogate pair) are enough for one character. */
 #define FOLD_MAX_UNITS 64
 
 /* Number of UTF-16 units value v produces for code point cp. */
@@ -115,9 +118,12 @@ void fold_build_free(fold_build *b);
 
 /*
  * Open a table over serialized bytes (which must stay alive and be 4-byte
- * aligned). Validates every value against the expansion array, so a damaged
- * table is rejected rather than read out of bounds. Returns SCREENER_OK or
- * SCREENER_E_DB_FORMAT.
+ * aligned). Checks every index path against the data array and EVERY value
+ * of the data array (including the null data block, which ucptrie_getRange
+ * skips, and the high and error values): each expansion of 1..FOLD_MAX_UNITS
+ * units inside expand[], each code point a scalar value. A damaged table is
+ * thus rejected rather than read or written out of bounds. Returns
+ * SCREENER_OK or SCREENER_E_DB_FORMAT.
  */
 int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
                     const uint16_t *expand, size_t n_expand);

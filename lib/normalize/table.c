@@ -54,6 +54,65 @@ static int trie_index_ok(const UCPTrie *t)
     return dl >= UCPTRIE_HIGH_VALUE_NEG_DATA_OFFSET;
 }
 
+/*
+ * 1 if value v describes output the scanner can produce without reading
+ * outside expand[] (n_expand units) or writing more than FOLD_MAX_UNITS
+ * units; *units gets the most units it can produce.
+ */
+static int value_ok(uint32_t v, size_t n_expand, uint32_t *units)
+{
+    *units = 2; /* FV_IDENT of a supplementary code point */
+    if (FV_KIND(v) == FV_MULTI) {
+        *units = FV_LEN(v);
+        return FV_LEN(v) != 0 && FV_LEN(v) <= FOLD_MAX_UNITS &&
+               (size_t)FV_OFF(v) + FV_LEN(v) <= n_expand;
+    }
+    if (FV_KIND(v) == FV_ONE) {
+        uint32_t cp = FV_CP(v);
+        return cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    }
+    return 1;
+}
+
+/*
+ * Validate EVERY entry of the trie's data array, not the ranges that
+ * ucptrie_getRange reports: getRange skips the null data block (and reports
+ * the null value for it), although the fast lookups read it for every code
+ * point mapped there. The data array also holds the high value (code points
+ * from highStart) and the error value, so this covers every value a lookup
+ * can return. Sets *max_units to the longest output. Cost: one pass over
+ * dataLength 32-bit values (a few ten thousand).
+ */
+static int trie_values_ok(const UCPTrie *t, size_t n_expand, uint32_t *max_units)
+{
+    const uint32_t *d = t->data.ptr32;
+    *max_units = 2;
+    for (int32_t i = 0; i < t->dataLength; i++) {
+        uint32_t u;
+        if (!value_ok(d[i], n_expand, &u))
+            return 0;
+        if (u > *max_units)
+            *max_units = u;
+    }
+    uint32_t u;
+    return value_ok(t->nullValue, n_expand, &u);
+}
+
+/*
+ * The scanner's ASCII fast path assumes ASCII folds to at most one BMP
+ * unit; a table that says otherwise is not ours. Fills ft->ascii.
+ */
+static int ascii_ok(fold_table *ft)
+{
+    for (uint32_t c = 0; c < 128; c++) {
+        uint32_t a = UCPTRIE_FAST_BMP_GET(ft->trie, UCPTRIE_32, c);
+        if (FV_KIND(a) == FV_MULTI || (FV_KIND(a) == FV_ONE && FV_CP(a) > 0xFFFF))
+            return 0;
+        ft->ascii[c] = a;
+    }
+    return 1;
+}
+
 int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
                     const uint16_t *expand, size_t n_expand)
 {
@@ -64,50 +123,19 @@ int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
     int32_t used = 0;
     UCPTrie *t = ucptrie_openFromBinary(UCPTRIE_TYPE_FAST, UCPTRIE_VALUE_BITS_32,
                                         trie_bin, (int32_t)trie_len, &used, &st);
-    if (U_FAILURE(st) || !t || (size_t)used != trie_len || !trie_index_ok(t)) {
+    uint32_t max_units = 0;
+    if (U_FAILURE(st) || !t || (size_t)used != trie_len || !trie_index_ok(t) ||
+        !trie_values_ok(t, n_expand, &max_units)) {
         ucptrie_close(t);
         return SCREENER_E_DB_FORMAT;
-    }
-    /* Validate every distinct value range: a value must describe output the
-     * scanner can produce without reading outside expand[]. */
-    uint32_t max_units = 2;
-    UChar32 start = 0, end;
-    uint32_t v;
-    while ((end = ucptrie_getRange(t, start, UCPMAP_RANGE_NORMAL, 0, NULL, NULL, &v)) >= 0) {
-        if (FV_KIND(v) == FV_MULTI) {
-            if ((size_t)FV_OFF(v) + FV_LEN(v) > n_expand || FV_LEN(v) == 0 ||
-                FV_LEN(v) > FOLD_MAX_UNITS) {
-                ucptrie_close(t);
-                return SCREENER_E_DB_FORMAT;
-            }
-        } else if (FV_KIND(v) == FV_ONE) {
-            uint32_t cp = FV_CP(v);
-            if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-                ucptrie_close(t);
-                return SCREENER_E_DB_FORMAT;
-            }
-        }
-        uint32_t u = fold_units_of(v, (uint32_t)end);
-        if (u > max_units)
-            max_units = u;
-        if (end >= 0x10FFFF)
-            break;
-        start = end + 1;
     }
     ft->trie = t;
     ft->expand = expand;
     ft->n_expand = (uint32_t)n_expand;
     ft->max_units = max_units;
-    /* The scanner's ASCII fast path assumes ASCII folds to at most one BMP
-     * unit; a table that says otherwise is not ours. */
-    for (uint32_t c = 0; c < 128; c++) {
-        uint32_t a = UCPTRIE_FAST_BMP_GET(t, UCPTRIE_32, c);
-        if (FV_KIND(a) == FV_MULTI || (FV_KIND(a) == FV_ONE && FV_CP(a) > 0xFFFF)) {
-            ucptrie_close(t);
-            memset(ft, 0, sizeof *ft);
-            return SCREENER_E_DB_FORMAT;
-        }
-        ft->ascii[c] = a;
+    if (!ascii_ok(ft)) {
+        fold_table_close(ft);
+        return SCREENER_E_DB_FORMAT;
     }
     fold_table_set_collapse(ft, 0);
     return SCREENER_OK;

@@ -12,6 +12,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "common/error.h"
@@ -21,6 +22,7 @@
 typedef struct handle_gen {
     screener_db *db;
     _Atomic long refs;
+    _Atomic long pins; /* screener_handle_acquire calls not yet released */
     uint64_t version;
 } handle_gen;
 
@@ -37,6 +39,7 @@ static handle_gen *gen_new(screener_db *db, uint64_t version)
         return NULL;
     g->db = db;
     atomic_init(&g->refs, 1);
+    atomic_init(&g->pins, 0);
     g->version = version;
     db->gen = g;
     return g;
@@ -159,16 +162,43 @@ SCREENER_API const screener_db *screener_handle_acquire(screener_handle *h,
     if (!h)
         return NULL;
     handle_gen *g = gen_acquire(h);
+    atomic_fetch_add_explicit(&g->pins, 1, memory_order_relaxed);
     if (version_out)
         *version_out = g->version;
     return g->db;
 }
 
+/* Take one pin off g; 0 if it has none (a second release). */
+static int gen_unpin(handle_gen *g)
+{
+    long p = atomic_load_explicit(&g->pins, memory_order_relaxed);
+    while (p > 0)
+        if (atomic_compare_exchange_weak_explicit(&g->pins, &p, p - 1, memory_order_relaxed,
+                                                  memory_order_relaxed))
+            return 1;
+    return 0;
+}
+
+/*
+ * A release without a matching acquire would drop a reference that belongs
+ * to the handle or to a running scan, and free the database under them
+ * (use-after-free). It is caught while the database is alive: ignored, and
+ * in debug builds (no NDEBUG) reported and aborted on, so the bug surfaces.
+ */
 SCREENER_API void screener_handle_release(screener_handle *h, const screener_db *db)
 {
     (void)h;
-    if (db && db->gen)
-        gen_release(db->gen);
+    if (!db)
+        return;
+    if (!db->gen || !gen_unpin(db->gen)) {
+#ifndef NDEBUG
+        fprintf(stderr, "screener_handle_release: database %p is not pinned (released twice, "
+                        "or not from screener_handle_acquire)\n", (const void *)db);
+        abort();
+#endif
+        return;
+    }
+    gen_release(db->gen);
 }
 
 SCREENER_API int screener_handle_scan(screener_handle *h, screener_scratch *scratch,

@@ -95,6 +95,30 @@ Test(api, missing_dictionary_file)
     screener_error_free(err);
 }
 
+/* A source with neither path nor text (every field NULL, or only a name) is
+ * a caller mistake, not an empty dictionary; "" with length 0 is empty. */
+Test(api, a_source_without_path_or_text_is_an_invalid_argument)
+{
+    screener_source none[2] = {{NULL, NULL, NULL, 0}, {NULL, "named.txt", NULL, 0}};
+    screener_source ok = {.name = "ok.txt", .text = "one\n", .len = 4};
+    for (int i = 0; i < 2; i++) {
+        screener_source two[2] = {ok, none[i]};
+        screener_db *db = NULL;
+        screener_error *err = NULL;
+        cr_assert_eq(screener_compile(NULL, &none[i], 1, &db, &err),
+                     SCREENER_E_INVALID_ARGUMENT, "source %d alone", i);
+        cr_assert(strstr(screener_error_message(err), "neither path nor text"), "%s",
+                  screener_error_message(err));
+        screener_error_free(err);
+        cr_assert_eq(screener_compile(NULL, two, 2, &db, NULL), SCREENER_E_INVALID_ARGUMENT,
+                     "source %d after a good one", i);
+        cr_assert_null(db);
+    }
+    screener_source empty = {.name = "empty.txt", .text = "", .len = 0};
+    screener_db *db = NULL;
+    cr_assert_eq(screener_compile(NULL, &empty, 1, &db, NULL), SCREENER_E_DICT_EMPTY);
+}
+
 Test(api, empty_dictionary_is_an_error)
 {
     screener_db *db = NULL;

@@ -1,5 +1,6 @@
 /* Hot reload semantics (the concurrent stress test is tests/stress/reload_stress.c). */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,5 +57,34 @@ Test(reload, pinned_database_outlives_a_swap)
     cr_assert_eq(screener_db_entry(now, 0, &info), SCREENER_OK);
     cr_assert_str_eq(info.term, "second");
     screener_handle_release(h, now);
+    screener_handle_free(h);
+}
+
+/* Releasing a pinned database twice dropped the handle's own reference and
+ * freed the database it still served (use-after-free on the next scan). The
+ * second release is now caught: ignored, and in debug builds an abort with a
+ * message (this test is built like the library, so NDEBUG agrees). */
+#ifdef NDEBUG
+#define SECOND_RELEASE_SIGNAL 0
+#else
+#define SECOND_RELEASE_SIGNAL SIGABRT
+#endif
+Test(reload, a_second_release_is_caught, .signal = SECOND_RELEASE_SIGNAL)
+{
+    screener_source s1 = {.name = "x.txt", .text = "first\n", .len = 6};
+    screener_db *db = NULL;
+    cr_assert_eq(screener_compile(NULL, &s1, 1, &db, NULL), SCREENER_OK);
+    screener_handle *h = NULL;
+    cr_assert_eq(screener_handle_new(db, &h), SCREENER_OK);
+    const screener_db *pinned = screener_handle_acquire(h, NULL);
+    screener_handle_release(h, pinned);
+    screener_handle_release(h, pinned); /* debug builds abort here */
+    screener_handle_release(h, pinned);
+    screener_scratch *s = NULL;
+    cr_assert_eq(screener_scratch_alloc(pinned, &s), SCREENER_OK, "still served");
+    const screener_result *r;
+    cr_assert_eq(screener_handle_scan(h, s, "first", 5, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 1);
+    screener_scratch_free(s);
     screener_handle_free(h);
 }

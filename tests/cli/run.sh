@@ -90,4 +90,33 @@ head -c 200000 /dev/urandom > "$TMP/random.bin"
 "$BIN" scan --dict "$DIR/dict.txt" "$TMP/random.bin" > /dev/null 2> "$TMP/err"; rc=$?
 [ $rc -eq 0 ] && ok "random bytes" || { bad "random bytes (rc=$rc)"; cat "$TMP/err"; }
 
+# 13. compile -o replaces only a regular file or a missing path, and never
+# writes through a link planted at the temporary name it used to predict
+# (PATH.tmp.<pid>). The device case uses a node of our own for /dev/full when
+# we may create one (root), so that a regression cannot destroy the real one.
+W="$TMP/w"; mkdir "$W"; printf 'precious data\n' > "$W/victim.txt"
+sh -c 'ln -s "$1/victim.txt" "$1/out.scdb.tmp.$$"; exec "$2" compile --dict "$3" -o "$1/out.scdb"' \
+  sh "$W" "$BIN" "$DIR/dict.txt" 2> "$TMP/err"; rc=$?
+[ $rc -eq 0 ] && [ "$(cat "$W/victim.txt")" = "precious data" ] && [ -f "$W/out.scdb" ] && \
+  [ ! -L "$W/out.scdb" ] && cmp -s "$W/out.scdb" "$TMP/d.scdb" && ok "compile -o ignores a planted temporary link" \
+  || { bad "compile -o with a planted temporary link (rc=$rc)"; cat "$TMP/err"; ls -la "$W"; }
+dev=/dev/full
+mknod "$W/full" c 1 7 2>/dev/null && dev="$W/full"
+"$BIN" compile --dict "$DIR/dict.txt" -o "$dev" 2> "$TMP/err"; rc=$?
+[ $rc -ne 0 ] && [ -c "$dev" ] && grep -q "$dev.*not a regular file" "$TMP/err" \
+  && ok "compile -o refuses a device" || { bad "compile -o $dev (rc=$rc)"; cat "$TMP/err"; ls -la "$dev"; }
+ln -s /dev/null "$W/null.scdb"; mkdir "$W/dir.scdb"
+for t in "$W/null.scdb" "$W/dir.scdb"; do
+  "$BIN" compile --dict "$DIR/dict.txt" -o "$t" 2> "$TMP/err"; rc=$?
+  [ $rc -ne 0 ] && grep -q "not a regular file" "$TMP/err" && ok "compile -o refuses $(basename "$t")" \
+    || { bad "compile -o $t (rc=$rc)"; cat "$TMP/err"; }
+done
+[ -L "$W/null.scdb" ] && [ -d "$W/dir.scdb" ] && [ -c /dev/null ] && ok "refused targets are untouched" \
+  || { bad "a refused target changed"; ls -la "$W" /dev/null; }
+printf 'old' > "$W/reg.scdb"
+"$BIN" compile --dict "$DIR/dict.txt" -o "$W/reg.scdb" && cmp -s "$W/reg.scdb" "$TMP/d.scdb" \
+  && ok "compile -o overwrites a regular file" || bad "compile -o over a regular file"
+left=$(ls -a "$W" | grep -c '\.tmp\.' || true)
+[ "$left" -eq 1 ] && ok "no temporary file left (only the planted link)" || { bad "temporary files left"; ls -la "$W"; }
+
 exit $fail

@@ -160,6 +160,42 @@ Test(db, resealed_damage_in_tables_is_still_rejected)
     free(b);
 }
 
+/* The fuzz_db seed trie-nullblock-U043E (tests/fuzz/corpus/fuzz_db): three
+ * patches of the fold trie (the same bytes for every database compiled with
+ * the default fold options) that move the null data block and hide an
+ * expansion of 255 units in it, where ucptrie_getRange does not look. The
+ * loader accepted it, and scanning "кот" (U+043E) then wrote past the fold
+ * buffer. It must be rejected. */
+Test(db, a_value_hidden_in_the_trie_null_block_is_rejected)
+{
+    static const struct {
+        size_t at;
+        uint8_t n, bytes[4];
+    } patch[] = {{4, 2, {0x01, 0x00}}, {12, 2, {0xeb, 0x03}}, {0x4228, 4, {0, 0, 0xf0, 0xcf}}};
+    uint8_t *b = malloc(blob_len);
+    memcpy(b, blob, blob_len);
+    const db_header *h = (const db_header *)b;
+    cr_assert_gt(h->sec_len[SEC_TRIE], 0x4228 + 4);
+    for (size_t i = 0; i < sizeof patch / sizeof patch[0]; i++)
+        memcpy(b + h->sec_off[SEC_TRIE] + patch[i].at, patch[i].bytes, patch[i].n);
+    db_seal(b, blob_len);
+    screener_db *d = NULL;
+    screener_error *err = NULL;
+    int rc = screener_db_deserialize(b, blob_len, &d, &err);
+    if (rc == SCREENER_OK) { /* show the damage (ASan: heap-buffer-overflow) */
+        screener_scratch *s = NULL;
+        const screener_result *r;
+        if (screener_scratch_alloc(d, &s) == SCREENER_OK)
+            screener_scan(d, s, "кот кот кот", strlen("кот кот кот"), &r);
+        screener_scratch_free(s);
+        screener_db_free(d);
+    }
+    cr_assert_eq(rc, SCREENER_E_DB_FORMAT);
+    cr_assert(strstr(screener_error_message(err), "fold"), "%s", screener_error_message(err));
+    screener_error_free(err);
+    free(b);
+}
+
 Test(db, garbage_is_not_a_database)
 {
     cr_assert_eq(load("hello world, not a db", 21), SCREENER_E_DB_FORMAT);

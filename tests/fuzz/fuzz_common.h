@@ -64,12 +64,9 @@ static const char fuzz_dict[] =
  * Workaround 1: screener_scan_batch on a scratch that never held a match
  * calls memcpy(dst, NULL, 0) (lib/scan/scan.c batch_append; UBSan
  * nonnull-attribute): warm each new scratch with a scan that matches.
- * Workaround 2: fold_table_open does not check the trie's index entries, so
- * a tampered (re-sealed) database can make fold_value read outside the trie
- * (lib/normalize/table.c), already while loading (the ASCII table) and then
- * in every scan; a bad supplementary index even crashes ICU's own
- * ucptrie_getRange during the validation: fuzz_db skips inputs that change
- * the trie section.
+ * (Workaround 2, which kept fuzz_db away from the fold trie while its index
+ * was unchecked, is gone: fold_table_open checks every index path and every
+ * value of the trie.)
  */
 static inline int fuzz_workarounds(void)
 {

@@ -1,0 +1,184 @@
+/* Opening a serialized fold table: a damaged table must be rejected before
+ * any lookup can read or write outside its buffers (lib/normalize/table.c). */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize/fold.h"
+#include "normalize/foldtable.h"
+
+static fold_build fbuild;
+static uint32_t *copy; /* a 4-byte aligned, writable copy of the trie bytes */
+
+static void setup(void)
+{
+    cr_assert_eq(fold_build_table(SCREENER_FOLD_ALL, &fbuild, NULL), SCREENER_OK);
+    copy = malloc(fbuild.trie_len + 4);
+    cr_assert(copy);
+    memcpy(copy, fbuild.trie_bin, fbuild.trie_len);
+}
+
+static void teardown(void)
+{
+    free(copy);
+    fold_build_free(&fbuild);
+}
+
+TestSuite(table, .init = setup, .fini = teardown);
+
+/* Open the copy read-only with ICU to find where its data array and null
+ * data block are; returns the data array inside copy. */
+static uint32_t *data_of(int32_t *null_off, int32_t *data_len)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UCPTrie *t = ucptrie_openFromBinary(UCPTRIE_TYPE_FAST, UCPTRIE_VALUE_BITS_32, copy,
+                                        (int32_t)fbuild.trie_len, NULL, &st);
+    cr_assert(U_SUCCESS(st) && t);
+    uint32_t *d = (uint32_t *)copy + (t->data.ptr32 - (const uint32_t *)copy);
+    *null_off = t->dataNullOffset;
+    *data_len = t->dataLength;
+    ucptrie_close(t);
+    return d;
+}
+
+static int open_copy(void)
+{
+    fold_table ft;
+    int rc = fold_table_open(&ft, copy, fbuild.trie_len, fbuild.expand, fbuild.n_expand);
+    if (rc == SCREENER_OK)
+        fold_table_close(&ft);
+    return rc;
+}
+
+/* 1 if ucptrie_getRange reports value v for some code point of the copy. */
+static int get_range_sees(uint32_t v)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UCPTrie *t = ucptrie_openFromBinary(UCPTRIE_TYPE_FAST, UCPTRIE_VALUE_BITS_32, copy,
+                                        (int32_t)fbuild.trie_len, NULL, &st);
+    cr_assert(U_SUCCESS(st) && t);
+    int seen = 0;
+    UChar32 start = 0, end;
+    uint32_t got;
+    while (!seen && (end = ucptrie_getRange(t, start, UCPMAP_RANGE_NORMAL, 0, NULL, NULL,
+                                            &got)) >= 0) {
+        seen = got == v;
+        start = end + 1;
+    }
+    ucptrie_close(t);
+    return seen;
+}
+
+/* Plant bad in the null data block where ucptrie_getRange does not look (a
+ * slot after the block's first value that no other block overlaps): the
+ * hiding place of the fuzz_db seed trie-nullblock-U043E. Returns the slot
+ * (0..63 within the block), planted, or fails the test. */
+static int32_t plant_hidden(uint32_t bad)
+{
+    int32_t null_off, dl;
+    uint32_t *d = data_of(&null_off, &dl);
+    cr_assert(null_off >= 0 && null_off + UCPTRIE_FAST_DATA_BLOCK_LENGTH <= dl,
+              "the table has a null data block");
+    for (int32_t k = UCPTRIE_FAST_DATA_BLOCK_LENGTH - 1; k > 0; k--) {
+        uint32_t old = d[null_off + k];
+        d[null_off + k] = bad;
+        if (!get_range_sees(bad))
+            return k;
+        d[null_off + k] = old;
+    }
+    cr_assert_fail("no slot of the null block is hidden from ucptrie_getRange");
+    return -1;
+}
+
+Test(table, a_built_table_opens)
+{
+    cr_assert_eq(open_copy(), SCREENER_OK);
+}
+
+Test(table, a_long_expansion_hidden_in_the_null_data_block_is_rejected)
+{
+    plant_hidden(FV_MAKE(FV_MULTI, FC_OTHER, (255u << 20) | 0u));
+    cr_assert_eq(open_copy(), SCREENER_E_DB_FORMAT);
+}
+
+Test(table, an_expansion_over_the_cap_in_the_null_data_block_is_rejected)
+{
+    plant_hidden(FV_MAKE(FV_MULTI, FC_WORD, ((FOLD_MAX_UNITS + 1u) << 20) | 0u));
+    cr_assert_eq(open_copy(), SCREENER_E_DB_FORMAT);
+}
+
+Test(table, an_expansion_outside_the_array_in_the_null_data_block_is_rejected)
+{
+    uint32_t off = (uint32_t)fbuild.n_expand - 1; /* 2 units from the last one */
+    plant_hidden(FV_MAKE(FV_MULTI, FC_OTHER, (2u << 20) | off));
+    cr_assert_eq(open_copy(), SCREENER_E_DB_FORMAT);
+}
+
+Test(table, a_surrogate_in_the_null_data_block_is_rejected)
+{
+    plant_hidden(FV_MAKE(FV_ONE, FC_OTHER, 0xDC00u));
+    cr_assert_eq(open_copy(), SCREENER_E_DB_FORMAT);
+}
+
+Test(table, a_surrogate_in_the_error_value_is_rejected)
+{
+    int32_t null_off, dl;
+    uint32_t *d = data_of(&null_off, &dl);
+    d[dl - UCPTRIE_ERROR_VALUE_NEG_DATA_OFFSET] = FV_MAKE(FV_ONE, FC_OTHER, 0xD800u);
+    cr_assert_eq(open_copy(), SCREENER_E_DB_FORMAT);
+}
+
+Test(table, an_expansion_over_the_cap_anywhere_is_rejected)
+{
+    int32_t null_off, dl;
+    uint32_t *d = data_of(&null_off, &dl);
+    d[dl - UCPTRIE_HIGH_VALUE_NEG_DATA_OFFSET] =
+        FV_MAKE(FV_MULTI, FC_OTHER, ((FOLD_MAX_UNITS + 1u) << 20) | 0u);
+    cr_assert_eq(open_copy(), SCREENER_E_DB_FORMAT);
+    d[dl - UCPTRIE_HIGH_VALUE_NEG_DATA_OFFSET] = FV_MAKE(FV_MULTI, FC_OTHER, (1u << 20) | 0u);
+    cr_assert_eq(open_copy(), SCREENER_OK, "an expansion of one unit is fine");
+}
+
+/* A BMP code point whose lookup reads the null data block (0 if none). */
+static uint32_t null_block_cp(void)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UCPTrie *t = ucptrie_openFromBinary(UCPTRIE_TYPE_FAST, UCPTRIE_VALUE_BITS_32, copy,
+                                        (int32_t)fbuild.trie_len, NULL, &st);
+    cr_assert(U_SUCCESS(st) && t);
+    uint32_t found = 0;
+    for (uint32_t c = 0x800; c < 0xD800 && !found; c += UCPTRIE_FAST_DATA_BLOCK_LENGTH)
+        if (t->index[c >> UCPTRIE_FAST_SHIFT] == t->dataNullOffset)
+            found = c;
+    ucptrie_close(t);
+    return found;
+}
+
+/* The longest allowed expansion, planted where unmapped code points read it:
+ * the table opens, counts it in max_units, and folding many such characters
+ * (3 bytes in, 64 units out each) stays inside the output buffer. */
+Test(table, the_null_block_counts_for_the_output_bound)
+{
+    uint32_t cp = null_block_cp();
+    cr_assert(cp, "some BMP block reads the null data block");
+    cr_assert(fbuild.n_expand >= FOLD_MAX_UNITS);
+    cp += (uint32_t)plant_hidden(
+        FV_MAKE(FV_MULTI, FC_OTHER, ((uint32_t)FOLD_MAX_UNITS << 20) | 0u));
+    fold_table ft;
+    cr_assert_eq(fold_table_open(&ft, copy, fbuild.trie_len, fbuild.expand, fbuild.n_expand),
+                 SCREENER_OK, "an expansion of exactly FOLD_MAX_UNITS is allowed");
+    cr_assert_geq(ft.max_units, FOLD_MAX_UNITS, "max_units counts the null block");
+    enum { REPS = 300 };
+    uint8_t text[3 * REPS];
+    for (int r = 0; r < REPS; r++) {
+        text[3 * r] = (uint8_t)(0xE0 | (cp >> 12));
+        text[3 * r + 1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+        text[3 * r + 2] = (uint8_t)(0x80 | (cp & 0x3F));
+    }
+    fold_buf fb;
+    memset(&fb, 0, sizeof fb);
+    cr_assert_eq(fold_text(&ft, text, sizeof text, &fb), SCREENER_OK);
+    cr_assert_eq(fb.n, (size_t)REPS * FOLD_MAX_UNITS);
+    fold_buf_free(&fb);
+    fold_table_close(&ft);
+}
