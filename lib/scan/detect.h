@@ -25,14 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum {
-    DETECT_CN_MOBILE = 1,
-    DETECT_CN_ID = 2,
-    DETECT_BANK_CARD = 3,
-    DETECT_EMAIL = 4, /* text detectors: run on the light view below */
-    DETECT_URL = 5,
-    DETECT_LAST = DETECT_URL
-};
+#include "common/names.h" /* DETECT_* ids and their names */
 
 /* 1 for detectors that read the light view of the text instead of the
  * folded digits. */
