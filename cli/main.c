@@ -33,14 +33,23 @@ static const char usage[] =
     "       screener version\n"
     "\n"
     "Without --db or --dict, the built-in dictionaries are used.\n"
-    "--fold LIST: comma-separated fold families to enable (compat,case,traditional,\n"
-    "accents,noise,homoglyph,repeats), or 'none' for exact matching; default all.\n"
-    "--native: tune the database for this CPU (default: a file for any x86-64 CPU).\n";
+    "--native: tune the database for this CPU (default: a file for any x86-64 CPU).\n"
+    "--fold LIST: comma-separated fold families to enable (default all), or 'none'\n"
+    "for exact matching. The families:\n";
+
+/* The usage text; the fold families come from the library's own table. */
+static void print_usage(FILE *f)
+{
+    fputs(usage, f);
+    const char *name;
+    for (unsigned i = 0; (name = screener_fold_family_name(i, NULL)); i++)
+        fprintf(f, "  %-12s %s\n", name, screener_fold_family_description(i));
+}
 
 static int die_usage(const char *msg)
 {
     fprintf(stderr, "screener: %s\n", msg);
-    fputs(usage, stderr);
+    print_usage(stderr);
     return 2;
 }
 
@@ -111,33 +120,16 @@ static int parse_opts(int argc, char **argv, opts *o)
     return 0;
 }
 
-static int parse_fold(const char *s, uint32_t *flags)
+/* --fold LIST into compile flags; prints the library's error and returns 2. */
+static int parse_fold(const char *list, uint32_t *flags)
 {
-    static const struct {
-        const char *name;
-        uint32_t flag;
-    } fams[] = {{"compat", SCREENER_FOLD_COMPAT}, {"case", SCREENER_FOLD_CASE},
-                {"traditional", SCREENER_FOLD_TRADITIONAL}, {"accents", SCREENER_FOLD_ACCENTS},
-                {"noise", SCREENER_FOLD_NOISE}, {"homoglyph", SCREENER_FOLD_HOMOGLYPH},
-                {"all", SCREENER_FOLD_ALL}};
-    *flags = SCREENER_FOLD_EXPLICIT;
-    if (strcmp(s, "none") == 0)
-        return 0;
-    while (*s) {
-        size_t n = strcspn(s, ",");
-        int found = 0;
-        for (size_t k = 0; k < sizeof fams / sizeof fams[0]; k++)
-            if (strlen(fams[k].name) == n && strncmp(s, fams[k].name, n) == 0) {
-                *flags |= fams[k].flag;
-                found = 1;
-            }
-        if (!found) {
-            fprintf(stderr, "screener: unknown fold family '%.*s'\n", (int)n, s);
-            return 2;
-        }
-        s += n;
-        if (*s == ',')
-            s++;
+    screener_error *err = NULL;
+    int rc = screener_fold_flags_parse(list, flags, &err);
+    if (rc != SCREENER_OK) {
+        fprintf(stderr, "screener: --fold: %s\n",
+                err ? screener_error_message(err) : screener_strerror(rc));
+        screener_error_free(err);
+        return 2;
     }
     return 0;
 }
@@ -466,17 +458,17 @@ static int cmd_info(int argc, char **argv)
     memset(&info, 0, sizeof info);
     info.struct_size = sizeof info;
     screener_db_get_info(db, &info);
-    static const char *fams[] = {"compat", "case", "traditional", "accents", "noise",
-                                 "homoglyph", "repeats"};
     printf("fingerprint:      %s\n", info.fingerprint);
     printf("format version:   %u\n", info.format_version);
     printf("compiled by:      screener %u.%u.%u, Hyperscan %s, ICU %s\n",
            info.library_version / 10000, info.library_version / 100 % 100,
            info.library_version % 100, info.hyperscan_version, info.icu_version);
     printf("fold families:   ");
-    for (unsigned k = 0; k < sizeof fams / sizeof fams[0]; k++)
-        if (info.fold_flags & (1u << k))
-            printf(" %s", fams[k]);
+    uint32_t flag;
+    const char *fam;
+    for (unsigned k = 0; (fam = screener_fold_family_name(k, &flag)); k++)
+        if (info.fold_flags & flag)
+            printf(" %s", fam);
     printf("%s\n", info.fold_flags ? "" : " none (exact matching)");
     printf("entries:          %u (%u distinct folded terms)\n", info.n_entries, info.n_literals);
     printf("size:             %zu bytes (Hyperscan %zu, fold table %zu)\n", info.serialized_size,
@@ -576,7 +568,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        fputs(usage, stdout);
+        print_usage(stdout);
         return 0;
     }
     return die_usage("unknown command");

@@ -90,4 +90,23 @@ head -c 200000 /dev/urandom > "$TMP/random.bin"
 "$BIN" scan --dict "$DIR/dict.txt" "$TMP/random.bin" > /dev/null 2> "$TMP/err"; rc=$?
 [ $rc -eq 0 ] && ok "random bytes" || { bad "random bytes (rc=$rc)"; cat "$TMP/err"; }
 
+# 13. --fold takes every family of the library's table (repeats too) and
+#     names an unknown one
+"$BIN" compile --dict "$DIR/dict.txt" -o "$TMP/rep.scdb" --fold repeats 2> "$TMP/err"; rc=$?
+"$BIN" info "$TMP/rep.scdb" > "$TMP/rep.txt" 2>> "$TMP/err"
+echo "fuuuuck FUCK" | "$BIN" scan --db "$TMP/rep.scdb" --format text > "$TMP/rep.scan" 2>> "$TMP/err"
+[ $rc -eq 0 ] && grep -q '^fold families: *repeats$' "$TMP/rep.txt" \
+  && grep -q '\[0,7) .*"fuck" found as "fuuuuck"' "$TMP/rep.scan" && ! grep -q '\[8,12)' "$TMP/rep.scan" \
+  && ok "compile --fold repeats" || { bad "compile --fold repeats (rc=$rc)"; cat "$TMP/err" "$TMP/rep.txt" "$TMP/rep.scan"; }
+"$BIN" compile --dict "$DIR/dict.txt" -o "$TMP/x.scdb" --fold case,bogus 2> "$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown fold family \`bogus\`" "$TMP/err" && grep -q "repeats" "$TMP/err" \
+  && [ ! -e "$TMP/x.scdb" ] && ok "unknown fold family: exit 2 naming it" \
+  || { bad "unknown fold family (rc=$rc)"; cat "$TMP/err"; }
+"$BIN" help > "$TMP/help.txt"
+n_fams=0
+for fam in compat case traditional accents noise homoglyph repeats; do
+  grep -q "^  $fam " "$TMP/help.txt" && n_fams=$((n_fams + 1))
+done
+[ $n_fams -eq 7 ] && ok "usage lists every fold family" || { bad "usage lists $n_fams of 7 fold families"; cat "$TMP/help.txt"; }
+
 exit $fail
