@@ -8,11 +8,17 @@
  *   screener info [FILE | --db FILE | --dict FILE ...]
  *   screener version
  *
- * Every input line is one message. Exit status: 0 success, 2 bad usage or an
- * unreadable/invalid dictionary or database (one line on stderr).
+ * Every input line is one message. Exit status: 0 success, 2 bad usage, an
+ * unreadable/invalid dictionary or database, or a failed write to stdout
+ * (one line on stderr: "screener: write error: <reason>"). A reader that
+ * goes away (EPIPE) is not an error worth a message: the default SIGPIPE
+ * kills the process, and with SIGPIPE ignored it exits 141 (128 + SIGPIPE,
+ * what a shell reports for the signal) without a message.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +42,56 @@ static const char usage[] =
     "--native: tune the database for this CPU (default: a file for any x86-64 CPU).\n"
     "--fold LIST: comma-separated fold families to enable (default all), or 'none'\n"
     "for exact matching. The families:\n";
+
+/* ---- output ------------------------------------------------------------
+ * Commands write through stdio; a failed write sets stdout's error flag.
+ * The line loops check it after each record (a full disk stops a long scan
+ * at the first failed line) and main checks the final flush and close. */
+
+/* Report a failed write to stdout (err: its errno) and return the exit
+ * status. */
+static int write_failed(int err)
+{
+    if (err == EPIPE)
+        return 128 + SIGPIPE;
+    fprintf(stderr, "screener: write error: %s\n", strerror(err ? err : EIO));
+    return 2;
+}
+
+/* After a record: 0, or the reported write error's exit status. */
+static int check_stdout(void)
+{
+    return ferror(stdout) ? write_failed(errno) : 0;
+}
+
+/* Flush and close stdout at exit. rc is the command's status; a write
+ * error a line loop already reported (rc != 0) is not reported twice. */
+static int close_stdout(int rc)
+{
+    int had_error = ferror(stdout);
+    errno = 0;
+    int failed = fflush(stdout) != 0;
+    int err = errno;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = 1;
+        err = errno;
+    }
+    if (had_error && rc != 0)
+        return rc;
+    return had_error || failed ? write_failed(err) : rc;
+}
+
+/* A closed standard descriptor would be reused by the next open(): the
+ * database we save, or a dictionary we read, would become "stdout". Hold
+ * each closed one with /dev/null opened the wrong way round, so that writing
+ * to a closed stdout fails (EBADF) like writing to a closed descriptor. */
+static void hold_std_fds(void)
+{
+    static const int modes[3] = {O_WRONLY, O_RDONLY, O_RDONLY};
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", modes[fd]) != fd)
+            _exit(2);
+}
 
 /* The usage text; the fold families come from the library's own table. */
 static void print_usage(FILE *f)
@@ -317,7 +373,7 @@ static int scan_line(const char *name, unsigned long long line, const char *text
         print_jsonl(c->db, r, line, text);
     else
         print_text(c->db, r, line, text);
-    return 0;
+    return check_stdout();
 }
 
 static int cmd_scan(int argc, char **argv)
@@ -404,7 +460,7 @@ static int mask_line(const char *name, unsigned long long lineno, const char *li
     fwrite(out, 1, n, stdout);
     putchar('\n');
     screener_free(out);
-    return 0;
+    return check_stdout();
 }
 
 static int cmd_mask(int argc, char **argv)
@@ -548,7 +604,7 @@ static int cmd_explain(int argc, char **argv)
     return rc == SCREENER_OK ? 0 : 2;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2)
         return die_usage("missing command");
@@ -572,4 +628,10 @@ int main(int argc, char **argv)
         return 0;
     }
     return die_usage("unknown command");
+}
+
+int main(int argc, char **argv)
+{
+    hold_std_fds();
+    return close_stdout(run(argc, argv));
 }

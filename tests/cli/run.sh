@@ -109,4 +109,44 @@ for fam in compat case traditional accents noise homoglyph repeats; do
 done
 [ $n_fams -eq 7 ] && ok "usage lists every fold family" || { bad "usage lists $n_fams of 7 fold families"; cat "$TMP/help.txt"; }
 
+# 14. every command that writes checks its writes: to a full device or a
+#     closed stdout it exits non-zero with one "write error" line; a reader
+#     that goes away (EPIPE) gets no message
+"$BIN" compile --dict "$DIR/dict.txt" -o "$TMP/w.scdb"
+check_write_error() { # NAME EXPECTED-ERRNO-TEXT COMMAND...
+  name=$1; want=$2; shift 2
+  "$@" 2> "$TMP/werr"; rc=$?
+  if [ $rc -ne 0 ] && [ "$(wc -l < "$TMP/werr")" -eq 1 ] \
+     && grep -q "^screener: write error: $want" "$TMP/werr"; then ok "write error: $name"
+  else bad "write error: $name (rc=$rc)"; cat "$TMP/werr"; fi
+}
+for fmt in jsonl text summary; do
+  check_write_error "scan --format $fmt > /dev/full" "No space left" \
+    sh -c '"$0" scan --db "$1" --format "$2" "$3" > /dev/full' "$BIN" "$TMP/w.scdb" "$fmt" "$DIR/input.txt"
+done
+check_write_error "mask > /dev/full" "No space left" \
+  sh -c '"$0" mask --db "$1" "$2" > /dev/full' "$BIN" "$TMP/w.scdb" "$DIR/input.txt"
+check_write_error "explain > /dev/full" "No space left" \
+  sh -c '"$0" explain --db "$1" "ＦＵＣＫ" > /dev/full' "$BIN" "$TMP/w.scdb"
+check_write_error "info > /dev/full" "No space left" \
+  sh -c '"$0" info "$1" > /dev/full' "$BIN" "$TMP/w.scdb"
+check_write_error "version > /dev/full" "No space left" sh -c '"$0" version > /dev/full' "$BIN"
+check_write_error "help > /dev/full" "No space left" sh -c '"$0" help > /dev/full' "$BIN"
+check_write_error "scan with stdout closed" "Bad file descriptor" \
+  sh -c '"$0" scan --db "$1" "$2" >&-' "$BIN" "$TMP/w.scdb" "$DIR/input.txt"
+check_write_error "info with stdout closed" "Bad file descriptor" \
+  sh -c '"$0" info "$1" >&-' "$BIN" "$TMP/w.scdb"
+# a write that fails long before the end: still exactly one message
+yes "fuck 法轮功 and more text" | head -n 200000 > "$TMP/long.txt"
+check_write_error "long scan > /dev/full" "No space left" \
+  sh -c '"$0" scan --db "$1" "$2" > /dev/full' "$BIN" "$TMP/w.scdb" "$TMP/long.txt"
+# EPIPE: quiet, with SIGPIPE ignored too (then exit status 141)
+( trap '' PIPE; "$BIN" scan --db "$TMP/w.scdb" "$TMP/long.txt" 2> "$TMP/perr"; echo $? > "$TMP/prc" ) | head -n 1 > /dev/null
+[ "$(cat "$TMP/prc")" = 141 ] && [ ! -s "$TMP/perr" ] && ok "EPIPE with SIGPIPE ignored: quiet, exit 141" \
+  || { bad "EPIPE with SIGPIPE ignored (rc=$(cat "$TMP/prc"))"; cat "$TMP/perr"; }
+# compile writes nothing to stdout: a closed stdout is no error for it
+"$BIN" compile --dict "$DIR/dict.txt" -o "$TMP/w2.scdb" >&- 2> "$TMP/err"; rc=$?
+[ $rc -eq 0 ] && [ ! -s "$TMP/err" ] && cmp -s "$TMP/w.scdb" "$TMP/w2.scdb" \
+  && ok "compile with stdout closed" || { bad "compile with stdout closed (rc=$rc)"; cat "$TMP/err"; }
+
 exit $fail
