@@ -8,11 +8,17 @@
  *   screener info [FILE | --db FILE | --dict FILE ...]
  *   screener version
  *
- * Every input line is one message. Exit status: 0 success, 2 bad usage or an
- * unreadable/invalid dictionary or database (one line on stderr).
+ * Every input line is one message. Exit status: 0 success, 2 bad usage, an
+ * unreadable/invalid dictionary or database, or a failed write to stdout
+ * (one line on stderr: "screener: write error: <reason>"). A reader that
+ * goes away (EPIPE) is not an error worth a message: the default SIGPIPE
+ * kills the process, and with SIGPIPE ignored it exits 141 (128 + SIGPIPE,
+ * what a shell reports for the signal) without a message.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,14 +39,73 @@ static const char usage[] =
     "       screener version\n"
     "\n"
     "Without --db or --dict, the built-in dictionaries are used.\n"
-    "--fold LIST: comma-separated fold families to enable (compat,case,traditional,\n"
-    "accents,noise,homoglyph,repeats), or 'none' for exact matching; default all.\n"
-    "--native: tune the database for this CPU (default: a file for any x86-64 CPU).\n";
+    "--native: tune the database for this CPU (default: a file for any x86-64 CPU).\n"
+    "--fold LIST: comma-separated fold families to enable (default all), or 'none'\n"
+    "for exact matching. The families:\n";
+
+/* ---- output ------------------------------------------------------------
+ * Commands write through stdio; a failed write sets stdout's error flag.
+ * The line loops check it after each record (a full disk stops a long scan
+ * at the first failed line) and main checks the final flush and close. */
+
+/* Report a failed write to stdout (err: its errno) and return the exit
+ * status. */
+static int write_failed(int err)
+{
+    if (err == EPIPE)
+        return 128 + SIGPIPE;
+    fprintf(stderr, "screener: write error: %s\n", strerror(err ? err : EIO));
+    return 2;
+}
+
+/* After a record: 0, or the reported write error's exit status. */
+static int check_stdout(void)
+{
+    return ferror(stdout) ? write_failed(errno) : 0;
+}
+
+/* Flush and close stdout at exit. rc is the command's status; a write
+ * error a line loop already reported (rc != 0) is not reported twice. */
+static int close_stdout(int rc)
+{
+    int had_error = ferror(stdout);
+    errno = 0;
+    int failed = fflush(stdout) != 0;
+    int err = errno;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = 1;
+        err = errno;
+    }
+    if (had_error && rc != 0)
+        return rc;
+    return had_error || failed ? write_failed(err) : rc;
+}
+
+/* A closed standard descriptor would be reused by the next open(): the
+ * database we save, or a dictionary we read, would become "stdout". Hold
+ * each closed one with /dev/null opened the wrong way round, so that writing
+ * to a closed stdout fails (EBADF) like writing to a closed descriptor. */
+static void hold_std_fds(void)
+{
+    static const int modes[3] = {O_WRONLY, O_RDONLY, O_RDONLY};
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", modes[fd]) != fd)
+            _exit(2);
+}
+
+/* The usage text; the fold families come from the library's own table. */
+static void print_usage(FILE *f)
+{
+    fputs(usage, f);
+    const char *name;
+    for (unsigned i = 0; (name = screener_fold_family_name(i, NULL)); i++)
+        fprintf(f, "  %-12s %s\n", name, screener_fold_family_description(i));
+}
 
 static int die_usage(const char *msg)
 {
     fprintf(stderr, "screener: %s\n", msg);
-    fputs(usage, stderr);
+    print_usage(stderr);
     return 2;
 }
 
@@ -111,33 +176,16 @@ static int parse_opts(int argc, char **argv, opts *o)
     return 0;
 }
 
-static int parse_fold(const char *s, uint32_t *flags)
+/* --fold LIST into compile flags; prints the library's error and returns 2. */
+static int parse_fold(const char *list, uint32_t *flags)
 {
-    static const struct {
-        const char *name;
-        uint32_t flag;
-    } fams[] = {{"compat", SCREENER_FOLD_COMPAT}, {"case", SCREENER_FOLD_CASE},
-                {"traditional", SCREENER_FOLD_TRADITIONAL}, {"accents", SCREENER_FOLD_ACCENTS},
-                {"noise", SCREENER_FOLD_NOISE}, {"homoglyph", SCREENER_FOLD_HOMOGLYPH},
-                {"all", SCREENER_FOLD_ALL}};
-    *flags = SCREENER_FOLD_EXPLICIT;
-    if (strcmp(s, "none") == 0)
-        return 0;
-    while (*s) {
-        size_t n = strcspn(s, ",");
-        int found = 0;
-        for (size_t k = 0; k < sizeof fams / sizeof fams[0]; k++)
-            if (strlen(fams[k].name) == n && strncmp(s, fams[k].name, n) == 0) {
-                *flags |= fams[k].flag;
-                found = 1;
-            }
-        if (!found) {
-            fprintf(stderr, "screener: unknown fold family '%.*s'\n", (int)n, s);
-            return 2;
-        }
-        s += n;
-        if (*s == ',')
-            s++;
+    screener_error *err = NULL;
+    int rc = screener_fold_flags_parse(list, flags, &err);
+    if (rc != SCREENER_OK) {
+        fprintf(stderr, "screener: --fold: %s\n",
+                err ? screener_error_message(err) : screener_strerror(rc));
+        screener_error_free(err);
+        return 2;
     }
     return 0;
 }
@@ -325,7 +373,7 @@ static int scan_line(const char *name, unsigned long long line, const char *text
         print_jsonl(c->db, r, line, text);
     else
         print_text(c->db, r, line, text);
-    return 0;
+    return check_stdout();
 }
 
 static int cmd_scan(int argc, char **argv)
@@ -412,7 +460,7 @@ static int mask_line(const char *name, unsigned long long lineno, const char *li
     fwrite(out, 1, n, stdout);
     putchar('\n');
     screener_free(out);
-    return 0;
+    return check_stdout();
 }
 
 static int cmd_mask(int argc, char **argv)
@@ -466,17 +514,17 @@ static int cmd_info(int argc, char **argv)
     memset(&info, 0, sizeof info);
     info.struct_size = sizeof info;
     screener_db_get_info(db, &info);
-    static const char *fams[] = {"compat", "case", "traditional", "accents", "noise",
-                                 "homoglyph", "repeats"};
     printf("fingerprint:      %s\n", info.fingerprint);
     printf("format version:   %u\n", info.format_version);
     printf("compiled by:      screener %u.%u.%u, Hyperscan %s, ICU %s\n",
            info.library_version / 10000, info.library_version / 100 % 100,
            info.library_version % 100, info.hyperscan_version, info.icu_version);
     printf("fold families:   ");
-    for (unsigned k = 0; k < sizeof fams / sizeof fams[0]; k++)
-        if (info.fold_flags & (1u << k))
-            printf(" %s", fams[k]);
+    uint32_t flag;
+    const char *fam;
+    for (unsigned k = 0; (fam = screener_fold_family_name(k, &flag)); k++)
+        if (info.fold_flags & flag)
+            printf(" %s", fam);
     printf("%s\n", info.fold_flags ? "" : " none (exact matching)");
     printf("entries:          %u (%u distinct folded terms)\n", info.n_entries, info.n_literals);
     printf("size:             %zu bytes (Hyperscan %zu, fold table %zu)\n", info.serialized_size,
@@ -556,7 +604,7 @@ static int cmd_explain(int argc, char **argv)
     return rc == SCREENER_OK ? 0 : 2;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2)
         return die_usage("missing command");
@@ -576,8 +624,14 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        fputs(usage, stdout);
+        print_usage(stdout);
         return 0;
     }
     return die_usage("unknown command");
+}
+
+int main(int argc, char **argv)
+{
+    hold_std_fds();
+    return close_stdout(run(argc, argv));
 }

@@ -292,7 +292,11 @@ typedef enum screener_action {
     SCREENER_ACTION_BLOCK = 3   /**< reject the message */
 } screener_action;
 
-/** Static lowercase name of an action ("pass", "review", "mask", "block"). @since 0.1 */
+/**
+ * Static lowercase name of an action ("pass", "review", "mask", "block"), the
+ * spelling `@action` takes; "unknown" for any other value. Enumerate the
+ * actions with 0 .. SCREENER_ACTION_BLOCK. Thread-safe. @since 0.1
+ */
 SCREENER_API const char *screener_action_name(int action);
 
 /** Entry flags (screener_entry_info.flags). @since 0.1 */
@@ -705,6 +709,63 @@ SCREENER_API void screener_free(void *ptr);
  */
 SCREENER_API int screener_fold_utf8(const screener_db *db, const char *text,
                                     size_t len, char **out, size_t *out_len);
+
+/* ---------------------------------------------------------------------------
+ * Names: fold families, detectors, actions
+ *
+ * The library's own tables of the names users type (`--fold case,compat`,
+ * `@detect cn_mobile`, `@action 2 mask`), so tools and bindings list and
+ * parse them without keeping copies. Every string returned is static; every
+ * function is thread-safe.
+ *
+ * Listing the fold families:
+ *
+ *     uint32_t flag;
+ *     const char *name;
+ *     for (unsigned i = 0; (name = screener_fold_family_name(i, &flag)); i++)
+ *         printf("%-12s %#x %s\n", name, flag, screener_fold_family_description(i));
+ * ------------------------------------------------------------------------- */
+
+/**
+ * Name of fold family i ("compat", "case", "traditional", ...), families
+ * being numbered from 0 in SCREENER_FOLD_* bit order.
+ *
+ * @param i         0-based index; a library may know more families than the
+ *                  header it is used with, so enumerate until NULL.
+ * @param flag_out  may be NULL; receives the family's SCREENER_FOLD_* flag
+ *                  (untouched when the result is NULL).
+ * @return the lowercase name, or NULL when i is past the last family.
+ * @since 0.1
+ */
+SCREENER_API const char *screener_fold_family_name(unsigned i, uint32_t *flag_out);
+
+/** One-line English description of fold family i (as
+ *  screener_fold_family_name numbers them), or NULL past the last. @since 0.1 */
+SCREENER_API const char *screener_fold_family_description(unsigned i);
+
+/**
+ * Parse a comma-separated list of fold family names, e.g. "case,compat".
+ * "all" stands for every family and may be combined with others; "none",
+ * alone, means no family (exact matching). Spaces around names are ignored.
+ *
+ * @param list       NUL-terminated list.
+ * @param flags_out  on success receives the SCREENER_FOLD_* flags with
+ *                   SCREENER_FOLD_EXPLICIT set, ready for
+ *                   screener_compile_options.fold_flags; untouched on failure.
+ * @param err_out    may be NULL; on failure receives a diagnostic naming the
+ *                   unknown family and listing the known ones.
+ * @return SCREENER_OK, or SCREENER_E_INVALID_ARGUMENT for a NULL argument,
+ *         an empty list or item, or an unknown family. @since 0.1
+ */
+SCREENER_API int screener_fold_flags_parse(const char *list, uint32_t *flags_out,
+                                           screener_error **err_out);
+
+/**
+ * Name of built-in detector i (0-based: "cn_mobile", "cn_id", "bank_card",
+ * "email", "url", ...), as written after `@detect` and reported as the term
+ * of its matches; NULL when i is past the last detector. @since 0.1
+ */
+SCREENER_API const char *screener_detector_name(unsigned i);
 
 #ifdef __cplusplus
 }

@@ -32,16 +32,6 @@ const (
 	Block  Action = C.SCREENER_ACTION_BLOCK  // reject the message
 )
 
-var actionNames = [...]string{"pass", "review", "mask", "block"}
-
-// String returns the lowercase name ("pass", "review", "mask", "block").
-func (a Action) String() string {
-	if a >= 0 && int(a) < len(actionNames) {
-		return actionNames[a]
-	}
-	return "unknown"
-}
-
 // Fold is a set of fold families (SCREENER_FOLD_*): the ways a disguised
 // term is brought back to its dictionary form before matching.
 type Fold uint32

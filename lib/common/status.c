@@ -1,5 +1,5 @@
 /*
- * status.c — status names, action names and version functions.
+ * status.c — status names and version functions (action names: names.c).
  */
 #include "screener.h"
 
@@ -36,15 +36,4 @@ SCREENER_API const char *screener_strerror(int status)
     case SCREENER_E_LIMIT: return "limit exceeded";
     }
     return "unknown status";
-}
-
-SCREENER_API const char *screener_action_name(int action)
-{
-    switch (action) {
-    case SCREENER_ACTION_PASS: return "pass";
-    case SCREENER_ACTION_REVIEW: return "review";
-    case SCREENER_ACTION_MASK: return "mask";
-    case SCREENER_ACTION_BLOCK: return "block";
-    }
-    return "unknown";
 }

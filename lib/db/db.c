@@ -14,7 +14,7 @@
 
 #include "common/error.h"
 #include "common/file.h"
-#include "scan/detect.h"
+#include "common/names.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "screener databases are little-endian; big-endian hosts are not supported yet"

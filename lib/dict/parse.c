@@ -19,8 +19,8 @@
 
 #include "common/buf.h"
 #include "common/error.h"
+#include "common/names.h"
 #include "common/utf8.h"
-#include "scan/detect.h"
 
 /* ---- small vectors ------------------------------------------------------ */
 
@@ -171,15 +171,6 @@ static int add_entry(line_ctx *c, const char *term, size_t term_len,
 
 /* ---- directives --------------------------------------------------------- */
 
-static int action_of(const char *s, size_t n)
-{
-    static const char *names[] = {"pass", "review", "mask", "block"};
-    for (int a = 0; a < 4; a++)
-        if (strlen(names[a]) == n && memcmp(names[a], s, n) == 0)
-            return a;
-    return -1;
-}
-
 /* Split s at its first blank run: the first word is s[0..*k), the rest
  * starts at *v. */
 static void split_word(const char *s, size_t n, size_t *k, size_t *v)
@@ -199,11 +190,13 @@ static int parse_action(line_ctx *c, const char *s, size_t n, uint32_t category)
     size_t k, v;
     split_word(s, n, &k, &v);
     int sev = (k == 1 && s[0] == '*') ? 0 : parse_severity(s, k);
-    int action = action_of(s + v, n - v);
-    if ((sev == 0 && !(k == 1 && s[0] == '*')) || action < 0)
-        return line_error(c, SCREENER_E_DICT_SYNTAX,
-                          "expected @action SEVERITY ACTION: severity 1-4 or *, action "
-                          "pass, review, mask or block");
+    int action = names_find(&names_actions, s + v, n - v);
+    if ((sev == 0 && !(k == 1 && s[0] == '*')) || action < 0) {
+        char known[80], msg[160];
+        snprintf(msg, sizeof msg, "expected @action SEVERITY ACTION: severity 1-4 or *, action %s",
+                 names_list(&names_actions, known, sizeof known));
+        return line_error(c, SCREENER_E_DICT_SYNTAX, msg);
+    }
     dict_category_meta *m = &c->set->cat_meta[category];
     for (int i = sev ? sev - 1 : 0; i < (sev ? sev : 4); i++) {
         if (m->actions[i] >= 0 && m->actions[i] != action) {
@@ -247,6 +240,14 @@ static int parse_display_name(line_ctx *c, int which, const char *s, size_t n,
     return SCREENER_OK;
 }
 
+static int unknown_detector(line_ctx *c)
+{
+    char known[120], msg[160];
+    snprintf(msg, sizeof msg, "unknown detector (known: %s)",
+             names_list(&names_detectors, known, sizeof known));
+    return line_error(c, SCREENER_E_DICT_SYNTAX, msg);
+}
+
 static int parse_directive(line_ctx *c, const char *s, size_t n,
                            uint32_t *category, int *severity)
 {
@@ -282,10 +283,9 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
             return SCREENER_E_NOMEM;
     }
     if (k == 7 && memcmp(s, "@detect", 7) == 0) {
-        int d = detect_find(s + v, vn);
+        int d = names_find(&names_detectors, s + v, vn);
         if (d < 0)
-            return line_error(c, SCREENER_E_DICT_SYNTAX,
-                              "unknown detector (known: cn_mobile, cn_id, bank_card, email, url)");
+            return unknown_detector(c);
         int rc = add_entry(c, s + v, vn, *category, *severity, SCREENER_ENTRY_DETECTOR);
         if (rc == SCREENER_OK)
             c->set->entries[c->set->n_entries - 1].detector = (uint8_t)d;

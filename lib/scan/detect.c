@@ -5,16 +5,6 @@
 
 #include <string.h>
 
-static const char *const names[] = {NULL, "cn_mobile", "cn_id", "bank_card", "email", "url"};
-
-int detect_find(const char *name, size_t len)
-{
-    for (int k = 1; k < (int)(sizeof names / sizeof names[0]); k++)
-        if (strlen(names[k]) == len && memcmp(names[k], name, len) == 0)
-            return k;
-    return -1;
-}
-
 static int is_digit(uint16_t u)
 {
     return u >= '0' && u <= '9';

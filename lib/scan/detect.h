@@ -37,14 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum {
-    DETECT_CN_MOBILE = 1,
-    DETECT_CN_ID = 2,
-    DETECT_BANK_CARD = 3,
-    DETECT_EMAIL = 4, /* text detectors: run on the byte view */
-    DETECT_URL = 5,
-    DETECT_LAST = DETECT_URL
-};
+#include "common/names.h" /* DETECT_* ids and their names */
 
 /* 1 for detectors that read the byte view instead of the folded digits. */
 #define DETECT_ON_TEXT(kind) ((kind) >= DETECT_EMAIL)
@@ -71,9 +64,6 @@ typedef struct light_char {
  */
 void detect_text(int kind, const light_char *l, size_t m,
                  void (*found)(void *ctx, size_t b0, size_t b1), void *ctx);
-
-/* DETECT_* for a detector name, or -1. */
-int detect_find(const char *name, size_t len);
 
 /*
  * Find the runs of folded digits in units[0..n) that detector `kind`

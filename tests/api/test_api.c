@@ -449,3 +449,134 @@ Test(api, a_dictionary_over_max_entries_fails_cleanly)
     screener_error_free(err);
     free(text);
 }
+
+/* ---- names ---------------------------------------------------------------- */
+
+Test(api, fold_families_enumerate_every_flag_with_a_description)
+{
+    uint32_t all = 0, flag = 0;
+    unsigned i = 0;
+    const char *name;
+    for (; (name = screener_fold_family_name(i, &flag)); i++) {
+        cr_assert_eq(flag & (flag - 1), 0, "%s: %#x is not one bit", name, flag);
+        cr_assert_eq(all & flag, 0, "%s: flag %#x listed twice", name, flag);
+        cr_assert(screener_fold_family_description(i), "%s", name);
+        all |= flag;
+    }
+    cr_assert_eq(all, SCREENER_FOLD_ALL);
+    cr_assert_null(screener_fold_family_description(i));
+    flag = 12345;
+    cr_assert_null(screener_fold_family_name(i, &flag));
+    cr_assert_eq(flag, 12345, "flag_out written past the end");
+    cr_assert_str_eq(screener_fold_family_name(6, NULL), "repeats");
+}
+
+static uint32_t parse_fold_ok(const char *list)
+{
+    uint32_t flags = 0;
+    screener_error *err = NULL;
+    int rc = screener_fold_flags_parse(list, &flags, &err);
+    cr_assert_eq(rc, SCREENER_OK, "%s: %s", list, err ? screener_error_message(err) : "?");
+    cr_assert_null(err);
+    return flags;
+}
+
+Test(api, fold_list_parses_names_all_and_none)
+{
+    const uint32_t X = SCREENER_FOLD_EXPLICIT;
+    cr_assert_eq(parse_fold_ok("repeats"), X | SCREENER_FOLD_REPEATS);
+    cr_assert_eq(parse_fold_ok("case,compat"), X | SCREENER_FOLD_CASE | SCREENER_FOLD_COMPAT);
+    cr_assert_eq(parse_fold_ok(" case , noise "), X | SCREENER_FOLD_CASE | SCREENER_FOLD_NOISE);
+    cr_assert_eq(parse_fold_ok("all"), X | SCREENER_FOLD_ALL);
+    cr_assert_eq(parse_fold_ok("all,case"), X | SCREENER_FOLD_ALL);
+    cr_assert_eq(parse_fold_ok("none"), X);
+    uint32_t flag;
+    for (unsigned i = 0; screener_fold_family_name(i, &flag); i++)
+        cr_assert_eq(parse_fold_ok(screener_fold_family_name(i, NULL)), X | flag);
+}
+
+static void parse_fold_fails(const char *list, const char *want)
+{
+    uint32_t flags = 77;
+    screener_error *err = NULL;
+    cr_assert_eq(screener_fold_flags_parse(list, &flags, &err), SCREENER_E_INVALID_ARGUMENT,
+                 "%s", list);
+    cr_assert_eq(flags, 77, "%s: flags written on failure", list);
+    cr_assert_not_null(err);
+    cr_assert_eq(screener_error_status(err), SCREENER_E_INVALID_ARGUMENT);
+    const char *msg = screener_error_message(err);
+    cr_assert(strstr(msg, want), "%s: %s", list, msg);
+    cr_assert(strstr(msg, "repeats"), "known families not listed: %s", msg);
+    screener_error_free(err);
+}
+
+Test(api, fold_list_errors_name_the_bad_item)
+{
+    parse_fold_fails("case,bogus", "unknown fold family `bogus`");
+    parse_fold_fails("none,case", "unknown fold family `none`");
+    parse_fold_fails("Case", "`Case`");
+    parse_fold_fails("", "empty item");
+    parse_fold_fails("case,", "empty item");
+    parse_fold_fails("case,,noise", "empty item");
+    uint32_t flags;
+    cr_assert_eq(screener_fold_flags_parse("bogus", &flags, NULL), SCREENER_E_INVALID_ARGUMENT);
+    cr_assert_eq(screener_fold_flags_parse(NULL, &flags, NULL), SCREENER_E_INVALID_ARGUMENT);
+    cr_assert_eq(screener_fold_flags_parse("case", NULL, NULL), SCREENER_E_INVALID_ARGUMENT);
+}
+
+Test(api, parsed_fold_list_compiles_into_the_database)
+{
+    screener_compile_options o;
+    memset(&o, 0, sizeof o);
+    o.struct_size = sizeof o;
+    cr_assert_eq(screener_fold_flags_parse("repeats,case", &o.fold_flags, NULL), SCREENER_OK);
+    screener_source src = {.name = "r.txt", .text = "fuck\n", .len = 5};
+    screener_db *db = NULL;
+    cr_assert_eq(screener_compile(&o, &src, 1, &db, NULL), SCREENER_OK);
+    cr_assert_eq(screener_db_fold_flags(db), SCREENER_FOLD_REPEATS | SCREENER_FOLD_CASE);
+    screener_scratch *s = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &s), SCREENER_OK);
+    const screener_result *r;
+    cr_assert_eq(screener_scan(db, s, "FUUUUCK", 7, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 1);
+    screener_scratch_free(s);
+    screener_db_free(db);
+}
+
+Test(api, every_listed_detector_compiles_and_reports_its_name)
+{
+    unsigned n = 0;
+    const char *name;
+    char text[128];
+    for (; (name = screener_detector_name(n)); n++) {
+        snprintf(text, sizeof text, "@category privacy\n@detect %s\n", name);
+        screener_db *db = NULL;
+        screener_error *err = NULL;
+        cr_assert_eq(compile_text(text, &db, &err), SCREENER_OK, "%s: %s", name,
+                     err ? screener_error_message(err) : "?");
+        screener_entry_info e;
+        cr_assert_eq(screener_db_entry(db, 0, &e), SCREENER_OK);
+        cr_assert_str_eq(e.term, name);
+        cr_assert(e.flags & SCREENER_ENTRY_DETECTOR);
+        screener_db_free(db);
+    }
+    cr_assert_eq(n, 5);
+    cr_assert_str_eq(screener_detector_name(0), "cn_mobile");
+    cr_assert_null(screener_detector_name(1000));
+}
+
+Test(api, every_action_name_is_accepted_by_the_action_directive)
+{
+    char text[128];
+    for (int a = SCREENER_ACTION_PASS; a <= SCREENER_ACTION_BLOCK; a++) {
+        snprintf(text, sizeof text, "@category x\n@action 3 %s\nterm\n", screener_action_name(a));
+        screener_db *db = NULL;
+        cr_assert_eq(compile_text(text, &db, NULL), SCREENER_OK, "%s", screener_action_name(a));
+        screener_category_info ci;
+        cr_assert_eq(screener_db_category(db, 0, &ci), SCREENER_OK);
+        cr_assert_eq(ci.actions[2], a, "%s", screener_action_name(a));
+        screener_db_free(db);
+    }
+    cr_assert_str_eq(screener_action_name(-1), "unknown");
+    cr_assert_str_eq(screener_action_name(SCREENER_ACTION_BLOCK + 1), "unknown");
+}

@@ -119,4 +119,63 @@ printf 'old' > "$W/reg.scdb"
 left=$(ls -a "$W" | grep -c '\.tmp\.' || true)
 [ "$left" -eq 1 ] && ok "no temporary file left (only the planted link)" || { bad "temporary files left"; ls -la "$W"; }
 
+# 14. --fold takes every family of the library's table (repeats too) and
+#     names an unknown one
+"$BIN" compile --dict "$DIR/dict.txt" -o "$TMP/rep.scdb" --fold repeats 2> "$TMP/err"; rc=$?
+"$BIN" info "$TMP/rep.scdb" > "$TMP/rep.txt" 2>> "$TMP/err"
+echo "fuuuuck FUCK" | "$BIN" scan --db "$TMP/rep.scdb" --format text > "$TMP/rep.scan" 2>> "$TMP/err"
+[ $rc -eq 0 ] && grep -q '^fold families: *repeats$' "$TMP/rep.txt" \
+  && grep -q '\[0,7) .*"fuck" found as "fuuuuck"' "$TMP/rep.scan" && ! grep -q '\[8,12)' "$TMP/rep.scan" \
+  && ok "compile --fold repeats" || { bad "compile --fold repeats (rc=$rc)"; cat "$TMP/err" "$TMP/rep.txt" "$TMP/rep.scan"; }
+"$BIN" compile --dict "$DIR/dict.txt" -o "$TMP/x.scdb" --fold case,bogus 2> "$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown fold family \`bogus\`" "$TMP/err" && grep -q "repeats" "$TMP/err" \
+  && [ ! -e "$TMP/x.scdb" ] && ok "unknown fold family: exit 2 naming it" \
+  || { bad "unknown fold family (rc=$rc)"; cat "$TMP/err"; }
+"$BIN" help > "$TMP/help.txt"
+n_fams=0
+for fam in compat case traditional accents noise homoglyph repeats; do
+  grep -q "^  $fam " "$TMP/help.txt" && n_fams=$((n_fams + 1))
+done
+[ $n_fams -eq 7 ] && ok "usage lists every fold family" || { bad "usage lists $n_fams of 7 fold families"; cat "$TMP/help.txt"; }
+
+# 15. every command that writes checks its writes: to a full device or a
+#     closed stdout it exits non-zero with one "write error" line; a reader
+#     that goes away (EPIPE) gets no message
+"$BIN" compile --dict "$DIR/dict.txt" -o "$TMP/w.scdb"
+check_write_error() { # NAME EXPECTED-ERRNO-TEXT COMMAND...
+  name=$1; want=$2; shift 2
+  "$@" 2> "$TMP/werr"; rc=$?
+  if [ $rc -ne 0 ] && [ "$(wc -l < "$TMP/werr")" -eq 1 ] \
+     && grep -q "^screener: write error: $want" "$TMP/werr"; then ok "write error: $name"
+  else bad "write error: $name (rc=$rc)"; cat "$TMP/werr"; fi
+}
+for fmt in jsonl text summary; do
+  check_write_error "scan --format $fmt > /dev/full" "No space left" \
+    sh -c '"$0" scan --db "$1" --format "$2" "$3" > /dev/full' "$BIN" "$TMP/w.scdb" "$fmt" "$DIR/input.txt"
+done
+check_write_error "mask > /dev/full" "No space left" \
+  sh -c '"$0" mask --db "$1" "$2" > /dev/full' "$BIN" "$TMP/w.scdb" "$DIR/input.txt"
+check_write_error "explain > /dev/full" "No space left" \
+  sh -c '"$0" explain --db "$1" "ＦＵＣＫ" > /dev/full' "$BIN" "$TMP/w.scdb"
+check_write_error "info > /dev/full" "No space left" \
+  sh -c '"$0" info "$1" > /dev/full' "$BIN" "$TMP/w.scdb"
+check_write_error "version > /dev/full" "No space left" sh -c '"$0" version > /dev/full' "$BIN"
+check_write_error "help > /dev/full" "No space left" sh -c '"$0" help > /dev/full' "$BIN"
+check_write_error "scan with stdout closed" "Bad file descriptor" \
+  sh -c '"$0" scan --db "$1" "$2" >&-' "$BIN" "$TMP/w.scdb" "$DIR/input.txt"
+check_write_error "info with stdout closed" "Bad file descriptor" \
+  sh -c '"$0" info "$1" >&-' "$BIN" "$TMP/w.scdb"
+# a write that fails long before the end: still exactly one message
+yes "fuck 法轮功 and more text" | head -n 200000 > "$TMP/long.txt"
+check_write_error "long scan > /dev/full" "No space left" \
+  sh -c '"$0" scan --db "$1" "$2" > /dev/full' "$BIN" "$TMP/w.scdb" "$TMP/long.txt"
+# EPIPE: quiet, with SIGPIPE ignored too (then exit status 141)
+( trap '' PIPE; "$BIN" scan --db "$TMP/w.scdb" "$TMP/long.txt" 2> "$TMP/perr"; echo $? > "$TMP/prc" ) | head -n 1 > /dev/null
+[ "$(cat "$TMP/prc")" = 141 ] && [ ! -s "$TMP/perr" ] && ok "EPIPE with SIGPIPE ignored: quiet, exit 141" \
+  || { bad "EPIPE with SIGPIPE ignored (rc=$(cat "$TMP/prc"))"; cat "$TMP/perr"; }
+# compile writes nothing to stdout: a closed stdout is no error for it
+"$BIN" compile --dict "$DIR/dict.txt" -o "$TMP/w2.scdb" >&- 2> "$TMP/err"; rc=$?
+[ $rc -eq 0 ] && [ ! -s "$TMP/err" ] && cmp -s "$TMP/w.scdb" "$TMP/w2.scdb" \
+  && ok "compile with stdout closed" || { bad "compile with stdout closed (rc=$rc)"; cat "$TMP/err"; }
+
 exit $fail

@@ -1,9 +1,11 @@
 /* Dictionary format: entries, directives, attributes, and errors that name
  * the source, the line and the offending text. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/error.h"
+#include "common/names.h"
 #include "dict/dict.h"
 
 static dict_set set;
@@ -191,4 +193,44 @@ Test(dict, bad_action_directive)
     screener_error_free(err);
     err = NULL;
     cr_assert_eq(parse("p.txt", "@action 1 delete\n"), SCREENER_E_DICT_SYNTAX);
+}
+
+Test(dict, every_detector_of_the_name_table_is_accepted)
+{
+    char text[256];
+    for (size_t i = 0; i < names_detectors.n; i++) {
+        const name_entry *d = &names_detectors.entries[i];
+        snprintf(text, sizeof text, "@category privacy\n@detect %s\n", d->name);
+        dict_set_free(&set);
+        cr_assert_eq(parse("d.txt", text), SCREENER_OK, "%s", screener_error_message(err));
+        cr_assert_eq(set.n_entries, 1);
+        cr_assert_str_eq(set.entries[0].term, d->name);
+        cr_assert_eq(set.entries[0].detector, d->value, "%s", d->name);
+        cr_assert(set.entries[0].flags & SCREENER_ENTRY_DETECTOR);
+    }
+}
+
+Test(dict, unknown_detector_error_lists_the_known_ones)
+{
+    cr_assert_eq(parse("d.txt", "@detect passport\n"), SCREENER_E_DICT_SYNTAX);
+    const char *msg = screener_error_message(err);
+    cr_assert(strstr(msg, "d.txt:1:"), "%s", msg);
+    for (size_t i = 0; i < names_detectors.n; i++)
+        cr_assert(strstr(msg, names_detectors.entries[i].name), "%s", msg);
+}
+
+Test(dict, every_action_of_the_name_table_is_accepted)
+{
+    char text[256];
+    for (size_t i = 0; i < names_actions.n; i++) {
+        const name_entry *a = &names_actions.entries[i];
+        snprintf(text, sizeof text, "@category x\n@action 2 %s\nterm\n", a->name);
+        dict_set_free(&set);
+        cr_assert_eq(parse("a.txt", text), SCREENER_OK, "%s", screener_error_message(err));
+        cr_assert_eq(set.cat_meta[dict_category_id(&set, "x")].actions[1], (int)a->value,
+                     "%s", a->name);
+    }
+    cr_assert_eq(parse("a.txt", "@action 2 Block\n"), SCREENER_E_DICT_SYNTAX);
+    cr_assert(strstr(screener_error_message(err), "pass, review, mask, block"), "%s",
+              screener_error_message(err));
 }

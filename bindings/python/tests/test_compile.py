@@ -168,3 +168,41 @@ def test_error_pickles():
         assert (e2.status, e2.message, e2.file, e2.line) == (e.status, e.message, e.file, e.line)
     else:  # pragma: no cover
         raise AssertionError("no error")
+
+
+def test_fold_enum_matches_the_library_table():
+    # Fold is a Python enum (constants); the library owns the list. Every
+    # family must have a member with the same name and flag, and back.
+    lib = {name: flag for name, flag, _ in screener.fold_families()}
+    py = {name.lower(): int(f) for name, f in Fold.__members__.items()
+          if name not in ("NONE", "ALL")}
+    assert py == lib
+    all_bits = 0
+    for flag in lib.values():
+        all_bits |= flag
+    assert int(Fold.ALL) == all_bits == screener._screener._FOLD_ALL
+    assert all(desc for _, _, desc in screener.fold_families())
+
+
+def test_fold_names_are_parsed_by_the_library():
+    for name, flag, _ in screener.fold_families():
+        db = screener.compile(texts={"t": "fuck\n"}, fold=name)
+        assert db.fold_flags == flag, name
+    rep = screener.compile(texts={"t": "fuck\n"}, fold=" repeats , case ")
+    assert rep.fold_flags == Fold.REPEATS | Fold.CASE
+    assert rep.scan("FUUUUCK").action != "pass"
+    with pytest.raises(screener.InvalidArgumentError) as ei:
+        screener.compile(texts={"t": "x\n"}, fold="case,bogus")
+    assert "`bogus`" in str(ei.value) and "repeats" in str(ei.value)
+    with pytest.raises(ValueError):
+        screener.compile(texts={"t": "x\n"}, fold=["case,compat"])
+    with pytest.raises(ValueError):
+        screener.compile(texts={"t": "x\n"}, fold="")
+
+
+def test_detectors_come_from_the_library():
+    names = screener.detectors()
+    assert names[:3] == ["cn_mobile", "cn_id", "bank_card"] and "url" in names
+    for name in names:
+        db = screener.compile(texts={"p": "@category privacy\n@detect %s\n" % name})
+        assert db.entry(0).term == name

@@ -26,8 +26,8 @@ from ._types import (
     ScreenerIOError, Status, TooLargeError, UnsupportedError,
 )
 from ._screener import (  # noqa: F401  (re-exported)
-    Database, Match, Result, header_version, library_version, library_version_number,
-    strerror,
+    Database, Match, Result, detectors, fold_families, header_version, library_version,
+    library_version_number, strerror,
 )
 from ._screener import Handle as _CHandle
 from . import _screener
@@ -41,7 +41,7 @@ __all__ = [
     "DictEmptyError", "UnsupportedError", "HyperscanError", "ICUError", "DatabaseError",
     "DatabaseFormatError", "DatabaseChecksumError", "DatabaseVersionError",
     "DatabasePlatformError", "ScratchInUseError", "TooLargeError", "LimitError",
-    "library_version", "header_version", "strerror",
+    "library_version", "header_version", "strerror", "fold_families", "detectors",
 ]
 
 _FOLD_EXPLICIT = 1 << 31
@@ -51,23 +51,22 @@ FoldSpec = Union[Fold, int, str, Iterable[str], None]
 
 
 def _fold_bits(fold: FoldSpec) -> int:
+    """Compile flags for a fold spec. Names are parsed by the library, which
+    owns the list of families (screener_fold_flags_parse)."""
     if fold is None:
         return 0  # library default: Fold.ALL
-    if isinstance(fold, str):
-        names = [p.strip() for p in fold.split(",") if p.strip()]
-        fold = names
     if isinstance(fold, int):
         bits = int(fold)
         if bits & ~(int(Fold.ALL) | _screener._FOLD_ALL):
             raise ValueError("unknown fold bits: %#x" % bits)
+    elif isinstance(fold, str):
+        bits = _screener._fold_flags_parse(fold) & ~_FOLD_EXPLICIT
     else:
         bits = 0
         for name in fold:
-            try:
-                bits |= Fold[name.upper()]
-            except KeyError:
-                raise ValueError("unknown fold family %r (expected one of: %s)"
-                                 % (name, ", ".join(str(f.name).lower() for f in Fold))) from None
+            if "," in name:
+                raise ValueError("fold family names cannot contain ',': %r" % name)
+            bits |= _screener._fold_flags_parse(name) & ~_FOLD_EXPLICIT
     if bits == int(Fold.ALL):
         return 0  # the library's own "all", even if it knows more families than Fold
     return bits | _FOLD_EXPLICIT

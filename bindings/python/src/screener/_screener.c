@@ -38,7 +38,7 @@
 static PyObject *g_make_error; /* screener._types._make_error */
 static PyObject *g_Entry;      /* screener._types.Entry */
 static PyObject *g_Fold;       /* screener._types.Fold */
-static PyObject *g_action_names[4];
+static PyObject *g_action_names[SCREENER_ACTION_BLOCK + 1]; /* screener_action_name() */
 
 static PyTypeObject DatabaseType;
 static PyTypeObject ResultType;
@@ -1636,7 +1636,64 @@ static PyObject *mod_strerror(PyObject *mod, PyObject *arg)
     return PyUnicode_FromString(screener_strerror((int)st));
 }
 
+/* [(name, flag, description), ...] of the library's fold families. */
+static PyObject *mod_fold_families(PyObject *mod, PyObject *unused)
+{
+    PyObject *list = PyList_New(0);
+    const char *name;
+    uint32_t flag = 0;
+    for (unsigned i = 0; list && (name = screener_fold_family_name(i, &flag)); i++) {
+        PyObject *t = Py_BuildValue("(sIs)", name, (unsigned)flag,
+                                    screener_fold_family_description(i));
+        if (!t || PyList_Append(list, t) < 0) {
+            Py_XDECREF(t);
+            Py_CLEAR(list);
+            break;
+        }
+        Py_DECREF(t);
+    }
+    return list;
+}
+
+/* [name, ...] of the library's built-in detectors. */
+static PyObject *mod_detectors(PyObject *mod, PyObject *unused)
+{
+    PyObject *list = PyList_New(0);
+    const char *name;
+    for (unsigned i = 0; list && (name = screener_detector_name(i)); i++) {
+        PyObject *u = PyUnicode_FromString(name);
+        if (!u || PyList_Append(list, u) < 0) {
+            Py_XDECREF(u);
+            Py_CLEAR(list);
+            break;
+        }
+        Py_DECREF(u);
+    }
+    return list;
+}
+
+/* screener_fold_flags_parse: the flags (SCREENER_FOLD_EXPLICIT set) of a
+ * comma list, or InvalidArgumentError with the library's message. */
+static PyObject *mod_fold_flags_parse(PyObject *mod, PyObject *arg)
+{
+    const char *list = PyUnicode_AsUTF8(arg);
+    if (!list)
+        return NULL;
+    uint32_t flags = 0;
+    screener_error *err = NULL;
+    int rc = screener_fold_flags_parse(list, &flags, &err);
+    if (rc != SCREENER_OK)
+        return raise_status(rc, err);
+    return PyLong_FromUnsignedLong(flags);
+}
+
 static PyMethodDef module_methods[] = {
+    {"fold_families", mod_fold_families, METH_NOARGS,
+     "fold_families() -> list of (name, flag, description): the library's fold families."},
+    {"detectors", mod_detectors, METH_NOARGS,
+     "detectors() -> list of str: the library's built-in detectors (@detect NAME)."},
+    {"_fold_flags_parse", mod_fold_flags_parse, METH_O,
+     "_fold_flags_parse(list) -> int: screener_fold_flags_parse() of a comma list."},
     {"_compile", mod_compile, METH_VARARGS, "Low-level screener_compile(); use screener.compile()."},
     {"_db_from_bytes", mod_db_from_bytes, METH_O, "Database.from_bytes (for pickle)."},
     {"_c_loop_scan", mod_c_loop_scan, METH_VARARGS,
@@ -1659,7 +1716,6 @@ static struct PyModuleDef module_def = {
 
 PyMODINIT_FUNC PyInit__screener(void)
 {
-    static const char *names[4] = {"pass", "review", "mask", "block"};
     PyObject *types = PyImport_ImportModule("screener._types");
     if (!types)
         return NULL;
@@ -1669,8 +1725,8 @@ PyMODINIT_FUNC PyInit__screener(void)
     Py_DECREF(types);
     if (!g_make_error || !g_Entry || !g_Fold)
         return NULL;
-    for (int i = 0; i < 4; i++) {
-        g_action_names[i] = PyUnicode_InternFromString(names[i]);
+    for (int i = 0; i <= SCREENER_ACTION_BLOCK; i++) {
+        g_action_names[i] = PyUnicode_InternFromString(screener_action_name(i));
         if (!g_action_names[i])
             return NULL;
     }

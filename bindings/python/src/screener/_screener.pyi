@@ -13,6 +13,12 @@ library_version_number: Final[int]
 header_version: Final[str]
 _FOLD_ALL: Final[int]
 
+def fold_families() -> List[Tuple[str, int, str]]:
+    """The library's fold families as (name, flag, description), in bit order."""
+def detectors() -> List[str]:
+    """The library's built-in detectors, as written after ``@detect``."""
+def _fold_flags_parse(list: str) -> int: ...
+
 class Match:
     """One dictionary match in a scanned message (read-only)."""
 

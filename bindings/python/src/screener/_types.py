@@ -48,8 +48,9 @@ class Status(enum.IntEnum):
 class Fold(enum.IntFlag):
     """Fold families (``SCREENER_FOLD_*``). ``Fold.NONE`` means exact matching.
 
-    Mirrors screener.h (a test checks ``Fold.ALL`` against the header). Passing
-    ``Fold.ALL`` to compile() asks the library for all of *its* families.
+    Mirrors the library's table of families (``screener.fold_families()``; a
+    test checks every member against it). Passing ``Fold.ALL`` to compile()
+    asks the library for all of *its* families.
     """
 
     NONE = 0

@@ -1,0 +1,155 @@
+/*
+ * names.c — the name tables (see names.h) and the public functions that
+ * enumerate and parse them.
+ */
+#include "names.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "screener.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- the tables ---------------------------------------------------------- */
+
+static const name_entry fold_families[] = {
+    {"compat", SCREENER_FOLD_COMPAT, "NFKC: full-width, circled, Kangxi radicals, ligatures"},
+    {"case", SCREENER_FOLD_CASE, "case folding"},
+    {"traditional", SCREENER_FOLD_TRADITIONAL, "traditional -> simplified Chinese, per character"},
+    {"accents", SCREENER_FOLD_ACCENTS, "drop Latin/Greek/Cyrillic combining accents"},
+    {"noise", SCREENER_FOLD_NOISE, "drop spaces, punctuation, symbols, emoji, zero-width"},
+    {"homoglyph", SCREENER_FOLD_HOMOGLYPH, "Cyrillic/Greek/other look-alike letters -> ASCII"},
+    {"repeats", SCREENER_FOLD_REPEATS, "stretched letters: fuuuuck matches fuck (runs of 3+)"},
+};
+
+static const name_entry detectors[] = {
+    {"cn_mobile", DETECT_CN_MOBILE, "11-digit mainland mobile numbers"},
+    {"cn_id", DETECT_CN_ID, "18-character resident ID numbers (date and check character)"},
+    {"bank_card", DETECT_BANK_CARD, "16-19 digits passing the Luhn check"},
+    {"email", DETECT_EMAIL, "e-mail addresses (local@domain.tld)"},
+    {"url", DETECT_URL, "links: scheme or www. prefixes, bare domains with a common TLD"},
+};
+
+static const name_entry actions[] = {
+    {"pass", SCREENER_ACTION_PASS, "nothing to do"},
+    {"review", SCREENER_ACTION_REVIEW, "let through, queue for a moderator"},
+    {"mask", SCREENER_ACTION_MASK, "replace the matched spans"},
+    {"block", SCREENER_ACTION_BLOCK, "reject the message"},
+};
+
+const name_table names_fold_families = {fold_families, COUNT(fold_families), "fold family"};
+const name_table names_detectors = {detectors, COUNT(detectors), "detector"};
+const name_table names_actions = {actions, COUNT(actions), "action"};
+
+/* ---- internal lookups ---------------------------------------------------- */
+
+int names_find(const name_table *t, const char *s, size_t len)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strlen(t->entries[i].name) == len && memcmp(t->entries[i].name, s, len) == 0)
+            return (int)t->entries[i].value;
+    return -1;
+}
+
+const char *names_name(const name_table *t, uint32_t value)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->entries[i].value == value)
+            return t->entries[i].name;
+    return NULL;
+}
+
+char *names_list(const name_table *t, char *buf, size_t cap)
+{
+    size_t used = 0;
+    if (cap)
+        buf[0] = '\0';
+    for (size_t i = 0; i < t->n && used < cap; i++) {
+        int n = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", t->entries[i].name);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    return buf;
+}
+
+/* ---- public API ---------------------------------------------------------- */
+
+SCREENER_API const char *screener_fold_family_name(unsigned i, uint32_t *flag_out)
+{
+    if (i >= names_fold_families.n)
+        return NULL;
+    if (flag_out)
+        *flag_out = fold_families[i].value;
+    return fold_families[i].name;
+}
+
+SCREENER_API const char *screener_fold_family_description(unsigned i)
+{
+    return i < names_fold_families.n ? fold_families[i].description : NULL;
+}
+
+SCREENER_API const char *screener_detector_name(unsigned i)
+{
+    return i < names_detectors.n ? detectors[i].name : NULL;
+}
+
+SCREENER_API const char *screener_action_name(int action)
+{
+    const char *name = action < 0 ? NULL : names_name(&names_actions, (uint32_t)action);
+    return name ? name : "unknown";
+}
+
+/* One item of a fold list: a family name, or "all". Returns its flags, or 0
+ * for an unknown name. */
+static uint32_t fold_item(const char *s, size_t n)
+{
+    if (n == 3 && memcmp(s, "all", 3) == 0)
+        return SCREENER_FOLD_ALL;
+    int v = names_find(&names_fold_families, s, n);
+    return v < 0 ? 0 : (uint32_t)v;
+}
+
+static int fold_list_error(screener_error **err_out, const char *what, const char *s, size_t n)
+{
+    char known[160], ex[100];
+    names_list(&names_fold_families, known, sizeof known);
+    return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                   "%s `%s` (known: %s; or all, or none alone)", what,
+                   err_excerpt(ex, sizeof ex, s, n), known);
+}
+
+SCREENER_API int screener_fold_flags_parse(const char *list, uint32_t *flags_out,
+                                           screener_error **err_out)
+{
+    if (err_out)
+        *err_out = NULL;
+    if (!list || !flags_out)
+        return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                       "fold list and flags_out must not be NULL");
+    uint32_t flags = SCREENER_FOLD_EXPLICIT;
+    if (strcmp(list, "none") != 0) {
+        const char *s = list;
+        for (;;) {
+            size_t n = strcspn(s, ",");
+            size_t b = 0, e = n;
+            while (b < e && s[b] == ' ')
+                b++;
+            while (e > b && s[e - 1] == ' ')
+                e--;
+            if (e == b)
+                return fold_list_error(err_out, "empty item in fold list", list, strlen(list));
+            uint32_t f = fold_item(s + b, e - b);
+            if (!f)
+                return fold_list_error(err_out, "unknown fold family", s + b, e - b);
+            flags |= f;
+            if (s[n] == '\0')
+                break;
+            s += n + 1;
+        }
+    }
+    *flags_out = flags;
+    return SCREENER_OK;
+}
