@@ -13,6 +13,7 @@ void collect_reset(screener_scratch *s)
 {
     s->n_raw = s->n_matches = s->n_allow = 0;
     s->truncated = 0;
+    s->light_ready = 0;
     if (s->n_dedup) {
         memset(s->dedup, 0, s->cap_dedup * sizeof(uint32_t));
         s->n_dedup = 0;

@@ -58,24 +58,39 @@ int run_digit_detector(const scan_ctx *c, const matcher *m)
     return each_entry(c, m, digits_once);
 }
 
-/* The text detectors' reading of the byte view: one element per view byte
- * (non-ASCII bytes read as LIGHT_OTHER) and a separator element (0) where a
- * visible separator was dropped. Cost: O(view length). */
+/* The text detectors' reading of the byte view, built once per scan: one
+ * element per ASCII view byte, one LIGHT_OTHER element per run of bytes of
+ * non-ASCII characters (the detectors never tell one such element from
+ * several, and none is ever a match's first or last element), and a
+ * separator element (0) where a visible separator was dropped.
+ * Cost: O(view length). */
 static int read_light(const scan_ctx *c, size_t *m_out)
 {
     screener_scratch *s = c->s;
     const byte_view *bv = &s->v.bytes;
+    if (s->light_ready) {
+        *m_out = s->n_light;
+        return SCREENER_OK;
+    }
     if (mem_grow((void **)&s->light, &s->cap_light, 2 * bv->n + 1, sizeof(light_char)))
         return SCREENER_E_NOMEM;
     size_t m = 0;
     for (size_t i = 0; i < bv->n; i++) {
-        size_t b0 = bv->from[i];
-        size_t b1 = view_char_end(c->text, c->len, b0);
+        uint32_t b0 = bv->from[i];
         if (bv->flags[i] & BV_GAP)
-            s->light[m++] = (light_char){0, (uint32_t)b0, (uint32_t)b0};
+            s->light[m++] = (light_char){0, b0, b0};
         uint8_t ch = bv->text[i];
-        s->light[m++] = (light_char){ch < 0x80 ? ch : LIGHT_OTHER, (uint32_t)b0, (uint32_t)b1};
+        if (ch >= 0x80 && m && s->light[m - 1].c == LIGHT_OTHER) {
+            s->light[m - 1].b1 = (uint32_t)view_char_end(c->text, c->len, b0);
+            while (i + 1 < bv->n && bv->from[i + 1] == b0 && !(bv->flags[i + 1] & BV_GAP))
+                i++; /* the rest of this character's bytes */
+            continue;
+        }
+        uint32_t b1 = (uint32_t)view_char_end(c->text, c->len, b0);
+        s->light[m++] = (light_char){ch < 0x80 ? ch : LIGHT_OTHER, b0, b1};
     }
+    s->n_light = m;
+    s->light_ready = 1;
     *m_out = m;
     return SCREENER_OK;
 }

@@ -42,7 +42,8 @@ struct screener_scratch {
     uint32_t *cats;
     size_t cap_cats;
     struct light_char *light; /* text detectors' reading of the byte view */
-    size_t cap_light;
+    size_t cap_light, n_light;
+    int light_ready;          /* light is built for the current text */
     /* matches of the windows of one long scan or stream write (window.c) */
     screener_match *acc;
     size_t n_acc, cap_acc;
