@@ -279,3 +279,19 @@ Test(stream, regex_and_detector_matches_survive_chunking, .timeout = 120)
     db = saved;
     scratch = saved_s;
 }
+
+/* An empty first write (no buffer yet) is a round over nothing: no
+ * memmove(NULL, NULL, 0), which UBSan reports (../shared/repro). */
+Test(stream, empty_first_write)
+{
+    screener_stream *st = NULL;
+    const screener_result *r;
+    cr_assert_eq(screener_stream_open(db, &st), SCREENER_OK);
+    cr_assert_eq(screener_stream_write(st, scratch, NULL, 0, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 0);
+    cr_assert_eq(screener_stream_write(st, scratch, "", 0, &r), SCREENER_OK);
+    cr_assert_eq(screener_stream_write(st, scratch, "fuck", 4, &r), SCREENER_OK);
+    cr_assert_eq(screener_stream_close(st, scratch, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 1);
+    screener_stream_free(st);
+}
