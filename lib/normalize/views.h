@@ -37,7 +37,6 @@
 typedef struct views {
     fold_buf folded;
     byte_view bytes;
-    unsigned built;  /* VIEW_* bits valid for the current text */
     size_t consumed; /* the views cover text bytes [0, consumed) */
     size_t unit_budget; /* 0: VIEW_UNIT_BUDGET (tests raise it to compare) */
 } views;
@@ -50,8 +49,5 @@ void views_free(views *v);
 
 /* Bytes the views' buffers hold. */
 size_t views_footprint(const views *v);
-
-/* Name of a view bit ("folded", "bytes"), or NULL. */
-const char *view_name(unsigned bit);
 
 #endif

@@ -39,9 +39,6 @@
 
 #include "common/names.h" /* DETECT_* ids and their names */
 
-/* 1 for detectors that read the byte view instead of the folded digits. */
-#define DETECT_ON_TEXT(kind) ((kind) >= DETECT_EMAIL)
-
 /*
  * The text detectors' reading of the byte view (normalize/byteview.h), one
  * element per view byte: the ASCII character (letters lowercased; full-width

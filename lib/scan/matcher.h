@@ -31,7 +31,7 @@ typedef struct scan_ctx {
 typedef struct matcher {
     const char *name;
     unsigned view;   /* VIEW_* it reads */
-    int section;     /* SEC_* it needs, or -1 */
+    int section;     /* SEC_* it reads; the row runs when the db has it (-1: none) */
     int detector;    /* DETECT_* for detector rows, else 0 */
     /* longest match, in folded units: what windows and streams carry */
     uint32_t (*longest)(const struct screener_db *db);

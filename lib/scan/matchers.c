@@ -6,16 +6,11 @@
 #include "db/db.h"
 #include "detect.h"
 
-static int uses_literals(const screener_db *db, const matcher *m)
+/* A row with a section runs when the database has that section (the
+ * reader checked that a non-empty Hyperscan section was deserialized). */
+static int uses_section(const screener_db *db, const matcher *m)
 {
-    (void)m;
-    return db->hs != NULL;
-}
-
-static int uses_regexes(const screener_db *db, const matcher *m)
-{
-    (void)m;
-    return db->hs_regex != NULL;
+    return db->hdr->sec_len[m->section] != 0;
 }
 
 static int uses_detector(const screener_db *db, const matcher *m)
@@ -46,7 +41,7 @@ static uint32_t longest_text(const screener_db *db)
 }
 
 const matcher scan_matchers[] = {
-    {"literals", VIEW_FOLDED, SEC_HS, 0, longest_literal, uses_literals, run_literals},
+    {"literals", VIEW_FOLDED, SEC_HS, 0, longest_literal, uses_section, run_literals},
     {"cn_mobile", VIEW_FOLDED, -1, DETECT_CN_MOBILE, longest_digits, uses_detector,
      run_digit_detector},
     {"cn_id", VIEW_FOLDED, -1, DETECT_CN_ID, longest_digits, uses_detector, run_digit_detector},
@@ -54,7 +49,7 @@ const matcher scan_matchers[] = {
      run_digit_detector},
     {"email", VIEW_BYTES, -1, DETECT_EMAIL, longest_text, uses_detector, run_text_detector},
     {"url", VIEW_BYTES, -1, DETECT_URL, longest_text, uses_detector, run_text_detector},
-    {"regex", VIEW_BYTES, SEC_HS_REGEX, 0, longest_regex, uses_regexes, run_regexes},
+    {"regex", VIEW_BYTES, SEC_HS_REGEX, 0, longest_regex, uses_section, run_regexes},
 };
 const size_t scan_n_matchers = sizeof scan_matchers / sizeof scan_matchers[0];
 
