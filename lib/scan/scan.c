@@ -115,7 +115,7 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
     for (;;) {
         size_t keep, scanned;
         rc = window_round(db, s, &w, text + w.base, end - w.base, end == len, &keep, &scanned);
-        if (rc || (end == len && w.base + scanned == len))
+        if (rc || (end == len && w.done))
             break;
         size_t next = w.base + scanned; /* first byte not scanned yet */
         w.base += keep;

@@ -38,6 +38,8 @@ typedef struct window_state {
     size_t base;     /* global offset of the window buffer's first byte */
     int have_prev;
     size_t prev_cut, prev_last; /* previous round's final region, global */
+    int done; /* the last round scanned all it was given (but for an
+                 incomplete UTF-8 sequence at its end when not final) */
 } window_state;
 
 /*

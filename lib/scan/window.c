@@ -98,7 +98,8 @@ int window_round(const screener_db *db, screener_scratch *s, window_state *w,
     if (rc)
         return rc;
     size_t scan_len = s->v.consumed;
-    if (scan_len < len - hold)
+    w->done = scan_len == len - hold;
+    if (!w->done)
         final = 0; /* stopped by the views' budget: more rounds follow */
     *scanned = scan_len;
     s->acc_truncated |= s->truncated;

@@ -67,13 +67,12 @@ static int rounds(screener_stream *st, screener_scratch *s, int final)
                               st->len, final, &keep, &scanned);
         if (rc)
             return rc;
-        size_t rest = st->len - scanned; /* not scanned yet */
         if (keep) {
             memmove(st->buf, st->buf + keep, st->len - keep);
             st->len -= keep;
             st->w.base += keep;
         }
-        if (final ? rest == 0 : rest <= 3)
+        if (st->w.done)
             return SCREENER_OK; /* at most an incomplete sequence waits */
     }
 }
