@@ -67,6 +67,16 @@ static inline int32_t utf8_next(const uint8_t *s, size_t n, size_t *i)
     return cp;
 }
 
+/* The code point at u[*i] of n UTF-16 units (a surrogate pair when one is
+ * there; a lone surrogate as itself); advances *i past it. */
+static inline uint32_t utf16_next(const uint16_t *u, size_t n, size_t *i)
+{
+    uint32_t x = u[(*i)++];
+    if (x >= 0xD800 && x <= 0xDBFF && *i < n && u[*i] >= 0xDC00 && u[*i] <= 0xDFFF)
+        x = 0x10000 + ((x - 0xD800) << 10) + (u[(*i)++] - 0xDC00u);
+    return x;
+}
+
 /* Encode cp (valid scalar value) as UTF-8 into out (>= 4 bytes); returns length. */
 static inline size_t utf8_put(uint8_t *out, uint32_t cp)
 {

@@ -73,14 +73,8 @@ static size_t output_of(const fold_table *ft, uint32_t v, uint32_t cp, uint32_t 
     size_t len = FV_LEN(v), n = 0;
     if (len > FOLD_MAX_UNITS)
         len = FOLD_MAX_UNITS;
-    for (size_t q = 0; q < len; q++) {
-        uint32_t x = u[q];
-        if (x >= 0xD800 && x <= 0xDBFF && q + 1 < len && u[q + 1] >= 0xDC00 && u[q + 1] <= 0xDFFF) {
-            x = 0x10000 + ((x - 0xD800) << 10) + (u[q + 1] - 0xDC00u);
-            q++;
-        }
-        out[n++] = x;
-    }
+    for (size_t q = 0; q < len;)
+        out[n++] = utf16_next(u, len, &q);
     return n;
 }
 

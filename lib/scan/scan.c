@@ -162,15 +162,8 @@ SCREENER_API int screener_fold_utf8(const screener_db *db, const char *text, siz
         return SCREENER_E_NOMEM;
     }
     size_t w = 0;
-    for (size_t i = 0; i < fb.n; i++) {
-        uint32_t c = fb.units[i];
-        if (c >= 0xD800 && c <= 0xDBFF && i + 1 < fb.n && fb.units[i + 1] >= 0xDC00 &&
-            fb.units[i + 1] <= 0xDFFF) {
-            c = 0x10000 + ((c - 0xD800) << 10) + (fb.units[i + 1] - 0xDC00);
-            i++;
-        }
-        w += utf8_put(o + w, c);
-    }
+    for (size_t i = 0; i < fb.n;)
+        w += utf8_put(o + w, utf16_next(fb.units, fb.n, &i));
     o[w] = '\0';
     fold_buf_free(&fb);
     *out = (char *)o;
