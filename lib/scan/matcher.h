@@ -45,8 +45,9 @@ typedef struct matcher {
 extern const matcher scan_matchers[];
 extern const size_t scan_n_matchers;
 
-/* Views the database's matchers read (VIEW_* bits). */
-unsigned scan_views_used(const struct screener_db *db);
+/* The rows the database uses (bit k: scan_matchers[k]) and, in *views_out, the
+ * views they read (VIEW_* bits). Computed once per database and scratch. */
+uint32_t scan_rows_used(const struct screener_db *db, unsigned *views_out);
 
 /* Longest match of any matcher the database uses, in folded units. */
 uint32_t scan_carry_units(const struct screener_db *db);

@@ -52,14 +52,19 @@ const matcher scan_matchers[] = {
     {"regex", VIEW_BYTES, SEC_HS_REGEX, 0, longest_regex, uses_section, run_regexes},
 };
 const size_t scan_n_matchers = sizeof scan_matchers / sizeof scan_matchers[0];
+_Static_assert(sizeof scan_matchers / sizeof scan_matchers[0] <= 32, "rows_used is a 32-bit mask");
 
-unsigned scan_views_used(const screener_db *db)
+uint32_t scan_rows_used(const screener_db *db, unsigned *views_out)
 {
-    unsigned v = 0;
-    for (size_t k = 0; k < scan_n_matchers; k++)
-        if (scan_matchers[k].used(db, &scan_matchers[k]))
-            v |= scan_matchers[k].view;
-    return v;
+    uint32_t rows = 0;
+    *views_out = 0;
+    for (size_t k = 0; k < scan_n_matchers; k++) {
+        if (scan_matchers[k].used(db, &scan_matchers[k])) {
+            rows |= 1u << k;
+            *views_out |= scan_matchers[k].view;
+        }
+    }
+    return rows;
 }
 
 uint32_t scan_carry_units(const screener_db *db)

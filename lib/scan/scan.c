@@ -72,7 +72,7 @@ int scan_prepare(const screener_db *db, screener_scratch *s)
             rc = fit(db->hs_regex, &s->hs_regex);
         if (rc)
             return rc;
-        s->views_used = scan_views_used(db);
+        s->rows_used = scan_rows_used(db, &s->views_used);
         s->fitted = db->instance;
     }
     return SCREENER_OK;
@@ -87,9 +87,9 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
         return rc;
     scan_ctx c = {db, s, text, s->v.consumed}; /* the views' budget may stop early */
     for (size_t k = 0; k < scan_n_matchers && !s->truncated; k++) {
-        const matcher *m = &scan_matchers[k];
-        if (!m->used(db, m))
+        if (!(s->rows_used >> k & 1u))
             continue;
+        const matcher *m = &scan_matchers[k];
         rc = m->run(&c, m);
         if (rc)
             return rc;

@@ -48,7 +48,8 @@ struct screener_scratch {
     screener_match *acc;
     size_t n_acc, cap_acc;
     int acc_truncated;
-    unsigned views_used;    /* VIEW_* bits the fitted db's matchers read */
+    uint32_t rows_used;     /* matcher rows the fitted db uses (bit = row index) */
+    unsigned views_used;    /* VIEW_* bits they read */
     screener_result result;
     char fingerprint[33]; /* of the db of the last scan */
     /* profile (screener_scratch_set_profile) */
