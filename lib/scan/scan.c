@@ -64,9 +64,10 @@ int scan_prepare(const screener_db *db, screener_scratch *s)
 {
     if (s->eff_for != db->instance && resolve_profile(db, s))
         return SCREENER_E_NOMEM;
-    memset(&s->result, 0, sizeof s->result);
-    memcpy(s->fingerprint, db->fingerprint_hex, sizeof s->fingerprint);
+    /* scan_verdict sets every other field; reserved[] stays as calloc left it */
+    s->result.db_version = 0;
     if (s->fitted != db->instance) {
+        memcpy(s->fingerprint, db->fingerprint_hex, sizeof s->fingerprint);
         int rc = fit(db->hs, &s->hs);
         if (!rc)
             rc = fit(db->hs_regex, &s->hs_regex);
@@ -86,10 +87,8 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
     if (rc)
         return rc;
     scan_ctx c = {db, s, text, s->v.consumed}; /* the views' budget may stop early */
-    for (size_t k = 0; k < scan_n_matchers && !s->truncated; k++) {
-        if (!(s->rows_used >> k & 1u))
-            continue;
-        const matcher *m = &scan_matchers[k];
+    for (uint32_t rows = s->rows_used; rows && !s->truncated; rows &= rows - 1) {
+        const matcher *m = &scan_matchers[__builtin_ctz(rows)];
         rc = m->run(&c, m);
         if (rc)
             return rc;
