@@ -283,8 +283,46 @@ SCREENER_API int screener_db_serialize(const screener_db *db, void **buf_out,
     return SCREENER_OK;
 }
 
-SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
-                                         screener_db **db_out, screener_error **err_out)
+/* Load options as far as the caller's struct_size covers them. */
+static int load_options(const screener_load_options *in, screener_load_options *o)
+{
+    memset(o, 0, sizeof *o);
+    if (!in)
+        return SCREENER_OK;
+    if (in->struct_size < sizeof(size_t))
+        return SCREENER_E_INVALID_ARGUMENT;
+    memcpy(o, in, in->struct_size < sizeof *o ? in->struct_size : sizeof *o);
+    return SCREENER_OK;
+}
+
+/* Open the bytes of a database file (owned; freed on failure): the
+ * signature first, then the blob. */
+static int open_file_bytes(uint8_t *data, size_t len, const screener_load_options *opts,
+                           const char *name, screener_db **db_out, screener_error **err_out)
+{
+    screener_load_options o;
+    int rc = load_options(opts, &o);
+    if (rc) {
+        free(data);
+        return err_set(err_out, rc, name, 0, "load options: struct_size too small");
+    }
+    db_sig_result sig;
+    rc = db_sig_check(data, len, &o, name, &sig, err_out);
+    if (rc) {
+        free(data);
+        return rc;
+    }
+    rc = db_open_blob(data, sig.blob_len, name, db_out, err_out);
+    if (rc)
+        return rc;
+    (*db_out)->signature = sig.state;
+    memcpy((*db_out)->signature_key_hex, sig.key_hex, sizeof sig.key_hex);
+    return SCREENER_OK;
+}
+
+SCREENER_API int screener_db_deserialize_ex(const void *buf, size_t len,
+                                            const screener_load_options *options,
+                                            screener_db **db_out, screener_error **err_out)
 {
     if (err_out)
         *err_out = NULL;
@@ -297,7 +335,13 @@ SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
         return err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     if (len)
         memcpy(copy, buf, len);
-    return db_open_blob(copy, len, "<memory>", db_out, err_out);
+    return open_file_bytes(copy, len, options, "<memory>", db_out, err_out);
+}
+
+SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
+                                         screener_db **db_out, screener_error **err_out)
+{
+    return screener_db_deserialize_ex(buf, len, NULL, db_out, err_out);
 }
 
 SCREENER_API int screener_db_save(const screener_db *db, const char *path,
@@ -311,8 +355,8 @@ SCREENER_API int screener_db_save(const screener_db *db, const char *path,
     return file_write_atomic(path, db->blob, db->blob_len, err_out);
 }
 
-SCREENER_API int screener_db_load(const char *path, screener_db **db_out,
-                                  screener_error **err_out)
+SCREENER_API int screener_db_load_ex(const char *path, const screener_load_options *options,
+                                     screener_db **db_out, screener_error **err_out)
 {
     if (err_out)
         *err_out = NULL;
@@ -325,7 +369,13 @@ SCREENER_API int screener_db_load(const char *path, screener_db **db_out,
     int rc = file_read(path, &data, &len, err_out);
     if (rc)
         return rc;
-    return db_open_blob((uint8_t *)data, len, path, db_out, err_out);
+    return open_file_bytes((uint8_t *)data, len, options, path, db_out, err_out);
+}
+
+SCREENER_API int screener_db_load(const char *path, screener_db **db_out,
+                                  screener_error **err_out)
+{
+    return screener_db_load_ex(path, NULL, db_out, err_out);
 }
 
 /* ---- metadata ----------------------------------------------------------- */
@@ -396,6 +446,8 @@ SCREENER_API int screener_db_get_info(const screener_db *db, screener_db_info *o
     info->serialized_size = db->blob_len;
     info->hyperscan_size = h->sec_len[SEC_HS];
     info->fold_table_size = h->sec_len[SEC_TRIE] + h->sec_len[SEC_EXPAND];
+    info->signature = db->signature;
+    info->signature_key_id = db->signature ? db->signature_key_hex : NULL;
     memcpy(out, &full, out->struct_size < sizeof full ? out->struct_size : sizeof full);
     return SCREENER_OK;
 }

@@ -116,18 +116,25 @@ SCREENER_API int screener_handle_swap(screener_handle *h, screener_db *db)
     return SCREENER_OK;
 }
 
-SCREENER_API int screener_handle_load(screener_handle *h, const char *path,
-                                      screener_error **err_out)
+SCREENER_API int screener_handle_load_ex(screener_handle *h, const char *path,
+                                         const screener_load_options *options,
+                                         screener_error **err_out)
 {
     if (err_out)
         *err_out = NULL;
     if (!h)
         return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0, "NULL handle");
     screener_db *db = NULL;
-    int rc = screener_db_load(path, &db, err_out);
+    int rc = screener_db_load_ex(path, options, &db, err_out);
     if (rc)
         return rc;
     return screener_handle_swap(h, db);
+}
+
+SCREENER_API int screener_handle_load(screener_handle *h, const char *path,
+                                      screener_error **err_out)
+{
+    return screener_handle_load_ex(h, path, NULL, err_out);
 }
 
 SCREENER_API int screener_handle_compile(screener_handle *h,
