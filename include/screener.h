@@ -90,6 +90,55 @@ SCREENER_API unsigned screener_version(void);
 SCREENER_API const char *screener_version_string(void);
 
 /* ---------------------------------------------------------------------------
+ * Memory: the allocator hook
+ * ------------------------------------------------------------------------- */
+
+/**
+ * An application allocator (jemalloc, an arena, a quota, a test that makes
+ * the k-th allocation fail). Every heap allocation of the library — its own
+ * and Hyperscan's (databases, scratch, streams, compile results) — goes
+ * through it. Not through it: ICU's (it builds the fold table at compile time
+ * and allocates a small trie header per loaded database; ICU has its own
+ * process-wide hook, u_setMemoryFunctions, which is the application's to
+ * set), Hyperscan's compiler internals (C++ new, freed before the compile
+ * returns), and the C library's stdio buffers when a file is read.
+ *
+ * malloc and realloc must return memory aligned like malloc's (max_align_t),
+ * or NULL on failure; size is never 0. realloc(NULL, n) must act as malloc;
+ * free is never given NULL. user_data is passed to each.
+ */
+typedef struct screener_allocator {
+    size_t struct_size; /**< sizeof(screener_allocator) */
+    void *(*malloc)(size_t size, void *user_data);
+    void *(*realloc)(void *ptr, size_t size, void *user_data);
+    void (*free)(void *ptr, void *user_data);
+    void *user_data;
+} screener_allocator;
+
+/**
+ * Install an allocator (NULL: back to the C library's malloc/realloc/free).
+ *
+ * Call it once, first: before any other screener call and before any
+ * thread uses the library, and again (e.g. with NULL) only when no object
+ * of the library exists any more — memory is always freed by the allocator
+ * current at the time, so an object allocated by one and freed by another
+ * is undefined behaviour. Not thread-safe against any other call. It also
+ * installs the hook as Hyperscan's allocator (hs_set_allocator), which is
+ * process-wide: an application that also uses Hyperscan directly gets it
+ * too (and should not set Hyperscan's allocator itself afterwards).
+ *
+ * When an allocation fails, the call that needed it returns
+ * SCREENER_E_NOMEM (screener_compile may also say so in its error object),
+ * frees what it allocated, and leaves its arguments as they were: a handle
+ * keeps serving its database, a scratch and a stream stay usable (a stream
+ * write that failed may be repeated with the same chunk).
+ *
+ * @return SCREENER_OK; SCREENER_E_INVALID_ARGUMENT for a missing function or
+ *         a too small struct_size. @since 0.1
+ */
+SCREENER_API int screener_set_allocator(const screener_allocator *allocator);
+
+/* ---------------------------------------------------------------------------
  * Status codes
  * ------------------------------------------------------------------------- */
 
