@@ -680,7 +680,7 @@ static int cmd_explain(int argc, char **argv)
                    info.source, info.line);
         }
     }
-    free(folded);
+    screener_free(folded);
     screener_scratch_free(s);
     screener_db_free(db);
     return rc == SCREENER_OK ? 0 : 2;

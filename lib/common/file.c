@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "alloc.h"
 
 int file_read(const char *path, char **data, size_t *len, screener_error **err_out)
 {
@@ -29,7 +30,7 @@ int file_read(const char *path, char **data, size_t *len, screener_error **err_o
         return err_set(err_out, SCREENER_E_IO, path, 0, "not a regular file");
     }
     size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *buf = malloc(cap);
+    char *buf = mem_malloc(cap);
     if (!buf) {
         fclose(f);
         return err_set(err_out, SCREENER_E_NOMEM, path, 0, "out of memory");
@@ -40,16 +41,16 @@ int file_read(const char *path, char **data, size_t *len, screener_error **err_o
         if (n < cap) {
             if (ferror(f)) {
                 int e = errno;
-                free(buf);
+                mem_free(buf);
                 fclose(f);
                 return err_set(err_out, SCREENER_E_IO, path, 0, "read error: %s",
                                strerror(e));
             }
             break;
         }
-        char *nb = realloc(buf, cap * 2); /* the file grew while we read */
+        char *nb = mem_realloc(buf, cap * 2); /* the file grew while we read */
         if (!nb) {
-            free(buf);
+            mem_free(buf);
             fclose(f);
             return err_set(err_out, SCREENER_E_NOMEM, path, 0, "out of memory");
         }
@@ -136,9 +137,9 @@ static int write_all(int fd, const uint8_t *data, size_t len)
 static void sync_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : NULL;
+    char *dir = slash ? mem_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : NULL;
     int fd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(dir);
+    mem_free(dir);
     if (fd >= 0) {
         (void)fsync(fd); /* best effort: the data itself is already synced */
         close(fd);
@@ -152,13 +153,13 @@ int file_write_atomic(const char *path, const void *data, size_t len,
     if (rc)
         return rc;
     size_t cap = strlen(path) + 32;
-    char *tmp = malloc(cap);
+    char *tmp = mem_malloc(cap);
     if (!tmp)
         return err_set(err_out, SCREENER_E_NOMEM, path, 0, "out of memory");
     int fd = tmp_create(path, tmp, cap);
     if (fd < 0) {
         int e = errno;
-        free(tmp);
+        mem_free(tmp);
         return err_set(err_out, SCREENER_E_IO, path, 0, "cannot create a temporary file: %s",
                        strerror(e));
     }
@@ -172,11 +173,11 @@ int file_write_atomic(const char *path, const void *data, size_t len,
     }
     if (rc || e) {
         unlink(tmp);
-        free(tmp);
+        mem_free(tmp);
         return rc ? rc : err_set(err_out, SCREENER_E_IO, path, 0, "cannot write: %s",
                                  strerror(e));
     }
-    free(tmp);
+    mem_free(tmp);
     sync_dir(path);
     return SCREENER_OK;
 }

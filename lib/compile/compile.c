@@ -29,6 +29,7 @@
 #include "dict/dict.h"
 #include "normalize/fold.h"
 #include "regex.h"
+#include "common/alloc.h"
 
 #define DEFAULT_MAX_ENTRIES 2000000u
 #define DEFAULT_MAX_DICTIONARY_BYTES ((uint64_t)256 << 20)
@@ -72,11 +73,11 @@ static int merge_duplicates(compiler *c)
 {
     dict_set *s = &c->set;
     size_t n = s->n_entries;
-    uint32_t *idx = malloc((n ? n : 1) * sizeof(uint32_t));
-    uint8_t *drop = calloc(n ? n : 1, 1);
+    uint32_t *idx = mem_malloc((n ? n : 1) * sizeof(uint32_t));
+    uint8_t *drop = mem_calloc(n ? n : 1, 1);
     if (!idx || !drop) {
-        free(idx);
-        free(drop);
+        mem_free(idx);
+        mem_free(drop);
         return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     }
     for (size_t i = 0; i < n; i++)
@@ -103,14 +104,14 @@ static int merge_duplicates(compiler *c)
         size_t w = 0;
         for (size_t i = 0; i < n; i++) {
             if (drop[i])
-                free(s->entries[i].term);
+                mem_free(s->entries[i].term);
             else
                 s->entries[w++] = s->entries[i];
         }
         s->n_entries = w;
     }
-    free(idx);
-    free(drop);
+    mem_free(idx);
+    mem_free(drop);
     return rc;
 }
 
@@ -123,7 +124,7 @@ static int add_form(compiler *c, uint32_t e, const uint16_t *u, size_t n)
         size_t cap = c->cap_units ? c->cap_units : 4096;
         while (cap < c->n_units + n)
             cap *= 2;
-        uint16_t *p = realloc(c->units, cap * sizeof(uint16_t));
+        uint16_t *p = mem_realloc(c->units, cap * sizeof(uint16_t));
         if (!p)
             return -1;
         c->units = p;
@@ -143,11 +144,11 @@ static int fold_terms(compiler *c)
     dict_set *s = &c->set;
     fold_buf fb;
     memset(&fb, 0, sizeof fb);
-    c->fold_off = malloc((s->n_entries + 1) * sizeof(uint32_t));
-    c->fold_len = malloc((s->n_entries + 1) * sizeof(uint32_t));
-    c->form_off = malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
-    c->form_len = malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
-    c->form_entry = malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
+    c->fold_off = mem_malloc((s->n_entries + 1) * sizeof(uint32_t));
+    c->fold_len = mem_malloc((s->n_entries + 1) * sizeof(uint32_t));
+    c->form_off = mem_malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
+    c->form_len = mem_malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
+    c->form_entry = mem_malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
     if (!c->fold_off || !c->fold_len || !c->form_off || !c->form_len || !c->form_entry)
         return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     /* the same table without collapsing repeats: the "spaced" form */
@@ -264,16 +265,16 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
     size_t ne = s->n_entries;
     int rc = SCREENER_OK;
     size_t nf = c->n_forms;
-    uint32_t *order = malloc((nf ? nf : 1) * sizeof(uint32_t));
-    uint32_t *lit_entries = malloc((nf ? nf : 1) * sizeof(uint32_t));
-    db_entry *entries = calloc(ne ? ne : 1, sizeof(db_entry));
-    db_lit *lits = calloc(nf ? nf : 1, sizeof(db_lit));
-    const char **exprs = malloc((nf ? nf : 1) * sizeof(char *));
-    size_t *lens = malloc((nf ? nf : 1) * sizeof(size_t));
-    unsigned *ids = malloc((nf ? nf : 1) * sizeof(unsigned));
-    unsigned *hflags = calloc(nf ? nf : 1, sizeof(unsigned));
-    db_category *cats = calloc(s->n_categories ? s->n_categories : 1, sizeof(db_category));
-    uint32_t *srcs = calloc(s->n_sources ? s->n_sources : 1, sizeof(uint32_t));
+    uint32_t *order = mem_malloc((nf ? nf : 1) * sizeof(uint32_t));
+    uint32_t *lit_entries = mem_malloc((nf ? nf : 1) * sizeof(uint32_t));
+    db_entry *entries = mem_calloc(ne ? ne : 1, sizeof(db_entry));
+    db_lit *lits = mem_calloc(nf ? nf : 1, sizeof(db_lit));
+    const char **exprs = mem_malloc((nf ? nf : 1) * sizeof(char *));
+    size_t *lens = mem_malloc((nf ? nf : 1) * sizeof(size_t));
+    unsigned *ids = mem_malloc((nf ? nf : 1) * sizeof(unsigned));
+    unsigned *hflags = mem_calloc(nf ? nf : 1, sizeof(unsigned));
+    db_category *cats = mem_calloc(s->n_categories ? s->n_categories : 1, sizeof(db_category));
+    uint32_t *srcs = mem_calloc(s->n_sources ? s->n_sources : 1, sizeof(uint32_t));
     buf strings = {0};
     hs_database_t *hdb = NULL;
     char *hbytes = NULL, *rbytes = NULL;
@@ -425,19 +426,19 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
     rc = db_open_blob(blob, blob_len, "<compiled>", db_out, c->err); /* takes blob */
 
 out:
-    free(order);
-    free(lit_entries);
-    free(entries);
-    free(lits);
-    free(exprs);
-    free(lens);
-    free(ids);
-    free(hflags);
-    free(cats);
-    free(srcs);
+    mem_free(order);
+    mem_free(lit_entries);
+    mem_free(entries);
+    mem_free(lits);
+    mem_free(exprs);
+    mem_free(lens);
+    mem_free(ids);
+    mem_free(hflags);
+    mem_free(cats);
+    mem_free(srcs);
     buf_free(&strings);
-    free(hbytes);
-    free(rbytes);
+    mem_free(hbytes);
+    mem_free(rbytes);
     hs_free_database(hdb);
     return rc;
 }
@@ -537,13 +538,13 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
             size_t len;
             rc = file_read(src->path, &data, &len, err_out);
             if (rc == SCREENER_OK && (total_bytes += len) > max_dict_bytes) {
-                free(data);
+                mem_free(data);
                 rc = err_set(err_out, SCREENER_E_LIMIT, src->path, 0,
                              "dictionaries exceed %llu bytes (max_dictionary_bytes)",
                              (unsigned long long)max_dict_bytes);
             } else if (rc == SCREENER_OK) {
                 rc = dict_parse(&c.set, src->name ? src->name : src->path, data, len, err_out);
-                free(data);
+                mem_free(data);
             }
         } else if (src->text && (total_bytes += src->len) > max_dict_bytes) {
             rc = err_set(err_out, SCREENER_E_LIMIT, src->name ? src->name : "<memory>", 0,
@@ -585,11 +586,11 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
     fold_table_close(&c.ft);
     fold_build_free(&c.fb);
     dict_set_free(&c.set);
-    free(c.units);
-    free(c.fold_off);
-    free(c.fold_len);
-    free(c.form_off);
-    free(c.form_len);
-    free(c.form_entry);
+    mem_free(c.units);
+    mem_free(c.fold_off);
+    mem_free(c.fold_len);
+    mem_free(c.form_off);
+    mem_free(c.form_len);
+    mem_free(c.form_entry);
     return rc;
 }

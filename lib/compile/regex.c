@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "common/error.h"
+#include "common/alloc.h"
 
 int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_info_t *plat,
                     char **bytes, size_t *len, uint32_t *max_width)
@@ -24,8 +25,8 @@ int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_i
     if (n > REGEX_MAX_ENTRIES)
         return err_set(err, SCREENER_E_LIMIT, NULL, 0,
                        "%zu regex entries, more than the limit of %d", n, REGEX_MAX_ENTRIES);
-    const char **exprs = malloc(n * sizeof(char *));
-    unsigned *flags = malloc(n * sizeof(unsigned)), *ids = malloc(n * sizeof(unsigned));
+    const char **exprs = mem_malloc(n * sizeof(char *));
+    unsigned *flags = mem_malloc(n * sizeof(unsigned)), *ids = mem_malloc(n * sizeof(unsigned));
     int rc = SCREENER_OK;
     if (!exprs || !flags || !ids) {
         rc = err_set(err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
@@ -54,7 +55,7 @@ int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_i
         }
         int empty = info->min_width == 0;
         unsigned width = info->max_width;
-        free(info);
+        mem_free(info);
         if (empty) {
             rc = err_set(err, SCREENER_E_DICT_SYNTAX, s->sources[e->source], e->line,
                          "regex can match the empty string: `%s`",
@@ -100,8 +101,8 @@ int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_i
         }
     }
 out:
-    free(exprs);
-    free(flags);
-    free(ids);
+    mem_free(exprs);
+    mem_free(flags);
+    mem_free(ids);
     return rc;
 }

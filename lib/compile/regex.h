@@ -25,7 +25,7 @@
 /*
  * Validate each regex entry of set alone (so an error names its line), then
  * compile them into one database. *bytes and *len get the serialized database
- * (NULL and 0 without regex entries; free() it), *max_width the
+ * (NULL and 0 without regex entries; mem_free() it), *max_width the
  * longest match any of them can have (bytes). Returns SCREENER_OK or an
  * error status with *err set.
  */

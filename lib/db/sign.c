@@ -23,6 +23,7 @@
 #include "common/error.h"
 #include "common/file.h"
 #include "db.h"
+#include "common/alloc.h"
 
 #define KEY_MAGIC_PUBLIC "screener-ed25519-public-key-v1"
 #define KEY_MAGIC_SECRET "screener-ed25519-secret-key-v1"
@@ -192,7 +193,7 @@ SCREENER_API int screener_key_load(const char *path, int kind, screener_key **ke
     rc = file_read(path, &text, &len, err_out);
     if (rc)
         return rc;
-    screener_key *k = calloc(1, sizeof *k);
+    screener_key *k = mem_calloc(1, sizeof *k);
     if (!k)
         rc = err_set(err_out, SCREENER_E_NOMEM, path, 0, "out of memory");
     else
@@ -203,7 +204,7 @@ SCREENER_API int screener_key_load(const char *path, int kind, screener_key **ke
                      "secret key file is accessible by others (mode %04o); chmod 600 it",
                      (unsigned)(st.st_mode & 07777));
     sodium_memzero(text, len);
-    free(text);
+    mem_free(text);
     if (rc) {
         screener_key_free(k);
         return rc;
@@ -222,7 +223,7 @@ SCREENER_API void screener_key_free(screener_key *key)
     if (!key)
         return;
     sodium_memzero(key, sizeof *key);
-    free(key);
+    mem_free(key);
 }
 
 /* ---- signing ------------------------------------------------------------- */
@@ -235,7 +236,7 @@ SCREENER_API int screener_db_serialize_signed(const screener_db *db, const scree
     if (sodium_init() < 0)
         return SCREENER_E_UNSUPPORTED;
     size_t len = db->blob_len + sizeof(db_sig_trailer);
-    uint8_t *b = malloc(len);
+    uint8_t *b = mem_malloc(len);
     if (!b)
         return SCREENER_E_NOMEM;
     memcpy(b, db->blob, db->blob_len);
@@ -265,7 +266,7 @@ SCREENER_API int screener_db_save_signed(const screener_db *db, const char *path
     if (rc)
         return err_set(err_out, rc, path, 0, "cannot sign: %s", screener_strerror(rc));
     rc = file_write_atomic(path, b, len, err_out);
-    free(b);
+    mem_free(b);
     return rc;
 }
 

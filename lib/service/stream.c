@@ -9,6 +9,7 @@
 
 #include "db/db.h"
 #include "scan/scan.h"
+#include "common/alloc.h"
 
 struct screener_stream {
     const screener_db *db;
@@ -22,7 +23,7 @@ SCREENER_API int screener_stream_open(const screener_db *db, screener_stream **o
 {
     if (!db || !out)
         return SCREENER_E_INVALID_ARGUMENT;
-    *out = calloc(1, sizeof **out);
+    *out = mem_calloc(1, sizeof **out);
     if (!*out)
         return SCREENER_E_NOMEM;
     (*out)->db = db;
@@ -33,8 +34,8 @@ SCREENER_API void screener_stream_free(screener_stream *st)
 {
     if (!st)
         return;
-    free(st->buf);
-    free(st);
+    mem_free(st->buf);
+    mem_free(st);
 }
 
 static int append(screener_stream *st, const char *chunk, size_t len)
@@ -45,7 +46,7 @@ static int append(screener_stream *st, const char *chunk, size_t len)
         size_t cap = st->cap ? st->cap : 4096;
         while (cap < st->len + len)
             cap *= 2;
-        uint8_t *b = realloc(st->buf, cap);
+        uint8_t *b = mem_realloc(st->buf, cap);
         if (!b)
             return SCREENER_E_NOMEM;
         st->buf = b;
