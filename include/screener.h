@@ -829,13 +829,19 @@ SCREENER_API int screener_stream_open(const screener_db *db, screener_stream **s
 /**
  * Add a chunk. *result_out receives the matches that became final with this
  * chunk (global offsets) and their verdict; owned by the scratch as for
- * screener_scan. Returns SCREENER_E_INVALID_ARGUMENT after close. @since 0.1
+ * screener_scan. Returns SCREENER_E_INVALID_ARGUMENT after close.
+ *
+ * A write that fails (SCREENER_E_NOMEM, ...) leaves the stream as it was,
+ * so the same chunk may be written again — except when a chunk longer than
+ * 128 KiB fails after its first 128 KiB were scanned: then every later write
+ * and close return that status (free the stream). @since 0.1
  */
 SCREENER_API int screener_stream_write(screener_stream *stream, screener_scratch *scratch,
                                        const char *chunk, size_t len,
                                        const screener_result **result_out);
 
-/** End of text: report the remaining matches. Further writes fail. @since 0.1 */
+/** End of text: report the remaining matches. Further writes fail. A close
+ *  that fails leaves the stream open (close may be called again). @since 0.1 */
 SCREENER_API int screener_stream_close(screener_stream *stream, screener_scratch *scratch,
                                        const screener_result **result_out);
 

@@ -133,13 +133,17 @@ static int write_all(int fd, const uint8_t *data, size_t len)
     return fsync(fd) == 0 ? 0 : errno;
 }
 
-/* fsync the directory holding path, so that the rename itself is durable. */
-static void sync_dir(const char *path)
+/* The directory holding path (malloc'ed; "." for a bare name), or NULL. */
+static char *dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char *dir = slash ? mem_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : NULL;
-    int fd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    mem_free(dir);
+    return slash ? mem_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : mem_strdup(".");
+}
+
+/* fsync directory dir, so that the rename itself is durable. */
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         (void)fsync(fd); /* best effort: the data itself is already synced */
         close(fd);
@@ -153,13 +157,17 @@ int file_write_atomic(const char *path, const void *data, size_t len,
     if (rc)
         return rc;
     size_t cap = strlen(path) + 32;
-    char *tmp = mem_malloc(cap);
-    if (!tmp)
+    char *tmp = mem_malloc(cap), *dir = dir_of(path); /* both before anything is written */
+    if (!tmp || !dir) {
+        mem_free(tmp);
+        mem_free(dir);
         return err_set(err_out, SCREENER_E_NOMEM, path, 0, "out of memory");
+    }
     int fd = tmp_create(path, tmp, cap);
     if (fd < 0) {
         int e = errno;
         mem_free(tmp);
+        mem_free(dir);
         return err_set(err_out, SCREENER_E_IO, path, 0, "cannot create a temporary file: %s",
                        strerror(e));
     }
@@ -174,10 +182,12 @@ int file_write_atomic(const char *path, const void *data, size_t len,
     if (rc || e) {
         unlink(tmp);
         mem_free(tmp);
+        mem_free(dir);
         return rc ? rc : err_set(err_out, SCREENER_E_IO, path, 0, "cannot write: %s",
                                  strerror(e));
     }
     mem_free(tmp);
-    sync_dir(path);
+    sync_dir(dir);
+    mem_free(dir);
     return SCREENER_OK;
 }

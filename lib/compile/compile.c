@@ -381,17 +381,20 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
                              &hdb, &herr) != HS_SUCCESS) {
         if (herr && herr->expression >= 0 && (size_t)herr->expression < nl) {
             const dict_entry *e = &s->entries[lit_entries[lits[herr->expression].entries_off]];
-            rc = err_set(c->err, SCREENER_E_HYPERSCAN, s->sources[e->source], e->line,
-                         "Hyperscan cannot compile term `%s`: %s", e->term, herr->message);
+            rc = err_set(c->err, hs_compile_status(herr, SCREENER_E_HYPERSCAN),
+                         s->sources[e->source], e->line, "Hyperscan cannot compile term `%s`: %s",
+                         e->term, herr->message);
         } else {
-            rc = err_set(c->err, SCREENER_E_HYPERSCAN, NULL, 0, "Hyperscan compile failed: %s",
-                         herr ? herr->message : "unknown error");
+            rc = err_set(c->err, hs_compile_status(herr, SCREENER_E_HYPERSCAN), NULL, 0,
+                         "Hyperscan compile failed: %s", herr ? herr->message : "unknown error");
         }
         hs_free_compile_error(herr);
         goto out;
     }
-    if (nl && hs_serialize_database(hdb, &hbytes, &hlen) != HS_SUCCESS) {
-        rc = err_set(c->err, SCREENER_E_HYPERSCAN, NULL, 0, "hs_serialize_database failed");
+    hs_error_t hse = nl ? hs_serialize_database(hdb, &hbytes, &hlen) : HS_SUCCESS;
+    if (hse != HS_SUCCESS) {
+        rc = err_set(c->err, hse == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN, NULL, 0,
+                     "hs_serialize_database failed (error %d)", (int)hse);
         goto out;
     }
     rc = compile_regexes(&c->set, c->err, &plat, &rbytes, &rlen, &max_regex_width);
