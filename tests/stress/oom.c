@@ -17,16 +17,8 @@
 
 #include "screener.h"
 
-#define CHECK(cond, ...)                                                       \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "oom: %s:%d: ", __FILE__, __LINE__);                \
-            fprintf(stderr, __VA_ARGS__);                                      \
-            fputc('\n', stderr);                                               \
-            exit(1);                                                           \
-        }                                                                      \
-    } while (0)
-#define OK(expr) CHECK((expr) == SCREENER_OK, "%s failed", #expr)
+#define CHECK_PROGRAM "oom"
+#include "check.h"
 
 /* ---- the failing allocator ---------------------------------------------- */
 
@@ -218,21 +210,52 @@ static int run_compile(void *p)
     return screener_compile(NULL, c->from_file ? &src[1] : src, 1, &c->db, &c->err);
 }
 
+/* After a compile or a load: on success the database is db_a's and scans
+ * as it does, on failure there is none; frees both. */
+static void check_db(screener_db **db, screener_error **err, int rc)
+{
+    if (rc == SCREENER_OK) {
+        CHECK(strcmp(screener_db_fingerprint(*db), screener_db_fingerprint(db_a)) == 0,
+              "made another database");
+        screener_scratch *s = NULL;
+        OK(screener_scratch_alloc(*db, &s));
+        const screener_result *r;
+        OK(screener_scan(*db, s, texts[0], strlen(texts[0]), &r));
+        CHECK(same(&ref_a[0], r), "the database scans differently");
+        screener_scratch_free(s);
+    } else {
+        CHECK(*db == NULL, "db set on failure");
+    }
+    screener_db_free(*db);
+    free_err(*err);
+    *db = NULL;
+    *err = NULL;
+}
+
 static void check_compile(void *p, int rc)
 {
     compile_ctx *c = p;
-    if (rc == SCREENER_OK)
-        CHECK(strcmp(screener_db_fingerprint(c->db), screener_db_fingerprint(db_a)) == 0,
-              "compiled another database");
-    else
-        CHECK(c->db == NULL, "db set on failure");
-    screener_db_free(c->db);
-    free_err(c->err);
-    c->db = NULL;
-    c->err = NULL;
+    check_db(&c->db, &c->err, rc);
 }
 
 /* ---- load ----------------------------------------------------------------- */
+
+/* Read the public key and load the signed file: into *db, or (h set) as
+ * the handle's new database. */
+static int signed_load(screener_handle *h, screener_db **db, screener_error **err)
+{
+    screener_key *k = NULL;
+    int rc = screener_key_load(path_pub, SCREENER_KEY_PUBLIC, &k, err);
+    if (rc)
+        return rc;
+    screener_load_options lo = {.struct_size = sizeof lo,
+                                .trusted_keys = (const screener_key *const *)&k,
+                                .n_trusted_keys = 1};
+    rc = h ? screener_handle_load_ex(h, path_signed, &lo, err)
+           : screener_db_load_ex(path_signed, &lo, db, err);
+    screener_key_free(k);
+    return rc;
+}
 
 typedef struct load_ctx {
     screener_db *db;
@@ -249,37 +272,13 @@ static int run_load(void *p)
         return screener_db_deserialize(c->blob, c->len, &c->db, &c->err);
     if (c->how == 1)
         return screener_db_load(path_a, &c->db, &c->err);
-    screener_key *k = NULL;
-    int rc = screener_key_load(path_pub, SCREENER_KEY_PUBLIC, &k, &c->err);
-    if (rc)
-        return rc;
-    screener_load_options lo = {.struct_size = sizeof lo,
-                                .trusted_keys = (const screener_key *const *)&k,
-                                .n_trusted_keys = 1};
-    rc = screener_db_load_ex(path_signed, &lo, &c->db, &c->err);
-    screener_key_free(k);
-    return rc;
+    return signed_load(NULL, &c->db, &c->err);
 }
 
 static void check_load(void *p, int rc)
 {
     load_ctx *c = p;
-    if (rc == SCREENER_OK) {
-        CHECK(strcmp(screener_db_fingerprint(c->db), screener_db_fingerprint(db_a)) == 0,
-              "loaded another database");
-        screener_scratch *s = NULL;
-        OK(screener_scratch_alloc(c->db, &s));
-        const screener_result *r;
-        OK(screener_scan(c->db, s, texts[0], strlen(texts[0]), &r));
-        CHECK(same(&ref_a[0], r), "loaded database scans differently: %zu/%zu matches, action %d/%d, fp %s/%s", r->n_matches, ref_a[0].n, r->action, ref_a[0].action, r->fingerprint, ref_a[0].fp);
-        screener_scratch_free(s);
-    } else {
-        CHECK(c->db == NULL, "db set on failure");
-    }
-    screener_db_free(c->db);
-    free_err(c->err);
-    c->db = NULL;
-    c->err = NULL;
+    check_db(&c->db, &c->err, rc);
 }
 
 /* ---- scratch, scan, batch, mask, fold ------------------------------------- */
@@ -529,18 +528,8 @@ static int run_handle(void *p)
         c->pending = NULL; /* the handle takes it, also on failure */
         return screener_handle_swap(c->h, d);
     }
-    case 3: {
-        screener_key *k = NULL;
-        int rc = screener_key_load(path_pub, SCREENER_KEY_PUBLIC, &k, &c->err);
-        if (rc)
-            return rc;
-        screener_load_options lo = {.struct_size = sizeof lo,
-                                    .trusted_keys = (const screener_key *const *)&k,
-                                    .n_trusted_keys = 1};
-        rc = screener_handle_load_ex(c->h, path_signed, &lo, &c->err);
-        screener_key_free(k);
-        return rc;
-    }
+    case 3:
+        return signed_load(c->h, NULL, &c->err);
     case 4: { /* the scratch is re-fitted to the new database inside the scan */
         const screener_result *r;
         int rc = screener_handle_scan(c->h, c->s, texts[0], strlen(texts[0]), &r);
