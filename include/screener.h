@@ -318,7 +318,7 @@ SCREENER_API int screener_db_serialize(const screener_db *db, void **buf_out,
  * before any byte reaches Hyperscan: damaged or foreign input gives
  * SCREENER_E_DB_FORMAT / _CHECKSUM / _VERSION / _PLATFORM, never a crash or a
  * half-loaded database. A checksum is not authentication: only load database
- * files you trust. @since 0.1
+ * files you trust, or signed ones with screener_db_deserialize_ex. @since 0.1
  */
 SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
                                          screener_db **db_out,
@@ -328,7 +328,9 @@ SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
 SCREENER_API int screener_db_save(const screener_db *db, const char *path,
                                   screener_error **err_out);
 
-/** Load a database file written by screener_db_save(). @since 0.1 */
+/** Load a database file written by screener_db_save() (or a signed one,
+ *  whose signature is then NOT checked: use screener_db_load_ex with
+ *  trusted keys for files that crossed a trust boundary). @since 0.1 */
 SCREENER_API int screener_db_load(const char *path, screener_db **db_out,
                                   screener_error **err_out);
 
