@@ -2,11 +2,14 @@
  * main.c — the `screener` command-line tool.
  *
  *   screener scan [--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]
- *   screener compile --dict FILE ... -o FILE [--fold LIST]
+ *   screener compile --dict FILE ... -o FILE [--fold LIST] [--sign SECRET_KEY]
+ *   screener keygen SECRET_FILE PUBLIC_FILE
  *   screener explain [--db FILE | --dict FILE ...] TEXT
  *   screener mask [--db FILE | --dict FILE ...] [--all] [--char C] [FILE ...]
  *   screener info [FILE | --db FILE | --dict FILE ...]
  *   screener version
+ * scan, explain, mask and info take --trusted-key PUBLIC_KEY (repeatable):
+ * the database file must then be signed by one of those keys.
  *
  * Every input line is one message. Exit status: 0 success, 2 bad usage, an
  * unreadable/invalid dictionary or database, or a failed write to stdout
@@ -29,16 +32,20 @@
 #include "screener.h"
 
 #define MAX_DICTS 256
+#define MAX_KEYS 16
 
 static const char usage[] =
     "usage: screener scan [--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]\n"
-    "       screener compile --dict FILE ... -o FILE [--fold LIST] [--native]\n"
+    "       screener compile --dict FILE ... -o FILE [--fold LIST] [--native] [--sign SECRET_KEY]\n"
+    "       screener keygen SECRET_KEY_FILE PUBLIC_KEY_FILE\n"
     "       screener explain [--db FILE | --dict FILE ...] TEXT\n"
     "       screener mask [--db FILE | --dict FILE ...] [--all] [--char C] [FILE ...]\n"
     "       screener info [FILE | --db FILE | --dict FILE ...]\n"
     "       screener version\n"
     "\n"
     "Without --db or --dict, the built-in dictionaries are used.\n"
+    "--trusted-key FILE (scan, explain, mask, info; repeatable): load the database only if\n"
+    "it is signed by this public key (made by keygen, applied by compile --sign).\n"
     "--native: tune the database for this CPU (default: a file for any x86-64 CPU).\n"
     "--fold LIST: comma-separated fold families to enable (default all), or 'none'\n"
     "for exact matching. The families:\n";
@@ -117,6 +124,9 @@ typedef struct opts {
     const char *out;
     const char *fold;
     const char *mask_char;
+    const char *sign;
+    const char *trusted[MAX_KEYS];
+    int n_trusted;
     int all;
     int native;
     char **rest;
@@ -138,7 +148,8 @@ static int parse_opts(int argc, char **argv, opts *o)
             o->native = 1;
         } else if (strcmp(a, "--db") == 0 || strcmp(a, "--dict") == 0 ||
                    strcmp(a, "--format") == 0 || strcmp(a, "-o") == 0 ||
-                   strcmp(a, "--fold") == 0 || strcmp(a, "--char") == 0) {
+                   strcmp(a, "--fold") == 0 || strcmp(a, "--char") == 0 ||
+                   strcmp(a, "--sign") == 0 || strcmp(a, "--trusted-key") == 0) {
             if (!val) {
                 fprintf(stderr, "screener: %s needs a value\n", a);
                 return 2;
@@ -154,7 +165,15 @@ static int parse_opts(int argc, char **argv, opts *o)
                 o->fold = val;
             else if (strcmp(a, "--char") == 0)
                 o->mask_char = val;
-            else if (o->n_dicts == MAX_DICTS) {
+            else if (strcmp(a, "--sign") == 0)
+                o->sign = val;
+            else if (strcmp(a, "--trusted-key") == 0) {
+                if (o->n_trusted == MAX_KEYS) {
+                    fprintf(stderr, "screener: at most %d --trusted-key options\n", MAX_KEYS);
+                    return 2;
+                }
+                o->trusted[o->n_trusted++] = val;
+            } else if (o->n_dicts == MAX_DICTS) {
                 fprintf(stderr, "screener: at most %d --dict options\n", MAX_DICTS);
                 return 2;
             } else
@@ -171,6 +190,11 @@ static int parse_opts(int argc, char **argv, opts *o)
     }
     if (o->db_path && o->n_dicts) {
         fprintf(stderr, "screener: use either --db or --dict, not both\n");
+        return 2;
+    }
+    if (o->n_trusted && o->n_dicts) {
+        fprintf(stderr, "screener: --trusted-key checks database files; it does not apply "
+                        "to --dict\n");
         return 2;
     }
     return 0;
@@ -223,6 +247,34 @@ static void print_warning(const char *message, void *user_data)
     fprintf(stderr, "screener: warning: %s\n", message);
 }
 
+/* Print a library error (or the status name) and return 2. */
+static int report(int rc, screener_error *err)
+{
+    fprintf(stderr, "screener: %s\n", err ? screener_error_message(err) : screener_strerror(rc));
+    screener_error_free(err);
+    return 2;
+}
+
+/* Load a database file, signed by one of the --trusted-key keys if any. */
+static int load_db_file(const opts *o, const char *path, screener_db **db, screener_error **err)
+{
+    screener_key *keys[MAX_KEYS];
+    int n = 0, rc = SCREENER_OK;
+    for (; n < o->n_trusted && rc == SCREENER_OK; n++)
+        rc = screener_key_load(o->trusted[n], SCREENER_KEY_PUBLIC, &keys[n], err);
+    if (rc == SCREENER_OK) {
+        screener_load_options lo;
+        memset(&lo, 0, sizeof lo);
+        lo.struct_size = sizeof lo;
+        lo.trusted_keys = (const screener_key *const *)keys;
+        lo.n_trusted_keys = (size_t)n;
+        rc = screener_db_load_ex(path, &lo, db, err);
+    }
+    while (n-- > 0)
+        screener_key_free(keys[n]);
+    return rc;
+}
+
 /* Open the database named by the options; prints the error and returns 2. */
 static int open_db(const opts *o, uint32_t fold_flags, screener_db **db)
 {
@@ -243,14 +295,9 @@ static int open_db(const opts *o, uint32_t fold_flags, screener_db **db)
     } else {
         char buf[PATH_MAX + 64];
         const char *path = o->db_path ? o->db_path : default_db_path(buf, sizeof buf);
-        rc = screener_db_load(path, db, &err);
+        rc = load_db_file(o, path, db, &err);
     }
-    if (rc != SCREENER_OK) {
-        fprintf(stderr, "screener: %s\n", err ? screener_error_message(err) : screener_strerror(rc));
-        screener_error_free(err);
-        return 2;
-    }
-    return 0;
+    return rc == SCREENER_OK ? 0 : report(rc, err);
 }
 
 /* ---- scan --------------------------------------------------------------- */
@@ -422,17 +469,45 @@ static int cmd_compile(int argc, char **argv)
     uint32_t fold = 0;
     if (o.fold && parse_fold(o.fold, &fold))
         return 2;
-    screener_db *db = NULL;
-    if (open_db(&o, fold, &db))
-        return 2;
     screener_error *err = NULL;
-    int rc = screener_db_save(db, o.out, &err);
-    if (rc != SCREENER_OK) {
-        fprintf(stderr, "screener: %s\n", screener_error_message(err));
-        screener_error_free(err);
+    screener_key *secret = NULL;
+    int rc;
+    /* the key first: a wrong key file should not cost a compile */
+    if (o.sign && (rc = screener_key_load(o.sign, SCREENER_KEY_SECRET, &secret, &err)))
+        return report(rc, err);
+    screener_db *db = NULL;
+    if (open_db(&o, fold, &db)) {
+        screener_key_free(secret);
+        return 2;
     }
+    rc = secret ? screener_db_save_signed(db, o.out, secret, &err)
+                : screener_db_save(db, o.out, &err);
+    screener_key_free(secret);
     screener_db_free(db);
-    return rc == SCREENER_OK ? 0 : 2;
+    return rc == SCREENER_OK ? 0 : report(rc, err);
+}
+
+/* ---- keygen ------------------------------------------------------------- */
+
+static int cmd_keygen(int argc, char **argv)
+{
+    opts o;
+    if (parse_opts(argc, argv, &o))
+        return 2;
+    if (o.n_rest != 2 || o.n_dicts || o.db_path || o.sign || o.n_trusted)
+        return die_usage("keygen takes SECRET_KEY_FILE PUBLIC_KEY_FILE");
+    screener_error *err = NULL;
+    int rc = screener_keygen(o.rest[0], o.rest[1], &err);
+    if (rc)
+        return report(rc, err);
+    screener_key *k = NULL;
+    if ((rc = screener_key_load(o.rest[1], SCREENER_KEY_PUBLIC, &k, &err)))
+        return report(rc, err);
+    printf("key id %s\nsecret key: %s (keep it on the signing host, mode 0600)\n"
+           "public key: %s (give it to services: --trusted-key)\n",
+           screener_key_id(k), o.rest[0], o.rest[1]);
+    screener_key_free(k);
+    return 0;
 }
 
 /* ---- mask --------------------------------------------------------------- */
@@ -529,6 +604,13 @@ static int cmd_info(int argc, char **argv)
     printf("entries:          %u (%u distinct folded terms)\n", info.n_entries, info.n_literals);
     printf("size:             %zu bytes (Hyperscan %zu, fold table %zu)\n", info.serialized_size,
            info.hyperscan_size, info.fold_table_size);
+    if (info.signature == SCREENER_SIGNATURE_VERIFIED)
+        printf("signature:        verified, key %s\n", info.signature_key_id);
+    else if (info.signature == SCREENER_SIGNATURE_UNVERIFIED)
+        printf("signature:        signed by key %s, NOT verified (no --trusted-key)\n",
+               info.signature_key_id);
+    else
+        printf("signature:        none\n");
     printf("categories:       %u\n", info.n_categories);
     uint32_t nc = info.n_categories;
     unsigned long *deny = calloc(nc ? nc : 1, sizeof *deny), *allow = calloc(nc ? nc : 1, sizeof *allow);
@@ -598,7 +680,7 @@ static int cmd_explain(int argc, char **argv)
                    info.source, info.line);
         }
     }
-    free(folded);
+    screener_free(folded);
     screener_scratch_free(s);
     screener_db_free(db);
     return rc == SCREENER_OK ? 0 : 2;
@@ -619,6 +701,8 @@ static int run(int argc, char **argv)
         return cmd_info(argc - 2, argv + 2);
     if (strcmp(cmd, "mask") == 0)
         return cmd_mask(argc - 2, argv + 2);
+    if (strcmp(cmd, "keygen") == 0)
+        return cmd_keygen(argc - 2, argv + 2);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("screener %s\n", screener_version_string());
         return 0;

@@ -28,6 +28,7 @@
 #include "db/db.h"
 #include "dict/dict.h"
 #include "normalize/fold.h"
+#include "common/alloc.h"
 #include "regex.h"
 
 #define DEFAULT_MAX_ENTRIES 2000000u
@@ -72,11 +73,11 @@ static int merge_duplicates(compiler *c)
 {
     dict_set *s = &c->set;
     size_t n = s->n_entries;
-    uint32_t *idx = malloc((n ? n : 1) * sizeof(uint32_t));
-    uint8_t *drop = calloc(n ? n : 1, 1);
+    uint32_t *idx = mem_malloc((n ? n : 1) * sizeof(uint32_t));
+    uint8_t *drop = mem_calloc(n ? n : 1, 1);
     if (!idx || !drop) {
-        free(idx);
-        free(drop);
+        mem_free(idx);
+        mem_free(drop);
         return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     }
     for (size_t i = 0; i < n; i++)
@@ -103,14 +104,14 @@ static int merge_duplicates(compiler *c)
         size_t w = 0;
         for (size_t i = 0; i < n; i++) {
             if (drop[i])
-                free(s->entries[i].term);
+                mem_free(s->entries[i].term);
             else
                 s->entries[w++] = s->entries[i];
         }
         s->n_entries = w;
     }
-    free(idx);
-    free(drop);
+    mem_free(idx);
+    mem_free(drop);
     return rc;
 }
 
@@ -123,7 +124,7 @@ static int add_form(compiler *c, uint32_t e, const uint16_t *u, size_t n)
         size_t cap = c->cap_units ? c->cap_units : 4096;
         while (cap < c->n_units + n)
             cap *= 2;
-        uint16_t *p = realloc(c->units, cap * sizeof(uint16_t));
+        uint16_t *p = mem_realloc(c->units, cap * sizeof(uint16_t));
         if (!p)
             return -1;
         c->units = p;
@@ -143,11 +144,11 @@ static int fold_terms(compiler *c)
     dict_set *s = &c->set;
     fold_buf fb;
     memset(&fb, 0, sizeof fb);
-    c->fold_off = malloc((s->n_entries + 1) * sizeof(uint32_t));
-    c->fold_len = malloc((s->n_entries + 1) * sizeof(uint32_t));
-    c->form_off = malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
-    c->form_len = malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
-    c->form_entry = malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
+    c->fold_off = mem_malloc((s->n_entries + 1) * sizeof(uint32_t));
+    c->fold_len = mem_malloc((s->n_entries + 1) * sizeof(uint32_t));
+    c->form_off = mem_malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
+    c->form_len = mem_malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
+    c->form_entry = mem_malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
     if (!c->fold_off || !c->fold_len || !c->form_off || !c->form_len || !c->form_entry)
         return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     /* the same table without collapsing repeats: the "spaced" form */
@@ -280,32 +281,32 @@ typedef struct db_parts {
 
 static void parts_free(db_parts *p)
 {
-    free(p->entries);
-    free(p->cats);
-    free(p->srcs);
+    mem_free(p->entries);
+    mem_free(p->cats);
+    mem_free(p->srcs);
     buf_free(&p->strings);
-    free(p->lits);
-    free(p->lit_entries);
-    free(p->exprs);
-    free(p->lens);
-    free(p->ids);
-    free(p->hflags);
-    free(p->hs);
-    free(p->regex);
+    mem_free(p->lits);
+    mem_free(p->lit_entries);
+    mem_free(p->exprs);
+    mem_free(p->lens);
+    mem_free(p->ids);
+    mem_free(p->hflags);
+    mem_free(p->hs);
+    mem_free(p->regex);
 }
 
 static int parts_alloc(db_parts *p, const dict_set *s, size_t n_forms)
 {
     size_t nf = n_forms ? n_forms : 1;
-    p->entries = calloc(s->n_entries ? s->n_entries : 1, sizeof(db_entry));
-    p->cats = calloc(s->n_categories ? s->n_categories : 1, sizeof(db_category));
-    p->srcs = calloc(s->n_sources ? s->n_sources : 1, sizeof(uint32_t));
-    p->lits = calloc(nf, sizeof(db_lit));
-    p->lit_entries = malloc(nf * sizeof(uint32_t));
-    p->exprs = malloc(nf * sizeof(char *));
-    p->lens = malloc(nf * sizeof(size_t));
-    p->ids = malloc(nf * sizeof(unsigned));
-    p->hflags = calloc(nf, sizeof(unsigned));
+    p->entries = mem_calloc(s->n_entries ? s->n_entries : 1, sizeof(db_entry));
+    p->cats = mem_calloc(s->n_categories ? s->n_categories : 1, sizeof(db_category));
+    p->srcs = mem_calloc(s->n_sources ? s->n_sources : 1, sizeof(uint32_t));
+    p->lits = mem_calloc(nf, sizeof(db_lit));
+    p->lit_entries = mem_malloc(nf * sizeof(uint32_t));
+    p->exprs = mem_malloc(nf * sizeof(char *));
+    p->lens = mem_malloc(nf * sizeof(size_t));
+    p->ids = mem_malloc(nf * sizeof(unsigned));
+    p->hflags = mem_calloc(nf, sizeof(unsigned));
     return p->entries && p->cats && p->srcs && p->lits && p->lit_entries && p->exprs &&
                    p->lens && p->ids && p->hflags
                ? 0
@@ -382,7 +383,7 @@ static uint8_t literal_bounds(const dict_set *s, const uint32_t *entries, size_t
 static int build_literals(compiler *c, db_parts *p)
 {
     size_t nf = c->n_forms;
-    uint32_t *order = malloc((nf ? nf : 1) * sizeof(uint32_t));
+    uint32_t *order = mem_malloc((nf ? nf : 1) * sizeof(uint32_t));
     if (!order)
         return -1;
     for (size_t i = 0; i < nf; i++)
@@ -412,7 +413,7 @@ static int build_literals(compiler *c, db_parts *p)
         nl++;
         k = g;
     }
-    free(order);
+    mem_free(order);
     p->n_lits = nl;
     p->n_lit_entries = nle;
     return 0;
@@ -433,11 +434,12 @@ static int compile_literals(const compiler *c, const hs_platform_info_t *plat, d
         if (herr && herr->expression >= 0 && (size_t)herr->expression < p->n_lits) {
             const db_lit *l = &p->lits[herr->expression];
             const dict_entry *e = &s->entries[p->lit_entries[l->entries_off]];
-            rc = err_set(c->err, SCREENER_E_HYPERSCAN, s->sources[e->source], e->line,
-                         "Hyperscan cannot compile term `%s`: %s", e->term, herr->message);
+            rc = err_set(c->err, hs_compile_status(herr, SCREENER_E_HYPERSCAN),
+                         s->sources[e->source], e->line, "Hyperscan cannot compile term `%s`: %s",
+                         e->term, herr->message);
         } else {
-            rc = err_set(c->err, SCREENER_E_HYPERSCAN, NULL, 0, "Hyperscan compile failed: %s",
-                         herr ? herr->message : "unknown error");
+            rc = err_set(c->err, hs_compile_status(herr, SCREENER_E_HYPERSCAN), NULL, 0,
+                         "Hyperscan compile failed: %s", herr ? herr->message : "unknown error");
         }
         hs_free_compile_error(herr);
         return rc;
@@ -445,7 +447,8 @@ static int compile_literals(const compiler *c, const hs_platform_info_t *plat, d
     hs_error_t he = hs_serialize_database(hdb, &p->hs, &p->hs_len);
     hs_free_database(hdb);
     if (he != HS_SUCCESS)
-        return err_set(c->err, SCREENER_E_HYPERSCAN, NULL, 0, "hs_serialize_database failed");
+        return err_set(c->err, he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN, NULL, 0,
+                       "hs_serialize_database failed (error %d)", (int)he);
     return SCREENER_OK;
 }
 
@@ -605,7 +608,7 @@ static int parse_sources(compiler *c, const screener_source *sources, size_t n_s
                 rc = over_limit(src->path, max_dict_bytes, err_out);
             else if (rc == SCREENER_OK)
                 rc = dict_parse(&c->set, src->name ? src->name : src->path, data, len, err_out);
-            free(data);
+            mem_free(data);
         } else if (src->text) {
             const char *name = src->name ? src->name : "<memory>";
             rc = (total += src->len) > max_dict_bytes
@@ -650,12 +653,12 @@ static void compiler_free(compiler *c)
     fold_table_close(&c->ft);
     fold_build_free(&c->fb);
     dict_set_free(&c->set);
-    free(c->units);
-    free(c->fold_off);
-    free(c->fold_len);
-    free(c->form_off);
-    free(c->form_len);
-    free(c->form_entry);
+    mem_free(c->units);
+    mem_free(c->fold_off);
+    mem_free(c->fold_len);
+    mem_free(c->form_off);
+    mem_free(c->form_len);
+    mem_free(c->form_entry);
 }
 
 SCREENER_API int screener_compile(const screener_compile_options *options,

@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "common/file.h"
 #include "common/names.h"
+#include "common/alloc.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "screener databases are little-endian; big-endian hosts are not supported yet"
@@ -155,7 +156,7 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
             goto fail;
         }
     }
-    screener_db *db = calloc(1, sizeof *db);
+    screener_db *db = mem_calloc(1, sizeof *db);
     if (!db) {
         rc = err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
         goto fail;
@@ -181,23 +182,23 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
 
     rc = validate_tables(db, name, err_out);
     if (rc) {
-        free(db);
+        mem_free(db);
         goto fail;
     }
     rc = fold_table_open(&db->fold, blob + h->sec_off[SEC_TRIE], h->sec_len[SEC_TRIE],
                          (const uint16_t *)(blob + h->sec_off[SEC_EXPAND]),
                          h->count[SEC_EXPAND]);
     if (rc) {
-        free(db);
+        mem_free(db);
         rc = bad(err_out, name, "fold table");
         goto fail;
     }
     fold_table_set_collapse(&db->fold, (h->fold_flags & SCREENER_FOLD_REPEATS) != 0);
     if (db->n_detectors) {
-        db->detector_ids = malloc(db->n_detectors * sizeof(uint32_t));
+        db->detector_ids = mem_malloc(db->n_detectors * sizeof(uint32_t));
         if (!db->detector_ids) {
             fold_table_close(&db->fold);
-            free(db);
+            mem_free(db);
             rc = err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
             goto fail;
         }
@@ -207,16 +208,16 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
                 db->detector_ids[k++] = i;
     }
     if ((h->sec_len[SEC_HS] == 0) != (db->n_lits == 0)) {
-        free(db->detector_ids);
+        mem_free(db->detector_ids);
         fold_table_close(&db->fold);
-        free(db);
+        mem_free(db);
         rc = bad(err_out, name, "Hyperscan section does not match the literals");
         goto fail;
     }
     if ((h->sec_len[SEC_HS_REGEX] == 0) != (db->n_regex == 0)) {
-        free(db->detector_ids);
+        mem_free(db->detector_ids);
         fold_table_close(&db->fold);
-        free(db);
+        mem_free(db);
         rc = bad(err_out, name, "regex section does not match the regex entries");
         goto fail;
     }
@@ -232,9 +233,9 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
         }
     }
     if (he != HS_SUCCESS) {
-        free(db->detector_ids);
+        mem_free(db->detector_ids);
         fold_table_close(&db->fold);
-        free(db);
+        mem_free(db);
         if (he == HS_DB_PLATFORM_ERROR)
             rc = err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
                          "Hyperscan database built for another CPU platform");
@@ -251,7 +252,7 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
     *db_out = db;
     return SCREENER_OK;
 fail:
-    free(blob);
+    mem_free(blob);
     return rc;
 }
 
@@ -261,10 +262,10 @@ SCREENER_API void screener_db_free(screener_db *db)
         return;
     hs_free_database(db->hs);
     hs_free_database(db->hs_regex);
-    free(db->detector_ids);
+    mem_free(db->detector_ids);
     fold_table_close(&db->fold);
-    free(db->blob);
-    free(db);
+    mem_free(db->blob);
+    mem_free(db);
 }
 
 /* ---- serialization and files ------------------------------------------- */
@@ -274,7 +275,7 @@ SCREENER_API int screener_db_serialize(const screener_db *db, void **buf_out,
 {
     if (!db || !buf_out || !len_out)
         return SCREENER_E_INVALID_ARGUMENT;
-    void *b = malloc(db->blob_len);
+    void *b = mem_malloc(db->blob_len);
     if (!b)
         return SCREENER_E_NOMEM;
     memcpy(b, db->blob, db->blob_len);
@@ -283,8 +284,46 @@ SCREENER_API int screener_db_serialize(const screener_db *db, void **buf_out,
     return SCREENER_OK;
 }
 
-SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
-                                         screener_db **db_out, screener_error **err_out)
+/* Load options as far as the caller's struct_size covers them. */
+static int load_options(const screener_load_options *in, screener_load_options *o)
+{
+    memset(o, 0, sizeof *o);
+    if (!in)
+        return SCREENER_OK;
+    if (in->struct_size < sizeof(size_t))
+        return SCREENER_E_INVALID_ARGUMENT;
+    memcpy(o, in, in->struct_size < sizeof *o ? in->struct_size : sizeof *o);
+    return SCREENER_OK;
+}
+
+/* Open the bytes of a database file (owned; freed on failure): the
+ * signature first, then the blob. */
+static int open_file_bytes(uint8_t *data, size_t len, const screener_load_options *opts,
+                           const char *name, screener_db **db_out, screener_error **err_out)
+{
+    screener_load_options o;
+    int rc = load_options(opts, &o);
+    if (rc) {
+        mem_free(data);
+        return err_set(err_out, rc, name, 0, "load options: struct_size too small");
+    }
+    db_sig_result sig;
+    rc = db_sig_check(data, len, &o, name, &sig, err_out);
+    if (rc) {
+        mem_free(data);
+        return rc;
+    }
+    rc = db_open_blob(data, sig.blob_len, name, db_out, err_out);
+    if (rc)
+        return rc;
+    (*db_out)->signature = sig.state;
+    memcpy((*db_out)->signature_key_hex, sig.key_hex, sizeof sig.key_hex);
+    return SCREENER_OK;
+}
+
+SCREENER_API int screener_db_deserialize_ex(const void *buf, size_t len,
+                                            const screener_load_options *options,
+                                            screener_db **db_out, screener_error **err_out)
 {
     if (err_out)
         *err_out = NULL;
@@ -292,12 +331,18 @@ SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
         return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
                        "screener_db_deserialize: NULL argument");
     *db_out = NULL;
-    uint8_t *copy = malloc(len ? len : 1);
+    uint8_t *copy = mem_malloc(len ? len : 1);
     if (!copy)
         return err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     if (len)
         memcpy(copy, buf, len);
-    return db_open_blob(copy, len, "<memory>", db_out, err_out);
+    return open_file_bytes(copy, len, options, "<memory>", db_out, err_out);
+}
+
+SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
+                                         screener_db **db_out, screener_error **err_out)
+{
+    return screener_db_deserialize_ex(buf, len, NULL, db_out, err_out);
 }
 
 SCREENER_API int screener_db_save(const screener_db *db, const char *path,
@@ -311,8 +356,8 @@ SCREENER_API int screener_db_save(const screener_db *db, const char *path,
     return file_write_atomic(path, db->blob, db->blob_len, err_out);
 }
 
-SCREENER_API int screener_db_load(const char *path, screener_db **db_out,
-                                  screener_error **err_out)
+SCREENER_API int screener_db_load_ex(const char *path, const screener_load_options *options,
+                                     screener_db **db_out, screener_error **err_out)
 {
     if (err_out)
         *err_out = NULL;
@@ -325,7 +370,13 @@ SCREENER_API int screener_db_load(const char *path, screener_db **db_out,
     int rc = file_read(path, &data, &len, err_out);
     if (rc)
         return rc;
-    return db_open_blob((uint8_t *)data, len, path, db_out, err_out);
+    return open_file_bytes((uint8_t *)data, len, options, path, db_out, err_out);
+}
+
+SCREENER_API int screener_db_load(const char *path, screener_db **db_out,
+                                  screener_error **err_out)
+{
+    return screener_db_load_ex(path, NULL, db_out, err_out);
 }
 
 /* ---- metadata ----------------------------------------------------------- */
@@ -396,6 +447,8 @@ SCREENER_API int screener_db_get_info(const screener_db *db, screener_db_info *o
     info->serialized_size = db->blob_len;
     info->hyperscan_size = h->sec_len[SEC_HS];
     info->fold_table_size = h->sec_len[SEC_TRIE] + h->sec_len[SEC_EXPAND];
+    info->signature = db->signature;
+    info->signature_key_id = db->signature ? db->signature_key_hex : NULL;
     memcpy(out, &full, out->struct_size < sizeof full ? out->struct_size : sizeof full);
     return SCREENER_OK;
 }

@@ -21,12 +21,13 @@
 #include "common/error.h"
 #include "common/names.h"
 #include "common/utf8.h"
+#include "common/alloc.h"
 
 /* ---- small vectors ------------------------------------------------------ */
 
 static char *dup_n(const char *s, size_t n)
 {
-    char *d = malloc(n + 1);
+    char *d = mem_malloc(n + 1);
     if (d) {
         memcpy(d, s, n);
         d[n] = '\0';
@@ -43,7 +44,7 @@ long dict_category_id(dict_set *set, const char *name)
     if (mem_grow((void **)&set->categories, &cap, set->n_categories + 1, sizeof(char *)))
         return -1;
     if (cap != set->cap_categories) {
-        dict_category_meta *m = realloc(set->cat_meta, cap * sizeof *m);
+        dict_category_meta *m = mem_realloc(set->cat_meta, cap * sizeof *m);
         if (!m)
             return -1;
         set->cat_meta = m;
@@ -62,18 +63,18 @@ long dict_category_id(dict_set *set, const char *name)
 void dict_set_free(dict_set *set)
 {
     for (size_t i = 0; i < set->n_entries; i++)
-        free(set->entries[i].term);
+        mem_free(set->entries[i].term);
     for (size_t i = 0; i < set->n_categories; i++) {
-        free(set->categories[i]);
-        free(set->cat_meta[i].name_zh);
-        free(set->cat_meta[i].name_en);
+        mem_free(set->categories[i]);
+        mem_free(set->cat_meta[i].name_zh);
+        mem_free(set->cat_meta[i].name_en);
     }
-    free(set->cat_meta);
+    mem_free(set->cat_meta);
     for (size_t i = 0; i < set->n_sources; i++)
-        free(set->sources[i]);
-    free(set->entries);
-    free(set->categories);
-    free(set->sources);
+        mem_free(set->sources[i]);
+    mem_free(set->entries);
+    mem_free(set->categories);
+    mem_free(set->sources);
     memset(set, 0, sizeof *set);
 }
 

@@ -8,12 +8,13 @@
 #include <string.h>
 
 #include "common/utf8.h"
+#include "common/alloc.h"
 
 void fold_buf_free(fold_buf *fb)
 {
-    free(fb->units);
-    free(fb->flags);
-    free(fb->marks);
+    mem_free(fb->units);
+    mem_free(fb->flags);
+    mem_free(fb->marks);
     memset(fb, 0, sizeof *fb);
 }
 
@@ -24,11 +25,11 @@ static int grow_units(fold_buf *fb, size_t need)
     size_t cap = fb->cap ? fb->cap : 256;
     while (cap < need)
         cap *= 2;
-    uint16_t *u = realloc(fb->units, cap * sizeof(uint16_t));
+    uint16_t *u = mem_realloc(fb->units, cap * sizeof(uint16_t));
     if (!u)
         return -1;
     fb->units = u;
-    uint8_t *f = realloc(fb->flags, cap);
+    uint8_t *f = mem_realloc(fb->flags, cap);
     if (!f)
         return -1; /* units grew, flags did not: cap unchanged, retried next time */
     fb->flags = f;
@@ -40,7 +41,7 @@ static int push_mark(fold_buf *fb, size_t byte, size_t unit, uint32_t prev)
 {
     if (fb->n_marks == fb->cap_marks) {
         size_t cap = fb->cap_marks ? fb->cap_marks * 2 : 64;
-        fold_mark *m = realloc(fb->marks, cap * sizeof(fold_mark));
+        fold_mark *m = mem_realloc(fb->marks, cap * sizeof(fold_mark));
         if (!m)
             return -1;
         fb->marks = m;

@@ -19,12 +19,13 @@
 #include "common/utf8.h"
 #include "db/db.h"
 #include "matcher.h"
+#include "common/alloc.h"
 
 /* Resolve the scratch's profile rules against db's categories (once per db). */
 static int resolve_profile(const screener_db *db, screener_scratch *s)
 {
     if (s->n_rules == 0) {
-        free(s->eff);
+        mem_free(s->eff);
         s->eff = NULL;
         s->cap_eff = 0;
         s->eff_for = db->instance;
@@ -155,7 +156,7 @@ SCREENER_API int screener_fold_utf8(const screener_db *db, const char *text, siz
         fold_buf_free(&fb);
         return rc;
     }
-    uint8_t *o = malloc(fb.n * 3 + 1);
+    uint8_t *o = mem_malloc(fb.n * 3 + 1);
     if (!o) {
         fold_buf_free(&fb);
         return SCREENER_E_NOMEM;
