@@ -3,7 +3,8 @@
  * -> Hyperscan database -> database blob.
  *
  *   1. parse every source (dict/)
- *   2. merge exact duplicates, reject conflicting ones
+ *   2. merge exact duplicates, reject conflicting ones; add generated forms
+ *      (inflections, coded spellings: forms.c)
  *   3. build the fold table with ICU (normalize/table_build.c)
  *   4. fold every term through THAT table (never through ICU string APIs,
  *      which look at neighbouring characters and could disagree with it)
@@ -28,6 +29,7 @@
 #include "db/db.h"
 #include "dict/dict.h"
 #include "normalize/fold.h"
+#include "forms.h"
 #include "regex.h"
 
 #define DEFAULT_MAX_ENTRIES 2000000u
@@ -313,6 +315,10 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
     for (size_t i = 0; i < ne; i++) {
         const dict_entry *e = &s->entries[i];
         entries[i].term_off = add_string(&strings, e->term, e->term_len);
+        if (e->reason) { /* generated form: its reason follows the term */
+            add_string(&strings, e->reason, strlen(e->reason));
+            entries[i].generated = 1;
+        }
         entries[i].term_len = (uint32_t)e->term_len;
         entries[i].source = e->source;
         entries[i].line = e->line;
@@ -559,6 +565,8 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
     }
     if (rc == SCREENER_OK)
         rc = merge_duplicates(&c);
+    if (rc == SCREENER_OK)
+        rc = forms_generate(&c.set, err_out);
     if (rc == SCREENER_OK) {
         int deny = 0;
         for (size_t i = 0; i < c.set.n_entries && !deny; i++)
