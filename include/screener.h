@@ -332,8 +332,8 @@ SCREENER_API int screener_db_entry(const screener_db *db, uint32_t entry_id,
 
 /**
  * Why an entry exists when the compiler generated it from another entry
- * (dictionary `@forms` / `forms=`): "inflection of fuck", "spelling of nigger
- * (-er written -a, -ah, -uh)". A generated entry keeps its base entry's
+ * (dictionary `@forms` / `forms=`): "inflection of fuck", "spelling of nigger:
+ * -er written -a, -ah, -uh". A generated entry keeps its base entry's
  * category, severity, flags, source and line (screener_db_entry); its term
  * is the generated form.
  * @return a NUL-terminated string owned by the database, or NULL for an entry

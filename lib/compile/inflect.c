@@ -135,12 +135,11 @@ static const suffix_rule suffixes[] = {
     {FORM_S, "s"}, {FORM_ED, "ed"}, {FORM_ING, "ing"}, {FORM_ER, "er"}, {FORM_Y, "y"},
 };
 
-/* "KIND of TERM[ (NOTE)]" for a reason string. */
+/* "KIND of TERM[: NOTE]" for a reason string. */
 static void reason_text(char *r, size_t cap, const char *kind, const char *t, size_t n,
                         const char *note)
 {
-    snprintf(r, cap, "%s of %.*s%s%s%s", kind, (int)n, t, note ? " (" : "", note ? note : "",
-             note ? ")" : "");
+    snprintf(r, cap, "%s of %.*s%s%s", kind, (int)n, t, note ? ": " : "", note ? note : "");
 }
 
 int inflect_generate(const char *t, size_t n, uint32_t rules, forms_emit_fn emit, void *ctx)
