@@ -13,6 +13,7 @@
  *   - a one-syllable word ending in one vowel + one consonant (not w, x, y)
  *     doubles it (shit -> shitted, shitting, shitter, shitty; slut -> slutty).
  * Plural / third person: -es after s, x, z, ch, sh; consonant + y -> -ies.
+ * Only base forms are inflected (see inflectable()).
  */
 #include "inflect.h"
 
@@ -126,6 +127,37 @@ static size_t attach(const char *t, size_t n, const char *suf, char *out)
     return o + an;
 }
 
+static int ends_with(const char *w, size_t n, const char *suf)
+{
+    size_t k = strlen(suf);
+    if (n < k)
+        return 0;
+    for (size_t i = 0; i < k; i++)
+        if (lower(w[n - k + i]) != suf[i])
+            return 0;
+    return 1;
+}
+
+/* Which inflections a word can take: only base forms are inflected. A word
+ * that already looks inflected (-s but not -ss/-us/-is, -ed, -ing) takes
+ * none (no "cuntses", "fuckinged"); one ending in -er or consonant + y takes
+ * only the plural (fuckers, pussies); one without a vowel (an acronym such as
+ * bdsm) takes none. */
+static uint32_t inflectable(const char *w, size_t n)
+{
+    int has_vowel = 0;
+    for (size_t i = 0; i < n; i++)
+        has_vowel |= vowel(w[i]) || lower(w[i]) == 'y';
+    if (!has_vowel || ends_with(w, n, "ed") || ends_with(w, n, "ing"))
+        return 0;
+    if (lower(w[n - 1]) == 's' && !ends_with(w, n, "ss") && !ends_with(w, n, "us") &&
+        !ends_with(w, n, "is"))
+        return 0;
+    if (ends_with(w, n, "er") || (lower(w[n - 1]) == 'y' && !vowel(w[n - 2])))
+        return FORM_S;
+    return FORM_ENGLISH;
+}
+
 typedef struct suffix_rule {
     uint32_t rule;
     const char *suffix;
@@ -149,6 +181,7 @@ int inflect_generate(const char *t, size_t n, uint32_t rules, forms_emit_fn emit
         return SCREENER_OK;
     if (ws > 0)
         rules &= FORM_S; /* several words: the plural of the last one only */
+    rules &= inflectable(t + ws, n - ws);
     char *out = malloc(2 * n + 16), *reason = malloc(n + 64);
     if (!out || !reason) {
         free(out);
