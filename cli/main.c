@@ -279,6 +279,11 @@ static void print_jsonl(const screener_db *db, const screener_result *r, unsigne
         printf(",\"category\":\"%s\",\"severity\":%u,\"action\":\"%s\",\"text\":", info.category,
                info.severity, screener_action_name(m->action));
         json_string(stdout, text + m->start, m->end - m->start);
+        const char *reason = screener_db_entry_reason(db, m->entry_id);
+        if (reason) { /* a generated form: which entry it came from */
+            printf(",\"reason\":");
+            json_string(stdout, reason, strlen(reason));
+        }
         putchar('}');
         first = 0;
     }
