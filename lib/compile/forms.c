@@ -19,7 +19,7 @@ static const forms_generator generators[] = {
     {"inflection", FORM_ENGLISH, inflect_applies,
      "a term of ASCII letters (words joined by single spaces or hyphens)", inflect_generate},
     {"spelling", FORM_A | FORM_DOUBLE | FORM_DROP, spell_applies,
-     "one word of 4 or more ASCII letters", spell_generate},
+     "one word of 4 to 32 ASCII letters", spell_generate},
 };
 
 typedef struct emit_ctx {

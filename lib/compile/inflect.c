@@ -210,9 +210,13 @@ int inflect_generate(const char *t, size_t n, uint32_t rules, forms_emit_fn emit
 
 /* ---- coded spellings ------------------------------------------------------ */
 
+/* Spelling rules make up to one form per letter: a word of at most
+ * SPELL_MAX_LETTERS keeps a dictionary from growing by its square. */
+#define SPELL_MAX_LETTERS 32
+
 int spell_applies(const char *t, size_t n)
 {
-    if (n < 4)
+    if (n < 4 || n > SPELL_MAX_LETTERS)
         return 0;
     for (size_t i = 0; i < n; i++)
         if (!is_letter(t[i]))

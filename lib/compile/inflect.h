@@ -18,7 +18,7 @@ int inflect_applies(const char *term, size_t len);
 int inflect_generate(const char *term, size_t len, uint32_t rules, forms_emit_fn emit,
                      void *ctx);
 
-/* A one-word term of 4 or more letters (3 for FORM_A). Coded spellings
+/* A one-word term of 4 to 32 ASCII letters. Coded spellings
  * (FORM_A, FORM_DOUBLE, FORM_DROP). Reason "spelling of T (...)". */
 int spell_applies(const char *term, size_t len);
 int spell_generate(const char *term, size_t len, uint32_t rules, forms_emit_fn emit,

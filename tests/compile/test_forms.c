@@ -98,6 +98,8 @@ Test(forms, coded_spellings)
     cr_assert_str_eq(forms_of("bitch", FORM_DOUBLE, 1), "bbitch biitch bittch bitcch bitchh");
     cr_assert_str_eq(forms_of("fuck", FORM_A, 1), ""); /* no -er, no -a */
     cr_assert_eq(spell_applies("sand nigger", 11), 0);
+    cr_assert_eq(spell_applies("abcdefghijklmnopqrstuvwxyzabcdef", 32), 1);
+    cr_assert_eq(spell_applies("abcdefghijklmnopqrstuvwxyzabcdefg", 33), 0); /* bounded */
     cr_assert_eq(inflect_applies("傻逼", strlen("傻逼")), 0);
     cr_assert_eq(inflect_applies("a--b", 4), 0);
     cr_assert_eq(inflect_applies("blow-job", 8), 1);
