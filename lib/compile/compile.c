@@ -318,6 +318,7 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
         if (e->reason) { /* generated form: its reason follows the term */
             add_string(&strings, e->reason, strlen(e->reason));
             entries[i].generated = 1;
+            XXH3_128bits_update(fp, e->reason, strlen(e->reason) + 1);
         }
         entries[i].term_len = (uint32_t)e->term_len;
         entries[i].source = e->source;
