@@ -37,7 +37,7 @@ enum {
     FORM_DOUBLE = 1u << 6, /* coded spelling: one single letter written twice */
     FORM_DROP = 1u << 7,   /* coded spelling: one doubled letter written once */
     FORM_ENGLISH = FORM_S | FORM_ED | FORM_ING | FORM_ER | FORM_Y,
-    FORM_EXPLICIT = 1u << 31 /* set by the entry's own forms= attribute */
+    FORM_EXPLICIT = 1u << 30 /* set by the entry's own forms= attribute */
 };
 
 /* One name of a set: the spelling users type, the value it stands for, and
