@@ -326,6 +326,11 @@ static void print_jsonl(const screener_db *db, const screener_result *r, unsigne
         printf(",\"category\":\"%s\",\"severity\":%u,\"action\":\"%s\",\"text\":", info.category,
                info.severity, screener_action_name(m->action));
         json_string(stdout, text + m->start, m->end - m->start);
+        const char *reason = screener_db_entry_reason(db, m->entry_id);
+        if (reason) { /* a generated form: which entry it came from */
+            printf(",\"reason\":");
+            json_string(stdout, reason, strlen(reason));
+        }
         putchar('}');
         first = 0;
     }
@@ -674,7 +679,9 @@ static int cmd_explain(int argc, char **argv)
             screener_db_entry(db, m->entry_id, &info);
             printf("match:    bytes [%zu,%zu) ", m->start, m->end);
             json_string(stdout, text + m->start, m->end - m->start);
-            printf(" = \"%s\" %s severity %u -> %s%s (%s:%u)\n", info.term, info.category,
+            const char *reason = screener_db_entry_reason(db, m->entry_id);
+            printf(" = \"%s\"%s%s%s %s severity %u -> %s%s (%s:%u)\n", info.term,
+                   reason ? " (" : "", reason ? reason : "", reason ? ")" : "", info.category,
                    info.severity, screener_action_name(m->action),
                    (m->flags & SCREENER_MATCH_SUPPRESSED) ? " [suppressed by allow-list]" : "",
                    info.source, info.line);

@@ -488,6 +488,18 @@ SCREENER_API uint32_t screener_db_entry_count(const screener_db *db);
 SCREENER_API int screener_db_entry(const screener_db *db, uint32_t entry_id,
                                    screener_entry_info *info_out);
 
+/**
+ * Why an entry exists when the compiler generated it from another entry
+ * (dictionary `@forms` / `forms=`): "inflection of fuck", "spelling of nigger:
+ * -er written -a, -ah, -uh". A generated entry keeps its base entry's
+ * category, severity, flags, source and line (screener_db_entry); its term
+ * is the generated form.
+ * @return a NUL-terminated string owned by the database, or NULL for an entry
+ *         written in a dictionary and for an unknown id. Thread-safe.
+ * @since 0.1
+ */
+SCREENER_API const char *screener_db_entry_reason(const screener_db *db, uint32_t entry_id);
+
 /** Number of categories in the database. @since 0.1 */
 SCREENER_API uint32_t screener_db_category_count(const screener_db *db);
 

@@ -510,6 +510,10 @@ type EntryInfo struct {
 	Substring  bool // never needs word boundaries
 	Source     string
 	Line       int // 1-based line in Source
+	// Reason says why the compiler generated this entry from another one
+	// (dictionary @forms / forms=), e.g. "inflection of fuck"; "" for
+	// entries written in a dictionary.
+	Reason string
 }
 
 // Entry returns the metadata of entry id (0 .. EntryCount()-1, as in
@@ -539,6 +543,7 @@ func (d *DB) Entry(id int) (EntryInfo, error) {
 		Substring:  ci.flags&C.SCREENER_ENTRY_SUBSTRING != 0,
 		Source:     C.GoString(ci.source),
 		Line:       int(ci.line),
+		Reason:     C.GoString(C.screener_db_entry_reason(cdb, C.uint32_t(id))),
 	}, nil
 }
 

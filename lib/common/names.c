@@ -39,9 +39,23 @@ static const name_entry actions[] = {
     {"block", SCREENER_ACTION_BLOCK, "reject the message"},
 };
 
+static const name_entry forms[] = {
+    {"s", FORM_S, "plural and third person: -s, -es, consonant+y -> -ies"},
+    {"ed", FORM_ED, "past tense: -ed, -d after e, -ied, doubled final consonant"},
+    {"ing", FORM_ING, "-ing: drops a silent e, ie -> ying, doubled final consonant"},
+    {"er", FORM_ER, "-er and its plural -ers, same spelling rules"},
+    {"y", FORM_Y, "adjective -y: drops a silent e, doubled final consonant (shitty)"},
+    {"english", FORM_ENGLISH, "all English inflections: s, ed, ing, er, y"},
+    {"a", FORM_A, "coded spelling of a slur ending in -er: -a, -ah, -uh and their plurals"},
+    {"double", FORM_DOUBLE, "coded spelling: one single letter written twice (biitch)"},
+    {"drop", FORM_DROP, "coded spelling: one doubled letter written once (fagot)"},
+    {"none", 0, "no generated forms"},
+};
+
 const name_table names_fold_families = {fold_families, COUNT(fold_families), "fold family"};
 const name_table names_detectors = {detectors, COUNT(detectors), "detector"};
 const name_table names_actions = {actions, COUNT(actions), "action"};
+const name_table names_forms = {forms, COUNT(forms), "generated-form rule"};
 
 /* ---- internal lookups ---------------------------------------------------- */
 

@@ -25,6 +25,21 @@ enum {
     DETECT_LAST = DETECT_URL
 };
 
+/* Generated-form rules (`@forms`, `forms=`; compile/forms.c). The bits are
+ * a compile-time switch per entry; never stored in databases. */
+enum {
+    FORM_S = 1u << 0,      /* plural / third person: -s, -es, -ies */
+    FORM_ED = 1u << 1,     /* past: -ed, -d, -ied, doubled consonant */
+    FORM_ING = 1u << 2,    /* -ing, e-drop, -ying, doubled consonant */
+    FORM_ER = 1u << 3,     /* -er (and -ers) */
+    FORM_Y = 1u << 4,      /* adjective -y (shitty, slutty: doubled consonant) */
+    FORM_A = 1u << 5,      /* coded spelling: -er written -a, -ah, -uh (+ plurals) */
+    FORM_DOUBLE = 1u << 6, /* coded spelling: one single letter written twice */
+    FORM_DROP = 1u << 7,   /* coded spelling: one doubled letter written once */
+    FORM_ENGLISH = FORM_S | FORM_ED | FORM_ING | FORM_ER | FORM_Y,
+    FORM_EXPLICIT = 1u << 30 /* set by the entry's own forms= attribute */
+};
+
 /* One name of a set: the spelling users type, the value it stands for, and
  * a one-line description for usage texts and documentation. */
 typedef struct name_entry {
@@ -45,6 +60,9 @@ extern const name_table names_fold_families;
 extern const name_table names_detectors;
 /* Actions, in SCREENER_ACTION_* order; value = the action. */
 extern const name_table names_actions;
+
+/* Generated-form rules and groups (`english`, `none`); value = FORM_* bits. */
+extern const name_table names_forms;
 
 /* Value of the name s[0..len) in table t, or -1 if t has no such name.
  * Every value in these tables fits an int. Cost: O(t->n). */

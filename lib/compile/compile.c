@@ -3,7 +3,8 @@
  * -> Hyperscan database -> database blob.
  *
  *   1. parse every source (dict/)
- *   2. merge exact duplicates, reject conflicting ones
+ *   2. merge exact duplicates, reject conflicting ones; add generated forms
+ *      (inflections, coded spellings: forms.c)
  *   3. build the fold table with ICU (normalize/table_build.c)
  *   4. fold every term through THAT table (never through ICU string APIs,
  *      which look at neighbouring characters and could disagree with it)
@@ -29,6 +30,7 @@
 #include "dict/dict.h"
 #include "normalize/fold.h"
 #include "common/alloc.h"
+#include "forms.h"
 #include "regex.h"
 
 #define DEFAULT_MAX_ENTRIES 2000000u
@@ -345,6 +347,11 @@ static int build_entries(const compiler *c, uint32_t fold_flags, db_parts *p)
         const dict_entry *e = &s->entries[i];
         db_entry *de = &p->entries[i];
         de->term_off = add_string(&p->strings, e->term, e->term_len);
+        if (e->reason) { /* generated form: its reason follows the term */
+            add_string(&p->strings, e->reason, strlen(e->reason));
+            de->generated = 1;
+            XXH3_128bits_update(fp, e->reason, strlen(e->reason) + 1);
+        }
         de->term_len = (uint32_t)e->term_len;
         de->source = e->source;
         de->line = e->line;
@@ -683,6 +690,8 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
     rc = parse_sources(&c, sources, n_sources, o.max_dict_bytes, err_out);
     if (!rc)
         rc = merge_duplicates(&c);
+    if (!rc)
+        rc = forms_generate(&c.set, err_out);
     if (!rc)
         rc = need_deny(&c, sources, n_sources);
     if (!rc)

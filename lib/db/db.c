@@ -70,6 +70,9 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
         if (!string_ok(db, e->term_off, e->term_len) || e->source >= db->n_sources ||
             e->category >= db->n_cats || e->severity < 1 || e->severity > 4)
             return bad(err_out, name, "entry out of range");
+        if (e->generated > 1 ||
+            (e->generated && (uint64_t)e->term_off + e->term_len + 1 >= db->strings_len))
+            return bad(err_out, name, "generated entry without its reason");
         if ((e->flags & SCREENER_ENTRY_DETECTOR) &&
             (e->detector < DETECT_CN_MOBILE || e->detector > DETECT_LAST))
             return bad(err_out, name, "unknown detector");
@@ -400,6 +403,14 @@ SCREENER_API int screener_db_entry(const screener_db *db, uint32_t entry_id,
     info->source = db->strings + db->sources[e->source];
     info->line = e->line;
     return SCREENER_OK;
+}
+
+SCREENER_API const char *screener_db_entry_reason(const screener_db *db, uint32_t entry_id)
+{
+    if (!db || entry_id >= db->n_entries || !db->entries[entry_id].generated)
+        return NULL;
+    const db_entry *e = &db->entries[entry_id];
+    return db->strings + e->term_off + e->term_len + 1;
 }
 
 SCREENER_API uint32_t screener_db_category_count(const screener_db *db)

@@ -85,7 +85,8 @@ typedef struct db_entry {
     uint8_t severity;
     uint8_t flags;
     uint8_t detector; /* DETECT_* for SCREENER_ENTRY_DETECTOR entries */
-    uint8_t reserved;
+    uint8_t generated; /* 1: a generated form (compile/forms.c); the reason
+                          string follows the term's NUL in strings */
 } db_entry;
 
 /* A literal is one folded form; an entry may have two (its canonical form and,

@@ -26,6 +26,9 @@ typedef struct dict_entry {
     uint8_t severity;  /* 1..4 */
     uint8_t flags;     /* SCREENER_ENTRY_* */
     uint8_t detector;  /* DETECT_* for SCREENER_ENTRY_DETECTOR entries */
+    uint32_t forms;    /* FORM_* rules asked for (`@forms`, `forms=`), see compile/forms.c */
+    char *reason;      /* generated forms: why it exists ("inflection of fuck"),
+                          owned; NULL for entries written in a dictionary */
 } dict_entry;
 
 /* Per-category metadata set by directives (@action, @name-zh, @name-en). */

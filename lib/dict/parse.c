@@ -62,8 +62,10 @@ long dict_category_id(dict_set *set, const char *name)
 
 void dict_set_free(dict_set *set)
 {
-    for (size_t i = 0; i < set->n_entries; i++)
+    for (size_t i = 0; i < set->n_entries; i++) {
         mem_free(set->entries[i].term);
+        mem_free(set->entries[i].reason);
+    }
     for (size_t i = 0; i < set->n_categories; i++) {
         mem_free(set->categories[i]);
         mem_free(set->cat_meta[i].name_zh);
@@ -141,6 +143,7 @@ typedef struct line_ctx {
     size_t text_len;
     screener_error **err;
     const char *defcat; /* default category, registered when first used */
+    uint32_t forms;     /* generated-form rules of the following entries (@forms) */
 } line_ctx;
 
 #define NO_CATEGORY UINT32_MAX
@@ -241,6 +244,53 @@ static int parse_display_name(line_ctx *c, int which, const char *s, size_t n,
     return SCREENER_OK;
 }
 
+/* ---- generated forms (@forms LIST, forms=LIST) --------------------------- */
+
+/* A list of rule names (names_forms: "s,ed", "english", "none"; separated
+ * by commas or blanks) -> FORM_* bits. Returns 0, or -1 with the offending
+ * name in *bad, *bad_len. */
+static int forms_list(const char *s, size_t n, uint32_t *bits, const char **bad,
+                      size_t *bad_len)
+{
+    uint32_t b = 0;
+    size_t i = 0;
+    *bad = s;
+    *bad_len = n;
+    if (n == 0)
+        return -1;
+    while (i < n) {
+        size_t w = i;
+        while (i < n && s[i] != ',' && !is_blank(s[i]))
+            i++;
+        int v = names_find(&names_forms, s + w, i - w);
+        if (v < 0) {
+            *bad = s + w;
+            *bad_len = i - w;
+            return -1;
+        }
+        b |= (uint32_t)v;
+        while (i < n && (s[i] == ',' || is_blank(s[i])))
+            i++;
+    }
+    *bits = b;
+    return 0;
+}
+
+static int parse_forms(line_ctx *c, const char *s, size_t n, uint32_t *bits)
+{
+    const char *bad;
+    size_t bad_len;
+    while (n && is_blank(s[n - 1]))
+        n--;
+    if (forms_list(s, n, bits, &bad, &bad_len) == 0)
+        return SCREENER_OK;
+    char known[200], ex[64], msg[320];
+    snprintf(msg, sizeof msg, "unknown generated-form rule `%s` (known: %s)",
+             err_excerpt(ex, sizeof ex, bad, bad_len),
+             names_list(&names_forms, known, sizeof known));
+    return line_error(c, SCREENER_E_DICT_SYNTAX, msg);
+}
+
 static int unknown_detector(line_ctx *c)
 {
     char known[120], msg[160];
@@ -275,6 +325,8 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
         *severity = sev;
         return SCREENER_OK;
     }
+    if (k == 6 && memcmp(s, "@forms", 6) == 0)
+        return parse_forms(c, s + v, vn, &c->forms);
     if (k == 7 && memcmp(s, "@action", 7) == 0)
         return use_category(c, category) ? SCREENER_E_NOMEM
                                          : parse_action(c, s + v, vn, *category);
@@ -296,13 +348,13 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
         return parse_display_name(c, s[6] == 'z' ? 0 : 1, s + v, vn, *category);
     return line_error(c, SCREENER_E_DICT_SYNTAX,
                       "unknown directive (expected @category, @severity, @action, @detect, "
-                      "@name-zh or @name-en)");
+                      "@forms, @name-zh or @name-en)");
 }
 
 /* ---- entry lines -------------------------------------------------------- */
 
 static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
-                       int *severity, unsigned *flags)
+                       int *severity, unsigned *flags, uint32_t *forms)
 {
     size_t i = 0;
     while (i < n) {
@@ -342,6 +394,11 @@ static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
             *flags |= SCREENER_ENTRY_SUBSTRING;
         } else if (an == 5 && memcmp(a, "regex", 5) == 0) {
             *flags |= SCREENER_ENTRY_REGEX;
+        } else if (an > 6 && memcmp(a, "forms=", 6) == 0) {
+            int rc = parse_forms(c, a + 6, an - 6, forms);
+            if (rc)
+                return rc;
+            *forms |= FORM_EXPLICIT;
         } else {
             snprintf(msg, sizeof msg, "unknown attribute `%s`",
                      err_excerpt(ex, sizeof ex, a, an));
@@ -370,9 +427,10 @@ static int parse_entry(line_ctx *c, const char *s, size_t n, uint32_t category,
         tn--;
     }
     unsigned flags = 0;
+    uint32_t forms = c->forms;
     if (tab) {
         int rc = parse_attrs(c, tab + 1, n - (size_t)(tab + 1 - s), &category,
-                             &severity, &flags);
+                             &severity, &flags, &forms);
         if (rc)
             return rc;
     }
@@ -387,7 +445,10 @@ static int parse_entry(line_ctx *c, const char *s, size_t n, uint32_t category,
                  tn, max);
         return line_error(c, SCREENER_E_LIMIT, msg);
     }
-    return add_entry(c, term, tn, category, severity, flags);
+    int rc = add_entry(c, term, tn, category, severity, flags);
+    if (rc == SCREENER_OK)
+        c->set->entries[c->set->n_entries - 1].forms = forms;
+    return rc;
 }
 
 static int add_entry(line_ctx *c, const char *term, size_t term_len,
@@ -412,6 +473,8 @@ static int add_entry(line_ctx *c, const char *term, size_t term_len,
     e->severity = (uint8_t)severity;
     e->flags = (uint8_t)flags;
     e->detector = 0;
+    e->forms = 0;
+    e->reason = NULL;
     return SCREENER_OK;
 }
 
@@ -435,7 +498,7 @@ int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
     const char *p = text, *end = text + len;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3; /* UTF-8 byte order mark */
-    line_ctx c = {set, name, source, 0, NULL, 0, err_out, defcat};
+    line_ctx c = {set, name, source, 0, NULL, 0, err_out, defcat, 0};
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;

@@ -37,6 +37,15 @@ grep -q '"mb_per_s":' "$TMP/sum.json" && ok "summary totals" || { bad "summary t
 "$BIN" scan --dict "$DIR/dict.txt" --format text "$DIR/input.txt" > "$TMP/out.txt"
 grep -q '^1: block' "$TMP/out.txt" && grep -q '法 輪 功' "$TMP/out.txt" && ok "text format" || bad "text format"
 
+# 6b. generated forms (@forms): explain and jsonl name the entry they come from
+printf '@forms english\nfuck\n' > "$TMP/forms.txt"
+"$BIN" explain --dict "$TMP/forms.txt" "you fucks" > "$TMP/fexplain.txt"
+echo "you fucks" | "$BIN" scan --dict "$TMP/forms.txt" > "$TMP/forms.jsonl"
+grep -q '"fucks" (inflection of fuck)' "$TMP/fexplain.txt" && \
+grep -q '"term":"fucks".*"reason":"inflection of fuck"' "$TMP/forms.jsonl" \
+  && ok "generated forms: explain and jsonl give the reason" \
+  || { bad "generated forms reason"; cat "$TMP/fexplain.txt" "$TMP/forms.jsonl"; }
+
 # 7. explain shows the folded form and the span
 "$BIN" explain --dict "$DIR/dict.txt" "ＦＵＣＫ 法輪功" > "$TMP/explain.txt"
 grep -q 'folded:   "fuck法轮功"' "$TMP/explain.txt" && grep -q 'bytes \[13,22)' "$TMP/explain.txt" \

@@ -1106,9 +1106,10 @@ static PyObject *Database_entry(DatabaseObject *self, PyObject *arg)
     if (!term)
         return NULL;
     PyObject *r = PyObject_CallFunction(
-        g_Entry, "kNs#IIIO&I", id, term, info.category, (Py_ssize_t)strlen(info.category),
+        g_Entry, "kNs#IIIO&Iz", id, term, info.category, (Py_ssize_t)strlen(info.category),
         info.category_id, info.severity, info.flags, PyUnicode_DecodeFSDefault,
-        info.source ? info.source : "", info.line);
+        info.source ? info.source : "", info.line,
+        screener_db_entry_reason(self->db, (uint32_t)id));
     return r;
 bad:
     PyErr_Format(PyExc_IndexError, "entry id out of range (database has %u entries)",

@@ -81,6 +81,10 @@ class Entry(NamedTuple):
     flags: int
     source: str
     line: int
+    #: for a form the compiler generated from another entry (dictionary
+    #: ``@forms`` / ``forms=``): why it exists, e.g. ``"inflection of fuck"``;
+    #: None for entries written in a dictionary
+    reason: Optional[str] = None
 
     @property
     def allow(self) -> bool:
