@@ -32,6 +32,7 @@
 #include "common/alloc.h"
 #include "forms.h"
 #include "regex.h"
+#include "scan/matcher.h"
 
 #define DEFAULT_MAX_ENTRIES 2000000u
 #define DEFAULT_MAX_DICTIONARY_BYTES ((uint64_t)256 << 20)
@@ -483,7 +484,13 @@ static int assemble(const compiler *c, uint32_t fold_flags, const db_parts *p,
     size_t blob_len;
     if (db_write_blob(&meta, sec, &blob, &blob_len))
         return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-    return db_open_blob(blob, blob_len, "<compiled>", db_out, c->err); /* takes blob */
+    int rc = db_open_blob(blob, blob_len, "<compiled>", db_out, c->err); /* takes blob */
+    if (rc)
+        return rc;
+    unsigned view_bits;
+    scan_rows_used(*db_out, &view_bits);
+    db_record_views(*db_out, view_bits);
+    return SCREENER_OK;
 }
 
 static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db **db_out)

@@ -169,7 +169,7 @@ static int line_error(line_ctx *c, int status, const char *what)
 }
 
 /* Append an entry. Duplicates are resolved later, globally, by the compiler
- * (compile/entries.c), which has the hash table for it. */
+ * (merge_duplicates in compile/compile.c, which sorts all entries). */
 static int add_entry(line_ctx *c, const char *term, size_t term_len,
                      uint32_t category, int severity, unsigned flags);
 
