@@ -1,0 +1,91 @@
+#!/bin/sh
+# Integration test of the install: `cmake --install` into a temporary prefix,
+# then, from a directory outside the repository, with only what the prefix
+# holds (the exact commands README.md "Install and link" shows):
+#   1. a C program via pkg-config, linked to the shared library;
+#   2. the same program linked fully static (pkg-config --static, cc -static);
+#   3. the same program via CMake find_package: screener::screener and
+#      screener::screener_static;
+#   4. the installed CLI (runtime path $ORIGIN/../lib, built-in database).
+# The program defines functions named like libscreener's internal helpers, so
+# the static links also prove the archive exports screener_* only.
+# usage: tests/install/run.sh BUILD_DIR
+set -u
+BUILD=$(cd "$1" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+TMP=$(mktemp -d /tmp/screener-install.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+fail=0
+ok() { echo "ok   - $1"; }
+bad() { echo "FAIL - $1"; fail=1; }
+run_logged() { # NAME COMMAND... : run, keep output in $TMP/log, show it on failure
+    name=$1; shift
+    if "$@" > "$TMP/log" 2>&1; then return 0; fi
+    bad "$name"; tail -30 "$TMP/log"; return 1
+}
+
+P="$TMP/prefix"
+run_logged "cmake --install" cmake --install "$BUILD" --prefix "$P" || exit 1
+ok "cmake --install --prefix $P"
+PC=$(find "$P" -name screener.pc | head -n 1)
+LIBDIR=$(dirname "$(dirname "$PC")")
+
+# Everything below runs outside the repository, on copies of the sources.
+mkdir "$TMP/app" && cp "$HERE/consumer.c" "$HERE/CMakeLists.txt" "$TMP/app/"
+cd "$TMP/app" || exit 1
+printf '[0,12) fuck words\n[17,28) 法轮功 words\naction block, own helpers 6\n' > expected.txt
+check_run() { # NAME BINARY
+    if "$2" > out.txt 2> err.txt && cmp -s out.txt expected.txt; then ok "$1"
+    else bad "$1"; cat out.txt err.txt; fi
+}
+
+export PKG_CONFIG_PATH="$(dirname "$PC")"
+# 1. shared, via pkg-config (the runtime path points at the prefix's lib)
+if run_logged "pkg-config shared link" sh -c \
+   'cc consumer.c -o consumer_shared $(pkg-config --cflags --libs screener) \
+       -Wl,-rpath,$(pkg-config --variable=libdir screener)'; then
+    check_run "pkg-config shared: program runs" ./consumer_shared
+    ldd ./consumer_shared | grep -q "libscreener.so.0 => $P" \
+        && ok "pkg-config shared: uses the installed libscreener.so" \
+        || { bad "pkg-config shared: libscreener.so not from the prefix"; ldd ./consumer_shared; }
+fi
+# 2. fully static, via pkg-config --static
+if run_logged "pkg-config --static link" sh -c \
+   'cc -static consumer.c -o consumer_static $(pkg-config --static --cflags --libs screener)'; then
+    check_run "pkg-config --static: program runs" ./consumer_static
+    readelf -d ./consumer_static | grep -q NEEDED \
+        && { bad "pkg-config --static: not static"; readelf -d ./consumer_static; } \
+        || ok "pkg-config --static: statically linked (no NEEDED entries)"
+fi
+unset PKG_CONFIG_PATH
+
+# 3. CMake find_package, both targets
+if run_logged "find_package(screener) configure" \
+       cmake -S . -B build -DCMAKE_PREFIX_PATH="$P" \
+   && run_logged "find_package(screener) build" cmake --build build; then
+    check_run "find_package: screener::screener runs" build/consumer_shared
+    check_run "find_package: screener::screener_static runs" build/consumer_static
+    if ldd build/consumer_static | grep -q libscreener; then
+        bad "screener::screener_static links libscreener.so"
+    else ok "screener::screener_static has no libscreener.so dependency"; fi
+fi
+
+# 4. the installed CLI: starts without LD_LIBRARY_PATH, finds its database
+readelf -d "$P/bin/screener" | grep -q 'R.*PATH.*\$ORIGIN/\.\./' \
+    && ok "CLI runtime path is relative (\$ORIGIN/../lib)" \
+    || { bad "CLI runtime path"; readelf -d "$P/bin/screener" | grep PATH; }
+out=$(env -u LD_LIBRARY_PATH "$P/bin/screener" version 2>&1)
+[ "$out" = "screener $(sed -n 's/#define SCREENER_VERSION_STRING "\(.*\)"/\1/p' "$HERE/../../include/screener.h")" ] \
+    && ok "installed CLI runs: $out" || bad "installed CLI: $out"
+echo "百 家 樂" | env -u LD_LIBRARY_PATH "$P/bin/screener" scan > cli.json 2> err.txt
+grep -q '"term":"百家乐","category":"illegal"' cli.json \
+    && ok "installed CLI scans with its installed built-in database" \
+    || { bad "installed CLI scan"; cat cli.json err.txt; }
+# moved: the prefix is relocatable
+mv "$P" "$TMP/moved"
+echo "百 家 樂" | "$TMP/moved/bin/screener" scan 2> err.txt | grep -q '"term":"百家乐"' \
+    && ok "installed CLI still runs after the prefix is moved" \
+    || { bad "moved prefix"; cat err.txt; }
+mv "$TMP/moved" "$P"
+
+exit $fail
