@@ -7,8 +7,10 @@
  *   screener mask [--db FILE | --dict FILE ...] [--all] [--char C] [FILE ...]
  *   screener info [FILE | --db FILE | --dict FILE ...]
  *   screener version
+ *   (options and per-command help: options.c)
  *
- * Every input line is one message. Exit status: 0 success, 2 bad usage, an
+ * Every input line is one message. Exit status: 0 success, 1 when a message
+ * reached `scan --fail-on ACTION`, 2 bad usage, an
  * unreadable/invalid dictionary or database, or a failed write to stdout
  * (one line on stderr: "screener: write error: <reason>"). A reader that
  * goes away (EPIPE) is not an error worth a message: the default SIGPIPE
@@ -22,26 +24,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "json.h"
+#include "options.h"
 #include "screener.h"
-
-#define MAX_DICTS 256
-
-static const char usage[] =
-    "usage: screener scan [--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]\n"
-    "       screener compile --dict FILE ... -o FILE [--fold LIST] [--native]\n"
-    "       screener explain [--db FILE | --dict FILE ...] TEXT\n"
-    "       screener mask [--db FILE | --dict FILE ...] [--all] [--char C] [FILE ...]\n"
-    "       screener info [FILE | --db FILE | --dict FILE ...]\n"
-    "       screener version\n"
-    "\n"
-    "Without --db or --dict, the built-in dictionaries are used.\n"
-    "--native: tune the database for this CPU (default: a file for any x86-64 CPU).\n"
-    "--fold LIST: comma-separated fold families to enable (default all), or 'none'\n"
-    "for exact matching. The families:\n";
 
 /* ---- output ------------------------------------------------------------
  * Commands write through stdio; a failed write sets stdout's error flag.
@@ -93,89 +82,6 @@ static void hold_std_fds(void)
             _exit(2);
 }
 
-/* The usage text; the fold families come from the library's own table. */
-static void print_usage(FILE *f)
-{
-    fputs(usage, f);
-    const char *name;
-    for (unsigned i = 0; (name = screener_fold_family_name(i, NULL)); i++)
-        fprintf(f, "  %-12s %s\n", name, screener_fold_family_description(i));
-}
-
-static int die_usage(const char *msg)
-{
-    fprintf(stderr, "screener: %s\n", msg);
-    print_usage(stderr);
-    return 2;
-}
-
-typedef struct opts {
-    const char *db_path;
-    const char *dicts[MAX_DICTS];
-    int n_dicts;
-    const char *format;
-    const char *out;
-    const char *fold;
-    const char *mask_char;
-    int all;
-    int native;
-    char **rest;
-    int n_rest;
-} opts;
-
-/* Parse options shared by the subcommands; returns 0 or 2 (usage error). */
-static int parse_opts(int argc, char **argv, opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->format = "jsonl";
-    o->rest = argv; /* positional arguments are compacted in place */
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
-        if (strcmp(a, "--all") == 0) {
-            o->all = 1;
-        } else if (strcmp(a, "--native") == 0) {
-            o->native = 1;
-        } else if (strcmp(a, "--db") == 0 || strcmp(a, "--dict") == 0 ||
-                   strcmp(a, "--format") == 0 || strcmp(a, "-o") == 0 ||
-                   strcmp(a, "--fold") == 0 || strcmp(a, "--char") == 0) {
-            if (!val) {
-                fprintf(stderr, "screener: %s needs a value\n", a);
-                return 2;
-            }
-            i++;
-            if (strcmp(a, "--db") == 0)
-                o->db_path = val;
-            else if (strcmp(a, "--format") == 0)
-                o->format = val;
-            else if (strcmp(a, "-o") == 0)
-                o->out = val;
-            else if (strcmp(a, "--fold") == 0)
-                o->fold = val;
-            else if (strcmp(a, "--char") == 0)
-                o->mask_char = val;
-            else if (o->n_dicts == MAX_DICTS) {
-                fprintf(stderr, "screener: at most %d --dict options\n", MAX_DICTS);
-                return 2;
-            } else
-                o->dicts[o->n_dicts++] = val;
-        } else if (strcmp(a, "--") == 0) {
-            for (i++; i < argc; i++)
-                o->rest[o->n_rest++] = argv[i];
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "screener: unknown option %s\n", a);
-            return 2;
-        } else {
-            o->rest[o->n_rest++] = argv[i];
-        }
-    }
-    if (o->db_path && o->n_dicts) {
-        fprintf(stderr, "screener: use either --db or --dict, not both\n");
-        return 2;
-    }
-    return 0;
-}
-
 /* --fold LIST into compile flags; prints the library's error and returns 2. */
 static int parse_fold(const char *list, uint32_t *flags)
 {
@@ -223,11 +129,15 @@ static void print_warning(const char *message, void *user_data)
     fprintf(stderr, "screener: warning: %s\n", message);
 }
 
-/* Open the database named by the options; prints the error and returns 2. */
-static int open_db(const opts *o, uint32_t fold_flags, screener_db **db)
+/* Open the database named by the options (compiling --dict with --fold and
+ * --native); prints the error and returns 2. */
+static int open_db(const opts *o, screener_db **db)
 {
     screener_error *err = NULL;
     int rc;
+    uint32_t fold_flags = 0;
+    if (o->fold && parse_fold(o->fold, &fold_flags))
+        return 2;
     if (o->n_dicts) {
         screener_source src[MAX_DICTS];
         memset(src, 0, sizeof src);
@@ -306,6 +216,24 @@ static void print_text(const screener_db *db, const screener_result *r, unsigned
     }
 }
 
+/* Line-buffer stdout when asked (--line-buffered), or when a pipeline
+ * streams through us: standard input is read and is not a regular file (a
+ * pipe, a terminal, a socket) and standard output is a pipe or socket. Then
+ * each result reaches the next process when its line is scanned, not when
+ * the 4 KiB buffer fills or the input ends. Files keep full buffering. */
+static void choose_buffering(const opts *o)
+{
+    int reads_stdin = o->n_rest == 0;
+    for (int i = 0; i < o->n_rest; i++)
+        reads_stdin |= strcmp(o->rest[i], "-") == 0;
+    struct stat in, out;
+    int streaming = reads_stdin && fstat(STDIN_FILENO, &in) == 0 && !S_ISREG(in.st_mode) &&
+                    fstat(STDOUT_FILENO, &out) == 0 &&
+                    (S_ISFIFO(out.st_mode) || S_ISSOCK(out.st_mode));
+    if (o->line_buffered || streaming)
+        setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
 /* Call fn for every line of the inputs (stdin if none), without its '\n';
  * lines are numbered from 1 across all inputs. Stops at the first non-zero
  * return. Prints a one-line error and returns 2 for unreadable input. */
@@ -349,7 +277,8 @@ static int for_each_line(const opts *o, line_fn fn, void *ctx)
 typedef struct scan_lines {
     const screener_db *db;
     screener_scratch *s;
-    int summary, jsonl;
+    int summary, jsonl, only_flagged;
+    int max_action; /* strongest action of any message */
     totals t;
 } scan_lines;
 
@@ -367,7 +296,9 @@ static int scan_line(const char *name, unsigned long long line, const char *text
     c->t.bytes += len;
     c->t.matches += r->n_matches;
     c->t.flagged += r->action != SCREENER_ACTION_PASS;
-    if (c->summary)
+    if (r->action > c->max_action)
+        c->max_action = r->action;
+    if (c->summary || (c->only_flagged && r->action == SCREENER_ACTION_PASS))
         return 0;
     if (c->jsonl)
         print_jsonl(c->db, r, line, text);
@@ -376,15 +307,11 @@ static int scan_line(const char *name, unsigned long long line, const char *text
     return check_stdout();
 }
 
-static int cmd_scan(int argc, char **argv)
+static int cmd_scan(opts *op)
 {
-    opts o;
-    if (parse_opts(argc, argv, &o))
-        return 2;
-    if (strcmp(o.format, "jsonl") && strcmp(o.format, "text") && strcmp(o.format, "summary"))
-        return die_usage("--format must be jsonl, text or summary");
+    opts o = *op;
     screener_db *db = NULL;
-    if (open_db(&o, 0, &db))
+    if (open_db(&o, &db))
         return 2;
     screener_scratch *s = NULL;
     if (screener_scratch_alloc(db, &s) != SCREENER_OK) {
@@ -393,7 +320,8 @@ static int cmd_scan(int argc, char **argv)
         return 2;
     }
     scan_lines c = {db, s, strcmp(o.format, "summary") == 0, strcmp(o.format, "jsonl") == 0,
-                    {0, 0, 0, 0}};
+                    o.only_flagged, SCREENER_ACTION_PASS, {0, 0, 0, 0}};
+    choose_buffering(&o);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = for_each_line(&o, scan_line, &c);
@@ -407,23 +335,20 @@ static int cmd_scan(int argc, char **argv)
     }
     screener_scratch_free(s);
     screener_db_free(db);
+    if (rc == 0 && o.fail_on && c.max_action >= o.fail_on)
+        rc = 1;
     return rc;
 }
 
 /* ---- compile ------------------------------------------------------------ */
 
-static int cmd_compile(int argc, char **argv)
+static int cmd_compile(opts *op)
 {
-    opts o;
-    if (parse_opts(argc, argv, &o))
-        return 2;
+    opts o = *op;
     if (!o.n_dicts || !o.out || o.n_rest || o.db_path)
-        return die_usage("compile needs --dict FILE ... and -o FILE");
-    uint32_t fold = 0;
-    if (o.fold && parse_fold(o.fold, &fold))
-        return 2;
+        return cli_die_usage("compile needs --dict FILE ... and -o FILE");
     screener_db *db = NULL;
-    if (open_db(&o, fold, &db))
+    if (open_db(&o, &db))
         return 2;
     screener_error *err = NULL;
     int rc = screener_db_save(db, o.out, &err);
@@ -463,11 +388,9 @@ static int mask_line(const char *name, unsigned long long lineno, const char *li
     return check_stdout();
 }
 
-static int cmd_mask(int argc, char **argv)
+static int cmd_mask(opts *op)
 {
-    opts o;
-    if (parse_opts(argc, argv, &o))
-        return 2;
+    opts o = *op;
     uint32_t c = '*';
     if (o.mask_char) {
         const char *p = o.mask_char;
@@ -476,19 +399,20 @@ static int cmd_mask(int argc, char **argv)
         unsigned char b = (unsigned char)p[0];
         size_t want = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
         if (n == 0 || want != n)
-            return die_usage("--char takes exactly one character");
+            return cli_die_usage("--char takes exactly one character");
         c = want == 1 ? b : want == 2 ? (b & 0x1Fu) : want == 3 ? (b & 0x0Fu) : (b & 0x07u);
         for (size_t i = 1; i < n; i++)
             c = (c << 6) | ((unsigned char)p[i] & 0x3Fu);
     }
     screener_db *db = NULL;
-    if (open_db(&o, 0, &db))
+    if (open_db(&o, &db))
         return 2;
     screener_scratch *s = NULL;
     if (screener_scratch_alloc(db, &s) != SCREENER_OK) {
         screener_db_free(db);
         return 2;
     }
+    choose_buffering(&o);
     mask_ctx m = {db, s, o.all ? SCREENER_MASK_ALL : SCREENER_MASK_BY_ACTION, c};
     int rc = for_each_line(&o, mask_line, &m);
     screener_scratch_free(s);
@@ -498,17 +422,15 @@ static int cmd_mask(int argc, char **argv)
 
 /* ---- info --------------------------------------------------------------- */
 
-static int cmd_info(int argc, char **argv)
+static int cmd_info(opts *op)
 {
-    opts o;
-    if (parse_opts(argc, argv, &o))
-        return 2;
+    opts o = *op;
     if (o.n_rest > 1 || (o.n_rest == 1 && (o.db_path || o.n_dicts)))
-        return die_usage("info takes one database FILE (or --db/--dict)");
+        return cli_die_usage("info takes one database FILE (or --db/--dict)");
     if (o.n_rest == 1)
         o.db_path = o.rest[0];
     screener_db *db = NULL;
-    if (open_db(&o, 0, &db))
+    if (open_db(&o, &db))
         return 2;
     screener_db_info info;
     memset(&info, 0, sizeof info);
@@ -557,17 +479,15 @@ static int cmd_info(int argc, char **argv)
 
 /* ---- explain ------------------------------------------------------------ */
 
-static int cmd_explain(int argc, char **argv)
+static int cmd_explain(opts *op)
 {
-    opts o;
-    if (parse_opts(argc, argv, &o))
-        return 2;
+    opts o = *op;
     if (o.n_rest != 1)
-        return die_usage("explain needs exactly one TEXT argument");
+        return cli_die_usage("explain needs exactly one TEXT argument");
     const char *text = o.rest[0];
     size_t len = strlen(text);
     screener_db *db = NULL;
-    if (open_db(&o, 0, &db))
+    if (open_db(&o, &db))
         return 2;
     char *folded = NULL;
     size_t flen = 0;
@@ -607,27 +527,44 @@ static int cmd_explain(int argc, char **argv)
 static int run(int argc, char **argv)
 {
     if (argc < 2)
-        return die_usage("missing command");
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "scan") == 0)
-        return cmd_scan(argc - 2, argv + 2);
-    if (strcmp(cmd, "compile") == 0)
-        return cmd_compile(argc - 2, argv + 2);
-    if (strcmp(cmd, "explain") == 0)
-        return cmd_explain(argc - 2, argv + 2);
-    if (strcmp(cmd, "info") == 0)
-        return cmd_info(argc - 2, argv + 2);
-    if (strcmp(cmd, "mask") == 0)
-        return cmd_mask(argc - 2, argv + 2);
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        return cli_die_usage("missing command");
+    const char *name = argv[1];
+    if (strcmp(name, "version") == 0 || strcmp(name, "--version") == 0) {
         printf("screener %s\n", screener_version_string());
         return 0;
     }
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        print_usage(stdout);
+    if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        unsigned topic = argc > 2 ? cli_command(argv[2]) : 0;
+        if (argc > 2 && !topic) {
+            fprintf(stderr, "screener: help: unknown command `%s`\n", argv[2]);
+            return 2;
+        }
+        if (topic)
+            cli_command_help(stdout, topic);
+        else
+            cli_usage(stdout);
         return 0;
     }
-    return die_usage("unknown command");
+    unsigned cmd = cli_command(name);
+    if (!cmd) {
+        fprintf(stderr, "screener: unknown command `%s` (commands: scan, compile, explain, mask, "
+                        "info, version, help)\n", name);
+        return 2;
+    }
+    opts o;
+    if (cli_parse(cmd, argc - 2, argv + 2, &o))
+        return 2;
+    if (o.help) {
+        cli_command_help(stdout, cmd);
+        return 0;
+    }
+    switch (cmd) {
+    case CMD_SCAN: return cmd_scan(&o);
+    case CMD_COMPILE: return cmd_compile(&o);
+    case CMD_EXPLAIN: return cmd_explain(&o);
+    case CMD_MASK: return cmd_mask(&o);
+    default: return cmd_info(&o);
+    }
 }
 
 int main(int argc, char **argv)

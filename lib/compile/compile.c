@@ -558,6 +558,8 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
         }
     }
     if (rc == SCREENER_OK)
+        dict_lint(&c.set, warning, warning_user_data);
+    if (rc == SCREENER_OK)
         rc = merge_duplicates(&c);
     if (rc == SCREENER_OK) {
         int deny = 0;
