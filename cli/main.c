@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,22 +217,75 @@ static void print_text(const screener_db *db, const screener_result *r, unsigned
     }
 }
 
-/* Line-buffer stdout when asked (--line-buffered), or when a pipeline
- * streams through us: standard input is read and is not a regular file (a
- * pipe, a terminal, a socket) and standard output is a pipe or socket. Then
- * each result reaches the next process when its line is scanned, not when
- * the 4 KiB buffer fills or the input ends. Files keep full buffering. */
+/* --line-buffered: stdout writes each line at once. Without it, stdout is
+ * still flushed whenever reading would wait (line_reader), which is what
+ * pipelines need, at full-buffer speed. */
 static void choose_buffering(const opts *o)
 {
-    int reads_stdin = o->n_rest == 0;
-    for (int i = 0; i < o->n_rest; i++)
-        reads_stdin |= strcmp(o->rest[i], "-") == 0;
-    struct stat in, out;
-    int streaming = reads_stdin && fstat(STDIN_FILENO, &in) == 0 && !S_ISREG(in.st_mode) &&
-                    fstat(STDOUT_FILENO, &out) == 0 &&
-                    (S_ISFIFO(out.st_mode) || S_ISSOCK(out.st_mode));
-    if (o->line_buffered || streaming)
+    if (o->line_buffered)
         setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+/* The lines of one input, read with read(2) in blocks of 64 KiB or more.
+ * When the input can make us wait (a pipe, terminal or socket: anything but
+ * a regular file) and has nothing ready, stdout is flushed before the read
+ * blocks: each verdict reaches the next process while we wait for the next
+ * message, not when 4 KiB of output have piled up or the input ends (`tail
+ * -f log | screener scan | consumer`). Cost: one poll(2) per block read. */
+typedef struct line_reader {
+    int fd, may_wait, eof;
+    char *buf;
+    size_t cap, start, end; /* unread bytes: buf[start, end) */
+    size_t searched;        /* bytes after start known to hold no '\n' */
+} line_reader;
+
+#define READ_BLOCK 65536
+
+/* The next line without its '\n': 1, 0 at the end of the input, -1 on a
+ * read error (errno set). The line stays valid until the next call. Each
+ * byte is searched for '\n' once, so a long line costs linear time. */
+static int next_line(line_reader *r, const char **line, size_t *len)
+{
+    for (;;) {
+        char *p = r->buf + r->start;
+        char *nl = memchr(p + r->searched, '\n', r->end - r->start - r->searched);
+        if (nl || (r->eof && r->end > r->start)) {
+            *line = p;
+            *len = nl ? (size_t)(nl - p) : r->end - r->start;
+            r->start += *len + (nl != NULL);
+            r->searched = 0;
+            return 1;
+        }
+        if (r->eof)
+            return 0;
+        r->searched = r->end - r->start;
+        if (r->start) {
+            memmove(r->buf, p, r->end - r->start);
+            r->end -= r->start;
+            r->start = 0;
+        }
+        if (r->cap - r->end < READ_BLOCK) {
+            size_t cap = r->cap * 2 > r->end + READ_BLOCK ? r->cap * 2 : r->end + READ_BLOCK;
+            char *b = realloc(r->buf, cap);
+            if (!b)
+                return -1;
+            r->buf = b;
+            r->cap = cap;
+        }
+        if (r->may_wait) {
+            struct pollfd pfd = {r->fd, POLLIN, 0};
+            if (poll(&pfd, 1, 0) == 0)
+                fflush(stdout); /* a write error stays in ferror(stdout) */
+        }
+        ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            r->eof = 1;
+        r->end += (size_t)n;
+    }
 }
 
 /* Call fn for every line of the inputs (stdin if none), without its '\n';
@@ -246,28 +300,29 @@ static int for_each_line(const opts *o, line_fn fn, void *ctx)
     int n_in = o->n_rest ? o->n_rest : 1;
     for (int k = 0; k < n_in; k++) {
         const char *name = o->n_rest ? o->rest[k] : "-";
-        FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
-        if (!f) {
+        int is_stdin = strcmp(name, "-") == 0;
+        line_reader r = {is_stdin ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC), 0, 0,
+                         NULL, 0, 0, 0, 0};
+        struct stat st;
+        if (r.fd < 0 || fstat(r.fd, &st) != 0) {
             fprintf(stderr, "screener: %s: cannot open: %s\n", name, strerror(errno));
+            if (r.fd > STDIN_FILENO)
+                close(r.fd);
             return 2;
         }
-        char *buf = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        int rc = 0;
-        while (rc == 0 && (n = getline(&buf, &cap, f)) >= 0) {
-            size_t len = (size_t)n;
-            if (len && buf[len - 1] == '\n')
-                len--;
-            rc = fn(f == stdin ? "<stdin>" : name, ++line, buf, len, ctx);
-        }
-        if (rc == 0 && ferror(f)) {
-            fprintf(stderr, "screener: %s: read error\n", name);
+        r.may_wait = !S_ISREG(st.st_mode);
+        const char *text;
+        size_t len;
+        int rc = 0, got = 0;
+        while (rc == 0 && (got = next_line(&r, &text, &len)) > 0)
+            rc = fn(is_stdin ? "<stdin>" : name, ++line, text, len, ctx);
+        if (rc == 0 && got < 0) {
+            fprintf(stderr, "screener: %s: read error: %s\n", name, strerror(errno));
             rc = 2;
         }
-        free(buf);
-        if (f != stdin)
-            fclose(f);
+        free(r.buf);
+        if (!is_stdin)
+            close(r.fd);
         if (rc)
             return rc;
     }

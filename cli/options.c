@@ -62,7 +62,7 @@ static const cli_option options[] = {
     {OPT_FAIL_ON, "--fail-on", NULL, "ACTION", CMD_SCAN,
      "exit 1 if a message's action is ACTION or stronger (review, mask, block)"},
     {OPT_LINE_BUFFERED, "--line-buffered", NULL, NULL, CMD_SCAN | CMD_MASK,
-     "write each line at once (the default when reading and writing pipes)"},
+     "write each line at once (without it, output is flushed whenever input waits)"},
     {OPT_OUTPUT, "--output", "-o", "FILE", CMD_COMPILE, "the database file to write"},
     {OPT_ALL, "--all", NULL, NULL, CMD_MASK, "mask every match, whatever its action"},
     {OPT_CHAR, "--char", NULL, "C", CMD_MASK, "the mask character (default *)"},
