@@ -589,6 +589,10 @@ static int run(int argc, char **argv)
         return 0;
     }
     if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        if (argc == 3 && strcmp(argv[2], "--man") == 0) {
+            cli_man_page(stdout); /* for the build: screener.1 */
+            return 0;
+        }
         unsigned topic = argc > 2 ? cli_command(argv[2]) : 0;
         if (argc > 2 && !topic) {
             fprintf(stderr, "screener: help: unknown command `%s`\n", argv[2]);

@@ -132,6 +132,92 @@ void cli_command_help(FILE *f, unsigned cmd)
     print_fold_families(f);
 }
 
+/* ---- man page ------------------------------------------------------------
+ * screener(1) is generated from the same tables as --help (the build runs
+ * `screener help --man`), so the two cannot disagree. */
+
+/* Running text with roff's specials escaped ('-' is a minus in options). */
+static void roff(FILE *f, const char *s)
+{
+    if (*s == '.' || *s == '\'')
+        fputs("\\&", f);
+    for (; *s; s++) {
+        if (*s == '-' || *s == '\\')
+            fputc('\\', f);
+        fputc(*s == '\\' ? 'e' : *s, f);
+        if (*s == '\n' && (s[1] == '.' || s[1] == '\''))
+            fputs("\\&", f);
+    }
+}
+
+static void man_option(FILE *f, const cli_option *o)
+{
+    fputs(".TP\n\\fB", f);
+    if (o->alias) {
+        roff(f, o->alias);
+        fputs("\\fR, \\fB", f);
+    }
+    roff(f, o->name);
+    fputs("\\fR", f);
+    if (o->value) {
+        fputs(" \\fI", f);
+        roff(f, o->value);
+        fputs("\\fR", f);
+    }
+    fputc('\n', f);
+    roff(f, o->help);
+    fputc('\n', f);
+}
+
+void cli_man_page(FILE *f)
+{
+    fprintf(f, ".TH SCREENER 1 \"\" \"screener %s\" \"screener manual\"\n", screener_version_string());
+    fputs(".SH NAME\nscreener \\- find disguised sensitive terms in text\n.SH SYNOPSIS\n.nf\n", f);
+    for (size_t i = 0; i < N_OF(commands); i++) {
+        fprintf(f, "\\fBscreener %s\\fR ", commands[i].name);
+        roff(f, commands[i].synopsis);
+        fputc('\n', f);
+    }
+    fputs("\\fBscreener version\\fR\n\\fBscreener help\\fR [\\fICOMMAND\\fR]\n.fi\n", f);
+    fputs(".SH DESCRIPTION\n", f);
+    roff(f, "screener compiles dictionaries (see screener-dict(5)) into a database and screens "
+            "text with it: every input line is one message, and each result names the terms "
+            "found, where (byte offsets into the line), their category and severity, and the "
+            "recommended action (pass, review, mask, block), also when the text disguises them "
+            "(full-width letters, traditional characters, spaces or symbols between characters, "
+            "look-alike letters). Without --db or --dict the built-in dictionaries are used. "
+            "Options take their value as --opt VALUE or --opt=VALUE; an option given to a "
+            "command it has no effect in is an error.\n");
+    fputs(".SH COMMANDS\n", f);
+    for (size_t i = 0; i < N_OF(commands); i++) {
+        fprintf(f, ".SS %s\n", commands[i].name);
+        roff(f, commands[i].about);
+        fputs("\n.RS 4\n", f);
+        for (size_t k = 0; k < N_OF(options); k++)
+            if (options[k].cmds & commands[i].bit)
+                man_option(f, &options[k]);
+        fputs(".RE\n", f);
+    }
+    fputs(".SH \"FOLD FAMILIES\"\n", f);
+    const char *name;
+    for (unsigned i = 0; (name = screener_fold_family_name(i, NULL)); i++) {
+        fprintf(f, ".TP\n\\fB%s\\fR\n", name);
+        roff(f, screener_fold_family_description(i));
+        fputc('\n', f);
+    }
+    fputs(".SH \"EXIT STATUS\"\n.TP\n0\nsuccess\n.TP\n1\n", f);
+    roff(f, "scan --fail-on ACTION: a message reached ACTION or a stronger action\n");
+    fputs(".TP\n2\n", f);
+    roff(f, "bad usage, an unreadable or invalid dictionary or database, or a failed write "
+            "(one line on standard error: FILE:LINE: what)\n");
+    fputs(".SH ENVIRONMENT\n.TP\n\\fBSCREENER_DB\\fR\n", f);
+    roff(f, "the database used without --db or --dict (instead of the built-in one)\n");
+    fputs(".SH FILES\n.TP\n\\fI../share/screener/default.scdb\\fR\n", f);
+    roff(f, "the built-in database, relative to the directory of the screener binary; its "
+            "dictionaries are in ../share/screener/dictionaries\n");
+    fputs(".SH \"SEE ALSO\"\n.BR screener-dict (5)\n", f);
+}
+
 int cli_die_usage(const char *msg)
 {
     fprintf(stderr, "screener: %s\n", msg);

@@ -54,6 +54,9 @@ int cli_parse(unsigned cmd, int argc, char **argv, opts *o);
 void cli_usage(FILE *f);
 void cli_command_help(FILE *f, unsigned cmd);
 
+/* The man page screener(1) in roff, from the same tables (help --man). */
+void cli_man_page(FILE *f);
+
 /* Print "screener: MSG" and the overview to stderr; returns 2. */
 int cli_die_usage(const char *msg);
 

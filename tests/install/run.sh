@@ -6,7 +6,12 @@
 #   2. the same program linked fully static (pkg-config --static, cc -static);
 #   3. the same program via CMake find_package: screener::screener and
 #      screener::screener_static;
-#   4. the installed CLI (runtime path $ORIGIN/../lib, built-in database).
+#   4. the installed CLI (runtime path $ORIGIN/../lib, built-in database);
+#   5. its man pages and bash completion;
+#   6. the Debian package (cpack -G DEB): its metadata, and -- as root, with
+#      apt -- `apt install ./screener_VERSION_ARCH.deb`, the CLI and a C program
+#      against the system install, then `apt purge screener`
+#      (SCREENER_TEST_DEB_INSTALL=0 skips the system install).
 # The program defines functions named like libscreener's internal helpers, so
 # the static links also prove the archive exports screener_* only.
 # usage: tests/install/run.sh BUILD_DIR
@@ -87,5 +92,63 @@ echo "百 家 樂" | "$TMP/moved/bin/screener" scan 2> err.txt | grep -q '"term"
     && ok "installed CLI still runs after the prefix is moved" \
     || { bad "moved prefix"; cat err.txt; }
 mv "$TMP/moved" "$P"
+
+# 5. man pages (rendered without warnings, generated from the help tables and
+#    docs/dictionary-format.md) and bash completion (asks the installed CLI)
+render() { preconv "$1" | groff -t -man -Tutf8 -P-cbou -ww 2> "$TMP/manwarn"; }
+if command -v groff > /dev/null && command -v preconv > /dev/null; then
+    render "$P/share/man/man1/screener.1" > man1.txt
+    [ ! -s "$TMP/manwarn" ] && grep -q 'only.flagged' man1.txt && grep -q 'SEE ALSO' man1.txt \
+        && ok "screener(1) renders and lists the CLI's options" || { bad "screener(1)"; cat "$TMP/manwarn"; }
+    render "$P/share/man/man5/screener-dict.5" > man5.txt
+    [ ! -s "$TMP/manwarn" ] && grep -q '@action' man5.txt && grep -q 'ATTRIBUTES' man5.txt \
+        && ok "screener-dict(5) renders the dictionary format" || { bad "screener-dict(5)"; cat "$TMP/manwarn"; }
+else
+    bad "groff (Debian groff-base, installed by scripts/install-deps) is missing: man pages not checked"
+fi
+comp=$(bash -c 'source "$1/share/bash-completion/completions/screener"
+    COMP_WORDS=("$1/bin/screener" scan --only); COMP_CWORD=2; _screener; echo "${COMPREPLY[*]}"
+    COMP_WORDS=("$1/bin/screener" comp); COMP_CWORD=1; _screener; echo "${COMPREPLY[*]}"
+    COMP_WORDS=("$1/bin/screener" mask --format); COMP_CWORD=2; _screener; echo "${COMPREPLY[*]}"' sh "$P")
+[ "$comp" = "$(printf -- '--only-flagged\ncompile\n')" ] && ok "bash completion: commands and each command's options" \
+    || { bad "bash completion"; echo "$comp"; }
+[ -f "$P/share/zsh/site-functions/_screener" ] && ok "zsh completion installed" || bad "zsh completion missing"
+
+# 6. the Debian package
+if command -v dpkg-deb > /dev/null; then
+    run_logged "cpack -G DEB" cpack -G DEB --config "$BUILD/CPackConfig.cmake" -B "$TMP/deb" && {
+    DEB=$(ls "$TMP"/deb/screener_*.deb)
+    dpkg-deb -f "$DEB" Depends > deb-depends.txt; dpkg-deb -c "$DEB" > deb-files.txt
+    grep -q 'libicu' deb-depends.txt && grep -q 'libvectorscan5\|libhs5' deb-depends.txt \
+        && grep -q './usr/share/man/man5/screener-dict.5' deb-files.txt \
+        && grep -q './usr/share/doc/screener/NOTICE' deb-files.txt \
+        && grep -q './usr/share/zsh/vendor-completions/_screener' deb-files.txt \
+        && ok "$(basename "$DEB"): dependencies, man pages, licence, completion" \
+        || { bad ".deb contents"; cat deb-depends.txt deb-files.txt; }
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get > /dev/null || [ "${SCREENER_TEST_DEB_INSTALL:-1}" = 0 ]; then
+        echo "skip - apt install of the .deb (needs root and apt; SCREENER_TEST_DEB_INSTALL=${SCREENER_TEST_DEB_INSTALL:-1})"
+    elif dpkg-query -W -f='${Status}' screener 2>/dev/null | grep -q "install ok installed"; then
+        echo "skip - apt install of the .deb: a screener package is installed already (left alone)"
+    else
+        if run_logged "apt install ./$(basename "$DEB")" env DEBIAN_FRONTEND=noninteractive \
+               apt-get install -y -q "$DEB"; then
+            ok "apt install ./$(basename "$DEB")"
+            out=$(echo "百 家 樂" | /usr/bin/screener scan 2>&1)
+            echo "$out" | grep -q '"term":"百家乐"' && ok "packaged CLI scans with its database" \
+                || bad "packaged CLI: $out"
+            man -w screener > /dev/null 2>&1 || ! command -v man > /dev/null \
+                && ok "man screener finds the page" || bad "man -w screener"
+            if run_logged "C program against the package" sh -c \
+                   'cc consumer.c -o consumer_pkg $(pkg-config --cflags --libs screener)'; then
+                check_run "C program against the package runs (no -rpath, no LD_LIBRARY_PATH)" ./consumer_pkg
+            fi
+            run_logged "apt purge screener" env DEBIAN_FRONTEND=noninteractive \
+                apt-get purge -y -q screener && ok "apt purge screener"
+        fi
+    fi
+    }
+else
+    bad "dpkg-deb missing: the .deb was not built"
+fi
 
 exit $fail
