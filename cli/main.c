@@ -248,7 +248,8 @@ static int next_line(line_reader *r, const char **line, size_t *len)
 {
     for (;;) {
         char *p = r->buf + r->start;
-        char *nl = memchr(p + r->searched, '\n', r->end - r->start - r->searched);
+        size_t unsearched = r->end - r->start - r->searched;
+        char *nl = unsearched ? memchr(p + r->searched, '\n', unsearched) : NULL;
         if (nl || (r->eof && r->end > r->start)) {
             *line = p;
             *len = nl ? (size_t)(nl - p) : r->end - r->start;
