@@ -16,7 +16,9 @@
 #      (builds the C library from source), `python -m build` (sdist, then a
 #      wheel from the sdist), that wheel moved to another directory and
 #      installed, and the wheel after `auditwheel repair`
-#      (SCREENER_TEST_PYTHON=0 skips this part).
+#      (SCREENER_TEST_PYTHON=0 skips this part);
+#   8. a Go program in its own module using the Go binding through a
+#      `replace` directive, built against the prefix with cgo and pkg-config.
 # The program defines functions named like libscreener's internal helpers, so
 # the static links also prove the archive exports screener_* only.
 # usage: tests/install/run.sh BUILD_DIR
@@ -211,6 +213,55 @@ else
                 && ok "the repaired wheel bundles Hyperscan (and ICU, xxHash)" \
                 || { bad "repaired wheel does not use its bundled libraries"; ldd "$lib"; }
         fi
+    fi
+fi
+
+# 8. Go: a program in its own module (bindings/go/README.md "Use from your module")
+if ! command -v go > /dev/null; then
+    echo "skip - Go program (no go command)"
+else
+    mkdir "$TMP/goapp" && cd "$TMP/goapp" || exit 1
+    cat > main.go <<'GO'
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	screener "github.com/screener-dev/screener/bindings/go"
+)
+
+func main() {
+	db, err := screener.Compile(screener.Text("words", "法轮功\tseverity=3\nfuck\n"))
+	if err != nil {
+		panic(err)
+	}
+	defer db.Close()
+	matches, verdict, err := db.Scan("ＦＵＣＫ and 法 輪 功")
+	if err != nil {
+		panic(err)
+	}
+	for _, m := range matches {
+		fmt.Printf("[%d,%d) %s %s\n", m.Start, m.End, m.Term, m.Category)
+	}
+	fmt.Println("action", verdict.Action)
+	if _, err := screener.Load("/nonexistent.scdb"); !errors.Is(err, screener.ErrIO) {
+		fmt.Println("unexpected error:", err)
+		os.Exit(1)
+	}
+}
+GO
+    printf '[0,12) fuck words\n[17,28) 法轮功 words\naction block\n' > expected.txt
+    hdr_sha=$(sha256sum "$P/include/screener.h" | cut -c1-16)
+    if run_logged "go mod init + replace" sh -c "go mod init example.com/app && \
+           go mod edit -require github.com/screener-dev/screener/bindings/go@v0.0.0 \
+             -replace github.com/screener-dev/screener/bindings/go=$REPO/bindings/go" \
+       && run_logged "go build (own module, cgo + pkg-config)" env \
+           PKG_CONFIG_PATH="$(dirname "$PC")" CGO_ENABLED=1 \
+           CGO_CFLAGS="-O2 -DSCREENER_GO_HEADER_SHA=$hdr_sha" \
+           CGO_LDFLAGS="-Wl,-rpath,$LIBDIR" go build -o app .; then
+        check_run "Go program in its own module runs (no LD_LIBRARY_PATH)" ./app
     fi
 fi
 
