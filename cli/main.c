@@ -170,10 +170,18 @@ typedef struct totals {
     unsigned long long messages, bytes, flagged, matches;
 } totals;
 
-static void print_jsonl(const screener_db *db, const screener_result *r, unsigned long long line,
-                        const char *text)
+/* One JSON object per message; file (NULL with a single input) names the
+ * input the line came from. */
+static void print_jsonl(const screener_db *db, const screener_result *r, const char *file,
+                        unsigned long long line, const char *text)
 {
-    printf("{\"line\":%llu,\"action\":\"%s\",\"severity\":%u,\"categories\":[", line,
+    putchar('{');
+    if (file) {
+        printf("\"file\":");
+        json_string(stdout, file, strlen(file));
+        putchar(',');
+    }
+    printf("\"line\":%llu,\"action\":\"%s\",\"severity\":%u,\"categories\":[", line,
            screener_action_name(r->action), r->severity);
     for (size_t i = 0; i < r->n_categories; i++)
         printf("%s\"%s\"", i ? "," : "", screener_db_category_name(db, r->categories[i]));
@@ -196,9 +204,11 @@ static void print_jsonl(const screener_db *db, const screener_result *r, unsigne
     printf("]}\n");
 }
 
-static void print_text(const screener_db *db, const screener_result *r, unsigned long long line,
-                       const char *text)
+static void print_text(const screener_db *db, const screener_result *r, const char *file,
+                       unsigned long long line, const char *text)
 {
+    if (file)
+        printf("%s:", file);
     if (r->action == SCREENER_ACTION_PASS) {
         printf("%llu: pass\n", line);
         return;
@@ -290,7 +300,7 @@ static int next_line(line_reader *r, const char **line, size_t *len)
 }
 
 /* Call fn for every line of the inputs (stdin if none), without its '\n';
- * lines are numbered from 1 across all inputs. Stops at the first non-zero
+ * lines are numbered from 1 in each input. Stops at the first non-zero
  * return. Prints a one-line error and returns 2 for unreadable input. */
 typedef int (*line_fn)(const char *name, unsigned long long line, const char *text, size_t len,
                        void *ctx);
@@ -315,6 +325,8 @@ static int for_each_line(const opts *o, line_fn fn, void *ctx)
         const char *text;
         size_t len;
         int rc = 0, got = 0;
+        if (o->n_rest > 1)
+            line = 0; /* several inputs: lines are numbered per file */
         while (rc == 0 && (got = next_line(&r, &text, &len)) > 0)
             rc = fn(is_stdin ? "<stdin>" : name, ++line, text, len, ctx);
         if (rc == 0 && got < 0) {
@@ -330,10 +342,20 @@ static int for_each_line(const opts *o, line_fn fn, void *ctx)
     return 0;
 }
 
+/* The totals as one JSON object (--format summary on stdout, --stats on stderr). */
+static void print_summary(FILE *f, const totals *t, double sec)
+{
+    fprintf(f, "{\"messages\":%llu,\"bytes\":%llu,\"messages_with_matches\":%llu,"
+               "\"matches\":%llu,\"seconds\":%.6f,\"mb_per_s\":%.2f}\n",
+            t->messages, t->bytes, t->flagged, t->matches, sec,
+            sec > 0 ? (double)t->bytes / 1e6 / sec : 0.0);
+}
+
 typedef struct scan_lines {
     const screener_db *db;
     screener_scratch *s;
     int summary, jsonl, only_flagged;
+    int several; /* several inputs: name the file of each line */
     int max_action; /* strongest action of any message */
     totals t;
 } scan_lines;
@@ -356,10 +378,11 @@ static int scan_line(const char *name, unsigned long long line, const char *text
         c->max_action = r->action;
     if (c->summary || (c->only_flagged && r->action == SCREENER_ACTION_PASS))
         return 0;
+    const char *file = c->several ? name : NULL;
     if (c->jsonl)
-        print_jsonl(c->db, r, line, text);
+        print_jsonl(c->db, r, file, line, text);
     else
-        print_text(c->db, r, line, text);
+        print_text(c->db, r, file, line, text);
     return check_stdout();
 }
 
@@ -376,19 +399,17 @@ static int cmd_scan(opts *op)
         return 2;
     }
     scan_lines c = {db, s, strcmp(o.format, "summary") == 0, strcmp(o.format, "jsonl") == 0,
-                    o.only_flagged, SCREENER_ACTION_PASS, {0, 0, 0, 0}};
+                    o.only_flagged, o.n_rest > 1, SCREENER_ACTION_PASS, {0, 0, 0, 0}};
     choose_buffering(&o);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = for_each_line(&o, scan_line, &c);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (rc == 0 && strcmp(o.format, "summary") == 0) {
-        double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        printf("{\"messages\":%llu,\"bytes\":%llu,\"messages_with_matches\":%llu,"
-               "\"matches\":%llu,\"seconds\":%.6f,\"mb_per_s\":%.2f}\n",
-               c.t.messages, c.t.bytes, c.t.flagged, c.t.matches, sec,
-               sec > 0 ? (double)c.t.bytes / 1e6 / sec : 0.0);
-    }
+    double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (rc == 0 && strcmp(o.format, "summary") == 0)
+        print_summary(stdout, &c.t, sec);
+    if (rc == 0 && o.stats)
+        print_summary(stderr, &c.t, sec);
     screener_scratch_free(s);
     screener_db_free(db);
     if (rc == 0 && o.fail_on && c.max_action >= o.fail_on)

@@ -22,7 +22,8 @@ typedef struct cli_command_def {
 
 static const cli_command_def commands[] = {
     {"scan", CMD_SCAN, "[--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]",
-     "Screen every line of the FILEs (standard input if none or '-'): one result per line.\n"
+     "Screen every line of the FILEs (standard input if none or '-'): one result per line;\n"
+     "with several FILEs each result names its file, and lines are numbered per file.\n"
      "Exit status: 0, 1 when --fail-on matched, 2 on an error."},
     {"compile", CMD_COMPILE, "--dict FILE [FILE ...] -o FILE [--fold LIST] [--native]",
      "Compile dictionaries into a database file (--dict takes every file that follows it)."},
@@ -36,7 +37,7 @@ static const cli_command_def commands[] = {
 
 enum opt_id {
     OPT_DB, OPT_DICT, OPT_FOLD, OPT_NATIVE, OPT_FORMAT, OPT_ONLY_FLAGGED, OPT_FAIL_ON,
-    OPT_LINE_BUFFERED, OPT_OUTPUT, OPT_ALL, OPT_CHAR, OPT_HELP
+    OPT_LINE_BUFFERED, OPT_STATS, OPT_OUTPUT, OPT_ALL, OPT_CHAR, OPT_HELP
 };
 
 typedef struct cli_option {
@@ -63,6 +64,8 @@ static const cli_option options[] = {
      "exit 1 if a message's action is ACTION or stronger (review, mask, block)"},
     {OPT_LINE_BUFFERED, "--line-buffered", NULL, NULL, CMD_SCAN | CMD_MASK,
      "write each line at once (without it, output is flushed whenever input waits)"},
+    {OPT_STATS, "--stats", NULL, NULL, CMD_SCAN,
+     "also write the totals (as --format summary does) to standard error at the end"},
     {OPT_OUTPUT, "--output", "-o", "FILE", CMD_COMPILE, "the database file to write"},
     {OPT_ALL, "--all", NULL, NULL, CMD_MASK, "mask every match, whatever its action"},
     {OPT_CHAR, "--char", NULL, "C", CMD_MASK, "the mask character (default *)"},
@@ -286,6 +289,7 @@ static int set_option(opts *o, const cli_option *opt, const char *val)
     case OPT_ONLY_FLAGGED: o->only_flagged = 1; break;
     case OPT_FAIL_ON: return parse_action_name(val, &o->fail_on);
     case OPT_LINE_BUFFERED: o->line_buffered = 1; break;
+    case OPT_STATS: o->stats = 1; break;
     case OPT_OUTPUT: o->out = val; break;
     case OPT_ALL: o->all = 1; break;
     case OPT_CHAR: o->mask_char = val; break;
@@ -309,9 +313,9 @@ static int check_combinations(const opts *o)
              strcmp(o->format, "summary"))
         why = "--format must be jsonl, text or summary";
     else if (o->cmd == CMD_SCAN && strcmp(o->format, "summary") == 0 &&
-             (o->only_flagged || o->line_buffered))
-        why = "--only-flagged and --line-buffered have no effect with --format summary "
-              "(it writes one line at the end)";
+             (o->only_flagged || o->line_buffered || o->stats))
+        why = "--only-flagged, --line-buffered and --stats have no effect with --format "
+              "summary (it writes the totals, once, at the end)";
     if (why) {
         fprintf(stderr, "screener: %s\n", why);
         return 2;

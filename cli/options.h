@@ -36,6 +36,7 @@ typedef struct opts {
     int only_flagged;
     int fail_on; /* SCREENER_ACTION_* that makes scan exit 1; 0 = never */
     int line_buffered;
+    int stats; /* scan: the summary on stderr too */
     int help;
     char **rest;
     int n_rest;

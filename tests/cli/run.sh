@@ -267,4 +267,19 @@ printf 'xylo\nmarim\n' | "$BIN" scan --dict "$TMP/pol.txt" > "$TMP/pol.json" 2> 
 sed -n 1p "$TMP/pol.json" | grep -q '"action":"block"' && sed -n 2p "$TMP/pol.json" | grep -q '"action":"review"' \
   && ok "@action * then @action 3: default, then override" || { bad "@action default/override"; cat "$TMP/err" "$TMP/pol.json"; }
 
+# 22. several inputs: each result names its file, lines are numbered per
+#     file; --stats writes the totals to stderr next to the JSONL
+printf 'fuck\nok\n' > "$TMP/second.txt"
+"$BIN" scan --dict "$DIR/dict.txt" --stats "$DIR/input.txt" - < "$TMP/second.txt" > "$TMP/multi.jsonl" 2> "$TMP/stats.json"; rc=$?
+n1=$(grep -c "\"file\":\"$DIR/input.txt\"" "$TMP/multi.jsonl")
+[ $rc -eq 0 ] && [ "$n1" -eq 11 ] && [ "$(wc -l < "$TMP/multi.jsonl")" -eq 13 ] \
+  && sed -n 12p "$TMP/multi.jsonl" | grep -q '^{"file":"<stdin>","line":1,"action":"block"' \
+  && sed -n 13p "$TMP/multi.jsonl" | grep -q '^{"file":"<stdin>","line":2,"action":"pass"' \
+  && ok "several inputs: file field, lines numbered per file" || { bad "several inputs (rc=$rc)"; cat "$TMP/multi.jsonl"; }
+grep -q '^{"messages":13,"bytes":[0-9]*,"messages_with_matches":7,' "$TMP/stats.json" && [ "$(wc -l < "$TMP/stats.json")" -eq 1 ] \
+  && "$PY" "$DIR/validate_schema.py" "$SCHEMA" "$TMP/multi.jsonl" "$TMP/stats.json" > "$TMP/schema.txt" 2>&1 \
+  && ok "--stats: totals on stderr; both validate against the schema" || { bad "--stats"; cat "$TMP/stats.json" "$TMP/schema.txt"; }
+"$BIN" scan --dict "$DIR/dict.txt" --format text "$DIR/input.txt" "$TMP/second.txt" | grep -q "^$TMP/second.txt:1: block" \
+  && ok "several inputs, text format: FILE:LINE" || bad "several inputs, text format"
+
 exit $fail
