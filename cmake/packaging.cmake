@@ -60,4 +60,7 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # What static linking against libscreener.a needs.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS
   "pkg-config, libvectorscan-dev | libhyperscan-dev, libicu-dev, libxxhash-dev")
+# Debian's machine-readable copyright file (beside LICENSE and NOTICE).
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/cmake/debian-copyright
+  DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
 include(CPack)

@@ -130,6 +130,7 @@ if command -v dpkg-deb > /dev/null; then
     grep -q 'libicu' deb-depends.txt && grep -q 'libvectorscan5\|libhs5' deb-depends.txt \
         && grep -q './usr/share/man/man5/screener-dict.5' deb-files.txt \
         && grep -q './usr/share/doc/screener/NOTICE' deb-files.txt \
+        && grep -q './usr/share/doc/screener/copyright' deb-files.txt \
         && grep -q './usr/share/zsh/vendor-completions/_screener' deb-files.txt \
         && ok "$(basename "$DEB"): dependencies, man pages, licence, completion" \
         || { bad ".deb contents"; cat deb-depends.txt deb-files.txt; }
