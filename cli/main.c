@@ -342,6 +342,60 @@ static int for_each_line(const opts *o, line_fn fn, void *ctx)
     return 0;
 }
 
+/* ---- progress on a terminal ---------------------------------------------
+ * When standard error is a terminal, a long scan redraws one status line
+ * there about once a second: bytes and messages so far, MB/s and, when every
+ * input is a regular file (so the total is known), the percentage and the
+ * time left. Nothing is drawn for runs under a second or for a redirected
+ * stderr. Cost: one clock read per 64 messages. */
+typedef struct progress {
+    int on, drawn;
+    unsigned long long total; /* bytes of all inputs, 0 when unknown */
+    struct timespec start, last;
+} progress;
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress_start(progress *p, const opts *o)
+{
+    memset(p, 0, sizeof *p);
+    p->on = isatty(STDERR_FILENO);
+    for (int i = 0; p->on && i < o->n_rest; i++) {
+        struct stat st;
+        if (strcmp(o->rest[i], "-") == 0 || stat(o->rest[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+            p->total = 0;
+            break;
+        }
+        p->total += (unsigned long long)st.st_size;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    p->last = p->start;
+}
+
+/* Redraw when a second has passed (or, with final, when anything was drawn). */
+static void progress_draw(progress *p, const totals *t, int final)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (final ? !p->drawn : seconds_between(&p->last, &now) < 1.0)
+        return;
+    double sec = seconds_between(&p->start, &now);
+    double done = (double)(t->bytes + t->messages); /* with the newlines */
+    fprintf(stderr, "\rscreener: %.1f MB, %llu messages, %.1f MB/s", done / 1e6, t->messages,
+            sec > 0 ? done / 1e6 / sec : 0.0);
+    if (p->total && done > 0 && done <= (double)p->total) {
+        double left = sec * ((double)p->total - done) / done;
+        fprintf(stderr, ", %.0f%%, %um%02us left", 100.0 * done / (double)p->total,
+                (unsigned)(left / 60), (unsigned)left % 60);
+    }
+    fputs(final ? "\n" : "   ", stderr);
+    p->drawn = 1;
+    p->last = now;
+}
+
 /* The totals as one JSON object (--format summary on stdout, --stats on stderr). */
 static void print_summary(FILE *f, const totals *t, double sec)
 {
@@ -358,6 +412,7 @@ typedef struct scan_lines {
     int several; /* several inputs: name the file of each line */
     int max_action; /* strongest action of any message */
     totals t;
+    progress p;
 } scan_lines;
 
 static int scan_line(const char *name, unsigned long long line, const char *text, size_t len,
@@ -376,6 +431,8 @@ static int scan_line(const char *name, unsigned long long line, const char *text
     c->t.flagged += r->action != SCREENER_ACTION_PASS;
     if (r->action > c->max_action)
         c->max_action = r->action;
+    if (c->p.on && c->t.messages % 64 == 0)
+        progress_draw(&c->p, &c->t, 0);
     if (c->summary || (c->only_flagged && r->action == SCREENER_ACTION_PASS))
         return 0;
     const char *file = c->several ? name : NULL;
@@ -399,13 +456,16 @@ static int cmd_scan(opts *op)
         return 2;
     }
     scan_lines c = {db, s, strcmp(o.format, "summary") == 0, strcmp(o.format, "jsonl") == 0,
-                    o.only_flagged, o.n_rest > 1, SCREENER_ACTION_PASS, {0, 0, 0, 0}};
+                    o.only_flagged, o.n_rest > 1, SCREENER_ACTION_PASS, {0, 0, 0, 0}, {0}};
     choose_buffering(&o);
+    progress_start(&c.p, &o);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = for_each_line(&o, scan_line, &c);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (c.p.on)
+        progress_draw(&c.p, &c.t, 1);
+    double sec = seconds_between(&t0, &t1);
     if (rc == 0 && strcmp(o.format, "summary") == 0)
         print_summary(stdout, &c.t, sec);
     if (rc == 0 && o.stats)

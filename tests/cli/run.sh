@@ -282,4 +282,20 @@ grep -q '^{"messages":13,"bytes":[0-9]*,"messages_with_matches":7,' "$TMP/stats.
 "$BIN" scan --dict "$DIR/dict.txt" --format text "$DIR/input.txt" "$TMP/second.txt" | grep -q "^$TMP/second.txt:1: block" \
   && ok "several inputs, text format: FILE:LINE" || bad "several inputs, text format"
 
+# 23. progress on a terminal: a scan that lasts over a second redraws a status
+#     line on stderr when stderr is a terminal (util-linux `script` gives it
+#     one); input arrives in two parts 2 s apart, so the second part is
+#     scanned more than a second after the start. No terminal, no progress.
+if command -v script > /dev/null; then
+  yes 'fuck and more text' | head -n 2000 > "$TMP/part.txt"
+  script -qec "sh -c '(cat \"$TMP/part.txt\"; sleep 2; cat \"$TMP/part.txt\") | \"$BIN\" scan --dict \"$DIR/dict.txt\" > \"$TMP/prog.out\"'" /dev/null > "$TMP/tty.txt" 2>&1
+  tr '\r' '\n' < "$TMP/tty.txt" | grep -q '^screener: [0-9.]* MB, 4000 messages, [0-9.]* MB/s$' \
+    && [ "$(wc -l < "$TMP/prog.out")" -eq 4000 ] && ok "progress line on a terminal" \
+    || { bad "progress line on a terminal"; cat -A "$TMP/tty.txt" | head -5; }
+  (cat "$TMP/part.txt"; sleep 2; cat "$TMP/part.txt") | "$BIN" scan --dict "$DIR/dict.txt" > /dev/null 2> "$TMP/err"
+  [ ! -s "$TMP/err" ] && ok "no progress line when stderr is not a terminal" || { bad "progress without a terminal"; cat "$TMP/err"; }
+else
+  echo "skip - progress line (no util-linux script command)"
+fi
+
 exit $fail
