@@ -696,6 +696,8 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
     c.set.max_term_bytes = o.max_term_bytes;
     rc = parse_sources(&c, sources, n_sources, o.max_dict_bytes, err_out);
     if (!rc)
+        dict_lint(&c.set, o.warning, o.warning_user_data);
+    if (!rc)
         rc = merge_duplicates(&c);
     if (!rc)
         rc = forms_generate(&c.set, err_out);
