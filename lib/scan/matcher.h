@@ -41,6 +41,9 @@ typedef struct matcher {
     int (*run)(const scan_ctx *c, const struct matcher *m);
 } matcher;
 
+/* Row index of the literal matcher (matchers.c checks it). */
+#define MATCHER_LITERALS 0
+
 /* The table, in run order. */
 extern const matcher scan_matchers[];
 extern const size_t scan_n_matchers;

@@ -52,6 +52,7 @@ const matcher scan_matchers[] = {
     {"regex", VIEW_BYTES, SEC_HS_REGEX, 0, longest_regex, uses_section, run_regexes},
 };
 const size_t scan_n_matchers = sizeof scan_matchers / sizeof scan_matchers[0];
+_Static_assert(MATCHER_LITERALS == 0, "scan_matchers[0] is the literal row");
 _Static_assert(sizeof scan_matchers / sizeof scan_matchers[0] <= 32, "rows_used is a 32-bit mask");
 
 uint32_t scan_rows_used(const screener_db *db, unsigned *views_out)

@@ -32,6 +32,17 @@ int scan_text(const struct screener_db *db, screener_scratch *s, const uint8_t *
 int scan_message(const struct screener_db *db, screener_scratch *s, const uint8_t *text,
                  size_t len);
 
+/* Which messages of a batch need a full scan_message (maybe[i] = 1); the
+ * others have no match (scan_pass gives their result). One Hyperscan call
+ * over the folded messages concatenated, when the literal row is the only
+ * one the database uses; otherwise every message is marked. Prepares s; the
+ * scratch must be marked in use. */
+int scan_batch_filter(const struct screener_db *db, screener_scratch *s,
+                      const screener_message *msgs, size_t n, uint8_t *maybe);
+
+/* The result of a message without any match (after scan_prepare). */
+int scan_pass(screener_scratch *s);
+
 /* Carried state between the windows of one text (a long message or a
  * stream). */
 typedef struct window_state {

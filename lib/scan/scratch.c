@@ -135,6 +135,10 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
     mem_free(s->b_results);
     mem_free(s->b_matches);
     mem_free(s->b_cats);
+    mem_free(s->bf_units);
+    mem_free(s->bf_start);
+    mem_free(s->bf_msg);
+    mem_free(s->bf_maybe);
     for (size_t i = 0; i < s->n_rules; i++)
         mem_free((char *)(uintptr_t)s->rules[i].category);
     mem_free(s->rules);

@@ -67,6 +67,13 @@ struct screener_scratch {
     size_t n_b_matches, cap_b_matches;
     uint32_t *b_cats;
     size_t n_b_cats, cap_b_cats;
+    /* batch filter (batch_filter.c): folded messages concatenated */
+    uint16_t *bf_units;
+    size_t cap_bf_units;
+    size_t *bf_start, *bf_msg; /* per grouped message: first unit, batch index */
+    size_t cap_bf_start, cap_bf_msg;
+    uint8_t *bf_maybe;         /* per batch message: needs a full scan */
+    size_t cap_bf_maybe;
 };
 
 /* Bytes of working memory the scratch holds for the text (views and

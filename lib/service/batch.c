@@ -47,11 +47,17 @@ static int scan_all(const screener_db *db, screener_scratch *s, const screener_m
                     size_t n)
 {
     s->n_b_matches = s->n_b_cats = 0;
-    if (mem_grow((void **)&s->b_results, &s->cap_b_results, n ? n : 1, sizeof(screener_result)))
+    if (mem_grow((void **)&s->b_results, &s->cap_b_results, n ? n : 1, sizeof(screener_result)) ||
+        mem_grow((void **)&s->bf_maybe, &s->cap_bf_maybe, n ? n : 1, 1))
         return SCREENER_E_NOMEM;
+    /* one Hyperscan call finds the messages that may match; only those are
+     * scanned one by one */
+    int rc = scan_batch_filter(db, s, msgs, n, s->bf_maybe);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < n; i++) {
         const char *t = msgs[i].text ? msgs[i].text : "";
-        int rc = scan_message(db, s, (const uint8_t *)t, msgs[i].len);
+        rc = s->bf_maybe[i] ? scan_message(db, s, (const uint8_t *)t, msgs[i].len) : scan_pass(s);
         if (rc == SCREENER_OK)
             rc = batch_append(s, i);
         if (rc)

@@ -516,3 +516,86 @@ Test(scan, batch_on_a_fresh_scratch_without_matches)
     cr_assert_eq(r[0].n_matches, 0);
     screener_scratch_free(fresh);
 }
+
+/* Batches over a literal-only database go through the batch filter (one
+ * Hyperscan call over the folded messages concatenated; only messages with a
+ * candidate are scanned one by one): results must equal single scans for
+ * random messages built from pieces of terms, separators, word letters, the
+ * filter's own separator character (U+FFFF), invalid UTF-8, expansions, an
+ * empty message and one longer than a scan window. */
+static uint64_t batch_rng = 88172645463325252u;
+static unsigned batch_rnd(unsigned n)
+{
+    batch_rng ^= batch_rng << 13;
+    batch_rng ^= batch_rng >> 7;
+    batch_rng ^= batch_rng << 17;
+    return (unsigned)(batch_rng % n);
+}
+
+Test(scan, batch_filter_equals_single_scans)
+{
+    static const char dict[] = "@category c\nfuck\nass\tseverity=3\n法轮功\n性病\n慢性病\tallow\n"
+                               "shit\tword\nab\tsubstring\n";
+    screener_source src = {.name = "lit.txt", .text = dict, .len = sizeof dict - 1};
+    screener_db *ldb = NULL;
+    cr_assert_eq(screener_compile(NULL, &src, 1, &ldb, NULL), SCREENER_OK);
+    screener_scratch *a = NULL, *b = NULL;
+    cr_assert_eq(screener_scratch_alloc(ldb, &a), SCREENER_OK);
+    cr_assert_eq(screener_scratch_alloc(ldb, &b), SCREENER_OK);
+    static const char *pieces[] = {"fu", "ck", "f", "u", "c", "k", "a", "s", "ass", "class ",
+                                   "法", "轮", "功", "法轮功", "慢性病", "性病", " ", ".", "-",
+                                   "\xEF\xBF\xBF", "\xFF", "ＦＵＣＫ", "\xEF\xB7\xBA", "sh", "it",
+                                   "shit", "ab", "中文", "x"};
+    const size_t np = sizeof pieces / sizeof pieces[0];
+    enum { N = 3000 };
+    screener_message *msgs = calloc(N, sizeof *msgs);
+    char **texts = calloc(N, sizeof *texts);
+    for (int i = 0; i < N; i++) {
+        size_t cap = i == 7 ? 300000 : 200, len = 0;
+        char *t = malloc(cap + 16);
+        unsigned n = i == 3 ? 0 : batch_rnd(12);
+        if (i == 7)
+            n = 100000;
+        for (unsigned k = 0; k < n; k++) {
+            const char *p = pieces[batch_rnd((unsigned)np)];
+            size_t pl = strlen(p);
+            if (len + pl > cap)
+                break;
+            memcpy(t + len, p, pl);
+            len += pl;
+        }
+        texts[i] = t;
+        msgs[i].text = t;
+        msgs[i].len = len;
+    }
+    const screener_result *br = NULL;
+    cr_assert_eq(screener_scan_batch(ldb, a, msgs, N, &br), SCREENER_OK);
+    size_t flagged = 0;
+    for (int i = 0; i < N; i++) {
+        const screener_result *r = NULL;
+        cr_assert_eq(screener_scan(ldb, b, msgs[i].text, msgs[i].len, &r), SCREENER_OK);
+        cr_assert_eq(br[i].n_matches, r->n_matches, "message %d", i);
+        cr_assert_eq(br[i].action, r->action, "message %d", i);
+        cr_assert_eq(br[i].severity, r->severity, "message %d", i);
+        cr_assert_eq(br[i].n_categories, r->n_categories, "message %d", i);
+        cr_assert_eq(br[i].truncated, r->truncated, "message %d", i);
+        cr_assert_str_eq(br[i].fingerprint, r->fingerprint);
+        for (size_t k = 0; k < r->n_matches; k++) {
+            const screener_match *x = &br[i].matches[k], *y = &r->matches[k];
+            cr_assert(x->start == y->start && x->end == y->end && x->entry_id == y->entry_id &&
+                          x->category_id == y->category_id && x->severity == y->severity &&
+                          x->action == y->action && x->flags == y->flags,
+                      "message %d match %zu", i, k);
+        }
+        flagged += r->n_matches > 0;
+    }
+    /* the generator is not degenerate: both kinds of message occur */
+    cr_assert(flagged > N / 10 && flagged < N - N / 10, "%zu of %d messages match", flagged, N);
+    for (int i = 0; i < N; i++)
+        free(texts[i]);
+    free(texts);
+    free(msgs);
+    screener_scratch_free(a);
+    screener_scratch_free(b);
+    screener_db_free(ldb);
+}
