@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"hash/fnv"
+	"hash/crc32"
 )
 
 // Keys names every Redis key the service uses. Work is split into shards;
@@ -22,14 +22,13 @@ type Keys struct {
 
 func tag(shard int) string { return fmt.Sprintf("{s%d}", shard) }
 
-// ShardOf is FNV-1a (32 bit) of the user id, modulo the shard count.
+// ShardOf is the CRC-32 (IEEE, as zlib.crc32) of the user id's bytes,
+// modulo the shard count: easy to compute in any producer.
 func (k Keys) ShardOf(user string) int {
 	if k.Shards <= 1 {
 		return 0
 	}
-	h := fnv.New32a()
-	h.Write([]byte(user))
-	return int(h.Sum32() % uint32(k.Shards))
+	return int(crc32.ChecksumIEEE([]byte(user)) % uint32(k.Shards))
 }
 
 func (k Keys) InStream(shard int) string     { return k.In + ":" + tag(shard) }

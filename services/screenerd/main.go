@@ -126,6 +126,9 @@ func runWorker(args []string) error {
 	defer cancel()
 	defer s.Close()
 	w := &Worker{s: s}
+	if w.fault, err = parseFault(os.Getenv("SCREENERD_FAULT")); err != nil {
+		return err
+	}
 	stop := make(chan struct{})
 	if s.cfg.MetricsAddr != "" {
 		if _, err := serve(s, s.cfg.MetricsAddr, s.Routes(false), stop); err != nil {

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +20,35 @@ import (
 type Worker struct {
 	s        *Service
 	stopping atomic.Bool
+	fault    fault
+}
+
+// fault is a test hook (SCREENERD_FAULT=after-read:DURATION or
+// before-ack:DURATION): the worker sleeps after reading a batch, or after
+// writing its verdicts and before XACK, so that tests can kill it at that
+// point deterministically. Off unless the variable is set.
+type fault struct {
+	stage string
+	hold  time.Duration
+}
+
+func parseFault(v string) (fault, error) {
+	if v == "" {
+		return fault{}, nil
+	}
+	stage, d, ok := strings.Cut(v, ":")
+	hold, err := time.ParseDuration(d)
+	if !ok || err != nil || (stage != "after-read" && stage != "before-ack") {
+		return fault{}, fmt.Errorf("SCREENERD_FAULT=%q: want after-read:DURATION or before-ack:DURATION", v)
+	}
+	return fault{stage, hold}, nil
+}
+
+func (f fault) at(stage string, log *slog.Logger) {
+	if f.stage == stage {
+		log.Warn("fault hook: holding", "stage", stage, "for", f.hold.String())
+		time.Sleep(f.hold)
+	}
 }
 
 // Run works until Stop; then finishes the batch in hand, acknowledges it
@@ -160,6 +191,7 @@ func parse(x redis.XMessage) Message {
 // handle processes one batch and acknowledges the entries whose verdict
 // exists; it returns how many are left pending.
 func (w *Worker) handle(ctx context.Context, shard int, stream string, xs []redis.XMessage) int {
+	w.fault.at("after-read", w.s.log)
 	msgs := make([]Message, len(xs))
 	for i, x := range xs {
 		msgs[i] = parse(x)
@@ -193,6 +225,7 @@ func (w *Worker) handle(ctx context.Context, shard int, stream string, xs []redi
 			w.s.log.Info("penalty", "user", msgs[i].User, "penalty", outs[i].NewPenalty, "reason", outs[i].Reason, "id", msgs[i].ID)
 		}
 	}
+	w.fault.at("before-ack", w.s.log)
 	if len(ack) > 0 {
 		if err := w.s.rdb.XAck(ctx, stream, w.s.cfg.Group, ack...).Err(); err != nil {
 			// Not acknowledged: redelivered later, and the verdict step
