@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func workerArgs(addr, db, node string, extra ...string) []string {
+	return append([]string{"worker", "--redis", addr, "--db", db, "--consumer", node, "--log-format", "text",
+		"--block", "200ms", "--claim-idle", "1s", "--claim-every", "200ms"}, extra...)
+}
+
+// pendingOn is the number of entries pending on one consumer.
+func pendingOn(t *testing.T, rdb redis.UniversalClient, stream, consumer string) int64 {
+	t.Helper()
+	p, err := rdb.XPending(context.Background(), stream, "screener").Result()
+	if err != nil {
+		return 0
+	}
+	return p.Consumers[consumer]
+}
+
+func waitPendingOn(t *testing.T, rdb redis.UniversalClient, stream, consumer string, n int64) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for pendingOn(t, rdb, stream, consumer) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("fewer than %d entries pending on %s after 30 s", n, consumer)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A worker killed (SIGKILL) at either point of its step loses nothing and
+// doubles nothing: after it read a batch (no verdicts yet), and after it
+// wrote the verdicts and strikes but before XACK (the redelivery must find
+// them written).
+func TestRedeliveryAfterKill(t *testing.T) {
+	for _, stage := range []string{"after-read", "before-ack"} {
+		t.Run(stage, func(t *testing.T) { testRedelivery(t, stage) })
+	}
+}
+
+func testRedelivery(t *testing.T, stage string) {
+	addr := startRedis(t)
+	db := filepath.Join(t.TempDir(), "t.scdb")
+	writeDB(t, db, testDict)
+	rdb := client(addr)
+	defer rdb.Close()
+	k := testConfig(addr, db, "", "").Keys()
+	stream := k.InStream(0)
+
+	a := startProc(t, []string{"SCREENERD_FAULT=" + stage + ":1h"}, workerArgs(addr, db, "A", "--batch", "1000")...)
+	a.waitLog(t, "worker started")
+	const n = 120
+	var ids []string
+	for i := range n {
+		id := fmt.Sprintf("k%03d", i)
+		text := "hello"
+		if i%3 == 0 {
+			text = "badword"
+		}
+		// 6 users: 40 messages each, 20 per 10 s allowed: some throttled.
+		send(t, rdb, k, id, fmt.Sprintf("user%d", i%6), "g", text)
+		ids = append(ids, id)
+	}
+	a.waitLog(t, "fault hook: holding")
+	waitPendingOn(t, rdb, stream, "A", 1)
+	held := pendingOn(t, rdb, stream, "A")
+	before := len(verdicts(t, rdb, k))
+	if stage == "after-read" && before != 0 {
+		t.Fatalf("%d verdicts before the kill, want 0", before)
+	}
+	if stage == "before-ack" && int64(before) != held {
+		t.Fatalf("%d verdicts written, %d entries held: want equal", before, held)
+	}
+	if err := a.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-a.done
+
+	b := startProc(t, nil, workerArgs(addr, db, "B")...)
+	vs := waitVerdicts(t, rdb, k, ids...)
+	waitPendingZero(t, rdb, stream, "screener")
+	for _, id := range ids {
+		if len(vs[id]) != 1 {
+			t.Errorf("message %s has %d verdicts", id, len(vs[id]))
+		}
+	}
+	if len(vs) != n {
+		t.Errorf("%d verdicts for %d messages", len(vs), n)
+	}
+	if !strings.Contains(b.logText(), "claimed pending entries") {
+		t.Errorf("B claimed nothing:\n%s", b.logText())
+	}
+	if stage == "before-ack" && !strings.Contains(b.logText(), "redelivered; verdict already written") {
+		t.Errorf("B saw no redelivery of written verdicts:\n%s", b.logText())
+	}
+	// Strikes: one per blocked message, recounted from the verdicts.
+	want := map[string]int{}
+	for _, id := range ids {
+		v := vs[id][0]
+		if v["action"] == "block" && v["reason"] != "restricted" && v["reason"] != "frozen" {
+			want[v["user"]]++
+		}
+	}
+	for u := range 6 {
+		user := fmt.Sprintf("user%d", u)
+		if got := rdb.ZCard(context.Background(), k.Strikes(0, user)).Val(); got != int64(want[user]) {
+			t.Errorf("%s: %d strikes stored, %d in the verdicts", user, got, want[user])
+		}
+	}
+}
+
+// SIGTERM: the batch in hand is finished and acknowledged, then the
+// worker exits 0 and leaves the node hash.
+func TestGracefulStop(t *testing.T) {
+	addr := startRedis(t)
+	db := filepath.Join(t.TempDir(), "t.scdb")
+	writeDB(t, db, testDict)
+	rdb := client(addr)
+	defer rdb.Close()
+	k := testConfig(addr, db, "", "").Keys()
+	a := startProc(t, []string{"SCREENERD_FAULT=after-read:1500ms"}, workerArgs(addr, db, "A")...)
+	a.waitLog(t, "worker started")
+	if fp := rdb.HGet(context.Background(), k.Nodes, "A").Val(); fp == "" {
+		t.Fatal("worker A not in the node hash")
+	}
+	var ids []string
+	for i := range 10 {
+		ids = append(ids, fmt.Sprintf("t%d", i))
+		send(t, rdb, k, ids[i], "u", "g", "hello")
+	}
+	a.waitLog(t, "fault hook: holding")
+	a.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-a.done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("worker did not exit 30 s after SIGTERM")
+	}
+	if code := a.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	vs := verdicts(t, rdb, k)
+	held := 0
+	for _, id := range ids {
+		if len(vs[id]) == 1 {
+			held++
+		}
+	}
+	if held == 0 {
+		t.Fatal("the batch in hand got no verdicts")
+	}
+	if p := rdb.XPending(context.Background(), k.InStream(0), "screener").Val(); p.Count != 0 {
+		t.Fatalf("%d entries left pending after a graceful stop", p.Count)
+	}
+	if rdb.HExists(context.Background(), k.Nodes, "A").Val() {
+		t.Error("worker A still in the node hash after stopping")
+	}
+}
