@@ -330,3 +330,30 @@ func waitPendingZero(t *testing.T, rdb redis.UniversalClient, stream, group stri
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// checkStrikes compares the stored strikes of every user with a recount
+// from the verdicts: one per message blocked for its content.
+func checkStrikes(t *testing.T, rdb redis.UniversalClient, k Keys, vs map[string][]map[string]string) {
+	t.Helper()
+	want := map[string]int64{}
+	for _, list := range vs {
+		for _, v := range list {
+			if v["action"] == "block" && strings.HasPrefix(v["reason"], "strike") {
+				want[v["user"]]++
+			} else if _, ok := want[v["user"]]; !ok {
+				want[v["user"]] = 0
+			}
+		}
+	}
+	total := int64(0)
+	for user, n := range want {
+		got := rdb.ZCard(context.Background(), k.Strikes(k.ShardOf(user), user)).Val()
+		if got != n {
+			t.Errorf("%s: %d strikes stored, %d in the verdicts", user, got, n)
+		}
+		total += n
+	}
+	if total == 0 {
+		t.Error("no strikes at all: the check checked nothing")
+	}
+}

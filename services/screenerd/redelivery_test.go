@@ -103,20 +103,7 @@ func testRedelivery(t *testing.T, stage string) {
 	if stage == "before-ack" && !strings.Contains(b.logText(), "redelivered; verdict already written") {
 		t.Errorf("B saw no redelivery of written verdicts:\n%s", b.logText())
 	}
-	// Strikes: one per blocked message, recounted from the verdicts.
-	want := map[string]int{}
-	for _, id := range ids {
-		v := vs[id][0]
-		if v["action"] == "block" && v["reason"] != "restricted" && v["reason"] != "frozen" {
-			want[v["user"]]++
-		}
-	}
-	for u := range 6 {
-		user := fmt.Sprintf("user%d", u)
-		if got := rdb.ZCard(context.Background(), k.Strikes(0, user)).Val(); got != int64(want[user]) {
-			t.Errorf("%s: %d strikes stored, %d in the verdicts", user, got, want[user])
-		}
-	}
+	checkStrikes(t, rdb, k, vs)
 }
 
 // SIGTERM: the batch in hand is finished and acknowledged, then the
