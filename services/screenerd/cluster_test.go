@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -16,21 +15,14 @@ import (
 // redis-cli --cluster create; it returns their addresses.
 func startCluster(t *testing.T) []string {
 	t.Helper()
+	rs, err := StartLocalCluster(t.TempDir(), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var addrs []string
-	for range 3 {
-		addrs = append(addrs, startRedis(t, "--cluster-enabled", "yes", "--cluster-node-timeout", "5000"))
-	}
-	args := append([]string{"--cluster", "create"}, addrs...)
-	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
-	if out, err := exec.Command("redis-cli", args...).CombinedOutput(); err != nil {
-		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
-	}
-	for _, a := range addrs {
-		c := client(a)
-		waitFor(t, "cluster_state:ok on "+a, func() bool {
-			return strings.Contains(c.ClusterInfo(context.Background()).Val(), "cluster_state:ok")
-		})
-		c.Close()
+	for _, r := range rs {
+		t.Cleanup(r.Stop)
+		addrs = append(addrs, r.Addr)
 	}
 	return addrs
 }

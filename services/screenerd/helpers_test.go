@@ -6,19 +6,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/redis/go-redis/v9"
 	screener "github.com/screener-dev/screener/bindings/go"
 )
@@ -53,56 +51,17 @@ func needRedis(t *testing.T) {
 	}
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // startRedis starts a redis-server on a free loopback port and returns its
 // address; it is killed when the test ends.
 func startRedis(t *testing.T, extra ...string) string {
 	t.Helper()
 	needRedis(t)
-	for attempt := 0; ; attempt++ {
-		port := freePort(t)
-		dir := t.TempDir()
-		args := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "",
-			"--appendonly", "no", "--dir", dir, "--logfile", filepath.Join(dir, "redis.log")}, extra...)
-		cmd := exec.Command("redis-server", args...)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan struct{})
-		go func() { cmd.Wait(); close(exited) }()
-		t.Cleanup(func() { cmd.Process.Kill(); <-exited })
-		addr := fmt.Sprintf("127.0.0.1:%d", port)
-		rdb := redis.NewClient(&redis.Options{Addr: addr})
-		ok := false
-		for i := 0; i < 100 && !ok; i++ {
-			select {
-			case <-exited:
-				i = 100
-			default:
-				ok = rdb.Ping(context.Background()).Err() == nil
-				if !ok {
-					time.Sleep(50 * time.Millisecond)
-				}
-			}
-		}
-		rdb.Close()
-		if ok {
-			return addr
-		}
-		if attempt == 2 {
-			log, _ := os.ReadFile(filepath.Join(dir, "redis.log"))
-			t.Fatalf("redis-server on %s did not start:\n%s", addr, log)
-		}
+	r, err := StartLocalRedis(t.TempDir(), extra...)
+	if err != nil {
+		t.Fatal(err)
 	}
+	t.Cleanup(r.Stop)
+	return r.Addr
 }
 
 // testDict: category abuse (block, mask, review by severity) and ads.
@@ -146,7 +105,10 @@ func testLogger(t *testing.T) *slog.Logger {
 
 type tlogWriter struct{ t *testing.T }
 
-func (w tlogWriter) Write(b []byte) (int, error) { w.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
+func (w tlogWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
 
 // startService starts an in-process service (and a worker if worker).
 func startService(t *testing.T, cfg *Config, worker bool) *Service {
