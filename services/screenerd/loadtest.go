@@ -282,7 +282,55 @@ func loadtest(lc loadConfig) error {
 	if err := <-sendErr; err != nil {
 		return err
 	}
-	return r.check(ctx, db, msgs, users, killed)
+	cerr := r.check(ctx, db, msgs, users, killed)
+	r.reportCPU(ctx, servers)
+	return cerr
+}
+
+// reportCPU stops the workers (SIGTERM) and prints the CPU time they and
+// the Redis servers used, and Redis's own cost of the verdict script: the
+// split shows where the bottleneck is.
+func (r *loadRun) reportCPU(ctx context.Context, servers []*LocalRedis) {
+	var wcpu time.Duration
+	for name, c := range r.workers {
+		c.Process.Signal(syscall.SIGTERM)
+		for i := 0; i < 100 && c.ProcessState == nil; i++ {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if c.ProcessState != nil {
+			wcpu += c.ProcessState.UserTime() + c.ProcessState.SystemTime()
+		}
+		delete(r.workers, name)
+	}
+	var rcpu, calls, usec float64
+	for _, s := range servers {
+		c := redis.NewClient(&redis.Options{Addr: s.Addr})
+		for _, line := range strings.Split(c.Info(ctx, "cpu", "commandstats").Val(), "\n") {
+			line = strings.TrimSpace(line)
+			var v float64
+			if _, err := fmt.Sscanf(line, "used_cpu_sys:%g", &v); err == nil {
+				rcpu += v
+			} else if _, err := fmt.Sscanf(line, "used_cpu_user:%g", &v); err == nil {
+				rcpu += v
+			} else if rest, ok := strings.CutPrefix(line, "cmdstat_evalsha:"); ok {
+				var n, u float64
+				for _, kv := range strings.Split(rest, ",") {
+					k, val, _ := strings.Cut(kv, "=")
+					switch k {
+					case "calls":
+						fmt.Sscanf(val, "%g", &n)
+					case "usec":
+						fmt.Sscanf(val, "%g", &u)
+					}
+				}
+				calls += n
+				usec += u
+			}
+		}
+		c.Close()
+	}
+	fmt.Printf("cpu: workers %.2f s (killed worker not counted), redis %.2f s (verdict script %.0f calls, %.1f µs/call)\n",
+		wcpu.Seconds(), rcpu, calls, usec/max(calls, 1))
 }
 
 // check reads every verdict and verifies and reports the run.
