@@ -208,7 +208,8 @@ func (p *Policy) scriptArg() string {
 	sort.SliceStable(rules, func(i, j int) bool { return penaltyRank[rules[i].Penalty] > penaltyRank[rules[j].Penalty] })
 	for _, r := range rules {
 		lr := luaRule{Penalty: r.Penalty, N: r.Strikes, W: r.Window.ms(), D: r.Duration.ms(), Sev: r.MinSeverity,
-			Describe: fmt.Sprintf("%d strikes within %s", r.Strikes, time.Duration(r.Window))}
+			Describe: fmt.Sprintf("%d strike%s within %s", r.Strikes, map[bool]string{true: "s"}[r.Strikes > 1],
+				shortDuration(time.Duration(r.Window)))}
 		if len(r.Categories) > 0 {
 			lr.Cats = map[string]bool{}
 			for _, c := range r.Categories {
@@ -220,4 +221,16 @@ func (p *Policy) scriptArg() string {
 	}
 	b, _ := json.Marshal(lp)
 	return string(b)
+}
+
+// shortDuration writes 24h0m0s as 24h and 1h30m0s as 1h30m.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
 }
