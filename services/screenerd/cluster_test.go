@@ -31,6 +31,7 @@ func startCluster(t *testing.T) []string {
 // message gets exactly one verdict, also across a worker killed before
 // its XACK.
 func TestCluster(t *testing.T) {
+	t.Parallel()
 	needRedis(t)
 	addrs := startCluster(t)
 	seeds := strings.Join(addrs, ",")
@@ -64,16 +65,7 @@ func TestCluster(t *testing.T) {
 	c := startProc(t, []string{"SCREENERD_FAULT=before-ack:1h"}, "worker", "--redis", seeds, "--cluster",
 		"--shards", fmt.Sprint(shards), "--db", db, "--consumer", "C", "--log-format", "text", "--block", "200ms")
 	c.waitLog(t, "worker started")
-	var ids []string
-	for i := range 300 {
-		id := fmt.Sprintf("c%03d", i)
-		text := "hello"
-		if i%5 == 0 {
-			text = "badword"
-		}
-		send(t, rdb, k, id, fmt.Sprintf("user%d", i%30), "g", text)
-		ids = append(ids, id)
-	}
+	ids := sendMix(t, rdb, k, "c", 300, 30, 5)
 	c.waitLog(t, "fault hook: holding")
 	c.cmd.Process.Signal(syscall.SIGKILL)
 	<-c.done

@@ -319,3 +319,32 @@ func checkStrikes(t *testing.T, rdb redis.UniversalClient, k Keys, vs map[string
 		t.Error("no strikes at all: the check checked nothing")
 	}
 }
+
+// sendMix sends n messages with ids PREFIX000.., from users user0..user(users-1)
+// in turn; every strikeEvery-th one contains badword. It returns the ids.
+func sendMix(t *testing.T, rdb redis.UniversalClient, k Keys, prefix string, n, users, strikeEvery int) []string {
+	t.Helper()
+	var ids []string
+	for i := range n {
+		id := fmt.Sprintf("%s%03d", prefix, i)
+		text := "hello"
+		if i%strikeEvery == 0 {
+			text = "badword"
+		}
+		send(t, rdb, k, id, fmt.Sprintf("user%d", i%users), "g", text)
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// singleRedis starts a redis-server and writes the test database: the
+// address, database path, a client (closed at the end) and the keys.
+func singleRedis(t *testing.T) (string, string, *redis.Client, Keys) {
+	t.Helper()
+	addr := startRedis(t)
+	db := filepath.Join(t.TempDir(), "t.scdb")
+	writeDB(t, db, testDict)
+	rdb := client(addr)
+	t.Cleanup(func() { rdb.Close() })
+	return addr, db, rdb, testConfig(addr, db, "", "").Keys()
+}

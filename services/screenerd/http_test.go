@@ -31,6 +31,7 @@ func doHTTP(t *testing.T, method, url, token, body string) (int, map[string]any,
 }
 
 func TestHTTP(t *testing.T) {
+	t.Parallel()
 	addr := startRedis(t)
 	db := filepath.Join(t.TempDir(), "t.scdb")
 	fp := writeDB(t, db, testDict)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestPolicyFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(s string) string {
 		p := filepath.Join(dir, "p.json")
@@ -46,6 +47,7 @@ func TestPolicyFile(t *testing.T) {
 
 // The script sees the ladder strongest first, windows in milliseconds.
 func TestPolicyScriptArg(t *testing.T) {
+	t.Parallel()
 	var lp luaPolicy
 	if err := json.Unmarshal([]byte(DefaultPolicy().scriptArg()), &lp); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -43,34 +42,21 @@ func waitPendingOn(t *testing.T, rdb redis.UniversalClient, stream, consumer str
 // wrote the verdicts and strikes but before XACK (the redelivery must find
 // them written).
 func TestRedeliveryAfterKill(t *testing.T) {
+	t.Parallel()
 	for _, stage := range []string{"after-read", "before-ack"} {
 		t.Run(stage, func(t *testing.T) { testRedelivery(t, stage) })
 	}
 }
 
 func testRedelivery(t *testing.T, stage string) {
-	addr := startRedis(t)
-	db := filepath.Join(t.TempDir(), "t.scdb")
-	writeDB(t, db, testDict)
-	rdb := client(addr)
-	defer rdb.Close()
-	k := testConfig(addr, db, "", "").Keys()
+	addr, db, rdb, k := singleRedis(t)
 	stream := k.InStream(0)
 
 	a := startProc(t, []string{"SCREENERD_FAULT=" + stage + ":1h"}, workerArgs(addr, db, "A", "--batch", "1000")...)
 	a.waitLog(t, "worker started")
+	// 6 users, 20 messages each, every third with badword.
 	const n = 120
-	var ids []string
-	for i := range n {
-		id := fmt.Sprintf("k%03d", i)
-		text := "hello"
-		if i%3 == 0 {
-			text = "badword"
-		}
-		// 6 users: 40 messages each, 20 per 10 s allowed: some throttled.
-		send(t, rdb, k, id, fmt.Sprintf("user%d", i%6), "g", text)
-		ids = append(ids, id)
-	}
+	ids := sendMix(t, rdb, k, "k", n, 6, 3)
 	a.waitLog(t, "fault hook: holding")
 	waitPendingOn(t, rdb, stream, "A", 1)
 	held := pendingOn(t, rdb, stream, "A")
@@ -109,12 +95,8 @@ func testRedelivery(t *testing.T, stage string) {
 // SIGTERM: the batch in hand is finished and acknowledged, then the
 // worker exits 0 and leaves the node hash.
 func TestGracefulStop(t *testing.T) {
-	addr := startRedis(t)
-	db := filepath.Join(t.TempDir(), "t.scdb")
-	writeDB(t, db, testDict)
-	rdb := client(addr)
-	defer rdb.Close()
-	k := testConfig(addr, db, "", "").Keys()
+	t.Parallel()
+	addr, db, rdb, k := singleRedis(t)
 	a := startProc(t, []string{"SCREENERD_FAULT=after-read:1500ms"}, workerArgs(addr, db, "A")...)
 	a.waitLog(t, "worker started")
 	if fp := rdb.HGet(context.Background(), k.Nodes, "A").Val(); fp == "" {

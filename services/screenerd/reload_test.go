@@ -36,6 +36,7 @@ func replaceFile(t *testing.T, path string, b []byte) {
 // it, a database published through Redis by both; corrupt ones are refused
 // and the old database keeps serving.
 func TestReload(t *testing.T) {
+	t.Parallel()
 	addr := startRedis(t)
 	dir := t.TempDir()
 	db1 := filepath.Join(dir, "current.scdb")
