@@ -203,7 +203,7 @@ func runPublish(args []string) error {
 	path := fs.Arg(0)
 	db, err := screener.Load(path)
 	if err != nil {
-		return fmt.Errorf("%s: %w (not published)", path, err)
+		return fmt.Errorf("%w (not published)", err)
 	}
 	fp := db.Fingerprint()
 	db.Close()

@@ -111,7 +111,7 @@ func NewService(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, e
 	}
 	d, err := screener.Load(cfg.DB)
 	if err != nil {
-		return nil, fmt.Errorf("database %s: %w", cfg.DB, err)
+		return nil, fmt.Errorf("database: %w", err)
 	}
 	h, err := screener.NewHandle(d)
 	if err != nil {
