@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	screener "github.com/screener-dev/screener/bindings/go"
 )
 
@@ -65,7 +66,17 @@ func newLogger(cfg *Config) (*slog.Logger, error) {
 	if cfg.LogFormat == "text" {
 		h = slog.NewTextHandler(os.Stderr, opts)
 	}
-	return slog.New(h).With("node", cfg.Consumer), nil
+	log := slog.New(h).With("node", cfg.Consumer)
+	redis.SetLogger(redisLog{log})
+	return log, nil
+}
+
+// redisLog sends go-redis's own messages (dial retries, …) to the
+// structured log.
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(_ context.Context, format string, v ...any) {
+	l.log.Warn(fmt.Sprintf(format, v...), "from", "go-redis")
 }
 
 // setup parses the flags and starts the service and its reload watchers.
