@@ -28,13 +28,9 @@ func pendingOn(t *testing.T, rdb redis.UniversalClient, stream, consumer string)
 
 func waitPendingOn(t *testing.T, rdb redis.UniversalClient, stream, consumer string, n int64) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for pendingOn(t, rdb, stream, consumer) < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("fewer than %d entries pending on %s after 30 s", n, consumer)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitFor(t, fmt.Sprintf("%d entries pending on %s", n, consumer), func() bool {
+		return pendingOn(t, rdb, stream, consumer) >= n
+	})
 }
 
 // A worker killed (SIGKILL) at either point of its step loses nothing and
