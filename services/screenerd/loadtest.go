@@ -329,8 +329,8 @@ func (r *loadRun) reportCPU(ctx context.Context, servers []*LocalRedis) {
 		}
 		c.Close()
 	}
-	fmt.Printf("cpu: workers %.2f s (killed worker not counted), redis %.2f s (verdict script %.0f calls, %.1f µs/call)\n",
-		wcpu.Seconds(), rcpu, calls, usec/max(calls, 1))
+	fmt.Printf("cpu: workers %.2f s (killed worker not counted), redis %.2f s (verdict script: %.0f calls, %.1f µs per message)\n",
+		wcpu.Seconds(), rcpu, calls, usec/float64(r.lc.messages))
 }
 
 // check reads every verdict and verifies and reports the run.

@@ -194,9 +194,17 @@ func (s *Service) Process(ctx context.Context, shard int, msgs []Message) ([]Out
 		s.m.errors.WithLabelValues("scan").Inc()
 		return outs, errs
 	}
-	cmds := make([]*redis.Cmd, len(msgs))
-	args := make([][]any, len(msgs))
-	keys := make([][]string, len(msgs))
+	// The verdict script runs once per chunk of up to scriptChunk messages
+	// (one policy decode and one TIME per chunk; Redis is blocked for the
+	// chunk only).
+	type chunk struct {
+		idx  []int
+		keys []string
+		args []any
+		cmd  *redis.Cmd
+	}
+	var chunks []*chunk
+	var cur *chunk
 	k := 0
 	for i, m := range msgs {
 		var v verdictJSON
@@ -218,54 +226,56 @@ func (s *Service) Process(ctx context.Context, shard int, msgs []Message) ([]Out
 		}
 		vb, _ := json.Marshal(v)
 		outs[i].Verdict, outs[i].Masked = vb, masked
-		keys[i] = []string{s.keys.Done(shard, m.ID), s.keys.Strikes(shard, m.User), s.keys.State(shard, m.User),
-			s.keys.Rate(shard, m.User, m.Group), s.keys.OutStream(shard), s.keys.ReviewStream(shard)}
-		args[i] = []any{m.ID, m.User, m.Group, scanAction, sev, cats, string(vb), masked, s.polArg,
-			m.Text, m.Entry, s.cfg.Consumer, m.Err}
+		if cur == nil || len(cur.idx) == scriptChunk {
+			cur = &chunk{keys: []string{s.keys.OutStream(shard), s.keys.ReviewStream(shard)},
+				args: []any{s.polArg, s.cfg.Consumer}}
+			chunks = append(chunks, cur)
+		}
+		cur.idx = append(cur.idx, i)
+		cur.keys = append(cur.keys, s.keys.Done(shard, m.ID), s.keys.Strikes(shard, m.User),
+			s.keys.State(shard, m.User), s.keys.Rate(shard, m.User, m.Group))
+		cur.args = append(cur.args, m.ID, m.User, m.Group, scanAction, sev, cats, string(vb), masked,
+			m.Text, m.Entry, m.Err)
 	}
 	_, _ = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i := range msgs {
-			if errs[i] == nil {
-				cmds[i] = verdictScript.EvalSha(ctx, p, keys[i], args[i]...)
-			}
+		for _, c := range chunks {
+			c.cmd = verdictScript.EvalSha(ctx, p, c.keys, c.args...)
 		}
 		return nil
 	})
-	for i, c := range cmds {
-		if c == nil {
-			continue
+	for _, c := range chunks {
+		if err := c.cmd.Err(); err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+			c.cmd = verdictScript.Run(ctx, s.rdb, c.keys, c.args...)
 		}
-		if err := c.Err(); err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
-			c = verdictScript.Run(ctx, s.rdb, keys[i], args[i]...)
+		vals, err := c.cmd.Slice()
+		if err == nil && len(vals) != 7*len(c.idx) {
+			err = fmt.Errorf("%d values for %d messages", len(vals), len(c.idx))
 		}
-		errs[i] = s.readOutcome(c, &outs[i])
-		outs[i].ID = msgs[i].ID
-		if errs[i] != nil {
-			s.m.errors.WithLabelValues("verdict").Inc()
+		for j, i := range c.idx {
+			outs[i].ID = msgs[i].ID
+			if err != nil {
+				errs[i] = fmt.Errorf("verdict script: %w", err)
+				s.m.errors.WithLabelValues("verdict").Inc()
+				continue
+			}
+			s.readOutcome(vals[7*j:7*j+7], &outs[i])
 		}
 	}
 	s.m.batch.Observe(time.Since(start).Seconds())
 	return outs, errs
 }
 
-// readOutcome converts the verdict script's reply.
-func (s *Service) readOutcome(c *redis.Cmd, o *Outcome) error {
-	vals, err := c.Slice()
-	if err != nil {
-		return fmt.Errorf("verdict script: %w", err)
-	}
-	if len(vals) < 2 {
-		return fmt.Errorf("verdict script: short reply %v", vals)
-	}
+// scriptChunk is the most messages per verdict script call.
+const scriptChunk = 64
+
+// readOutcome converts the verdict script's 7 values for one message.
+func (s *Service) readOutcome(vals []any, o *Outcome) {
 	o.VerdictID = fmt.Sprint(vals[1])
 	if n, _ := vals[0].(int64); n == 0 {
 		o.Duplicate = true
-		o.Verdict = nil
+		o.Verdict, o.Masked = nil, ""
 		s.m.duplicates.Inc()
-		return nil
-	}
-	if len(vals) < 7 {
-		return fmt.Errorf("verdict script: short reply %v", vals)
+		return
 	}
 	o.Action, o.Penalty = fmt.Sprint(vals[2]), fmt.Sprint(vals[3])
 	o.Strikes, _ = strconv.Atoi(fmt.Sprint(vals[4]))
@@ -277,5 +287,4 @@ func (s *Service) readOutcome(c *redis.Cmd, o *Outcome) error {
 	if o.NewPenalty != "" {
 		s.m.penalties.WithLabelValues(o.NewPenalty).Inc()
 	}
-	return nil
 }
