@@ -70,11 +70,21 @@ func TestCluster(t *testing.T) {
 	c.cmd.Process.Signal(syscall.SIGKILL)
 	<-c.done
 
-	startService(t, mk("A"), true)
-	startService(t, mk("B"), true)
-	vs := waitVerdicts(t, rdb, k, ids...)
+	a := startService(t, mk("A"), true)
+	b := startService(t, mk("B"), true)
+	waitVerdicts(t, rdb, k, ids...)
 	for s := range shards {
 		waitPendingZero(t, rdb, k.InStream(s), "screener")
+	}
+	// Read after the claims: C's written-but-unacknowledged entries were
+	// redelivered to A or B by now.
+	vs := verdicts(t, rdb, k)
+	claimed := 0
+	for _, s := range []*Service{a, b} {
+		claimed += int(counterValue(t, s.m.duplicates))
+	}
+	if claimed == 0 {
+		t.Error("no redelivered entry found its verdict written: the kill tested nothing")
 	}
 	for _, id := range ids {
 		if len(vs[id]) != 1 {

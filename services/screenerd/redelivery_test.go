@@ -69,8 +69,9 @@ func testRedelivery(t *testing.T, stage string) {
 	<-a.done
 
 	b := startProc(t, nil, workerArgs(addr, db, "B")...)
-	vs := waitVerdicts(t, rdb, k, ids...)
+	waitVerdicts(t, rdb, k, ids...)
 	waitPendingZero(t, rdb, stream, "screener")
+	vs := verdicts(t, rdb, k) // after the claims
 	for _, id := range ids {
 		if len(vs[id]) != 1 {
 			t.Errorf("message %s has %d verdicts", id, len(vs[id]))
