@@ -23,6 +23,7 @@ type Config struct {
 	Block         time.Duration
 	ClaimIdle     time.Duration
 	ClaimEvery    time.Duration
+	MaxDeliveries int
 	Watch         time.Duration
 	ReloadChannel string
 	MetricsAddr   string
@@ -55,6 +56,7 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.Block, "block", time.Second, "XREADGROUP block time (also the longest SIGTERM wait for a read)")
 	fs.DurationVar(&c.ClaimIdle, "claim-idle", 30*time.Second, "claim entries pending this long on another consumer")
 	fs.DurationVar(&c.ClaimEvery, "claim-every", 5*time.Second, "how often to look for such entries")
+	fs.IntVar(&c.MaxDeliveries, "max-deliveries", 10, "an entry delivered more often than this gets an error verdict (0: retry forever)")
 	fs.DurationVar(&c.Watch, "watch", time.Second, "how often to check the --db file for changes (0: never)")
 	fs.StringVar(&c.ReloadChannel, "reload-channel", "screener:reload", "pub/sub channel: a message names a key holding a database to load")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "worker: serve /metrics and /healthz on this address")

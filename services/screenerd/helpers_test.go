@@ -94,7 +94,7 @@ func writePolicy(t *testing.T, js string) string {
 func testConfig(addr, dbPath, policy, node string) *Config {
 	return &Config{Redis: addr, DB: dbPath, Policy: policy, Prefix: "screener", In: "screener:in",
 		Out: "screener:verdicts", Review: "screener:review", Group: "screener", Consumer: node, Shards: 1,
-		Batch: 64, Block: 200 * time.Millisecond, ClaimIdle: time.Second, ClaimEvery: 200 * time.Millisecond,
+		Batch: 64, Block: 200 * time.Millisecond, ClaimIdle: time.Second, ClaimEvery: 200 * time.Millisecond, MaxDeliveries: 10,
 		Watch: 100 * time.Millisecond, ReloadChannel: "screener:reload", LogFormat: "text", LogLevel: "warn"}
 }
 

@@ -131,3 +131,30 @@ func TestGracefulStop(t *testing.T) {
 		t.Error("worker A still in the node hash after stopping")
 	}
 }
+
+// An entry that keeps failing (here: one whose delivery count says it was
+// delivered 50 times) gets one error verdict and is acknowledged, instead
+// of being claimed forever.
+func TestGiveUpAfterMaxDeliveries(t *testing.T) {
+	t.Parallel()
+	addr, db, rdb, k := singleRedis(t)
+	ctx := context.Background()
+	stream := k.InStream(0)
+	rdb.XGroupCreateMkStream(ctx, stream, "screener", "0")
+	send(t, rdb, k, "poison", "u", "g", "hello")
+	send(t, rdb, k, "fine", "u", "g", "hello")
+	xs := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "screener", Consumer: "dead", Streams: []string{stream, ">"}}).Val()
+	if len(xs) != 1 || len(xs[0].Messages) != 2 {
+		t.Fatalf("XREADGROUP: %v", xs)
+	}
+	if err := rdb.Do(ctx, "XCLAIM", stream, "screener", "dead", 0, xs[0].Messages[0].ID, "RETRYCOUNT", 50).Err(); err != nil {
+		t.Fatal(err)
+	}
+	startService(t, testConfig(addr, db, "", "w"), true)
+	vs := waitVerdicts(t, rdb, k, "poison", "fine")
+	waitPendingZero(t, rdb, stream, "screener")
+	if v := vs["poison"][0]; v["action"] != "error" || !strings.Contains(v["reason"], "deliveries") {
+		t.Fatalf("poison: %v", v)
+	}
+	expect(t, vs["fine"][0], "pass", "none")
+}

@@ -117,7 +117,7 @@ func (w *Worker) runShard(ctx context.Context, shard int) {
 			pendingDone = true
 			continue
 		}
-		if failed := w.handle(ctx, shard, stream, res[0].Messages); failed > 0 {
+		if failed := w.handle(ctx, shard, stream, res[0].Messages, nil); failed > 0 {
 			// Left pending: XAUTOCLAIM (which also claims this consumer's
 			// own idle entries) retries them after ClaimIdle.
 			pendingDone = true
@@ -146,13 +146,50 @@ func (w *Worker) claim(ctx context.Context, shard int, stream string) {
 		if len(msgs) > 0 {
 			w.s.m.claimed.Add(float64(len(msgs)))
 			w.s.log.Info("claimed pending entries", "shard", shard, "count", len(msgs))
-			w.handle(ctx, shard, stream, msgs)
+			w.handle(ctx, shard, stream, msgs, w.overDelivered(ctx, stream, msgs))
 		}
 		if next == "0-0" || next == "" {
 			return
 		}
 		start = next
 	}
+}
+
+// overDelivered returns the claimed entries delivered more than
+// MaxDeliveries times (XAUTOCLAIM counts each claim as a delivery) with
+// their count: an entry that fails every time gets an error verdict
+// instead of being retried forever.
+func (w *Worker) overDelivered(ctx context.Context, stream string, msgs []redis.XMessage) map[string]int64 {
+	if w.s.cfg.MaxDeliveries <= 0 {
+		return nil
+	}
+	ids := map[string]bool{}
+	for _, m := range msgs {
+		ids[m.ID] = true
+	}
+	var over map[string]int64
+	start := msgs[0].ID
+	for start != "" {
+		ps, err := w.s.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: stream, Group: w.s.cfg.Group,
+			Start: start, End: msgs[len(msgs)-1].ID, Count: int64(len(msgs)) + 100}).Result()
+		if err != nil {
+			w.s.log.Error("XPENDING", "stream", stream, "err", err)
+			return over
+		}
+		start = ""
+		for _, p := range ps {
+			if ids[p.ID] && p.RetryCount > int64(w.s.cfg.MaxDeliveries) {
+				if over == nil {
+					over = map[string]int64{}
+				}
+				over[p.ID] = p.RetryCount
+			}
+		}
+		if len(ps) == len(msgs)+100 {
+			start = "(" + ps[len(ps)-1].ID
+		}
+	}
+	return over
 }
 
 // parse turns a stream entry into a Message; a missing field makes it
@@ -190,11 +227,15 @@ func parse(x redis.XMessage) Message {
 
 // handle processes one batch and acknowledges the entries whose verdict
 // exists; it returns how many are left pending.
-func (w *Worker) handle(ctx context.Context, shard int, stream string, xs []redis.XMessage) int {
+func (w *Worker) handle(ctx context.Context, shard int, stream string, xs []redis.XMessage, over map[string]int64) int {
 	w.fault.at("after-read", w.s.log)
 	msgs := make([]Message, len(xs))
 	for i, x := range xs {
 		msgs[i] = parse(x)
+		if n, ok := over[x.ID]; ok && msgs[i].Err == "" {
+			msgs[i].Err = fmt.Sprintf("entry %s: no verdict after %d deliveries (--max-deliveries %d); given up",
+				x.ID, n, w.s.cfg.MaxDeliveries)
+		}
 		if msgs[i].Err != "" {
 			w.s.log.Warn("invalid entry", "shard", shard, "err", msgs[i].Err)
 		}
