@@ -189,6 +189,27 @@ func (hh *Handle) ScanBatch(msgs []string) ([]Result, error) {
 	return out, nil
 }
 
+// MaskWith masks text with the current database; see DB.MaskWith. A
+// reload between a Scan and a MaskWith call makes them use different
+// databases: compare Verdict.DBVersion with Version when that matters.
+func (hh *Handle) MaskWith(text string, opts MaskOptions) (string, error) {
+	defer runtime.KeepAlive(hh)
+	flags, err := opts.cflags()
+	if err != nil {
+		return "", err
+	}
+	h := hh.h
+	_, g, err := h.acquireScratch()
+	if err != nil {
+		return "", err
+	}
+	var out *C.char
+	var n C.size_t
+	rc := C.scrgo_handle_mask(h.hd, g, strPtr(text), C.size_t(len(text)), flags, C.uint32_t(opts.Char), &out, &n)
+	h.releaseScratch(g)
+	return takeMasked(rc, out, n)
+}
+
 // buildCopied converts the results of a handle scan, whose strings the
 // shim copied into g.sbuf: one Go string holds them all.
 func buildCopied(g *C.scrgo_scratch, out []Result, texts []string) {

@@ -42,6 +42,14 @@ func TestHandle(t *testing.T) {
 		t.Fatalf("after Compile: %+v %+v", ms, v)
 	}
 
+	// MaskWith uses the current database (now "shit", not "fuck").
+	if got, err := hh.MaskWith("oh ＦＵＣＫ shit", MaskOptions{All: true}); err != nil || got != "oh ＦＵＣＫ ****" {
+		t.Errorf("MaskWith = %q, %v", got, err)
+	}
+	if _, err := hh.MaskWith("x", MaskOptions{Char: -1}); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("MaskWith(bad char) = %v", err)
+	}
+
 	// Failed reloads keep the current database.
 	err = hh.Compile(Text("bad.txt", "ok\nx\tseverity=7\n"))
 	var e *Error
@@ -102,6 +110,9 @@ func TestHandle(t *testing.T) {
 	}
 	if err := hh.Compile(Text("a", "b\n")); !errors.Is(err, ErrClosed) {
 		t.Errorf("Compile after Close: %v", err)
+	}
+	if _, err := hh.MaskWith("x", MaskOptions{}); !errors.Is(err, ErrClosed) {
+		t.Errorf("MaskWith after Close: %v", err)
 	}
 	if _, err := hh.Version(); !errors.Is(err, ErrClosed) {
 		t.Errorf("Version after Close: %v", err)

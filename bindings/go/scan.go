@@ -110,12 +110,9 @@ func (d *DB) Mask(text string) (string, error) {
 // MaskWith is Mask with options.
 func (d *DB) MaskWith(text string, opts MaskOptions) (string, error) {
 	defer runtime.KeepAlive(d)
-	if opts.Char < 0 || opts.Char > 0x10FFFF || (opts.Char >= 0xD800 && opts.Char <= 0xDFFF) {
-		return "", &Error{Status: ErrInvalidArgument, Message: "mask character is not a Unicode scalar value"}
-	}
-	flags := C.unsigned(C.SCREENER_MASK_BY_ACTION)
-	if opts.All {
-		flags = C.SCREENER_MASK_ALL
+	flags, err := opts.cflags()
+	if err != nil {
+		return "", err
 	}
 	h := d.h
 	db, g, err := h.acquireScratch()
@@ -126,6 +123,22 @@ func (d *DB) MaskWith(text string, opts MaskOptions) (string, error) {
 	var n C.size_t
 	rc := C.scrgo_mask(db, g, strPtr(text), C.size_t(len(text)), flags, C.uint32_t(opts.Char), &out, &n)
 	h.releaseScratch(g)
+	return takeMasked(rc, out, n)
+}
+
+// cflags checks the options and returns the screener_mask flags.
+func (opts MaskOptions) cflags() (C.unsigned, error) {
+	if opts.Char < 0 || opts.Char > 0x10FFFF || (opts.Char >= 0xD800 && opts.Char <= 0xDFFF) {
+		return 0, &Error{Status: ErrInvalidArgument, Message: "mask character is not a Unicode scalar value"}
+	}
+	if opts.All {
+		return C.SCREENER_MASK_ALL, nil
+	}
+	return C.SCREENER_MASK_BY_ACTION, nil
+}
+
+// takeMasked copies the C library's masked text into a Go string and frees it.
+func takeMasked(rc C.int, out *C.char, n C.size_t) (string, error) {
 	if rc != 0 {
 		return "", statusError(rc)
 	}

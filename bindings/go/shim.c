@@ -217,6 +217,16 @@ int scrgo_mask(const screener_db *db, scrgo_scratch *g, const char *text,
     return screener_mask(db, g->s, text, len, flags, mask_char, out, out_len);
 }
 
+int scrgo_handle_mask(screener_handle *hd, scrgo_scratch *g, const char *text,
+                      size_t len, unsigned flags, uint32_t mask_char,
+                      char **out, size_t *out_len)
+{
+    const screener_db *db = screener_handle_acquire(hd, NULL);
+    int rc = scrgo_mask(db, g, text, len, flags, mask_char, out, out_len);
+    screener_handle_release(hd, db);
+    return rc;
+}
+
 void scrgo_error_get(const screener_error *err, scrgo_error_info *out)
 {
     out->status = screener_error_status(err);

@@ -73,6 +73,11 @@ int scrgo_mask(const screener_db *db, scrgo_scratch *g, const char *text,
                size_t len, unsigned flags, uint32_t mask_char, char **out,
                size_t *out_len);
 
+/* Pin the handle's current database, screener_mask() with it, unpin. */
+int scrgo_handle_mask(screener_handle *hd, scrgo_scratch *g, const char *text,
+                      size_t len, unsigned flags, uint32_t mask_char,
+                      char **out, size_t *out_len);
+
 /* screener_error fields in one call. */
 typedef struct scrgo_error_info {
     int status;

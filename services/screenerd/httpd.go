@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+)
+
+// Routes returns the HTTP API: POST /v1/scan, GET /v1/users/{id},
+// POST /v1/users/{id}/lift (both admin: "Authorization: Bearer TOKEN"),
+// /healthz, /metrics. With withAPI false only /healthz and /metrics (the
+// worker's --metrics-addr).
+func (s *Service) Routes(withAPI bool) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.m.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", s.healthz)
+	if withAPI {
+		mux.HandleFunc("POST /v1/scan", s.scanHTTP)
+		mux.HandleFunc("GET /v1/users/{id}", s.admin(s.userHTTP))
+		mux.HandleFunc("POST /v1/users/{id}/lift", s.admin(s.liftHTTP))
+	}
+	return mux
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func httpError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}
+
+// admin requires the admin token. Without a configured token the admin
+// endpoints are off (403), never open.
+func (s *Service) admin(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tok := s.cfg.AdminToken
+		if tok == "" {
+			httpError(w, http.StatusForbidden, "admin endpoints are disabled: start with --admin-token or SCREENERD_ADMIN_TOKEN")
+			return
+		}
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(tok)) != 1 {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			httpError(w, http.StatusUnauthorized, "missing or wrong admin token")
+			return
+		}
+		h(w, r)
+	}
+}
+
+func (s *Service) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	fp, v := s.Fingerprint()
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"ok": false, "error": "redis: " + err.Error(),
+			"fingerprint": fp, "db_version": v})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "node": s.cfg.Consumer, "fingerprint": fp, "db_version": v})
+}
+
+type scanRequest struct {
+	ID    string `json:"id"`
+	User  string `json:"user"`
+	Group string `json:"group"`
+	Text  string `json:"text"`
+}
+
+// scanHTTP screens one message synchronously, through the same verdict
+// step as the worker (one verdict entry per id; a repeated id returns the
+// first verdict).
+func (s *Service) scanHTTP(w http.ResponseWriter, r *http.Request) {
+	var req scanRequest
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		httpError(w, http.StatusBadRequest, "request body: "+err.Error())
+		return
+	}
+	if req.User == "" {
+		httpError(w, http.StatusBadRequest, "request body: field user is required")
+		return
+	}
+	if req.ID == "" {
+		var b [12]byte
+		_, _ = rand.Read(b[:])
+		req.ID = "http-" + hex.EncodeToString(b[:])
+	}
+	shard := s.keys.ShardOf(req.User)
+	outs, errs := s.Process(r.Context(), shard, []Message{{ID: req.ID, User: req.User, Group: req.Group, Text: req.Text}})
+	if errs[0] != nil {
+		httpError(w, http.StatusServiceUnavailable, errs[0].Error())
+		return
+	}
+	o := outs[0]
+	if o.Duplicate {
+		if err := s.readVerdict(r.Context(), shard, &o); err != nil {
+			httpError(w, http.StatusServiceUnavailable, err.Error())
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, o)
+}
+
+// readVerdict fills o from the verdict entry an earlier call wrote.
+func (s *Service) readVerdict(ctx context.Context, shard int, o *Outcome) error {
+	xs, err := s.rdb.XRange(ctx, s.keys.OutStream(shard), o.VerdictID, o.VerdictID).Result()
+	if err != nil {
+		return err
+	}
+	if len(xs) == 0 {
+		return errors.New("verdict entry " + o.VerdictID + " no longer in the stream")
+	}
+	v := xs[0].Values
+	get := func(k string) string { s, _ := v[k].(string); return s }
+	o.Action, o.Penalty, o.Reason, o.Masked = get("action"), get("penalty"), get("reason"), get("masked")
+	o.Strikes, _ = strconv.Atoi(get("strikes"))
+	o.Verdict = json.RawMessage(get("verdict"))
+	return nil
+}
+
+type strikeJSON struct {
+	Message    string   `json:"message"`
+	Severity   int      `json:"severity"`
+	Categories []string `json:"categories"`
+	At         int64    `json:"at_ms"`
+}
+
+// userHTTP reports a user's penalty and strikes.
+func (s *Service) userHTTP(w http.ResponseWriter, r *http.Request) {
+	user := r.PathValue("id")
+	shard := s.keys.ShardOf(user)
+	ctx := r.Context()
+	var st *redis.MapStringStringCmd
+	var zs *redis.ZSliceCmd
+	var tm *redis.TimeCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		st = p.HGetAll(ctx, s.keys.State(shard, user))
+		zs = p.ZRangeWithScores(ctx, s.keys.Strikes(shard, user), 0, -1)
+		return nil
+	})
+	if err == nil {
+		tm = s.rdb.Time(ctx)
+		err = tm.Err()
+	}
+	if err != nil {
+		httpError(w, http.StatusServiceUnavailable, "redis: "+err.Error())
+		return
+	}
+	now := tm.Val().UnixMilli()
+	out := map[string]any{"user": user, "shard": shard, "penalty": "none", "strikes": []strikeJSON{}}
+	state := st.Val()
+	until, _ := strconv.ParseInt(state["until"], 10, 64)
+	if p := state["penalty"]; p != "" && (until == 0 || until > now) {
+		out["penalty"] = p
+		out["until_ms"] = until
+		out["since_ms"], _ = strconv.ParseInt(state["since"], 10, 64)
+		out["rule"] = state["rule"]
+		out["message"] = state["message"]
+	}
+	var strikes []strikeJSON
+	for _, z := range zs.Val() {
+		m, _ := z.Member.(string)
+		i := strings.LastIndexByte(m, '|')
+		j := strings.LastIndexByte(m[:max(i, 0)], '|')
+		if i < 0 || j < 0 {
+			continue
+		}
+		sev, _ := strconv.Atoi(m[j+1 : i])
+		cats := []string{}
+		if m[i+1:] != "" {
+			cats = strings.Split(m[i+1:], ",")
+		}
+		strikes = append(strikes, strikeJSON{Message: m[:j], Severity: sev, Categories: cats, At: int64(z.Score)})
+	}
+	if strikes != nil {
+		out["strikes"] = strikes
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// liftHTTP lifts a user's penalty and (unless ?keep_strikes=1) clears the
+// strikes, so the next strike starts the ladder again.
+func (s *Service) liftHTTP(w http.ResponseWriter, r *http.Request) {
+	user := r.PathValue("id")
+	shard := s.keys.ShardOf(user)
+	ctx := r.Context()
+	keep := r.URL.Query().Get("keep_strikes") == "1"
+	var del *redis.IntCmd
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		if keep {
+			del = p.Del(ctx, s.keys.State(shard, user))
+		} else {
+			del = p.Del(ctx, s.keys.State(shard, user), s.keys.Strikes(shard, user))
+		}
+		return nil
+	})
+	if err != nil {
+		httpError(w, http.StatusServiceUnavailable, "redis: "+err.Error())
+		return
+	}
+	s.log.Info("penalty lifted by admin", "user", user, "keep_strikes", keep, "keys_deleted", del.Val(),
+		"remote", r.RemoteAddr)
+	writeJSON(w, http.StatusOK, map[string]any{"user": user, "lifted": true, "strikes_cleared": !keep})
+}
