@@ -1,5 +1,7 @@
 /*
- * m_detect.c — detector rows: digit detectors on the folded view, e-mail
+ * m_detect.c — detector rows: digit detectors on the numerals view (the
+ * folded view with Chinese numerals read as digits; spans map back through
+ * the folded view, unit for unit), e-mail
  * and link detectors on the byte view. Each row runs once per detector
  * entry of its kind (an entry names the detector and its category).
  */
@@ -49,8 +51,8 @@ static int each_entry(const scan_ctx *c, const matcher *m,
 
 static void digits_once(const scan_ctx *c, const matcher *m, det_ctx *d)
 {
-    const fold_buf *fb = &c->s->v.folded;
-    detect_run(m->detector, fb->units, fb->n, on_digits, d);
+    const numeral_view *nv = &c->s->v.numerals;
+    detect_run(m->detector, nv->units, nv->n, on_digits, d);
 }
 
 int run_digit_detector(const scan_ctx *c, const matcher *m)

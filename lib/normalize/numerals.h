@@ -1,0 +1,57 @@
+/*
+ * numerals.h — the numerals view: numbers written with Chinese numerals
+ * (一三八零零一三八零零零, 壹叁捌, 幺三八, mixed 1三8零) read as ASCII digits.
+ *
+ * Which characters are numerals comes from the fold table (table_digits.c:
+ * every Han character with a Unicode numeric value 0..9, by its folded form,
+ * so 兩/两, 陸/陆, 貳/贰 and 〇 are included). Ordinary words contain numerals
+ * too (一起, 三个人, 一一对应, 五星级), so a numeral is read as a digit only
+ * inside a NUMBER RUN: a maximal run of numerals and ASCII digits (in the
+ * folded text, so spaces and punctuation between them are already gone)
+ * that has at least NUMERAL_RUN_MIN characters and either at least
+ * NUMERAL_RUN_NUMERALS numerals or an ASCII digit at both ends (138零0138000).
+ * So 周一13800138000 keeps its 11-digit run, and 三三两两 stays text.
+ *
+ * The view has exactly one unit per folded unit (a numeral is one BMP unit
+ * and becomes one digit), so folded positions and their mapping back to the
+ * original bytes (fold_locate_*) serve it unchanged. The digit detectors
+ * read it; the byte view applies the same rule in place (numerals_bytes),
+ * so regexes and the e-mail/link detectors see the same digits.
+ */
+#ifndef SCREENER_NORMALIZE_NUMERALS_H
+#define SCREENER_NORMALIZE_NUMERALS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "byteview.h"
+#include "fold.h"
+
+#define NUMERAL_RUN_MIN 5
+#define NUMERAL_RUN_NUMERALS 3
+
+/* Folded units with number runs read as digits (owned by a scratch). */
+typedef struct numeral_view {
+    uint16_t *units;
+    size_t cap, n;
+} numeral_view;
+
+/* 1 if a run of `len` characters, `numerals` of them numerals, that starts
+ * and ends with an ASCII digit iff ascii_ends, is read as a number. */
+static inline int numerals_run_reads(size_t len, size_t numerals, int ascii_ends)
+{
+    return numerals > 0 && len >= NUMERAL_RUN_MIN &&
+           (numerals >= NUMERAL_RUN_NUMERALS || ascii_ends);
+}
+
+/* Build the view from the folded view fb. Cost: O(fb->n), one table lookup
+ * per non-ASCII unit. Returns SCREENER_OK or SCREENER_E_NOMEM. */
+int numerals_build(const fold_table *ft, const fold_buf *fb, numeral_view *nv);
+
+/* Read the number runs of the byte view in place (a numeral's UTF-8 bytes
+ * become one digit byte with the numeral's origin and flags). O(bv->n). */
+void numerals_bytes(const fold_table *ft, byte_view *bv);
+
+void numeral_view_free(numeral_view *nv);
+
+#endif
