@@ -482,8 +482,8 @@ size_t fold_span_max_gap(const fold_table *ft, const uint8_t *s, size_t b0, size
             if (gap > max)
                 max = gap;
             gap = 0;
-        } else if (!is_space(c)) {
-            gap++;
+        } else if (!is_space(c) && !FV_EXTENDS(v)) {
+            gap++; /* (a keycap's U+FE0F U+20E3 belong to its digit) */
         }
     }
     return max;

@@ -118,7 +118,8 @@ int fold_term_has_word(const fold_table *ft, const uint8_t *term, size_t len);
 int fold_span_check(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1,
                     const uint8_t *term, size_t term_len);
 
-/* Longest run of dropped characters other than spaces between two kept
+/* Longest run of dropped characters other than spaces and characters that
+ * extend the one before them (variation selectors, enclosing keycaps) between two kept
  * characters inside the original span [b0, b1): detectors use it to tell "138 0013 8000" (a
  * disguised number) from digits that only meet because markup between them
  * was dropped ("&#128553;&#128553;"). Cost: O(span length). */
