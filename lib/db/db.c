@@ -345,7 +345,8 @@ SCREENER_API int screener_db_entry(const screener_db *db, uint32_t entry_id,
     info->category = db->strings + db->cats[e->category].name_off;
     info->category_id = e->category;
     info->severity = e->severity;
-    info->flags = e->flags & DB_ENTRY_PUBLIC;
+    info->flags = (e->flags & DB_ENTRY_PUBLIC) |
+                  (e->options & DB_OPT_NUMERALS ? SCREENER_ENTRY_NUMERALS : 0u);
     info->source = db->strings + db->sources[e->source];
     info->line = e->line;
     return SCREENER_OK;

@@ -85,8 +85,13 @@ typedef struct db_entry {
     uint8_t severity;
     uint8_t flags;
     uint8_t detector; /* DETECT_* for SCREENER_ENTRY_DETECTOR entries */
-    uint8_t reserved;
+    uint8_t options;  /* DB_OPT_* (was reserved, always 0, before 0.2) */
 } db_entry;
+
+/* Entry options (dict.h DICT_OPT_* values). A library that predates them
+ * ignores the byte: its span check then rejects numeral matches, nothing else
+ * changes. */
+#define DB_OPT_NUMERALS 1u /* ASCII digits of the term also match Chinese numerals */
 
 /* A literal is one folded form; an entry may have two (its canonical form and,
  * for terms with doubled letters, its uncollapsed "spaced" form), so the

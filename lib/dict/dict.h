@@ -26,7 +26,11 @@ typedef struct dict_entry {
     uint8_t severity;  /* 1..4 */
     uint8_t flags;     /* SCREENER_ENTRY_* */
     uint8_t detector;  /* DETECT_* for SCREENER_ENTRY_DETECTOR entries */
+    uint8_t options;   /* DICT_OPT_* */
 } dict_entry;
+
+/* Entry options (matching rules that are not SCREENER_ENTRY_* flags). */
+#define DICT_OPT_NUMERALS 1u /* the term's ASCII digits also match Chinese numerals */
 
 /* Per-category metadata set by directives (@action, @name-zh, @name-en). */
 typedef struct dict_category_meta {
