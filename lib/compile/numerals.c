@@ -96,13 +96,19 @@ int numeral_forms(const fold_table *ft, const uint16_t *u, size_t n, numeral_for
         rc = all_combinations(ft, w, n, pos, np, fn, ctx);
     } else {
         for (int s = 0; s < STYLES && !rc; s++) {
-            int ok = 1;
+            int ok = 1, same_as_earlier = 0;
+            for (int t = 0; t < s; t++) {
+                int same = 1;
+                for (size_t j = 0; j < np; j++)
+                    same &= styles[t][u[pos[j]] - '0'] == styles[s][u[pos[j]] - '0'];
+                same_as_earlier |= same;
+            }
             for (size_t j = 0; j < np; j++) {
                 int d = u[pos[j]] - '0';
                 ok &= reads_as(ft, styles[s][d], d);
                 w[pos[j]] = styles[s][d];
             }
-            if (ok)
+            if (ok && !same_as_earlier)
                 rc = fn(ctx, w, n);
         }
     }
