@@ -179,3 +179,92 @@ Test(numbers, generated_numeral_sentences_are_not_numbers)
         cr_assert_eq(number_matches(text), 0, "%s", text);
     }
 }
+
+/* ---- terms with digits and the `numerals` option ----------------------------- */
+
+static screener_db *tdb;
+static screener_scratch *tscratch;
+
+static void setup_terms(void)
+{
+    static const char text[] = "@category spam\n@numerals on\n5星红旗\n下3滥\n3p\n1夜情\n"
+                               "0售麻古\n520\n@numerals off\n2b\n8仙桌\n";
+    screener_source src = {.name = "terms.txt", .text = text, .len = sizeof text - 1};
+    screener_error *err = NULL;
+    cr_assert_eq(screener_compile(NULL, &src, 1, &tdb, &err), SCREENER_OK, "%s",
+                 err ? screener_error_message(err) : "");
+    cr_assert_eq(screener_scratch_alloc(tdb, &tscratch), SCREENER_OK);
+}
+
+static void teardown_terms(void)
+{
+    screener_scratch_free(tscratch);
+    screener_db_free(tdb);
+}
+
+/* The term matched in text with exactly span [b, e), or NULL. */
+static const char *term_at(const char *text, size_t b, size_t e)
+{
+    const screener_result *r;
+    cr_assert_eq(screener_scan(tdb, tscratch, text, strlen(text), &r), SCREENER_OK);
+    for (size_t i = 0; i < r->n_matches; i++) {
+        if (r->matches[i].start != b || r->matches[i].end != e)
+            continue;
+        screener_entry_info info;
+        screener_db_entry(tdb, r->matches[i].entry_id, &info);
+        return info.term;
+    }
+    return NULL;
+}
+
+TestSuite(numeral_terms, .init = setup_terms, .fini = teardown_terms);
+
+Test(numeral_terms, digits_of_opted_in_terms_match_numerals)
+{
+    static const struct { const char *text, *term; size_t b, e; } cases[] = {
+        {"我爱五星红旗", "5星红旗", 6, 18},  {"伍星红旗飘扬", "5星红旗", 0, 12},
+        {"他是个下三滥", "下3滥", 9, 18},    {"下 叁 滥", "下3滥", 0, 11},
+        {"三p", "3p", 0, 4},                 {"一夜情", "1夜情", 0, 9},
+        {"壹夜情", "1夜情", 0, 9},           {"幺夜情", "1夜情", 0, 9},
+        {"零售麻古", "0售麻古", 0, 12},      {"〇售麻古", "0售麻古", 0, 12},
+        {"五二零", "520", 0, 9},             {"伍贰零", "520", 0, 9},
+        {"5星红旗", "5星红旗", 0, 10},       {"下3滥", "下3滥", 0, 7},
+        {"下三濫", "下3滥", 0, 9}, /* traditional through the fold */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *t = term_at(cases[k].text, cases[k].b, cases[k].e);
+        cr_expect(t && strcmp(t, cases[k].term) == 0, "%s: want %s, got %s", cases[k].text,
+                  cases[k].term, t ? t : "nothing");
+    }
+}
+
+Test(numeral_terms, terms_without_the_option_match_digits_only)
+{
+    cr_assert_not_null(term_at("2b", 0, 2));
+    cr_assert_null(term_at("二b", 0, 4));
+    cr_assert_null(term_at("八仙桌", 0, 9));
+    cr_assert_not_null(term_at("8仙桌", 0, 7));
+}
+
+Test(numeral_terms, the_option_is_reported_in_the_entry_info)
+{
+    int with = 0, without = 0;
+    for (uint32_t i = 0; i < screener_db_entry_count(tdb); i++) {
+        screener_entry_info info;
+        screener_db_entry(tdb, i, &info);
+        if (info.flags & SCREENER_ENTRY_NUMERALS)
+            with++;
+        else
+            without++;
+    }
+    cr_assert_eq(with, 6);
+    cr_assert_eq(without, 2);
+}
+
+/* A number written with numerals is not a term with other digits. */
+Test(numeral_terms, other_digits_do_not_match)
+{
+    cr_assert_null(term_at("六星红旗", 0, 12));
+    cr_assert_null(term_at("下四滥", 0, 9));
+    cr_assert_null(term_at("五二一", 0, 9));
+}
