@@ -268,3 +268,70 @@ Test(numeral_terms, other_digits_do_not_match)
     cr_assert_null(term_at("下四滥", 0, 9));
     cr_assert_null(term_at("五二一", 0, 9));
 }
+
+/* ---- streams: chunked == whole with numerals ------------------------------------ */
+
+static int cmp_match(const void *a, const void *b)
+{
+    const screener_match *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return x->entry_id < y->entry_id ? -1 : x->entry_id > y->entry_id;
+}
+
+/* The number matchers see the same numbers when a text arrives in chunks of
+ * any size: the numerals view is rebuilt for each round over the carried
+ * tail, and a number run's reading depends on the run alone. */
+Test(numbers, stream_chunks_find_what_the_whole_text_finds, .timeout = 120)
+{
+    static const char *const filler[] = {"加我", "一起", "三三两两", " ", "-", "第一", "，",
+                                         "周一", "一一一一", "x", "电话：", "😀"};
+    static char text[16384];
+    static screener_match whole[512], chunked[512];
+    uint64_t s = 31337;
+    for (int it = 0; it < 300; it++) {
+        size_t len = 0;
+        int pieces = 2 + ng_below(&s, 30);
+        for (int p = 0; p < pieces && len < sizeof text - 2048; p++) {
+            if (ng_below(&s, 2)) {
+                char digits[24];
+                ng_number(&s, ng_below(&s, NG_KINDS), digits);
+                len += ng_write(&s, forms, n_forms, ng_below(&s, n_forms),
+                                ng_below(&s, NG_SEPS), digits, text + len);
+            } else {
+                const char *f = filler[ng_below(&s, 12)];
+                memcpy(text + len, f, strlen(f));
+                len += strlen(f);
+            }
+        }
+        const screener_result *r;
+        cr_assert_eq(screener_scan(db, scratch, text, len, &r), SCREENER_OK);
+        size_t nw = r->n_matches < 512 ? r->n_matches : 512, nc = 0;
+        memcpy(whole, r->matches, nw * sizeof whole[0]);
+        qsort(whole, nw, sizeof whole[0], cmp_match);
+        screener_stream *st = NULL;
+        cr_assert_eq(screener_stream_open(db, &st), SCREENER_OK);
+        size_t max_chunk = it % 3 == 0 ? 3 : it % 3 == 1 ? 17 : 300;
+        for (size_t i = 0; i < len;) {
+            size_t c = 1 + (size_t)ng_below(&s, (int)max_chunk);
+            if (c > len - i)
+                c = len - i;
+            cr_assert_eq(screener_stream_write(st, scratch, text + i, c, &r), SCREENER_OK);
+            for (size_t k = 0; k < r->n_matches && nc < 512; k++)
+                chunked[nc++] = r->matches[k];
+            i += c;
+        }
+        cr_assert_eq(screener_stream_close(st, scratch, &r), SCREENER_OK);
+        for (size_t k = 0; k < r->n_matches && nc < 512; k++)
+            chunked[nc++] = r->matches[k];
+        screener_stream_free(st);
+        qsort(chunked, nc, sizeof chunked[0], cmp_match);
+        int same = nw == nc;
+        for (size_t k = 0; same && k < nw; k++)
+            same = cmp_match(&whole[k], &chunked[k]) == 0;
+        cr_assert(same, "iteration %d: %zu whole vs %zu chunked matches in \"%.*s\"", it, nw, nc,
+                  (int)len, text);
+    }
+}
