@@ -101,7 +101,16 @@ typedef struct fold_table {
     uint32_t ascii[128]; /* values for U+0000..U+007F, the common case */
     /* ASCII fast path: unit in bits 0..15 and the FA_* flags below */
     uint32_t ascii_fast[128];
+    /* bit u set: the BMP unit u is a kept Chinese numeral (fv_numeral of its
+     * value), so the numerals view tests a unit without a trie lookup */
+    uint64_t numerals[1024];
 } fold_table;
+
+/* 1 if the folded unit u is a Chinese numeral (see fold_table.numerals). */
+static inline int fold_unit_is_numeral(const fold_table *ft, uint32_t u)
+{
+    return u <= 0xFFFF && ((ft->numerals[u >> 6] >> (u & 63)) & 1u);
+}
 
 #define FA_KEEP (1u << 16) /* emits its unit */
 #define FA_COLL (1u << 17) /* a word letter that repeats collapse */

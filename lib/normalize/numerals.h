@@ -30,11 +30,24 @@
 #define NUMERAL_RUN_MIN 5
 #define NUMERAL_RUN_NUMERALS 3
 
-/* Folded units with number runs read as digits (owned by a scratch). */
+/* Folded units with number runs read as digits (owned by a scratch). Until
+ * a run is read (changed == 0) the view IS the folded view and units is
+ * not written: use numerals_units(). */
 typedef struct numeral_view {
     uint16_t *units;
     size_t cap, n;
+    int changed;
+    /* runs with a numeral and at least NUMERAL_RUN_MIN characters: without
+     * one, no run of the byte view (a part of a folded run, split further
+     * by the punctuation it keeps) can be read either */
+    size_t candidates;
 } numeral_view;
+
+/* The view's units: its own copy, or the folded units it equals. */
+static inline const uint16_t *numerals_units(const numeral_view *nv, const fold_buf *fb)
+{
+    return nv->changed ? nv->units : fb->units;
+}
 
 /* 1 if a run of `len` characters, `numerals` of them numerals, that starts
  * and ends with an ASCII digit iff ascii_ends, is read as a number. */
@@ -44,8 +57,9 @@ static inline int numerals_run_reads(size_t len, size_t numerals, int ascii_ends
            (numerals >= NUMERAL_RUN_NUMERALS || ascii_ends);
 }
 
-/* Build the view from the folded view fb. Cost: O(fb->n), one table lookup
- * per non-ASCII unit. Returns SCREENER_OK or SCREENER_E_NOMEM. */
+/* Build the view from the folded view fb. Cost: O(fb->n), one bit test per
+ * unit (fold_unit_is_numeral); a copy of the units only if a run is read.
+ * Returns SCREENER_OK or SCREENER_E_NOMEM. */
 int numerals_build(const fold_table *ft, const fold_buf *fb, numeral_view *nv);
 
 /* Read the number runs of the byte view in place (a numeral's UTF-8 bytes

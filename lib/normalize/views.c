@@ -27,7 +27,9 @@ static int build_bytes(const fold_table *ft, const uint8_t *s, size_t len, views
     size_t u = budget(v);
     int rc = byte_view_build(ft, s, len, u > SIZE_MAX / 4 ? SIZE_MAX : 3 * u + len, &v->bytes);
     *consumed = v->bytes.consumed;
-    if (!rc)
+    /* the numerals view, built first when a matcher reads it, tells whether
+     * any run can be read at all (most texts: none) */
+    if (!rc && (!v->numerals_built || v->numerals.candidates))
         numerals_bytes(ft, &v->bytes);
     return rc;
 }
@@ -37,7 +39,9 @@ static int build_numerals(const fold_table *ft, const uint8_t *s, size_t len, vi
 {
     (void)s;
     *consumed = len; /* the folded view's prefix */
-    return numerals_build(ft, &v->folded, &v->numerals);
+    int rc = numerals_build(ft, &v->folded, &v->numerals);
+    v->numerals_built = rc == SCREENER_OK;
+    return rc;
 }
 
 /* In build order; `needs` are views a row is built from. */
@@ -54,6 +58,7 @@ static const struct {
 int views_build(const fold_table *ft, unsigned which, const uint8_t *s, size_t len, views *v)
 {
     v->consumed = len;
+    v->numerals_built = 0;
     for (size_t k = 0; k < sizeof table / sizeof table[0]; k++)
         if (which & table[k].bit)
             which |= table[k].needs; /* needs come earlier in the table */

@@ -45,6 +45,7 @@ typedef struct views {
     fold_buf folded;
     byte_view bytes;
     numeral_view numerals;
+    int numerals_built; /* the numerals view was built for this text */
     size_t consumed; /* the views cover text bytes [0, consumed) */
     size_t unit_budget; /* 0: VIEW_UNIT_BUDGET (tests raise it to compare) */
 } views;

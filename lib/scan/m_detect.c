@@ -52,7 +52,7 @@ static int each_entry(const scan_ctx *c, const matcher *m,
 static void digits_once(const scan_ctx *c, const matcher *m, det_ctx *d)
 {
     const numeral_view *nv = &c->s->v.numerals;
-    detect_run(m->detector, nv->units, nv->n, on_digits, d);
+    detect_run(m->detector, numerals_units(nv, &c->s->v.folded), nv->n, on_digits, d);
 }
 
 int run_digit_detector(const scan_ctx *c, const matcher *m)
