@@ -176,6 +176,21 @@ static int number_entry(const screener_entry_info *info)
     return strstr(info->term, "qq|") != NULL;
 }
 
+/* The term of the first number match in text, or NULL. */
+static const char *number_match(const char *text, size_t len)
+{
+    const screener_result *r;
+    if (screener_scan(db, scratch, text, len, &r) != SCREENER_OK)
+        return NULL;
+    for (size_t i = 0; i < r->n_matches; i++) {
+        screener_entry_info info;
+        screener_db_entry(db, r->matches[i].entry_id, &info);
+        if (number_entry(&info))
+            return info.term;
+    }
+    return NULL;
+}
+
 static const char *expected_term(int kind)
 {
     return kind == NG_QQ ? NULL : ng_kind_names[kind];
@@ -293,18 +308,9 @@ static long negatives(uint64_t *s, int n, long *flagged_out)
                 text + w, "%s",
                 numeral_words[ng_below(s, sizeof numeral_words / sizeof numeral_words[0])]);
         }
-        const screener_result *r;
-        if (screener_scan(db, scratch, text, w, &r) != SCREENER_OK)
-            continue;
-        for (size_t i = 0; i < r->n_matches; i++) {
-            screener_entry_info info;
-            screener_db_entry(db, r->matches[i].entry_id, &info);
-            if (number_entry(&info)) {
-                if (flagged++ < 5)
-                    printf("  FALSE ALARM %s in: %s\n", info.term, text);
-                break;
-            }
-        }
+        const char *term = number_match(text, w);
+        if (term && flagged++ < 5)
+            printf("  FALSE ALARM %s in: %s\n", term, text);
     }
     *flagged_out = flagged;
     return n;
@@ -324,17 +330,10 @@ static void numeral_rich_lines(void)
         if (numerals < 4)
             continue;
         rich++;
-        const screener_result *r;
-        if (screener_scan(db, scratch, l, n, &r) != SCREENER_OK)
-            continue;
-        for (size_t i = 0; i < r->n_matches; i++) {
-            screener_entry_info info;
-            screener_db_entry(db, r->matches[i].entry_id, &info);
-            if (number_entry(&info)) {
-                printf("  numeral-rich line flagged (%s): %.200s\n", info.term, l);
-                flagged++;
-                break;
-            }
+        const char *term = number_match(l, n);
+        if (term) {
+            printf("  numeral-rich line flagged (%s): %.200s\n", term, l);
+            flagged++;
         }
     }
     printf("carrier lines with >= 4 numerals: %ld, flagged by a number detector: %ld\n", rich,

@@ -12,7 +12,7 @@
  * zero, the plain circled ⓪ stands in), keycaps (digit U+FE0F U+20E3), and
  * the Chinese numerals: lower-case, financial, traditional financial,
  * read-aloud (幺 for 1, 两 for 2), and a mix of all forms digit by digit.
- * Header-only; the caller links ICU.
+ * Header-only; the caller links ICU and has lib/ on its include path.
  */
 #ifndef SCREENER_TESTS_NUMGEN_H
 #define SCREENER_TESTS_NUMGEN_H
@@ -22,6 +22,8 @@
 #include <string.h>
 
 #include <unicode/uchar.h>
+
+#include "common/utf8.h"
 
 /* ---- random numbers ------------------------------------------------------ */
 
@@ -167,26 +169,7 @@ static inline int ng_forms(ng_form *forms)
 /* Append the UTF-8 of code point c at o; returns bytes written. */
 static inline size_t ng_put(char *o, uint32_t c)
 {
-    if (c < 0x80) {
-        o[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        o[0] = (char)(0xC0 | (c >> 6));
-        o[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        o[0] = (char)(0xE0 | (c >> 12));
-        o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (c >> 18));
-    o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
+    return utf8_put((uint8_t *)o, c);
 }
 
 /* One digit (or 'X') in form f at o; returns bytes written. */

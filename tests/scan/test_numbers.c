@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../numbers/numgen.h"
+#include "scan/collect.h"
 #include "screener.h"
 
 static screener_db *db;
@@ -34,19 +35,25 @@ static void teardown(void)
 
 TestSuite(numbers, .init = setup, .fini = teardown);
 
-/* The term of the match with span [b, e), or NULL. */
-static const char *match_at(const char *text, size_t len, size_t b, size_t e)
+/* The term of the match of (d, sc) with span [b, e) in text, or NULL. */
+static const char *term_in(screener_db *d, screener_scratch *sc, const char *text, size_t len,
+                           size_t b, size_t e)
 {
     const screener_result *r;
-    cr_assert_eq(screener_scan(db, scratch, text, len, &r), SCREENER_OK);
+    cr_assert_eq(screener_scan(d, sc, text, len, &r), SCREENER_OK);
     for (size_t i = 0; i < r->n_matches; i++) {
         if (r->matches[i].start != b || r->matches[i].end != e)
             continue;
         screener_entry_info info;
-        screener_db_entry(db, r->matches[i].entry_id, &info);
+        screener_db_entry(d, r->matches[i].entry_id, &info);
         return info.term;
     }
     return NULL;
+}
+
+static const char *match_at(const char *text, size_t len, size_t b, size_t e)
+{
+    return term_in(db, scratch, text, len, b, e);
 }
 
 static size_t number_matches(const char *text)
@@ -202,19 +209,9 @@ static void teardown_terms(void)
     screener_db_free(tdb);
 }
 
-/* The term matched in text with exactly span [b, e), or NULL. */
 static const char *term_at(const char *text, size_t b, size_t e)
 {
-    const screener_result *r;
-    cr_assert_eq(screener_scan(tdb, tscratch, text, strlen(text), &r), SCREENER_OK);
-    for (size_t i = 0; i < r->n_matches; i++) {
-        if (r->matches[i].start != b || r->matches[i].end != e)
-            continue;
-        screener_entry_info info;
-        screener_db_entry(tdb, r->matches[i].entry_id, &info);
-        return info.term;
-    }
-    return NULL;
+    return term_in(tdb, tscratch, text, strlen(text), b, e);
 }
 
 TestSuite(numeral_terms, .init = setup_terms, .fini = teardown_terms);
@@ -271,16 +268,6 @@ Test(numeral_terms, other_digits_do_not_match)
 
 /* ---- streams: chunked == whole with numerals ------------------------------------ */
 
-static int cmp_match(const void *a, const void *b)
-{
-    const screener_match *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    if (x->end != y->end)
-        return x->end < y->end ? -1 : 1;
-    return x->entry_id < y->entry_id ? -1 : x->entry_id > y->entry_id;
-}
-
 /* The number matchers see the same numbers when a text arrives in chunks of
  * any size: the numerals view is rebuilt for each round over the carried
  * tail, and a number run's reading depends on the run alone. */
@@ -310,7 +297,7 @@ Test(numbers, stream_chunks_find_what_the_whole_text_finds, .timeout = 120)
         cr_assert_eq(screener_scan(db, scratch, text, len, &r), SCREENER_OK);
         size_t nw = r->n_matches < 512 ? r->n_matches : 512, nc = 0;
         memcpy(whole, r->matches, nw * sizeof whole[0]);
-        qsort(whole, nw, sizeof whole[0], cmp_match);
+        collect_sort(whole, nw);
         screener_stream *st = NULL;
         cr_assert_eq(screener_stream_open(db, &st), SCREENER_OK);
         size_t max_chunk = it % 3 == 0 ? 3 : it % 3 == 1 ? 17 : 300;
@@ -327,10 +314,11 @@ Test(numbers, stream_chunks_find_what_the_whole_text_finds, .timeout = 120)
         for (size_t k = 0; k < r->n_matches && nc < 512; k++)
             chunked[nc++] = r->matches[k];
         screener_stream_free(st);
-        qsort(chunked, nc, sizeof chunked[0], cmp_match);
+        collect_sort(chunked, nc);
         int same = nw == nc;
         for (size_t k = 0; same && k < nw; k++)
-            same = cmp_match(&whole[k], &chunked[k]) == 0;
+            same = whole[k].start == chunked[k].start && whole[k].end == chunked[k].end &&
+                   whole[k].entry_id == chunked[k].entry_id;
         cr_assert(same, "iteration %d: %zu whole vs %zu chunked matches in \"%.*s\"", it, nw, nc,
                   (int)len, text);
     }
