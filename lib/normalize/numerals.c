@@ -36,7 +36,7 @@ static size_t run_end(const fold_table *ft, const uint16_t *in, size_t n, size_t
         numerals += d >= 10;
         i++;
     }
-    *reads = numerals_run_reads(i - b, numerals, in[b] <= '9' && in[i - 1] <= '9');
+    *reads = numerals > 0 && i - b >= NUMERAL_RUN_MIN; /* both readings are tried */
     return i;
 }
 

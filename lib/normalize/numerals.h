@@ -8,15 +8,21 @@
  * too (一起, 三个人, 一一对应, 五星级), so a numeral is read as a digit only
  * inside a NUMBER RUN: a maximal run of numerals and ASCII digits (in the
  * folded text, so spaces and punctuation between them are already gone)
- * that has at least NUMERAL_RUN_MIN characters and either at least
- * NUMERAL_RUN_NUMERALS numerals or an ASCII digit at both ends (138零0138000).
- * So 周一13800138000 keeps its 11-digit run, and 三三两两 stays text.
+ * with a numeral and at least NUMERAL_RUN_MIN characters.
  *
  * The view has exactly one unit per folded unit (a numeral is one BMP unit
  * and becomes one digit), so folded positions and their mapping back to the
  * original bytes (fold_locate_*) serve it unchanged. The digit detectors
- * read it; the byte view applies the same rule in place (numerals_bytes),
- * so regexes and the e-mail/link detectors see the same digits.
+ * read it AND the folded view (m_detect.c): a numeral next to a number
+ * (周一13800138000) makes the run one digit too long here, and the folded
+ * view still has the ASCII run; a lone numeral at the end of a number
+ * (1380013800一) is found here. Detectors validate every run, so two
+ * readings cost no false alarm that either reading alone would not make.
+ *
+ * The byte view (one reading only, for regexes and the e-mail/link
+ * detectors) reads a run in place (numerals_bytes) only if it also has
+ * either NUMERAL_RUN_NUMERALS numerals or an ASCII digit at both ends
+ * (138零0138000): there 周一 before a number stays text.
  */
 #ifndef SCREENER_NORMALIZE_NUMERALS_H
 #define SCREENER_NORMALIZE_NUMERALS_H
@@ -50,7 +56,8 @@ static inline const uint16_t *numerals_units(const numeral_view *nv, const fold_
 }
 
 /* 1 if a run of `len` characters, `numerals` of them numerals, that starts
- * and ends with an ASCII digit iff ascii_ends, is read as a number. */
+ * and ends with an ASCII digit iff ascii_ends, is read as a number in the
+ * byte view. */
 static inline int numerals_run_reads(size_t len, size_t numerals, int ascii_ends)
 {
     return numerals > 0 && len >= NUMERAL_RUN_MIN &&
