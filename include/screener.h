@@ -465,7 +465,9 @@ enum screener_entry_flag {
     SCREENER_ENTRY_WORD = 1u << 1,      /**< must match as a whole word (forced) */
     SCREENER_ENTRY_SUBSTRING = 1u << 2, /**< never needs word boundaries */
     SCREENER_ENTRY_DETECTOR = 1u << 3,  /**< a built-in detector (`@detect NAME`), term = NAME */
-    SCREENER_ENTRY_REGEX = 1u << 4      /**< a regular expression entry (`PATTERN<TAB>regex`) */
+    SCREENER_ENTRY_REGEX = 1u << 4,     /**< a regular expression entry (`PATTERN<TAB>regex`) */
+    SCREENER_ENTRY_NUMERALS = 1u << 5   /**< its ASCII digits also match Chinese numerals
+                                             (`numerals`, `@numerals on`). @since 0.2 */
 };
 
 /** Metadata of one dictionary entry. Strings belong to the database. */

@@ -31,6 +31,7 @@
 #include "normalize/fold.h"
 #include "common/alloc.h"
 #include "forms.h"
+#include "numerals.h"
 #include "regex.h"
 #include "scan/matcher.h"
 
@@ -49,7 +50,7 @@ typedef struct compiler {
     uint32_t *fold_off, *fold_len; /* per entry: canonical folded form */
     /* forms: (folded units, entry) pairs; each becomes or joins a literal */
     uint32_t *form_off, *form_len, *form_entry;
-    size_t n_forms;
+    size_t n_forms, cap_forms;
     screener_error **err;
 } compiler;
 
@@ -92,7 +93,7 @@ static int merge_duplicates(compiler *c)
         if (a->category != b->category || a->term_len != b->term_len ||
             memcmp(a->term, b->term, a->term_len) != 0)
             continue;
-        if (a->severity == b->severity && a->flags == b->flags) {
+        if (a->severity == b->severity && a->flags == b->flags && a->options == b->options) {
             drop[idx[k]] = 1; /* exact repeat: keep the first occurrence */
             continue;
         }
@@ -123,6 +124,20 @@ static int merge_duplicates(compiler *c)
 /* Append a folded form of entry e. Returns 0 or -1 (out of memory). */
 static int add_form(compiler *c, uint32_t e, const uint16_t *u, size_t n)
 {
+    if (c->n_forms == c->cap_forms) {
+        size_t cap = c->cap_forms * 2 + 16;
+        uint32_t *o = realloc(c->form_off, cap * sizeof(uint32_t));
+        if (o)
+            c->form_off = o;
+        uint32_t *l = o ? realloc(c->form_len, cap * sizeof(uint32_t)) : NULL;
+        if (l)
+            c->form_len = l;
+        uint32_t *en = l ? realloc(c->form_entry, cap * sizeof(uint32_t)) : NULL;
+        if (!en)
+            return -1;
+        c->form_entry = en;
+        c->cap_forms = cap;
+    }
     if (c->n_units + n > c->cap_units) {
         size_t cap = c->cap_units ? c->cap_units : 4096;
         while (cap < c->n_units + n)
@@ -142,6 +157,18 @@ static int add_form(compiler *c, uint32_t e, const uint16_t *u, size_t n)
     return 0;
 }
 
+typedef struct numeral_ctx {
+    compiler *c;
+    uint32_t entry;
+} numeral_ctx;
+
+/* numeral_forms callback: one more literal form of the entry. */
+static int add_numeral_form(void *ctx, const uint16_t *u, size_t n)
+{
+    numeral_ctx *x = ctx;
+    return add_form(x->c, x->entry, u, n);
+}
+
 static int fold_terms(compiler *c)
 {
     dict_set *s = &c->set;
@@ -154,6 +181,7 @@ static int fold_terms(compiler *c)
     c->form_entry = mem_malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
     if (!c->fold_off || !c->fold_len || !c->form_off || !c->form_len || !c->form_entry)
         return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    c->cap_forms = 2 * s->n_entries + 1;
     /* the same table without collapsing repeats: the "spaced" form */
     fold_table spaced = c->ft;
     fold_table_set_collapse(&spaced, 0);
@@ -211,6 +239,12 @@ static int fold_terms(compiler *c)
         }
         c->fold_off[i] = c->form_off[c->n_forms - 1];
         c->fold_len[i] = c->form_len[c->n_forms - 1];
+        if ((e->options & DICT_OPT_NUMERALS) &&
+            numeral_forms(&c->ft, fb.units, fb.n, add_numeral_form,
+                          &(numeral_ctx){c, (uint32_t)i})) {
+            rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+            break;
+        }
         /* A term with doubled letters ("ass") folds to "as"; spaced out in a
          * message ("a s s") it folds to "ass": register that form too. */
         if (c->ft.collapse) {
@@ -348,9 +382,10 @@ static int build_entries(const compiler *c, uint32_t fold_flags, db_parts *p)
         const dict_entry *e = &s->entries[i];
         db_entry *de = &p->entries[i];
         de->term_off = add_string(&p->strings, e->term, e->term_len);
+        de->options = e->options;
         if (e->reason) { /* generated form: its reason follows the term */
             add_string(&p->strings, e->reason, strlen(e->reason));
-            de->generated = 1;
+            de->options |= DB_OPT_GENERATED;
             XXH3_128bits_update(fp, e->reason, strlen(e->reason) + 1);
         }
         de->term_len = (uint32_t)e->term_len;
@@ -360,11 +395,12 @@ static int build_entries(const compiler *c, uint32_t fold_flags, db_parts *p)
         de->severity = e->severity;
         de->flags = e->flags;
         de->detector = e->detector;
-        uint8_t meta[3] = {e->severity, (uint8_t)(e->flags & DB_ENTRY_PUBLIC), e->detector};
+        uint8_t meta[4] = {e->severity, (uint8_t)(e->flags & DB_ENTRY_PUBLIC), e->detector,
+                           e->options};
         XXH3_128bits_update(fp, &c->fold_len[i], sizeof(uint32_t));
         XXH3_128bits_update(fp, c->units + c->fold_off[i], c->fold_len[i] * sizeof(uint16_t));
         XXH3_128bits_update(fp, s->categories[e->category], strlen(s->categories[e->category]) + 1);
-        XXH3_128bits_update(fp, meta, 3);
+        XXH3_128bits_update(fp, meta, e->options ? 4 : 3); /* (3: as before options) */
     }
     XXH128_canonical_t fpc;
     XXH128_canonicalFromHash(&fpc, XXH3_128bits_digest(fp));

@@ -71,8 +71,10 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
         if (!string_ok(db, e->term_off, e->term_len) || e->source >= db->n_sources ||
             e->category >= db->n_cats || e->severity < 1 || e->severity > 4)
             return bad(err_out, name, "entry out of range");
-        if (e->generated > 1 ||
-            (e->generated && (uint64_t)e->term_off + e->term_len + 1 >= db->strings_len))
+        if (e->options & ~DB_OPT_ALL)
+            return bad(err_out, name, "unknown entry option");
+        if ((e->options & DB_OPT_GENERATED) &&
+            (uint64_t)e->term_off + e->term_len + 1 >= db->strings_len)
             return bad(err_out, name, "generated entry without its reason");
         if ((e->flags & SCREENER_ENTRY_DETECTOR) &&
             (e->detector < DETECT_CN_MOBILE || e->detector > DETECT_LAST))
@@ -407,7 +409,8 @@ SCREENER_API int screener_db_entry(const screener_db *db, uint32_t entry_id,
     info->category = db->strings + db->cats[e->category].name_off;
     info->category_id = e->category;
     info->severity = e->severity;
-    info->flags = e->flags & DB_ENTRY_PUBLIC;
+    info->flags = (e->flags & DB_ENTRY_PUBLIC) |
+                  (e->options & DB_OPT_NUMERALS ? SCREENER_ENTRY_NUMERALS : 0u);
     info->source = db->strings + db->sources[e->source];
     info->line = e->line;
     return SCREENER_OK;
@@ -415,7 +418,7 @@ SCREENER_API int screener_db_entry(const screener_db *db, uint32_t entry_id,
 
 SCREENER_API const char *screener_db_entry_reason(const screener_db *db, uint32_t entry_id)
 {
-    if (!db || entry_id >= db->n_entries || !db->entries[entry_id].generated)
+    if (!db || entry_id >= db->n_entries || !(db->entries[entry_id].options & DB_OPT_GENERATED))
         return NULL;
     const db_entry *e = &db->entries[entry_id];
     return db->strings + e->term_off + e->term_len + 1;

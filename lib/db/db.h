@@ -31,7 +31,7 @@
 #define DB_MAGIC "SCRNRDB\x1a"
 /* Version history: 1 (0.1.0); 2: header field regex_max_width (was
  * reserved), DB_ENTRY_* bits as renumbered for regex entries; 3: header
- * field views (was padding), entry byte `generated` (was reserved). */
+ * field views (was padding), entry byte `options` (was reserved). */
 #define DB_FORMAT_VERSION 3u
 
 enum {
@@ -87,9 +87,14 @@ typedef struct db_entry {
     uint8_t severity;
     uint8_t flags;
     uint8_t detector; /* DETECT_* for SCREENER_ENTRY_DETECTOR entries */
-    uint8_t generated; /* 1: a generated form (compile/forms.c); the reason
-                          string follows the term's NUL in strings */
+    uint8_t options;  /* DB_OPT_* (was reserved, always 0, before format 3) */
 } db_entry;
+
+/* Entry options (DB_OPT_NUMERALS has dict.h's DICT_OPT_NUMERALS value). */
+#define DB_OPT_NUMERALS 1u  /* ASCII digits of the term also match Chinese numerals */
+#define DB_OPT_GENERATED 2u /* a generated form (compile/forms.c): its reason string
+                               follows the term's NUL in strings */
+#define DB_OPT_ALL (DB_OPT_NUMERALS | DB_OPT_GENERATED)
 
 /* A literal is one folded form; an entry may have two (its canonical form and,
  * for terms with doubled letters, its uncollapsed "spaced" form), so the

@@ -29,7 +29,11 @@ typedef struct dict_entry {
     uint32_t forms;    /* FORM_* rules asked for (`@forms`, `forms=`), see compile/forms.c */
     char *reason;      /* generated forms: why it exists ("inflection of fuck"),
                           owned; NULL for entries written in a dictionary */
+    uint8_t options;   /* DICT_OPT_* */
 } dict_entry;
+
+/* Entry options (matching rules that are not SCREENER_ENTRY_* flags). */
+#define DICT_OPT_NUMERALS 1u /* the term's ASCII digits also match Chinese numerals */
 
 /* Per-category metadata set by directives (@action, @name-zh, @name-en). */
 typedef struct dict_category_meta {

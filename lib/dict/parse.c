@@ -5,7 +5,10 @@
  *   @category NAME                 default category for the following lines
  *   @severity N                    default severity (1..4) for the following lines
  *   TERM                           an entry with the defaults
+ *   @numerals on|off               digits of the following terms also match
+ *                                  Chinese numerals (5星红旗 ~ 五星红旗)
  *   TERM<TAB>attr attr ...         attrs: category=NAME severity=N allow word substring
+ *                                  regex numerals
  *
  * A plain word list (one term per line) is therefore a valid dictionary whose
  * category is the file's base name. A term that begins with '#' or '@' is
@@ -144,6 +147,7 @@ typedef struct line_ctx {
     screener_error **err;
     const char *defcat; /* default category, registered when first used */
     uint32_t forms;     /* generated-form rules of the following entries (@forms) */
+    unsigned options;   /* DICT_OPT_* set by directives (@numerals) */
 } line_ctx;
 
 #define NO_CATEGORY UINT32_MAX
@@ -171,7 +175,7 @@ static int line_error(line_ctx *c, int status, const char *what)
 /* Append an entry. Duplicates are resolved later, globally, by the compiler
  * (merge_duplicates in compile/compile.c, which sorts all entries). */
 static int add_entry(line_ctx *c, const char *term, size_t term_len,
-                     uint32_t category, int severity, unsigned flags);
+                     uint32_t category, int severity, unsigned flags, unsigned options);
 
 /* ---- directives --------------------------------------------------------- */
 
@@ -346,22 +350,31 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
         int d = names_find(&names_detectors, s + v, vn);
         if (d < 0)
             return unknown_detector(c);
-        int rc = add_entry(c, s + v, vn, *category, *severity, SCREENER_ENTRY_DETECTOR);
+        int rc = add_entry(c, s + v, vn, *category, *severity, SCREENER_ENTRY_DETECTOR, 0);
         if (rc == SCREENER_OK)
             c->set->entries[c->set->n_entries - 1].detector = (uint8_t)d;
         return rc;
     }
     if (k == 8 && (memcmp(s, "@name-zh", 8) == 0 || memcmp(s, "@name-en", 8) == 0))
         return parse_display_name(c, s[6] == 'z' ? 0 : 1, s + v, vn, *category);
+    if (k == 9 && memcmp(s, "@numerals", 9) == 0) {
+        if (vn == 2 && memcmp(s + v, "on", 2) == 0)
+            c->options |= DICT_OPT_NUMERALS;
+        else if (vn == 3 && memcmp(s + v, "off", 3) == 0)
+            c->options &= ~(unsigned)DICT_OPT_NUMERALS;
+        else
+            return line_error(c, SCREENER_E_DICT_SYNTAX, "expected @numerals on or @numerals off");
+        return SCREENER_OK;
+    }
     return line_error(c, SCREENER_E_DICT_SYNTAX,
                       "unknown directive (expected @category, @severity, @action, @detect, "
-                      "@forms, @name-zh or @name-en)");
+                      "@forms, @numerals, @name-zh or @name-en)");
 }
 
 /* ---- entry lines -------------------------------------------------------- */
 
 static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
-                       int *severity, unsigned *flags, uint32_t *forms)
+                       int *severity, unsigned *flags, uint32_t *forms, unsigned *options)
 {
     size_t i = 0;
     while (i < n) {
@@ -406,6 +419,8 @@ static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
             if (rc)
                 return rc;
             *forms |= FORM_EXPLICIT;
+        } else if (an == 8 && memcmp(a, "numerals", 8) == 0) {
+            *options |= DICT_OPT_NUMERALS;
         } else {
             snprintf(msg, sizeof msg, "unknown attribute `%s`",
                      err_excerpt(ex, sizeof ex, a, an));
@@ -418,6 +433,13 @@ static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
     if ((*flags & SCREENER_ENTRY_REGEX) && (*flags & ~(unsigned)SCREENER_ENTRY_REGEX))
         return line_error(c, SCREENER_E_DICT_SYNTAX,
                           "`regex` entries take no `allow`, `word` or `substring`");
+    if (*flags & SCREENER_ENTRY_REGEX) {
+        if (*options & DICT_OPT_NUMERALS & ~c->options)
+            return line_error(c, SCREENER_E_DICT_SYNTAX,
+                              "`regex` entries take no `numerals` (regexes already read "
+                              "numbers written in numerals as digits)");
+        *options = 0; /* @numerals applies to terms only */
+    }
     return SCREENER_OK;
 }
 
@@ -433,11 +455,11 @@ static int parse_entry(line_ctx *c, const char *s, size_t n, uint32_t category,
         term++;
         tn--;
     }
-    unsigned flags = 0;
+    unsigned flags = 0, options = c->options;
     uint32_t forms = c->forms;
     if (tab) {
         int rc = parse_attrs(c, tab + 1, n - (size_t)(tab + 1 - s), &category,
-                             &severity, &flags, &forms);
+                             &severity, &flags, &forms, &options);
         if (rc)
             return rc;
     }
@@ -452,14 +474,14 @@ static int parse_entry(line_ctx *c, const char *s, size_t n, uint32_t category,
                  tn, max);
         return line_error(c, SCREENER_E_LIMIT, msg);
     }
-    int rc = add_entry(c, term, tn, category, severity, flags);
+    int rc = add_entry(c, term, tn, category, severity, flags, options);
     if (rc == SCREENER_OK)
         c->set->entries[c->set->n_entries - 1].forms = forms;
     return rc;
 }
 
 static int add_entry(line_ctx *c, const char *term, size_t term_len,
-                     uint32_t category, int severity, unsigned flags)
+                     uint32_t category, int severity, unsigned flags, unsigned options)
 {
     dict_set *set = c->set;
     if (set->max_entries && set->n_entries >= set->max_entries)
@@ -482,6 +504,7 @@ static int add_entry(line_ctx *c, const char *term, size_t term_len,
     e->detector = 0;
     e->forms = 0;
     e->reason = NULL;
+    e->options = (uint8_t)options;
     return SCREENER_OK;
 }
 
@@ -505,7 +528,7 @@ int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
     const char *p = text, *end = text + len;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3; /* UTF-8 byte order mark */
-    line_ctx c = {set, name, source, 0, NULL, 0, err_out, defcat, 0};
+    line_ctx c = {set, name, source, 0, NULL, 0, err_out, defcat, 0, 0};
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;

@@ -449,7 +449,10 @@ typedef struct run_seq {
     int has_word;
 } run_seq;
 
-static void runs_of(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1, run_seq *r)
+/* With `numerals`, a kept Chinese numeral counts as the word letter of its
+ * digit (a term's 3 against the text's 三). */
+static void runs_of(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1, int numerals,
+                    run_seq *r)
 {
     walker w = {ft, s, b1, b0, 0};
     uint16_t tmp[FOLD_MAX_UNITS + 2];
@@ -471,6 +474,10 @@ static void runs_of(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1
         }
         started = 1;
         int word = FV_CLASS(v) == FC_WORD;
+        if (numerals && !word && k == 1 && fv_numeral(v) >= 0) {
+            tmp[0] = (uint16_t)('0' + fv_numeral(v));
+            word = 1;
+        }
         r->has_word |= word;
         if (!word) {
             letter = 0;
@@ -506,16 +513,16 @@ static void runs_of(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1
 int fold_term_has_word(const fold_table *ft, const uint8_t *term, size_t len)
 {
     run_seq r;
-    runs_of(ft, term, 0, len, &r);
+    runs_of(ft, term, 0, len, 0, &r);
     return r.has_word;
 }
 
 int fold_span_check(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1,
-                    const uint8_t *term, size_t term_len)
+                    const uint8_t *term, size_t term_len, int numerals)
 {
     run_seq t, x;
-    runs_of(ft, term, 0, term_len, &t);
-    runs_of(ft, s, b0, b1, &x);
+    runs_of(ft, term, 0, term_len, 0, &t);
+    runs_of(ft, s, b0, b1, numerals, &x);
     if (t.overflow || x.overflow)
         return 1; /* over 64 runs: matched on the folded form alone */
     if (t.n != x.n)
@@ -548,8 +555,8 @@ size_t fold_span_max_gap(const fold_table *ft, const uint8_t *s, size_t b0, size
             if (gap > max)
                 max = gap;
             gap = 0;
-        } else if (!is_space(c)) {
-            gap++;
+        } else if (!is_space(c) && !FV_EXTENDS(v)) {
+            gap++; /* (a keycap's U+FE0F U+20E3 belong to its digit) */
         }
     }
     return max;

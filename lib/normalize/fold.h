@@ -112,13 +112,15 @@ int fold_term_has_word(const fold_table *ft, const uint8_t *term, size_t len);
  * - separators: among adjacent runs of word letters at which the term has no
  *   word break, either none or all are separated by a dropped visible
  *   separator ("s e x" and "sex" match, "it's hit" does not match "shit").
- * Invisible characters never count as separators. Returns 1 if the span
- * passes. Cost: O(span length + term length).
+ * Invisible characters never count as separators. With `numerals` (entries
+ * whose digits also match Chinese numerals), a numeral in the span counts as
+ * its digit. Returns 1 if the span passes. Cost: O(span length + term length).
  */
 int fold_span_check(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1,
-                    const uint8_t *term, size_t term_len);
+                    const uint8_t *term, size_t term_len, int numerals);
 
-/* Longest run of dropped characters other than spaces between two kept
+/* Longest run of dropped characters other than spaces and characters that
+ * extend the one before them (variation selectors, enclosing keycaps) between two kept
  * characters inside the original span [b0, b1): detectors use it to tell "138 0013 8000" (a
  * disguised number) from digits that only meet because markup between them
  * was dropped ("&#128553;&#128553;"). Cost: O(span length). */

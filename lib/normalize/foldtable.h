@@ -13,6 +13,9 @@
  *                                 ('＠' -> '@', '。' -> '.'), for the link and
  *                                 e-mail detectors
  *                       FV_ONE    output the code point in bits 0..20
+ *   bits 21..24  for FV_IDENT and FV_ONE: 1 + the digit the output stands
+ *                for if it is a Chinese numeral (一 -> 2, 零 -> 1), else 0;
+ *                the fold ignores it, the numerals view reads it
  *                       FV_MULTI  output `len` (bits 20..27) UTF-16 units
  *                                 starting at expand[bits 0..19]
  *   bits 28..29  class  of the output (or, for FV_DROP, of the dropped char):
@@ -57,6 +60,14 @@
 #define FV_LEN(v) (((v) >> 20) & 0xFFu)
 #define FV_EXTENDS(v) (FV_KIND(v) == FV_DROP && ((v)&1u))
 #define FV_DROP_ASCII(v) (((v) >> 1) & 0x7Fu)
+#define FV_NUMERAL_SHIFT 21
+/* the digit (0..9) a kept Chinese numeral stands for, or -1 */
+static inline int fv_numeral(uint32_t v)
+{
+    if (FV_KIND(v) != FV_IDENT && FV_KIND(v) != FV_ONE)
+        return -1;
+    return (int)((v >> FV_NUMERAL_SHIFT) & 15u) - 1;
+}
 #define FV_MAKE(kind, cls, payload) (((uint32_t)(kind) << 30) | ((uint32_t)(cls) << 28) | (uint32_t)(payload))
 
 /* The value used for each maximal subpart of invalid UTF-8: U+FFFD, a
@@ -90,7 +101,16 @@ typedef struct fold_table {
     uint32_t ascii[128]; /* values for U+0000..U+007F, the common case */
     /* ASCII fast path: unit in bits 0..15 and the FA_* flags below */
     uint32_t ascii_fast[128];
+    /* bit u set: the BMP unit u is a kept Chinese numeral (fv_numeral of its
+     * value), so the numerals view tests a unit without a trie lookup */
+    uint64_t numerals[1024];
 } fold_table;
+
+/* 1 if the folded unit u is a Chinese numeral (see fold_table.numerals). */
+static inline int fold_unit_is_numeral(const fold_table *ft, uint32_t u)
+{
+    return u <= 0xFFFF && ((ft->numerals[u >> 6] >> (u & 63)) & 1u);
+}
 
 #define FA_KEEP (1u << 16) /* emits its unit */
 #define FA_COLL (1u << 17) /* a word letter that repeats collapse */

@@ -113,6 +113,17 @@ static int ascii_ok(fold_table *ft)
     return 1;
 }
 
+/* The numerals bitmap: kept BMP characters whose value carries a digit
+ * (table_digits.c). 53k lookups, once per table. */
+static void numerals_of(fold_table *ft)
+{
+    for (uint32_t u = 0x3000; u <= 0xFFFF; u++) {
+        uint32_t v = UCPTRIE_FAST_BMP_GET(ft->trie, UCPTRIE_32, u);
+        if (FV_KIND(v) == FV_IDENT && fv_numeral(v) >= 0)
+            ft->numerals[u >> 6] |= (uint64_t)1 << (u & 63);
+    }
+}
+
 int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
                     const uint16_t *expand, size_t n_expand)
 {
@@ -138,6 +149,7 @@ int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
         return SCREENER_E_DB_FORMAT;
     }
     fold_table_set_collapse(ft, 0);
+    numerals_of(ft);
     return SCREENER_OK;
 }
 

@@ -6,6 +6,8 @@
  *      Latin letters U+1F150..U+1F189 -> A..Z, CJK Radicals Supplement ->
  *      unified ideographs (EquivalentUnifiedIdeograph)   [SCREENER_FOLD_COMPAT]
  *   2. NFKC_Casefold / NFKC / full case folding of c alone [COMPAT, CASE]
+ *   2b. digit forms NFKC leaves alone (❶ ⓫ ⓿ ٣ ...) -> ASCII digits,
+ *      from Unicode numeric values (table_digits.c)       [COMPAT]
  *   3. traditional -> simplified for each Han code point of the result:
  *      OpenCC TSCharacters first, then ICU's "Traditional-Simplified"
  *      transliterator (unless OpenCC lists the character as simplified),
@@ -18,6 +20,8 @@
  *      applied to ASCII, Han, Kana or Hangul                [HOMOGLYPH]
  *   5. noise dropped: whitespace, punctuation, symbols, controls, format and
  *      default-ignorable characters, emoji, enclosing marks [NOISE]
+ * Kept Chinese numerals also carry the digit they stand for in their value
+ * (table_digits.c, read by the numerals view only).
  * Step 5 runs after 1-4 so that, e.g., a Kangxi radical (a symbol) first
  * becomes its Han letter. U+FFFD is never dropped: it stands for invalid
  * input and separates what is around it.
@@ -38,6 +42,7 @@
 
 #include "common/error.h"
 #include "foldtable.h"
+#include "table_digits.h"
 #include "variants.h"
 #include "common/alloc.h"
 
@@ -53,6 +58,7 @@ typedef struct builder {
     USet *gb2312;               /* standard simplified repertoire, or NULL */
     uint16_t *expand;
     size_t n_expand, cap_expand;
+    numeral_map numerals; /* folded Chinese numeral -> digit */
 } builder;
 
 /* Scripts written without spaces between words: their letters never need
@@ -240,6 +246,22 @@ static int icu_t2s(builder *b, UChar32 c, UChar32 *out, int cap)
     return to_cps(buf, len, out, cap);
 }
 
+/* Step 2b: digit forms to ASCII digits (table_digits.c), in place. */
+static int digit_forms(UChar32 *step, int n)
+{
+    UChar32 tmp[MAX_OUT];
+    int k = 0;
+    for (int i = 0; i < n && k + 2 <= MAX_OUT; i++) {
+        int d = table_digit_form(step[i], tmp + k);
+        if (d)
+            k += d;
+        else
+            tmp[k++] = step[i];
+    }
+    memcpy(step, tmp, (size_t)k * sizeof(UChar32));
+    return k;
+}
+
 /*
  * Fold one code point: fills out[] with the output code points and returns
  * their count; *drop_class receives FC_GAP if a visible separator was
@@ -286,6 +308,9 @@ static int fold_cp(builder *b, UChar32 c, UChar32 *out, uint32_t *drop_class)
 
     UChar32 step[MAX_OUT];
     int n = to_cps(dst, dn, step, MAX_OUT);
+
+    if (b->flags & SCREENER_FOLD_COMPAT)
+        n = digit_forms(step, n);
 
     if (b->t2s) {
         UChar32 tmp[MAX_OUT];
@@ -389,6 +414,32 @@ static uint32_t punct_ascii(builder *b, UChar32 c)
     return (a > 0x20 && a < 0x7F && !u_isalnum(a)) ? (uint32_t)a : 0;
 }
 
+/* The numeral field of a value whose output is the code point c. */
+static uint32_t numeral_bits(const builder *b, UChar32 c)
+{
+    int d = table_numeral_digit(&b->numerals, c);
+    return d < 0 ? 0 : (uint32_t)(d + 1) << FV_NUMERAL_SHIFT;
+}
+
+/* The Chinese numerals (table_digits.c) by their folded form: 兩 (2)
+ * folds to 两, so 两 reads 2. Runs before the table is filled. */
+static int collect_numerals(builder *b)
+{
+    for (UChar32 c = 0x3000; c <= 0xFFFF; c++) {
+        int d = table_numeral_value(c);
+        if (d < 0)
+            continue;
+        UChar32 out[MAX_OUT];
+        uint32_t drop_class;
+        int n = fold_cp(b, c, out, &drop_class);
+        if (n < 0)
+            return -1;
+        if (n == 1 && out[0] <= 0xFFFF && numeral_map_add(&b->numerals, out[0], d))
+            return -2;
+    }
+    return 0;
+}
+
 static int value_for(builder *b, UChar32 c, uint32_t *value)
 {
     UChar32 out[MAX_OUT];
@@ -400,9 +451,9 @@ static int value_for(builder *b, UChar32 c, uint32_t *value)
         int extends = u_hasBinaryProperty(c, UCHAR_GRAPHEME_EXTEND) || c == 0x200D;
         *value = FV_MAKE(FV_DROP, drop_class, (punct_ascii(b, c) << 1) | (extends ? 1u : 0u));
     } else if (n == 1 && out[0] == c) {
-        *value = FV_MAKE(FV_IDENT, kept_class(c), 0);
+        *value = FV_MAKE(FV_IDENT, kept_class(c), numeral_bits(b, c));
     } else if (n == 1) {
-        *value = FV_MAKE(FV_ONE, kept_class(out[0]), (uint32_t)out[0]);
+        *value = FV_MAKE(FV_ONE, kept_class(out[0]), (uint32_t)out[0] | numeral_bits(b, out[0]));
     } else {
         uint32_t off, len;
         if (push_units(b, out, n, &off, &len))
@@ -472,6 +523,11 @@ int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out)
     }
 
     int rc = SCREENER_OK;
+    int nr = collect_numerals(&b);
+    if (nr)
+        rc = err_set(err_out, nr == -1 ? SCREENER_E_ICU : SCREENER_E_NOMEM, NULL, 0,
+                     nr == -1 ? "ICU failed to fold a Chinese numeral"
+                              : "more than %d Chinese numerals", NUMERAL_MAP_MAX);
     for (UChar32 c = 0; c <= 0x10FFFF && rc == SCREENER_OK; c++) {
         if (c == 0xD800)
             c = 0xE000; /* surrogates never come out of the UTF-8 decoder */

@@ -5,9 +5,14 @@
  *   VIEW_FOLDED  fold.h: folded UTF-16 units with unit flags; mapped back by
  *                re-folding from checkpoints (fold_locate_*). Literals and
  *                the digit detectors read it.
- *   VIEW_BYTES   byteview.h: lowercase UTF-8 with ASCII punctuation kept;
- *                mapped back through a per-byte origin. Regex entries and
- *                the e-mail/link detectors read it.
+ *   VIEW_BYTES   byteview.h: lowercase UTF-8 with ASCII punctuation kept
+ *                and number runs of Chinese numerals read as digits
+ *                (numerals.h); mapped back through a per-byte origin. Regex
+ *                entries and the e-mail/link detectors read it.
+ *   VIEW_NUMERALS numerals.h: the folded units with number runs of Chinese
+ *                numerals read as digits, unit for unit, so it maps back
+ *                like the folded view (which it is built from). The digit
+ *                detectors read it.
  *
  * A database records the views its matchers read (db_header.views); a scan
  * builds only those. A new view (pinyin, leetspeak...) is one file in
@@ -22,10 +27,12 @@
 
 #include "byteview.h"
 #include "fold.h"
+#include "numerals.h"
 
 #define VIEW_FOLDED 1u
 #define VIEW_BYTES 2u
-#define VIEW_ALL (VIEW_FOLDED | VIEW_BYTES)
+#define VIEW_NUMERALS 4u /* built from VIEW_FOLDED, which it implies */
+#define VIEW_ALL (VIEW_FOLDED | VIEW_BYTES | VIEW_NUMERALS)
 
 /* Largest folded view one build makes (units): a text that folds to more
  * is covered by the views only up to `consumed`, and the scan goes on in
@@ -37,6 +44,8 @@
 typedef struct views {
     fold_buf folded;
     byte_view bytes;
+    numeral_view numerals;
+    int numerals_built; /* the numerals view was built for this text */
     size_t consumed; /* the views cover text bytes [0, consumed) */
     size_t unit_budget; /* 0: VIEW_UNIT_BUDGET (tests raise it to compare) */
 } views;

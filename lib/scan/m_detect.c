@@ -1,5 +1,8 @@
 /*
- * m_detect.c — detector rows: digit detectors on the folded view, e-mail
+ * m_detect.c — detector rows: digit detectors on the numerals view (the
+ * folded view with Chinese numerals read as digits; spans map back through
+ * the folded view, unit for unit) and, where it differs, on the folded view
+ * too (numerals.h: both readings of a numeral next to a number), e-mail
  * and link detectors on the byte view. Each row runs once per detector
  * entry of its kind (an entry names the detector and its category).
  */
@@ -49,8 +52,13 @@ static int each_entry(const scan_ctx *c, const matcher *m,
 
 static void digits_once(const scan_ctx *c, const matcher *m, det_ctx *d)
 {
+    const numeral_view *nv = &c->s->v.numerals;
     const fold_buf *fb = &c->s->v.folded;
-    detect_run(m->detector, fb->units, fb->n, on_digits, d);
+    detect_run(m->detector, numerals_units(nv, fb), nv->n, on_digits, d);
+    /* the digits alone too, where numerals were read: 周一13800138000
+     * (repeats of the same span are dropped by collect) */
+    if (nv->changed && !d->rc)
+        detect_run(m->detector, fb->units, fb->n, on_digits, d);
 }
 
 int run_digit_detector(const scan_ctx *c, const matcher *m)

@@ -88,7 +88,8 @@ int collect_folded_span(const scan_ctx *c, const uint32_t *ids, uint32_t n_ids, 
          * compared run by run; boundaries already reject it for words) */
         if ((e->flags & DB_ENTRY_CHECK_SPAN) && !a.partial && !b.partial &&
             !fold_span_check(&db->fold, c->text, a.byte, b.byte,
-                             (const uint8_t *)db->strings + e->term_off, e->term_len))
+                             (const uint8_t *)db->strings + e->term_off, e->term_len,
+                             e->options & DB_OPT_NUMERALS))
             continue;
         int rc = collect_entry(db, c->s, id, a.byte, b.byte);
         if (rc)

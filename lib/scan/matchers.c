@@ -42,10 +42,10 @@ static uint32_t longest_text(const screener_db *db)
 
 const matcher scan_matchers[] = {
     {"literals", VIEW_FOLDED, SEC_HS, 0, longest_literal, uses_section, run_literals},
-    {"cn_mobile", VIEW_FOLDED, -1, DETECT_CN_MOBILE, longest_digits, uses_detector,
+    {"cn_mobile", VIEW_NUMERALS, -1, DETECT_CN_MOBILE, longest_digits, uses_detector,
      run_digit_detector},
-    {"cn_id", VIEW_FOLDED, -1, DETECT_CN_ID, longest_digits, uses_detector, run_digit_detector},
-    {"bank_card", VIEW_FOLDED, -1, DETECT_BANK_CARD, longest_digits, uses_detector,
+    {"cn_id", VIEW_NUMERALS, -1, DETECT_CN_ID, longest_digits, uses_detector, run_digit_detector},
+    {"bank_card", VIEW_NUMERALS, -1, DETECT_BANK_CARD, longest_digits, uses_detector,
      run_digit_detector},
     {"email", VIEW_BYTES, -1, DETECT_EMAIL, longest_text, uses_detector, run_text_detector},
     {"url", VIEW_BYTES, -1, DETECT_URL, longest_text, uses_detector, run_text_detector},

@@ -334,3 +334,33 @@ Test(dict, unknown_forms_rule_names_the_line_and_the_rule)
     cr_assert_eq(parse("y.txt", "@forms\n"), SCREENER_E_DICT_SYNTAX);
     cr_assert_eq(screener_error_line(err), 1);
 }
+
+Test(dict, numerals_directive_and_attribute_set_the_option)
+{
+    const char *text = "a1\n"
+                       "@numerals on\n"
+                       "b2\n"
+                       "x[0-9]{5}\tregex\n" /* @numerals applies to terms only */
+                       "@numerals off\n"
+                       "c3\n"
+                       "d4\tnumerals severity=3\n";
+    cr_assert_eq(parse("n.txt", text), SCREENER_OK, "%s", screener_error_message(err));
+    cr_assert_eq(set.n_entries, 5);
+    cr_assert_eq(set.entries[0].options, 0);
+    cr_assert_eq(set.entries[1].options, DICT_OPT_NUMERALS);
+    cr_assert_eq(set.entries[2].options, 0);
+    cr_assert_eq(set.entries[3].options, 0);
+    cr_assert_eq(set.entries[4].options, DICT_OPT_NUMERALS);
+    cr_assert_eq(set.entries[4].severity, 3);
+}
+
+Test(dict, bad_numerals_lines_are_errors)
+{
+    cr_assert_eq(parse("n.txt", "ok\n@numerals yes\n"), SCREENER_E_DICT_SYNTAX);
+    cr_assert_eq(screener_error_line(err), 2);
+    cr_assert(strstr(screener_error_message(err), "@numerals on"));
+    screener_error_free(err);
+    err = NULL;
+    cr_assert_eq(parse("n.txt", "x[0-9]{5}\tregex numerals\n"), SCREENER_E_DICT_SYNTAX);
+    cr_assert(strstr(screener_error_message(err), "numerals"));
+}
