@@ -1,6 +1,7 @@
 /*
  * numerals.c — numeral forms of dictionary terms (see numerals.h).
  */
+#include "common/alloc.h"
 #include "numerals.h"
 
 #include <stdlib.h>
@@ -79,11 +80,11 @@ int numeral_forms(const fold_table *ft, const uint16_t *u, size_t n, numeral_for
     }
     if (np == 0)
         return 0;
-    uint16_t *w = malloc(n * sizeof(uint16_t));
-    size_t *pos = malloc(np * sizeof(size_t));
+    uint16_t *w = mem_malloc(n * sizeof(uint16_t));
+    size_t *pos = mem_malloc(np * sizeof(size_t));
     if (!w || !pos) {
-        free(w);
-        free(pos);
+        mem_free(w);
+        mem_free(pos);
         return -1;
     }
     memcpy(w, u, n * sizeof(uint16_t));
@@ -112,7 +113,7 @@ int numeral_forms(const fold_table *ft, const uint16_t *u, size_t n, numeral_for
                 rc = fn(ctx, w, n);
         }
     }
-    free(w);
-    free(pos);
+    mem_free(w);
+    mem_free(pos);
     return rc;
 }

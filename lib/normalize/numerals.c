@@ -1,6 +1,7 @@
 /*
  * numerals.c — the numerals view (see numerals.h).
  */
+#include "common/alloc.h"
 #include "numerals.h"
 
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 
 void numeral_view_free(numeral_view *nv)
 {
-    free(nv->units);
+    mem_free(nv->units);
     memset(nv, 0, sizeof *nv);
 }
 
@@ -71,7 +72,7 @@ int numerals_build(const fold_table *ft, const fold_buf *fb, numeral_view *nv)
                 size_t cap = nv->cap ? nv->cap : 256;
                 while (cap < n)
                     cap *= 2;
-                uint16_t *u = realloc(nv->units, cap * sizeof(uint16_t));
+                uint16_t *u = mem_realloc(nv->units, cap * sizeof(uint16_t));
                 if (!u)
                     return SCREENER_E_NOMEM;
                 nv->units = u;
