@@ -11,7 +11,9 @@
  *                                 a match's span then includes it; bits 1..7
  *                                 the ASCII punctuation it stands for, if any
  *                                 ('＠' -> '@', '。' -> '.'), for the link and
- *                                 e-mail detectors
+ *                                 e-mail detectors; bit 8 set if it is
+ *                                 sentence or clause punctuation (Unicode
+ *                                 Terminal_Punctuation: ，。！？；：、 , . ! ? ; :)
  *                       FV_ONE    output the code point in bits 0..20
  *                       FV_MULTI  output `len` (bits 20..27) UTF-16 units
  *                                 starting at expand[bits 0..19]
@@ -57,6 +59,8 @@
 #define FV_LEN(v) (((v) >> 20) & 0xFFu)
 #define FV_EXTENDS(v) (FV_KIND(v) == FV_DROP && ((v)&1u))
 #define FV_DROP_ASCII(v) (((v) >> 1) & 0x7Fu)
+#define FV_DROP_CLAUSE 0x100u /* in a FV_DROP payload: Terminal_Punctuation */
+#define FV_IS_CLAUSE(v) (FV_KIND(v) == FV_DROP && ((v)&FV_DROP_CLAUSE))
 #define FV_MAKE(kind, cls, payload) (((uint32_t)(kind) << 30) | ((uint32_t)(cls) << 28) | (uint32_t)(payload))
 
 /* The value used for each maximal subpart of invalid UTF-8: U+FFFD, a

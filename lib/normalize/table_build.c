@@ -390,7 +390,9 @@ static int value_for(builder *b, UChar32 c, uint32_t *value)
         return -1;
     if (n == 0) {
         int extends = u_hasBinaryProperty(c, UCHAR_GRAPHEME_EXTEND) || c == 0x200D;
-        *value = FV_MAKE(FV_DROP, drop_class, (punct_ascii(b, c) << 1) | (extends ? 1u : 0u));
+        uint32_t clause = u_hasBinaryProperty(c, UCHAR_TERMINAL_PUNCTUATION) ? FV_DROP_CLAUSE : 0;
+        *value = FV_MAKE(FV_DROP, drop_class,
+                         clause | (punct_ascii(b, c) << 1) | (extends ? 1u : 0u));
     } else if (n == 1 && out[0] == c) {
         *value = FV_MAKE(FV_IDENT, kept_class(c), 0);
     } else if (n == 1) {
