@@ -297,23 +297,22 @@ static int alone_left(const kept_char *x)
     return x->have && x->word && x->single && (x->gap_before || !x->word_before);
 }
 
-void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
-                       const fold_buf *fb, size_t p, fold_loc *out)
+/* fold_locate_start from checkpoint mi. Returns 1 if `lone` depended on
+ * characters before that checkpoint (then out->lone is 0 and the caller may
+ * retry from an earlier one). */
+static int locate_start_from(const fold_table *ft, const uint8_t *s, size_t n,
+                             const fold_buf *fb, size_t mi, size_t p, fold_loc *out)
 {
-    /* one interval earlier than needed, so that the characters before the
-     * neighbour are seen too (for `lone`) */
-    size_t mi = p ? mark_before(fb, p) : 0;
-    if (mi)
-        mi--;
     const fold_mark *m = &fb->marks[mi];
     walker w = {ft, s, n, m->byte, m->prev};
     uint16_t tmp[FOLD_MAX_UNITS + 2];
     size_t pos = m->unit;
     /* x: the last kept character; y: the one before the run of spaced
      * repeats of one letter that x ends ("a a a"), run_gap: a separator
-     * between y and that run */
+     * between y and that run; left_known: the walk began at the text's
+     * start, so the first character's left side is known */
     kept_char x = {0, 0, 0, 0, 0, 0, 0, 0}, y = x;
-    int gap = 0, run_gap = 0;
+    int gap = 0, run_gap = 0, left_known = m->byte == 0, x_known = 0, y_known = left_known;
     size_t x_end = m->byte;
     out->byte = n;
     out->boundary = 1;
@@ -338,29 +337,53 @@ void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
             out->partial = pos != p;
             if (pos != p) {
                 out->boundary = 0;
-                return;
+                return 0;
             }
             out->boundary = !x.have || !x.word || gap;
             out->tight = x.have && x.other && !gap;
             out->gap0 = x_end;
             out->gap1 = at;
-            if (gap && x.single && x.unit == fb->units[p])
-                out->lone = run_gap && alone_left(&y); /* "a a a s s": past the run */
-            else
-                out->lone = gap && alone_left(&x);
-            return;
+            if (!gap)
+                return 0;
+            if (x.single && x.unit == fb->units[p]) {
+                /* "a a a s s": the neighbour is what precedes the run */
+                if (!y_known)
+                    return 1;
+                out->lone = run_gap && alone_left(&y);
+            } else {
+                if (!x_known && x.word && x.single)
+                    return 1;
+                out->lone = alone_left(&x);
+            }
+            return 0;
         }
         kept_char c = {at, 1, FV_CLASS(v) == FC_WORD, FV_CLASS(v) == FC_OTHER, k == 1 && raw == 1,
                        tmp[k - 1], gap, x.have && x.word};
+        int c_known = x.have || left_known;
         if (!(x.have && c.single && x.single && c.unit == x.unit && gap)) {
             y = x;
+            y_known = x.have ? x_known : left_known;
             run_gap = gap;
         }
         x = c;
+        x_known = c_known;
         x_end = w.i;
         gap = 0;
         pos += k;
     }
+    return 0;
+}
+
+/* Cost: one interval from the checkpoint before p; one more when the
+ * neighbour's left side lies before that checkpoint. Never further, so a
+ * long spaced run ("a a a ... s s") costs O(FOLD_MARK_EVERY) per match; a
+ * neighbour whose left side is still unseen is taken as not alone. */
+void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
+                       const fold_buf *fb, size_t p, fold_loc *out)
+{
+    size_t mi = p ? mark_before(fb, p) : 0;
+    if (locate_start_from(ft, s, n, fb, mi, p, out) && mi > 0)
+        locate_start_from(ft, s, n, fb, mi - 1, p, out);
 }
 
 /* The next kept character after w (and over its adjacent repeats and

@@ -66,18 +66,10 @@ static int is_han(UChar32 c)
     return uscript_getScript(c, &st) == USCRIPT_HAN && U_SUCCESS(st);
 }
 
-/* Scripts written without spaces (as in table_build.c, which owns the word
- * classes; Han handled apart). */
+/* Letters of spaceless scripts other than Han: Kana, Hangul, Bopomofo... */
 static int spaceless(UScriptCode sc)
 {
-    switch (sc) {
-    case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA: case USCRIPT_KATAKANA_OR_HIRAGANA:
-    case USCRIPT_BOPOMOFO: case USCRIPT_HANGUL: case USCRIPT_THAI: case USCRIPT_LAO:
-    case USCRIPT_KHMER: case USCRIPT_MYANMAR: case USCRIPT_TIBETAN: case USCRIPT_YI:
-        return 1;
-    default:
-        return 0;
-    }
+    return sc != USCRIPT_HAN && script_spaceless(sc);
 }
 
 /* 'A'..'Z' if name is "<prefix><X>" or "<prefix><X> WITH ...", else 0. */

@@ -32,7 +32,24 @@
 #ifndef SCREENER_NORMALIZE_LOOKALIKE_H
 #define SCREENER_NORMALIZE_LOOKALIKE_H
 
+#include <unicode/uscript.h>
 #include <unicode/utypes.h>
+
+/* Scripts written without spaces between words: their letters never need
+ * word boundaries (table_build.c) and are read as Han, never as Latin, by
+ * the look-alike map. */
+static inline int script_spaceless(UScriptCode sc)
+{
+    switch (sc) {
+    case USCRIPT_HAN: case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA:
+    case USCRIPT_KATAKANA_OR_HIRAGANA: case USCRIPT_BOPOMOFO: case USCRIPT_HANGUL:
+    case USCRIPT_THAI: case USCRIPT_LAO: case USCRIPT_KHMER: case USCRIPT_MYANMAR:
+    case USCRIPT_TIBETAN: case USCRIPT_YI:
+        return 1;
+    default:
+        return 0;
+    }
+}
 
 enum {
     LA_NONE = 0,

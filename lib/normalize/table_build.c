@@ -57,29 +57,6 @@ typedef struct builder {
     size_t n_expand, cap_expand;
 } builder;
 
-/* Scripts written without spaces between words: their letters never need
- * word boundaries. */
-static int script_without_spaces(UScriptCode sc)
-{
-    switch (sc) {
-    case USCRIPT_HAN:
-    case USCRIPT_HIRAGANA:
-    case USCRIPT_KATAKANA:
-    case USCRIPT_KATAKANA_OR_HIRAGANA:
-    case USCRIPT_BOPOMOFO:
-    case USCRIPT_HANGUL:
-    case USCRIPT_THAI:
-    case USCRIPT_LAO:
-    case USCRIPT_KHMER:
-    case USCRIPT_MYANMAR:
-    case USCRIPT_TIBETAN:
-    case USCRIPT_YI:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 /* Class of a code point that is kept in the folded text. */
 static uint32_t kept_class(UChar32 c)
 {
@@ -90,7 +67,7 @@ static uint32_t kept_class(UChar32 c)
         return FC_OTHER;
     UErrorCode st = U_ZERO_ERROR;
     UScriptCode sc = uscript_getScript(c, &st);
-    if (U_FAILURE(st) || script_without_spaces(sc))
+    if (U_FAILURE(st) || script_spaceless(sc))
         return FC_OTHER;
     return FC_WORD;
 }

@@ -32,6 +32,7 @@
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
 
+#include "common/utf8.h"
 #include "normalize/lookalike.h"
 #include "screener.h"
 
@@ -55,21 +56,7 @@ static void put_cp(str *s, uint32_t c)
 {
     if (s->n + 5 >= sizeof s->p)
         return;
-    if (c < 0x80) {
-        s->p[s->n++] = (char)c;
-    } else if (c < 0x800) {
-        s->p[s->n++] = (char)(0xC0 | (c >> 6));
-        s->p[s->n++] = (char)(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        s->p[s->n++] = (char)(0xE0 | (c >> 12));
-        s->p[s->n++] = (char)(0x80 | ((c >> 6) & 0x3F));
-        s->p[s->n++] = (char)(0x80 | (c & 0x3F));
-    } else {
-        s->p[s->n++] = (char)(0xF0 | (c >> 18));
-        s->p[s->n++] = (char)(0x80 | ((c >> 12) & 0x3F));
-        s->p[s->n++] = (char)(0x80 | ((c >> 6) & 0x3F));
-        s->p[s->n++] = (char)(0x80 | (c & 0x3F));
-    }
+    s->n += utf8_put((uint8_t *)s->p + s->n, c);
     s->p[s->n] = 0;
 }
 

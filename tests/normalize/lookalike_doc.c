@@ -15,6 +15,7 @@
 #include <unicode/uscript.h>
 #include <unicode/uversion.h>
 
+#include "common/utf8.h"
 #include "normalize/lookalike.h"
 
 static const char *why_text[LA_COUNT] = {
@@ -31,24 +32,8 @@ static const char *why_text[LA_COUNT] = {
 
 static void put_utf8(UChar32 c)
 {
-    char b[5];
-    int n = 0;
-    if (c < 0x80) {
-        b[n++] = (char)c;
-    } else if (c < 0x800) {
-        b[n++] = (char)(0xC0 | (c >> 6));
-        b[n++] = (char)(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        b[n++] = (char)(0xE0 | (c >> 12));
-        b[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
-        b[n++] = (char)(0x80 | (c & 0x3F));
-    } else {
-        b[n++] = (char)(0xF0 | (c >> 18));
-        b[n++] = (char)(0x80 | ((c >> 12) & 0x3F));
-        b[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
-        b[n++] = (char)(0x80 | (c & 0x3F));
-    }
-    fwrite(b, 1, (size_t)n, stdout);
+    uint8_t b[4];
+    fwrite(b, 1, utf8_put(b, (uint32_t)c), stdout);
 }
 
 typedef struct item {
