@@ -297,10 +297,11 @@ static int alone_left(const kept_char *x)
     return x->have && x->word && x->single && (x->gap_before || !x->word_before);
 }
 
-/* fold_locate_start from checkpoint mi. Returns 1 if `lone` depended on
- * characters before that checkpoint (then out->lone is 0 and the caller may
- * retry from an earlier one). */
-static int locate_start_from(const fold_table *ft, const uint8_t *s, size_t n,
+/* The start side of fold_locate_lone from checkpoint mi: out->lone,
+ * gap0, gap1. Returns 1 if `lone` depended on characters before that
+ * checkpoint (then out->lone is 0 and the caller may retry from an earlier
+ * one). */
+static int lone_start_from(const fold_table *ft, const uint8_t *s, size_t n,
                              const fold_buf *fb, size_t mi, size_t p, fold_loc *out)
 {
     const fold_mark *m = &fb->marks[mi];
@@ -314,11 +315,7 @@ static int locate_start_from(const fold_table *ft, const uint8_t *s, size_t n,
     kept_char x = {0, 0, 0, 0, 0, 0, 0, 0}, y = x;
     int gap = 0, run_gap = 0, left_known = m->byte == 0, x_known = 0, y_known = left_known;
     size_t x_end = m->byte;
-    out->byte = n;
-    out->boundary = 1;
-    out->partial = 0;
     out->lone = 0;
-    out->tight = 0;
     out->gap0 = out->gap1 = 0;
     while (w.i < n) {
         size_t at = w.i, raw;
@@ -333,14 +330,8 @@ static int locate_start_from(const fold_table *ft, const uint8_t *s, size_t n,
             continue;
         }
         if (pos + k > p) {
-            out->byte = at;
-            out->partial = pos != p;
-            if (pos != p) {
-                out->boundary = 0;
+            if (pos != p)
                 return 0;
-            }
-            out->boundary = !x.have || !x.word || gap;
-            out->tight = x.have && x.other && !gap;
             out->gap0 = x_end;
             out->gap1 = at;
             if (!gap)
@@ -374,16 +365,42 @@ static int locate_start_from(const fold_table *ft, const uint8_t *s, size_t n,
     return 0;
 }
 
-/* Cost: one interval from the checkpoint before p; one more when the
- * neighbour's left side lies before that checkpoint. Never further, so a
- * long spaced run ("a a a ... s s") costs O(FOLD_MARK_EVERY) per match; a
- * neighbour whose left side is still unseen is taken as not alone. */
 void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
                        const fold_buf *fb, size_t p, fold_loc *out)
 {
-    size_t mi = p ? mark_before(fb, p) : 0;
-    if (locate_start_from(ft, s, n, fb, mi, p, out) && mi > 0)
-        locate_start_from(ft, s, n, fb, mi - 1, p, out);
+    const fold_mark *m = &fb->marks[p ? mark_before(fb, p) : 0];
+    walker w = {ft, s, n, m->byte, m->prev};
+    size_t pos = m->unit;
+    int have_prev = 0, prev_word = 0, prev_other = 0, gap = 0;
+    out->byte = n;
+    out->boundary = 1;
+    out->partial = 0;
+    out->lone = 0;
+    out->tight = 0;
+    out->gap0 = out->gap1 = 0;
+    while (w.i < n) {
+        size_t at = w.i, raw;
+        uint32_t v;
+        int coll;
+        size_t k = walk(&w, &v, &coll, &raw);
+        if (k == 0) {
+            if (!coll && FV_CLASS(v) == FC_GAP)
+                gap = 1;
+            continue;
+        }
+        if (pos + k > p) {
+            out->byte = at;
+            out->partial = pos != p;
+            out->boundary = pos == p && (!have_prev || !prev_word || gap);
+            out->tight = pos == p && prev_other && !gap;
+            return;
+        }
+        have_prev = 1;
+        prev_word = FV_CLASS(v) == FC_WORD;
+        prev_other = FV_CLASS(v) == FC_OTHER;
+        gap = 0;
+        pos += k;
+    }
 }
 
 /* The next kept character after w (and over its adjacent repeats and
@@ -429,10 +446,10 @@ static int next_kept(walker *w, kept_char *c)
     return 0;
 }
 
-/* After a match: the next kept character decides the boundary; across a
- * visible separator, the characters after it say whether that neighbour
- * stands alone (out->lone), looking past spaced repeats of the match's last
- * letter ("a s s s"). */
+/* After a match (w at its end byte): across a visible separator, the
+ * characters after the next kept one say whether that neighbour stands alone
+ * (out->lone), looking past spaced repeats of the match's last letter
+ * ("a s s s"). */
 static void end_neighbour(walker *w, uint16_t last, fold_loc *out)
 {
     kept_char y, z;
@@ -440,8 +457,6 @@ static void end_neighbour(walker *w, uint16_t last, fold_loc *out)
         return;
     out->gap0 = out->byte;
     out->gap1 = y.at;
-    out->boundary = y.gap_before || !y.word;
-    out->tight = !y.gap_before && y.other;
     if (!(y.gap_before && y.word))
         return;
     while (y.single && y.unit == last && y.gap_before)
@@ -496,9 +511,32 @@ void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
             out->partial = 1;
             return;
         }
-        end_neighbour(&w, fb->units[e - 1], out);
+        while (w.i < n) {
+            size_t k3 = walk(&w, &v, &coll, &raw);
+            if (k3 == 0) {
+                if (!coll && FV_CLASS(v) == FC_GAP)
+                    return; /* a visible separator follows */
+                continue;
+            }
+            out->boundary = FV_CLASS(v) != FC_WORD;
+            out->tight = FV_CLASS(v) == FC_OTHER;
+            return;
+        }
         return;
     }
+}
+
+void fold_locate_lone(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
+                      size_t p, size_t e, fold_loc *a, fold_loc *b)
+{
+    size_t mi = p ? mark_before(fb, p) : 0;
+    if (lone_start_from(ft, s, n, fb, mi, p, a) && mi > 0)
+        lone_start_from(ft, s, n, fb, mi - 1, p, a);
+    walker w = {ft, s, n, b->byte, 0};
+    b->lone = 0;
+    b->gap0 = b->gap1 = 0;
+    if (!b->partial && e > 0)
+        end_neighbour(&w, fb->units[e - 1], b);
 }
 
 /* ---- verification of word-letter matches -------------------------------- */
@@ -662,6 +700,14 @@ void fold_span_first_gap(const fold_table *ft, const uint8_t *s, size_t b0, size
         }
     }
     *g1 = *g0;
+}
+
+int fold_has_gap(const fold_buf *fb, size_t p, size_t e)
+{
+    for (size_t q = p + 1; q < e; q++)
+        if (fb->flags[q] & FU_GAP)
+            return 1;
+    return 0;
 }
 
 int fold_spelled_out(const fold_buf *fb, size_t p, size_t e)

@@ -79,12 +79,12 @@ typedef struct fold_loc {
     int boundary; /* 1 if a word boundary holds at that side */
     int partial;  /* 1 if the match edge falls inside one character's output
                      ("s" inside the "ss" of "ß") */
-    int lone;     /* 1 if the neighbouring kept character, across a dropped
+    int lone;     /* (fold_locate_lone) 1 if the neighbouring kept character, across a dropped
                      visible separator, is a word letter standing alone (a
                      letter of a spelled-out word: the "l" before "a s s" in
                      "c l a s s"), other than the match's own edge letter
                      repeated ("a a a s s") */
-    size_t gap0, gap1; /* the dropped characters between the match edge and
+    size_t gap0, gap1; /* (fold_locate_lone) the dropped characters between the match edge and
                           the neighbouring kept character (byte range) */
     int tight;    /* 1 if the neighbouring kept character is a letter of a
                      script written without spaces (FC_OTHER) and no visible
@@ -108,6 +108,20 @@ void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
  */
 void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
                      const fold_buf *fb, size_t e, fold_loc *out);
+
+/*
+ * For a spelled-out match [p, e) already located (a, b from
+ * fold_locate_start/_end): fill a->lone, b->lone and the gap byte ranges
+ * gap0/gap1 on both sides. Walks at most two checkpoint intervals before p
+ * (a neighbour whose left side lies further back is taken as not alone) and
+ * a few characters after the match. Only spelled-out matches need it.
+ */
+void fold_locate_lone(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
+                      size_t p, size_t e, fold_loc *a, fold_loc *b);
+
+/* 1 if any folded unit in (p, e) has a visible separator dropped before it
+ * (FU_GAP). Cost: O(e - p). */
+int fold_has_gap(const fold_buf *fb, size_t p, size_t e);
 
 /* 1 if the term (original text) has word letters: its matches need
  * fold_span_check. */

@@ -85,13 +85,15 @@ int collect_folded_span(const scan_ctx *c, const uint32_t *ids, uint32_t n_ids, 
         return 0; /* digits joined across markup, not a disguised number */
     /* A spelled-out word is one word: its boundaries are those of the
      * de-spaced letters as a whole, so "a s s" inside "c l a s s" has none. */
-    int spelled = fold_spelled_out(fb, start, end);
+    int gapped = fold_has_gap(fb, start, end);
+    int spelled = gapped && fold_spelled_out(fb, start, end);
     /* Clause punctuation between two CJK characters is a boundary, unless the
      * match is a whole separated run: "法，人" alone, not inside "说法，人的". */
-    if (!detector && fold_span_clause(&db->fold, c->text, a.byte, b.byte) &&
+    if (!detector && gapped && fold_span_clause(&db->fold, c->text, a.byte, b.byte) &&
         !(spelled && !a.tight && !b.tight))
         return 0;
     if (spelled) {
+        fold_locate_lone(&db->fold, c->text, c->len, fb, start, end, &a, &b);
         /* a neighbour continues the spelled word only across the same
          * separator as inside it: "c l a s s", but "x a.s.s y" */
         size_t g0, g1;
