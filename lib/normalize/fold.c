@@ -345,16 +345,105 @@ static inline size_t walk(walker *w, uint32_t *v, int *collapsed, size_t *raw)
     return walk_units(w, v, collapsed, raw, tmp);
 }
 
+/* A kept character seen by the boundary walks. */
+typedef struct kept_char {
+    size_t at; /* its first byte (next_kept) */
+    int have;
+    int word, other;
+    int single;      /* one unit from one unit, no adjacent repeats ("xx") */
+    uint16_t unit;   /* its last unit */
+    int gap_before;  /* a visible separator was dropped right before it */
+    int word_before; /* the kept character before it is a word letter */
+} kept_char;
+
+/* A word letter standing alone, judged from its left side and the gap on
+ * its right: a letter of a spelled-out word. */
+static int alone_left(const kept_char *x)
+{
+    return x->have && x->word && x->single && (x->gap_before || !x->word_before);
+}
+
+/* The start side of fold_locate_lone from checkpoint mi: out->lone,
+ * gap0, gap1. Returns 1 if `lone` depended on characters before that
+ * checkpoint (then out->lone is 0 and the caller may retry from an earlier
+ * one). */
+static int lone_start_from(const fold_table *ft, const uint8_t *s, size_t n,
+                             const fold_buf *fb, size_t mi, size_t p, fold_loc *out)
+{
+    const fold_mark *m = &fb->marks[mi];
+    walker w = {ft, s, n, m->byte, m->prev};
+    uint16_t tmp[FOLD_MAX_UNITS + 2];
+    size_t pos = m->unit;
+    /* x: the last kept character; y: the one before the run of spaced
+     * repeats of one letter that x ends ("a a a"), run_gap: a separator
+     * between y and that run; left_known: the walk began at the text's
+     * start, so the first character's left side is known */
+    kept_char x = {0, 0, 0, 0, 0, 0, 0, 0}, y = x;
+    int gap = 0, run_gap = 0, left_known = m->byte == 0, x_known = 0, y_known = left_known;
+    size_t x_end = m->byte;
+    out->lone = 0;
+    out->gap0 = out->gap1 = 0;
+    while (w.i < n) {
+        size_t at = w.i, raw;
+        uint32_t v;
+        int coll;
+        size_t k = walk_units(&w, &v, &coll, &raw, tmp);
+        if (k == 0) {
+            if (coll)
+                x.single = 0; /* "xx": a run, not a single letter */
+            else if (FV_CLASS(v) == FC_GAP)
+                gap = 1;
+            continue;
+        }
+        if (pos + k > p) {
+            if (pos != p)
+                return 0;
+            out->gap0 = x_end;
+            out->gap1 = at;
+            if (!gap)
+                return 0;
+            if (x.single && x.unit == fb->units[p]) {
+                /* "a a a s s": the neighbour is what precedes the run */
+                if (!y_known)
+                    return 1;
+                out->lone = run_gap && alone_left(&y);
+            } else {
+                if (!x_known && x.word && x.single)
+                    return 1;
+                out->lone = alone_left(&x);
+            }
+            return 0;
+        }
+        kept_char c = {at, 1, FV_CLASS(v) == FC_WORD, FV_CLASS(v) == FC_OTHER, k == 1 && raw == 1,
+                       tmp[k - 1], gap, x.have && x.word};
+        int c_known = x.have || left_known;
+        if (!(x.have && c.single && x.single && c.unit == x.unit && gap)) {
+            y = x;
+            y_known = x.have ? x_known : left_known;
+            run_gap = gap;
+        }
+        x = c;
+        x_known = c_known;
+        x_end = w.i;
+        gap = 0;
+        pos += k;
+    }
+    return 0;
+}
+
 void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
                        const fold_buf *fb, size_t p, fold_loc *out)
 {
     const fold_mark *m = &fb->marks[p ? mark_before(fb, p) : 0];
     walker w = {ft, s, n, m->byte, m->prev};
     size_t pos = m->unit;
-    int have_prev = 0, prev_word = 0, gap = 0;
+    int have_prev = 0, prev_word = 0, prev_other = 0, gap = 0;
     out->byte = n;
     out->boundary = 1;
     out->partial = 0;
+    out->lone = 0;
+    out->tight = 0;
+    out->gap0 = out->gap1 = 0;
     while (w.i < n) {
         size_t at = w.i, raw;
         uint32_t v;
@@ -369,13 +458,79 @@ void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
             out->byte = at;
             out->partial = pos != p;
             out->boundary = pos == p && (!have_prev || !prev_word || gap);
+            out->tight = pos == p && prev_other && !gap;
             return;
         }
         have_prev = 1;
         prev_word = FV_CLASS(v) == FC_WORD;
+        prev_other = FV_CLASS(v) == FC_OTHER;
         gap = 0;
         pos += k;
     }
+}
+
+/* The next kept character after w (and over its adjacent repeats and
+ * invisible characters); 0 at the end of the text. */
+static int next_kept(walker *w, kept_char *c)
+{
+    uint16_t tmp[FOLD_MAX_UNITS + 2];
+    uint32_t v;
+    int coll, gap = 0;
+    size_t raw;
+    while (w->i < w->n) {
+        size_t at = w->i;
+        size_t k = walk_units(w, &v, &coll, &raw, tmp);
+        if (k == 0) {
+            if (!coll && FV_CLASS(v) == FC_GAP)
+                gap = 1;
+            continue;
+        }
+        c->at = at;
+        c->have = 1;
+        c->word = FV_CLASS(v) == FC_WORD;
+        c->other = FV_CLASS(v) == FC_OTHER;
+        c->single = k == 1 && raw == 1;
+        c->unit = tmp[k - 1];
+        c->gap_before = gap;
+        c->word_before = 0; /* not used after a match */
+        for (;;) {
+            walker save = *w;
+            if (w->i >= w->n)
+                break;
+            size_t k2 = walk_units(w, &v, &coll, &raw, tmp);
+            if (coll) {
+                c->single = 0;
+                continue;
+            }
+            if (k2 == 0 && FV_CLASS(v) == FC_IGNORABLE)
+                continue;
+            *w = save;
+            break;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* After a match (w at its end byte): across a visible separator, the
+ * characters after the next kept one say whether that neighbour stands alone
+ * (out->lone), looking past spaced repeats of the match's last letter
+ * ("a s s s"). */
+static void end_neighbour(walker *w, uint16_t last, fold_loc *out)
+{
+    kept_char y, z;
+    if (!next_kept(w, &y))
+        return;
+    out->gap0 = out->byte;
+    out->gap1 = y.at;
+    if (!(y.gap_before && y.word))
+        return;
+    while (y.single && y.unit == last && y.gap_before)
+        if (!next_kept(w, &y))
+            return;
+    if (!(y.gap_before && y.word && y.single))
+        return;
+    out->lone = !next_kept(w, &z) || z.gap_before || !z.word;
 }
 
 void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
@@ -389,6 +544,9 @@ void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
     out->byte = n;
     out->boundary = 1;
     out->partial = 0;
+    out->lone = 0;
+    out->tight = 0;
+    out->gap0 = out->gap1 = 0;
     while (w.i < n) {
         size_t k = walk(&w, &v, &coll, &raw);
         if (k == 0 || pos + k < e) {
@@ -427,10 +585,24 @@ void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
                 continue;
             }
             out->boundary = FV_CLASS(v) != FC_WORD;
+            out->tight = FV_CLASS(v) == FC_OTHER;
             return;
         }
         return;
     }
+}
+
+void fold_locate_lone(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
+                      size_t p, size_t e, fold_loc *a, fold_loc *b)
+{
+    size_t mi = p ? mark_before(fb, p) : 0;
+    if (lone_start_from(ft, s, n, fb, mi, p, a) && mi > 0)
+        lone_start_from(ft, s, n, fb, mi - 1, p, a);
+    walker w = {ft, s, n, b->byte, 0};
+    b->lone = 0;
+    b->gap0 = b->gap1 = 0;
+    if (!b->partial && e > 0)
+        end_neighbour(&w, fb->units[e - 1], b);
 }
 
 /* ---- verification of word-letter matches -------------------------------- */
@@ -560,4 +732,67 @@ size_t fold_span_max_gap(const fold_table *ft, const uint8_t *s, size_t b0, size
         }
     }
     return max;
+}
+
+int fold_span_clause(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1)
+{
+    size_t i = b0;
+    int prev_other = 0, clause = 0;
+    while (i < b1) {
+        int32_t c = utf8_next(s, b1, &i);
+        uint32_t v = fold_value(ft, c);
+        if (FV_KIND(v) == FV_DROP) {
+            clause |= FV_IS_CLAUSE(v) ? 1 : 0;
+            continue;
+        }
+        int other = FV_CLASS(v) == FC_OTHER;
+        if (other && prev_other && clause)
+            return 1;
+        prev_other = other;
+        clause = 0;
+    }
+    return 0;
+}
+
+void fold_span_first_gap(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1,
+                         size_t *g0, size_t *g1)
+{
+    size_t i = b0;
+    int kept = 0;
+    *g0 = *g1 = b0;
+    while (i < b1) {
+        size_t at = i;
+        int32_t c = utf8_next(s, b1, &i);
+        if (FV_KIND(fold_value(ft, c)) != FV_DROP) {
+            if (kept) {
+                *g1 = at;
+                return;
+            }
+            kept = 1;
+            *g0 = i;
+        }
+    }
+    *g1 = *g0;
+}
+
+int fold_has_gap(const fold_buf *fb, size_t p, size_t e)
+{
+    for (size_t q = p + 1; q < e; q++)
+        if (fb->flags[q] & FU_GAP)
+            return 1;
+    return 0;
+}
+
+int fold_spelled_out(const fold_buf *fb, size_t p, size_t e)
+{
+    if (e < p + 2)
+        return 0;
+    for (size_t q = p + 1; q < e; q++) {
+        uint16_t u = fb->units[q];
+        if (u >= 0xDC00 && u <= 0xDFFF)
+            continue; /* second half of a surrogate pair */
+        if (!(fb->flags[q] & FU_GAP))
+            return 0;
+    }
+    return 1;
 }

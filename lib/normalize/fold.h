@@ -79,6 +79,16 @@ typedef struct fold_loc {
     int boundary; /* 1 if a word boundary holds at that side */
     int partial;  /* 1 if the match edge falls inside one character's output
                      ("s" inside the "ss" of "ß") */
+    int lone;     /* (fold_locate_lone) 1 if the neighbouring kept character, across a dropped
+                     visible separator, is a word letter standing alone (a
+                     letter of a spelled-out word: the "l" before "a s s" in
+                     "c l a s s"), other than the match's own edge letter
+                     repeated ("a a a s s") */
+    size_t gap0, gap1; /* (fold_locate_lone) the dropped characters between the match edge and
+                          the neighbouring kept character (byte range) */
+    int tight;    /* 1 if the neighbouring kept character is a letter of a
+                     script written without spaces (FC_OTHER) and no visible
+                     separator lies in between */
 } fold_loc;
 
 /*
@@ -99,6 +109,20 @@ void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
 void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
                      const fold_buf *fb, size_t e, fold_loc *out);
 
+/*
+ * For a spelled-out match [p, e) already located (a, b from
+ * fold_locate_start/_end): fill a->lone, b->lone and the gap byte ranges
+ * gap0/gap1 on both sides. Walks at most two checkpoint intervals before p
+ * (a neighbour whose left side lies further back is taken as not alone) and
+ * a few characters after the match. Only spelled-out matches need it.
+ */
+void fold_locate_lone(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
+                      size_t p, size_t e, fold_loc *a, fold_loc *b);
+
+/* 1 if any folded unit in (p, e) has a visible separator dropped before it
+ * (FU_GAP). Cost: O(e - p). */
+int fold_has_gap(const fold_buf *fb, size_t p, size_t e);
+
 /* 1 if the term (original text) has word letters: its matches need
  * fold_span_check. */
 int fold_term_has_word(const fold_table *ft, const uint8_t *term, size_t len);
@@ -118,6 +142,21 @@ int fold_term_has_word(const fold_table *ft, const uint8_t *term, size_t len);
  */
 int fold_span_check(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1,
                     const uint8_t *term, size_t term_len, int numerals);
+
+/* 1 if sentence or clause punctuation (FV_IS_CLAUSE) was dropped between two
+ * adjacent kept characters of class FC_OTHER (Han, Kana...) inside the
+ * original span [b0, b1): "法，人". Cost: O(span length). */
+int fold_span_clause(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1);
+
+/* The byte range [*g0, *g1) of the dropped characters between the first and
+ * the second kept character of the span [b0, b1) (empty if none). */
+void fold_span_first_gap(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1,
+                         size_t *g0, size_t *g1);
+
+/* 1 if every folded unit in (p, e) that starts a character has a visible
+ * separator dropped before it (FU_GAP): the match is spelled out ("s e x",
+ * "法.轮.功"). 0 for matches of fewer than two units. Cost: O(e - p). */
+int fold_spelled_out(const fold_buf *fb, size_t p, size_t e);
 
 /* Longest run of dropped characters other than spaces and characters that
  * extend the one before them (variation selectors, enclosing keycaps) between two kept

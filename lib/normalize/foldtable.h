@@ -11,7 +11,9 @@
  *                                 a match's span then includes it; bits 1..7
  *                                 the ASCII punctuation it stands for, if any
  *                                 ('＠' -> '@', '。' -> '.'), for the link and
- *                                 e-mail detectors
+ *                                 e-mail detectors; bit 8 set if it is
+ *                                 sentence or clause punctuation (Unicode
+ *                                 Terminal_Punctuation: ，。！？；：、 , . ! ? ; :)
  *                       FV_ONE    output the code point in bits 0..20
  *   bits 21..24  for FV_IDENT and FV_ONE: 1 + the digit the output stands
  *                for if it is a Chinese numeral (一 -> 2, 零 -> 1), else 0;
@@ -68,6 +70,8 @@ static inline int fv_numeral(uint32_t v)
         return -1;
     return (int)((v >> FV_NUMERAL_SHIFT) & 15u) - 1;
 }
+#define FV_DROP_CLAUSE 0x100u /* in a FV_DROP payload: Terminal_Punctuation */
+#define FV_IS_CLAUSE(v) (FV_KIND(v) == FV_DROP && ((v)&FV_DROP_CLAUSE))
 #define FV_MAKE(kind, cls, payload) (((uint32_t)(kind) << 30) | ((uint32_t)(cls) << 28) | (uint32_t)(payload))
 
 /* The value used for each maximal subpart of invalid UTF-8: U+FFFD, a

@@ -14,12 +14,15 @@
  *      then Unihan kSimplifiedVariant                       [TRADITIONAL]
  *   4. Latin/Greek/Cyrillic: canonical decomposition, combining marks
  *      dropped; standalone combining diacritics dropped     [ACCENTS]
- *   4b. homoglyphs: a non-ASCII letter whose confusable skeleton
- *      (uspoof_getSkeleton) is one ASCII letter becomes that letter, so
- *      Cyrillic/Greek look-alikes (а е о р с ѕ і) read as Latin. Never
- *      applied to ASCII, Han, Kana or Hangul                [HOMOGLYPH]
+ *   4b. look-alikes (lookalike.c, docs/lookalikes.md): a non-ASCII letter
+ *      reads as the letter a reader sees — its confusable skeleton of the
+ *      same case (Ν -> N, ν -> v), a small capital's class (ᴛ τ т -> t), a
+ *      regional indicator's letter, a Kana drawn like one Han character
+ *      (ロ -> 口). Never applied to ASCII or Han            [HOMOGLYPH]
  *   5. noise dropped: whitespace, punctuation, symbols, controls, format and
  *      default-ignorable characters, emoji, enclosing marks [NOISE]
+ *   6. a combining mark whose output is not only marks is dropped: a mark
+ *      never produces a letter (U+0345 -> ι -> i)          [always]
  * Kept Chinese numerals also carry the digit they stand for in their value
  * (table_digits.c, read by the numerals view only).
  * Step 5 runs after 1-4 so that, e.g., a Kangxi radical (a symbol) first
@@ -38,11 +41,11 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
-#include <unicode/uspoof.h>
 
 #include "common/error.h"
 #include "foldtable.h"
 #include "table_digits.h"
+#include "lookalike.h"
 #include "variants.h"
 #include "common/alloc.h"
 
@@ -54,35 +57,12 @@ typedef struct builder {
     const UNormalizer2 *nfd;
     const UNormalizer2 *nfkc;   /* for the homoglyph pre-check, or NULL */
     UTransliterator *t2s;       /* or NULL */
-    USpoofChecker *spoof;       /* or NULL */
+    lookalike *la;              /* look-alike map (HOMOGLYPH), or NULL */
     USet *gb2312;               /* standard simplified repertoire, or NULL */
     uint16_t *expand;
     size_t n_expand, cap_expand;
     numeral_map numerals; /* folded Chinese numeral -> digit */
 } builder;
-
-/* Scripts written without spaces between words: their letters never need
- * word boundaries. */
-static int script_without_spaces(UScriptCode sc)
-{
-    switch (sc) {
-    case USCRIPT_HAN:
-    case USCRIPT_HIRAGANA:
-    case USCRIPT_KATAKANA:
-    case USCRIPT_KATAKANA_OR_HIRAGANA:
-    case USCRIPT_BOPOMOFO:
-    case USCRIPT_HANGUL:
-    case USCRIPT_THAI:
-    case USCRIPT_LAO:
-    case USCRIPT_KHMER:
-    case USCRIPT_MYANMAR:
-    case USCRIPT_TIBETAN:
-    case USCRIPT_YI:
-        return 1;
-    default:
-        return 0;
-    }
-}
 
 /* Class of a code point that is kept in the folded text. */
 static uint32_t kept_class(UChar32 c)
@@ -94,7 +74,7 @@ static uint32_t kept_class(UChar32 c)
         return FC_OTHER;
     UErrorCode st = U_ZERO_ERROR;
     UScriptCode sc = uscript_getScript(c, &st);
-    if (U_FAILURE(st) || script_without_spaces(sc))
+    if (U_FAILURE(st) || script_spaceless(sc))
         return FC_OTHER;
     return FC_WORD;
 }
@@ -132,41 +112,13 @@ static int accent_script(UChar32 c)
            (sc == USCRIPT_LATIN || sc == USCRIPT_GREEK || sc == USCRIPT_CYRILLIC);
 }
 
-/* The single ASCII letter that c's confusable skeleton consists of, or -1. */
-static int32_t skeleton_ascii(builder *b, UChar32 c)
+/* The letter a reader sees in c (lookalike.c: confusable skeletons of the
+ * same case, small capitals, regional indicators, Kana drawn like Han),
+ * lowercased when case folding is on; or -1. */
+static int32_t reader_letter(builder *b, UChar32 c)
 {
-    UChar src[4], dst[16];
-    int32_t sn = 0;
-    UErrorCode st = U_ZERO_ERROR;
-    U16_APPEND_UNSAFE(src, sn, c);
-    int32_t dn = uspoof_getSkeleton(b->spoof, 0, src, sn, dst, 16, &st);
-    if (U_FAILURE(st) || dn != 1 || dst[0] >= 0x80 || !u_isalpha(dst[0]))
-        return -1;
-    return dst[0];
-}
-
-/* A non-ASCII letter whose confusable skeleton is a single ASCII letter maps
- * to that letter (lowercased when case folding is on); else -1. The lowercase
- * form is tried first (Cyrillic І is confusable with l, its lowercase і with
- * i); then the letter itself (Cyrillic В looks like B, its lowercase в does
- * not look like b). ASCII, Han, Kana and Hangul are never touched (skeletons
- * map 0->O, 1->l, 一->ー). */
-static int32_t ascii_lookalike(builder *b, UChar32 c)
-{
-    if (c < 0x80 || !(U_GET_GC_MASK(c) & U_GC_L_MASK))
-        return -1;
-    UErrorCode st = U_ZERO_ERROR;
-    UScriptCode sc = uscript_getScript(c, &st);
-    if (U_FAILURE(st) || script_without_spaces(sc))
-        return -1;
-    int fold_case = (b->flags & SCREENER_FOLD_CASE) != 0;
-    UChar32 lc = u_tolower(c);
-    int32_t a = -1;
-    if (fold_case && lc != c)
-        a = skeleton_ascii(b, lc);
-    if (a < 0)
-        a = skeleton_ascii(b, c);
-    if (a >= 0 && fold_case)
+    UChar32 a = lookalike_of(b->la, c, NULL);
+    if (a >= 0 && (b->flags & SCREENER_FOLD_CASE))
         a = u_tolower(a);
     return a;
 }
@@ -262,6 +214,20 @@ static int digit_forms(UChar32 *step, int n)
     return k;
 }
 
+/* A combining mark never produces a letter, digit or anything else that is
+ * not a mark: NFKC_Casefold turns U+0345 YPOGEGRAMMENI into ι (then i), so
+ * "zalgo" text (marks stacked on letters) would grow letters. 1 if the
+ * output of mark c must be dropped. */
+static int mark_grows_letter(UChar32 c, const UChar32 *out, int n)
+{
+    if (!(U_GET_GC_MASK(c) & U_GC_M_MASK))
+        return 0;
+    for (int i = 0; i < n; i++)
+        if (!(U_GET_GC_MASK(out[i]) & U_GC_M_MASK))
+            return 1;
+    return 0;
+}
+
 /*
  * Fold one code point: fills out[] with the output code points and returns
  * their count; *drop_class receives FC_GAP if a visible separator was
@@ -284,10 +250,10 @@ static int fold_cp(builder *b, UChar32 c, UChar32 *out, uint32_t *drop_class)
         if (r >= 0)
             base = r;
     }
-    if (b->spoof && base == c && !compat_gives_ascii(b, c)) {
-        /* look-alikes are judged before case folding too: Cyrillic В looks
-         * like B, its lowercase в does not look like b */
-        int32_t a = ascii_lookalike(b, c);
+    if (b->la && base == c && !compat_gives_ascii(b, c)) {
+        /* look-alikes are judged before case folding too: Greek Ν reads as
+         * N, its lowercase ν as v */
+        int32_t a = reader_letter(b, c);
         if (a >= 0)
             base = a;
     }
@@ -353,9 +319,9 @@ static int fold_cp(builder *b, UChar32 c, UChar32 *out, uint32_t *drop_class)
         n = k;
     }
 
-    if (b->spoof) {
+    if (b->la) {
         for (int i = 0; i < n; i++) {
-            int32_t a = ascii_lookalike(b, step[i]);
+            int32_t a = reader_letter(b, step[i]);
             if (a >= 0)
                 step[i] = a;
         }
@@ -370,6 +336,10 @@ static int fold_cp(builder *b, UChar32 c, UChar32 *out, uint32_t *drop_class)
             continue;
         }
         out[k++] = step[i];
+    }
+    if (mark_grows_letter(c, out, k)) {
+        *drop_class = FC_IGNORABLE;
+        return 0;
     }
     return k;
 }
@@ -449,7 +419,9 @@ static int value_for(builder *b, UChar32 c, uint32_t *value)
         return -1;
     if (n == 0) {
         int extends = u_hasBinaryProperty(c, UCHAR_GRAPHEME_EXTEND) || c == 0x200D;
-        *value = FV_MAKE(FV_DROP, drop_class, (punct_ascii(b, c) << 1) | (extends ? 1u : 0u));
+        uint32_t clause = u_hasBinaryProperty(c, UCHAR_TERMINAL_PUNCTUATION) ? FV_DROP_CLAUSE : 0;
+        *value = FV_MAKE(FV_DROP, drop_class,
+                         clause | (punct_ascii(b, c) << 1) | (extends ? 1u : 0u));
     } else if (n == 1 && out[0] == c) {
         *value = FV_MAKE(FV_IDENT, kept_class(c), numeral_bits(b, c));
     } else if (n == 1) {
@@ -502,12 +474,12 @@ int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out)
         }
     }
     if (flags & SCREENER_FOLD_HOMOGLYPH) {
-        b.spoof = uspoof_open(&st);
-        if (U_FAILURE(st)) {
+        b.la = lookalike_open();
+        if (!b.la) {
             utrans_close(b.t2s);
             uset_close(b.gb2312);
-            return err_set(err_out, SCREENER_E_ICU, NULL, 0, "uspoof_open: %s",
-                           u_errorName(st));
+            return err_set(err_out, SCREENER_E_ICU, NULL, 0,
+                           "look-alike map: uspoof_open failed or out of memory");
         }
     }
 
@@ -515,8 +487,7 @@ int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out)
                                              FV_INVALID, &st);
     if (U_FAILURE(st)) {
         utrans_close(b.t2s);
-        if (b.spoof)
-            uspoof_close(b.spoof);
+        lookalike_close(b.la);
         uset_close(b.gb2312);
         return err_set(err_out, SCREENER_E_ICU, NULL, 0, "umutablecptrie_open: %s",
                        u_errorName(st));
@@ -547,8 +518,7 @@ int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out)
             umutablecptrie_set(mt, c, v, &st);
     }
     utrans_close(b.t2s);
-    if (b.spoof)
-        uspoof_close(b.spoof);
+    lookalike_close(b.la);
     if (b.gb2312)
         uset_close(b.gb2312);
     if (rc == SCREENER_OK && U_FAILURE(st))

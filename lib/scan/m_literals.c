@@ -4,7 +4,8 @@
  *   folded units --hs_scan--> (literal, end) candidates
  *        --alignment / stripped-NUL / unit-flag boundary checks--> raw matches
  *        --fold_locate_*--> original byte spans + word-boundary facts
- *        --per entry: boundary rules, span check--> collect
+ *        --clause rule (CJK across ，。), per entry: boundary rules (spelled-out
+ *          words as one word), span check--> collect
  */
 #include <string.h>
 
@@ -67,6 +68,11 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     return 0;
 }
 
+static int same_bytes(const uint8_t *s, size_t a0, size_t a1, size_t b0, size_t b1)
+{
+    return a1 - a0 == b1 - b0 && memcmp(s + a0, s + b0, a1 - a0) == 0;
+}
+
 int collect_folded_span(const scan_ctx *c, const uint32_t *ids, uint32_t n_ids, size_t start,
                         size_t end, int detector)
 {
@@ -77,12 +83,30 @@ int collect_folded_span(const scan_ctx *c, const uint32_t *ids, uint32_t n_ids, 
     fold_locate_end(&db->fold, c->text, c->len, fb, end, &b);
     if (detector && fold_span_max_gap(&db->fold, c->text, a.byte, b.byte) > DETECT_MAX_GAP)
         return 0; /* digits joined across markup, not a disguised number */
+    /* A spelled-out word is one word: its boundaries are those of the
+     * de-spaced letters as a whole, so "a s s" inside "c l a s s" has none. */
+    int gapped = fold_has_gap(fb, start, end);
+    int spelled = gapped && fold_spelled_out(fb, start, end);
+    /* Clause punctuation between two CJK characters is a boundary, unless the
+     * match is a whole separated run: "法，人" alone, not inside "说法，人的". */
+    if (!detector && gapped && fold_span_clause(&db->fold, c->text, a.byte, b.byte) &&
+        !(spelled && !a.tight && !b.tight))
+        return 0;
+    if (spelled) {
+        fold_locate_lone(&db->fold, c->text, c->len, fb, start, end, &a, &b);
+        /* a neighbour continues the spelled word only across the same
+         * separator as inside it: "c l a s s", but "x a.s.s y" */
+        size_t g0, g1;
+        fold_span_first_gap(&db->fold, c->text, a.byte, b.byte, &g0, &g1);
+        a.lone = a.lone && same_bytes(c->text, a.gap0, a.gap1, g0, g1);
+        b.lone = b.lone && same_bytes(c->text, b.gap0, b.gap1, g0, g1);
+    }
     for (uint32_t k = 0; k < n_ids; k++) {
         uint32_t id = ids[k];
         const db_entry *e = &db->entries[id];
-        if ((e->flags & DB_ENTRY_NEED_START) && !a.boundary)
+        if ((e->flags & DB_ENTRY_NEED_START) && (!a.boundary || (spelled && a.lone)))
             continue;
-        if ((e->flags & DB_ENTRY_NEED_END) && !b.boundary)
+        if ((e->flags & DB_ENTRY_NEED_END) && (!b.boundary || (spelled && b.lone)))
             continue;
         /* (a match edge inside one character's expansion cannot be
          * compared run by run; boundaries already reject it for words) */

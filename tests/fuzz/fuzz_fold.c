@@ -128,6 +128,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(b.byte >= prev_end);
         FUZZ_CHECK(a.boundary == 0 || a.boundary == 1);
         FUZZ_CHECK(b.boundary == 0 || b.boundary == 1);
+        if (p + 2 <= fb.n) {
+            /* the spelled-out neighbour lookup: gap ranges inside the text,
+             * before the match start and after its end */
+            fold_loc a2, b2;
+            fold_locate_start(ft, s, n, &fb, p, &a2);
+            fold_locate_end(ft, s, n, &fb, p + 2, &b2);
+            fold_locate_lone(ft, s, n, &fb, p, p + 2, &a2, &b2);
+            FUZZ_CHECK(a2.gap0 <= a2.gap1 && a2.gap1 <= a2.byte);
+            FUZZ_CHECK(b2.gap0 <= b2.gap1 && b2.gap1 <= n);
+            FUZZ_CHECK(b2.gap1 == 0 || b2.gap0 >= b2.byte);
+        }
         if (!ft->collapse) {
             FUZZ_CHECK(a.byte == owner[p]);
             /* the end covers the producing character and stops before the

@@ -88,6 +88,26 @@ Test(fold, homoglyphs_become_ascii)
     FOLDS("一二", "一二");      /* never applied to Han */
 }
 
+Test(fold, lookalikes_read_by_the_shape_of_their_own_case)
+{
+    FOLDS("ΝΥΝ", "nyn");       /* Greek capitals Nu, Upsilon: N and Y, not v and u */
+    FOLDS("νυ", "vu");         /* their lowercase forms look like v and u */
+    FOLDS("τκχ", "tkx");       /* small-capital classes (ᴛ, ĸ) and the capital's shape */
+    FOLDS("аnαӏ", "anal");     /* mixed scripts; the palochka is a stroke: l */
+    FOLDS("ᴀʙᴅᴇꜰɢʜᴊᴋʟᴍɴᴘʀᴛ", "abdefghjklmnprt"); /* small capitals */
+    FOLDS("вн", "bh");         /* Cyrillic ve, en: small capitals B, H */
+    FOLDS("\xF0\x9F\x87\xAB\xF0\x9F\x87\xBA", "fu"); /* regional indicators F U */
+    FOLDS("ロエカタトニハー", "口工力夕卜二八一");       /* Katakana drawn like Han */
+    FOLDS("ｶ", "力");          /* half-width Katakana through NFKC */
+}
+
+Test(fold, combining_marks_never_become_letters)
+{
+    FOLDS("a\xCD\x85", "a");               /* U+0345 YPOGEGRAMMENI (NFKC_CF: ι) */
+    FOLDS("a̦̓ͮ̆s̜͂̓ͅs̢̞̠", "ass"); /* zalgo: the marks go, the letters stay */
+    FOLDS("\xE0\xA4\x95\xE0\xA4\xBF", "\xE0\xA4\x95\xE0\xA4\xBF"); /* कि: Indic marks kept */
+}
+
 Test(fold, kangxi_radicals_and_compatibility_ideographs)
 {
     FOLDS("⼈", "人");      /* U+2F08 KANGXI RADICAL MAN */

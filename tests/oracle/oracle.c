@@ -18,6 +18,9 @@
  *     word letters where the term has no word break, either none or all are
  *     separated by a dropped visible separator (the run-length rule is moot
  *     without the repeats family);
+ *   - sentence/clause punctuation (Terminal_Punctuation) between two CJK
+ *     characters of a match rejects it unless the match is a whole
+ *     separated run (clause_rejects);
  *   - a deny match lying inside an allow match is suppressed.
  * Databases are compiled WITHOUT the repeats family and every entry is
  * `substring`, so the word-boundary rules are not involved.
@@ -208,6 +211,76 @@ static void word_runs(const rfold *r, size_t c0, size_t c1, wruns *w)
     }
 }
 
+/* The clause rule (docs/ARCHITECTURE.md, "Matching rules"): 1 if the match
+ * of units [i, i + m) over characters [c0, c1] (extended to `after`) must be
+ * dropped: sentence or clause punctuation lies between two adjacent kept
+ * characters of class FC_OTHER, and the match is not a whole separated run
+ * (a visible separator before every unit but the first that starts a
+ * character, and no FC_OTHER character right before or after it without a
+ * visible separator in between). */
+static int kept_char(const rfold *r, size_t c)
+{
+    uint32_t v = r->cval[c];
+    return FV_KIND(v) != FV_DROP && !(FV_KIND(v) == FV_MULTI && FV_LEN(v) == 0);
+}
+
+static int clause_rejects(const rfold *r, size_t i, size_t m, size_t c0, size_t c1, size_t after,
+                          int partial_start, int partial_end)
+{
+    int clause = 0, prev_other = 0, between = 0;
+    for (size_t c = c0; c < after; c++) {
+        uint32_t v = r->cval[c];
+        if (!kept_char(r, c)) {
+            between |= FV_IS_CLAUSE(v) ? 1 : 0;
+            continue;
+        }
+        int other = FV_CLASS(v) == FC_OTHER;
+        if (other && prev_other && between)
+            clause = 1;
+        prev_other = other;
+        between = 0;
+    }
+    if (!clause)
+        return 0;
+    int spelled = m >= 2;
+    for (size_t j = i + 1; j < i + m && spelled; j++) {
+        if (r->u[j] >= 0xDC00 && r->u[j] <= 0xDFFF)
+            continue;
+        int gap = 0;
+        if (r->owner[j] != r->owner[j - 1])
+            for (size_t c = r->owner[j - 1] + 1; c < r->owner[j]; c++)
+                gap |= !kept_char(r, c) && FV_CLASS(r->cval[c]) == FC_GAP;
+        spelled = gap;
+    }
+    if (!spelled)
+        return 1;
+    if (!partial_start && c0 > 0) {
+        size_t c = c0;
+        int gap = 0;
+        while (c-- > 0) {
+            if (kept_char(r, c)) {
+                if (!gap && FV_CLASS(r->cval[c]) == FC_OTHER)
+                    return 1;
+                break;
+            }
+            gap |= FV_CLASS(r->cval[c]) == FC_GAP;
+        }
+    }
+    if (!partial_end) {
+        int gap = 0;
+        for (size_t c = after; c < r->nc; c++) {
+            if (kept_char(r, c)) {
+                if (!gap && FV_CLASS(r->cval[c]) == FC_OTHER)
+                    return 1;
+                break;
+            }
+            gap |= FV_CLASS(r->cval[c]) == FC_GAP;
+        }
+    }
+    (void)c1;
+    return 0;
+}
+
 typedef struct omatch {
     uint32_t entry;
     size_t start, end;
@@ -258,6 +331,8 @@ static size_t ref_scan(const fold_table *ft, oterm *terms, size_t nt, const uint
              * output ("s" in the "ss" of "ß") is not compared run by run,
              * as in the library (fold_loc.partial) */
             int partial_start = i > 0 && t.owner[i - 1] == c0;
+            if (clause_rejects(&t, i, m, c0, c1, after, partial_start, mid_char))
+                continue;
             if (terms[e].w.has_word && !partial_start && !mid_char) {
                 word_runs(&t, c0, after, &xw);
                 const wruns *tw = &terms[e].w;

@@ -178,6 +178,29 @@ Test(scan, stretched_letters)
     expect_none("was sad");
 }
 
+Test(scan, a_spelled_out_word_is_one_word)
+{
+    expect_none("the c l a s s of 2024");      /* "class" holds no term */
+    expect_none("E s s e x");                  /* "Essex" */
+    expect_one("you s e x y", "sexy", 4, 11);  /* "sexy", not "sex" */
+    expect_one("a s s", "ass", 0, 5);
+    expect_one("you a s s!", "ass", 4, 9);     /* "you" is a word of its own */
+    expect_one("x a.s.s y", "ass", 2, 7);      /* other separator: x and y are words */
+    expect_one("a a a s s", "ass", 4, 9);      /* a stretched run is not a neighbour */
+    expect_none("z a s s");
+}
+
+Test(scan, clause_punctuation_between_cjk_characters_is_a_boundary)
+{
+    expect_none("说法，轮功");                  /* a clause ends inside the term */
+    expect_none("他说法，轮，功的");             /* a separated run joined to the text */
+    expect_one("法，轮，功", "法轮功", 0, 15);   /* the disguise: every character separated */
+    expect_one("看 法.轮.功 吧", "法轮功", 4, 15);
+    expect_one("我们说法轮功吗", "法轮功", 9, 18);
+    expect_one("法 轮 功", "法轮功", 0, 11);    /* spaces are not clause punctuation */
+    expect_none("他的口，交通");
+}
+
 Test(scan, ligatures_and_unit_symbols_match_letter_by_letter)
 {
     expect_one("a ﬁsh!", "fish", 2, 7);  /* U+FB01 LATIN SMALL LIGATURE FI */
