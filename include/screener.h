@@ -205,7 +205,13 @@ enum screener_compile_flag {
      *  databases (one run 1.1-4.4x in favour of native, a later one 0.5-1.6x).
      *  A native file loaded on a CPU without its features is refused with
      *  SCREENER_E_DB_PLATFORM. */
-    SCREENER_COMPILE_NATIVE = 1u << 0
+    SCREENER_COMPILE_NATIVE = 1u << 0,
+    /** Do not generate word-aware allow entries ("host words", see
+     *  docs/dictionary-format.md): by default, every all-Han deny term of 2+
+     *  characters gets an allow entry for each ordinary word of the built-in
+     *  word list (jieba's dictionary, frequency >= 50) that contains it across
+     *  a word boundary (慢性病 for 性病). @since 0.2 */
+    SCREENER_COMPILE_NO_HOST_WORDS = 1u << 1
 };
 
 /**
@@ -318,6 +324,39 @@ typedef struct screener_entry_info {
     const char *source;   /**< dictionary file or source name */
     unsigned line;        /**< 1-based line in that source */
 } screener_entry_info;
+
+/** How an entry came to be: written in a dictionary, or generated at compile
+ *  time from a written entry (its parent). Values are stored in database
+ *  files and never renumbered. @since 0.2 */
+enum screener_variant_kind {
+    SCREENER_VARIANT_NONE = 0,        /**< written in the dictionary */
+    SCREENER_VARIANT_PINYIN = 1,      /**< full pinyin ("fa lun gong"; matches joined,
+                                           spaced and with tone marks) */
+    SCREENER_VARIANT_TONE_DIGITS = 2, /**< pinyin with tone digits ("fa3 lun2 gong1") */
+    SCREENER_VARIANT_INITIALS = 3,    /**< pinyin initials ("flg") */
+    SCREENER_VARIANT_MIXED = 4,       /**< characters and pinyin mixed ("法lun功") */
+    SCREENER_VARIANT_HOMOPHONE = 5,   /**< one character replaced by a homophone */
+    SCREENER_VARIANT_HOST_WORD = 6    /**< allow entry: an ordinary word containing the
+                                           parent deny term across a word boundary */
+};
+
+/**
+ * Static name of a variant kind ("written", "pinyin", "tone-digits",
+ * "initials", "mixed", "homophone", "host-word"), or NULL for an unknown
+ * kind. Enumerate with 0, 1, ... until NULL. Thread-safe. @since 0.2
+ */
+SCREENER_API const char *screener_variant_name(unsigned kind);
+
+/**
+ * How entry entry_id came to be: *kind_out receives a SCREENER_VARIANT_*
+ * kind and *parent_out the id of the written entry it was generated from
+ * (entry_id itself for written entries). A generated entry has its parent's
+ * category, severity, source and line; its term is the generated form.
+ * Either out pointer may be NULL. @return SCREENER_OK, or
+ * SCREENER_E_INVALID_ARGUMENT for an unknown id. Thread-safe. @since 0.2
+ */
+SCREENER_API int screener_db_entry_variant(const screener_db *db, uint32_t entry_id,
+                                           unsigned *kind_out, uint32_t *parent_out);
 
 /** Number of entries (deny and allow) in the database. @since 0.1 */
 SCREENER_API uint32_t screener_db_entry_count(const screener_db *db);

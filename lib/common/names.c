@@ -39,9 +39,30 @@ static const name_entry actions[] = {
     {"block", SCREENER_ACTION_BLOCK, "reject the message"},
 };
 
+static const name_entry variant_requests[] = {
+    {"pinyin", VARIANT_REQ_PINYIN, "full pinyin: falungong, fa lun gong, fǎ lún gōng, fa3lun2gong1"},
+    {"initials", VARIANT_REQ_INITIALS, "initials of terms of 3+ characters: flg"},
+    {"mixed", VARIANT_REQ_MIXED, "characters and pinyin mixed: 法lun功"},
+    {"homophone", VARIANT_REQ_HOMOPHONE, "one character replaced by a common homophone: 揉体"},
+};
+
+static const name_entry variant_kinds[] = {
+    {"written", SCREENER_VARIANT_NONE, "the term as written in the dictionary"},
+    {"pinyin", SCREENER_VARIANT_PINYIN, "full pinyin of the term"},
+    {"tone-digits", SCREENER_VARIANT_TONE_DIGITS, "pinyin with tone digits"},
+    {"initials", SCREENER_VARIANT_INITIALS, "pinyin initials of the term"},
+    {"mixed", SCREENER_VARIANT_MIXED, "characters and pinyin mixed"},
+    {"homophone", SCREENER_VARIANT_HOMOPHONE, "one character replaced by a homophone"},
+    {"host-word", SCREENER_VARIANT_HOST_WORD,
+     "allow entry: an ordinary word that contains the term across a word boundary"},
+};
+
 const name_table names_fold_families = {fold_families, COUNT(fold_families), "fold family"};
 const name_table names_detectors = {detectors, COUNT(detectors), "detector"};
 const name_table names_actions = {actions, COUNT(actions), "action"};
+const name_table names_variant_requests = {variant_requests, COUNT(variant_requests),
+                                           "variant"};
+const name_table names_variant_kinds = {variant_kinds, COUNT(variant_kinds), "variant kind"};
 
 /* ---- internal lookups ---------------------------------------------------- */
 
@@ -94,6 +115,11 @@ SCREENER_API const char *screener_fold_family_description(unsigned i)
 SCREENER_API const char *screener_detector_name(unsigned i)
 {
     return i < names_detectors.n ? detectors[i].name : NULL;
+}
+
+SCREENER_API const char *screener_variant_name(unsigned kind)
+{
+    return names_name(&names_variant_kinds, kind);
 }
 
 SCREENER_API const char *screener_action_name(int action)

@@ -25,6 +25,15 @@ enum {
     DETECT_LAST = DETECT_URL
 };
 
+/* Generated variants an entry asks for (`@variants`, `variants=`): bit
+ * values of dict_entry.variants. */
+enum {
+    VARIANT_REQ_PINYIN = 1u << 0,    /* full pinyin: joined, spaced, tone marks, tone digits */
+    VARIANT_REQ_INITIALS = 1u << 1,  /* first letters, terms of 3+ characters only */
+    VARIANT_REQ_MIXED = 1u << 2,     /* some characters as pinyin, the rest as written */
+    VARIANT_REQ_HOMOPHONE = 1u << 3  /* one character replaced by a common homophone */
+};
+
 /* One name of a set: the spelling users type, the value it stands for, and
  * a one-line description for usage texts and documentation. */
 typedef struct name_entry {
@@ -45,6 +54,12 @@ extern const name_table names_fold_families;
 extern const name_table names_detectors;
 /* Actions, in SCREENER_ACTION_* order; value = the action. */
 extern const name_table names_actions;
+
+/* Variant requests (`@variants pinyin,initials`); value = VARIANT_REQ_* bit. */
+extern const name_table names_variant_requests;
+/* Kinds of generated entries, in SCREENER_VARIANT_* order (stored in
+ * databases); value = the kind. */
+extern const name_table names_variant_kinds;
 
 /* Value of the name s[0..len) in table t, or -1 if t has no such name.
  * Every value in these tables fits an int. Cost: O(t->n). */

@@ -29,6 +29,7 @@
 #include "dict/dict.h"
 #include "normalize/fold.h"
 #include "regex.h"
+#include "variants.h"
 
 #define DEFAULT_MAX_ENTRIES 2000000u
 #define DEFAULT_MAX_DICTIONARY_BYTES ((uint64_t)256 << 20)
@@ -83,13 +84,17 @@ static int merge_duplicates(compiler *c)
         idx[i] = (uint32_t)i;
     qsort_r(idx, n, sizeof *idx, cmp_term, s);
     int rc = SCREENER_OK;
+    size_t keep = n ? idx[0] : 0; /* first occurrence of the current run */
     for (size_t k = 1; k < n && rc == SCREENER_OK; k++) {
         const dict_entry *a = &s->entries[idx[k - 1]], *b = &s->entries[idx[k]];
         if (a->category != b->category || a->term_len != b->term_len ||
-            memcmp(a->term, b->term, a->term_len) != 0)
+            memcmp(a->term, b->term, a->term_len) != 0) {
+            keep = idx[k];
             continue;
+        }
         if (a->severity == b->severity && a->flags == b->flags) {
             drop[idx[k]] = 1; /* exact repeat: keep the first occurrence */
+            s->entries[keep].variants |= b->variants;
             continue;
         }
         char ex[160];
@@ -320,6 +325,7 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
         entries[i].severity = e->severity;
         entries[i].flags = e->flags;
         entries[i].detector = e->detector;
+        entries[i].variant = e->variant;
         uint8_t meta[3] = {e->severity, (uint8_t)(e->flags & DB_ENTRY_PUBLIC), e->detector};
         XXH3_128bits_update(fp, &c->fold_len[i], sizeof(uint32_t));
         XXH3_128bits_update(fp, c->units + c->fold_off[i], c->fold_len[i] * sizeof(uint16_t));
@@ -516,7 +522,7 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
             warning = options->warning;
             warning_user_data = options->warning_user_data;
         }
-        if (compile_flags & ~(uint32_t)SCREENER_COMPILE_NATIVE)
+        if (compile_flags & ~(uint32_t)(SCREENER_COMPILE_NATIVE | SCREENER_COMPILE_NO_HOST_WORDS))
             return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
                            "unknown compile flags 0x%x", compile_flags);
         if (options->struct_size >= offsetof(screener_compile_options, max_dictionary_bytes) + 8 &&
@@ -575,6 +581,8 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
         fold_table_open(&c.ft, c.fb.trie_bin, c.fb.trie_len, c.fb.expand, c.fb.n_expand))
         rc = err_set(err_out, SCREENER_E_ICU, NULL, 0, "built fold table does not open");
     fold_table_set_collapse(&c.ft, (fold_flags & SCREENER_FOLD_REPEATS) != 0);
+    if (rc == SCREENER_OK)
+        rc = variants_generate(&c.set, &c.ft, compile_flags, err_out);
     if (rc == SCREENER_OK)
         rc = fold_terms(&c);
     if (rc == SCREENER_OK)

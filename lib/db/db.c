@@ -49,6 +49,57 @@ static int bad(screener_error **err_out, const char *name, const char *what)
 }
 
 /* Cross-check every table so that scans never index out of bounds. */
+/* Lower bound of (source, line) among the written entries. */
+static uint32_t find_written(const screener_db *db, uint32_t source, uint32_t line)
+{
+    uint32_t lo = 0, hi = db->n_written;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const db_entry *m = &db->entries[mid];
+        if (m->source < source || (m->source == source && m->line < line))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+uint32_t db_entry_parent(const screener_db *db, uint32_t id)
+{
+    const db_entry *e = &db->entries[id];
+    return e->variant ? find_written(db, e->source, e->line) : id;
+}
+
+/* Generated entries follow the written ones, which are in (source, line)
+ * order; each has a written parent at its source and line; host words are
+ * allow entries of a deny parent, the other kinds deny entries. */
+static int validate_variants(screener_db *db, const char *name, screener_error **err_out)
+{
+    uint32_t n = 0;
+    while (n < db->n_entries && db->entries[n].variant == 0)
+        n++;
+    db->n_written = n;
+    for (uint32_t i = 1; i < n; i++) {
+        const db_entry *a = &db->entries[i - 1], *b = &db->entries[i];
+        if (a->source > b->source || (a->source == b->source && a->line > b->line))
+            return bad(err_out, name, "written entries out of order");
+    }
+    for (uint32_t i = n; i < db->n_entries; i++) {
+        const db_entry *e = &db->entries[i];
+        if (e->variant == 0 || e->variant > SCREENER_VARIANT_HOST_WORD)
+            return bad(err_out, name, "unknown variant kind");
+        uint32_t p = find_written(db, e->source, e->line);
+        if (p >= n || db->entries[p].source != e->source || db->entries[p].line != e->line)
+            return bad(err_out, name, "generated entry without a parent");
+        unsigned want = e->variant == SCREENER_VARIANT_HOST_WORD ? SCREENER_ENTRY_ALLOW : 0;
+        if ((e->flags & SCREENER_ENTRY_ALLOW) != want ||
+            (db->entries[p].flags & SCREENER_ENTRY_ALLOW) ||
+            (e->flags & (SCREENER_ENTRY_DETECTOR | SCREENER_ENTRY_REGEX)))
+            return bad(err_out, name, "generated entry of the wrong kind");
+    }
+    return SCREENER_OK;
+}
+
 static int validate_tables(screener_db *db, const char *name, screener_error **err_out)
 {
     if (db->strings_len == 0 || db->strings[db->strings_len - 1] != '\0')
@@ -79,6 +130,9 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
         if (e->flags & SCREENER_ENTRY_REGEX)
             db->n_regex++;
     }
+    int rc = validate_variants(db, name, err_out);
+    if (rc)
+        return rc;
     for (uint32_t i = 0; i < db->n_lits; i++) {
         const db_lit *l = &db->lits[i];
         if (l->entries_off > db->n_lit_entries ||
@@ -348,6 +402,18 @@ SCREENER_API int screener_db_entry(const screener_db *db, uint32_t entry_id,
     info->flags = e->flags & DB_ENTRY_PUBLIC;
     info->source = db->strings + db->sources[e->source];
     info->line = e->line;
+    return SCREENER_OK;
+}
+
+SCREENER_API int screener_db_entry_variant(const screener_db *db, uint32_t entry_id,
+                                           unsigned *kind_out, uint32_t *parent_out)
+{
+    if (!db || entry_id >= db->n_entries)
+        return SCREENER_E_INVALID_ARGUMENT;
+    if (kind_out)
+        *kind_out = db->entries[entry_id].variant;
+    if (parent_out)
+        *parent_out = db_entry_parent(db, entry_id);
     return SCREENER_OK;
 }
 

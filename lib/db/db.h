@@ -85,7 +85,9 @@ typedef struct db_entry {
     uint8_t severity;
     uint8_t flags;
     uint8_t detector; /* DETECT_* for SCREENER_ENTRY_DETECTOR entries */
-    uint8_t reserved;
+    uint8_t variant;  /* SCREENER_VARIANT_*: 0 written; else generated at compile time
+                         from the written entry with the same source and line (was
+                         reserved, always 0, before 0.2: old files read as all written) */
 } db_entry;
 
 /* A literal is one folded form; an entry may have two (its canonical form and,
@@ -124,6 +126,7 @@ struct screener_db {
     const uint32_t *sources;
     const char *strings;
     uint32_t n_entries, n_lits, n_lit_entries, n_cats, n_sources;
+    uint32_t n_written; /* entries [0, n_written) are written, the rest generated */
     uint32_t max_lit_units; /* longest literal, in folded units */
     size_t strings_len;
     hs_database_t *hs;         /* NULL when the dictionaries hold detectors only */
@@ -172,6 +175,11 @@ int db_section_ok(const db_header *h, size_t len, int k);
  */
 int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_out,
                  screener_error **err_out);
+
+/* The written entry a generated entry comes from (the written entry with its
+ * source and line; written entries are in (source, line) order), or id
+ * itself for a written entry. O(log n). The reader checked that it exists. */
+uint32_t db_entry_parent(const struct screener_db *db, uint32_t id);
 
 /* Fill the header's checksum field for a finished blob. */
 void db_seal(uint8_t *blob, size_t len);

@@ -26,6 +26,8 @@ typedef struct dict_entry {
     uint8_t severity;  /* 1..4 */
     uint8_t flags;     /* SCREENER_ENTRY_* */
     uint8_t detector;  /* DETECT_* for SCREENER_ENTRY_DETECTOR entries */
+    uint8_t variants;  /* VARIANT_REQ_* the entry asks for (`@variants`, `variants=`) */
+    uint8_t variant;   /* SCREENER_VARIANT_*: 0 written, else generated (compile/) */
 } dict_entry;
 
 /* Per-category metadata set by directives (@action, @name-zh, @name-en). */

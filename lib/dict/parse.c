@@ -140,6 +140,7 @@ typedef struct line_ctx {
     size_t text_len;
     screener_error **err;
     const char *defcat; /* default category, registered when first used */
+    unsigned variants;  /* VARIANT_REQ_* set by the last `@variants` */
 } line_ctx;
 
 #define NO_CATEGORY UINT32_MAX
@@ -248,6 +249,30 @@ static int unknown_detector(line_ctx *c)
     return line_error(c, SCREENER_E_DICT_SYNTAX, msg);
 }
 
+/* "pinyin,initials" (or "none") -> VARIANT_REQ_* bits. */
+static int parse_variants(line_ctx *c, const char *s, size_t n, unsigned *out)
+{
+    *out = 0;
+    if (n == 4 && memcmp(s, "none", 4) == 0)
+        return SCREENER_OK;
+    for (size_t i = 0; i <= n;) {
+        size_t b = i;
+        while (i < n && s[i] != ',')
+            i++;
+        int v = names_find(&names_variant_requests, s + b, i - b);
+        if (v < 0) {
+            char known[120], ex[64], msg[240];
+            snprintf(msg, sizeof msg, "unknown variant `%s` (known: %s; or none)",
+                     err_excerpt(ex, sizeof ex, s + b, i - b),
+                     names_list(&names_variant_requests, known, sizeof known));
+            return line_error(c, SCREENER_E_DICT_SYNTAX, msg);
+        }
+        *out |= (unsigned)v;
+        i++;
+    }
+    return SCREENER_OK;
+}
+
 static int parse_directive(line_ctx *c, const char *s, size_t n,
                            uint32_t *category, int *severity)
 {
@@ -274,6 +299,8 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
         *severity = sev;
         return SCREENER_OK;
     }
+    if (k == 9 && memcmp(s, "@variants", 9) == 0)
+        return parse_variants(c, s + v, vn, &c->variants);
     if (k == 7 && memcmp(s, "@action", 7) == 0)
         return use_category(c, category) ? SCREENER_E_NOMEM
                                          : parse_action(c, s + v, vn, *category);
@@ -295,13 +322,13 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
         return parse_display_name(c, s[6] == 'z' ? 0 : 1, s + v, vn, *category);
     return line_error(c, SCREENER_E_DICT_SYNTAX,
                       "unknown directive (expected @category, @severity, @action, @detect, "
-                      "@name-zh or @name-en)");
+                      "@variants, @name-zh or @name-en)");
 }
 
 /* ---- entry lines -------------------------------------------------------- */
 
 static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
-                       int *severity, unsigned *flags)
+                       int *severity, unsigned *flags, unsigned *variants)
 {
     size_t i = 0;
     while (i < n) {
@@ -333,6 +360,10 @@ static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
                 return line_error(c, SCREENER_E_DICT_SYNTAX,
                                   "severity must be 1, 2, 3 or 4");
             *severity = sev;
+        } else if (an > 9 && memcmp(a, "variants=", 9) == 0) {
+            int rc = parse_variants(c, a + 9, an - 9, variants);
+            if (rc)
+                return rc;
         } else if (an == 5 && memcmp(a, "allow", 5) == 0) {
             *flags |= SCREENER_ENTRY_ALLOW;
         } else if (an == 4 && memcmp(a, "word", 4) == 0) {
@@ -368,10 +399,10 @@ static int parse_entry(line_ctx *c, const char *s, size_t n, uint32_t category,
         term++;
         tn--;
     }
-    unsigned flags = 0;
+    unsigned flags = 0, variants = c->variants;
     if (tab) {
         int rc = parse_attrs(c, tab + 1, n - (size_t)(tab + 1 - s), &category,
-                             &severity, &flags);
+                             &severity, &flags, &variants);
         if (rc)
             return rc;
     }
@@ -386,7 +417,10 @@ static int parse_entry(line_ctx *c, const char *s, size_t n, uint32_t category,
                  tn, max);
         return line_error(c, SCREENER_E_LIMIT, msg);
     }
-    return add_entry(c, term, tn, category, severity, flags);
+    int rc = add_entry(c, term, tn, category, severity, flags);
+    if (rc == SCREENER_OK && !(flags & (SCREENER_ENTRY_ALLOW | SCREENER_ENTRY_REGEX)))
+        c->set->entries[c->set->n_entries - 1].variants = (uint8_t)variants;
+    return rc;
 }
 
 static int add_entry(line_ctx *c, const char *term, size_t term_len,
@@ -411,6 +445,8 @@ static int add_entry(line_ctx *c, const char *term, size_t term_len,
     e->severity = (uint8_t)severity;
     e->flags = (uint8_t)flags;
     e->detector = 0;
+    e->variants = 0;
+    e->variant = 0;
     return SCREENER_OK;
 }
 
@@ -434,7 +470,7 @@ int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
     const char *p = text, *end = text + len;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3; /* UTF-8 byte order mark */
-    line_ctx c = {set, name, source, 0, NULL, 0, err_out, defcat};
+    line_ctx c = {set, name, source, 0, NULL, 0, err_out, defcat, 0};
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;

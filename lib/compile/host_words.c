@@ -1,0 +1,210 @@
+/*
+ * host_words.c — word-aware allow entries for Chinese deny terms.
+ *
+ * Chinese has no spaces, so a deny term can sit inside an ordinary word
+ * across that word's own internal boundary: 性病 in 慢性病 (慢性|病), 口交 in
+ * 路口交通. At compile time, every word W of the built-in word list
+ * (zh_data.h: jieba's dictionary, frequency >= zh_word_min_freq) that
+ * contains a written all-Han deny term T of 2+ characters is segmented
+ * without using W itself (the most probable split into listed words, by
+ * their frequencies, as jieba does); if the split cuts through T — T does
+ * not start and end on a split point — W becomes an allow entry
+ * (SCREENER_VARIANT_HOST_WORD, parent T), suppressing matches inside it like
+ * a hand-written allow entry. 性病患者 (性病|患者) does not.
+ *
+ * Never: when W is itself a written deny term, or when some deny term inside
+ * W lines up with W's split (then W really contains that term). Off with
+ * SCREENER_COMPILE_NO_HOST_WORDS.
+ *
+ * Cost: O(words x substrings x log terms); ~52k words, each of at most 16
+ * characters.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/utf8.h"
+#include "screener.h"
+#include "variants.h"
+#include "zh_data.h"
+
+#define MAX_WORD 16 /* characters */
+
+typedef struct term_ref {
+    char *text; /* folded, UTF-8 */
+    size_t len;
+    size_t entry;
+} term_ref;
+
+static int cmp_ref(const void *a, const void *b)
+{
+    const term_ref *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->text, y->text, n);
+    if (c)
+        return c;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return (x->entry > y->entry) - (x->entry < y->entry);
+}
+
+static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
+{
+    int c = memcmp(a, b, an < bn ? an : bn);
+    return c ? c : (an > bn) - (an < bn);
+}
+
+/* First ref equal to s[0..n), or nt. */
+static size_t find_ref(const term_ref *t, size_t nt, const char *s, size_t n)
+{
+    size_t lo = 0, hi = nt;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_bytes(t[mid].text, t[mid].len, s, n) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < nt && t[lo].len == n && memcmp(t[lo].text, s, n) == 0 ? lo : nt;
+}
+
+/* Written all-Han deny terms of 2..MAX_WORD characters, folded. */
+static int collect_terms(variants_ctx *v, term_ref **out, size_t *n_out)
+{
+    term_ref *t = malloc((v->n_written ? v->n_written : 1) * sizeof *t);
+    size_t n = 0;
+    if (!t)
+        return -1;
+    for (size_t i = 0; i < v->n_written; i++) {
+        const dict_entry *e = &v->set->entries[i];
+        if (e->flags & (SCREENER_ENTRY_ALLOW | SCREENER_ENTRY_REGEX | SCREENER_ENTRY_DETECTOR))
+            continue;
+        uint32_t cps[MAX_WORD];
+        size_t k = variants_folded_cps(v, e, cps, MAX_WORD), ok = k >= 2;
+        for (size_t j = 0; j < k && ok; j++)
+            ok = zh_reading_index(cps[j]) >= 0;
+        if (!ok)
+            continue;
+        uint8_t u[MAX_WORD * 4];
+        size_t len = 0;
+        for (size_t j = 0; j < k; j++)
+            len += utf8_put(u + len, cps[j]);
+        t[n].text = malloc(len);
+        if (!t[n].text) {
+            *out = t;
+            *n_out = n;
+            return -1;
+        }
+        memcpy(t[n].text, u, len);
+        t[n].len = len;
+        t[n].entry = i;
+        n++;
+    }
+    qsort(t, n, sizeof *t, cmp_ref);
+    *out = t;
+    *n_out = n;
+    return 0;
+}
+
+/* The most probable split of word w (n characters, byte offsets off[0..n])
+ * into listed words other than w itself; cut[i] = 1 if a piece starts at
+ * character i (cut[0] = cut[n] = 1). A character not in the list is a piece
+ * of frequency 1. */
+static void split_word(const char *w, const size_t *off, size_t n, double log_total,
+                       uint8_t *cut)
+{
+    double best[MAX_WORD + 1];
+    size_t from[MAX_WORD + 1];
+    best[0] = 0;
+    for (size_t i = 1; i <= n; i++) {
+        best[i] = -HUGE_VAL;
+        from[i] = i - 1;
+        for (size_t j = 0; j < i; j++) {
+            if (j == 0 && i == n)
+                continue; /* not the word itself */
+            uint32_t f = zh_word_frequency(w + off[j], off[i] - off[j]);
+            if (f == 0 && i - j > 1)
+                continue;
+            double s = best[j] + log(f ? (double)f : 1.0) - log_total;
+            if (s > best[i]) {
+                best[i] = s;
+                from[i] = j;
+            }
+        }
+    }
+    memset(cut, 0, n + 1);
+    for (size_t i = n; i > 0; i = from[i])
+        cut[i] = 1;
+    cut[0] = 1;
+}
+
+/* Allow entries for word k of the list, if it hosts a term across a split. */
+static int host_word(variants_ctx *v, const term_ref *t, size_t nt, size_t k, double log_total)
+{
+    const char *w = zh_word_pool + zh_word_off[k];
+    size_t wl = strlen(w), off[MAX_WORD + 1], n = 0;
+    for (size_t p = 0; p < wl; n++) {
+        if (n == MAX_WORD)
+            return SCREENER_OK;
+        off[n] = p;
+        utf8_next((const uint8_t *)w, wl, &p);
+    }
+    off[n] = wl;
+    if (n < 3 || find_ref(t, nt, w, wl) < nt)
+        return SCREENER_OK; /* too short to host a term, or itself a term */
+    uint8_t cut[MAX_WORD + 1];
+    int split = 0;
+    size_t hosts[MAX_WORD * MAX_WORD], nh = 0;
+    for (size_t s = 0; s + 2 <= n; s++) {
+        for (size_t e = s + 2; e <= n; e++) {
+            if (s == 0 && e == n)
+                continue;
+            size_t r = find_ref(t, nt, w + off[s], off[e] - off[s]);
+            if (r == nt)
+                continue;
+            if (!split) {
+                split_word(w, off, n, log_total, cut);
+                split = 1;
+            }
+            if (cut[s] && cut[e])
+                return SCREENER_OK; /* a term lines up with the split: W contains it */
+            for (; r < nt && t[r].len == off[e] - off[s] &&
+                   memcmp(t[r].text, w + off[s], t[r].len) == 0; r++) {
+                size_t h = 0;
+                while (h < nh && hosts[h] != t[r].entry)
+                    h++;
+                if (h == nh && nh < sizeof hosts / sizeof hosts[0])
+                    hosts[nh++] = t[r].entry;
+            }
+        }
+    }
+    for (size_t h = 0; h < nh; h++) {
+        int rc = variants_add(v, hosts[h], w, wl, SCREENER_VARIANT_HOST_WORD,
+                              SCREENER_ENTRY_ALLOW);
+        if (rc)
+            return rc;
+    }
+    return SCREENER_OK;
+}
+
+int host_words_generate(variants_ctx *v)
+{
+    if (v->compile_flags & SCREENER_COMPILE_NO_HOST_WORDS)
+        return SCREENER_OK;
+    term_ref *t = NULL;
+    size_t nt = 0;
+    int rc = SCREENER_OK;
+    if (collect_terms(v, &t, &nt))
+        rc = err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    double total = 0;
+    for (size_t k = 0; k < zh_word_count; k++)
+        total += zh_word_freq[k];
+    double log_total = log(total > 1 ? total : 1);
+    for (size_t k = 0; k < zh_word_count && nt && rc == SCREENER_OK; k++)
+        rc = host_word(v, t, nt, k, log_total);
+    for (size_t i = 0; i < nt; i++)
+        free(t[i].text);
+    free(t);
+    return rc;
+}

@@ -1,0 +1,316 @@
+/*
+ * pinyin_forms.c — pinyin, initials, mixed and homophone forms of Chinese
+ * terms, generated at compile time for the entries that ask for them
+ * (`@variants pinyin,initials,mixed,homophone`).
+ *
+ * Readings are Unihan's kMandarin (zh_data.h): the customary reading(s) of
+ * each character of the folded term (so 法輪功 reads like 法轮功). A term
+ * gets forms only when every folded character has a reading. Per reading
+ * combination (at most MAX_COMBOS; a polyphonic character contributes each
+ * customary reading):
+ *
+ *   pinyin       "fa lun gong" — the fold drops spaces and tone marks, so this
+ *                one literal also matches "falungong", "FA-LUN-GONG" and
+ *                "fǎ lún gōng"; the space marks syllable ends, where the span
+ *                check lets separators differ ("fa lungong"). ü is written
+ *                both "u" (what "ü" folds to) and "v" (how it is typed).
+ *   tone-digits  "fa3 lun2 gong1" (no digit for the neutral tone)
+ *   initials     "flg", only for terms of 3+ characters (two letters would
+ *                flag ordinary text)
+ *   mixed        every split into characters and syllables except all of one
+ *                kind: "法lun功", "fa轮gong"…, for terms of 2..MAX_MIXED chars
+ *   homophone    one character replaced by a common character (GB 2312 level
+ *                1) with the same toneless reading: 揉体 for 肉体
+ *
+ * Forms that start or end with a Latin letter get word boundaries from the
+ * ordinary rules, so "flg" in "conflgx" is nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/names.h"
+#include "common/utf8.h"
+#include "variants.h"
+#include "zh_data.h"
+
+#define MAX_CHARS 16   /* longer terms get no pinyin forms */
+#define MAX_MIXED 6    /* mixed forms: 2^n - 2 per reading combination */
+#define MAX_COMBOS 4   /* reading combinations per term */
+#define MAX_READINGS 4 /* distinct toneless readings kept per character */
+#define SYL 8          /* longest syllable + tone digit + NUL ("zhuang4") */
+
+typedef struct readings {
+    int n;
+    char syl[MAX_READINGS][SYL]; /* with tone digit */
+} readings;
+
+/* The distinct toneless readings of cp, primary first; 0 if it has none. */
+static int char_readings(uint32_t cp, readings *r)
+{
+    const char *s = zh_readings(cp);
+    r->n = 0;
+    if (!s)
+        return 0;
+    while (*s && r->n < MAX_READINGS) {
+        size_t k = strcspn(s, " ");
+        char tmp[SYL] = {0};
+        if (k >= SYL)
+            return 0;
+        memcpy(tmp, s, k);
+        int dup = 0;
+        size_t base = strcspn(tmp, "12345");
+        for (int j = 0; j < r->n; j++)
+            if (strncmp(r->syl[j], tmp, base) == 0 && strcspn(r->syl[j], "12345") == base)
+                dup = 1;
+        if (!dup)
+            memcpy(r->syl[r->n++], tmp, SYL);
+        s += k;
+        while (*s == ' ')
+            s++;
+    }
+    return r->n;
+}
+
+/* ---- a growable text and a per-term set of forms ------------------------- */
+
+typedef struct form_set {
+    buf text; /* forms, NUL-separated */
+    struct form {
+        size_t start; /* offset in text */
+        unsigned kind;
+    } *f;
+    size_t n, cap;
+} form_set;
+
+static const char *form_text(const form_set *fs, size_t k)
+{
+    return (const char *)fs->text.data + fs->f[k].start;
+}
+
+/* Cost: O(forms) per call; a term has at most a few hundred forms. */
+static int form_add(form_set *fs, const uint8_t *t, size_t n, unsigned kind)
+{
+    for (size_t k = 0; k < fs->n; k++)
+        if (strlen(form_text(fs, k)) == n && memcmp(form_text(fs, k), t, n) == 0)
+            return 0;
+    if (mem_grow((void **)&fs->f, &fs->cap, fs->n + 1, sizeof *fs->f))
+        return -1;
+    fs->f[fs->n].start = buf_append(&fs->text, t, n);
+    buf_append(&fs->text, "", 1);
+    fs->f[fs->n++].kind = kind;
+    return fs->text.failed ? -1 : 0;
+}
+
+/* ---- forms of one reading combination ------------------------------------ */
+
+typedef struct term {
+    size_t n;
+    uint32_t cp[MAX_CHARS];
+    readings r[MAX_CHARS];
+} term;
+
+/* Append syllable s to o: toneless (digits 0) or with its digit; ü as 'v'
+ * or as 'u'. */
+static void put_syllable(buf *o, const char *s, int digits, int u_for_v)
+{
+    for (; *s; s++) {
+        char ch = *s;
+        if (ch >= '1' && ch <= '5' && !digits)
+            continue;
+        if (ch == 'v' && u_for_v)
+            ch = 'u';
+        buf_append(o, &ch, 1);
+    }
+}
+
+static void put_char(buf *o, uint32_t cp)
+{
+    uint8_t u[4];
+    buf_append(o, u, utf8_put(u, cp));
+}
+
+static int combo_forms(const term *t, const int *pick, unsigned req, form_set *fs)
+{
+    buf o = {0};
+    int rc = 0, has_v = 0;
+    for (size_t i = 0; i < t->n; i++)
+        has_v |= strchr(t->r[i].syl[pick[i]], 'v') != NULL;
+    if (req & VARIANT_REQ_PINYIN) {
+        for (int uv = 0; uv <= has_v && !rc; uv++) {
+            o.len = 0;
+            for (size_t i = 0; i < t->n; i++) {
+                if (i)
+                    buf_append(&o, " ", 1);
+                put_syllable(&o, t->r[i].syl[pick[i]], 0, uv);
+            }
+            rc = o.failed || form_add(fs, o.data, o.len, SCREENER_VARIANT_PINYIN);
+        }
+        o.len = 0;
+        for (size_t i = 0; i < t->n; i++) {
+            if (i)
+                buf_append(&o, " ", 1);
+            put_syllable(&o, t->r[i].syl[pick[i]], 1, 0);
+        }
+        if (!rc)
+            rc = o.failed || form_add(fs, o.data, o.len, SCREENER_VARIANT_TONE_DIGITS);
+    }
+    if ((req & VARIANT_REQ_INITIALS) && t->n >= 3 && !rc) {
+        o.len = 0;
+        for (size_t i = 0; i < t->n; i++)
+            buf_append(&o, t->r[i].syl[pick[i]], 1);
+        rc = o.failed || form_add(fs, o.data, o.len, SCREENER_VARIANT_INITIALS);
+    }
+    if ((req & VARIANT_REQ_MIXED) && t->n >= 2 && t->n <= MAX_MIXED) {
+        for (unsigned mask = 1; mask + 1 < (1u << t->n) && !rc; mask++) {
+            o.len = 0;
+            for (size_t i = 0; i < t->n; i++) {
+                if (mask >> i & 1) {
+                    if (i && (mask >> (i - 1) & 1))
+                        buf_append(&o, " ", 1); /* syllable end inside a Latin run */
+                    put_syllable(&o, t->r[i].syl[pick[i]], 0, 0);
+                } else {
+                    put_char(&o, t->cp[i]);
+                }
+            }
+            rc = o.failed || form_add(fs, o.data, o.len, SCREENER_VARIANT_MIXED);
+        }
+    }
+    buf_free(&o);
+    return rc;
+}
+
+/* ---- homophones ---------------------------------------------------------- */
+
+/* Common characters by toneless reading: sorted (syllable, cp) pairs. */
+typedef struct homophones {
+    struct hp {
+        char syl[SYL];
+        uint32_t cp;
+    } *v;
+    size_t n;
+} homophones;
+
+static int cmp_hp(const void *a, const void *b)
+{
+    const struct hp *x = a, *y = b;
+    int c = strcmp(x->syl, y->syl);
+    return c ? c : (x->cp > y->cp) - (x->cp < y->cp);
+}
+
+static int homophones_build(homophones *h)
+{
+    h->v = malloc(zh_reading_count * MAX_READINGS * sizeof *h->v);
+    h->n = 0;
+    if (!h->v)
+        return -1;
+    for (size_t k = 0; k < zh_reading_count; k++) {
+        if (!zh_reading_common[k])
+            continue;
+        readings r;
+        char_readings(zh_reading_cp[k], &r);
+        for (int j = 0; j < r.n; j++) {
+            struct hp *p = &h->v[h->n++];
+            memset(p->syl, 0, SYL);
+            memcpy(p->syl, r.syl[j], strcspn(r.syl[j], "12345"));
+            p->cp = zh_reading_cp[k];
+        }
+    }
+    qsort(h->v, h->n, sizeof *h->v, cmp_hp);
+    return 0;
+}
+
+static int homophone_forms(const term *t, const homophones *h, form_set *fs)
+{
+    buf o = {0};
+    int rc = 0;
+    for (size_t i = 0; i < t->n && !rc; i++) {
+        /* the primary reading only: a polyphonic character's other readings
+         * are rarer, and their homophones would mostly be noise */
+        struct hp key;
+        memset(key.syl, 0, SYL);
+        memcpy(key.syl, t->r[i].syl[0], strcspn(t->r[i].syl[0], "12345"));
+        key.cp = 0;
+        size_t lo = 0, hi = h->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cmp_hp(&h->v[mid], &key) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < h->n && strcmp(h->v[lo].syl, key.syl) == 0 && !rc; lo++) {
+            if (h->v[lo].cp == t->cp[i])
+                continue;
+            o.len = 0;
+            for (size_t j = 0; j < t->n; j++)
+                put_char(&o, j == i ? h->v[lo].cp : t->cp[j]);
+            rc = o.failed || form_add(fs, o.data, o.len, SCREENER_VARIANT_HOMOPHONE);
+        }
+    }
+    buf_free(&o);
+    return rc;
+}
+
+/* ---- per entry ----------------------------------------------------------- */
+
+static int entry_forms(variants_ctx *v, size_t i, const homophones *h, form_set *fs)
+{
+    const dict_entry *e = &v->set->entries[i];
+    term t;
+    t.n = variants_folded_cps(v, e, t.cp, MAX_CHARS);
+    if (t.n < 2)
+        return SCREENER_OK;
+    for (size_t k = 0; k < t.n; k++)
+        if (!char_readings(t.cp[k], &t.r[k]))
+            return SCREENER_OK; /* not all Han: no pinyin forms */
+    fs->n = 0;
+    fs->text.len = 0;
+    /* reading combinations, primary readings first */
+    int pick[MAX_CHARS] = {0};
+    for (int combo = 0; combo < MAX_COMBOS; combo++) {
+        if (combo_forms(&t, pick, e->variants, fs))
+            return err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        size_t k = t.n;
+        while (k > 0 && pick[k - 1] + 1 >= t.r[k - 1].n)
+            pick[--k] = 0;
+        if (k == 0)
+            break;
+        pick[k - 1]++;
+    }
+    if ((e->variants & VARIANT_REQ_HOMOPHONE) && homophone_forms(&t, h, fs))
+        return err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    for (size_t k = 0; k < fs->n; k++) {
+        const char *f = form_text(fs, k);
+        if (strlen(f) == e->term_len && memcmp(f, e->term, e->term_len) == 0)
+            continue;
+        int rc = variants_add(v, i, f, strlen(f), fs->f[k].kind, 0);
+        if (rc)
+            return rc;
+    }
+    return SCREENER_OK;
+}
+
+int pinyin_forms_generate(variants_ctx *v)
+{
+    homophones h = {NULL, 0};
+    form_set fs;
+    memset(&fs, 0, sizeof fs);
+    int rc = SCREENER_OK, need_h = 0;
+    for (size_t i = 0; i < v->n_written; i++)
+        need_h |= (v->set->entries[i].variants & VARIANT_REQ_HOMOPHONE) != 0;
+    if (need_h && homophones_build(&h))
+        rc = err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; i < v->n_written && rc == SCREENER_OK; i++) {
+        const dict_entry *e = &v->set->entries[i];
+        if (e->variants && !(e->flags & (SCREENER_ENTRY_ALLOW | SCREENER_ENTRY_REGEX |
+                                         SCREENER_ENTRY_DETECTOR)))
+            rc = entry_forms(v, i, &h, &fs);
+    }
+    free(h.v);
+    buf_free(&fs.text);
+    free(fs.f);
+    return rc;
+}

@@ -1,0 +1,76 @@
+/*
+ * zh_data.h — Chinese data for compile-time variants, generated at build
+ * time from Debian data packages (gen_zh_data.py; nothing committed):
+ *
+ *   readings   Unihan kMandarin per code point, as ASCII syllables with a
+ *              tone digit ("fa3", "lv4", "ma" for the neutral tone),
+ *              space-separated when a character has several customary
+ *              readings; plus a "common" flag (GB 2312 level 1).
+ *   words      jieba's dictionary (python3-jieba, MIT): all-Han words of
+ *              frequency >= zh_word_min_freq with their frequencies, sorted
+ *              by UTF-8 bytes.
+ *
+ * Used only at compile time (compile/pinyin_forms.c, compile/host_words.c).
+ */
+#ifndef SCREENER_COMPILE_ZH_DATA_H
+#define SCREENER_COMPILE_ZH_DATA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+extern const uint32_t zh_reading_cp[];
+extern const uint32_t zh_reading_off[];
+extern const uint8_t zh_reading_common[];
+extern const size_t zh_reading_count;
+extern const char zh_reading_pool[];
+
+extern const uint32_t zh_word_off[];
+extern const uint32_t zh_word_freq[];
+extern const size_t zh_word_count;
+extern const uint32_t zh_word_min_freq;
+extern const char zh_word_pool[];
+
+/* Index of cp in the readings table, or -1. O(log n). */
+static inline long zh_reading_index(uint32_t cp)
+{
+    size_t lo = 0, hi = zh_reading_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (zh_reading_cp[mid] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (lo < zh_reading_count && zh_reading_cp[lo] == cp) ? (long)lo : -1;
+}
+
+/* The readings of cp ("fa3" or "xing2 hang2"), or NULL. */
+static inline const char *zh_readings(uint32_t cp)
+{
+    long k = zh_reading_index(cp);
+    return k < 0 ? NULL : zh_reading_pool + zh_reading_off[k];
+}
+
+/* Frequency of the word (UTF-8 bytes w[0..n)) in the word list, 0 if absent.
+ * O(log n) comparisons. */
+static inline uint32_t zh_word_frequency(const char *w, size_t n)
+{
+    size_t lo = 0, hi = zh_word_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *m = zh_word_pool + zh_word_off[mid];
+        int c = strncmp(m, w, n);
+        if (c == 0 && m[n] != '\0')
+            c = 1; /* m is longer: w sorts first */
+        if (c < 0)
+            lo = mid + 1;
+        else if (c > 0)
+            hi = mid;
+        else
+            return zh_word_freq[mid];
+    }
+    return 0;
+}
+
+#endif
