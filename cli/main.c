@@ -32,7 +32,7 @@
 
 static const char usage[] =
     "usage: screener scan [--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]\n"
-    "       screener compile --dict FILE ... -o FILE [--fold LIST] [--native]\n"
+    "       screener compile --dict FILE ... -o FILE [--fold LIST] [--native] [--no-host-words]\n"
     "       screener explain [--db FILE | --dict FILE ...] TEXT\n"
     "       screener mask [--db FILE | --dict FILE ...] [--all] [--char C] [FILE ...]\n"
     "       screener info [FILE | --db FILE | --dict FILE ...]\n"
@@ -40,6 +40,7 @@ static const char usage[] =
     "\n"
     "Without --db or --dict, the built-in dictionaries are used.\n"
     "--native: tune the database for this CPU (default: a file for any x86-64 CPU).\n"
+    "--no-host-words: no word-aware allow entries for Chinese terms (with --dict).\n"
     "--fold LIST: comma-separated fold families to enable (default all), or 'none'\n"
     "for exact matching. The families:\n";
 
@@ -119,6 +120,7 @@ typedef struct opts {
     const char *mask_char;
     int all;
     int native;
+    int no_host_words;
     char **rest;
     int n_rest;
 } opts;
@@ -136,6 +138,8 @@ static int parse_opts(int argc, char **argv, opts *o)
             o->all = 1;
         } else if (strcmp(a, "--native") == 0) {
             o->native = 1;
+        } else if (strcmp(a, "--no-host-words") == 0) {
+            o->no_host_words = 1;
         } else if (strcmp(a, "--db") == 0 || strcmp(a, "--dict") == 0 ||
                    strcmp(a, "--format") == 0 || strcmp(a, "-o") == 0 ||
                    strcmp(a, "--fold") == 0 || strcmp(a, "--char") == 0) {
@@ -237,7 +241,8 @@ static int open_db(const opts *o, uint32_t fold_flags, screener_db **db)
         memset(&co, 0, sizeof co);
         co.struct_size = sizeof co;
         co.fold_flags = fold_flags;
-        co.flags = o->native ? SCREENER_COMPILE_NATIVE : 0;
+        co.flags = (o->native ? SCREENER_COMPILE_NATIVE : 0) |
+                   (o->no_host_words ? SCREENER_COMPILE_NO_HOST_WORDS : 0);
         co.warning = print_warning;
         rc = screener_compile(&co, src, (size_t)o->n_dicts, db, &err);
     } else {
@@ -259,6 +264,20 @@ typedef struct totals {
     unsigned long long messages, bytes, flagged, matches;
 } totals;
 
+/* For a generated entry: its kind and the term it was generated from
+ * (*of_out); NULL for a written entry. */
+static const char *variant_of(const screener_db *db, uint32_t entry_id, const char **of_out)
+{
+    unsigned kind = 0;
+    uint32_t parent = entry_id;
+    screener_entry_info p;
+    if (screener_db_entry_variant(db, entry_id, &kind, &parent) != SCREENER_OK || kind == 0 ||
+        screener_db_entry(db, parent, &p) != SCREENER_OK)
+        return NULL;
+    *of_out = p.term;
+    return screener_variant_name(kind);
+}
+
 static void print_jsonl(const screener_db *db, const screener_result *r, unsigned long long line,
                         const char *text)
 {
@@ -279,6 +298,11 @@ static void print_jsonl(const screener_db *db, const screener_result *r, unsigne
         printf(",\"category\":\"%s\",\"severity\":%u,\"action\":\"%s\",\"text\":", info.category,
                info.severity, screener_action_name(m->action));
         json_string(stdout, text + m->start, m->end - m->start);
+        const char *of, *kind = variant_of(db, m->entry_id, &of);
+        if (kind) {
+            printf(",\"variant\":\"%s\",\"of\":", kind);
+            json_string(stdout, of, strlen(of));
+        }
         putchar('}');
         first = 0;
     }
@@ -302,6 +326,9 @@ static void print_text(const screener_db *db, const screener_result *r, unsigned
         printf("    [%zu,%zu) %s/%u \"%s\" found as ", m->start, m->end, info.category,
                info.severity, info.term);
         json_string(stdout, text + m->start, m->end - m->start);
+        const char *of, *kind = variant_of(db, m->entry_id, &of);
+        if (kind)
+            printf(" (%s of \"%s\")", kind, of);
         putchar('\n');
     }
 }
@@ -549,6 +576,17 @@ static int cmd_info(int argc, char **argv)
                screener_action_name(ci.actions[2]), screener_action_name(ci.actions[3]),
                ci.name_zh, ci.name_en);
     }
+    unsigned long generated[16] = {0};
+    for (uint32_t i = 0; i < info.n_entries; i++) {
+        unsigned kind = 0;
+        if (screener_db_entry_variant(db, i, &kind, NULL) == SCREENER_OK && kind < 16)
+            generated[kind]++;
+    }
+    printf("generated:       ");
+    const char *vname;
+    for (unsigned k = 1; (vname = screener_variant_name(k)); k++)
+        printf(" %s %lu", vname, k < 16 ? generated[k] : 0ul);
+    putchar('\n');
     free(deny);
     free(allow);
     screener_db_free(db);
@@ -592,10 +630,14 @@ static int cmd_explain(int argc, char **argv)
             screener_db_entry(db, m->entry_id, &info);
             printf("match:    bytes [%zu,%zu) ", m->start, m->end);
             json_string(stdout, text + m->start, m->end - m->start);
-            printf(" = \"%s\" %s severity %u -> %s%s (%s:%u)\n", info.term, info.category,
+            printf(" = \"%s\" %s severity %u -> %s%s (%s:%u)", info.term, info.category,
                    info.severity, screener_action_name(m->action),
                    (m->flags & SCREENER_MATCH_SUPPRESSED) ? " [suppressed by allow-list]" : "",
                    info.source, info.line);
+            const char *of, *kind = variant_of(db, m->entry_id, &of);
+            if (kind)
+                printf(" found as %s of \"%s\"", kind, of);
+            putchar('\n');
         }
     }
     free(folded);

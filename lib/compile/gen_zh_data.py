@@ -15,6 +15,7 @@ Run at build time (never committed output), from Debian data packages:
 usage: gen_zh_data.py OUT.c
 """
 import bz2
+import math
 import os
 import re
 import sys
@@ -126,6 +127,7 @@ def main():
             out.write("    " + ", ".join(str(words[w]) for w in ws[k:k + 12]) + ",\n")
         out.write("};\nconst size_t zh_word_count = %d;\n" % len(ws))
         out.write("const uint32_t zh_word_min_freq = %d;\n" % MIN_FREQ)
+        out.write("const double zh_word_log_total = %.17g;\n" % math.log(sum(words.values())))
         out.write("const char zh_word_pool[] =\n")
         for k in range(0, len(wpool), 60):
             out.write("    \"%s\"\n" % c_string(wpool[k:k + 60]))

@@ -19,7 +19,6 @@
  * Cost: O(words x substrings x log terms); ~52k words, each of at most 16
  * characters.
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +28,7 @@
 #include "variants.h"
 #include "zh_data.h"
 
-#define MAX_WORD 16 /* characters */
+#define MAX_WORD ZH_MAX_SPLIT /* characters */
 
 typedef struct term_ref {
     char *text; /* folded, UTF-8 */
@@ -107,40 +106,8 @@ static int collect_terms(variants_ctx *v, term_ref **out, size_t *n_out)
     return 0;
 }
 
-/* The most probable split of word w (n characters, byte offsets off[0..n])
- * into listed words other than w itself; cut[i] = 1 if a piece starts at
- * character i (cut[0] = cut[n] = 1). A character not in the list is a piece
- * of frequency 1. */
-static void split_word(const char *w, const size_t *off, size_t n, double log_total,
-                       uint8_t *cut)
-{
-    double best[MAX_WORD + 1];
-    size_t from[MAX_WORD + 1];
-    best[0] = 0;
-    for (size_t i = 1; i <= n; i++) {
-        best[i] = -HUGE_VAL;
-        from[i] = i - 1;
-        for (size_t j = 0; j < i; j++) {
-            if (j == 0 && i == n)
-                continue; /* not the word itself */
-            uint32_t f = zh_word_frequency(w + off[j], off[i] - off[j]);
-            if (f == 0 && i - j > 1)
-                continue;
-            double s = best[j] + log(f ? (double)f : 1.0) - log_total;
-            if (s > best[i]) {
-                best[i] = s;
-                from[i] = j;
-            }
-        }
-    }
-    memset(cut, 0, n + 1);
-    for (size_t i = n; i > 0; i = from[i])
-        cut[i] = 1;
-    cut[0] = 1;
-}
-
 /* Allow entries for word k of the list, if it hosts a term across a split. */
-static int host_word(variants_ctx *v, const term_ref *t, size_t nt, size_t k, double log_total)
+static int host_word(variants_ctx *v, const term_ref *t, size_t nt, size_t k)
 {
     const char *w = zh_word_pool + zh_word_off[k];
     size_t wl = strlen(w), off[MAX_WORD + 1], n = 0;
@@ -164,7 +131,7 @@ static int host_word(variants_ctx *v, const term_ref *t, size_t nt, size_t k, do
             if (r == nt)
                 continue;
             if (!split) {
-                split_word(w, off, n, log_total, cut);
+                zh_split(w, off, n, 0, cut);
                 split = 1;
             }
             if (cut[s] && cut[e])
@@ -197,12 +164,8 @@ int host_words_generate(variants_ctx *v)
     int rc = SCREENER_OK;
     if (collect_terms(v, &t, &nt))
         rc = err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-    double total = 0;
-    for (size_t k = 0; k < zh_word_count; k++)
-        total += zh_word_freq[k];
-    double log_total = log(total > 1 ? total : 1);
     for (size_t k = 0; k < zh_word_count && nt && rc == SCREENER_OK; k++)
-        rc = host_word(v, t, nt, k, log_total);
+        rc = host_word(v, t, nt, k);
     for (size_t i = 0; i < nt; i++)
         free(t[i].text);
     free(t);

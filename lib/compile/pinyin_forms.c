@@ -19,8 +19,12 @@
  *                flag ordinary text)
  *   mixed        every split into characters and syllables except all of one
  *                kind: "法lun功", "fa轮gong"…, for terms of 2..MAX_MIXED chars
- *   homophone    one character replaced by a common character (GB 2312 level
- *                1) with the same toneless reading: 揉体 for 肉体
+ *   homophone    terms of 3+ characters: one character replaced by a common
+ *                character (GB 2312 level 1) with the same primary toneless
+ *                reading (砍了你 -> 坎了你), unless the form is ordinary text
+ *                (homophone_forms). On 2-character terms, 22 of 35 flagged
+ *                chat lines were such homophones (打麻 for 大麻, 西毒 for 吸毒):
+ *                they are not generated.
  *
  * Forms that start or end with a Latin letter get word boundaries from the
  * ordinary rules, so "flg" in "conflgx" is nothing.
@@ -28,6 +32,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <xxhash.h>
 
 #include "common/buf.h"
 #include "common/error.h"
@@ -40,6 +46,8 @@
 #define MAX_MIXED 6    /* mixed forms: 2^n - 2 per reading combination */
 #define MAX_COMBOS 4   /* reading combinations per term */
 #define MAX_READINGS 4 /* distinct toneless readings kept per character */
+#define HOMOPHONE_MIN_FREQ 3000 /* see homophone_min_freq; bench/variants measures others */
+#define MIN_HOMOPHONE 3 /* 2-character homophones are ordinary words too often */
 #define SYL 8          /* longest syllable + tone digit + NUL ("zhuang4") */
 
 typedef struct readings {
@@ -191,7 +199,70 @@ typedef struct homophones {
         uint32_t cp;
     } *v;
     size_t n;
+    uint64_t *inside; /* hashes of the 2..4-character pieces of listed words, sorted */
+    size_t n_inside;
 } homophones;
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Every run of 2..4 characters of every listed word (the word itself
+ * included): a homophone form equal to one of them is ordinary text
+ * (小学 for 小穴, 打麻 of 打麻将). */
+static int inside_build(homophones *h)
+{
+    size_t cap = zh_word_count * 9 + 1, n = 0;
+    h->inside = malloc(cap * sizeof(uint64_t));
+    if (!h->inside)
+        return -1;
+    for (size_t k = 0; k < zh_word_count; k++) {
+        const char *w = zh_word_pool + zh_word_off[k];
+        size_t wl = strlen(w), off[ZH_MAX_SPLIT + 1], nc = 0;
+        for (size_t p = 0; p < wl && nc < ZH_MAX_SPLIT; nc++) {
+            off[nc] = p;
+            utf8_next((const uint8_t *)w, wl, &p);
+        }
+        off[nc] = wl;
+        if (off[nc] != wl)
+            continue; /* longer than ZH_MAX_SPLIT characters */
+        for (size_t a = 0; a < nc; a++)
+            for (size_t b = a + 2; b <= nc && b <= a + 4; b++) {
+                if (n == cap) {
+                    uint64_t *g = realloc(h->inside, 2 * cap * sizeof(uint64_t));
+                    if (!g)
+                        return -1;
+                    h->inside = g;
+                    cap *= 2;
+                }
+                h->inside[n++] = XXH3_64bits(w + off[a], off[b] - off[a]);
+            }
+    }
+    qsort(h->inside, n, sizeof(uint64_t), cmp_u64);
+    h->n_inside = n;
+    return 0;
+}
+
+static int is_inside_word(const homophones *h, const char *s, size_t n)
+{
+    uint64_t x = XXH3_64bits(s, n);
+    return bsearch(&x, h->inside, h->n_inside, sizeof x, cmp_u64) != NULL;
+}
+
+/* Log-probability of s (UTF-8, at most ZH_MAX_SPLIT characters) as
+ * ordinary text under the word list. */
+static double ordinary_score(const char *s, size_t len)
+{
+    size_t off[ZH_MAX_SPLIT + 1], n = 0;
+    for (size_t p = 0; p < len && n < ZH_MAX_SPLIT; n++) {
+        off[n] = p;
+        utf8_next((const uint8_t *)s, len, &p);
+    }
+    off[n] = len;
+    return zh_split(s, off, n, 1, NULL);
+}
 
 static int cmp_hp(const void *a, const void *b)
 {
@@ -200,7 +271,20 @@ static int cmp_hp(const void *a, const void *b)
     return c ? c : (x->cp > y->cp) - (x->cp < y->cp);
 }
 
-static int homophones_build(homophones *h)
+/* Frequency (in jieba's list, as a one-character word) a character needs to
+ * serve as a homophone. SCREENER_HOMOPHONE_MIN_FREQ overrides it for
+ * measurements (bench/variants). */
+static uint32_t homophone_min_freq(void)
+{
+    const char *e = getenv("SCREENER_HOMOPHONE_MIN_FREQ");
+    return e && *e ? (uint32_t)strtoul(e, NULL, 10) : HOMOPHONE_MIN_FREQ;
+}
+
+/* Index the common characters by their primary toneless reading (only the
+ * primary: 茄's rare reading jiā would make it a homophone of 假). A
+ * character the fold rewrites (乾 -> 干) is left out: its form would not be
+ * the text the scan sees. */
+static int homophones_build(homophones *h, const fold_table *ft)
 {
     h->v = malloc(zh_reading_count * MAX_READINGS * sizeof *h->v);
     h->n = 0;
@@ -210,22 +294,31 @@ static int homophones_build(homophones *h)
         if (!zh_reading_common[k])
             continue;
         readings r;
-        char_readings(zh_reading_cp[k], &r);
-        for (int j = 0; j < r.n; j++) {
-            struct hp *p = &h->v[h->n++];
-            memset(p->syl, 0, SYL);
-            memcpy(p->syl, r.syl[j], strcspn(r.syl[j], "12345"));
-            p->cp = zh_reading_cp[k];
-        }
+        uint8_t u[4];
+        size_t un = utf8_put(u, zh_reading_cp[k]);
+        if (!char_readings(zh_reading_cp[k], &r) ||
+            FV_KIND(fold_value(ft, (int32_t)zh_reading_cp[k])) != FV_IDENT ||
+            zh_word_frequency((const char *)u, un) < homophone_min_freq())
+            continue;
+        struct hp *p = &h->v[h->n++];
+        memset(p->syl, 0, SYL);
+        memcpy(p->syl, r.syl[0], strcspn(r.syl[0], "12345"));
+        p->cp = zh_reading_cp[k];
     }
     qsort(h->v, h->n, sizeof *h->v, cmp_hp);
-    return 0;
+    return inside_build(h);
 }
 
+/* A form is kept only if it is not a piece of a listed word and the word
+ * list finds it less likely as ordinary text than the term itself: 揉体 for
+ * 肉体 stays, 看了你 for 砍了你 and 小学 for 小穴 go. */
 static int homophone_forms(const term *t, const homophones *h, form_set *fs)
 {
     buf o = {0};
     int rc = 0;
+    for (size_t j = 0; j < t->n; j++)
+        put_char(&o, t->cp[j]);
+    double own = o.failed ? 0 : ordinary_score((const char *)o.data, o.len);
     for (size_t i = 0; i < t->n && !rc; i++) {
         /* the primary reading only: a polyphonic character's other readings
          * are rarer, and their homophones would mostly be noise */
@@ -247,7 +340,14 @@ static int homophone_forms(const term *t, const homophones *h, form_set *fs)
             o.len = 0;
             for (size_t j = 0; j < t->n; j++)
                 put_char(&o, j == i ? h->v[lo].cp : t->cp[j]);
-            rc = o.failed || form_add(fs, o.data, o.len, SCREENER_VARIANT_HOMOPHONE);
+            if (o.failed) {
+                rc = -1;
+                break;
+            }
+            if (is_inside_word(h, (const char *)o.data, o.len) ||
+                ordinary_score((const char *)o.data, o.len) >= own)
+                continue;
+            rc = form_add(fs, o.data, o.len, SCREENER_VARIANT_HOMOPHONE);
         }
     }
     buf_free(&o);
@@ -280,11 +380,14 @@ static int entry_forms(variants_ctx *v, size_t i, const homophones *h, form_set 
             break;
         pick[k - 1]++;
     }
-    if ((e->variants & VARIANT_REQ_HOMOPHONE) && homophone_forms(&t, h, fs))
+    if ((e->variants & VARIANT_REQ_HOMOPHONE) && t.n >= MIN_HOMOPHONE &&
+        homophone_forms(&t, h, fs))
         return err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    const char *written = e->term; /* e moves when variants_add grows the array */
+    size_t term_len = e->term_len;
     for (size_t k = 0; k < fs->n; k++) {
         const char *f = form_text(fs, k);
-        if (strlen(f) == e->term_len && memcmp(f, e->term, e->term_len) == 0)
+        if (strlen(f) == term_len && memcmp(f, written, term_len) == 0)
             continue;
         int rc = variants_add(v, i, f, strlen(f), fs->f[k].kind, 0);
         if (rc)
@@ -295,13 +398,13 @@ static int entry_forms(variants_ctx *v, size_t i, const homophones *h, form_set 
 
 int pinyin_forms_generate(variants_ctx *v)
 {
-    homophones h = {NULL, 0};
+    homophones h = {NULL, 0, NULL, 0};
     form_set fs;
     memset(&fs, 0, sizeof fs);
     int rc = SCREENER_OK, need_h = 0;
     for (size_t i = 0; i < v->n_written; i++)
         need_h |= (v->set->entries[i].variants & VARIANT_REQ_HOMOPHONE) != 0;
-    if (need_h && homophones_build(&h))
+    if (need_h && homophones_build(&h, v->ft))
         rc = err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     for (size_t i = 0; i < v->n_written && rc == SCREENER_OK; i++) {
         const dict_entry *e = &v->set->entries[i];
@@ -310,6 +413,7 @@ int pinyin_forms_generate(variants_ctx *v)
             rc = entry_forms(v, i, &h, &fs);
     }
     free(h.v);
+    free(h.inside);
     buf_free(&fs.text);
     free(fs.f);
     return rc;

@@ -29,6 +29,7 @@ extern const uint32_t zh_word_off[];
 extern const uint32_t zh_word_freq[];
 extern const size_t zh_word_count;
 extern const uint32_t zh_word_min_freq;
+extern const double zh_word_log_total; /* log of the sum of the frequencies */
 extern const char zh_word_pool[];
 
 /* Index of cp in the readings table, or -1. O(log n). */
@@ -72,5 +73,19 @@ static inline uint32_t zh_word_frequency(const char *w, size_t n)
     }
     return 0;
 }
+
+/* Longest word zh_split() segments, in characters. */
+#define ZH_MAX_SPLIT 16
+
+/*
+ * The most probable split of w (n <= ZH_MAX_SPLIT characters; byte offsets
+ * off[0..n], off[n] = its length) into listed words, as jieba does: the sum
+ * over pieces of log(frequency / total) is maximal; a character not in the
+ * list is a piece of frequency 1; a longer piece must be listed. With
+ * whole_ok 0, w itself is not a piece. cut (n + 1 bytes, may be NULL)
+ * receives 1 where a piece starts, and at n. Returns the log-probability.
+ * Cost: O(n^2 log words). (zh_words.c)
+ */
+double zh_split(const char *w, const size_t *off, size_t n, int whole_ok, uint8_t *cut);
 
 #endif
