@@ -209,7 +209,7 @@ enum screener_compile_flag {
     /** Do not generate word-aware allow entries ("host words", see
      *  docs/dictionary-format.md): by default, every all-Han deny term of 2+
      *  characters gets an allow entry for each ordinary word of the built-in
-     *  word list (jieba's dictionary, frequency >= 50) that contains it across
+     *  word list (jieba's dictionary, frequency >= 10) that contains it across
      *  a word boundary (慢性病 for 性病). @since 0.2 */
     SCREENER_COMPILE_NO_HOST_WORDS = 1u << 1
 };

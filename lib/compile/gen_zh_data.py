@@ -5,9 +5,6 @@ Run at build time (never committed output), from Debian data packages:
   - Unihan kMandarin (package unicode-data, Unihan_Readings.txt.bz2): the
     customary Mandarin reading(s) of each Han character, stored as ASCII
     syllable + tone digit (1-4; no digit for the neutral tone; u-umlaut as v);
-  - Unihan kGB0 (Unihan_OtherMappings.txt.bz2): characters of GB 2312 level 1
-    (rows 16-55, the 3,755 most common characters) are flagged "common" —
-    only they are used as homophones;
   - jieba's dictionary (package python3-jieba, dict.txt, MIT/Expat licence):
     all-Han words with frequency >= MIN_FREQ, sorted by UTF-8 bytes, with
     their frequencies — the word list of the word-aware allow-lists.
@@ -24,7 +21,7 @@ import unicodedata
 UNICODE_DIR = os.environ.get("SCREENER_UNICODE_DIR", "/usr/share/unicode")
 JIEBA_DICT = os.environ.get("SCREENER_JIEBA_DICT",
                             "/usr/lib/python3/dist-packages/jieba/dict.txt")
-MIN_FREQ = 50  # jieba frequency threshold of the embedded word list
+MIN_FREQ = int(os.environ.get("SCREENER_ZH_WORD_MIN_FREQ", "10"))  # embedded word list threshold
 
 TONES = {"\u0304": "1", "\u0301": "2", "\u030c": "3", "\u0300": "4"}
 
@@ -73,8 +70,6 @@ def main():
     if len(sys.argv) != 2:
         die("usage: gen_zh_data.py OUT.c")
     readings = unihan("Unihan_Readings.txt.bz2", "kMandarin")
-    gb0 = unihan("Unihan_OtherMappings.txt.bz2", "kGB0")
-    common = {cp for cp, v in gb0.items() if 1601 <= int(v) <= 5594}
     if not os.path.exists(JIEBA_DICT):
         die("%s not found (install Debian package python3-jieba)" % JIEBA_DICT)
     han = re.compile("^[\u3400-\u4dbf\u4e00-\u9fff]+$")
@@ -104,10 +99,6 @@ def main():
         out.write("};\nconst uint32_t zh_reading_off[] = {\n")
         for k in range(0, len(offs), 12):
             out.write("    " + ", ".join(str(o) for o in offs[k:k + 12]) + ",\n")
-        out.write("};\nconst uint8_t zh_reading_common[] = {\n")
-        flags = [1 if c in common else 0 for c in cps]
-        for k in range(0, len(flags), 32):
-            out.write("    " + ",".join(str(x) for x in flags[k:k + 32]) + ",\n")
         out.write("};\nconst size_t zh_reading_count = %d;\n" % len(cps))
         out.write("const char zh_reading_pool[] =\n")
         for k in range(0, len(pool), 60):

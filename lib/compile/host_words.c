@@ -9,11 +9,12 @@
  * without using W itself (the most probable split into listed words, by
  * their frequencies, as jieba does); if the split cuts through T — T does
  * not start and end on a split point — W becomes an allow entry
- * (SCREENER_VARIANT_HOST_WORD, parent T), suppressing matches inside it like
- * a hand-written allow entry. 性病患者 (性病|患者) does not.
+ * (SCREENER_VARIANT_HOST_WORD, parent T) that suppresses matches of T — and
+ * only of T (scan/collect.c) — inside it. 性病患者 (性病|患者) does not.
+ * Other terms inside W are still reported: in 南京大屠杀 (南京|大屠杀) the
+ * host word suppresses 南京大, not 屠杀.
  *
- * Never: when W is itself a written deny term, or when some deny term inside
- * W lines up with W's split (then W really contains that term). Off with
+ * Never when W is itself a written deny term. Off with
  * SCREENER_COMPILE_NO_HOST_WORDS.
  *
  * Cost: O(words x substrings x log terms); ~52k words, each of at most 16
@@ -123,6 +124,7 @@ static int host_word(variants_ctx *v, const term_ref *t, size_t nt, size_t k)
     uint8_t cut[MAX_WORD + 1];
     int split = 0;
     size_t hosts[MAX_WORD * MAX_WORD], nh = 0;
+    uint8_t aligned[MAX_WORD * MAX_WORD];
     for (size_t s = 0; s + 2 <= n; s++) {
         for (size_t e = s + 2; e <= n; e++) {
             if (s == 0 && e == n)
@@ -134,19 +136,23 @@ static int host_word(variants_ctx *v, const term_ref *t, size_t nt, size_t k)
                 zh_split(w, off, n, 0, cut);
                 split = 1;
             }
-            if (cut[s] && cut[e])
-                return SCREENER_OK; /* a term lines up with the split: W contains it */
             for (; r < nt && t[r].len == off[e] - off[s] &&
                    memcmp(t[r].text, w + off[s], t[r].len) == 0; r++) {
                 size_t h = 0;
                 while (h < nh && hosts[h] != t[r].entry)
                     h++;
-                if (h == nh && nh < sizeof hosts / sizeof hosts[0])
+                if (h == nh && nh < sizeof hosts / sizeof hosts[0]) {
+                    aligned[nh] = 0;
                     hosts[nh++] = t[r].entry;
+                }
+                if (h < nh && cut[s] && cut[e])
+                    aligned[h] = 1; /* the term lines up with the split: W contains it */
             }
         }
     }
     for (size_t h = 0; h < nh; h++) {
+        if (aligned[h])
+            continue;
         int rc = variants_add(v, hosts[h], w, wl, SCREENER_VARIANT_HOST_WORD,
                               SCREENER_ENTRY_ALLOW);
         if (rc)

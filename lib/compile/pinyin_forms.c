@@ -20,7 +20,7 @@
  *   mixed        every split into characters and syllables except all of one
  *                kind: "法lun功", "fa轮gong"…, for terms of 2..MAX_MIXED chars
  *   homophone    terms of 3+ characters: one character replaced by a common
- *                character (GB 2312 level 1) with the same primary toneless
+ *                character (jieba frequency >= 3000) with the same primary toneless
  *                reading (砍了你 -> 坎了你), unless the form is ordinary text
  *                (homophone_forms). On 2-character terms, 22 of 35 flagged
  *                chat lines were such homophones (打麻 for 大麻, 西毒 for 吸毒):
@@ -47,6 +47,7 @@
 #define MAX_COMBOS 4   /* reading combinations per term */
 #define MAX_READINGS 4 /* distinct toneless readings kept per character */
 #define HOMOPHONE_MIN_FREQ 3000 /* see homophone_min_freq; bench/variants measures others */
+#define ORDINARY_PER_CHAR (-6.0) /* see homophone_forms */
 #define MIN_HOMOPHONE 3 /* 2-character homophones are ordinary words too often */
 #define SYL 8          /* longest syllable + tone digit + NUL ("zhuang4") */
 
@@ -140,53 +141,71 @@ static void put_char(buf *o, uint32_t cp)
     buf_append(o, u, utf8_put(u, cp));
 }
 
-static int combo_forms(const term *t, const int *pick, unsigned req, form_set *fs)
+/* Syllable boundary i (between characters i-1 and i, both as pinyin) joins
+ * two equal letters ("yin"+"nu"): then the joined spelling is a form of its
+ * own, because the span check reads a doubled letter across a term's space
+ * as a break, not as a run of two. */
+static int doubled_at(const term *t, const int *pick, size_t i)
+{
+    const char *a = t->r[i - 1].syl[pick[i - 1]], *b = t->r[i].syl[pick[i]];
+    size_t la = strcspn(a, "12345");
+    return la && a[la - 1] == b[0];
+}
+
+/* Add the forms of one spelling: characters whose bit is set in `as_pinyin`
+ * written as syllables (with tone digits or not; ü as 'u' or 'v'), the others
+ * as the characters; syllables next to each other separated by a space (a
+ * word break for the span check) and, where that joins equal letters, also
+ * without spaces. */
+static int spell(const term *t, const int *pick, unsigned as_pinyin, int digits, int u_for_v,
+                 unsigned kind, form_set *fs)
 {
     buf o = {0};
-    int rc = 0, has_v = 0;
-    for (size_t i = 0; i < t->n; i++)
-        has_v |= strchr(t->r[i].syl[pick[i]], 'v') != NULL;
-    if (req & VARIANT_REQ_PINYIN) {
-        for (int uv = 0; uv <= has_v && !rc; uv++) {
-            o.len = 0;
-            for (size_t i = 0; i < t->n; i++) {
-                if (i)
-                    buf_append(&o, " ", 1);
-                put_syllable(&o, t->r[i].syl[pick[i]], 0, uv);
-            }
-            rc = o.failed || form_add(fs, o.data, o.len, SCREENER_VARIANT_PINYIN);
-        }
+    int rc = 0, doubled = 0;
+    for (int joined = 0; joined <= doubled && !rc; joined++) {
         o.len = 0;
         for (size_t i = 0; i < t->n; i++) {
-            if (i)
-                buf_append(&o, " ", 1);
-            put_syllable(&o, t->r[i].syl[pick[i]], 1, 0);
+            if (!(as_pinyin >> i & 1)) {
+                put_char(&o, t->cp[i]);
+                continue;
+            }
+            if (i && (as_pinyin >> (i - 1) & 1)) {
+                if (!joined)
+                    buf_append(&o, " ", 1);
+                doubled |= !digits && doubled_at(t, pick, i);
+            }
+            put_syllable(&o, t->r[i].syl[pick[i]], digits, u_for_v);
         }
-        if (!rc)
-            rc = o.failed || form_add(fs, o.data, o.len, SCREENER_VARIANT_TONE_DIGITS);
+        rc = o.failed || form_add(fs, o.data, o.len, kind);
+    }
+    buf_free(&o);
+    return rc;
+}
+
+static int combo_forms(const term *t, const int *pick, unsigned req, form_set *fs)
+{
+    int rc = 0, has_v = 0;
+    unsigned all = (1u << t->n) - 1;
+    for (size_t i = 0; i < t->n; i++)
+        has_v |= strchr(t->r[i].syl[pick[i]], 'v') != NULL;
+    /* ü: "v" as typed, "u" as "ü" folds */
+    for (int uv = 0; uv <= has_v && !rc; uv++) {
+        if (req & VARIANT_REQ_PINYIN) {
+            rc = spell(t, pick, all, 0, uv, SCREENER_VARIANT_PINYIN, fs);
+            if (!rc)
+                rc = spell(t, pick, all, 1, uv, SCREENER_VARIANT_TONE_DIGITS, fs);
+        }
+        if ((req & VARIANT_REQ_MIXED) && t->n >= 2 && t->n <= MAX_MIXED)
+            for (unsigned mask = 1; mask < all && !rc; mask++)
+                rc = spell(t, pick, mask, 0, uv, SCREENER_VARIANT_MIXED, fs);
     }
     if ((req & VARIANT_REQ_INITIALS) && t->n >= 3 && !rc) {
-        o.len = 0;
+        buf o = {0};
         for (size_t i = 0; i < t->n; i++)
             buf_append(&o, t->r[i].syl[pick[i]], 1);
         rc = o.failed || form_add(fs, o.data, o.len, SCREENER_VARIANT_INITIALS);
+        buf_free(&o);
     }
-    if ((req & VARIANT_REQ_MIXED) && t->n >= 2 && t->n <= MAX_MIXED) {
-        for (unsigned mask = 1; mask + 1 < (1u << t->n) && !rc; mask++) {
-            o.len = 0;
-            for (size_t i = 0; i < t->n; i++) {
-                if (mask >> i & 1) {
-                    if (i && (mask >> (i - 1) & 1))
-                        buf_append(&o, " ", 1); /* syllable end inside a Latin run */
-                    put_syllable(&o, t->r[i].syl[pick[i]], 0, 0);
-                } else {
-                    put_char(&o, t->cp[i]);
-                }
-            }
-            rc = o.failed || form_add(fs, o.data, o.len, SCREENER_VARIANT_MIXED);
-        }
-    }
-    buf_free(&o);
     return rc;
 }
 
@@ -280,7 +299,7 @@ static uint32_t homophone_min_freq(void)
     return e && *e ? (uint32_t)strtoul(e, NULL, 10) : HOMOPHONE_MIN_FREQ;
 }
 
-/* Index the common characters by their primary toneless reading (only the
+/* Index the frequent characters by their primary toneless reading (only the
  * primary: 茄's rare reading jiā would make it a homophone of 假). A
  * character the fold rewrites (乾 -> 干) is left out: its form would not be
  * the text the scan sees. */
@@ -291,8 +310,6 @@ static int homophones_build(homophones *h, const fold_table *ft)
     if (!h->v)
         return -1;
     for (size_t k = 0; k < zh_reading_count; k++) {
-        if (!zh_reading_common[k])
-            continue;
         readings r;
         uint8_t u[4];
         size_t un = utf8_put(u, zh_reading_cp[k]);
@@ -309,9 +326,11 @@ static int homophones_build(homophones *h, const fold_table *ft)
     return inside_build(h);
 }
 
-/* A form is kept only if it is not a piece of a listed word and the word
- * list finds it less likely as ordinary text than the term itself: 揉体 for
- * 肉体 stays, 看了你 for 砍了你 and 小学 for 小穴 go. */
+/* A form is ordinary text, and not generated, if it is a piece of a listed
+ * word (小学 for 小穴), or if it is a run of frequent characters (more than
+ * ORDINARY_PER_CHAR log-probability per character under the word list)
+ * that the list also finds likelier than the term itself (看了你 for 砍了你:
+ * -5.5 per character, and likelier). 芬太你 for 芬太尼 (-8.5) stays. */
 static int homophone_forms(const term *t, const homophones *h, form_set *fs)
 {
     buf o = {0};
@@ -344,8 +363,9 @@ static int homophone_forms(const term *t, const homophones *h, form_set *fs)
                 rc = -1;
                 break;
             }
+            double sc = ordinary_score((const char *)o.data, o.len);
             if (is_inside_word(h, (const char *)o.data, o.len) ||
-                ordinary_score((const char *)o.data, o.len) >= own)
+                (sc / (double)t->n > ORDINARY_PER_CHAR && sc >= own))
                 continue;
             rc = form_add(fs, o.data, o.len, SCREENER_VARIANT_HOMOPHONE);
         }

@@ -5,9 +5,9 @@
  *   readings   Unihan kMandarin per code point, as ASCII syllables with a
  *              tone digit ("fa3", "lv4", "ma" for the neutral tone),
  *              space-separated when a character has several customary
- *              readings; plus a "common" flag (GB 2312 level 1).
+ *              readings.
  *   words      jieba's dictionary (python3-jieba, MIT): all-Han words of
- *              frequency >= zh_word_min_freq with their frequencies, sorted
+ *              frequency >= zh_word_min_freq (10) with their frequencies, sorted
  *              by UTF-8 bytes.
  *
  * Used only at compile time (compile/pinyin_forms.c, compile/host_words.c).
@@ -21,7 +21,6 @@
 
 extern const uint32_t zh_reading_cp[];
 extern const uint32_t zh_reading_off[];
-extern const uint8_t zh_reading_common[];
 extern const size_t zh_reading_count;
 extern const char zh_reading_pool[];
 
