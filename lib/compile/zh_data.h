@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "normalize/variants.h"
+
 extern const uint32_t zh_reading_cp[];
 extern const uint32_t zh_reading_off[];
 extern const size_t zh_reading_count;
@@ -34,15 +36,7 @@ extern const char zh_word_pool[];
 /* Index of cp in the readings table, or -1. O(log n). */
 static inline long zh_reading_index(uint32_t cp)
 {
-    size_t lo = 0, hi = zh_reading_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (zh_reading_cp[mid] < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (lo < zh_reading_count && zh_reading_cp[lo] == cp) ? (long)lo : -1;
+    return variants_find(zh_reading_cp, zh_reading_count, cp);
 }
 
 /* The readings of cp ("fa3" or "xing2 hang2"), or NULL. */
