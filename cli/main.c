@@ -2,11 +2,14 @@
  * main.c — the `screener` command-line tool.
  *
  *   screener scan [--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]
- *   screener compile --dict FILE ... -o FILE [--fold LIST]
+ *   screener compile --dict FILE ... -o FILE [--fold LIST] [--sign SECRET_KEY]
+ *   screener keygen SECRET_FILE PUBLIC_FILE
  *   screener explain [--db FILE | --dict FILE ...] TEXT
  *   screener mask [--db FILE | --dict FILE ...] [--all] [--char C] [FILE ...]
  *   screener info [FILE | --db FILE | --dict FILE ...]
  *   screener version
+ * scan, explain, mask and info take --trusted-key PUBLIC_KEY (repeatable):
+ * the database file must then be signed by one of those keys.
  *
  * Every input line is one message. Exit status: 0 success, 2 bad usage, an
  * unreadable/invalid dictionary or database, or a failed write to stdout
@@ -29,16 +32,20 @@
 #include "screener.h"
 
 #define MAX_DICTS 256
+#define MAX_KEYS 16
 
 static const char usage[] =
     "usage: screener scan [--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]\n"
-    "       screener compile --dict FILE ... -o FILE [--fold LIST] [--native] [--no-host-words]\n"
+    "       screener compile --dict FILE ... -o FILE [--fold LIST] [--native] [--sign SECRET_KEY] [--no-host-words]\n"
+    "       screener keygen SECRET_KEY_FILE PUBLIC_KEY_FILE\n"
     "       screener explain [--db FILE | --dict FILE ...] TEXT\n"
     "       screener mask [--db FILE | --dict FILE ...] [--all] [--char C] [FILE ...]\n"
     "       screener info [FILE | --db FILE | --dict FILE ...]\n"
     "       screener version\n"
     "\n"
     "Without --db or --dict, the built-in dictionaries are used.\n"
+    "--trusted-key FILE (scan, explain, mask, info; repeatable): load the database only if\n"
+    "it is signed by this public key (made by keygen, applied by compile --sign).\n"
     "--native: tune the database for this CPU (default: a file for any x86-64 CPU).\n"
     "--no-host-words: no word-aware allow entries for Chinese terms (with --dict).\n"
     "--fold LIST: comma-separated fold families to enable (default all), or 'none'\n"
@@ -118,6 +125,9 @@ typedef struct opts {
     const char *out;
     const char *fold;
     const char *mask_char;
+    const char *sign;
+    const char *trusted[MAX_KEYS];
+    int n_trusted;
     int all;
     int native;
     int no_host_words;
@@ -142,7 +152,8 @@ static int parse_opts(int argc, char **argv, opts *o)
             o->no_host_words = 1;
         } else if (strcmp(a, "--db") == 0 || strcmp(a, "--dict") == 0 ||
                    strcmp(a, "--format") == 0 || strcmp(a, "-o") == 0 ||
-                   strcmp(a, "--fold") == 0 || strcmp(a, "--char") == 0) {
+                   strcmp(a, "--fold") == 0 || strcmp(a, "--char") == 0 ||
+                   strcmp(a, "--sign") == 0 || strcmp(a, "--trusted-key") == 0) {
             if (!val) {
                 fprintf(stderr, "screener: %s needs a value\n", a);
                 return 2;
@@ -158,7 +169,15 @@ static int parse_opts(int argc, char **argv, opts *o)
                 o->fold = val;
             else if (strcmp(a, "--char") == 0)
                 o->mask_char = val;
-            else if (o->n_dicts == MAX_DICTS) {
+            else if (strcmp(a, "--sign") == 0)
+                o->sign = val;
+            else if (strcmp(a, "--trusted-key") == 0) {
+                if (o->n_trusted == MAX_KEYS) {
+                    fprintf(stderr, "screener: at most %d --trusted-key options\n", MAX_KEYS);
+                    return 2;
+                }
+                o->trusted[o->n_trusted++] = val;
+            } else if (o->n_dicts == MAX_DICTS) {
                 fprintf(stderr, "screener: at most %d --dict options\n", MAX_DICTS);
                 return 2;
             } else
@@ -175,6 +194,11 @@ static int parse_opts(int argc, char **argv, opts *o)
     }
     if (o->db_path && o->n_dicts) {
         fprintf(stderr, "screener: use either --db or --dict, not both\n");
+        return 2;
+    }
+    if (o->n_trusted && o->n_dicts) {
+        fprintf(stderr, "screener: --trusted-key checks database files; it does not apply "
+                        "to --dict\n");
         return 2;
     }
     return 0;
@@ -227,6 +251,34 @@ static void print_warning(const char *message, void *user_data)
     fprintf(stderr, "screener: warning: %s\n", message);
 }
 
+/* Print a library error (or the status name) and return 2. */
+static int report(int rc, screener_error *err)
+{
+    fprintf(stderr, "screener: %s\n", err ? screener_error_message(err) : screener_strerror(rc));
+    screener_error_free(err);
+    return 2;
+}
+
+/* Load a database file, signed by one of the --trusted-key keys if any. */
+static int load_db_file(const opts *o, const char *path, screener_db **db, screener_error **err)
+{
+    screener_key *keys[MAX_KEYS];
+    int n = 0, rc = SCREENER_OK;
+    for (; n < o->n_trusted && rc == SCREENER_OK; n++)
+        rc = screener_key_load(o->trusted[n], SCREENER_KEY_PUBLIC, &keys[n], err);
+    if (rc == SCREENER_OK) {
+        screener_load_options lo;
+        memset(&lo, 0, sizeof lo);
+        lo.struct_size = sizeof lo;
+        lo.trusted_keys = (const screener_key *const *)keys;
+        lo.n_trusted_keys = (size_t)n;
+        rc = screener_db_load_ex(path, &lo, db, err);
+    }
+    while (n-- > 0)
+        screener_key_free(keys[n]);
+    return rc;
+}
+
 /* Open the database named by the options; prints the error and returns 2. */
 static int open_db(const opts *o, uint32_t fold_flags, screener_db **db)
 {
@@ -248,14 +300,9 @@ static int open_db(const opts *o, uint32_t fold_flags, screener_db **db)
     } else {
         char buf[PATH_MAX + 64];
         const char *path = o->db_path ? o->db_path : default_db_path(buf, sizeof buf);
-        rc = screener_db_load(path, db, &err);
+        rc = load_db_file(o, path, db, &err);
     }
-    if (rc != SCREENER_OK) {
-        fprintf(stderr, "screener: %s\n", err ? screener_error_message(err) : screener_strerror(rc));
-        screener_error_free(err);
-        return 2;
-    }
-    return 0;
+    return rc == SCREENER_OK ? 0 : report(rc, err);
 }
 
 /* ---- scan --------------------------------------------------------------- */
@@ -263,20 +310,6 @@ static int open_db(const opts *o, uint32_t fold_flags, screener_db **db)
 typedef struct totals {
     unsigned long long messages, bytes, flagged, matches;
 } totals;
-
-/* For a generated entry: its kind and the term it was generated from
- * (*of_out); NULL for a written entry. */
-static const char *variant_of(const screener_db *db, uint32_t entry_id, const char **of_out)
-{
-    unsigned kind = 0;
-    uint32_t parent = entry_id;
-    screener_entry_info p;
-    if (screener_db_entry_variant(db, entry_id, &kind, &parent) != SCREENER_OK || kind == 0 ||
-        screener_db_entry(db, parent, &p) != SCREENER_OK)
-        return NULL;
-    *of_out = p.term;
-    return screener_variant_name(kind);
-}
 
 static void print_jsonl(const screener_db *db, const screener_result *r, unsigned long long line,
                         const char *text)
@@ -298,10 +331,10 @@ static void print_jsonl(const screener_db *db, const screener_result *r, unsigne
         printf(",\"category\":\"%s\",\"severity\":%u,\"action\":\"%s\",\"text\":", info.category,
                info.severity, screener_action_name(m->action));
         json_string(stdout, text + m->start, m->end - m->start);
-        const char *of, *kind = variant_of(db, m->entry_id, &of);
-        if (kind) {
-            printf(",\"variant\":\"%s\",\"of\":", kind);
-            json_string(stdout, of, strlen(of));
+        const char *reason = screener_db_entry_reason(db, m->entry_id);
+        if (reason) { /* a generated form: which entry it came from */
+            printf(",\"reason\":");
+            json_string(stdout, reason, strlen(reason));
         }
         putchar('}');
         first = 0;
@@ -326,9 +359,9 @@ static void print_text(const screener_db *db, const screener_result *r, unsigned
         printf("    [%zu,%zu) %s/%u \"%s\" found as ", m->start, m->end, info.category,
                info.severity, info.term);
         json_string(stdout, text + m->start, m->end - m->start);
-        const char *of, *kind = variant_of(db, m->entry_id, &of);
-        if (kind)
-            printf(" (%s of \"%s\")", kind, of);
+        const char *reason = screener_db_entry_reason(db, m->entry_id);
+        if (reason)
+            printf(" (%s)", reason);
         putchar('\n');
     }
 }
@@ -449,17 +482,45 @@ static int cmd_compile(int argc, char **argv)
     uint32_t fold = 0;
     if (o.fold && parse_fold(o.fold, &fold))
         return 2;
-    screener_db *db = NULL;
-    if (open_db(&o, fold, &db))
-        return 2;
     screener_error *err = NULL;
-    int rc = screener_db_save(db, o.out, &err);
-    if (rc != SCREENER_OK) {
-        fprintf(stderr, "screener: %s\n", screener_error_message(err));
-        screener_error_free(err);
+    screener_key *secret = NULL;
+    int rc;
+    /* the key first: a wrong key file should not cost a compile */
+    if (o.sign && (rc = screener_key_load(o.sign, SCREENER_KEY_SECRET, &secret, &err)))
+        return report(rc, err);
+    screener_db *db = NULL;
+    if (open_db(&o, fold, &db)) {
+        screener_key_free(secret);
+        return 2;
     }
+    rc = secret ? screener_db_save_signed(db, o.out, secret, &err)
+                : screener_db_save(db, o.out, &err);
+    screener_key_free(secret);
     screener_db_free(db);
-    return rc == SCREENER_OK ? 0 : 2;
+    return rc == SCREENER_OK ? 0 : report(rc, err);
+}
+
+/* ---- keygen ------------------------------------------------------------- */
+
+static int cmd_keygen(int argc, char **argv)
+{
+    opts o;
+    if (parse_opts(argc, argv, &o))
+        return 2;
+    if (o.n_rest != 2 || o.n_dicts || o.db_path || o.sign || o.n_trusted)
+        return die_usage("keygen takes SECRET_KEY_FILE PUBLIC_KEY_FILE");
+    screener_error *err = NULL;
+    int rc = screener_keygen(o.rest[0], o.rest[1], &err);
+    if (rc)
+        return report(rc, err);
+    screener_key *k = NULL;
+    if ((rc = screener_key_load(o.rest[1], SCREENER_KEY_PUBLIC, &k, &err)))
+        return report(rc, err);
+    printf("key id %s\nsecret key: %s (keep it on the signing host, mode 0600)\n"
+           "public key: %s (give it to services: --trusted-key)\n",
+           screener_key_id(k), o.rest[0], o.rest[1]);
+    screener_key_free(k);
+    return 0;
 }
 
 /* ---- mask --------------------------------------------------------------- */
@@ -525,6 +586,37 @@ static int cmd_mask(int argc, char **argv)
 
 /* ---- info --------------------------------------------------------------- */
 
+/* Generated entries per kind: the part of their reason before " of "
+ * ("pinyin of 法轮功" -> pinyin). At most 16 kinds are told apart. */
+static void print_generated(const screener_db *db, uint32_t n)
+{
+    const char *kind[16];
+    size_t klen[16];
+    unsigned long count[16];
+    int nk = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const char *r = screener_db_entry_reason(db, i);
+        if (!r)
+            continue;
+        const char *of = strstr(r, " of ");
+        size_t len = of ? (size_t)(of - r) : strlen(r);
+        int k = 0;
+        while (k < nk && !(klen[k] == len && memcmp(kind[k], r, len) == 0))
+            k++;
+        if (k == nk && nk < 16) {
+            kind[nk] = r;
+            klen[nk] = len;
+            count[nk++] = 0;
+        }
+        if (k < nk)
+            count[k]++;
+    }
+    printf("generated:       ");
+    for (int k = 0; k < nk; k++)
+        printf("%s%.*s %lu", k ? ", " : " ", (int)klen[k], kind[k], count[k]);
+    printf("%s\n", nk ? "" : " none");
+}
+
 static int cmd_info(int argc, char **argv)
 {
     opts o;
@@ -556,6 +648,13 @@ static int cmd_info(int argc, char **argv)
     printf("entries:          %u (%u distinct folded terms)\n", info.n_entries, info.n_literals);
     printf("size:             %zu bytes (Hyperscan %zu, fold table %zu)\n", info.serialized_size,
            info.hyperscan_size, info.fold_table_size);
+    if (info.signature == SCREENER_SIGNATURE_VERIFIED)
+        printf("signature:        verified, key %s\n", info.signature_key_id);
+    else if (info.signature == SCREENER_SIGNATURE_UNVERIFIED)
+        printf("signature:        signed by key %s, NOT verified (no --trusted-key)\n",
+               info.signature_key_id);
+    else
+        printf("signature:        none\n");
     printf("categories:       %u\n", info.n_categories);
     uint32_t nc = info.n_categories;
     unsigned long *deny = calloc(nc ? nc : 1, sizeof *deny), *allow = calloc(nc ? nc : 1, sizeof *allow);
@@ -576,17 +675,7 @@ static int cmd_info(int argc, char **argv)
                screener_action_name(ci.actions[2]), screener_action_name(ci.actions[3]),
                ci.name_zh, ci.name_en);
     }
-    unsigned long generated[16] = {0};
-    for (uint32_t i = 0; i < info.n_entries; i++) {
-        unsigned kind = 0;
-        if (screener_db_entry_variant(db, i, &kind, NULL) == SCREENER_OK && kind < 16)
-            generated[kind]++;
-    }
-    printf("generated:       ");
-    const char *vname;
-    for (unsigned k = 1; (vname = screener_variant_name(k)); k++)
-        printf(" %s %lu", vname, k < 16 ? generated[k] : 0ul);
-    putchar('\n');
+    print_generated(db, info.n_entries);
     free(deny);
     free(allow);
     screener_db_free(db);
@@ -630,17 +719,15 @@ static int cmd_explain(int argc, char **argv)
             screener_db_entry(db, m->entry_id, &info);
             printf("match:    bytes [%zu,%zu) ", m->start, m->end);
             json_string(stdout, text + m->start, m->end - m->start);
-            printf(" = \"%s\" %s severity %u -> %s%s (%s:%u)", info.term, info.category,
+            const char *reason = screener_db_entry_reason(db, m->entry_id);
+            printf(" = \"%s\"%s%s%s %s severity %u -> %s%s (%s:%u)\n", info.term,
+                   reason ? " (" : "", reason ? reason : "", reason ? ")" : "", info.category,
                    info.severity, screener_action_name(m->action),
                    (m->flags & SCREENER_MATCH_SUPPRESSED) ? " [suppressed by allow-list]" : "",
                    info.source, info.line);
-            const char *of, *kind = variant_of(db, m->entry_id, &of);
-            if (kind)
-                printf(" found as %s of \"%s\"", kind, of);
-            putchar('\n');
         }
     }
-    free(folded);
+    screener_free(folded);
     screener_scratch_free(s);
     screener_db_free(db);
     return rc == SCREENER_OK ? 0 : 2;
@@ -661,6 +748,8 @@ static int run(int argc, char **argv)
         return cmd_info(argc - 2, argv + 2);
     if (strcmp(cmd, "mask") == 0)
         return cmd_mask(argc - 2, argv + 2);
+    if (strcmp(cmd, "keygen") == 0)
+        return cmd_keygen(argc - 2, argv + 2);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("screener %s\n", screener_version_string());
         return 0;

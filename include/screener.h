@@ -90,6 +90,55 @@ SCREENER_API unsigned screener_version(void);
 SCREENER_API const char *screener_version_string(void);
 
 /* ---------------------------------------------------------------------------
+ * Memory: the allocator hook
+ * ------------------------------------------------------------------------- */
+
+/**
+ * An application allocator (jemalloc, an arena, a quota, a test that makes
+ * the k-th allocation fail). Every heap allocation of the library — its own
+ * and Hyperscan's (databases, scratch, streams, compile results) — goes
+ * through it. Not through it: ICU's (it builds the fold table at compile time
+ * and allocates a small trie header per loaded database; ICU has its own
+ * process-wide hook, u_setMemoryFunctions, which is the application's to
+ * set), Hyperscan's compiler internals (C++ new, freed before the compile
+ * returns), and the C library's stdio buffers when a file is read.
+ *
+ * malloc and realloc must return memory aligned like malloc's (max_align_t),
+ * or NULL on failure; size is never 0. realloc(NULL, n) must act as malloc;
+ * free is never given NULL. user_data is passed to each.
+ */
+typedef struct screener_allocator {
+    size_t struct_size; /**< sizeof(screener_allocator) */
+    void *(*malloc)(size_t size, void *user_data);
+    void *(*realloc)(void *ptr, size_t size, void *user_data);
+    void (*free)(void *ptr, void *user_data);
+    void *user_data;
+} screener_allocator;
+
+/**
+ * Install an allocator (NULL: back to the C library's malloc/realloc/free).
+ *
+ * Call it once, first: before any other screener call and before any
+ * thread uses the library, and again (e.g. with NULL) only when no object
+ * of the library exists any more — memory is always freed by the allocator
+ * current at the time, so an object allocated by one and freed by another
+ * is undefined behaviour. Not thread-safe against any other call. It also
+ * installs the hook as Hyperscan's allocator (hs_set_allocator), which is
+ * process-wide: an application that also uses Hyperscan directly gets it
+ * too (and should not set Hyperscan's allocator itself afterwards).
+ *
+ * When an allocation fails, the call that needed it returns
+ * SCREENER_E_NOMEM (screener_compile may also say so in its error object),
+ * frees what it allocated, and leaves its arguments as they were: a handle
+ * keeps serving its database, a scratch and a stream stay usable (a stream
+ * write that failed may be repeated with the same chunk).
+ *
+ * @return SCREENER_OK; SCREENER_E_INVALID_ARGUMENT for a missing function or
+ *         a too small struct_size. @since 0.1
+ */
+SCREENER_API int screener_set_allocator(const screener_allocator *allocator);
+
+/* ---------------------------------------------------------------------------
  * Status codes
  * ------------------------------------------------------------------------- */
 
@@ -112,8 +161,11 @@ typedef enum screener_status {
     SCREENER_E_DB_PLATFORM = -14,     /**< database built for another Hyperscan/CPU */
     SCREENER_E_SCRATCH_IN_USE = -15,  /**< scratch used by two calls at once */
     SCREENER_E_TOO_LARGE = -16,       /**< input or dictionary above a limit */
-    SCREENER_E_LIMIT = -17            /**< a configured limit was exceeded (entries,
+    SCREENER_E_LIMIT = -17,           /**< a configured limit was exceeded (entries,
                                            term length, dictionary size) */
+    SCREENER_E_DB_SIGNATURE = -18     /**< a trusted key was required and the file is
+                                           unsigned, signed by another key, or its
+                                           signature does not verify. @since 0.1 */
 } screener_status;
 
 /**
@@ -272,7 +324,7 @@ SCREENER_API int screener_db_serialize(const screener_db *db, void **buf_out,
  * before any byte reaches Hyperscan: damaged or foreign input gives
  * SCREENER_E_DB_FORMAT / _CHECKSUM / _VERSION / _PLATFORM, never a crash or a
  * half-loaded database. A checksum is not authentication: only load database
- * files you trust. @since 0.1
+ * files you trust, or signed ones with screener_db_deserialize_ex. @since 0.1
  */
 SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
                                          screener_db **db_out,
@@ -282,9 +334,115 @@ SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
 SCREENER_API int screener_db_save(const screener_db *db, const char *path,
                                   screener_error **err_out);
 
-/** Load a database file written by screener_db_save(). @since 0.1 */
+/** Load a database file written by screener_db_save() (or a signed one,
+ *  whose signature is then NOT checked: use screener_db_load_ex with
+ *  trusted keys for files that crossed a trust boundary). @since 0.1 */
 SCREENER_API int screener_db_load(const char *path, screener_db **db_out,
                                   screener_error **err_out);
+
+/* ---------------------------------------------------------------------------
+ * Signed database files
+ *
+ * A database file is trusted input: its checksum detects damage, not a
+ * deliberate change. A service that loads files it did not compile itself
+ * (a fleet fed by a dictionary server) should sign them where they are
+ * compiled and load them only through a trusted public key:
+ *
+ *     screener keygen sign.secret sign.public        (once, on the build host)
+ *     screener compile --sign sign.secret --dict ... -o db.scdb
+ *     screener scan --trusted-key sign.public --db db.scdb
+ *
+ * or in C:
+ *
+ *     screener_key *pub = NULL;
+ *     screener_key_load("sign.public", SCREENER_KEY_PUBLIC, &pub, &err);
+ *     screener_load_options lo = { .struct_size = sizeof lo,
+ *                                  .trusted_keys = (const screener_key *const *)&pub,
+ *                                  .n_trusted_keys = 1 };
+ *     screener_db_load_ex("db.scdb", &lo, &db, &err);
+ *
+ * The signature is Ed25519 (libsodium) over every byte of the file before
+ * it, and it is verified before any byte of the database is interpreted.
+ * File layout and key file format: docs/security.md.
+ * ------------------------------------------------------------------------- */
+
+/** A signing key: public (verifies) or secret (signs). Immutable once
+ *  loaded; may be shared by threads. @since 0.1 */
+typedef struct screener_key screener_key;
+
+/** Kinds of key file (screener_key_load). @since 0.1 */
+enum screener_key_kind {
+    SCREENER_KEY_PUBLIC = 1, /**< "screener-ed25519-public-key-v1" file */
+    SCREENER_KEY_SECRET = 2  /**< "screener-ed25519-secret-key-v1" file */
+};
+
+/**
+ * Generate a new Ed25519 key pair and write it to two new files. The secret
+ * file is created with mode 0600 and the public one 0644 (both minus umask);
+ * neither may exist already (O_EXCL, no symbolic link followed): a key is
+ * never overwritten. On failure no file is left behind.
+ * @return SCREENER_OK, SCREENER_E_IO (the message names the file), or
+ *         SCREENER_E_INVALID_ARGUMENT. Thread-safe. @since 0.1
+ */
+SCREENER_API int screener_keygen(const char *secret_path, const char *public_path,
+                                 screener_error **err_out);
+
+/**
+ * Read a key file of the given kind (SCREENER_KEY_PUBLIC or _SECRET). A
+ * public key file given where a secret one is wanted (and the reverse) is
+ * refused with a message saying so; a secret key file readable by group or
+ * others is refused (like ssh). Errors name the file: SCREENER_E_IO, or
+ * SCREENER_E_INVALID_ARGUMENT for a malformed file. Free with
+ * screener_key_free (secret bytes are wiped). @since 0.1
+ */
+SCREENER_API int screener_key_load(const char *path, int kind, screener_key **key_out,
+                                   screener_error **err_out);
+
+/** Key id: 32 lowercase hex digits (BLAKE2b-128 of the public key), the
+ *  same for a secret key and its public key; static storage of the key.
+ *  NULL for NULL. @since 0.1 */
+SCREENER_API const char *screener_key_id(const screener_key *key);
+
+/** Free a key, wiping its bytes. NULL is a no-op. @since 0.1 */
+SCREENER_API void screener_key_free(screener_key *key);
+
+/**
+ * screener_db_serialize, followed by a signature trailer made with a
+ * SCREENER_KEY_SECRET key (SCREENER_E_INVALID_ARGUMENT for a public one).
+ * The buffer is freed with screener_free(). @since 0.1
+ */
+SCREENER_API int screener_db_serialize_signed(const screener_db *db, const screener_key *secret,
+                                              void **buf_out, size_t *len_out);
+
+/** screener_db_save of the signed bytes (same atomic replacement). @since 0.1 */
+SCREENER_API int screener_db_save_signed(const screener_db *db, const char *path,
+                                         const screener_key *secret, screener_error **err_out);
+
+/**
+ * Options for loading a database (screener_db_load_ex and friends).
+ * Zero-initialise and set struct_size; NULL options means the defaults of
+ * screener_db_load.
+ */
+typedef struct screener_load_options {
+    size_t struct_size; /**< sizeof(screener_load_options) */
+    /** Public keys (SCREENER_KEY_PUBLIC). When n_trusted_keys > 0 only a
+     *  file signed by one of them loads: an unsigned file, a file signed by
+     *  another key, and a file with any byte changed after signing give
+     *  SCREENER_E_DB_SIGNATURE, before any byte of the database is
+     *  interpreted. When 0, signatures are not checked (a signed file loads
+     *  like an unsigned one; screener_db_info.signature says so). */
+    const screener_key *const *trusted_keys;
+    size_t n_trusted_keys;
+} screener_load_options;
+
+/** screener_db_load with options (NULL: defaults). @since 0.1 */
+SCREENER_API int screener_db_load_ex(const char *path, const screener_load_options *options,
+                                     screener_db **db_out, screener_error **err_out);
+
+/** screener_db_deserialize with options (NULL: defaults). @since 0.1 */
+SCREENER_API int screener_db_deserialize_ex(const void *buf, size_t len,
+                                            const screener_load_options *options,
+                                            screener_db **db_out, screener_error **err_out);
 
 /* ---------------------------------------------------------------------------
  * Database metadata
@@ -325,39 +483,6 @@ typedef struct screener_entry_info {
     unsigned line;        /**< 1-based line in that source */
 } screener_entry_info;
 
-/** How an entry came to be: written in a dictionary, or generated at compile
- *  time from a written entry (its parent). Values are stored in database
- *  files and never renumbered. @since 0.2 */
-enum screener_variant_kind {
-    SCREENER_VARIANT_NONE = 0,        /**< written in the dictionary */
-    SCREENER_VARIANT_PINYIN = 1,      /**< full pinyin ("fa lun gong"; matches joined,
-                                           spaced and with tone marks) */
-    SCREENER_VARIANT_TONE_DIGITS = 2, /**< pinyin with tone digits ("fa3 lun2 gong1") */
-    SCREENER_VARIANT_INITIALS = 3,    /**< pinyin initials ("flg") */
-    SCREENER_VARIANT_MIXED = 4,       /**< characters and pinyin mixed ("法lun功") */
-    SCREENER_VARIANT_HOMOPHONE = 5,   /**< one character replaced by a homophone */
-    SCREENER_VARIANT_HOST_WORD = 6    /**< allow entry: an ordinary word containing the
-                                           parent deny term across a word boundary */
-};
-
-/**
- * Static name of a variant kind ("written", "pinyin", "tone-digits",
- * "initials", "mixed", "homophone", "host-word"), or NULL for an unknown
- * kind. Enumerate with 0, 1, ... until NULL. Thread-safe. @since 0.2
- */
-SCREENER_API const char *screener_variant_name(unsigned kind);
-
-/**
- * How entry entry_id came to be: *kind_out receives a SCREENER_VARIANT_*
- * kind and *parent_out the id of the written entry it was generated from
- * (entry_id itself for written entries). A generated entry has its parent's
- * category, severity, source and line; its term is the generated form.
- * Either out pointer may be NULL. @return SCREENER_OK, or
- * SCREENER_E_INVALID_ARGUMENT for an unknown id. Thread-safe. @since 0.2
- */
-SCREENER_API int screener_db_entry_variant(const screener_db *db, uint32_t entry_id,
-                                           unsigned *kind_out, uint32_t *parent_out);
-
 /** Number of entries (deny and allow) in the database. @since 0.1 */
 SCREENER_API uint32_t screener_db_entry_count(const screener_db *db);
 
@@ -368,6 +493,18 @@ SCREENER_API uint32_t screener_db_entry_count(const screener_db *db);
  */
 SCREENER_API int screener_db_entry(const screener_db *db, uint32_t entry_id,
                                    screener_entry_info *info_out);
+
+/**
+ * Why an entry exists when the compiler generated it from another entry
+ * (dictionary `@forms` / `forms=`): "inflection of fuck", "spelling of nigger:
+ * -er written -a, -ah, -uh". A generated entry keeps its base entry's
+ * category, severity, flags, source and line (screener_db_entry); its term
+ * is the generated form.
+ * @return a NUL-terminated string owned by the database, or NULL for an entry
+ *         written in a dictionary and for an unknown id. Thread-safe.
+ * @since 0.1
+ */
+SCREENER_API const char *screener_db_entry_reason(const screener_db *db, uint32_t entry_id);
 
 /** Number of categories in the database. @since 0.1 */
 SCREENER_API uint32_t screener_db_category_count(const screener_db *db);
@@ -422,10 +559,22 @@ typedef struct screener_db_info {
     uint32_t n_entries;          /**< dictionary entries */
     uint32_t n_literals;         /**< distinct folded terms (Hyperscan literals) */
     uint32_t n_categories;
-    size_t serialized_size;      /**< bytes of the database file */
+    size_t serialized_size;      /**< bytes of the database (a signed file has 96 more) */
     size_t hyperscan_size;       /**< bytes of Hyperscan's serialized database within it */
     size_t fold_table_size;      /**< bytes of the fold table within it */
+    /** SCREENER_SIGNATURE_*: whether the file was signed and the signature
+     *  checked. @since 0.1 */
+    int signature;
+    /** Key id of the signer (as screener_key_id), or NULL if unsigned. */
+    const char *signature_key_id;
 } screener_db_info;
+
+/** screener_db_info.signature. @since 0.1 */
+enum screener_signature_state {
+    SCREENER_SIGNATURE_NONE = 0,       /**< unsigned (or built in memory) */
+    SCREENER_SIGNATURE_UNVERIFIED = 1, /**< signed, loaded without trusted keys */
+    SCREENER_SIGNATURE_VERIFIED = 2    /**< signed, verified with a trusted key */
+};
 
 /** Fill info (whose struct_size the caller set). @since 0.1 */
 SCREENER_API int screener_db_get_info(const screener_db *db, screener_db_info *info);
@@ -624,6 +773,12 @@ SCREENER_API int screener_handle_swap(screener_handle *handle, screener_db *db);
 SCREENER_API int screener_handle_load(screener_handle *handle, const char *path,
                                       screener_error **err_out);
 
+/** screener_handle_load with load options (e.g. trusted keys; NULL: the
+ *  defaults). @since 0.1 */
+SCREENER_API int screener_handle_load_ex(screener_handle *handle, const char *path,
+                                         const screener_load_options *options,
+                                         screener_error **err_out);
+
 /** Compile dictionaries and make the result current. On failure the current
  *  database stays and *err_out says why. @since 0.1 */
 SCREENER_API int screener_handle_compile(screener_handle *handle,
@@ -694,13 +849,19 @@ SCREENER_API int screener_stream_open(const screener_db *db, screener_stream **s
 /**
  * Add a chunk. *result_out receives the matches that became final with this
  * chunk (global offsets) and their verdict; owned by the scratch as for
- * screener_scan. Returns SCREENER_E_INVALID_ARGUMENT after close. @since 0.1
+ * screener_scan. Returns SCREENER_E_INVALID_ARGUMENT after close.
+ *
+ * A write that fails (SCREENER_E_NOMEM, ...) leaves the stream as it was,
+ * so the same chunk may be written again — except when a chunk longer than
+ * 128 KiB fails after its first 128 KiB were scanned: then every later write
+ * and close return that status (free the stream). @since 0.1
  */
 SCREENER_API int screener_stream_write(screener_stream *stream, screener_scratch *scratch,
                                        const char *chunk, size_t len,
                                        const screener_result **result_out);
 
-/** End of text: report the remaining matches. Further writes fail. @since 0.1 */
+/** End of text: report the remaining matches. Further writes fail. A close
+ *  that fails leaves the stream open (close may be called again). @since 0.1 */
 SCREENER_API int screener_stream_close(screener_stream *stream, screener_scratch *scratch,
                                        const screener_result **result_out);
 

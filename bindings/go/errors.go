@@ -29,6 +29,7 @@ const (
 	ErrScratchInUse    Status = -15 // SCREENER_E_SCRATCH_IN_USE
 	ErrTooLarge        Status = -16 // SCREENER_E_TOO_LARGE
 	ErrLimit           Status = -17 // SCREENER_E_LIMIT
+	ErrDBSignature     Status = -18 // SCREENER_E_DB_SIGNATURE
 )
 
 // String returns the C library's name of the status (screener_strerror).

@@ -105,6 +105,20 @@ func (hh *Handle) Load(path string) error {
 	return nil
 }
 
+// LoadVerified loads a database file signed by one of the public key files
+// (see the package-level LoadVerified) and makes it current. On failure
+// (ErrDBSignature for a file not signed by a trusted key) the current
+// database stays.
+func (hh *Handle) LoadVerified(path string, publicKeyFiles ...string) error {
+	defer runtime.KeepAlive(hh)
+	h := hh.h
+	if _, err := h.acquire(); err != nil {
+		return err
+	}
+	defer h.release()
+	return loadVerified(h.hd, path, publicKeyFiles, nil)
+}
+
 // Compile compiles dictionaries (default options) and makes the result
 // current. On failure the current database stays.
 func (hh *Handle) Compile(sources ...Source) error {

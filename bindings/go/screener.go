@@ -385,6 +385,42 @@ func Load(path string) (*DB, error) {
 	return newDB(cdb), nil
 }
 
+// LoadVerified loads a database file only if it is signed (`screener compile
+// --sign`) by one of the public key files (`screener keygen`); otherwise the
+// error is ErrDBSignature (unsigned, another key, or changed after signing),
+// found before any byte of the database is interpreted. Key file problems
+// are ErrIO or ErrInvalidArgument naming the file. With no key files it is Load.
+func LoadVerified(path string, publicKeyFiles ...string) (*DB, error) {
+	var cdb *C.screener_db
+	if err := loadVerified(nil, path, publicKeyFiles, &cdb); err != nil {
+		return nil, err
+	}
+	return newDB(cdb), nil
+}
+
+// loadVerified is the one cgo call behind LoadVerified and Handle.LoadVerified.
+func loadVerified(hd *C.screener_handle, path string, keys []string, out **C.screener_db) error {
+	for _, s := range append([]string{path}, keys...) {
+		if strings.IndexByte(s, 0) >= 0 {
+			return &Error{Status: ErrInvalidArgument, Message: "NUL byte in path"}
+		}
+	}
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	n := len(keys)
+	ckeys := (*[1 << 20]*C.char)(C.malloc(C.size_t(n+1) * C.size_t(unsafe.Sizeof((*C.char)(nil)))))[: n+1 : n+1]
+	defer C.free(unsafe.Pointer(&ckeys[0]))
+	for i, k := range keys {
+		ckeys[i] = C.CString(k)
+		defer C.free(unsafe.Pointer(ckeys[i]))
+	}
+	var cerr *C.screener_error
+	if rc := C.scrgo_load_verified(hd, cpath, &ckeys[0], C.size_t(n), out, &cerr); rc != 0 {
+		return takeError(rc, cerr)
+	}
+	return nil
+}
+
 // FromBytes rebuilds a database from the bytes of Bytes. Damaged or foreign
 // input gives an *Error (ErrDBFormat, ErrDBChecksum, ErrDBVersion or
 // ErrDBPlatform). The checksum is not authentication: only load databases
@@ -400,6 +436,29 @@ func FromBytes(b []byte) (*DB, error) {
 		return nil, takeError(rc, cerr)
 	}
 	return newDB(cdb), nil
+}
+
+// SaveSigned writes the database to a file (atomically) followed by an
+// Ed25519 signature made with the secret key file (`screener keygen`), for
+// services that load it with LoadVerified.
+func (d *DB) SaveSigned(path, secretKeyFile string) error {
+	defer runtime.KeepAlive(d)
+	cdb, err := d.h.acquire()
+	if err != nil {
+		return err
+	}
+	defer d.h.release()
+	if strings.IndexByte(path, 0) >= 0 || strings.IndexByte(secretKeyFile, 0) >= 0 {
+		return &Error{Status: ErrInvalidArgument, Message: "NUL byte in path"}
+	}
+	cpath, ckey := C.CString(path), C.CString(secretKeyFile)
+	defer C.free(unsafe.Pointer(cpath))
+	defer C.free(unsafe.Pointer(ckey))
+	var cerr *C.screener_error
+	if rc := C.scrgo_save_signed(cdb, cpath, ckey, &cerr); rc != 0 {
+		return takeError(rc, cerr)
+	}
+	return nil
 }
 
 // Save writes the database to a file (atomically).
@@ -451,6 +510,10 @@ type EntryInfo struct {
 	Substring  bool // never needs word boundaries
 	Source     string
 	Line       int // 1-based line in Source
+	// Reason says why the compiler generated this entry from another one
+	// (dictionary @forms / forms=), e.g. "inflection of fuck"; "" for
+	// entries written in a dictionary.
+	Reason string
 }
 
 // Entry returns the metadata of entry id (0 .. EntryCount()-1, as in
@@ -480,6 +543,7 @@ func (d *DB) Entry(id int) (EntryInfo, error) {
 		Substring:  ci.flags&C.SCREENER_ENTRY_SUBSTRING != 0,
 		Source:     C.GoString(ci.source),
 		Line:       int(ci.line),
+		Reason:     C.GoString(C.screener_db_entry_reason(cdb, C.uint32_t(id))),
 	}, nil
 }
 

@@ -708,3 +708,26 @@ func TestMask(t *testing.T) {
 		t.Errorf("Mask after Close: %v", err)
 	}
 }
+
+func TestEntryReason(t *testing.T) {
+	db, err := Compile(Text("abuse", "@forms english\nfuck\tseverity=3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms, _ := scan(t, db, "you fucks")
+	if len(ms) != 1 {
+		t.Fatalf("matches = %+v", ms)
+	}
+	e, err := db.Entry(ms[0].EntryID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Term != "fucks" || e.Severity != 3 || e.Line != 2 || e.Reason != "inflection of fuck" {
+		t.Errorf("entry = %+v", e)
+	}
+	ms, _ = scan(t, db, "fuck")
+	if e, _ := db.Entry(ms[0].EntryID); e.Reason != "" {
+		t.Errorf("written entry has a reason: %+v", e)
+	}
+}

@@ -272,3 +272,39 @@ int64_t scrgo_bench_scan_batch(const screener_db *db, scrgo_scratch *g,
     memset(g->msgs, 0, n * sizeof *g->msgs);
     return rc != SCREENER_OK ? rc : dt;
 }
+
+int scrgo_load_verified(screener_handle *h, const char *path, const char *const *key_paths,
+                        size_t n, screener_db **db_out, screener_error **err_out)
+{
+    screener_key **keys = calloc(n ? n : 1, sizeof *keys);
+    if (!keys)
+        return SCREENER_E_NOMEM;
+    int rc = SCREENER_OK;
+    size_t k = 0;
+    for (; k < n && rc == SCREENER_OK; k++)
+        rc = screener_key_load(key_paths[k], SCREENER_KEY_PUBLIC, &keys[k], err_out);
+    if (rc == SCREENER_OK) {
+        screener_load_options lo;
+        memset(&lo, 0, sizeof lo);
+        lo.struct_size = sizeof lo;
+        lo.trusted_keys = (const screener_key *const *)keys;
+        lo.n_trusted_keys = n;
+        rc = h ? screener_handle_load_ex(h, path, &lo, err_out)
+               : screener_db_load_ex(path, &lo, db_out, err_out);
+    }
+    for (size_t i = 0; i < n; i++)
+        screener_key_free(keys[i]);
+    free(keys);
+    return rc;
+}
+
+int scrgo_save_signed(const screener_db *db, const char *path, const char *key_path,
+                      screener_error **err_out)
+{
+    screener_key *k = NULL;
+    int rc = screener_key_load(key_path, SCREENER_KEY_SECRET, &k, err_out);
+    if (rc == SCREENER_OK)
+        rc = screener_db_save_signed(db, path, k, err_out);
+    screener_key_free(k);
+    return rc;
+}

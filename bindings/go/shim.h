@@ -91,6 +91,16 @@ typedef struct scrgo_db_info {
 } scrgo_db_info;
 void scrgo_db_info_get(const screener_db *db, scrgo_db_info *out);
 
+/* Load a database file (into *db_out) or, with h set, make it h's current
+ * database, accepting only a file signed by one of the n public key files
+ * (n = 0: no signature check). One cgo call for keys and load. */
+int scrgo_load_verified(screener_handle *h, const char *path, const char *const *key_paths,
+                        size_t n, screener_db **db_out, screener_error **err_out);
+
+/* screener_db_save_signed with the secret key read from key_path. */
+int scrgo_save_signed(const screener_db *db, const char *path, const char *key_path,
+                      screener_error **err_out);
+
 /* For benchmarks: n scans of one message straight from C, and `rounds`
  * batch scans of the messages laid out as for scrgo_scan_batch; elapsed ns
  * (or a negative status). */

@@ -59,7 +59,8 @@ mkdir -p "$src"
     --exclude=.pytest_cache --exclude='*.so' .) | (cd "$src" && tar xf -)
 
 "$vpy" -m pip install --quiet pytest
-SCREENER_BUILD_DIR=$build "$vpy" -m pip install --quiet --force-reinstall --no-deps "$src"
+export SCREENER_BUILD_DIR="$build" # also tells the tests where the CLI is
+"$vpy" -m pip install --quiet --force-reinstall --no-deps "$src"
 
 # Run from the copy's tests; the installed package (not src/) is imported.
 cd "$src"

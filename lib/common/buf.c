@@ -2,6 +2,7 @@
  * buf.c — growable byte buffer.
  */
 #include "buf.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@ static int buf_reserve(buf *b, size_t extra)
         }
         cap *= 2;
     }
-    uint8_t *d = realloc(b->data, cap);
+    uint8_t *d = mem_realloc(b->data, cap);
     if (!d) {
         b->failed = 1;
         return 0;
@@ -50,7 +51,7 @@ void buf_align(buf *b, size_t align)
 
 void buf_free(buf *b)
 {
-    free(b->data);
+    mem_free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
 }
@@ -65,7 +66,7 @@ int mem_grow(void **p, size_t *cap, size_t need, size_t elem)
             return -1;
         c *= 2;
     }
-    void *q = realloc(*p, c * elem);
+    void *q = mem_realloc(*p, c * elem);
     if (!q)
         return -1;
     *p = q;

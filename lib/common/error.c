@@ -3,6 +3,7 @@
  */
 #include "error.h"
 #include "utf8.h"
+#include "alloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,13 +22,13 @@ int err_set(screener_error **err_out, int status, const char *file,
     vsnprintf(body, sizeof body, fmt, ap);
     va_end(ap);
 
-    screener_error *e = calloc(1, sizeof *e);
+    screener_error *e = mem_calloc(1, sizeof *e);
     if (!e)
         return status;
     size_t need = strlen(body) + (file ? strlen(file) : 0) + 32;
-    e->message = malloc(need);
+    e->message = mem_malloc(need);
     if (!e->message) {
-        free(e);
+        mem_free(e);
         return status;
     }
     if (file && line)
@@ -37,10 +38,10 @@ int err_set(screener_error **err_out, int status, const char *file,
     else
         snprintf(e->message, need, "%s", body);
     if (file) {
-        e->file = strdup(file);
+        e->file = mem_strdup(file);
         if (!e->file) {
-            free(e->message);
-            free(e);
+            mem_free(e->message);
+            mem_free(e);
             return status;
         }
     }
@@ -105,7 +106,7 @@ SCREENER_API void screener_error_free(screener_error *err)
 {
     if (!err)
         return;
-    free(err->message);
-    free(err->file);
-    free(err);
+    mem_free(err->message);
+    mem_free(err->file);
+    mem_free(err);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "alloc.h"
 
 int file_read(const char *path, char **data, size_t *len, screener_error **err_out)
 {
@@ -29,7 +30,7 @@ int file_read(const char *path, char **data, size_t *len, screener_error **err_o
         return err_set(err_out, SCREENER_E_IO, path, 0, "not a regular file");
     }
     size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *buf = malloc(cap);
+    char *buf = mem_malloc(cap);
     if (!buf) {
         fclose(f);
         return err_set(err_out, SCREENER_E_NOMEM, path, 0, "out of memory");
@@ -40,16 +41,16 @@ int file_read(const char *path, char **data, size_t *len, screener_error **err_o
         if (n < cap) {
             if (ferror(f)) {
                 int e = errno;
-                free(buf);
+                mem_free(buf);
                 fclose(f);
                 return err_set(err_out, SCREENER_E_IO, path, 0, "read error: %s",
                                strerror(e));
             }
             break;
         }
-        char *nb = realloc(buf, cap * 2); /* the file grew while we read */
+        char *nb = mem_realloc(buf, cap * 2); /* the file grew while we read */
         if (!nb) {
-            free(buf);
+            mem_free(buf);
             fclose(f);
             return err_set(err_out, SCREENER_E_NOMEM, path, 0, "out of memory");
         }
@@ -132,13 +133,17 @@ static int write_all(int fd, const uint8_t *data, size_t len)
     return fsync(fd) == 0 ? 0 : errno;
 }
 
-/* fsync the directory holding path, so that the rename itself is durable. */
-static void sync_dir(const char *path)
+/* The directory holding path (malloc'ed; "." for a bare name), or NULL. */
+static char *dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : NULL;
-    int fd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(dir);
+    return slash ? mem_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : mem_strdup(".");
+}
+
+/* fsync directory dir, so that the rename itself is durable. */
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         (void)fsync(fd); /* best effort: the data itself is already synced */
         close(fd);
@@ -152,13 +157,17 @@ int file_write_atomic(const char *path, const void *data, size_t len,
     if (rc)
         return rc;
     size_t cap = strlen(path) + 32;
-    char *tmp = malloc(cap);
-    if (!tmp)
+    char *tmp = mem_malloc(cap), *dir = dir_of(path); /* both before anything is written */
+    if (!tmp || !dir) {
+        mem_free(tmp);
+        mem_free(dir);
         return err_set(err_out, SCREENER_E_NOMEM, path, 0, "out of memory");
+    }
     int fd = tmp_create(path, tmp, cap);
     if (fd < 0) {
         int e = errno;
-        free(tmp);
+        mem_free(tmp);
+        mem_free(dir);
         return err_set(err_out, SCREENER_E_IO, path, 0, "cannot create a temporary file: %s",
                        strerror(e));
     }
@@ -172,11 +181,13 @@ int file_write_atomic(const char *path, const void *data, size_t len,
     }
     if (rc || e) {
         unlink(tmp);
-        free(tmp);
+        mem_free(tmp);
+        mem_free(dir);
         return rc ? rc : err_set(err_out, SCREENER_E_IO, path, 0, "cannot write: %s",
                                  strerror(e));
     }
-    free(tmp);
-    sync_dir(path);
+    mem_free(tmp);
+    sync_dir(dir);
+    mem_free(dir);
     return SCREENER_OK;
 }

@@ -39,30 +39,28 @@ static const name_entry actions[] = {
     {"block", SCREENER_ACTION_BLOCK, "reject the message"},
 };
 
-static const name_entry variant_requests[] = {
-    {"pinyin", VARIANT_REQ_PINYIN, "full pinyin: falungong, fa lun gong, fǎ lún gōng, fa3lun2gong1"},
-    {"initials", VARIANT_REQ_INITIALS, "initials of terms of 3+ characters: flg"},
-    {"mixed", VARIANT_REQ_MIXED, "characters and pinyin mixed: 法lun功"},
-    {"homophone", VARIANT_REQ_HOMOPHONE, "one character replaced by a common homophone: 揉体"},
-};
-
-static const name_entry variant_kinds[] = {
-    {"written", SCREENER_VARIANT_NONE, "the term as written in the dictionary"},
-    {"pinyin", SCREENER_VARIANT_PINYIN, "full pinyin of the term"},
-    {"tone-digits", SCREENER_VARIANT_TONE_DIGITS, "pinyin with tone digits"},
-    {"initials", SCREENER_VARIANT_INITIALS, "pinyin initials of the term"},
-    {"mixed", SCREENER_VARIANT_MIXED, "characters and pinyin mixed"},
-    {"homophone", SCREENER_VARIANT_HOMOPHONE, "one character replaced by a homophone"},
-    {"host-word", SCREENER_VARIANT_HOST_WORD,
-     "allow entry: an ordinary word that contains the term across a word boundary"},
+static const name_entry forms[] = {
+    {"s", FORM_S, "plural and third person: -s, -es, consonant+y -> -ies"},
+    {"ed", FORM_ED, "past tense: -ed, -d after e, -ied, doubled final consonant"},
+    {"ing", FORM_ING, "-ing: drops a silent e, ie -> ying, doubled final consonant"},
+    {"er", FORM_ER, "-er and its plural -ers, same spelling rules"},
+    {"y", FORM_Y, "adjective -y: drops a silent e, doubled final consonant (shitty)"},
+    {"english", FORM_ENGLISH, "all English inflections: s, ed, ing, er, y"},
+    {"a", FORM_A, "coded spelling of a slur ending in -er: -a, -ah, -uh and their plurals"},
+    {"double", FORM_DOUBLE, "coded spelling: one single letter written twice (biitch)"},
+    {"drop", FORM_DROP, "coded spelling: one doubled letter written once (fagot)"},
+    {"pinyin", FORM_PINYIN, "full pinyin of a Chinese term: falungong, fa lun gong, fa3lun2gong1"},
+    {"initials", FORM_INITIALS, "pinyin initials of a Chinese term of 3+ characters: flg"},
+    {"mixed", FORM_MIXED, "characters and pinyin mixed: 法lun功"},
+    {"homophone", FORM_HOMOPHONE, "one character replaced by a frequent homophone (3+ characters)"},
+    {"chinese", FORM_CHINESE, "all Chinese forms: pinyin, initials, mixed, homophone"},
+    {"none", 0, "no generated forms"},
 };
 
 const name_table names_fold_families = {fold_families, COUNT(fold_families), "fold family"};
 const name_table names_detectors = {detectors, COUNT(detectors), "detector"};
 const name_table names_actions = {actions, COUNT(actions), "action"};
-const name_table names_variant_requests = {variant_requests, COUNT(variant_requests),
-                                           "variant"};
-const name_table names_variant_kinds = {variant_kinds, COUNT(variant_kinds), "variant kind"};
+const name_table names_forms = {forms, COUNT(forms), "generated-form rule"};
 
 /* ---- internal lookups ---------------------------------------------------- */
 
@@ -115,11 +113,6 @@ SCREENER_API const char *screener_fold_family_description(unsigned i)
 SCREENER_API const char *screener_detector_name(unsigned i)
 {
     return i < names_detectors.n ? detectors[i].name : NULL;
-}
-
-SCREENER_API const char *screener_variant_name(unsigned kind)
-{
-    return names_name(&names_variant_kinds, kind);
 }
 
 SCREENER_API const char *screener_action_name(int action)

@@ -25,13 +25,25 @@ enum {
     DETECT_LAST = DETECT_URL
 };
 
-/* Generated variants an entry asks for (`@variants`, `variants=`): bit
- * values of dict_entry.variants. */
+/* Generated-form rules (`@forms`, `forms=`; compile/forms.c). The bits are
+ * a compile-time switch per entry; never stored in databases. */
 enum {
-    VARIANT_REQ_PINYIN = 1u << 0,    /* full pinyin: joined, spaced, tone marks, tone digits */
-    VARIANT_REQ_INITIALS = 1u << 1,  /* first letters, terms of 3+ characters only */
-    VARIANT_REQ_MIXED = 1u << 2,     /* some characters as pinyin, the rest as written */
-    VARIANT_REQ_HOMOPHONE = 1u << 3  /* one character replaced by a common homophone */
+    FORM_S = 1u << 0,      /* plural / third person: -s, -es, -ies */
+    FORM_ED = 1u << 1,     /* past: -ed, -d, -ied, doubled consonant */
+    FORM_ING = 1u << 2,    /* -ing, e-drop, -ying, doubled consonant */
+    FORM_ER = 1u << 3,     /* -er (and -ers) */
+    FORM_Y = 1u << 4,      /* adjective -y (shitty, slutty: doubled consonant) */
+    FORM_A = 1u << 5,      /* coded spelling: -er written -a, -ah, -uh (+ plurals) */
+    FORM_DOUBLE = 1u << 6, /* coded spelling: one single letter written twice */
+    FORM_DROP = 1u << 7,   /* coded spelling: one doubled letter written once */
+    FORM_ENGLISH = FORM_S | FORM_ED | FORM_ING | FORM_ER | FORM_Y,
+    /* Chinese (compile/pinyin_forms.c) */
+    FORM_PINYIN = 1u << 8,    /* full pinyin: joined, spaced, tone marks, tone digits */
+    FORM_INITIALS = 1u << 9,  /* pinyin initials, terms of 3+ characters only */
+    FORM_MIXED = 1u << 10,    /* some characters as pinyin, the rest as written */
+    FORM_HOMOPHONE = 1u << 11, /* one character replaced by a frequent homophone */
+    FORM_CHINESE = FORM_PINYIN | FORM_INITIALS | FORM_MIXED | FORM_HOMOPHONE,
+    FORM_EXPLICIT = 1u << 30 /* set by the entry's own forms= attribute */
 };
 
 /* One name of a set: the spelling users type, the value it stands for, and
@@ -55,11 +67,8 @@ extern const name_table names_detectors;
 /* Actions, in SCREENER_ACTION_* order; value = the action. */
 extern const name_table names_actions;
 
-/* Variant requests (`@variants pinyin,initials`); value = VARIANT_REQ_* bit. */
-extern const name_table names_variant_requests;
-/* Kinds of generated entries, in SCREENER_VARIANT_* order (stored in
- * databases); value = the kind. */
-extern const name_table names_variant_kinds;
+/* Generated-form rules and groups (`english`, `none`); value = FORM_* bits. */
+extern const name_table names_forms;
 
 /* Value of the name s[0..len) in table t, or -1 if t has no such name.
  * Every value in these tables fits an int. Cost: O(t->n). */

@@ -34,6 +34,7 @@ SCREENER_API const char *screener_strerror(int status)
     case SCREENER_E_SCRATCH_IN_USE: return "scratch already in use";
     case SCREENER_E_TOO_LARGE: return "input too large";
     case SCREENER_E_LIMIT: return "limit exceeded";
+    case SCREENER_E_DB_SIGNATURE: return "database signature missing or not trusted";
     }
     return "unknown status";
 }

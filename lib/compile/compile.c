@@ -3,7 +3,8 @@
  * -> Hyperscan database -> database blob.
  *
  *   1. parse every source (dict/)
- *   2. merge exact duplicates, reject conflicting ones
+ *   2. merge exact duplicates, reject conflicting ones; add generated forms
+ *      (inflections, coded spellings: forms.c)
  *   3. build the fold table with ICU (normalize/table_build.c)
  *   4. fold every term through THAT table (never through ICU string APIs,
  *      which look at neighbouring characters and could disagree with it)
@@ -28,8 +29,10 @@
 #include "db/db.h"
 #include "dict/dict.h"
 #include "normalize/fold.h"
-#include "regex.h"
+#include "common/alloc.h"
+#include "forms.h"
 #include "variants.h"
+#include "regex.h"
 
 #define DEFAULT_MAX_ENTRIES 2000000u
 #define DEFAULT_MAX_DICTIONARY_BYTES ((uint64_t)256 << 20)
@@ -73,28 +76,24 @@ static int merge_duplicates(compiler *c)
 {
     dict_set *s = &c->set;
     size_t n = s->n_entries;
-    uint32_t *idx = malloc((n ? n : 1) * sizeof(uint32_t));
-    uint8_t *drop = calloc(n ? n : 1, 1);
+    uint32_t *idx = mem_malloc((n ? n : 1) * sizeof(uint32_t));
+    uint8_t *drop = mem_calloc(n ? n : 1, 1);
     if (!idx || !drop) {
-        free(idx);
-        free(drop);
+        mem_free(idx);
+        mem_free(drop);
         return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     }
     for (size_t i = 0; i < n; i++)
         idx[i] = (uint32_t)i;
     qsort_r(idx, n, sizeof *idx, cmp_term, s);
     int rc = SCREENER_OK;
-    size_t keep = n ? idx[0] : 0; /* first occurrence of the current run */
     for (size_t k = 1; k < n && rc == SCREENER_OK; k++) {
         const dict_entry *a = &s->entries[idx[k - 1]], *b = &s->entries[idx[k]];
         if (a->category != b->category || a->term_len != b->term_len ||
-            memcmp(a->term, b->term, a->term_len) != 0) {
-            keep = idx[k];
+            memcmp(a->term, b->term, a->term_len) != 0)
             continue;
-        }
         if (a->severity == b->severity && a->flags == b->flags) {
             drop[idx[k]] = 1; /* exact repeat: keep the first occurrence */
-            s->entries[keep].variants |= b->variants;
             continue;
         }
         char ex[160];
@@ -108,14 +107,14 @@ static int merge_duplicates(compiler *c)
         size_t w = 0;
         for (size_t i = 0; i < n; i++) {
             if (drop[i])
-                free(s->entries[i].term);
+                mem_free(s->entries[i].term);
             else
                 s->entries[w++] = s->entries[i];
         }
         s->n_entries = w;
     }
-    free(idx);
-    free(drop);
+    mem_free(idx);
+    mem_free(drop);
     return rc;
 }
 
@@ -128,7 +127,7 @@ static int add_form(compiler *c, uint32_t e, const uint16_t *u, size_t n)
         size_t cap = c->cap_units ? c->cap_units : 4096;
         while (cap < c->n_units + n)
             cap *= 2;
-        uint16_t *p = realloc(c->units, cap * sizeof(uint16_t));
+        uint16_t *p = mem_realloc(c->units, cap * sizeof(uint16_t));
         if (!p)
             return -1;
         c->units = p;
@@ -148,11 +147,11 @@ static int fold_terms(compiler *c)
     dict_set *s = &c->set;
     fold_buf fb;
     memset(&fb, 0, sizeof fb);
-    c->fold_off = malloc((s->n_entries + 1) * sizeof(uint32_t));
-    c->fold_len = malloc((s->n_entries + 1) * sizeof(uint32_t));
-    c->form_off = malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
-    c->form_len = malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
-    c->form_entry = malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
+    c->fold_off = mem_malloc((s->n_entries + 1) * sizeof(uint32_t));
+    c->fold_len = mem_malloc((s->n_entries + 1) * sizeof(uint32_t));
+    c->form_off = mem_malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
+    c->form_len = mem_malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
+    c->form_entry = mem_malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
     if (!c->fold_off || !c->fold_len || !c->form_off || !c->form_len || !c->form_entry)
         return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     /* the same table without collapsing repeats: the "spaced" form */
@@ -263,69 +262,104 @@ static uint32_t add_string(buf *strings, const char *s, size_t n)
     return (uint32_t)at;
 }
 
-static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db **db_out)
-{
-    dict_set *s = &c->set;
-    size_t ne = s->n_entries;
-    int rc = SCREENER_OK;
-    size_t nf = c->n_forms;
-    uint32_t *order = malloc((nf ? nf : 1) * sizeof(uint32_t));
-    uint32_t *lit_entries = malloc((nf ? nf : 1) * sizeof(uint32_t));
-    db_entry *entries = calloc(ne ? ne : 1, sizeof(db_entry));
-    db_lit *lits = calloc(nf ? nf : 1, sizeof(db_lit));
-    const char **exprs = malloc((nf ? nf : 1) * sizeof(char *));
-    size_t *lens = malloc((nf ? nf : 1) * sizeof(size_t));
-    unsigned *ids = malloc((nf ? nf : 1) * sizeof(unsigned));
-    unsigned *hflags = calloc(nf ? nf : 1, sizeof(unsigned));
-    db_category *cats = calloc(s->n_categories ? s->n_categories : 1, sizeof(db_category));
-    uint32_t *srcs = calloc(s->n_sources ? s->n_sources : 1, sizeof(uint32_t));
-    buf strings = {0};
-    hs_database_t *hdb = NULL;
-    char *hbytes = NULL, *rbytes = NULL;
-    size_t hlen = 0, rlen = 0;
-    uint32_t max_regex_width = 0;
-    if (!order || !lit_entries || !entries || !lits || !exprs || !lens || !ids || !hflags || !cats || !srcs) {
-        rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-        goto out;
-    }
+/* What build() assembles: the contents of every section but the fold
+ * table's, owned here until db_write_blob copies them. */
+typedef struct db_parts {
+    db_entry *entries;
+    db_category *cats;
+    uint32_t *srcs;
+    buf strings;
+    db_lit *lits;
+    uint32_t *lit_entries;
+    size_t n_lits, n_lit_entries;
+    /* per literal, for hs_compile_lit_multi */
+    const char **exprs;
+    size_t *lens;
+    unsigned *ids, *hflags;
+    char *hs, *regex; /* serialized Hyperscan databases */
+    size_t hs_len, regex_len;
+    uint32_t regex_max_width;
+    uint8_t fingerprint[16];
+} db_parts;
 
-    /* strings, categories, sources, entries; fingerprint over the folded
-     * entries and their metadata */
+static void parts_free(db_parts *p)
+{
+    mem_free(p->entries);
+    mem_free(p->cats);
+    mem_free(p->srcs);
+    buf_free(&p->strings);
+    mem_free(p->lits);
+    mem_free(p->lit_entries);
+    mem_free(p->exprs);
+    mem_free(p->lens);
+    mem_free(p->ids);
+    mem_free(p->hflags);
+    mem_free(p->hs);
+    mem_free(p->regex);
+}
+
+static int parts_alloc(db_parts *p, const dict_set *s, size_t n_forms)
+{
+    size_t nf = n_forms ? n_forms : 1;
+    p->entries = mem_calloc(s->n_entries ? s->n_entries : 1, sizeof(db_entry));
+    p->cats = mem_calloc(s->n_categories ? s->n_categories : 1, sizeof(db_category));
+    p->srcs = mem_calloc(s->n_sources ? s->n_sources : 1, sizeof(uint32_t));
+    p->lits = mem_calloc(nf, sizeof(db_lit));
+    p->lit_entries = mem_malloc(nf * sizeof(uint32_t));
+    p->exprs = mem_malloc(nf * sizeof(char *));
+    p->lens = mem_malloc(nf * sizeof(size_t));
+    p->ids = mem_malloc(nf * sizeof(unsigned));
+    p->hflags = mem_calloc(nf, sizeof(unsigned));
+    return p->entries && p->cats && p->srcs && p->lits && p->lit_entries && p->exprs &&
+                   p->lens && p->ids && p->hflags
+               ? 0
+               : -1;
+}
+
+/* Strings, categories, sources and entries, and the fingerprint over the
+ * folded entries and their metadata. */
+static int build_entries(const compiler *c, uint32_t fold_flags, db_parts *p)
+{
+    const dict_set *s = &c->set;
     XXH3_state_t *fp = XXH3_createState();
-    if (!fp) {
-        rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-        goto out;
-    }
+    if (!fp)
+        return -1;
     XXH3_128bits_reset(fp);
     XXH3_128bits_update(fp, &fold_flags, sizeof fold_flags);
-    add_string(&strings, "", 0);
+    add_string(&p->strings, "", 0);
     for (size_t i = 0; i < s->n_categories; i++) {
         const char *id = s->categories[i];
         const dict_category_meta *m = &s->cat_meta[i];
         const known_category *k = known_category_find(id);
         const char *zh = m->name_zh ? m->name_zh : k ? k->name_zh : id;
         const char *en = m->name_en ? m->name_en : k ? k->name_en : id;
-        cats[i].name_off = add_string(&strings, id, strlen(id));
-        cats[i].name_zh_off = add_string(&strings, zh, strlen(zh));
-        cats[i].name_en_off = add_string(&strings, en, strlen(en));
+        db_category *dc = &p->cats[i];
+        dc->name_off = add_string(&p->strings, id, strlen(id));
+        dc->name_zh_off = add_string(&p->strings, zh, strlen(zh));
+        dc->name_en_off = add_string(&p->strings, en, strlen(en));
         for (int sev = 0; sev < 4; sev++)
-            cats[i].actions[sev] =
+            dc->actions[sev] =
                 m->actions[sev] >= 0 ? (uint8_t)m->actions[sev] : default_actions[sev];
-        XXH3_128bits_update(fp, cats[i].actions, 4);
+        XXH3_128bits_update(fp, dc->actions, 4);
     }
     for (size_t i = 0; i < s->n_sources; i++)
-        srcs[i] = add_string(&strings, s->sources[i], strlen(s->sources[i]));
-    for (size_t i = 0; i < ne; i++) {
+        p->srcs[i] = add_string(&p->strings, s->sources[i], strlen(s->sources[i]));
+    for (size_t i = 0; i < s->n_entries; i++) {
         const dict_entry *e = &s->entries[i];
-        entries[i].term_off = add_string(&strings, e->term, e->term_len);
-        entries[i].term_len = (uint32_t)e->term_len;
-        entries[i].source = e->source;
-        entries[i].line = e->line;
-        entries[i].category = e->category;
-        entries[i].severity = e->severity;
-        entries[i].flags = e->flags;
-        entries[i].detector = e->detector;
-        entries[i].variant = e->variant;
+        db_entry *de = &p->entries[i];
+        de->term_off = add_string(&p->strings, e->term, e->term_len);
+        if (e->reason) { /* generated form: its reason follows the term */
+            add_string(&p->strings, e->reason, strlen(e->reason));
+            de->generated = e->host_word ? DB_GENERATED_HOST : DB_GENERATED_FORM;
+            XXH3_128bits_update(fp, e->reason, strlen(e->reason) + 1);
+        }
+        de->term_len = (uint32_t)e->term_len;
+        de->source = e->source;
+        de->line = e->line;
+        de->category = e->category;
+        de->severity = e->severity;
+        de->flags = e->flags;
+        de->detector = e->detector;
         uint8_t meta[3] = {e->severity, (uint8_t)(e->flags & DB_ENTRY_PUBLIC), e->detector};
         XXH3_128bits_update(fp, &c->fold_len[i], sizeof(uint32_t));
         XXH3_128bits_update(fp, c->units + c->fold_off[i], c->fold_len[i] * sizeof(uint16_t));
@@ -335,8 +369,31 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
     XXH128_canonical_t fpc;
     XXH128_canonicalFromHash(&fpc, XXH3_128bits_digest(fp));
     XXH3_freeState(fp);
+    memcpy(p->fingerprint, fpc.digest, 16);
+    return p->strings.failed ? -1 : 0;
+}
 
-    /* literals: one per distinct folded form, listing its entries */
+/* Word-boundary needs of a literal: those all of its entries share. */
+static uint8_t literal_bounds(const dict_set *s, const uint32_t *entries, size_t n)
+{
+    uint8_t bound = DB_LIT_NEED_START | DB_LIT_NEED_END;
+    for (size_t q = 0; q < n; q++) {
+        uint8_t f = s->entries[entries[q]].flags;
+        if (!(f & DB_ENTRY_NEED_START))
+            bound &= (uint8_t)~DB_LIT_NEED_START;
+        if (!(f & DB_ENTRY_NEED_END))
+            bound &= (uint8_t)~DB_LIT_NEED_END;
+    }
+    return bound;
+}
+
+/* One literal per distinct folded form, listing its entries. */
+static int build_literals(compiler *c, db_parts *p)
+{
+    size_t nf = c->n_forms;
+    uint32_t *order = mem_malloc((nf ? nf : 1) * sizeof(uint32_t));
+    if (!order)
+        return -1;
     for (size_t i = 0; i < nf; i++)
         order[i] = (uint32_t)i;
     qsort_r(order, nf, sizeof *order, cmp_folded, c);
@@ -347,104 +404,112 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
             g++;
         uint32_t first = order[k];
         const uint8_t *bytes = (const uint8_t *)(c->units + c->form_off[first]);
-        size_t blen = c->form_len[first] * sizeof(uint16_t);
-        lits[nl].entries_off = (uint32_t)nle;
+        db_lit *l = &p->lits[nl];
+        l->entries_off = (uint32_t)nle;
         for (size_t q = k; q < g; q++) /* sorted by entry: skip repeats */
             if (q == k || c->form_entry[order[q]] != c->form_entry[order[q - 1]])
-                lit_entries[nle++] = c->form_entry[order[q]];
-        lits[nl].n_entries = (uint32_t)(nle - lits[nl].entries_off);
-        lits[nl].units = c->form_len[first];
-        uint8_t bound = DB_LIT_NEED_START | DB_LIT_NEED_END;
-        for (size_t q = lits[nl].entries_off; q < nle; q++) {
-            uint8_t f = s->entries[lit_entries[q]].flags;
-            if (!(f & DB_ENTRY_NEED_START))
-                bound &= (uint8_t)~DB_LIT_NEED_START;
-            if (!(f & DB_ENTRY_NEED_END))
-                bound &= (uint8_t)~DB_LIT_NEED_END;
-        }
-        lits[nl].bound = bound;
+                p->lit_entries[nle++] = c->form_entry[order[q]];
+        l->n_entries = (uint32_t)(nle - l->entries_off);
+        l->units = c->form_len[first];
+        l->bound = literal_bounds(&c->set, p->lit_entries + l->entries_off, l->n_entries);
         /* Vectorscan rejects literals whose first byte is NUL ("empty"): drop
          * it and verify it in the match callback instead. */
-        lits[nl].stripped = bytes[0] == 0;
-        exprs[nl] = (const char *)bytes + lits[nl].stripped;
-        lens[nl] = blen - lits[nl].stripped;
-        ids[nl] = (unsigned)nl;
+        l->stripped = bytes[0] == 0;
+        p->exprs[nl] = (const char *)bytes + l->stripped;
+        p->lens[nl] = c->form_len[first] * sizeof(uint16_t) - l->stripped;
+        p->ids[nl] = (unsigned)nl;
         nl++;
         k = g;
     }
+    mem_free(order);
+    p->n_lits = nl;
+    p->n_lit_entries = nle;
+    return 0;
+}
 
+/* The literals' Hyperscan database, serialized (none if there are no
+ * literals: a dictionary of detectors and regexes only). */
+static int compile_literals(const compiler *c, const hs_platform_info_t *plat, db_parts *p)
+{
+    if (p->n_lits == 0)
+        return SCREENER_OK;
+    const dict_set *s = &c->set;
+    hs_database_t *hdb = NULL;
+    hs_compile_error_t *herr = NULL;
+    if (hs_compile_lit_multi(p->exprs, p->hflags, p->ids, p->lens, (unsigned)p->n_lits,
+                             HS_MODE_BLOCK, plat, &hdb, &herr) != HS_SUCCESS) {
+        int rc;
+        if (herr && herr->expression >= 0 && (size_t)herr->expression < p->n_lits) {
+            const db_lit *l = &p->lits[herr->expression];
+            const dict_entry *e = &s->entries[p->lit_entries[l->entries_off]];
+            rc = err_set(c->err, hs_compile_status(herr, SCREENER_E_HYPERSCAN),
+                         s->sources[e->source], e->line, "Hyperscan cannot compile term `%s`: %s",
+                         e->term, herr->message);
+        } else {
+            rc = err_set(c->err, hs_compile_status(herr, SCREENER_E_HYPERSCAN), NULL, 0,
+                         "Hyperscan compile failed: %s", herr ? herr->message : "unknown error");
+        }
+        hs_free_compile_error(herr);
+        return rc;
+    }
+    hs_error_t he = hs_serialize_database(hdb, &p->hs, &p->hs_len);
+    hs_free_database(hdb);
+    if (he != HS_SUCCESS)
+        return err_set(c->err, he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN, NULL, 0,
+                       "hs_serialize_database failed (error %d)", (int)he);
+    return SCREENER_OK;
+}
+
+/* Hand the sections to db/format.c and open the blob, so a compiled database
+ * and a loaded one are the same thing. */
+static int assemble(const compiler *c, uint32_t fold_flags, const db_parts *p,
+                    screener_db **db_out)
+{
+    const dict_set *s = &c->set;
+    db_meta meta = {fold_flags, p->regex_max_width, {0}};
+    memcpy(meta.fingerprint, p->fingerprint, 16);
+    const db_section_data sec[SEC_COUNT] = {
+        [SEC_TRIE] = {c->fb.trie_bin, c->fb.trie_len},
+        [SEC_EXPAND] = {c->fb.expand, c->fb.n_expand},
+        [SEC_ENTRIES] = {p->entries, s->n_entries},
+        [SEC_LITS] = {p->lits, p->n_lits},
+        [SEC_LIT_ENTRIES] = {p->lit_entries, p->n_lit_entries},
+        [SEC_CATS] = {p->cats, s->n_categories},
+        [SEC_SOURCES] = {p->srcs, s->n_sources},
+        [SEC_STRINGS] = {p->strings.data, p->strings.len},
+        [SEC_HS] = {p->hs, p->hs_len},
+        [SEC_HS_REGEX] = {p->regex, p->regex_len},
+    };
+    uint8_t *blob;
+    size_t blob_len;
+    if (db_write_blob(&meta, sec, &blob, &blob_len))
+        return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    return db_open_blob(blob, blob_len, "<compiled>", db_out, c->err); /* takes blob */
+}
+
+static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db **db_out)
+{
+    db_parts p;
+    memset(&p, 0, sizeof p);
+    int rc = SCREENER_OK;
+    if (parts_alloc(&p, &c->set, c->n_forms) || build_entries(c, fold_flags, &p) ||
+        build_literals(c, &p)) {
+        rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        goto out;
+    }
     /* generic (portable files) unless the caller asks for this CPU */
     hs_platform_info_t plat = {.tune = HS_TUNE_FAMILY_GENERIC, .cpu_features = 0};
     if ((flags & SCREENER_COMPILE_NATIVE) && hs_populate_platform(&plat) != HS_SUCCESS) {
         plat.tune = HS_TUNE_FAMILY_GENERIC;
         plat.cpu_features = 0;
     }
-    hs_compile_error_t *herr = NULL;
-    if (nl == 0) {
-        /* only detectors: no Hyperscan database at all */
-    } else if (hs_compile_lit_multi(exprs, hflags, ids, lens, (unsigned)nl, HS_MODE_BLOCK, &plat,
-                             &hdb, &herr) != HS_SUCCESS) {
-        if (herr && herr->expression >= 0 && (size_t)herr->expression < nl) {
-            const dict_entry *e = &s->entries[lit_entries[lits[herr->expression].entries_off]];
-            rc = err_set(c->err, SCREENER_E_HYPERSCAN, s->sources[e->source], e->line,
-                         "Hyperscan cannot compile term `%s`: %s", e->term, herr->message);
-        } else {
-            rc = err_set(c->err, SCREENER_E_HYPERSCAN, NULL, 0, "Hyperscan compile failed: %s",
-                         herr ? herr->message : "unknown error");
-        }
-        hs_free_compile_error(herr);
-        goto out;
-    }
-    if (nl && hs_serialize_database(hdb, &hbytes, &hlen) != HS_SUCCESS) {
-        rc = err_set(c->err, SCREENER_E_HYPERSCAN, NULL, 0, "hs_serialize_database failed");
-        goto out;
-    }
-    rc = compile_regexes(&c->set, c->err, &plat, &rbytes, &rlen, &max_regex_width);
-    if (rc)
-        goto out;
-
-    /* assemble (db/format.c owns the layout) */
-    db_meta meta = {fold_flags, max_regex_width, {0}};
-    memcpy(meta.fingerprint, fpc.digest, 16);
-    if (strings.failed) {
-        rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-        goto out;
-    }
-    const db_section_data sec[SEC_COUNT] = {
-        [SEC_TRIE] = {c->fb.trie_bin, c->fb.trie_len},
-        [SEC_EXPAND] = {c->fb.expand, c->fb.n_expand},
-        [SEC_ENTRIES] = {entries, ne},
-        [SEC_LITS] = {lits, nl},
-        [SEC_LIT_ENTRIES] = {lit_entries, nle},
-        [SEC_CATS] = {cats, s->n_categories},
-        [SEC_SOURCES] = {srcs, s->n_sources},
-        [SEC_STRINGS] = {strings.data, strings.len},
-        [SEC_HS] = {hbytes, hlen},
-        [SEC_HS_REGEX] = {rbytes, rlen},
-    };
-    uint8_t *blob;
-    size_t blob_len;
-    if (db_write_blob(&meta, sec, &blob, &blob_len)) {
-        rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-        goto out;
-    }
-    rc = db_open_blob(blob, blob_len, "<compiled>", db_out, c->err); /* takes blob */
-
+    rc = compile_literals(c, &plat, &p);
+    if (!rc)
+        rc = compile_regexes(&c->set, c->err, &plat, &p.regex, &p.regex_len, &p.regex_max_width);
+    if (!rc)
+        rc = assemble(c, fold_flags, &p, db_out);
 out:
-    free(order);
-    free(lit_entries);
-    free(entries);
-    free(lits);
-    free(exprs);
-    free(lens);
-    free(ids);
-    free(hflags);
-    free(cats);
-    free(srcs);
-    buf_free(&strings);
-    free(hbytes);
-    free(rbytes);
-    hs_free_database(hdb);
+    parts_free(&p);
     return rc;
 }
 
@@ -479,6 +544,131 @@ static void warn_useless_allows(const screener_db *db,
 
 /* ---- entry point ---------------------------------------------------------- */
 
+/* The options with their defaults filled in. */
+typedef struct compile_opts {
+    uint32_t fold_flags, max_entries, max_term_bytes, flags;
+    uint64_t max_dict_bytes;
+    void (*warning)(const char *, void *);
+    void *warning_user_data;
+} compile_opts;
+
+/* 1 if the caller's struct (struct_size bytes) has the field ending at `end`. */
+#define HAS_FIELD(o, field) \
+    ((o)->struct_size >= offsetof(screener_compile_options, field) + sizeof((o)->field))
+
+/* Read options as a prefix of today's struct: fields past the caller's
+ * struct_size keep their defaults. */
+static int read_options(const screener_compile_options *o, compile_opts *out,
+                        screener_error **err_out)
+{
+    *out = (compile_opts){SCREENER_FOLD_ALL, DEFAULT_MAX_ENTRIES, DICT_MAX_TERM_BYTES, 0,
+                          DEFAULT_MAX_DICTIONARY_BYTES, NULL, NULL};
+    if (!o)
+        return SCREENER_OK;
+    if (o->struct_size < offsetof(screener_compile_options, fold_flags))
+        return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                       "screener_compile_options.struct_size not set");
+    if (HAS_FIELD(o, fold_flags) && o->fold_flags) {
+        out->fold_flags = o->fold_flags & ~(uint32_t)SCREENER_FOLD_EXPLICIT;
+        if (out->fold_flags & ~(uint32_t)SCREENER_FOLD_ALL)
+            return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                           "unknown fold flags 0x%x",
+                           out->fold_flags & ~(uint32_t)SCREENER_FOLD_ALL);
+    }
+    if (HAS_FIELD(o, max_entries) && o->max_entries)
+        out->max_entries = o->max_entries;
+    if (HAS_FIELD(o, max_term_bytes) && o->max_term_bytes)
+        out->max_term_bytes = o->max_term_bytes;
+    if (HAS_FIELD(o, flags))
+        out->flags = o->flags;
+    if (HAS_FIELD(o, warning_user_data)) {
+        out->warning = o->warning;
+        out->warning_user_data = o->warning_user_data;
+    }
+    if (out->flags & ~(uint32_t)(SCREENER_COMPILE_NATIVE | SCREENER_COMPILE_NO_HOST_WORDS))
+        return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                       "unknown compile flags 0x%x", out->flags);
+    if (HAS_FIELD(o, max_dictionary_bytes) && o->max_dictionary_bytes)
+        out->max_dict_bytes = o->max_dictionary_bytes;
+    return SCREENER_OK;
+}
+
+static int over_limit(const char *name, uint64_t max, screener_error **err_out)
+{
+    return err_set(err_out, SCREENER_E_LIMIT, name, 0,
+                   "dictionaries exceed %llu bytes (max_dictionary_bytes)",
+                   (unsigned long long)max);
+}
+
+/* Step 1: parse every source into c->set, within max_dict_bytes in all. */
+static int parse_sources(compiler *c, const screener_source *sources, size_t n_sources,
+                         uint64_t max_dict_bytes, screener_error **err_out)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < n_sources; i++) {
+        const screener_source *src = &sources[i];
+        int rc;
+        if (src->path) {
+            char *data = NULL;
+            size_t len = 0;
+            rc = file_read(src->path, &data, &len, err_out);
+            if (rc == SCREENER_OK && (total += len) > max_dict_bytes)
+                rc = over_limit(src->path, max_dict_bytes, err_out);
+            else if (rc == SCREENER_OK)
+                rc = dict_parse(&c->set, src->name ? src->name : src->path, data, len, err_out);
+            mem_free(data);
+        } else if (src->text) {
+            const char *name = src->name ? src->name : "<memory>";
+            rc = (total += src->len) > max_dict_bytes
+                     ? over_limit(name, max_dict_bytes, err_out)
+                     : dict_parse(&c->set, name, src->text, src->len, err_out);
+        } else {
+            rc = err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                         "source %zu has neither path nor text", i);
+        }
+        if (rc)
+            return rc;
+    }
+    return SCREENER_OK;
+}
+
+/* A dictionary set of allow entries only would let everything pass. */
+static int need_deny(const compiler *c, const screener_source *sources, size_t n_sources)
+{
+    for (size_t i = 0; i < c->set.n_entries; i++)
+        if (!(c->set.entries[i].flags & SCREENER_ENTRY_ALLOW))
+            return SCREENER_OK;
+    const char *name = NULL;
+    if (n_sources == 1)
+        name = sources[0].path ? sources[0].path : sources[0].name;
+    return err_set(c->err, SCREENER_E_DICT_EMPTY, name, 0, "no deny entries in the dictionaries");
+}
+
+/* Step 3: the fold table, built with ICU and opened like a loaded one. */
+static int make_fold_table(compiler *c, uint32_t fold_flags)
+{
+    int rc = fold_build_table(fold_flags, &c->fb, c->err);
+    if (rc)
+        return rc;
+    if (fold_table_open(&c->ft, c->fb.trie_bin, c->fb.trie_len, c->fb.expand, c->fb.n_expand))
+        return err_set(c->err, SCREENER_E_ICU, NULL, 0, "built fold table does not open");
+    fold_table_set_collapse(&c->ft, (fold_flags & SCREENER_FOLD_REPEATS) != 0);
+    return SCREENER_OK;
+}
+
+static void compiler_free(compiler *c)
+{
+    fold_table_close(&c->ft);
+    fold_build_free(&c->fb);
+    dict_set_free(&c->set);
+    mem_free(c->units);
+    mem_free(c->fold_off);
+    mem_free(c->fold_len);
+    mem_free(c->form_off);
+    mem_free(c->form_len);
+    mem_free(c->form_entry);
+}
+
 SCREENER_API int screener_compile(const screener_compile_options *options,
                                   const screener_source *sources, size_t n_sources,
                                   screener_db **db_out, screener_error **err_out)
@@ -489,115 +679,32 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
         return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
                        "screener_compile: need db_out and at least one source");
     *db_out = NULL;
-    uint32_t fold_flags = SCREENER_FOLD_ALL;
-    uint32_t max_entries = DEFAULT_MAX_ENTRIES;
-    uint32_t max_term_bytes = DICT_MAX_TERM_BYTES;
-    uint64_t max_dict_bytes = DEFAULT_MAX_DICTIONARY_BYTES;
-    uint64_t total_bytes = 0;
-    uint32_t compile_flags = 0;
-    void (*warning)(const char *, void *) = NULL;
-    void *warning_user_data = NULL;
-    if (options) {
-        if (options->struct_size < offsetof(screener_compile_options, fold_flags))
-            return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
-                           "screener_compile_options.struct_size not set");
-        if (options->struct_size >= offsetof(screener_compile_options, fold_flags) + 4 &&
-            options->fold_flags) {
-            fold_flags = options->fold_flags & ~(uint32_t)SCREENER_FOLD_EXPLICIT;
-            if (fold_flags & ~(uint32_t)SCREENER_FOLD_ALL)
-                return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
-                               "unknown fold flags 0x%x",
-                               fold_flags & ~(uint32_t)SCREENER_FOLD_ALL);
-        }
-        if (options->struct_size >= offsetof(screener_compile_options, max_entries) + 4 &&
-            options->max_entries)
-            max_entries = options->max_entries;
-        if (options->struct_size >= offsetof(screener_compile_options, max_term_bytes) + 4 &&
-            options->max_term_bytes)
-            max_term_bytes = options->max_term_bytes;
-        if (options->struct_size >= offsetof(screener_compile_options, flags) + 4)
-            compile_flags = options->flags;
-        if (options->struct_size >= offsetof(screener_compile_options, warning_user_data) +
-                                        sizeof(void *)) {
-            warning = options->warning;
-            warning_user_data = options->warning_user_data;
-        }
-        if (compile_flags & ~(uint32_t)(SCREENER_COMPILE_NATIVE | SCREENER_COMPILE_NO_HOST_WORDS))
-            return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
-                           "unknown compile flags 0x%x", compile_flags);
-        if (options->struct_size >= offsetof(screener_compile_options, max_dictionary_bytes) + 8 &&
-            options->max_dictionary_bytes)
-            max_dict_bytes = options->max_dictionary_bytes;
-    }
-
+    compile_opts o;
+    int rc = read_options(options, &o, err_out);
+    if (rc)
+        return rc;
     compiler c;
     memset(&c, 0, sizeof c);
     c.err = err_out;
-    c.set.max_entries = max_entries;
-    c.set.max_term_bytes = max_term_bytes;
-    int rc = SCREENER_OK;
-    for (size_t i = 0; i < n_sources && rc == SCREENER_OK; i++) {
-        const screener_source *src = &sources[i];
-        if (src->path) {
-            char *data;
-            size_t len;
-            rc = file_read(src->path, &data, &len, err_out);
-            if (rc == SCREENER_OK && (total_bytes += len) > max_dict_bytes) {
-                free(data);
-                rc = err_set(err_out, SCREENER_E_LIMIT, src->path, 0,
-                             "dictionaries exceed %llu bytes (max_dictionary_bytes)",
-                             (unsigned long long)max_dict_bytes);
-            } else if (rc == SCREENER_OK) {
-                rc = dict_parse(&c.set, src->name ? src->name : src->path, data, len, err_out);
-                free(data);
-            }
-        } else if (src->text && (total_bytes += src->len) > max_dict_bytes) {
-            rc = err_set(err_out, SCREENER_E_LIMIT, src->name ? src->name : "<memory>", 0,
-                         "dictionaries exceed %llu bytes (max_dictionary_bytes)",
-                         (unsigned long long)max_dict_bytes);
-        } else if (src->text) {
-            rc = dict_parse(&c.set, src->name ? src->name : "<memory>",
-                            src->text ? src->text : "", src->len, err_out);
-        } else {
-            rc = err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
-                         "source %zu has neither path nor text", i);
-        }
-    }
-    if (rc == SCREENER_OK)
+    c.set.max_entries = o.max_entries;
+    c.set.max_term_bytes = o.max_term_bytes;
+    rc = parse_sources(&c, sources, n_sources, o.max_dict_bytes, err_out);
+    if (!rc)
         rc = merge_duplicates(&c);
-    if (rc == SCREENER_OK) {
-        int deny = 0;
-        for (size_t i = 0; i < c.set.n_entries && !deny; i++)
-            deny = !(c.set.entries[i].flags & SCREENER_ENTRY_ALLOW);
-        if (!deny)
-            rc = err_set(err_out, SCREENER_E_DICT_EMPTY,
-                         n_sources == 1 ? (sources[0].path ? sources[0].path : sources[0].name)
-                                        : NULL,
-                         0, "no deny entries in the dictionaries");
-    }
-    if (rc == SCREENER_OK)
-        rc = fold_build_table(fold_flags, &c.fb, err_out);
-    if (rc == SCREENER_OK &&
-        fold_table_open(&c.ft, c.fb.trie_bin, c.fb.trie_len, c.fb.expand, c.fb.n_expand))
-        rc = err_set(err_out, SCREENER_E_ICU, NULL, 0, "built fold table does not open");
-    fold_table_set_collapse(&c.ft, (fold_flags & SCREENER_FOLD_REPEATS) != 0);
-    if (rc == SCREENER_OK)
-        rc = variants_generate(&c.set, &c.ft, compile_flags, err_out);
-    if (rc == SCREENER_OK)
+    if (!rc)
+        rc = forms_generate(&c.set, err_out);
+    if (!rc)
+        rc = need_deny(&c, sources, n_sources);
+    if (!rc)
+        rc = make_fold_table(&c, o.fold_flags);
+    if (!rc)
+        rc = variants_generate(&c.set, &c.ft, o.flags, err_out);
+    if (!rc)
         rc = fold_terms(&c);
-    if (rc == SCREENER_OK)
-        rc = build(&c, fold_flags, compile_flags, db_out);
-    if (rc == SCREENER_OK && warning)
-        warn_useless_allows(*db_out, warning, warning_user_data);
-
-    fold_table_close(&c.ft);
-    fold_build_free(&c.fb);
-    dict_set_free(&c.set);
-    free(c.units);
-    free(c.fold_off);
-    free(c.fold_len);
-    free(c.form_off);
-    free(c.form_len);
-    free(c.form_entry);
+    if (!rc)
+        rc = build(&c, o.fold_flags, o.flags, db_out);
+    if (!rc && o.warning)
+        warn_useless_allows(*db_out, o.warning, o.warning_user_data);
+    compiler_free(&c);
     return rc;
 }

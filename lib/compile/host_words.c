@@ -9,7 +9,7 @@
  * without using W itself (the most probable split into listed words, by
  * their frequencies, as jieba does); if the split cuts through T — T does
  * not start and end on a split point — W becomes an allow entry
- * (SCREENER_VARIANT_HOST_WORD, parent T) that suppresses matches of T — and
+ * ("host word of T") that suppresses matches of T — and
  * only of T (scan/collect.c) — inside it. 性病患者 (性病|患者) does not.
  * Other terms inside W are still reported: in 南京大屠杀 (南京|大屠杀) the
  * host word suppresses 南京大, not 屠杀.
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/error.h"
 #include "common/utf8.h"
 #include "screener.h"
@@ -72,7 +73,7 @@ static size_t find_ref(const term_ref *t, size_t nt, const char *s, size_t n)
 /* Written all-Han deny terms of 2..MAX_WORD characters, folded. */
 static int collect_terms(variants_ctx *v, term_ref **out, size_t *n_out)
 {
-    term_ref *t = malloc((v->n_written ? v->n_written : 1) * sizeof *t);
+    term_ref *t = mem_malloc((v->n_written ? v->n_written : 1) * sizeof *t);
     size_t n = 0;
     if (!t)
         return -1;
@@ -90,7 +91,7 @@ static int collect_terms(variants_ctx *v, term_ref **out, size_t *n_out)
         size_t len = 0;
         for (size_t j = 0; j < k; j++)
             len += utf8_put(u + len, cps[j]);
-        t[n].text = malloc(len);
+        t[n].text = mem_malloc(len);
         if (!t[n].text) {
             *out = t;
             *n_out = n;
@@ -153,8 +154,7 @@ static int host_word(variants_ctx *v, const term_ref *t, size_t nt, size_t k)
     for (size_t h = 0; h < nh; h++) {
         if (aligned[h])
             continue;
-        int rc = variants_add(v, hosts[h], w, wl, SCREENER_VARIANT_HOST_WORD,
-                              SCREENER_ENTRY_ALLOW);
+        int rc = variants_add(v, hosts[h], w, wl, VK_HOST_WORD);
         if (rc)
             return rc;
     }
@@ -173,7 +173,7 @@ int host_words_generate(variants_ctx *v)
     for (size_t k = 0; k < zh_word_count && nt && rc == SCREENER_OK; k++)
         rc = host_word(v, t, nt, k);
     for (size_t i = 0; i < nt; i++)
-        free(t[i].text);
-    free(t);
+        mem_free(t[i].text);
+    mem_free(t);
     return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * pinyin_forms.c — pinyin, initials, mixed and homophone forms of Chinese
  * terms, generated at compile time for the entries that ask for them
- * (`@variants pinyin,initials,mixed,homophone`).
+ * (`@forms pinyin,initials,mixed,homophone`, or `chinese` for all four).
  *
  * Readings are Unihan's kMandarin (zh_data.h): the customary reading(s) of
  * each character of the folded term (so 法輪功 reads like 法轮功). A term
@@ -35,6 +35,7 @@
 
 #include <xxhash.h>
 
+#include "common/alloc.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/names.h"
@@ -190,20 +191,20 @@ static int combo_forms(const term *t, const int *pick, unsigned req, form_set *f
         has_v |= strchr(t->r[i].syl[pick[i]], 'v') != NULL;
     /* ü: "v" as typed, "u" as "ü" folds */
     for (int uv = 0; uv <= has_v && !rc; uv++) {
-        if (req & VARIANT_REQ_PINYIN) {
-            rc = spell(t, pick, all, 0, uv, SCREENER_VARIANT_PINYIN, fs);
+        if (req & FORM_PINYIN) {
+            rc = spell(t, pick, all, 0, uv, VK_PINYIN, fs);
             if (!rc)
-                rc = spell(t, pick, all, 1, uv, SCREENER_VARIANT_TONE_DIGITS, fs);
+                rc = spell(t, pick, all, 1, uv, VK_TONE_DIGITS, fs);
         }
-        if ((req & VARIANT_REQ_MIXED) && t->n >= 2 && t->n <= MAX_MIXED)
+        if ((req & FORM_MIXED) && t->n >= 2 && t->n <= MAX_MIXED)
             for (unsigned mask = 1; mask < all && !rc; mask++)
-                rc = spell(t, pick, mask, 0, uv, SCREENER_VARIANT_MIXED, fs);
+                rc = spell(t, pick, mask, 0, uv, VK_MIXED, fs);
     }
-    if ((req & VARIANT_REQ_INITIALS) && t->n >= 3 && !rc) {
+    if ((req & FORM_INITIALS) && t->n >= 3 && !rc) {
         buf o = {0};
         for (size_t i = 0; i < t->n; i++)
             buf_append(&o, t->r[i].syl[pick[i]], 1);
-        rc = o.failed || form_add(fs, o.data, o.len, SCREENER_VARIANT_INITIALS);
+        rc = o.failed || form_add(fs, o.data, o.len, VK_INITIALS);
         buf_free(&o);
     }
     return rc;
@@ -234,7 +235,7 @@ static int cmp_u64(const void *a, const void *b)
 static int inside_build(homophones *h)
 {
     size_t cap = zh_word_count * 9 + 1, n = 0;
-    h->inside = malloc(cap * sizeof(uint64_t));
+    h->inside = mem_malloc(cap * sizeof(uint64_t));
     if (!h->inside)
         return -1;
     for (size_t k = 0; k < zh_word_count; k++) {
@@ -250,7 +251,7 @@ static int inside_build(homophones *h)
         for (size_t a = 0; a < nc; a++)
             for (size_t b = a + 2; b <= nc && b <= a + 4; b++) {
                 if (n == cap) {
-                    uint64_t *g = realloc(h->inside, 2 * cap * sizeof(uint64_t));
+                    uint64_t *g = mem_realloc(h->inside, 2 * cap * sizeof(uint64_t));
                     if (!g)
                         return -1;
                     h->inside = g;
@@ -305,7 +306,7 @@ static uint32_t homophone_min_freq(void)
  * the text the scan sees. */
 static int homophones_build(homophones *h, const fold_table *ft)
 {
-    h->v = malloc(zh_reading_count * MAX_READINGS * sizeof *h->v);
+    h->v = mem_malloc(zh_reading_count * MAX_READINGS * sizeof *h->v);
     h->n = 0;
     if (!h->v)
         return -1;
@@ -367,7 +368,7 @@ static int homophone_forms(const term *t, const homophones *h, form_set *fs)
             if (is_inside_word(h, (const char *)o.data, o.len) ||
                 (sc / (double)t->n > ORDINARY_PER_CHAR && sc >= own))
                 continue;
-            rc = form_add(fs, o.data, o.len, SCREENER_VARIANT_HOMOPHONE);
+            rc = form_add(fs, o.data, o.len, VK_HOMOPHONE);
         }
     }
     buf_free(&o);
@@ -391,7 +392,7 @@ static int entry_forms(variants_ctx *v, size_t i, const homophones *h, form_set 
     /* reading combinations, primary readings first */
     int pick[MAX_CHARS] = {0};
     for (int combo = 0; combo < MAX_COMBOS; combo++) {
-        if (combo_forms(&t, pick, e->variants, fs))
+        if (combo_forms(&t, pick, e->forms, fs))
             return err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
         size_t k = t.n;
         while (k > 0 && pick[k - 1] + 1 >= t.r[k - 1].n)
@@ -400,7 +401,7 @@ static int entry_forms(variants_ctx *v, size_t i, const homophones *h, form_set 
             break;
         pick[k - 1]++;
     }
-    if ((e->variants & VARIANT_REQ_HOMOPHONE) && t.n >= MIN_HOMOPHONE &&
+    if ((e->forms & FORM_HOMOPHONE) && t.n >= MIN_HOMOPHONE &&
         homophone_forms(&t, h, fs))
         return err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     const char *written = e->term; /* e moves when variants_add grows the array */
@@ -409,7 +410,7 @@ static int entry_forms(variants_ctx *v, size_t i, const homophones *h, form_set 
         const char *f = form_text(fs, k);
         if (strlen(f) == term_len && memcmp(f, written, term_len) == 0)
             continue;
-        int rc = variants_add(v, i, f, strlen(f), fs->f[k].kind, 0);
+        int rc = variants_add(v, i, f, strlen(f), fs->f[k].kind);
         if (rc)
             return rc;
     }
@@ -423,18 +424,18 @@ int pinyin_forms_generate(variants_ctx *v)
     memset(&fs, 0, sizeof fs);
     int rc = SCREENER_OK, need_h = 0;
     for (size_t i = 0; i < v->n_written; i++)
-        need_h |= (v->set->entries[i].variants & VARIANT_REQ_HOMOPHONE) != 0;
+        need_h |= (v->set->entries[i].forms & FORM_HOMOPHONE) != 0;
     if (need_h && homophones_build(&h, v->ft))
         rc = err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     for (size_t i = 0; i < v->n_written && rc == SCREENER_OK; i++) {
         const dict_entry *e = &v->set->entries[i];
-        if (e->variants && !(e->flags & (SCREENER_ENTRY_ALLOW | SCREENER_ENTRY_REGEX |
+        if (e->forms && !(e->flags & (SCREENER_ENTRY_ALLOW | SCREENER_ENTRY_REGEX |
                                          SCREENER_ENTRY_DETECTOR)))
             rc = entry_forms(v, i, &h, &fs);
     }
-    free(h.v);
-    free(h.inside);
+    mem_free(h.v);
+    mem_free(h.inside);
     buf_free(&fs.text);
-    free(fs.f);
+    mem_free(fs.f);
     return rc;
 }

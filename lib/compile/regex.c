@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "common/error.h"
+#include "common/alloc.h"
 
 int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_info_t *plat,
                     char **bytes, size_t *len, uint32_t *max_width)
@@ -24,8 +25,8 @@ int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_i
     if (n > REGEX_MAX_ENTRIES)
         return err_set(err, SCREENER_E_LIMIT, NULL, 0,
                        "%zu regex entries, more than the limit of %d", n, REGEX_MAX_ENTRIES);
-    const char **exprs = malloc(n * sizeof(char *));
-    unsigned *flags = malloc(n * sizeof(unsigned)), *ids = malloc(n * sizeof(unsigned));
+    const char **exprs = mem_malloc(n * sizeof(char *));
+    unsigned *flags = mem_malloc(n * sizeof(unsigned)), *ids = mem_malloc(n * sizeof(unsigned));
     int rc = SCREENER_OK;
     if (!exprs || !flags || !ids) {
         rc = err_set(err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
@@ -46,15 +47,15 @@ int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_i
         hs_expr_info_t *info = NULL;
         hs_compile_error_t *herr = NULL;
         if (hs_expression_info(e->term, REGEX_FLAGS, &info, &herr) != HS_SUCCESS) {
-            rc = err_set(err, SCREENER_E_DICT_SYNTAX, s->sources[e->source], e->line,
-                         "invalid regex (%s): `%s`", herr ? herr->message : "rejected",
+            rc = err_set(err, hs_compile_status(herr, SCREENER_E_DICT_SYNTAX),
+                         s->sources[e->source], e->line, "invalid regex (%s): `%s`", herr ? herr->message : "rejected",
                          err_excerpt(ex, sizeof ex, e->term, e->term_len));
             hs_free_compile_error(herr);
             break;
         }
         int empty = info->min_width == 0;
         unsigned width = info->max_width;
-        free(info);
+        mem_free(info);
         if (empty) {
             rc = err_set(err, SCREENER_E_DICT_SYNTAX, s->sources[e->source], e->line,
                          "regex can match the empty string: `%s`",
@@ -89,19 +90,22 @@ int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_i
             const dict_entry *e = herr && herr->expression >= 0 && (size_t)herr->expression < k
                                       ? &s->entries[ids[herr->expression]]
                                       : NULL;
-            rc = err_set(err, SCREENER_E_HYPERSCAN, e ? s->sources[e->source] : NULL,
+            rc = err_set(err, hs_compile_status(herr, SCREENER_E_HYPERSCAN),
+                         e ? s->sources[e->source] : NULL,
                          e ? e->line : 0, "Hyperscan cannot compile the regexes: %s",
                          herr ? herr->message : "unknown error");
             hs_free_compile_error(herr);
         } else {
-            if (hs_serialize_database(db, bytes, len) != HS_SUCCESS)
-                rc = err_set(err, SCREENER_E_HYPERSCAN, NULL, 0, "hs_serialize_database failed");
+            hs_error_t he = hs_serialize_database(db, bytes, len);
+            if (he != HS_SUCCESS)
+                rc = err_set(err, he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN, NULL,
+                             0, "hs_serialize_database failed (error %d)", (int)he);
             hs_free_database(db);
         }
     }
 out:
-    free(exprs);
-    free(flags);
-    free(ids);
+    mem_free(exprs);
+    mem_free(flags);
+    mem_free(ids);
     return rc;
 }

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <hs.h>
 
@@ -22,10 +23,23 @@
 #define REGEX_MAX_WIDTH 1024
 #define REGEX_FLAGS (HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST)
 
+/* Status for a failed Hyperscan compile or expression check: Hyperscan
+ * reports an allocation failure as a compile error with one of these fixed
+ * messages (its hs_enomem and the bytecode allocation); anything else is
+ * `otherwise` (the pattern's or Hyperscan's fault). */
+static inline int hs_compile_status(const hs_compile_error_t *herr, int otherwise)
+{
+    if (herr && herr->message &&
+        (strcmp(herr->message, "Unable to allocate memory.") == 0 ||
+         strcmp(herr->message, "Could not allocate memory for bytecode.") == 0))
+        return SCREENER_E_NOMEM;
+    return otherwise;
+}
+
 /*
  * Validate each regex entry of set alone (so an error names its line), then
  * compile them into one database. *bytes and *len get the serialized database
- * (NULL and 0 without regex entries; free() it), *max_width the
+ * (NULL and 0 without regex entries; mem_free() it), *max_width the
  * longest match any of them can have (bytes). Returns SCREENER_OK or an
  * error status with *err set.
  */

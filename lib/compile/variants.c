@@ -3,39 +3,50 @@
  */
 #include "variants.h"
 
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/utf8.h"
 
-int variants_add(variants_ctx *v, size_t parent, const char *t, size_t n, unsigned kind,
-                 unsigned flags)
+static const char *const kind_names[] = {
+    [VK_PINYIN] = "pinyin",     [VK_TONE_DIGITS] = "pinyin with tone digits",
+    [VK_INITIALS] = "initials", [VK_MIXED] = "mixed spelling",
+    [VK_HOMOPHONE] = "homophone", [VK_HOST_WORD] = "host word",
+};
+
+int variants_add(variants_ctx *v, size_t parent, const char *t, size_t n, unsigned kind)
 {
     dict_set *set = v->set;
+    const dict_entry *p = &set->entries[parent];
     if (set->max_entries && set->n_entries >= set->max_entries)
-        return err_set(v->err, SCREENER_E_LIMIT, set->sources[set->entries[parent].source],
-                       set->entries[parent].line,
-                       "generated variants exceed %zu entries (max_entries)",
+        return err_set(v->err, SCREENER_E_LIMIT, set->sources[p->source], p->line,
+                       "more than %zu entries with generated forms (max_entries)",
                        set->max_entries);
     if (mem_grow((void **)&set->entries, &set->cap_entries, set->n_entries + 1,
                  sizeof(dict_entry)))
         return err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-    char *d = malloc(n + 1);
-    if (!d)
+    p = &set->entries[parent]; /* the array may have moved */
+    dict_entry e = *p;
+    size_t rn = strlen(kind_names[kind]) + 4 + p->term_len + 1;
+    e.term = mem_malloc(n + 1);
+    e.reason = mem_malloc(rn);
+    if (!e.term || !e.reason) {
+        mem_free(e.term);
+        mem_free(e.reason);
         return err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-    memcpy(d, t, n);
-    d[n] = '\0';
-    dict_entry *e = &set->entries[set->n_entries];
-    *e = set->entries[parent];
-    e->term = d;
-    e->term_len = n;
-    e->flags = (uint8_t)flags;
-    e->detector = 0;
-    e->variants = 0;
-    e->variant = (uint8_t)kind;
-    set->n_entries++;
+    }
+    memcpy(e.term, t, n);
+    e.term[n] = '\0';
+    e.term_len = n;
+    snprintf(e.reason, rn, "%s of %s", kind_names[kind], p->term);
+    e.flags = kind == VK_HOST_WORD ? SCREENER_ENTRY_ALLOW : 0;
+    e.detector = 0;
+    e.forms = 0;
+    e.host_word = kind == VK_HOST_WORD;
+    set->entries[set->n_entries++] = e;
     return SCREENER_OK;
 }
 

@@ -1,13 +1,16 @@
 /*
  * variants.h — entries generated at compile time from written entries.
  *
- * Each generator is one row of the table in variants.c: it reads the
- * written entries (after duplicates are merged, with the fold table built)
- * and appends generated entries through variants_add(). A generated entry
- * copies its parent's category, severity, source and line, carries its kind
- * (SCREENER_VARIANT_*), and is compiled like any entry (its own folded form
- * and word boundaries). The reader finds the parent again by source and line
- * (db_entry_parent), so generated entries must come after all written ones.
+ * The Chinese counterpart of forms.c, run after it, once the fold table is
+ * built (these generators need it, and state shared by every term: the
+ * homophone index, the word list's pieces). Each generator is one row of the
+ * table in variants.c: it reads the written entries and appends generated
+ * entries through variants_add(), with a reason as forms.c gives its forms
+ * ("pinyin of 法轮功"). A generated entry copies its parent's category,
+ * severity, source and line and is compiled like any entry (its own folded
+ * form and word boundaries). Host words are generated allow entries that the
+ * scan applies to their parent term only; the reader finds the parent again
+ * by source and line (db_entry_parent).
  */
 #ifndef SCREENER_COMPILE_VARIANTS_H
 #define SCREENER_COMPILE_VARIANTS_H
@@ -26,11 +29,13 @@ typedef struct variants_ctx {
     screener_error **err;
 } variants_ctx;
 
-/* Append a generated entry: term t[0..n) (copied), kind SCREENER_VARIANT_*,
- * flags SCREENER_ENTRY_*, everything else from entry `parent`. Returns
+/* Kinds of generated entries; the reason is "<name> of <parent term>". */
+enum { VK_PINYIN, VK_TONE_DIGITS, VK_INITIALS, VK_MIXED, VK_HOMOPHONE, VK_HOST_WORD };
+
+/* Append a generated entry: term t[0..n) (copied), kind VK_*, everything
+ * else from entry `parent` (a VK_HOST_WORD entry is an allow entry). Returns
  * SCREENER_OK, SCREENER_E_NOMEM or SCREENER_E_LIMIT (max_entries). */
-int variants_add(variants_ctx *v, size_t parent, const char *t, size_t n, unsigned kind,
-                 unsigned flags);
+int variants_add(variants_ctx *v, size_t parent, const char *t, size_t n, unsigned kind);
 
 /* The folded code points of entry e's term (at most cap; returns the count,
  * or 0 if it has more than cap or folding failed). */

@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "common/file.h"
 #include "common/names.h"
+#include "common/alloc.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "screener databases are little-endian; big-endian hosts are not supported yet"
@@ -67,18 +68,27 @@ static uint32_t find_written(const screener_db *db, uint32_t source, uint32_t li
 uint32_t db_entry_parent(const screener_db *db, uint32_t id)
 {
     const db_entry *e = &db->entries[id];
-    return e->variant ? find_written(db, e->source, e->line) : id;
+    return e->generated ? find_written(db, e->source, e->line) : id;
 }
 
-/* Generated entries follow the written ones, which are in (source, line)
- * order; each has a written parent at its source and line; host words are
- * allow entries of a deny parent, the other kinds deny entries. */
-static int validate_variants(screener_db *db, const char *name, screener_error **err_out)
+/* Generated entries follow the written ones. A host word (an allow entry for
+ * its parent term only) needs that parent: the written deny entry at its
+ * source and line, found by binary search, so the written entries must then
+ * be in (source, line) order. */
+static int validate_generated(screener_db *db, const char *name, screener_error **err_out)
 {
-    uint32_t n = 0;
-    while (n < db->n_entries && db->entries[n].variant == 0)
+    uint32_t n = 0, hosts = 0;
+    while (n < db->n_entries && !db->entries[n].generated)
         n++;
     db->n_written = n;
+    for (uint32_t i = n; i < db->n_entries; i++) {
+        const db_entry *e = &db->entries[i];
+        if (!e->generated)
+            return bad(err_out, name, "written entry after generated ones");
+        hosts += e->generated == DB_GENERATED_HOST;
+    }
+    if (!hosts)
+        return SCREENER_OK;
     for (uint32_t i = 1; i < n; i++) {
         const db_entry *a = &db->entries[i - 1], *b = &db->entries[i];
         if (a->source > b->source || (a->source == b->source && a->line > b->line))
@@ -86,16 +96,12 @@ static int validate_variants(screener_db *db, const char *name, screener_error *
     }
     for (uint32_t i = n; i < db->n_entries; i++) {
         const db_entry *e = &db->entries[i];
-        if (e->variant == 0 || e->variant > SCREENER_VARIANT_HOST_WORD)
-            return bad(err_out, name, "unknown variant kind");
+        if (e->generated != DB_GENERATED_HOST)
+            continue;
         uint32_t p = find_written(db, e->source, e->line);
-        if (p >= n || db->entries[p].source != e->source || db->entries[p].line != e->line)
-            return bad(err_out, name, "generated entry without a parent");
-        unsigned want = e->variant == SCREENER_VARIANT_HOST_WORD ? SCREENER_ENTRY_ALLOW : 0;
-        if ((e->flags & SCREENER_ENTRY_ALLOW) != want ||
-            (db->entries[p].flags & SCREENER_ENTRY_ALLOW) ||
-            (e->flags & (SCREENER_ENTRY_DETECTOR | SCREENER_ENTRY_REGEX)))
-            return bad(err_out, name, "generated entry of the wrong kind");
+        if (p >= n || db->entries[p].source != e->source || db->entries[p].line != e->line ||
+            !(e->flags & SCREENER_ENTRY_ALLOW) || (db->entries[p].flags & SCREENER_ENTRY_ALLOW))
+            return bad(err_out, name, "host word without its deny term");
     }
     return SCREENER_OK;
 }
@@ -120,6 +126,9 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
         if (!string_ok(db, e->term_off, e->term_len) || e->source >= db->n_sources ||
             e->category >= db->n_cats || e->severity < 1 || e->severity > 4)
             return bad(err_out, name, "entry out of range");
+        if (e->generated > DB_GENERATED_HOST ||
+            (e->generated && (uint64_t)e->term_off + e->term_len + 1 >= db->strings_len))
+            return bad(err_out, name, "generated entry without its reason");
         if ((e->flags & SCREENER_ENTRY_DETECTOR) &&
             (e->detector < DETECT_CN_MOBILE || e->detector > DETECT_LAST))
             return bad(err_out, name, "unknown detector");
@@ -130,9 +139,9 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
         if (e->flags & SCREENER_ENTRY_REGEX)
             db->n_regex++;
     }
-    int rc = validate_variants(db, name, err_out);
-    if (rc)
-        return rc;
+    int vr = validate_generated(db, name, err_out);
+    if (vr)
+        return vr;
     for (uint32_t i = 0; i < db->n_lits; i++) {
         const db_lit *l = &db->lits[i];
         if (l->entries_off > db->n_lit_entries ||
@@ -209,7 +218,7 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
             goto fail;
         }
     }
-    screener_db *db = calloc(1, sizeof *db);
+    screener_db *db = mem_calloc(1, sizeof *db);
     if (!db) {
         rc = err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
         goto fail;
@@ -235,23 +244,23 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
 
     rc = validate_tables(db, name, err_out);
     if (rc) {
-        free(db);
+        mem_free(db);
         goto fail;
     }
     rc = fold_table_open(&db->fold, blob + h->sec_off[SEC_TRIE], h->sec_len[SEC_TRIE],
                          (const uint16_t *)(blob + h->sec_off[SEC_EXPAND]),
                          h->count[SEC_EXPAND]);
     if (rc) {
-        free(db);
+        mem_free(db);
         rc = bad(err_out, name, "fold table");
         goto fail;
     }
     fold_table_set_collapse(&db->fold, (h->fold_flags & SCREENER_FOLD_REPEATS) != 0);
     if (db->n_detectors) {
-        db->detector_ids = malloc(db->n_detectors * sizeof(uint32_t));
+        db->detector_ids = mem_malloc(db->n_detectors * sizeof(uint32_t));
         if (!db->detector_ids) {
             fold_table_close(&db->fold);
-            free(db);
+            mem_free(db);
             rc = err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
             goto fail;
         }
@@ -261,16 +270,16 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
                 db->detector_ids[k++] = i;
     }
     if ((h->sec_len[SEC_HS] == 0) != (db->n_lits == 0)) {
-        free(db->detector_ids);
+        mem_free(db->detector_ids);
         fold_table_close(&db->fold);
-        free(db);
+        mem_free(db);
         rc = bad(err_out, name, "Hyperscan section does not match the literals");
         goto fail;
     }
     if ((h->sec_len[SEC_HS_REGEX] == 0) != (db->n_regex == 0)) {
-        free(db->detector_ids);
+        mem_free(db->detector_ids);
         fold_table_close(&db->fold);
-        free(db);
+        mem_free(db);
         rc = bad(err_out, name, "regex section does not match the regex entries");
         goto fail;
     }
@@ -286,9 +295,9 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
         }
     }
     if (he != HS_SUCCESS) {
-        free(db->detector_ids);
+        mem_free(db->detector_ids);
         fold_table_close(&db->fold);
-        free(db);
+        mem_free(db);
         if (he == HS_DB_PLATFORM_ERROR)
             rc = err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
                          "Hyperscan database built for another CPU platform");
@@ -305,7 +314,7 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
     *db_out = db;
     return SCREENER_OK;
 fail:
-    free(blob);
+    mem_free(blob);
     return rc;
 }
 
@@ -315,10 +324,10 @@ SCREENER_API void screener_db_free(screener_db *db)
         return;
     hs_free_database(db->hs);
     hs_free_database(db->hs_regex);
-    free(db->detector_ids);
+    mem_free(db->detector_ids);
     fold_table_close(&db->fold);
-    free(db->blob);
-    free(db);
+    mem_free(db->blob);
+    mem_free(db);
 }
 
 /* ---- serialization and files ------------------------------------------- */
@@ -328,7 +337,7 @@ SCREENER_API int screener_db_serialize(const screener_db *db, void **buf_out,
 {
     if (!db || !buf_out || !len_out)
         return SCREENER_E_INVALID_ARGUMENT;
-    void *b = malloc(db->blob_len);
+    void *b = mem_malloc(db->blob_len);
     if (!b)
         return SCREENER_E_NOMEM;
     memcpy(b, db->blob, db->blob_len);
@@ -337,8 +346,46 @@ SCREENER_API int screener_db_serialize(const screener_db *db, void **buf_out,
     return SCREENER_OK;
 }
 
-SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
-                                         screener_db **db_out, screener_error **err_out)
+/* Load options as far as the caller's struct_size covers them. */
+static int load_options(const screener_load_options *in, screener_load_options *o)
+{
+    memset(o, 0, sizeof *o);
+    if (!in)
+        return SCREENER_OK;
+    if (in->struct_size < sizeof(size_t))
+        return SCREENER_E_INVALID_ARGUMENT;
+    memcpy(o, in, in->struct_size < sizeof *o ? in->struct_size : sizeof *o);
+    return SCREENER_OK;
+}
+
+/* Open the bytes of a database file (owned; freed on failure): the
+ * signature first, then the blob. */
+static int open_file_bytes(uint8_t *data, size_t len, const screener_load_options *opts,
+                           const char *name, screener_db **db_out, screener_error **err_out)
+{
+    screener_load_options o;
+    int rc = load_options(opts, &o);
+    if (rc) {
+        mem_free(data);
+        return err_set(err_out, rc, name, 0, "load options: struct_size too small");
+    }
+    db_sig_result sig;
+    rc = db_sig_check(data, len, &o, name, &sig, err_out);
+    if (rc) {
+        mem_free(data);
+        return rc;
+    }
+    rc = db_open_blob(data, sig.blob_len, name, db_out, err_out);
+    if (rc)
+        return rc;
+    (*db_out)->signature = sig.state;
+    memcpy((*db_out)->signature_key_hex, sig.key_hex, sizeof sig.key_hex);
+    return SCREENER_OK;
+}
+
+SCREENER_API int screener_db_deserialize_ex(const void *buf, size_t len,
+                                            const screener_load_options *options,
+                                            screener_db **db_out, screener_error **err_out)
 {
     if (err_out)
         *err_out = NULL;
@@ -346,12 +393,18 @@ SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
         return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
                        "screener_db_deserialize: NULL argument");
     *db_out = NULL;
-    uint8_t *copy = malloc(len ? len : 1);
+    uint8_t *copy = mem_malloc(len ? len : 1);
     if (!copy)
         return err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     if (len)
         memcpy(copy, buf, len);
-    return db_open_blob(copy, len, "<memory>", db_out, err_out);
+    return open_file_bytes(copy, len, options, "<memory>", db_out, err_out);
+}
+
+SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
+                                         screener_db **db_out, screener_error **err_out)
+{
+    return screener_db_deserialize_ex(buf, len, NULL, db_out, err_out);
 }
 
 SCREENER_API int screener_db_save(const screener_db *db, const char *path,
@@ -365,8 +418,8 @@ SCREENER_API int screener_db_save(const screener_db *db, const char *path,
     return file_write_atomic(path, db->blob, db->blob_len, err_out);
 }
 
-SCREENER_API int screener_db_load(const char *path, screener_db **db_out,
-                                  screener_error **err_out)
+SCREENER_API int screener_db_load_ex(const char *path, const screener_load_options *options,
+                                     screener_db **db_out, screener_error **err_out)
 {
     if (err_out)
         *err_out = NULL;
@@ -379,7 +432,13 @@ SCREENER_API int screener_db_load(const char *path, screener_db **db_out,
     int rc = file_read(path, &data, &len, err_out);
     if (rc)
         return rc;
-    return db_open_blob((uint8_t *)data, len, path, db_out, err_out);
+    return open_file_bytes((uint8_t *)data, len, options, path, db_out, err_out);
+}
+
+SCREENER_API int screener_db_load(const char *path, screener_db **db_out,
+                                  screener_error **err_out)
+{
+    return screener_db_load_ex(path, NULL, db_out, err_out);
 }
 
 /* ---- metadata ----------------------------------------------------------- */
@@ -405,16 +464,12 @@ SCREENER_API int screener_db_entry(const screener_db *db, uint32_t entry_id,
     return SCREENER_OK;
 }
 
-SCREENER_API int screener_db_entry_variant(const screener_db *db, uint32_t entry_id,
-                                           unsigned *kind_out, uint32_t *parent_out)
+SCREENER_API const char *screener_db_entry_reason(const screener_db *db, uint32_t entry_id)
 {
-    if (!db || entry_id >= db->n_entries)
-        return SCREENER_E_INVALID_ARGUMENT;
-    if (kind_out)
-        *kind_out = db->entries[entry_id].variant;
-    if (parent_out)
-        *parent_out = db_entry_parent(db, entry_id);
-    return SCREENER_OK;
+    if (!db || entry_id >= db->n_entries || !db->entries[entry_id].generated)
+        return NULL;
+    const db_entry *e = &db->entries[entry_id];
+    return db->strings + e->term_off + e->term_len + 1;
 }
 
 SCREENER_API uint32_t screener_db_category_count(const screener_db *db)
@@ -462,6 +517,8 @@ SCREENER_API int screener_db_get_info(const screener_db *db, screener_db_info *o
     info->serialized_size = db->blob_len;
     info->hyperscan_size = h->sec_len[SEC_HS];
     info->fold_table_size = h->sec_len[SEC_TRIE] + h->sec_len[SEC_EXPAND];
+    info->signature = db->signature;
+    info->signature_key_id = db->signature ? db->signature_key_hex : NULL;
     memcpy(out, &full, out->struct_size < sizeof full ? out->struct_size : sizeof full);
     return SCREENER_OK;
 }

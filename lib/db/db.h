@@ -85,10 +85,13 @@ typedef struct db_entry {
     uint8_t severity;
     uint8_t flags;
     uint8_t detector; /* DETECT_* for SCREENER_ENTRY_DETECTOR entries */
-    uint8_t variant;  /* SCREENER_VARIANT_*: 0 written; else generated at compile time
-                         from the written entry with the same source and line (was
-                         reserved, always 0, before 0.2: old files read as all written) */
+    uint8_t generated; /* DB_GENERATED_*: a generated entry (compile/forms.c,
+                          compile/variants.c); the reason string follows the
+                          term's NUL in strings */
 } db_entry;
+
+#define DB_GENERATED_FORM 1u /* a generated deny form */
+#define DB_GENERATED_HOST 2u /* a host word: an allow entry for its parent term only */
 
 /* A literal is one folded form; an entry may have two (its canonical form and,
  * for terms with doubled letters, its uncollapsed "spaced" form), so the
@@ -138,7 +141,50 @@ struct screener_db {
     uint64_t instance; /* unique per db object: scratches re-fit on change */
     struct handle_gen *gen; /* set while a screener_handle owns the db */
     char fingerprint_hex[33];
+    int signature;            /* SCREENER_SIGNATURE_* */
+    char signature_key_hex[33];
 };
+
+/*
+ * Signature trailer (format.c): `compile --sign` appends it to the blob.
+ * The Ed25519 signature covers every byte of the file before it (the blob
+ * and the first 32 bytes of the trailer), so no byte can change unnoticed.
+ * A file ends with the trailer iff its last 96 bytes start with
+ * DB_SIG_MAGIC; an unsigned file is the blob alone (format unchanged).
+ */
+#define DB_SIG_MAGIC "SCRNSIG\x1a"
+#define DB_SIG_ED25519 1u
+typedef struct db_sig_trailer {
+    char magic[8];
+    uint32_t algorithm;    /* DB_SIG_ED25519 */
+    uint32_t trailer_size; /* sizeof(db_sig_trailer) */
+    uint8_t key_id[16];    /* BLAKE2b-128 of the signer's public key */
+    uint8_t signature[64]; /* Ed25519 over the file's bytes [0, len - 64) */
+} db_sig_trailer;
+#define DB_SIG_SIGNED_PART (sizeof(db_sig_trailer) - 64)
+
+/* 1 and a copy of the trailer at the end of file (len bytes; it need not be
+ * aligned) in *out, or 0 when there is none: only the trailer's own magic
+ * is read, nothing of the blob. */
+int db_sig_read(const uint8_t *file, size_t len, db_sig_trailer *out);
+
+/* Fill a trailer's fixed fields (magic, algorithm, size, key id). */
+void db_sig_init(db_sig_trailer *t, const uint8_t key_id[16]);
+
+/* What db_sig_check found (sign.c). */
+typedef struct db_sig_result {
+    size_t blob_len; /* the database's bytes: the file without its trailer */
+    int state;       /* SCREENER_SIGNATURE_* */
+    char key_hex[33];
+} db_sig_result;
+
+/* Decide which bytes of a file (len bytes) are the database. With trusted
+ * keys in o: the file must end with a trailer whose Ed25519 signature
+ * verifies with the trusted key of its key id, else SCREENER_E_DB_SIGNATURE
+ * (nothing before the trailer is read except by the verification). Without:
+ * a trailer is stripped when the blob's header agrees (trusted input). */
+int db_sig_check(const uint8_t *file, size_t len, const screener_load_options *o,
+                 const char *name, db_sig_result *res, screener_error **err_out);
 
 /* The section table (format.c): the writer and the reader both use it. */
 typedef struct db_section_def {

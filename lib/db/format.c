@@ -71,3 +71,24 @@ int db_section_ok(const db_header *h, size_t len, int k)
     size_t elem = db_sections[k].elem;
     return !elem || (uint64_t)h->count[k] * elem == sl;
 }
+
+/* ---- signature trailer ------------------------------------------------- */
+
+_Static_assert(sizeof(db_sig_trailer) == 96, "signature trailer layout");
+
+int db_sig_read(const uint8_t *file, size_t len, db_sig_trailer *out)
+{
+    if (len < sizeof *out)
+        return 0;
+    memcpy(out, file + len - sizeof *out, sizeof *out);
+    return memcmp(out->magic, DB_SIG_MAGIC, 8) == 0;
+}
+
+void db_sig_init(db_sig_trailer *t, const uint8_t key_id[16])
+{
+    memset(t, 0, sizeof *t);
+    memcpy(t->magic, DB_SIG_MAGIC, 8);
+    t->algorithm = DB_SIG_ED25519;
+    t->trailer_size = sizeof *t;
+    memcpy(t->key_id, key_id, 16);
+}

@@ -26,8 +26,11 @@ typedef struct dict_entry {
     uint8_t severity;  /* 1..4 */
     uint8_t flags;     /* SCREENER_ENTRY_* */
     uint8_t detector;  /* DETECT_* for SCREENER_ENTRY_DETECTOR entries */
-    uint8_t variants;  /* VARIANT_REQ_* the entry asks for (`@variants`, `variants=`) */
-    uint8_t variant;   /* SCREENER_VARIANT_*: 0 written, else generated (compile/) */
+    uint32_t forms;    /* FORM_* rules asked for (`@forms`, `forms=`), see compile/forms.c */
+    char *reason;      /* generated forms: why it exists ("inflection of fuck"),
+                          owned; NULL for entries written in a dictionary */
+    uint8_t host_word; /* generated allow entry that suppresses only its parent term
+                          (compile/host_words.c) */
 } dict_entry;
 
 /* Per-category metadata set by directives (@action, @name-zh, @name-en). */

@@ -21,12 +21,13 @@
 #include "common/error.h"
 #include "common/names.h"
 #include "common/utf8.h"
+#include "common/alloc.h"
 
 /* ---- small vectors ------------------------------------------------------ */
 
 static char *dup_n(const char *s, size_t n)
 {
-    char *d = malloc(n + 1);
+    char *d = mem_malloc(n + 1);
     if (d) {
         memcpy(d, s, n);
         d[n] = '\0';
@@ -43,7 +44,7 @@ long dict_category_id(dict_set *set, const char *name)
     if (mem_grow((void **)&set->categories, &cap, set->n_categories + 1, sizeof(char *)))
         return -1;
     if (cap != set->cap_categories) {
-        dict_category_meta *m = realloc(set->cat_meta, cap * sizeof *m);
+        dict_category_meta *m = mem_realloc(set->cat_meta, cap * sizeof *m);
         if (!m)
             return -1;
         set->cat_meta = m;
@@ -61,19 +62,21 @@ long dict_category_id(dict_set *set, const char *name)
 
 void dict_set_free(dict_set *set)
 {
-    for (size_t i = 0; i < set->n_entries; i++)
-        free(set->entries[i].term);
-    for (size_t i = 0; i < set->n_categories; i++) {
-        free(set->categories[i]);
-        free(set->cat_meta[i].name_zh);
-        free(set->cat_meta[i].name_en);
+    for (size_t i = 0; i < set->n_entries; i++) {
+        mem_free(set->entries[i].term);
+        mem_free(set->entries[i].reason);
     }
-    free(set->cat_meta);
+    for (size_t i = 0; i < set->n_categories; i++) {
+        mem_free(set->categories[i]);
+        mem_free(set->cat_meta[i].name_zh);
+        mem_free(set->cat_meta[i].name_en);
+    }
+    mem_free(set->cat_meta);
     for (size_t i = 0; i < set->n_sources; i++)
-        free(set->sources[i]);
-    free(set->entries);
-    free(set->categories);
-    free(set->sources);
+        mem_free(set->sources[i]);
+    mem_free(set->entries);
+    mem_free(set->categories);
+    mem_free(set->sources);
     memset(set, 0, sizeof *set);
 }
 
@@ -140,7 +143,7 @@ typedef struct line_ctx {
     size_t text_len;
     screener_error **err;
     const char *defcat; /* default category, registered when first used */
-    unsigned variants;  /* VARIANT_REQ_* set by the last `@variants` */
+    uint32_t forms;     /* generated-form rules of the following entries (@forms) */
 } line_ctx;
 
 #define NO_CATEGORY UINT32_MAX
@@ -241,36 +244,59 @@ static int parse_display_name(line_ctx *c, int which, const char *s, size_t n,
     return SCREENER_OK;
 }
 
+/* ---- generated forms (@forms LIST, forms=LIST) --------------------------- */
+
+/* A list of rule names (names_forms: "s,ed", "english", "none"; separated
+ * by commas or blanks) -> FORM_* bits. Returns 0, or -1 with the offending
+ * name in *bad, *bad_len. */
+static int forms_list(const char *s, size_t n, uint32_t *bits, const char **bad,
+                      size_t *bad_len)
+{
+    uint32_t b = 0;
+    size_t i = 0;
+    *bad = s;
+    *bad_len = n;
+    if (n == 0)
+        return -1;
+    while (i < n) {
+        size_t w = i;
+        while (i < n && s[i] != ',' && !is_blank(s[i]))
+            i++;
+        int v = names_find(&names_forms, s + w, i - w);
+        if (v < 0) {
+            *bad = s + w;
+            *bad_len = i - w;
+            return -1;
+        }
+        b |= (uint32_t)v;
+        while (i < n && (s[i] == ',' || is_blank(s[i])))
+            i++;
+    }
+    *bits = b;
+    return 0;
+}
+
+static int parse_forms(line_ctx *c, const char *s, size_t n, uint32_t *bits)
+{
+    const char *bad;
+    size_t bad_len;
+    while (n && is_blank(s[n - 1]))
+        n--;
+    if (forms_list(s, n, bits, &bad, &bad_len) == 0)
+        return SCREENER_OK;
+    char known[200], ex[64], msg[320];
+    snprintf(msg, sizeof msg, "unknown generated-form rule `%s` (known: %s)",
+             err_excerpt(ex, sizeof ex, bad, bad_len),
+             names_list(&names_forms, known, sizeof known));
+    return line_error(c, SCREENER_E_DICT_SYNTAX, msg);
+}
+
 static int unknown_detector(line_ctx *c)
 {
     char known[120], msg[160];
     snprintf(msg, sizeof msg, "unknown detector (known: %s)",
              names_list(&names_detectors, known, sizeof known));
     return line_error(c, SCREENER_E_DICT_SYNTAX, msg);
-}
-
-/* "pinyin,initials" (or "none") -> VARIANT_REQ_* bits. */
-static int parse_variants(line_ctx *c, const char *s, size_t n, unsigned *out)
-{
-    *out = 0;
-    if (n == 4 && memcmp(s, "none", 4) == 0)
-        return SCREENER_OK;
-    for (size_t i = 0; i <= n;) {
-        size_t b = i;
-        while (i < n && s[i] != ',')
-            i++;
-        int v = names_find(&names_variant_requests, s + b, i - b);
-        if (v < 0) {
-            char known[120], ex[64], msg[240];
-            snprintf(msg, sizeof msg, "unknown variant `%s` (known: %s; or none)",
-                     err_excerpt(ex, sizeof ex, s + b, i - b),
-                     names_list(&names_variant_requests, known, sizeof known));
-            return line_error(c, SCREENER_E_DICT_SYNTAX, msg);
-        }
-        *out |= (unsigned)v;
-        i++;
-    }
-    return SCREENER_OK;
 }
 
 static int parse_directive(line_ctx *c, const char *s, size_t n,
@@ -299,8 +325,8 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
         *severity = sev;
         return SCREENER_OK;
     }
-    if (k == 9 && memcmp(s, "@variants", 9) == 0)
-        return parse_variants(c, s + v, vn, &c->variants);
+    if (k == 6 && memcmp(s, "@forms", 6) == 0)
+        return parse_forms(c, s + v, vn, &c->forms);
     if (k == 7 && memcmp(s, "@action", 7) == 0)
         return use_category(c, category) ? SCREENER_E_NOMEM
                                          : parse_action(c, s + v, vn, *category);
@@ -322,13 +348,13 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
         return parse_display_name(c, s[6] == 'z' ? 0 : 1, s + v, vn, *category);
     return line_error(c, SCREENER_E_DICT_SYNTAX,
                       "unknown directive (expected @category, @severity, @action, @detect, "
-                      "@variants, @name-zh or @name-en)");
+                      "@forms, @name-zh or @name-en)");
 }
 
 /* ---- entry lines -------------------------------------------------------- */
 
 static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
-                       int *severity, unsigned *flags, unsigned *variants)
+                       int *severity, unsigned *flags, uint32_t *forms)
 {
     size_t i = 0;
     while (i < n) {
@@ -360,10 +386,6 @@ static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
                 return line_error(c, SCREENER_E_DICT_SYNTAX,
                                   "severity must be 1, 2, 3 or 4");
             *severity = sev;
-        } else if (an > 9 && memcmp(a, "variants=", 9) == 0) {
-            int rc = parse_variants(c, a + 9, an - 9, variants);
-            if (rc)
-                return rc;
         } else if (an == 5 && memcmp(a, "allow", 5) == 0) {
             *flags |= SCREENER_ENTRY_ALLOW;
         } else if (an == 4 && memcmp(a, "word", 4) == 0) {
@@ -372,6 +394,11 @@ static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
             *flags |= SCREENER_ENTRY_SUBSTRING;
         } else if (an == 5 && memcmp(a, "regex", 5) == 0) {
             *flags |= SCREENER_ENTRY_REGEX;
+        } else if (an > 6 && memcmp(a, "forms=", 6) == 0) {
+            int rc = parse_forms(c, a + 6, an - 6, forms);
+            if (rc)
+                return rc;
+            *forms |= FORM_EXPLICIT;
         } else {
             snprintf(msg, sizeof msg, "unknown attribute `%s`",
                      err_excerpt(ex, sizeof ex, a, an));
@@ -399,10 +426,11 @@ static int parse_entry(line_ctx *c, const char *s, size_t n, uint32_t category,
         term++;
         tn--;
     }
-    unsigned flags = 0, variants = c->variants;
+    unsigned flags = 0;
+    uint32_t forms = c->forms;
     if (tab) {
         int rc = parse_attrs(c, tab + 1, n - (size_t)(tab + 1 - s), &category,
-                             &severity, &flags, &variants);
+                             &severity, &flags, &forms);
         if (rc)
             return rc;
     }
@@ -418,8 +446,8 @@ static int parse_entry(line_ctx *c, const char *s, size_t n, uint32_t category,
         return line_error(c, SCREENER_E_LIMIT, msg);
     }
     int rc = add_entry(c, term, tn, category, severity, flags);
-    if (rc == SCREENER_OK && !(flags & (SCREENER_ENTRY_ALLOW | SCREENER_ENTRY_REGEX)))
-        c->set->entries[c->set->n_entries - 1].variants = (uint8_t)variants;
+    if (rc == SCREENER_OK)
+        c->set->entries[c->set->n_entries - 1].forms = forms;
     return rc;
 }
 
@@ -445,8 +473,8 @@ static int add_entry(line_ctx *c, const char *term, size_t term_len,
     e->severity = (uint8_t)severity;
     e->flags = (uint8_t)flags;
     e->detector = 0;
-    e->variants = 0;
-    e->variant = 0;
+    e->forms = 0;
+    e->reason = NULL;
     return SCREENER_OK;
 }
 

@@ -8,6 +8,7 @@
 
 #include "common/utf8.h"
 #include "fold.h"
+#include "common/alloc.h"
 
 /* Largest output of one character: FOLD_MAX_UNITS units, at most 3 bytes
  * per unit (a surrogate pair is 2 units and 4 bytes). */
@@ -15,9 +16,9 @@
 
 void byte_view_free(byte_view *bv)
 {
-    free(bv->text);
-    free(bv->flags);
-    free(bv->from);
+    mem_free(bv->text);
+    mem_free(bv->flags);
+    mem_free(bv->from);
     memset(bv, 0, sizeof *bv);
 }
 
@@ -33,15 +34,15 @@ static int grow(byte_view *bv, size_t need)
     size_t cap = bv->cap ? bv->cap : 256;
     while (cap < need)
         cap *= 2;
-    uint8_t *t = realloc(bv->text, cap);
+    uint8_t *t = mem_realloc(bv->text, cap);
     if (!t)
         return -1;
     bv->text = t;
-    uint8_t *f = realloc(bv->flags, cap);
+    uint8_t *f = mem_realloc(bv->flags, cap);
     if (!f)
         return -1;
     bv->flags = f;
-    uint32_t *o = realloc(bv->from, cap * sizeof(uint32_t));
+    uint32_t *o = mem_realloc(bv->from, cap * sizeof(uint32_t));
     if (!o)
         return -1;
     bv->from = o;

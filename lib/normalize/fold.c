@@ -8,12 +8,13 @@
 #include <string.h>
 
 #include "common/utf8.h"
+#include "common/alloc.h"
 
 void fold_buf_free(fold_buf *fb)
 {
-    free(fb->units);
-    free(fb->flags);
-    free(fb->marks);
+    mem_free(fb->units);
+    mem_free(fb->flags);
+    mem_free(fb->marks);
     memset(fb, 0, sizeof *fb);
 }
 
@@ -24,11 +25,11 @@ static int grow_units(fold_buf *fb, size_t need)
     size_t cap = fb->cap ? fb->cap : 256;
     while (cap < need)
         cap *= 2;
-    uint16_t *u = realloc(fb->units, cap * sizeof(uint16_t));
+    uint16_t *u = mem_realloc(fb->units, cap * sizeof(uint16_t));
     if (!u)
         return -1;
     fb->units = u;
-    uint8_t *f = realloc(fb->flags, cap);
+    uint8_t *f = mem_realloc(fb->flags, cap);
     if (!f)
         return -1; /* units grew, flags did not: cap unchanged, retried next time */
     fb->flags = f;
@@ -40,7 +41,7 @@ static int push_mark(fold_buf *fb, size_t byte, size_t unit, uint32_t prev)
 {
     if (fb->n_marks == fb->cap_marks) {
         size_t cap = fb->cap_marks ? fb->cap_marks * 2 : 64;
-        fold_mark *m = realloc(fb->marks, cap * sizeof(fold_mark));
+        fold_mark *m = mem_realloc(fb->marks, cap * sizeof(fold_mark));
         if (!m)
             return -1;
         fb->marks = m;
@@ -118,6 +119,145 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
     return fold_text_upto(ft, s, n, SIZE_MAX, fb);
 }
 
+/* The state of one fold_text_upto pass (kept in registers: the step
+ * functions below are inlined into it). */
+typedef struct fold_pass {
+    uint16_t *o;   /* fb->units */
+    uint8_t *fl;   /* fb->flags */
+    size_t pos;    /* units written */
+    size_t i;      /* next input byte */
+    uint32_t prev; /* collapse state: the last word letter, 0 after a break */
+    uint32_t gap;  /* FU_GAP if a visible separator was dropped since the last unit */
+} fold_pass;
+
+/* Write BMP unit u of class `word` (FU_WORD or 0), collapsing a repeated
+ * word letter. */
+static inline void put_unit(fold_pass *p, int collapse, uint32_t u, uint32_t word)
+{
+    if (word && collapse && collapsible((uint16_t)u)) {
+        if (u == p->prev)
+            return; /* a repeated word letter */
+        p->prev = u;
+    } else {
+        p->prev = 0;
+    }
+    p->fl[p->pos] = (uint8_t)(p->gap | word);
+    p->gap = 0;
+    p->o[p->pos++] = (uint16_t)u;
+}
+
+/* A run of ASCII from p->i (s[p->i] < 0x80) up to `stop`: at most one unit
+ * per byte. Branch-free: always store, advance pos only for a kept,
+ * non-repeated unit; update the run state with masks. */
+static inline void ascii_run(const fold_table *ft, const uint8_t *s, size_t stop, fold_pass *p)
+{
+    size_t i = p->i, pos = p->pos;
+    uint32_t prev = p->prev, gap = p->gap, b = s[i];
+    for (;;) {
+        uint32_t a = ft->ascii_fast[b];
+        uint32_t u = a & 0xFFFFu;
+        uint32_t keep = (a >> 16) & 1u, coll = (a >> 17) & 1u, gapb = (a >> 18) & 1u;
+        uint32_t dup = coll & (uint32_t)(u == prev);
+        uint32_t adv = keep & (dup ^ 1u);
+        p->o[pos] = (uint16_t)u;
+        p->fl[pos] = (uint8_t)(gap | ((a >> 18) & 2u)); /* FA_WORD -> FU_WORD */
+        pos += adv;
+        gap = (gap | gapb) & (adv - 1u);
+        uint32_t set = keep | gapb; /* gap entries have u == 0 */
+        prev = (prev & (set - 1u)) | ((u & (0u - coll)) & (0u - set));
+        i++;
+        if (i >= stop || (b = s[i]) >= 0x80)
+            break;
+    }
+    p->i = i;
+    p->pos = pos;
+    p->prev = prev;
+    p->gap = gap;
+}
+
+/* A run of well-formed 3-byte UTF-8 characters (CJK) from p->i that fold to
+ * one BMP unit or to nothing, writing at most `room` units. Stops before
+ * anything else (which the general path takes: overlong, surrogate,
+ * truncated, expanding or supplementary). */
+static inline void bmp3_run(const fold_table *ft, const uint8_t *s, size_t n, size_t room,
+                            fold_pass *p)
+{
+    const int collapse = ft->collapse;
+    const uint16_t *index = ft->trie->index;
+    const uint32_t *data = ft->trie->data.ptr32;
+    size_t i = p->i;
+    while (room && i + 2 < n) {
+        uint32_t b0 = s[i], b1 = s[i + 1], b2 = s[i + 2];
+        uint32_t cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+        if ((b0 & 0xF0u) != 0xE0u || ((b1 & 0xC0u) << 2 | (b2 & 0xC0u)) != 0x280u ||
+            cp < 0x800u || (cp & 0xF800u) == 0xD800u)
+            break;
+        /* UCPTRIE_FAST_BMP_GET, with the trie's pointers read once */
+        uint32_t v = data[index[cp >> UCPTRIE_FAST_SHIFT] + (cp & UCPTRIE_FAST_DATA_MASK)];
+        uint32_t kind = FV_KIND(v);
+        if (kind == FV_DROP) {
+            if (FV_CLASS(v) == FC_GAP)
+                p->prev = 0, p->gap = FU_GAP;
+        } else {
+            uint32_t u = kind == FV_IDENT ? cp : FV_CP(v);
+            if (kind == FV_MULTI || u > 0xFFFF)
+                break;
+            size_t before = p->pos;
+            put_unit(p, collapse, u, FV_CLASS(v) == FC_WORD ? FU_WORD : 0);
+            room -= p->pos - before;
+        }
+        i += 3;
+    }
+    p->i = i;
+}
+
+/* One character of any kind at p->i (the general path). Returns 0 or an
+ * error status. */
+static int one_char(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb, fold_pass *p)
+{
+    size_t i = p->i;
+    int32_t c = utf8_next(s, n, &i);
+    uint32_t v = fold_value(ft, c);
+    uint32_t cp = c < 0 ? 0xFFFDu : (uint32_t)c;
+    p->i = i;
+    uint32_t kind = FV_KIND(v);
+    uint32_t word = FV_CLASS(v) == FC_WORD ? FU_WORD : 0;
+    if (kind == FV_DROP) {
+        if (FV_CLASS(v) == FC_GAP)
+            p->prev = 0, p->gap = FU_GAP;
+        return SCREENER_OK;
+    }
+    if (kind == FV_IDENT || kind == FV_ONE) {
+        uint32_t u = kind == FV_IDENT ? cp : FV_CP(v);
+        if (u <= 0xFFFF) {
+            put_unit(p, ft->collapse, u, word);
+            return SCREENER_OK;
+        }
+        p->prev = 0;
+        p->fl[p->pos] = (uint8_t)(p->gap | word);
+        p->fl[p->pos + 1] = (uint8_t)word;
+        p->gap = 0;
+        p->pos += put_cp(p->o + p->pos, u);
+        return SCREENER_OK;
+    }
+    /* an expansion: the only case that may need more room */
+    if (fb->cap - p->pos < (n - i) + ft->max_units + 8) {
+        if (p->pos > FOLD_MAX_INPUT * 2)
+            return SCREENER_E_TOO_LARGE;
+        if (grow_units(fb, p->pos + (n - i) + 2 * ft->max_units + 8))
+            return SCREENER_E_NOMEM;
+        p->o = fb->units;
+        p->fl = fb->flags;
+    }
+    size_t raw, k = emit(ft, v, cp, &p->prev, p->o + p->pos, &raw);
+    for (size_t q = 0; q < k; q++)
+        p->fl[p->pos + q] = (uint8_t)((q ? 0 : p->gap) | word);
+    if (k)
+        p->gap = 0;
+    p->pos += k;
+    return SCREENER_OK;
+}
+
 int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
                    fold_buf *fb)
 {
@@ -133,106 +273,32 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
         return SCREENER_E_NOMEM;
     if (push_mark(fb, 0, 0, 0))
         return SCREENER_E_NOMEM;
-    uint16_t *o = fb->units;
-    uint8_t *fl = fb->flags;
-    size_t pos = 0, next_mark = FOLD_MARK_EVERY;
-    size_t i = 0;
-    uint32_t prev = 0, gap = 0;
-    const int collapse = ft->collapse;
-    while (i < n) {
-        if (pos >= next_mark) {
-            if (pos >= max_units)
+    fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0};
+    size_t next_mark = FOLD_MARK_EVERY;
+    while (p.i < n) {
+        if (p.pos >= next_mark) {
+            if (p.pos >= max_units)
                 break; /* the budget: stop at this character boundary */
-            if (push_mark(fb, i, pos, prev))
+            if (push_mark(fb, p.i, p.pos, p.prev))
                 return SCREENER_E_NOMEM;
-            next_mark = pos - pos % FOLD_MARK_EVERY + FOLD_MARK_EVERY;
+            next_mark = p.pos - p.pos % FOLD_MARK_EVERY + FOLD_MARK_EVERY;
         }
-        uint32_t b = s[i];
-        uint32_t v, cp;
-        if (b < 0x80) {
-            /* a run of ASCII: at most one unit per byte, so no checkpoint is
-             * due before next_mark - pos more bytes */
-            size_t stop = i + (next_mark - pos);
-            if (stop > n)
-                stop = n;
-            for (;;) {
-                /* branch-free: always store, advance pos only for a kept,
-                 * non-repeated unit; update the run state with masks */
-                uint32_t a = ft->ascii_fast[b];
-                uint32_t u = a & 0xFFFFu;
-                uint32_t keep = (a >> 16) & 1u, coll = (a >> 17) & 1u, gapb = (a >> 18) & 1u;
-                uint32_t dup = coll & (uint32_t)(u == prev);
-                uint32_t adv = keep & (dup ^ 1u);
-                o[pos] = (uint16_t)u;
-                fl[pos] = (uint8_t)(gap | ((a >> 18) & 2u)); /* FA_WORD -> FU_WORD */
-                pos += adv;
-                gap = (gap | gapb) & (adv - 1u);
-                uint32_t set = keep | gapb; /* gap entries have u == 0 */
-                prev = (prev & (set - 1u)) | ((u & (0u - coll)) & (0u - set));
-                i++;
-                if (i >= stop || (b = s[i]) >= 0x80)
-                    break;
-            }
+        /* the runs write at most one unit per character: no checkpoint is
+         * due before next_mark - pos more units */
+        size_t room = next_mark - p.pos, i0 = p.i;
+        if (s[p.i] < 0x80) {
+            ascii_run(ft, s, n - p.i > room ? p.i + room : n, &p);
             continue;
-        } else if ((b & 0xF0) == 0xE0 && i + 2 < n &&
-                   ((((uint32_t)s[i + 1] & 0xC0) << 2) | (s[i + 2] & 0xC0)) == 0x280 &&
-                   (cp = ((b & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu)) >=
-                       0x800 &&
-                   cp - 0xD800u >= 0x800u) {
-            /* the common case, a well-formed 3-byte sequence (CJK); anything
-             * unusual (overlong, surrogate, truncated) takes the general path */
-            v = UCPTRIE_FAST_BMP_GET(ft->trie, UCPTRIE_32, cp);
-            i += 3;
-        } else {
-            int32_t c = utf8_next(s, n, &i);
-            v = fold_value(ft, c);
-            cp = c < 0 ? 0xFFFDu : (uint32_t)c;
         }
-        uint32_t kind = FV_KIND(v);
-        if (kind == FV_IDENT || kind == FV_ONE) {
-            uint32_t u = kind == FV_IDENT ? cp : FV_CP(v);
-            uint32_t word = FV_CLASS(v) == FC_WORD ? FU_WORD : 0;
-            if (u > 0xFFFF) {
-                prev = 0;
-                fl[pos] = (uint8_t)(gap | word);
-                fl[pos + 1] = (uint8_t)word;
-                gap = 0;
-                pos += put_cp(o + pos, u);
-                continue;
-            }
-            if (word && collapse && collapsible((uint16_t)u)) {
-                if (u == prev)
-                    continue; /* a repeated word letter */
-                prev = u;
-            } else {
-                prev = 0;
-            }
-            fl[pos] = (uint8_t)(gap | word);
-            gap = 0;
-            o[pos++] = (uint16_t)u;
-        } else if (kind == FV_DROP) {
-            if (FV_CLASS(v) == FC_GAP)
-                prev = 0, gap = FU_GAP;
-        } else {
-            if (fb->cap - pos < (n - i) + ft->max_units + 8) {
-                if (pos > FOLD_MAX_INPUT * 2)
-                    return SCREENER_E_TOO_LARGE;
-                if (grow_units(fb, pos + (n - i) + 2 * ft->max_units + 8))
-                    return SCREENER_E_NOMEM;
-                o = fb->units;
-                fl = fb->flags;
-            }
-            size_t raw, k = emit(ft, v, cp, &prev, o + pos, &raw);
-            uint32_t word = FV_CLASS(v) == FC_WORD ? FU_WORD : 0;
-            for (size_t q = 0; q < k; q++)
-                fl[pos + q] = (uint8_t)((q ? 0 : gap) | word);
-            if (k)
-                gap = 0;
-            pos += k;
-        }
+        bmp3_run(ft, s, n, room, &p);
+        if (p.i != i0)
+            continue;
+        int rc = one_char(ft, s, n, fb, &p);
+        if (rc)
+            return rc;
     }
-    fb->n = pos;
-    fb->consumed = i;
+    fb->n = p.pos;
+    fb->consumed = p.i;
     return SCREENER_OK;
 }
 

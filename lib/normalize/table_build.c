@@ -39,6 +39,7 @@
 #include "common/error.h"
 #include "foldtable.h"
 #include "variants.h"
+#include "common/alloc.h"
 
 #define MAX_OUT 64
 
@@ -359,7 +360,7 @@ static int push_units(builder *b, const UChar32 *cps, int n, uint32_t *off,
         un = FOLD_MAX_UNITS;
     if (b->n_expand + (size_t)un > b->cap_expand) {
         size_t c = b->cap_expand ? b->cap_expand * 2 : 8192;
-        uint16_t *e = realloc(b->expand, c * sizeof(uint16_t));
+        uint16_t *e = mem_realloc(b->expand, c * sizeof(uint16_t));
         if (!e)
             return -1;
         b->expand = e;
@@ -510,7 +511,7 @@ int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out)
     if (rc == SCREENER_OK) {
         UErrorCode pre = U_ZERO_ERROR;
         int32_t len = ucptrie_toBinary(trie, NULL, 0, &pre);
-        out->trie_bin = malloc((size_t)len);
+        out->trie_bin = mem_malloc((size_t)len);
         if (!out->trie_bin) {
             rc = err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
         } else {
@@ -531,7 +532,7 @@ int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out)
 
 void fold_build_free(fold_build *b)
 {
-    free(b->trie_bin);
-    free(b->expand);
+    mem_free(b->trie_bin);
+    mem_free(b->expand);
     memset(b, 0, sizeof *b);
 }

@@ -41,9 +41,10 @@ static const struct {
 int views_build(const fold_table *ft, unsigned which, const uint8_t *s, size_t len, views *v)
 {
     v->consumed = len;
-    for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) {
+    for (size_t k = 0; which && k < sizeof table / sizeof table[0]; k++) {
         if (!(which & table[k].bit))
             continue;
+        which &= ~table[k].bit;
         /* every view covers what the first one built covered */
         int rc = table[k].build(ft, s, v->consumed, v, &v->consumed);
         if (rc)

@@ -8,6 +8,7 @@
 
 #include "common/buf.h"
 #include "db/db.h"
+#include "common/alloc.h"
 
 void collect_reset(screener_scratch *s)
 {
@@ -59,7 +60,7 @@ static int dedup_grow(screener_scratch *s)
     size_t cap = s->cap_dedup ? s->cap_dedup * 2 : 1024;
     uint32_t *old = s->dedup;
     size_t old_cap = s->cap_dedup;
-    uint32_t *t = calloc(cap, sizeof(uint32_t));
+    uint32_t *t = mem_calloc(cap, sizeof(uint32_t));
     if (!t)
         return SCREENER_E_NOMEM;
     s->dedup = t;
@@ -72,7 +73,7 @@ static int dedup_grow(screener_scratch *s)
         dedup_find(s, m->entry_id, m->start, &slot);
         t[slot] = old[k];
     }
-    free(old);
+    mem_free(old);
     return 0;
 }
 
@@ -146,7 +147,7 @@ int collect_entry(const screener_db *db, screener_scratch *s, uint32_t id, size_
     /* a host word (compile/host_words.c) suppresses only its own term */
     if (db->entries[id].flags & SCREENER_ENTRY_ALLOW)
         return add_allow(s, start, end,
-                         db->entries[id].variant == SCREENER_VARIANT_HOST_WORD
+                         db->entries[id].generated == DB_GENERATED_HOST
                              ? db_entry_parent(db, id)
                              : SPAN_ANY);
     return collect_deny(db, s, id, start, end, 0);

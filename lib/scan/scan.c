@@ -19,12 +19,13 @@
 #include "common/utf8.h"
 #include "db/db.h"
 #include "matcher.h"
+#include "common/alloc.h"
 
 /* Resolve the scratch's profile rules against db's categories (once per db). */
 static int resolve_profile(const screener_db *db, screener_scratch *s)
 {
     if (s->n_rules == 0) {
-        free(s->eff);
+        mem_free(s->eff);
         s->eff = NULL;
         s->cap_eff = 0;
         s->eff_for = db->instance;
@@ -64,9 +65,10 @@ int scan_prepare(const screener_db *db, screener_scratch *s)
 {
     if (s->eff_for != db->instance && resolve_profile(db, s))
         return SCREENER_E_NOMEM;
-    memset(&s->result, 0, sizeof s->result);
-    memcpy(s->fingerprint, db->fingerprint_hex, sizeof s->fingerprint);
+    /* scan_verdict sets every other field; reserved[] stays as calloc left it */
+    s->result.db_version = 0;
     if (s->fitted != db->instance) {
+        memcpy(s->fingerprint, db->fingerprint_hex, sizeof s->fingerprint);
         int rc = fit(db->hs, &s->hs);
         if (!rc)
             rc = fit(db->hs_regex, &s->hs_regex);
@@ -86,10 +88,8 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
     if (rc)
         return rc;
     scan_ctx c = {db, s, text, s->v.consumed}; /* the views' budget may stop early */
-    for (size_t k = 0; k < scan_n_matchers && !s->truncated; k++) {
-        if (!(s->rows_used >> k & 1u))
-            continue;
-        const matcher *m = &scan_matchers[k];
+    for (uint32_t rows = s->rows_used; rows && !s->truncated; rows &= rows - 1) {
+        const matcher *m = &scan_matchers[__builtin_ctz(rows)];
         rc = m->run(&c, m);
         if (rc)
             return rc;
@@ -156,7 +156,7 @@ SCREENER_API int screener_fold_utf8(const screener_db *db, const char *text, siz
         fold_buf_free(&fb);
         return rc;
     }
-    uint8_t *o = malloc(fb.n * 3 + 1);
+    uint8_t *o = mem_malloc(fb.n * 3 + 1);
     if (!o) {
         fold_buf_free(&fb);
         return SCREENER_E_NOMEM;

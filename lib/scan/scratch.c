@@ -9,13 +9,14 @@
 
 #include "db/db.h"
 #include "detect.h"
+#include "common/alloc.h"
 
 SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch **out)
 {
     if (!db || !out)
         return SCREENER_E_INVALID_ARGUMENT;
     *out = NULL;
-    screener_scratch *s = calloc(1, sizeof *s);
+    screener_scratch *s = mem_calloc(1, sizeof *s);
     if (!s)
         return SCREENER_E_NOMEM;
     hs_error_t he = db->hs ? hs_alloc_scratch(db->hs, &s->hs) : HS_SUCCESS;
@@ -23,7 +24,7 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
         he = hs_alloc_scratch(db->hs_regex, &s->hs_regex);
     if (he != HS_SUCCESS) {
         hs_free_scratch(s->hs);
-        free(s);
+        mem_free(s);
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
     }
     s->fitted = 0; /* scan_prepare fits the views and checks the scratches */
@@ -45,7 +46,7 @@ SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_sc
     if (!src || !out)
         return SCREENER_E_INVALID_ARGUMENT;
     *out = NULL;
-    screener_scratch *s = calloc(1, sizeof *s);
+    screener_scratch *s = mem_calloc(1, sizeof *s);
     if (!s)
         return SCREENER_E_NOMEM;
     hs_error_t he = src->hs ? hs_clone_scratch(src->hs, &s->hs) : HS_SUCCESS;
@@ -54,7 +55,7 @@ SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_sc
     if (he != HS_SUCCESS)
         hs_free_scratch(s->hs);
     if (he != HS_SUCCESS) {
-        free(s);
+        mem_free(s);
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
     }
     s->fitted = 0;
@@ -94,22 +95,22 @@ SCREENER_API int screener_scratch_set_profile(screener_scratch *s, const screene
     }
     screener_profile_rule *rules = NULL;
     if (n) {
-        rules = calloc(n, sizeof *rules);
+        rules = mem_calloc(n, sizeof *rules);
         if (!rules)
             return SCREENER_E_NOMEM;
         for (size_t i = 0; i < n; i++) {
             rules[i] = p->rules[i];
-            if (p->rules[i].category && !(rules[i].category = strdup(p->rules[i].category))) {
+            if (p->rules[i].category && !(rules[i].category = mem_strdup(p->rules[i].category))) {
                 for (size_t k = 0; k < i; k++)
-                    free((char *)(uintptr_t)rules[k].category);
-                free(rules);
+                    mem_free((char *)(uintptr_t)rules[k].category);
+                mem_free(rules);
                 return SCREENER_E_NOMEM;
             }
         }
     }
     for (size_t i = 0; i < s->n_rules; i++)
-        free((char *)(uintptr_t)s->rules[i].category);
-    free(s->rules);
+        mem_free((char *)(uintptr_t)s->rules[i].category);
+    mem_free(s->rules);
     s->rules = rules;
     s->n_rules = n;
     s->min_severity = p ? p->min_severity : 0;
@@ -125,19 +126,19 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
     hs_free_scratch(s->hs);
     hs_free_scratch(s->hs_regex);
     views_free(&s->v);
-    free(s->raw);
-    free(s->dedup);
-    free(s->acc);
-    free(s->matches);
-    free(s->allow);
-    free(s->cats);
-    free(s->b_results);
-    free(s->b_matches);
-    free(s->b_cats);
+    mem_free(s->raw);
+    mem_free(s->dedup);
+    mem_free(s->acc);
+    mem_free(s->matches);
+    mem_free(s->allow);
+    mem_free(s->cats);
+    mem_free(s->b_results);
+    mem_free(s->b_matches);
+    mem_free(s->b_cats);
     for (size_t i = 0; i < s->n_rules; i++)
-        free((char *)(uintptr_t)s->rules[i].category);
-    free(s->rules);
-    free(s->eff);
-    free(s->light);
-    free(s);
+        mem_free((char *)(uintptr_t)s->rules[i].category);
+    mem_free(s->rules);
+    mem_free(s->eff);
+    mem_free(s->light);
+    mem_free(s);
 }

@@ -18,6 +18,7 @@
 #include "common/error.h"
 #include "db/db.h"
 #include "scan/scratch.h"
+#include "common/alloc.h"
 
 typedef struct handle_gen {
     screener_db *db;
@@ -34,7 +35,7 @@ struct screener_handle {
 
 static handle_gen *gen_new(screener_db *db, uint64_t version)
 {
-    handle_gen *g = malloc(sizeof *g);
+    handle_gen *g = mem_malloc(sizeof *g);
     if (!g)
         return NULL;
     g->db = db;
@@ -50,7 +51,7 @@ static void gen_release(handle_gen *g)
     if (atomic_fetch_sub_explicit(&g->refs, 1, memory_order_acq_rel) == 1) {
         g->db->gen = NULL;
         screener_db_free(g->db);
-        free(g);
+        mem_free(g);
     }
 }
 
@@ -72,10 +73,10 @@ SCREENER_API int screener_handle_new(screener_db *db, screener_handle **out)
     *out = NULL;
     if (db->gen) /* already served by another handle: not ours to take */
         return SCREENER_E_INVALID_ARGUMENT;
-    screener_handle *h = calloc(1, sizeof *h);
+    screener_handle *h = mem_calloc(1, sizeof *h);
     handle_gen *g = h ? gen_new(db, 1) : NULL;
     if (!g) {
-        free(h);
+        mem_free(h);
         screener_db_free(db);
         return SCREENER_E_NOMEM;
     }
@@ -92,7 +93,7 @@ SCREENER_API void screener_handle_free(screener_handle *h)
         return;
     gen_release(h->cur);
     pthread_mutex_destroy(&h->mu);
-    free(h);
+    mem_free(h);
 }
 
 SCREENER_API int screener_handle_swap(screener_handle *h, screener_db *db)
@@ -116,18 +117,25 @@ SCREENER_API int screener_handle_swap(screener_handle *h, screener_db *db)
     return SCREENER_OK;
 }
 
-SCREENER_API int screener_handle_load(screener_handle *h, const char *path,
-                                      screener_error **err_out)
+SCREENER_API int screener_handle_load_ex(screener_handle *h, const char *path,
+                                         const screener_load_options *options,
+                                         screener_error **err_out)
 {
     if (err_out)
         *err_out = NULL;
     if (!h)
         return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0, "NULL handle");
     screener_db *db = NULL;
-    int rc = screener_db_load(path, &db, err_out);
+    int rc = screener_db_load_ex(path, options, &db, err_out);
     if (rc)
         return rc;
     return screener_handle_swap(h, db);
+}
+
+SCREENER_API int screener_handle_load(screener_handle *h, const char *path,
+                                      screener_error **err_out)
+{
+    return screener_handle_load_ex(h, path, NULL, err_out);
 }
 
 SCREENER_API int screener_handle_compile(screener_handle *h,

@@ -7,10 +7,11 @@
 
 #include "common/utf8.h"
 #include "scan/scratch.h"
+#include "common/alloc.h"
 
 SCREENER_API void screener_free(void *ptr)
 {
-    free(ptr);
+    mem_free(ptr);
 }
 
 SCREENER_API int screener_mask(const screener_db *db, screener_scratch *scratch,
@@ -31,7 +32,7 @@ SCREENER_API int screener_mask(const screener_db *db, screener_scratch *scratch,
     /* Worst case every byte is one character masked by a 4-byte character. */
     if (len > (SIZE_MAX - 1) / 4)
         return SCREENER_E_TOO_LARGE;
-    uint8_t *o = malloc(len * (mn > 1 ? mn : 1) + 1);
+    uint8_t *o = mem_malloc(len * (mn > 1 ? mn : 1) + 1);
     if (!o)
         return SCREENER_E_NOMEM;
     const uint8_t *s = (const uint8_t *)(text ? text : "");

@@ -37,6 +37,15 @@ grep -q '"mb_per_s":' "$TMP/sum.json" && ok "summary totals" || { bad "summary t
 "$BIN" scan --dict "$DIR/dict.txt" --format text "$DIR/input.txt" > "$TMP/out.txt"
 grep -q '^1: block' "$TMP/out.txt" && grep -q '法 輪 功' "$TMP/out.txt" && ok "text format" || bad "text format"
 
+# 6b. generated forms (@forms): explain and jsonl name the entry they come from
+printf '@forms english\nfuck\n' > "$TMP/forms.txt"
+"$BIN" explain --dict "$TMP/forms.txt" "you fucks" > "$TMP/fexplain.txt"
+echo "you fucks" | "$BIN" scan --dict "$TMP/forms.txt" > "$TMP/forms.jsonl"
+grep -q '"fucks" (inflection of fuck)' "$TMP/fexplain.txt" && \
+grep -q '"term":"fucks".*"reason":"inflection of fuck"' "$TMP/forms.jsonl" \
+  && ok "generated forms: explain and jsonl give the reason" \
+  || { bad "generated forms reason"; cat "$TMP/fexplain.txt" "$TMP/forms.jsonl"; }
+
 # 7. explain shows the folded form and the span
 "$BIN" explain --dict "$DIR/dict.txt" "ＦＵＣＫ 法輪功" > "$TMP/explain.txt"
 grep -q 'folded:   "fuck法轮功"' "$TMP/explain.txt" && grep -q 'bytes \[13,22)' "$TMP/explain.txt" \
@@ -177,5 +186,42 @@ check_write_error "long scan > /dev/full" "No space left" \
 "$BIN" compile --dict "$DIR/dict.txt" -o "$TMP/w2.scdb" >&- 2> "$TMP/err"; rc=$?
 [ $rc -eq 0 ] && [ ! -s "$TMP/err" ] && cmp -s "$TMP/w.scdb" "$TMP/w2.scdb" \
   && ok "compile with stdout closed" || { bad "compile with stdout closed (rc=$rc)"; cat "$TMP/err"; }
+
+# signed databases: keygen, compile --sign, --trusted-key on scan/mask/explain/info
+"$BIN" keygen "$TMP/k.sec" "$TMP/k.pub" > "$TMP/kout" && [ "$(stat -c %a "$TMP/k.sec")" = 600 ] \
+  && grep -q '^key id [0-9a-f]\{32\}$' "$TMP/kout" && ok "keygen" || bad "keygen"
+"$BIN" keygen "$TMP/k.sec" "$TMP/k2.pub" > /dev/null 2> "$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "k.sec: already exists" "$TMP/err" && [ ! -e "$TMP/k2.pub" ] \
+  && ok "keygen never overwrites" || { bad "keygen overwrite (rc=$rc)"; cat "$TMP/err"; }
+"$BIN" keygen "$TMP/o.sec" "$TMP/o.pub" > /dev/null
+"$BIN" compile --sign "$TMP/k.sec" --dict "$DIR/dict.txt" -o "$TMP/s.scdb" && \
+"$BIN" scan --trusted-key "$TMP/k.pub" --db "$TMP/s.scdb" "$DIR/input.txt" > "$TMP/s.jsonl" && \
+cmp -s "$TMP/s.jsonl" "$DIR/expected.jsonl" && ok "compile --sign + scan --trusted-key" \
+  || bad "signed scan"
+for cmd in "scan --db" "mask --db" "info" "explain --db"; do
+  extra=""; [ "$cmd" = "explain --db" ] && extra="x"
+  "$BIN" $cmd "$TMP/s.scdb" --trusted-key "$TMP/k.pub" $extra < /dev/null > /dev/null 2> "$TMP/err" \
+    || bad "$cmd signed with the right key"
+  "$BIN" $cmd "$TMP/s.scdb" --trusted-key "$TMP/o.pub" $extra < /dev/null > /dev/null 2> "$TMP/err"; rc=$?
+  [ $rc -eq 2 ] && grep -q "s.scdb: signed by key .* not a trusted key" "$TMP/err" \
+    && ok "$cmd: other key refused" || { bad "$cmd other key (rc=$rc)"; cat "$TMP/err"; }
+  "$BIN" $cmd "$TMP/d.scdb" --trusted-key "$TMP/k.pub" $extra < /dev/null > /dev/null 2> "$TMP/err"; rc=$?
+  [ $rc -eq 2 ] && grep -q "d.scdb: no signature trailer" "$TMP/err" \
+    && ok "$cmd: unsigned refused" || { bad "$cmd unsigned (rc=$rc)"; cat "$TMP/err"; }
+done
+"$BIN" info --trusted-key "$TMP/k.pub" "$TMP/s.scdb" | grep -q "^signature: *verified, key" \
+  && "$BIN" info "$TMP/s.scdb" | grep -q "NOT verified" && ok "info shows the signature" \
+  || bad "info signature line"
+"$BIN" scan --trusted-key "$TMP/k.sec" --db "$TMP/s.scdb" < /dev/null > /dev/null 2> "$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "k.sec: this is a SECRET key file" "$TMP/err" \
+  && ok "secret key as --trusted-key refused" || { bad "secret as trusted (rc=$rc)"; cat "$TMP/err"; }
+"$BIN" compile --sign "$TMP/k.pub" --dict "$DIR/dict.txt" -o "$TMP/x.scdb" 2> "$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "k.pub: this is a public key file" "$TMP/err" && [ ! -e "$TMP/x.scdb" ] \
+  && ok "public key for --sign refused" || { bad "--sign public (rc=$rc)"; cat "$TMP/err"; }
+cp "$TMP/s.scdb" "$TMP/flip.scdb"
+printf '\001' | dd of="$TMP/flip.scdb" bs=1 seek=300 conv=notrunc 2> /dev/null
+"$BIN" scan --trusted-key "$TMP/k.pub" --db "$TMP/flip.scdb" < /dev/null > /dev/null 2> "$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "signature does not verify" "$TMP/err" && ok "modified signed file refused" \
+  || { bad "modified signed file (rc=$rc)"; cat "$TMP/err"; }
 
 exit $fail

@@ -1,7 +1,7 @@
 /* Compile-time variants (compile/variants.c, pinyin_forms.c, host_words.c):
  * pinyin, tone digits, initials, mixed and homophone forms of Chinese terms
- * that ask for them, word-aware host-word allow entries, traceability to the
- * written entry, and the database checks of the variant byte. */
+ * that ask for them (`@forms`), word-aware host-word allow entries, their
+ * reasons, and the database checks of host words. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +29,8 @@ static screener_db *compile(const char *text)
     return compile_flags(text, 0);
 }
 
-/* The unsuppressed matches of text, as "start-end:kind:parent-term;" */
+/* The unsuppressed matches of text, as "start-end:term;" for written entries
+ * and "start-end:reason;" for generated ones. */
 static void matches(screener_db *db, const char *text, char *out, size_t cap)
 {
     screener_scratch *s = NULL;
@@ -42,16 +43,25 @@ static void matches(screener_db *db, const char *text, char *out, size_t cap)
         const screener_match *m = &r->matches[i];
         if (m->flags & SCREENER_MATCH_SUPPRESSED)
             continue;
-        unsigned kind;
-        uint32_t parent;
-        screener_entry_info p;
-        cr_assert_eq(screener_db_entry_variant(db, m->entry_id, &kind, &parent), SCREENER_OK);
-        cr_assert_eq(screener_db_entry(db, parent, &p), SCREENER_OK);
-        used += (size_t)snprintf(out + used, cap - used, "%zu-%zu:%s:%s;", m->start, m->end,
-                                 screener_variant_name(kind), p.term);
+        screener_entry_info e;
+        cr_assert_eq(screener_db_entry(db, m->entry_id, &e), SCREENER_OK);
+        const char *reason = screener_db_entry_reason(db, m->entry_id);
+        used += (size_t)snprintf(out + used, cap - used, "%zu-%zu:%s;", m->start, m->end,
+                                 reason ? reason : e.term);
         cr_assert_lt(used, cap);
     }
     screener_scratch_free(s);
+}
+
+/* Count the generated entries whose reason starts with prefix. */
+static unsigned count_reason(screener_db *db, const char *prefix)
+{
+    unsigned n = 0;
+    for (uint32_t i = 0; i < screener_db_entry_count(db); i++) {
+        const char *r = screener_db_entry_reason(db, i);
+        n += r && strncmp(r, prefix, strlen(prefix)) == 0;
+    }
+    return n;
 }
 
 static void expect(screener_db *db, const char *text, const char *want)
@@ -63,32 +73,32 @@ static void expect(screener_db *db, const char *text, const char *want)
 
 static const char pinyin_dict[] =
     "@category politics\n"
-    "@variants pinyin,initials,mixed\n"
+    "@forms pinyin,initials,mixed\n"
     "法轮功\n"
-    "@variants none\n"
-    "吸毒\tvariants=pinyin,initials,mixed\n"
+    "@forms none\n"
+    "吸毒\tforms=pinyin,initials,mixed\n"
     "砍死\n";
 
 Test(variants, full_pinyin_joined_spaced_toned_and_digits_match_with_exact_spans)
 {
     screener_db *db = compile(pinyin_dict);
-    expect(db, "falungong", "0-9:pinyin:法轮功;");
-    expect(db, "我看 fa lun gong 啊", "7-18:pinyin:法轮功;");
-    expect(db, "FA-LUN-GONG", "0-11:pinyin:法轮功;");
-    expect(db, "f\xC7\x8E l\xC3\xBAn g\xC5\x8Dng", "0-14:pinyin:法轮功;"); /* fǎ lún gōng */
-    expect(db, "fa3lun2gong1", "0-12:tone-digits:法轮功;");
-    expect(db, "fa3 lun2 gong1!", "0-14:tone-digits:法轮功;");
+    expect(db, "falungong", "0-9:pinyin of 法轮功;");
+    expect(db, "我看 fa lun gong 啊", "7-18:pinyin of 法轮功;");
+    expect(db, "FA-LUN-GONG", "0-11:pinyin of 法轮功;");
+    expect(db, "f\xC7\x8E l\xC3\xBAn g\xC5\x8Dng", "0-14:pinyin of 法轮功;"); /* fǎ lún gōng */
+    expect(db, "fa3lun2gong1", "0-12:pinyin with tone digits of 法轮功;");
+    expect(db, "fa3 lun2 gong1!", "0-14:pinyin with tone digits of 法轮功;");
     screener_db_free(db);
 }
 
 Test(variants, pinyin_respects_latin_word_boundaries)
 {
     screener_db *db = compile(pinyin_dict);
-    expect(db, "flg", "0-3:initials:法轮功;");
-    expect(db, "FLG!", "0-3:initials:法轮功;");
+    expect(db, "flg", "0-3:initials of 法轮功;");
+    expect(db, "FLG!", "0-3:initials of 法轮功;");
     expect(db, "conflgx", "");
     expect(db, "sofalungongs", "");
-    expect(db, "xidu", "0-4:pinyin:吸毒;");
+    expect(db, "xidu", "0-4:pinyin of 吸毒;");
     expect(db, "taxidudes", "");
     screener_db_free(db);
 }
@@ -104,12 +114,12 @@ Test(variants, initials_never_for_two_character_terms)
 Test(variants, mixed_characters_and_pinyin)
 {
     screener_db *db = compile(pinyin_dict);
-    expect(db, "法lun功", "0-9:mixed:法轮功;");
-    expect(db, "fa轮gong", "0-9:mixed:法轮功;");
-    expect(db, "法lungong", "0-10:mixed:法轮功;");
-    expect(db, "吸du", "0-5:mixed:吸毒;");
+    expect(db, "法lun功", "0-9:mixed spelling of 法轮功;");
+    expect(db, "fa轮gong", "0-9:mixed spelling of 法轮功;");
+    expect(db, "法lungong", "0-10:mixed spelling of 法轮功;");
+    expect(db, "吸du", "0-5:mixed spelling of 吸毒;");
     /* traditional characters fold first: 法輪功 reads as 法轮功 */
-    expect(db, "法輪gong", "0-10:mixed:法轮功;");
+    expect(db, "法輪gong", "0-10:mixed spelling of 法轮功;");
     screener_db_free(db);
 }
 
@@ -118,7 +128,7 @@ Test(variants, off_unless_asked)
     screener_db *db = compile(pinyin_dict);
     expect(db, "kansi", "");
     expect(db, "砍si", "");
-    expect(db, "砍死", "0-6:written:砍死;");
+    expect(db, "砍死", "0-6:砍死;");
     screener_db_free(db);
     db = compile("法轮功\n");
     expect(db, "falungong", "");
@@ -131,27 +141,23 @@ Test(variants, off_unless_asked)
  * a 2-character term gets none. */
 Test(variants, homophones_replace_one_character_of_longer_terms_only)
 {
-    screener_db *db = compile("@variants homophone\n砍死你\n肉体\n");
+    screener_db *db = compile("@forms homophone\n砍死你\n肉体\n");
     uint32_t n = screener_db_entry_count(db), homophones = 0;
     for (uint32_t i = 0; i < n; i++) {
-        unsigned kind;
-        uint32_t parent;
-        cr_assert_eq(screener_db_entry_variant(db, i, &kind, &parent), SCREENER_OK);
-        if (kind != SCREENER_VARIANT_HOMOPHONE)
+        const char *r = screener_db_entry_reason(db, i);
+        if (!r || strncmp(r, "homophone of ", 13) != 0)
             continue;
         homophones++;
-        screener_entry_info e, p;
+        cr_assert_str_eq(r, "homophone of 砍死你");
+        screener_entry_info e;
         screener_db_entry(db, i, &e);
-        screener_db_entry(db, parent, &p);
-        cr_assert_str_eq(p.term, "砍死你");
-        cr_assert_eq(strlen(e.term), strlen(p.term));
+        const char *p = "砍死你";
+        cr_assert_eq(strlen(e.term), strlen(p));
         int diff = 0;
-        for (size_t k = 0; k < strlen(p.term); k += 3)
-            diff += memcmp(e.term + k, p.term + k, 3) != 0;
+        for (size_t k = 0; k < strlen(p); k += 3)
+            diff += memcmp(e.term + k, p + k, 3) != 0;
         cr_expect_eq(diff, 1, "%s", e.term);
-        char want[64];
-        snprintf(want, sizeof want, "0-9:homophone:砍死你;");
-        expect(db, e.term, want);
+        expect(db, e.term, "0-9:homophone of 砍死你;");
     }
     cr_expect_gt(homophones, 0);
     screener_db_free(db);
@@ -160,7 +166,7 @@ Test(variants, homophones_replace_one_character_of_longer_terms_only)
 Test(variants, homophones_are_never_ordinary_text)
 {
     /* 砍了你 -> 看了你 is what everybody writes; 小穴 -> 小学 is a word */
-    screener_db *db = compile("@variants homophone\n砍了你\n");
+    screener_db *db = compile("@forms homophone\n砍了你\n");
     expect(db, "我看了你的信", "");
     screener_db_free(db);
 }
@@ -168,32 +174,22 @@ Test(variants, homophones_are_never_ordinary_text)
 Test(variants, entries_say_what_they_were_generated_from)
 {
     screener_db *db = compile(pinyin_dict);
-    uint32_t n = screener_db_entry_count(db);
-    unsigned seen[8] = {0};
+    uint32_t n = screener_db_entry_count(db), written = 0;
     for (uint32_t i = 0; i < n; i++) {
-        unsigned kind;
-        uint32_t parent;
-        screener_entry_info e, p;
-        cr_assert_eq(screener_db_entry_variant(db, i, &kind, &parent), SCREENER_OK);
-        cr_assert_lt(kind, 8u);
-        seen[kind]++;
+        written += screener_db_entry_reason(db, i) == NULL;
+        screener_entry_info e;
         screener_db_entry(db, i, &e);
-        screener_db_entry(db, parent, &p);
-        cr_expect_eq(e.line, p.line);
-        cr_expect_eq(e.category_id, p.category_id);
-        cr_expect_eq(e.severity, p.severity);
-        if (kind == 0)
-            cr_expect_eq(parent, i);
+        cr_expect_str_eq(e.category, "politics");
     }
-    cr_expect_eq(seen[SCREENER_VARIANT_NONE], 3);
-    cr_expect_eq(seen[SCREENER_VARIANT_PINYIN], 2);
-    cr_expect_eq(seen[SCREENER_VARIANT_TONE_DIGITS], 2);
-    cr_expect_eq(seen[SCREENER_VARIANT_INITIALS], 1);
-    cr_expect_eq(seen[SCREENER_VARIANT_MIXED], 6 + 2);
-    unsigned kind = 99;
-    cr_expect_eq(screener_db_entry_variant(db, n, &kind, NULL), SCREENER_E_INVALID_ARGUMENT);
-    cr_expect_str_eq(screener_variant_name(SCREENER_VARIANT_HOST_WORD), "host-word");
-    cr_expect_null(screener_variant_name(SCREENER_VARIANT_HOST_WORD + 1));
+    cr_expect_eq(written, 3);
+    cr_expect_eq(count_reason(db, "pinyin of 法轮功"), 1);
+    cr_expect_eq(count_reason(db, "pinyin of 吸毒"), 1);
+    cr_expect_eq(count_reason(db, "pinyin with tone digits of "), 2);
+    cr_expect_eq(count_reason(db, "initials of 法轮功"), 1);
+    cr_expect_eq(count_reason(db, "initials of 吸毒"), 0);
+    cr_expect_eq(count_reason(db, "mixed spelling of 法轮功"), 6);
+    cr_expect_eq(count_reason(db, "mixed spelling of 吸毒"), 2);
+    cr_expect_eq(count_reason(db, "pinyin of 砍死"), 0);
     screener_db_free(db);
 }
 
@@ -205,62 +201,58 @@ Test(variants, survive_serialization)
     cr_assert_eq(screener_db_serialize(db, &buf, &len), SCREENER_OK);
     screener_db *back = NULL;
     cr_assert_eq(screener_db_deserialize(buf, len, &back, NULL), SCREENER_OK);
-    expect(back, "fa lun gong", "0-11:pinyin:法轮功;");
+    expect(back, "fa lun gong", "0-11:pinyin of 法轮功;");
     screener_free(buf);
     screener_db_free(back);
     screener_db_free(db);
 }
 
-/* A damaged variant byte or order, re-sealed, is refused before use. */
-Test(variants, reader_checks_variant_entries)
+/* A host word without its deny term, re-sealed, is refused before use. */
+Test(variants, reader_checks_host_words)
 {
-    screener_db *db = compile(pinyin_dict);
+    screener_db *db = compile("性病\n");
     void *buf;
     size_t len;
     cr_assert_eq(screener_db_serialize(db, &buf, &len), SCREENER_OK);
     const db_header *h = buf;
-    db_entry *e = (db_entry *)((uint8_t *)buf + h->sec_off[SEC_ENTRIES]);
-    uint32_t n = h->count[SEC_ENTRIES];
-    struct {
-        uint32_t at;
-        uint8_t variant;
-        uint32_t line;
-    } cases[] = {
-        {n - 1, SCREENER_VARIANT_HOST_WORD + 1, 0}, /* unknown kind */
-        {0, SCREENER_VARIANT_PINYIN, 0},            /* generated before written ones */
-        {n - 1, SCREENER_VARIANT_PINYIN, 999},      /* no parent at that line */
-        {n - 1, SCREENER_VARIANT_HOST_WORD, 0},     /* host word that is not an allow entry */
-    };
-    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    uint32_t n = h->count[SEC_ENTRIES], host = n;
+    const db_entry *e = (const db_entry *)((const uint8_t *)buf + h->sec_off[SEC_ENTRIES]);
+    for (uint32_t i = 0; i < n; i++)
+        if (e[i].generated == DB_GENERATED_HOST)
+            host = i;
+    cr_assert_lt(host, n);
+    enum { BAD_KIND, NO_PARENT, NOT_ALLOW, WRITTEN_AFTER };
+    for (int k = BAD_KIND; k <= WRITTEN_AFTER; k++) {
         uint8_t *copy = malloc(len);
         memcpy(copy, buf, len);
         db_entry *c = (db_entry *)(copy + h->sec_off[SEC_ENTRIES]);
-        c[cases[k].at].variant = cases[k].variant;
-        if (cases[k].line)
-            c[cases[k].at].line = cases[k].line;
+        if (k == BAD_KIND)
+            c[host].generated = DB_GENERATED_HOST + 1;
+        else if (k == NO_PARENT)
+            c[host].line = 999;
+        else if (k == NOT_ALLOW)
+            c[host].flags &= (uint8_t)~SCREENER_ENTRY_ALLOW;
+        else
+            c[0].generated = DB_GENERATED_HOST;
         db_seal(copy, len);
         screener_db *bad = NULL;
         cr_expect_eq(screener_db_deserialize(copy, len, &bad, NULL), SCREENER_E_DB_FORMAT,
-                     "case %zu", k);
+                     "case %d", k);
         screener_db_free(bad);
         free(copy);
     }
-    (void)e;
     screener_free(buf);
     screener_db_free(db);
 }
 
-Test(variants, parse_errors_name_the_line)
+Test(variants, unknown_rules_are_errors)
 {
-    const char *bad[] = {"a\n@variants pinyin,tones\n", "a\tvariants=initals\n",
-                         "@variants\n"};
+    const char *bad[] = {"a\n@forms pinyin,tones\n", "a\tforms=initals\n"};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         screener_source src = {.name = "v.txt", .text = bad[k], .len = strlen(bad[k])};
         screener_db *db = NULL;
         screener_error *err = NULL;
         cr_expect_eq(screener_compile(NULL, &src, 1, &db, &err), SCREENER_E_DICT_SYNTAX);
-        cr_expect_not_null(strstr(screener_error_message(err), "unknown variant"), "%s",
-                           screener_error_message(err));
         cr_expect_str_eq(screener_error_file(err), "v.txt");
         screener_error_free(err);
     }
@@ -272,40 +264,36 @@ Test(host_words, suppress_a_term_inside_an_ordinary_word_across_its_boundary)
 {
     screener_db *db = compile("性病\n");
     expect(db, "他有慢性病", "");
-    expect(db, "性病患者", "0-6:written:性病;"); /* 性病|患者: the word contains the term */
-    expect(db, "得了性病", "6-12:written:性病;");
+    expect(db, "性病患者", "0-6:性病;"); /* 性病|患者: the word contains the term */
+    expect(db, "得了性病", "6-12:性病;");
     screener_db_free(db);
     db = compile_flags("性病\n", SCREENER_COMPILE_NO_HOST_WORDS);
-    expect(db, "他有慢性病", "9-15:written:性病;");
+    expect(db, "他有慢性病", "9-15:性病;");
     screener_db_free(db);
 }
 
 Test(host_words, are_allow_entries_traced_to_their_term)
 {
     screener_db *db = compile("性病\n");
-    uint32_t n = screener_db_entry_count(db), hosts = 0, found = 0;
+    uint32_t n = screener_db_entry_count(db), found = 0;
     for (uint32_t i = 0; i < n; i++) {
-        unsigned kind;
-        uint32_t parent;
-        screener_db_entry_variant(db, i, &kind, &parent);
-        if (kind != SCREENER_VARIANT_HOST_WORD)
+        const char *r = screener_db_entry_reason(db, i);
+        if (!r)
             continue;
-        hosts++;
+        cr_expect_str_eq(r, "host word of 性病");
         screener_entry_info e;
         screener_db_entry(db, i, &e);
         cr_expect(e.flags & SCREENER_ENTRY_ALLOW);
-        cr_expect_eq(parent, 0u);
         found += strcmp(e.term, "慢性病") == 0;
     }
     cr_expect_eq(found, 1);
-    cr_expect_geq(hosts, 1);
     screener_db_free(db);
 }
 
 Test(host_words, never_when_the_host_word_is_itself_a_term)
 {
     screener_db *db = compile("性病\n慢性病\n");
-    expect(db, "慢性病", "0-9:written:慢性病;3-9:written:性病;");
+    expect(db, "慢性病", "0-9:慢性病;3-9:性病;");
     screener_db_free(db);
 }
 
@@ -322,6 +310,6 @@ Test(host_words, suppress_only_their_own_term)
     /* 慢性病 splits 慢性|病: it hosts 性病 across the split, and really
      * contains 慢性 */
     screener_db *db = compile("性病\n慢性\n");
-    expect(db, "慢性病", "0-6:written:慢性;");
+    expect(db, "慢性病", "0-6:慢性;");
     screener_db_free(db);
 }

@@ -160,6 +160,25 @@ Test(db, resealed_damage_in_tables_is_still_rejected)
     free(b);
 }
 
+/* A generated entry's reason is the string after its term: a flag with no
+ * string after the term, or an unknown flag value, is refused. */
+Test(db, generated_entry_without_its_reason_is_rejected)
+{
+    uint8_t *b = malloc(blob_len);
+    memcpy(b, blob, blob_len);
+    db_header *h = (db_header *)b;
+    db_entry *e = (db_entry *)(b + h->sec_off[SEC_ENTRIES]);
+    uint32_t n = h->count[SEC_ENTRIES];
+    e[n - 1].generated = 1; /* its term is the last string */
+    db_seal(b, blob_len);
+    cr_assert_eq(load(b, blob_len), SCREENER_E_DB_FORMAT);
+    memcpy(b, blob, blob_len);
+    e[0].generated = 2;
+    db_seal(b, blob_len);
+    cr_assert_eq(load(b, blob_len), SCREENER_E_DB_FORMAT);
+    free(b);
+}
+
 /* The fuzz_db seed trie-nullblock-U043E (tests/fuzz/corpus/fuzz_db): three
  * patches of the fold trie (the same bytes for every database compiled with
  * the default fold options) that move the null data block and hide an

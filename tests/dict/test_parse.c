@@ -234,3 +234,34 @@ Test(dict, every_action_of_the_name_table_is_accepted)
     cr_assert(strstr(screener_error_message(err), "pass, review, mask, block"), "%s",
               screener_error_message(err));
 }
+
+Test(dict, forms_directive_and_attribute_set_generated_form_rules)
+{
+    const char *text = "fuck\n"
+                       "@forms english\n"
+                       "shit\n"
+                       "nigger\tforms=s,a\n"
+                       "@category other\n"
+                       "bitch\n"
+                       "@forms none\n"
+                       "ass\n";
+    cr_assert_eq(parse("x.txt", text), SCREENER_OK, "%s", screener_error_message(err));
+    cr_assert_eq(set.n_entries, 5);
+    cr_assert_eq(set.entries[0].forms, 0); /* off until @forms */
+    cr_assert_eq(set.entries[1].forms, FORM_ENGLISH);
+    cr_assert_eq(set.entries[2].forms, FORM_S | FORM_A | FORM_EXPLICIT);
+    cr_assert_eq(set.entries[3].forms, FORM_ENGLISH); /* @category does not reset it */
+    cr_assert_eq(set.entries[4].forms, 0);
+    cr_assert_null(set.entries[1].reason);
+}
+
+Test(dict, unknown_forms_rule_names_the_line_and_the_rule)
+{
+    cr_assert_eq(parse("x.txt", "fuck\nshit\tforms=s,plural\n"), SCREENER_E_DICT_SYNTAX);
+    cr_assert_eq(screener_error_line(err), 2);
+    cr_assert_not_null(strstr(screener_error_message(err), "`plural`"));
+    screener_error_free(err);
+    err = NULL;
+    cr_assert_eq(parse("y.txt", "@forms\n"), SCREENER_E_DICT_SYNTAX);
+    cr_assert_eq(screener_error_line(err), 1);
+}

@@ -12,16 +12,8 @@
 
 #include "screener.h"
 
-#define CHECK(cond, ...)                                                       \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "reload_stress: %s:%d: ", __FILE__, __LINE__);      \
-            fprintf(stderr, __VA_ARGS__);                                      \
-            fputc('\n', stderr);                                               \
-            exit(1);                                                           \
-        }                                                                      \
-    } while (0)
-#define OK(expr) CHECK((expr) == SCREENER_OK, "%s failed", #expr)
+#define CHECK_PROGRAM "reload_stress"
+#include "check.h"
 
 #define THREADS 8
 #define RELOADS 120

@@ -206,3 +206,12 @@ def test_detectors_come_from_the_library():
     for name in names:
         db = screener.compile(texts={"p": "@category privacy\n@detect %s\n" % name})
         assert db.entry(0).term == name
+
+
+def test_generated_form_has_a_reason():
+    db = screener.compile(texts={"abuse": "@forms english\nfuck\tseverity=3\n"})
+    r = db.scan("you fucks")
+    assert len(r.matches) == 1
+    e = db.entry(r.matches[0].entry_id)
+    assert (e.term, e.severity, e.line, e.reason) == ("fucks", 3, 2, "inflection of fuck")
+    assert [db.entry(i).reason for i in range(len(db)) if db.entry(i).term == "fuck"] == [None]

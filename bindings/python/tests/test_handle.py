@@ -1,3 +1,4 @@
+import os
 import threading
 
 import pytest
@@ -88,3 +89,47 @@ def test_handle_reload_under_concurrent_scans():
         t.join()
     assert errors == []
     assert h.version == 61
+
+
+def _keygen(tmp_path, name):
+    """A key pair made by the CLI next to the library (the binding loads keys,
+    it does not make them)."""
+    import shutil, subprocess
+    exe = os.path.join(os.environ.get("SCREENER_BUILD_DIR", ""), "screener")
+    if not os.path.exists(exe):
+        exe = shutil.which("screener")
+    if not exe:
+        pytest.skip("screener CLI not found (set SCREENER_BUILD_DIR)")
+    sec, pub = tmp_path / (name + ".sec"), tmp_path / (name + ".pub")
+    subprocess.run([exe, "keygen", str(sec), str(pub)], check=True, capture_output=True)
+    return exe, sec, pub
+
+
+def test_signed_load_with_trusted_keys(tmp_path):
+    import subprocess
+    exe, sec, pub = _keygen(tmp_path, "k")
+    _, _, other = _keygen(tmp_path, "o")
+    d = tmp_path / "d.txt"
+    d.write_text("foo\n", encoding="utf-8")
+    signed, plain = tmp_path / "s.scdb", tmp_path / "p.scdb"
+    subprocess.run([exe, "compile", "--sign", str(sec), "--dict", str(d), "-o", str(signed)],
+                   check=True)
+    subprocess.run([exe, "compile", "--dict", str(d), "-o", str(plain)], check=True)
+    db = screener.Database.load(signed, trusted_keys=[pub])
+    assert db.info()["signature"] == "verified"
+    assert db.scan("a foo").matches
+    assert screener.Database.load(signed).info()["signature"] == "unverified"
+    assert screener.Database.load(plain).info()["signature"] == "none"
+    with pytest.raises(screener.DatabaseSignatureError, match="not a trusted key"):
+        screener.Database.load(signed, trusted_keys=[other])
+    with pytest.raises(screener.DatabaseSignatureError, match="no signature"):
+        screener.Database.load(plain, trusted_keys=[pub])
+    with pytest.raises(screener.InvalidArgumentError, match="SECRET key"):
+        screener.Database.load(signed, trusted_keys=[sec])
+    with pytest.raises(TypeError):
+        screener.Database.load(signed, trusted_keys=str(pub))
+    h = screener.Handle(screener.Database.load(plain))
+    with pytest.raises(screener.DatabaseSignatureError):
+        h.load(plain, trusted_keys=[pub])
+    assert h.version == 1
+    assert h.load(signed, trusted_keys=[other, pub]) == 2

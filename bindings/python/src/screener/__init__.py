@@ -20,7 +20,7 @@ from typing import Iterable, Mapping, Optional, Sequence, Tuple, Union
 
 from ._types import (
     DatabaseChecksumError, DatabaseError, DatabaseFormatError, DatabasePlatformError,
-    DatabaseVersionError, DictConflictError, DictEmptyError, DictionaryError,
+    DatabaseSignatureError, DatabaseVersionError, DictConflictError, DictEmptyError, DictionaryError,
     DictSyntaxError, DictTermError, Entry, Fold, HyperscanError, ICUError,
     InvalidArgumentError, LimitError, NoMemoryError, ScratchInUseError, ScreenerError,
     ScreenerIOError, Status, TooLargeError, UnsupportedError,
@@ -41,7 +41,7 @@ __all__ = [
     "DictEmptyError", "UnsupportedError", "HyperscanError", "ICUError", "DatabaseError",
     "DatabaseFormatError", "DatabaseChecksumError", "DatabaseVersionError",
     "DatabasePlatformError", "ScratchInUseError", "TooLargeError", "LimitError",
-    "library_version", "header_version", "strerror", "fold_families", "detectors",
+    "DatabaseSignatureError", "library_version", "header_version", "strerror", "fold_families", "detectors",
 ]
 
 _FOLD_EXPLICIT = 1 << 31

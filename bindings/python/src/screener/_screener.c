@@ -1037,7 +1037,7 @@ static PyObject *Database_info(DatabaseObject *self, PyObject *Py_UNUSED(ignored
     int rc = screener_db_get_info(self->db, &info);
     if (rc != SCREENER_OK)
         return raise_status(rc, NULL);
-    return Py_BuildValue(
+    PyObject *d = Py_BuildValue(
         "{sIsIszszsIszsIsIsIsnsnsn}", "format_version", info.format_version,
         "library_version", info.library_version, "hyperscan_version", info.hyperscan_version,
         "icu_version", info.icu_version, "fold_flags", info.fold_flags, "fingerprint",
@@ -1045,6 +1045,19 @@ static PyObject *Database_info(DatabaseObject *self, PyObject *Py_UNUSED(ignored
         "n_categories", info.n_categories, "serialized_size", (Py_ssize_t)info.serialized_size,
         "hyperscan_size", (Py_ssize_t)info.hyperscan_size, "fold_table_size",
         (Py_ssize_t)info.fold_table_size);
+    if (!d)
+        return NULL;
+    static const char *const sig_names[] = {"none", "unverified", "verified"};
+    PyObject *sig = PyUnicode_FromString(
+        info.signature >= 0 && info.signature <= 2 ? sig_names[info.signature] : "unknown");
+    PyObject *kid = info.signature_key_id ? PyUnicode_FromString(info.signature_key_id)
+                                          : (Py_INCREF(Py_None), Py_None);
+    if (!sig || !kid || PyDict_SetItemString(d, "signature", sig) < 0 ||
+        PyDict_SetItemString(d, "signature_key_id", kid) < 0)
+        Py_CLEAR(d);
+    Py_XDECREF(sig);
+    Py_XDECREF(kid);
+    return d;
 }
 
 static PyObject *Database_fold(DatabaseObject *self, PyObject *arg)
@@ -1093,9 +1106,10 @@ static PyObject *Database_entry(DatabaseObject *self, PyObject *arg)
     if (!term)
         return NULL;
     PyObject *r = PyObject_CallFunction(
-        g_Entry, "kNs#IIIO&I", id, term, info.category, (Py_ssize_t)strlen(info.category),
+        g_Entry, "kNs#IIIO&Iz", id, term, info.category, (Py_ssize_t)strlen(info.category),
         info.category_id, info.severity, info.flags, PyUnicode_DecodeFSDefault,
-        info.source ? info.source : "", info.line);
+        info.source ? info.source : "", info.line,
+        screener_db_entry_reason(self->db, (uint32_t)id));
     return r;
 bad:
     PyErr_Format(PyExc_IndexError, "entry id out of range (database has %u entries)",
@@ -1158,21 +1172,92 @@ static PyObject *Database_from_bytes(PyObject *cls, PyObject *arg)
     return db_from_bytes((PyTypeObject *)cls, arg);
 }
 
-static PyObject *Database_load(PyObject *cls, PyObject *arg)
+/* Read the public key files of trusted_keys (an iterable of paths, or
+ * None) into keys[*n]; 0, or -1 with an exception set (keys freed). */
+#define MAX_TRUSTED_KEYS 64
+static int load_trusted_keys(PyObject *trusted, screener_key **keys, size_t *n)
 {
-    PyObject *path = NULL;
-    if (!PyUnicode_FSConverter(arg, &path))
+    *n = 0;
+    if (!trusted || trusted == Py_None)
+        return 0;
+    if (PyUnicode_Check(trusted) || PyBytes_Check(trusted)) {
+        PyErr_SetString(PyExc_TypeError, "trusted_keys is a list of public key file paths");
+        return -1;
+    }
+    PyObject *seq = PySequence_Fast(trusted, "trusted_keys must be an iterable of paths");
+    if (!seq)
+        return -1;
+    Py_ssize_t len = PySequence_Fast_GET_SIZE(seq);
+    if (len > MAX_TRUSTED_KEYS) {
+        Py_DECREF(seq);
+        PyErr_Format(PyExc_ValueError, "at most %d trusted keys", MAX_TRUSTED_KEYS);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        PyObject *path = NULL;
+        if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(seq, i), &path))
+            goto fail;
+        screener_error *err = NULL;
+        int rc;
+        Py_BEGIN_ALLOW_THREADS
+        rc = screener_key_load(PyBytes_AS_STRING(path), SCREENER_KEY_PUBLIC, &keys[*n], &err);
+        Py_END_ALLOW_THREADS
+        Py_DECREF(path);
+        if (rc != SCREENER_OK) {
+            raise_status(rc, err);
+            goto fail;
+        }
+        (*n)++;
+    }
+    Py_DECREF(seq);
+    return 0;
+fail:
+    Py_DECREF(seq);
+    while (*n > 0)
+        screener_key_free(keys[--*n]);
+    return -1;
+}
+
+/* Database.load(path, *, trusted_keys=None): a new screener_db, or NULL with
+ * an exception set. */
+static screener_db *load_db(PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"path", "trusted_keys", NULL};
+    PyObject *path = NULL, *trusted = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|$O:load", kwlist, PyUnicode_FSConverter,
+                                     &path, &trusted))
         return NULL;
+    screener_key *keys[MAX_TRUSTED_KEYS];
+    size_t n = 0;
+    if (load_trusted_keys(trusted, keys, &n) < 0) {
+        Py_DECREF(path);
+        return NULL;
+    }
+    screener_load_options lo;
+    memset(&lo, 0, sizeof lo);
+    lo.struct_size = sizeof lo;
+    lo.trusted_keys = (const screener_key *const *)keys;
+    lo.n_trusted_keys = n;
     screener_db *db = NULL;
     screener_error *err = NULL;
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = screener_db_load(PyBytes_AS_STRING(path), &db, &err);
+    rc = screener_db_load_ex(PyBytes_AS_STRING(path), &lo, &db, &err);
     Py_END_ALLOW_THREADS
     Py_DECREF(path);
-    if (rc != SCREENER_OK)
-        return raise_status(rc, err);
-    return Database_wrap((PyTypeObject *)cls, db);
+    while (n > 0)
+        screener_key_free(keys[--n]);
+    if (rc != SCREENER_OK) {
+        raise_status(rc, err);
+        return NULL;
+    }
+    return db;
+}
+
+static PyObject *Database_load(PyObject *cls, PyObject *args, PyObject *kw)
+{
+    screener_db *db = load_db(args, kw);
+    return db ? Database_wrap((PyTypeObject *)cls, db) : NULL;
 }
 
 static PyObject *mod_db_from_bytes(PyObject *mod, PyObject *arg)
@@ -1255,9 +1340,11 @@ static PyMethodDef Database_methods[] = {
      "to_bytes() -> bytes\n\nSerialize the database (checksummed)."},
     {"save", (PyCFunction)Database_save, METH_O,
      "save(path, /) -> None\n\nWrite the database to a file (atomically)."},
-    {"load", (PyCFunction)Database_load, METH_O | METH_CLASS,
-     "load(path, /) -> Database\n\nLoad a database file written by save(). Only load files "
-     "you trust."},
+    {"load", (PyCFunction)(void (*)(void))Database_load, METH_VARARGS | METH_KEYWORDS | METH_CLASS,
+     "load(path, *, trusted_keys=None) -> Database\n\nLoad a database file written by save() "
+     "or `screener compile`. Without trusted_keys only load files you trust. trusted_keys: "
+     "public key files (`screener keygen`); the file must then be signed by one of them "
+     "(`screener compile --sign`), else DatabaseSignatureError."},
     {"from_bytes", (PyCFunction)Database_from_bytes, METH_O | METH_CLASS,
      "from_bytes(data, /) -> Database\n\nRebuild a database from to_bytes() output. Damaged "
      "input raises DatabaseError."},
@@ -1353,9 +1440,9 @@ static PyObject *Handle_swap(HandleObject *self, PyObject *db)
     return PyLong_FromUnsignedLongLong(self->version);
 }
 
-static PyObject *Handle_load(HandleObject *self, PyObject *path)
+static PyObject *Handle_load(HandleObject *self, PyObject *args, PyObject *kw)
 {
-    PyObject *db = Database_load((PyObject *)&DatabaseType, path);
+    PyObject *db = Database_load((PyObject *)&DatabaseType, args, kw);
     if (!db)
         return NULL; /* the current database stays */
     PyObject *v = Handle_swap(self, db);
@@ -1419,8 +1506,9 @@ static PyMethodDef Handle_methods[] = {
     {"swap", (PyCFunction)Handle_swap, METH_O,
      "swap(db, /) -> int\n\nMake db current; returns the new version. Scans already running "
      "finish on the old database."},
-    {"load", (PyCFunction)Handle_load, METH_O,
-     "load(path, /) -> int\n\nLoad a database file (GIL released) and make it current; on "
+    {"load", (PyCFunction)(void (*)(void))Handle_load, METH_VARARGS | METH_KEYWORDS,
+     "load(path, *, trusted_keys=None) -> int\n\nLoad a database file (GIL released; "
+     "trusted_keys as Database.load) and make it current; on "
      "failure the current database stays and the error is raised."},
     {NULL}};
 

@@ -1,7 +1,7 @@
 """Type stubs of the C extension screener._screener (re-exported by screener)."""
 
 import os
-from typing import Dict, Final, List, Sequence, Tuple, Union
+from typing import Dict, Final, Iterable, List, Optional, Sequence, Tuple, Union
 
 from ._types import Entry, Fold
 
@@ -86,7 +86,7 @@ class Handle:
     def scan_batch(self, messages: Sequence[_Text], /) -> List[Result]: ...
     def mask(self, text: _Text, /, *, mask_char: str = "*", all: bool = False) -> Union[str, bytes]: ...
     def swap(self, db: "Database", /) -> int: ...
-    def load(self, path: _Path, /) -> int: ...
+    def load(self, path: _Path, /, *, trusted_keys: Optional[Iterable[_Path]] = None) -> int: ...
     @property
     def current(self) -> "Database": ...
     @property
@@ -96,8 +96,10 @@ class Database:
     """A compiled, immutable screener database; safe to share between threads."""
 
     @classmethod
-    def load(cls, path: _Path, /) -> "Database":
-        """Load a database file written by save()."""
+    def load(cls, path: _Path, /, *,
+             trusted_keys: Optional[Iterable[_Path]] = None) -> "Database":
+        """Load a database file written by save(); with trusted_keys (public key
+        files) only one signed by one of those keys."""
     @classmethod
     def from_bytes(cls, data: Union[bytes, bytearray, memoryview], /) -> "Database":
         """Rebuild a database from to_bytes() output."""

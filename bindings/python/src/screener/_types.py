@@ -13,7 +13,7 @@ __all__ = [
     "DictEmptyError", "UnsupportedError", "HyperscanError", "ICUError",
     "DatabaseError", "DatabaseFormatError", "DatabaseChecksumError",
     "DatabaseVersionError", "DatabasePlatformError", "ScratchInUseError",
-    "TooLargeError", "LimitError",
+    "TooLargeError", "LimitError", "DatabaseSignatureError",
 ]
 
 
@@ -38,6 +38,7 @@ class Status(enum.IntEnum):
     E_SCRATCH_IN_USE = -15
     E_TOO_LARGE = -16
     E_LIMIT = -17
+    E_DB_SIGNATURE = -18
 
     @property
     def c_name(self) -> str:
@@ -80,6 +81,10 @@ class Entry(NamedTuple):
     flags: int
     source: str
     line: int
+    #: for a form the compiler generated from another entry (dictionary
+    #: ``@forms`` / ``forms=``): why it exists, e.g. ``"inflection of fuck"``;
+    #: None for entries written in a dictionary
+    reason: Optional[str] = None
 
     @property
     def allow(self) -> bool:
@@ -203,6 +208,11 @@ class DatabasePlatformError(DatabaseError):
     """SCREENER_E_DB_PLATFORM: database built for another Hyperscan/CPU."""
 
 
+class DatabaseSignatureError(DatabaseError):
+    """SCREENER_E_DB_SIGNATURE: trusted keys were given and the file is
+    unsigned, signed by another key, or changed after signing."""
+
+
 class ScratchInUseError(ScreenerError):
     """SCREENER_E_SCRATCH_IN_USE (cannot happen through this binding)."""
 
@@ -233,6 +243,7 @@ _BY_STATUS: Dict[int, Type[ScreenerError]] = {
     Status.E_SCRATCH_IN_USE: ScratchInUseError,
     Status.E_TOO_LARGE: TooLargeError,
     Status.E_LIMIT: LimitError,
+    Status.E_DB_SIGNATURE: DatabaseSignatureError,
 }
 
 

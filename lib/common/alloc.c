@@ -1,0 +1,97 @@
+/*
+ * alloc.c — the library's allocator hook (screener_set_allocator) and the
+ * mem_* functions every allocation in lib/ goes through. Hyperscan's
+ * allocations are routed here too (hs_set_allocator). The hook is process
+ * global and is set before any other call (documented in screener.h), so it
+ * is read without synchronisation.
+ */
+#include "alloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hs.h>
+
+#include "screener.h"
+
+static screener_allocator current; /* all NULL: the C library's */
+
+void *mem_malloc(size_t size)
+{
+    if (current.malloc)
+        return current.malloc(size ? size : 1, current.user_data);
+    return malloc(size);
+}
+
+void *mem_calloc(size_t n, size_t size)
+{
+    if (!current.malloc)
+        return calloc(n, size);
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    void *p = mem_malloc(n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void *mem_realloc(void *ptr, size_t size)
+{
+    if (current.malloc)
+        return current.realloc(ptr, size ? size : 1, current.user_data);
+    return realloc(ptr, size);
+}
+
+void mem_free(void *ptr)
+{
+    if (current.malloc) {
+        if (ptr)
+            current.free(ptr, current.user_data);
+        return;
+    }
+    free(ptr);
+}
+
+char *mem_strndup(const char *s, size_t n)
+{
+    size_t len = strnlen(s, n);
+    char *d = mem_malloc(len + 1);
+    if (d) {
+        memcpy(d, s, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
+char *mem_strdup(const char *s)
+{
+    return mem_strndup(s, SIZE_MAX);
+}
+
+/* Hyperscan's hooks take no user data. */
+static void *hs_alloc_hook(size_t size)
+{
+    return mem_malloc(size);
+}
+
+static void hs_free_hook(void *ptr)
+{
+    mem_free(ptr);
+}
+
+SCREENER_API int screener_set_allocator(const screener_allocator *a)
+{
+    if (!a) {
+        memset(&current, 0, sizeof current);
+        return hs_set_allocator(NULL, NULL) == HS_SUCCESS ? SCREENER_OK : SCREENER_E_HYPERSCAN;
+    }
+    if (a->struct_size < offsetof(screener_allocator, user_data) + sizeof(void *) ||
+        !a->malloc || !a->realloc || !a->free)
+        return SCREENER_E_INVALID_ARGUMENT;
+    memset(&current, 0, sizeof current);
+    memcpy(&current, a, a->struct_size < sizeof current ? a->struct_size : sizeof current);
+    current.struct_size = sizeof current;
+    return hs_set_allocator(hs_alloc_hook, hs_free_hook) == HS_SUCCESS ? SCREENER_OK
+                                                                         : SCREENER_E_HYPERSCAN;
+}

@@ -1,0 +1,18 @@
+/*
+ * alloc.h — every heap allocation of the library goes through these, so an
+ * application's allocator (screener_set_allocator) sees all of them; the
+ * defaults are the C library's. Same contracts as malloc & co.
+ */
+#ifndef SCREENER_COMMON_ALLOC_H
+#define SCREENER_COMMON_ALLOC_H
+
+#include <stddef.h>
+
+void *mem_malloc(size_t size);
+void *mem_calloc(size_t n, size_t size); /* NULL on overflow of n * size */
+void *mem_realloc(void *ptr, size_t size);
+void mem_free(void *ptr);
+char *mem_strdup(const char *s);
+char *mem_strndup(const char *s, size_t n);
+
+#endif
