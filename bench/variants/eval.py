@@ -8,10 +8,10 @@ CLI (scan --format jsonl); a hit needs the exact byte span.
 
   recall    for each kind (pinyin joined / spaced / tone marks / tone digits,
             initials of 3+ character terms, mixed, homophone), disguise terms
-            of the dictionaries that opt in (`@variants`) and hide each in a
+            of the dictionaries that opt in (`@forms`) and hide each in a
             carrier (a real chat line with --chat, else generated text)
-  chat      false flags of generated entries on the first --chat-lines real
-            chat lines (the dictionaries as given, and with every variant on)
+  chat      false flags of generated Chinese entries on the first --chat-lines
+            real chat lines (the dictionaries as given)
   hosts     host words built with jieba's own tokenizer (a word W of jieba's
             dictionary, frequency >= --host-min-freq, containing a term T,
             whose split without W cuts through T): false alarms before/after
@@ -40,6 +40,7 @@ HOMOPHONE_MIN_FREQ = 3000  # what "common homophone" means (docs/dictionary-form
 TONES = {"\u0304": "1", "\u0301": "2", "\u030c": "3", "\u0300": "4"}
 KINDS = ["pinyin-joined", "pinyin-spaced", "tone-marks", "tone-digits", "initials", "mixed",
          "homophone"]
+CHINESE_REASONS = {"pinyin", "pinyin with tone digits", "initials", "mixed spelling", "homophone"}
 WANT = {"pinyin-joined": "pinyin", "pinyin-spaced": "pinyin", "tone-marks": "pinyin",
         "tone-digits": "pinyin", "initials": "initials", "mixed": "mixed",
         "homophone": "homophone"}
@@ -75,8 +76,16 @@ def load_jieba():
     return freq
 
 
+def expand(rules):
+    """The Chinese rules in an @forms / forms= list."""
+    out = set()
+    for r in rules.split(","):
+        out |= {"pinyin", "initials", "mixed", "homophone"} if r == "chinese" else {r}
+    return out & {"pinyin", "initials", "mixed", "homophone"}
+
+
 def parse_dicts(paths):
-    """(term, category, variants) of the deny entries, with @variants state."""
+    """(term, category, Chinese forms) of the deny entries, with @forms state."""
     out = []
     for path in paths:
         variants = set()
@@ -86,9 +95,9 @@ def parse_dicts(paths):
                 s = line.strip()
                 if not s or s.startswith("#"):
                     continue
-                if s.startswith("@variants"):
+                if s.startswith("@forms"):
                     v = s.split(None, 1)[1]
-                    variants = set() if v == "none" else set(v.split(","))
+                    variants = expand(v)
                     continue
                 if s.startswith("@"):
                     continue
@@ -99,8 +108,8 @@ def parse_dicts(paths):
                     continue
                 v = variants
                 for x in a:
-                    if x.startswith("variants="):
-                        v = set() if x[9:] == "none" else set(x[9:].split(","))
+                    if x.startswith("forms="):
+                        v = expand(x[6:])
                 out.append((term, os.path.basename(path), v))
     return out
 
@@ -237,8 +246,8 @@ def recall(args, rng, readings, freq, carriers, entries):
         # the exact span, reported as the term (or, for a homophone that is
         # itself another deny term, 操你妈 for 肏你妈, as that term)
         ok = any(m["start"] == b and m["end"] == e and
-                 (m.get("of") == term or m["term"] == term or
-                  (kind == "homophone" and "variant" not in m))
+                 (m.get("reason", "").endswith(" of " + term) or m["term"] == term or
+                  (kind == "homophone" and "reason" not in m))
                  for m in r["matches"])
         per[kind][1] += 1
         per[kind][0] += ok
@@ -266,18 +275,18 @@ def chat_flags(args):
     lines_by = collections.Counter()
     examples = collections.defaultdict(list)
     for r in res:
-        kinds = set(m.get("variant", "written") for m in r["matches"])
+        kinds = set(m.get("reason", "written of").split(" of ")[0] for m in r["matches"])
         for k in kinds:
             lines_by[k] += 1
         for m in r["matches"]:
-            if "variant" in m:
-                examples[m["variant"]].append("%s (%s)" % (m["text"], m["of"]))
+            if "reason" in m:
+                examples[m["reason"].split(" of ")[0]].append("%s (%s)" % (m["text"], m["reason"]))
     print("\n## flags on the first %d lines of %s" % (len(lines), os.path.basename(args.chat)))
     print("| entries | lines flagged | examples |")
     print("|---|---|---|")
     for k in sorted(lines_by):
         print("| %s | %d | %s |" % (k, lines_by[k], ", ".join(examples[k][:5])))
-    return sum(v for k, v in lines_by.items() if k != "written")
+    return sum(v for k, v in lines_by.items() if k != "written" and k in CHINESE_REASONS)
 
 
 # ---- host words ---------------------------------------------------------------

@@ -82,7 +82,13 @@ static int collect_terms(variants_ctx *v, term_ref **out, size_t *n_out)
         if (e->flags & (SCREENER_ENTRY_ALLOW | SCREENER_ENTRY_REGEX | SCREENER_ENTRY_DETECTOR))
             continue;
         uint32_t cps[MAX_WORD];
-        size_t k = variants_folded_cps(v, e, cps, MAX_WORD), ok = k >= 2;
+        size_t k;
+        if (variants_folded_cps(v, e, cps, MAX_WORD, &k)) {
+            *out = t;
+            *n_out = n;
+            return -2; /* out of memory, already reported */
+        }
+        size_t ok = k >= 2;
         for (size_t j = 0; j < k && ok; j++)
             ok = zh_reading_index(cps[j]) >= 0;
         if (!ok)
@@ -168,8 +174,11 @@ int host_words_generate(variants_ctx *v)
     term_ref *t = NULL;
     size_t nt = 0;
     int rc = SCREENER_OK;
-    if (collect_terms(v, &t, &nt))
+    int cr = collect_terms(v, &t, &nt);
+    if (cr == -1)
         rc = err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    else if (cr)
+        rc = SCREENER_E_NOMEM;
     for (size_t k = 0; k < zh_word_count && nt && rc == SCREENER_OK; k++)
         rc = host_word(v, t, nt, k);
     for (size_t i = 0; i < nt; i++)

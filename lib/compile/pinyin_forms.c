@@ -381,7 +381,8 @@ static int entry_forms(variants_ctx *v, size_t i, const homophones *h, form_set 
 {
     const dict_entry *e = &v->set->entries[i];
     term t;
-    t.n = variants_folded_cps(v, e, t.cp, MAX_CHARS);
+    if (variants_folded_cps(v, e, t.cp, MAX_CHARS, &t.n))
+        return SCREENER_E_NOMEM;
     if (t.n < 2)
         return SCREENER_OK;
     for (size_t k = 0; k < t.n; k++)

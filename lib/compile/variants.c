@@ -50,23 +50,28 @@ int variants_add(variants_ctx *v, size_t parent, const char *t, size_t n, unsign
     return SCREENER_OK;
 }
 
-size_t variants_folded_cps(const variants_ctx *v, const dict_entry *e, uint32_t *cps, size_t cap)
+int variants_folded_cps(const variants_ctx *v, const dict_entry *e, uint32_t *cps, size_t cap,
+                        size_t *n_out)
 {
     fold_buf fb;
     memset(&fb, 0, sizeof fb);
     size_t n = 0;
-    if (fold_text(v->ft, (const uint8_t *)e->term, e->term_len, &fb) == SCREENER_OK) {
-        for (size_t i = 0; i < fb.n;) {
-            uint32_t cp = utf16_next(fb.units, fb.n, &i);
-            if (n == cap) {
-                n = 0;
-                break;
-            }
-            cps[n++] = cp;
+    *n_out = 0;
+    if (fold_text(v->ft, (const uint8_t *)e->term, e->term_len, &fb) != SCREENER_OK) {
+        fold_buf_free(&fb);
+        return err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    }
+    for (size_t i = 0; i < fb.n;) {
+        uint32_t cp = utf16_next(fb.units, fb.n, &i);
+        if (n == cap) {
+            n = 0;
+            break;
         }
+        cps[n++] = cp;
     }
     fold_buf_free(&fb);
-    return n;
+    *n_out = n;
+    return SCREENER_OK;
 }
 
 static const struct {

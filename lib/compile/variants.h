@@ -37,10 +37,11 @@ enum { VK_PINYIN, VK_TONE_DIGITS, VK_INITIALS, VK_MIXED, VK_HOMOPHONE, VK_HOST_W
  * SCREENER_OK, SCREENER_E_NOMEM or SCREENER_E_LIMIT (max_entries). */
 int variants_add(variants_ctx *v, size_t parent, const char *t, size_t n, unsigned kind);
 
-/* The folded code points of entry e's term (at most cap; returns the count,
- * or 0 if it has more than cap or folding failed). */
-size_t variants_folded_cps(const variants_ctx *v, const dict_entry *e, uint32_t *cps,
-                           size_t cap);
+/* The folded code points of entry e's term into cps (at most cap): *n_out
+ * receives their count, or 0 if there are more than cap. Returns SCREENER_OK
+ * or SCREENER_E_NOMEM (also sets v->err). */
+int variants_folded_cps(const variants_ctx *v, const dict_entry *e, uint32_t *cps, size_t cap,
+                        size_t *n_out);
 
 /* Run every generator over the written entries of v->set. */
 int variants_generate(dict_set *set, const fold_table *ft, uint32_t compile_flags,
