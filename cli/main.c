@@ -8,10 +8,12 @@
  *   screener mask [--db FILE | --dict FILE ...] [--all] [--char C] [FILE ...]
  *   screener info [FILE | --db FILE | --dict FILE ...]
  *   screener version
+ *   (options and per-command help: options.c)
  * scan, explain, mask and info take --trusted-key PUBLIC_KEY (repeatable):
  * the database file must then be signed by one of those keys.
  *
- * Every input line is one message. Exit status: 0 success, 2 bad usage, an
+ * Every input line is one message. Exit status: 0 success, 1 when a message
+ * reached `scan --fail-on ACTION`, 2 bad usage, an
  * unreadable/invalid dictionary or database, or a failed write to stdout
  * (one line on stderr: "screener: write error: <reason>"). A reader that
  * goes away (EPIPE) is not an error worth a message: the default SIGPIPE
@@ -21,35 +23,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "json.h"
+#include "options.h"
 #include "screener.h"
-
-#define MAX_DICTS 256
-#define MAX_KEYS 16
-
-static const char usage[] =
-    "usage: screener scan [--db FILE | --dict FILE ...] [--format jsonl|text|summary] [FILE ...]\n"
-    "       screener compile --dict FILE ... -o FILE [--fold LIST] [--native] [--sign SECRET_KEY] [--no-host-words]\n"
-    "       screener keygen SECRET_KEY_FILE PUBLIC_KEY_FILE\n"
-    "       screener explain [--db FILE | --dict FILE ...] TEXT\n"
-    "       screener mask [--db FILE | --dict FILE ...] [--all] [--char C] [FILE ...]\n"
-    "       screener info [FILE | --db FILE | --dict FILE ...]\n"
-    "       screener version\n"
-    "\n"
-    "Without --db or --dict, the built-in dictionaries are used.\n"
-    "--trusted-key FILE (scan, explain, mask, info; repeatable): load the database only if\n"
-    "it is signed by this public key (made by keygen, applied by compile --sign).\n"
-    "--native: tune the database for this CPU (default: a file for any x86-64 CPU).\n"
-    "--no-host-words: no word-aware allow entries for Chinese terms (with --dict).\n"
-    "--fold LIST: comma-separated fold families to enable (default all), or 'none'\n"
-    "for exact matching. The families:\n";
 
 /* ---- output ------------------------------------------------------------
  * Commands write through stdio; a failed write sets stdout's error flag.
@@ -99,109 +84,6 @@ static void hold_std_fds(void)
     for (int fd = 0; fd < 3; fd++)
         if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", modes[fd]) != fd)
             _exit(2);
-}
-
-/* The usage text; the fold families come from the library's own table. */
-static void print_usage(FILE *f)
-{
-    fputs(usage, f);
-    const char *name;
-    for (unsigned i = 0; (name = screener_fold_family_name(i, NULL)); i++)
-        fprintf(f, "  %-12s %s\n", name, screener_fold_family_description(i));
-}
-
-static int die_usage(const char *msg)
-{
-    fprintf(stderr, "screener: %s\n", msg);
-    print_usage(stderr);
-    return 2;
-}
-
-typedef struct opts {
-    const char *db_path;
-    const char *dicts[MAX_DICTS];
-    int n_dicts;
-    const char *format;
-    const char *out;
-    const char *fold;
-    const char *mask_char;
-    const char *sign;
-    const char *trusted[MAX_KEYS];
-    int n_trusted;
-    int all;
-    int native;
-    int no_host_words;
-    char **rest;
-    int n_rest;
-} opts;
-
-/* Parse options shared by the subcommands; returns 0 or 2 (usage error). */
-static int parse_opts(int argc, char **argv, opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->format = "jsonl";
-    o->rest = argv; /* positional arguments are compacted in place */
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
-        if (strcmp(a, "--all") == 0) {
-            o->all = 1;
-        } else if (strcmp(a, "--native") == 0) {
-            o->native = 1;
-        } else if (strcmp(a, "--no-host-words") == 0) {
-            o->no_host_words = 1;
-        } else if (strcmp(a, "--db") == 0 || strcmp(a, "--dict") == 0 ||
-                   strcmp(a, "--format") == 0 || strcmp(a, "-o") == 0 ||
-                   strcmp(a, "--fold") == 0 || strcmp(a, "--char") == 0 ||
-                   strcmp(a, "--sign") == 0 || strcmp(a, "--trusted-key") == 0) {
-            if (!val) {
-                fprintf(stderr, "screener: %s needs a value\n", a);
-                return 2;
-            }
-            i++;
-            if (strcmp(a, "--db") == 0)
-                o->db_path = val;
-            else if (strcmp(a, "--format") == 0)
-                o->format = val;
-            else if (strcmp(a, "-o") == 0)
-                o->out = val;
-            else if (strcmp(a, "--fold") == 0)
-                o->fold = val;
-            else if (strcmp(a, "--char") == 0)
-                o->mask_char = val;
-            else if (strcmp(a, "--sign") == 0)
-                o->sign = val;
-            else if (strcmp(a, "--trusted-key") == 0) {
-                if (o->n_trusted == MAX_KEYS) {
-                    fprintf(stderr, "screener: at most %d --trusted-key options\n", MAX_KEYS);
-                    return 2;
-                }
-                o->trusted[o->n_trusted++] = val;
-            } else if (o->n_dicts == MAX_DICTS) {
-                fprintf(stderr, "screener: at most %d --dict options\n", MAX_DICTS);
-                return 2;
-            } else
-                o->dicts[o->n_dicts++] = val;
-        } else if (strcmp(a, "--") == 0) {
-            for (i++; i < argc; i++)
-                o->rest[o->n_rest++] = argv[i];
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "screener: unknown option %s\n", a);
-            return 2;
-        } else {
-            o->rest[o->n_rest++] = argv[i];
-        }
-    }
-    if (o->db_path && o->n_dicts) {
-        fprintf(stderr, "screener: use either --db or --dict, not both\n");
-        return 2;
-    }
-    if (o->n_trusted && o->n_dicts) {
-        fprintf(stderr, "screener: --trusted-key checks database files; it does not apply "
-                        "to --dict\n");
-        return 2;
-    }
-    return 0;
 }
 
 /* --fold LIST into compile flags; prints the library's error and returns 2. */
@@ -279,11 +161,15 @@ static int load_db_file(const opts *o, const char *path, screener_db **db, scree
     return rc;
 }
 
-/* Open the database named by the options; prints the error and returns 2. */
-static int open_db(const opts *o, uint32_t fold_flags, screener_db **db)
+/* Open the database named by the options (compiling --dict with --fold and
+ * --native); prints the error and returns 2. */
+static int open_db(const opts *o, screener_db **db)
 {
     screener_error *err = NULL;
     int rc;
+    uint32_t fold_flags = 0;
+    if (o->fold && parse_fold(o->fold, &fold_flags))
+        return 2;
     if (o->n_dicts) {
         screener_source src[MAX_DICTS];
         memset(src, 0, sizeof src);
@@ -311,10 +197,18 @@ typedef struct totals {
     unsigned long long messages, bytes, flagged, matches;
 } totals;
 
-static void print_jsonl(const screener_db *db, const screener_result *r, unsigned long long line,
-                        const char *text)
+/* One JSON object per message; file (NULL with a single input) names the
+ * input the line came from. */
+static void print_jsonl(const screener_db *db, const screener_result *r, const char *file,
+                        unsigned long long line, const char *text)
 {
-    printf("{\"line\":%llu,\"action\":\"%s\",\"severity\":%u,\"categories\":[", line,
+    putchar('{');
+    if (file) {
+        printf("\"file\":");
+        json_string(stdout, file, strlen(file));
+        putchar(',');
+    }
+    printf("\"line\":%llu,\"action\":\"%s\",\"severity\":%u,\"categories\":[", line,
            screener_action_name(r->action), r->severity);
     for (size_t i = 0; i < r->n_categories; i++)
         printf("%s\"%s\"", i ? "," : "", screener_db_category_name(db, r->categories[i]));
@@ -342,9 +236,11 @@ static void print_jsonl(const screener_db *db, const screener_result *r, unsigne
     printf("]}\n");
 }
 
-static void print_text(const screener_db *db, const screener_result *r, unsigned long long line,
-                       const char *text)
+static void print_text(const screener_db *db, const screener_result *r, const char *file,
+                       unsigned long long line, const char *text)
 {
+    if (file)
+        printf("%s:", file);
     if (r->action == SCREENER_ACTION_PASS) {
         printf("%llu: pass\n", line);
         return;
@@ -359,15 +255,84 @@ static void print_text(const screener_db *db, const screener_result *r, unsigned
         printf("    [%zu,%zu) %s/%u \"%s\" found as ", m->start, m->end, info.category,
                info.severity, info.term);
         json_string(stdout, text + m->start, m->end - m->start);
-        const char *reason = screener_db_entry_reason(db, m->entry_id);
-        if (reason)
-            printf(" (%s)", reason);
         putchar('\n');
     }
 }
 
+/* --line-buffered: stdout writes each line at once. Without it, stdout is
+ * still flushed whenever reading would wait (line_reader), which is what
+ * pipelines need, at full-buffer speed. */
+static void choose_buffering(const opts *o)
+{
+    if (o->line_buffered)
+        setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+/* The lines of one input, read with read(2) in blocks of 64 KiB or more.
+ * When the input can make us wait (a pipe, terminal or socket: anything but
+ * a regular file) and has nothing ready, stdout is flushed before the read
+ * blocks: each verdict reaches the next process while we wait for the next
+ * message, not when 4 KiB of output have piled up or the input ends (`tail
+ * -f log | screener scan | consumer`). Cost: one poll(2) per block read. */
+typedef struct line_reader {
+    int fd, may_wait, eof;
+    char *buf;
+    size_t cap, start, end; /* unread bytes: buf[start, end) */
+    size_t searched;        /* bytes after start known to hold no '\n' */
+} line_reader;
+
+#define READ_BLOCK 65536
+
+/* The next line without its '\n': 1, 0 at the end of the input, -1 on a
+ * read error (errno set). The line stays valid until the next call. Each
+ * byte is searched for '\n' once, so a long line costs linear time. */
+static int next_line(line_reader *r, const char **line, size_t *len)
+{
+    for (;;) {
+        char *p = r->buf + r->start;
+        size_t unsearched = r->end - r->start - r->searched;
+        char *nl = unsearched ? memchr(p + r->searched, '\n', unsearched) : NULL;
+        if (nl || (r->eof && r->end > r->start)) {
+            *line = p;
+            *len = nl ? (size_t)(nl - p) : r->end - r->start;
+            r->start += *len + (nl != NULL);
+            r->searched = 0;
+            return 1;
+        }
+        if (r->eof)
+            return 0;
+        r->searched = r->end - r->start;
+        if (r->start) {
+            memmove(r->buf, p, r->end - r->start);
+            r->end -= r->start;
+            r->start = 0;
+        }
+        if (r->cap - r->end < READ_BLOCK) {
+            size_t cap = r->cap * 2 > r->end + READ_BLOCK ? r->cap * 2 : r->end + READ_BLOCK;
+            char *b = realloc(r->buf, cap);
+            if (!b)
+                return -1;
+            r->buf = b;
+            r->cap = cap;
+        }
+        if (r->may_wait) {
+            struct pollfd pfd = {r->fd, POLLIN, 0};
+            if (poll(&pfd, 1, 0) == 0)
+                fflush(stdout); /* a write error stays in ferror(stdout) */
+        }
+        ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            r->eof = 1;
+        r->end += (size_t)n;
+    }
+}
+
 /* Call fn for every line of the inputs (stdin if none), without its '\n';
- * lines are numbered from 1 across all inputs. Stops at the first non-zero
+ * lines are numbered from 1 in each input. Stops at the first non-zero
  * return. Prints a one-line error and returns 2 for unreadable input. */
 typedef int (*line_fn)(const char *name, unsigned long long line, const char *text, size_t len,
                        void *ctx);
@@ -378,39 +343,108 @@ static int for_each_line(const opts *o, line_fn fn, void *ctx)
     int n_in = o->n_rest ? o->n_rest : 1;
     for (int k = 0; k < n_in; k++) {
         const char *name = o->n_rest ? o->rest[k] : "-";
-        FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
-        if (!f) {
+        int is_stdin = strcmp(name, "-") == 0;
+        line_reader r = {is_stdin ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC), 0, 0,
+                         NULL, 0, 0, 0, 0};
+        struct stat st;
+        if (r.fd < 0 || fstat(r.fd, &st) != 0) {
             fprintf(stderr, "screener: %s: cannot open: %s\n", name, strerror(errno));
+            if (r.fd > STDIN_FILENO)
+                close(r.fd);
             return 2;
         }
-        char *buf = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        int rc = 0;
-        while (rc == 0 && (n = getline(&buf, &cap, f)) >= 0) {
-            size_t len = (size_t)n;
-            if (len && buf[len - 1] == '\n')
-                len--;
-            rc = fn(f == stdin ? "<stdin>" : name, ++line, buf, len, ctx);
-        }
-        if (rc == 0 && ferror(f)) {
-            fprintf(stderr, "screener: %s: read error\n", name);
+        r.may_wait = !S_ISREG(st.st_mode);
+        const char *text;
+        size_t len;
+        int rc = 0, got = 0;
+        if (o->n_rest > 1)
+            line = 0; /* several inputs: lines are numbered per file */
+        while (rc == 0 && (got = next_line(&r, &text, &len)) > 0)
+            rc = fn(is_stdin ? "<stdin>" : name, ++line, text, len, ctx);
+        if (rc == 0 && got < 0) {
+            fprintf(stderr, "screener: %s: read error: %s\n", name, strerror(errno));
             rc = 2;
         }
-        free(buf);
-        if (f != stdin)
-            fclose(f);
+        free(r.buf);
+        if (!is_stdin)
+            close(r.fd);
         if (rc)
             return rc;
     }
     return 0;
 }
 
+/* ---- progress on a terminal ---------------------------------------------
+ * When standard error is a terminal, a long scan redraws one status line
+ * there about once a second: bytes and messages so far, MB/s and, when every
+ * input is a regular file (so the total is known), the percentage and the
+ * time left. Nothing is drawn for runs under a second or for a redirected
+ * stderr. Cost: one clock read per 64 messages. */
+typedef struct progress {
+    int on, drawn;
+    unsigned long long total; /* bytes of all inputs, 0 when unknown */
+    struct timespec start, last;
+} progress;
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress_start(progress *p, const opts *o)
+{
+    memset(p, 0, sizeof *p);
+    p->on = isatty(STDERR_FILENO);
+    for (int i = 0; p->on && i < o->n_rest; i++) {
+        struct stat st;
+        if (strcmp(o->rest[i], "-") == 0 || stat(o->rest[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+            p->total = 0;
+            break;
+        }
+        p->total += (unsigned long long)st.st_size;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    p->last = p->start;
+}
+
+/* Redraw when a second has passed (or, with final, when anything was drawn). */
+static void progress_draw(progress *p, const totals *t, int final)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (final ? !p->drawn : seconds_between(&p->last, &now) < 1.0)
+        return;
+    double sec = seconds_between(&p->start, &now);
+    double done = (double)(t->bytes + t->messages); /* with the newlines */
+    fprintf(stderr, "\rscreener: %.1f MB, %llu messages, %.1f MB/s", done / 1e6, t->messages,
+            sec > 0 ? done / 1e6 / sec : 0.0);
+    if (p->total && done > 0 && done <= (double)p->total) {
+        double left = sec * ((double)p->total - done) / done;
+        fprintf(stderr, ", %.0f%%, %um%02us left", 100.0 * done / (double)p->total,
+                (unsigned)(left / 60), (unsigned)left % 60);
+    }
+    fputs(final ? "\n" : "   ", stderr);
+    p->drawn = 1;
+    p->last = now;
+}
+
+/* The totals as one JSON object (--format summary on stdout, --stats on stderr). */
+static void print_summary(FILE *f, const totals *t, double sec)
+{
+    fprintf(f, "{\"messages\":%llu,\"bytes\":%llu,\"messages_with_matches\":%llu,"
+               "\"matches\":%llu,\"seconds\":%.6f,\"mb_per_s\":%.2f}\n",
+            t->messages, t->bytes, t->flagged, t->matches, sec,
+            sec > 0 ? (double)t->bytes / 1e6 / sec : 0.0);
+}
+
 typedef struct scan_lines {
     const screener_db *db;
     screener_scratch *s;
-    int summary, jsonl;
+    int summary, jsonl, only_flagged;
+    int several; /* several inputs: name the file of each line */
+    int max_action; /* strongest action of any message */
     totals t;
+    progress p;
 } scan_lines;
 
 static int scan_line(const char *name, unsigned long long line, const char *text, size_t len,
@@ -427,24 +461,25 @@ static int scan_line(const char *name, unsigned long long line, const char *text
     c->t.bytes += len;
     c->t.matches += r->n_matches;
     c->t.flagged += r->action != SCREENER_ACTION_PASS;
-    if (c->summary)
+    if (r->action > c->max_action)
+        c->max_action = r->action;
+    if (c->p.on && c->t.messages % 64 == 0)
+        progress_draw(&c->p, &c->t, 0);
+    if (c->summary || (c->only_flagged && r->action == SCREENER_ACTION_PASS))
         return 0;
+    const char *file = c->several ? name : NULL;
     if (c->jsonl)
-        print_jsonl(c->db, r, line, text);
+        print_jsonl(c->db, r, file, line, text);
     else
-        print_text(c->db, r, line, text);
+        print_text(c->db, r, file, line, text);
     return check_stdout();
 }
 
-static int cmd_scan(int argc, char **argv)
+static int cmd_scan(opts *op)
 {
-    opts o;
-    if (parse_opts(argc, argv, &o))
-        return 2;
-    if (strcmp(o.format, "jsonl") && strcmp(o.format, "text") && strcmp(o.format, "summary"))
-        return die_usage("--format must be jsonl, text or summary");
+    opts o = *op;
     screener_db *db = NULL;
-    if (open_db(&o, 0, &db))
+    if (open_db(&o, &db))
         return 2;
     screener_scratch *s = NULL;
     if (screener_scratch_alloc(db, &s) != SCREENER_OK) {
@@ -453,35 +488,34 @@ static int cmd_scan(int argc, char **argv)
         return 2;
     }
     scan_lines c = {db, s, strcmp(o.format, "summary") == 0, strcmp(o.format, "jsonl") == 0,
-                    {0, 0, 0, 0}};
+                    o.only_flagged, o.n_rest > 1, SCREENER_ACTION_PASS, {0, 0, 0, 0}, {0}};
+    choose_buffering(&o);
+    progress_start(&c.p, &o);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = for_each_line(&o, scan_line, &c);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (rc == 0 && strcmp(o.format, "summary") == 0) {
-        double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        printf("{\"messages\":%llu,\"bytes\":%llu,\"messages_with_matches\":%llu,"
-               "\"matches\":%llu,\"seconds\":%.6f,\"mb_per_s\":%.2f}\n",
-               c.t.messages, c.t.bytes, c.t.flagged, c.t.matches, sec,
-               sec > 0 ? (double)c.t.bytes / 1e6 / sec : 0.0);
-    }
+    if (c.p.on)
+        progress_draw(&c.p, &c.t, 1);
+    double sec = seconds_between(&t0, &t1);
+    if (rc == 0 && strcmp(o.format, "summary") == 0)
+        print_summary(stdout, &c.t, sec);
+    if (rc == 0 && o.stats)
+        print_summary(stderr, &c.t, sec);
     screener_scratch_free(s);
     screener_db_free(db);
+    if (rc == 0 && o.fail_on && c.max_action >= o.fail_on)
+        rc = 1;
     return rc;
 }
 
 /* ---- compile ------------------------------------------------------------ */
 
-static int cmd_compile(int argc, char **argv)
+static int cmd_compile(opts *op)
 {
-    opts o;
-    if (parse_opts(argc, argv, &o))
-        return 2;
+    opts o = *op;
     if (!o.n_dicts || !o.out || o.n_rest || o.db_path)
-        return die_usage("compile needs --dict FILE ... and -o FILE");
-    uint32_t fold = 0;
-    if (o.fold && parse_fold(o.fold, &fold))
-        return 2;
+        return cli_die_usage("compile needs --dict FILE ... and -o FILE");
     screener_error *err = NULL;
     screener_key *secret = NULL;
     int rc;
@@ -489,7 +523,7 @@ static int cmd_compile(int argc, char **argv)
     if (o.sign && (rc = screener_key_load(o.sign, SCREENER_KEY_SECRET, &secret, &err)))
         return report(rc, err);
     screener_db *db = NULL;
-    if (open_db(&o, fold, &db)) {
+    if (open_db(&o, &db)) {
         screener_key_free(secret);
         return 2;
     }
@@ -502,13 +536,11 @@ static int cmd_compile(int argc, char **argv)
 
 /* ---- keygen ------------------------------------------------------------- */
 
-static int cmd_keygen(int argc, char **argv)
+static int cmd_keygen(opts *op)
 {
-    opts o;
-    if (parse_opts(argc, argv, &o))
-        return 2;
-    if (o.n_rest != 2 || o.n_dicts || o.db_path || o.sign || o.n_trusted)
-        return die_usage("keygen takes SECRET_KEY_FILE PUBLIC_KEY_FILE");
+    opts o = *op;
+    if (o.n_rest != 2)
+        return cli_die_usage("keygen takes SECRET_KEY_FILE PUBLIC_KEY_FILE");
     screener_error *err = NULL;
     int rc = screener_keygen(o.rest[0], o.rest[1], &err);
     if (rc)
@@ -551,11 +583,9 @@ static int mask_line(const char *name, unsigned long long lineno, const char *li
     return check_stdout();
 }
 
-static int cmd_mask(int argc, char **argv)
+static int cmd_mask(opts *op)
 {
-    opts o;
-    if (parse_opts(argc, argv, &o))
-        return 2;
+    opts o = *op;
     uint32_t c = '*';
     if (o.mask_char) {
         const char *p = o.mask_char;
@@ -564,19 +594,20 @@ static int cmd_mask(int argc, char **argv)
         unsigned char b = (unsigned char)p[0];
         size_t want = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
         if (n == 0 || want != n)
-            return die_usage("--char takes exactly one character");
+            return cli_die_usage("--char takes exactly one character");
         c = want == 1 ? b : want == 2 ? (b & 0x1Fu) : want == 3 ? (b & 0x0Fu) : (b & 0x07u);
         for (size_t i = 1; i < n; i++)
             c = (c << 6) | ((unsigned char)p[i] & 0x3Fu);
     }
     screener_db *db = NULL;
-    if (open_db(&o, 0, &db))
+    if (open_db(&o, &db))
         return 2;
     screener_scratch *s = NULL;
     if (screener_scratch_alloc(db, &s) != SCREENER_OK) {
         screener_db_free(db);
         return 2;
     }
+    choose_buffering(&o);
     mask_ctx m = {db, s, o.all ? SCREENER_MASK_ALL : SCREENER_MASK_BY_ACTION, c};
     int rc = for_each_line(&o, mask_line, &m);
     screener_scratch_free(s);
@@ -617,17 +648,15 @@ static void print_generated(const screener_db *db, uint32_t n)
     printf("%s\n", nk ? "" : " none");
 }
 
-static int cmd_info(int argc, char **argv)
+static int cmd_info(opts *op)
 {
-    opts o;
-    if (parse_opts(argc, argv, &o))
-        return 2;
+    opts o = *op;
     if (o.n_rest > 1 || (o.n_rest == 1 && (o.db_path || o.n_dicts)))
-        return die_usage("info takes one database FILE (or --db/--dict)");
+        return cli_die_usage("info takes one database FILE (or --db/--dict)");
     if (o.n_rest == 1)
         o.db_path = o.rest[0];
     screener_db *db = NULL;
-    if (open_db(&o, 0, &db))
+    if (open_db(&o, &db))
         return 2;
     screener_db_info info;
     memset(&info, 0, sizeof info);
@@ -684,17 +713,15 @@ static int cmd_info(int argc, char **argv)
 
 /* ---- explain ------------------------------------------------------------ */
 
-static int cmd_explain(int argc, char **argv)
+static int cmd_explain(opts *op)
 {
-    opts o;
-    if (parse_opts(argc, argv, &o))
-        return 2;
+    opts o = *op;
     if (o.n_rest != 1)
-        return die_usage("explain needs exactly one TEXT argument");
+        return cli_die_usage("explain needs exactly one TEXT argument");
     const char *text = o.rest[0];
     size_t len = strlen(text);
     screener_db *db = NULL;
-    if (open_db(&o, 0, &db))
+    if (open_db(&o, &db))
         return 2;
     char *folded = NULL;
     size_t flen = 0;
@@ -736,29 +763,49 @@ static int cmd_explain(int argc, char **argv)
 static int run(int argc, char **argv)
 {
     if (argc < 2)
-        return die_usage("missing command");
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "scan") == 0)
-        return cmd_scan(argc - 2, argv + 2);
-    if (strcmp(cmd, "compile") == 0)
-        return cmd_compile(argc - 2, argv + 2);
-    if (strcmp(cmd, "explain") == 0)
-        return cmd_explain(argc - 2, argv + 2);
-    if (strcmp(cmd, "info") == 0)
-        return cmd_info(argc - 2, argv + 2);
-    if (strcmp(cmd, "mask") == 0)
-        return cmd_mask(argc - 2, argv + 2);
-    if (strcmp(cmd, "keygen") == 0)
-        return cmd_keygen(argc - 2, argv + 2);
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        return cli_die_usage("missing command");
+    const char *name = argv[1];
+    if (strcmp(name, "version") == 0 || strcmp(name, "--version") == 0) {
         printf("screener %s\n", screener_version_string());
         return 0;
     }
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        print_usage(stdout);
+    if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        if (argc == 3 && strcmp(argv[2], "--man") == 0) {
+            cli_man_page(stdout); /* for the build: screener.1 */
+            return 0;
+        }
+        unsigned topic = argc > 2 ? cli_command(argv[2]) : 0;
+        if (argc > 2 && !topic) {
+            fprintf(stderr, "screener: help: unknown command `%s`\n", argv[2]);
+            return 2;
+        }
+        if (topic)
+            cli_command_help(stdout, topic);
+        else
+            cli_usage(stdout);
         return 0;
     }
-    return die_usage("unknown command");
+    unsigned cmd = cli_command(name);
+    if (!cmd) {
+        fprintf(stderr, "screener: unknown command `%s` (commands: scan, compile, explain, mask, "
+                        "info, keygen, version, help)\n", name);
+        return 2;
+    }
+    opts o;
+    if (cli_parse(cmd, argc - 2, argv + 2, &o))
+        return 2;
+    if (o.help) {
+        cli_command_help(stdout, cmd);
+        return 0;
+    }
+    switch (cmd) {
+    case CMD_SCAN: return cmd_scan(&o);
+    case CMD_COMPILE: return cmd_compile(&o);
+    case CMD_EXPLAIN: return cmd_explain(&o);
+    case CMD_MASK: return cmd_mask(&o);
+    case CMD_KEYGEN: return cmd_keygen(&o);
+    default: return cmd_info(&o);
+    }
 }
 
 int main(int argc, char **argv)

@@ -243,7 +243,9 @@ typedef struct screener_compile_options {
     uint64_t max_dictionary_bytes;
     /** Called for each warning (NULL: warnings are dropped), with a message
      *  formatted like errors ("FILE:LINE: ..."). Today: an allow entry that
-     *  contains no deny term (it can never suppress anything). */
+     *  contains no deny term (it can never suppress anything), and a term
+     *  that ends in attributes written with spaces instead of a TAB
+     *  (`ACME-Q3-forecast    severity=3` is one term). */
     void (*warning)(const char *message, void *user_data);
     void *warning_user_data; /**< passed to warning */
 } screener_compile_options;

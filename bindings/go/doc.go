@@ -79,4 +79,9 @@
 //
 //	export PKG_CONFIG_PATH=/usr/local/lib/pkgconfig
 //	go build
+//
+// # License
+//
+// Apache-2.0, like the C library (LICENSE and NOTICE at the repository
+// root; NOTICE lists the data sources built into libscreener).
 package screener

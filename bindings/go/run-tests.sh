@@ -35,10 +35,8 @@ pc=$(find "$stage" -name screener.pc -path '*/pkgconfig/*' | head -n1)
 [[ -n $pc ]] || { echo "run-tests.sh: no screener.pc in $stage" >&2; exit 1; }
 pcdir=$(dirname "$pc")
 libdir=$(dirname "$pcdir")
-# screener.pc carries the configure-time prefix (e.g. /usr/local), not the
-# --prefix given to cmake --install: point it at the stage.
-sed -i -e "s|^prefix=.*|prefix=$stage|" -e "s|^libdir=.*|libdir=$libdir|" \
-    -e "s|^includedir=.*|includedir=$stage/include|" "$pc"
+# screener.pc locates the prefix relative to itself (${pcfiledir}), so the
+# staged copy is used as installed.
 
 export PKG_CONFIG_PATH=$pcdir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
 export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}

@@ -1,13 +1,18 @@
-"""Build the screener._screener C extension against libscreener.
+"""Build the screener._screener C extension.
 
-Where the library is found, first match wins:
-  1. SCREENER_PREFIX=DIR       an install prefix (DIR/include, DIR/lib or DIR/lib64)
-  2. SCREENER_BUILD_DIR=DIR    a CMake build dir of the repo (libscreener.so in DIR,
-                               header in <repo>/include)
-  3. pkg-config screener       (PKG_CONFIG_PATH is honoured)
-  4. the in-tree layout        ../../include and ../../build relative to this file
-The extension is linked with an rpath to the library directory, so it imports
-without LD_LIBRARY_PATH.
+By default the C library is built from source with CMake -- from the
+repository (../.. of this file) or, in an sdist, from the copy in csrc/ --
+and its static archive (libscreener.a, which exports screener_* only) is
+linked into the extension. The wheel therefore needs no libscreener at run
+time and carries no path into the build tree; it links Hyperscan, ICU and
+xxHash dynamically (`auditwheel repair` bundles them). Needs cmake, a C
+compiler, pkg-config and the Debian build dependencies of the library
+(scripts/install-deps).
+
+To link an existing libscreener.so instead (development, sanitizer builds):
+  SCREENER_PREFIX=DIR       an install prefix (DIR/include, DIR/lib or DIR/lib64)
+  SCREENER_BUILD_DIR=DIR    a CMake build dir of the repo (libscreener.so in DIR)
+The extension is then linked with an rpath to that library directory.
 """
 
 import os
@@ -17,9 +22,13 @@ import subprocess
 import sys
 
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+from setuptools.command.sdist import sdist
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
+# What building the library needs from the repository (copied into sdists).
+C_SOURCE_PARTS = ["CMakeLists.txt", "cmake", "include", "lib", "LICENSE", "NOTICE"]
 
 
 def _have_lib(d):
@@ -58,57 +67,96 @@ def _from_build_dir(build):
     return [inc], [build], "build dir " + build
 
 
-def _from_pkg_config():
+def c_source_dir():
+    """The C library's source: csrc/ in an sdist, else the repository."""
+    for d in (os.path.join(HERE, "csrc"), REPO):
+        if os.path.exists(os.path.join(d, "CMakeLists.txt")) and \
+                os.path.exists(os.path.join(d, "include", "screener.h")):
+            return d
+    sys.exit("setup.py: the C library's sources are missing (neither csrc/ nor ../../)")
+
+
+def pkg_config_libs(modules):
     exe = shutil.which(os.environ.get("PKG_CONFIG", "pkg-config"))
     if not exe:
-        return None
+        sys.exit("setup.py: pkg-config is missing (Debian: apt-get install pkg-config)")
     try:
-        if subprocess.run([exe, "--exists", "screener"]).returncode != 0:
-            return None
-        cflags = shlex.split(subprocess.check_output([exe, "--cflags-only-I", "screener"], text=True))
-        libdir = subprocess.check_output([exe, "--variable=libdir", "screener"], text=True).strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    incs = [f[2:] for f in cflags if f.startswith("-I")]
-    if not _have_lib(libdir):
-        return None
-    return incs, [libdir], "pkg-config"
+        flags = subprocess.check_output([exe, "--libs"] + modules, text=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        sys.exit("setup.py: pkg-config --libs %s failed (%s); install the Debian build "
+                 "dependencies: scripts/install-deps" % (" ".join(modules), e))
+    return shlex.split(flags)
 
 
-def locate():
-    if os.environ.get("SCREENER_PREFIX"):
-        return _from_prefix(os.path.abspath(os.environ["SCREENER_PREFIX"]))
-    if os.environ.get("SCREENER_BUILD_DIR"):
-        return _from_build_dir(os.path.abspath(os.environ["SCREENER_BUILD_DIR"]))
-    found = _from_pkg_config()
-    if found:
-        return found
-    build = os.path.join(REPO, "build")
-    if os.path.exists(os.path.join(REPO, "include", "screener.h")) and _have_lib(build):
-        return _from_build_dir(build)
-    sys.exit("setup.py: libscreener not found. Set SCREENER_PREFIX (install prefix), "
-             "SCREENER_BUILD_DIR (CMake build dir), or make `pkg-config screener` work.")
+class build_ext_with_library(build_ext):
+    """Builds libscreener.a with CMake first when no prebuilt library is given."""
+
+    def run(self):
+        if not os.environ.get("SCREENER_PREFIX") and not os.environ.get("SCREENER_BUILD_DIR"):
+            self.build_static_library()
+        super().run()
+
+    def build_static_library(self):
+        cmake = shutil.which("cmake")
+        if not cmake:
+            sys.exit("setup.py: cmake is missing (Debian: apt-get install cmake)")
+        src = c_source_dir()
+        build = os.path.abspath(os.path.join(self.build_temp, "libscreener"))
+        print("screener: building libscreener from %s in %s" % (src, build), file=sys.stderr)
+        subprocess.check_call([cmake, "-S", src, "-B", build, "-DCMAKE_BUILD_TYPE=Release",
+                               "-DSCREENER_BUILD_TESTS=OFF", "-DSCREENER_BUILD_CLI=OFF"])
+        subprocess.check_call([cmake, "--build", build, "--target", "screener_archive",
+                               "--parallel", str(os.cpu_count() or 2)])
+        for ext in self.extensions:
+            ext.include_dirs.append(os.path.join(src, "include"))
+            ext.extra_objects.append(os.path.join(build, "libscreener.a"))
+            ext.extra_link_args.extend(
+                pkg_config_libs(["libhs", "icu-uc", "icu-i18n", "libxxhash", "libsodium"]) + ["-lm"])
+            if sys.platform.startswith("linux"):
+                # the extension exports PyInit only, not the archive's screener_*
+                ext.extra_link_args.append("-Wl,--exclude-libs,libscreener.a")
+            ext.depends.append(os.path.join(build, "libscreener.a"))
 
 
-incs, libdirs, how = locate()
-print("screener: building against libscreener from %s (include %s, lib %s)"
-      % (how, incs, libdirs), file=sys.stderr)
+class sdist_with_library(sdist):
+    """Puts the C library's sources into the sdist (csrc/), so that a wheel
+    built from the sdist (python -m build) builds the library too."""
 
-# Rebuild when the header or the library changes, not only the .c file.
-depends = [os.path.join(d, "screener.h") for d in incs if os.path.exists(os.path.join(d, "screener.h"))]
-depends += [os.path.join(d, "libscreener.so") for d in libdirs if os.path.exists(os.path.join(d, "libscreener.so"))]
+    def make_release_tree(self, base_dir, files):
+        super().make_release_tree(base_dir, files)
+        src = c_source_dir()
+        for part in C_SOURCE_PARTS:
+            s, d = os.path.join(src, part), os.path.join(base_dir, "csrc", part)
+            if os.path.isdir(s):
+                shutil.copytree(s, d, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            else:
+                os.makedirs(os.path.dirname(d), exist_ok=True)
+                shutil.copy2(s, d)
+        for part in ("LICENSE", "NOTICE"):
+            shutil.copy2(os.path.join(src, part), os.path.join(base_dir, part))
 
-ext = Extension(
-    "screener._screener",
+
+ext_args = dict(
     sources=["src/screener/_screener.c"],
-    depends=depends,
-    include_dirs=incs,
-    library_dirs=libdirs,
-    libraries=["screener"],
-    runtime_library_dirs=libdirs if sys.platform != "darwin" else [],
-    extra_link_args=(["-Wl,-rpath," + d for d in libdirs] if sys.platform == "darwin" else []),
     extra_compile_args=["-O2", "-std=c99", "-Wall", "-Wextra", "-Wno-unused-parameter",
                         "-Wno-missing-field-initializers", "-Wno-cast-function-type"],
 )
+if os.environ.get("SCREENER_PREFIX") or os.environ.get("SCREENER_BUILD_DIR"):
+    if os.environ.get("SCREENER_PREFIX"):
+        incs, libdirs, how = _from_prefix(os.path.abspath(os.environ["SCREENER_PREFIX"]))
+    else:
+        incs, libdirs, how = _from_build_dir(os.path.abspath(os.environ["SCREENER_BUILD_DIR"]))
+    print("screener: building against libscreener from %s (include %s, lib %s)"
+          % (how, incs, libdirs), file=sys.stderr)
+    # Rebuild when the header or the library changes, not only the .c file.
+    depends = [os.path.join(d, "screener.h") for d in incs
+               if os.path.exists(os.path.join(d, "screener.h"))]
+    depends += [os.path.join(d, "libscreener.so") for d in libdirs
+                if os.path.exists(os.path.join(d, "libscreener.so"))]
+    ext_args.update(
+        depends=depends, include_dirs=incs, library_dirs=libdirs, libraries=["screener"],
+        runtime_library_dirs=libdirs if sys.platform != "darwin" else [],
+        extra_link_args=(["-Wl,-rpath," + d for d in libdirs] if sys.platform == "darwin" else []))
 
-setup(ext_modules=[ext])
+setup(ext_modules=[Extension("screener._screener", **ext_args)],
+      cmdclass={"build_ext": build_ext_with_library, "sdist": sdist_with_library})

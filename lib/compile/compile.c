@@ -33,6 +33,7 @@
 #include "forms.h"
 #include "variants.h"
 #include "regex.h"
+#include "scan/matcher.h"
 
 #define DEFAULT_MAX_ENTRIES 2000000u
 #define DEFAULT_MAX_DICTIONARY_BYTES ((uint64_t)256 << 20)
@@ -484,7 +485,13 @@ static int assemble(const compiler *c, uint32_t fold_flags, const db_parts *p,
     size_t blob_len;
     if (db_write_blob(&meta, sec, &blob, &blob_len))
         return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-    return db_open_blob(blob, blob_len, "<compiled>", db_out, c->err); /* takes blob */
+    int rc = db_open_blob(blob, blob_len, "<compiled>", db_out, c->err); /* takes blob */
+    if (rc)
+        return rc;
+    unsigned view_bits;
+    scan_rows_used(*db_out, &view_bits);
+    db_record_views(*db_out, view_bits);
+    return SCREENER_OK;
 }
 
 static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db **db_out)
@@ -689,6 +696,8 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
     c.set.max_entries = o.max_entries;
     c.set.max_term_bytes = o.max_term_bytes;
     rc = parse_sources(&c, sources, n_sources, o.max_dict_bytes, err_out);
+    if (!rc)
+        dict_lint(&c.set, o.warning, o.warning_user_data);
     if (!rc)
         rc = merge_duplicates(&c);
     if (!rc)

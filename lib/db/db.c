@@ -13,6 +13,7 @@
 #include <xxhash.h>
 
 #include "common/error.h"
+#include "normalize/views.h"
 #include "common/file.h"
 #include "common/names.h"
 #include "common/alloc.h"
@@ -157,75 +158,60 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
     return SCREENER_OK;
 }
 
-int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_out,
-                 screener_error **err_out)
+/* The header's checks, before any section is looked at: magic, size,
+ * version, checksum, the versions it was built with, section ranges. */
+static int check_header(const uint8_t *blob, size_t len, const char *name,
+                        screener_error **err_out)
 {
-    *db_out = NULL;
     const db_header *h = (const db_header *)blob;
-    int rc;
-    if (len < 8 || memcmp(h->magic, DB_MAGIC, 8) != 0) {
-        rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0, "not a screener database");
-        goto fail;
-    }
-    if (len < sizeof(db_header)) {
-        rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
-                     "truncated: %zu bytes, the header alone needs %zu", len,
-                     sizeof(db_header));
-        goto fail;
-    }
-    if (h->format_version != DB_FORMAT_VERSION) {
-        rc = err_set(err_out, SCREENER_E_DB_VERSION, name, 0,
-                     "database format version %u, this library reads version %u; "
-                     "recompile it from its dictionaries",
-                     h->format_version, DB_FORMAT_VERSION);
-        goto fail;
-    }
-    if (h->header_size != sizeof(db_header)) {
-        rc = bad(err_out, name, "header size");
-        goto fail;
-    }
-    if (h->file_size != len) {
-        rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
-                     "%s: header says %llu bytes, got %zu",
-                     h->file_size > len ? "truncated" : "trailing bytes",
-                     (unsigned long long)h->file_size, len);
-        goto fail;
-    }
+    if (len < 8 || memcmp(h->magic, DB_MAGIC, 8) != 0)
+        return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0, "not a screener database");
+    if (len < sizeof(db_header))
+        return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                       "truncated: %zu bytes, the header alone needs %zu", len,
+                       sizeof(db_header));
+    if (h->format_version != DB_FORMAT_VERSION)
+        return err_set(err_out, SCREENER_E_DB_VERSION, name, 0,
+                       "database format version %u, this library reads version %u; "
+                       "recompile it from its dictionaries",
+                       h->format_version, DB_FORMAT_VERSION);
+    if (h->header_size != sizeof(db_header))
+        return bad(err_out, name, "header size");
+    if (h->file_size != len)
+        return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                       "%s: header says %llu bytes, got %zu",
+                       h->file_size > len ? "truncated" : "trailing bytes",
+                       (unsigned long long)h->file_size, len);
     XXH128_canonical_t c;
     XXH128_canonicalFromHash(&c, XXH3_128bits(blob + DB_CHECKSUM_FROM, len - DB_CHECKSUM_FROM));
-    if (memcmp(c.digest, h->checksum, 16) != 0) {
-        rc = err_set(err_out, SCREENER_E_DB_CHECKSUM, name, 0,
-                     "checksum mismatch: the file is damaged");
-        goto fail;
-    }
+    if (memcmp(c.digest, h->checksum, 16) != 0)
+        return err_set(err_out, SCREENER_E_DB_CHECKSUM, name, 0,
+                       "checksum mismatch: the file is damaged");
     /* From here on the bytes are the ones we wrote (or trusted input). */
-    if (memchr(h->icu_version, '\0', sizeof h->icu_version) == NULL) {
-        rc = bad(err_out, name, "ICU version string");
-        goto fail;
-    }
+    if (memchr(h->icu_version, '\0', sizeof h->icu_version) == NULL)
+        return bad(err_out, name, "ICU version string");
     if (memchr(h->hs_version, '\0', sizeof h->hs_version) == NULL ||
-        strcmp(h->hs_version, hs_version()) != 0) {
-        rc = err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
-                     "built with Hyperscan \"%.63s\", this library runs \"%s\"; "
-                     "recompile it from its dictionaries",
-                     h->hs_version, hs_version());
-        goto fail;
-    }
-    for (int k = 0; k < SEC_COUNT; k++) {
-        if (!db_section_ok(h, len, k)) {
-            rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
-                         "damaged database: section %s out of range", db_sections[k].name);
-            goto fail;
-        }
-    }
-    screener_db *db = mem_calloc(1, sizeof *db);
-    if (!db) {
-        rc = err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
-        goto fail;
-    }
-    db->blob = blob;
-    db->blob_len = len;
-    db->hdr = h;
+        strcmp(h->hs_version, hs_version()) != 0)
+        return err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
+                       "built with Hyperscan \"%.63s\", this library runs \"%s\"; "
+                       "recompile it from its dictionaries",
+                       h->hs_version, hs_version());
+    if (h->views & ~(uint32_t)VIEW_ALL)
+        return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                       "the database reads views this library does not have (0x%x)",
+                       h->views & ~(uint32_t)VIEW_ALL);
+    for (int k = 0; k < SEC_COUNT; k++)
+        if (!db_section_ok(h, len, k))
+            return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                           "damaged database: section %s out of range", db_sections[k].name);
+    return SCREENER_OK;
+}
+
+/* Point the database's tables into its blob (ranges checked by check_header). */
+static void map_sections(screener_db *db)
+{
+    const uint8_t *blob = db->blob;
+    const db_header *h = db->hdr;
     db->entries = (const db_entry *)(blob + h->sec_off[SEC_ENTRIES]);
     db->n_entries = h->count[SEC_ENTRIES];
     db->lits = (const db_lit *)(blob + h->sec_off[SEC_LITS]);
@@ -238,84 +224,106 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
     db->n_sources = h->count[SEC_SOURCES];
     db->strings = (const char *)(blob + h->sec_off[SEC_STRINGS]);
     db->strings_len = h->sec_len[SEC_STRINGS];
-    db->instance = next_instance();
     for (int i = 0; i < 16; i++)
         snprintf(db->fingerprint_hex + 2 * i, 3, "%02x", h->fingerprint[i]);
+}
 
-    rc = validate_tables(db, name, err_out);
-    if (rc) {
-        mem_free(db);
-        goto fail;
-    }
-    rc = fold_table_open(&db->fold, blob + h->sec_off[SEC_TRIE], h->sec_len[SEC_TRIE],
-                         (const uint16_t *)(blob + h->sec_off[SEC_EXPAND]),
-                         h->count[SEC_EXPAND]);
-    if (rc) {
-        mem_free(db);
-        rc = bad(err_out, name, "fold table");
-        goto fail;
-    }
+void db_record_views(screener_db *db, uint32_t view_bits)
+{
+    ((db_header *)db->blob)->views = view_bits;
+    db_seal(db->blob, db->blob_len);
+}
+
+static int open_fold(screener_db *db, const char *name, screener_error **err_out)
+{
+    const db_header *h = db->hdr;
+    if (fold_table_open(&db->fold, db->blob + h->sec_off[SEC_TRIE], h->sec_len[SEC_TRIE],
+                        (const uint16_t *)(db->blob + h->sec_off[SEC_EXPAND]),
+                        h->count[SEC_EXPAND]))
+        return bad(err_out, name, "fold table");
     fold_table_set_collapse(&db->fold, (h->fold_flags & SCREENER_FOLD_REPEATS) != 0);
-    if (db->n_detectors) {
-        db->detector_ids = mem_malloc(db->n_detectors * sizeof(uint32_t));
-        if (!db->detector_ids) {
-            fold_table_close(&db->fold);
-            mem_free(db);
-            rc = err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
-            goto fail;
-        }
-        uint32_t k = 0;
-        for (uint32_t i = 0; i < db->n_entries; i++)
-            if (db->entries[i].flags & SCREENER_ENTRY_DETECTOR)
-                db->detector_ids[k++] = i;
+    return SCREENER_OK;
+}
+
+/* The ids of the detector entries, which every scan runs. */
+static int index_detectors(screener_db *db, const char *name, screener_error **err_out)
+{
+    if (!db->n_detectors)
+        return SCREENER_OK;
+    db->detector_ids = mem_malloc(db->n_detectors * sizeof(uint32_t));
+    if (!db->detector_ids)
+        return err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < db->n_entries; i++)
+        if (db->entries[i].flags & SCREENER_ENTRY_DETECTOR)
+            db->detector_ids[k++] = i;
+    return SCREENER_OK;
+}
+
+static int hs_load_status(hs_error_t he, const char *name, screener_error **err_out)
+{
+    if (he == HS_DB_PLATFORM_ERROR)
+        return err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
+                       "Hyperscan database built for another CPU platform");
+    if (he == HS_DB_VERSION_ERROR)
+        return err_set(err_out, SCREENER_E_DB_VERSION, name, 0,
+                       "Hyperscan database from another Hyperscan version");
+    if (he == HS_NOMEM)
+        return err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+    return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                   "Hyperscan rejected its database (error %d)", (int)he);
+}
+
+/* One Hyperscan section: present exactly when the database has something
+ * for it (`needed`), then deserialized into *out. */
+static int open_hs_section(screener_db *db, int sec, int needed, const char *what,
+                           hs_database_t **out, const char *name, screener_error **err_out)
+{
+    const db_header *h = db->hdr;
+    if ((h->sec_len[sec] == 0) == (needed != 0))
+        return bad(err_out, name, what);
+    if (!needed)
+        return SCREENER_OK;
+    hs_error_t he = hs_deserialize_database((const char *)db->blob + h->sec_off[sec],
+                                            h->sec_len[sec], out);
+    return he == HS_SUCCESS ? SCREENER_OK : hs_load_status(he, name, err_out);
+}
+
+int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_out,
+                 screener_error **err_out)
+{
+    *db_out = NULL;
+    int rc = check_header(blob, len, name, err_out);
+    screener_db *db = rc ? NULL : mem_calloc(1, sizeof *db);
+    if (!db) {
+        mem_free(blob);
+        return rc ? rc : err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
     }
-    if ((h->sec_len[SEC_HS] == 0) != (db->n_lits == 0)) {
-        mem_free(db->detector_ids);
-        fold_table_close(&db->fold);
-        mem_free(db);
-        rc = bad(err_out, name, "Hyperscan section does not match the literals");
-        goto fail;
-    }
-    if ((h->sec_len[SEC_HS_REGEX] == 0) != (db->n_regex == 0)) {
-        mem_free(db->detector_ids);
-        fold_table_close(&db->fold);
-        mem_free(db);
-        rc = bad(err_out, name, "regex section does not match the regex entries");
-        goto fail;
-    }
-    hs_error_t he = db->n_lits == 0 ? HS_SUCCESS
-                                    : hs_deserialize_database((const char *)blob + h->sec_off[SEC_HS],
-                                                              h->sec_len[SEC_HS], &db->hs);
-    if (he == HS_SUCCESS && db->n_regex) {
-        he = hs_deserialize_database((const char *)blob + h->sec_off[SEC_HS_REGEX],
-                                     h->sec_len[SEC_HS_REGEX], &db->hs_regex);
-        if (he != HS_SUCCESS) {
-            hs_free_database(db->hs);
-            db->hs = NULL;
-        }
-    }
-    if (he != HS_SUCCESS) {
-        mem_free(db->detector_ids);
-        fold_table_close(&db->fold);
-        mem_free(db);
-        if (he == HS_DB_PLATFORM_ERROR)
-            rc = err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
-                         "Hyperscan database built for another CPU platform");
-        else if (he == HS_DB_VERSION_ERROR)
-            rc = err_set(err_out, SCREENER_E_DB_VERSION, name, 0,
-                         "Hyperscan database from another Hyperscan version");
-        else if (he == HS_NOMEM)
-            rc = err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
-        else
-            rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
-                         "Hyperscan rejected its database (error %d)", (int)he);
-        goto fail;
+    /* from here on screener_db_free releases whatever has been opened */
+    db->blob = blob;
+    db->blob_len = len;
+    db->hdr = (const db_header *)blob;
+    db->instance = next_instance();
+    map_sections(db);
+    rc = validate_tables(db, name, err_out);
+    if (!rc)
+        rc = open_fold(db, name, err_out);
+    if (!rc)
+        rc = index_detectors(db, name, err_out);
+    if (!rc)
+        rc = open_hs_section(db, SEC_HS, db->n_lits != 0,
+                             "Hyperscan section does not match the literals", &db->hs, name,
+                             err_out);
+    if (!rc)
+        rc = open_hs_section(db, SEC_HS_REGEX, db->n_regex != 0,
+                             "regex section does not match the regex entries", &db->hs_regex,
+                             name, err_out);
+    if (rc) {
+        screener_db_free(db);
+        return rc;
     }
     *db_out = db;
     return SCREENER_OK;
-fail:
-    mem_free(blob);
-    return rc;
 }
 
 SCREENER_API void screener_db_free(screener_db *db)

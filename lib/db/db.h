@@ -30,8 +30,9 @@
 
 #define DB_MAGIC "SCRNRDB\x1a"
 /* Version history: 1 (0.1.0); 2: header field regex_max_width (was
- * reserved), DB_ENTRY_* bits as renumbered for regex entries. */
-#define DB_FORMAT_VERSION 2u
+ * reserved), DB_ENTRY_* bits as renumbered for regex entries; 3: header
+ * field views (was padding), entry byte `generated` (was reserved). */
+#define DB_FORMAT_VERSION 3u
 
 enum {
     SEC_TRIE,
@@ -60,6 +61,7 @@ typedef struct db_header {
     uint8_t fingerprint[16];
     uint32_t count[SEC_COUNT]; /* element counts */
     uint32_t regex_max_width;  /* longest match of any regex entry, bytes */
+    uint32_t views;            /* VIEW_* bits (normalize/views.h) its matchers read */
     uint64_t sec_off[SEC_COUNT];
     uint64_t sec_len[SEC_COUNT]; /* bytes */
 } db_header;
@@ -229,5 +231,9 @@ uint32_t db_entry_parent(const struct screener_db *db, uint32_t id);
 
 /* Fill the header's checksum field for a finished blob. */
 void db_seal(uint8_t *blob, size_t len);
+
+/* Record in a database just compiled (not yet shared) the views its
+ * matchers read, which only the scan layer can tell, and re-seal it. */
+void db_record_views(screener_db *db, uint32_t view_bits);
 
 #endif

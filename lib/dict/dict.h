@@ -37,6 +37,7 @@ typedef struct dict_entry {
 typedef struct dict_category_meta {
     int8_t actions[4];       /* SCREENER_ACTION_* per severity 1..4, -1 = not set */
     uint32_t action_source[4], action_line[4];
+    uint8_t action_default;  /* bit i: actions[i] came from `@action *` (explicit ones win) */
     char *name_zh, *name_en; /* display names, or NULL */
     uint32_t name_source[2], name_line[2];
 } dict_category_meta;
@@ -62,6 +63,11 @@ typedef struct dict_set {
  */
 int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
                screener_error **err_out);
+
+/* Warn (through warning, "FILE:LINE: ...") about entries that parse but are
+ * probably mistakes: a term ending in attributes written with spaces instead
+ * of a TAB (lint.c). No-op when warning is NULL. */
+void dict_lint(const dict_set *set, void (*warning)(const char *, void *), void *user_data);
 
 /* Find or add a category identifier; returns its index or -1 on ENOMEM. */
 long dict_category_id(dict_set *set, const char *name);

@@ -169,7 +169,7 @@ static int line_error(line_ctx *c, int status, const char *what)
 }
 
 /* Append an entry. Duplicates are resolved later, globally, by the compiler
- * (compile/entries.c), which has the hash table for it. */
+ * (merge_duplicates in compile/compile.c, which sorts all entries). */
 static int add_entry(line_ctx *c, const char *term, size_t term_len,
                      uint32_t category, int severity, unsigned flags);
 
@@ -188,7 +188,10 @@ static void split_word(const char *s, size_t n, size_t *k, size_t *v)
     *v = i;
 }
 
-/* "@action N ACTION" or "@action * ACTION": the policy of the current category. */
+/* "@action N ACTION" or "@action * ACTION": the policy of the current category.
+ * `*` is the category's default: an explicit severity overrides it, in either
+ * order (`@action * review` then `@action 3 block`). Two different explicit
+ * actions for one severity, or two different defaults, conflict. */
 static int parse_action(line_ctx *c, const char *s, size_t n, uint32_t category)
 {
     size_t k, v;
@@ -202,18 +205,22 @@ static int parse_action(line_ctx *c, const char *s, size_t n, uint32_t category)
         return line_error(c, SCREENER_E_DICT_SYNTAX, msg);
     }
     dict_category_meta *m = &c->set->cat_meta[category];
+    int is_default = sev == 0;
     for (int i = sev ? sev - 1 : 0; i < (sev ? sev : 4); i++) {
-        if (m->actions[i] >= 0 && m->actions[i] != action) {
+        int was_default = (m->action_default >> i) & 1;
+        if (m->actions[i] >= 0 && is_default == was_default && m->actions[i] != action) {
             char msg[256];
-            snprintf(msg, sizeof msg,
-                     "category %s already has another action for severity %d at %s:%u",
-                     c->set->categories[category], i + 1, c->set->sources[m->action_source[i]],
-                     m->action_line[i]);
+            snprintf(msg, sizeof msg, "category %s already has another %saction for severity %d at %s:%u",
+                     c->set->categories[category], is_default ? "default (@action *) " : "", i + 1,
+                     c->set->sources[m->action_source[i]], m->action_line[i]);
             return line_error(c, SCREENER_E_DICT_CONFLICT, msg);
         }
+        if (m->actions[i] >= 0 && (is_default || !was_default))
+            continue; /* an explicit action stays; an equal one is a repeat */
         m->actions[i] = (int8_t)action;
         m->action_source[i] = c->source;
         m->action_line[i] = c->line;
+        m->action_default = (uint8_t)((m->action_default & ~(1u << i)) | (unsigned)is_default << i);
     }
     return SCREENER_OK;
 }

@@ -75,6 +75,7 @@ int scan_prepare(const screener_db *db, screener_scratch *s)
         if (rc)
             return rc;
         s->rows_used = scan_rows_used(db, &s->views_used);
+        s->views_used |= db->hdr->views; /* what compile recorded (the same) */
         s->fitted = db->instance;
     }
     return SCREENER_OK;

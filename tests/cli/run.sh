@@ -224,4 +224,124 @@ printf '\001' | dd of="$TMP/flip.scdb" bs=1 seek=300 conv=notrunc 2> /dev/null
 [ $rc -eq 2 ] && grep -q "signature does not verify" "$TMP/err" && ok "modified signed file refused" \
   || { bad "modified signed file (rc=$rc)"; cat "$TMP/err"; }
 
+# 16. the scan output follows docs/scan-output.schema.json (every format that
+#     writes JSON, the built-in database, --only-flagged); a record that breaks
+#     the schema is caught (the validator can fail)
+SCHEMA="$DIR/../../docs/scan-output.schema.json"
+PY=python3
+"$PY" -c 'import jsonschema' 2>/dev/null || PY=/usr/bin/python3
+"$BIN" scan --dict "$DIR/dict.txt" --only-flagged "$DIR/input.txt" > "$TMP/flagged.jsonl"
+head -c 300000 /dev/urandom | tr '\000' x > "$TMP/rand.txt"
+"$BIN" scan "$TMP/rand.txt" "$DIR/../../cli/demo/messages.txt" > "$TMP/rand.jsonl"
+"$PY" "$DIR/validate_schema.py" "$SCHEMA" "$TMP/out.jsonl" "$TMP/builtin.json" "$TMP/sum.json" \
+  "$TMP/flagged.jsonl" "$TMP/rand.jsonl" > "$TMP/schema.txt" 2>&1 \
+  && ok "scan output validates against the JSON Schema" || { bad "JSON Schema"; head "$TMP/schema.txt"; }
+sed 's/"severity":3/"severity":9/' "$TMP/out.jsonl" > "$TMP/broken.jsonl"
+"$PY" "$DIR/validate_schema.py" "$SCHEMA" "$TMP/broken.jsonl" > "$TMP/schema.txt" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -q "broken.jsonl:1:" "$TMP/schema.txt" && ok "the schema rejects a broken record" \
+  || { bad "schema negative control (rc=$rc)"; head "$TMP/schema.txt"; }
+
+# 17. --only-flagged writes exactly the messages whose action is not pass;
+#     --fail-on ACTION exits 1 when one reached ACTION
+[ "$(wc -l < "$TMP/flagged.jsonl")" -eq 6 ] && ! grep -q '"action":"pass"' "$TMP/flagged.jsonl" \
+  && grep -v '"action":"pass"' "$TMP/out.jsonl" | cmp -s - "$TMP/flagged.jsonl" \
+  && ok "--only-flagged" || { bad "--only-flagged"; cat "$TMP/flagged.jsonl"; }
+"$BIN" scan --dict "$DIR/dict.txt" --fail-on block "$DIR/input.txt" > /dev/null; rc1=$?
+echo "hello" | "$BIN" scan --dict "$DIR/dict.txt" --fail-on review > /dev/null; rc0=$?
+echo "我的" | "$BIN" scan --dict "$DIR/dict.txt" --fail-on mask --format summary > /dev/null; rc_sev1=$?
+"$BIN" scan --dict "$DIR/dict.txt" --fail-on=delete < /dev/null > /dev/null 2> "$TMP/err"; rc2=$?
+[ $rc1 -eq 1 ] && [ $rc0 -eq 0 ] && [ $rc_sev1 -eq 0 ] && [ $rc2 -eq 2 ] && grep -q '`delete`' "$TMP/err" \
+  && ok "--fail-on: 1 when reached, 0 when not, 2 for an unknown action" \
+  || { bad "--fail-on (rc $rc1 $rc0 $rc_sev1 $rc2)"; cat "$TMP/err"; }
+
+# 18. per-command help, --opt=value, options rejected where they do nothing,
+#     unknown commands named
+"$BIN" scan --help > "$TMP/h.txt"; rc=$?
+[ $rc -eq 0 ] && grep -q '^usage: screener scan ' "$TMP/h.txt" && grep -q -- '--only-flagged' "$TMP/h.txt" \
+  && ! grep -q -- '--char' "$TMP/h.txt" && ok "scan --help lists scan's options only" || { bad "scan --help"; cat "$TMP/h.txt"; }
+for c in compile explain mask info; do
+  "$BIN" "$c" -h > "$TMP/h.txt" && "$BIN" help "$c" | cmp -s - "$TMP/h.txt" \
+    && grep -q "^usage: screener $c " "$TMP/h.txt" && ok "$c -h = help $c" || { bad "$c -h"; cat "$TMP/h.txt"; }
+done
+"$BIN" scan --dict="$DIR/dict.txt" --format=text "$DIR/input.txt" | cmp -s - "$TMP/out.txt" \
+  && ok "--opt=value equals --opt value" || bad "--opt=value"
+reject() { # NAME WANT-IN-MESSAGE ARGS...
+  name=$1; want=$2; shift 2
+  "$BIN" "$@" < /dev/null > "$TMP/rout" 2> "$TMP/err"; rc=$?
+  [ $rc -eq 2 ] && grep -q -- "$want" "$TMP/err" && [ ! -s "$TMP/rout" ] && [ "$(wc -l < "$TMP/err")" -eq 1 ] \
+    && ok "rejected: $name" || { bad "not rejected: $name (rc=$rc)"; cat "$TMP/err"; }
+}
+reject "scan -o" "-o has no effect here (it is an option of: compile)" scan -o "$TMP/o.out"
+reject "scan --all" "--all has no effect here (it is an option of: mask)" scan --all
+reject "scan --char" "--char has no effect here" scan --char x
+reject "mask --format" "--format has no effect here (it is an option of: scan)" mask --format text
+reject "compile --only-flagged" "--only-flagged has no effect" compile --dict "$DIR/dict.txt" -o "$TMP/x" --only-flagged
+reject "scan --fold without --dict" "keeps the fold families" scan --fold none
+reject "explain --native with --db" "apply when compiling" explain --db "$TMP/d.scdb" --native x
+reject "--only-flagged with summary" "no effect with --format summary" scan --format summary --only-flagged
+reject "a flag given a value" "--all takes no value" mask --all=yes
+reject "unknown option" "unknown option --frob" scan --frob
+reject "unknown command" "unknown command \`frobnicate\`" frobnicate
+[ ! -e "$TMP/o.out" ] && ok "rejected -o wrote nothing" || bad "scan -o created a file"
+# --fold takes effect wherever --dict is compiled
+echo "ＦＵＣＫ" | "$BIN" scan --dict "$DIR/dict.txt" --fold none > "$TMP/f0.json"
+echo "ＦＵＣＫ" | "$BIN" scan --dict "$DIR/dict.txt" > "$TMP/f1.json"
+grep -q '"action":"pass"' "$TMP/f0.json" && grep -q '"action":"block"' "$TMP/f1.json" \
+  && ok "scan --dict --fold none matches exactly" || { bad "scan --fold none"; cat "$TMP/f0.json" "$TMP/f1.json"; }
+
+# 19. compile --dict FILE FILE ... (as a shell glob writes it)
+printf '@category extra\nzzyzx\n' > "$TMP/extra.txt"
+"$BIN" compile --dict "$DIR/dict.txt" "$TMP/extra.txt" -o "$TMP/two.scdb" && \
+  echo "zzyzx fuck" | "$BIN" scan --db "$TMP/two.scdb" > "$TMP/two.json" && \
+  grep -q '"term":"zzyzx","category":"extra"' "$TMP/two.json" && grep -q '"term":"fuck"' "$TMP/two.json" \
+  && ok "compile --dict takes several files" || { bad "compile --dict FILE FILE"; cat "$TMP/two.json"; }
+
+# 20. pipelines get each verdict when its line is scanned (tests/cli/linebuf.py)
+"$PY" "$DIR/linebuf.py" "$BIN" "$DIR/dict.txt" > "$TMP/lb.txt" 2>&1; rc=$?
+cat "$TMP/lb.txt"; [ $rc -eq 0 ] || fail=1
+
+# 21. dictionaries: a term ending in attributes written with spaces is a
+#     warning naming file:line; `@action * review` then `@action 3 block` is a
+#     default and an override
+printf 'fine\nACME-Q3-forecast    severity=3\n' > "$TMP/spaced.txt"
+"$BIN" compile --dict "$TMP/spaced.txt" -o "$TMP/sp.scdb" 2> "$TMP/err"; rc=$?
+[ $rc -eq 0 ] && grep -q "^screener: warning: $TMP/spaced.txt:2: .*ACME-Q3-forecast    severity=3.*TAB" "$TMP/err" \
+  && [ "$(wc -l < "$TMP/err")" -eq 1 ] && ok "lint: attributes written with spaces (file:line)" \
+  || { bad "lint warning (rc=$rc)"; cat "$TMP/err"; }
+printf '@category t\n@action * review\n@action 3 block\nxylo\tseverity=3\nmarim\tseverity=1\n' > "$TMP/pol.txt"
+printf 'xylo\nmarim\n' | "$BIN" scan --dict "$TMP/pol.txt" > "$TMP/pol.json" 2> "$TMP/err"
+sed -n 1p "$TMP/pol.json" | grep -q '"action":"block"' && sed -n 2p "$TMP/pol.json" | grep -q '"action":"review"' \
+  && ok "@action * then @action 3: default, then override" || { bad "@action default/override"; cat "$TMP/err" "$TMP/pol.json"; }
+
+# 22. several inputs: each result names its file, lines are numbered per
+#     file; --stats writes the totals to stderr next to the JSONL
+printf 'fuck\nok\n' > "$TMP/second.txt"
+"$BIN" scan --dict "$DIR/dict.txt" --stats "$DIR/input.txt" - < "$TMP/second.txt" > "$TMP/multi.jsonl" 2> "$TMP/stats.json"; rc=$?
+n1=$(grep -c "\"file\":\"$DIR/input.txt\"" "$TMP/multi.jsonl")
+[ $rc -eq 0 ] && [ "$n1" -eq 11 ] && [ "$(wc -l < "$TMP/multi.jsonl")" -eq 13 ] \
+  && sed -n 12p "$TMP/multi.jsonl" | grep -q '^{"file":"<stdin>","line":1,"action":"block"' \
+  && sed -n 13p "$TMP/multi.jsonl" | grep -q '^{"file":"<stdin>","line":2,"action":"pass"' \
+  && ok "several inputs: file field, lines numbered per file" || { bad "several inputs (rc=$rc)"; cat "$TMP/multi.jsonl"; }
+grep -q '^{"messages":13,"bytes":[0-9]*,"messages_with_matches":7,' "$TMP/stats.json" && [ "$(wc -l < "$TMP/stats.json")" -eq 1 ] \
+  && "$PY" "$DIR/validate_schema.py" "$SCHEMA" "$TMP/multi.jsonl" "$TMP/stats.json" > "$TMP/schema.txt" 2>&1 \
+  && ok "--stats: totals on stderr; both validate against the schema" || { bad "--stats"; cat "$TMP/stats.json" "$TMP/schema.txt"; }
+"$BIN" scan --dict "$DIR/dict.txt" --format text "$DIR/input.txt" "$TMP/second.txt" | grep -q "^$TMP/second.txt:1: block" \
+  && ok "several inputs, text format: FILE:LINE" || bad "several inputs, text format"
+
+# 23. progress on a terminal: a scan that lasts over a second redraws a status
+#     line on stderr when stderr is a terminal (util-linux `script` gives it
+#     one); input arrives in two parts 2 s apart, so the second part is
+#     scanned more than a second after the start. No terminal, no progress.
+if command -v script > /dev/null; then
+  yes 'fuck and more text' | head -n 2000 > "$TMP/part.txt"
+  script -qec "sh -c '(cat \"$TMP/part.txt\"; sleep 2; cat \"$TMP/part.txt\") | \"$BIN\" scan --dict \"$DIR/dict.txt\" > \"$TMP/prog.out\"'" /dev/null > "$TMP/tty.txt" 2>&1
+  tr '\r' '\n' < "$TMP/tty.txt" | grep -q '^screener: [0-9.]* MB, 4000 messages, [0-9.]* MB/s$' \
+    && [ "$(wc -l < "$TMP/prog.out")" -eq 4000 ] && ok "progress line on a terminal" \
+    || { bad "progress line on a terminal"; cat -A "$TMP/tty.txt" | head -5; }
+  (cat "$TMP/part.txt"; sleep 2; cat "$TMP/part.txt") | "$BIN" scan --dict "$DIR/dict.txt" > /dev/null 2> "$TMP/err"
+  [ ! -s "$TMP/err" ] && ok "no progress line when stderr is not a terminal" || { bad "progress without a terminal"; cat "$TMP/err"; }
+else
+  echo "skip - progress line (no util-linux script command)"
+fi
+
 exit $fail

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "normalize/views.h"
 #include "screener.h"
 
 static screener_db *db;
@@ -221,17 +222,57 @@ Test(db, garbage_is_not_a_database)
     cr_assert_eq(load("", 0), SCREENER_E_DB_FORMAT);
 }
 
-/* A file written by format version 1 (tests/data/formats/format-v1.scrdb,
- * compiled by 0.1.0 at abda748) is refused as a version mismatch that names
- * both versions, not as a damaged file. */
-Test(db, previous_format_version_is_a_version_mismatch)
+/* Files written by earlier format versions (tests/data/formats/: v1
+ * compiled by 0.1.0 at abda748, v2 at a594efe with --fold none) are refused
+ * as a version mismatch that names both versions, not as damaged files. */
+static void check_old_version(unsigned version)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/formats/format-v1.scrdb", getenv("SCREENER_TEST_DATA"));
+    char path[1024], want[32];
+    snprintf(path, sizeof path, "%s/formats/format-v%u.scrdb", getenv("SCREENER_TEST_DATA"),
+             version);
     screener_db *old = NULL;
     screener_error *err = NULL;
-    cr_assert_eq(screener_db_load(path, &old, &err), SCREENER_E_DB_VERSION);
+    cr_assert_eq(screener_db_load(path, &old, &err), SCREENER_E_DB_VERSION, "%s", path);
     const char *msg = screener_error_message(err);
-    cr_assert(strstr(msg, "version 1") && strstr(msg, "version 2"), "%s", msg);
+    snprintf(want, sizeof want, "version %u,", version);
+    cr_assert(strstr(msg, want) && strstr(msg, "reads version 3"), "%s", msg);
     screener_error_free(err);
+}
+
+Test(db, previous_format_versions_are_a_version_mismatch)
+{
+    check_old_version(1);
+    check_old_version(2);
+}
+
+/* The views a database's matchers read, as recorded in its header. */
+static uint32_t recorded_views(const char *text)
+{
+    screener_source src = {.name = "v.txt", .text = text, .len = strlen(text)};
+    screener_db *d = NULL;
+    cr_assert_eq(screener_compile(NULL, &src, 1, &d, NULL), SCREENER_OK);
+    uint32_t v = d->hdr->views;
+    screener_db_free(d);
+    return v;
+}
+
+/* A database records the views its matchers read; a file claiming a view
+ * this library does not have is refused with a message saying so. */
+Test(db, views_are_recorded_and_unknown_views_refused)
+{
+    cr_assert_eq(recorded_views("badword\n"), VIEW_FOLDED);
+    cr_assert_eq(recorded_views("@detect cn_mobile\n"), VIEW_FOLDED);
+    cr_assert_eq(recorded_views("badword\n@detect email\n"), VIEW_FOLDED | VIEW_BYTES);
+    cr_assert_eq(((const db_header *)blob)->views, VIEW_FOLDED);
+    uint8_t *b = malloc(blob_len);
+    memcpy(b, blob, blob_len);
+    ((db_header *)b)->views |= 0x100;
+    db_seal(b, blob_len);
+    screener_db *bad = NULL;
+    screener_error *err = NULL;
+    cr_assert_eq(screener_db_deserialize(b, blob_len, &bad, &err), SCREENER_E_DB_FORMAT);
+    cr_assert(strstr(screener_error_message(err), "views this library does not have"), "%s",
+              screener_error_message(err));
+    screener_error_free(err);
+    free(b);
 }

@@ -163,15 +163,84 @@ Test(dict, nul_byte_in_line_is_an_error)
     cr_assert_eq(dict_parse(&set, "n.txt", text, sizeof text - 1, &err), SCREENER_E_DICT_TERM);
 }
 
-Test(dict, action_and_display_name_directives)
+Test(dict, action_star_is_a_default_that_explicit_severities_override)
+{
+    /* in either order: `*` fills the severities no explicit line sets */
+    const char *orders[2] = {"@category t\n@action * review\n@action 3 block\nterm\n",
+                             "@category t\n@action 3 block\n@action * review\nterm\n"};
+    for (int k = 0; k < 2; k++) {
+        dict_set_free(&set);
+        cr_assert_eq(parse("p.txt", orders[k]), SCREENER_OK, "%s", screener_error_message(err));
+        long id = dict_category_id(&set, "t");
+        cr_assert_eq(set.cat_meta[id].actions[0], SCREENER_ACTION_REVIEW);
+        cr_assert_eq(set.cat_meta[id].actions[1], SCREENER_ACTION_REVIEW);
+        cr_assert_eq(set.cat_meta[id].actions[2], SCREENER_ACTION_BLOCK, "order %d", k);
+        cr_assert_eq(set.cat_meta[id].actions[3], SCREENER_ACTION_REVIEW);
+    }
+}
+
+Test(dict, two_explicit_actions_for_one_severity_conflict)
 {
     const char *text = "@category tenant_words\n"
+                       "@action * review\n"
                        "@action 1 block\n"
-                       "@action * review\n";
-    /* "@action *" after "@action 1 block" conflicts on severity 1 */
+                       "@action 1 mask\n";
     cr_assert_eq(parse("p.txt", text), SCREENER_E_DICT_CONFLICT);
+    cr_assert(strstr(screener_error_message(err), "p.txt:4:"));
+    cr_assert(strstr(screener_error_message(err), "p.txt:3"));
+}
+
+Test(dict, two_different_default_actions_conflict)
+{
+    cr_assert_eq(parse("p.txt", "@category t\n@action * review\n@action * block\n"),
+                 SCREENER_E_DICT_CONFLICT);
     cr_assert(strstr(screener_error_message(err), "p.txt:3:"));
-    cr_assert(strstr(screener_error_message(err), "p.txt:2"));
+    cr_assert(strstr(screener_error_message(err), "default"));
+    screener_error_free(err);
+    err = NULL;
+    dict_set_free(&set);
+    cr_assert_eq(parse("p.txt", "@category t\n@action * block\n@action * block\nx\n"), SCREENER_OK);
+}
+
+/* ---- lint ---- */
+
+static char lint_out[4096];
+static int lint_count;
+static void collect_warning(const char *msg, void *ud)
+{
+    (void)ud;
+    lint_count++;
+    strncat(lint_out, msg, sizeof lint_out - strlen(lint_out) - 2);
+    strcat(lint_out, "\n");
+}
+
+static int lint(const char *text)
+{
+    lint_out[0] = '\0';
+    lint_count = 0;
+    dict_set_free(&set);
+    cr_assert_eq(parse("l.txt", text), SCREENER_OK, "%s", screener_error_message(err));
+    dict_lint(&set, collect_warning, NULL);
+    return lint_count;
+}
+
+Test(dict, lint_warns_about_attributes_written_with_spaces)
+{
+    cr_assert_eq(lint("ok term\nACME-Q3-forecast    severity=3\n"), 1, "%s", lint_out);
+    cr_assert(strstr(lint_out, "l.txt:2: "), "%s", lint_out);
+    cr_assert(strstr(lint_out, "ACME-Q3-forecast    severity=3"), "%s", lint_out);
+    cr_assert(strstr(lint_out, "TAB"), "%s", lint_out);
+    cr_assert_eq(lint("foo category=porn severity=4\n"), 1, "%s", lint_out);
+    cr_assert_eq(lint("路口交通  allow\n"), 1, "%s", lint_out);
+}
+
+Test(dict, lint_keeps_quiet_about_ordinary_terms)
+{
+    /* real TABs, phrases that merely end in a flag word after one space,
+     * a term that is nothing but such a word, regexes */
+    cr_assert_eq(lint("ACME\tseverity=3\nonline casino\npass word\nallow\nseverity=3\n"
+                      "x{2}  severity=3\tregex\n"),
+                 0, "%s", lint_out);
 }
 
 Test(dict, action_directive_sets_the_category_policy)

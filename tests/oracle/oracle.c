@@ -43,11 +43,11 @@
 
 static uint64_t rng;
 
-/* Known scanner bug K1 (see docs/fuzzing.md): a match that ends inside the
- * output of one character (the first "s" of ß -> "ss") is not extended over
- * the characters that extend it (a variation selector after ß). With
- * ORACLE_KNOWN_BUGS=1 the reference reproduces that behaviour, so that other
- * divergences stay visible while K1 is open. */
+/* Scanner bug K1 (see docs/fuzzing.md; fixed 2026-11-26): a match that ends
+ * inside the output of one character (the first "s" of ß -> "ss") was not
+ * extended over the characters that extend it (a variation selector after
+ * ß). With ORACLE_KNOWN_BUGS=1 the reference reproduces that old behaviour,
+ * to compare against a build from before the fix. */
 static int emulate_k1;
 static unsigned rnd(unsigned n)
 {

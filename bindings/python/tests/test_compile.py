@@ -80,6 +80,29 @@ def test_missing_file(tmp_path):
     assert "nope.txt" in str(ei.value)
 
 
+def test_io_errors_are_oserrors(tmp_path):
+    """ScreenerIOError is an OSError with errno set, and the matching OSError
+    subclass: `except FileNotFoundError` catches a missing dictionary."""
+    import errno
+    import pickle
+    missing = tmp_path / "nope.txt"
+    with pytest.raises(FileNotFoundError) as ei:
+        screener.compile(paths=[missing])
+    e = ei.value
+    assert isinstance(e, screener.ScreenerIOError) and isinstance(e, OSError)
+    assert e.errno == errno.ENOENT and e.filename == str(missing)
+    assert e.status == screener.Status.E_IO
+    with pytest.raises(FileNotFoundError):
+        screener.Database.load(tmp_path / "missing.scdb")
+    again = pickle.loads(pickle.dumps(e))
+    assert isinstance(again, FileNotFoundError) and again.errno == errno.ENOENT
+    assert again.message == e.message
+    # a directory is no dictionary: an OSError still, with no errno to name
+    with pytest.raises(OSError) as ei:
+        screener.compile(paths=[tmp_path])
+    assert isinstance(ei.value, screener.ScreenerIOError)
+
+
 def test_fold_options():
     exact = screener.compile(texts={"t": "fuck\n"}, fold=Fold.NONE)
     assert exact.fold_flags == Fold.NONE

@@ -4,6 +4,8 @@ entries and the exception hierarchy. Imported by the C extension."""
 from __future__ import annotations
 
 import enum
+import errno
+import os
 from typing import Any, Dict, NamedTuple, Optional, Tuple, Type
 
 __all__ = [
@@ -152,8 +154,58 @@ class NoMemoryError(ScreenerError, MemoryError):
     """SCREENER_E_NOMEM."""
 
 
-class ScreenerIOError(ScreenerError):
-    """SCREENER_E_IO: a file could not be read or written."""
+class ScreenerIOError(ScreenerError, OSError):
+    """SCREENER_E_IO: a file could not be read or written.
+
+    An :class:`OSError`: ``errno``, ``strerror`` and ``filename`` are set when
+    the library's message names the system error, and the instance is then
+    also the matching OSError subclass, so ``except FileNotFoundError`` or
+    ``except PermissionError`` catch it as they would catch ``open()``'s.
+    """
+
+    def __init__(self, status: int, message: str, file: Optional[str] = None,
+                 line: int = 0) -> None:
+        ScreenerError.__init__(self, status, message, file, line)
+        code = _errno_in(message)
+        self.errno = code
+        self.strerror = os.strerror(code) if code else message
+        self.filename = file
+
+    def __str__(self) -> str:
+        return ScreenerError.__str__(self)
+
+    def __reduce__(self) -> Tuple[Any, Tuple[int, str, Optional[str], int]]:
+        # rebuilt through _make_error, which picks the errno subclass again
+        return (_make_error, (int(self.status), self.message, self.file, self.line))
+
+
+def _errno_in(message: str) -> Optional[int]:
+    """The errno whose strerror() text ends the message ("cannot open:
+    No such file or directory"), or None. The C library writes these texts
+    with the same libc, so the match is exact."""
+    for code in _ERRNO_CODES:
+        if message.endswith(": " + os.strerror(code)):
+            return code
+    return None
+
+
+_ERRNO_CODES = sorted(set(errno.errorcode))
+
+# OSError subclass per errno, as OSError(errno, ...) itself would pick.
+_IO_CLASSES: Dict[int, Type[ScreenerIOError]] = {}
+
+
+def _io_class(code: Optional[int]) -> Type[ScreenerIOError]:
+    if code is None:
+        return ScreenerIOError
+    base = type(OSError(code, os.strerror(code)))
+    if base is OSError:
+        return ScreenerIOError
+    if base not in _IO_CLASSES:
+        _IO_CLASSES[base] = type("Screener" + base.__name__, (ScreenerIOError, base),
+                                 {"__module__": __name__,
+                                  "__doc__": "ScreenerIOError that is a %s." % base.__name__})
+    return _IO_CLASSES[base]
 
 
 class DictionaryError(ScreenerError):
@@ -251,4 +303,6 @@ def _make_error(status: int, message: str, file: Optional[str],
                 line: int) -> ScreenerError:
     """Called by the extension: the exception instance for a C status."""
     cls = _BY_STATUS.get(status, ScreenerError)
+    if cls is ScreenerIOError:
+        cls = _io_class(_errno_in(message))
     return cls(status, message, file, line)
