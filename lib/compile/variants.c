@@ -10,6 +10,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/utf8.h"
+#include "forms.h"
 
 static const char *const kind_names[] = {
     [VK_PINYIN] = "pinyin",     [VK_TONE_DIGITS] = "pinyin with tone digits",
@@ -21,33 +22,18 @@ int variants_add(variants_ctx *v, size_t parent, const char *t, size_t n, unsign
 {
     dict_set *set = v->set;
     const dict_entry *p = &set->entries[parent];
-    if (set->max_entries && set->n_entries >= set->max_entries)
-        return err_set(v->err, SCREENER_E_LIMIT, set->sources[p->source], p->line,
-                       "more than %zu entries with generated forms (max_entries)",
-                       set->max_entries);
-    if (mem_grow((void **)&set->entries, &set->cap_entries, set->n_entries + 1,
-                 sizeof(dict_entry)))
-        return err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-    p = &set->entries[parent]; /* the array may have moved */
-    dict_entry e = *p;
-    size_t rn = strlen(kind_names[kind]) + 4 + p->term_len + 1;
-    e.term = mem_malloc(n + 1);
-    e.reason = mem_malloc(rn);
-    if (!e.term || !e.reason) {
-        mem_free(e.term);
-        mem_free(e.reason);
-        return err_set(v->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    char reason[DICT_MAX_TERM_BYTES + 64];
+    snprintf(reason, sizeof reason, "%s of %s", kind_names[kind], p->term);
+    size_t before = set->n_entries;
+    int rc = forms_add(set, parent, t, n, reason, v->err);
+    if (rc == SCREENER_OK && set->n_entries > before && kind == VK_HOST_WORD) {
+        dict_entry *e = &set->entries[set->n_entries - 1];
+        e->flags = SCREENER_ENTRY_ALLOW;
+        e->host_word = 1;
+    } else if (rc == SCREENER_OK && set->n_entries > before) {
+        set->entries[set->n_entries - 1].flags = 0;
     }
-    memcpy(e.term, t, n);
-    e.term[n] = '\0';
-    e.term_len = n;
-    snprintf(e.reason, rn, "%s of %s", kind_names[kind], p->term);
-    e.flags = kind == VK_HOST_WORD ? SCREENER_ENTRY_ALLOW : 0;
-    e.detector = 0;
-    e.forms = 0;
-    e.host_word = kind == VK_HOST_WORD;
-    set->entries[set->n_entries++] = e;
-    return SCREENER_OK;
+    return rc;
 }
 
 int variants_folded_cps(const variants_ctx *v, const dict_entry *e, uint32_t *cps, size_t cap,
