@@ -32,6 +32,7 @@ int variants_add(variants_ctx *v, size_t parent, const char *t, size_t n, unsign
         e->host_word = 1;
     } else if (rc == SCREENER_OK && set->n_entries > before) {
         set->entries[set->n_entries - 1].flags = 0;
+        set->entries[set->n_entries - 1].host_word = 0;
     }
     return rc;
 }

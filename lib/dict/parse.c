@@ -482,6 +482,7 @@ static int add_entry(line_ctx *c, const char *term, size_t term_len,
     e->detector = 0;
     e->forms = 0;
     e->reason = NULL;
+    e->host_word = 0;
     return SCREENER_OK;
 }
 
