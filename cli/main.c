@@ -179,7 +179,8 @@ static int open_db(const opts *o, screener_db **db)
         memset(&co, 0, sizeof co);
         co.struct_size = sizeof co;
         co.fold_flags = fold_flags;
-        co.flags = o->native ? SCREENER_COMPILE_NATIVE : 0;
+        co.flags = (o->native ? SCREENER_COMPILE_NATIVE : 0) |
+                   (o->no_host_words ? SCREENER_COMPILE_NO_HOST_WORDS : 0);
         co.warning = print_warning;
         rc = screener_compile(&co, src, (size_t)o->n_dicts, db, &err);
     } else {
@@ -616,6 +617,37 @@ static int cmd_mask(opts *op)
 
 /* ---- info --------------------------------------------------------------- */
 
+/* Generated entries per kind: the part of their reason before " of "
+ * ("pinyin of 法轮功" -> pinyin). At most 16 kinds are told apart. */
+static void print_generated(const screener_db *db, uint32_t n)
+{
+    const char *kind[16];
+    size_t klen[16];
+    unsigned long count[16];
+    int nk = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const char *r = screener_db_entry_reason(db, i);
+        if (!r)
+            continue;
+        const char *of = strstr(r, " of ");
+        size_t len = of ? (size_t)(of - r) : strlen(r);
+        int k = 0;
+        while (k < nk && !(klen[k] == len && memcmp(kind[k], r, len) == 0))
+            k++;
+        if (k == nk && nk < 16) {
+            kind[nk] = r;
+            klen[nk] = len;
+            count[nk++] = 0;
+        }
+        if (k < nk)
+            count[k]++;
+    }
+    printf("generated:       ");
+    for (int k = 0; k < nk; k++)
+        printf("%s%.*s %lu", k ? ", " : " ", (int)klen[k], kind[k], count[k]);
+    printf("%s\n", nk ? "" : " none");
+}
+
 static int cmd_info(opts *op)
 {
     opts o = *op;
@@ -672,6 +704,7 @@ static int cmd_info(opts *op)
                screener_action_name(ci.actions[2]), screener_action_name(ci.actions[3]),
                ci.name_zh, ci.name_en);
     }
+    print_generated(db, info.n_entries);
     free(deny);
     free(allow);
     screener_db_free(db);

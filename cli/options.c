@@ -26,7 +26,8 @@ static const cli_command_def commands[] = {
      "with several FILEs each result names its file, and lines are numbered per file.\n"
      "Exit status: 0, 1 when --fail-on matched, 2 on an error."},
     {"compile", CMD_COMPILE,
-     "--dict FILE [FILE ...] -o FILE [--fold LIST] [--native] [--sign SECRET_KEY]",
+     "--dict FILE [FILE ...] -o FILE [--fold LIST] [--native] [--no-host-words]\n"
+     "          [--sign SECRET_KEY]",
      "Compile dictionaries into a database file (--dict takes every file that follows it)."},
     {"explain", CMD_EXPLAIN, "[--db FILE | --dict FILE ...] TEXT",
      "Show how TEXT folds and which entries match it, including suppressed matches."},
@@ -40,7 +41,7 @@ static const cli_command_def commands[] = {
 };
 
 enum opt_id {
-    OPT_DB, OPT_DICT, OPT_FOLD, OPT_NATIVE, OPT_FORMAT, OPT_ONLY_FLAGGED, OPT_FAIL_ON,
+    OPT_DB, OPT_DICT, OPT_FOLD, OPT_NATIVE, OPT_NO_HOST_WORDS, OPT_FORMAT, OPT_ONLY_FLAGGED, OPT_FAIL_ON,
     OPT_LINE_BUFFERED, OPT_STATS, OPT_OUTPUT, OPT_ALL, OPT_CHAR, OPT_SIGN, OPT_TRUSTED_KEY,
     OPT_HELP
 };
@@ -62,6 +63,8 @@ static const cli_option options[] = {
      "fold families when compiling (--dict): all (default), none, or a list (below)"},
     {OPT_NATIVE, "--native", NULL, NULL, CMD_ALL,
      "when compiling (--dict), tune the database for this CPU (default: any x86-64)"},
+    {OPT_NO_HOST_WORDS, "--no-host-words", NULL, NULL, CMD_ALL,
+     "when compiling (--dict), no word-aware allow entries for Chinese terms (host words)"},
     {OPT_FORMAT, "--format", NULL, "FMT", CMD_SCAN, "jsonl (default), text or summary"},
     {OPT_ONLY_FLAGGED, "--only-flagged", NULL, NULL, CMD_SCAN,
      "write only messages whose action is not pass (jsonl, text)"},
@@ -294,6 +297,7 @@ static int set_option(opts *o, const cli_option *opt, const char *val)
     case OPT_DICT: return add_dict(o, val);
     case OPT_FOLD: o->fold = val; break;
     case OPT_NATIVE: o->native = 1; break;
+    case OPT_NO_HOST_WORDS: o->no_host_words = 1; break;
     case OPT_FORMAT: o->format = val; break;
     case OPT_ONLY_FLAGGED: o->only_flagged = 1; break;
     case OPT_FAIL_ON: return parse_action_name(val, &o->fail_on);

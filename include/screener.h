@@ -259,7 +259,13 @@ enum screener_compile_flag {
      *  databases (one run 1.1-4.4x in favour of native, a later one 0.5-1.6x).
      *  A native file loaded on a CPU without its features is refused with
      *  SCREENER_E_DB_PLATFORM. */
-    SCREENER_COMPILE_NATIVE = 1u << 0
+    SCREENER_COMPILE_NATIVE = 1u << 0,
+    /** Do not generate word-aware allow entries ("host words", see
+     *  docs/dictionary-format.md): by default, every all-Han deny term of 2+
+     *  characters gets an allow entry for each ordinary word of the built-in
+     *  word list (jieba's dictionary, frequency >= 10) that contains it across
+     *  a word boundary (慢性病 for 性病). @since 0.2 */
+    SCREENER_COMPILE_NO_HOST_WORDS = 1u << 1
 };
 
 /**

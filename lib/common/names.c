@@ -49,6 +49,11 @@ static const name_entry forms[] = {
     {"a", FORM_A, "coded spelling of a slur ending in -er: -a, -ah, -uh and their plurals"},
     {"double", FORM_DOUBLE, "coded spelling: one single letter written twice (biitch)"},
     {"drop", FORM_DROP, "coded spelling: one doubled letter written once (fagot)"},
+    {"pinyin", FORM_PINYIN, "full pinyin of a Chinese term: falungong, fa lun gong, fa3lun2gong1"},
+    {"initials", FORM_INITIALS, "pinyin initials of a Chinese term of 3+ characters: flg"},
+    {"mixed", FORM_MIXED, "characters and pinyin mixed: 法lun功"},
+    {"homophone", FORM_HOMOPHONE, "one character replaced by a frequent homophone (3+ characters)"},
+    {"chinese", FORM_CHINESE, "all Chinese forms: pinyin, initials, mixed, homophone"},
     {"none", 0, "no generated forms"},
 };
 

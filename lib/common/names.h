@@ -37,6 +37,12 @@ enum {
     FORM_DOUBLE = 1u << 6, /* coded spelling: one single letter written twice */
     FORM_DROP = 1u << 7,   /* coded spelling: one doubled letter written once */
     FORM_ENGLISH = FORM_S | FORM_ED | FORM_ING | FORM_ER | FORM_Y,
+    /* Chinese (compile/pinyin_forms.c) */
+    FORM_PINYIN = 1u << 8,    /* full pinyin: joined, spaced, tone marks, tone digits */
+    FORM_INITIALS = 1u << 9,  /* pinyin initials, terms of 3+ characters only */
+    FORM_MIXED = 1u << 10,    /* some characters as pinyin, the rest as written */
+    FORM_HOMOPHONE = 1u << 11, /* one character replaced by a frequent homophone */
+    FORM_CHINESE = FORM_PINYIN | FORM_INITIALS | FORM_MIXED | FORM_HOMOPHONE,
     FORM_EXPLICIT = 1u << 30 /* set by the entry's own forms= attribute */
 };
 

@@ -32,6 +32,7 @@
 #include "common/alloc.h"
 #include "forms.h"
 #include "numerals.h"
+#include "variants.h"
 #include "regex.h"
 #include "scan/matcher.h"
 
@@ -385,7 +386,7 @@ static int build_entries(const compiler *c, uint32_t fold_flags, db_parts *p)
         de->options = e->options;
         if (e->reason) { /* generated form: its reason follows the term */
             add_string(&p->strings, e->reason, strlen(e->reason));
-            de->options |= DB_OPT_GENERATED;
+            de->options |= DB_OPT_GENERATED | (e->host_word ? DB_OPT_HOST : 0);
             XXH3_128bits_update(fp, e->reason, strlen(e->reason) + 1);
         }
         de->term_len = (uint32_t)e->term_len;
@@ -627,7 +628,7 @@ static int read_options(const screener_compile_options *o, compile_opts *out,
         out->warning = o->warning;
         out->warning_user_data = o->warning_user_data;
     }
-    if (out->flags & ~(uint32_t)SCREENER_COMPILE_NATIVE)
+    if (out->flags & ~(uint32_t)(SCREENER_COMPILE_NATIVE | SCREENER_COMPILE_NO_HOST_WORDS))
         return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
                        "unknown compile flags 0x%x", out->flags);
     if (HAS_FIELD(o, max_dictionary_bytes) && o->max_dictionary_bytes)
@@ -741,6 +742,8 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
         rc = need_deny(&c, sources, n_sources);
     if (!rc)
         rc = make_fold_table(&c, o.fold_flags);
+    if (!rc)
+        rc = variants_generate(&c.set, &c.ft, o.flags, err_out);
     if (!rc)
         rc = fold_terms(&c);
     if (!rc)

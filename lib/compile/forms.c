@@ -29,13 +29,12 @@ typedef struct emit_ctx {
     screener_error **err;
 } emit_ctx;
 
-static int emit_form(void *p, const char *term, size_t len, const char *reason)
+int forms_add(dict_set *set, size_t base, const char *term, size_t len, const char *reason,
+              screener_error **err)
 {
-    emit_ctx *x = p;
-    dict_set *set = x->set;
-    const dict_entry *b = &set->entries[x->base];
+    const dict_entry *b = &set->entries[base];
     if (set->max_entries && set->n_entries >= set->max_entries)
-        return err_set(x->err, SCREENER_E_LIMIT, set->sources[b->source], b->line,
+        return err_set(err, SCREENER_E_LIMIT, set->sources[b->source], b->line,
                        "more than %zu entries with generated forms (max_entries)",
                        set->max_entries);
     size_t max = set->max_term_bytes ? set->max_term_bytes : DICT_MAX_TERM_BYTES;
@@ -43,15 +42,15 @@ static int emit_form(void *p, const char *term, size_t len, const char *reason)
         return SCREENER_OK; /* a form over the limit is not generated (documented) */
     if (mem_grow((void **)&set->entries, &set->cap_entries, set->n_entries + 1,
                  sizeof(dict_entry)))
-        return err_set(x->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-    b = &set->entries[x->base]; /* the array may have moved */
+        return err_set(err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    b = &set->entries[base]; /* the array may have moved */
     dict_entry e = *b;
     e.term = mem_malloc(len + 1);
     e.reason = mem_strdup(reason);
     if (!e.term || !e.reason) {
         mem_free(e.term);
         mem_free(e.reason);
-        return err_set(x->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        return err_set(err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     }
     memcpy(e.term, term, len);
     e.term[len] = '\0';
@@ -59,6 +58,12 @@ static int emit_form(void *p, const char *term, size_t len, const char *reason)
     e.forms = 0;
     set->entries[set->n_entries++] = e;
     return SCREENER_OK;
+}
+
+static int emit_form(void *p, const char *term, size_t len, const char *reason)
+{
+    emit_ctx *x = p;
+    return forms_add(x->set, x->base, term, len, reason, x->err);
 }
 
 /* ---- dropping generated forms that repeat another entry ------------------ */

@@ -37,6 +37,15 @@ typedef struct forms_generator {
 } forms_generator;
 
 /*
+ * Append a generated entry to set: term[0..len) and reason (both copied),
+ * everything else from entry `base`. A term longer than max_term_bytes is
+ * not added (SCREENER_OK). Returns SCREENER_OK, SCREENER_E_LIMIT (more than
+ * max_entries) or SCREENER_E_NOMEM, with *err set.
+ */
+int forms_add(dict_set *set, size_t base, const char *term, size_t len, const char *reason,
+              screener_error **err);
+
+/*
  * Run every generator over the deny literal entries of set that ask for
  * forms, appending the variants as entries. A variant equal (ASCII case
  * ignored) to another entry of the same category is not added: an entry

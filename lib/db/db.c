@@ -51,6 +51,62 @@ static int bad(screener_error **err_out, const char *name, const char *what)
 }
 
 /* Cross-check every table so that scans never index out of bounds. */
+/* Lower bound of (source, line) among the written entries. */
+static uint32_t find_written(const screener_db *db, uint32_t source, uint32_t line)
+{
+    uint32_t lo = 0, hi = db->n_written;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const db_entry *m = &db->entries[mid];
+        if (m->source < source || (m->source == source && m->line < line))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+uint32_t db_entry_parent(const screener_db *db, uint32_t id)
+{
+    const db_entry *e = &db->entries[id];
+    return (e->options & DB_OPT_GENERATED) ? find_written(db, e->source, e->line) : id;
+}
+
+/* Generated entries follow the written ones. A host word (an allow entry for
+ * its parent term only) needs that parent: the written deny entry at its
+ * source and line, found by binary search, so the written entries must then
+ * be in (source, line) order. */
+static int validate_generated(screener_db *db, const char *name, screener_error **err_out)
+{
+    uint32_t n = 0, hosts = 0;
+    while (n < db->n_entries && !(db->entries[n].options & DB_OPT_GENERATED))
+        n++;
+    db->n_written = n;
+    for (uint32_t i = n; i < db->n_entries; i++) {
+        const db_entry *e = &db->entries[i];
+        if (!(e->options & DB_OPT_GENERATED))
+            return bad(err_out, name, "written entry after generated ones");
+        hosts += (e->options & DB_OPT_HOST) != 0;
+    }
+    if (!hosts)
+        return SCREENER_OK;
+    for (uint32_t i = 1; i < n; i++) {
+        const db_entry *a = &db->entries[i - 1], *b = &db->entries[i];
+        if (a->source > b->source || (a->source == b->source && a->line > b->line))
+            return bad(err_out, name, "written entries out of order");
+    }
+    for (uint32_t i = n; i < db->n_entries; i++) {
+        const db_entry *e = &db->entries[i];
+        if (!(e->options & DB_OPT_HOST))
+            continue;
+        uint32_t p = find_written(db, e->source, e->line);
+        if (p >= n || db->entries[p].source != e->source || db->entries[p].line != e->line ||
+            !(e->flags & SCREENER_ENTRY_ALLOW) || (db->entries[p].flags & SCREENER_ENTRY_ALLOW))
+            return bad(err_out, name, "host word without its deny term");
+    }
+    return SCREENER_OK;
+}
+
 static int validate_tables(screener_db *db, const char *name, screener_error **err_out)
 {
     if (db->strings_len == 0 || db->strings[db->strings_len - 1] != '\0')
@@ -71,7 +127,8 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
         if (!string_ok(db, e->term_off, e->term_len) || e->source >= db->n_sources ||
             e->category >= db->n_cats || e->severity < 1 || e->severity > 4)
             return bad(err_out, name, "entry out of range");
-        if (e->options & ~DB_OPT_ALL)
+        if ((e->options & ~DB_OPT_ALL) ||
+            ((e->options & DB_OPT_HOST) && !(e->options & DB_OPT_GENERATED)))
             return bad(err_out, name, "unknown entry option");
         if ((e->options & DB_OPT_GENERATED) &&
             (uint64_t)e->term_off + e->term_len + 1 >= db->strings_len)
@@ -86,6 +143,9 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
         if (e->flags & SCREENER_ENTRY_REGEX)
             db->n_regex++;
     }
+    int vr = validate_generated(db, name, err_out);
+    if (vr)
+        return vr;
     for (uint32_t i = 0; i < db->n_lits; i++) {
         const db_lit *l = &db->lits[i];
         if (l->entries_off > db->n_lit_entries ||

@@ -92,9 +92,11 @@ typedef struct db_entry {
 
 /* Entry options (DB_OPT_NUMERALS has dict.h's DICT_OPT_NUMERALS value). */
 #define DB_OPT_NUMERALS 1u  /* ASCII digits of the term also match Chinese numerals */
-#define DB_OPT_GENERATED 2u /* a generated form (compile/forms.c): its reason string
-                               follows the term's NUL in strings */
-#define DB_OPT_ALL (DB_OPT_NUMERALS | DB_OPT_GENERATED)
+#define DB_OPT_GENERATED 2u /* a generated entry (compile/forms.c, compile/variants.c): its
+                               reason string follows the term's NUL in strings */
+#define DB_OPT_HOST 4u      /* (with GENERATED) a host word: an allow entry for its
+                               parent term only */
+#define DB_OPT_ALL (DB_OPT_NUMERALS | DB_OPT_GENERATED | DB_OPT_HOST)
 
 /* A literal is one folded form; an entry may have two (its canonical form and,
  * for terms with doubled letters, its uncollapsed "spaced" form), so the
@@ -132,6 +134,7 @@ struct screener_db {
     const uint32_t *sources;
     const char *strings;
     uint32_t n_entries, n_lits, n_lit_entries, n_cats, n_sources;
+    uint32_t n_written; /* entries [0, n_written) are written, the rest generated */
     uint32_t max_lit_units; /* longest literal, in folded units */
     size_t strings_len;
     hs_database_t *hs;         /* NULL when the dictionaries hold detectors only */
@@ -223,6 +226,11 @@ int db_section_ok(const db_header *h, size_t len, int k);
  */
 int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_out,
                  screener_error **err_out);
+
+/* The written entry a generated entry comes from (the written entry with its
+ * source and line; written entries are in (source, line) order), or id
+ * itself for a written entry. O(log n). The reader checked that it exists. */
+uint32_t db_entry_parent(const struct screener_db *db, uint32_t id);
 
 /* Fill the header's checksum field for a finished blob. */
 void db_seal(uint8_t *blob, size_t len);

@@ -30,6 +30,8 @@ typedef struct dict_entry {
     char *reason;      /* generated forms: why it exists ("inflection of fuck"),
                           owned; NULL for entries written in a dictionary */
     uint8_t options;   /* DICT_OPT_* */
+    uint8_t host_word; /* generated allow entry that suppresses only its parent term
+                          (compile/host_words.c) */
 } dict_entry;
 
 /* Entry options (matching rules that are not SCREENER_ENTRY_* flags). */

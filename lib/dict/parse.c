@@ -505,6 +505,7 @@ static int add_entry(line_ctx *c, const char *term, size_t term_len,
     e->forms = 0;
     e->reason = NULL;
     e->options = (uint8_t)options;
+    e->host_word = 0;
     return SCREENER_OK;
 }
 

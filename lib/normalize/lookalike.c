@@ -5,6 +5,7 @@
  */
 #include "common/alloc.h"
 #include "lookalike.h"
+#include "screener.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -155,8 +156,9 @@ static void build_small_caps(lookalike *la)
     }
 }
 
-lookalike *lookalike_open(void)
+lookalike *lookalike_open(int *status)
 {
+    *status = SCREENER_E_NOMEM;
     lookalike *la = mem_calloc(1, sizeof *la);
     if (!la)
         return NULL;
@@ -164,6 +166,7 @@ lookalike *lookalike_open(void)
     la->spoof = uspoof_open(&st);
     if (U_FAILURE(st)) {
         mem_free(la);
+        *status = st == U_MEMORY_ALLOCATION_ERROR ? SCREENER_E_NOMEM : SCREENER_E_ICU;
         return NULL;
     }
     for (int i = 0; i < 26; i++) {
@@ -173,8 +176,9 @@ lookalike *lookalike_open(void)
     build_small_caps(la);
     if (build_han_index(la)) {
         lookalike_close(la);
-        return NULL;
+        return NULL; /* out of memory */
     }
+    *status = SCREENER_OK;
     return la;
 }
 

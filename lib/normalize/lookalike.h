@@ -67,7 +67,7 @@ typedef struct lookalike lookalike;
 /* Build the indexes (skeletons of ASCII letters, of the Latin small capitals
  * and of the BMP Han characters). ~30 ms. Returns NULL on ICU failure or
  * out of memory. */
-lookalike *lookalike_open(void);
+lookalike *lookalike_open(int *status);
 void lookalike_close(lookalike *la);
 
 /* The character a reader sees in c (an ASCII letter in its own case, or a

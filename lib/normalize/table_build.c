@@ -474,12 +474,14 @@ int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out)
         }
     }
     if (flags & SCREENER_FOLD_HOMOGLYPH) {
-        b.la = lookalike_open();
+        int la_st;
+        b.la = lookalike_open(&la_st);
         if (!b.la) {
             utrans_close(b.t2s);
             uset_close(b.gb2312);
-            return err_set(err_out, SCREENER_E_ICU, NULL, 0,
-                           "look-alike map: uspoof_open failed or out of memory");
+            return err_set(err_out, la_st, NULL, 0,
+                           la_st == SCREENER_E_NOMEM ? "out of memory"
+                                                  : "look-alike map: uspoof_open failed");
         }
     }
 

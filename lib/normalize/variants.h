@@ -31,8 +31,8 @@ static inline int32_t variants_lookup(const uint32_t (*t)[2], size_t n, uint32_t
     return (lo < n && t[lo][0] == c) ? (int32_t)t[lo][1] : -1;
 }
 
-/* 1 if c is in the sorted array. */
-static inline int variants_contains(const uint32_t *a, size_t n, uint32_t c)
+/* Index of c in the sorted array, or -1. */
+static inline long variants_find(const uint32_t *a, size_t n, uint32_t c)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -42,7 +42,13 @@ static inline int variants_contains(const uint32_t *a, size_t n, uint32_t c)
         else
             hi = mid;
     }
-    return lo < n && a[lo] == c;
+    return lo < n && a[lo] == c ? (long)lo : -1;
+}
+
+/* 1 if c is in the sorted array. */
+static inline int variants_contains(const uint32_t *a, size_t n, uint32_t c)
+{
+    return variants_find(a, n, c) >= 0;
 }
 
 #endif

@@ -125,21 +125,31 @@ int collect_deny(const screener_db *db, screener_scratch *s, uint32_t id, size_t
     return 0;
 }
 
-int collect_allow(screener_scratch *s, size_t start, size_t end)
+static int add_allow(screener_scratch *s, size_t start, size_t end, uint32_t only)
 {
     if (mem_grow((void **)&s->allow, &s->cap_allow, s->n_allow + 1, sizeof(span)))
         return SCREENER_E_NOMEM;
     s->allow[s->n_allow].start = start;
     s->allow[s->n_allow].end = end;
+    s->allow[s->n_allow].only = only;
     s->n_allow++;
     return 0;
+}
+
+int collect_allow(screener_scratch *s, size_t start, size_t end)
+{
+    return add_allow(s, start, end, SPAN_ANY);
 }
 
 int collect_entry(const screener_db *db, screener_scratch *s, uint32_t id, size_t start,
                   size_t end)
 {
+    /* a host word (compile/host_words.c) suppresses only its own term */
     if (db->entries[id].flags & SCREENER_ENTRY_ALLOW)
-        return collect_allow(s, start, end);
+        return add_allow(s, start, end,
+                         (db->entries[id].options & DB_OPT_HOST)
+                             ? db_entry_parent(db, id)
+                             : SPAN_ANY);
     return collect_deny(db, s, id, start, end, 0);
 }
 
@@ -155,37 +165,67 @@ static int cmp_match(const void *a, const void *b)
     return x->entry_id < y->entry_id ? -1 : x->entry_id > y->entry_id;
 }
 
+/* Allow spans: those for every entry first, then per entry; by start. */
 static int cmp_span(const void *a, const void *b)
 {
     const span *x = a, *y = b;
+    if (x->only != y->only)
+        return x->only == SPAN_ANY ? -1 : y->only == SPAN_ANY ? 1 : x->only < y->only ? -1 : 1;
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
     return x->end < y->end ? -1 : x->end > y->end;
 }
 
-/* Allow-list: a deny match lying inside an allow match is suppressed. Sort
- * the allow spans by start and keep the running maximum of their ends: a
- * match [a, b) is covered iff the largest end among spans starting at or
- * before a reaches b. O((m + k) log k). */
+/* 1 if the spans al[0..k) (one group, sorted by start, ends made running
+ * maxima) cover [a, b): the largest end among spans starting at or before
+ * a reaches b. O(log k). */
+static int covered(const span *al, size_t k, size_t a, size_t b)
+{
+    size_t lo = 0, hi = k; /* first span starting after a */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (al[mid].start <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && al[lo - 1].end >= b;
+}
+
+/* Allow-list: a deny match lying inside an allow match is suppressed; a
+ * host-word allow match suppresses only matches of its own term. Sort the
+ * allow spans by (group, start) and keep the running maximum of the ends in
+ * each group, then one binary search per match and group it belongs to.
+ * O((m + k) log k). */
 static void apply_allow(screener_scratch *s)
 {
     span *al = s->allow;
-    size_t k = s->n_allow;
+    size_t k = s->n_allow, n_any = 0;
     qsort(al, k, sizeof *al, cmp_span);
-    for (size_t i = 1; i < k; i++)
-        if (al[i].end < al[i - 1].end)
-            al[i].end = al[i - 1].end; /* now: max end so far */
+    for (size_t i = 0; i < k; i++) {
+        if (al[i].only == SPAN_ANY)
+            n_any++;
+        if (i > 0 && al[i].only == al[i - 1].only && al[i].end < al[i - 1].end)
+            al[i].end = al[i - 1].end; /* now: max end so far in the group */
+    }
     for (size_t i = 0; i < s->n_matches; i++) {
         screener_match *m = &s->matches[i];
-        size_t lo = 0, hi = k; /* first span starting after m->start */
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (al[mid].start <= m->start)
-                lo = mid + 1;
-            else
-                hi = mid;
+        int hit = covered(al, n_any, m->start, m->end);
+        if (!hit && n_any < k) {
+            size_t lo = n_any, hi = k; /* the group of m's entry */
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (al[mid].only < m->entry_id)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            size_t g = lo;
+            while (hi < k && al[hi].only == m->entry_id)
+                hi++;
+            hit = covered(al + g, hi - g, m->start, m->end);
         }
-        if (lo > 0 && al[lo - 1].end >= m->end)
+        if (hit)
             m->flags |= SCREENER_MATCH_SUPPRESSED;
     }
 }

@@ -21,7 +21,9 @@ typedef struct raw_match {
 
 typedef struct span {
     size_t start, end;
+    uint32_t only; /* allow spans: SPAN_ANY, or the one deny entry it suppresses */
 } span;
+#define SPAN_ANY UINT32_MAX
 
 struct screener_scratch {
     hs_scratch_t *hs;       /* for the literal database, or NULL */

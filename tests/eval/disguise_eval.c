@@ -153,7 +153,8 @@ static int load_groups(void)
 {
     UErrorCode st = U_ZERO_ERROR;
     const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&st);
-    lookalike *la = lookalike_open();
+    int la_status;
+    lookalike *la = lookalike_open(&la_status);
     if (!la || U_FAILURE(st))
         return -1;
     for (UChar32 c = 0x80; c <= 0x10FFFF; c++) {

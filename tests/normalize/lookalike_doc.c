@@ -74,7 +74,8 @@ int main(void)
         fprintf(stderr, "lookalike_doc: NFKC unavailable\n");
         return 1;
     }
-    lookalike *la = lookalike_open();
+    int la_status;
+    lookalike *la = lookalike_open(&la_status);
     if (!la) {
         fprintf(stderr, "lookalike_doc: lookalike_open failed\n");
         return 1;

@@ -470,6 +470,7 @@ static int run_fixed_cases(int known)
         memset(&o, 0, sizeof o);
         o.struct_size = sizeof o;
         o.fold_flags = fixed_cases[i].flags;
+        o.flags = SCREENER_COMPILE_NO_HOST_WORDS; /* the reference knows written entries only */
         screener_source src = {NULL, "fixed", fixed_cases[i].dict, strlen(fixed_cases[i].dict)};
         screener_db *db = NULL;
         screener_scratch *scr = NULL;
@@ -571,6 +572,7 @@ int main(int argc, char **argv)
             memset(&o, 0, sizeof o);
             o.struct_size = sizeof o;
             o.fold_flags = flags;
+            o.flags = SCREENER_COMPILE_NO_HOST_WORDS; /* the reference knows written entries only */
             screener_source src = {NULL, "oracle", dict.p, dict.n};
             screener_db *db = NULL;
             screener_error *err = NULL;

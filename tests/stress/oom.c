@@ -74,7 +74,8 @@ static void t_free(void *p, void *ud)
 static const char dict[] =
     "@category spam\n"
     "fuck\n"
-    "法轮功\tcategory=politics severity=3\n"
+    "法轮功\tcategory=politics severity=3 forms=chinese\n"
+    "性病\n" /* host word 慢性病 (compile/host_words.c) */
     "sex\n"
     "sexy girl\tcategory=porn\n"
     "ass\tword\n"
@@ -87,6 +88,7 @@ static const char *texts[] = {
     "oh ＦＵＣＫ 法 輪 功 and sexy girl, class act",
     "call 138 0013 8000 or mail me@example.com, win123cash",
     "clean text, nothing here",
+    "flg 法lun功 慢性病",
     "",
 };
 #define N_TEXTS (sizeof texts / sizeof texts[0])
