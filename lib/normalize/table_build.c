@@ -435,73 +435,71 @@ static int value_for(builder *b, UChar32 c, uint32_t *value)
     return 0;
 }
 
-int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out)
+/* Release what builder_open opened (any subset; NULLs are fine). */
+static void builder_close(builder *b)
 {
-    memset(out, 0, sizeof *out);
-    builder b;
-    memset(&b, 0, sizeof b);
-    b.flags = flags;
+    utrans_close(b->t2s);
+    lookalike_close(b->la);
+    if (b->gb2312)
+        uset_close(b->gb2312);
+    b->t2s = NULL;
+    b->la = NULL;
+    b->gb2312 = NULL;
+}
+
+/* The ICU services the enabled families use. On failure, builder_close
+ * releases whatever was opened. */
+static int builder_open(builder *b, uint32_t flags, screener_error **err_out)
+{
+    memset(b, 0, sizeof *b);
+    b->flags = flags;
     UErrorCode st = U_ZERO_ERROR;
     if (flags & SCREENER_FOLD_COMPAT)
-        b.compat = (flags & SCREENER_FOLD_CASE) ? unorm2_getNFKCCasefoldInstance(&st)
-                                                : unorm2_getNFKCInstance(&st);
-    b.nfd = unorm2_getNFDInstance(&st);
+        b->compat = (flags & SCREENER_FOLD_CASE) ? unorm2_getNFKCCasefoldInstance(&st)
+                                                 : unorm2_getNFKCInstance(&st);
+    b->nfd = unorm2_getNFDInstance(&st);
     if (flags & SCREENER_FOLD_COMPAT)
-        b.nfkc = unorm2_getNFKCInstance(&st);
+        b->nfkc = unorm2_getNFKCInstance(&st);
     if (U_FAILURE(st))
         return err_set(err_out, SCREENER_E_ICU, NULL, 0,
                        "ICU normalizer unavailable: %s", u_errorName(st));
     if (flags & SCREENER_FOLD_TRADITIONAL) {
         static const UChar id[] = u"Traditional-Simplified";
-        b.t2s = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+        b->t2s = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
         if (U_FAILURE(st))
             return err_set(err_out, SCREENER_E_ICU, NULL, 0,
                            "ICU Traditional-Simplified transliterator unavailable: %s",
                            u_errorName(st));
-    }
-
-    if (flags & SCREENER_FOLD_TRADITIONAL) {
         UConverter *cv = ucnv_open("GB2312", &st);
-        b.gb2312 = uset_openEmpty();
+        b->gb2312 = uset_openEmpty();
         if (U_SUCCESS(st))
-            ucnv_getUnicodeSet(cv, b.gb2312, UCNV_ROUNDTRIP_SET, &st);
+            ucnv_getUnicodeSet(cv, b->gb2312, UCNV_ROUNDTRIP_SET, &st);
         ucnv_close(cv);
-        if (U_FAILURE(st)) {
-            utrans_close(b.t2s);
-            uset_close(b.gb2312);
+        if (U_FAILURE(st))
             return err_set(err_out, SCREENER_E_ICU, NULL, 0, "GB2312 repertoire: %s",
                            u_errorName(st));
-        }
     }
     if (flags & SCREENER_FOLD_HOMOGLYPH) {
         int la_st;
-        b.la = lookalike_open(&la_st);
-        if (!b.la) {
-            utrans_close(b.t2s);
-            uset_close(b.gb2312);
+        b->la = lookalike_open(&la_st);
+        if (!b->la)
             return err_set(err_out, la_st, NULL, 0,
                            la_st == SCREENER_E_NOMEM ? "out of memory"
-                                                  : "look-alike map: uspoof_open failed");
-        }
+                                                     : "look-alike map: uspoof_open failed");
     }
+    return SCREENER_OK;
+}
 
-    UMutableCPTrie *mt = umutablecptrie_open(FV_MAKE(FV_IDENT, FC_OTHER, 0),
-                                             FV_INVALID, &st);
-    if (U_FAILURE(st)) {
-        utrans_close(b.t2s);
-        lookalike_close(b.la);
-        uset_close(b.gb2312);
-        return err_set(err_out, SCREENER_E_ICU, NULL, 0, "umutablecptrie_open: %s",
-                       u_errorName(st));
-    }
-
-    int rc = SCREENER_OK;
-    int nr = collect_numerals(&b);
+/* The value of every code point that does not fold to itself, into mt. */
+static int fill_trie(builder *b, UMutableCPTrie *mt, screener_error **err_out)
+{
+    int nr = collect_numerals(b);
     if (nr)
-        rc = err_set(err_out, nr == -1 ? SCREENER_E_ICU : SCREENER_E_NOMEM, NULL, 0,
-                     nr == -1 ? "ICU failed to fold a Chinese numeral"
-                              : "more than %d Chinese numerals", NUMERAL_MAP_MAX);
-    for (UChar32 c = 0; c <= 0x10FFFF && rc == SCREENER_OK; c++) {
+        return err_set(err_out, nr == -1 ? SCREENER_E_ICU : SCREENER_E_NOMEM, NULL, 0,
+                       nr == -1 ? "ICU failed to fold a Chinese numeral"
+                                : "more than %d Chinese numerals", NUMERAL_MAP_MAX);
+    UErrorCode st = U_ZERO_ERROR;
+    for (UChar32 c = 0; c <= 0x10FFFF; c++) {
         if (c == 0xD800)
             c = 0xE000; /* surrogates never come out of the UTF-8 decoder */
         int8_t gc = u_charType(c);
@@ -510,48 +508,66 @@ int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out)
         if (gc == U_PRIVATE_USE_CHAR)
             continue;
         uint32_t v;
-        int r = value_for(&b, c, &v);
+        int r = value_for(b, c, &v);
         if (r == -1)
-            rc = err_set(err_out, SCREENER_E_ICU, NULL, 0,
-                         "ICU failed to fold U+%04X", (unsigned)c);
-        else if (r == -2)
-            rc = err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-        else if (v != FV_MAKE(FV_IDENT, FC_OTHER, 0))
+            return err_set(err_out, SCREENER_E_ICU, NULL, 0, "ICU failed to fold U+%04X",
+                           (unsigned)c);
+        if (r == -2)
+            return err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        if (v != FV_MAKE(FV_IDENT, FC_OTHER, 0))
             umutablecptrie_set(mt, c, v, &st);
     }
-    utrans_close(b.t2s);
-    lookalike_close(b.la);
-    if (b.gb2312)
-        uset_close(b.gb2312);
-    if (rc == SCREENER_OK && U_FAILURE(st))
-        rc = err_set(err_out, SCREENER_E_ICU, NULL, 0, "umutablecptrie_set: %s",
-                     u_errorName(st));
+    if (U_FAILURE(st))
+        return err_set(err_out, SCREENER_E_ICU, NULL, 0, "umutablecptrie_set: %s",
+                       u_errorName(st));
+    return SCREENER_OK;
+}
 
-    UCPTrie *trie = NULL;
-    if (rc == SCREENER_OK) {
-        trie = umutablecptrie_buildImmutable(mt, UCPTRIE_TYPE_FAST,
-                                             UCPTRIE_VALUE_BITS_32, &st);
+/* mt as a fast, immutable trie in its binary form (out->trie_bin). */
+static int serialize_trie(UMutableCPTrie *mt, fold_build *out, screener_error **err_out)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UCPTrie *trie = umutablecptrie_buildImmutable(mt, UCPTRIE_TYPE_FAST, UCPTRIE_VALUE_BITS_32,
+                                                  &st);
+    if (U_FAILURE(st))
+        return err_set(err_out, SCREENER_E_ICU, NULL, 0, "buildImmutable: %s",
+                       u_errorName(st));
+    int rc = SCREENER_OK;
+    UErrorCode pre = U_ZERO_ERROR;
+    int32_t len = ucptrie_toBinary(trie, NULL, 0, &pre);
+    out->trie_bin = mem_malloc((size_t)len);
+    if (!out->trie_bin) {
+        rc = err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    } else {
+        ucptrie_toBinary(trie, out->trie_bin, len, &st);
         if (U_FAILURE(st))
-            rc = err_set(err_out, SCREENER_E_ICU, NULL, 0, "buildImmutable: %s",
-                         u_errorName(st));
-    }
-    umutablecptrie_close(mt);
-    if (rc == SCREENER_OK) {
-        UErrorCode pre = U_ZERO_ERROR;
-        int32_t len = ucptrie_toBinary(trie, NULL, 0, &pre);
-        out->trie_bin = mem_malloc((size_t)len);
-        if (!out->trie_bin) {
-            rc = err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-        } else {
-            ucptrie_toBinary(trie, out->trie_bin, len, &st);
-            if (U_FAILURE(st))
-                rc = err_set(err_out, SCREENER_E_ICU, NULL, 0, "toBinary: %s",
-                             u_errorName(st));
-            out->trie_len = (size_t)len;
-        }
+            rc = err_set(err_out, SCREENER_E_ICU, NULL, 0, "toBinary: %s", u_errorName(st));
+        out->trie_len = (size_t)len;
     }
     ucptrie_close(trie);
-    out->expand = b.expand;
+    return rc;
+}
+
+int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out)
+{
+    memset(out, 0, sizeof *out);
+    builder b;
+    int rc = builder_open(&b, flags, err_out);
+    UMutableCPTrie *mt = NULL;
+    if (!rc) {
+        UErrorCode st = U_ZERO_ERROR;
+        mt = umutablecptrie_open(FV_MAKE(FV_IDENT, FC_OTHER, 0), FV_INVALID, &st);
+        if (U_FAILURE(st))
+            rc = err_set(err_out, SCREENER_E_ICU, NULL, 0, "umutablecptrie_open: %s",
+                         u_errorName(st));
+    }
+    if (!rc)
+        rc = fill_trie(&b, mt, err_out);
+    builder_close(&b);
+    if (!rc)
+        rc = serialize_trie(mt, out, err_out);
+    umutablecptrie_close(mt);
+    out->expand = b.expand; /* the expansions builder pushed, owned by out now */
     out->n_expand = b.n_expand;
     if (rc != SCREENER_OK)
         fold_build_free(out);
