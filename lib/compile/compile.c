@@ -276,9 +276,9 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
     uint32_t *srcs = calloc(s->n_sources ? s->n_sources : 1, sizeof(uint32_t));
     buf strings = {0};
     hs_database_t *hdb = NULL;
-    char *hbytes = NULL, *rbytes = NULL;
-    size_t hlen = 0, rlen = 0;
-    uint32_t max_regex_width = 0;
+    char *hbytes = NULL;
+    size_t hlen = 0;
+    regex_out rx = {0};
     if (!order || !lit_entries || !entries || !lits || !exprs || !lens || !ids || !hflags || !cats || !srcs) {
         rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
         goto out;
@@ -393,12 +393,12 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
         rc = err_set(c->err, SCREENER_E_HYPERSCAN, NULL, 0, "hs_serialize_database failed");
         goto out;
     }
-    rc = compile_regexes(&c->set, c->err, &plat, &rbytes, &rlen, &max_regex_width);
+    rc = compile_regexes(&c->set, c->err, &plat, &rx);
     if (rc)
         goto out;
 
     /* assemble (db/format.c owns the layout) */
-    db_meta meta = {fold_flags, max_regex_width, {0}};
+    db_meta meta = {fold_flags, rx.max_width, {0}};
     memcpy(meta.fingerprint, fpc.digest, 16);
     if (strings.failed) {
         rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
@@ -414,7 +414,9 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
         [SEC_SOURCES] = {srcs, s->n_sources},
         [SEC_STRINGS] = {strings.data, strings.len},
         [SEC_HS] = {hbytes, hlen},
-        [SEC_HS_REGEX] = {rbytes, rlen},
+        [SEC_HS_REGEX] = {rx.bytes, rx.len},
+        [SEC_HS_REGEX_START] = {rx.start_bytes, rx.start_len},
+        [SEC_REGEXES] = {rx.table, rx.n},
     };
     uint8_t *blob;
     size_t blob_len;
@@ -437,7 +439,7 @@ out:
     free(srcs);
     buf_free(&strings);
     free(hbytes);
-    free(rbytes);
+    regex_out_free(&rx);
     hs_free_database(hdb);
     return rc;
 }

@@ -94,6 +94,139 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
     return SCREENER_OK;
 }
 
+/* ---- Hyperscan sections ------------------------------------------------- */
+
+/* Bounds for what a Hyperscan section may ask for. Our own databases stay far
+ * below them (bytecode is copied as is: deserialized size = serialized size
+ * plus alignment, measured; scratch for 64k literals ~ 100 KB); a bit flip in
+ * a re-sealed file has asked hs_alloc_scratch for gigabytes. */
+#define DB_HS_MAX_INFLATE(len) (2 * (uint64_t)(len) + 65536)
+#define DB_HS_MAX_SCRATCH ((size_t)256 << 20)
+
+/* Cheap checks on one serialized Hyperscan database before and after
+ * hs_deserialize_database: block mode and this library's version (from the
+ * database's own info string), a deserialized size in proportion to the
+ * bytes, and a scratch that can be allocated within DB_HS_MAX_SCRATCH (the
+ * scratch is allocated once here and freed; scans allocate their own).
+ * Expected pattern counts cannot be checked: Hyperscan does not expose them;
+ * the match callbacks check every id and offset instead. */
+static int hs_section_open(const uint8_t *bytes, size_t len, const char *what, const char *name,
+                           hs_database_t **out, screener_error **err_out)
+{
+    *out = NULL;
+    char *info = NULL;
+    hs_error_t he = hs_serialized_database_info((const char *)bytes, len, &info);
+    if (he == HS_SUCCESS) {
+        /* "Version: 5.4.9 Features: AVX2 Mode: BLOCK" */
+        char ver[80];
+        snprintf(ver, sizeof ver, "Version: %.*s ", (int)strcspn(hs_version(), " "),
+                 hs_version());
+        int ok_ver = strncmp(info, ver, strlen(ver)) == 0;
+        const char *mode = strstr(info, " Mode: ");
+        int ok_mode = mode && strcmp(mode, " Mode: BLOCK") == 0;
+        int rc = SCREENER_OK;
+        if (!ok_ver)
+            rc = err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
+                         "%s database says \"%.80s\", this library runs Hyperscan %s", what,
+                         info, hs_version());
+        else if (!ok_mode)
+            rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                         "damaged database: %s database is not in block mode (\"%.80s\")",
+                         what, info);
+        free(info);
+        if (rc)
+            return rc;
+    }
+    size_t dsize = 0;
+    if (he == HS_SUCCESS)
+        he = hs_serialized_database_size((const char *)bytes, len, &dsize);
+    if (he == HS_SUCCESS && dsize > DB_HS_MAX_INFLATE(len))
+        return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                       "damaged database: %s database of %zu bytes claims %zu in memory", what,
+                       len, dsize);
+    if (he == HS_SUCCESS)
+        he = hs_deserialize_database((const char *)bytes, len, out);
+    hs_scratch_t *scratch = NULL;
+    size_t ssize = 0;
+    if (he == HS_SUCCESS) {
+        he = hs_alloc_scratch(*out, &scratch);
+        if (he == HS_SUCCESS)
+            he = hs_scratch_size(scratch, &ssize);
+        hs_free_scratch(scratch);
+        if (he == HS_SUCCESS && ssize > DB_HS_MAX_SCRATCH) {
+            hs_free_database(*out);
+            *out = NULL;
+            return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                           "damaged database: %s database needs %zu bytes of scratch "
+                           "(limit %zu)", what, ssize, DB_HS_MAX_SCRATCH);
+        }
+        if (he != HS_SUCCESS) {
+            hs_free_database(*out);
+            *out = NULL;
+        }
+    }
+    if (he == HS_SUCCESS)
+        return SCREENER_OK;
+    if (he == HS_DB_PLATFORM_ERROR)
+        return err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
+                       "Hyperscan %s database built for another CPU platform", what);
+    if (he == HS_DB_VERSION_ERROR)
+        return err_set(err_out, SCREENER_E_DB_VERSION, name, 0,
+                       "Hyperscan %s database from another Hyperscan version", what);
+    if (he == HS_NOMEM)
+        return err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+    return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                   "Hyperscan rejected its %s database (error %d)", what, (int)he);
+}
+
+/* The regex table: one record per regex entry, in entry order, widths within
+ * the header's bound (which windows and streams carry). */
+static int validate_regexes(screener_db *db, const char *name, screener_error **err_out)
+{
+    const db_header *h = db->hdr;
+    if (h->count[SEC_REGEXES] != db->n_regex)
+        return bad(err_out, name, "regex table does not match the regex entries");
+    if (h->regex_max_width > DB_REGEX_MAX_WIDTH || (db->n_regex && h->regex_max_width == 0))
+        return bad(err_out, name, "regex width out of range");
+    db->regexes = (const db_regex *)(db->blob + h->sec_off[SEC_REGEXES]);
+    for (uint32_t i = 0; i < db->n_regex; i++) {
+        const db_regex *r = &db->regexes[i];
+        if (r->entry >= db->n_entries || !(db->entries[r->entry].flags & SCREENER_ENTRY_REGEX) ||
+            (i && r->entry <= db->regexes[i - 1].entry) || r->max_width == 0 ||
+            r->max_width > h->regex_max_width)
+            return bad(err_out, name, "regex table out of range");
+    }
+    return SCREENER_OK;
+}
+
+/* Open the Hyperscan sections the tables say are there. */
+static int open_hyperscan(screener_db *db, const char *name, screener_error **err_out)
+{
+    const db_header *h = db->hdr;
+    if ((h->sec_len[SEC_HS] == 0) != (db->n_lits == 0))
+        return bad(err_out, name, "Hyperscan section does not match the literals");
+    if ((h->sec_len[SEC_HS_REGEX] == 0) != (db->n_regex == 0) ||
+        (h->sec_len[SEC_HS_REGEX_START] == 0) != (db->n_regex == 0))
+        return bad(err_out, name, "regex section does not match the regex entries");
+    int rc = validate_regexes(db, name, err_out);
+    if (!rc && db->n_lits)
+        rc = hs_section_open(db->blob + h->sec_off[SEC_HS], h->sec_len[SEC_HS], "literal", name,
+                             &db->hs, err_out);
+    if (!rc && db->n_regex)
+        rc = hs_section_open(db->blob + h->sec_off[SEC_HS_REGEX], h->sec_len[SEC_HS_REGEX],
+                             "regex", name, &db->hs_regex, err_out);
+    if (!rc && db->n_regex)
+        rc = hs_section_open(db->blob + h->sec_off[SEC_HS_REGEX_START],
+                             h->sec_len[SEC_HS_REGEX_START], "regex start", name,
+                             &db->hs_regex_start, err_out);
+    if (rc) {
+        hs_free_database(db->hs);
+        hs_free_database(db->hs_regex);
+        db->hs = db->hs_regex = NULL;
+    }
+    return rc;
+}
+
 int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_out,
                  screener_error **err_out)
 {
@@ -206,46 +339,11 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
             if (db->entries[i].flags & SCREENER_ENTRY_DETECTOR)
                 db->detector_ids[k++] = i;
     }
-    if ((h->sec_len[SEC_HS] == 0) != (db->n_lits == 0)) {
+    rc = open_hyperscan(db, name, err_out);
+    if (rc) {
         free(db->detector_ids);
         fold_table_close(&db->fold);
         free(db);
-        rc = bad(err_out, name, "Hyperscan section does not match the literals");
-        goto fail;
-    }
-    if ((h->sec_len[SEC_HS_REGEX] == 0) != (db->n_regex == 0)) {
-        free(db->detector_ids);
-        fold_table_close(&db->fold);
-        free(db);
-        rc = bad(err_out, name, "regex section does not match the regex entries");
-        goto fail;
-    }
-    hs_error_t he = db->n_lits == 0 ? HS_SUCCESS
-                                    : hs_deserialize_database((const char *)blob + h->sec_off[SEC_HS],
-                                                              h->sec_len[SEC_HS], &db->hs);
-    if (he == HS_SUCCESS && db->n_regex) {
-        he = hs_deserialize_database((const char *)blob + h->sec_off[SEC_HS_REGEX],
-                                     h->sec_len[SEC_HS_REGEX], &db->hs_regex);
-        if (he != HS_SUCCESS) {
-            hs_free_database(db->hs);
-            db->hs = NULL;
-        }
-    }
-    if (he != HS_SUCCESS) {
-        free(db->detector_ids);
-        fold_table_close(&db->fold);
-        free(db);
-        if (he == HS_DB_PLATFORM_ERROR)
-            rc = err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
-                         "Hyperscan database built for another CPU platform");
-        else if (he == HS_DB_VERSION_ERROR)
-            rc = err_set(err_out, SCREENER_E_DB_VERSION, name, 0,
-                         "Hyperscan database from another Hyperscan version");
-        else if (he == HS_NOMEM)
-            rc = err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
-        else
-            rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
-                         "Hyperscan rejected its database (error %d)", (int)he);
         goto fail;
     }
     *db_out = db;
@@ -261,6 +359,7 @@ SCREENER_API void screener_db_free(screener_db *db)
         return;
     hs_free_database(db->hs);
     hs_free_database(db->hs_regex);
+    hs_free_database(db->hs_regex_start);
     free(db->detector_ids);
     fold_table_close(&db->fold);
     free(db->blob);

@@ -25,6 +25,8 @@ const db_section_def db_sections[SEC_COUNT] = {
     [SEC_STRINGS] = {"strings", 1},
     [SEC_HS] = {"Hyperscan literals", 0},
     [SEC_HS_REGEX] = {"Hyperscan regexes", 0},
+    [SEC_HS_REGEX_START] = {"Hyperscan regex starts", 0},
+    [SEC_REGEXES] = {"regexes", sizeof(db_regex)},
 };
 
 int db_write_blob(const db_meta *meta, const db_section_data sec[SEC_COUNT], uint8_t **blob_out,
