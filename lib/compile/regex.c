@@ -9,6 +9,13 @@
  * scan/m_regex.c finds each match's leftmost start by scanning the anchored
  * forms below from the candidate starts (at most the regex's width before the
  * end). Nothing that runs at scan time uses SOM.
+ *
+ * Word boundaries: Vectorscan 5.4.9 also gets `\b`/`\B` wrong in long
+ * buffers, both ways and with or without SOM (`\bb` matches after 70 'a's;
+ * with `\bxx\d` in the same database, `中` is not reported at the end of a
+ * 50..67-byte text). So the ends database holds each regex with its `\b`
+ * and `\B` dropped (a superset of the ends), and the anchored probe — a short
+ * slice with one character of context — decides with the assertions.
  */
 #include "regex.h"
 
@@ -61,21 +68,19 @@ static size_t copy_class(const char *re, size_t len, size_t i, char *o, size_t *
     return i;
 }
 
-char *regex_start_form(const char *re, size_t len, int ctx)
+/* Copy re to o after pre, rewriting outside classes and quotes: with
+ * anchors, `^` and `\A` become `\b\B` (never true); with bounds, `\b` and
+ * `\B` are dropped (always true). Then ')'. */
+static char *rewrite(const char *re, size_t len, const char *pre, int anchors, int bounds)
 {
     static const char never[] = "\\b\\B";
-    const char *pre = ctx ? "^(?s:.)(?:" : "^(?:";
     size_t pl = strlen(pre);
     char *o = malloc(pl + len * 4 + 2);
     if (!o)
         return NULL;
     memcpy(o, pre, pl);
     size_t w = pl;
-    if (!ctx) {
-        memcpy(o + w, re, len);
-        w += len;
-    }
-    for (size_t i = 0; ctx && i < len;) {
+    for (size_t i = 0; i < len;) {
         char ch = re[i];
         if (ch == '\\' && i + 1 < len && re[i + 1] == 'Q') {
             size_t k = i + 2;
@@ -86,9 +91,11 @@ char *regex_start_form(const char *re, size_t len, int ctx)
             w += k - i;
             i = k;
         } else if (ch == '\\' && i + 1 < len) {
-            if (re[i + 1] == 'A') {
+            if (anchors && re[i + 1] == 'A') {
                 memcpy(o + w, never, 4);
                 w += 4;
+            } else if (bounds && (re[i + 1] == 'b' || re[i + 1] == 'B')) {
+                /* dropped */
             } else {
                 o[w++] = ch;
                 o[w++] = re[i + 1];
@@ -99,7 +106,7 @@ char *regex_start_form(const char *re, size_t len, int ctx)
         } else if (ch == '(' && i + 2 < len && re[i + 1] == '?' && re[i + 2] == '#') {
             while (i < len && re[i] != ')')
                 o[w++] = re[i++];
-        } else if (ch == '^') {
+        } else if (anchors && ch == '^') {
             memcpy(o + w, never, 4);
             w += 4;
             i++;
@@ -110,6 +117,22 @@ char *regex_start_form(const char *re, size_t len, int ctx)
     o[w++] = ')';
     o[w] = '\0';
     return o;
+}
+
+char *regex_start_form(const char *re, size_t len, int ctx)
+{
+    if (!ctx) {
+        char *o = malloc(len + 6);
+        if (o)
+            snprintf(o, len + 6, "^(?:%.*s)", (int)len, re);
+        return o;
+    }
+    return rewrite(re, len, "^(?s:.)(?:", 1, 0);
+}
+
+char *regex_end_form(const char *re, size_t len)
+{
+    return rewrite(re, len, "(?:", 0, 1);
 }
 
 /* ---- validation ------------------------------------------------------------ */
@@ -250,7 +273,7 @@ int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_i
     if (n > REGEX_MAX_ENTRIES)
         return err_set(err, SCREENER_E_LIMIT, NULL, 0,
                        "%zu regex entries, more than the limit of %d", n, REGEX_MAX_ENTRIES);
-    const char **exprs = malloc(n * sizeof(char *));
+    char **exprs = calloc(n, sizeof(char *));
     unsigned *flags = malloc(n * sizeof(unsigned)), *ids = malloc(n * sizeof(unsigned));
     o->table = malloc(n * sizeof(db_regex));
     int rc = SCREENER_OK;
@@ -268,7 +291,11 @@ int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_i
             break;
         if (width > o->max_width)
             o->max_width = width;
-        exprs[o->n] = e->term;
+        exprs[o->n] = regex_end_form(e->term, e->term_len);
+        if (!exprs[o->n]) {
+            rc = err_set(err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+            break;
+        }
         flags[o->n] = REGEX_FLAGS;
         ids[o->n] = (unsigned)i;
         o->table[o->n].entry = (uint32_t)i;
@@ -278,7 +305,8 @@ int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_i
     if (rc == SCREENER_OK) {
         hs_database_t *db = NULL;
         hs_compile_error_t *herr = NULL;
-        if (hs_compile_multi(exprs, flags, ids, (unsigned)o->n, HS_MODE_BLOCK, plat, &db,
+        if (hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)o->n,
+                             HS_MODE_BLOCK, plat, &db,
                              &herr) != HS_SUCCESS) {
             rc = hs_error(s, herr, ids, (unsigned)o->n, "regexes", err);
             hs_free_compile_error(herr);
@@ -289,6 +317,8 @@ int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_i
     if (rc == SCREENER_OK)
         rc = compile_starts(s, o, plat, &o->start_bytes, &o->start_len, err);
 out:
+    for (size_t k = 0; exprs && k < n; k++)
+        free(exprs[k]);
     free(exprs);
     free(flags);
     free(ids);

@@ -58,4 +58,10 @@ void regex_out_free(regex_out *out);
  */
 char *regex_start_form(const char *re, size_t len, int ctx);
 
+/* The ends-database form of re: `(?:re'')`, re'' being re with its word
+ * boundary assertions `\b` and `\B` (outside classes and quotes) dropped,
+ * so it matches wherever re does and maybe more; the start probe checks the
+ * assertions. malloc'ed, or NULL. */
+char *regex_end_form(const char *re, size_t len);
+
 #endif
