@@ -322,7 +322,9 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
         entries[i].detector = e->detector;
         uint8_t meta[3] = {e->severity, (uint8_t)(e->flags & DB_ENTRY_PUBLIC), e->detector};
         XXH3_128bits_update(fp, &c->fold_len[i], sizeof(uint32_t));
-        XXH3_128bits_update(fp, c->units + c->fold_off[i], c->fold_len[i] * sizeof(uint16_t));
+        if (c->fold_len[i]) /* (regex entries only: c->units may be NULL) */
+            XXH3_128bits_update(fp, c->units + c->fold_off[i],
+                                c->fold_len[i] * sizeof(uint16_t));
         XXH3_128bits_update(fp, s->categories[e->category], strlen(s->categories[e->category]) + 1);
         XXH3_128bits_update(fp, meta, 3);
     }
