@@ -291,8 +291,7 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
         rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
         goto out;
     }
-    XXH3_128bits_reset(fp);
-    XXH3_128bits_update(fp, &fold_flags, sizeof fold_flags);
+    db_fp_begin(fp, fold_flags);
     add_string(&strings, "", 0);
     for (size_t i = 0; i < s->n_categories; i++) {
         const char *id = s->categories[i];
@@ -306,7 +305,7 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
         for (int sev = 0; sev < 4; sev++)
             cats[i].actions[sev] =
                 m->actions[sev] >= 0 ? (uint8_t)m->actions[sev] : default_actions[sev];
-        XXH3_128bits_update(fp, cats[i].actions, 4);
+        db_fp_category(fp, cats[i].actions);
     }
     for (size_t i = 0; i < s->n_sources; i++)
         srcs[i] = add_string(&strings, s->sources[i], strlen(s->sources[i]));
@@ -320,16 +319,12 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
         entries[i].severity = e->severity;
         entries[i].flags = e->flags;
         entries[i].detector = e->detector;
-        uint8_t meta[3] = {e->severity, (uint8_t)(e->flags & DB_ENTRY_PUBLIC), e->detector};
-        XXH3_128bits_update(fp, &c->fold_len[i], sizeof(uint32_t));
-        if (c->fold_len[i]) /* (regex entries only: c->units may be NULL) */
-            XXH3_128bits_update(fp, c->units + c->fold_off[i],
-                                c->fold_len[i] * sizeof(uint16_t));
-        XXH3_128bits_update(fp, s->categories[e->category], strlen(s->categories[e->category]) + 1);
-        XXH3_128bits_update(fp, meta, 3);
+        /* (regex and detector entries have no units: c->units may be NULL) */
+        db_fp_entry(fp, c->fold_len[i] ? c->units + c->fold_off[i] : NULL, c->fold_len[i],
+                    s->categories[e->category], e->severity, e->flags, e->detector);
     }
-    XXH128_canonical_t fpc;
-    XXH128_canonicalFromHash(&fpc, XXH3_128bits_digest(fp));
+    uint8_t fpd[16];
+    db_fp_end(fp, fpd);
     XXH3_freeState(fp);
 
     /* literals: one per distinct folded form, listing its entries */
@@ -401,7 +396,7 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
 
     /* assemble (db/format.c owns the layout) */
     db_meta meta = {fold_flags, rx.max_width, {0}};
-    memcpy(meta.fingerprint, fpc.digest, 16);
+    memcpy(meta.fingerprint, fpd, 16);
     if (strings.failed) {
         rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
         goto out;

@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "common/file.h"
 #include "common/names.h"
+#include "normalize/fold.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "screener databases are little-endian; big-endian hosts are not supported yet"
@@ -94,14 +95,55 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
     return SCREENER_OK;
 }
 
+/* ---- the fingerprint ------------------------------------------------------ */
+
+/* Recompute the dictionary fingerprint from the entries, folding each term
+ * through the file's own fold table exactly as the compiler did, so that a
+ * file cannot claim another dictionary's fingerprint (a service that
+ * compares fingerprints to know what it runs would be misled). Cost: one
+ * fold per entry (~10 ms for 64k terms). */
+static int verify_fingerprint(const screener_db *db, const char *name, screener_error **err_out)
+{
+    XXH3_state_t *fp = XXH3_createState();
+    fold_buf fb;
+    memset(&fb, 0, sizeof fb);
+    if (!fp)
+        return err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+    const db_header *h = db->hdr;
+    int rc = SCREENER_OK;
+    db_fp_begin(fp, h->fold_flags);
+    for (uint32_t i = 0; i < db->n_cats; i++)
+        db_fp_category(fp, db->cats[i].actions);
+    for (uint32_t i = 0; i < db->n_entries && !rc; i++) {
+        const db_entry *e = &db->entries[i];
+        fb.n = 0;
+        if (!(e->flags & (SCREENER_ENTRY_DETECTOR | SCREENER_ENTRY_REGEX)) &&
+            fold_text(&db->fold, (const uint8_t *)db->strings + e->term_off, e->term_len, &fb))
+            rc = err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+        db_fp_entry(fp, fb.units, (uint32_t)fb.n, db->strings + db->cats[e->category].name_off,
+                    e->severity, e->flags, e->detector);
+    }
+    uint8_t got[16];
+    db_fp_end(fp, got);
+    XXH3_freeState(fp);
+    fold_buf_free(&fb);
+    if (!rc && memcmp(got, h->fingerprint, 16) != 0)
+        rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                     "damaged database: the header's fingerprint %s is not the one of its "
+                     "entries", db->fingerprint_hex);
+    return rc;
+}
+
 /* ---- Hyperscan sections ------------------------------------------------- */
 
-/* Bounds for what a Hyperscan section may ask for. Our own databases stay far
- * below them (bytecode is copied as is: deserialized size = serialized size
- * plus alignment, measured; scratch for 64k literals ~ 100 KB); a bit flip in
- * a re-sealed file has asked hs_alloc_scratch for gigabytes. */
+/* Bounds for what a Hyperscan section of len bytes may ask for. Our own
+ * databases stay far below them (deserialized size = serialized size plus
+ * alignment; scratch a few KB to a few MB); one bit flip in the bytecode of
+ * a re-sealed file made hs_alloc_scratch ask for 64 MB .. 1 GB and more. A
+ * request too large for malloc fails (SCREENER_E_NOMEM); one that succeeds is
+ * freed at once and the file refused. */
 #define DB_HS_MAX_INFLATE(len) (2 * (uint64_t)(len) + 65536)
-#define DB_HS_MAX_SCRATCH ((size_t)256 << 20)
+#define DB_HS_MAX_SCRATCH(len) ((size_t)64 * (len) + ((size_t)16 << 20))
 
 /* Cheap checks on one serialized Hyperscan database before and after
  * hs_deserialize_database: block mode and this library's version (from the
@@ -153,12 +195,12 @@ static int hs_section_open(const uint8_t *bytes, size_t len, const char *what, c
         if (he == HS_SUCCESS)
             he = hs_scratch_size(scratch, &ssize);
         hs_free_scratch(scratch);
-        if (he == HS_SUCCESS && ssize > DB_HS_MAX_SCRATCH) {
+        if (he == HS_SUCCESS && ssize > DB_HS_MAX_SCRATCH(len)) {
             hs_free_database(*out);
             *out = NULL;
             return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
                            "damaged database: %s database needs %zu bytes of scratch "
-                           "(limit %zu)", what, ssize, DB_HS_MAX_SCRATCH);
+                           "(limit %zu)", what, ssize, DB_HS_MAX_SCRATCH(len));
         }
         if (he != HS_SUCCESS) {
             hs_free_database(*out);
@@ -326,6 +368,12 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
         goto fail;
     }
     fold_table_set_collapse(&db->fold, (h->fold_flags & SCREENER_FOLD_REPEATS) != 0);
+    rc = verify_fingerprint(db, name, err_out);
+    if (rc) {
+        fold_table_close(&db->fold);
+        free(db);
+        goto fail;
+    }
     if (db->n_detectors) {
         db->detector_ids = malloc(db->n_detectors * sizeof(uint32_t));
         if (!db->detector_ids) {

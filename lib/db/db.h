@@ -199,6 +199,21 @@ int db_section_ok(const db_header *h, size_t len, int k);
 int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_out,
                  screener_error **err_out);
 
+/*
+ * The dictionary fingerprint (XXH3-128, header field): fold flags, each
+ * category's actions, then per entry its folded units (none for detectors
+ * and regexes), category name, severity, public flags and detector. The
+ * compiler feeds it while building; the loader recomputes it from the
+ * entries (folding each term through the file's own table) and refuses a
+ * file whose header claims another.
+ */
+struct XXH3_state_s;
+void db_fp_begin(struct XXH3_state_s *fp, uint32_t fold_flags);
+void db_fp_category(struct XXH3_state_s *fp, const uint8_t actions[4]);
+void db_fp_entry(struct XXH3_state_s *fp, const uint16_t *units, uint32_t n_units,
+                 const char *category, uint8_t severity, uint8_t flags, uint8_t detector);
+void db_fp_end(struct XXH3_state_s *fp, uint8_t out[16]);
+
 /* Fill the header's checksum field for a finished blob. */
 void db_seal(uint8_t *blob, size_t len);
 

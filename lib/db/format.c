@@ -10,6 +10,7 @@
 
 #include <hs.h>
 #include <unicode/uversion.h>
+#include <xxhash.h>
 
 #include "common/buf.h"
 #include "db.h"
@@ -72,4 +73,35 @@ int db_section_ok(const db_header *h, size_t len, int k)
         return 0;
     size_t elem = db_sections[k].elem;
     return !elem || (uint64_t)h->count[k] * elem == sl;
+}
+
+/* ---- the dictionary fingerprint (db.h) ------------------------------------ */
+
+void db_fp_begin(XXH3_state_t *fp, uint32_t fold_flags)
+{
+    XXH3_128bits_reset(fp);
+    XXH3_128bits_update(fp, &fold_flags, sizeof fold_flags);
+}
+
+void db_fp_category(XXH3_state_t *fp, const uint8_t actions[4])
+{
+    XXH3_128bits_update(fp, actions, 4);
+}
+
+void db_fp_entry(XXH3_state_t *fp, const uint16_t *units, uint32_t n_units, const char *category,
+                 uint8_t severity, uint8_t flags, uint8_t detector)
+{
+    uint8_t meta[3] = {severity, (uint8_t)(flags & DB_ENTRY_PUBLIC), detector};
+    XXH3_128bits_update(fp, &n_units, sizeof n_units);
+    if (n_units)
+        XXH3_128bits_update(fp, units, n_units * sizeof(uint16_t));
+    XXH3_128bits_update(fp, category, strlen(category) + 1);
+    XXH3_128bits_update(fp, meta, 3);
+}
+
+void db_fp_end(XXH3_state_t *fp, uint8_t out[16])
+{
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits_digest(fp));
+    memcpy(out, c.digest, 16);
 }

@@ -33,7 +33,8 @@
 #include "matcher.h"
 
 #define RX_BATCH 4096
-#define REGEX_WORK_PER_BYTE 1024u
+#define REGEX_WORK_PER_BYTE 256u
+#define REGEX_WORK_BASE 65536u
 #define RX_NONE UINT32_MAX
 
 typedef struct regex_ctx {
@@ -236,7 +237,7 @@ int run_regexes(const scan_ctx *c, const matcher *m)
     const byte_view *bv = &c->s->v.bytes;
     if (bv->n == 0)
         return SCREENER_OK;
-    regex_ctx r = {c, 0, 0, 0, ((uint64_t)bv->n + 1) * REGEX_WORK_PER_BYTE};
+    regex_ctx r = {c, 0, 0, 0, (uint64_t)bv->n * REGEX_WORK_PER_BYTE + REGEX_WORK_BASE};
     c->s->n_rx = 0;
     hs_error_t he = hs_scan(c->db->hs_regex, (const char *)bv->text, (unsigned int)bv->n, 0,
                             c->s->hs_regex, on_end, &r);
