@@ -4,6 +4,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,31 @@ static int verify_fingerprint(const screener_db *db, const char *name, screener_
 #define DB_HS_MAX_INFLATE(len) (2 * (uint64_t)(len) + 65536)
 #define DB_HS_MAX_SCRATCH(len) ((size_t)64 * (len) + ((size_t)16 << 20))
 
+/* The scratch a load-time check may allocate: Hyperscan sizes a scratch from
+ * the bytecode, and hs_alloc_scratch initialises what it allocates, so an
+ * absurd size must be refused before the allocation, not after. The library
+ * installs a scratch allocator (once per process) that refuses anything
+ * above this thread's limit while a load checks a section; elsewhere the
+ * limit is 0 (none) and it is plain malloc. (An application that sets its own
+ * hs_set_scratch_allocator after loading a database replaces this check.) */
+static _Thread_local size_t scratch_limit;
+static _Thread_local int scratch_refused;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void *limited_scratch_alloc(size_t n)
+{
+    if (scratch_limit && n > scratch_limit) {
+        scratch_refused = 1;
+        return NULL;
+    }
+    return malloc(n);
+}
+
+static void install_scratch_alloc(void)
+{
+    hs_set_scratch_allocator(limited_scratch_alloc, free);
+}
+
 /* Cheap checks on one serialized Hyperscan database before and after
  * hs_deserialize_database: block mode and this library's version (from the
  * database's own info string), a deserialized size in proportion to the
@@ -191,10 +217,21 @@ static int hs_section_open(const uint8_t *bytes, size_t len, const char *what, c
     hs_scratch_t *scratch = NULL;
     size_t ssize = 0;
     if (he == HS_SUCCESS) {
+        pthread_once(&scratch_once, install_scratch_alloc);
+        scratch_limit = DB_HS_MAX_SCRATCH(len);
+        scratch_refused = 0;
         he = hs_alloc_scratch(*out, &scratch);
+        scratch_limit = 0;
         if (he == HS_SUCCESS)
             he = hs_scratch_size(scratch, &ssize);
         hs_free_scratch(scratch);
+        if (he == HS_NOMEM && scratch_refused) {
+            hs_free_database(*out);
+            *out = NULL;
+            return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                           "damaged database: %s database asks for more than %zu bytes of "
+                           "scratch", what, DB_HS_MAX_SCRATCH(len));
+        }
         if (he == HS_SUCCESS && ssize > DB_HS_MAX_SCRATCH(len)) {
             hs_free_database(*out);
             *out = NULL;
