@@ -128,10 +128,14 @@ static int verify_fingerprint(const screener_db *db, const char *name, screener_
     db_fp_end(fp, got);
     XXH3_freeState(fp);
     fold_buf_free(&fb);
-    if (!rc && memcmp(got, h->fingerprint, 16) != 0)
+    if (!rc && memcmp(got, h->fingerprint, 16) != 0) {
+        char hex[33];
+        for (int i = 0; i < 16; i++)
+            snprintf(hex + 2 * i, 3, "%02x", got[i]);
         rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
                      "damaged database: the header's fingerprint %s is not the one of its "
-                     "entries", db->fingerprint_hex);
+                     "entries, %s", db->fingerprint_hex, hex);
+    }
     return rc;
 }
 

@@ -22,6 +22,8 @@
  * force of tests/scan/regex_ref.h exactly; longer, every reported match
  * must be one the brute force confirms (where the view is at most 512 bytes).
  */
+#include <xxhash.h>
+
 #include "../scan/regex_ref.h"
 #include "compile/regex.h"
 #include "db/db.h"
@@ -111,6 +113,17 @@ static int assemble(const dict_set *set, screener_db **out)
     sec[SEC_HS_REGEX_START] = (db_section_data){rx.start_bytes, rx.start_len};
     sec[SEC_REGEXES] = (db_section_data){rx.table, rx.n};
     db_meta meta = {h->fold_flags, rx.max_width, {0}};
+    XXH3_state_t *fp = XXH3_createState(); /* the loader recomputes it */
+    if (!fp)
+        abort();
+    db_fp_begin(fp, h->fold_flags);
+    for (uint32_t i = 0; i < b->n_cats; i++)
+        db_fp_category(fp, b->cats[i].actions);
+    for (size_t i = 0; i < set->n_entries; i++)
+        db_fp_entry(fp, NULL, 0, b->strings + b->cats[0].name_off, ent[i].severity,
+                    ent[i].flags, 0);
+    db_fp_end(fp, meta.fingerprint);
+    XXH3_freeState(fp);
     uint8_t *blob;
     size_t len;
     FUZZ_CHECK(db_write_blob(&meta, sec, &blob, &len) == SCREENER_OK);
