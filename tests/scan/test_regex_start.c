@@ -15,16 +15,14 @@
 #include "normalize/byteview.h"
 #include "screener.h"
 #include "regex_ref.h"
+#include "test_rng.h"
 
 /* ---- random regexes and texts ------------------------------------------------ */
 
 static uint64_t rng = 0x9E3779B97F4A7C15u;
 static unsigned rnd(unsigned n)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (unsigned)(rng % n);
+    return test_rnd(&rng, n);
 }
 
 static void cat(char *o, size_t cap, const char *s)
