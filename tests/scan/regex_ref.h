@@ -206,7 +206,8 @@ static inline void ref_longest(const ref_ctx *raw, ref_ctx *out)
         else if (raw->m[i].end > out->m[k].end)
             out->m[k].end = raw->m[i].end;
     }
-    qsort(out->m, out->n, sizeof *out->m, cmp_ref);
+    if (out->n > 1)
+        qsort(out->m, out->n, sizeof *out->m, cmp_ref);
 }
 
 /* In the list? */
