@@ -102,7 +102,7 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
  * through the file's own fold table exactly as the compiler did, so that a
  * file cannot claim another dictionary's fingerprint (a service that
  * compares fingerprints to know what it runs would be misled). Cost: one
- * fold per entry (~10 ms for 64k terms). */
+ * fold per entry (64,420 terms: 3-7 ms of a 26-46 ms load, measured). */
 static int verify_fingerprint(const screener_db *db, const char *name, screener_error **err_out)
 {
     XXH3_state_t *fp = XXH3_createState();
