@@ -325,8 +325,13 @@ SCREENER_API int screener_db_serialize(const screener_db *db, void **buf_out,
  * The checksum, format version, library version and platform are verified
  * before any byte reaches Hyperscan: damaged or foreign input gives
  * SCREENER_E_DB_FORMAT / _CHECKSUM / _VERSION / _PLATFORM, never a crash or a
- * half-loaded database. A checksum is not authentication: only load database
- * files you trust, or signed ones with screener_db_deserialize_ex. @since 0.1
+ * half-loaded database. Since format 3 the loader also recomputes the
+ * dictionary fingerprint from the entries (a header claiming another is
+ * SCREENER_E_DB_FORMAT) and checks each Hyperscan section's mode (block),
+ * version, size and scratch size (docs/security.md). A checksum is not
+ * authentication, and these checks do not validate Hyperscan's bytecode:
+ * only load database files you trust, or signed ones with
+ * screener_db_deserialize_ex. @since 0.1
  */
 SCREENER_API int screener_db_deserialize(const void *buf, size_t len,
                                          screener_db **db_out,

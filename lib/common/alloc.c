@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <hs.h>
+#include <pthread.h>
 
 #include "screener.h"
 
@@ -80,11 +81,59 @@ static void hs_free_hook(void *ptr)
     mem_free(ptr);
 }
 
+/* Hyperscan scratch: refused above this thread's limit while a load checks
+ * a section (db.c), else mem_malloc. Hyperscan sizes a scratch from the
+ * bytecode and initialises what it allocates, so an absurd size from a
+ * damaged file must be refused before the allocation. */
+static _Thread_local size_t scratch_limit;
+static _Thread_local int scratch_refused;
+
+static void *hs_scratch_hook(size_t size)
+{
+    if (scratch_limit && size > scratch_limit) {
+        scratch_refused = 1;
+        return NULL;
+    }
+    return mem_malloc(size);
+}
+
+void mem_hs_scratch_limit(size_t limit)
+{
+    scratch_limit = limit;
+    scratch_refused = 0;
+}
+
+int mem_hs_scratch_refused(void)
+{
+    return scratch_refused;
+}
+
+static int install_scratch_hook(void)
+{
+    return hs_set_scratch_allocator(hs_scratch_hook, hs_free_hook) == HS_SUCCESS
+               ? SCREENER_OK
+               : SCREENER_E_HYPERSCAN;
+}
+
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void install_once(void)
+{
+    install_scratch_hook();
+}
+
+void mem_hs_install(void)
+{
+    pthread_once(&scratch_once, install_once);
+}
+
 SCREENER_API int screener_set_allocator(const screener_allocator *a)
 {
     if (!a) {
         memset(&current, 0, sizeof current);
-        return hs_set_allocator(NULL, NULL) == HS_SUCCESS ? SCREENER_OK : SCREENER_E_HYPERSCAN;
+        if (hs_set_allocator(NULL, NULL) != HS_SUCCESS)
+            return SCREENER_E_HYPERSCAN;
+        return install_scratch_hook();
     }
     if (a->struct_size < offsetof(screener_allocator, user_data) + sizeof(void *) ||
         !a->malloc || !a->realloc || !a->free)
@@ -92,6 +141,7 @@ SCREENER_API int screener_set_allocator(const screener_allocator *a)
     memset(&current, 0, sizeof current);
     memcpy(&current, a, a->struct_size < sizeof current ? a->struct_size : sizeof current);
     current.struct_size = sizeof current;
-    return hs_set_allocator(hs_alloc_hook, hs_free_hook) == HS_SUCCESS ? SCREENER_OK
-                                                                         : SCREENER_E_HYPERSCAN;
+    if (hs_set_allocator(hs_alloc_hook, hs_free_hook) != HS_SUCCESS)
+        return SCREENER_E_HYPERSCAN;
+    return install_scratch_hook(); /* (hs_set_allocator replaced it) */
 }

@@ -15,4 +15,12 @@ void mem_free(void *ptr);
 char *mem_strdup(const char *s);
 char *mem_strndup(const char *s, size_t n);
 
+/* Hyperscan's scratch allocations go through a hook that refuses any larger
+ * than this thread's limit (0: none); mem_hs_install puts it in place (once
+ * per process; screener_set_allocator keeps it). db.c sets a limit while it
+ * test-allocates a scratch for a loaded database. */
+void mem_hs_install(void);
+void mem_hs_scratch_limit(size_t limit);
+int mem_hs_scratch_refused(void); /* the last allocation under the limit was refused */
+
 #endif

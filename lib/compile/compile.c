@@ -127,13 +127,13 @@ static int add_form(compiler *c, uint32_t e, const uint16_t *u, size_t n)
 {
     if (c->n_forms == c->cap_forms) {
         size_t cap = c->cap_forms * 2 + 16;
-        uint32_t *o = realloc(c->form_off, cap * sizeof(uint32_t));
+        uint32_t *o = mem_realloc(c->form_off, cap * sizeof(uint32_t));
         if (o)
             c->form_off = o;
-        uint32_t *l = o ? realloc(c->form_len, cap * sizeof(uint32_t)) : NULL;
+        uint32_t *l = o ? mem_realloc(c->form_len, cap * sizeof(uint32_t)) : NULL;
         if (l)
             c->form_len = l;
-        uint32_t *en = l ? realloc(c->form_entry, cap * sizeof(uint32_t)) : NULL;
+        uint32_t *en = l ? mem_realloc(c->form_entry, cap * sizeof(uint32_t)) : NULL;
         if (!en)
             return -1;
         c->form_entry = en;
@@ -311,9 +311,9 @@ typedef struct db_parts {
     const char **exprs;
     size_t *lens;
     unsigned *ids, *hflags;
-    char *hs, *regex; /* serialized Hyperscan databases */
-    size_t hs_len, regex_len;
-    uint32_t regex_max_width;
+    char *hs; /* serialized Hyperscan literal database */
+    size_t hs_len;
+    regex_out rx; /* the regex databases and table */
     uint8_t fingerprint[16];
 } db_parts;
 
@@ -330,7 +330,7 @@ static void parts_free(db_parts *p)
     mem_free(p->ids);
     mem_free(p->hflags);
     mem_free(p->hs);
-    mem_free(p->regex);
+    regex_out_free(&p->rx);
 }
 
 static int parts_alloc(db_parts *p, const dict_set *s, size_t n_forms)
@@ -359,8 +359,7 @@ static int build_entries(const compiler *c, uint32_t fold_flags, db_parts *p)
     XXH3_state_t *fp = XXH3_createState();
     if (!fp)
         return -1;
-    XXH3_128bits_reset(fp);
-    XXH3_128bits_update(fp, &fold_flags, sizeof fold_flags);
+    db_fp_begin(fp, fold_flags);
     add_string(&p->strings, "", 0);
     for (size_t i = 0; i < s->n_categories; i++) {
         const char *id = s->categories[i];
@@ -375,7 +374,7 @@ static int build_entries(const compiler *c, uint32_t fold_flags, db_parts *p)
         for (int sev = 0; sev < 4; sev++)
             dc->actions[sev] =
                 m->actions[sev] >= 0 ? (uint8_t)m->actions[sev] : default_actions[sev];
-        XXH3_128bits_update(fp, dc->actions, 4);
+        db_fp_category(fp, dc->actions);
     }
     for (size_t i = 0; i < s->n_sources; i++)
         p->srcs[i] = add_string(&p->strings, s->sources[i], strlen(s->sources[i]));
@@ -387,7 +386,6 @@ static int build_entries(const compiler *c, uint32_t fold_flags, db_parts *p)
         if (e->reason) { /* generated form: its reason follows the term */
             add_string(&p->strings, e->reason, strlen(e->reason));
             de->options |= DB_OPT_GENERATED | (e->host_word ? DB_OPT_HOST : 0);
-            XXH3_128bits_update(fp, e->reason, strlen(e->reason) + 1);
         }
         de->term_len = (uint32_t)e->term_len;
         de->source = e->source;
@@ -396,17 +394,13 @@ static int build_entries(const compiler *c, uint32_t fold_flags, db_parts *p)
         de->severity = e->severity;
         de->flags = e->flags;
         de->detector = e->detector;
-        uint8_t meta[4] = {e->severity, (uint8_t)(e->flags & DB_ENTRY_PUBLIC), e->detector,
-                           e->options};
-        XXH3_128bits_update(fp, &c->fold_len[i], sizeof(uint32_t));
-        XXH3_128bits_update(fp, c->units + c->fold_off[i], c->fold_len[i] * sizeof(uint16_t));
-        XXH3_128bits_update(fp, s->categories[e->category], strlen(s->categories[e->category]) + 1);
-        XXH3_128bits_update(fp, meta, e->options ? 4 : 3); /* (3: as before options) */
+        /* (regex and detector entries have no units: c->units may be NULL) */
+        db_fp_entry(fp, c->fold_len[i] ? c->units + c->fold_off[i] : NULL, c->fold_len[i],
+                    s->categories[e->category], e->severity, e->flags, e->detector, de->options,
+                    e->reason);
     }
-    XXH128_canonical_t fpc;
-    XXH128_canonicalFromHash(&fpc, XXH3_128bits_digest(fp));
+    db_fp_end(fp, p->fingerprint);
     XXH3_freeState(fp);
-    memcpy(p->fingerprint, fpc.digest, 16);
     return p->strings.failed ? -1 : 0;
 }
 
@@ -503,7 +497,7 @@ static int assemble(const compiler *c, uint32_t fold_flags, const db_parts *p,
                     screener_db **db_out)
 {
     const dict_set *s = &c->set;
-    db_meta meta = {fold_flags, p->regex_max_width, {0}};
+    db_meta meta = {fold_flags, p->rx.max_width, {0}};
     memcpy(meta.fingerprint, p->fingerprint, 16);
     const db_section_data sec[SEC_COUNT] = {
         [SEC_TRIE] = {c->fb.trie_bin, c->fb.trie_len},
@@ -515,7 +509,9 @@ static int assemble(const compiler *c, uint32_t fold_flags, const db_parts *p,
         [SEC_SOURCES] = {p->srcs, s->n_sources},
         [SEC_STRINGS] = {p->strings.data, p->strings.len},
         [SEC_HS] = {p->hs, p->hs_len},
-        [SEC_HS_REGEX] = {p->regex, p->regex_len},
+        [SEC_HS_REGEX] = {p->rx.bytes, p->rx.len},
+        [SEC_HS_REGEX_START] = {p->rx.start_bytes, p->rx.start_len},
+        [SEC_REGEXES] = {p->rx.table, p->rx.n},
     };
     uint8_t *blob;
     size_t blob_len;
@@ -548,7 +544,7 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
     }
     rc = compile_literals(c, &plat, &p);
     if (!rc)
-        rc = compile_regexes(&c->set, c->err, &plat, &p.regex, &p.regex_len, &p.regex_max_width);
+        rc = compile_regexes(&c->set, c->err, &plat, &p.rx);
     if (!rc)
         rc = assemble(c, fold_flags, &p, db_out);
 out:

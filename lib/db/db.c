@@ -4,6 +4,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "common/file.h"
 #include "common/names.h"
 #include "common/alloc.h"
+#include "normalize/fold.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "screener databases are little-endian; big-endian hosts are not supported yet"
@@ -161,6 +163,193 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
     return SCREENER_OK;
 }
 
+/* ---- the fingerprint ------------------------------------------------------ */
+
+/* Recompute the dictionary fingerprint from the entries, folding each term
+ * through the file's own fold table exactly as the compiler did, so that a
+ * file cannot claim another dictionary's fingerprint (a service that
+ * compares fingerprints to know what it runs would be misled). Cost: one
+ * fold per entry (64,420 terms: 3-7 ms of a 26-46 ms load, measured). */
+static int verify_fingerprint(const screener_db *db, const char *name, screener_error **err_out)
+{
+    XXH3_state_t *fp = XXH3_createState();
+    fold_buf fb;
+    memset(&fb, 0, sizeof fb);
+    if (!fp)
+        return err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+    const db_header *h = db->hdr;
+    int rc = SCREENER_OK;
+    db_fp_begin(fp, h->fold_flags);
+    for (uint32_t i = 0; i < db->n_cats; i++)
+        db_fp_category(fp, db->cats[i].actions);
+    for (uint32_t i = 0; i < db->n_entries && !rc; i++) {
+        const db_entry *e = &db->entries[i];
+        fb.n = 0;
+        if (!(e->flags & (SCREENER_ENTRY_DETECTOR | SCREENER_ENTRY_REGEX)) &&
+            fold_text(&db->fold, (const uint8_t *)db->strings + e->term_off, e->term_len, &fb))
+            rc = err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+        const char *reason = (e->options & DB_OPT_GENERATED)
+                                 ? db->strings + e->term_off + e->term_len + 1
+                                 : NULL; /* (validate_tables checked it is there) */
+        db_fp_entry(fp, fb.units, (uint32_t)fb.n, db->strings + db->cats[e->category].name_off,
+                    e->severity, e->flags, e->detector, e->options, reason);
+    }
+    uint8_t got[16];
+    db_fp_end(fp, got);
+    XXH3_freeState(fp);
+    fold_buf_free(&fb);
+    if (!rc && memcmp(got, h->fingerprint, 16) != 0) {
+        char hex[33];
+        for (int i = 0; i < 16; i++)
+            snprintf(hex + 2 * i, 3, "%02x", got[i]);
+        rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                     "damaged database: the header's fingerprint %s is not the one of its "
+                     "entries, %s", db->fingerprint_hex, hex);
+    }
+    return rc;
+}
+
+/* ---- Hyperscan sections ------------------------------------------------- */
+
+/* Bounds for what a Hyperscan section of len bytes may ask for. Our own
+ * databases stay far below them (deserialized size = serialized size plus
+ * alignment; scratch a few KB to a few MB); one bit flip in the bytecode of
+ * a re-sealed file made hs_alloc_scratch ask for 64 MB .. 1 GB and more. A
+ * request too large for malloc fails (SCREENER_E_NOMEM); one that succeeds is
+ * freed at once and the file refused. */
+#define DB_HS_MAX_INFLATE(len) (2 * (uint64_t)(len) + 65536)
+#define DB_HS_MAX_SCRATCH(len) ((size_t)64 * (len) + ((size_t)16 << 20))
+
+/* Cheap checks on one serialized Hyperscan database before and after
+ * hs_deserialize_database: block mode and this library's version (from the
+ * database's own info string), a deserialized size in proportion to the
+ * bytes, and a scratch that can be allocated within DB_HS_MAX_SCRATCH (the
+ * scratch is allocated once here and freed; scans allocate their own).
+ * Expected pattern counts cannot be checked: Hyperscan does not expose them;
+ * the match callbacks check every id and offset instead. */
+static int hs_section_open(const uint8_t *bytes, size_t len, const char *what, const char *name,
+                           hs_database_t **out, screener_error **err_out)
+{
+    *out = NULL;
+    char *info = NULL;
+    hs_error_t he = hs_serialized_database_info((const char *)bytes, len, &info);
+    if (he == HS_SUCCESS) {
+        /* "Version: 5.4.9 Features: AVX2 Mode: BLOCK" */
+        char ver[80];
+        snprintf(ver, sizeof ver, "Version: %.*s ", (int)strcspn(hs_version(), " "),
+                 hs_version());
+        int ok_ver = strncmp(info, ver, strlen(ver)) == 0;
+        const char *mode = strstr(info, " Mode: ");
+        int ok_mode = mode && strcmp(mode, " Mode: BLOCK") == 0;
+        int rc = SCREENER_OK;
+        if (!ok_ver)
+            rc = err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
+                         "%s database says \"%.80s\", this library runs Hyperscan %s", what,
+                         info, hs_version());
+        else if (!ok_mode)
+            rc = err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                         "damaged database: %s database is not in block mode (\"%.80s\")",
+                         what, info);
+        mem_free(info); /* (Hyperscan's misc allocator is the hook's) */
+        if (rc)
+            return rc;
+    }
+    size_t dsize = 0;
+    if (he == HS_SUCCESS)
+        he = hs_serialized_database_size((const char *)bytes, len, &dsize);
+    if (he == HS_SUCCESS && dsize > DB_HS_MAX_INFLATE(len))
+        return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                       "damaged database: %s database of %zu bytes claims %zu in memory", what,
+                       len, dsize);
+    if (he == HS_SUCCESS)
+        he = hs_deserialize_database((const char *)bytes, len, out);
+    hs_scratch_t *scratch = NULL;
+    size_t ssize = 0;
+    if (he == HS_SUCCESS) {
+        mem_hs_install();
+        mem_hs_scratch_limit(DB_HS_MAX_SCRATCH(len));
+        he = hs_alloc_scratch(*out, &scratch);
+        int refused = mem_hs_scratch_refused();
+        mem_hs_scratch_limit(0);
+        if (he == HS_SUCCESS)
+            he = hs_scratch_size(scratch, &ssize);
+        hs_free_scratch(scratch);
+        if (he == HS_NOMEM && refused) {
+            hs_free_database(*out);
+            *out = NULL;
+            return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                           "damaged database: %s database asks for more than %zu bytes of "
+                           "scratch", what, DB_HS_MAX_SCRATCH(len));
+        }
+        if (he == HS_SUCCESS && ssize > DB_HS_MAX_SCRATCH(len)) {
+            hs_free_database(*out);
+            *out = NULL;
+            return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                           "damaged database: %s database needs %zu bytes of scratch "
+                           "(limit %zu)", what, ssize, DB_HS_MAX_SCRATCH(len));
+        }
+        if (he != HS_SUCCESS) {
+            hs_free_database(*out);
+            *out = NULL;
+        }
+    }
+    if (he == HS_SUCCESS)
+        return SCREENER_OK;
+    if (he == HS_DB_PLATFORM_ERROR)
+        return err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
+                       "Hyperscan %s database built for another CPU platform", what);
+    if (he == HS_DB_VERSION_ERROR)
+        return err_set(err_out, SCREENER_E_DB_VERSION, name, 0,
+                       "Hyperscan %s database from another Hyperscan version", what);
+    if (he == HS_NOMEM)
+        return err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+    return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                   "Hyperscan rejected its %s database (error %d)", what, (int)he);
+}
+
+/* The regex table: one record per regex entry, in entry order, widths within
+ * the header's bound (which windows and streams carry). */
+static int validate_regexes(screener_db *db, const char *name, screener_error **err_out)
+{
+    const db_header *h = db->hdr;
+    if (h->count[SEC_REGEXES] != db->n_regex)
+        return bad(err_out, name, "regex table does not match the regex entries");
+    if (h->regex_max_width > DB_REGEX_MAX_WIDTH || (db->n_regex && h->regex_max_width == 0))
+        return bad(err_out, name, "regex width out of range");
+    db->regexes = (const db_regex *)(db->blob + h->sec_off[SEC_REGEXES]);
+    for (uint32_t i = 0; i < db->n_regex; i++) {
+        const db_regex *r = &db->regexes[i];
+        if (r->entry >= db->n_entries || !(db->entries[r->entry].flags & SCREENER_ENTRY_REGEX) ||
+            (i && r->entry <= db->regexes[i - 1].entry) || r->max_width == 0 ||
+            r->max_width > h->regex_max_width)
+            return bad(err_out, name, "regex table out of range");
+    }
+    return SCREENER_OK;
+}
+
+/* Open the Hyperscan sections the tables say are there. */
+static int open_hyperscan(screener_db *db, const char *name, screener_error **err_out)
+{
+    const db_header *h = db->hdr;
+    if ((h->sec_len[SEC_HS] == 0) != (db->n_lits == 0))
+        return bad(err_out, name, "Hyperscan section does not match the literals");
+    if ((h->sec_len[SEC_HS_REGEX] == 0) != (db->n_regex == 0) ||
+        (h->sec_len[SEC_HS_REGEX_START] == 0) != (db->n_regex == 0))
+        return bad(err_out, name, "regex section does not match the regex entries");
+    int rc = validate_regexes(db, name, err_out);
+    if (!rc && db->n_lits)
+        rc = hs_section_open(db->blob + h->sec_off[SEC_HS], h->sec_len[SEC_HS], "literal", name,
+                             &db->hs, err_out);
+    if (!rc && db->n_regex)
+        rc = hs_section_open(db->blob + h->sec_off[SEC_HS_REGEX], h->sec_len[SEC_HS_REGEX],
+                             "regex", name, &db->hs_regex, err_out);
+    if (!rc && db->n_regex)
+        rc = hs_section_open(db->blob + h->sec_off[SEC_HS_REGEX_START],
+                             h->sec_len[SEC_HS_REGEX_START], "regex start", name,
+                             &db->hs_regex_start, err_out);
+    return rc; /* (on failure screener_db_free releases what was opened) */
+}
+
 /* The header's checks, before any section is looked at: magic, size,
  * version, checksum, the versions it was built with, section ranges. */
 static int check_header(const uint8_t *blob, size_t len, const char *name,
@@ -263,35 +452,6 @@ static int index_detectors(screener_db *db, const char *name, screener_error **e
     return SCREENER_OK;
 }
 
-static int hs_load_status(hs_error_t he, const char *name, screener_error **err_out)
-{
-    if (he == HS_DB_PLATFORM_ERROR)
-        return err_set(err_out, SCREENER_E_DB_PLATFORM, name, 0,
-                       "Hyperscan database built for another CPU platform");
-    if (he == HS_DB_VERSION_ERROR)
-        return err_set(err_out, SCREENER_E_DB_VERSION, name, 0,
-                       "Hyperscan database from another Hyperscan version");
-    if (he == HS_NOMEM)
-        return err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
-    return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
-                   "Hyperscan rejected its database (error %d)", (int)he);
-}
-
-/* One Hyperscan section: present exactly when the database has something
- * for it (`needed`), then deserialized into *out. */
-static int open_hs_section(screener_db *db, int sec, int needed, const char *what,
-                           hs_database_t **out, const char *name, screener_error **err_out)
-{
-    const db_header *h = db->hdr;
-    if ((h->sec_len[sec] == 0) == (needed != 0))
-        return bad(err_out, name, what);
-    if (!needed)
-        return SCREENER_OK;
-    hs_error_t he = hs_deserialize_database((const char *)db->blob + h->sec_off[sec],
-                                            h->sec_len[sec], out);
-    return he == HS_SUCCESS ? SCREENER_OK : hs_load_status(he, name, err_out);
-}
-
 int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_out,
                  screener_error **err_out)
 {
@@ -312,15 +472,11 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
     if (!rc)
         rc = open_fold(db, name, err_out);
     if (!rc)
+        rc = verify_fingerprint(db, name, err_out);
+    if (!rc)
         rc = index_detectors(db, name, err_out);
     if (!rc)
-        rc = open_hs_section(db, SEC_HS, db->n_lits != 0,
-                             "Hyperscan section does not match the literals", &db->hs, name,
-                             err_out);
-    if (!rc)
-        rc = open_hs_section(db, SEC_HS_REGEX, db->n_regex != 0,
-                             "regex section does not match the regex entries", &db->hs_regex,
-                             name, err_out);
+        rc = open_hyperscan(db, name, err_out);
     if (rc) {
         screener_db_free(db);
         return rc;
@@ -335,6 +491,7 @@ SCREENER_API void screener_db_free(screener_db *db)
         return;
     hs_free_database(db->hs);
     hs_free_database(db->hs_regex);
+    hs_free_database(db->hs_regex_start);
     mem_free(db->detector_ids);
     fold_table_close(&db->fold);
     mem_free(db->blob);

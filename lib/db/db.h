@@ -14,6 +14,9 @@
  *   SEC_STRINGS     NUL-terminated strings
  *   SEC_HS          hs_serialize_database bytes (literals)
  *   SEC_HS_REGEX    hs_serialize_database bytes (regex entries), may be empty
+ *   SEC_HS_REGEX_START  hs_serialize_database bytes: the regexes anchored at
+ *                   a start, to recover where a match starts (m_regex.c)
+ *   SEC_REGEXES     db_regex[n_regex]: entry id and widest match per regex
  * The checksum (XXH3-128) covers every byte after the checksum field and is
  * verified before any section is interpreted or handed to Hyperscan.
  */
@@ -31,8 +34,14 @@
 #define DB_MAGIC "SCRNRDB\x1a"
 /* Version history: 1 (0.1.0); 2: header field regex_max_width (was
  * reserved), DB_ENTRY_* bits as renumbered for regex entries; 3: header
- * field views (was padding), entry byte `options` (was reserved). */
+ * field views (was padding), entry byte `options` (was reserved), the regex
+ * database without start-of-match reporting (Vectorscan's SOM crashed at
+ * scan time), sections SEC_HS_REGEX_START and SEC_REGEXES. */
 #define DB_FORMAT_VERSION 3u
+
+/* Longest match a regex entry may have, in bytes of the byte view (checked
+ * at compile time and again at load). */
+#define DB_REGEX_MAX_WIDTH 1024u
 
 enum {
     SEC_TRIE,
@@ -45,6 +54,8 @@ enum {
     SEC_STRINGS,
     SEC_HS,
     SEC_HS_REGEX, /* hs_serialize_database of the regex entries (id = entry id) */
+    SEC_HS_REGEX_START, /* the same regexes anchored (id = 2 x entry id + context) */
+    SEC_REGEXES,        /* db_regex per regex entry, by entry id */
     SEC_COUNT
 };
 
@@ -115,6 +126,19 @@ typedef struct db_lit {
 #define DB_LIT_NEED_START 1u
 #define DB_LIT_NEED_END 2u
 
+/* One regex entry: its widest match bounds where a match can start. */
+typedef struct db_regex {
+    uint32_t entry;     /* entry id (increasing) */
+    uint32_t max_width; /* longest match, bytes: 1..regex_max_width */
+} db_regex;
+
+/* Ids in the start database: expression 2 x entry is `^(?:re)`, for a match
+ * starting at the first byte of the text; 2 x entry + 1 is
+ * `^(?s:.)(?:re')`, scanned from the character before a later start so that
+ * word-boundary assertions see their context (re' has every start anchor
+ * replaced by a never-matching assertion). */
+#define DB_REGEX_START_ID(entry, ctx) ((entry) * 2u + (ctx))
+
 typedef struct db_category {
     uint32_t name_off;    /* identifier */
     uint32_t name_zh_off; /* display names */
@@ -142,6 +166,8 @@ struct screener_db {
     uint32_t n_detectors;
     uint32_t detector_mask;    /* bit k: some entry uses detector k (DETECT_*) */
     hs_database_t *hs_regex;   /* regex entries, or NULL */
+    hs_database_t *hs_regex_start; /* the same, anchored (SEC_HS_REGEX_START) */
+    const db_regex *regexes;   /* SEC_REGEXES: n_regex of them */
     uint32_t n_regex;
     uint64_t instance; /* unique per db object: scratches re-fit on change */
     struct handle_gen *gen; /* set while a screener_handle owns the db */
@@ -231,6 +257,23 @@ int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_o
  * source and line; written entries are in (source, line) order), or id
  * itself for a written entry. O(log n). The reader checked that it exists. */
 uint32_t db_entry_parent(const struct screener_db *db, uint32_t id);
+
+/*
+ * The dictionary fingerprint (XXH3-128, header field): fold flags, each
+ * category's actions, then per entry its folded units (none for detectors
+ * and regexes), category name, severity, public flags, detector, options and
+ * (generated entries) reason. The
+ * compiler feeds it while building; the loader recomputes it from the
+ * entries (folding each term through the file's own table) and refuses a
+ * file whose header claims another.
+ */
+struct XXH3_state_s;
+void db_fp_begin(struct XXH3_state_s *fp, uint32_t fold_flags);
+void db_fp_category(struct XXH3_state_s *fp, const uint8_t actions[4]);
+void db_fp_entry(struct XXH3_state_s *fp, const uint16_t *units, uint32_t n_units,
+                 const char *category, uint8_t severity, uint8_t flags, uint8_t detector,
+                 uint8_t options, const char *reason);
+void db_fp_end(struct XXH3_state_s *fp, uint8_t out[16]);
 
 /* Fill the header's checksum field for a finished blob. */
 void db_seal(uint8_t *blob, size_t len);

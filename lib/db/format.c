@@ -10,6 +10,7 @@
 
 #include <hs.h>
 #include <unicode/uversion.h>
+#include <xxhash.h>
 
 #include "common/buf.h"
 #include "db.h"
@@ -25,6 +26,8 @@ const db_section_def db_sections[SEC_COUNT] = {
     [SEC_STRINGS] = {"strings", 1},
     [SEC_HS] = {"Hyperscan literals", 0},
     [SEC_HS_REGEX] = {"Hyperscan regexes", 0},
+    [SEC_HS_REGEX_START] = {"Hyperscan regex starts", 0},
+    [SEC_REGEXES] = {"regexes", sizeof(db_regex)},
 };
 
 int db_write_blob(const db_meta *meta, const db_section_data sec[SEC_COUNT], uint8_t **blob_out,
@@ -91,4 +94,39 @@ void db_sig_init(db_sig_trailer *t, const uint8_t key_id[16])
     t->algorithm = DB_SIG_ED25519;
     t->trailer_size = sizeof *t;
     memcpy(t->key_id, key_id, 16);
+}
+
+/* ---- the dictionary fingerprint (db.h) ------------------------------------ */
+
+void db_fp_begin(XXH3_state_t *fp, uint32_t fold_flags)
+{
+    XXH3_128bits_reset(fp);
+    XXH3_128bits_update(fp, &fold_flags, sizeof fold_flags);
+}
+
+void db_fp_category(XXH3_state_t *fp, const uint8_t actions[4])
+{
+    XXH3_128bits_update(fp, actions, 4);
+}
+
+void db_fp_entry(XXH3_state_t *fp, const uint16_t *units, uint32_t n_units, const char *category,
+                 uint8_t severity, uint8_t flags, uint8_t detector, uint8_t options,
+                 const char *reason)
+{
+    /* (an entry without options hashes 3 meta bytes, as before options existed) */
+    uint8_t meta[4] = {severity, (uint8_t)(flags & DB_ENTRY_PUBLIC), detector, options};
+    if (reason)
+        XXH3_128bits_update(fp, reason, strlen(reason) + 1);
+    XXH3_128bits_update(fp, &n_units, sizeof n_units);
+    if (n_units)
+        XXH3_128bits_update(fp, units, n_units * sizeof(uint16_t));
+    XXH3_128bits_update(fp, category, strlen(category) + 1);
+    XXH3_128bits_update(fp, meta, options ? 4 : 3);
+}
+
+void db_fp_end(XXH3_state_t *fp, uint8_t out[16])
+{
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits_digest(fp));
+    memcpy(out, c.digest, 16);
 }

@@ -72,6 +72,8 @@ int scan_prepare(const screener_db *db, screener_scratch *s)
         int rc = fit(db->hs, &s->hs);
         if (!rc)
             rc = fit(db->hs_regex, &s->hs_regex);
+        if (!rc)
+            rc = fit(db->hs_regex_start, &s->hs_regex_start);
         if (rc)
             return rc;
         s->rows_used = scan_rows_used(db, &s->views_used);

@@ -22,8 +22,11 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
     hs_error_t he = db->hs ? hs_alloc_scratch(db->hs, &s->hs) : HS_SUCCESS;
     if (he == HS_SUCCESS && db->hs_regex)
         he = hs_alloc_scratch(db->hs_regex, &s->hs_regex);
+    if (he == HS_SUCCESS && db->hs_regex_start)
+        he = hs_alloc_scratch(db->hs_regex_start, &s->hs_regex_start);
     if (he != HS_SUCCESS) {
         hs_free_scratch(s->hs);
+        hs_free_scratch(s->hs_regex);
         mem_free(s);
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
     }
@@ -38,7 +41,8 @@ size_t scratch_footprint(const screener_scratch *s)
     return views_footprint(&s->v) + s->cap_raw * sizeof(raw_match) +
            s->cap_matches * sizeof(screener_match) + s->cap_allow * sizeof(span) +
            s->cap_dedup * sizeof(uint32_t) + s->cap_cats * sizeof(uint32_t) +
-           s->cap_light * sizeof(struct light_char) + s->cap_acc * sizeof(screener_match);
+           s->cap_light * sizeof(struct light_char) + s->cap_acc * sizeof(screener_match) +
+           s->cap_rx * sizeof(rx_end) + s->cap_rx_order * sizeof(uint32_t);
 }
 
 SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_scratch **out)
@@ -52,8 +56,12 @@ SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_sc
     hs_error_t he = src->hs ? hs_clone_scratch(src->hs, &s->hs) : HS_SUCCESS;
     if (he == HS_SUCCESS && src->hs_regex)
         he = hs_clone_scratch(src->hs_regex, &s->hs_regex);
-    if (he != HS_SUCCESS)
+    if (he == HS_SUCCESS && src->hs_regex_start)
+        he = hs_clone_scratch(src->hs_regex_start, &s->hs_regex_start);
+    if (he != HS_SUCCESS) {
         hs_free_scratch(s->hs);
+        hs_free_scratch(s->hs_regex);
+    }
     if (he != HS_SUCCESS) {
         mem_free(s);
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
@@ -125,6 +133,9 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
         return;
     hs_free_scratch(s->hs);
     hs_free_scratch(s->hs_regex);
+    hs_free_scratch(s->hs_regex_start);
+    mem_free(s->rx);
+    mem_free(s->rx_order);
     views_free(&s->v);
     mem_free(s->raw);
     mem_free(s->dedup);

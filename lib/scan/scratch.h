@@ -19,6 +19,13 @@ typedef struct raw_match {
 
 #define SCRATCH_DEFAULT_MAX_MATCHES 100000
 
+/* A regex match end awaiting its start (m_regex.c): entry id, end, first
+ * candidate start (end - the regex's width) and the start, UINT32_MAX until
+ * found. Offsets are bytes of the byte view. */
+typedef struct rx_end {
+    uint32_t id, end, lo, start;
+} rx_end;
+
 typedef struct span {
     size_t start, end;
     uint32_t only; /* allow spans: SPAN_ANY, or the one deny entry it suppresses */
@@ -28,6 +35,12 @@ typedef struct span {
 struct screener_scratch {
     hs_scratch_t *hs;       /* for the literal database, or NULL */
     hs_scratch_t *hs_regex; /* for the regex database, or NULL */
+    hs_scratch_t *hs_regex_start; /* for the regex start database (used while
+                                     hs_regex is busy: a scratch of its own) */
+    rx_end *rx;                   /* regex match ends awaiting their start */
+    size_t n_rx, cap_rx;
+    uint32_t *rx_order;           /* rx indices by first candidate start */
+    size_t cap_rx_order;
     uint64_t fitted;        /* instance of the db the Hyperscan scratches fit */
     int in_use;
     views v;                /* the views of the text being scanned */
