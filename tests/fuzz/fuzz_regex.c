@@ -121,7 +121,7 @@ static int assemble(const dict_set *set, screener_db **out)
         db_fp_category(fp, b->cats[i].actions);
     for (size_t i = 0; i < set->n_entries; i++)
         db_fp_entry(fp, NULL, 0, b->strings + b->cats[0].name_off, ent[i].severity,
-                    ent[i].flags, 0);
+                    ent[i].flags, 0, 0, NULL);
     db_fp_end(fp, meta.fingerprint);
     XXH3_freeState(fp);
     uint8_t *blob;
