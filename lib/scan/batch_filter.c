@@ -16,8 +16,9 @@
  * per-message Hyperscan call and the scan's fixed cost for every message
  * that passes, most of a chat stream; what it costs: a second fold and
  * Hyperscan pass for every message with a candidate. It stays on while the
- * last filtered group says it pays (judge()), and is tried again every
- * PROBE_EVERY groups when it did not.
+ * last filtered group says it pays (judge()), and is tried again after
+ * PROBE_FIRST, then twice as many, ... groups when it did not; the scratch keeps that state from one
+ * call to the next (a service's batches come from one workload).
  */
 #include <string.h>
 
@@ -113,16 +114,15 @@ static int add_message(const screener_db *db, screener_scratch *s, const uint8_t
  * callgrind on the bench corpora), a message with a candidate costs its
  * fold and Hyperscan pass twice. */
 #define FIXED_COST_BYTES 10
-#define PROBE_EVERY 8 /* groups scanned one by one between two tries of the filter */
-
-typedef struct filter_state {
-    int on;          /* the next group is filtered */
-    unsigned off_for; /* groups since the filter was switched off */
-} filter_state;
+/* Groups scanned one by one before the filter is tried again: doubled after
+ * every try that did not pay, up to PROBE_MAX (a workload where it never pays
+ * loses at most one group in PROBE_MAX). */
+#define PROBE_FIRST 8
+#define PROBE_MAX 256
 
 /* After a filtered group of messages [from, to): keep filtering while it
  * pays. */
-static void judge(filter_state *f, const screener_message *msgs, size_t from, size_t to,
+static void judge(batch_filter_state *f, const screener_message *msgs, size_t from, size_t to,
                   const uint8_t *maybe)
 {
     size_t pass = 0, hit_bytes = 0;
@@ -132,8 +132,9 @@ static void judge(filter_state *f, const screener_message *msgs, size_t from, si
         else
             pass++;
     }
-    f->on = pass * FIXED_COST_BYTES >= hit_bytes;
+    f->off = pass * FIXED_COST_BYTES < hit_bytes;
     f->off_for = 0;
+    f->off_len = !f->off ? PROBE_FIRST : f->off_len * 2 > PROBE_MAX ? PROBE_MAX : f->off_len * 2;
 }
 
 int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener_message *msgs,
@@ -147,17 +148,19 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
         return SCREENER_OK;
     }
     memset(maybe, 0, n);
-    filter_state f = {1, 0};
+    batch_filter_state *f = &s->bf_state; /* kept across calls: a workload's mix persists */
+    if (f->db != db->instance)
+        *f = (batch_filter_state){db->instance, 0, 0, PROBE_FIRST / 2};
     size_t from = 0;
     while (from < n) {
         size_t k = 0, units = 0, i = from;
-        if (!f.on) {
+        if (f->off) {
             /* a group scanned one by one; try the filter again now and then */
             for (size_t bytes = 0; i < n && bytes < GROUP_UNITS; i++) {
                 bytes += msgs[i].len + 1;
                 maybe[i] = 1;
             }
-            f.on = ++f.off_for >= PROBE_EVERY;
+            f->off = ++f->off_for < f->off_len;
             from = i;
             continue;
         }
@@ -172,7 +175,7 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
         rc = scan_group(db, s, k, units, maybe);
         if (rc)
             return rc;
-        judge(&f, msgs, from, i, maybe);
+        judge(f, msgs, from, i, maybe);
         from = i;
     }
     return SCREENER_OK;

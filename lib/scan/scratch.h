@@ -32,6 +32,15 @@ typedef struct span {
 } span;
 #define SPAN_ANY UINT32_MAX
 
+/* Whether the batch filter pays on this scratch's recent batches
+ * (batch_filter.c). */
+typedef struct batch_filter_state {
+    uint64_t db;      /* instance of the db it was judged for */
+    int off;          /* the filter is switched off */
+    unsigned off_for; /* groups since it was switched off */
+    unsigned off_len; /* groups it stays off before the next try */
+} batch_filter_state;
+
 struct screener_scratch {
     hs_scratch_t *hs;       /* for the literal database, or NULL */
     hs_scratch_t *hs_regex; /* for the regex database, or NULL */
@@ -89,6 +98,7 @@ struct screener_scratch {
     size_t cap_bf_start, cap_bf_msg;
     uint8_t *bf_maybe;         /* per batch message: needs a full scan */
     size_t cap_bf_maybe;
+    batch_filter_state bf_state;
 };
 
 /* Bytes of working memory the scratch holds for the text (views and
