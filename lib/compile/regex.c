@@ -264,6 +264,48 @@ out:
     return rc;
 }
 
+/* The ends database's inputs: each regex entry checked (its width recorded
+ * in o->table and o->max_width) and written in its end form. */
+static int collect_ends(const dict_set *s, screener_error **err, regex_out *o, char **exprs,
+                        unsigned *flags, unsigned *ids)
+{
+    for (size_t i = 0; i < s->n_entries; i++) {
+        const dict_entry *e = &s->entries[i];
+        if (!(e->flags & SCREENER_ENTRY_REGEX))
+            continue;
+        uint32_t width = 0;
+        int rc = check_regex(s, e, err, &width);
+        if (rc)
+            return rc;
+        if (width > o->max_width)
+            o->max_width = width;
+        exprs[o->n] = regex_end_form(e->term, e->term_len);
+        if (!exprs[o->n])
+            return err_set(err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        flags[o->n] = REGEX_FLAGS;
+        ids[o->n] = (unsigned)i;
+        o->table[o->n].entry = (uint32_t)i;
+        o->table[o->n].max_width = width;
+        o->n++;
+    }
+    return SCREENER_OK;
+}
+
+/* The ends database (ids = entry indexes), serialized into o->bytes. */
+static int compile_ends(const dict_set *s, screener_error **err, const hs_platform_info_t *plat,
+                        regex_out *o, char **exprs, unsigned *flags, unsigned *ids)
+{
+    hs_database_t *db = NULL;
+    hs_compile_error_t *herr = NULL;
+    if (hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)o->n, HS_MODE_BLOCK,
+                         plat, &db, &herr) != HS_SUCCESS) {
+        int rc = hs_error(s, herr, ids, (unsigned)o->n, "regexes", err);
+        hs_free_compile_error(herr);
+        return rc;
+    }
+    return serialize(db, &o->bytes, &o->len, err);
+}
+
 int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_info_t *plat,
                     regex_out *o)
 {
@@ -280,46 +322,14 @@ int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_i
     unsigned *flags = mem_malloc(n * sizeof(unsigned)), *ids = mem_malloc(n * sizeof(unsigned));
     o->table = mem_malloc(n * sizeof(db_regex));
     int rc = SCREENER_OK;
-    if (!exprs || !flags || !ids || !o->table) {
+    if (!exprs || !flags || !ids || !o->table)
         rc = err_set(err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < s->n_entries && rc == SCREENER_OK; i++) {
-        const dict_entry *e = &s->entries[i];
-        if (!(e->flags & SCREENER_ENTRY_REGEX))
-            continue;
-        uint32_t width = 0;
-        rc = check_regex(s, e, err, &width);
-        if (rc)
-            break;
-        if (width > o->max_width)
-            o->max_width = width;
-        exprs[o->n] = regex_end_form(e->term, e->term_len);
-        if (!exprs[o->n]) {
-            rc = err_set(err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-            break;
-        }
-        flags[o->n] = REGEX_FLAGS;
-        ids[o->n] = (unsigned)i;
-        o->table[o->n].entry = (uint32_t)i;
-        o->table[o->n].max_width = width;
-        o->n++;
-    }
-    if (rc == SCREENER_OK) {
-        hs_database_t *db = NULL;
-        hs_compile_error_t *herr = NULL;
-        if (hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)o->n,
-                             HS_MODE_BLOCK, plat, &db,
-                             &herr) != HS_SUCCESS) {
-            rc = hs_error(s, herr, ids, (unsigned)o->n, "regexes", err);
-            hs_free_compile_error(herr);
-        } else {
-            rc = serialize(db, &o->bytes, &o->len, err);
-        }
-    }
+    if (rc == SCREENER_OK)
+        rc = collect_ends(s, err, o, exprs, flags, ids);
+    if (rc == SCREENER_OK)
+        rc = compile_ends(s, err, plat, o, exprs, flags, ids);
     if (rc == SCREENER_OK)
         rc = compile_starts(s, o, plat, &o->start_bytes, &o->start_len, err);
-out:
     for (size_t k = 0; exprs && k < n; k++)
         mem_free(exprs[k]);
     mem_free(exprs);

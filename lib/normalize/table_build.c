@@ -228,19 +228,12 @@ static int mark_grows_letter(UChar32 c, const UChar32 *out, int n)
     return 0;
 }
 
-/*
- * Fold one code point: fills out[] with the output code points and returns
- * their count; *drop_class receives FC_GAP if a visible separator was
- * dropped, else FC_IGNORABLE (used when everything was dropped). Returns -1
- * on ICU failure.
- */
-static int fold_cp(builder *b, UChar32 c, UChar32 *out, uint32_t *drop_class)
+/* Step 1: the code point the fold starts from: squared/negative letters and
+ * radicals to their letter, then (before case folding) a look-alike's reading
+ * letter: Greek Ν reads as N, its lowercase ν as v. */
+static UChar32 fold_base(builder *b, UChar32 c)
 {
-    UChar src[8], dst[MAX_OUT * 2];
-    int32_t sn = 0;
     UChar32 base = c;
-    *drop_class = FC_IGNORABLE; /* until a visible separator is dropped */
-
     if ((b->flags & SCREENER_FOLD_COMPAT) && c >= 0x1F150 && c <= 0x1F189) {
         int idx = (int)((c - 0x1F150) % 0x20);
         if (idx < 26)
@@ -251,15 +244,20 @@ static int fold_cp(builder *b, UChar32 c, UChar32 *out, uint32_t *drop_class)
             base = r;
     }
     if (b->la && base == c && !compat_gives_ascii(b, c)) {
-        /* look-alikes are judged before case folding too: Greek Ν reads as
-         * N, its lowercase ν as v */
         int32_t a = reader_letter(b, c);
         if (a >= 0)
             base = a;
     }
-    U16_APPEND_UNSAFE(src, sn, base);
+    return base;
+}
 
-    int32_t dn;
+/* Step 2: NFKC_Casefold (compat) or case folding alone, into step[]; the
+ * count, or -1 on ICU failure. */
+static int fold_normalize(builder *b, UChar32 base, UChar32 *step)
+{
+    UChar src[8], dst[MAX_OUT * 2];
+    int32_t sn = 0, dn;
+    U16_APPEND_UNSAFE(src, sn, base);
     UErrorCode st = U_ZERO_ERROR;
     if (b->compat) {
         dn = unorm2_normalize(b->compat, src, sn, dst, MAX_OUT * 2, &st);
@@ -271,62 +269,60 @@ static int fold_cp(builder *b, UChar32 c, UChar32 *out, uint32_t *drop_class)
     }
     if (U_FAILURE(st))
         return -1;
+    return to_cps(dst, dn, step, MAX_OUT);
+}
 
-    UChar32 step[MAX_OUT];
-    int n = to_cps(dst, dn, step, MAX_OUT);
-
-    if (b->flags & SCREENER_FOLD_COMPAT)
-        n = digit_forms(step, n);
-
-    if (b->t2s) {
-        UChar32 tmp[MAX_OUT];
-        int k = 0;
-        for (int i = 0; i < n && k < MAX_OUT; i++) {
-            UErrorCode se = U_ZERO_ERROR;
-            if (uscript_getScript(step[i], &se) == USCRIPT_HAN)
-                k += t2s_cp(b, step[i], tmp + k, MAX_OUT - k);
-            else
-                tmp[k++] = step[i];
-        }
-        memcpy(step, tmp, (size_t)k * sizeof(UChar32));
-        n = k;
+/* Step 3: traditional Han characters to simplified, in place. */
+static int fold_t2s(builder *b, UChar32 *step, int n)
+{
+    UChar32 tmp[MAX_OUT];
+    int k = 0;
+    for (int i = 0; i < n && k < MAX_OUT; i++) {
+        UErrorCode se = U_ZERO_ERROR;
+        if (uscript_getScript(step[i], &se) == USCRIPT_HAN)
+            k += t2s_cp(b, step[i], tmp + k, MAX_OUT - k);
+        else
+            tmp[k++] = step[i];
     }
+    memcpy(step, tmp, (size_t)k * sizeof(UChar32));
+    return k;
+}
 
-    if (b->flags & SCREENER_FOLD_ACCENTS) {
-        UChar32 tmp[MAX_OUT];
-        int k = 0;
-        for (int i = 0; i < n && k < MAX_OUT; i++) {
-            UChar32 x = step[i];
-            if (is_combining_diacritic(x)) {
-                *drop_class = FC_IGNORABLE;
-                continue;
-            }
-            if (!accent_script(x)) {
-                tmp[k++] = x;
-                continue;
-            }
-            UChar d1[32];
-            int32_t m = norm_cp(b->nfd, x, d1, 32);
-            if (m < 0)
-                return -1;
-            UChar32 dec[32];
-            int dk = to_cps(d1, m, dec, 32);
-            for (int j = 0; j < dk && k < MAX_OUT; j++)
-                if (!(U_GET_GC_MASK(dec[j]) & U_GC_MN_MASK))
-                    tmp[k++] = dec[j];
+/* Step 4: accents off (NFD minus nonspacing marks, for the scripts that
+ * take accents), in place; -1 on ICU failure. */
+static int fold_accents(builder *b, UChar32 *step, int n, uint32_t *drop_class)
+{
+    UChar32 tmp[MAX_OUT];
+    int k = 0;
+    for (int i = 0; i < n && k < MAX_OUT; i++) {
+        UChar32 x = step[i];
+        if (is_combining_diacritic(x)) {
+            *drop_class = FC_IGNORABLE;
+            continue;
         }
-        memcpy(step, tmp, (size_t)k * sizeof(UChar32));
-        n = k;
-    }
-
-    if (b->la) {
-        for (int i = 0; i < n; i++) {
-            int32_t a = reader_letter(b, step[i]);
-            if (a >= 0)
-                step[i] = a;
+        if (!accent_script(x)) {
+            tmp[k++] = x;
+            continue;
         }
+        UChar d1[32];
+        int32_t m = norm_cp(b->nfd, x, d1, 32);
+        if (m < 0)
+            return -1;
+        UChar32 dec[32];
+        int dk = to_cps(d1, m, dec, 32);
+        for (int j = 0; j < dk && k < MAX_OUT; j++)
+            if (!(U_GET_GC_MASK(dec[j]) & U_GC_MN_MASK))
+                tmp[k++] = dec[j];
     }
+    memcpy(step, tmp, (size_t)k * sizeof(UChar32));
+    return k;
+}
 
+/* Step 5: noise (separators, controls, symbols) dropped into out[];
+ * *drop_class becomes FC_GAP when a visible separator is dropped. */
+static int fold_noise(builder *b, const UChar32 *step, int n, UChar32 *out,
+                      uint32_t *drop_class)
+{
     int k = 0;
     for (int i = 0; i < n; i++) {
         uint32_t nc = (b->flags & SCREENER_FOLD_NOISE) ? noise_class(step[i]) : 0;
@@ -337,6 +333,35 @@ static int fold_cp(builder *b, UChar32 c, UChar32 *out, uint32_t *drop_class)
         }
         out[k++] = step[i];
     }
+    return k;
+}
+
+/*
+ * Fold one code point: fills out[] with the output code points and returns
+ * their count; *drop_class receives FC_GAP if a visible separator was
+ * dropped, else FC_IGNORABLE (used when everything was dropped). Returns -1
+ * on ICU failure. Steps as numbered at the top of this file.
+ */
+static int fold_cp(builder *b, UChar32 c, UChar32 *out, uint32_t *drop_class)
+{
+    UChar32 step[MAX_OUT];
+    *drop_class = FC_IGNORABLE; /* until a visible separator is dropped */
+    int n = fold_normalize(b, fold_base(b, c), step);
+    if (n < 0)
+        return -1;
+    if (b->flags & SCREENER_FOLD_COMPAT)
+        n = digit_forms(step, n); /* step 2b */
+    if (b->t2s)
+        n = fold_t2s(b, step, n);
+    if ((b->flags & SCREENER_FOLD_ACCENTS) && (n = fold_accents(b, step, n, drop_class)) < 0)
+        return -1;
+    if (b->la) /* step 4b */
+        for (int i = 0; i < n; i++) {
+            int32_t a = reader_letter(b, step[i]);
+            if (a >= 0)
+                step[i] = a;
+        }
+    int k = fold_noise(b, step, n, out, drop_class);
     if (mark_grows_letter(c, out, k)) {
         *drop_class = FC_IGNORABLE;
         return 0;
