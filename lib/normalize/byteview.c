@@ -79,6 +79,109 @@ static size_t output_of(const fold_table *ft, uint32_t v, uint32_t cp, uint32_t 
     return n;
 }
 
+/* A run of ASCII characters the table covers, from *i, writing at most
+ * `room` bytes from w; returns the new w. */
+static size_t ascii_run(const fold_table *ft, const uint8_t *s, size_t len, size_t *i,
+                        size_t w, size_t room, uint8_t *gap, byte_view *bv)
+{
+    size_t k = *i, stop = w + room;
+    uint8_t g = *gap;
+    while (k < len && w < stop && s[k] < 0x80) {
+        uint32_t a = ft->bytes_ascii[s[k]];
+        if (a & BA_SLOW)
+            break;
+        if (a & 0xFFu) {
+            bv->text[w] = (uint8_t)a;
+            bv->flags[w] = g;
+            bv->from[w] = (uint32_t)k;
+            w++;
+            g = 0;
+        } else if (a & BA_GAP) {
+            g = BV_GAP;
+        }
+        k++;
+    }
+    *i = k;
+    *gap = g;
+    return w;
+}
+
+/* A run of well-formed 3-byte characters (CJK) from *i that fold to one
+ * character of 3 UTF-8 bytes or to nothing, writing at most `room` bytes
+ * from w; returns the new w. Anything else is left to one_char. */
+static inline size_t bmp3_run(const fold_table *ft, const uint8_t *s, size_t len, size_t *i,
+                              size_t w, size_t room, uint8_t *gap, byte_view *bv)
+{
+    const uint16_t *index = ft->trie->index;
+    const uint32_t *data = ft->trie->data.ptr32;
+    size_t k = *i, stop = w + room;
+    uint8_t g = *gap;
+    while (k + 2 < len && w + 3 <= stop) {
+        uint32_t b0 = s[k], b1 = s[k + 1], b2 = s[k + 2];
+        uint32_t cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+        if ((b0 & 0xF0u) != 0xE0u || ((b1 & 0xC0u) << 2 | (b2 & 0xC0u)) != 0x280u ||
+            cp < 0x800u || (cp & 0xF800u) == 0xD800u)
+            break;
+        uint32_t v = data[index[cp >> UCPTRIE_FAST_SHIFT] + (cp & UCPTRIE_FAST_DATA_MASK)];
+        uint32_t kind = FV_KIND(v), x;
+        if (kind == FV_DROP) {
+            if (FV_DROP_ASCII(v))
+                break;
+            if (FV_CLASS(v) == FC_GAP)
+                g = BV_GAP;
+            k += 3;
+            continue;
+        }
+        if (kind == FV_IDENT)
+            x = cp;
+        else if (kind == FV_ONE && (x = FV_CP(v)) >= 0x800u && x <= 0xFFFFu)
+            ;
+        else
+            break;
+        utf8_put(bv->text + w, x);
+        bv->flags[w] = g;
+        bv->flags[w + 1] = bv->flags[w + 2] = 0;
+        bv->from[w] = bv->from[w + 1] = bv->from[w + 2] = (uint32_t)k;
+        w += 3;
+        g = 0;
+        k += 3;
+    }
+    *i = k;
+    *gap = g;
+    return w;
+}
+
+/* One character at *i by the general path; returns the new w, or
+ * (size_t)-1 when out of memory. */
+static inline size_t one_char(const fold_table *ft, const uint8_t *s, size_t len, size_t *i, size_t w,
+                       uint8_t *gap, byte_view *bv)
+{
+    size_t at = *i;
+    int32_t c = utf8_next(s, len, i);
+    uint32_t v = fold_value(ft, c), cps[FOLD_MAX_UNITS];
+    size_t n = c < 0 ? (cps[0] = 0xFFFD, 1) : output_of(ft, v, (uint32_t)c, cps);
+    if (n == 0) {
+        if (FV_KIND(v) == FV_DROP && FV_CLASS(v) == FC_GAP)
+            *gap = BV_GAP;
+        return w;
+    }
+    if (w + BV_CHAR_MAX > bv->cap && grow(bv, w + BV_CHAR_MAX + (len - *i)))
+        return (size_t)-1;
+    for (size_t q = 0; q < n; q++) {
+        uint32_t x = cps[q];
+        if (x >= 'A' && x <= 'Z')
+            x += 'a' - 'A';
+        size_t k = utf8_put(bv->text + w, x);
+        for (size_t b = 0; b < k; b++) {
+            bv->flags[w + b] = (uint8_t)(b == 0 && q == 0 ? *gap : 0);
+            bv->from[w + b] = (uint32_t)at;
+        }
+        w += k;
+    }
+    *gap = 0;
+    return w;
+}
+
 int byte_view_build(const fold_table *ft, const uint8_t *s, size_t len, size_t max_bytes,
                     byte_view *bv)
 {
@@ -88,33 +191,22 @@ int byte_view_build(const fold_table *ft, const uint8_t *s, size_t len, size_t m
     bv->consumed = 0;
     if (grow(bv, len + BV_CHAR_MAX))
         return SCREENER_E_NOMEM;
-    size_t w = 0;
+    size_t w = 0, i = 0;
     uint8_t gap = 0;
-    size_t i = 0;
     while (i < len && w < max_bytes) {
-        size_t at = i;
-        int32_t c = utf8_next(s, len, &i);
-        uint32_t v = fold_value(ft, c), cps[FOLD_MAX_UNITS];
-        size_t n = c < 0 ? (cps[0] = 0xFFFD, 1) : output_of(ft, v, (uint32_t)c, cps);
-        if (n == 0) {
-            if (FV_KIND(v) == FV_DROP && FV_CLASS(v) == FC_GAP)
-                gap = BV_GAP;
+        /* the runs write at most one byte per input byte: bounded by the
+         * room and the budget */
+        size_t room = bv->cap - w < max_bytes - w ? bv->cap - w : max_bytes - w;
+        size_t i0 = i;
+        if (s[i] < 0x80)
+            w = ascii_run(ft, s, len, &i, w, room, &gap, bv);
+        else
+            w = bmp3_run(ft, s, len, &i, w, room, &gap, bv);
+        if (i != i0)
             continue;
-        }
-        if (w + BV_CHAR_MAX > bv->cap && grow(bv, w + BV_CHAR_MAX + (len - i)))
+        w = one_char(ft, s, len, &i, w, &gap, bv);
+        if (w == (size_t)-1)
             return SCREENER_E_NOMEM;
-        for (size_t q = 0; q < n; q++) {
-            uint32_t x = cps[q];
-            if (x >= 'A' && x <= 'Z')
-                x += 'a' - 'A';
-            size_t k = utf8_put(bv->text + w, x);
-            for (size_t b = 0; b < k; b++) {
-                bv->flags[w + b] = (uint8_t)(b == 0 && q == 0 ? gap : 0);
-                bv->from[w + b] = (uint32_t)at;
-            }
-            w += k;
-        }
-        gap = 0;
     }
     bv->n = w;
     bv->consumed = i;

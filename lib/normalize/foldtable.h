@@ -105,6 +105,10 @@ typedef struct fold_table {
     uint32_t ascii[128]; /* values for U+0000..U+007F, the common case */
     /* ASCII fast path: unit in bits 0..15 and the FA_* flags below */
     uint32_t ascii_fast[128];
+    /* Byte view fast path (byteview.c): the byte ASCII character c leaves in
+     * the byte view (0: none), BA_GAP for a dropped visible separator,
+     * BA_SLOW where the general path must take it */
+    uint16_t bytes_ascii[128];
     /* bit u set: the BMP unit u is a kept Chinese numeral (fv_numeral of its
      * value), so the numerals view tests a unit without a trie lookup */
     uint64_t numerals[1024];
@@ -120,6 +124,9 @@ static inline int fold_unit_is_numeral(const fold_table *ft, uint32_t u)
 #define FA_COLL (1u << 17) /* a word letter that repeats collapse */
 #define FA_GAP (1u << 18)  /* a dropped visible separator (ends a run) */
 #define FA_WORD (1u << 19) /* a word letter (for the unit flags) */
+
+#define BA_GAP (1u << 8)
+#define BA_SLOW (1u << 9)
 
 /* Switch repeat collapsing on or off (SCREENER_FOLD_REPEATS); keeps the
  * ASCII fast-path table in step. */

@@ -113,6 +113,27 @@ static int ascii_ok(fold_table *ft)
     return 1;
 }
 
+/* The byte view's ASCII table (fold_table.bytes_ascii): what
+ * byteview.c's general path would write for each ASCII character. */
+static void bytes_ascii_of(fold_table *ft)
+{
+    for (uint32_t c = 0; c < 128; c++) {
+        uint32_t v = ft->ascii[c], kind = FV_KIND(v), x;
+        if (kind == FV_DROP) {
+            x = FV_DROP_ASCII(v);
+            if (!x && FV_CLASS(v) == FC_GAP)
+                x = BA_GAP;
+        } else {
+            x = kind == FV_IDENT ? c : kind == FV_ONE ? FV_CP(v) : 0x80;
+            if (x >= 'A' && x <= 'Z')
+                x += 'a' - 'A';
+            if (x == 0 || x >= 0x80)
+                x = BA_SLOW; /* a NUL or non-ASCII output, or an expansion */
+        }
+        ft->bytes_ascii[c] = (uint16_t)x;
+    }
+}
+
 /* The numerals bitmap: kept BMP characters whose value carries a digit
  * (table_digits.c). 53k lookups, once per table. */
 static void numerals_of(fold_table *ft)
@@ -149,6 +170,7 @@ int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
         return SCREENER_E_DB_FORMAT;
     }
     fold_table_set_collapse(ft, 0);
+    bytes_ascii_of(ft);
     numerals_of(ft);
     return SCREENER_OK;
 }

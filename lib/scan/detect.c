@@ -170,7 +170,7 @@ static void detect_email(const light_char *l, size_t m,
             continue;
         size_t tld, e = parse_domain(l, m, j + 1, &tld);
         if (e)
-            found(ctx, l[k].b0, l[e - 1].b1);
+            found(ctx, l[k].b0, l[e - 1].b0);
     }
 }
 
@@ -202,7 +202,7 @@ static void detect_url(const light_char *l, size_t m,
         if (e) {
             while (e > i && strchr(".,;:!?)'", (int)l[e - 1].c))
                 e--; /* sentence punctuation after a link */
-            found(ctx, l[i].b0, l[e - 1].b1);
+            found(ctx, l[i].b0, l[e - 1].b0);
             i = e;
         } else {
             i++;
@@ -210,8 +210,15 @@ static void detect_url(const light_char *l, size_t m,
     }
 }
 
+int detect_text_possible(int kind, const uint8_t *view, size_t n)
+{
+    if (kind == DETECT_EMAIL)
+        return memchr(view, '@', n) != NULL;
+    return kind == DETECT_URL && (memchr(view, '.', n) || memchr(view, ':', n));
+}
+
 void detect_text(int kind, const light_char *l, size_t m,
-                 void (*found)(void *ctx, size_t b0, size_t b1), void *ctx)
+                 void (*found)(void *ctx, size_t b0, size_t last), void *ctx)
 {
     if (kind == DETECT_EMAIL)
         detect_email(l, m, found, ctx);

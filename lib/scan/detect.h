@@ -49,7 +49,7 @@
 #define LIGHT_OTHER 0xFFFFu
 typedef struct light_char {
     uint32_t c;
-    uint32_t b0, b1; /* its bytes in the original text */
+    uint32_t b0; /* its first byte in the original text */
 } light_char;
 
 /*
@@ -57,10 +57,17 @@ typedef struct light_char {
  *   email  local@domain.tld (TLD of 2+ letters)
  *   url    http:// or https:// or www. followed by URL characters, and bare
  *          domains ending in a common TLD (example.com, xx.info/path)
- * found(ctx, b0, b1) gets original byte spans. Cost: O(m).
+ * found(ctx, b0, last) gets the match's first original byte and the first
+ * original byte of its last character (the caller finds that character's
+ * end: view_char_end). Cost: O(m).
  */
 void detect_text(int kind, const light_char *l, size_t m,
-                 void (*found)(void *ctx, size_t b0, size_t b1), void *ctx);
+                 void (*found)(void *ctx, size_t b0, size_t last), void *ctx);
+
+/* 0 if text detector `kind` cannot match a byte view of these bytes: an
+ * e-mail address needs an '@', a link a '.' or a ':' (scheme). A test
+ * without building the detectors' reading. */
+int detect_text_possible(int kind, const uint8_t *view, size_t n);
 
 /*
  * Find the runs of folded digits in units[0..n) that detector `kind`

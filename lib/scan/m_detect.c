@@ -25,11 +25,12 @@ static void on_digits(void *ctx, size_t start, size_t end)
         d->rc = collect_folded_span(d->c, &d->entry, 1, start, end, 1);
 }
 
-static void on_text(void *ctx, size_t b0, size_t b1)
+static void on_text(void *ctx, size_t b0, size_t last)
 {
     det_ctx *d = ctx;
     if (!d->rc)
-        d->rc = collect_entry(d->c->db, d->c->s, d->entry, b0, b1);
+        d->rc = collect_entry(d->c->db, d->c->s, d->entry, b0,
+                              view_char_end(d->c->text, d->c->len, last));
 }
 
 /* Run fn for each detector entry of m's kind. */
@@ -70,8 +71,8 @@ int run_digit_detector(const scan_ctx *c, const matcher *m)
  * element per ASCII view byte, one LIGHT_OTHER element per run of bytes of
  * non-ASCII characters (the detectors never tell one such element from
  * several, and none is ever a match's first or last element), and a
- * separator element (0) where a visible separator was dropped.
- * Cost: O(view length). */
+ * separator element (0) where a visible separator was dropped. Built only
+ * when a detector can match (detect_text_possible). Cost: O(view length). */
 static int read_light(const scan_ctx *c, size_t *m_out)
 {
     screener_scratch *s = c->s;
@@ -86,16 +87,11 @@ static int read_light(const scan_ctx *c, size_t *m_out)
     for (size_t i = 0; i < bv->n; i++) {
         uint32_t b0 = bv->from[i];
         if (bv->flags[i] & BV_GAP)
-            s->light[m++] = (light_char){0, b0, b0};
+            s->light[m++] = (light_char){0, b0};
         uint8_t ch = bv->text[i];
-        if (ch >= 0x80 && m && s->light[m - 1].c == LIGHT_OTHER) {
-            s->light[m - 1].b1 = (uint32_t)view_char_end(c->text, c->len, b0);
-            while (i + 1 < bv->n && bv->from[i + 1] == b0 && !(bv->flags[i + 1] & BV_GAP))
-                i++; /* the rest of this character's bytes */
-            continue;
-        }
-        uint32_t b1 = (uint32_t)view_char_end(c->text, c->len, b0);
-        s->light[m++] = (light_char){ch < 0x80 ? ch : LIGHT_OTHER, b0, b1};
+        if (ch >= 0x80 && m && s->light[m - 1].c == LIGHT_OTHER)
+            continue; /* one element for the whole run */
+        s->light[m++] = (light_char){ch < 0x80 ? ch : LIGHT_OTHER, b0};
     }
     s->n_light = m;
     s->light_ready = 1;
@@ -105,6 +101,9 @@ static int read_light(const scan_ctx *c, size_t *m_out)
 
 static void text_once(const scan_ctx *c, const matcher *m, det_ctx *d)
 {
+    const byte_view *bv = &c->s->v.bytes;
+    if (!detect_text_possible(m->detector, bv->text, bv->n))
+        return;
     size_t n = 0;
     d->rc = read_light(c, &n);
     if (!d->rc)

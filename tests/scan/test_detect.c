@@ -163,3 +163,37 @@ Test(detect, a_database_of_detectors_only_round_trips)
     screener_scratch_free(s);
     screener_db_free(d);
 }
+
+/* detect_text_possible may skip the text detectors only where they find
+ * nothing: random ASCII readings rich in link and address characters. */
+static void count_found(void *ctx, size_t b0, size_t last)
+{
+    (void)b0, (void)last;
+    ++*(int *)ctx;
+}
+
+Test(detect, prefilter_never_hides_a_match)
+{
+    static const char alpha[] = "abcxyz019-._@:/wcomnetorg h";
+    uint64_t st = 7;
+    int found_some[2] = {0, 0};
+    for (int t = 0; t < 20000; t++) {
+        uint8_t view[48];
+        light_char l[48];
+        size_t n = 4 + (size_t)(st % 40);
+        for (size_t i = 0; i < n; i++) {
+            st ^= st << 13, st ^= st >> 7, st ^= st << 17;
+            view[i] = (uint8_t)alpha[st % (sizeof alpha - 1)];
+            l[i] = (light_char){view[i] == ' ' ? 0 : view[i], (uint32_t)i};
+        }
+        for (int kind = DETECT_EMAIL, k = 0; k < 2; kind = DETECT_URL, k++) {
+            int hits = 0;
+            detect_text(kind, l, n, count_found, &hits);
+            if (hits) {
+                found_some[k] = 1;
+                cr_assert(detect_text_possible(kind, view, n), "%.*s", (int)n, (char *)view);
+            }
+        }
+    }
+    cr_assert(found_some[0] && found_some[1], "the generator must produce both kinds");
+}
