@@ -108,7 +108,8 @@ static size_t ascii_run(const fold_table *ft, const uint8_t *s, size_t len, size
 
 /* A run of well-formed 3-byte characters (CJK) from *i that fold to one
  * character of 3 UTF-8 bytes or to nothing, writing at most `room` bytes
- * from w; returns the new w. Anything else is left to one_char. */
+ * from w (or its ASCII form, for dropped punctuation that has one); returns
+ * the new w. Anything else is left to one_char. */
 static inline size_t bmp3_run(const fold_table *ft, const uint8_t *s, size_t len, size_t *i,
                               size_t w, size_t room, uint8_t *gap, byte_view *bv)
 {
@@ -125,10 +126,15 @@ static inline size_t bmp3_run(const fold_table *ft, const uint8_t *s, size_t len
         uint32_t v = data[index[cp >> UCPTRIE_FAST_SHIFT] + (cp & UCPTRIE_FAST_DATA_MASK)];
         uint32_t kind = FV_KIND(v), x;
         if (kind == FV_DROP) {
-            if (FV_DROP_ASCII(v))
-                break;
-            if (FV_CLASS(v) == FC_GAP)
+            if ((x = FV_DROP_ASCII(v)) != 0) { /* '。' -> '.' */
+                bv->text[w] = (uint8_t)x;
+                bv->flags[w] = g;
+                bv->from[w] = (uint32_t)k;
+                w++;
+                g = 0;
+            } else if (FV_CLASS(v) == FC_GAP) {
                 g = BV_GAP;
+            }
             k += 3;
             continue;
         }

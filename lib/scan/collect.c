@@ -15,6 +15,7 @@ void collect_reset(screener_scratch *s)
     s->n_raw = s->n_matches = s->n_allow = 0;
     s->truncated = 0;
     s->light_ready = 0;
+    s->digits_longest = -1;
     if (s->n_dedup) {
         memset(s->dedup, 0, s->cap_dedup * sizeof(uint32_t));
         s->n_dedup = 0;

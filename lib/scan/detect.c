@@ -56,6 +56,21 @@ int detect_is_luhn(const uint16_t *d, size_t n)
     return sum % 10 == 0;
 }
 
+size_t detect_min_digits(int kind)
+{
+    return kind == DETECT_CN_MOBILE ? 11 : kind == DETECT_CN_ID ? 17 : 16;
+}
+
+size_t detect_longest_digits(const uint16_t *units, size_t n)
+{
+    size_t best = 0, run = 0;
+    for (size_t i = 0; i < n; i++) {
+        run = is_digit(units[i]) ? run + 1 : 0;
+        best = run > best ? run : best;
+    }
+    return best;
+}
+
 void detect_run(int kind, const uint16_t *units, size_t n,
                 void (*found)(void *ctx, size_t start, size_t end), void *ctx)
 {
@@ -210,11 +225,37 @@ static void detect_url(const light_char *l, size_t m,
     }
 }
 
+/* 1 if byte c occurs in view[0..n) followed by a [a-z0-9] byte (or, with
+ * dash, a '-'). */
+static int byte_then_alnum(const uint8_t *view, size_t n, uint8_t c, int dash)
+{
+    const uint8_t *p = view, *end = view + n;
+    while ((p = memchr(p, c, (size_t)(end - p))) && ++p < end)
+        if (is_alnum_l(*p) || (dash && *p == '-'))
+            return 1;
+    return 0;
+}
+
 int detect_text_possible(int kind, const uint8_t *view, size_t n)
 {
+    /* an address: '@' then a domain label; a link: a scheme (':' then '/'),
+     * "www." or a domain's '.' then a label. Adjacent in the reading means
+     * adjacent in the view (the reading only adds separator elements). */
     if (kind == DETECT_EMAIL)
-        return memchr(view, '@', n) != NULL;
-    return kind == DETECT_URL && (memchr(view, '.', n) || memchr(view, ':', n));
+        return byte_then_alnum(view, n, '@', 1);
+    if (kind != DETECT_URL)
+        return 0;
+    if (byte_then_alnum(view, n, '.', 0))
+        return 1;
+    for (const uint8_t *p = view, *end = view + n;
+         (p = memchr(p, 'w', (size_t)(end - p))) != NULL; p++)
+        if (end - p >= 4 && memcmp(p, "www.", 4) == 0)
+            return 1;
+    for (const uint8_t *p = view, *end = view + n;
+         (p = memchr(p, ':', (size_t)(end - p))) != NULL; p++)
+        if (end - p >= 2 && p[1] == '/')
+            return 1;
+    return 0;
 }
 
 void detect_text(int kind, const light_char *l, size_t m,

@@ -65,8 +65,9 @@ void detect_text(int kind, const light_char *l, size_t m,
                  void (*found)(void *ctx, size_t b0, size_t last), void *ctx);
 
 /* 0 if text detector `kind` cannot match a byte view of these bytes: an
- * e-mail address needs an '@', a link a '.' or a ':' (scheme). A test
- * without building the detectors' reading. */
+ * e-mail address needs an '@' followed by a domain label, a link a '.'
+ * followed by a label, "www." or a scheme's ":/". A test without building
+ * the detectors' reading. */
 int detect_text_possible(int kind, const uint8_t *view, size_t n);
 
 /*
@@ -76,6 +77,13 @@ int detect_text_possible(int kind, const uint8_t *view, size_t n);
  */
 void detect_run(int kind, const uint16_t *units, size_t n,
                 void (*found)(void *ctx, size_t start, size_t end), void *ctx);
+
+/* The fewest digits a match of digit detector `kind` has (a run shorter
+ * than that is never reported). */
+size_t detect_min_digits(int kind);
+
+/* The longest run of ASCII digits in units[0..n). */
+size_t detect_longest_digits(const uint16_t *units, size_t n);
 
 /* Validators, exposed for tests. */
 int detect_is_cn_mobile(const uint16_t *d, size_t n);

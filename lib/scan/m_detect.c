@@ -62,8 +62,26 @@ static void digits_once(const scan_ctx *c, const matcher *m, det_ctx *d)
         detect_run(m->detector, fb->units, fb->n, on_digits, d);
 }
 
+/* The longest digit run the digit detectors can see in this text (either
+ * reading), computed once per scan: most texts have none long enough for
+ * any detector, and then no row walks them. */
+static size_t digits_longest(const scan_ctx *c)
+{
+    screener_scratch *s = c->s;
+    if (s->digits_longest < 0) {
+        const numeral_view *nv = &s->v.numerals;
+        const fold_buf *fb = &s->v.folded;
+        size_t a = detect_longest_digits(numerals_units(nv, fb), nv->n);
+        size_t b = nv->changed ? detect_longest_digits(fb->units, fb->n) : 0;
+        s->digits_longest = (long)(a > b ? a : b);
+    }
+    return (size_t)s->digits_longest;
+}
+
 int run_digit_detector(const scan_ctx *c, const matcher *m)
 {
+    if (digits_longest(c) < detect_min_digits(m->detector))
+        return SCREENER_OK;
     return each_entry(c, m, digits_once);
 }
 

@@ -68,6 +68,7 @@ struct screener_scratch {
     struct light_char *light; /* text detectors' reading of the byte view */
     size_t cap_light, n_light;
     int light_ready;          /* light is built for the current text */
+    long digits_longest;      /* longest digit run of the current text's views, -1: not yet */
     /* matches of the windows of one long scan or stream write (window.c) */
     screener_match *acc;
     size_t n_acc, cap_acc;

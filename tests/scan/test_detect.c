@@ -174,17 +174,23 @@ static void count_found(void *ctx, size_t b0, size_t last)
 
 Test(detect, prefilter_never_hides_a_match)
 {
-    static const char alpha[] = "abcxyz019-._@:/wcomnetorg h";
+    static const char *const tok[] = {"a", "x", "0", "9", "-", ".", "_", "@", ":", "/", " ",
+                                      "w", "www.", "http://", "https:/", ".com", "co", "@a",
+                                      ".c", "m", "\x80"};
     uint64_t st = 7;
     int found_some[2] = {0, 0};
     for (int t = 0; t < 20000; t++) {
-        uint8_t view[48];
-        light_char l[48];
-        size_t n = 4 + (size_t)(st % 40);
-        for (size_t i = 0; i < n; i++) {
+        uint8_t view[64];
+        light_char l[64];
+        size_t want = 4 + (size_t)(st % 40), n = 0;
+        while (n < want) {
             st ^= st << 13, st ^= st >> 7, st ^= st << 17;
-            view[i] = (uint8_t)alpha[st % (sizeof alpha - 1)];
-            l[i] = (light_char){view[i] == ' ' ? 0 : view[i], (uint32_t)i};
+            const char *k = tok[st % (sizeof tok / sizeof tok[0])];
+            for (; *k && n < want; k++, n++) {
+                view[n] = (uint8_t)*k;
+                l[n] = (light_char){*k == ' ' ? 0 : (uint8_t)*k >= 0x80 ? LIGHT_OTHER : (uint8_t)*k,
+                                    (uint32_t)n};
+            }
         }
         for (int kind = DETECT_EMAIL, k = 0; k < 2; kind = DETECT_URL, k++) {
             int hits = 0;
@@ -196,4 +202,34 @@ Test(detect, prefilter_never_hides_a_match)
         }
     }
     cr_assert(found_some[0] && found_some[1], "the generator must produce both kinds");
+}
+
+/* The digit rows skip texts whose longest digit run is below
+ * detect_min_digits: no validator may accept a shorter run. */
+static void count_run(void *ctx, size_t start, size_t end)
+{
+    (void)start, (void)end;
+    ++*(int *)ctx;
+}
+
+Test(detect, min_digits_bounds_every_validator)
+{
+    const int kinds[] = {DETECT_CN_MOBILE, DETECT_CN_ID, DETECT_BANK_CARD};
+    uint64_t st = 3;
+    for (int k = 0; k < 3; k++) {
+        size_t min = detect_min_digits(kinds[k]);
+        for (size_t n = 1; n < min; n++)
+            for (int t = 0; t < 2000; t++) {
+                uint16_t u[32];
+                for (size_t i = 0; i < n; i++) {
+                    st ^= st << 13, st ^= st >> 7, st ^= st << 17;
+                    u[i] = (uint16_t)('0' + st % 10);
+                }
+                u[n] = 'x'; /* an ID number's check character */
+                int hits = 0;
+                detect_run(kinds[k], u, n + 1, count_run, &hits);
+                cr_assert_eq(hits, 0, "kind %d accepted %zu digits", kinds[k], n);
+                cr_assert_eq(detect_longest_digits(u, n + 1), n);
+            }
+    }
 }
