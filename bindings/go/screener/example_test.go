@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"log"
 
-	screener "github.com/screener-dev/screener/bindings/go"
+	"github.com/screener-dev/screener/bindings/go/screener"
 )
 
 func Example() {
