@@ -64,6 +64,8 @@ type Error struct {
 	Errno syscall.Errno
 }
 
+// Error returns "screener: " and the message (the file and line are in it
+// when known).
 func (e *Error) Error() string {
 	if e.Message == "" {
 		return e.Status.Error()

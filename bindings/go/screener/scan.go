@@ -15,7 +15,7 @@ import (
 // offsets into the scanned string or slice (text[Start:End] is the
 // possibly disguised occurrence).
 type Match struct {
-	Start, End int
+	Start, End int    // byte span in the scanned text (a Stream: since its start)
 	Term       string // the dictionary term, as written in the dictionary
 	Category   string // the category's identifier
 	CategoryID int    // see DB.Category
@@ -47,13 +47,13 @@ type Verdict struct {
 	// Fingerprint of the database that produced the result, and for a
 	// Handle its version there (0 for a DB scan).
 	Fingerprint string
-	DBVersion   uint64
+	DBVersion   uint64 // see Fingerprint
 }
 
 // Result is the outcome for one message of a batch.
 type Result struct {
-	Matches []Match
-	Verdict Verdict
+	Matches []Match // as DB.Scan returns them
+	Verdict Verdict // summary of the counted matches
 }
 
 // Scan scans one message. text may hold any bytes: invalid UTF-8 and NUL

@@ -531,19 +531,19 @@ func (d *DB) Bytes() ([]byte, error) {
 
 // EntryInfo is the metadata of one dictionary entry.
 type EntryInfo struct {
-	ID         int
+	ID         int    // entry id, as in Match.EntryID
 	Term       string // as written in the dictionary
-	Category   string
-	CategoryID int
-	Severity   int  // 1 (light) .. 4 (malicious)
-	Allow      bool // allow-list entry: suppresses deny matches inside it
-	Word       bool // must match as a whole word
-	Substring  bool // never needs word boundaries
-	Detector   bool // a built-in detector (@detect NAME); Term is NAME
-	Regex      bool // a regular expression entry (PATTERN<TAB>regex)
-	Numerals   bool // its ASCII digits also match Chinese numerals (numerals, @numerals on)
-	Source     string
-	Line       int // 1-based line in Source
+	Category   string // category identifier
+	CategoryID int    // see DB.Category
+	Severity   int    // 1 (light) .. 4 (malicious)
+	Allow      bool   // allow-list entry: suppresses deny matches inside it
+	Word       bool   // must match as a whole word
+	Substring  bool   // never needs word boundaries
+	Detector   bool   // a built-in detector (@detect NAME); Term is NAME
+	Regex      bool   // a regular expression entry (PATTERN<TAB>regex)
+	Numerals   bool   // its ASCII digits also match Chinese numerals (numerals, @numerals on)
+	Source     string // dictionary file or source name
+	Line       int    // 1-based line in Source
 	// Reason says why the compiler generated this entry from another one
 	// (dictionary @forms / forms=), e.g. "inflection of fuck"; "" for
 	// entries written in a dictionary.
@@ -590,14 +590,14 @@ type Info struct {
 	LibraryVersion   int    // screener version that compiled it (MAJOR*10000 + MINOR*100 + PATCH)
 	HyperscanVersion string // Hyperscan version at compile time
 	ICUVersion       string // ICU version that built the fold table
-	Fold             Fold
-	Fingerprint      string
-	Entries          int // dictionary entries
-	Literals         int // distinct folded terms (Hyperscan literals)
-	Categories       int
-	SerializedSize   int // bytes of the database file
-	HyperscanSize    int // bytes of Hyperscan's serialized database within it
-	FoldTableSize    int // bytes of the fold table within it
+	Fold             Fold   // fold families it was compiled with
+	Fingerprint      string // as DB.Fingerprint
+	Entries          int    // dictionary entries
+	Literals         int    // distinct folded terms (Hyperscan literals)
+	Categories       int    // number of categories
+	SerializedSize   int    // bytes of the database file
+	HyperscanSize    int    // bytes of Hyperscan's serialized database within it
+	FoldTableSize    int    // bytes of the fold table within it
 }
 
 // Info returns the database's metadata.
