@@ -19,7 +19,7 @@ command -v go >/dev/null || { echo "run-tests.sh: go not found" >&2; exit 2; }
 
 . "$here/stage-env.sh"
 
-cd "$here"
+cd "$here/screener"
 echo "== go vet"
 go vet ./...
 echo "== go test -race"

@@ -6,7 +6,7 @@ require (
 	github.com/prometheus/client_golang v1.25.0
 	github.com/prometheus/client_model v0.6.3
 	github.com/redis/go-redis/v9 v9.23.0
-	github.com/screener-dev/screener/bindings/go v0.0.0
+	github.com/screener-dev/screener/bindings/go/screener v0.0.0
 )
 
 require (
@@ -20,4 +20,4 @@ require (
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
-replace github.com/screener-dev/screener/bindings/go => ../../bindings/go
+replace github.com/screener-dev/screener/bindings/go/screener => ../../bindings/go/screener

@@ -18,7 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/redis/go-redis/v9"
-	screener "github.com/screener-dev/screener/bindings/go"
+	"github.com/screener-dev/screener/bindings/go/screener"
 )
 
 // Integration tests: every test starts its own redis-server (Debian's, as

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	screener "github.com/screener-dev/screener/bindings/go"
+	"github.com/screener-dev/screener/bindings/go/screener"
 )
 
 // The load test (scripts/loadtest-service): starts its own Redis (one

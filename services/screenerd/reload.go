@@ -5,7 +5,7 @@ import (
 	"os"
 	"time"
 
-	screener "github.com/screener-dev/screener/bindings/go"
+	"github.com/screener-dev/screener/bindings/go/screener"
 )
 
 // Reloads: the --db file is watched (polled every --watch; a change of

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	screener "github.com/screener-dev/screener/bindings/go"
+	"github.com/screener-dev/screener/bindings/go/screener"
 )
 
 //go:embed verdict.lua

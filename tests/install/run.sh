@@ -17,8 +17,12 @@
 #      wheel from the sdist), that wheel moved to another directory and
 #      installed, and the wheel after `auditwheel repair`
 #      (SCREENER_TEST_PYTHON=0 skips this part);
-#   8. a Go program in its own module using the Go binding through a
-#      `replace` directive, built against the prefix with cgo and pkg-config.
+#   8. a Go program in its own module using the Go binding, both ways
+#      bindings/go/README.md shows: `go get` of the published module (served
+#      here from a module proxy made of this checkout, as a VCS tag would be)
+#      and a `replace` directive to the checkout; built against the prefix
+#      with cgo and pkg-config, run without LD_LIBRARY_PATH (and in 6, against
+#      the .deb with no environment at all).
 # The program defines functions named like libscreener's internal helpers, so
 # the static links also prove the archive exports screener_* only.
 # usage: tests/install/run.sh BUILD_DIR
@@ -122,6 +126,61 @@ comp=$(bash -c 'source "$1/share/bash-completion/completions/screener"
     || { bad "bash completion"; echo "$comp"; }
 [ -f "$P/share/zsh/site-functions/_screener" ] && ok "zsh completion installed" || bad "zsh completion missing"
 
+# Go: the program of README's "Use from your own module" routes, in a fresh
+# module DIR; its output is checked by go_check.
+GOMOD=github.com/screener-dev/screener/bindings/go/screener
+go_app() { # DIR
+    mkdir -p "$1" && cat > "$1/main.go" <<'GO'
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/screener-dev/screener/bindings/go/screener"
+)
+
+func main() {
+	db, err := screener.Compile(screener.Text("words", "法轮功\tseverity=3\nfuck\n"))
+	if err != nil {
+		panic(err)
+	}
+	defer db.Close()
+	matches, verdict, err := db.Scan("ＦＵＣＫ and 法 輪 功")
+	if err != nil {
+		panic(err)
+	}
+	for _, m := range matches {
+		fmt.Printf("[%d,%d) %s %s\n", m.Start, m.End, m.Term, m.Category)
+	}
+	fmt.Println("action", verdict.Action)
+	s, err := db.NewStream()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Fprint(s, "法 輪")
+	fmt.Fprint(s, " 功")
+	s.Close()
+	fmt.Println("stream", s.Verdict().Action)
+	if _, err := screener.Load("/nonexistent.scdb"); !errors.Is(err, fs.ErrNotExist) {
+		fmt.Println("unexpected error:", err)
+		os.Exit(1)
+	}
+}
+GO
+}
+go_check() { # NAME DIR: run DIR/app without LD_LIBRARY_PATH
+    if (cd "$2" && env -u LD_LIBRARY_PATH ./app > out.txt 2> err.txt) &&
+       printf '[0,12) fuck words\n[17,28) 法轮功 words\naction block\nstream block\n' | cmp -s - "$2/out.txt"
+    then ok "$1"; else bad "$1"; cat "$2/out.txt" "$2/err.txt"; fi
+}
+# The go command does not key its build cache on pkg-config's output, so a
+# cached build of the binding against another install's header could be
+# reused: key it on the header (a cache key only, like bindings/go/stage-env.sh).
+go_cache_key() { echo "-O2 -g -DSCREENER_GO_HEADER_SHA=$(sha256sum "$1" | cut -c1-16)"; }
+
 # 6. the Debian package
 if command -v dpkg-deb > /dev/null; then
     run_logged "cpack -G DEB" cpack -G DEB --config "$BUILD/CPackConfig.cmake" -B "$TMP/deb" && {
@@ -150,6 +209,15 @@ if command -v dpkg-deb > /dev/null; then
             if run_logged "C program against the package" sh -c \
                    'cc consumer.c -o consumer_pkg $(pkg-config --cflags --libs screener)'; then
                 check_run "C program against the package runs (no -rpath, no LD_LIBRARY_PATH)" ./consumer_pkg
+            fi
+            # Go against the package: no PKG_CONFIG_PATH, no CGO_LDFLAGS, no LD_LIBRARY_PATH
+            if command -v go > /dev/null; then
+                go_app "$TMP/godeb"
+                if (cd "$TMP/godeb" && run_logged "Go program against the package: build" sh -c \
+                       "go mod init example.com/app && go mod edit -require $GOMOD@v0.0.0 -replace $GOMOD=$REPO/bindings/go/screener &&
+                        env -u PKG_CONFIG_PATH -u CGO_LDFLAGS CGO_CFLAGS='$(go_cache_key /usr/include/screener.h)' go build"); then
+                    go_check "Go program against the package runs (no PKG_CONFIG_PATH, no rpath, no LD_LIBRARY_PATH)" "$TMP/godeb"
+                fi
             fi
             run_logged "apt purge screener" env DEBIAN_FRONTEND=noninteractive \
                 apt-get purge -y -q screener && ok "apt purge screener"
@@ -217,53 +285,58 @@ else
     fi
 fi
 
-# 8. Go: a program in its own module (bindings/go/README.md "Use from your module")
+# 8. Go: a program in its own module (bindings/go/README.md "Use from your own
+#    module"), against the prefix: PKG_CONFIG_PATH finds the .pc, CGO_LDFLAGS
+#    gives the binary a runtime path from pkg-config's libdir.
 if ! command -v go > /dev/null; then
     echo "skip - Go program (no go command)"
 else
-    mkdir "$TMP/goapp" && cd "$TMP/goapp" || exit 1
-    cat > main.go <<'GO'
-package main
-
-import (
-	"errors"
-	"fmt"
-	"os"
-
-	screener "github.com/screener-dev/screener/bindings/go"
-)
-
-func main() {
-	db, err := screener.Compile(screener.Text("words", "法轮功\tseverity=3\nfuck\n"))
-	if err != nil {
-		panic(err)
-	}
-	defer db.Close()
-	matches, verdict, err := db.Scan("ＦＵＣＫ and 法 輪 功")
-	if err != nil {
-		panic(err)
-	}
-	for _, m := range matches {
-		fmt.Printf("[%d,%d) %s %s\n", m.Start, m.End, m.Term, m.Category)
-	}
-	fmt.Println("action", verdict.Action)
-	if _, err := screener.Load("/nonexistent.scdb"); !errors.Is(err, screener.ErrIO) {
-		fmt.Println("unexpected error:", err)
-		os.Exit(1)
-	}
-}
-GO
-    printf '[0,12) fuck words\n[17,28) 法轮功 words\naction block\n' > expected.txt
-    hdr_sha=$(sha256sum "$P/include/screener.h" | cut -c1-16)
-    if run_logged "go mod init + replace" sh -c "go mod init example.com/app && \
-           go mod edit -require github.com/screener-dev/screener/bindings/go@v0.0.0 \
-             -replace github.com/screener-dev/screener/bindings/go=$REPO/bindings/go" \
-       && run_logged "go build (own module, cgo + pkg-config)" env \
-           PKG_CONFIG_PATH="$(dirname "$PC")" CGO_ENABLED=1 \
-           CGO_CFLAGS="-O2 -DSCREENER_GO_HEADER_SHA=$hdr_sha" \
-           CGO_LDFLAGS="-Wl,-rpath,$LIBDIR" go build -o app .; then
-        check_run "Go program in its own module runs (no LD_LIBRARY_PATH)" ./app
+    export PKG_CONFIG_PATH="$(dirname "$PC")"
+    export CGO_LDFLAGS="-Wl,-rpath,$(pkg-config --variable=libdir screener)"
+    export CGO_ENABLED=1
+    # a) `go get` of the published module. Until the repository is published,
+    #    a module proxy made of this checkout stands in for the VCS host: the
+    #    files git has under bindings/go/screener (tracked or new, not ignored)
+    #    plus the repository's LICENSE, which the go command adds to a module
+    #    in a subdirectory; the version is the library's.
+    VERSION=v$(sed -n 's/#define SCREENER_VERSION_STRING "\(.*\)"/\1/p' "$REPO/include/screener.h")
+    PROXY="$TMP/goproxy/$GOMOD/@v"
+    mkdir -p "$PROXY"
+    files=$(cd "$REPO" && git ls-files --cached --others --exclude-standard bindings/go/screener 2> /dev/null) \
+        || files=$(cd "$REPO" && find bindings/go/screener -type f)
+    if run_logged "module proxy from the checkout" python3 - "$REPO" "$PROXY/$VERSION.zip" "$GOMOD@$VERSION" $files <<'PY'
+import os, sys, zipfile
+repo, out, prefix, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    for f in files:
+        if os.path.isfile(os.path.join(repo, f)):
+            z.write(os.path.join(repo, f), prefix + "/" + os.path.relpath(f, "bindings/go/screener"))
+    z.write(os.path.join(repo, "LICENSE"), prefix + "/LICENSE")
+PY
+    then
+        cp "$REPO/bindings/go/screener/go.mod" "$PROXY/$VERSION.mod"
+        printf '{"Version":"%s","Time":"%s"}\n' "$VERSION" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$PROXY/$VERSION.info"
+        echo "$VERSION" > "$PROXY/list"
+        go_app "$TMP/goget"
+        if (cd "$TMP/goget" && run_logged "go get $GOMOD@latest; go build" env \
+               GOPROXY="file://$TMP/goproxy" GONOSUMDB=github.com/screener-dev GOFLAGS=-modcacherw \
+               GOMODCACHE="$TMP/gomodcache" sh -c "go mod init example.com/app &&
+                   go get $GOMOD@latest && go build"); then
+            grep -q "$GOMOD $VERSION" "$TMP/goget/go.mod" \
+                && ok "go get $GOMOD@latest resolves $VERSION" || { bad "go get: go.mod"; cat "$TMP/goget/go.mod"; }
+            go_check "Go program with the module from go get runs (no LD_LIBRARY_PATH)" "$TMP/goget"
+        fi
     fi
+    # b) a replace directive to the checkout
+    go_app "$TMP/goapp"
+    if (cd "$TMP/goapp" && run_logged "go mod edit -replace; go build" sh -c "go mod init example.com/app &&
+           go mod edit -require $GOMOD@v0.0.0 -replace $GOMOD=$REPO/bindings/go/screener && go build"); then
+        go_check "Go program with a replace directive runs (no LD_LIBRARY_PATH)" "$TMP/goapp"
+        readelf -d "$TMP/goapp/app" | grep -q "R.*PATH.*$P" && ldd "$TMP/goapp/app" | grep -q "libscreener.so.0 => $P" \
+            && ok "the Go program's runtime path points at the prefix" \
+            || { bad "Go program runtime path"; readelf -d "$TMP/goapp/app" | grep PATH; }
+    fi
+    unset PKG_CONFIG_PATH CGO_LDFLAGS
 fi
 
 exit $fail

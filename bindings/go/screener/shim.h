@@ -41,6 +41,10 @@ typedef struct scrgo_scratch {
     size_t h_vcap;
     scrgo_str h_fp;      /* fingerprint of the database used */
     uint64_t h_version;         /* its version in the handle */
+
+    /* Id of the Go profile the scratch applies (0: the defaults), so that a
+     * run of calls with one profile sets it once. */
+    uint64_t profile_id;
 } scrgo_scratch;
 
 
@@ -77,6 +81,16 @@ int scrgo_mask(const screener_db *db, scrgo_scratch *g, const char *text,
 int scrgo_handle_mask(screener_handle *hd, scrgo_scratch *g, const char *text,
                       size_t len, unsigned flags, uint32_t mask_char,
                       char **out, size_t *out_len);
+
+/* screener_scratch_set_profile(g->s, p) (NULL: the defaults) and remember
+ * id in g->profile_id (0 after a failure). */
+int scrgo_set_profile(scrgo_scratch *g, const screener_profile *p, uint64_t id);
+
+/* screener_stream_write / screener_stream_close into g->res, then the term
+ * of each match into g->terms, as scrgo_scan. db is the stream's database. */
+int scrgo_stream_write(const screener_db *db, scrgo_scratch *g, screener_stream *st,
+                       const char *chunk, size_t len);
+int scrgo_stream_close(const screener_db *db, scrgo_scratch *g, screener_stream *st);
 
 /* screener_error fields in one call. */
 typedef struct scrgo_error_info {

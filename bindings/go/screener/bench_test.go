@@ -7,7 +7,8 @@ import (
 	"testing"
 )
 
-// ~100-byte chat messages: one clean, one with two (disguised) hits.
+// ~100-byte chat messages: one clean, one with a disguised hit (法 輪 功;
+// ＦＵＣＫing is no longer a match since Latin terms need word boundaries).
 var (
 	benchClean = "今天天气不错，我们下午三点在公司楼下见面吧 see you at the coffee shop later ok"
 	benchHit   = "今天天气不错，他们说法 輪 功的事情 see you at the ＦＵＣＫing coffee shop ok!"
@@ -157,5 +158,52 @@ func BenchmarkHandleScan(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkScanProfile: Scan of the hit message with no profile, through one
+// profile view (the pooled scratch keeps its profile: no extra C call), and
+// alternating between two views (every call sets the scratch's profile).
+func BenchmarkScanProfile(b *testing.B) {
+	db := benchDB(b)
+	v1, err := db.WithProfile(Profile{Rules: []Rule{{Category: "abuse", Action: Review}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	v2, _ := db.WithProfile(Profile{MinSeverity: 2, Rules: []Rule{{Category: "porn", Action: Drop}}})
+	for _, bc := range []struct {
+		name  string
+		views []*DB
+	}{{"none", []*DB{db}}, {"one-view", []*DB{v1}}, {"alternating", []*DB{v1, v2}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, _, err := bc.views[i%len(bc.views)].Scan(benchHit); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkStream: the hit message written through a Stream in one write
+// per message (open, write, close) against one Scan.
+func BenchmarkStream(b *testing.B) {
+	db := benchDB(b)
+	want, _, err := db.Scan(benchHit)
+	if err != nil || len(want) == 0 {
+		b.Fatal("scan", err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchHit)))
+	for i := 0; i < b.N; i++ {
+		s, err := db.NewStream()
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.WriteString(benchHit)
+		if err := s.Close(); err != nil || len(s.Take()) != len(want) {
+			b.Fatal("stream", err)
+		}
 	}
 }

@@ -23,6 +23,10 @@ import (
 // reloads included. Call Close when done with it.
 type Handle struct {
 	h *handle
+	// As for DB: the profile of a view made by WithProfile, and the Handle
+	// it was made from.
+	prof *profile
+	root *Handle
 }
 
 // NewHandle creates a handle serving db, which it takes over: db is closed
@@ -46,7 +50,9 @@ func NewHandle(db *DB) (*Handle, error) {
 }
 
 // Close frees the handle, its database and its pooled scratches, after
-// the calls already running. Later calls return ErrClosed.
+// the calls already running. Later calls return ErrClosed. A Handle and the
+// views made from it by WithProfile share one handle: closing any of them
+// closes it for all.
 func (hh *Handle) Close() error {
 	hh.h.close()
 	return nil
@@ -146,7 +152,7 @@ func (hh *Handle) CompileWith(opts Options, sources ...Source) error {
 func (hh *Handle) Scan(text string) ([]Match, Verdict, error) {
 	defer runtime.KeepAlive(hh)
 	h := hh.h
-	_, g, err := h.acquireScratch()
+	_, g, err := h.acquireScratch(hh.prof)
 	if err != nil {
 		return nil, Verdict{}, err
 	}
@@ -175,7 +181,7 @@ func (hh *Handle) ScanBatch(msgs []string) ([]Result, error) {
 	}
 	bb, data, offs := layOut(msgs)
 	defer putBatchBuf(bb)
-	_, g, err := h.acquireScratch()
+	_, g, err := h.acquireScratch(hh.prof)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +205,7 @@ func (hh *Handle) MaskWith(text string, opts MaskOptions) (string, error) {
 		return "", err
 	}
 	h := hh.h
-	_, g, err := h.acquireScratch()
+	_, g, err := h.acquireScratch(hh.prof)
 	if err != nil {
 		return "", err
 	}
@@ -264,9 +270,11 @@ func buildCopied(g *C.scrgo_scratch, out []Result, texts []string) {
 			m.End = int(cm.end)
 			m.Term = str(terms[k+j])
 			m.Category = str(mcats[k+j])
+			m.CategoryID = int(cm.category_id)
 			m.Severity = int(cm.severity)
 			m.Action = Action(cm.action)
 			m.Suppressed = cm.flags&C.SCREENER_MATCH_SUPPRESSED != 0
+			m.Selected = cm.flags&C.SCREENER_MATCH_SELECTED != 0
 			m.EntryID = int(cm.entry_id)
 			m.Text = text[m.Start:m.End]
 		}

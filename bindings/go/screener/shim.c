@@ -114,6 +114,34 @@ int scrgo_scan_batch(const screener_db *db, scrgo_scratch *g, const char *buf,
     return fill_terms(db, g, g->res, n);
 }
 
+int scrgo_set_profile(scrgo_scratch *g, const screener_profile *p, uint64_t id)
+{
+    int rc = screener_scratch_set_profile(g->s, p);
+    g->profile_id = rc == SCREENER_OK ? id : 0;
+    if (rc != SCREENER_OK)
+        screener_scratch_set_profile(g->s, NULL); /* a known state: the defaults */
+    return rc;
+}
+
+int scrgo_stream_write(const screener_db *db, scrgo_scratch *g, screener_stream *st,
+                       const char *chunk, size_t len)
+{
+    g->res = NULL;
+    int rc = screener_stream_write(st, g->s, chunk, len, &g->res);
+    if (rc != SCREENER_OK)
+        return rc;
+    return fill_terms(db, g, g->res, 1);
+}
+
+int scrgo_stream_close(const screener_db *db, scrgo_scratch *g, screener_stream *st)
+{
+    g->res = NULL;
+    int rc = screener_stream_close(st, g->s, &g->res);
+    if (rc != SCREENER_OK)
+        return rc;
+    return fill_terms(db, g, g->res, 1);
+}
+
 scrgo_scratch *scrgo_scratch_new_h(screener_handle *hd, int *rc)
 {
     const screener_db *db = screener_handle_acquire(hd, NULL);

@@ -37,6 +37,22 @@
 // matching). Databases can be saved and loaded (Save, Load) or moved as
 // bytes (Bytes, FromBytes); damaged input gives an error, never a crash.
 //
+// # Streams
+//
+// NewStream opens a Stream, an io.Writer that scans text arriving in
+// chunks (a long document, a socket) and finds exactly the matches of one
+// Scan of the whole text, also across chunk edges; Take returns the matches
+// that became final, Close ends the text. ScanReader does it for an
+// io.Reader, cancelled by a context.
+//
+// # Profiles
+//
+// WithProfile returns a view of a DB (or Handle) that applies a Profile to
+// every call: drop categories, override the policy's actions per category
+// and severity, set a minimum severity, cap the matches — per tenant or
+// channel, without recompiling. Category and CategoryByName describe a
+// category (display names, the database's policy).
+//
 // # Batches
 //
 // Each Scan is one cgo call (about 0.2–0.6 µs of overhead on top of the C
@@ -75,10 +91,19 @@
 //
 // # Building
 //
-// The package links the C library through pkg-config (screener.pc):
+// Import path github.com/screener-dev/screener/bindings/go/screener (a
+// module of its own in the screener repository). The package links the C
+// library through pkg-config (#cgo pkg-config: screener). Installed in
+// /usr (the Debian package) or /usr/local (then run ldconfig once), it
+// needs no environment: screener.pc is on pkg-config's default path and the
+// loader finds the library. For another prefix P:
 //
-//	export PKG_CONFIG_PATH=/usr/local/lib/pkgconfig
+//	export PKG_CONFIG_PATH=P/lib/pkgconfig
+//	export CGO_LDFLAGS="-Wl,-rpath,$(pkg-config --variable=libdir screener)"
 //	go build
+//
+// The go command does not key its build cache on pkg-config's output: after
+// upgrading or moving the C library, run go clean -cache.
 //
 // # License
 //

@@ -12,7 +12,7 @@ import "runtime"
 // Go API against. Used only by the package's benchmarks.
 func (d *DB) cScanLoop(msg string, n int) (int64, error) {
 	defer runtime.KeepAlive(d)
-	db, g, err := d.h.acquireScratch()
+	db, g, err := d.h.acquireScratch(d.prof)
 	if err != nil {
 		return 0, err
 	}
@@ -35,7 +35,7 @@ func (d *DB) cScanBatchLoop(msgs []string, rounds int) (int64, error) {
 		data = append(data, m...)
 		offs = append(offs, C.size_t(len(data)))
 	}
-	db, g, err := d.h.acquireScratch()
+	db, g, err := d.h.acquireScratch(d.prof)
 	if err != nil {
 		return 0, err
 	}

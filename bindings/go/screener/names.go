@@ -85,10 +85,13 @@ func ParseFold(list string) (Fold, error) {
 }
 
 // String returns the lowercase name ("pass", "review", "mask", "block"),
-// or "unknown".
+// "drop" for Drop, or "unknown".
 func (a Action) String() string {
 	if a >= 0 && int(a) < len(actionNames) {
 		return actionNames[a]
+	}
+	if a == Drop {
+		return "drop"
 	}
 	return "unknown"
 }

@@ -15,16 +15,24 @@ import (
 // offsets into the scanned string or slice (text[Start:End] is the
 // possibly disguised occurrence).
 type Match struct {
-	Start, End int
+	Start, End int    // byte span in the scanned text (a Stream: since its start)
 	Term       string // the dictionary term, as written in the dictionary
-	Category   string
+	Category   string // the category's identifier
+	CategoryID int    // see DB.Category
 	Severity   int    // 1 (light) .. 4 (malicious)
-	Action     Action // recommended for this match
-	Text       string // the matched text, text[Start:End]
+	Action     Action // recommended for this match (the database's policy or the profile's)
+	// Text is the matched text, text[Start:End]; "" for a Stream's matches
+	// (the stream does not keep the text it has scanned).
+	Text string
 	// Suppressed is set when an allow-list entry covers the match: it is
 	// reported (so a service can explain) but does not count in the Verdict.
 	Suppressed bool
-	EntryID    int // see DB.Entry
+	// Selected is set for the matches of the leftmost-longest
+	// non-overlapping selection of the unsuppressed matches (what to show
+	// or mask when overlaps are not wanted: 我的世界 rather than 我的 inside
+	// it). For a Stream the selection is made per Write.
+	Selected bool
+	EntryID  int // see DB.Entry (Reason says why a generated form exists)
 }
 
 // Verdict summarises the counted (not suppressed) matches of a message.
@@ -39,13 +47,13 @@ type Verdict struct {
 	// Fingerprint of the database that produced the result, and for a
 	// Handle its version there (0 for a DB scan).
 	Fingerprint string
-	DBVersion   uint64
+	DBVersion   uint64 // see Fingerprint
 }
 
 // Result is the outcome for one message of a batch.
 type Result struct {
-	Matches []Match
-	Verdict Verdict
+	Matches []Match // as DB.Scan returns them
+	Verdict Verdict // summary of the counted matches
 }
 
 // Scan scans one message. text may hold any bytes: invalid UTF-8 and NUL
@@ -55,7 +63,7 @@ type Result struct {
 func (d *DB) Scan(text string) ([]Match, Verdict, error) {
 	defer runtime.KeepAlive(d)
 	h := d.h
-	db, g, err := h.acquireScratch()
+	db, g, err := h.acquireScratch(d.prof)
 	if err != nil {
 		return nil, Verdict{}, err
 	}
@@ -75,7 +83,7 @@ func (d *DB) Scan(text string) ([]Match, Verdict, error) {
 func (d *DB) ScanBytes(b []byte) ([]Match, Verdict, error) {
 	defer runtime.KeepAlive(d)
 	h := d.h
-	db, g, err := h.acquireScratch()
+	db, g, err := h.acquireScratch(d.prof)
 	if err != nil {
 		return nil, Verdict{}, err
 	}
@@ -115,7 +123,7 @@ func (d *DB) MaskWith(text string, opts MaskOptions) (string, error) {
 		return "", err
 	}
 	h := d.h
-	db, g, err := h.acquireScratch()
+	db, g, err := h.acquireScratch(d.prof)
 	if err != nil {
 		return "", err
 	}
@@ -203,7 +211,7 @@ func (d *DB) ScanBatch(msgs []string) ([]Result, error) {
 	bb, data, offs := layOut(msgs)
 	defer putBatchBuf(bb)
 
-	db, g, err := h.acquireScratch()
+	db, g, err := h.acquireScratch(d.prof)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +228,8 @@ func (d *DB) ScanBatch(msgs []string) ([]Result, error) {
 // build converts the C results held in g into out (len(out) results):
 // pure Go, no cgo call, a constant number of allocations per call (the
 // match array, the term bytes, the category names). texts are the
-// scanned strings, or b the scanned bytes (then len(out) == 1).
+// scanned strings, or b the scanned bytes (then len(out) == 1); with
+// neither (a stream) Match.Text stays empty.
 func (h *handle) build(g *C.scrgo_scratch, out []Result, texts []string, b []byte) {
 	results := unsafe.Slice(g.res, len(out))
 	nm := 0
@@ -275,9 +284,10 @@ func (h *handle) build(g *C.scrgo_scratch, out []Result, texts []string, b []byt
 				hi = max(hi, int(cm.end))
 			}
 			text, base = string(b[lo:hi]), lo
-		} else {
+		} else if texts != nil {
 			text = texts[i]
 		}
+		hasText := b != nil || texts != nil
 		for j, cm := range unsafe.Slice(r.matches, n) {
 			m := &ms[j]
 			m.Start = int(cm.start)
@@ -288,14 +298,18 @@ func (h *handle) build(g *C.scrgo_scratch, out []Result, texts []string, b []byt
 				m.Term = unsafe.String(&termBuf[off], tl)
 				off += tl
 			}
-			if id := int(cm.category_id); id < len(h.categories) {
-				m.Category = h.categories[id]
+			m.CategoryID = int(cm.category_id)
+			if m.CategoryID < len(h.categories) {
+				m.Category = h.categories[m.CategoryID]
 			}
 			m.Severity = int(cm.severity)
 			m.Action = Action(cm.action)
 			m.Suppressed = cm.flags&C.SCREENER_MATCH_SUPPRESSED != 0
+			m.Selected = cm.flags&C.SCREENER_MATCH_SELECTED != 0
 			m.EntryID = int(cm.entry_id)
-			m.Text = text[m.Start-base : m.End-base]
+			if hasText {
+				m.Text = text[m.Start-base : m.End-base]
+			}
 		}
 		out[i].Matches = ms
 		k += n

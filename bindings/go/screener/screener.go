@@ -93,6 +93,11 @@ func (s Source) WithName(name string) Source { s.name = name; return s }
 // unreachable first, but only as a backstop.
 type DB struct {
 	h *handle
+	// prof is the profile of a view made by WithProfile (nil: defaults);
+	// root is the DB the view was made from, kept reachable so that its
+	// cleanup cannot free the database while the view is in use.
+	prof *profile
+	root *DB
 }
 
 // handle owns the C objects. It is separate from DB so that the cleanup
@@ -112,6 +117,7 @@ type handle struct {
 	fold        Fold
 	fingerprint string
 	categories  []string
+	catInfo     []CategoryInfo
 }
 
 func newDB(cdb *C.screener_db) *DB {
@@ -126,9 +132,23 @@ func newDB(cdb *C.screener_db) *DB {
 	h.entries = int(info.entry_count)
 	h.fold = Fold(info.fold_flags) &^ foldExplicit
 	h.fingerprint = C.GoString(info.fingerprint)
-	h.categories = make([]string, int(info.category_count))
-	for i := range h.categories {
-		h.categories[i] = C.GoString(C.screener_db_category_name(cdb, C.uint32_t(i)))
+	n := int(info.category_count)
+	h.categories = make([]string, n)
+	h.catInfo = make([]CategoryInfo, n)
+	for i := range n {
+		var ci C.screener_category_info
+		if C.screener_db_category(cdb, C.uint32_t(i), &ci) != 0 {
+			ci = C.screener_category_info{}
+		}
+		c := &h.catInfo[i]
+		c.ID = i
+		c.Name = C.GoString(ci.id)
+		c.NameZH = C.GoString(ci.name_zh)
+		c.NameEN = C.GoString(ci.name_en)
+		for s := range c.Actions {
+			c.Actions[s] = Action(ci.actions[s])
+		}
+		h.categories[i] = c.Name
 	}
 	liveDBs.Add(1)
 	d := &DB{h: h}
@@ -158,8 +178,11 @@ func (h *handle) release() {
 	h.mu.Unlock()
 }
 
-// acquireScratch is acquire plus a scratch from the pool (or a new one).
-func (h *handle) acquireScratch() (*C.screener_db, *C.scrgo_scratch, error) {
+// acquireScratch is acquire plus a scratch from the pool (or a new one)
+// set to profile p (nil: the defaults). A pooled scratch remembers the id of
+// the profile it was last set to, so a run of calls with one profile sets it
+// once.
+func (h *handle) acquireScratch(p *profile) (*C.screener_db, *C.scrgo_scratch, error) {
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -180,6 +203,10 @@ func (h *handle) acquireScratch() (*C.screener_db, *C.scrgo_scratch, error) {
 			h.release()
 			return nil, nil, err
 		}
+	}
+	if err := p.setOn(g); err != nil {
+		h.releaseScratch(g)
+		return nil, nil, err
 	}
 	return db, g, nil
 }
@@ -254,7 +281,8 @@ func (h *handle) detach() *C.screener_db {
 
 // Close frees the database and its pooled scratches. It waits for scans
 // already running on other goroutines; afterwards every method returns
-// ErrClosed. Closing twice is a no-op.
+// ErrClosed. Closing twice is a no-op. A DB and the views made from it by
+// WithProfile share one database: closing any of them closes it for all.
 func (d *DB) Close() error {
 	d.h.close()
 	return nil
@@ -284,6 +312,9 @@ func takeError(rc C.int, cerr *C.screener_error) error {
 	}
 	if e.Status == 0 {
 		e.Status = Status(rc)
+	}
+	if e.Status == ErrIO {
+		e.Errno = errnoIn(e.Message)
 	}
 	return e
 }
@@ -500,16 +531,19 @@ func (d *DB) Bytes() ([]byte, error) {
 
 // EntryInfo is the metadata of one dictionary entry.
 type EntryInfo struct {
-	ID         int
+	ID         int    // entry id, as in Match.EntryID
 	Term       string // as written in the dictionary
-	Category   string
-	CategoryID int
-	Severity   int  // 1 (light) .. 4 (malicious)
-	Allow      bool // allow-list entry: suppresses deny matches inside it
-	Word       bool // must match as a whole word
-	Substring  bool // never needs word boundaries
-	Source     string
-	Line       int // 1-based line in Source
+	Category   string // category identifier
+	CategoryID int    // see DB.Category
+	Severity   int    // 1 (light) .. 4 (malicious)
+	Allow      bool   // allow-list entry: suppresses deny matches inside it
+	Word       bool   // must match as a whole word
+	Substring  bool   // never needs word boundaries
+	Detector   bool   // a built-in detector (@detect NAME); Term is NAME
+	Regex      bool   // a regular expression entry (PATTERN<TAB>regex)
+	Numerals   bool   // its ASCII digits also match Chinese numerals (numerals, @numerals on)
+	Source     string // dictionary file or source name
+	Line       int    // 1-based line in Source
 	// Reason says why the compiler generated this entry from another one
 	// (dictionary @forms / forms=), e.g. "inflection of fuck"; "" for
 	// entries written in a dictionary.
@@ -541,6 +575,9 @@ func (d *DB) Entry(id int) (EntryInfo, error) {
 		Allow:      ci.flags&C.SCREENER_ENTRY_ALLOW != 0,
 		Word:       ci.flags&C.SCREENER_ENTRY_WORD != 0,
 		Substring:  ci.flags&C.SCREENER_ENTRY_SUBSTRING != 0,
+		Detector:   ci.flags&C.SCREENER_ENTRY_DETECTOR != 0,
+		Regex:      ci.flags&C.SCREENER_ENTRY_REGEX != 0,
+		Numerals:   ci.flags&C.SCREENER_ENTRY_NUMERALS != 0,
 		Source:     C.GoString(ci.source),
 		Line:       int(ci.line),
 		Reason:     C.GoString(C.screener_db_entry_reason(cdb, C.uint32_t(id))),
@@ -553,14 +590,14 @@ type Info struct {
 	LibraryVersion   int    // screener version that compiled it (MAJOR*10000 + MINOR*100 + PATCH)
 	HyperscanVersion string // Hyperscan version at compile time
 	ICUVersion       string // ICU version that built the fold table
-	Fold             Fold
-	Fingerprint      string
-	Entries          int // dictionary entries
-	Literals         int // distinct folded terms (Hyperscan literals)
-	Categories       int
-	SerializedSize   int // bytes of the database file
-	HyperscanSize    int // bytes of Hyperscan's serialized database within it
-	FoldTableSize    int // bytes of the fold table within it
+	Fold             Fold   // fold families it was compiled with
+	Fingerprint      string // as DB.Fingerprint
+	Entries          int    // dictionary entries
+	Literals         int    // distinct folded terms (Hyperscan literals)
+	Categories       int    // number of categories
+	SerializedSize   int    // bytes of the database file
+	HyperscanSize    int    // bytes of Hyperscan's serialized database within it
+	FoldTableSize    int    // bytes of the fold table within it
 }
 
 // Info returns the database's metadata.
@@ -595,7 +632,9 @@ func (d *DB) Info() (Info, error) {
 // EntryCount is the number of entries (deny and allow).
 func (d *DB) EntryCount() int { return d.h.entries }
 
-// Categories returns the category names, indexed by category id.
+// Categories returns the category identifiers, indexed by category id
+// (Match.CategoryID, CategoryInfo.ID). See Category for display names and
+// policy. Still available after Close.
 func (d *DB) Categories() []string { return append([]string(nil), d.h.categories...) }
 
 // FoldFlags returns the fold families the database was compiled with.
@@ -630,6 +669,10 @@ func strPtr(s string) *C.char {
 	}
 	return (*C.char)(unsafe.Pointer(unsafe.StringData(s)))
 }
+
+// unsafeBytes views s's bytes as a slice, for passing to C (which only
+// reads them) for the duration of a call.
+func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 func bytesPtr(b []byte) *C.char {
 	if len(b) == 0 {

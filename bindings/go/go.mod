@@ -1,3 +1,0 @@
-module github.com/screener-dev/screener/bindings/go
-
-go 1.24
