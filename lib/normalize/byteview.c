@@ -118,10 +118,8 @@ static inline size_t bmp3_run(const fold_table *ft, const uint8_t *s, size_t len
     size_t k = *i, stop = w + room;
     uint8_t g = *gap;
     while (k + 2 < len && w + 3 <= stop) {
-        uint32_t b0 = s[k], b1 = s[k + 1], b2 = s[k + 2];
-        uint32_t cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
-        if ((b0 & 0xF0u) != 0xE0u || ((b1 & 0xC0u) << 2 | (b2 & 0xC0u)) != 0x280u ||
-            cp < 0x800u || (cp & 0xF800u) == 0xD800u)
+        uint32_t cp = utf8_bmp3(s + k);
+        if (!cp)
             break;
         uint32_t v = data[index[cp >> UCPTRIE_FAST_SHIFT] + (cp & UCPTRIE_FAST_DATA_MASK)];
         uint32_t kind = FV_KIND(v), x;

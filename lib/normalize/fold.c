@@ -187,10 +187,8 @@ static inline void bmp3_run(const fold_table *ft, const uint8_t *s, size_t n, si
     const uint32_t *data = ft->trie->data.ptr32;
     size_t i = p->i;
     while (room && i + 2 < n) {
-        uint32_t b0 = s[i], b1 = s[i + 1], b2 = s[i + 2];
-        uint32_t cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
-        if ((b0 & 0xF0u) != 0xE0u || ((b1 & 0xC0u) << 2 | (b2 & 0xC0u)) != 0x280u ||
-            cp < 0x800u || (cp & 0xF800u) == 0xD800u)
+        uint32_t cp = utf8_bmp3(s + i);
+        if (!cp)
             break;
         /* UCPTRIE_FAST_BMP_GET, with the trie's pointers read once */
         uint32_t v = data[index[cp >> UCPTRIE_FAST_SHIFT] + (cp & UCPTRIE_FAST_DATA_MASK)];

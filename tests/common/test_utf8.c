@@ -76,3 +76,19 @@ Test(utf8, valid_reports_first_bad_offset)
     cr_assert_not(utf8_valid((const uint8_t *)"ab\xC3", 3, &bad));
     cr_assert_eq(bad, 2);
 }
+
+/* utf8_bmp3 agrees with utf8_next on every 3-byte input it accepts, and
+ * accepts every well-formed 3-byte character. */
+Test(utf8, bmp3_agrees_with_next)
+{
+    for (uint32_t b0 = 0; b0 < 256; b0++)
+        for (uint32_t b1 = 0x70; b1 < 0xD0; b1++)
+            for (uint32_t b2 = 0; b2 < 256; b2++) {
+                uint8_t s[3] = {(uint8_t)b0, (uint8_t)b1, (uint8_t)b2};
+                size_t i = 0;
+                int32_t c = utf8_next(s, 3, &i);
+                uint32_t f = utf8_bmp3(s);
+                int well = i == 3 && c >= 0x800 && c <= 0xFFFF;
+                cr_assert_eq(f, well ? (uint32_t)c : 0u, "%02x %02x %02x", b0, b1, b2);
+            }
+}
