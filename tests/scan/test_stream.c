@@ -85,43 +85,64 @@ static void stream_in_chunks(const char *text, size_t len, unsigned max_chunk, f
     qsort(f->m, f->n, sizeof f->m[0], cmp);
 }
 
+/* A text of k random pieces (3 + up to `more`) from from[0..n). */
+static size_t random_text(char *text, const char *const *from, size_t n, unsigned more)
+{
+    size_t len = 0;
+    int k = 3 + (int)rnd(more);
+    for (int p = 0; p < k; p++) {
+        const char *piece = from[rnd((unsigned)n)];
+        size_t pl = strlen(piece);
+        memcpy(text + len, piece, pl);
+        len += pl;
+    }
+    return len;
+}
+
+static void print_found(const char *what, const found *f)
+{
+    fprintf(stderr, "\n%s:", what);
+    for (size_t i = 0; i < f->n; i++)
+        fprintf(stderr, " [%zu,%zu)#%u/%u", f->m[i].start, f->m[i].end, f->m[i].entry_id,
+                f->m[i].flags);
+}
+
+/* Scan text whole and as a stream in random chunks of up to max_chunk
+ * bytes: the same matches, suppressed the same way (the leftmost-longest
+ * selection is made per call, so SELECTED may differ). Returns the number of
+ * matches of the whole scan. */
+static size_t check_chunked_equals_whole(const char *text, size_t len, unsigned max_chunk,
+                                         int it)
+{
+    static found whole, chunked;
+    const screener_result *r;
+    cr_assert_eq(screener_scan(db, scratch, text, len, &r), SCREENER_OK);
+    whole.n = 0;
+    collect(&whole, r);
+    chunked.n = 0;
+    stream_in_chunks(text, len, max_chunk, &chunked);
+    int same = whole.n == chunked.n;
+    for (size_t i = 0; same && i < whole.n; i++)
+        same = cmp(&whole.m[i], &chunked.m[i]) == 0 &&
+               (whole.m[i].flags & SCREENER_MATCH_SUPPRESSED) ==
+                   (chunked.m[i].flags & SCREENER_MATCH_SUPPRESSED);
+    if (!same) {
+        fprintf(stderr, "text: %.*s", (int)len, text);
+        print_found("whole", &whole);
+        print_found("chunked", &chunked);
+        fprintf(stderr, "\n");
+    }
+    cr_assert(same, "iteration %d: stream (%zu matches) differs from whole scan (%zu)", it,
+              chunked.n, whole.n);
+    return whole.n;
+}
+
 Test(stream, chunked_equals_whole, .timeout = 120)
 {
     static char text[8192];
-    static found whole, chunked;
     for (int it = 0; it < 600; it++) {
-        size_t len = 0;
-        int k = 3 + (int)rnd(40);
-        for (int p = 0; p < k; p++) {
-            const char *piece = pieces[rnd(sizeof pieces / sizeof pieces[0])];
-            size_t pl = strlen(piece);
-            memcpy(text + len, piece, pl);
-            len += pl;
-        }
-        const screener_result *r;
-        cr_assert_eq(screener_scan(db, scratch, text, len, &r), SCREENER_OK);
-        whole.n = 0;
-        collect(&whole, r);
-        chunked.n = 0;
-        stream_in_chunks(text, len, it % 3 == 0 ? 3 : it % 3 == 1 ? 16 : 200, &chunked);
-        int same = whole.n == chunked.n;
-        for (size_t i = 0; same && i < whole.n; i++)
-            same = cmp(&whole.m[i], &chunked.m[i]) == 0 &&
-                   /* the leftmost-longest selection is made per call */
-                   (whole.m[i].flags & SCREENER_MATCH_SUPPRESSED) ==
-                       (chunked.m[i].flags & SCREENER_MATCH_SUPPRESSED);
-        if (!same) {
-            fprintf(stderr, "text: %.*s\nwhole:", (int)len, text);
-            for (size_t i = 0; i < whole.n; i++)
-                fprintf(stderr, " [%zu,%zu)#%u/%u", whole.m[i].start, whole.m[i].end,
-                        whole.m[i].entry_id, whole.m[i].flags);
-            fprintf(stderr, "\nchunked:");
-            for (size_t i = 0; i < chunked.n; i++)
-                fprintf(stderr, " [%zu,%zu)#%u/%u", chunked.m[i].start, chunked.m[i].end,
-                        chunked.m[i].entry_id, chunked.m[i].flags);
-            fprintf(stderr, "\n");
-        }
-        cr_assert(same, "iteration %d: stream differs from whole scan", it);
+        size_t len = random_text(text, pieces, sizeof pieces / sizeof pieces[0], 40);
+        check_chunked_equals_whole(text, len, it % 3 == 0 ? 3 : it % 3 == 1 ? 16 : 200, it);
     }
 }
 
@@ -242,37 +263,17 @@ Test(stream, regex_and_detector_matches_survive_chunking, .timeout = 120)
                                "www.example.com/x", "see http://x.cn/a?b=1 ", "客服电话",
                                "fuck", "。", "4111111111111111", "😀", "\xE4\xB8", "ｗｘ"};
     static char text[8192];
-    static found whole, chunked;
     /* the 604-byte regex match of the issue that reported the loss */
     size_t len = 0;
     len += (size_t)sprintf(text, "zz");
     memset(text + len, '7', 600);
     len += 600;
     len += (size_t)sprintf(text + len, "yy");
-    for (int it = 0; it < 400; it++) {
-        if (it) {
-            len = 0;
-            int k = 3 + (int)rnd(60);
-            for (int p = 0; p < k; p++) {
-                const char *piece = mp[rnd(sizeof mp / sizeof mp[0])];
-                size_t pl = strlen(piece);
-                memcpy(text + len, piece, pl);
-                len += pl;
-            }
-        }
-        const screener_result *r;
-        cr_assert_eq(screener_scan(db, scratch, text, len, &r), SCREENER_OK);
-        whole.n = 0;
-        collect(&whole, r);
-        if (it == 0)
-            cr_assert_eq(whole.n, 1, "the 604-byte regex match is found by a scan");
-        chunked.n = 0;
-        stream_in_chunks(text, len, it == 0 ? 50 : it % 2 ? 7 : 64, &chunked);
-        int same = whole.n == chunked.n;
-        for (size_t i = 0; same && i < whole.n; i++)
-            same = cmp(&whole.m[i], &chunked.m[i]) == 0;
-        cr_assert(same, "iteration %d: stream (%zu matches) differs from whole scan (%zu): %.*s",
-                  it, chunked.n, whole.n, (int)len, text);
+    cr_assert_eq(check_chunked_equals_whole(text, len, 50, 0), 1,
+                 "the 604-byte regex match is found by a scan");
+    for (int it = 1; it < 400; it++) {
+        len = random_text(text, mp, sizeof mp / sizeof mp[0], 60);
+        check_chunked_equals_whole(text, len, it % 2 ? 7 : 64, it);
     }
     screener_scratch_free(scratch);
     screener_db_free(mdb);
