@@ -34,7 +34,8 @@ def test_handle_swap_load_compile(tmp_path):
     a = screener.compile(texts={"a": "alpha\n"})
     b = screener.compile(texts={"b": "beta\n"})
     h = screener.Handle(a)
-    assert h.version == 1 and h.current is a
+    assert h.version == 1 and h.current.fingerprint == a.fingerprint
+    assert h.current is h.current  # one object per version
     r = h.scan("alpha beta")
     assert [m.term for m in r.matches] == ["alpha"]
     assert (r.db_version, r.fingerprint) == (1, a.fingerprint)
