@@ -2,6 +2,7 @@
 profiles, category information."""
 import inspect
 import random
+import warnings
 
 import pytest
 
@@ -15,7 +16,9 @@ SIGNATURES = {
     "compile": "(paths: 'Sequence[PathLike]' = (), texts: 'Texts' = None, *, "
                "words: 'Optional[Iterable[str]]' = None, allow: 'Optional[Iterable[str]]' = None, "
                "category: 'Optional[str]' = None, severity: 'Optional[int]' = None, "
-               "fold: 'FoldSpec' = None, max_entries: 'int' = 0) -> 'Database'",
+               "fold: 'FoldSpec' = None, max_entries: 'int' = 0, max_term_bytes: 'int' = 0, "
+               "max_dictionary_bytes: 'int' = 0, native: 'bool' = False, "
+               "host_words: 'bool' = True) -> 'Database'",
     "escape_term": "(term: 'str') -> 'str'",
     "strerror": "(status, /)",
     "fold_families": "()",
@@ -48,7 +51,9 @@ SIGNATURES = {
                       "words: 'Optional[Iterable[str]]' = None, "
                       "allow: 'Optional[Iterable[str]]' = None, "
                       "category: 'Optional[str]' = None, severity: 'Optional[int]' = None, "
-                      "fold: 'FoldSpec' = None, max_entries: 'int' = 0) -> 'int'",
+                      "fold: 'FoldSpec' = None, max_entries: 'int' = 0, "
+                      "max_term_bytes: 'int' = 0, max_dictionary_bytes: 'int' = 0, "
+                      "native: 'bool' = False, host_words: 'bool' = True) -> 'int'",
     # Stream
     "Stream.write": "(self, chunk, /)",
     "Stream.close": "(self, /)",
@@ -221,6 +226,52 @@ def test_handle_compile_words():
     with pytest.raises(ValueError):
         h.compile(words=[" bad"])
     assert h.version == 2
+
+
+# ---- compile options and warnings ----------------------------------------------
+
+def test_compile_warnings_are_python_warnings():
+    with pytest.warns(screener.DictionaryWarning, match=r"mine:2: .*allow") as rec:
+        screener.compile(texts={"mine": "fuck\nhello world\tallow\n"})
+    assert len(rec) == 1
+    with pytest.warns(screener.DictionaryWarning, match=r"mine:1: .*TAB"):
+        screener.compile(texts={"mine": "ACME-Q3-forecast    severity=3\n"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        screener.compile(texts={"mine": "fuck\n"})  # no warning at all
+
+
+def test_warnings_as_errors_keep_the_handle_current():
+    h = screener.Handle(screener.compile(words=["alpha"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", screener.DictionaryWarning)
+        with pytest.raises(screener.DictionaryWarning):
+            h.compile(texts={"mine": "beta\nhello world\tallow\n"})
+        with pytest.raises(screener.DictionaryWarning):
+            screener.compile(texts={"mine": "beta\nhello world\tallow\n"})
+    assert h.version == 1 and [m.term for m in h.scan("alpha beta")] == ["alpha"]
+
+
+def test_compile_options():
+    with pytest.raises(screener.LimitError):
+        screener.compile(words=["abcd"], max_term_bytes=3)
+    assert len(screener.compile(words=["abc"], max_term_bytes=3)) == 1
+    with pytest.raises(screener.LimitError):
+        screener.compile(words=["abcdef"] * 3, max_dictionary_bytes=10)
+    with pytest.raises(screener.LimitError):
+        screener.compile(words=["a1", "a2", "a3"], max_entries=2)
+    assert screener.compile(words=["fuck"], native=True).scan("fuck")
+    # host words: 慢性病 (慢性|病) is an ordinary word around 性病
+    assert not screener.compile(words=["性病"]).scan("慢性病")
+    assert screener.compile(words=["性病"], host_words=False).scan("慢性病")
+    with pytest.raises(TypeError):
+        screener.compile(words=["a"], max_entries="5")
+    with pytest.raises(ValueError):
+        screener.compile(words=["a"], max_term_bytes=-1)
+    h = screener.Handle(screener.compile(words=["a1"]))
+    with pytest.raises(screener.LimitError):
+        h.compile(words=["abcd"], max_term_bytes=3)
+    assert h.version == 1
 
 
 # ---- profiles -------------------------------------------------------------------

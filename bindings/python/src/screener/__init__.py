@@ -22,6 +22,7 @@ from typing import Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 from ._types import (
     DatabaseChecksumError, DatabaseError, DatabaseFormatError, DatabasePlatformError,
     DatabaseSignatureError, DatabaseVersionError, DictConflictError, DictEmptyError, DictionaryError,
+    DictionaryWarning,
     DictSyntaxError, DictTermError, Entry, Category, Fold, HyperscanError, ICUError,
     InvalidArgumentError, LimitError, NoMemoryError, ScratchInUseError, ScreenerError,
     ScreenerIOError, Status, TooLargeError, UnsupportedError,
@@ -40,7 +41,7 @@ __all__ = [
     "Profile", "Stream", "Fold", "Status", "action_names",
     "ScreenerError", "InvalidArgumentError", "NoMemoryError", "ScreenerIOError",
     "DictionaryError", "DictSyntaxError", "DictTermError", "DictConflictError",
-    "DictEmptyError", "UnsupportedError", "HyperscanError", "ICUError", "DatabaseError",
+    "DictEmptyError", "DictionaryWarning", "UnsupportedError", "HyperscanError", "ICUError", "DatabaseError",
     "DatabaseFormatError", "DatabaseChecksumError", "DatabaseVersionError",
     "DatabasePlatformError", "ScratchInUseError", "TooLargeError", "LimitError",
     "DatabaseSignatureError", "library_version", "header_version", "strerror", "fold_families", "detectors",
@@ -166,10 +167,26 @@ def _sources(paths: Sequence[PathLike], texts: Texts, words: Optional[Iterable[s
     return bpaths, btexts
 
 
+def _options(fold: FoldSpec, max_entries: int, max_term_bytes: int, max_dictionary_bytes: int,
+             native: bool, host_words: bool) -> Tuple[int, int, int, int, int]:
+    """fold_flags, max_entries, max_term_bytes, max_dictionary_bytes, flags."""
+    for name, v in (("max_entries", max_entries), ("max_term_bytes", max_term_bytes),
+                    ("max_dictionary_bytes", max_dictionary_bytes)):
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise TypeError("%s must be an int, not %s" % (name, type(v).__name__))
+        if v < 0 or v >= (1 << (64 if name == "max_dictionary_bytes" else 32)):
+            raise ValueError("%s out of range (0 means the library default): %r" % (name, v))
+    flags = (_screener._COMPILE_NATIVE if native else 0) | \
+        (0 if host_words else _screener._COMPILE_NO_HOST_WORDS)
+    return _fold_bits(fold), max_entries, max_term_bytes, max_dictionary_bytes, flags
+
+
 def compile(paths: Sequence[PathLike] = (), texts: Texts = None, *,
             words: Optional[Iterable[str]] = None, allow: Optional[Iterable[str]] = None,
             category: Optional[str] = None, severity: Optional[int] = None,
-            fold: FoldSpec = None, max_entries: int = 0) -> Database:
+            fold: FoldSpec = None, max_entries: int = 0, max_term_bytes: int = 0,
+            max_dictionary_bytes: int = 0, native: bool = False,
+            host_words: bool = True) -> Database:
     """Compile dictionaries into a :class:`Database`.
 
     Args:
@@ -190,10 +207,18 @@ def compile(paths: Sequence[PathLike] = (), texts: Texts = None, *,
         fold: fold families: a :class:`Fold` value (``Fold.NONE`` for exact
             matching), or names such as ``"case,compat"`` / ``["case"]``.
             Default: all families.
-        max_entries: limit on entries; 0 means the library default.
+        max_entries: limit on entries; 0 means the library default (2,000,000).
+        max_term_bytes: longest term in bytes; 0: the default (1024).
+        max_dictionary_bytes: limit on the size of all sources together; 0:
+            the default (256 MiB).
+        native: tune the Hyperscan database for this CPU (the file then only
+            loads on CPUs with its features); default: any x86-64 CPU.
+        host_words: generate the word-aware allow entries of Chinese terms
+            (docs/dictionary-format.md, "host words"); False switches them off.
 
     Sources are compiled in order: ``paths``, ``texts``, ``words``,
-    ``allow``. The GIL is released while the library compiles.
+    ``allow``. The GIL is released while the library compiles. The library's
+    warnings are issued as :class:`DictionaryWarning` (``warnings`` module).
 
     Raises:
         DictionaryError: (a :class:`ScreenerError`) with ``file`` and ``line``
@@ -201,7 +226,9 @@ def compile(paths: Sequence[PathLike] = (), texts: Texts = None, *,
             TypeError / ValueError for arguments of the wrong type or value.
     """
     bpaths, btexts = _sources(paths, texts, words, allow, category, severity)
-    return _screener._compile(bpaths, btexts, _fold_bits(fold), max_entries)
+    return _screener._compile(bpaths, btexts, *_options(fold, max_entries, max_term_bytes,
+                                                        max_dictionary_bytes, native,
+                                                        host_words))
 
 
 class Handle(_CHandle):
@@ -223,9 +250,15 @@ class Handle(_CHandle):
     def compile(self, paths: Sequence[PathLike] = (), texts: Texts = None, *,
                 words: Optional[Iterable[str]] = None, allow: Optional[Iterable[str]] = None,
                 category: Optional[str] = None, severity: Optional[int] = None,
-                fold: FoldSpec = None, max_entries: int = 0) -> int:
+                fold: FoldSpec = None, max_entries: int = 0, max_term_bytes: int = 0,
+                max_dictionary_bytes: int = 0, native: bool = False,
+                host_words: bool = True) -> int:
         """Compile dictionaries (arguments as :func:`compile`; GIL released) and
-        make the result current (``screener_handle_compile``). Returns the new
-        version; on failure raises and keeps the current database."""
+        make the result current (``screener_handle_swap`` of the new database,
+        after its warnings were issued). Returns the new version; on failure
+        (or a warning turned into an error) raises and keeps the current
+        database."""
         bpaths, btexts = _sources(paths, texts, words, allow, category, severity)
-        return self._compile(bpaths, btexts, _fold_bits(fold), max_entries)
+        return self._compile(bpaths, btexts, *_options(fold, max_entries, max_term_bytes,
+                                                       max_dictionary_bytes, native,
+                                                       host_words))

@@ -39,6 +39,7 @@ static PyObject *g_make_error; /* screener._types._make_error */
 static PyObject *g_Entry;      /* screener._types.Entry */
 static PyObject *g_Fold;       /* screener._types.Fold */
 static PyObject *g_Category;   /* screener._types.Category */
+static PyObject *g_DictionaryWarning; /* screener._types.DictionaryWarning */
 static PyObject *g_action_names[SCREENER_ACTION_BLOCK + 1]; /* screener_action_name() */
 
 static PyTypeObject DatabaseType;
@@ -2426,37 +2427,119 @@ static PyObject *Handle_load(HandleObject *self, PyObject *args, PyObject *kw)
 static int build_sources(PyObject *paths, PyObject *texts, screener_source **src_out,
                          Py_ssize_t *n_out, PyObject *keep);
 
-/* _compile(paths, texts, fold_flags, max_entries) -> version: as mod_compile,
- * through screener_handle_compile. */
-static PyObject *Handle_compile_raw(HandleObject *self, PyObject *args)
+/* Compile warnings, collected while the GIL is released (the callback may
+ * not touch Python) and issued as DictionaryWarning afterwards. */
+typedef struct {
+    char **msgs;
+    size_t n, cap;
+    size_t dropped; /* out of memory while collecting */
+} warn_list;
+
+static void collect_warning(const char *message, void *user_data)
+{
+    warn_list *w = user_data;
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? 2 * w->cap : 8;
+        char **m = PyMem_RawRealloc(w->msgs, cap * sizeof *m);
+        if (!m) {
+            w->dropped++;
+            return;
+        }
+        w->msgs = m;
+        w->cap = cap;
+    }
+    size_t len = strlen(message);
+    char *c = PyMem_RawMalloc(len + 1);
+    if (!c) {
+        w->dropped++;
+        return;
+    }
+    memcpy(c, message, len + 1);
+    w->msgs[w->n++] = c;
+}
+
+/* Issue the warnings (GIL held) and free them; -1 if one became an error
+ * (a warnings filter set to "error"). */
+static int issue_warnings(warn_list *w)
+{
+    int rc = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        if (rc == 0 && PyErr_WarnEx(g_DictionaryWarning, w->msgs[i], 2) < 0)
+            rc = -1;
+        PyMem_RawFree(w->msgs[i]);
+    }
+    if (rc == 0 && w->dropped)
+        rc = PyErr_WarnFormat(g_DictionaryWarning, 2, "%zu more warnings lost (out of memory)",
+                              w->dropped);
+    PyMem_RawFree(w->msgs);
+    memset(w, 0, sizeof *w);
+    return rc;
+}
+
+/* The arguments of _compile(paths, texts, fold_flags, max_entries,
+ * max_term_bytes, max_dictionary_bytes, flags) compiled into *db_out, with
+ * the warnings issued. 0, or -1 with an exception set. */
+static int compile_db(PyObject *args, screener_db **db_out)
 {
     PyObject *paths, *texts;
-    unsigned long fold_flags, max_entries;
-    if (!PyArg_ParseTuple(args, "O!O!kk:_compile", &PyList_Type, &paths, &PyList_Type, &texts,
-                          &fold_flags, &max_entries))
-        return NULL;
+    unsigned long fold_flags, max_entries, max_term_bytes = 0, flags = 0;
+    unsigned long long max_dict = 0;
+    *db_out = NULL;
+    if (!PyArg_ParseTuple(args, "O!O!kk|kKk:_compile", &PyList_Type, &paths, &PyList_Type,
+                          &texts, &fold_flags, &max_entries, &max_term_bytes, &max_dict, &flags))
+        return -1;
     PyObject *keep = PyList_New(0);
     if (!keep)
-        return NULL;
+        return -1;
     screener_source *src = NULL;
     Py_ssize_t n = 0;
-    PyObject *result = NULL;
+    int ret = -1;
     if (build_sources(paths, texts, &src, &n, keep) == 0) {
+        warn_list w = {0};
         screener_compile_options opt;
         memset(&opt, 0, sizeof opt);
         opt.struct_size = sizeof opt;
         opt.fold_flags = (uint32_t)fold_flags;
         opt.max_entries = (uint32_t)max_entries;
+        opt.max_term_bytes = (uint32_t)max_term_bytes;
+        opt.max_dictionary_bytes = (uint64_t)max_dict;
+        opt.flags = (uint32_t)flags;
+        opt.warning = collect_warning;
+        opt.warning_user_data = &w;
         screener_error *err = NULL;
         int rc;
         Py_BEGIN_ALLOW_THREADS
-        rc = screener_handle_compile(self->core->h, &opt, src, (size_t)n, &err);
+        rc = screener_compile(&opt, src, (size_t)n, db_out, &err);
         Py_END_ALLOW_THREADS
-        result = rc == SCREENER_OK ? handle_swapped(self) : raise_status(rc, err);
+        if (rc != SCREENER_OK) {
+            issue_warnings(&w); /* freed; the error is what is raised */
+            PyErr_Clear();
+            raise_status(rc, err);
+        } else if (issue_warnings(&w) < 0) {
+            screener_db_free(*db_out);
+            *db_out = NULL;
+        } else {
+            ret = 0;
+        }
     }
     Py_DECREF(keep);
     PyMem_Free(src);
-    return result;
+    return ret;
+}
+
+/* _compile(...) -> version: compile (as mod_compile), then make the new
+ * database current (screener_handle_swap: what screener_handle_compile does,
+ * with the warnings issued before the swap, so that a warning turned into an
+ * error keeps the current database). */
+static PyObject *Handle_compile_raw(HandleObject *self, PyObject *args)
+{
+    screener_db *db = NULL;
+    if (compile_db(args, &db) < 0)
+        return NULL; /* the current database stays */
+    int rc = screener_handle_swap(self->core->h, db); /* owns db, also on failure */
+    if (rc != SCREENER_OK)
+        return raise_status(rc, NULL);
+    return handle_swapped(self);
 }
 
 static PyObject *Handle_scan(HandleObject *self, PyObject *const *args, Py_ssize_t nargs,
@@ -2550,8 +2633,9 @@ static PyMethodDef Handle_methods[] = {
      "released; trusted_keys as Database.load); returns the new version. On failure\n"
      "the current database stays and the error is raised."},
     {"_compile", (PyCFunction)Handle_compile_raw, METH_VARARGS,
-     "_compile($self, paths, texts, fold_flags, max_entries, /)\n--\n\n"
-     "Low-level screener_handle_compile(); use Handle.compile()."},
+     "_compile($self, paths, texts, fold_flags, max_entries, max_term_bytes=0,\n"
+     "         max_dictionary_bytes=0, flags=0, /)\n--\n\n"
+     "Low-level compile and screener_handle_swap(); use Handle.compile()."},
     {NULL}};
 
 static PyGetSetDef Handle_getset[] = {
@@ -2645,37 +2729,14 @@ fail:
 }
 
 /* _compile(paths: list[bytes], texts: list[tuple[bytes, bytes]], fold_flags: int,
- *          max_entries: int) -> Database */
+ *          max_entries: int, max_term_bytes=0, max_dictionary_bytes=0, flags=0)
+ *          -> Database */
 static PyObject *mod_compile(PyObject *mod, PyObject *args)
 {
-    PyObject *paths, *texts;
-    unsigned long fold_flags, max_entries;
-    if (!PyArg_ParseTuple(args, "O!O!kk:_compile", &PyList_Type, &paths, &PyList_Type, &texts,
-                          &fold_flags, &max_entries))
+    screener_db *db = NULL;
+    if (compile_db(args, &db) < 0)
         return NULL;
-    PyObject *keep = PyList_New(0);
-    if (!keep)
-        return NULL;
-    screener_source *src = NULL;
-    Py_ssize_t n = 0;
-    PyObject *result = NULL;
-    if (build_sources(paths, texts, &src, &n, keep) == 0) {
-        screener_compile_options opt;
-        memset(&opt, 0, sizeof opt);
-        opt.struct_size = sizeof opt;
-        opt.fold_flags = (uint32_t)fold_flags;
-        opt.max_entries = (uint32_t)max_entries;
-        screener_db *db = NULL;
-        screener_error *err = NULL;
-        int rc;
-        Py_BEGIN_ALLOW_THREADS
-        rc = screener_compile(&opt, src, (size_t)n, &db, &err);
-        Py_END_ALLOW_THREADS
-        result = rc == SCREENER_OK ? Database_wrap(&DatabaseType, db) : raise_status(rc, err);
-    }
-    Py_DECREF(keep);
-    PyMem_Free(src);
-    return result;
+    return Database_wrap(&DatabaseType, db);
 }
 
 /* clock 0: CLOCK_MONOTONIC (wall); 1: CLOCK_THREAD_CPUTIME_ID (this thread's
@@ -2861,7 +2922,8 @@ static PyMethodDef module_methods[] = {
      "_fold_flags_parse($module, list, /)\n--\n\n"
      "screener_fold_flags_parse() of a comma list."},
     {"_compile", mod_compile, METH_VARARGS,
-     "_compile($module, paths, texts, fold_flags, max_entries, /)\n--\n\n"
+     "_compile($module, paths, texts, fold_flags, max_entries, max_term_bytes=0,\n"
+     "         max_dictionary_bytes=0, flags=0, /)\n--\n\n"
      "Low-level screener_compile(); use screener.compile()."},
     {"_db_from_bytes", mod_db_from_bytes, METH_O,
      "_db_from_bytes($module, data, /)\n--\n\nDatabase.from_bytes (for pickle)."},
@@ -2899,8 +2961,9 @@ PyMODINIT_FUNC PyInit__screener(void)
     g_Entry = PyObject_GetAttrString(types, "Entry");
     g_Fold = PyObject_GetAttrString(types, "Fold");
     g_Category = PyObject_GetAttrString(types, "Category");
+    g_DictionaryWarning = PyObject_GetAttrString(types, "DictionaryWarning");
     Py_DECREF(types);
-    if (!g_make_error || !g_Entry || !g_Fold || !g_Category)
+    if (!g_make_error || !g_Entry || !g_Fold || !g_Category || !g_DictionaryWarning)
         return NULL;
     for (int i = 0; i <= SCREENER_ACTION_BLOCK; i++) {
         g_action_names[i] = PyUnicode_InternFromString(screener_action_name(i));
@@ -2929,7 +2992,10 @@ PyMODINIT_FUNC PyInit__screener(void)
         PyModule_AddStringConstant(m, "library_version", screener_version_string()) < 0 ||
         PyModule_AddIntConstant(m, "library_version_number", (long)screener_version()) < 0 ||
         PyModule_AddStringConstant(m, "header_version", SCREENER_VERSION_STRING) < 0 ||
-        PyModule_AddIntConstant(m, "_FOLD_ALL", (long)SCREENER_FOLD_ALL) < 0) {
+        PyModule_AddIntConstant(m, "_FOLD_ALL", (long)SCREENER_FOLD_ALL) < 0 ||
+        PyModule_AddIntConstant(m, "_COMPILE_NATIVE", (long)SCREENER_COMPILE_NATIVE) < 0 ||
+        PyModule_AddIntConstant(m, "_COMPILE_NO_HOST_WORDS",
+                                (long)SCREENER_COMPILE_NO_HOST_WORDS) < 0) {
         Py_DECREF(m);
         return NULL;
     }

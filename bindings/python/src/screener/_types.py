@@ -15,7 +15,7 @@ __all__ = [
     "DictEmptyError", "UnsupportedError", "HyperscanError", "ICUError",
     "DatabaseError", "DatabaseFormatError", "DatabaseChecksumError",
     "DatabaseVersionError", "DatabasePlatformError", "ScratchInUseError",
-    "TooLargeError", "LimitError", "DatabaseSignatureError",
+    "TooLargeError", "LimitError", "DatabaseSignatureError", "DictionaryWarning",
 ]
 
 
@@ -248,6 +248,14 @@ def _io_class(code: Optional[int]) -> Type[ScreenerIOError]:
 
 class DictionaryError(ScreenerError):
     """Base of the dictionary errors (SCREENER_E_DICT_*); ``file``/``line`` locate them."""
+
+
+class DictionaryWarning(UserWarning):
+    """A compile warning (``screener_compile_options.warning``), e.g. an allow
+    entry that contains no deny term, or a term that ends in attributes written
+    with spaces instead of a TAB. The message is ``"FILE:LINE: ..."``; turn
+    warnings into errors with ``warnings.simplefilter("error", DictionaryWarning)``
+    (the compile then raises and keeps nothing)."""
 
 
 class DictSyntaxError(DictionaryError):
