@@ -230,7 +230,7 @@ def _errno_in(message: str) -> Optional[int]:
 _ERRNO_CODES = sorted(set(errno.errorcode))
 
 # OSError subclass per errno, as OSError(errno, ...) itself would pick.
-_IO_CLASSES: Dict[int, Type[ScreenerIOError]] = {}
+_IO_CLASSES: Dict[Type[OSError], Type[ScreenerIOError]] = {}
 
 
 def _io_class(code: Optional[int]) -> Type[ScreenerIOError]:
