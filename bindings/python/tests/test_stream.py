@@ -156,3 +156,36 @@ def test_handle_stream_keeps_its_version():
     r2 = s.close()
     assert [m.term for m in r.matches + r2.matches] == ["alpha"]
     assert r.db_version == 1 and h.version == 2
+
+
+def test_stream_used_by_two_threads_at_once_raises(sdb):
+    """A stream belongs to one thread at a time: a write while another
+    thread's write runs (GIL released) raises RuntimeError instead of
+    corrupting the stream."""
+    s = sdb.stream()
+    big = b"x " * (8 << 20)  # 16 MB: the write takes a while
+    started = threading.Event()
+    out = []
+
+    def writer():
+        started.set()
+        out.append(s.write(big))
+
+    t = threading.Thread(target=writer)
+    t.start()
+    started.wait()
+    outcome, wrote, mine = None, 0, []
+    while t.is_alive() and outcome is None:
+        try:
+            mine += s.write(b"fuck ").matches  # may run before the thread's write began
+            wrote += 1
+        except RuntimeError as e:
+            outcome = str(e)
+    t.join()
+    if outcome is None:
+        pytest.skip("the big write finished before a second write could start")
+    assert "another thread" in outcome
+    # the stream is intact: every accepted write counted, the rejected one not
+    assert s.position == len(big) + 5 * wrote
+    found = mine + [m for r in out for m in r.matches] + s.close().matches
+    assert [m.term for m in found] == ["fuck"] * wrote
