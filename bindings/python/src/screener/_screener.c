@@ -1758,46 +1758,47 @@ fail:
     return -1;
 }
 
-/* Database.load(path, *, trusted_keys=None): a new screener_db, or NULL with
- * an exception set. */
-static screener_db *load_db(PyObject *args, PyObject *kw)
+/* The arguments (path, *, trusted_keys=None) of Database.load and
+ * Handle.load: the file loaded into *db_out, or, with h, into the handle
+ * (screener_handle_load_ex). 0, or -1 with an exception set. */
+static int load_db(PyObject *args, PyObject *kw, screener_handle *h, screener_db **db_out)
 {
     static char *kwlist[] = {"path", "trusted_keys", NULL};
     PyObject *path = NULL, *trusted = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|$O:load", kwlist, PyUnicode_FSConverter,
                                      &path, &trusted))
-        return NULL;
+        return -1;
     screener_key *keys[MAX_TRUSTED_KEYS];
     size_t n = 0;
     if (load_trusted_keys(trusted, keys, &n) < 0) {
         Py_DECREF(path);
-        return NULL;
+        return -1;
     }
     screener_load_options lo;
     memset(&lo, 0, sizeof lo);
     lo.struct_size = sizeof lo;
     lo.trusted_keys = (const screener_key *const *)keys;
     lo.n_trusted_keys = n;
-    screener_db *db = NULL;
     screener_error *err = NULL;
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = screener_db_load_ex(PyBytes_AS_STRING(path), &lo, &db, &err);
+    rc = h ? screener_handle_load_ex(h, PyBytes_AS_STRING(path), &lo, &err)
+           : screener_db_load_ex(PyBytes_AS_STRING(path), &lo, db_out, &err);
     Py_END_ALLOW_THREADS
     Py_DECREF(path);
     while (n > 0)
         screener_key_free(keys[--n]);
     if (rc != SCREENER_OK) {
         raise_status(rc, err);
-        return NULL;
+        return -1;
     }
-    return db;
+    return 0;
 }
 
 static PyObject *Database_load(PyObject *cls, PyObject *args, PyObject *kw)
 {
-    screener_db *db = load_db(args, kw);
-    return db ? Database_wrap((PyTypeObject *)cls, db) : NULL;
+    screener_db *db = NULL;
+    return load_db(args, kw, NULL, &db) == 0 ? Database_wrap((PyTypeObject *)cls, db) : NULL;
 }
 
 static PyObject *mod_db_from_bytes(PyObject *mod, PyObject *arg)
@@ -2395,32 +2396,8 @@ static PyObject *Handle_swap(HandleObject *self, PyObject *db)
 
 static PyObject *Handle_load(HandleObject *self, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {"path", "trusted_keys", NULL};
-    PyObject *path = NULL, *trusted = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|$O:load", kwlist, PyUnicode_FSConverter,
-                                     &path, &trusted))
-        return NULL;
-    screener_key *keys[MAX_TRUSTED_KEYS];
-    size_t n = 0;
-    if (load_trusted_keys(trusted, keys, &n) < 0) {
-        Py_DECREF(path);
-        return NULL;
-    }
-    screener_load_options lo;
-    memset(&lo, 0, sizeof lo);
-    lo.struct_size = sizeof lo;
-    lo.trusted_keys = (const screener_key *const *)keys;
-    lo.n_trusted_keys = n;
-    screener_error *err = NULL;
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = screener_handle_load_ex(self->core->h, PyBytes_AS_STRING(path), &lo, &err);
-    Py_END_ALLOW_THREADS
-    Py_DECREF(path);
-    while (n > 0)
-        screener_key_free(keys[--n]);
-    if (rc != SCREENER_OK)
-        return raise_status(rc, err); /* the current database stays */
+    if (load_db(args, kw, self->core->h, NULL) < 0)
+        return NULL; /* the current database stays */
     return handle_swapped(self);
 }
 
