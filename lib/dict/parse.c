@@ -451,7 +451,9 @@ static int parse_entry(line_ctx *c, const char *s, size_t n, uint32_t category,
     while (tn > 0 && s[tn - 1] == ' ')
         tn--;
     const char *term = s;
-    if (tn >= 2 && term[0] == '\\' && (term[1] == '#' || term[1] == '@')) {
+    /* A leading backslash escapes '#', '@' (a comment or a directive
+     * otherwise) and itself, so every term can be written. */
+    if (tn >= 2 && term[0] == '\\' && (term[1] == '#' || term[1] == '@' || term[1] == '\\')) {
         term++;
         tn--;
     }

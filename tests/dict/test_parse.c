@@ -75,6 +75,17 @@ Test(dict, escaped_hash_and_at_are_terms)
     cr_assert_str_eq(set.entries[1].term, "@user");
 }
 
+Test(dict, escaped_backslash_writes_a_leading_backslash)
+{
+    /* \\#x is the term \#x; a backslash before anything else stays */
+    cr_assert_eq(parse("x", "\\\\#tag\n\\\\y\n\\x\na\\#b\n"), SCREENER_OK);
+    cr_assert_eq(set.n_entries, 4);
+    cr_assert_str_eq(set.entries[0].term, "\\#tag");
+    cr_assert_str_eq(set.entries[1].term, "\\y");
+    cr_assert_str_eq(set.entries[2].term, "\\x");
+    cr_assert_str_eq(set.entries[3].term, "a\\#b");
+}
+
 Test(dict, crlf_bom_and_trailing_spaces_are_tolerated)
 {
     cr_assert_eq(parse("x", "\xEF\xBB\xBFone  \r\ntwo\r\n"), SCREENER_OK);

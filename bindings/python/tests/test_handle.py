@@ -1,4 +1,5 @@
 import os
+import weakref
 import threading
 
 import pytest
@@ -34,7 +35,8 @@ def test_handle_swap_load_compile(tmp_path):
     a = screener.compile(texts={"a": "alpha\n"})
     b = screener.compile(texts={"b": "beta\n"})
     h = screener.Handle(a)
-    assert h.version == 1 and h.current is a
+    assert h.version == 1 and h.current.fingerprint == a.fingerprint
+    assert h.current is h.current  # one object per version
     r = h.scan("alpha beta")
     assert [m.term for m in r.matches] == ["alpha"]
     assert (r.db_version, r.fingerprint) == (1, a.fingerprint)
@@ -133,3 +135,94 @@ def test_signed_load_with_trusted_keys(tmp_path):
         h.load(plain, trusted_keys=[pub])
     assert h.version == 1
     assert h.load(signed, trusted_keys=[other, pub]) == 2
+
+
+def test_handle_threads_with_load_and_compile(tmp_path):
+    """Scans in 4 threads while the main thread reloads through every route
+    (compile, load, swap): each result is consistent with the version it
+    names, versions never go back within a thread, and old versions are let
+    go."""
+    files = []
+    for i in range(3):
+        d = screener.compile(words=["word%d" % i, "common"], category="v%d" % i)
+        p = tmp_path / ("v%d.scdb" % i)
+        d.save(p)
+        files.append((p, d))
+    h = screener.Handle(files[0][1])
+    fp_of_version = {1: files[0][1].fingerprint}
+    msgs = ["common word0 word1 word2 %d" % i for i in range(40)]
+    stop = threading.Event()
+    seen, errors = [], []
+
+    def scanner():
+        last = 0
+        try:
+            while not stop.is_set():
+                for r in h.scan_batch(msgs) + [h.scan(msgs[0])]:
+                    i = int(r.categories[0][1:])
+                    if sorted(m.term for m in r) != sorted(["common", "word%d" % i]):
+                        errors.append(("terms", r.db_version, r))
+                    if r.db_version < last:
+                        errors.append(("went back", last, r.db_version))
+                    last = r.db_version
+                    seen.append((r.db_version, r.fingerprint))
+        except Exception as e:  # pragma: no cover
+            errors.append(e)
+
+    threads = [threading.Thread(target=scanner) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for k in range(12):
+        path, d = files[k % 3]
+        if k % 3 == 0:
+            v = h.compile(words=["word%d" % (k % 3), "common"], category="v%d" % (k % 3))
+        elif k % 3 == 1:
+            v = h.load(path)
+        else:
+            v = h.swap(d)
+        fp_of_version[v] = d.fingerprint
+    stop.set()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert h.version == 13 and sorted(fp_of_version) == list(range(1, 14))
+    assert len(seen) > 0
+    assert all(fp_of_version[v] == fp for v, fp in seen)
+
+
+def test_old_versions_are_released():
+    h = screener.Handle(screener.compile(words=["alpha"]))
+    first = weakref.ref(h.current)
+    r = h.scan("alpha")
+    h.compile(words=["beta"])
+    assert first() is not None  # the pending Result still uses version 1
+    assert [m.term for m in r.matches] == ["alpha"] and r.db_version == 1
+    del r
+    assert first() is None  # nothing uses version 1 any more: its pin is released
+
+
+def test_results_and_current_outlive_the_handle():
+    h = screener.Handle(screener.compile(words=["alpha"]))
+    r = h.scan("an alpha")
+    cur = h.current
+    del h
+    assert [m.term for m in r.matches] == ["alpha"]
+    assert [m.term for m in cur.scan("alpha")] == ["alpha"]
+    assert cur.scan("alpha").db_version == 1
+
+
+def test_handle_errors(tmp_path):
+    h = screener.Handle(screener.compile(words=["alpha"]))
+    with pytest.raises(FileNotFoundError):
+        h.load(tmp_path / "missing.scdb")
+    bad = tmp_path / "bad.scdb"
+    bad.write_bytes(b"not a database")
+    with pytest.raises(screener.DatabaseError):
+        h.load(bad)
+    with pytest.raises(TypeError):
+        h.load(5)
+    with pytest.raises(TypeError):
+        screener.Handle("db")
+    with pytest.raises(TypeError):
+        screener.Handle()
+    assert h.version == 1 and [m.term for m in h.scan("alpha")] == ["alpha"]

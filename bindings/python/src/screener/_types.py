@@ -9,13 +9,13 @@ import os
 from typing import Any, Dict, NamedTuple, Optional, Tuple, Type
 
 __all__ = [
-    "Status", "Fold", "Entry",
+    "Status", "Fold", "Entry", "Category",
     "ScreenerError", "InvalidArgumentError", "NoMemoryError", "ScreenerIOError",
     "DictionaryError", "DictSyntaxError", "DictTermError", "DictConflictError",
     "DictEmptyError", "UnsupportedError", "HyperscanError", "ICUError",
     "DatabaseError", "DatabaseFormatError", "DatabaseChecksumError",
     "DatabaseVersionError", "DatabasePlatformError", "ScratchInUseError",
-    "TooLargeError", "LimitError", "DatabaseSignatureError",
+    "TooLargeError", "LimitError", "DatabaseSignatureError", "DictionaryWarning",
 ]
 
 
@@ -70,6 +70,9 @@ class Fold(enum.IntFlag):
 ENTRY_ALLOW = 1 << 0
 ENTRY_WORD = 1 << 1
 ENTRY_SUBSTRING = 1 << 2
+ENTRY_DETECTOR = 1 << 3
+ENTRY_REGEX = 1 << 4
+ENTRY_NUMERALS = 1 << 5
 
 
 class Entry(NamedTuple):
@@ -102,6 +105,41 @@ class Entry(NamedTuple):
     def substring(self) -> bool:
         """Never needs word boundaries."""
         return bool(self.flags & ENTRY_SUBSTRING)
+
+    @property
+    def detector(self) -> bool:
+        """A built-in detector (``@detect NAME``); ``term`` is its name."""
+        return bool(self.flags & ENTRY_DETECTOR)
+
+    @property
+    def regex(self) -> bool:
+        """A regular expression entry."""
+        return bool(self.flags & ENTRY_REGEX)
+
+    @property
+    def numerals(self) -> bool:
+        """Its ASCII digits also match Chinese numerals."""
+        return bool(self.flags & ENTRY_NUMERALS)
+
+
+class Category(NamedTuple):
+    """A category of a database (``screener_db_category``)."""
+
+    id: int
+    #: stable identifier ("porn", or a user category)
+    name: str
+    #: Chinese display name (built-in, ``@name-zh``, or the identifier)
+    name_zh: str
+    #: English display name (built-in, ``@name-en``, or the identifier)
+    name_en: str
+    #: action the database's policy recommends for severity 1, 2, 3 and 4
+    actions: Tuple[str, str, str, str]
+
+    def action_for(self, severity: int) -> str:
+        """The recommended action for a severity 1..4."""
+        if not 1 <= severity <= 4:
+            raise ValueError("severity must be 1..4, not %r" % (severity,))
+        return self.actions[severity - 1]
 
 
 class ScreenerError(Exception):
@@ -192,7 +230,7 @@ def _errno_in(message: str) -> Optional[int]:
 _ERRNO_CODES = sorted(set(errno.errorcode))
 
 # OSError subclass per errno, as OSError(errno, ...) itself would pick.
-_IO_CLASSES: Dict[int, Type[ScreenerIOError]] = {}
+_IO_CLASSES: Dict[Type[OSError], Type[ScreenerIOError]] = {}
 
 
 def _io_class(code: Optional[int]) -> Type[ScreenerIOError]:
@@ -210,6 +248,14 @@ def _io_class(code: Optional[int]) -> Type[ScreenerIOError]:
 
 class DictionaryError(ScreenerError):
     """Base of the dictionary errors (SCREENER_E_DICT_*); ``file``/``line`` locate them."""
+
+
+class DictionaryWarning(UserWarning):
+    """A compile warning (``screener_compile_options.warning``), e.g. an allow
+    entry that contains no deny term, or a term that ends in attributes written
+    with spaces instead of a TAB. The message is ``"FILE:LINE: ..."``; turn
+    warnings into errors with ``warnings.simplefilter("error", DictionaryWarning)``
+    (the compile then raises and keeps nothing)."""
 
 
 class DictSyntaxError(DictionaryError):
