@@ -265,7 +265,23 @@ enum screener_compile_flag {
      *  characters gets an allow entry for each ordinary word of the built-in
      *  word list (jieba's dictionary, frequency >= 10) that contains it across
      *  a word boundary (慢性病 for 性病). @since 0.2 */
-    SCREENER_COMPILE_NO_HOST_WORDS = 1u << 1
+    SCREENER_COMPILE_NO_HOST_WORDS = 1u << 1,
+    /** Lenient compile, for third-party word lists: a line with an error of
+     *  its own is skipped instead of failing the compile, and reported
+     *  through screener_compile_options.warning as "FILE:LINE: skipped:
+     *  <reason>", followed at the end by one "N lines skipped" warning.
+     *  Skipped: syntax errors, unknown attributes, directives or detectors,
+     *  invalid UTF-8 or NUL bytes, empty terms, terms longer than
+     *  max_term_bytes, terms that fold to nothing or hold U+FFFD, `forms=`
+     *  rules the entry cannot have, regexes Hyperscan rejects or that are
+     *  unbounded, and the later of two conflicting definitions of a term.
+     *  Still fatal: unreadable files, max_entries, max_dictionary_bytes,
+     *  more than 1000 regexes, out of memory, a bad @category, @severity,
+     *  @forms, @numerals or @action line (skipping it would change how every
+     *  following line reads), and no deny entry left. Without a warning
+     *  callback the skipped lines are not reported: set one. Strict (this
+     *  flag off) is the default. @since 0.2 */
+    SCREENER_COMPILE_LENIENT = 1u << 2
 };
 
 /**

@@ -138,9 +138,7 @@ char *regex_end_form(const char *re, size_t len)
 
 /* ---- validation ------------------------------------------------------------ */
 
-/* Check regex entry e alone; its widest match goes to *width. */
-static int check_regex(const dict_set *s, const dict_entry *e, screener_error **err,
-                       uint32_t *width)
+int regex_check(const dict_set *s, const dict_entry *e, screener_error **err, uint32_t *width)
 {
     char ex[160];
     if (e->term_len > REGEX_MAX_BYTES)
@@ -289,7 +287,7 @@ int compile_regexes(const dict_set *s, screener_error **err, const hs_platform_i
         if (!(e->flags & SCREENER_ENTRY_REGEX))
             continue;
         uint32_t width = 0;
-        rc = check_regex(s, e, err, &width);
+        rc = regex_check(s, e, err, &width);
         if (rc)
             break;
         if (width > o->max_width)

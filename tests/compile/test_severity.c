@@ -15,7 +15,8 @@
 
 #define MAX_FILES 32
 
-/* Compile every dictionaries/*.txt, as the build does for the built-in db. */
+/* Compile every .txt file of SCREENER_DICT_DIR, as the build does for the
+ * built-in database. */
 static screener_db *compile_builtin(void)
 {
     const char *dir = getenv("SCREENER_DICT_DIR");
