@@ -89,10 +89,12 @@ static void drop_marked(dict_set *s, const uint8_t *drop)
     s->n_entries = w;
 }
 
-/* Lenient compile: the error in *e is about one line, which is skipped. */
+/* Lenient compile: the error in *e is about one line, which is skipped and
+ * reported; SCREENER_E_NOMEM if the report cannot be made. */
 static int skip_line(compiler *c, screener_error **e)
 {
-    dict_skip(c->set.lenient, e);
+    if (dict_skip(c->set.lenient, e))
+        return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     return SCREENER_OK;
 }
 

@@ -83,8 +83,11 @@ int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
                screener_error **err_out);
 
 /* Lenient mode: report the per-line error *e as skipped (through
- * l->warning, "FILE:LINE: skipped: <reason>"), count it, free it. */
-void dict_skip(dict_lenient *l, screener_error **e);
+ * l->warning, "FILE:LINE: skipped: <reason>"), count it, free it. Returns
+ * SCREENER_OK, or SCREENER_E_NOMEM when the report could not be made (*e
+ * NULL because its allocation failed, or the message): then the line must
+ * not be skipped silently and the caller fails. */
+int dict_skip(dict_lenient *l, screener_error **e);
 
 /* Warn (through warning, "FILE:LINE: ...") about entries that parse but are
  * probably mistakes: a term ending in attributes written with spaces instead

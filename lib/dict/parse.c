@@ -580,8 +580,10 @@ int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
         } else {
             rc = parse_entry(&c, p + b, n - b, category, severity);
         }
-        if (rc && set->lenient && c.line_failed && !(p[b] == '@' && modal_directive(p + b, n - b))) {
-            dict_skip(set->lenient, &line_err); /* skip the line, go on */
+        if (rc && set->lenient && c.line_failed && !(p[b] == '@' && modal_directive(p + b, n - b)))
+            rc = dict_skip(set->lenient, &line_err); /* skip the line and go on, or NOMEM */
+        if (rc == SCREENER_E_NOMEM && set->lenient && !line_err) {
+            return err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
         } else if (rc) {
             if (set->lenient) { /* hand the error over, or drop it */
                 if (err_out)
@@ -596,11 +598,12 @@ int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
     return SCREENER_OK;
 }
 
-void dict_skip(dict_lenient *l, screener_error **e)
+int dict_skip(dict_lenient *l, screener_error **e)
 {
-    l->skipped++;
+    /* a skipped line must be reported: no diagnostic, no skipping */
     if (!*e)
-        return; /* (its message could not be allocated) */
+        return SCREENER_E_NOMEM;
+    int rc = SCREENER_OK;
     if (l->warning) {
         const char *msg = screener_error_message(*e), *file = screener_error_file(*e);
         unsigned line = screener_error_line(*e);
@@ -615,8 +618,13 @@ void dict_skip(dict_lenient *l, screener_error **e)
             snprintf(out, cap, "%sskipped: %s", prefix, msg);
             l->warning(out, l->user_data);
             mem_free(out);
+        } else {
+            rc = SCREENER_E_NOMEM;
         }
     }
     screener_error_free(*e);
     *e = NULL;
+    if (rc == SCREENER_OK)
+        l->skipped++;
+    return rc;
 }
