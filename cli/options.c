@@ -66,9 +66,8 @@ static const cli_option options[] = {
     {OPT_NO_HOST_WORDS, "--no-host-words", NULL, NULL, CMD_ALL,
      "when compiling (--dict), no word-aware allow entries for Chinese terms (host words)"},
     {OPT_LENIENT, "--lenient", NULL, NULL, CMD_ALL,
-     "when compiling (--dict), skip bad dictionary lines instead of failing: each is a "
-     "warning FILE:LINE: skipped: REASON, then a count (default: strict, the first bad "
-     "line is an error)"},
+     "when compiling (--dict), skip bad lines, each a warning FILE:LINE: skipped: REASON "
+     "(default: the first bad line is an error)"},
     {OPT_FORMAT, "--format", NULL, "FMT", CMD_SCAN, "jsonl (default), text or summary"},
     {OPT_ONLY_FLAGGED, "--only-flagged", NULL, NULL, CMD_SCAN,
      "write only messages whose action is not pass (jsonl, text)"},

@@ -278,9 +278,11 @@ enum screener_compile_flag {
      *  Still fatal: unreadable files, max_entries, max_dictionary_bytes,
      *  more than 1000 regexes, out of memory, a bad @category, @severity,
      *  @forms, @numerals or @action line (skipping it would change how every
-     *  following line reads), and no deny entry left. Without a warning
-     *  callback the skipped lines are not reported: set one. Strict (this
-     *  flag off) is the default. @since 0.2 */
+     *  following line reads), and no deny entry left. Needs a warning
+     *  callback (without one: SCREENER_E_INVALID_ARGUMENT), since nothing is
+     *  skipped unreported; a skipped line whose report cannot be allocated
+     *  fails the compile with SCREENER_E_NOMEM. Strict (this flag off) is the
+     *  default. @since 0.2 */
     SCREENER_COMPILE_LENIENT = 1u << 2
 };
 

@@ -622,20 +622,21 @@ out:
 
 /* Warn about allow entries that contain no deny term: scan each allow term
  * with the new database; if no deny match lies inside it, it suppresses
- * nothing. Cost: one scan per allow entry, at compile time. */
-static void warn_useless_allows(const screener_db *db,
-                                void (*warning)(const char *, void *), void *user_data)
+ * nothing. Cost: one scan per allow entry, at compile time. Returns
+ * SCREENER_OK, or the status of a scratch or scan that failed (out of
+ * memory): the check is not skipped silently. */
+static int warn_useless_allows(const screener_db *db, void (*warning)(const char *, void *),
+                               void *user_data)
 {
     screener_scratch *s = NULL;
-    if (screener_scratch_alloc(db, &s) != SCREENER_OK)
-        return;
-    for (uint32_t i = 0; i < screener_db_entry_count(db); i++) {
+    int rc = screener_scratch_alloc(db, &s);
+    for (uint32_t i = 0; rc == SCREENER_OK && i < screener_db_entry_count(db); i++) {
         screener_entry_info info;
         if (screener_db_entry(db, i, &info) != SCREENER_OK || !(info.flags & SCREENER_ENTRY_ALLOW))
             continue;
         const screener_result *r;
-        if (screener_scan(db, s, info.term, strlen(info.term), &r) != SCREENER_OK)
-            continue;
+        if ((rc = screener_scan(db, s, info.term, strlen(info.term), &r)) != SCREENER_OK)
+            break;
         if (r->n_matches == 0) {
             char msg[1400], ex[160];
             snprintf(msg, sizeof msg,
@@ -645,6 +646,7 @@ static void warn_useless_allows(const screener_db *db,
         }
     }
     screener_scratch_free(s);
+    return rc;
 }
 
 /* ---- entry point ---------------------------------------------------------- */
@@ -694,6 +696,10 @@ static int read_options(const screener_compile_options *o, compile_opts *out,
                                  SCREENER_COMPILE_LENIENT))
         return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
                        "unknown compile flags 0x%x", out->flags);
+    if ((out->flags & SCREENER_COMPILE_LENIENT) && !out->warning)
+        return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                       "SCREENER_COMPILE_LENIENT needs a warning callback: skipped lines are "
+                       "reported through it");
     if (HAS_FIELD(o, max_dictionary_bytes) && o->max_dictionary_bytes)
         out->max_dict_bytes = o->max_dictionary_bytes;
     return SCREENER_OK;
@@ -818,8 +824,11 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
         rc = fold_terms(&c);
     if (!rc)
         rc = build(&c, o.fold_flags, o.flags, db_out);
-    if (!rc && o.warning)
-        warn_useless_allows(*db_out, o.warning, o.warning_user_data);
+    if (!rc && o.warning && (rc = warn_useless_allows(*db_out, o.warning, o.warning_user_data))) {
+        err_set(err_out, rc, NULL, 0, "checking allow entries: %s", screener_strerror(rc));
+        screener_db_free(*db_out);
+        *db_out = NULL;
+    }
     if (lenient.skipped && o.warning) {
         char msg[64];
         snprintf(msg, sizeof msg, "%zu line%s skipped", lenient.skipped,

@@ -156,6 +156,19 @@ Test(lenient, lines_that_change_the_following_ones_still_abort)
     }
 }
 
+Test(lenient, needs_a_warning_callback)
+{
+    screener_compile_options o = options(SCREENER_COMPILE_LENIENT, NULL);
+    o.warning = NULL;
+    screener_source src = {.name = "third-party.txt", .text = list, .len = sizeof list - 1};
+    screener_db *db = NULL;
+    screener_error *err = NULL;
+    cr_assert_eq(screener_compile(&o, &src, 1, &db, &err), SCREENER_E_INVALID_ARGUMENT);
+    cr_assert(strstr(screener_error_message(err), "warning callback"));
+    cr_assert_null(db);
+    screener_error_free(err);
+}
+
 Test(lenient, limits_and_missing_files_still_abort)
 {
     warnings w = {.n = 0};
