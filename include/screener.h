@@ -245,7 +245,9 @@ typedef struct screener_compile_options {
      *  formatted like errors ("FILE:LINE: ..."). Today: an allow entry that
      *  contains no deny term (it can never suppress anything), and a term
      *  that ends in attributes written with spaces instead of a TAB
-     *  (`ACME-Q3-forecast    severity=3` is one term). */
+     *  (`ACME-Q3-forecast    severity=3` is one term); with
+     *  SCREENER_COMPILE_LENIENT, each skipped line ("FILE:LINE: skipped:
+     *  <reason>") and their count ("N lines skipped"). */
     void (*warning)(const char *message, void *user_data);
     void *warning_user_data; /**< passed to warning */
 } screener_compile_options;
