@@ -9,6 +9,7 @@ usage: bench/dict_eval.py [--screener build/screener] [--db DB | --dict FILE ...
   porn or politics_religion (the definition of issue 15), overall and per topic.
 - Flag rates on the unlabelled corpora: share of lines with any match in those
   three categories, and share with a verdict of severity >= 2 (any category).
+  The COLD numbers are also given for matches of severity >= 2 only.
 - --before DB: the same numbers for another database, and (--show-new N) up to N
   lines of each corpus flagged only by the second one, with the terms, for
   reading.
@@ -71,6 +72,9 @@ def measure(screener, dbargs, corpora, held):
     labels = [y for y, _, _ in held]
     preds = [flagged(r) for r in recs]
     res["cold_held"] = prf(labels, preds)
+    # the same, counting only matches that mask or block without a human
+    res["cold_held_sev2"] = prf(labels, [any(m["category"] in FLAG_CATS and m["severity"] >= 2
+                                             for m in r["matches"]) for r in recs])
     for topic in sorted({t for _, t, _ in held}):
         idx = [i for i, (_, t, _) in enumerate(held) if t == topic]
         res["cold_held_" + topic] = prf([labels[i] for i in idx], [preds[i] for i in idx])
@@ -93,7 +97,9 @@ def report(title, res):
     print("| data | recall | precision | F1 | tp | fp | fn |\n|---|---|---|---|---|---|---|")
     for k in sorted(k for k in res if k.startswith("cold_held")):
         r, p, f, tp, fp, fn = res[k]
-        print(f"| COLD {k[len('cold_held_'):] or 'all'} held-out | {r:.3f} | {p:.3f} | {f:.3f} "
+        name = k[len('cold_held_'):] or 'all'
+        name = "all, severity >= 2 only" if name == "sev2" else name
+        print(f"| COLD {name} held-out | {r:.3f} | {p:.3f} | {f:.3f} "
               f"| {tp} | {fp} | {fn} |")
     print("\n| corpus | lines | flagged (abuse/porn/politics_religion) | severity >= 2 |\n|---|---|---|---|")
     for name, _ in CORPORA:

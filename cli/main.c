@@ -180,7 +180,8 @@ static int open_db(const opts *o, screener_db **db)
         co.struct_size = sizeof co;
         co.fold_flags = fold_flags;
         co.flags = (o->native ? SCREENER_COMPILE_NATIVE : 0) |
-                   (o->no_host_words ? SCREENER_COMPILE_NO_HOST_WORDS : 0);
+                   (o->no_host_words ? SCREENER_COMPILE_NO_HOST_WORDS : 0) |
+                   (o->lenient ? SCREENER_COMPILE_LENIENT : 0);
         co.warning = print_warning;
         rc = screener_compile(&co, src, (size_t)o->n_dicts, db, &err);
     } else {

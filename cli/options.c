@@ -27,7 +27,7 @@ static const cli_command_def commands[] = {
      "Exit status: 0, 1 when --fail-on matched, 2 on an error."},
     {"compile", CMD_COMPILE,
      "--dict FILE [FILE ...] -o FILE [--fold LIST] [--native] [--no-host-words]\n"
-     "          [--sign SECRET_KEY]",
+     "          [--lenient] [--sign SECRET_KEY]",
      "Compile dictionaries into a database file (--dict takes every file that follows it)."},
     {"explain", CMD_EXPLAIN, "[--db FILE | --dict FILE ...] TEXT",
      "Show how TEXT folds and which entries match it, including suppressed matches."},
@@ -41,7 +41,7 @@ static const cli_command_def commands[] = {
 };
 
 enum opt_id {
-    OPT_DB, OPT_DICT, OPT_FOLD, OPT_NATIVE, OPT_NO_HOST_WORDS, OPT_FORMAT, OPT_ONLY_FLAGGED, OPT_FAIL_ON,
+    OPT_DB, OPT_DICT, OPT_FOLD, OPT_NATIVE, OPT_NO_HOST_WORDS, OPT_LENIENT, OPT_FORMAT, OPT_ONLY_FLAGGED, OPT_FAIL_ON,
     OPT_LINE_BUFFERED, OPT_STATS, OPT_OUTPUT, OPT_ALL, OPT_CHAR, OPT_SIGN, OPT_TRUSTED_KEY,
     OPT_HELP
 };
@@ -65,6 +65,9 @@ static const cli_option options[] = {
      "when compiling (--dict), tune the database for this CPU (default: any x86-64)"},
     {OPT_NO_HOST_WORDS, "--no-host-words", NULL, NULL, CMD_ALL,
      "when compiling (--dict), no word-aware allow entries for Chinese terms (host words)"},
+    {OPT_LENIENT, "--lenient", NULL, NULL, CMD_ALL,
+     "when compiling (--dict), skip bad lines, each a warning FILE:LINE: skipped: REASON "
+     "(default: the first bad line is an error)"},
     {OPT_FORMAT, "--format", NULL, "FMT", CMD_SCAN, "jsonl (default), text or summary"},
     {OPT_ONLY_FLAGGED, "--only-flagged", NULL, NULL, CMD_SCAN,
      "write only messages whose action is not pass (jsonl, text)"},
@@ -298,6 +301,7 @@ static int set_option(opts *o, const cli_option *opt, const char *val)
     case OPT_FOLD: o->fold = val; break;
     case OPT_NATIVE: o->native = 1; break;
     case OPT_NO_HOST_WORDS: o->no_host_words = 1; break;
+    case OPT_LENIENT: o->lenient = 1; break;
     case OPT_FORMAT: o->format = val; break;
     case OPT_ONLY_FLAGGED: o->only_flagged = 1; break;
     case OPT_FAIL_ON: return parse_action_name(val, &o->fail_on);
@@ -332,6 +336,10 @@ static int check_combinations(const opts *o)
                   ? "compile needs --dict FILE ... and -o FILE"
                   : "--fold and --native apply when compiling dictionaries (--dict); a database "
                     "(--db or the built-in one) keeps the fold families it was compiled with";
+    else if (o->lenient && !o->n_dicts)
+        why = o->cmd == CMD_COMPILE ? "compile needs --dict FILE ... and -o FILE"
+                                    : "--lenient applies when compiling dictionaries (--dict), "
+                                      "not to a database (--db or the built-in one)";
     else if (o->cmd == CMD_SCAN && strcmp(o->format, "jsonl") && strcmp(o->format, "text") &&
              strcmp(o->format, "summary"))
         why = "--format must be jsonl, text or summary";

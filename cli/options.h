@@ -39,6 +39,7 @@ typedef struct opts {
     int all;
     int native;
     int no_host_words; /* compile: SCREENER_COMPILE_NO_HOST_WORDS */
+    int lenient;       /* compile: SCREENER_COMPILE_LENIENT */
     int only_flagged;
     int fail_on; /* SCREENER_ACTION_* that makes scan exit 1; 0 = never */
     int line_buffered;

@@ -245,7 +245,9 @@ typedef struct screener_compile_options {
      *  formatted like errors ("FILE:LINE: ..."). Today: an allow entry that
      *  contains no deny term (it can never suppress anything), and a term
      *  that ends in attributes written with spaces instead of a TAB
-     *  (`ACME-Q3-forecast    severity=3` is one term). */
+     *  (`ACME-Q3-forecast    severity=3` is one term); with
+     *  SCREENER_COMPILE_LENIENT, each skipped line ("FILE:LINE: skipped:
+     *  <reason>") and their count ("N lines skipped"). */
     void (*warning)(const char *message, void *user_data);
     void *warning_user_data; /**< passed to warning */
 } screener_compile_options;
@@ -265,7 +267,25 @@ enum screener_compile_flag {
      *  characters gets an allow entry for each ordinary word of the built-in
      *  word list (jieba's dictionary, frequency >= 10) that contains it across
      *  a word boundary (慢性病 for 性病). @since 0.2 */
-    SCREENER_COMPILE_NO_HOST_WORDS = 1u << 1
+    SCREENER_COMPILE_NO_HOST_WORDS = 1u << 1,
+    /** Lenient compile, for third-party word lists: a line with an error of
+     *  its own is skipped instead of failing the compile, and reported
+     *  through screener_compile_options.warning as "FILE:LINE: skipped:
+     *  <reason>", followed at the end by one "N lines skipped" warning.
+     *  Skipped: syntax errors, unknown attributes, directives or detectors,
+     *  invalid UTF-8 or NUL bytes, empty terms, terms longer than
+     *  max_term_bytes, terms that fold to nothing or hold U+FFFD, `forms=`
+     *  rules the entry cannot have, regexes Hyperscan rejects or that are
+     *  unbounded, and the later of two conflicting definitions of a term.
+     *  Still fatal: unreadable files, max_entries, max_dictionary_bytes,
+     *  more than 1000 regexes, out of memory, a bad @category, @severity,
+     *  @forms, @numerals or @action line (skipping it would change how every
+     *  following line reads), and no deny entry left. Needs a warning
+     *  callback (without one: SCREENER_E_INVALID_ARGUMENT), since nothing is
+     *  skipped unreported; a skipped line whose report cannot be allocated
+     *  fails the compile with SCREENER_E_NOMEM. Strict (this flag off) is the
+     *  default. @since 0.2 */
+    SCREENER_COMPILE_LENIENT = 1u << 2
 };
 
 /**

@@ -74,6 +74,30 @@ static int cmp_term(const void *a, const void *b, void *ctx)
     return i < j ? -1 : i > j;
 }
 
+/* Remove the entries marked in drop (n_entries long), keeping the order. */
+static void drop_marked(dict_set *s, const uint8_t *drop)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < s->n_entries; i++) {
+        if (drop[i]) {
+            mem_free(s->entries[i].term);
+            mem_free(s->entries[i].reason);
+        } else {
+            s->entries[w++] = s->entries[i];
+        }
+    }
+    s->n_entries = w;
+}
+
+/* Lenient compile: the error in *e is about one line, which is skipped and
+ * reported; SCREENER_E_NOMEM if the report cannot be made. */
+static int skip_line(compiler *c, screener_error **e)
+{
+    if (dict_skip(c->set.lenient, e))
+        return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    return SCREENER_OK;
+}
+
 static int merge_duplicates(compiler *c)
 {
     dict_set *s = &c->set;
@@ -89,32 +113,30 @@ static int merge_duplicates(compiler *c)
         idx[i] = (uint32_t)i;
     qsort_r(idx, n, sizeof *idx, cmp_term, s);
     int rc = SCREENER_OK;
+    size_t first = 0; /* the first (kept) entry of the current group of equal terms */
     for (size_t k = 1; k < n && rc == SCREENER_OK; k++) {
-        const dict_entry *a = &s->entries[idx[k - 1]], *b = &s->entries[idx[k]];
+        const dict_entry *a = &s->entries[idx[first]], *b = &s->entries[idx[k]];
         if (a->category != b->category || a->term_len != b->term_len ||
-            memcmp(a->term, b->term, a->term_len) != 0)
-            continue;
-        if (a->severity == b->severity && a->flags == b->flags && a->options == b->options) {
-            drop[idx[k]] = 1; /* exact repeat: keep the first occurrence */
+            memcmp(a->term, b->term, a->term_len) != 0) {
+            first = k;
             continue;
         }
+        drop[idx[k]] = 1; /* an exact repeat keeps the first occurrence */
+        if (a->severity == b->severity && a->flags == b->flags && a->options == b->options)
+            continue;
         char ex[160];
-        rc = err_set(c->err, SCREENER_E_DICT_CONFLICT, s->sources[b->source], b->line,
+        screener_error *line_err = NULL;
+        rc = err_set(s->lenient ? &line_err : c->err, SCREENER_E_DICT_CONFLICT,
+                     s->sources[b->source], b->line,
                      "`%s` (category %s) already defined with other severity or "
                      "flags at %s:%u",
                      err_excerpt(ex, sizeof ex, b->term, b->term_len),
                      s->categories[b->category], s->sources[a->source], a->line);
+        if (s->lenient) /* lenient: the later line is skipped */
+            rc = skip_line(c, &line_err);
     }
-    if (rc == SCREENER_OK) {
-        size_t w = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (drop[i])
-                mem_free(s->entries[i].term);
-            else
-                s->entries[w++] = s->entries[i];
-        }
-        s->n_entries = w;
-    }
+    if (rc == SCREENER_OK)
+        drop_marked(s, drop);
     mem_free(idx);
     mem_free(drop);
     return rc;
@@ -170,6 +192,66 @@ static int add_numeral_form(void *ctx, const uint16_t *u, size_t n)
     return add_form(x->c, x->entry, u, n);
 }
 
+/* Fold literal entry e into fb and check the result: a term that folds to
+ * nothing, or contains U+FFFD, is an error naming its line. */
+static int check_term(compiler *c, const dict_entry *e, fold_buf *fb, screener_error **err)
+{
+    const dict_set *s = &c->set;
+    char ex[160];
+    if (fold_text(&c->ft, (const uint8_t *)e->term, e->term_len, fb))
+        return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    if (fb->n == 0)
+        return err_set(err, SCREENER_E_DICT_TERM, s->sources[e->source], e->line,
+                       "term folds to nothing (only spaces, punctuation, symbols or "
+                       "invisible characters): `%s`",
+                       err_excerpt(ex, sizeof ex, e->term, e->term_len));
+    if (strstr(e->term, "\xEF\xBF\xBD"))
+        return err_set(err, SCREENER_E_DICT_TERM, s->sources[e->source], e->line,
+                       "term contains U+FFFD, which stands for invalid input: `%s`",
+                       err_excerpt(ex, sizeof ex, e->term, e->term_len));
+    return SCREENER_OK;
+}
+
+/* Lenient compile: skip the entries whose line has an error that only shows
+ * after parsing. Before the fold table (folded = 0): `forms=` rules the entry
+ * cannot have; after it (folded = 1): terms that fold to nothing or hold
+ * U+FFFD, and regexes Hyperscan rejects. Out of memory still stops. */
+static int skip_bad_entries(compiler *c, int folded)
+{
+    dict_set *s = &c->set;
+    uint8_t *drop = mem_calloc(s->n_entries ? s->n_entries : 1, 1);
+    if (!drop)
+        return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    fold_buf fb;
+    memset(&fb, 0, sizeof fb);
+    int rc = SCREENER_OK;
+    for (size_t i = 0; i < s->n_entries && rc == SCREENER_OK; i++) {
+        const dict_entry *e = &s->entries[i];
+        screener_error *line_err = NULL;
+        uint32_t width;
+        if (!folded)
+            rc = forms_check(s, i, &line_err);
+        else if (e->flags & SCREENER_ENTRY_REGEX)
+            rc = regex_check(s, e, &line_err, &width);
+        else if (!(e->flags & SCREENER_ENTRY_DETECTOR))
+            rc = check_term(c, e, &fb, &line_err);
+        if (rc == SCREENER_E_NOMEM || rc == SCREENER_E_HYPERSCAN) { /* not the line's fault */
+            if (line_err && c->err && !*c->err)
+                *c->err = line_err;
+            else
+                screener_error_free(line_err);
+        } else if (rc) {
+            drop[i] = 1;
+            rc = skip_line(c, &line_err);
+        }
+    }
+    if (rc == SCREENER_OK)
+        drop_marked(s, drop);
+    fold_buf_free(&fb);
+    mem_free(drop);
+    return rc;
+}
+
 static int fold_terms(compiler *c)
 {
     dict_set *s = &c->set;
@@ -190,28 +272,12 @@ static int fold_terms(compiler *c)
     for (size_t i = 0; i < s->n_entries && rc == SCREENER_OK; i++) {
         dict_entry *e = &s->entries[i];
         const uint8_t *t = (const uint8_t *)e->term;
-        char ex[160];
         if (e->flags & (SCREENER_ENTRY_DETECTOR | SCREENER_ENTRY_REGEX)) {
             c->fold_off[i] = c->fold_len[i] = 0; /* runs in the scan, not as a literal */
             continue;
         }
-        if (fold_text(&c->ft, t, e->term_len, &fb)) {
-            rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        if ((rc = check_term(c, e, &fb, c->err)))
             break;
-        }
-        if (fb.n == 0) {
-            rc = err_set(c->err, SCREENER_E_DICT_TERM, s->sources[e->source], e->line,
-                         "term folds to nothing (only spaces, punctuation, symbols or "
-                         "invisible characters): `%s`",
-                         err_excerpt(ex, sizeof ex, e->term, e->term_len));
-            break;
-        }
-        if (strstr(e->term, "\xEF\xBF\xBD")) {
-            rc = err_set(c->err, SCREENER_E_DICT_TERM, s->sources[e->source], e->line,
-                         "term contains U+FFFD, which stands for invalid input: `%s`",
-                         err_excerpt(ex, sizeof ex, e->term, e->term_len));
-            break;
-        }
         /* Word-boundary needs from the classes of the first and last kept
          * characters (Latin-like letters need boundaries, CJK does not). */
         uint32_t first = FC_OTHER, last = FC_OTHER;
@@ -556,20 +622,21 @@ out:
 
 /* Warn about allow entries that contain no deny term: scan each allow term
  * with the new database; if no deny match lies inside it, it suppresses
- * nothing. Cost: one scan per allow entry, at compile time. */
-static void warn_useless_allows(const screener_db *db,
-                                void (*warning)(const char *, void *), void *user_data)
+ * nothing. Cost: one scan per allow entry, at compile time. Returns
+ * SCREENER_OK, or the status of a scratch or scan that failed (out of
+ * memory): the check is not skipped silently. */
+static int warn_useless_allows(const screener_db *db, void (*warning)(const char *, void *),
+                               void *user_data)
 {
     screener_scratch *s = NULL;
-    if (screener_scratch_alloc(db, &s) != SCREENER_OK)
-        return;
-    for (uint32_t i = 0; i < screener_db_entry_count(db); i++) {
+    int rc = screener_scratch_alloc(db, &s);
+    for (uint32_t i = 0; rc == SCREENER_OK && i < screener_db_entry_count(db); i++) {
         screener_entry_info info;
         if (screener_db_entry(db, i, &info) != SCREENER_OK || !(info.flags & SCREENER_ENTRY_ALLOW))
             continue;
         const screener_result *r;
-        if (screener_scan(db, s, info.term, strlen(info.term), &r) != SCREENER_OK)
-            continue;
+        if ((rc = screener_scan(db, s, info.term, strlen(info.term), &r)) != SCREENER_OK)
+            break;
         if (r->n_matches == 0) {
             char msg[1400], ex[160];
             snprintf(msg, sizeof msg,
@@ -579,6 +646,7 @@ static void warn_useless_allows(const screener_db *db,
         }
     }
     screener_scratch_free(s);
+    return rc;
 }
 
 /* ---- entry point ---------------------------------------------------------- */
@@ -624,9 +692,14 @@ static int read_options(const screener_compile_options *o, compile_opts *out,
         out->warning = o->warning;
         out->warning_user_data = o->warning_user_data;
     }
-    if (out->flags & ~(uint32_t)(SCREENER_COMPILE_NATIVE | SCREENER_COMPILE_NO_HOST_WORDS))
+    if (out->flags & ~(uint32_t)(SCREENER_COMPILE_NATIVE | SCREENER_COMPILE_NO_HOST_WORDS |
+                                 SCREENER_COMPILE_LENIENT))
         return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
                        "unknown compile flags 0x%x", out->flags);
+    if ((out->flags & SCREENER_COMPILE_LENIENT) && !out->warning)
+        return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
+                       "SCREENER_COMPILE_LENIENT needs a warning callback: skipped lines are "
+                       "reported through it");
     if (HAS_FIELD(o, max_dictionary_bytes) && o->max_dictionary_bytes)
         out->max_dict_bytes = o->max_dictionary_bytes;
     return SCREENER_OK;
@@ -727,25 +800,41 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
     c.err = err_out;
     c.set.max_entries = o.max_entries;
     c.set.max_term_bytes = o.max_term_bytes;
+    dict_lenient lenient = {o.warning, o.warning_user_data, 0};
+    if (o.flags & SCREENER_COMPILE_LENIENT)
+        c.set.lenient = &lenient;
     rc = parse_sources(&c, sources, n_sources, o.max_dict_bytes, err_out);
     if (!rc)
         dict_lint(&c.set, o.warning, o.warning_user_data);
     if (!rc)
         rc = merge_duplicates(&c);
+    if (!rc && c.set.lenient)
+        rc = skip_bad_entries(&c, 0);
     if (!rc)
         rc = forms_generate(&c.set, err_out);
     if (!rc)
         rc = need_deny(&c, sources, n_sources);
     if (!rc)
         rc = make_fold_table(&c, o.fold_flags);
+    if (!rc && c.set.lenient && !(rc = skip_bad_entries(&c, 1)))
+        rc = need_deny(&c, sources, n_sources);
     if (!rc)
         rc = variants_generate(&c.set, &c.ft, o.flags, err_out);
     if (!rc)
         rc = fold_terms(&c);
     if (!rc)
         rc = build(&c, o.fold_flags, o.flags, db_out);
-    if (!rc && o.warning)
-        warn_useless_allows(*db_out, o.warning, o.warning_user_data);
+    if (!rc && o.warning && (rc = warn_useless_allows(*db_out, o.warning, o.warning_user_data))) {
+        err_set(err_out, rc, NULL, 0, "checking allow entries: %s", screener_strerror(rc));
+        screener_db_free(*db_out);
+        *db_out = NULL;
+    }
+    if (lenient.skipped && o.warning) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "%zu line%s skipped", lenient.skipped,
+                 lenient.skipped == 1 ? "" : "s");
+        o.warning(msg, o.warning_user_data);
+    }
     compiler_free(&c);
     return rc;
 }

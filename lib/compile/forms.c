@@ -135,12 +135,32 @@ static int drop_repeats(dict_set *s, size_t first, screener_error **err)
 
 /* ---- the step ------------------------------------------------------------- */
 
-static int not_applicable(dict_set *s, const dict_entry *e, const char *why,
+static int not_applicable(const dict_set *s, const dict_entry *e, const char *why,
                           screener_error **err)
 {
     char ex[160];
     return err_set(err, SCREENER_E_DICT_SYNTAX, s->sources[e->source], e->line,
                    "forms= %s: `%s`", why, err_excerpt(ex, sizeof ex, e->term, e->term_len));
+}
+
+int forms_check(const dict_set *set, size_t i, screener_error **err)
+{
+    const dict_entry *e = &set->entries[i];
+    uint32_t rules = e->forms & ~(uint32_t)FORM_EXPLICIT;
+    if (!rules || !(e->forms & FORM_EXPLICIT))
+        return SCREENER_OK;
+    if (e->flags & (SCREENER_ENTRY_ALLOW | SCREENER_ENTRY_REGEX | SCREENER_ENTRY_DETECTOR))
+        return not_applicable(set, e, "applies to deny terms only, not to allow, "
+                                      "regex or detector entries", err);
+    for (size_t g = 0; g < sizeof generators / sizeof generators[0]; g++) {
+        const forms_generator *gen = &generators[g];
+        if ((rules & gen->rules) && !gen->applies(e->term, e->term_len)) {
+            char why[200];
+            snprintf(why, sizeof why, "asks for %s forms, which need %s", gen->name, gen->needs);
+            return not_applicable(set, e, why, err);
+        }
+    }
+    return SCREENER_OK;
 }
 
 int forms_generate(dict_set *set, screener_error **err)
@@ -150,30 +170,18 @@ int forms_generate(dict_set *set, screener_error **err)
     for (size_t i = 0; i < n0 && rc == SCREENER_OK; i++) {
         const dict_entry *e = &set->entries[i];
         uint32_t rules = e->forms & ~(uint32_t)FORM_EXPLICIT;
-        int explicit = (e->forms & FORM_EXPLICIT) != 0;
         if (!rules)
             continue;
-        if (e->flags & (SCREENER_ENTRY_ALLOW | SCREENER_ENTRY_REGEX | SCREENER_ENTRY_DETECTOR)) {
-            if (explicit)
-                rc = not_applicable(set, e, "applies to deny terms only, not to allow, "
-                                            "regex or detector entries", err);
+        if ((rc = forms_check(set, i, err)))
+            break;
+        if (e->flags & (SCREENER_ENTRY_ALLOW | SCREENER_ENTRY_REGEX | SCREENER_ENTRY_DETECTOR))
             continue;
-        }
         for (size_t g = 0; g < sizeof generators / sizeof generators[0] && !rc; g++) {
             const forms_generator *gen = &generators[g];
             uint32_t r = rules & gen->rules;
             e = &set->entries[i];
-            if (!r)
+            if (!r || !gen->applies(e->term, e->term_len))
                 continue;
-            if (!gen->applies(e->term, e->term_len)) {
-                if (explicit) {
-                    char why[200];
-                    snprintf(why, sizeof why, "asks for %s forms, which need %s", gen->name,
-                             gen->needs);
-                    rc = not_applicable(set, e, why, err);
-                }
-                continue;
-            }
             /* the term may move when entries grow: generate from a copy */
             char *term = mem_strdup(e->term);
             if (!term)

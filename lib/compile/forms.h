@@ -46,6 +46,14 @@ int forms_add(dict_set *set, size_t base, const char *term, size_t len, const ch
               screener_error **err);
 
 /*
+ * Check that entry i can have the forms its `forms=` asks for (an explicit
+ * rule on an allow, regex or detector entry, or on a term the rule cannot
+ * apply to, is SCREENER_E_DICT_SYNTAX naming its line). forms_generate runs
+ * it on every entry; a lenient compile runs it first to skip such lines.
+ */
+int forms_check(const dict_set *set, size_t i, screener_error **err);
+
+/*
  * Run every generator over the deny literal entries of set that ask for
  * forms, appending the variants as entries. A variant equal (ASCII case
  * ignored) to another entry of the same category is not added: an entry

@@ -138,9 +138,7 @@ char *regex_end_form(const char *re, size_t len)
 
 /* ---- validation ------------------------------------------------------------ */
 
-/* Check regex entry e alone; its widest match goes to *width. */
-static int check_regex(const dict_set *s, const dict_entry *e, screener_error **err,
-                       uint32_t *width)
+int regex_check(const dict_set *s, const dict_entry *e, screener_error **err, uint32_t *width)
 {
     char ex[160];
     if (e->term_len > REGEX_MAX_BYTES)
@@ -274,7 +272,7 @@ static int collect_ends(const dict_set *s, screener_error **err, regex_out *o, c
         if (!(e->flags & SCREENER_ENTRY_REGEX))
             continue;
         uint32_t width = 0;
-        int rc = check_regex(s, e, err, &width);
+        int rc = regex_check(s, e, err, &width);
         if (rc)
             return rc;
         if (width > o->max_width)

@@ -78,4 +78,10 @@ char *regex_start_form(const char *re, size_t len, int ctx);
  * assertions. malloc'ed, or NULL. */
 char *regex_end_form(const char *re, size_t len);
 
+/* Check regex entry e alone with Hyperscan (syntax, empty match, length
+ * bounds: SCREENER_E_DICT_SYNTAX or SCREENER_E_LIMIT naming its line); its
+ * widest match goes to *width. compile_regexes runs it on every regex entry;
+ * a lenient compile runs it first to skip such lines. */
+int regex_check(const dict_set *s, const dict_entry *e, screener_error **err, uint32_t *width);
+
 #endif

@@ -46,6 +46,14 @@ typedef struct dict_category_meta {
     uint32_t name_source[2], name_line[2];
 } dict_category_meta;
 
+/* Lenient compile (SCREENER_COMPILE_LENIENT): lines with a per-line error are
+ * skipped and reported through warning as "FILE:LINE: skipped: <reason>". */
+typedef struct dict_lenient {
+    void (*warning)(const char *, void *); /* may be NULL */
+    void *user_data;
+    size_t skipped; /* lines skipped so far */
+} dict_lenient;
+
 typedef struct dict_set {
     dict_entry *entries;
     size_t n_entries, cap_entries;
@@ -56,6 +64,7 @@ typedef struct dict_set {
     size_t n_sources, cap_sources;
     size_t max_entries;       /* limit; 0 = none */
     size_t max_term_bytes;    /* limit; 0 = DICT_MAX_TERM_BYTES */
+    dict_lenient *lenient;    /* NULL: strict (every bad line is an error) */
 } dict_set;
 
 /*
@@ -64,9 +73,21 @@ typedef struct dict_set {
  * Duplicates are left in place: the compiler merges or rejects them.
  * On error returns a negative status with *err_out naming name:line; entries
  * appended before the error stay in set (the caller discards the set).
+ * With set->lenient, a line with a per-line error (syntax, bad attribute,
+ * invalid UTF-8, empty or too long term, unknown directive or detector) is
+ * skipped and reported instead; errors that change how the following lines
+ * read (a bad @category, @severity, @forms, @numerals or @action) and limits
+ * (max_entries, memory) still stop the parse.
  */
 int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
                screener_error **err_out);
+
+/* Lenient mode: report the per-line error *e as skipped (through
+ * l->warning, "FILE:LINE: skipped: <reason>"), count it, free it. Returns
+ * SCREENER_OK, or SCREENER_E_NOMEM when the report could not be made (*e
+ * NULL because its allocation failed, or the message): then the line must
+ * not be skipped silently and the caller fails. */
+int dict_skip(dict_lenient *l, screener_error **e);
 
 /* Warn (through warning, "FILE:LINE: ...") about entries that parse but are
  * probably mistakes: a term ending in attributes written with spaces instead

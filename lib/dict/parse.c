@@ -148,6 +148,7 @@ typedef struct line_ctx {
     const char *defcat; /* default category, registered when first used */
     uint32_t forms;     /* generated-form rules of the following entries (@forms) */
     unsigned options;   /* DICT_OPT_* set by directives (@numerals) */
+    int line_failed;    /* the error is about this line's text (line_error) */
 } line_ctx;
 
 #define NO_CATEGORY UINT32_MAX
@@ -168,6 +169,7 @@ static int use_category(line_ctx *c, uint32_t *category)
 static int line_error(line_ctx *c, int status, const char *what)
 {
     char ex[160];
+    c->line_failed = 1;
     err_excerpt(ex, sizeof ex, c->text, c->text_len);
     return err_set(c->err, status, c->src, c->line, "%s: `%s`", what, ex);
 }
@@ -371,6 +373,21 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
                       "@forms, @numerals, @name-zh or @name-en)");
 }
 
+/* 1 for a directive that sets how the following lines read (@category,
+ * @severity, @forms, @numerals, @action): skipping a bad one would change
+ * every later line, so it stops even a lenient parse. */
+static int modal_directive(const char *s, size_t n)
+{
+    static const char *const modal[] = {"@category", "@severity", "@forms", "@numerals",
+                                        "@action"};
+    size_t k, v;
+    split_word(s, n, &k, &v);
+    for (size_t i = 0; i < sizeof modal / sizeof *modal; i++)
+        if (strlen(modal[i]) == k && memcmp(s, modal[i], k) == 0)
+            return 1;
+    return 0;
+}
+
 /* ---- entry lines -------------------------------------------------------- */
 
 static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
@@ -531,7 +548,10 @@ int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
     const char *p = text, *end = text + len;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3; /* UTF-8 byte order mark */
-    line_ctx c = {set, name, source, 0, NULL, 0, err_out, defcat, 0, 0};
+    /* lenient: per-line errors go to a local error, reported and dropped */
+    screener_error *line_err = NULL;
+    line_ctx c = {set, name, source, 0, NULL, 0, set->lenient ? &line_err : err_out, defcat, 0, 0,
+                  0};
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;
@@ -542,18 +562,18 @@ int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
         if (n && p[n - 1] == '\r')
             n--;
         size_t bad;
-        if (!utf8_valid((const uint8_t *)p, n, &bad)) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "invalid UTF-8 at byte %zu of the line", bad + 1);
-            return line_error(&c, SCREENER_E_DICT_TERM, msg);
-        }
-        if (memchr(p, '\0', n))
-            return line_error(&c, SCREENER_E_DICT_TERM, "NUL byte in line");
         size_t b = 0;
         while (b < n && p[b] == ' ')
             b++;
         int rc = SCREENER_OK;
-        if (b == n || (p[b] == '\t' && b + 1 == n)) {
+        c.line_failed = 0;
+        if (!utf8_valid((const uint8_t *)p, n, &bad)) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "invalid UTF-8 at byte %zu of the line", bad + 1);
+            rc = line_error(&c, SCREENER_E_DICT_TERM, msg);
+        } else if (memchr(p, '\0', n)) {
+            rc = line_error(&c, SCREENER_E_DICT_TERM, "NUL byte in line");
+        } else if (b == n || (p[b] == '\t' && b + 1 == n)) {
             /* blank line */
         } else if (p[b] == '#') {
             /* comment */
@@ -562,9 +582,51 @@ int dict_parse(dict_set *set, const char *name, const char *text, size_t len,
         } else {
             rc = parse_entry(&c, p + b, n - b, category, severity);
         }
-        if (rc)
+        if (rc && set->lenient && c.line_failed && !(p[b] == '@' && modal_directive(p + b, n - b)))
+            rc = dict_skip(set->lenient, &line_err); /* skip the line and go on, or NOMEM */
+        if (rc == SCREENER_E_NOMEM && set->lenient && !line_err) {
+            return err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        } else if (rc) {
+            if (set->lenient) { /* hand the error over, or drop it */
+                if (err_out)
+                    *err_out = line_err;
+                else
+                    screener_error_free(line_err);
+            }
             return rc;
+        }
         p = nl ? nl + 1 : end;
     }
     return SCREENER_OK;
+}
+
+int dict_skip(dict_lenient *l, screener_error **e)
+{
+    /* a skipped line must be reported: no diagnostic, no skipping */
+    if (!*e)
+        return SCREENER_E_NOMEM;
+    int rc = SCREENER_OK;
+    if (l->warning) {
+        const char *msg = screener_error_message(*e), *file = screener_error_file(*e);
+        unsigned line = screener_error_line(*e);
+        char prefix[1100];
+        snprintf(prefix, sizeof prefix, "%s:%u: ", file ? file : "", line);
+        size_t pn = strlen(prefix);
+        if (file && line && strncmp(msg, prefix, pn) == 0)
+            msg += pn;
+        size_t cap = pn + strlen(msg) + 16;
+        char *out = mem_malloc(cap);
+        if (out) {
+            snprintf(out, cap, "%sskipped: %s", prefix, msg);
+            l->warning(out, l->user_data);
+            mem_free(out);
+        } else {
+            rc = SCREENER_E_NOMEM;
+        }
+    }
+    screener_error_free(*e);
+    *e = NULL;
+    if (rc == SCREENER_OK)
+        l->skipped++;
+    return rc;
 }

@@ -344,4 +344,23 @@ else
   echo "skip - progress line (no util-linux script command)"
 fi
 
+# 24. compile --lenient: bad lines of a third-party list are skipped, each a
+#     warning FILE:LINE: skipped: ..., then the count; strict (the default)
+#     fails on the first; --lenient has no effect without --dict
+printf 'fuck\nbad\tsevrity=2\n!!!\nshit\tseverity=9\n(a|b\tregex\nwank\n' > "$TMP/third.txt"
+"$BIN" compile --dict "$TMP/third.txt" -o "$TMP/strict.scdb" 2> "$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "third.txt:2: unknown attribute" "$TMP/err" && [ ! -e "$TMP/strict.scdb" ] \
+  && ok "compile is strict by default (first bad line)" || { bad "strict compile (rc=$rc)"; cat "$TMP/err"; }
+"$BIN" compile --lenient --dict "$TMP/third.txt" -o "$TMP/len.scdb" 2> "$TMP/err"; rc=$?
+n=$(grep -c "^screener: warning: $TMP/third.txt:[2-5]: skipped: " "$TMP/err")
+[ $rc -eq 0 ] && [ "$n" -eq 4 ] && tail -n 1 "$TMP/err" | grep -q '^screener: warning: 4 lines skipped$' \
+  && printf 'fuck\nwank\nshit\n' | "$BIN" scan --db "$TMP/len.scdb" > "$TMP/len.json" \
+  && sed -n 1p "$TMP/len.json" | grep -q '"action":"mask"' && sed -n 2p "$TMP/len.json" | grep -q '"action":"mask"' \
+  && sed -n 3p "$TMP/len.json" | grep -q '"action":"pass"' \
+  && ok "compile --lenient skips and reports bad lines" || { bad "compile --lenient (rc=$rc)"; cat "$TMP/err" "$TMP/len.json"; }
+echo wank | "$BIN" scan --lenient --dict "$TMP/third.txt" 2> /dev/null | grep -q '"action":"mask"' \
+  && ok "scan --lenient --dict compiles leniently" || bad "scan --lenient --dict"
+reject "scan --lenient without --dict" "--lenient applies when compiling" scan --lenient
+"$BIN" compile --help | grep -q -- '--lenient' && ok "compile --help lists --lenient" || bad "compile --help --lenient"
+
 exit $fail

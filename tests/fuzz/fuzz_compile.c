@@ -5,13 +5,23 @@
  * input for the fold table), so inputs are capped at 4 KB; the fast parser
  * target is fuzz_dict.
  *
- * Byte 0 chooses the fold options; the rest is the dictionary. On success
+ * Byte 0 chooses the fold options, the source name, lenient mode (bit 4:
+ * bad lines skipped, each reported) and max_entries (bits 5-7); the rest is
+ * the dictionary. On success
  * the database must serialize, deserialize to the same fingerprint, and scan
  * each of its own terms finding at least one match.
  */
 #include "fuzz_common.h"
 
 #define MAX_INPUT 4096
+
+/* Lenient mode: every skipped line is one "FILE:LINE: skipped: " warning,
+ * then one "N line(s) skipped". */
+static void count_skipped(const char *message, void *user_data)
+{
+    if (strstr(message, ": skipped: "))
+        (*(size_t *)user_data)++;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -27,7 +37,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&o, 0, sizeof o);
     o.struct_size = sizeof o;
     o.fold_flags = flags;
-    o.max_entries = (data[0] >> 4) ? 64 : 0;
+    o.max_entries = (data[0] >> 5) ? 64 : 0;
+    size_t skipped = 0;
+    if (data[0] & 16) {
+        o.flags = SCREENER_COMPILE_LENIENT;
+        o.warning = count_skipped;
+        o.warning_user_data = &skipped;
+    }
     screener_source src = {NULL, (data[0] & 8) ? NULL : "Fuzz-Dict.txt", text, len};
     screener_db *db = NULL;
     screener_error *err = NULL;
@@ -44,6 +60,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     FUZZ_CHECK(db != NULL);
+    if (data[0] & 16) { /* no more lines skipped than the text has */
+        size_t lines = 1;
+        for (size_t i = 0; i < len; i++)
+            lines += text[i] == '\n';
+        FUZZ_CHECK(skipped <= lines);
+    }
     void *blob = NULL;
     size_t blob_len = 0;
     FUZZ_CHECK(screener_db_serialize(db, &blob, &blob_len) == SCREENER_OK);

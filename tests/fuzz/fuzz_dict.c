@@ -4,12 +4,20 @@
  * every entry it returns: valid UTF-8 without NUL, 1..1024 bytes, severity
  * 1..4, category and source indices in range, category identifiers
  * [a-z0-9_]{1,64}, `word` and `substring` not both set; on failure an error
- * object with a message.
+ * object with a message. Byte 0 bit 3 turns on lenient mode (bad lines
+ * skipped): every skipped line is reported once, and no more lines are
+ * skipped than the text has.
  */
 #include "dict/dict.h"
 #include "fuzz_common.h"
 
 #define MAX_INPUT (16 * 1024)
+
+static void count_report(const char *message, void *user_data)
+{
+    FUZZ_CHECK(strstr(message, ": skipped: ") != NULL);
+    (*(size_t *)user_data)++;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -27,6 +35,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dict_set set;
     memset(&set, 0, sizeof set);
     set.max_entries = limit;
+    size_t reports = 0;
+    dict_lenient lenient = {count_report, &reports, 0};
+    if (size && (data[0] & 8))
+        set.lenient = &lenient;
     screener_error *err = NULL;
     int rc = dict_parse(&set, "fuzz/Some-Name.txt", copy, len, &err);
     if (rc == SCREENER_OK) {
@@ -40,6 +52,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (limit && rc == SCREENER_OK)
         FUZZ_CHECK(set.n_entries <= limit);
+    if (set.lenient) {
+        size_t lines = 1;
+        for (size_t i = 0; i < len; i++)
+            lines += copy[i] == '\n';
+        FUZZ_CHECK(reports == lenient.skipped && lenient.skipped <= lines);
+    }
     for (size_t i = 0; i < set.n_entries; i++) {
         const dict_entry *e = &set.entries[i];
         FUZZ_CHECK(e->term && e->term_len >= 1 && e->term_len <= DICT_MAX_TERM_BYTES);

@@ -205,12 +205,33 @@ typedef struct compile_ctx {
     int from_file;
 } compile_ctx;
 
+static void ignore_warning(const char *message, void *user_data)
+{
+    (void)message;
+    (void)user_data;
+}
+
 static int run_compile(void *p)
 {
     compile_ctx *c = p;
     screener_source src[2] = {{.name = "mem.txt", .text = dict, .len = strlen(dict)},
                               {.path = path_dict}};
     return screener_compile(NULL, c->from_file ? &src[1] : src, 1, &c->db, &c->err);
+}
+
+/* A lenient compile of the fixture plus bad lines of each stage (parse,
+ * duplicates, fold, regex): the same database as the fixture's. */
+static int run_compile_lenient(void *p)
+{
+    compile_ctx *c = p;
+    static char text[sizeof dict + 128];
+    snprintf(text, sizeof text, "%s%s", dict,
+             "bad\tsevrity=2\nfuck\tseverity=3\n!!!\n(a|b\tregex\n");
+    screener_source src = {.name = "mem.txt", .text = text, .len = strlen(text)};
+    screener_compile_options o = {.struct_size = sizeof o,
+                                  .flags = SCREENER_COMPILE_LENIENT,
+                                  .warning = ignore_warning};
+    return screener_compile(&o, &src, 1, &c->db, &c->err);
 }
 
 /* After a compile or a load: on success the database is db_a's and scans
@@ -688,6 +709,10 @@ int main(int argc, char **argv)
         cc.from_file = 1;
         compile_op.name = "compile (file)";
         exhaust(&compile_op, &cc);
+        cc.from_file = 0;
+        op lenient_op = {"compile (lenient, bad lines)", NULL, run_compile_lenient,
+                         check_compile};
+        exhaust(&lenient_op, &cc);
     }
 
     void *blob;
