@@ -477,8 +477,13 @@ enum screener_entry_flag {
     SCREENER_ENTRY_SUBSTRING = 1u << 2, /**< never needs word boundaries */
     SCREENER_ENTRY_DETECTOR = 1u << 3,  /**< a built-in detector (`@detect NAME`), term = NAME */
     SCREENER_ENTRY_REGEX = 1u << 4,     /**< a regular expression entry (`PATTERN<TAB>regex`) */
-    SCREENER_ENTRY_NUMERALS = 1u << 5   /**< its ASCII digits also match Chinese numerals
+    SCREENER_ENTRY_NUMERALS = 1u << 5,  /**< its ASCII digits also match Chinese numerals
                                              (`numerals`, `@numerals on`). @since 0.2 */
+    SCREENER_ENTRY_RULE = 1u << 6,      /**< a co-occurrence rule (`@rule A NEAR/n B`, `A AND
+                                             NOT B`, `A THEN B`); its term is the rule's text.
+                                             See screener_db_rule(). @since 0.2 */
+    SCREENER_ENTRY_RULE_PART = 1u << 7  /**< a part of a rule: matched, never reported
+                                             itself. @since 0.2 */
 };
 
 /** Metadata of one dictionary entry. Strings belong to the database. */
@@ -576,6 +581,8 @@ typedef struct screener_db_info {
     int signature;
     /** Key id of the signer (as screener_key_id), or NULL if unsigned. */
     const char *signature_key_id;
+    /** Co-occurrence rules (`@rule`) among the entries. @since 0.2 */
+    uint32_t n_rules;
 } screener_db_info;
 
 /** screener_db_info.signature. @since 0.1 */
@@ -587,6 +594,37 @@ enum screener_signature_state {
 
 /** Fill info (whose struct_size the caller set). @since 0.1 */
 SCREENER_API int screener_db_get_info(const screener_db *db, screener_db_info *info);
+
+/** Operators of co-occurrence rules (screener_rule_info.op). @since 0.2 */
+enum screener_rule_op {
+    SCREENER_RULE_NEAR = 1,    /**< A and B within `distance` folded characters, either order */
+    SCREENER_RULE_AND_NOT = 2, /**< A in the message, B nowhere in it */
+    SCREENER_RULE_THEN = 3     /**< A, and B starting after A ends, in the message */
+};
+
+/**
+ * A co-occurrence rule: what a match of a SCREENER_ENTRY_RULE entry means.
+ * A rule's match spans the parts that fired: both for NEAR and THEN, A for
+ * AND NOT (see docs/dictionary-format.md, "Co-occurrence rules").
+ * @since 0.2
+ */
+typedef struct screener_rule_info {
+    size_t struct_size;     /**< set by the caller: sizeof(screener_rule_info) */
+    uint32_t rule_entry;    /**< the rule's entry id */
+    int op;                 /**< screener_rule_op */
+    unsigned distance;      /**< NEAR: at most this many folded characters between the parts */
+    const char *part[2];    /**< the parts A and B as written (owned by the database) */
+    uint32_t part_entry[2]; /**< their entry ids (SCREENER_ENTRY_RULE_PART) */
+} screener_rule_info;
+
+/**
+ * Describe the rule of a rule entry, or of a rule part's entry.
+ * @return SCREENER_OK, or SCREENER_E_INVALID_ARGUMENT for any other entry,
+ *         an unknown id or a struct_size below sizeof(size_t). Thread-safe.
+ * @since 0.2
+ */
+SCREENER_API int screener_db_rule(const screener_db *db, uint32_t entry_id,
+                                  screener_rule_info *info);
 
 /* ---------------------------------------------------------------------------
  * Scanning
