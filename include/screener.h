@@ -713,6 +713,26 @@ typedef struct screener_match {
 } screener_match;
 
 /**
+ * Which parts of a co-occurrence rule fired for one of its matches, and
+ * where: A and B for NEAR and THEN, A alone for AND NOT. The text and the
+ * match are those of an earlier scan with the same database (any scratch,
+ * batch or stream result; for a stream, text is the stream's bytes). The
+ * match's span is scanned again on its own, for the rule's parts only.
+ *
+ * Uses scratch (not concurrently with another call on it) but leaves the
+ * result of its last scan intact.
+ * @param start_out, end_out  the parts' byte spans in text, part A first
+ * @param n_out               2, 1 (AND NOT), or 0 if the parts are not in
+ *                            that span of text (another text or database)
+ * @return SCREENER_OK; SCREENER_E_INVALID_ARGUMENT if the match is not of a
+ *         rule entry or lies outside text; scan errors.
+ * @since 0.2
+ */
+SCREENER_API int screener_rule_parts(const screener_db *db, screener_scratch *scratch,
+                                     const char *text, size_t len, const screener_match *match,
+                                     size_t start_out[2], size_t end_out[2], size_t *n_out);
+
+/**
  * Result of one scan, owned by the scratch: valid until the next call that
  * uses the same scratch, or until the scratch is freed.
  *

@@ -165,7 +165,8 @@ int collect_allow(screener_scratch *s, size_t start, size_t end)
 int collect_entry(const screener_db *db, screener_scratch *s, uint32_t id, size_t start,
                   size_t end)
 {
-    if (db->entries[id].options & DB_OPT_PART)
+    if ((db->entries[id].options & DB_OPT_PART) ||
+        (s->parts_only && !(db->entries[id].flags & SCREENER_ENTRY_ALLOW)))
         return 0; /* rule parts come through collect_part (m_literals.c) */
     /* a host word (compile/host_words.c) suppresses only its own term */
     if (db->entries[id].flags & SCREENER_ENTRY_ALLOW)

@@ -221,3 +221,98 @@ int rules_message(const screener_db *db, screener_scratch *s, rule_part *parts, 
         qsort(parts, n, sizeof *parts, cmp_part_bytes);
     return each_rule(db, s, NULL, parts, n, 0);
 }
+
+/* ---- which parts fired (screener_rule_parts) ------------------------------ */
+
+/* The parts of rule r in parts[0, n) (one text: the match's span, len bytes)
+ * that make up a match covering all of it. */
+static size_t find_fired(const db_rule *r, const uint16_t *units, rule_part *parts, size_t n,
+                         size_t len, const rule_part *out[2])
+{
+    size_t na, nb;
+    const rule_part *A = part_range(parts, n, r->part0, &na);
+    const rule_part *B = part_range(parts, n, r->part0 + 1, &nb);
+    for (size_t i = 0; i < na; i++) {
+        const rule_part *a = &A[i];
+        if (a->suppressed)
+            continue;
+        if (r->op == DB_RULE_AND_NOT) {
+            if (a->start == 0 && a->end == len) {
+                out[0] = a;
+                return 1;
+            }
+            continue;
+        }
+        for (size_t j = 0; j < nb; j++) {
+            const rule_part *b = &B[j];
+            if (b->suppressed || (b->ustart == a->ustart && b->uend == a->uend))
+                continue;
+            size_t lo = a->start < b->start ? a->start : b->start;
+            size_t hi = a->end > b->end ? a->end : b->end;
+            if (lo != 0 || hi != len)
+                continue;
+            if (r->op == DB_RULE_THEN && b->start < a->end)
+                continue;
+            if (r->op == DB_RULE_NEAR) {
+                uint32_t gu = units_between(a, b);
+                uint32_t g = !gu ? 0
+                             : b->ustart >= a->uend ? chars_between(units, a->uend, b->ustart)
+                                                    : chars_between(units, b->uend, a->ustart);
+                if (g > r->distance)
+                    continue;
+            }
+            out[0] = a;
+            out[1] = b;
+            return 2;
+        }
+    }
+    return 0;
+}
+
+SCREENER_API int screener_rule_parts(const screener_db *db, screener_scratch *s, const char *text,
+                                     size_t len, const screener_match *m, size_t start_out[2],
+                                     size_t end_out[2], size_t *n_out)
+{
+    if (n_out)
+        *n_out = 0;
+    if (!db || !s || !m || !start_out || !end_out || !n_out || (!text && len) ||
+        m->entry_id >= db->n_entries || !(db->entries[m->entry_id].options & DB_OPT_RULE) ||
+        m->start > m->end || m->end > len)
+        return SCREENER_E_INVALID_ARGUMENT;
+    const db_rule *r = NULL;
+    for (uint32_t k = 0; k < db->n_rules && !r; k++)
+        if (db->rules[k].entry == m->entry_id)
+            r = &db->rules[k];
+    if (!r)
+        return SCREENER_E_INVALID_ARGUMENT;
+    if (s->in_use)
+        return SCREENER_E_SCRATCH_IN_USE;
+    s->in_use = 1;
+    int rc = scan_prepare(db, s);
+    const uint8_t *t = (const uint8_t *)text + m->start;
+    size_t n = m->end - m->start;
+    if (!rc) {
+        /* (collect_reset leaves s->matches and s->result as they are) */
+        collect_reset(s);
+        rc = views_build(&db->fold, VIEW_FOLDED, t, n, &s->v);
+    }
+    if (!rc && s->v.folded.n) {
+        scan_ctx c = {db, s, t, s->v.consumed};
+        s->parts_only = 1;
+        rc = scan_matchers[MATCHER_LITERALS].run(&c, &scan_matchers[MATCHER_LITERALS]);
+        s->parts_only = 0;
+    }
+    if (!rc && s->n_parts) {
+        rules_mark_allowed(s);
+        qsort(s->parts, s->n_parts, sizeof *s->parts, cmp_part_units);
+        const rule_part *fired[2];
+        size_t k = find_fired(r, s->v.folded.units, s->parts, s->n_parts, n, fired);
+        for (size_t i = 0; i < k; i++) {
+            start_out[i] = m->start + fired[i]->start;
+            end_out[i] = m->start + fired[i]->end;
+        }
+        *n_out = k;
+    }
+    s->in_use = 0;
+    return rc;
+}

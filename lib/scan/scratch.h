@@ -72,6 +72,8 @@ struct screener_scratch {
     int allow_ready;        /* allow spans sorted, ends made running maxima */
     rule_part *parts;       /* rule parts found in the text (m_rules.c) */
     size_t n_parts, cap_parts;
+    int parts_only;         /* screener_rule_parts: collect rule parts and allow
+                               matches only, leave the last result alone */
     int rules_round;        /* scanning one window round: rules over the whole
                                message (AND NOT, THEN) wait for the last one */
     uint32_t *dedup;        /* hash of (entry, start) -> match index + 1 */
