@@ -951,7 +951,9 @@ enum screener_mask_flag {
  * "ＦＵＣＫ" becomes "****". Overlapping spans are merged. Characters inside a
  * span that the fold dropped (spaces, zero-width, emoji between disguised
  * characters) and invalid UTF-8 (one mask character per maximal subpart) are
- * masked too; everything outside the spans is copied byte for byte.
+ * masked too; everything outside the spans is copied byte for byte. A
+ * co-occurrence rule's match masks the parts that fired (screener_rule_parts),
+ * not the text between them.
  *
  * @param mask_char code point to write (0 means '*'); must be a Unicode
  *        scalar value.

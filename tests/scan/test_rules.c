@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/db.h"
 #include "screener.h"
 #include "test_rng.h"
 
@@ -298,6 +299,17 @@ Test(rules, metadata_and_fired_parts)
                  SCREENER_E_INVALID_ARGUMENT);
 }
 
+Test(rules, masking_replaces_the_parts_not_the_text_between)
+{
+    char *out = NULL;
+    size_t n = 0;
+    const char *t = "好，加微信，轻松日赚三百；先付款再后发货";
+    cr_assert_eq(screener_mask(db, scratch, t, strlen(t), SCREENER_MASK_ALL, '*', &out, &n),
+                 SCREENER_OK);
+    cr_assert_str_eq(out, "好，***，轻松**三百；***再***");
+    screener_free(out);
+}
+
 Test(rules, a_database_round_trips_and_the_fingerprint_covers_rules)
 {
     void *blob;
@@ -320,6 +332,44 @@ Test(rules, a_database_round_trips_and_the_fingerprint_covers_rules)
     screener_db_free(b);
     screener_db_free(c);
     screener_db_free(d);
+}
+
+/* A re-sealed file whose rules section is out of range is refused before
+ * anything reads it (the checksum is not authentication). */
+Test(rules, damaged_rules_sections_are_refused)
+{
+    void *blob;
+    size_t len;
+    cr_assert_eq(screener_db_serialize(db, &blob, &len), SCREENER_OK);
+    const db_header *h = blob;
+    cr_assert_eq(h->count[SEC_RULES], 4);
+    for (int k = 0; k < 10; k++) {
+        uint8_t *copy = malloc(len);
+        memcpy(copy, blob, len);
+        db_rule *r = (db_rule *)(copy + ((const db_header *)copy)->sec_off[SEC_RULES]);
+        switch (k) {
+        case 0: r[0].op = 0; break;
+        case 1: r[0].op = 4; break;
+        case 2: r[0].distance = 0; break;             /* NEAR needs 1..500 */
+        case 3: r[0].distance = 501; break;
+        case 4: r[1].distance = 3; break;             /* AND NOT has none */
+        case 5: r[0].part0 += 2; break;
+        case 6: r[1].entry = r[0].entry; break;       /* not increasing */
+        case 7: r[0].entry = r[0].part0; break;       /* a part, not a rule */
+        case 8: r[0].reserved = 1; break;
+        case 9: r[3].part0 = 0xFFFFFFF0u; break;
+        }
+        db_seal(copy, len);
+        screener_db *d = NULL;
+        screener_error *err = NULL;
+        cr_assert_eq(screener_db_deserialize(copy, len, &d, &err), SCREENER_E_DB_FORMAT,
+                     "mutation %d", k);
+        cr_assert(strstr(screener_error_message(err), "rule"), "mutation %d: %s", k,
+                  screener_error_message(err));
+        screener_error_free(err);
+        free(copy);
+    }
+    screener_free(blob);
 }
 
 /* ---- property: rules == a brute-force reference; streams == whole ---------- */
