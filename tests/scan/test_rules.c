@@ -334,6 +334,65 @@ Test(rules, a_database_round_trips_and_the_fingerprint_covers_rules)
     screener_db_free(d);
 }
 
+/* A stream is one message: AND NOT and THEN are reported by close, never
+ * by a write (B may still come). */
+Test(rules, streams_report_message_wide_rules_at_close)
+{
+    screener_stream *st = NULL;
+    const screener_result *r;
+    cr_assert_eq(screener_stream_open(db, &st), SCREENER_OK);
+    cr_assert_eq(screener_stream_write(st, scratch, "招兼职，先付款", 21, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 0);
+    cr_assert_eq(screener_stream_write(st, scratch, "后发货", 9, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 0);
+    cr_assert_eq(screener_stream_close(st, scratch, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 2);
+    cr_assert_eq(r->matches[0].entry_id, rule_not);
+    cr_assert_eq(r->matches[0].start, 3);
+    cr_assert_eq(r->matches[1].entry_id, rule_then);
+    cr_assert_eq(r->matches[1].start, 12);
+    cr_assert_eq(r->matches[1].end, 30);
+    screener_stream_free(st);
+    /* B in a later write cancels AND NOT */
+    cr_assert_eq(screener_stream_open(db, &st), SCREENER_OK);
+    cr_assert_eq(screener_stream_write(st, scratch, "招兼职", 9, &r), SCREENER_OK);
+    cr_assert_eq(screener_stream_write(st, scratch, "学", 3, &r), SCREENER_OK);
+    cr_assert_eq(screener_stream_write(st, scratch, "校", 3, &r), SCREENER_OK);
+    cr_assert_eq(screener_stream_close(st, scratch, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 1);
+    cr_assert_eq(r->matches[0].entry_id, term_part);
+    screener_stream_free(st);
+}
+
+/* Batches (with their literal pre-filter) give the single scans' results. */
+Test(rules, batches_equal_single_scans)
+{
+    static const char *texts[] = {"加微信日赚", "好", "招兼职", "学校招兼职", "先付款后发货",
+                                  "", "轻松兼职", "free money vx", "日赚一二三四加微信"};
+    screener_message msgs[9];
+    for (int i = 0; i < 9; i++)
+        msgs[i] = (screener_message){texts[i], strlen(texts[i])};
+    const screener_result *res;
+    cr_assert_eq(screener_scan_batch(db, scratch, msgs, 9, &res), SCREENER_OK);
+    static screener_match batch[9][8];
+    size_t nb[9];
+    for (int i = 0; i < 9; i++) {
+        nb[i] = res[i].n_matches;
+        cr_assert(nb[i] <= 8);
+        memcpy(batch[i], res[i].matches, nb[i] * sizeof(screener_match));
+    }
+    for (int i = 0; i < 9; i++) {
+        const screener_result *r;
+        cr_assert_eq(screener_scan(db, scratch, texts[i], strlen(texts[i]), &r), SCREENER_OK);
+        cr_assert_eq(r->n_matches, nb[i], "%s", texts[i]);
+        for (size_t k = 0; k < nb[i]; k++)
+            cr_assert(r->matches[k].start == batch[i][k].start &&
+                          r->matches[k].end == batch[i][k].end &&
+                          r->matches[k].entry_id == batch[i][k].entry_id,
+                      "%s", texts[i]);
+    }
+}
+
 /* A re-sealed file whose rules section is out of range is refused before
  * anything reads it (the checksum is not authentication). */
 Test(rules, damaged_rules_sections_are_refused)
