@@ -696,8 +696,7 @@ SCREENER_API const char *screener_db_entry_reason(const screener_db *db, uint32_
     return db->strings + e->term_off + e->term_len + 1;
 }
 
-/* The rule of a rule entry: binary search over the rules (entry order). */
-static const db_rule *rule_of_entry(const screener_db *db, uint32_t entry_id)
+const db_rule *db_rule_of_entry(const screener_db *db, uint32_t entry_id)
 {
     uint32_t lo = 0, hi = db->n_rules;
     while (lo < hi) {
@@ -718,7 +717,7 @@ SCREENER_API int screener_db_rule(const screener_db *db, uint32_t entry_id,
     const db_entry *e = &db->entries[entry_id];
     const db_rule *r = NULL;
     if (e->options & DB_OPT_RULE)
-        r = rule_of_entry(db, entry_id);
+        r = db_rule_of_entry(db, entry_id);
     else if (e->options & DB_OPT_PART)
         r = &db->rules[(entry_id - db->first_part) / 2];
     if (!r)

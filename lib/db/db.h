@@ -302,6 +302,10 @@ void db_fp_category(struct XXH3_state_s *fp, const uint8_t actions[4]);
 void db_fp_entry(struct XXH3_state_s *fp, const uint16_t *units, uint32_t n_units,
                  const char *category, uint8_t severity, uint8_t flags, uint8_t detector,
                  uint8_t options, const char *reason);
+/* The rule of a rule entry (DB_OPT_RULE), or NULL: binary search over the
+ * rules, which are in entry order. O(log n). */
+const db_rule *db_rule_of_entry(const struct screener_db *db, uint32_t entry_id);
+
 /* A rule, after all entries (rules in entry order). */
 void db_fp_rule(struct XXH3_state_s *fp, const db_rule *r);
 void db_fp_end(struct XXH3_state_s *fp, uint8_t out[16]);

@@ -279,10 +279,7 @@ SCREENER_API int screener_rule_parts(const screener_db *db, screener_scratch *s,
         m->entry_id >= db->n_entries || !(db->entries[m->entry_id].options & DB_OPT_RULE) ||
         m->start > m->end || m->end > len)
         return SCREENER_E_INVALID_ARGUMENT;
-    const db_rule *r = NULL;
-    for (uint32_t k = 0; k < db->n_rules && !r; k++)
-        if (db->rules[k].entry == m->entry_id)
-            r = &db->rules[k];
+    const db_rule *r = db_rule_of_entry(db, m->entry_id);
     if (!r)
         return SCREENER_E_INVALID_ARGUMENT;
     if (s->in_use)
