@@ -128,6 +128,16 @@ static int same_match(const screener_match *a, const screener_match *b)
            a->action == b->action && a->flags == b->flags;
 }
 
+static int cmp_match_pos(const void *a, const void *b)
+{
+    const screener_match *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return x->entry_id < y->entry_id ? -1 : x->entry_id > y->entry_id;
+}
+
 static int same(const ref *r, const screener_result *res)
 {
     if (r->n != res->n_matches || r->action != res->action ||
@@ -468,6 +478,8 @@ static void check_stream(void *p, int rc)
         rc = again;
     }
     if (rc == SCREENER_OK) {
+        /* (reported in order per call; AND NOT and THEN only at close) */
+        qsort(c->got.m, c->got.n, sizeof c->got.m[0], cmp_match_pos);
         CHECK(c->got.n == want->n, "stream found %zu matches, scan %zu", c->got.n, want->n);
         for (size_t i = 0; i < c->got.n; i++)
             CHECK(same_match(&c->got.m[i], &want->m[i]), "stream match %zu differs", i);
