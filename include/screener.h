@@ -928,7 +928,9 @@ SCREENER_API int screener_stream_write(screener_stream *stream, screener_scratch
                                        const screener_result **result_out);
 
 /** End of text: report the remaining matches. Further writes fail. A close
- *  that fails leaves the stream open (close may be called again). @since 0.1 */
+ *  that fails leaves the stream open (close may be called again). The stream
+ *  is one message: matches of co-occurrence rules that need the whole message
+ *  (`A AND NOT B`, `A THEN B`) are reported here, never by a write. @since 0.1 */
 SCREENER_API int screener_stream_close(screener_stream *stream, screener_scratch *scratch,
                                        const screener_result **result_out);
 
