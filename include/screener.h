@@ -723,7 +723,9 @@ typedef struct screener_match {
  * result of its last scan intact.
  * @param start_out, end_out  the parts' byte spans in text, part A first
  * @param n_out               2, 1 (AND NOT), or 0 if the parts are not in
- *                            that span of text (another text or database)
+ *                            that span of text (another text or database),
+ *                            or the span folds to more than 64k units (a THEN
+ *                            across a long message)
  * @return SCREENER_OK; SCREENER_E_INVALID_ARGUMENT if the match is not of a
  *         rule entry or lies outside text; scan errors.
  * @since 0.2
