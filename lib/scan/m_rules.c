@@ -173,22 +173,34 @@ static int message_rule(const screener_db *db, screener_scratch *s, const db_rul
 }
 
 /* Every rule of one kind over parts[0, n), sorted by entry. */
+/* The end of the group of parts[i]'s entry in parts[0, n) (sorted by entry). */
+static size_t group_end(const rule_part *parts, size_t n, size_t i)
+{
+    size_t j = i;
+    while (j < n && parts[j].entry == parts[i].entry)
+        j++;
+    return j;
+}
+
+/* Every rule of one kind with an occurrence of its A in parts[0, n), sorted by
+ * entry: one walk over the groups (rule r's A is entry first_part + 2r, its B
+ * the next entry, so B's group follows A's), O(parts) whatever the number of
+ * rules. */
 static int each_rule(const screener_db *db, screener_scratch *s, const uint16_t *units,
                      rule_part *parts, size_t n, int near)
 {
-    for (uint32_t k = 0; k < db->n_rules && !s->truncated; k++) {
-        const db_rule *r = &db->rules[k];
-        if ((r->op == DB_RULE_NEAR) != near)
-            continue;
-        size_t na, nb;
-        const rule_part *A = part_range(parts, n, r->part0, &na);
-        if (!na)
-            continue;
-        const rule_part *B = part_range(parts, n, r->part0 + 1, &nb);
-        int rc = near ? near_rule(db, s, units, r, A, na, B, nb)
-                      : message_rule(db, s, r, A, na, B, nb);
-        if (rc)
-            return rc;
+    for (size_t i = 0; i < n && !s->truncated;) {
+        size_t j = group_end(parts, n, i);
+        uint32_t off = parts[i].entry - db->first_part;
+        const db_rule *r = &db->rules[off / 2];
+        if (off % 2 == 0 && (r->op == DB_RULE_NEAR) == near) {
+            size_t k = j < n && parts[j].entry == parts[i].entry + 1 ? group_end(parts, n, j) : j;
+            int rc = near ? near_rule(db, s, units, r, parts + i, j - i, parts + j, k - j)
+                          : message_rule(db, s, r, parts + i, j - i, parts + j, k - j);
+            if (rc)
+                return rc;
+        }
+        i = j;
     }
     return SCREENER_OK;
 }
