@@ -198,10 +198,42 @@ typedef struct totals {
     unsigned long long messages, bytes, flagged, matches;
 } totals;
 
+static const char *rule_op_name(int op)
+{
+    return op == SCREENER_RULE_NEAR ? "NEAR" : op == SCREENER_RULE_AND_NOT ? "AND NOT" : "THEN";
+}
+
+/* A rule match's metadata: ,"rule":{"op":..,"distance":..,"parts":[{term,start,end,text}]}
+ * with the parts that fired (screener_rule_parts). */
+static void print_rule_json(const screener_db *db, screener_scratch *s, const char *text,
+                            size_t len, const screener_match *m)
+{
+    screener_rule_info ri;
+    memset(&ri, 0, sizeof ri);
+    ri.struct_size = sizeof ri;
+    if (screener_db_rule(db, m->entry_id, &ri) != SCREENER_OK)
+        return;
+    size_t st[2], en[2], n = 0;
+    if (screener_rule_parts(db, s, text, len, m, st, en, &n) != SCREENER_OK)
+        n = 0;
+    printf(",\"rule\":{\"op\":\"%s\"", rule_op_name(ri.op));
+    if (ri.op == SCREENER_RULE_NEAR)
+        printf(",\"distance\":%u", ri.distance);
+    printf(",\"parts\":[");
+    for (size_t k = 0; k < n; k++) {
+        printf("%s{\"term\":", k ? "," : "");
+        json_string(stdout, ri.part[k], strlen(ri.part[k]));
+        printf(",\"start\":%zu,\"end\":%zu,\"text\":", st[k], en[k]);
+        json_string(stdout, text + st[k], en[k] - st[k]);
+        putchar('}');
+    }
+    printf("]}");
+}
+
 /* One JSON object per message; file (NULL with a single input) names the
  * input the line came from. */
-static void print_jsonl(const screener_db *db, const screener_result *r, const char *file,
-                        unsigned long long line, const char *text)
+static void print_jsonl(const screener_db *db, screener_scratch *s, const screener_result *r,
+                        const char *file, unsigned long long line, const char *text, size_t len)
 {
     putchar('{');
     if (file) {
@@ -231,6 +263,8 @@ static void print_jsonl(const screener_db *db, const screener_result *r, const c
             printf(",\"reason\":");
             json_string(stdout, reason, strlen(reason));
         }
+        if (info.flags & SCREENER_ENTRY_RULE)
+            print_rule_json(db, s, text, len, m);
         putchar('}');
         first = 0;
     }
@@ -470,7 +504,7 @@ static int scan_line(const char *name, unsigned long long line, const char *text
         return 0;
     const char *file = c->several ? name : NULL;
     if (c->jsonl)
-        print_jsonl(c->db, r, file, line, text);
+        print_jsonl(c->db, c->s, r, file, line, text, len);
     else
         print_text(c->db, r, file, line, text);
     return check_stdout();
@@ -649,6 +683,25 @@ static void print_generated(const screener_db *db, uint32_t n)
     printf("%s\n", nk ? "" : " none");
 }
 
+/* Rules per operator. */
+static void print_rules(const screener_db *db, uint32_t n, uint32_t n_rules)
+{
+    unsigned long ops[4] = {0};
+    for (uint32_t i = 0; i < n; i++) {
+        screener_rule_info ri;
+        memset(&ri, 0, sizeof ri);
+        ri.struct_size = sizeof ri;
+        if (screener_db_rule(db, i, &ri) == SCREENER_OK && ri.rule_entry == i && ri.op >= 1 &&
+            ri.op <= 3)
+            ops[ri.op]++;
+    }
+    printf("rules:            %u", n_rules);
+    if (n_rules)
+        printf(" (NEAR %lu, AND NOT %lu, THEN %lu)", ops[SCREENER_RULE_NEAR],
+               ops[SCREENER_RULE_AND_NOT], ops[SCREENER_RULE_THEN]);
+    putchar('\n');
+}
+
 static int cmd_info(opts *op)
 {
     opts o = *op;
@@ -691,6 +744,8 @@ static int cmd_info(opts *op)
     for (uint32_t i = 0; deny && allow && i < info.n_entries; i++) {
         screener_entry_info e;
         if (screener_db_entry(db, i, &e) == SCREENER_OK) {
+            if (e.flags & SCREENER_ENTRY_RULE_PART)
+                continue; /* (counted with the rules) */
             if (e.flags & SCREENER_ENTRY_ALLOW)
                 allow[e.category_id]++;
             else
@@ -706,6 +761,7 @@ static int cmd_info(opts *op)
                ci.name_zh, ci.name_en);
     }
     print_generated(db, info.n_entries);
+    print_rules(db, info.n_entries, info.n_rules);
     free(deny);
     free(allow);
     screener_db_free(db);
@@ -713,6 +769,26 @@ static int cmd_info(opts *op)
 }
 
 /* ---- explain ------------------------------------------------------------ */
+
+/* The parts of a rule match that fired, one line each. */
+static void explain_rule(const screener_db *db, screener_scratch *s, const char *text,
+                         size_t len, const screener_match *m)
+{
+    screener_rule_info ri;
+    memset(&ri, 0, sizeof ri);
+    ri.struct_size = sizeof ri;
+    size_t st[2], en[2], n = 0;
+    if (screener_db_rule(db, m->entry_id, &ri) != SCREENER_OK ||
+        screener_rule_parts(db, s, text, len, m, st, en, &n) != SCREENER_OK)
+        return;
+    for (size_t k = 0; k < n; k++) {
+        printf("  part %c: bytes [%zu,%zu) ", k ? 'B' : 'A', st[k], en[k]);
+        json_string(stdout, text + st[k], en[k] - st[k]);
+        printf(" = \"%s\"\n", ri.part[k]);
+    }
+    if (ri.op == SCREENER_RULE_AND_NOT)
+        printf("  part B: \"%s\" nowhere in the text\n", ri.part[1]);
+}
 
 static int cmd_explain(opts *op)
 {
@@ -753,6 +829,8 @@ static int cmd_explain(opts *op)
                    info.severity, screener_action_name(m->action),
                    (m->flags & SCREENER_MATCH_SUPPRESSED) ? " [suppressed by allow-list]" : "",
                    info.source, info.line);
+            if (info.flags & SCREENER_ENTRY_RULE)
+                explain_rule(db, s, text, len, m);
         }
     }
     screener_free(folded);

@@ -497,8 +497,13 @@ enum screener_entry_flag {
     SCREENER_ENTRY_SUBSTRING = 1u << 2, /**< never needs word boundaries */
     SCREENER_ENTRY_DETECTOR = 1u << 3,  /**< a built-in detector (`@detect NAME`), term = NAME */
     SCREENER_ENTRY_REGEX = 1u << 4,     /**< a regular expression entry (`PATTERN<TAB>regex`) */
-    SCREENER_ENTRY_NUMERALS = 1u << 5   /**< its ASCII digits also match Chinese numerals
+    SCREENER_ENTRY_NUMERALS = 1u << 5,  /**< its ASCII digits also match Chinese numerals
                                              (`numerals`, `@numerals on`). @since 0.2 */
+    SCREENER_ENTRY_RULE = 1u << 6,      /**< a co-occurrence rule (`@rule A NEAR/n B`, `A AND
+                                             NOT B`, `A THEN B`); its term is the rule's text.
+                                             See screener_db_rule(). @since 0.2 */
+    SCREENER_ENTRY_RULE_PART = 1u << 7  /**< a part of a rule: matched, never reported
+                                             itself. @since 0.2 */
 };
 
 /** Metadata of one dictionary entry. Strings belong to the database. */
@@ -596,6 +601,8 @@ typedef struct screener_db_info {
     int signature;
     /** Key id of the signer (as screener_key_id), or NULL if unsigned. */
     const char *signature_key_id;
+    /** Co-occurrence rules (`@rule`) among the entries. @since 0.2 */
+    uint32_t n_rules;
 } screener_db_info;
 
 /** screener_db_info.signature. @since 0.1 */
@@ -607,6 +614,37 @@ enum screener_signature_state {
 
 /** Fill info (whose struct_size the caller set). @since 0.1 */
 SCREENER_API int screener_db_get_info(const screener_db *db, screener_db_info *info);
+
+/** Operators of co-occurrence rules (screener_rule_info.op). @since 0.2 */
+enum screener_rule_op {
+    SCREENER_RULE_NEAR = 1,    /**< A and B within `distance` folded characters, either order */
+    SCREENER_RULE_AND_NOT = 2, /**< A in the message, B nowhere in it */
+    SCREENER_RULE_THEN = 3     /**< A, and B starting after A ends, in the message */
+};
+
+/**
+ * A co-occurrence rule: what a match of a SCREENER_ENTRY_RULE entry means.
+ * A rule's match spans the parts that fired: both for NEAR and THEN, A for
+ * AND NOT (see docs/dictionary-format.md, "Co-occurrence rules").
+ * @since 0.2
+ */
+typedef struct screener_rule_info {
+    size_t struct_size;     /**< set by the caller: sizeof(screener_rule_info) */
+    uint32_t rule_entry;    /**< the rule's entry id */
+    int op;                 /**< screener_rule_op */
+    unsigned distance;      /**< NEAR: at most this many folded characters between the parts */
+    const char *part[2];    /**< the parts A and B as written (owned by the database) */
+    uint32_t part_entry[2]; /**< their entry ids (SCREENER_ENTRY_RULE_PART) */
+} screener_rule_info;
+
+/**
+ * Describe the rule of a rule entry, or of a rule part's entry.
+ * @return SCREENER_OK, or SCREENER_E_INVALID_ARGUMENT for any other entry,
+ *         an unknown id or a struct_size below sizeof(size_t). Thread-safe.
+ * @since 0.2
+ */
+SCREENER_API int screener_db_rule(const screener_db *db, uint32_t entry_id,
+                                  screener_rule_info *info);
 
 /* ---------------------------------------------------------------------------
  * Scanning
@@ -693,6 +731,28 @@ typedef struct screener_match {
     uint8_t action;       /**< screener_action recommended for this match */
     uint16_t flags;       /**< SCREENER_MATCH_* bits */
 } screener_match;
+
+/**
+ * Which parts of a co-occurrence rule fired for one of its matches, and
+ * where: A and B for NEAR and THEN, A alone for AND NOT. The text and the
+ * match are those of an earlier scan with the same database (any scratch,
+ * batch or stream result; for a stream, text is the stream's bytes). The
+ * match's span is scanned again on its own, for the rule's parts only.
+ *
+ * Uses scratch (not concurrently with another call on it) but leaves the
+ * result of its last scan intact.
+ * @param start_out, end_out  the parts' byte spans in text, part A first
+ * @param n_out               2, 1 (AND NOT), or 0 if the parts are not in
+ *                            that span of text (another text or database),
+ *                            or the span folds to more than 64k units (a THEN
+ *                            across a long message)
+ * @return SCREENER_OK; SCREENER_E_INVALID_ARGUMENT if the match is not of a
+ *         rule entry or lies outside text; scan errors.
+ * @since 0.2
+ */
+SCREENER_API int screener_rule_parts(const screener_db *db, screener_scratch *scratch,
+                                     const char *text, size_t len, const screener_match *match,
+                                     size_t start_out[2], size_t end_out[2], size_t *n_out);
 
 /**
  * Result of one scan, owned by the scratch: valid until the next call that
@@ -890,7 +950,9 @@ SCREENER_API int screener_stream_write(screener_stream *stream, screener_scratch
                                        const screener_result **result_out);
 
 /** End of text: report the remaining matches. Further writes fail. A close
- *  that fails leaves the stream open (close may be called again). @since 0.1 */
+ *  that fails leaves the stream open (close may be called again). The stream
+ *  is one message: matches of co-occurrence rules that need the whole message
+ *  (`A AND NOT B`, `A THEN B`) are reported here, never by a write. @since 0.1 */
 SCREENER_API int screener_stream_close(screener_stream *stream, screener_scratch *scratch,
                                        const screener_result **result_out);
 
@@ -913,7 +975,9 @@ enum screener_mask_flag {
  * "ＦＵＣＫ" becomes "****". Overlapping spans are merged. Characters inside a
  * span that the fold dropped (spaces, zero-width, emoji between disguised
  * characters) and invalid UTF-8 (one mask character per maximal subpart) are
- * masked too; everything outside the spans is copied byte for byte.
+ * masked too; everything outside the spans is copied byte for byte. A
+ * co-occurrence rule's match masks the parts that fired (screener_rule_parts),
+ * not the text between them.
  *
  * @param mask_char code point to write (0 means '*'); must be a Unicode
  *        scalar value.

@@ -34,6 +34,7 @@
 #include "numerals.h"
 #include "variants.h"
 #include "regex.h"
+#include "rules.h"
 #include "scan/matcher.h"
 
 #define DEFAULT_MAX_ENTRIES 2000000u
@@ -82,6 +83,7 @@ static void drop_marked(dict_set *s, const uint8_t *drop)
         if (drop[i]) {
             mem_free(s->entries[i].term);
             mem_free(s->entries[i].reason);
+            dict_rule_free(s->entries[i].rule);
         } else {
             s->entries[w++] = s->entries[i];
         }
@@ -272,7 +274,8 @@ static int fold_terms(compiler *c)
     for (size_t i = 0; i < s->n_entries && rc == SCREENER_OK; i++) {
         dict_entry *e = &s->entries[i];
         const uint8_t *t = (const uint8_t *)e->term;
-        if (e->flags & (SCREENER_ENTRY_DETECTOR | SCREENER_ENTRY_REGEX)) {
+        if ((e->flags & (SCREENER_ENTRY_DETECTOR | SCREENER_ENTRY_REGEX)) ||
+            (e->options & DICT_OPT_RULE)) {
             c->fold_off[i] = c->fold_len[i] = 0; /* runs in the scan, not as a literal */
             continue;
         }
@@ -380,6 +383,8 @@ typedef struct db_parts {
     char *hs; /* serialized Hyperscan literal database */
     size_t hs_len;
     regex_out rx; /* the regex databases and table */
+    db_rule *rules; /* the rules section */
+    size_t n_rules;
     uint8_t fingerprint[16];
 } db_parts;
 
@@ -397,6 +402,7 @@ static void parts_free(db_parts *p)
     mem_free(p->hflags);
     mem_free(p->hs);
     regex_out_free(&p->rx);
+    mem_free(p->rules);
 }
 
 static int parts_alloc(db_parts *p, const dict_set *s, size_t n_forms)
@@ -465,6 +471,8 @@ static int build_entries(const compiler *c, uint32_t fold_flags, db_parts *p)
                     s->categories[e->category], e->severity, e->flags, e->detector, de->options,
                     e->reason);
     }
+    for (size_t r = 0; r < p->n_rules; r++)
+        db_fp_rule(fp, &p->rules[r]);
     db_fp_end(fp, p->fingerprint);
     XXH3_freeState(fp);
     return p->strings.failed ? -1 : 0;
@@ -578,6 +586,7 @@ static int assemble(const compiler *c, uint32_t fold_flags, const db_parts *p,
         [SEC_HS_REGEX] = {p->rx.bytes, p->rx.len},
         [SEC_HS_REGEX_START] = {p->rx.start_bytes, p->rx.start_len},
         [SEC_REGEXES] = {p->rx.table, p->rx.n},
+        [SEC_RULES] = {p->rules, p->n_rules},
     };
     uint8_t *blob;
     size_t blob_len;
@@ -597,7 +606,8 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
     db_parts p;
     memset(&p, 0, sizeof p);
     int rc = SCREENER_OK;
-    if (parts_alloc(&p, &c->set, c->n_forms) || build_entries(c, fold_flags, &p) ||
+    if (parts_alloc(&p, &c->set, c->n_forms) || rules_table(&c->set, &p.rules, &p.n_rules) ||
+        build_entries(c, fold_flags, &p) ||
         build_literals(c, &p)) {
         rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
         goto out;
@@ -820,6 +830,8 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
         rc = need_deny(&c, sources, n_sources);
     if (!rc)
         rc = variants_generate(&c.set, &c.ft, o.flags, err_out);
+    if (!rc)
+        rc = rules_expand(&c.set, err_out);
     if (!rc)
         rc = fold_terms(&c);
     if (!rc)

@@ -108,6 +108,57 @@ static int validate_generated(screener_db *db, const char *name, screener_error 
     return SCREENER_OK;
 }
 
+/* The rules section against the entries: one record per rule entry, in
+ * entry order; the parts of rule r are the generated entries first_part + 2r
+ * and + 1, consecutive; operators and distances in range. Also what the scan
+ * needs: how far a NEAR match reaches (what windows carry). */
+static int validate_rules(screener_db *db, const char *name, screener_error **err_out)
+{
+    const db_header *h = db->hdr;
+    db->rules = (const db_rule *)(db->blob + h->sec_off[SEC_RULES]);
+    db->n_rules = h->count[SEC_RULES];
+    uint32_t n_rule_entries = 0, n_parts = 0, first = db->n_entries;
+    for (uint32_t i = 0; i < db->n_entries; i++) {
+        const db_entry *e = &db->entries[i];
+        if (e->options & DB_OPT_RULE) {
+            if ((e->options & (DB_OPT_GENERATED | DB_OPT_PART)) || (e->flags & DB_ENTRY_PUBLIC))
+                return bad(err_out, name, "rule entry with other flags");
+            n_rule_entries++;
+        }
+        if (e->options & DB_OPT_PART) {
+            if (!(e->options & DB_OPT_GENERATED) || (e->options & DB_OPT_HOST) ||
+                (e->flags & (SCREENER_ENTRY_ALLOW | SCREENER_ENTRY_REGEX | SCREENER_ENTRY_DETECTOR)))
+                return bad(err_out, name, "rule part with other flags");
+            if (i < first)
+                first = i;
+            n_parts++;
+        }
+    }
+    if (n_rule_entries != db->n_rules || n_parts != 2 * (uint64_t)db->n_rules ||
+        (n_parts && (uint64_t)first + n_parts > db->n_entries))
+        return bad(err_out, name, "rules section does not match the rule entries");
+    uint32_t dmax = 0;
+    for (uint32_t r = 0; r < db->n_rules; r++) {
+        const db_rule *x = &db->rules[r];
+        if (x->entry >= db->n_entries || !(db->entries[x->entry].options & DB_OPT_RULE) ||
+            (r && x->entry <= db->rules[r - 1].entry) || x->part0 != first + 2 * r ||
+            !(db->entries[x->part0].options & DB_OPT_PART) ||
+            !(db->entries[x->part0 + 1].options & DB_OPT_PART) || x->op < DB_RULE_NEAR ||
+            x->op > DB_RULE_THEN ||
+            (x->op == DB_RULE_NEAR) != (x->distance >= 1 && x->distance <= DB_RULE_MAX_DISTANCE) ||
+            (x->op != DB_RULE_NEAR && x->distance != 0) || x->reserved)
+            return bad(err_out, name, "rule out of range");
+        if (x->op == DB_RULE_NEAR && x->distance > dmax)
+            dmax = x->distance;
+        db->n_message_rules += x->op != DB_RULE_NEAR;
+    }
+    db->first_part = first;
+    /* a NEAR match whose start is final must see every B within n of its A,
+     * on both sides: 3 parts and 2n characters (2 units each at most) */
+    db->rules_reach = dmax ? 3 * db->max_lit_units + 4 * dmax + 2 : 0;
+    return SCREENER_OK;
+}
+
 static int validate_tables(screener_db *db, const char *name, screener_error **err_out)
 {
     if (db->strings_len == 0 || db->strings[db->strings_len - 1] != '\0')
@@ -159,7 +210,7 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
     for (uint32_t i = 0; i < db->n_lit_entries; i++)
         if (db->lit_entries[i] >= db->n_entries)
             return bad(err_out, name, "literal entry out of range");
-    return SCREENER_OK;
+    return validate_rules(db, name, err_out);
 }
 
 /* ---- the fingerprint ------------------------------------------------------ */
@@ -185,6 +236,7 @@ static int verify_fingerprint(const screener_db *db, const char *name, screener_
         const db_entry *e = &db->entries[i];
         fb.n = 0;
         if (!(e->flags & (SCREENER_ENTRY_DETECTOR | SCREENER_ENTRY_REGEX)) &&
+            !(e->options & DB_OPT_RULE) &&
             fold_text(&db->fold, (const uint8_t *)db->strings + e->term_off, e->term_len, &fb))
             rc = err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
         const char *reason = (e->options & DB_OPT_GENERATED)
@@ -193,6 +245,8 @@ static int verify_fingerprint(const screener_db *db, const char *name, screener_
         db_fp_entry(fp, fb.units, (uint32_t)fb.n, db->strings + db->cats[e->category].name_off,
                     e->severity, e->flags, e->detector, e->options, reason);
     }
+    for (uint32_t r = 0; r < db->n_rules; r++)
+        db_fp_rule(fp, &db->rules[r]);
     uint8_t got[16];
     db_fp_end(fp, got);
     XXH3_freeState(fp);
@@ -626,7 +680,9 @@ SCREENER_API int screener_db_entry(const screener_db *db, uint32_t entry_id,
     info->category_id = e->category;
     info->severity = e->severity;
     info->flags = (e->flags & DB_ENTRY_PUBLIC) |
-                  (e->options & DB_OPT_NUMERALS ? SCREENER_ENTRY_NUMERALS : 0u);
+                  (e->options & DB_OPT_NUMERALS ? SCREENER_ENTRY_NUMERALS : 0u) |
+                  (e->options & DB_OPT_RULE ? SCREENER_ENTRY_RULE : 0u) |
+                  (e->options & DB_OPT_PART ? SCREENER_ENTRY_RULE_PART : 0u);
     info->source = db->strings + db->sources[e->source];
     info->line = e->line;
     return SCREENER_OK;
@@ -638,6 +694,46 @@ SCREENER_API const char *screener_db_entry_reason(const screener_db *db, uint32_
         return NULL;
     const db_entry *e = &db->entries[entry_id];
     return db->strings + e->term_off + e->term_len + 1;
+}
+
+const db_rule *db_rule_of_entry(const screener_db *db, uint32_t entry_id)
+{
+    uint32_t lo = 0, hi = db->n_rules;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (db->rules[mid].entry < entry_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < db->n_rules && db->rules[lo].entry == entry_id ? &db->rules[lo] : NULL;
+}
+
+SCREENER_API int screener_db_rule(const screener_db *db, uint32_t entry_id,
+                                  screener_rule_info *info)
+{
+    if (!db || !info || info->struct_size < sizeof(size_t) || entry_id >= db->n_entries)
+        return SCREENER_E_INVALID_ARGUMENT;
+    const db_entry *e = &db->entries[entry_id];
+    const db_rule *r = NULL;
+    if (e->options & DB_OPT_RULE)
+        r = db_rule_of_entry(db, entry_id);
+    else if (e->options & DB_OPT_PART)
+        r = &db->rules[(entry_id - db->first_part) / 2];
+    if (!r)
+        return SCREENER_E_INVALID_ARGUMENT;
+    screener_rule_info full;
+    memset(&full, 0, sizeof full);
+    full.struct_size = info->struct_size;
+    full.rule_entry = r->entry;
+    full.op = r->op;
+    full.distance = r->distance;
+    for (int k = 0; k < 2; k++) {
+        full.part_entry[k] = r->part0 + (uint32_t)k;
+        full.part[k] = db->strings + db->entries[r->part0 + (uint32_t)k].term_off;
+    }
+    memcpy(info, &full, info->struct_size < sizeof full ? info->struct_size : sizeof full);
+    return SCREENER_OK;
 }
 
 SCREENER_API uint32_t screener_db_category_count(const screener_db *db)
@@ -687,6 +783,7 @@ SCREENER_API int screener_db_get_info(const screener_db *db, screener_db_info *o
     info->fold_table_size = h->sec_len[SEC_TRIE] + h->sec_len[SEC_EXPAND];
     info->signature = db->signature;
     info->signature_key_id = db->signature ? db->signature_key_hex : NULL;
+    info->n_rules = db->n_rules;
     memcpy(out, &full, out->struct_size < sizeof full ? out->struct_size : sizeof full);
     return SCREENER_OK;
 }

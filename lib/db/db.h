@@ -36,8 +36,10 @@
  * reserved), DB_ENTRY_* bits as renumbered for regex entries; 3: header
  * field views (was padding), entry byte `options` (was reserved), the regex
  * database without start-of-match reporting (Vectorscan's SOM crashed at
- * scan time), sections SEC_HS_REGEX_START and SEC_REGEXES. */
-#define DB_FORMAT_VERSION 3u
+ * scan time), sections SEC_HS_REGEX_START and SEC_REGEXES; 4: section
+ * SEC_RULES (co-occurrence rules; the header's section arrays grew), entry
+ * options DB_OPT_RULE and DB_OPT_PART. */
+#define DB_FORMAT_VERSION 4u
 
 /* Longest match a regex entry may have, in bytes of the byte view (checked
  * at compile time and again at load). */
@@ -56,6 +58,7 @@ enum {
     SEC_HS_REGEX, /* hs_serialize_database of the regex entries (id = entry id) */
     SEC_HS_REGEX_START, /* the same regexes anchored (id = 2 x entry id + context) */
     SEC_REGEXES,        /* db_regex per regex entry, by entry id */
+    SEC_RULES,          /* db_rule per rule entry, by entry id */
     SEC_COUNT
 };
 
@@ -107,7 +110,11 @@ typedef struct db_entry {
                                reason string follows the term's NUL in strings */
 #define DB_OPT_HOST 4u      /* (with GENERATED) a host word: an allow entry for its
                                parent term only */
-#define DB_OPT_ALL (DB_OPT_NUMERALS | DB_OPT_GENERATED | DB_OPT_HOST)
+#define DB_OPT_RULE 8u      /* a co-occurrence rule (`@rule A NEAR/n B`): no literal of its
+                               own; its term is the rule's text, its parts are entries */
+#define DB_OPT_PART 16u     /* (with GENERATED) a part of a rule: matched like a term,
+                               never reported; the rules section names its rule */
+#define DB_OPT_ALL (DB_OPT_NUMERALS | DB_OPT_GENERATED | DB_OPT_HOST | DB_OPT_RULE | DB_OPT_PART)
 
 /* A literal is one folded form; an entry may have two (its canonical form and,
  * for terms with doubled letters, its uncollapsed "spaced" form), so the
@@ -139,6 +146,23 @@ typedef struct db_regex {
  * replaced by a never-matching assertion). */
 #define DB_REGEX_START_ID(entry, ctx) ((entry) * 2u + (ctx))
 
+/* One co-occurrence rule. Its parts are the entries part0 (A) and part0 + 1
+ * (B); the parts of all rules are consecutive entries, rule r's at
+ * first_part + 2r (checked at load), so a part's rule is found by
+ * arithmetic. */
+typedef struct db_rule {
+    uint32_t entry;    /* the rule entry (DB_OPT_RULE), increasing */
+    uint32_t part0;    /* entry id of part A; part B is part0 + 1 */
+    uint8_t op;        /* DB_RULE_* */
+    uint8_t reserved;
+    uint16_t distance; /* NEAR: at most this many folded characters between the parts */
+} db_rule;
+
+#define DB_RULE_NEAR 1u    /* A and B within `distance` folded characters, either order */
+#define DB_RULE_AND_NOT 2u /* A in the message and B nowhere in it */
+#define DB_RULE_THEN 3u    /* A, and B after it, in the message */
+#define DB_RULE_MAX_DISTANCE 500u
+
 typedef struct db_category {
     uint32_t name_off;    /* identifier */
     uint32_t name_zh_off; /* display names */
@@ -169,6 +193,11 @@ struct screener_db {
     hs_database_t *hs_regex_start; /* the same, anchored (SEC_HS_REGEX_START) */
     const db_regex *regexes;   /* SEC_REGEXES: n_regex of them */
     uint32_t n_regex;
+    const db_rule *rules;      /* SEC_RULES: n_rules of them */
+    uint32_t n_rules;
+    uint32_t first_part;       /* entry id of the first rule part */
+    uint32_t n_message_rules;  /* rules decided over the whole message (AND NOT, THEN) */
+    uint32_t rules_reach;      /* folded units a NEAR match and its context need */
     uint64_t instance; /* unique per db object: scratches re-fit on change */
     struct handle_gen *gen; /* set while a screener_handle owns the db */
     char fingerprint_hex[33];
@@ -273,6 +302,12 @@ void db_fp_category(struct XXH3_state_s *fp, const uint8_t actions[4]);
 void db_fp_entry(struct XXH3_state_s *fp, const uint16_t *units, uint32_t n_units,
                  const char *category, uint8_t severity, uint8_t flags, uint8_t detector,
                  uint8_t options, const char *reason);
+/* The rule of a rule entry (DB_OPT_RULE), or NULL: binary search over the
+ * rules, which are in entry order. O(log n). */
+const db_rule *db_rule_of_entry(const struct screener_db *db, uint32_t entry_id);
+
+/* A rule, after all entries (rules in entry order). */
+void db_fp_rule(struct XXH3_state_s *fp, const db_rule *r);
 void db_fp_end(struct XXH3_state_s *fp, uint8_t out[16]);
 
 /* Fill the header's checksum field for a finished blob. */

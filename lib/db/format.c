@@ -28,6 +28,7 @@ const db_section_def db_sections[SEC_COUNT] = {
     [SEC_HS_REGEX] = {"Hyperscan regexes", 0},
     [SEC_HS_REGEX_START] = {"Hyperscan regex starts", 0},
     [SEC_REGEXES] = {"regexes", sizeof(db_regex)},
+    [SEC_RULES] = {"rules", sizeof(db_rule)},
 };
 
 int db_write_blob(const db_meta *meta, const db_section_data sec[SEC_COUNT], uint8_t **blob_out,
@@ -122,6 +123,15 @@ void db_fp_entry(XXH3_state_t *fp, const uint16_t *units, uint32_t n_units, cons
         XXH3_128bits_update(fp, units, n_units * sizeof(uint16_t));
     XXH3_128bits_update(fp, category, strlen(category) + 1);
     XXH3_128bits_update(fp, meta, options ? 4 : 3);
+}
+
+void db_fp_rule(XXH3_state_t *fp, const db_rule *r)
+{
+    uint8_t b[11] = {(uint8_t)r->entry, (uint8_t)(r->entry >> 8), (uint8_t)(r->entry >> 16),
+                     (uint8_t)(r->entry >> 24), (uint8_t)r->part0, (uint8_t)(r->part0 >> 8),
+                     (uint8_t)(r->part0 >> 16), (uint8_t)(r->part0 >> 24), r->op,
+                     (uint8_t)r->distance, (uint8_t)(r->distance >> 8)};
+    XXH3_128bits_update(fp, b, sizeof b);
 }
 
 void db_fp_end(XXH3_state_t *fp, uint8_t out[16])

@@ -17,6 +17,23 @@
 #define DICT_MAX_CATEGORY_LEN 64
 #define DICT_DEFAULT_SEVERITY 2
 
+/* A co-occurrence rule (`@rule A NEAR/n B`, `A AND NOT B`, `A THEN B`):
+ * the operator (DICT_RULE_*, the values of db.h's DB_RULE_*) and its two
+ * parts as written. */
+typedef struct dict_rule {
+    uint8_t op;
+    uint16_t distance;  /* NEAR: 1..DICT_RULE_MAX_DISTANCE */
+    char *part[2];      /* NUL-terminated, valid UTF-8, owned */
+    size_t part_len[2];
+} dict_rule;
+
+#define DICT_RULE_NEAR 1u
+#define DICT_RULE_AND_NOT 2u
+#define DICT_RULE_THEN 3u
+#define DICT_RULE_MAX_DISTANCE 500u
+
+void dict_rule_free(dict_rule *r);
+
 typedef struct dict_entry {
     char *term;        /* as written (unescaped), NUL-terminated, valid UTF-8 */
     size_t term_len;
@@ -32,10 +49,13 @@ typedef struct dict_entry {
     uint8_t options;   /* DICT_OPT_* */
     uint8_t host_word; /* generated allow entry that suppresses only its parent term
                           (compile/host_words.c) */
+    dict_rule *rule;   /* DICT_OPT_RULE entries: the rule (owned); else NULL */
 } dict_entry;
 
 /* Entry options (matching rules that are not SCREENER_ENTRY_* flags). */
 #define DICT_OPT_NUMERALS 1u /* the term's ASCII digits also match Chinese numerals */
+#define DICT_OPT_RULE 8u     /* a co-occurrence rule: term = the rule's text (DB_OPT_RULE) */
+#define DICT_OPT_PART 16u    /* a generated part of a rule (DB_OPT_PART) */
 
 /* Per-category metadata set by directives (@action, @name-zh, @name-en). */
 typedef struct dict_category_meta {

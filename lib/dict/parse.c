@@ -9,6 +9,8 @@
  *                                  Chinese numerals (5星红旗 ~ 五星红旗)
  *   TERM<TAB>attr attr ...         attrs: category=NAME severity=N allow word substring
  *                                  regex numerals
+ *   @rule A NEAR/n B[<TAB>attrs]   co-occurrence rules (also A AND NOT B, A THEN B);
+ *                                  a part with spaces is written in double quotes
  *
  * A plain word list (one term per line) is therefore a valid dictionary whose
  * category is the file's base name. A term that begins with '#' or '@' is
@@ -63,11 +65,21 @@ long dict_category_id(dict_set *set, const char *name)
     return (long)set->n_categories++;
 }
 
+void dict_rule_free(dict_rule *r)
+{
+    if (!r)
+        return;
+    mem_free(r->part[0]);
+    mem_free(r->part[1]);
+    mem_free(r);
+}
+
 void dict_set_free(dict_set *set)
 {
     for (size_t i = 0; i < set->n_entries; i++) {
         mem_free(set->entries[i].term);
         mem_free(set->entries[i].reason);
+        dict_rule_free(set->entries[i].rule);
     }
     for (size_t i = 0; i < set->n_categories; i++) {
         mem_free(set->categories[i]);
@@ -312,6 +324,227 @@ static int unknown_detector(line_ctx *c)
     return line_error(c, SCREENER_E_DICT_SYNTAX, msg);
 }
 
+static int parse_attrs(line_ctx *c, const char *s, size_t n, uint32_t *category,
+                       int *severity, unsigned *flags, uint32_t *forms, unsigned *options);
+
+/* ---- co-occurrence rules (@rule) ----------------------------------------- */
+
+#define RULE_MAX_TOKENS 6
+
+typedef struct rule_token {
+    const char *s;
+    size_t n;
+    int quoted;
+} rule_token;
+
+/* Split a rule into blank-separated tokens; "double quoted" tokens may hold
+ * blanks (no escapes: a part cannot contain a double quote and a blank). */
+static int rule_tokens(line_ctx *c, const char *s, size_t n, rule_token *t, size_t *nt)
+{
+    size_t i = 0;
+    *nt = 0;
+    while (i < n) {
+        while (i < n && is_blank(s[i]))
+            i++;
+        if (i >= n)
+            break;
+        if (*nt == RULE_MAX_TOKENS)
+            return line_error(c, SCREENER_E_DICT_SYNTAX,
+                              "a rule is PART OPERATOR PART (one operator, two parts)");
+        rule_token *k = &t[(*nt)++];
+        if (s[i] == '"') {
+            const char *q = memchr(s + i + 1, '"', n - i - 1);
+            if (!q)
+                return line_error(c, SCREENER_E_DICT_SYNTAX, "unterminated \" in rule part");
+            k->s = s + i + 1;
+            k->n = (size_t)(q - k->s);
+            k->quoted = 1;
+            i = (size_t)(q - s) + 1;
+            if (i < n && !is_blank(s[i]))
+                return line_error(c, SCREENER_E_DICT_SYNTAX,
+                                  "text after a quoted rule part: put a blank between");
+        } else {
+            k->s = s + i;
+            while (i < n && !is_blank(s[i]))
+                i++;
+            k->n = (size_t)(s + i - k->s);
+            k->quoted = 0;
+        }
+    }
+    return SCREENER_OK;
+}
+
+static int token_is(const rule_token *t, const char *word)
+{
+    size_t n = strlen(word);
+    if (t->quoted || t->n < n)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char a = t->s[i];
+        if (a >= 'a' && a <= 'z')
+            a = (char)(a - 'a' + 'A');
+        if (a != word[i])
+            return 0;
+    }
+    return t->n == n;
+}
+
+/* An operator starting at token i: DICT_RULE_* and its token count, or 0. */
+static unsigned rule_operator(const rule_token *t, size_t nt, size_t i, size_t *width)
+{
+    *width = 1;
+    if (i >= nt || t[i].quoted)
+        return 0;
+    if (token_is(&t[i], "THEN"))
+        return DICT_RULE_THEN;
+    if (token_is(&t[i], "AND") && i + 1 < nt && token_is(&t[i + 1], "NOT")) {
+        *width = 2;
+        return DICT_RULE_AND_NOT;
+    }
+    if (t[i].n >= 5 && token_is(&(rule_token){t[i].s, 5, 0}, "NEAR/"))
+        return DICT_RULE_NEAR;
+    return 0;
+}
+
+static int is_operator_word(const rule_token *t)
+{
+    return token_is(t, "THEN") || token_is(t, "AND") || token_is(t, "NOT") ||
+           (t->n >= 4 && token_is(&(rule_token){t->s, 4, 0}, "NEAR"));
+}
+
+/* NEAR/n: n in 1..DICT_RULE_MAX_DISTANCE. */
+static int rule_distance(line_ctx *c, const rule_token *t, uint16_t *out)
+{
+    unsigned long v = 0;
+    size_t i = 5;
+    if (i == t->n)
+        v = 0;
+    for (; i < t->n && v <= DICT_RULE_MAX_DISTANCE; i++) {
+        if (t->s[i] < '0' || t->s[i] > '9') {
+            v = 0;
+            break;
+        }
+        v = v * 10 + (unsigned long)(t->s[i] - '0');
+    }
+    if (v < 1 || v > DICT_RULE_MAX_DISTANCE) {
+        char msg[120];
+        snprintf(msg, sizeof msg, "NEAR/n needs a distance n of 1 to %u folded characters",
+                 DICT_RULE_MAX_DISTANCE);
+        return line_error(c, SCREENER_E_DICT_SYNTAX, msg);
+    }
+    *out = (uint16_t)v;
+    return SCREENER_OK;
+}
+
+/* The rule's canonical text (its entry's term): parts with blanks quoted. */
+static char *rule_text(const dict_rule *r, size_t *len)
+{
+    static const char *const ops[] = {"", "NEAR/", "AND NOT", "THEN"};
+    buf b = {0};
+    for (int k = 0; k < 2; k++) {
+        int q = memchr(r->part[k], ' ', r->part_len[k]) || memchr(r->part[k], '\t', r->part_len[k]);
+        if (k) {
+            char op[32];
+            if (r->op == DICT_RULE_NEAR)
+                snprintf(op, sizeof op, " NEAR/%u ", (unsigned)r->distance);
+            else
+                snprintf(op, sizeof op, " %s ", ops[r->op]);
+            buf_append(&b, op, strlen(op));
+        }
+        if (q)
+            buf_append(&b, "\"", 1);
+        buf_append(&b, r->part[k], r->part_len[k]);
+        if (q)
+            buf_append(&b, "\"", 1);
+    }
+    buf_append(&b, "", 1);
+    if (b.failed) {
+        buf_free(&b);
+        return NULL;
+    }
+    *len = b.len - 1;
+    return (char *)b.data;
+}
+
+/* "@rule A OP B" with optional TAB attributes (category=, severity=). */
+static int parse_rule(line_ctx *c, const char *s, size_t n, uint32_t category, int severity)
+{
+    const char *tab = memchr(s, '\t', n);
+    size_t rn = tab ? (size_t)(tab - s) : n;
+    rule_token t[RULE_MAX_TOKENS];
+    size_t nt, w;
+    int rc = rule_tokens(c, s, rn, t, &nt);
+    if (rc)
+        return rc;
+    unsigned flags = 0, options = 0;
+    uint32_t forms = 0;
+    if (tab && (rc = parse_attrs(c, tab + 1, n - rn - 1, &category, &severity, &flags, &forms,
+                                 &options)))
+        return rc;
+    if (flags || (forms & ~(uint32_t)FORM_EXPLICIT) || options)
+        return line_error(c, SCREENER_E_DICT_SYNTAX,
+                          "a rule takes only category= and severity= (its parts are "
+                          "matched as plain terms)");
+    if (nt == 0 || rule_operator(t, nt, 0, &w) || is_operator_word(&t[0]))
+        return line_error(c, SCREENER_E_DICT_SYNTAX,
+                          "rule without its first part (expected A NEAR/n B, A AND NOT B or "
+                          "A THEN B)");
+    unsigned op = rule_operator(t, nt, 1, &w);
+    if (nt == 1)
+        return line_error(c, SCREENER_E_DICT_SYNTAX,
+                          "rule without an operator (expected NEAR/n, AND NOT or THEN)");
+    if (!op) {
+        char msg[200], ex[64];
+        snprintf(msg, sizeof msg,
+                 "unknown rule operator `%s` (expected NEAR/n, AND NOT or THEN; a part with "
+                 "blanks is written in double quotes)",
+                 err_excerpt(ex, sizeof ex, t[1].s, t[1].n));
+        return line_error(c, SCREENER_E_DICT_SYNTAX, msg);
+    }
+    if (1 + w >= nt)
+        return line_error(c, SCREENER_E_DICT_SYNTAX, "rule without its second part");
+    if (1 + w + 1 < nt || is_operator_word(&t[1 + w]))
+        return line_error(c, SCREENER_E_DICT_SYNTAX,
+                          "a rule is PART OPERATOR PART: one operator, two parts (write a part "
+                          "with blanks in double quotes)");
+    dict_rule *r = mem_calloc(1, sizeof *r);
+    if (!r)
+        return err_set(c->err, SCREENER_E_NOMEM, c->src, c->line, "out of memory");
+    r->op = (uint8_t)op;
+    if (op == DICT_RULE_NEAR && (rc = rule_distance(c, &t[1], &r->distance))) {
+        dict_rule_free(r);
+        return rc;
+    }
+    const rule_token *parts[2] = {&t[0], &t[1 + w]};
+    for (int k = 0; k < 2; k++) {
+        if (parts[k]->n == 0) {
+            dict_rule_free(r);
+            return line_error(c, SCREENER_E_DICT_TERM, "empty rule part");
+        }
+        r->part[k] = dup_n(parts[k]->s, parts[k]->n);
+        r->part_len[k] = parts[k]->n;
+        if (!r->part[k]) {
+            dict_rule_free(r);
+            return err_set(c->err, SCREENER_E_NOMEM, c->src, c->line, "out of memory");
+        }
+    }
+    size_t len = 0;
+    char *text = rule_text(r, &len);
+    if (!text || use_category(c, &category)) {
+        mem_free(text);
+        dict_rule_free(r);
+        return err_set(c->err, SCREENER_E_NOMEM, c->src, c->line, "out of memory");
+    }
+    rc = add_entry(c, text, len, category, severity, 0, DICT_OPT_RULE);
+    mem_free(text);
+    if (rc) {
+        dict_rule_free(r);
+        return rc;
+    }
+    c->set->entries[c->set->n_entries - 1].rule = r;
+    return SCREENER_OK;
+}
+
 static int parse_directive(line_ctx *c, const char *s, size_t n,
                            uint32_t *category, int *severity)
 {
@@ -359,6 +592,8 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
     }
     if (k == 8 && (memcmp(s, "@name-zh", 8) == 0 || memcmp(s, "@name-en", 8) == 0))
         return parse_display_name(c, s[6] == 'z' ? 0 : 1, s + v, vn, *category);
+    if (k == 5 && memcmp(s, "@rule", 5) == 0)
+        return parse_rule(c, s + v, vn, *category, *severity);
     if (k == 9 && memcmp(s, "@numerals", 9) == 0) {
         if (vn == 2 && memcmp(s + v, "on", 2) == 0)
             c->options |= DICT_OPT_NUMERALS;
@@ -370,7 +605,7 @@ static int parse_directive(line_ctx *c, const char *s, size_t n,
     }
     return line_error(c, SCREENER_E_DICT_SYNTAX,
                       "unknown directive (expected @category, @severity, @action, @detect, "
-                      "@forms, @numerals, @name-zh or @name-en)");
+                      "@forms, @numerals, @rule, @name-zh or @name-en)");
 }
 
 /* 1 for a directive that sets how the following lines read (@category,
@@ -525,6 +760,7 @@ static int add_entry(line_ctx *c, const char *term, size_t term_len,
     e->reason = NULL;
     e->options = (uint8_t)options;
     e->host_word = 0;
+    e->rule = NULL;
     return SCREENER_OK;
 }
 

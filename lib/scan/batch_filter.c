@@ -143,7 +143,9 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
     int rc = scan_prepare(db, s);
     if (rc)
         return rc;
-    if (s->rows_used != 1u << MATCHER_LITERALS || !db->hs) {
+    /* (rules combine literal parts: a message without literal candidates has no
+     * rule match either) */
+    if ((s->rows_used & ~(1u << MATCHER_RULES)) != 1u << MATCHER_LITERALS || !db->hs) {
         memset(maybe, 1, n); /* other rows (detectors, regexes) look at every message */
         return SCREENER_OK;
     }

@@ -12,7 +12,8 @@
 
 void collect_reset(screener_scratch *s)
 {
-    s->n_raw = s->n_matches = s->n_allow = 0;
+    s->n_raw = s->n_matches = s->n_allow = s->n_parts = 0;
+    s->allow_ready = 0;
     s->truncated = 0;
     s->light_ready = 0;
     s->digits_longest = -1;
@@ -134,6 +135,26 @@ static int add_allow(screener_scratch *s, size_t start, size_t end, uint32_t onl
     s->allow[s->n_allow].end = end;
     s->allow[s->n_allow].only = only;
     s->n_allow++;
+    s->allow_ready = 0;
+    return 0;
+}
+
+int collect_part(screener_scratch *s, uint32_t id, size_t start, size_t end, size_t ustart,
+                 size_t uend)
+{
+    if (s->n_parts >= collect_cap(s)) {
+        s->truncated = 1;
+        return COLLECT_FULL;
+    }
+    if (mem_grow((void **)&s->parts, &s->cap_parts, s->n_parts + 1, sizeof(rule_part)))
+        return SCREENER_E_NOMEM;
+    rule_part *p = &s->parts[s->n_parts++];
+    p->start = start;
+    p->end = end;
+    p->entry = id;
+    p->ustart = (uint32_t)ustart;
+    p->uend = (uint32_t)uend;
+    p->suppressed = 0;
     return 0;
 }
 
@@ -145,6 +166,9 @@ int collect_allow(screener_scratch *s, size_t start, size_t end)
 int collect_entry(const screener_db *db, screener_scratch *s, uint32_t id, size_t start,
                   size_t end)
 {
+    if ((db->entries[id].options & DB_OPT_PART) ||
+        (s->parts_only && !(db->entries[id].flags & SCREENER_ENTRY_ALLOW)))
+        return 0; /* rule parts come through collect_part (m_literals.c) */
     /* a host word (compile/host_words.c) suppresses only its own term */
     if (db->entries[id].flags & SCREENER_ENTRY_ALLOW)
         return add_allow(s, start, end,
@@ -193,40 +217,66 @@ static int covered(const span *al, size_t k, size_t a, size_t b)
     return lo > 0 && al[lo - 1].end >= b;
 }
 
+/* Sort the allow spans by (group, start) and make the ends running maxima
+ * per group (once per change of the spans). Spans for every entry come
+ * first; s->allow_any of them. */
+static void allow_prepare(screener_scratch *s)
+{
+    if (s->allow_ready)
+        return;
+    span *al = s->allow;
+    size_t k = s->n_allow;
+    qsort(al, k, sizeof *al, cmp_span);
+    for (size_t i = 1; i < k; i++)
+        if (al[i].only == al[i - 1].only && al[i].end < al[i - 1].end)
+            al[i].end = al[i - 1].end; /* now: max end so far in the group */
+    s->allow_ready = 1;
+}
+
 /* Allow-list: a deny match lying inside an allow match is suppressed; a
- * host-word allow match suppresses only matches of its own term. Sort the
- * allow spans by (group, start) and keep the running maximum of the ends in
- * each group, then one binary search per match and group it belongs to.
- * O((m + k) log k). */
+ * host-word allow match suppresses only matches of its own term. One binary
+ * search per match and group it belongs to: O((m + k) log k). */
+int collect_allowed(screener_scratch *s, uint32_t id, size_t start, size_t end)
+{
+    if (!s->n_allow)
+        return 0;
+    allow_prepare(s);
+    const span *al = s->allow;
+    size_t k = s->n_allow, n_any = 0;
+    { /* spans for every entry sort first */
+        size_t lo = 0, hi = k;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (al[mid].only == SPAN_ANY)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        n_any = lo;
+    }
+    if (covered(al, n_any, start, end))
+        return 1;
+    if (n_any == k)
+        return 0;
+    size_t lo = n_any, hi = k; /* the group of entry id */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (al[mid].only < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t g = lo;
+    while (hi < k && al[hi].only == id)
+        hi++;
+    return covered(al + g, hi - g, start, end);
+}
+
 static void apply_allow(screener_scratch *s)
 {
-    span *al = s->allow;
-    size_t k = s->n_allow, n_any = 0;
-    qsort(al, k, sizeof *al, cmp_span);
-    for (size_t i = 0; i < k; i++) {
-        if (al[i].only == SPAN_ANY)
-            n_any++;
-        if (i > 0 && al[i].only == al[i - 1].only && al[i].end < al[i - 1].end)
-            al[i].end = al[i - 1].end; /* now: max end so far in the group */
-    }
     for (size_t i = 0; i < s->n_matches; i++) {
         screener_match *m = &s->matches[i];
-        int hit = covered(al, n_any, m->start, m->end);
-        if (!hit && n_any < k) {
-            size_t lo = n_any, hi = k; /* the group of m's entry */
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (al[mid].only < m->entry_id)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            size_t g = lo;
-            while (hi < k && al[hi].only == m->entry_id)
-                hi++;
-            hit = covered(al + g, hi - g, m->start, m->end);
-        }
-        if (hit)
+        if (collect_allowed(s, m->entry_id, m->start, m->end))
             m->flags |= SCREENER_MATCH_SUPPRESSED;
     }
 }

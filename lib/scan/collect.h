@@ -40,6 +40,16 @@ int collect_allow(screener_scratch *s, size_t start, size_t end);
 int collect_entry(const struct screener_db *db, screener_scratch *s, uint32_t id, size_t start,
                   size_t end);
 
+/* A rule part's occurrence at bytes [start, end), folded units
+ * [ustart, uend): kept for the rule evaluator (m_rules.c), never reported.
+ * Returns 0, COLLECT_FULL or SCREENER_E_NOMEM. */
+int collect_part(screener_scratch *s, uint32_t id, size_t start, size_t end, size_t ustart,
+                 size_t uend);
+
+/* 1 if an allow match that applies to entry id covers [start, end). Sorts
+ * the allow spans on first use after a change. O(log k). */
+int collect_allowed(screener_scratch *s, uint32_t id, size_t start, size_t end);
+
 /* Apply the allow-list, sort by (start, end, entry), drop exact repeats and
  * cut to the profile's max_matches. Sets s->truncated if anything was cut. */
 void collect_finish(screener_scratch *s);

@@ -115,7 +115,9 @@ int collect_folded_span(const scan_ctx *c, const uint32_t *ids, uint32_t n_ids, 
                              (const uint8_t *)db->strings + e->term_off, e->term_len,
                              e->options & DB_OPT_NUMERALS))
             continue;
-        int rc = collect_entry(db, c->s, id, a.byte, b.byte);
+        int rc = (e->options & DB_OPT_PART)
+                     ? collect_part(c->s, id, a.byte, b.byte, start, end) /* m_rules.c */
+                     : collect_entry(db, c->s, id, a.byte, b.byte);
         if (rc)
             return rc;
     }

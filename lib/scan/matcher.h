@@ -41,8 +41,9 @@ typedef struct matcher {
     int (*run)(const scan_ctx *c, const struct matcher *m);
 } matcher;
 
-/* Row index of the literal matcher (matchers.c checks it). */
+/* Row index of the literal matcher and of the rules (matchers.c checks them). */
 #define MATCHER_LITERALS 0
+#define MATCHER_RULES 7
 
 /* The table, in run order. */
 extern const matcher scan_matchers[];
@@ -60,6 +61,15 @@ int run_literals(const scan_ctx *c, const matcher *m);
 int run_regexes(const scan_ctx *c, const matcher *m);
 int run_digit_detector(const scan_ctx *c, const matcher *m);
 int run_text_detector(const scan_ctx *c, const matcher *m);
+int run_rules(const scan_ctx *c, const matcher *m);
+
+/* Co-occurrence rules (m_rules.c). Mark the text's rule parts that lie
+ * inside allow matches. */
+void rules_mark_allowed(screener_scratch *s);
+/* Emit (collect_deny) the matches of the message-wide rules (AND NOT,
+ * THEN) over parts[0, n) of a whole message (sorts them). */
+int rules_message(const struct screener_db *db, screener_scratch *s, rule_part *parts,
+                  size_t n);
 
 /*
  * Map a match on the folded view, units [start, end), back to the original

@@ -28,6 +28,11 @@ static uint32_t longest_regex(const screener_db *db)
     return db->hdr->regex_max_width; /* bytes of the byte view >= folded units */
 }
 
+static uint32_t longest_rules(const screener_db *db)
+{
+    return db->rules_reach; /* NEAR matches; AND NOT and THEN are judged per message */
+}
+
 static uint32_t longest_digits(const screener_db *db)
 {
     (void)db;
@@ -50,9 +55,13 @@ const matcher scan_matchers[] = {
     {"email", VIEW_BYTES, -1, DETECT_EMAIL, longest_text, uses_detector, run_text_detector},
     {"url", VIEW_BYTES, -1, DETECT_URL, longest_text, uses_detector, run_text_detector},
     {"regex", VIEW_BYTES, SEC_HS_REGEX, 0, longest_regex, uses_section, run_regexes},
+    /* after every row that may add allow matches: it reads the literal row's parts */
+    {"rules", VIEW_FOLDED, SEC_RULES, 0, longest_rules, uses_section, run_rules},
 };
 const size_t scan_n_matchers = sizeof scan_matchers / sizeof scan_matchers[0];
 _Static_assert(MATCHER_LITERALS == 0, "scan_matchers[0] is the literal row");
+_Static_assert(MATCHER_RULES == sizeof scan_matchers / sizeof scan_matchers[0] - 1,
+               "the rules row is the last row");
 _Static_assert(sizeof scan_matchers / sizeof scan_matchers[0] <= 32, "rows_used is a 32-bit mask");
 
 uint32_t scan_rows_used(const screener_db *db, unsigned *views_out)

@@ -130,6 +130,9 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
         w.base += keep;
         end = len - next > SCAN_WINDOW ? next + SCAN_WINDOW : len;
     }
+    if (!rc)
+        rc = window_rules_end(db, s, &w);
+    window_state_free(&w);
     return rc ? rc : window_end(s);
 }
 

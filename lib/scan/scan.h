@@ -51,7 +51,17 @@ typedef struct window_state {
     size_t prev_cut, prev_last; /* previous round's final region, global */
     int done; /* the last round scanned all it was given (but for an
                  incomplete UTF-8 sequence at its end when not final) */
+    /* final occurrences of the parts of message-wide rules (AND NOT, THEN),
+     * global bytes, decided when the text ends (window_rules_end); owned:
+     * window_state_free. A caller that restores an earlier copy of the state
+     * keeps parts and cap_parts of the current one. */
+    struct rule_part *parts;
+    size_t n_parts, cap_parts;
+    int parts_truncated;
 } window_state;
+
+/* Free what a window state owns. */
+void window_state_free(window_state *w);
 
 /*
  * One round: scan data[0, len) (carried tail + new bytes; data[0] is at
@@ -64,6 +74,10 @@ typedef struct window_state {
  */
 int window_round(const struct screener_db *db, screener_scratch *s, window_state *w,
                  const uint8_t *data, size_t len, int final, size_t *keep, size_t *scanned);
+
+/* At the end of the text (after its final round): the matches of the
+ * message-wide rules over the parts the rounds kept, into s->acc. */
+int window_rules_end(const struct screener_db *db, screener_scratch *s, window_state *w);
 
 /* Start and finish a series of rounds: s->acc empty; then s->acc becomes
  * s->matches and the verdict is computed. */

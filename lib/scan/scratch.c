@@ -40,6 +40,7 @@ size_t scratch_footprint(const screener_scratch *s)
 {
     return views_footprint(&s->v) + s->cap_raw * sizeof(raw_match) +
            s->cap_matches * sizeof(screener_match) + s->cap_allow * sizeof(span) +
+           s->cap_parts * sizeof(rule_part) +
            s->cap_dedup * sizeof(uint32_t) + s->cap_cats * sizeof(uint32_t) +
            s->cap_light * sizeof(struct light_char) + s->cap_acc * sizeof(screener_match) +
            s->cap_rx * sizeof(rx_end) + s->cap_rx_order * sizeof(uint32_t);
@@ -142,6 +143,7 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
     mem_free(s->acc);
     mem_free(s->matches);
     mem_free(s->allow);
+    mem_free(s->parts);
     mem_free(s->cats);
     mem_free(s->b_results);
     mem_free(s->b_matches);

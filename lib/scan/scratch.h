@@ -26,6 +26,15 @@ typedef struct rx_end {
     uint32_t id, end, lo, start;
 } rx_end;
 
+/* An occurrence of a rule part (m_rules.c): its entry, original bytes and,
+ * for NEAR, folded units of the text it was found in. */
+typedef struct rule_part {
+    size_t start, end;   /* bytes */
+    uint32_t entry;
+    uint32_t ustart, uend; /* folded units (this text only) */
+    uint32_t suppressed;   /* inside an allow match: does not count */
+} rule_part;
+
 typedef struct span {
     size_t start, end;
     uint32_t only; /* allow spans: SPAN_ANY, or the one deny entry it suppresses */
@@ -60,6 +69,13 @@ struct screener_scratch {
     size_t n_matches, cap_matches;
     span *allow;
     size_t n_allow, cap_allow;
+    int allow_ready;        /* allow spans sorted, ends made running maxima */
+    rule_part *parts;       /* rule parts found in the text (m_rules.c) */
+    size_t n_parts, cap_parts;
+    int parts_only;         /* screener_rule_parts: collect rule parts and allow
+                               matches only, leave the last result alone */
+    int rules_round;        /* scanning one window round: rules over the whole
+                               message (AND NOT, THEN) wait for the last one */
     uint32_t *dedup;        /* hash of (entry, start) -> match index + 1 */
     size_t cap_dedup, n_dedup;
     int truncated;          /* matches beyond the cap were not collected */

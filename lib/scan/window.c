@@ -27,6 +27,7 @@
 #include "db/db.h"
 #include "matcher.h"
 #include "scan.h"
+#include "common/alloc.h"
 
 /* At most this many bytes are carried from one round to the next. */
 #define WINDOW_MAX_CARRY ((size_t)1 << 20)
@@ -73,6 +74,35 @@ static int acc_push(screener_scratch *s, const screener_match *m)
     return 0;
 }
 
+/* Keep the final parts of message-wide rules (AND NOT, THEN) found in this
+ * round, with global offsets, for window_rules_end: final and not reported
+ * before by the same rule as matches. At most collect_cap of them (then the
+ * result says truncated). */
+static int keep_parts(const screener_db *db, screener_scratch *s, window_state *w, int final,
+                      size_t cut, size_t last)
+{
+    rules_mark_allowed(s);
+    for (size_t i = 0; i < s->n_parts; i++) {
+        rule_part p = s->parts[i];
+        if (db->rules[(p.entry - db->first_part) / 2].op == DB_RULE_NEAR)
+            continue;
+        if (!final && !(p.start <= cut && p.end <= last))
+            continue;
+        p.start += w->base;
+        p.end += w->base;
+        if (w->have_prev && p.start <= w->prev_cut && p.end <= w->prev_last)
+            continue;
+        if (w->n_parts >= collect_cap(s)) {
+            w->parts_truncated = 1;
+            break;
+        }
+        if (mem_grow((void **)&w->parts, &w->cap_parts, w->n_parts + 1, sizeof(rule_part)))
+            return SCREENER_E_NOMEM;
+        w->parts[w->n_parts++] = p;
+    }
+    return SCREENER_OK;
+}
+
 /* The bytes the next round can drop: everything before unit n-2L-1, but
  * never carry more than WINDOW_MAX_CARRY bytes. */
 static size_t droppable(const screener_db *db, const screener_scratch *s, const uint8_t *data,
@@ -94,7 +124,9 @@ int window_round(const screener_db *db, screener_scratch *s, window_state *w,
 {
     *keep = *scanned = 0;
     size_t hold = final ? 0 : incomplete_tail(data, len);
+    s->rules_round = 1; /* message-wide rules wait for the end (window_rules_end) */
     int rc = scan_text(db, s, data, len - hold, VIEW_FOLDED);
+    s->rules_round = 0;
     if (rc)
         return rc;
     size_t scan_len = s->v.consumed;
@@ -121,6 +153,8 @@ int window_round(const screener_db *db, screener_scratch *s, window_state *w,
         if ((rc = acc_push(s, &m)))
             return rc;
     }
+    if (any_final && db->n_message_rules && (rc = keep_parts(db, s, w, final, cut, last)))
+        return rc;
     if (any_final && !final) {
         w->prev_cut = w->base + cut;
         w->prev_last = w->base + last;
@@ -130,6 +164,25 @@ int window_round(const screener_db *db, screener_scratch *s, window_state *w,
     if (*keep > scan_len)
         *keep = scan_len; /* (only the carry cap can ask for more) */
     return SCREENER_OK;
+}
+
+void window_state_free(window_state *w)
+{
+    mem_free(w->parts);
+    w->parts = NULL;
+    w->n_parts = w->cap_parts = 0;
+}
+
+int window_rules_end(const screener_db *db, screener_scratch *s, window_state *w)
+{
+    if (!db->n_message_rules)
+        return SCREENER_OK;
+    collect_reset(s); /* (the last round's matches are in s->acc already) */
+    int rc = rules_message(db, s, w->parts, w->n_parts);
+    for (size_t i = 0; !rc && i < s->n_matches; i++)
+        rc = acc_push(s, &s->matches[i]);
+    s->acc_truncated |= s->truncated | w->parts_truncated;
+    return rc;
 }
 
 int window_end(screener_scratch *s)

@@ -6,12 +6,60 @@
 #include <string.h>
 
 #include "common/utf8.h"
+#include "db/db.h"
 #include "scan/scratch.h"
 #include "common/alloc.h"
 
 SCREENER_API void screener_free(void *ptr)
 {
     mem_free(ptr);
+}
+
+typedef struct mask_span {
+    size_t start, end;
+} mask_span;
+
+static int cmp_mask_span(const void *a, const void *b)
+{
+    const mask_span *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The byte spans to mask, sorted by start: the chosen matches, a rule's
+ * match by the parts that fired (whole when they cannot be found). */
+static int mask_spans(const screener_db *db, screener_scratch *scratch, const char *text,
+                      size_t len, const screener_result *r, unsigned flags, mask_span **out,
+                      size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    mask_span *sp = mem_malloc((2 * r->n_matches + 1) * sizeof *sp);
+    if (!sp)
+        return SCREENER_E_NOMEM;
+    size_t n = 0;
+    for (size_t k = 0; k < r->n_matches; k++) {
+        const screener_match *m = &r->matches[k];
+        if (m->flags & SCREENER_MATCH_SUPPRESSED)
+            continue;
+        if (flags == SCREENER_MASK_BY_ACTION && m->action < SCREENER_ACTION_MASK)
+            continue;
+        size_t st[2], en[2], np = 0;
+        if (db->entries[m->entry_id].options & DB_OPT_RULE) {
+            int rc = screener_rule_parts(db, scratch, text, len, m, st, en, &np);
+            if (rc) {
+                mem_free(sp);
+                return rc;
+            }
+        }
+        for (size_t q = 0; q < np; q++)
+            sp[n++] = (mask_span){st[q], en[q]};
+        if (!np)
+            sp[n++] = (mask_span){m->start, m->end};
+    }
+    qsort(sp, n, sizeof *sp, cmp_mask_span);
+    *out = sp;
+    *n_out = n;
+    return SCREENER_OK;
 }
 
 SCREENER_API int screener_mask(const screener_db *db, screener_scratch *scratch,
@@ -36,27 +84,30 @@ SCREENER_API int screener_mask(const screener_db *db, screener_scratch *scratch,
     if (!o)
         return SCREENER_E_NOMEM;
     const uint8_t *s = (const uint8_t *)(text ? text : "");
+    size_t ns = 0;
+    mask_span *sp = NULL;
+    rc = mask_spans(db, scratch, text, len, r, flags, &sp, &ns);
+    if (rc) {
+        mem_free(o);
+        return rc;
+    }
     size_t w = 0, i = 0;
-    /* matches are sorted by start: sweep, merging overlapping spans */
-    for (size_t k = 0; k < r->n_matches; k++) {
-        const screener_match *m = &r->matches[k];
-        if (m->flags & SCREENER_MATCH_SUPPRESSED)
-            continue;
-        if (flags == SCREENER_MASK_BY_ACTION && m->action < SCREENER_ACTION_MASK)
-            continue;
-        if (m->end <= i)
+    /* spans sorted by start: sweep, merging overlapping ones */
+    for (size_t k = 0; k < ns; k++) {
+        if (sp[k].end <= i)
             continue; /* inside what is already masked */
-        size_t start = m->start > i ? m->start : i;
+        size_t start = sp[k].start > i ? sp[k].start : i;
         memcpy(o + w, s + i, start - i);
         w += start - i;
         size_t p = start;
-        while (p < m->end) {
-            utf8_next(s, m->end, &p); /* one character or one maximal subpart */
+        while (p < sp[k].end) {
+            utf8_next(s, sp[k].end, &p); /* one character or one maximal subpart */
             memcpy(o + w, mc, mn);
             w += mn;
         }
-        i = m->end;
+        i = sp[k].end;
     }
+    mem_free(sp);
     memcpy(o + w, s + i, len - i);
     w += len - i;
     o[w] = '\0';

@@ -35,6 +35,7 @@ SCREENER_API void screener_stream_free(screener_stream *st)
 {
     if (!st)
         return;
+    window_state_free(&st->w);
     mem_free(st->buf);
     mem_free(st);
 }
@@ -118,6 +119,8 @@ static int write_rounds(screener_stream *st, screener_scratch *s, const char *ch
     if (committed) {
         st->failed = rc;
     } else {
+        w0.parts = st->w.parts; /* (kept parts past w0.n_parts are dropped) */
+        w0.cap_parts = st->w.cap_parts;
         st->w = w0;
         st->len = len0;
     }
@@ -165,8 +168,12 @@ SCREENER_API int screener_stream_close(screener_stream *st, screener_scratch *s,
     if (!rc)
         rc = rounds(st, s, 1, &off);
     if (!rc)
+        rc = window_rules_end(st->db, s, &st->w);
+    if (!rc)
         rc = window_end(s);
     if (rc) {
+        w0.parts = st->w.parts;
+        w0.cap_parts = st->w.cap_parts;
         st->w = w0; /* nothing else changed: close may be called again */
     } else {
         compact(st, off);

@@ -45,6 +45,23 @@ grep -q '"fucks" (inflection of fuck)' "$TMP/fexplain.txt" && \
 grep -q '"term":"fucks".*"reason":"inflection of fuck"' "$TMP/forms.jsonl" \
   && ok "generated forms: explain and jsonl give the reason" \
   || { bad "generated forms reason"; cat "$TMP/fexplain.txt" "$TMP/forms.jsonl"; }
+# 6c. co-occurrence rules: explain names the parts that fired, jsonl carries them,
+#     info counts rules, mask replaces the parts only, a bad rule names its line
+printf '@category ads\n@rule 加微信 NEAR/10 日赚\n@rule 兼职 AND NOT 学校\n' > "$TMP/rules.txt"
+"$BIN" explain --dict "$TMP/rules.txt" "加 微 信，轻松日賺三百" > "$TMP/rexplain.txt"
+echo "加 微 信，轻松日賺三百" | "$BIN" scan --dict "$TMP/rules.txt" > "$TMP/rules.jsonl"
+"$BIN" info --dict "$TMP/rules.txt" > "$TMP/rinfo.txt"
+echo "加微信，轻松日赚三百" | "$BIN" mask --dict "$TMP/rules.txt" > "$TMP/rmask.txt"
+printf '@rule 加微信 NEER/10 日赚\n' > "$TMP/badrule.txt"
+"$BIN" compile --dict "$TMP/badrule.txt" -o "$TMP/badrule.scdb" 2> "$TMP/badrule.err"; rc=$?
+grep -q 'part A: bytes \[0,11) "加 微 信" = "加微信"' "$TMP/rexplain.txt" && \
+grep -q 'part B: bytes \[20,26) "日賺" = "日赚"' "$TMP/rexplain.txt" && \
+grep -q '"rule":{"op":"NEAR","distance":10,"parts":\[{"term":"加微信","start":0,"end":11' "$TMP/rules.jsonl" && \
+grep -q '^rules: *2 (NEAR 1, AND NOT 1, THEN 0)' "$TMP/rinfo.txt" && \
+grep -qx '\*\*\*，轻松\*\*三百' "$TMP/rmask.txt" && \
+[ $rc -eq 2 ] && grep -q 'badrule.txt:1: unknown rule operator `NEER/10`' "$TMP/badrule.err" \
+  && ok "rules: explain, jsonl, info, mask and errors" \
+  || { bad "rules"; cat "$TMP/rexplain.txt" "$TMP/rules.jsonl" "$TMP/rinfo.txt" "$TMP/rmask.txt" "$TMP/badrule.err"; }
 
 # 7. explain shows the folded form and the span
 "$BIN" explain --dict "$DIR/dict.txt" "ＦＵＣＫ 法輪功" > "$TMP/explain.txt"
@@ -234,7 +251,7 @@ PY=python3
 head -c 300000 /dev/urandom | tr '\000' x > "$TMP/rand.txt"
 "$BIN" scan "$TMP/rand.txt" "$DIR/../../cli/demo/messages.txt" > "$TMP/rand.jsonl"
 "$PY" "$DIR/validate_schema.py" "$SCHEMA" "$TMP/out.jsonl" "$TMP/builtin.json" "$TMP/sum.json" \
-  "$TMP/flagged.jsonl" "$TMP/rand.jsonl" > "$TMP/schema.txt" 2>&1 \
+  "$TMP/flagged.jsonl" "$TMP/rand.jsonl" "$TMP/rules.jsonl" > "$TMP/schema.txt" 2>&1 \
   && ok "scan output validates against the JSON Schema" || { bad "JSON Schema"; head "$TMP/schema.txt"; }
 sed 's/"severity":3/"severity":9/' "$TMP/out.jsonl" > "$TMP/broken.jsonl"
 "$PY" "$DIR/validate_schema.py" "$SCHEMA" "$TMP/broken.jsonl" > "$TMP/schema.txt" 2>&1; rc=$?

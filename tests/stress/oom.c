@@ -82,13 +82,16 @@ static const char dict[] =
     "class act\tallow\n"
     "@detect cn_mobile\n"
     "@detect email\n"
-    "win[0-9]{2,4}cash\tregex\n";
+    "win[0-9]{2,4}cash\tregex\n"
+    "@rule 加微信 NEAR/5 日赚\n" /* co-occurrence rules (scan/m_rules.c) */
+    "@rule 兼职 AND NOT 学校\n";
 
 static const char *texts[] = {
     "oh ＦＵＣＫ 法 輪 功 and sexy girl, class act",
     "call 138 0013 8000 or mail me@example.com, win123cash",
     "clean text, nothing here",
     "flg 法lun功 慢性病",
+    "加 微 信，日賺 兼职",
     "",
 };
 #define N_TEXTS (sizeof texts / sizeof texts[0])
@@ -123,6 +126,16 @@ static int same_match(const screener_match *a, const screener_match *b)
     return a->start == b->start && a->end == b->end && a->entry_id == b->entry_id &&
            a->category_id == b->category_id && a->severity == b->severity &&
            a->action == b->action && a->flags == b->flags;
+}
+
+static int cmp_match_pos(const void *a, const void *b)
+{
+    const screener_match *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return x->entry_id < y->entry_id ? -1 : x->entry_id > y->entry_id;
 }
 
 static int same(const ref *r, const screener_result *res)
@@ -486,6 +499,8 @@ static void check_stream(void *p, int rc)
         rc = again;
     }
     if (rc == SCREENER_OK) {
+        /* (reported in order per call; AND NOT and THEN only at close) */
+        qsort(c->got.m, c->got.n, sizeof c->got.m[0], cmp_match_pos);
         CHECK(c->got.n == want->n, "stream found %zu matches, scan %zu", c->got.n, want->n);
         for (size_t i = 0; i < c->got.n; i++)
             CHECK(same_match(&c->got.m[i], &want->m[i]), "stream match %zu differs", i);
@@ -682,6 +697,14 @@ static void setup(void)
     for (size_t off = 0; off < long_len; off += unit) {
         memcpy(long_text + off, texts[0], unit - 1);
         long_text[off + unit - 1] = '\n';
+    }
+    /* rule parts in the middle and at the end: NEAR carried by the windows,
+     * AND NOT judged at the end of the text (or stream) */
+    for (size_t off = long_len / unit / 2 * unit;; off = long_len - unit) {
+        memset(long_text + off, ' ', unit - 1);
+        memcpy(long_text + off, texts[4], strlen(texts[4]));
+        if (off == long_len - unit)
+            break;
     }
     screener_scratch *s = NULL;
     OK(screener_scratch_alloc(db_a, &s));

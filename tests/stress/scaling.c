@@ -247,10 +247,11 @@ int main(int argc, char **argv)
         {"expansion-dense", "\xEF\xB7\xBA"}, /* U+FDFA folds to 18 characters */
         {"every-character", "x中"},
         {"digits-and-links", "13800138000 a@b.com www.x.cn/"},
+        {"rule-parts-dense", "女人贱黑人恶心"}, /* NEAR parts (dictionaries/abuse.txt) */
     };
     static const char *mixed[] = {"qq12345 ", "法轮功", "fuck", "f.u.c.k", "中", " ", "x",
                                   "13800138000", "a@b.com ", "\xFF", "\xEF\xB7\xBA",
-                                  "路口交通", "口交", "人大", "w00008q", "红黄"};
+                                  "路口交通", "口交", "人大", "w00008q", "红黄", "女人", "贱"};
     screener_db *builtin = compile_dir(argv[1]);
     screener_db *big = compile_64k();
     /* a one-letter Latin term: a match on every other character */
