@@ -93,7 +93,7 @@ static int is_local_l(uint32_t c)
     return is_alnum_l(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
-static int is_url_l(uint32_t c)
+int detect_url_char(uint32_t c)
 {
     return is_alnum_l(c) || (c > 0x20 && c < 0x7F && strchr("-._~:/?#[]@!$&'()*+,;=%", (int)c));
 }
@@ -180,7 +180,7 @@ static void detect_url(const light_char *l, size_t m,
     size_t i = 0;
     while (i < m) {
         /* a token starts where no URL character precedes */
-        if (!is_alnum_l(l[i].c) || (i > 0 && is_url_l(l[i - 1].c))) {
+        if (!is_alnum_l(l[i].c) || (i > 0 && detect_url_char(l[i - 1].c))) {
             i++;
             continue;
         }
@@ -188,14 +188,14 @@ static void detect_url(const light_char *l, size_t m,
         if (starts_with(l, m, i, "http://") || starts_with(l, m, i, "https://") ||
             starts_with(l, m, i, "www.")) {
             e = i;
-            while (e < m && e - i < DETECT_URL_MAX && is_url_l(l[e].c))
+            while (e < m && e - i < DETECT_URL_MAX && detect_url_char(l[e].c))
                 e++;
         } else {
             size_t tld, d = parse_domain(l, m, i, &tld);
             if (d && tld_is_common(l, tld, d) && !(d < m && l[d].c == '@')) {
                 e = d;
                 if (e < m && l[e].c == '/')
-                    while (e < m && e - i < DETECT_URL_MAX && is_url_l(l[e].c))
+                    while (e < m && e - i < DETECT_URL_MAX && detect_url_char(l[e].c))
                         e++;
             }
         }

@@ -70,6 +70,11 @@ void detect_text(int kind, const light_char *l, size_t m,
 void detect_run(int kind, const uint16_t *units, size_t n,
                 void (*found)(void *ctx, size_t start, size_t end), void *ctx);
 
+/* 1 if c (an element of the reading above: letters lowercase) may be part
+ * of a link: letters, digits and -._~:/?#[]@!$&'()*+,;=% (also used by
+ * regions.c on the original bytes). */
+int detect_url_char(uint32_t c);
+
 /* Validators, exposed for tests. */
 int detect_is_cn_mobile(const uint16_t *d, size_t n);
 int detect_is_cn_id(const uint16_t *d, size_t n);
