@@ -65,10 +65,11 @@ static int cmp(const void *a, const void *b)
     return x->entry_id < y->entry_id ? -1 : x->entry_id > y->entry_id;
 }
 
-static void stream_in_chunks(const char *text, size_t len, unsigned max_chunk, found *f)
+static void stream_in_chunks(screener_db *d, const char *text, size_t len, unsigned max_chunk,
+                             found *f)
 {
     screener_stream *st = NULL;
-    cr_assert_eq(screener_stream_open(db, &st), SCREENER_OK);
+    cr_assert_eq(screener_stream_open(d, &st), SCREENER_OK);
     const screener_result *r;
     for (size_t i = 0; i < len;) {
         size_t c = 1 + rnd(max_chunk);
@@ -85,31 +86,33 @@ static void stream_in_chunks(const char *text, size_t len, unsigned max_chunk, f
     qsort(f->m, f->n, sizeof f->m[0], cmp);
 }
 
-Test(stream, chunked_equals_whole, .timeout = 120)
+/* Random texts of 3..42 pieces: a stream in chunks of 1..3, 1..16 and 1..200
+ * bytes finds the matches of one scan, with the same flags in `flags` (the
+ * leftmost-longest selection is made per call, so it is not compared). */
+static void chunked_equals_whole(screener_db *d, const char *const *pcs, size_t n_pcs,
+                                 int iterations, uint16_t flags)
 {
     static char text[8192];
     static found whole, chunked;
-    for (int it = 0; it < 600; it++) {
+    for (int it = 0; it < iterations; it++) {
         size_t len = 0;
         int k = 3 + (int)rnd(40);
         for (int p = 0; p < k; p++) {
-            const char *piece = pieces[rnd(sizeof pieces / sizeof pieces[0])];
+            const char *piece = pcs[rnd((unsigned)n_pcs)];
             size_t pl = strlen(piece);
             memcpy(text + len, piece, pl);
             len += pl;
         }
         const screener_result *r;
-        cr_assert_eq(screener_scan(db, scratch, text, len, &r), SCREENER_OK);
+        cr_assert_eq(screener_scan(d, scratch, text, len, &r), SCREENER_OK);
         whole.n = 0;
         collect(&whole, r);
         chunked.n = 0;
-        stream_in_chunks(text, len, it % 3 == 0 ? 3 : it % 3 == 1 ? 16 : 200, &chunked);
+        stream_in_chunks(d, text, len, it % 3 == 0 ? 3 : it % 3 == 1 ? 16 : 200, &chunked);
         int same = whole.n == chunked.n;
         for (size_t i = 0; same && i < whole.n; i++)
             same = cmp(&whole.m[i], &chunked.m[i]) == 0 &&
-                   /* the leftmost-longest selection is made per call */
-                   (whole.m[i].flags & SCREENER_MATCH_SUPPRESSED) ==
-                       (chunked.m[i].flags & SCREENER_MATCH_SUPPRESSED);
+                   (whole.m[i].flags & flags) == (chunked.m[i].flags & flags);
         if (!same) {
             fprintf(stderr, "text: %.*s\nwhole:", (int)len, text);
             for (size_t i = 0; i < whole.n; i++)
@@ -122,6 +125,38 @@ Test(stream, chunked_equals_whole, .timeout = 120)
             fprintf(stderr, "\n");
         }
         cr_assert(same, "iteration %d: stream differs from whole scan", it);
+    }
+}
+
+Test(stream, chunked_equals_whole, .timeout = 120)
+{
+    chunked_equals_whole(db, pieces, sizeof pieces / sizeof pieces[0], 600,
+                         SCREENER_MATCH_SUPPRESSED);
+}
+
+/* Mentions and link wrappers (scan/regions.c) decide a match by bytes
+ * before and after it: pieces that start, end and nearly make regions. */
+static const char *const region_pieces[] = {
+    "@", "\xEF\xBC\xA0", "RT", "RT ", " ", "  ", "@fuck", "fuck", "_", "a", "x@", "shit",
+    "傻逼", "回复", "：", ":", "http", "://", "https://", "t.co", "/", "t.co/fuck", "http://t.co/",
+    "http://t.cn/", "lnkd.in/", ".", "co", "Ab9", "ｂ", "aaaaaaaaaaaaaaa", "@bob", "\xE2\x80\x8B",
+    "😀", "rt fuck", "\xFF"};
+static const char region_dict[] = "fuck\nshit\n傻逼\nrt fuck\tsubstring\nco\tsubstring\n";
+
+Test(stream, regions_chunked_equals_whole, .timeout = 120)
+{
+    const uint16_t f = SCREENER_MATCH_SUPPRESSED | SCREENER_MATCH_IN_MENTION |
+                       SCREENER_MATCH_IN_LINK_WRAPPER;
+    const char *with_url[2] = {"", "@detect url\n"};
+    for (int u = 0; u < 2; u++) {
+        char d[256];
+        snprintf(d, sizeof d, "%s%s", region_dict, with_url[u]);
+        screener_source src = {.name = "r.txt", .text = d, .len = strlen(d)};
+        screener_db *rdb = NULL;
+        cr_assert_eq(screener_compile(NULL, &src, 1, &rdb, NULL), SCREENER_OK);
+        chunked_equals_whole(rdb, region_pieces, sizeof region_pieces / sizeof region_pieces[0],
+                             600, f);
+        screener_db_free(rdb);
     }
 }
 
@@ -201,7 +236,7 @@ Test(stream, invalid_utf8_matrix_through_batch_stream_and_fold)
             }
             /* stream in 1..3-byte chunks: chunk edges fall inside the bad bytes */
             chunked.n = 0;
-            stream_in_chunks(text, len, 3, &chunked);
+            stream_in_chunks(db, text, len, 3, &chunked);
             cr_assert_eq(chunked.n, whole.n, "stream, class %zu pattern %zu", k, p);
             for (size_t i = 0; i < whole.n; i++)
                 cr_assert_eq(cmp(&chunked.m[i], &whole.m[i]), 0);
@@ -267,7 +302,7 @@ Test(stream, regex_and_detector_matches_survive_chunking, .timeout = 120)
         if (it == 0)
             cr_assert_eq(whole.n, 1, "the 604-byte regex match is found by a scan");
         chunked.n = 0;
-        stream_in_chunks(text, len, it == 0 ? 50 : it % 2 ? 7 : 64, &chunked);
+        stream_in_chunks(db, text, len, it == 0 ? 50 : it % 2 ? 7 : 64, &chunked);
         int same = whole.n == chunked.n;
         for (size_t i = 0; same && i < whole.n; i++)
             same = cmp(&whole.m[i], &chunked.m[i]) == 0;
