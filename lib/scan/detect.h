@@ -56,7 +56,8 @@ typedef struct light_char {
  * Text detectors on that reading:
  *   email  local@domain.tld (TLD of 2+ letters)
  *   url    http:// or https:// or www. followed by URL characters, and bare
- *          domains ending in a common TLD (example.com, xx.info/path)
+ *          domains ending in a common TLD (example.com, xx.info/path); a
+ *          link ends before a numeric character reference (detect_char_ref)
  * found(ctx, b0, b1) gets original byte spans. Cost: O(m).
  */
 void detect_text(int kind, const light_char *l, size_t m,
@@ -74,6 +75,14 @@ void detect_run(int kind, const uint16_t *units, size_t n,
  * of a link: letters, digits and -._~:/?#[]@!$&'()*+,;=% (also used by
  * regions.c on the original bytes). */
 int detect_url_char(uint32_t c);
+
+/* Length of an HTML numeric character reference (`&#8221;`, `&#x201d;`: up
+ * to 8 digits) starting at element i of a sequence of n read through at()
+ * (letters lowercase), else 0. A link ends before one: it is escaped text
+ * glued to the link (a closing quotation mark, an ellipsis in tweets as
+ * their API writes them), not part of the address. */
+size_t detect_char_ref(uint32_t (*at)(const void *seq, size_t i), const void *seq, size_t n,
+                       size_t i);
 
 /* Validators, exposed for tests. */
 int detect_is_cn_mobile(const uint16_t *d, size_t n);

@@ -129,10 +129,14 @@ static int mention_at(const fold_table *ft, const uint8_t *t, size_t len, int at
     if (q >= 2 && t[q - 2] == 'R' && t[q - 1] == 'T' && (q == 2 || !ascii_word(t[q - 3])))
         *a = q - 2;
     size_t i = p + ml, n = 0;
-    int h;
-    while (i < len && (h = handle_char(ft, t, len, &i)) != H_END)
-        if (h == H_CHAR && ++n > REGION_HANDLE_MAX)
+    for (int h = H_CHAR; i < len && h != H_END;) {
+        while (i < len && n <= REGION_HANDLE_MAX && ascii_word(t[i]))
+            i++, n++; /* the common case: ASCII handles */
+        if (n > REGION_HANDLE_MAX)
             return 0;
+        if (i < len && (h = handle_char(ft, t, len, &i)) == H_CHAR && ++n > REGION_HANDLE_MAX)
+            return 0;
+    }
     if (i == len && !at_end)
         return -1; /* the handle may go on */
     if (n == 0 || (i < len && at_sign(t, len, i)))
@@ -143,7 +147,7 @@ static int mention_at(const fold_table *ft, const uint8_t *t, size_t len, int at
 
 /* Next '@' or '＠' at or after i (len if none): two memchr cursors. */
 typedef struct at_cursor {
-    size_t ascii, wide; /* next '@'; next 0xEF byte (a '＠' candidate) */
+    size_t ascii, wide; /* next '@'; next '＠' */
 } at_cursor;
 
 static size_t find_from(const uint8_t *t, size_t len, size_t i, int c)
@@ -152,13 +156,15 @@ static size_t find_from(const uint8_t *t, size_t len, size_t i, int c)
     return p ? (size_t)((const uint8_t *)p - t) : len;
 }
 
-/* First '＠' at or after i (len if none). */
+/* First '＠' at or after i (len if none). It is searched by its last byte,
+ * 0xA0, which few Chinese characters end in, not by 0xEF, which begins
+ * every full-width comma and full stop. */
 static size_t wide_from(const uint8_t *t, size_t len, size_t i)
 {
-    size_t j = find_from(t, len, i, 0xEF);
-    while (j < len && at_sign(t, len, j) != 3)
-        j = find_from(t, len, j + 1, 0xEF);
-    return j;
+    for (size_t j = i + 2; (j = find_from(t, len, j, 0xA0)) < len; j++)
+        if (t[j - 2] == 0xEF && t[j - 1] == 0xBC)
+            return j - 2;
+    return len;
 }
 
 /* Both cursors move forward only: O(len) over a whole pass. */
@@ -274,6 +280,12 @@ static size_t url_tail(const uint8_t *t, size_t len)
     return s;
 }
 
+static uint32_t byte_at(const void *seq, size_t i)
+{
+    uint8_t c = ((const uint8_t *)seq)[i];
+    return c >= 'A' && c <= 'Z' ? c | 0x20u : c;
+}
+
 static void find_wrappers(const uint8_t *t, size_t len, int at_end, marker *k)
 {
     if (!at_end)
@@ -283,8 +295,9 @@ static void find_wrappers(const uint8_t *t, size_t len, int at_end, marker *k)
         if (!link_at(t, len, i, &a, &h0, &h1) || h1 - h0 > 253 || !wrapper_host(t, h0, h1))
             continue;
         size_t b = h1;
-        while (b < len && b - a < REGION_LINK_MAX && url_byte(t[b]))
-            b++;
+        while (b < len && b - a < REGION_LINK_MAX && url_byte(t[b]) &&
+               !(t[b] == '&' && detect_char_ref(byte_at, t, len, b)))
+            b++; /* as the url detector reads a link */
         region(k, a, b);
         i = b > i ? b - 1 : i;
     }

@@ -44,7 +44,7 @@
  * suppress those whose kind s->exclude_regions holds. at_end: text[len] is
  * the end of the message; otherwise regions that reach len are open and
  * *open_from gets the first byte of the earliest one (len if none).
- * Cost: O(len) in memchr-speed searches for '@', 0xEF (full-width '＠') and
+ * Cost: O(len) in memchr-speed searches for '@', 0xA0 (full-width '＠') and
  * '/', plus O(matches + regions); nothing for a message without matches.
  */
 void regions_mark(const fold_table *ft, screener_scratch *s, const uint8_t *text, size_t len,

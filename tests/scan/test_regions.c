@@ -117,8 +117,12 @@ static const reg_case cases[] = {
     {"http://example.com/t.co/fuck", "fuck", 24, 28, 0},
     {"http://bit.ly/fuck", "url", 0, 18, 0},
     {"at.co/fuck", "fuck", 6, 10, 0},
-    /* a link ends at a space; what follows counts */
+    /* a link ends at a space or an HTML numeric character reference (tweets
+     * as their API writes them); what follows counts */
     {"http://t.co/x fuck", "fuck", 14, 18, 0},
+    {"http://t.co/Ab1&#8221;fuck", "fuck", 22, 26, 0},
+    {"http://t.co/Ab1&#8221;fuck", "url", 0, 15, IN_L},
+    {"http://t.co&#8230; fuck", "url", 0, 11, IN_L},
 };
 
 Test(regions, matches_inside_regions_are_flagged_and_suppressed_by_default)
