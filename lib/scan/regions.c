@@ -48,9 +48,19 @@ static void open_at(marker *k, size_t a)
 
 /* ---- characters ------------------------------------------------------------ */
 
+/* [A-Za-z0-9_]: a table, as handles are read byte by byte */
+#define W10 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+static const uint8_t word_bytes[256] = {
+    ['0'] = W10,
+    ['A'] = W10, W10, 1, 1, 1, 1, 1, 1,
+    ['_'] = 1,
+    ['a'] = W10, W10, 1, 1, 1, 1, 1, 1,
+};
+#undef W10
+
 static int ascii_word(uint8_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    return word_bytes[c];
 }
 
 /* Full-width Latin letters and digits (U+FF10-19, FF21-3A, FF41-5A) as
