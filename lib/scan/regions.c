@@ -146,6 +146,8 @@ static int mention_at(const fold_table *ft, const uint8_t *t, size_t len, int at
             return 0;
         if (i < len && (h = handle_char(ft, t, len, &i)) == H_CHAR && ++n > REGION_HANDLE_MAX)
             return 0;
+        if (i - p > REGION_HANDLE_BYTES)
+            return 0; /* marks stacked on a handle: not one a platform shows */
     }
     if (i == len && !at_end)
         return -1; /* the handle may go on */

@@ -26,13 +26,16 @@
 /* A mention's handle has 1..REGION_HANDLE_MAX characters (Weibo allows 30;
  * X/Twitter 15): a longer run is not a mention. */
 #define REGION_HANDLE_MAX 30
+/* ...and with its marker (`＠`) and any marks on its letters, at most this
+ * many bytes: 30 characters of 4 bytes. */
+#define REGION_HANDLE_BYTES (3 + 4 * REGION_HANDLE_MAX)
 /* Spaces allowed between `RT` and the mention it prefixes. */
 #define REGION_RT_SPACES 4
 /* A wrapper link is cut at this many bytes (the url detector's limit:
  * detect.h DETECT_URL_MAX), its host at 253 (DNS). */
 #define REGION_LINK_MAX 256
 /* Longest region in bytes: a link; a mention is at most "RT" + 4 spaces +
- * "＠" + 30 characters of 4 bytes = 129. */
+ * REGION_HANDLE_BYTES = 129. */
 #define REGION_MAX_BYTES REGION_LINK_MAX
 /* Bytes a window round carries before a held match so that every region
  * around it, and the character before the region, are in the next round. */
