@@ -643,7 +643,9 @@ typedef struct screener_profile {
      *  bits. 0 means the default, SCREENER_REGION_DEFAULT (mentions and link
      *  wrappers); SCREENER_REGION_EXPLICIT alone scans every byte as the
      *  poster's text (the behaviour before 0.2). A caller whose struct_size
-     *  ends before this field gets the default. @since 0.2 */
+     *  ends before this field gets the default. A per-call choice, never
+     *  recorded in a database: one database serves tenants that choose
+     *  differently. @since 0.2 */
     uint32_t exclude_regions;
 } screener_profile;
 
