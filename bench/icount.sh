@@ -7,7 +7,8 @@
 #   bench/icount.sh SCREENER_CLI DICT CORPUS
 #
 # SCREENER_CLI is a `screener` binary (its libscreener next to it, as in a
-# build tree); DICT a dictionary it compiles (outside the count); CORPUS one
+# build tree); DICT a dictionary it compiles (outside the count), or a
+# compiled database (*.scdb, e.g. the build's default.scdb); CORPUS one
 # message per line. Prints messages, Ir inside screener_scan, Ir spent
 # allocating Hyperscan scratch on the first scan (a one-off, excluded) and
 # Ir per message. Compare two builds with the same DICT and CORPUS.
@@ -17,7 +18,10 @@ command -v valgrind >/dev/null || { echo "icount: needs valgrind (apt-get instal
 dir=$(dirname "$cli")
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-LD_LIBRARY_PATH="$dir" "$cli" compile --dict "$dict" -o "$out/db" >/dev/null
+case $dict in
+    *.scdb) cp "$dict" "$out/db" ;;
+    *) LD_LIBRARY_PATH="$dir" "$cli" compile --dict "$dict" -o "$out/db" >/dev/null ;;
+esac
 LD_LIBRARY_PATH="$dir" valgrind --tool=callgrind --toggle-collect=screener_scan \
     --callgrind-out-file="$out/cg" "$cli" scan --db "$out/db" --format summary "$corpus" \
     >/dev/null 2>"$out/err" || { cat "$out/err" >&2; exit 1; }

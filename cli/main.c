@@ -192,6 +192,25 @@ static int open_db(const opts *o, screener_db **db)
     return rc == SCREENER_OK ? 0 : report(rc, err);
 }
 
+/* A scratch for db whose profile excludes the regions the options name
+ * (--exclude, --include); NULL after printing why not. */
+static screener_scratch *new_scratch(const opts *o, const screener_db *db)
+{
+    screener_scratch *s = NULL;
+    screener_profile p;
+    memset(&p, 0, sizeof p);
+    p.struct_size = sizeof p;
+    p.exclude_regions = cli_excluded_regions(o);
+    int rc = screener_scratch_alloc(db, &s);
+    if (rc == SCREENER_OK && (rc = screener_scratch_set_profile(s, &p)) != SCREENER_OK)
+        screener_scratch_free(s);
+    if (rc != SCREENER_OK) {
+        fprintf(stderr, "screener: cannot allocate scratch: %s\n", screener_strerror(rc));
+        return NULL;
+    }
+    return s;
+}
+
 /* ---- scan --------------------------------------------------------------- */
 
 typedef struct totals {
@@ -516,9 +535,8 @@ static int cmd_scan(opts *op)
     screener_db *db = NULL;
     if (open_db(&o, &db))
         return 2;
-    screener_scratch *s = NULL;
-    if (screener_scratch_alloc(db, &s) != SCREENER_OK) {
-        fprintf(stderr, "screener: cannot allocate scratch\n");
+    screener_scratch *s = new_scratch(&o, db);
+    if (!s) {
         screener_db_free(db);
         return 2;
     }
@@ -637,8 +655,8 @@ static int cmd_mask(opts *op)
     screener_db *db = NULL;
     if (open_db(&o, &db))
         return 2;
-    screener_scratch *s = NULL;
-    if (screener_scratch_alloc(db, &s) != SCREENER_OK) {
+    screener_scratch *s = new_scratch(&o, db);
+    if (!s) {
         screener_db_free(db);
         return 2;
     }
@@ -790,6 +808,25 @@ static void explain_rule(const screener_db *db, screener_scratch *s, const char 
         printf("  part B: \"%s\" nowhere in the text\n", ri.part[1]);
 }
 
+/* Why a match does or does not count: " [suppressed by allow-list]",
+ * " [excluded: in a mention]", " [in a mention]" (a region not excluded). */
+static const char *match_note(const screener_match *m)
+{
+    int in_m = (m->flags & SCREENER_MATCH_IN_MENTION) != 0;
+    int in_l = (m->flags & SCREENER_MATCH_IN_LINK_WRAPPER) != 0;
+    const char *where = in_m && in_l ? "in a mention, in a link wrapper"
+                      : in_m         ? "in a mention"
+                      : in_l         ? "in a link wrapper"
+                                     : NULL;
+    static char buf[64];
+    if (!(m->flags & SCREENER_MATCH_SUPPRESSED))
+        snprintf(buf, sizeof buf, where ? " [%s]" : "", where);
+    else
+        snprintf(buf, sizeof buf, " [%s%s]", where ? "excluded: " : "suppressed by allow-list",
+                 where ? where : "");
+    return buf;
+}
+
 static int cmd_explain(opts *op)
 {
     opts o = *op;
@@ -805,8 +842,11 @@ static int cmd_explain(opts *op)
     screener_scratch *s = NULL;
     const screener_result *r = NULL;
     int rc = screener_fold_utf8(db, text, len, &folded, &flen);
-    if (rc == SCREENER_OK)
-        rc = screener_scratch_alloc(db, &s);
+    if (rc == SCREENER_OK && !(s = new_scratch(&o, db))) {
+        screener_free(folded);
+        screener_db_free(db);
+        return 2;
+    }
     if (rc == SCREENER_OK)
         rc = screener_scan(db, s, text, len, &r);
     if (rc != SCREENER_OK) {
@@ -826,9 +866,8 @@ static int cmd_explain(opts *op)
             const char *reason = screener_db_entry_reason(db, m->entry_id);
             printf(" = \"%s\"%s%s%s %s severity %u -> %s%s (%s:%u)\n", info.term,
                    reason ? " (" : "", reason ? reason : "", reason ? ")" : "", info.category,
-                   info.severity, screener_action_name(m->action),
-                   (m->flags & SCREENER_MATCH_SUPPRESSED) ? " [suppressed by allow-list]" : "",
-                   info.source, info.line);
+                   info.severity, screener_action_name(m->action), match_note(m), info.source,
+                   info.line);
             if (info.flags & SCREENER_ENTRY_RULE)
                 explain_rule(db, s, text, len, m);
         }

@@ -12,6 +12,7 @@
 
 #define CMD_ALL (CMD_SCAN | CMD_COMPILE | CMD_EXPLAIN | CMD_MASK | CMD_INFO)
 #define CMD_READS (CMD_SCAN | CMD_EXPLAIN | CMD_MASK | CMD_INFO)
+#define CMD_SCANS (CMD_SCAN | CMD_EXPLAIN | CMD_MASK)
 
 typedef struct cli_command_def {
     const char *name;
@@ -43,7 +44,7 @@ static const cli_command_def commands[] = {
 enum opt_id {
     OPT_DB, OPT_DICT, OPT_FOLD, OPT_NATIVE, OPT_NO_HOST_WORDS, OPT_LENIENT, OPT_FORMAT, OPT_ONLY_FLAGGED, OPT_FAIL_ON,
     OPT_LINE_BUFFERED, OPT_STATS, OPT_OUTPUT, OPT_ALL, OPT_CHAR, OPT_SIGN, OPT_TRUSTED_KEY,
-    OPT_HELP
+    OPT_EXCLUDE, OPT_INCLUDE, OPT_HELP
 };
 
 typedef struct cli_option {
@@ -84,6 +85,10 @@ static const cli_option options[] = {
      "sign the database with this secret key (from keygen)"},
     {OPT_TRUSTED_KEY, "--trusted-key", NULL, "PUBLIC_KEY", CMD_READS,
      "load the database only if it is signed by this key (repeatable; from keygen)"},
+    {OPT_EXCLUDE, "--exclude", NULL, "LIST", CMD_SCANS,
+     "regions whose matches do not count: all (default), none, or a list (below)"},
+    {OPT_INCLUDE, "--include", NULL, "LIST", CMD_SCANS,
+     "regions to read as the poster's text after all (taken out of --exclude's)"},
     {OPT_HELP, "--help", "-h", NULL, CMD_ALL | CMD_KEYGEN, "this help"},
 };
 
@@ -115,6 +120,15 @@ static void print_fold_families(FILE *f)
         fprintf(f, "  %-12s %s\n", name, screener_fold_family_description(i));
 }
 
+/* Printed last in a command's help: completion reads the kinds from it. */
+static void print_regions(FILE *f)
+{
+    const char *name;
+    fputs("regions (--exclude, --include; matches inside them are reported as suppressed):\n", f);
+    for (unsigned i = 0; (name = screener_region_name(i, NULL)); i++)
+        fprintf(f, "  %-14s %s\n", name, screener_region_description(i));
+}
+
 void cli_usage(FILE *f)
 {
     for (size_t i = 0; i < N_OF(commands); i++)
@@ -126,6 +140,9 @@ void cli_usage(FILE *f)
           "Without --db or --dict, the built-in dictionaries are used. Options take\n"
           "their value as --opt VALUE or --opt=VALUE.\n"
           "--native: tune the database for this CPU (default: a file for any x86-64 CPU).\n"
+          "--exclude LIST (scan, explain, mask): regions of a message whose matches do\n"
+          "not count, by default all: @mentions and platform link wrappers such as t.co\n"
+          "(screener scan --help lists them); --exclude none reads every byte as text.\n"
           "--fold LIST: comma-separated fold families to enable (default all), or 'none'\n"
           "for exact matching. The families:\n",
           f);
@@ -148,6 +165,8 @@ void cli_command_help(FILE *f, unsigned cmd)
         fprintf(f, "  %-22s %s\n", head, o->help);
     }
     print_fold_families(f);
+    if (cmd & CMD_SCANS)
+        print_regions(f);
 }
 
 /* ---- man page ------------------------------------------------------------
@@ -223,6 +242,16 @@ void cli_man_page(FILE *f)
         roff(f, screener_fold_family_description(i));
         fputc('\n', f);
     }
+    fputs(".SH REGIONS\n", f);
+    roff(f, "Parts of a message that are not the poster's own words. Matches lying wholly "
+            "inside a region of an excluded kind (scan, explain and mask: --exclude, by default "
+            "every kind; --include takes kinds out again) are reported as suppressed and do not "
+            "count in the verdict; explain names the region.\n");
+    for (unsigned i = 0; (name = screener_region_name(i, NULL)); i++) {
+        fprintf(f, ".TP\n\\fB%s\\fR\n", name);
+        roff(f, screener_region_description(i));
+        fputc('\n', f);
+    }
     fputs(".SH \"EXIT STATUS\"\n.TP\n0\nsuccess\n.TP\n1\n", f);
     roff(f, "scan --fail-on ACTION: a message reached ACTION or a stronger action\n");
     fputs(".TP\n2\n", f);
@@ -292,6 +321,26 @@ static int parse_action_name(const char *s, int *out)
     return 2;
 }
 
+/* --exclude / --include LIST into region flags (with SCREENER_REGION_EXPLICIT). */
+static int parse_regions(const char *opt, const char *list, uint32_t *out)
+{
+    screener_error *err = NULL;
+    int rc = screener_regions_parse(list, out, &err);
+    if (rc != SCREENER_OK) {
+        fprintf(stderr, "screener: %s: %s\n", opt,
+                err ? screener_error_message(err) : screener_strerror(rc));
+        screener_error_free(err);
+        return 2;
+    }
+    return 0;
+}
+
+uint32_t cli_excluded_regions(const opts *o)
+{
+    uint32_t ex = o->exclude ? o->exclude & SCREENER_REGION_ALL : SCREENER_REGION_DEFAULT;
+    return (ex & ~o->include) | SCREENER_REGION_EXPLICIT;
+}
+
 /* Store one option with its value. */
 static int set_option(opts *o, const cli_option *opt, const char *val)
 {
@@ -318,6 +367,8 @@ static int set_option(opts *o, const cli_option *opt, const char *val)
         }
         o->trusted[o->n_trusted++] = val;
         break;
+    case OPT_EXCLUDE: return parse_regions(opt->name, val, &o->exclude);
+    case OPT_INCLUDE: return parse_regions(opt->name, val, &o->include);
     case OPT_HELP: o->help = 1; break;
     }
     return 0;

@@ -9,6 +9,7 @@
 #ifndef SCREENER_CLI_OPTIONS_H
 #define SCREENER_CLI_OPTIONS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #define MAX_DICTS 256
@@ -44,6 +45,8 @@ typedef struct opts {
     int fail_on; /* SCREENER_ACTION_* that makes scan exit 1; 0 = never */
     int line_buffered;
     int stats; /* scan: the summary on stderr too */
+    uint32_t exclude; /* --exclude: SCREENER_REGION_* | SCREENER_REGION_EXPLICIT, 0 = default */
+    uint32_t include; /* --include: SCREENER_REGION_* taken out of the excluded set */
     int help;
     char **rest;
     int n_rest;
@@ -64,6 +67,10 @@ void cli_command_help(FILE *f, unsigned cmd);
 
 /* The man page screener(1) in roff, from the same tables (help --man). */
 void cli_man_page(FILE *f);
+
+/* The SCREENER_REGION_* kinds whose matches o's scans do not count (for
+ * screener_profile.exclude_regions, SCREENER_REGION_EXPLICIT set). */
+uint32_t cli_excluded_regions(const opts *o);
 
 /* Print "screener: MSG" and the overview to stderr; returns 2. */
 int cli_die_usage(const char *msg);

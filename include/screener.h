@@ -697,28 +697,83 @@ typedef struct screener_profile {
     const screener_profile_rule *rules; /**< may be NULL if n_rules is 0 */
     size_t n_rules;
     size_t max_matches;                 /**< matches reported per message; 0 = 100,000 */
+    /** Regions of a message whose matches are not counted: SCREENER_REGION_*
+     *  bits. 0 means the default, SCREENER_REGION_DEFAULT (mentions and link
+     *  wrappers); SCREENER_REGION_EXPLICIT alone scans every byte as the
+     *  poster's text (the behaviour before 0.2). A caller whose struct_size
+     *  ends before this field gets the default. A per-call choice, never
+     *  recorded in a database: one database serves tenants that choose
+     *  differently. @since 0.2 */
+    uint32_t exclude_regions;
 } screener_profile;
+
+/**
+ * Regions: the parts of a message that are not the poster's own words.
+ * Matches lying wholly inside a region of an excluded kind
+ * (screener_profile.exclude_regions) are still reported, with
+ * SCREENER_MATCH_SUPPRESSED and the region's SCREENER_MATCH_IN_* flag, and
+ * are not counted in the verdict, masked or selected; a match that only
+ * overlaps a region is the poster's text and counts. Whatever is excluded,
+ * every match inside a region carries its SCREENER_MATCH_IN_* flag, so a
+ * service may weigh them itself. Which bytes form a region is decided on the
+ * original text and is the same for scans, batches, masks, long messages and
+ * streams (docs/regions.md has the exact rules and the measurements behind
+ * the defaults). Names for lists ("mentions,link-wrappers"):
+ * screener_region_name, screener_regions_parse. @since 0.2
+ */
+enum screener_region_flag {
+    /** `@handle` at a word start (also full-width `＠`): 1-30 letters,
+     *  digits or `_` of any script, not preceded by a Latin letter, digit or
+     *  `_` (so e-mail addresses and `a@b` are not mentions) and not followed
+     *  by another `@`; with a `RT ` before it, from the `RT`. A handle is
+     *  chosen by the account it names, not by the poster, and is screened
+     *  where it is set (the profile), not in every message that mentions it. */
+    SCREENER_REGION_MENTIONS = 1u << 0,
+    /** A link whose host is a platform link wrapper: a short link the
+     *  platform itself writes in place of every link (t.co, t.cn, lnkd.in)
+     *  or of attached media (pic.twitter.com), or a subdomain of one;
+     *  written with http:// or https://, or bare and followed by `/`. Its
+     *  path is an opaque code: it says nothing about the destination, and
+     *  random codes contain words by chance. */
+    SCREENER_REGION_LINK_WRAPPERS = 1u << 1,
+    SCREENER_REGION_ALL = 0x3,
+    /** What exclude_regions = 0 means: both kinds excluded. */
+    SCREENER_REGION_DEFAULT = SCREENER_REGION_MENTIONS | SCREENER_REGION_LINK_WRAPPERS
+};
+/** Marks exclude_regions as explicit, so that "exclude nothing" can be
+ *  requested: SCREENER_REGION_EXPLICIT alone. @since 0.2 */
+#define SCREENER_REGION_EXPLICIT 0x80000000u
 
 /**
  * Set the profile the scratch applies to every following scan, batch, mask
  * and handle scan (copied; the caller's arrays and strings may be freed).
  * NULL restores the defaults: every category, the database's policy, at most
- * 100,000 matches. For per-call use, set it before each call: the cost is a
- * copy of the rules, and the rules are resolved against a database's
- * categories once per database. Returns SCREENER_E_INVALID_ARGUMENT for a
- * severity above 4, an unknown action or a too small struct_size. @since 0.1
+ * 100,000 matches, mentions and link wrappers excluded. For per-call use, set
+ * it before each call: the cost is a copy of the rules, and the rules are
+ * resolved against a database's categories once per database. Returns
+ * SCREENER_E_INVALID_ARGUMENT for a severity above 4, an unknown action,
+ * unknown bits in exclude_regions or a too small struct_size. @since 0.1
  */
 SCREENER_API int screener_scratch_set_profile(screener_scratch *scratch,
                                               const screener_profile *profile);
 
 /** Match flags (screener_match.flags). @since 0.1 */
 enum screener_match_flag {
-    SCREENER_MATCH_SUPPRESSED = 1u << 0, /**< inside an allow-list match: not counted in the verdict */
+    SCREENER_MATCH_SUPPRESSED = 1u << 0, /**< inside an allow-list match or an excluded
+                                              region: not counted in the verdict */
     /** Part of the leftmost-longest non-overlapping selection of the
      *  unsuppressed matches of this result (what to show or mask when
      *  overlaps are not wanted: "我的世界" rather than "我的" inside it). For
      *  streams the selection is made per call, among that call's matches. */
-    SCREENER_MATCH_SELECTED = 1u << 1
+    SCREENER_MATCH_SELECTED = 1u << 1,
+    /** Lies wholly inside a mention (SCREENER_REGION_MENTIONS); also
+     *  SCREENER_MATCH_SUPPRESSED when the profile excludes mentions.
+     *  @since 0.2 */
+    SCREENER_MATCH_IN_MENTION = 1u << 2,
+    /** Lies wholly inside a platform link wrapper
+     *  (SCREENER_REGION_LINK_WRAPPERS); also SCREENER_MATCH_SUPPRESSED when
+     *  the profile excludes them. @since 0.2 */
+    SCREENER_MATCH_IN_LINK_WRAPPER = 1u << 3
 };
 
 /** One match. Spans are byte offsets into the ORIGINAL message. */
@@ -759,7 +814,9 @@ SCREENER_API int screener_rule_parts(const screener_db *db, screener_scratch *sc
  * uses the same scratch, or until the scratch is freed.
  *
  * matches: every deny match, overlapping ones included, sorted by (start,
- * end, entry_id). Matches suppressed by an allow-list entry are included with
+ * end, entry_id). Matches suppressed by an allow-list entry or lying in an
+ * excluded region (a mention, a platform link wrapper: see
+ * screener_profile.exclude_regions) are included with
  * SCREENER_MATCH_SUPPRESSED set (so a service can explain), and do not count
  * in action / severity / categories.
  */
@@ -1059,6 +1116,34 @@ SCREENER_API int screener_fold_flags_parse(const char *list, uint32_t *flags_out
  * of its matches; NULL when i is past the last detector. @since 0.1
  */
 SCREENER_API const char *screener_detector_name(unsigned i);
+
+/**
+ * Name of region kind i ("mentions", "link-wrappers"), kinds being numbered
+ * from 0 in SCREENER_REGION_* bit order; NULL when i is past the last kind
+ * (enumerate until NULL). flag_out may be NULL; it receives the kind's
+ * SCREENER_REGION_* flag. @since 0.2
+ */
+SCREENER_API const char *screener_region_name(unsigned i, uint32_t *flag_out);
+
+/** One-line English description of region kind i, or NULL past the last. The
+ *  link-wrapper kind's description lists its hosts. @since 0.2 */
+SCREENER_API const char *screener_region_description(unsigned i);
+
+/**
+ * Parse a comma-separated list of region kinds, e.g. "mentions" or
+ * "mentions,link-wrappers"; "all" stands for every kind, "none" alone for no
+ * kind. Spaces around names are ignored.
+ *
+ * @param flags_out  on success receives the SCREENER_REGION_* flags with
+ *                   SCREENER_REGION_EXPLICIT set, ready for
+ *                   screener_profile.exclude_regions; untouched on failure.
+ * @param err_out    may be NULL; on failure receives a diagnostic naming the
+ *                   unknown kind and listing the known ones.
+ * @return SCREENER_OK, or SCREENER_E_INVALID_ARGUMENT for a NULL argument, an
+ *         empty list or item, or an unknown kind. @since 0.2
+ */
+SCREENER_API int screener_regions_parse(const char *list, uint32_t *flags_out,
+                                        screener_error **err_out);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,7 @@
 # bash completion for screener(1).
-# Commands, options and fold families come from the screener being completed
-# (`screener help`, `screener COMMAND --help`), so they never go stale.
+# Commands, options, fold families and region kinds come from the screener
+# being completed (`screener help`, `screener COMMAND --help`), so they never
+# go stale.
 
 _screener_help_options()
 {
@@ -22,6 +23,9 @@ _screener()
         --fold)
             families="$("$bin" help 2>/dev/null | sed -n 's/^  \([a-z]*\)  .*/\1/p')"
             COMPREPLY=($(compgen -W "all none $families" -- "$cur")); return ;;
+        --exclude|--include)
+            COMPREPLY=($(compgen -W "all none $("$bin" scan --help 2>/dev/null |
+                sed -n '/^regions/,$s/^  \([a-z-]*\)  .*/\1/p')" -- "$cur")); return ;;
         --char) return ;;
         --db|--dict|-o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac

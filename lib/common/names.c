@@ -57,7 +57,32 @@ static const name_entry forms[] = {
     {"none", 0, "no generated forms"},
 };
 
+/* Platform link wrappers (SCREENER_REGION_LINK_WRAPPERS): hosts whose links
+ * a platform writes itself, in place of every link a poster writes or of
+ * attached media, with an opaque code as the path. Not here: shorteners a
+ * poster chooses (bit.ly, tinyurl.com: spam uses them, so they are signal)
+ * and wrappers that carry the destination in the query (l.facebook.com,
+ * safelinks.protection.outlook.com: the destination is the poster's).
+ * Lowercase; a subdomain of a host matches too. docs/regions.md lists them
+ * with their platforms; keep the region description below in step (a test
+ * checks it names every host). */
+static const name_entry link_wrappers[] = {
+    {"t.co", 0, "X/Twitter: every link in a post"},
+    {"t.cn", 0, "Sina Weibo: every link in a post"},
+    {"lnkd.in", 0, "LinkedIn: links in posts"},
+    {"pic.twitter.com", 0, "X/Twitter: attached media, written in the text"},
+};
+
+static const name_entry regions[] = {
+    {"mentions", SCREENER_REGION_MENTIONS,
+     "@handle mentions (also full-width) and their RT prefix: `RT @user`"},
+    {"link-wrappers", SCREENER_REGION_LINK_WRAPPERS,
+     "links the platform writes itself: t.co, t.cn, lnkd.in, pic.twitter.com"},
+};
+
 const name_table names_fold_families = {fold_families, COUNT(fold_families), "fold family"};
+const name_table names_regions = {regions, COUNT(regions), "region kind"};
+const name_table names_link_wrappers = {link_wrappers, COUNT(link_wrappers), "link wrapper"};
 const name_table names_detectors = {detectors, COUNT(detectors), "detector"};
 const name_table names_actions = {actions, COUNT(actions), "action"};
 const name_table names_forms = {forms, COUNT(forms), "generated-form rule"};
@@ -121,34 +146,43 @@ SCREENER_API const char *screener_action_name(int action)
     return name ? name : "unknown";
 }
 
-/* One item of a fold list: a family name, or "all". Returns its flags, or 0
- * for an unknown name. */
-static uint32_t fold_item(const char *s, size_t n)
+SCREENER_API const char *screener_region_name(unsigned i, uint32_t *flag_out)
 {
-    if (n == 3 && memcmp(s, "all", 3) == 0)
-        return SCREENER_FOLD_ALL;
-    int v = names_find(&names_fold_families, s, n);
-    return v < 0 ? 0 : (uint32_t)v;
+    if (i >= names_regions.n)
+        return NULL;
+    if (flag_out)
+        *flag_out = regions[i].value;
+    return regions[i].name;
 }
 
-static int fold_list_error(screener_error **err_out, const char *what, const char *s, size_t n)
+SCREENER_API const char *screener_region_description(unsigned i)
+{
+    return i < names_regions.n ? regions[i].description : NULL;
+}
+
+/* A flag list ("case,compat", "mentions"): names of table t, "all" (every
+ * flag: `all`) and "none" alone (no flag). Returns SCREENER_OK with the
+ * flags | explicit in *flags_out, or an error naming the bad item. */
+static int list_error(screener_error **err_out, const name_table *t, int empty, const char *s,
+                      size_t n)
 {
     char known[160], ex[100];
-    names_list(&names_fold_families, known, sizeof known);
+    names_list(t, known, sizeof known);
     return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
-                   "%s `%s` (known: %s; or all, or none alone)", what,
+                   "%s %s%s `%s` (known: %s; or all, or none alone)",
+                   empty ? "empty item in" : "unknown", t->what, empty ? " list" : "",
                    err_excerpt(ex, sizeof ex, s, n), known);
 }
 
-SCREENER_API int screener_fold_flags_parse(const char *list, uint32_t *flags_out,
-                                           screener_error **err_out)
+static int parse_flag_list(const name_table *t, uint32_t all, uint32_t explicit_bit,
+                           const char *list, uint32_t *flags_out, screener_error **err_out)
 {
     if (err_out)
         *err_out = NULL;
     if (!list || !flags_out)
         return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
-                       "fold list and flags_out must not be NULL");
-    uint32_t flags = SCREENER_FOLD_EXPLICIT;
+                       "%s list and flags_out must not be NULL", t->what);
+    uint32_t flags = explicit_bit;
     if (strcmp(list, "none") != 0) {
         const char *s = list;
         for (;;) {
@@ -159,11 +193,12 @@ SCREENER_API int screener_fold_flags_parse(const char *list, uint32_t *flags_out
             while (e > b && s[e - 1] == ' ')
                 e--;
             if (e == b)
-                return fold_list_error(err_out, "empty item in fold list", list, strlen(list));
-            uint32_t f = fold_item(s + b, e - b);
-            if (!f)
-                return fold_list_error(err_out, "unknown fold family", s + b, e - b);
-            flags |= f;
+                return list_error(err_out, t, 1, list, strlen(list));
+            int v = e - b == 3 && memcmp(s + b, "all", 3) == 0 ? (int)all
+                                                                : names_find(t, s + b, e - b);
+            if (v <= 0)
+                return list_error(err_out, t, 0, s + b, e - b);
+            flags |= (uint32_t)v;
             if (s[n] == '\0')
                 break;
             s += n + 1;
@@ -171,4 +206,18 @@ SCREENER_API int screener_fold_flags_parse(const char *list, uint32_t *flags_out
     }
     *flags_out = flags;
     return SCREENER_OK;
+}
+
+SCREENER_API int screener_fold_flags_parse(const char *list, uint32_t *flags_out,
+                                           screener_error **err_out)
+{
+    return parse_flag_list(&names_fold_families, SCREENER_FOLD_ALL, SCREENER_FOLD_EXPLICIT, list,
+                           flags_out, err_out);
+}
+
+SCREENER_API int screener_regions_parse(const char *list, uint32_t *flags_out,
+                                        screener_error **err_out)
+{
+    return parse_flag_list(&names_regions, SCREENER_REGION_ALL, SCREENER_REGION_EXPLICIT, list,
+                           flags_out, err_out);
 }

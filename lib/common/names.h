@@ -1,7 +1,8 @@
 /*
  * names.h — the one table of each name set the library, the CLI and the
- * bindings spell: fold families, built-in detectors and actions. Everything
- * that prints or parses one of these names goes through these tables (or
+ * bindings spell: fold families, built-in detectors, actions, region kinds
+ * (and the link-wrapper hosts). Everything that prints or parses one of
+ * these names goes through these tables (or
  * the public functions built on them in names.c), so a new family, detector
  * or action is added in one place.
  *
@@ -66,6 +67,18 @@ extern const name_table names_fold_families;
 extern const name_table names_detectors;
 /* Actions, in SCREENER_ACTION_* order; value = the action. */
 extern const name_table names_actions;
+
+/* Region kinds (SCREENER_REGION_*), in bit order; value = the flag. */
+extern const name_table names_regions;
+/* Platform link wrapper hosts (scan/regions.c), lowercase; value unused,
+ * description = the platform. */
+extern const name_table names_link_wrappers;
+
+/* Region kinds (SCREENER_REGION_*), in bit order; value = the flag. */
+extern const name_table names_regions;
+/* Platform link wrapper hosts (scan/regions.c), lowercase; value unused,
+ * description = the platform. */
+extern const name_table names_link_wrappers;
 
 /* Generated-form rules and groups (`english`, `none`); value = FORM_* bits. */
 extern const name_table names_forms;

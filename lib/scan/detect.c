@@ -108,7 +108,7 @@ static int is_local_l(uint32_t c)
     return is_alnum_l(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
-static int is_url_l(uint32_t c)
+int detect_url_char(uint32_t c)
 {
     return is_alnum_l(c) || (c > 0x20 && c < 0x7F && strchr("-._~:/?#[]@!$&'()*+,;=%", (int)c));
 }
@@ -189,29 +189,56 @@ static void detect_email(const light_char *l, size_t m,
     }
 }
 
+size_t detect_char_ref(uint32_t (*at)(const void *seq, size_t i), const void *seq, size_t n,
+                       size_t i)
+{
+    if (i + 3 >= n || at(seq, i) != '&' || at(seq, i + 1) != '#')
+        return 0;
+    size_t j = i + 2;
+    int hex = at(seq, j) == 'x';
+    j += (size_t)hex;
+    size_t d = j;
+    for (uint32_t c; j < n && j - d < 8 && (c = at(seq, j), (c >= '0' && c <= '9') ||
+                                                (hex && c >= 'a' && c <= 'f'));)
+        j++;
+    return j > d && j < n && at(seq, j) == ';' ? j + 1 - i : 0;
+}
+
+static uint32_t light_at(const void *seq, size_t i)
+{
+    return ((const light_char *)seq)[i].c;
+}
+
+/* End of the link path starting at element e: URL characters up to the
+ * limit, not into a numeric character reference. */
+static size_t url_path_end(const light_char *l, size_t m, size_t i, size_t e)
+{
+    while (e < m && e - i < DETECT_URL_MAX && detect_url_char(l[e].c) &&
+           !(l[e].c == '&' && detect_char_ref(light_at, l, m, e)))
+        e++;
+    return e;
+}
+
 static void detect_url(const light_char *l, size_t m,
                        void (*found)(void *, size_t, size_t), void *ctx)
 {
     size_t i = 0;
     while (i < m) {
         /* a token starts where no URL character precedes */
-        if (!is_alnum_l(l[i].c) || (i > 0 && is_url_l(l[i - 1].c))) {
+        if (!is_alnum_l(l[i].c) || (i > 0 && detect_url_char(l[i - 1].c))) {
             i++;
             continue;
         }
         size_t e = 0;
         if (starts_with(l, m, i, "http://") || starts_with(l, m, i, "https://") ||
             starts_with(l, m, i, "www.")) {
-            e = i;
-            while (e < m && e - i < DETECT_URL_MAX && is_url_l(l[e].c))
-                e++;
+            e = url_path_end(l, m, i, i);
         } else {
             size_t tld, d = parse_domain(l, m, i, &tld);
             if (d && tld_is_common(l, tld, d) && !(d < m && l[d].c == '@')) {
                 e = d;
                 if (e < m && l[e].c == '/')
-                    while (e < m && e - i < DETECT_URL_MAX && is_url_l(l[e].c))
-                        e++;
+                    e = url_path_end(l, m, i, e);
             }
         }
         if (e) {

@@ -56,7 +56,8 @@ typedef struct light_char {
  * Text detectors on that reading:
  *   email  local@domain.tld (TLD of 2+ letters)
  *   url    http:// or https:// or www. followed by URL characters, and bare
- *          domains ending in a common TLD (example.com, xx.info/path)
+ *          domains ending in a common TLD (example.com, xx.info/path); a
+ *          link ends before a numeric character reference (detect_char_ref)
  * found(ctx, b0, last) gets the match's first original byte and the first
  * original byte of its last character (the caller finds that character's
  * end: view_char_end). Cost: O(m).
@@ -84,6 +85,19 @@ size_t detect_min_digits(int kind);
 
 /* The longest run of ASCII digits in units[0..n). */
 size_t detect_longest_digits(const uint16_t *units, size_t n);
+
+/* 1 if c (an element of the reading above: letters lowercase) may be part
+ * of a link: letters, digits and -._~:/?#[]@!$&'()*+,;=% (also used by
+ * regions.c on the original bytes). */
+int detect_url_char(uint32_t c);
+
+/* Length of an HTML numeric character reference (`&#8221;`, `&#x201d;`: up
+ * to 8 digits) starting at element i of a sequence of n read through at()
+ * (letters lowercase), else 0. A link ends before one: it is escaped text
+ * glued to the link (a closing quotation mark, an ellipsis in tweets as
+ * their API writes them), not part of the address. */
+size_t detect_char_ref(uint32_t (*at)(const void *seq, size_t i), const void *seq, size_t n,
+                       size_t i);
 
 /* Validators, exposed for tests. */
 int detect_is_cn_mobile(const uint16_t *d, size_t n);

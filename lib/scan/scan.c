@@ -4,6 +4,7 @@
  *   text --views_build--> the views the database's matchers read
  *        --each matcher row (matchers.c)--> matches with original spans
  *        --collect_finish--> allow-list, sorted, de-duplicated, capped
+ *        --regions_mark--> matches inside mentions and link wrappers flagged
  *        --scan_verdict--> action, severity, categories
  *
  * Messages longer than SCAN_WINDOW go through window.c instead, which runs
@@ -19,6 +20,7 @@
 #include "common/utf8.h"
 #include "db/db.h"
 #include "matcher.h"
+#include "regions.h"
 #include "common/alloc.h"
 
 /* Resolve the scratch's profile rules against db's categories (once per db). */
@@ -84,7 +86,7 @@ int scan_prepare(const screener_db *db, screener_scratch *s)
 }
 
 int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, size_t len,
-              unsigned extra)
+              unsigned extra, int at_end)
 {
     collect_reset(s);
     int rc = views_build(&db->fold, s->views_used | extra, text, len, &s->v);
@@ -98,6 +100,9 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
             return rc;
     }
     collect_finish(s);
+    s->region_open = len;
+    if (s->n_matches) /* mentions, link wrappers: only where there is a match */
+        regions_mark(&db->fold, s, text, len, at_end, &s->region_open);
     return SCREENER_OK;
 }
 
@@ -113,7 +118,7 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
     if (rc)
         return rc;
     if (len <= SCAN_WINDOW) {
-        rc = scan_text(db, s, text, len, 0);
+        rc = scan_text(db, s, text, len, 0, 1);
         if (rc || s->v.consumed == len)
             return rc ? rc : scan_verdict(s);
         /* the text expands beyond the views' budget: scan it in windows */

@@ -21,10 +21,13 @@ struct screener_db;
 int scan_prepare(const struct screener_db *db, screener_scratch *s);
 
 /* Scan one text as a whole into s->matches (collected, then finished: see
- * collect_finish): build the views the db uses plus `extra` (VIEW_* bits),
- * run the matchers. The scratch must be prepared and marked in use. */
+ * collect_finish; then the matches inside regions flagged, regions.h):
+ * build the views the db uses plus `extra` (VIEW_* bits), run the matchers.
+ * at_end: the text ends the message (else s->region_open says from which
+ * byte on region decisions wait for more text). The scratch must be
+ * prepared and marked in use. */
 int scan_text(const struct screener_db *db, screener_scratch *s, const uint8_t *text,
-              size_t len, unsigned extra);
+              size_t len, unsigned extra, int at_end);
 
 /* Scan one message into s->result: as a whole, or in windows when it is
  * longer than SCAN_WINDOW. Same result either way. The scratch must be

@@ -32,6 +32,7 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
     }
     s->fitted = 0; /* scan_prepare fits the views and checks the scratches */
     s->max_matches = SCRATCH_DEFAULT_MAX_MATCHES;
+    s->exclude_regions = SCREENER_REGION_DEFAULT;
     *out = s;
     return SCREENER_OK;
 }
@@ -71,7 +72,8 @@ SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_sc
     s->max_matches = SCRATCH_DEFAULT_MAX_MATCHES;
     *out = s;
     /* the clone gets the same profile */
-    screener_profile p = {sizeof p, src->min_severity, src->rules, src->n_rules, src->max_matches};
+    screener_profile p = {sizeof p, src->min_severity, src->rules, src->n_rules, src->max_matches,
+                          src->exclude_regions | SCREENER_REGION_EXPLICIT};
     int rc = screener_scratch_set_profile(s, &p);
     if (rc) {
         screener_scratch_free(s);
@@ -91,7 +93,8 @@ SCREENER_API int screener_scratch_set_profile(screener_scratch *s, const screene
     if (given)
         memcpy(&q, given, given->struct_size < sizeof q ? given->struct_size : sizeof q);
     const screener_profile *p = given ? &q : NULL;
-    if (!s || (p && p->n_rules && !p->rules))
+    if (!s || (p && p->n_rules && !p->rules) ||
+        (p && (p->exclude_regions & ~(uint32_t)(SCREENER_REGION_ALL | SCREENER_REGION_EXPLICIT))))
         return SCREENER_E_INVALID_ARGUMENT;
     if (s->in_use)
         return SCREENER_E_SCRATCH_IN_USE;
@@ -124,6 +127,8 @@ SCREENER_API int screener_scratch_set_profile(screener_scratch *s, const screene
     s->n_rules = n;
     s->min_severity = p ? p->min_severity : 0;
     s->max_matches = p && p->max_matches ? p->max_matches : SCRATCH_DEFAULT_MAX_MATCHES;
+    s->exclude_regions = p && p->exclude_regions ? p->exclude_regions & SCREENER_REGION_ALL
+                                                 : SCREENER_REGION_DEFAULT;
     s->eff_for = 0; /* resolve again */
     return SCREENER_OK;
 }

@@ -98,6 +98,8 @@ struct screener_scratch {
     size_t max_matches;
     screener_profile_rule *rules; /* owned copies, categories strdup'ed */
     size_t n_rules;
+    uint32_t exclude_regions; /* SCREENER_REGION_* whose matches are suppressed */
+    size_t region_open;   /* after scan_text: first byte of an open region (regions.h) */
     int8_t *eff;          /* resolved actions [category * 4 + severity - 1], or NULL */
     size_t cap_eff;
     uint64_t eff_for;     /* db instance eff was resolved for (0: none) */

@@ -13,7 +13,10 @@
  *   - the next tail starts at unit n-2L-1: every held match, every allow
  *     match that may cover one, and one character of context before them;
  *   - a match found again in the tail is not reported twice: it is old if
- *     it was inside the previous round's final region.
+ *     it was inside the previous round's final region;
+ *   - regions (mentions, link wrappers: regions.h) need up to REGION_CONTEXT
+ *     bytes before a match, which the tail carries too, and a region that
+ *     may still grow at the end of the data holds its matches back.
  * An incomplete UTF-8 sequence at the end of the data is not scanned until
  * the next round completes it (or the final round reports it as invalid).
  * Rounds always build the folded view: positions are counted in its units.
@@ -26,6 +29,7 @@
 #include "common/utf8.h"
 #include "db/db.h"
 #include "matcher.h"
+#include "regions.h"
 #include "scan.h"
 #include "common/alloc.h"
 
@@ -103,14 +107,21 @@ static int keep_parts(const screener_db *db, screener_scratch *s, window_state *
     return SCREENER_OK;
 }
 
-/* The bytes the next round can drop: everything before unit n-2L-1, but
- * never carry more than WINDOW_MAX_CARRY bytes. */
+/* The bytes the next round can drop: everything before unit n-2L-1, less
+ * REGION_CONTEXT bytes (a region around a held match starts at most that
+ * far before it) and nothing from an open region on; but never carry more
+ * than WINDOW_MAX_CARRY bytes. */
 static size_t droppable(const screener_db *db, const screener_scratch *s, const uint8_t *data,
                         size_t scan_len, size_t len, size_t L)
 {
     size_t n = s->v.folded.n, keep = 0;
     if (n > 2 * L + 1)
         keep = byte_of_unit(db, s, data, scan_len, n - 2 * L - 1);
+    keep = keep > REGION_CONTEXT ? keep - REGION_CONTEXT : 0;
+    if (s->region_open < len && keep + 8 > s->region_open)
+        keep = s->region_open > 8 ? s->region_open - 8 : 0; /* the character before it too */
+    for (int k = 0; k < 3 && keep > 0 && (data[keep] & 0xC0) == 0x80; k++)
+        keep--; /* a character's first byte */
     if (len - keep > WINDOW_MAX_CARRY) {
         keep = len - WINDOW_MAX_CARRY;
         while (keep < len && (data[keep] & 0xC0) == 0x80)
@@ -125,7 +136,7 @@ int window_round(const screener_db *db, screener_scratch *s, window_state *w,
     *keep = *scanned = 0;
     size_t hold = final ? 0 : incomplete_tail(data, len);
     s->rules_round = 1; /* message-wide rules wait for the end (window_rules_end) */
-    int rc = scan_text(db, s, data, len - hold, VIEW_FOLDED);
+    int rc = scan_text(db, s, data, len - hold, VIEW_FOLDED, final && !hold);
     s->rules_round = 0;
     if (rc)
         return rc;
@@ -141,6 +152,10 @@ int window_round(const screener_db *db, screener_scratch *s, window_state *w,
     if (!final && any_final) {
         cut = byte_of_unit(db, s, data, scan_len, n - L);
         last = byte_of_unit(db, s, data, scan_len, n - 1);
+        if (s->region_open <= cut) { /* matches in an open region wait (regions.h) */
+            any_final = s->region_open > 0;
+            cut = any_final ? s->region_open - 1 : 0;
+        }
     }
     for (size_t i = 0; i < s->n_matches && any_final; i++) {
         screener_match m = s->matches[i];

@@ -380,4 +380,38 @@ echo wank | "$BIN" scan --lenient --dict "$TMP/third.txt" 2> /dev/null | grep -q
 reject "scan --lenient without --dict" "--lenient applies when compiling" scan --lenient
 "$BIN" compile --help | grep -q -- '--lenient' && ok "compile --help lists --lenient" || bad "compile --help --lenient"
 
+# 25. regions: matches inside @mentions and platform link wrappers (t.co) are
+#     reported as suppressed by default; --exclude none reads them as text,
+#     --include takes one kind out; explain names the region.
+printf 'fuck\n@detect url\n' > "$TMP/reg.txt"
+printf '@fuck_you hi\nRT @fuck: hi http://t.co/Ab12\nhttp://t.co/fuck\nmail bob@fuck.com now\n' > "$TMP/reg-in.txt"
+"$BIN" scan --dict "$TMP/reg.txt" --format text "$TMP/reg-in.txt" > "$TMP/reg-def.txt"
+"$BIN" scan --dict "$TMP/reg.txt" --format text --exclude none "$TMP/reg-in.txt" > "$TMP/reg-none.txt"
+"$BIN" scan --dict "$TMP/reg.txt" --format text --include mentions "$TMP/reg-in.txt" > "$TMP/reg-inc.txt"
+"$BIN" scan --dict "$TMP/reg.txt" --format text --exclude=link-wrappers "$TMP/reg-in.txt" > "$TMP/reg-lw.txt"
+[ "$(grep -c ': pass$' "$TMP/reg-def.txt")" -eq 3 ] && grep -q '^4: mask' "$TMP/reg-def.txt" \
+  && ok "regions: mentions and t.co links do not count by default" \
+  || { bad "regions by default"; cat "$TMP/reg-def.txt"; }
+[ "$(grep -c ': pass$' "$TMP/reg-none.txt")" -eq 0 ] && grep -q 'found as "http://t.co/Ab12"' "$TMP/reg-none.txt" \
+  && ok "regions: --exclude none reads every byte as text" || { bad "--exclude none"; cat "$TMP/reg-none.txt"; }
+grep -q '^1: mask' "$TMP/reg-inc.txt" && grep -q '^3: pass' "$TMP/reg-inc.txt" \
+  && cmp -s "$TMP/reg-inc.txt" "$TMP/reg-lw.txt" \
+  && ok "regions: --include mentions = --exclude link-wrappers" || { bad "--include mentions"; cat "$TMP/reg-inc.txt"; }
+"$BIN" explain --dict "$TMP/reg.txt" 'RT @fuck: hi http://t.co/fuck fuck' > "$TMP/reg-ex.txt"
+grep -q '\[excluded: in a mention\]' "$TMP/reg-ex.txt" && grep -q '\[excluded: in a link wrapper\]' "$TMP/reg-ex.txt" \
+  && grep -q '^verdict:  mask' "$TMP/reg-ex.txt" && ok "explain names the region of an excluded match" \
+  || { bad "explain regions"; cat "$TMP/reg-ex.txt"; }
+printf '@fuck fuck\n' | "$BIN" mask --dict "$TMP/reg.txt" > "$TMP/reg-mask.txt"
+[ "$(cat "$TMP/reg-mask.txt")" = '@fuck ****' ] && ok "mask leaves a mention as it is" \
+  || { bad "mask and mentions"; cat "$TMP/reg-mask.txt"; }
+"$BIN" scan --dict "$TMP/reg.txt" --exclude mentions,bogus "$TMP/reg-in.txt" > /dev/null 2> "$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q 'unknown region kind `bogus`' "$TMP/err" && grep -q 'link-wrappers' "$TMP/err" \
+  && ok "unknown region kind: exit 2 naming it and the known ones" || { bad "unknown region kind (rc=$rc)"; cat "$TMP/err"; }
+"$BIN" compile --dict "$TMP/reg.txt" -o "$TMP/reg.scdb" --exclude none 2> "$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q 'has no effect here' "$TMP/err" && ok "--exclude is refused by compile" \
+  || { bad "--exclude on compile (rc=$rc)"; cat "$TMP/err"; }
+"$BIN" scan --help | sed -n '/^regions/,$s/^  \([a-z-]*\)  .*/\1/p' > "$TMP/kinds.txt"
+[ "$(tr '\n' ' ' < "$TMP/kinds.txt")" = "mentions link-wrappers " ] && "$BIN" help --man | grep -q '^\.SH REGIONS' \
+  && ok "scan --help and the man page list the region kinds" || { bad "region kinds in help"; cat "$TMP/kinds.txt"; }
+
 exit $fail

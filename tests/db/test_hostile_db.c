@@ -140,7 +140,7 @@ Test(hostile_db, an_every_byte_matches_database_is_bounded)
     cr_assert_eq(screener_scan(db, s, text, n, &r), SCREENER_OK);
     cr_assert(r->truncated);
     screener_profile_rule drop[] = {{"ads_spam", 0, SCREENER_PROFILE_DROP}, {"porn", 0, SCREENER_PROFILE_DROP}};
-    screener_profile prof = {sizeof prof, 0, drop, 2, 0};
+    screener_profile prof = {sizeof prof, 0, drop, 2, 0, 0};
     cr_assert_eq(screener_scratch_set_profile(s, &prof), SCREENER_OK);
     cr_assert_eq(screener_scan(db, s, text, n, &r), SCREENER_OK);
     cr_assert(r->truncated);

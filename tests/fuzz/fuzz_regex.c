@@ -276,7 +276,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(screener_scratch_alloc(c->db, &s) == SCREENER_OK);
         s_for = c->db;
     }
-    screener_profile prof = {sizeof prof, 0, NULL, 0, (opt & 1) ? 3 : 0};
+    screener_profile prof = {sizeof prof, 0, NULL, 0, (opt & 1) ? 3 : 0, 0};
     FUZZ_CHECK(screener_scratch_set_profile(s, &prof) == SCREENER_OK);
 
     char *text = malloc(MAX_TEXT * 4 + 400);

@@ -106,6 +106,10 @@ Test(detect, links)
     expect("see https://example.com/a?b=1, ok", "url", 4, 29);
     expect("www.xx123.cc now", "url", 0, 12);
     expect("go to xx.info/path.", "url", 6, 18);     /* bare domain, one match not two */
+    /* an HTML numeric character reference ends a link (&amp; does not) */
+    expect("\"see http://t.co/x&#8221;yes", "url", 5, 18);
+    expect("http://xx.com/a?b=1&amp;c=2&#x201D;", "url", 0, 27);
+    expect("http://xx.com/&#12", "url", 0, 18);
     expect("加群 ｗｗｗ．ａｂｃ．ｃｏｍ", "url", 7, 40);
     cr_assert_eq(count("e.g. file.txt and node.js"), 0);
     cr_assert_eq(count("version 1.2.3"), 0);

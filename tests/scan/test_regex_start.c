@@ -151,7 +151,7 @@ Test(regex_start, equals_start_of_match_reporting_on_random_regexes)
     ref_ctx raw = {0}, r = {0}, q = {0};
     byte_view bv = {0};
     hs_scratch_t *hs = NULL;
-    screener_profile prof = {sizeof prof, 0, NULL, 0, 1000000};
+    screener_profile prof = {sizeof prof, 0, NULL, 0, 1000000, 0};
     for (int round = 0; round < 200; round++) {
         char dict[2048] = "@category ads_spam\n", re[512];
         int nre = 1 + (int)rnd(3);
@@ -310,7 +310,7 @@ Test(regex_start, bounded_som_crash_shapes_scan_long_texts)
     cr_assert_not_null(db, "%s", err ? screener_error_message(err) : "");
     screener_scratch *s = NULL;
     cr_assert_eq(screener_scratch_alloc(db, &s), SCREENER_OK);
-    screener_profile prof = {sizeof prof, 0, NULL, 0, 1000000};
+    screener_profile prof = {sizeof prof, 0, NULL, 0, 1000000, 0};
     cr_assert_eq(screener_scratch_set_profile(s, &prof), SCREENER_OK);
     static const size_t lens[] = {254, 255, 256, 400, 5000, 300000};
     static const char *fills[] = {"ab", "xxy", "aabc", "zq"};

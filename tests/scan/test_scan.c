@@ -428,7 +428,7 @@ Test(scan, profile_drops_categories_and_overrides_actions)
         {NULL, 1, SCREENER_ACTION_BLOCK},     /* this tenant blocks even light terms */
         {"no_such_category", 0, SCREENER_PROFILE_DROP},
     };
-    screener_profile p = {sizeof p, 0, rules, 3, 0};
+    screener_profile p = {sizeof p, 0, rules, 3, 0, 0};
     cr_assert_eq(screener_scratch_set_profile(scratch, &p), SCREENER_OK);
     const screener_result *r = scan("我的世界");
     cr_assert_eq(r->n_matches, 1);
@@ -450,7 +450,7 @@ Test(scan, profile_drops_categories_and_overrides_actions)
 
 Test(scan, profile_minimum_severity)
 {
-    screener_profile p = {sizeof p, 3, NULL, 0, 0};
+    screener_profile p = {sizeof p, 3, NULL, 0, 0, 0};
     cr_assert_eq(screener_scratch_set_profile(scratch, &p), SCREENER_OK);
     expect_none("我的世界");             /* severities 1 and 2 */
     expect_one("我的 fuck", "fuck", 7, 11); /* severity 3 */
@@ -458,7 +458,7 @@ Test(scan, profile_minimum_severity)
 
 Test(scan, max_matches_truncates_and_says_so)
 {
-    screener_profile p = {sizeof p, 0, NULL, 0, 10};
+    screener_profile p = {sizeof p, 0, NULL, 0, 10, 0};
     cr_assert_eq(screener_scratch_set_profile(scratch, &p), SCREENER_OK);
     static const char unit[] = "中人 fuck ";
     size_t u = sizeof unit - 1, reps = 5000;
@@ -478,7 +478,7 @@ Test(scan, profile_rejects_bad_rules)
 {
     screener_profile_rule bad_sev = {NULL, 5, SCREENER_ACTION_BLOCK};
     screener_profile_rule bad_action = {NULL, 0, 9};
-    screener_profile p = {sizeof p, 0, &bad_sev, 1, 0};
+    screener_profile p = {sizeof p, 0, &bad_sev, 1, 0, 0};
     cr_assert_eq(screener_scratch_set_profile(scratch, &p), SCREENER_E_INVALID_ARGUMENT);
     p.rules = &bad_action;
     cr_assert_eq(screener_scratch_set_profile(scratch, &p), SCREENER_E_INVALID_ARGUMENT);

@@ -65,10 +65,11 @@ static int cmp(const void *a, const void *b)
     return x->entry_id < y->entry_id ? -1 : x->entry_id > y->entry_id;
 }
 
-static void stream_in_chunks(const char *text, size_t len, unsigned max_chunk, found *f)
+static void stream_in_chunks(screener_db *d, const char *text, size_t len, unsigned max_chunk,
+                             found *f)
 {
     screener_stream *st = NULL;
-    cr_assert_eq(screener_stream_open(db, &st), SCREENER_OK);
+    cr_assert_eq(screener_stream_open(d, &st), SCREENER_OK);
     const screener_result *r;
     for (size_t i = 0; i < len;) {
         size_t c = 1 + rnd(max_chunk);
@@ -107,25 +108,24 @@ static void print_found(const char *what, const found *f)
                 f->m[i].flags);
 }
 
-/* Scan text whole and as a stream in random chunks of up to max_chunk
- * bytes: the same matches, suppressed the same way (the leftmost-longest
- * selection is made per call, so SELECTED may differ). Returns the number of
+/* Scan text with d whole and as a stream in random chunks of up to max_chunk
+ * bytes: the same matches, with the same bits of `flags` (the leftmost-longest
+ * selection is made per call, so it is not compared). Returns the number of
  * matches of the whole scan. */
-static size_t check_chunked_equals_whole(const char *text, size_t len, unsigned max_chunk,
-                                         int it)
+static size_t check_chunked_equals_whole(screener_db *d, const char *text, size_t len,
+                                         unsigned max_chunk, uint16_t flags, int it)
 {
     static found whole, chunked;
     const screener_result *r;
-    cr_assert_eq(screener_scan(db, scratch, text, len, &r), SCREENER_OK);
+    cr_assert_eq(screener_scan(d, scratch, text, len, &r), SCREENER_OK);
     whole.n = 0;
     collect(&whole, r);
     chunked.n = 0;
-    stream_in_chunks(text, len, max_chunk, &chunked);
+    stream_in_chunks(d, text, len, max_chunk, &chunked);
     int same = whole.n == chunked.n;
     for (size_t i = 0; same && i < whole.n; i++)
         same = cmp(&whole.m[i], &chunked.m[i]) == 0 &&
-               (whole.m[i].flags & SCREENER_MATCH_SUPPRESSED) ==
-                   (chunked.m[i].flags & SCREENER_MATCH_SUPPRESSED);
+               (whole.m[i].flags & flags) == (chunked.m[i].flags & flags);
     if (!same) {
         fprintf(stderr, "text: %.*s", (int)len, text);
         print_found("whole", &whole);
@@ -137,12 +137,48 @@ static size_t check_chunked_equals_whole(const char *text, size_t len, unsigned 
     return whole.n;
 }
 
-Test(stream, chunked_equals_whole, .timeout = 120)
+/* Random texts of 3..42 pieces: streams in chunks of 1..3, 1..16 and 1..200
+ * bytes find the matches of one scan. */
+static void chunked_equals_whole(screener_db *d, const char *const *pcs, size_t n_pcs,
+                                 int iterations, uint16_t flags)
 {
     static char text[8192];
-    for (int it = 0; it < 600; it++) {
-        size_t len = random_text(text, pieces, sizeof pieces / sizeof pieces[0], 40);
-        check_chunked_equals_whole(text, len, it % 3 == 0 ? 3 : it % 3 == 1 ? 16 : 200, it);
+    for (int it = 0; it < iterations; it++) {
+        size_t len = random_text(text, pcs, n_pcs, 40);
+        check_chunked_equals_whole(d, text, len, it % 3 == 0 ? 3 : it % 3 == 1 ? 16 : 200,
+                                   flags, it);
+    }
+}
+
+Test(stream, chunked_equals_whole, .timeout = 120)
+{
+    chunked_equals_whole(db, pieces, sizeof pieces / sizeof pieces[0], 600,
+                         SCREENER_MATCH_SUPPRESSED);
+}
+
+/* Mentions and link wrappers (scan/regions.c) decide a match by bytes
+ * before and after it: pieces that start, end and nearly make regions. */
+static const char *const region_pieces[] = {
+    "@", "\xEF\xBC\xA0", "RT", "RT ", " ", "  ", "@fuck", "fuck", "_", "a", "x@", "shit",
+    "傻逼", "回复", "：", ":", "http", "://", "https://", "t.co", "/", "t.co/fuck", "http://t.co/",
+    "http://t.cn/", "lnkd.in/", ".", "co", "Ab9", "ｂ", "aaaaaaaaaaaaaaa", "@bob", "\xE2\x80\x8B",
+    "😀", "rt fuck", "\xFF"};
+static const char region_dict[] = "fuck\nshit\n傻逼\nrt fuck\tsubstring\nco\tsubstring\n";
+
+Test(stream, regions_chunked_equals_whole, .timeout = 120)
+{
+    const uint16_t f = SCREENER_MATCH_SUPPRESSED | SCREENER_MATCH_IN_MENTION |
+                       SCREENER_MATCH_IN_LINK_WRAPPER;
+    const char *with_url[2] = {"", "@detect url\n"};
+    for (int u = 0; u < 2; u++) {
+        char d[256];
+        snprintf(d, sizeof d, "%s%s", region_dict, with_url[u]);
+        screener_source src = {.name = "r.txt", .text = d, .len = strlen(d)};
+        screener_db *rdb = NULL;
+        cr_assert_eq(screener_compile(NULL, &src, 1, &rdb, NULL), SCREENER_OK);
+        chunked_equals_whole(rdb, region_pieces, sizeof region_pieces / sizeof region_pieces[0],
+                             600, f);
+        screener_db_free(rdb);
     }
 }
 
@@ -222,7 +258,7 @@ Test(stream, invalid_utf8_matrix_through_batch_stream_and_fold)
             }
             /* stream in 1..3-byte chunks: chunk edges fall inside the bad bytes */
             chunked.n = 0;
-            stream_in_chunks(text, len, 3, &chunked);
+            stream_in_chunks(db, text, len, 3, &chunked);
             cr_assert_eq(chunked.n, whole.n, "stream, class %zu pattern %zu", k, p);
             for (size_t i = 0; i < whole.n; i++)
                 cr_assert_eq(cmp(&chunked.m[i], &whole.m[i]), 0);
@@ -269,11 +305,11 @@ Test(stream, regex_and_detector_matches_survive_chunking, .timeout = 120)
     memset(text + len, '7', 600);
     len += 600;
     len += (size_t)sprintf(text + len, "yy");
-    cr_assert_eq(check_chunked_equals_whole(text, len, 50, 0), 1,
+    cr_assert_eq(check_chunked_equals_whole(db, text, len, 50, SCREENER_MATCH_SUPPRESSED, 0), 1,
                  "the 604-byte regex match is found by a scan");
     for (int it = 1; it < 400; it++) {
         len = random_text(text, mp, sizeof mp / sizeof mp[0], 60);
-        check_chunked_equals_whole(text, len, it % 2 ? 7 : 64, it);
+        check_chunked_equals_whole(db, text, len, it % 2 ? 7 : 64, SCREENER_MATCH_SUPPRESSED, it);
     }
     screener_scratch_free(scratch);
     screener_db_free(mdb);

@@ -134,7 +134,7 @@ static void check_windows(const char *dbname, const screener_db *db, const char 
     b->v.unit_budget = SIZE_MAX; /* really one view of the whole text */
     int rc2 = scan_prepare(db, b);
     if (!rc2)
-        rc2 = scan_text(db, b, (const uint8_t *)text, w, 0);
+        rc2 = scan_text(db, b, (const uint8_t *)text, w, 0, 1);
     b->in_use = 0;
     int same = rc == SCREENER_OK && rc2 == SCREENER_OK && r->n_matches == b->n_matches;
     for (size_t i = 0; same && i < r->n_matches; i++)
