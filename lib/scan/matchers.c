@@ -28,6 +28,13 @@ static uint32_t longest_regex(const screener_db *db)
     return db->hdr->regex_max_width; /* bytes of the byte view >= folded units */
 }
 
+/* A unit of the leet reading stands for at most LEET_MAX_REPEAT units of
+ * the folded view (joined spaced repeats; "ph" is two for one). */
+static uint32_t longest_leet(const screener_db *db)
+{
+    return db->max_lit_units * LEET_MAX_REPEAT;
+}
+
 static uint32_t longest_digits(const screener_db *db)
 {
     (void)db;
@@ -50,6 +57,7 @@ const matcher scan_matchers[] = {
     {"email", VIEW_BYTES, -1, DETECT_EMAIL, longest_text, uses_detector, run_text_detector},
     {"url", VIEW_BYTES, -1, DETECT_URL, longest_text, uses_detector, run_text_detector},
     {"regex", VIEW_BYTES, SEC_HS_REGEX, 0, longest_regex, uses_section, run_regexes},
+    {"leet", VIEW_LEET, SEC_HS_LEET, 0, longest_leet, uses_section, run_leet},
 };
 const size_t scan_n_matchers = sizeof scan_matchers / sizeof scan_matchers[0];
 _Static_assert(MATCHER_LITERALS == 0, "scan_matchers[0] is the literal row");

@@ -24,6 +24,8 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
         he = hs_alloc_scratch(db->hs_regex, &s->hs_regex);
     if (he == HS_SUCCESS && db->hs_regex_start)
         he = hs_alloc_scratch(db->hs_regex_start, &s->hs_regex_start);
+    if (he == HS_SUCCESS && db->hs_leet) /* the literal scratch fits both */
+        he = hs_alloc_scratch(db->hs_leet, &s->hs);
     if (he != HS_SUCCESS) {
         hs_free_scratch(s->hs);
         hs_free_scratch(s->hs_regex);

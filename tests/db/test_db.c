@@ -236,7 +236,7 @@ static void check_old_version(unsigned version)
     cr_assert_eq(screener_db_load(path, &old, &err), SCREENER_E_DB_VERSION, "%s", path);
     const char *msg = screener_error_message(err);
     snprintf(want, sizeof want, "version %u,", version);
-    cr_assert(strstr(msg, want) && strstr(msg, "reads version 3"), "%s", msg);
+    cr_assert(strstr(msg, want) && strstr(msg, "reads version 4"), "%s", msg);
     screener_error_free(err);
 }
 

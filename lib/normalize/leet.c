@@ -1,0 +1,462 @@
+/*
+ * leet.c — the leet view (see leet.h; the rule and its table: docs/leet.md).
+ *
+ *   text --leet_candidate (one pass, ASCII table)--> nothing to do (most texts)
+ *        --decode: one leet_char per character, classified through the fold table
+ *        --tokens (runs of letters, digits, leet symbols) and spelled-out words
+ *          (single-character tokens across separators)
+ *        --the rule, per word: which digits/symbols read as letters, which
+ *          spaced repeats are joined
+ *        --rewrite (reading + original-byte map) --fold_text--> folded reading
+ */
+#include "leet.h"
+
+#include <string.h>
+
+#include "common/alloc.h"
+#include "common/buf.h"
+#include "common/utf8.h"
+
+/* ---- the table ------------------------------------------------------------ */
+
+/* The letter each leet character is read as (docs/leet.md says why). */
+static char leet_letter(uint8_t c)
+{
+    switch (c) {
+    case '0': return 'o';
+    case '1': return 'i';
+    case '3': return 'e';
+    case '4': return 'a';
+    case '5': return 's';
+    case '7': return 't';
+    case '8': return 'b';
+    case '9': return 'g';
+    case '$': return 's';
+    case '@': return 'a';
+    case '!': return 'i';
+    case '|': return 'l';
+    case '+': return 't';
+    case '(': return 'c';
+    default: return 0;
+    }
+}
+
+/* Symbols that may stand at a word's edge ("@ss", "$lut", "a$$"); the others
+ * ('!', '|', '+', '(') only between letters: at an edge they are punctuation. */
+static int edge_symbol(uint8_t c)
+{
+    return c == '$' || c == '@';
+}
+
+/* ---- the first pass --------------------------------------------------------- */
+
+#define K_LEET 1u   /* a leet digit or symbol */
+#define K_LETTER 2u /* an ASCII letter */
+#define K_SEP 4u    /* ASCII whitespace or punctuation that is no leet symbol */
+#define K_P 8u      /* p or P ("ph" for f) */
+
+static const uint8_t kind[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    4, 1, 4, 4, 1, 4, 4, 4, 1, 4, 4, 1, 4, 4, 4, 4,
+    1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 4, 4, 4, 4, 4, 4,
+    1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    10, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 4, 4, 4, 4, 4,
+    4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    10, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 4, 1, 4, 4, 0,
+};
+
+static inline unsigned kind_at(const uint8_t *s, size_t n, size_t i)
+{
+    return i < n && s[i] < 0x80 ? kind[s[i]] : 0;
+}
+
+/* A letter right next to i on one side (d = -1 or +1), or one separator away
+ * ("f 4 c k"). */
+static int letter_near(const uint8_t *s, size_t n, size_t i, int d)
+{
+    if (d < 0 && i == 0)
+        return 0;
+    size_t j = d < 0 ? i - 1 : i + 1;
+    unsigned k = kind_at(s, n, j);
+    if (k & K_LETTER)
+        return 1;
+    if (!(k & K_SEP) || (d < 0 && j == 0))
+        return 0;
+    return (kind_at(s, n, d < 0 ? j - 1 : j + 1) & K_LETTER) != 0;
+}
+
+int leet_candidate(const uint8_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint8_t b = s[i];
+        if (b >= 0x80)
+            continue;
+        unsigned k = kind[b];
+        if (!(k & (K_LEET | K_SEP | K_P)))
+            continue;
+        if (k & K_SEP) {
+            /* "u u": the same letter alone on both sides of one separator */
+            if (i == 0 || i + 1 >= n || ((s[i - 1] | 0x20) != (s[i + 1] | 0x20)) ||
+                !(kind_at(s, n, i - 1) & K_LETTER))
+                continue;
+            if ((i >= 2 && (kind_at(s, n, i - 2) & K_LETTER)) ||
+                (kind_at(s, n, i + 2) & K_LETTER))
+                continue;
+            return 1;
+        }
+        if (k & K_P) {
+            if ((i == 0 || !(kind_at(s, n, i - 1) & K_LETTER)) &&
+                (kind_at(s, n, i + 1) == K_LETTER) && (s[i + 1] | 0x20) == 'h' &&
+                (kind_at(s, n, i + 2) & K_LETTER))
+                return 1;
+            continue;
+        }
+        int l = letter_near(s, n, i, -1), r = letter_near(s, n, i, +1);
+        if ((b >= '0' && b <= '9') || b == '$' ? (l || r) : b == '@' ? r : (l && r))
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- decoding ------------------------------------------------------------------ */
+
+#define LC_LETTER 1 /* a kept word letter (not a digit) */
+#define LC_DIGIT 2  /* a kept character that folds to one ASCII digit */
+#define LC_SYM 3    /* a leet symbol (ASCII, or punctuation whose ASCII form is one) */
+#define LC_SEP 4    /* a dropped visible separator */
+#define LC_INV 5    /* a dropped invisible character */
+#define LC_OTHER 6  /* anything else kept (Han, U+FFFD, other symbols kept...) */
+
+/* Classify one character; *asc gets its ASCII digit or symbol. */
+static uint8_t classify(const fold_table *ft, int32_t c, uint32_t v, uint8_t *asc, uint16_t *unit)
+{
+    *asc = 0;
+    *unit = 0;
+    uint32_t kind_v = FV_KIND(v), cls = FV_CLASS(v);
+    if (kind_v == FV_DROP) {
+        uint8_t a = c >= 0 && c < 0x80 ? (uint8_t)c : (uint8_t)FV_DROP_ASCII(v);
+        if (cls == FC_IGNORABLE)
+            return LC_INV;
+        if (leet_letter(a) && !(a >= '0' && a <= '9')) {
+            *asc = a;
+            return LC_SYM;
+        }
+        return LC_SEP;
+    }
+    uint32_t u = kind_v == FV_IDENT ? (uint32_t)c : kind_v == FV_ONE ? FV_CP(v) : 0;
+    if (kind_v == FV_MULTI && FV_LEN(v) >= 1)
+        u = ft->expand[FV_OFF(v)] | (FV_LEN(v) > 1 ? 0x10000u : 0); /* not joinable */
+    if (u >= '0' && u <= '9') {
+        *asc = (uint8_t)u;
+        return LC_DIGIT;
+    }
+    if (c >= 0 && c < 0x80 && leet_letter((uint8_t)c)) { /* kept by a table without noise */
+        *asc = (uint8_t)c;
+        return LC_SYM;
+    }
+    if (cls == FC_WORD) {
+        *unit = u <= 0xFFFF ? (uint16_t)u : 0;
+        return LC_LETTER;
+    }
+    return LC_OTHER;
+}
+
+static int decode(const fold_table *ft, const uint8_t *s, size_t n, leet_view *lv, size_t *count)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        if (k == lv->cap_chars &&
+            mem_grow((void **)&lv->chars, &lv->cap_chars, k + 1, sizeof(leet_char)))
+            return SCREENER_E_NOMEM;
+        size_t at = i;
+        int32_t c = utf8_next(s, n, &i);
+        leet_char *x = &lv->chars[k++];
+        x->b0 = (uint32_t)at;
+        x->b1 = (uint32_t)i;
+        x->out = 0;
+        x->cls = classify(ft, c, fold_value(ft, c), &x->out, &x->unit);
+    }
+    *count = k;
+    return SCREENER_OK;
+}
+
+/* ---- the rule ---------------------------------------------------------------- */
+
+/* A word: the indices of its characters (letters, digits, symbols; invisible
+ * ones left out), at most WORD_MAX. */
+#define WORD_MAX 64
+typedef struct word {
+    uint32_t at[WORD_MAX];
+    size_t n;
+    int spelled; /* made of single-character tokens across separators */
+} word;
+
+static int is_wordchar(uint8_t cls)
+{
+    return cls == LC_LETTER || cls == LC_DIGIT || cls == LC_SYM;
+}
+
+/* Apply the rule to one word: set out (the letter) on each character read
+ * as a letter, or leave the word as it is. x[].out holds the ASCII digit or
+ * symbol on entry (cls DIGIT/SYM) and is rewritten to the letter or 0. */
+static void read_word(leet_char *x, const word *w)
+{
+    size_t m = w->n, letters = 0, digits = 0, subs = 0;
+    char read[WORD_MAX];
+    memset(read, 0, m);
+    for (size_t q = 0; q < m; q++) {
+        letters += x[w->at[q]].cls == LC_LETTER;
+        digits += x[w->at[q]].cls == LC_DIGIT;
+    }
+    if (letters < 2)
+        goto done;
+    for (size_t i = 0; i < m;) {
+        uint8_t cls = x[w->at[i]].cls;
+        if (cls == LC_LETTER) {
+            i++;
+            continue;
+        }
+        size_t j = i; /* a run of one class: digits, or symbols */
+        int all_leet = 1, all_edge = 1, all_dollar = 1, all_at = 1;
+        while (j < m && x[w->at[j]].cls == cls) {
+            uint8_t a = x[w->at[j]].out;
+            all_leet &= leet_letter(a) != 0;
+            all_edge &= edge_symbol(a);
+            all_dollar &= a == '$';
+            all_at &= a == '@';
+            j++;
+        }
+        int left = i > 0 && x[w->at[i - 1]].cls == LC_LETTER;
+        int right = j < m && x[w->at[j]].cls == LC_LETTER;
+        size_t r = j - i;
+        int ok = 0;
+        if (all_leet && r <= 2) {
+            if (left && right)
+                ok = 1; /* inside the word: sh1t, b00bs, a$s, b!tch */
+            else if (cls == LC_DIGIT)
+                ok = letters >= 3 && ((i == 0 && right) || (j == m && left)); /* 5lut, not 1st */
+            else if (i == 0 && right && all_edge)
+                /* "@ss": an @ before letters only in a short word without
+                 * digits (handles are longer or carry digits) */
+                ok = !all_at || (r == 1 && letters <= 6 && digits == 0);
+            else if (j == m && left && all_dollar)
+                ok = 1; /* a$$ */
+        }
+        if (ok)
+            for (size_t q = i; q < j; q++) {
+                read[q] = 1;
+                subs++;
+            }
+        i = j;
+    }
+    /* "ph" for f at the start of a word */
+    if (!w->spelled && m >= 3 && x[w->at[0]].cls == LC_LETTER && x[w->at[1]].cls == LC_LETTER &&
+        x[w->at[2]].cls == LC_LETTER && x[w->at[0]].unit == 'p' && x[w->at[1]].unit == 'h')
+        subs += 1, read[0] = 2;
+    /* mostly letters: more letters than characters read as letters */
+    if (subs == 0 || letters <= subs)
+        memset(read, 0, m);
+done:
+    for (size_t q = 0; q < m; q++) {
+        leet_char *c = &x[w->at[q]];
+        if (c->cls == LC_DIGIT || c->cls == LC_SYM)
+            c->out = read[q] ? (uint8_t)leet_letter(c->out) : 0;
+        else if (read[q] == 2)
+            c->out = 'f'; /* p of "ph"; its h is left out (rewrite) */
+    }
+}
+
+/* Join spaced repeats of one letter inside a spelled-out word: the
+ * separators between them are left out of the reading (marked with out =
+ * 1 on separators, which never have a letter). Runs longer than
+ * LEET_MAX_REPEAT stay as they are. */
+static void join_repeats(leet_char *x, const word *w)
+{
+    for (size_t i = 0; i < w->n;) {
+        const leet_char *c = &x[w->at[i]];
+        size_t j = i + 1;
+        while (j < w->n && c->cls == LC_LETTER && c->unit && x[w->at[j]].cls == LC_LETTER &&
+               x[w->at[j]].unit == c->unit)
+            j++;
+        if (j - i >= 2 && j - i <= LEET_MAX_REPEAT)
+            for (size_t q = i; q + 1 < j; q++)
+                for (uint32_t g = w->at[q] + 1; g < w->at[q + 1]; g++)
+                    x[g].out = 1; /* a separator between two repeats: left out */
+        i = j;
+    }
+}
+
+/* Tokens and spelled-out words; returns 1 if anything is read differently. */
+static int apply_rule(leet_char *x, size_t nc)
+{
+    int any = 0;
+    word w;
+    size_t i = 0;
+    while (i < nc) {
+        if (!is_wordchar(x[i].cls)) {
+            i++;
+            continue;
+        }
+        /* a token: [i, j) of word characters and invisible ones */
+        w.n = 0;
+        w.spelled = 0;
+        size_t j = i;
+        int over = 0;
+        while (j < nc && (is_wordchar(x[j].cls) || x[j].cls == LC_INV)) {
+            if (x[j].cls != LC_INV && w.n < WORD_MAX)
+                w.at[w.n++] = (uint32_t)j;
+            else if (x[j].cls != LC_INV)
+                over = 1;
+            j++;
+        }
+        if (over) { /* longer than any word: read as it is */
+            for (size_t q = i; q < j; q++)
+                x[q].out = 0;
+            i = j;
+            continue;
+        }
+        if (w.n == 1) {
+            /* single-character tokens across short runs of separators: one
+             * spelled-out word ("f 4 c k", "f.u.u.c.k") */
+            size_t k = j;
+            for (;;) {
+                size_t g = k, seps = 0;
+                while (g < nc && (x[g].cls == LC_SEP || x[g].cls == LC_INV)) {
+                    seps += x[g].cls == LC_SEP;
+                    g++;
+                }
+                if (g >= nc || seps == 0 || seps > 3 || !is_wordchar(x[g].cls))
+                    break;
+                size_t h = g + 1, more = 0;
+                while (h < nc && (is_wordchar(x[h].cls) || x[h].cls == LC_INV))
+                    more += x[h++].cls != LC_INV;
+                if (more || w.n == WORD_MAX)
+                    break; /* the next token has 2+ characters */
+                w.at[w.n++] = (uint32_t)g;
+                k = h;
+            }
+            if (w.n >= 2) {
+                w.spelled = 1;
+                j = k;
+            }
+        }
+        read_word(x, &w);
+        if (w.spelled)
+            join_repeats(x, &w);
+        for (size_t q = i; q < j && !any; q++)
+            any = x[q].out != 0;
+        i = j;
+    }
+    return any;
+}
+
+/* ---- the reading --------------------------------------------------------------- */
+
+static int reserve(leet_view *lv, size_t need)
+{
+    if (need <= lv->cap)
+        return 0;
+    size_t cap = lv->cap ? lv->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    uint8_t *t = mem_realloc(lv->text, cap);
+    if (!t)
+        return -1;
+    lv->text = t;
+    uint8_t *sb = mem_realloc(lv->sub, cap);
+    if (!sb)
+        return -1;
+    lv->sub = sb;
+    uint32_t *o = mem_realloc(lv->orig, (cap + 1) * sizeof(uint32_t));
+    if (!o)
+        return -1;
+    lv->orig = o;
+    lv->cap = cap;
+    return 0;
+}
+
+/* Write the reading: characters read as letters become that letter, the h
+ * of "ph" and separators between joined repeats are left out, the letters
+ * of a joined run are marked as read differently. */
+static void rewrite(const uint8_t *s, size_t n, const leet_char *x, size_t nc, leet_view *lv)
+{
+    size_t w = 0;
+    int joined = 0; /* inside a run whose separators are left out */
+    for (size_t k = 0; k < nc; k++) {
+        const leet_char *c = &x[k];
+        if (c->cls == LC_SEP && c->out == 1) {
+            joined = 1;
+            continue;
+        }
+        if (c->cls == LC_LETTER && c->out == 'f') { /* "ph" */
+            lv->text[w] = 'f';
+            lv->orig[w] = c->b0;
+            lv->sub[w++] = 1;
+            size_t h = k + 1;
+            while (h < nc && x[h].cls == LC_INV)
+                h++;
+            k = h; /* the h */
+            continue;
+        }
+        if ((c->cls == LC_DIGIT || c->cls == LC_SYM) && c->out) {
+            lv->text[w] = c->out;
+            lv->orig[w] = c->b0;
+            lv->sub[w++] = 1;
+            continue;
+        }
+        /* a letter ends a joined run unless a left-out separator follows */
+        int in_run = 0;
+        if (c->cls == LC_LETTER) {
+            size_t h = k + 1;
+            while (h < nc && x[h].cls == LC_INV)
+                h++;
+            in_run = joined || (h < nc && x[h].cls == LC_SEP && x[h].out == 1);
+            joined = 0;
+        }
+        for (uint32_t b = c->b0; b < c->b1; b++) {
+            lv->text[w] = s[b];
+            lv->orig[w] = b;
+            lv->sub[w++] = (uint8_t)in_run;
+        }
+    }
+    lv->orig[w] = (uint32_t)n;
+    lv->len = w;
+}
+
+int leet_build(const fold_table *ft, const uint8_t *s, size_t len, leet_view *lv)
+{
+    lv->active = 0;
+    lv->len = 0;
+    if (!leet_candidate(s, len))
+        return SCREENER_OK;
+    size_t nc;
+    if (decode(ft, s, len, lv, &nc))
+        return SCREENER_E_NOMEM;
+    if (!apply_rule(lv->chars, nc))
+        return SCREENER_OK;
+    if (reserve(lv, len + 1))
+        return SCREENER_E_NOMEM;
+    rewrite(s, len, lv->chars, nc, lv);
+    int rc = fold_text(ft, lv->text, lv->len, &lv->folded);
+    if (rc)
+        return rc;
+    lv->active = 1;
+    return SCREENER_OK;
+}
+
+void leet_view_free(leet_view *lv)
+{
+    mem_free(lv->text);
+    mem_free(lv->orig);
+    mem_free(lv->sub);
+    mem_free(lv->chars);
+    fold_buf_free(&lv->folded);
+    memset(lv, 0, sizeof *lv);
+}
+
+size_t leet_view_footprint(const leet_view *lv)
+{
+    return lv->cap * (2 + sizeof(uint32_t)) + lv->cap_chars * sizeof(leet_char) +
+           lv->folded.cap * (sizeof(uint16_t) + 1) + lv->folded.cap_marks * sizeof(fold_mark);
+}
