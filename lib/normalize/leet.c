@@ -250,8 +250,9 @@ static void read_word(leet_char *x, const word *w)
             }
         i = j;
     }
-    /* "ph" for f at the start of a word */
-    if (!w->spelled && m >= 3 && x[w->at[0]].cls == LC_LETTER && x[w->at[1]].cls == LC_LETTER &&
+    /* "ph" for f at the start of a word made of letters only (with another
+     * substitution, "ph" is more likely a p and an h: "phw+ey") */
+    if (!w->spelled && subs == 0 && letters == m && m >= 3 && x[w->at[0]].cls == LC_LETTER && x[w->at[1]].cls == LC_LETTER &&
         x[w->at[2]].cls == LC_LETTER && x[w->at[0]].unit == 'p' && x[w->at[1]].unit == 'h')
         subs += 1, read[0] = 2;
     /* mostly letters: more letters than characters read as letters */
