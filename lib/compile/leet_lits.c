@@ -7,6 +7,7 @@
 
 #include "common/alloc.h"
 #include "common/error.h"
+#include "regex.h"
 
 /* 1 if literal l (UTF-16 units at expr) is 2+ ASCII letters a-z. */
 static int latin_letters(const char *expr, const db_lit *l)
@@ -52,7 +53,8 @@ int leet_compile_literals(const char *const *exprs, const size_t *lens, const db
     hs_compile_error_t *herr = NULL;
     if (hs_compile_lit_multi(e, fl, ids, len, (unsigned)n, HS_MODE_BLOCK, plat, &hdb, &herr) !=
         HS_SUCCESS) {
-        rc = err_set(err, SCREENER_E_HYPERSCAN, NULL, 0, "Hyperscan compile of the leet literals failed: %s",
+        rc = err_set(err, hs_compile_status(herr, SCREENER_E_HYPERSCAN), NULL, 0,
+                     "Hyperscan compile of the leet literals failed: %s",
                      herr ? herr->message : "unknown error");
         hs_free_compile_error(herr);
         goto out;

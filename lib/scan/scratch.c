@@ -29,6 +29,7 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
     if (he != HS_SUCCESS) {
         hs_free_scratch(s->hs);
         hs_free_scratch(s->hs_regex);
+        hs_free_scratch(s->hs_regex_start);
         mem_free(s);
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
     }
@@ -63,6 +64,7 @@ SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_sc
     if (he != HS_SUCCESS) {
         hs_free_scratch(s->hs);
         hs_free_scratch(s->hs_regex);
+        hs_free_scratch(s->hs_regex_start);
     }
     if (he != HS_SUCCESS) {
         mem_free(s);

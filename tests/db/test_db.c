@@ -224,8 +224,8 @@ Test(db, garbage_is_not_a_database)
 
 /* Files written by earlier format versions (tests/data/formats/: v1
  * compiled by 0.1.0 at abda748, v2 at a594efe with --fold none, a format whose regex database used
- * start-of-match reporting that can crash Vectorscan) are refused
- * as a version mismatch that names both versions, not as damaged files. */
+ * start-of-match reporting that can crash Vectorscan, v3 at cbe2dd8 with --fold none, before the
+ * leet section) are refused as a version mismatch that names both versions, not as damaged files. */
 static void check_old_version(unsigned version)
 {
     char path[1024], want[32];
@@ -244,6 +244,7 @@ Test(db, previous_format_versions_are_a_version_mismatch)
 {
     check_old_version(1);
     check_old_version(2);
+    check_old_version(3);
 }
 
 /* The views a database's matchers read, as recorded in its header. */
@@ -261,10 +262,12 @@ static uint32_t recorded_views(const char *text)
  * this library does not have is refused with a message saying so. */
 Test(db, views_are_recorded_and_unknown_views_refused)
 {
-    cr_assert_eq(recorded_views("badword\n"), VIEW_FOLDED);
+    cr_assert_eq(recorded_views("badword\n"), VIEW_FOLDED | VIEW_LEET);
     cr_assert_eq(recorded_views("@detect cn_mobile\n"), VIEW_NUMERALS); /* (implies folded) */
-    cr_assert_eq(recorded_views("badword\n@detect email\n"), VIEW_FOLDED | VIEW_BYTES);
-    cr_assert_eq(((const db_header *)blob)->views, VIEW_FOLDED);
+    cr_assert_eq(recorded_views("badword\n@detect email\n"), VIEW_FOLDED | VIEW_BYTES | VIEW_LEET);
+    /* no Latin-letter term: no leet section, the view is never built */
+    cr_assert_eq(recorded_views("法轮功\nab1\n"), VIEW_FOLDED);
+    cr_assert_eq(((const db_header *)blob)->views, VIEW_FOLDED | VIEW_LEET);
     uint8_t *b = malloc(blob_len);
     memcpy(b, blob, blob_len);
     ((db_header *)b)->views |= 0x100;
