@@ -48,6 +48,14 @@ static int edge_symbol(uint8_t c)
     return c == '$' || c == '@';
 }
 
+/* Character classes of the rule (decode). */
+#define LC_LETTER 1 /* a kept word letter (not a digit) */
+#define LC_DIGIT 2  /* a kept character that folds to one ASCII digit */
+#define LC_SYM 3    /* a leet symbol (ASCII, or punctuation whose ASCII form is one) */
+#define LC_SEP 4    /* a dropped visible separator */
+#define LC_INV 5    /* a dropped invisible character */
+#define LC_OTHER 6  /* anything else kept (Han, U+FFFD, other symbols kept...) */
+
 /* ---- the first pass --------------------------------------------------------- */
 
 #define K_LEET 1u   /* a leet digit or symbol */
@@ -86,6 +94,83 @@ static int letter_near(const uint8_t *s, size_t n, size_t i, int d)
     return (kind_at(s, n, d < 0 ? j - 1 : j + 1) & K_LETTER) != 0;
 }
 
+/* ---- links, e-mail addresses and handles are not words ----------------- */
+
+static int is_space(uint8_t b)
+{
+    return b == ' ' || (b >= '\t' && b <= '\r');
+}
+
+static int is_alnum(uint8_t b)
+{
+    return b < 0x80 && ((kind[b] & K_LETTER) || (b >= '0' && b <= '9'));
+}
+
+/* A chunk longer than this (no whitespace) is not read at all. */
+#define CHUNK_MAX 256
+
+/* The machine-made part of the chunk [a, z) (bytes without whitespace) that
+ * holds byte i, if any, in [*m0, *m1): the whole chunk for a link (a '/' or
+ * "www.") or an e-mail address (an '@' after a letter or digit, a '.' after
+ * it), else a handle: '@' at a word's start and a name of letters, digits and
+ * '_' that has a digit, a '_', a capital after its first letter or more
+ * than six characters (@someone, @user_1, @KingL; "@ss" is read). */
+static int machine_span(const uint8_t *s, size_t a, size_t z, size_t i, size_t *m0, size_t *m1)
+{
+    int at_inside = 0;
+    for (size_t q = a; q < z; q++) {
+        if (s[q] == '/' || (q + 4 <= z && memcmp(s + q, "www.", 4) == 0) ||
+            (at_inside && s[q] == '.')) {
+            *m0 = a, *m1 = z;
+            return 1;
+        }
+        at_inside |= s[q] == '@' && q > a && is_alnum(s[q - 1]);
+    }
+    for (size_t q = a; q < z && q <= i; q++) {
+        if (s[q] != '@' || (q > a && is_alnum(s[q - 1])))
+            continue;
+        size_t e = q + 1;
+        int odd = 0;
+        while (e < z && (is_alnum(s[e]) || s[e] == '_')) {
+            odd |= !(kind[s[e]] & K_LETTER) || (e > q + 1 && s[e] >= 'A' && s[e] <= 'Z');
+            e++;
+        }
+        if (i < e && (odd || e - q - 1 > 6)) {
+            *m0 = q, *m1 = e;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The chunk around byte i: [*a, *z), at most CHUNK_MAX bytes each way
+ * (returns 0 if it is longer: not a word). */
+static int chunk_of(const uint8_t *s, size_t n, size_t i, size_t *a, size_t *z)
+{
+    size_t lo = i, hi = i;
+    while (lo > 0 && !is_space(s[lo - 1]) && i - lo < CHUNK_MAX)
+        lo--;
+    while (hi < n && !is_space(s[hi]) && hi - i < CHUNK_MAX)
+        hi++;
+    *a = lo, *z = hi;
+    return !(lo > 0 && !is_space(s[lo - 1])) && !(hi < n && !is_space(s[hi]));
+}
+
+/* 1 if byte i is in a link, an e-mail address, a handle or an over-long
+ * chunk; *skip gets the first byte after that part. */
+static int in_machine(const uint8_t *s, size_t n, size_t i, size_t *skip)
+{
+    size_t a, z, m0, m1;
+    if (!chunk_of(s, n, i, &a, &z)) {
+        *skip = z;
+        return 1;
+    }
+    if (!machine_span(s, a, z, i, &m0, &m1) || i < m0)
+        return 0;
+    *skip = m1;
+    return 1;
+}
+
 int leet_candidate(const uint8_t *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -113,20 +198,41 @@ int leet_candidate(const uint8_t *s, size_t n)
             continue;
         }
         int l = letter_near(s, n, i, -1), r = letter_near(s, n, i, +1);
-        if ((b >= '0' && b <= '9') || b == '$' ? (l || r) : b == '@' ? r : (l && r))
+        if (!((b >= '0' && b <= '9') || b == '$' ? (l || r) : b == '@' ? r : (l && r)))
+            continue;
+        size_t skip;
+        if (!in_machine(s, n, i, &skip))
             return 1;
+        i = skip - 1; /* (a link, address or handle: nothing to read in it) */
     }
     return 0;
 }
 
+/* Make the characters of links, e-mail addresses and handles hard breaks
+ * (LC_OTHER): they are neither read nor part of a spelled-out word. */
+static void mark_machine(const uint8_t *s, size_t n, leet_char *x, size_t nc)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        if (is_space(s[i])) {
+            i++;
+            continue;
+        }
+        size_t skip;
+        if (!in_machine(s, n, i, &skip)) {
+            i++;
+            continue;
+        }
+        while (k < nc && x[k].b0 < i)
+            k++;
+        for (; k < nc && x[k].b0 < skip; k++)
+            x[k].cls = LC_OTHER, x[k].out = 0;
+        i = skip;
+    }
+}
+
 /* ---- decoding ------------------------------------------------------------------ */
 
-#define LC_LETTER 1 /* a kept word letter (not a digit) */
-#define LC_DIGIT 2  /* a kept character that folds to one ASCII digit */
-#define LC_SYM 3    /* a leet symbol (ASCII, or punctuation whose ASCII form is one) */
-#define LC_SEP 4    /* a dropped visible separator */
-#define LC_INV 5    /* a dropped invisible character */
-#define LC_OTHER 6  /* anything else kept (Han, U+FFFD, other symbols kept...) */
 
 /* Classify one character; *asc gets its ASCII digit or symbol. */
 static uint8_t classify(const fold_table *ft, int32_t c, uint32_t v, uint8_t *asc, uint16_t *unit)
@@ -289,7 +395,7 @@ static void join_repeats(leet_char *x, const word *w)
 }
 
 /* Tokens and spelled-out words; returns 1 if anything is read differently. */
-static int apply_rule(leet_char *x, size_t nc)
+static int apply_rule(const uint8_t *s, leet_char *x, size_t nc)
 {
     int any = 0;
     word w;
@@ -318,9 +424,10 @@ static int apply_rule(leet_char *x, size_t nc)
             continue;
         }
         if (w.n == 1) {
-            /* single-character tokens across short runs of separators: one
-             * spelled-out word ("f 4 c k", "f.u.u.c.k") */
-            size_t k = j;
+            /* single-character tokens across short runs of the same
+             * separators: one spelled-out word ("f 4 c k", "f.u.u.c.k"; not
+             * "3 I'm") */
+            size_t k = j, gap0 = 0, gap1 = 0;
             for (;;) {
                 size_t g = k, seps = 0;
                 while (g < nc && (x[g].cls == LC_SEP || x[g].cls == LC_INV)) {
@@ -329,6 +436,10 @@ static int apply_rule(leet_char *x, size_t nc)
                 }
                 if (g >= nc || seps == 0 || seps > 3 || !is_wordchar(x[g].cls))
                     break;
+                size_t b0 = x[k].b0, b1 = x[g].b0; /* this gap's bytes */
+                if (w.n > 1 && (b1 - b0 != gap1 - gap0 || memcmp(s + b0, s + gap0, b1 - b0)))
+                    break;
+                gap0 = b0, gap1 = b1;
                 size_t h = g + 1, more = 0;
                 while (h < nc && (is_wordchar(x[h].cls) || x[h].cls == LC_INV))
                     more += x[h++].cls != LC_INV;
@@ -434,7 +545,8 @@ int leet_build(const fold_table *ft, const uint8_t *s, size_t len, leet_view *lv
     size_t nc;
     if (decode(ft, s, len, lv, &nc))
         return SCREENER_E_NOMEM;
-    if (!apply_rule(lv->chars, nc))
+    mark_machine(s, len, lv->chars, nc);
+    if (!apply_rule(s, lv->chars, nc))
         return SCREENER_OK;
     if (reserve(lv, len + 1))
         return SCREENER_E_NOMEM;

@@ -604,6 +604,24 @@ static void gen_leet_negatives(size_t per)
         put_s(&c->text, "thanks @");
         put_s(&c->text, word);
         put_s(&c->text, " for that");
+        /* a link and an e-mail address holding a term in leet */
+        {
+            char t2[16];
+            size_t at2, k2 = rnd((unsigned)N_LEET);
+            leet_term(t2, leet_subs[k2].letter, &at2);
+            str shown = {{0}, 0};
+            for (size_t q = 0; t2[q]; q++) {
+                if (q == at2)
+                    put_s(&shown, leet_subs[k2].shown);
+                else
+                    put_cp(&shown, (uint32_t)t2[q]);
+            }
+            c = new_case("neg_leet_links", 1);
+            snprintf(c->term, sizeof c->term, "%s", t2);
+            put_s(&c->text, rnd(2) ? "look http://t.co/" : "mail ");
+            put_s(&c->text, shown.p);
+            put_s(&c->text, c->text.p[0] == 'l' ? "?x=1 now" : "@mail.com now");
+        }
         /* Scunthorpe with leet: a word holding a term, a letter of the
          * term written in leet (cl4ss holds "ass" but is "class") */
         char term[16], pre[8], suf[8];
