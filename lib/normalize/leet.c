@@ -41,7 +41,7 @@ static char leet_letter(uint8_t c)
     }
 }
 
-/* Symbols that may stand at a word's edge ("@ss", "$lut", "a$$"); the others
+/* Symbols that may stand at a word's edge ("@ss", "$lut", "gla$$"); the others
  * ('!', '|', '+', '(') only between letters: at an edge they are punctuation. */
 static int edge_symbol(uint8_t c)
 {
@@ -347,7 +347,7 @@ static void read_word(leet_char *x, const word *w)
                  * digits (handles are longer or carry digits) */
                 ok = !all_at || (r == 1 && letters <= 6 && digits == 0);
             else if (j == m && left && all_dollar)
-                ok = 1; /* a$$ */
+                ok = 1; /* gla$$ */
         }
         if (ok)
             for (size_t q = i; q < j; q++) {
