@@ -109,51 +109,75 @@ static int is_alnum(uint8_t b)
 /* A chunk longer than this (no whitespace) is not read at all. */
 #define CHUNK_MAX 256
 
-/* The machine-made part of the chunk [a, z) (bytes without whitespace) that
- * holds byte i, if any, in [*m0, *m1): the whole chunk for a link (a '/' or
- * "www.") or an e-mail address (an '@' after a letter or digit, a '.' after
- * it), else a handle: '@' at a word's start and a name of letters, digits and
- * '_' that has a digit, a '_', a capital after its first letter or more
- * than six characters (@someone, @user_1, @KingL; "@ss" is read). */
-static int machine_span(const uint8_t *s, size_t a, size_t z, size_t i, size_t *m0, size_t *m1)
+/* 1 if the chunk [a, z) (bytes without whitespace) is a link (a '/' or
+ * "www.") or an e-mail address (an '@' after a letter or digit, a '.'
+ * after it). */
+static int whole_machine(const uint8_t *s, size_t a, size_t z)
 {
     int at_inside = 0;
     for (size_t q = a; q < z; q++) {
         if (s[q] == '/' || (q + 4 <= z && memcmp(s + q, "www.", 4) == 0) ||
-            (at_inside && s[q] == '.')) {
-            *m0 = a, *m1 = z;
+            (at_inside && s[q] == '.'))
             return 1;
-        }
         at_inside |= s[q] == '@' && q > a && is_alnum(s[q - 1]);
-    }
-    for (size_t q = a; q < z && q <= i; q++) {
-        if (s[q] != '@' || (q > a && is_alnum(s[q - 1])))
-            continue;
-        size_t e = q + 1;
-        int odd = 0;
-        while (e < z && (is_alnum(s[e]) || s[e] == '_')) {
-            odd |= !(kind[s[e]] & K_LETTER) || (e > q + 1 && s[e] >= 'A' && s[e] <= 'Z');
-            e++;
-        }
-        if (i < e && (odd || e - q - 1 > 6)) {
-            *m0 = q, *m1 = e;
-            return 1;
-        }
     }
     return 0;
 }
 
-/* The chunk around byte i: [*a, *z), at most CHUNK_MAX bytes each way
- * (returns 0 if it is longer: not a word). */
+/* For an '@' at q (chunk [a, z)) that starts a word: the end of the name
+ * after it (letters, digits, '_'); 1 in *handle if the name has a digit, a
+ * '_', a capital after its first letter or more than six characters
+ * (@someone, @user_1, @KingL; "@ss" is read). */
+static size_t handle_end(const uint8_t *s, size_t q, size_t z, int *handle)
+{
+    size_t e = q + 1;
+    int odd = 0;
+    while (e < z && (is_alnum(s[e]) || s[e] == '_')) {
+        odd |= !(kind[s[e]] & K_LETTER) || (e > q + 1 && s[e] >= 'A' && s[e] <= 'Z');
+        e++;
+    }
+    *handle = odd || e - q - 1 > 6;
+    return e;
+}
+
+static int word_at(const uint8_t *s, size_t a, size_t q)
+{
+    return s[q] == '@' && (q == a || !is_alnum(s[q - 1]));
+}
+
+/* The machine-made part of the chunk [a, z) that holds byte i, if any, in
+ * [*m0, *m1): the whole chunk for a link or an address, else a handle. */
+static int machine_span(const uint8_t *s, size_t a, size_t z, size_t i, size_t *m0, size_t *m1)
+{
+    if (whole_machine(s, a, z)) {
+        *m0 = a, *m1 = z;
+        return 1;
+    }
+    for (size_t q = a; q <= i && q < z; q++) {
+        if (!word_at(s, a, q))
+            continue;
+        int handle;
+        size_t e = handle_end(s, q, z, &handle);
+        if (handle && i < e) {
+            *m0 = q, *m1 = e;
+            return 1;
+        }
+        q = e - 1;
+    }
+    return 0;
+}
+
+/* The chunk around byte i: [*a, *z) (returns 0 if it is longer than
+ * CHUNK_MAX bytes: not a word; the bounds are then cut there). */
 static int chunk_of(const uint8_t *s, size_t n, size_t i, size_t *a, size_t *z)
 {
     size_t lo = i, hi = i;
-    while (lo > 0 && !is_space(s[lo - 1]) && i - lo < CHUNK_MAX)
+    while (lo > 0 && !is_space(s[lo - 1]) && i - lo <= CHUNK_MAX)
         lo--;
-    while (hi < n && !is_space(s[hi]) && hi - i < CHUNK_MAX)
+    while (hi < n && !is_space(s[hi]) && hi - i <= CHUNK_MAX)
         hi++;
     *a = lo, *z = hi;
-    return !(lo > 0 && !is_space(s[lo - 1])) && !(hi < n && !is_space(s[hi]));
+    return hi - lo <= CHUNK_MAX;
 }
 
 /* 1 if byte i is in a link, an e-mail address, a handle or an over-long
@@ -171,9 +195,51 @@ static int in_machine(const uint8_t *s, size_t n, size_t i, size_t *skip)
     return 1;
 }
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* (v | 0x20) - base as unsigned <= span: a mask per byte */
+static inline __m128i in_range(__m128i v, char base, char span)
+{
+    __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(base));
+    return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
+}
+
+/* 1 if the 16 bytes at p (p[-1] and p[16] readable) hold nothing the first
+ * pass stops at: no leet digit or symbol, no p, no "x x" (a non-letter
+ * between two equal letters). Chinese text is all high bytes: 3 instructions. */
+static inline int block_quiet(const uint8_t *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    if (_mm_movemask_epi8(v) == 0xFFFF)
+        return 1;
+    __m128i x20 = _mm_set1_epi8(0x20);
+    __m128i lv = _mm_or_si128(v, x20);
+    __m128i m = _mm_or_si128(in_range(v, '0', 9), _mm_cmpeq_epi8(lv, _mm_set1_epi8('p')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('$')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('!')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('|')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('(')));
+    __m128i vm = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p - 1)), x20);
+    __m128i vp = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), x20);
+    __m128i rep = _mm_andnot_si128(in_range(lv, 'a', 25),
+                                   _mm_and_si128(_mm_cmpeq_epi8(vm, vp), in_range(vm, 'a', 25)));
+    return _mm_movemask_epi8(_mm_or_si128(m, rep)) == 0;
+}
+#endif
+
 int leet_candidate(const uint8_t *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
+#if defined(__SSE2__)
+        /* whole quiet blocks at a time (the scalar test below decides) */
+        while (i >= 1 && i + 17 <= n && block_quiet(s + i))
+            i += 16;
+        if (i >= n)
+            break;
+#endif
         uint8_t b = s[i];
         if (b >= 0x80)
             continue;
@@ -210,6 +276,16 @@ int leet_candidate(const uint8_t *s, size_t n)
 
 /* Make the characters of links, e-mail addresses and handles hard breaks
  * (LC_OTHER): they are neither read nor part of a spelled-out word. */
+static void mark_range(leet_char *x, size_t nc, size_t *k, size_t b0, size_t b1)
+{
+    while (*k < nc && x[*k].b0 < b0)
+        (*k)++;
+    for (; *k < nc && x[*k].b0 < b1; (*k)++) {
+        x[*k].cls = LC_OTHER;
+        x[*k].out = 0;
+    }
+}
+
 static void mark_machine(const uint8_t *s, size_t n, leet_char *x, size_t nc)
 {
     size_t k = 0;
@@ -218,16 +294,25 @@ static void mark_machine(const uint8_t *s, size_t n, leet_char *x, size_t nc)
             i++;
             continue;
         }
-        size_t skip;
-        if (!in_machine(s, n, i, &skip)) {
-            i++;
-            continue;
+        size_t a = i, z = i;
+        while (z < n && !is_space(s[z]))
+            z++;
+        if (z - a > CHUNK_MAX) {
+            mark_range(x, nc, &k, a, z);
+        } else {
+            if (whole_machine(s, a, z))
+                mark_range(x, nc, &k, a, z);
+            else
+                for (size_t q = a; q < z; q++) /* the handles, left to right */
+                    if (word_at(s, a, q)) {
+                        int handle;
+                        size_t e = handle_end(s, q, z, &handle);
+                        if (handle)
+                            mark_range(x, nc, &k, q, e);
+                        q = e - 1;
+                    }
         }
-        while (k < nc && x[k].b0 < i)
-            k++;
-        for (; k < nc && x[k].b0 < skip; k++)
-            x[k].cls = LC_OTHER, x[k].out = 0;
-        i = skip;
+        i = z;
     }
 }
 
