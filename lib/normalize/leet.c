@@ -79,19 +79,39 @@ static inline unsigned kind_at(const uint8_t *s, size_t n, size_t i)
     return i < n && s[i] < 0x80 ? kind[s[i]] : 0;
 }
 
-/* A letter right next to i on one side (d = -1 or +1), or one separator away
- * ("f 4 c k"). */
-static int letter_near(const uint8_t *s, size_t n, size_t i, int d)
+static inline int letter_at(const uint8_t *s, size_t n, size_t i)
 {
-    if (d < 0 && i == 0)
-        return 0;
-    size_t j = d < 0 ? i - 1 : i + 1;
-    unsigned k = kind_at(s, n, j);
-    if (k & K_LETTER)
+    return (kind_at(s, n, i) & K_LETTER) != 0;
+}
+
+/* Not a letter or digit (or outside the text): i may be (size_t)-1. */
+static inline int edge_at(const uint8_t *s, size_t n, size_t i)
+{
+    if (i >= n)
         return 1;
-    if (!(k & K_SEP) || (d < 0 && j == 0))
-        return 0;
-    return (kind_at(s, n, d < 0 ? j - 1 : j + 1) & K_LETTER) != 0;
+    uint8_t b = s[i];
+    return b < 0x80 && !(kind[b] & K_LETTER) && !(b >= '0' && b <= '9');
+}
+
+/* Letters in a row from i in direction d (-1 or +1), at most 3. */
+static int letters_from(const uint8_t *s, size_t n, size_t i, int d)
+{
+    int c = 0;
+    while (c < 3 && i < n && letter_at(s, n, i)) {
+        c++;
+        i += (size_t)(ptrdiff_t)d;
+    }
+    return c;
+}
+
+/* A single letter standing alone two bytes away in direction d ("f 4 c k":
+ * the f and the c around the 4). */
+static int lone_letter_at(const uint8_t *s, size_t n, size_t i, int d)
+{
+    size_t j = i + (size_t)(ptrdiff_t)(2 * d), o = j + (size_t)(ptrdiff_t)d;
+    size_t sep = i + (size_t)(ptrdiff_t)d;
+    return sep < n && (kind_at(s, n, sep) & K_SEP) && j < n && letter_at(s, n, j) &&
+           edge_at(s, n, o);
 }
 
 /* ---- links, e-mail addresses and handles are not words ----------------- */
@@ -116,7 +136,7 @@ static int whole_machine(const uint8_t *s, size_t a, size_t z)
 {
     int at_inside = 0;
     for (size_t q = a; q < z; q++) {
-        if (s[q] == '/' || (q + 4 <= z && memcmp(s + q, "www.", 4) == 0) ||
+        if (s[q] == '/' || (s[q] == 'w' && q + 4 <= z && memcmp(s + q, "www.", 4) == 0) ||
             (at_inside && s[q] == '.'))
             return 1;
         at_inside |= s[q] == '@' && q > a && is_alnum(s[q - 1]);
@@ -205,72 +225,117 @@ static inline __m128i in_range(__m128i v, char base, char span)
     return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
 }
 
-/* 1 if the 16 bytes at p (p[-1] and p[16] readable) hold nothing the first
- * pass stops at: no leet digit or symbol, no p, no "x x" (a non-letter
- * between two equal letters). Chinese text is all high bytes: 3 instructions. */
-static inline int block_quiet(const uint8_t *p)
+/* The bytes of the 16 at p (p[-1] and p[16] readable) the first pass must
+ * look at, one bit each: leet digits and symbols, a p before an h, a
+ * non-letter between two equal letters ("u u"). Chinese text is all high
+ * bytes: 3 instructions a block. */
+static inline unsigned block_mask(const uint8_t *p)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
     if (_mm_movemask_epi8(v) == 0xFFFF)
-        return 1;
+        return 0;
     __m128i x20 = _mm_set1_epi8(0x20);
     __m128i lv = _mm_or_si128(v, x20);
-    __m128i m = _mm_or_si128(in_range(v, '0', 9), _mm_cmpeq_epi8(lv, _mm_set1_epi8('p')));
+    __m128i vm = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p - 1)), x20);
+    __m128i vp = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), x20);
+    __m128i m = _mm_or_si128(in_range(v, '0', 9),
+                             _mm_and_si128(_mm_cmpeq_epi8(lv, _mm_set1_epi8('p')),
+                                           _mm_cmpeq_epi8(vp, _mm_set1_epi8('h'))));
     m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('$')));
     m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
     m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('!')));
     m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('|')));
     m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
     m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('(')));
-    __m128i vm = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p - 1)), x20);
-    __m128i vp = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), x20);
     __m128i rep = _mm_andnot_si128(in_range(lv, 'a', 25),
                                    _mm_and_si128(_mm_cmpeq_epi8(vm, vp), in_range(vm, 'a', 25)));
-    return _mm_movemask_epi8(_mm_or_si128(m, rep)) == 0;
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(m, rep));
 }
 #endif
 
+/* The first-pass test at byte *pi: 1 if it is a candidate; a run of digits
+ * or symbols, a link, an address or a handle around it is decided at once
+ * (*pi moves to its last byte). */
+static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi)
+{
+    size_t i = *pi;
+    uint8_t b = s[i];
+    if (b >= 0x80)
+        return 0;
+    unsigned k = kind[b];
+    if (!(k & (K_LEET | K_SEP | K_P)))
+        return 0;
+    if (k & K_SEP) {
+        /* "u u": the same letter alone on both sides of one separator */
+        if (i == 0 || i + 1 >= n || ((s[i - 1] | 0x20) != (s[i + 1] | 0x20)) ||
+            !(kind_at(s, n, i - 1) & K_LETTER))
+            return 0;
+        return !((i >= 2 && (kind_at(s, n, i - 2) & K_LETTER)) ||
+                 (kind_at(s, n, i + 2) & K_LETTER));
+    }
+    if (k & K_P) /* "ph" starting a word, before u or a */
+        return (i == 0 || !letter_at(s, n, i - 1)) && i + 2 < n && (s[i + 1] | 0x20) == 'h' &&
+               ((s[i + 2] | 0x20) == 'u' || (s[i + 2] | 0x20) == 'a');
+    /* the rule's shape (read_word), from the bytes around: */
+    size_t r0 = i, r1 = i + 1; /* the run of this class around i */
+    int digit = b >= '0' && b <= '9';
+    while (r0 > 0 && s[r0 - 1] < 0x80 && (digit ? s[r0 - 1] >= '0' && s[r0 - 1] <= '9'
+                                                : kind[s[r0 - 1]] == K_LEET && !(s[r0 - 1] >= '0' && s[r0 - 1] <= '9')))
+        r0--;
+    while (r1 < n && s[r1] < 0x80 && (digit ? s[r1] >= '0' && s[r1] <= '9'
+                                            : kind[s[r1]] == K_LEET && !(s[r1] >= '0' && s[r1] <= '9')))
+        r1++;
+    int l = r0 > 0 && letter_at(s, n, r0 - 1), r = letter_at(s, n, r1);
+    int ok;
+    if (r1 - r0 > 2)
+        ok = 0; /* 1990, $$$ */
+    else if (l && r)
+        ok = 1; /* sh1t, a$s */
+    else if (!l && !r)
+        /* a lone character inside a spelled-out word: f 4 c k */
+        ok = r1 - r0 == 1 && edge_at(s, n, r0 - 1) && edge_at(s, n, r1) &&
+             (lone_letter_at(s, n, i, -1) || lone_letter_at(s, n, i, +1));
+    else if (digit)
+        ok = r ? letters_from(s, n, r1, +1) >= 3 : letters_from(s, n, r0 - 1, -1) >= 3; /* 5lut */
+    else
+        ok = r ? (b == '$' || b == '@') : b == '$'; /* $lut @ss gla$$ */
+    if (!ok) {
+        *pi = r1 - 1; /* the run is decided as a whole */
+        return 0;
+    }
+    size_t skip;
+    if (!in_machine(s, n, i, &skip))
+        return 1;
+    *pi = skip - 1; /* (a link, address or handle: nothing to read in it) */
+    return 0;
+}
+
 int leet_candidate(const uint8_t *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
 #if defined(__SSE2__)
-        /* whole quiet blocks at a time (the scalar test below decides) */
-        while (i >= 1 && i + 17 <= n && block_quiet(s + i))
-            i += 16;
-        if (i >= n)
-            break;
-#endif
-        uint8_t b = s[i];
-        if (b >= 0x80)
-            continue;
-        unsigned k = kind[b];
-        if (!(k & (K_LEET | K_SEP | K_P)))
-            continue;
-        if (k & K_SEP) {
-            /* "u u": the same letter alone on both sides of one separator */
-            if (i == 0 || i + 1 >= n || ((s[i - 1] | 0x20) != (s[i + 1] | 0x20)) ||
-                !(kind_at(s, n, i - 1) & K_LETTER))
-                continue;
-            if ((i >= 2 && (kind_at(s, n, i - 2) & K_LETTER)) ||
-                (kind_at(s, n, i + 2) & K_LETTER))
-                continue;
-            return 1;
-        }
-        if (k & K_P) {
-            if ((i == 0 || !(kind_at(s, n, i - 1) & K_LETTER)) &&
-                (kind_at(s, n, i + 1) == K_LETTER) && (s[i + 1] | 0x20) == 'h' &&
-                (kind_at(s, n, i + 2) & K_LETTER))
+    /* 16 bytes at a time: only the bytes the block's mask names are tested */
+    if (n && candidate_at(s, n, &i))
+        return 1;
+    for (i = i + 1; i + 1 < n && n >= 18;) {
+        /* the last block overlaps the one before it: bits below i are done */
+        size_t base = i + 17 <= n ? i : n - 17;
+        unsigned m = block_mask(s + base) & (~0u << (i - base));
+        while (m) {
+            size_t j = base + (size_t)__builtin_ctz(m);
+            if (candidate_at(s, n, &j))
                 return 1;
-            continue;
+            i = j + 1; /* past a run, link or handle candidate_at decided */
+            if (i >= base + 16)
+                break;
+            m &= ~0u << (i - base);
         }
-        int l = letter_near(s, n, i, -1), r = letter_near(s, n, i, +1);
-        if (!((b >= '0' && b <= '9') || b == '$' ? (l || r) : b == '@' ? r : (l && r)))
-            continue;
-        size_t skip;
-        if (!in_machine(s, n, i, &skip))
-            return 1;
-        i = skip - 1; /* (a link, address or handle: nothing to read in it) */
+        i = i > base + 16 ? i : base + 16;
     }
+#endif
+    for (; i < n; i++)
+        if (candidate_at(s, n, &i))
+            return 1;
     return 0;
 }
 
@@ -441,10 +506,12 @@ static void read_word(leet_char *x, const word *w)
             }
         i = j;
     }
-    /* "ph" for f at the start of a word made of letters only (with another
-     * substitution, "ph" is more likely a p and an h: "phw+ey") */
+    /* "ph" for f at the start of a word made of letters only, before u or a
+     * (phuck, phag; not phone, photo; with another substitution "ph" is more
+     * likely a p and an h: "phw+ey") */
     if (!w->spelled && subs == 0 && letters == m && m >= 3 && x[w->at[0]].cls == LC_LETTER && x[w->at[1]].cls == LC_LETTER &&
-        x[w->at[2]].cls == LC_LETTER && x[w->at[0]].unit == 'p' && x[w->at[1]].unit == 'h')
+        x[w->at[2]].cls == LC_LETTER && x[w->at[0]].unit == 'p' && x[w->at[1]].unit == 'h' &&
+        (x[w->at[2]].unit == 'u' || x[w->at[2]].unit == 'a'))
         subs += 1, read[0] = 2;
     /* mostly letters: more letters than characters read as letters */
     if (subs == 0 || letters <= subs)

@@ -527,8 +527,9 @@ static void gen_leet(size_t per)
         la.sep = "";
         latin_term(term, alpha, NULL);
         term[0] = 'f';
-        if (term[1] == 'f')
-            term[1] = 'u';
+        term[1] = rnd(2) ? 'u' : 'a'; /* ph before u or a (docs/leet.md) */
+        if (term[2] == term[1])
+            term[2] = 'k';
         la.shown[0] = rnd(2) ? "ph" : "Ph";
         latin_case("leet_ph_f", term, l_leet, &la);
     }

@@ -117,7 +117,8 @@ Test(leet, spaced_repeats_are_joined)
 
 Test(leet, ph_only_in_words_without_other_substitutions)
 {
-    READS("phone", "fone");
+    READS("phag", "fag");
+    NOT_READ("phone photo");
     READS("phw+ey", "phwtey");
 }
 
