@@ -286,6 +286,14 @@ static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi)
                                             : kind[s[r1]] == K_LEET && !(s[r1] >= '0' && s[r1] <= '9')))
         r1++;
     int l = r0 > 0 && letter_at(s, n, r0 - 1), r = letter_at(s, n, r1);
+    if (b == '@' && (i == 0 || !is_alnum(s[i - 1]))) {
+        int handle; /* a handle, found without looking at the whole chunk */
+        size_t e = handle_end(s, i, n, &handle);
+        if (handle) {
+            *pi = e - 1;
+            return 0;
+        }
+    }
     int ok;
     if (r1 - r0 > 2)
         ok = 0; /* 1990, $$$ */
@@ -688,11 +696,27 @@ static void rewrite(const uint8_t *s, size_t n, const leet_char *x, size_t nc, l
     lv->len = w;
 }
 
-int leet_build(const fold_table *ft, const uint8_t *s, size_t len, leet_view *lv)
+/* 1 if some unit of the folded text is a word letter or digit (FU_WORD):
+ * without one, nothing can be read (Chinese text: one pass over n flags). */
+static int any_word(const fold_buf *fb)
+{
+    uint64_t acc = 0, w;
+    size_t q = 0;
+    for (; q + 8 <= fb->n; q += 8) { /* eight flags at a time */
+        memcpy(&w, fb->flags + q, 8);
+        acc |= w;
+    }
+    for (; q < fb->n; q++)
+        acc |= fb->flags[q];
+    return (acc & 0x0202020202020202ull) != 0; /* FU_WORD in any byte */
+}
+
+int leet_build(const fold_table *ft, const uint8_t *s, size_t len, const fold_buf *folded,
+               leet_view *lv)
 {
     lv->active = 0;
     lv->len = 0;
-    if (!leet_candidate(s, len))
+    if ((folded && !any_word(folded)) || !leet_candidate(s, len))
         return SCREENER_OK;
     size_t nc;
     if (decode(ft, s, len, lv, &nc))

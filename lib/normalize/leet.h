@@ -52,9 +52,12 @@ typedef struct leet_view {
 } leet_view;
 
 /* Build the reading of (s, len): sets lv->active to 0 when no character is
- * read differently (most texts: a single pass, nothing allocated). Returns
- * SCREENER_OK, SCREENER_E_NOMEM or SCREENER_E_TOO_LARGE. */
-int leet_build(const fold_table *ft, const uint8_t *s, size_t len, leet_view *lv);
+ * read differently (most texts: a single pass, nothing allocated). folded,
+ * if not NULL, is the folded view of the same text: without a word letter
+ * or digit in it the bytes are not looked at. Returns SCREENER_OK,
+ * SCREENER_E_NOMEM or SCREENER_E_TOO_LARGE. */
+int leet_build(const fold_table *ft, const uint8_t *s, size_t len, const fold_buf *folded,
+               leet_view *lv);
 
 /* 1 if (s, len) has a candidate for the reading (the first pass alone). */
 int leet_candidate(const uint8_t *s, size_t len);

@@ -48,7 +48,7 @@ static int build_leet(const fold_table *ft, const uint8_t *s, size_t len, views 
                       size_t *consumed)
 {
     *consumed = len; /* the reading of the folded view's prefix */
-    return leet_build(ft, s, len, &v->leet);
+    return leet_build(ft, s, len, &v->folded, &v->leet);
 }
 
 /* In build order; `needs` are views a row is built from. */

@@ -213,7 +213,7 @@ SCREENER_API int screener_read_leet(const screener_db *db, const char *text, siz
     *out = NULL;
     leet_view lv;
     memset(&lv, 0, sizeof lv);
-    int rc = db->hs_leet ? leet_build(&db->fold, (const uint8_t *)(text ? text : ""), len, &lv)
+    int rc = db->hs_leet ? leet_build(&db->fold, (const uint8_t *)(text ? text : ""), len, NULL, &lv)
                          : SCREENER_OK;
     const char *src = lv.active ? (const char *)lv.text : (text ? text : "");
     size_t n = lv.active ? lv.len : len;

@@ -35,7 +35,7 @@ TestSuite(leet, .init = setup, .fini = teardown);
 static const char *reading(const char *s)
 {
     static char out[1024];
-    cr_assert_eq(leet_build(&ft, (const uint8_t *)s, strlen(s), &lv), SCREENER_OK);
+    cr_assert_eq(leet_build(&ft, (const uint8_t *)s, strlen(s), NULL, &lv), SCREENER_OK);
     if (!lv.active)
         return "";
     cr_assert_lt(lv.len, sizeof out);
