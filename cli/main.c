@@ -837,13 +837,21 @@ static int cmd_explain(opts *op)
     screener_db *db = NULL;
     if (open_db(&o, &db))
         return 2;
-    char *folded = NULL;
-    size_t flen = 0;
+    char *folded = NULL, *collapsed = NULL, *leet = NULL;
+    size_t flen = 0, clen = 0, llen = 0;
     screener_scratch *s = NULL;
     const screener_result *r = NULL;
-    int rc = screener_fold_utf8(db, text, len, &folded, &flen);
+    /* the text as folded, and (when the database collapses repeats) the
+     * form literals are matched in: "book" is matched as "bok" */
+    int rc = screener_fold_utf8_uncollapsed(db, text, len, &folded, &flen);
+    if (rc == SCREENER_OK)
+        rc = screener_fold_utf8(db, text, len, &collapsed, &clen);
+    if (rc == SCREENER_OK)
+        rc = screener_read_leet(db, text, len, &leet, &llen);
     if (rc == SCREENER_OK && !(s = new_scratch(&o, db))) {
         screener_free(folded);
+        screener_free(collapsed);
+        screener_free(leet);
         screener_db_free(db);
         return 2;
     }
@@ -856,6 +864,16 @@ static int cmd_explain(opts *op)
         json_string(stdout, text, len);
         printf("\nfolded:   ");
         json_string(stdout, folded, flen);
+        if (clen != flen || memcmp(collapsed, folded, flen) != 0) {
+            printf("\nmatched as: ");
+            json_string(stdout, collapsed, clen);
+            printf(" (repeated letters collapsed)");
+        }
+        if (llen != len || memcmp(leet, text, len) != 0) {
+            printf("\nleet:     ");
+            json_string(stdout, leet, llen);
+            printf(" (digits and symbols read as letters, spaced repeats joined)");
+        }
         printf("\nverdict:  %s (severity %u)\n", screener_action_name(r->action), r->severity);
         for (size_t i = 0; i < r->n_matches; i++) {
             const screener_match *m = &r->matches[i];
@@ -864,8 +882,9 @@ static int cmd_explain(opts *op)
             printf("match:    bytes [%zu,%zu) ", m->start, m->end);
             json_string(stdout, text + m->start, m->end - m->start);
             const char *reason = screener_db_entry_reason(db, m->entry_id);
-            printf(" = \"%s\"%s%s%s %s severity %u -> %s%s (%s:%u)\n", info.term,
-                   reason ? " (" : "", reason ? reason : "", reason ? ")" : "", info.category,
+            printf(" = \"%s\"%s%s%s%s %s severity %u -> %s%s (%s:%u)\n", info.term,
+                   reason ? " (" : "", reason ? reason : "", reason ? ")" : "",
+                   (m->flags & SCREENER_MATCH_LEET) ? " [read as leet]" : "", info.category,
                    info.severity, screener_action_name(m->action), match_note(m), info.source,
                    info.line);
             if (info.flags & SCREENER_ENTRY_RULE)
@@ -873,6 +892,8 @@ static int cmd_explain(opts *op)
         }
     }
     screener_free(folded);
+    screener_free(collapsed);
+    screener_free(leet);
     screener_scratch_free(s);
     screener_db_free(db);
     return rc == SCREENER_OK ? 0 : 2;

@@ -217,7 +217,14 @@ enum screener_fold_flag {
     SCREENER_FOLD_NOISE = 1u << 4,       /**< drop spaces, punctuation, symbols, emoji, zero-width */
     SCREENER_FOLD_HOMOGLYPH = 1u << 5,   /**< Cyrillic/Greek/other look-alike letters -> ASCII */
     SCREENER_FOLD_REPEATS = 1u << 6,     /**< stretched letters: fuuuuck matches fuck (runs of 3+) */
-    SCREENER_FOLD_ALL = 0x7f
+    /** Leetspeak: digits and symbols standing for letters inside Latin words
+     *  (sh1t, a$s, @ss, 5lut, phuck, f 4 c k) and spaced repeats of a letter
+     *  (f u u u c k), read in a second view matched against the terms made
+     *  of Latin letters (docs/leet.md: the table and the rule). On by
+     *  default; a database without Latin-letter terms pays nothing for it.
+     *  @since 0.2 */
+    SCREENER_FOLD_LEET = 1u << 7,
+    SCREENER_FOLD_ALL = 0xff
 };
 /** Marks fold_flags as explicit, so that "no family at all" (exact
  *  matching) can be requested: SCREENER_FOLD_EXPLICIT alone. @since 0.1 */
@@ -773,7 +780,11 @@ enum screener_match_flag {
     /** Lies wholly inside a platform link wrapper
      *  (SCREENER_REGION_LINK_WRAPPERS); also SCREENER_MATCH_SUPPRESSED when
      *  the profile excludes them. @since 0.2 */
-    SCREENER_MATCH_IN_LINK_WRAPPER = 1u << 3
+    SCREENER_MATCH_IN_LINK_WRAPPER = 1u << 3,
+    /** Found in the leet reading of the text (SCREENER_FOLD_LEET): the span
+     *  holds digits or symbols read as letters, or spaced repeats of a
+     *  letter read as one (see screener_read_leet). @since 0.2 */
+    SCREENER_MATCH_LEET = 1u << 4
 };
 
 /** One match. Spans are byte offsets into the ORIGINAL message. */
@@ -1059,6 +1070,27 @@ SCREENER_API void screener_free(void *ptr);
  */
 SCREENER_API int screener_fold_utf8(const screener_db *db, const char *text,
                                     size_t len, char **out, size_t *out_len);
+
+/**
+ * The same fold without collapsing repeated letters ("book" stays "book";
+ * screener_fold_utf8 gives "bok", the form literals are matched in when the
+ * database has SCREENER_FOLD_REPEATS): the text as folded, for explaining.
+ * Arguments and errors as screener_fold_utf8. @since 0.2
+ */
+SCREENER_API int screener_fold_utf8_uncollapsed(const screener_db *db, const char *text,
+                                                size_t len, char **out, size_t *out_len);
+
+/**
+ * The leet reading of text (SCREENER_FOLD_LEET, docs/leet.md), for
+ * explaining matches flagged SCREENER_MATCH_LEET: the text with the digits
+ * and symbols read as letters replaced by those letters and the separators
+ * between joined spaced repeats left out, before folding ("sh1t" ->
+ * "shit"). *out gets a malloc'ed NUL-terminated copy of the text itself when
+ * nothing is read differently (or the database has no leet section).
+ * Arguments and errors as screener_fold_utf8. @since 0.2
+ */
+SCREENER_API int screener_read_leet(const screener_db *db, const char *text, size_t len,
+                                    char **out, size_t *out_len);
 
 /* ---------------------------------------------------------------------------
  * Names: fold families, detectors, actions

@@ -22,6 +22,7 @@ static const name_entry fold_families[] = {
     {"noise", SCREENER_FOLD_NOISE, "drop spaces, punctuation, symbols, emoji, zero-width"},
     {"homoglyph", SCREENER_FOLD_HOMOGLYPH, "Cyrillic/Greek/other look-alike letters -> ASCII"},
     {"repeats", SCREENER_FOLD_REPEATS, "stretched letters: fuuuuck matches fuck (runs of 3+)"},
+    {"leet", SCREENER_FOLD_LEET, "leetspeak: sh1t, a$s, @ss, f 4 c k, f u u u c k (Latin terms)"},
 };
 
 static const name_entry detectors[] = {

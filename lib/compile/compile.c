@@ -21,6 +21,7 @@
 #include <hs.h>
 #include <xxhash.h>
 
+#include "leet_lits.h"
 #include "common/buf.h"
 #include "common/categories.h"
 #include "common/error.h"
@@ -382,6 +383,8 @@ typedef struct db_parts {
     unsigned *ids, *hflags;
     char *hs; /* serialized Hyperscan literal database */
     size_t hs_len;
+    char *hs_leet; /* the Latin-letter literals for the leet view (leet_lits.c) */
+    size_t hs_leet_len;
     regex_out rx; /* the regex databases and table */
     db_rule *rules; /* the rules section */
     size_t n_rules;
@@ -401,6 +404,7 @@ static void parts_free(db_parts *p)
     mem_free(p->ids);
     mem_free(p->hflags);
     mem_free(p->hs);
+    mem_free(p->hs_leet);
     regex_out_free(&p->rx);
     mem_free(p->rules);
 }
@@ -587,6 +591,7 @@ static int assemble(const compiler *c, uint32_t fold_flags, const db_parts *p,
         [SEC_HS_REGEX_START] = {p->rx.start_bytes, p->rx.start_len},
         [SEC_REGEXES] = {p->rx.table, p->rx.n},
         [SEC_RULES] = {p->rules, p->n_rules},
+        [SEC_HS_LEET] = {p->hs_leet, p->hs_leet_len},
     };
     uint8_t *blob;
     size_t blob_len;
@@ -619,6 +624,9 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
         plat.cpu_features = 0;
     }
     rc = compile_literals(c, &plat, &p);
+    if (!rc && (fold_flags & SCREENER_FOLD_LEET))
+        rc = leet_compile_literals(p.exprs, p.lens, p.lits, p.n_lits, &plat, &p.hs_leet,
+                                   &p.hs_leet_len, c->err);
     if (!rc)
         rc = compile_regexes(&c->set, c->err, &plat, &p.rx);
     if (!rc)

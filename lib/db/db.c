@@ -400,6 +400,11 @@ static int open_hyperscan(screener_db *db, const char *name, screener_error **er
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS_REGEX_START],
                              h->sec_len[SEC_HS_REGEX_START], "regex start", name,
                              &db->hs_regex_start, err_out);
+    if (!rc && h->sec_len[SEC_HS_LEET] && !db->n_lits)
+        rc = bad(err_out, name, "leet section without literals");
+    if (!rc && h->sec_len[SEC_HS_LEET])
+        rc = hs_section_open(db->blob + h->sec_off[SEC_HS_LEET], h->sec_len[SEC_HS_LEET],
+                             "leet literal", name, &db->hs_leet, err_out);
     return rc; /* (on failure screener_db_free releases what was opened) */
 }
 
@@ -545,6 +550,7 @@ SCREENER_API void screener_db_free(screener_db *db)
     hs_free_database(db->hs);
     hs_free_database(db->hs_regex);
     hs_free_database(db->hs_regex_start);
+    hs_free_database(db->hs_leet);
     mem_free(db->detector_ids);
     fold_table_close(&db->fold);
     mem_free(db->blob);

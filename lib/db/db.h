@@ -17,6 +17,9 @@
  *   SEC_HS_REGEX_START  hs_serialize_database bytes: the regexes anchored at
  *                   a start, to recover where a match starts (m_regex.c)
  *   SEC_REGEXES     db_regex[n_regex]: entry id and widest match per regex
+ *   SEC_HS_LEET     hs_serialize_database bytes: the literals made of Latin
+ *                   letters only (same ids), matched on the leet view; empty
+ *                   unless the leet fold family is on and such terms exist
  * The checksum (XXH3-128) covers every byte after the checksum field and is
  * verified before any section is interpreted or handed to Hyperscan.
  */
@@ -38,8 +41,9 @@
  * database without start-of-match reporting (Vectorscan's SOM crashed at
  * scan time), sections SEC_HS_REGEX_START and SEC_REGEXES; 4: section
  * SEC_RULES (co-occurrence rules; the header's section arrays grew), entry
- * options DB_OPT_RULE and DB_OPT_PART. */
-#define DB_FORMAT_VERSION 4u
+ * options DB_OPT_RULE and DB_OPT_PART; 5: section SEC_HS_LEET (the section
+ * table grew by one more). */
+#define DB_FORMAT_VERSION 5u
 
 /* Longest match a regex entry may have, in bytes of the byte view (checked
  * at compile time and again at load). */
@@ -59,6 +63,8 @@ enum {
     SEC_HS_REGEX_START, /* the same regexes anchored (id = 2 x entry id + context) */
     SEC_REGEXES,        /* db_regex per regex entry, by entry id */
     SEC_RULES,          /* db_rule per rule entry, by entry id */
+    SEC_HS_LEET,        /* hs_serialize_database of the Latin-letter literals (id = literal
+                           index), for the leet view; empty without the leet family */
     SEC_COUNT
 };
 
@@ -191,6 +197,7 @@ struct screener_db {
     uint32_t detector_mask;    /* bit k: some entry uses detector k (DETECT_*) */
     hs_database_t *hs_regex;   /* regex entries, or NULL */
     hs_database_t *hs_regex_start; /* the same, anchored (SEC_HS_REGEX_START) */
+    hs_database_t *hs_leet;    /* Latin-letter literals for the leet view, or NULL */
     const db_regex *regexes;   /* SEC_REGEXES: n_regex of them */
     uint32_t n_regex;
     const db_rule *rules;      /* SEC_RULES: n_rules of them */

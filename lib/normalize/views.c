@@ -44,6 +44,13 @@ static int build_numerals(const fold_table *ft, const uint8_t *s, size_t len, vi
     return rc;
 }
 
+static int build_leet(const fold_table *ft, const uint8_t *s, size_t len, views *v,
+                      size_t *consumed)
+{
+    *consumed = len; /* the reading of the folded view's prefix */
+    return leet_build(ft, s, len, &v->folded, &v->leet);
+}
+
 /* In build order; `needs` are views a row is built from. */
 static const struct {
     unsigned bit;
@@ -53,6 +60,7 @@ static const struct {
     {VIEW_FOLDED, 0, build_folded},
     {VIEW_NUMERALS, VIEW_FOLDED, build_numerals},
     {VIEW_BYTES, 0, build_bytes},
+    {VIEW_LEET, VIEW_FOLDED, build_leet},
 };
 
 int views_build(const fold_table *ft, unsigned which, const uint8_t *s, size_t len, views *v)
@@ -79,11 +87,13 @@ void views_free(views *v)
     fold_buf_free(&v->folded);
     byte_view_free(&v->bytes);
     numeral_view_free(&v->numerals);
+    leet_view_free(&v->leet);
 }
 
 size_t views_footprint(const views *v)
 {
     const fold_buf *f = &v->folded;
     return f->cap * (sizeof(uint16_t) + 1) + f->cap_marks * sizeof(fold_mark) +
-           byte_view_footprint(&v->bytes) + v->numerals.cap * sizeof(uint16_t);
+           byte_view_footprint(&v->bytes) + v->numerals.cap * sizeof(uint16_t) +
+           leet_view_footprint(&v->leet);
 }

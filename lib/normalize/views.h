@@ -13,6 +13,9 @@
  *                numerals read as digits, unit for unit, so it maps back
  *                like the folded view (which it is built from). The digit
  *                detectors read it.
+ *   VIEW_LEET    leet.h: the text read with leet digits and symbols as
+ *                letters and spaced repeats joined, folded; mapped back
+ *                through a per-byte origin. The leet literal row reads it.
  *
  * A database records the views its matchers read (db_header.views); a scan
  * builds only those. A new view (pinyin, leetspeak...) is one file in
@@ -27,12 +30,14 @@
 
 #include "byteview.h"
 #include "fold.h"
+#include "leet.h"
 #include "numerals.h"
 
 #define VIEW_FOLDED 1u
 #define VIEW_BYTES 2u
 #define VIEW_NUMERALS 4u /* built from VIEW_FOLDED, which it implies */
-#define VIEW_ALL (VIEW_FOLDED | VIEW_BYTES | VIEW_NUMERALS)
+#define VIEW_LEET 8u     /* leet.h: the leet reading, folded (the literal row's text too) */
+#define VIEW_ALL (VIEW_FOLDED | VIEW_BYTES | VIEW_NUMERALS | VIEW_LEET)
 
 /* Largest folded view one build makes (units): a text that folds to more
  * is covered by the views only up to `consumed`, and the scan goes on in
@@ -45,6 +50,7 @@ typedef struct views {
     fold_buf folded;
     byte_view bytes;
     numeral_view numerals;
+    leet_view leet;
     int numerals_built; /* the numerals view was built for this text */
     size_t consumed; /* the views cover text bytes [0, consumed) */
     size_t unit_budget; /* 0: VIEW_UNIT_BUDGET (tests raise it to compare) */

@@ -89,6 +89,10 @@ static int add_message(const screener_db *db, screener_scratch *s, const uint8_t
         *maybe_i = 1; /* long: more likely to match, less to save (see above) */
         return SCREENER_OK;
     }
+    if (db->hs_leet && leet_candidate(text, len)) {
+        *maybe_i = 1; /* the leet row has a reading to scan: no shortcut */
+        return SCREENER_OK;
+    }
     int rc = views_build(&db->fold, VIEW_FOLDED, text, len, &s->v);
     if (rc)
         return rc;
@@ -144,8 +148,11 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
     if (rc)
         return rc;
     /* (rules combine literal parts: a message without literal candidates has no
-     * rule match either) */
-    if ((s->rows_used & ~(1u << MATCHER_RULES)) != 1u << MATCHER_LITERALS || !db->hs) {
+     * rule match either; the leet row reads only texts with a leet candidate:
+     * add_message) */
+    if ((s->rows_used & ~((1u << MATCHER_RULES) | (1u << MATCHER_LEET))) !=
+            1u << MATCHER_LITERALS ||
+        !db->hs) {
         memset(maybe, 1, n); /* other rows (detectors, regexes) look at every message */
         return SCREENER_OK;
     }

@@ -18,6 +18,7 @@
 typedef struct lit_ctx {
     const screener_db *db;
     screener_scratch *s;
+    const fold_buf *fb; /* the folded text scanned */
     size_t bytes;   /* folded bytes scanned */
     int oom;
 } lit_ctx;
@@ -40,7 +41,7 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     unsigned long long start = to - bytes;
     if (start & 1)
         return 0;
-    const fold_buf *fb = &c->s->v.folded;
+    const fold_buf *fb = c->fb;
     if (l->stripped && ((const uint8_t *)fb->units)[start] != 0)
         return 0;
     /* word boundaries from the unit flags: a Latin term inside a word
@@ -73,11 +74,22 @@ static int same_bytes(const uint8_t *s, size_t a0, size_t a1, size_t b0, size_t 
     return a1 - a0 == b1 - b0 && memcmp(s + a0, s + b0, a1 - a0) == 0;
 }
 
-int collect_folded_span(const scan_ctx *c, const uint32_t *ids, uint32_t n_ids, size_t start,
-                        size_t end, int detector)
+/* A match whose reading holds nothing read differently is the folded
+ * view's own (the literal row reports it). */
+static int covers_sub(const span_map *map, size_t b0, size_t b1)
+{
+    for (size_t b = b0; b < b1; b++)
+        if (map->sub[b])
+            return 1;
+    return 0;
+}
+
+/* Collect [start, end) of fb, folded from (c->text, c->len), mapped back
+ * through map when that text is a reading of the original (NULL: it is). */
+static int collect_on(const scan_ctx *c, const fold_buf *fb, const span_map *map,
+                      const uint32_t *ids, uint32_t n_ids, size_t start, size_t end, int detector)
 {
     const screener_db *db = c->db;
-    const fold_buf *fb = &c->s->v.folded;
     fold_loc a, b;
     fold_locate_start(&db->fold, c->text, c->len, fb, start, &a);
     fold_locate_end(&db->fold, c->text, c->len, fb, end, &b);
@@ -101,6 +113,13 @@ int collect_folded_span(const scan_ctx *c, const uint32_t *ids, uint32_t n_ids, 
         a.lone = a.lone && same_bytes(c->text, a.gap0, a.gap1, g0, g1);
         b.lone = b.lone && same_bytes(c->text, b.gap0, b.gap1, g0, g1);
     }
+    size_t o0 = a.byte, o1 = b.byte;
+    if (map) {
+        if (!covers_sub(map, a.byte, b.byte))
+            return 0;
+        o0 = map->orig[a.byte];
+        o1 = map->orig[b.byte];
+    }
     for (uint32_t k = 0; k < n_ids; k++) {
         uint32_t id = ids[k];
         const db_entry *e = &db->entries[id];
@@ -115,26 +134,43 @@ int collect_folded_span(const scan_ctx *c, const uint32_t *ids, uint32_t n_ids, 
                              (const uint8_t *)db->strings + e->term_off, e->term_len,
                              e->options & DB_OPT_NUMERALS))
             continue;
-        int rc = (e->options & DB_OPT_PART)
-                     ? collect_part(c->s, id, a.byte, b.byte, start, end) /* m_rules.c */
-                     : collect_entry(db, c->s, id, a.byte, b.byte);
+        size_t before = c->s->n_matches;
+        int rc;
+        if (e->options & DB_OPT_PART) {
+            if (map)
+                continue; /* rule parts: the folded view only (NEAR counts its units) */
+            rc = collect_part(c->s, id, o0, o1, start, end); /* m_rules.c */
+        } else {
+            rc = collect_entry(db, c->s, id, o0, o1);
+        }
         if (rc)
             return rc;
+        if (map && c->s->n_matches > before)
+            c->s->matches[c->s->n_matches - 1].flags |= SCREENER_MATCH_LEET;
     }
     return 0;
 }
 
-int run_literals(const scan_ctx *c, const matcher *m)
+int collect_folded_span(const scan_ctx *c, const uint32_t *ids, uint32_t n_ids, size_t start,
+                        size_t end, int detector)
 {
-    (void)m;
-    const screener_db *db = c->db;
+    return collect_on(c, &c->s->v.folded, NULL, ids, n_ids, start, end, detector);
+}
+
+int collect_span_on(const scan_ctx *c, const fold_buf *fb, const span_map *map,
+                    const uint32_t *ids, uint32_t n_ids, size_t start, size_t end)
+{
+    return collect_on(c, fb, map, ids, n_ids, start, end, 0);
+}
+
+int scan_literals_on(const scan_ctx *c, hs_database_t *hdb, const fold_buf *fb)
+{
     screener_scratch *s = c->s;
-    const fold_buf *fb = &s->v.folded;
+    s->n_raw = 0;
     if (fb->n == 0)
         return SCREENER_OK;
-    lit_ctx lc = {db, s, fb->n * 2, 0};
-    s->n_raw = 0;
-    hs_error_t he = hs_scan(db->hs, (const char *)fb->units, (unsigned int)(fb->n * 2), 0, s->hs,
+    lit_ctx lc = {c->db, s, fb, fb->n * 2, 0};
+    hs_error_t he = hs_scan(hdb, (const char *)fb->units, (unsigned int)(fb->n * 2), 0, s->hs,
                             on_match, &lc);
     if (lc.oom)
         return SCREENER_E_NOMEM;
@@ -142,6 +178,17 @@ int run_literals(const scan_ctx *c, const matcher *m)
         return SCREENER_E_SCRATCH_IN_USE;
     if (he != HS_SUCCESS && !(he == HS_SCAN_TERMINATED && s->truncated))
         return SCREENER_E_HYPERSCAN;
+    return SCREENER_OK;
+}
+
+int run_literals(const scan_ctx *c, const matcher *m)
+{
+    (void)m;
+    const screener_db *db = c->db;
+    screener_scratch *s = c->s;
+    int rc0 = scan_literals_on(c, db->hs, &s->v.folded);
+    if (rc0)
+        return rc0;
     for (size_t r = 0; r < s->n_raw; r++) {
         const db_lit *l = &db->lits[s->raw[r].lit];
         int rc = collect_folded_span(c, db->lit_entries + l->entries_off, l->n_entries,

@@ -41,9 +41,11 @@ typedef struct matcher {
     int (*run)(const scan_ctx *c, const struct matcher *m);
 } matcher;
 
-/* Row index of the literal matcher and of the rules (matchers.c checks them). */
+/* Row index of the literal matcher, the leet one and the rules (matchers.c
+ * checks them). */
 #define MATCHER_LITERALS 0
-#define MATCHER_RULES 7
+#define MATCHER_LEET 7
+#define MATCHER_RULES 8
 
 /* The table, in run order. */
 extern const matcher scan_matchers[];
@@ -61,6 +63,8 @@ int run_literals(const scan_ctx *c, const matcher *m);
 int run_regexes(const scan_ctx *c, const matcher *m);
 int run_digit_detector(const scan_ctx *c, const matcher *m);
 int run_text_detector(const scan_ctx *c, const matcher *m);
+int run_leet(const scan_ctx *c, const matcher *m); /* m_leet.c */
+
 int run_rules(const scan_ctx *c, const matcher *m);
 
 /* Co-occurrence rules (m_rules.c). Mark the text's rule parts that lie
@@ -79,5 +83,23 @@ int rules_message(const struct screener_db *db, screener_scratch *s, rule_part *
  */
 int collect_folded_span(const scan_ctx *c, const uint32_t *ids, uint32_t n_ids, size_t start,
                         size_t end, int detector);
+
+/* Scan fb (folded units) with the literal database hdb (ids index
+ * db->lits; the scratch's s->hs fits it): s->raw gets the candidates that
+ * pass alignment and unit-flag boundary checks. SCREENER_OK or an error. */
+int scan_literals_on(const scan_ctx *c, hs_database_t *hdb, const fold_buf *fb);
+
+/* How a text that is a reading of the original maps back (the leet view). */
+typedef struct span_map {
+    const uint32_t *orig; /* per byte of the reading, and one past its end: original byte */
+    const uint8_t *sub;   /* per byte: read differently; a match must cover one */
+} span_map;
+
+/* The same for a match on fb, the folded reading (c->text, c->len): spans are
+ * mapped back through map, and the match is collected only if it covers a
+ * byte read differently (the rest is the folded view's), flagged
+ * SCREENER_MATCH_LEET. */
+int collect_span_on(const scan_ctx *c, const fold_buf *fb, const span_map *map,
+                    const uint32_t *ids, uint32_t n_ids, size_t start, size_t end);
 
 #endif

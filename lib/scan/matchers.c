@@ -33,6 +33,13 @@ static uint32_t longest_rules(const screener_db *db)
     return db->rules_reach; /* NEAR matches; AND NOT and THEN are judged per message */
 }
 
+/* A unit of the leet reading stands for at most LEET_MAX_REPEAT units of
+ * the folded view (joined spaced repeats; "ph" is two for one). */
+static uint32_t longest_leet(const screener_db *db)
+{
+    return db->max_lit_units * LEET_MAX_REPEAT;
+}
+
 static uint32_t longest_digits(const screener_db *db)
 {
     (void)db;
@@ -55,11 +62,13 @@ const matcher scan_matchers[] = {
     {"email", VIEW_BYTES, -1, DETECT_EMAIL, longest_text, uses_detector, run_text_detector},
     {"url", VIEW_BYTES, -1, DETECT_URL, longest_text, uses_detector, run_text_detector},
     {"regex", VIEW_BYTES, SEC_HS_REGEX, 0, longest_regex, uses_section, run_regexes},
+    {"leet", VIEW_LEET, SEC_HS_LEET, 0, longest_leet, uses_section, run_leet},
     /* after every row that may add allow matches: it reads the literal row's parts */
     {"rules", VIEW_FOLDED, SEC_RULES, 0, longest_rules, uses_section, run_rules},
 };
 const size_t scan_n_matchers = sizeof scan_matchers / sizeof scan_matchers[0];
 _Static_assert(MATCHER_LITERALS == 0, "scan_matchers[0] is the literal row");
+_Static_assert(MATCHER_LEET == 7, "scan_matchers[7] is the leet row");
 _Static_assert(MATCHER_RULES == sizeof scan_matchers / sizeof scan_matchers[0] - 1,
                "the rules row is the last row");
 _Static_assert(sizeof scan_matchers / sizeof scan_matchers[0] <= 32, "rows_used is a 32-bit mask");

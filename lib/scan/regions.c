@@ -27,14 +27,19 @@ typedef struct marker {
     size_t open;     /* first byte of the earliest open region (or len) */
 } marker;
 
-/* Region [a, b): flag the matches lying wholly inside it. O(matches passed). */
-static void region(marker *k, size_t a, size_t b)
+/* Region [a, b): flag the matches lying wholly inside it. O(matches passed).
+ * `at` is a mention's '@' (SIZE_MAX for other regions): a match of the leet
+ * reading that starts there read the '@' as a letter (`@ss`), so it is a
+ * word, not a handle. */
+static void region(marker *k, size_t a, size_t b, size_t at)
 {
     screener_scratch *s = k->s;
     while (k->next < s->n_matches && s->matches[k->next].start < a)
         k->next++;
     for (size_t i = k->next; i < s->n_matches && s->matches[i].start < b; i++) {
         screener_match *m = &s->matches[i];
+        if (m->start == at && (m->flags & SCREENER_MATCH_LEET))
+            continue;
         if (m->end <= b)
             m->flags |= (uint16_t)(k->flag | (k->suppress ? SCREENER_MATCH_SUPPRESSED : 0));
     }
@@ -202,7 +207,7 @@ static void find_mentions(const fold_table *ft, const uint8_t *t, size_t len, in
             return; /* it runs to the end of the text */
         }
         if (r > 0)
-            region(k, a, b);
+            region(k, a, b, i);
         i = r > 0 ? b : i + ml;
     }
 }
@@ -310,7 +315,7 @@ static void find_wrappers(const uint8_t *t, size_t len, int at_end, marker *k)
         while (b < len && b - a < REGION_LINK_MAX && url_byte(t[b]) &&
                !(t[b] == '&' && detect_char_ref(byte_at, t, len, b)))
             b++; /* as the url detector reads a link */
-        region(k, a, b);
+        region(k, a, b, SIZE_MAX);
         i = b > i ? b - 1 : i;
     }
 }

@@ -76,6 +76,8 @@ int scan_prepare(const screener_db *db, screener_scratch *s)
             rc = fit(db->hs_regex, &s->hs_regex);
         if (!rc)
             rc = fit(db->hs_regex_start, &s->hs_regex_start);
+        if (!rc)
+            rc = fit(db->hs_leet, &s->hs); /* the literal scratch serves both */
         if (rc)
             return rc;
         s->rows_used = scan_rows_used(db, &s->views_used);
@@ -160,15 +162,14 @@ SCREENER_API int screener_scan(const screener_db *db, screener_scratch *s, const
     return rc;
 }
 
-SCREENER_API int screener_fold_utf8(const screener_db *db, const char *text, size_t len,
-                                    char **out, size_t *out_len)
+/* Fold through ft and write the units as UTF-8 (explain's helpers). */
+static int fold_to_utf8(const fold_table *ft, const char *text, size_t len, char **out,
+                        size_t *out_len)
 {
-    if (!db || !out || (!text && len))
-        return SCREENER_E_INVALID_ARGUMENT;
     *out = NULL;
     fold_buf fb;
     memset(&fb, 0, sizeof fb);
-    int rc = fold_text(&db->fold, (const uint8_t *)(text ? text : ""), len, &fb);
+    int rc = fold_text(ft, (const uint8_t *)(text ? text : ""), len, &fb);
     if (rc) {
         fold_buf_free(&fb);
         return rc;
@@ -187,4 +188,53 @@ SCREENER_API int screener_fold_utf8(const screener_db *db, const char *text, siz
     if (out_len)
         *out_len = w;
     return SCREENER_OK;
+}
+
+SCREENER_API int screener_fold_utf8(const screener_db *db, const char *text, size_t len,
+                                    char **out, size_t *out_len)
+{
+    if (!db || !out || (!text && len))
+        return SCREENER_E_INVALID_ARGUMENT;
+    return fold_to_utf8(&db->fold, text, len, out, out_len);
+}
+
+SCREENER_API int screener_fold_utf8_uncollapsed(const screener_db *db, const char *text,
+                                                size_t len, char **out, size_t *out_len)
+{
+    if (!db || !out || (!text && len))
+        return SCREENER_E_INVALID_ARGUMENT;
+    fold_table *ft = mem_malloc(sizeof *ft); /* (9 KB: not on the stack) */
+    if (!ft)
+        return SCREENER_E_NOMEM;
+    *ft = db->fold; /* the same trie, repeats kept */
+    fold_table_set_collapse(ft, 0);
+    int rc = fold_to_utf8(ft, text, len, out, out_len);
+    mem_free(ft);
+    return rc;
+}
+
+SCREENER_API int screener_read_leet(const screener_db *db, const char *text, size_t len,
+                                    char **out, size_t *out_len)
+{
+    if (!db || !out || (!text && len))
+        return SCREENER_E_INVALID_ARGUMENT;
+    *out = NULL;
+    leet_view lv;
+    memset(&lv, 0, sizeof lv);
+    int rc = db->hs_leet ? leet_build(&db->fold, (const uint8_t *)(text ? text : ""), len, NULL, &lv)
+                         : SCREENER_OK;
+    const char *src = lv.active ? (const char *)lv.text : (text ? text : "");
+    size_t n = lv.active ? lv.len : len;
+    char *o = rc ? NULL : mem_malloc(n + 1);
+    if (!rc && !o)
+        rc = SCREENER_E_NOMEM;
+    if (!rc) {
+        memcpy(o, src, n);
+        o[n] = '\0';
+        *out = o;
+        if (out_len)
+            *out_len = n;
+    }
+    leet_view_free(&lv);
+    return rc;
 }

@@ -24,9 +24,12 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
         he = hs_alloc_scratch(db->hs_regex, &s->hs_regex);
     if (he == HS_SUCCESS && db->hs_regex_start)
         he = hs_alloc_scratch(db->hs_regex_start, &s->hs_regex_start);
+    if (he == HS_SUCCESS && db->hs_leet) /* the literal scratch fits both */
+        he = hs_alloc_scratch(db->hs_leet, &s->hs);
     if (he != HS_SUCCESS) {
         hs_free_scratch(s->hs);
         hs_free_scratch(s->hs_regex);
+        hs_free_scratch(s->hs_regex_start);
         mem_free(s);
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
     }
@@ -63,6 +66,7 @@ SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_sc
     if (he != HS_SUCCESS) {
         hs_free_scratch(s->hs);
         hs_free_scratch(s->hs_regex);
+        hs_free_scratch(s->hs_regex_start);
     }
     if (he != HS_SUCCESS) {
         mem_free(s);

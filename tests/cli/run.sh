@@ -68,6 +68,16 @@ grep -qx '\*\*\*，轻松\*\*三百' "$TMP/rmask.txt" && \
 grep -q 'folded:   "fuck法轮功"' "$TMP/explain.txt" && grep -q 'bytes \[13,22)' "$TMP/explain.txt" \
   && ok "explain" || { bad "explain"; cat "$TMP/explain.txt"; }
 
+# 7b. explain shows the text as folded ("book" stays "book"), the collapsed form
+# literals are matched in as its own line, and how a leet match was read
+printf 'ass\nshit\n' > "$TMP/leet.txt"
+"$BIN" explain --dict "$TMP/leet.txt" "book sh1t" > "$TMP/lexplain.txt"
+grep -q 'folded:   "booksh1t"' "$TMP/lexplain.txt" && \
+grep -q 'matched as: "boksh1t" (repeated letters collapsed)' "$TMP/lexplain.txt" && \
+grep -q 'leet:     "book shit"' "$TMP/lexplain.txt" && \
+grep -q 'bytes \[5,9) "sh1t" = "shit" \[read as leet\]' "$TMP/lexplain.txt" \
+  && ok "explain: folded, collapsed and leet lines" || { bad "explain lines"; cat "$TMP/lexplain.txt"; }
+
 # 8. errors: exit 2 and one line naming file:line
 printf 'ok\nbroken\tseverity=7\n' > "$TMP/bad.txt"
 "$BIN" scan --dict "$TMP/bad.txt" "$DIR/input.txt" > /dev/null 2> "$TMP/err"; rc=$?

@@ -225,7 +225,7 @@ Test(db, garbage_is_not_a_database)
 /* Files written by earlier format versions (tests/data/formats/: v1
  * compiled by 0.1.0 at abda748, v2 at a594efe with --fold none, a format whose regex database used
  * start-of-match reporting that can crash Vectorscan; v3 at 497a130 with --fold none, before
- * the rules section) are refused
+ * the rules section; v4 at a51ee72 with --fold none, before the leet section) are refused
  * as a version mismatch that names both versions, not as damaged files. */
 static void check_old_version(unsigned version)
 {
@@ -237,7 +237,7 @@ static void check_old_version(unsigned version)
     cr_assert_eq(screener_db_load(path, &old, &err), SCREENER_E_DB_VERSION, "%s", path);
     const char *msg = screener_error_message(err);
     snprintf(want, sizeof want, "version %u,", version);
-    cr_assert(strstr(msg, want) && strstr(msg, "reads version 4"), "%s", msg);
+    cr_assert(strstr(msg, want) && strstr(msg, "reads version 5"), "%s", msg);
     screener_error_free(err);
 }
 
@@ -246,6 +246,7 @@ Test(db, previous_format_versions_are_a_version_mismatch)
     check_old_version(1);
     check_old_version(2);
     check_old_version(3);
+    check_old_version(4);
 }
 
 /* The views a database's matchers read, as recorded in its header. */
@@ -263,10 +264,12 @@ static uint32_t recorded_views(const char *text)
  * this library does not have is refused with a message saying so. */
 Test(db, views_are_recorded_and_unknown_views_refused)
 {
-    cr_assert_eq(recorded_views("badword\n"), VIEW_FOLDED);
+    cr_assert_eq(recorded_views("badword\n"), VIEW_FOLDED | VIEW_LEET);
     cr_assert_eq(recorded_views("@detect cn_mobile\n"), VIEW_NUMERALS); /* (implies folded) */
-    cr_assert_eq(recorded_views("badword\n@detect email\n"), VIEW_FOLDED | VIEW_BYTES);
-    cr_assert_eq(((const db_header *)blob)->views, VIEW_FOLDED);
+    cr_assert_eq(recorded_views("badword\n@detect email\n"), VIEW_FOLDED | VIEW_BYTES | VIEW_LEET);
+    /* no Latin-letter term: no leet section, the view is never built */
+    cr_assert_eq(recorded_views("法轮功\nab1\n"), VIEW_FOLDED);
+    cr_assert_eq(((const db_header *)blob)->views, VIEW_FOLDED | VIEW_LEET);
     uint8_t *b = malloc(blob_len);
     memcpy(b, blob, blob_len);
     ((db_header *)b)->views |= 0x100;

@@ -426,6 +426,242 @@ static void gen_cjk(size_t per)
     }
 }
 
+/* ---- leetspeak (docs/leet.md) ---------------------------------------------- */
+
+/* Every substitution of the leet table: a character and the letter it is
+ * read as. */
+static const struct {
+    const char *name, *shown;
+    char letter;
+} leet_subs[] = {
+    {"0_o", "0", 'o'}, {"1_i", "1", 'i'}, {"3_e", "3", 'e'}, {"4_a", "4", 'a'},
+    {"5_s", "5", 's'}, {"7_t", "7", 't'}, {"8_b", "8", 'b'}, {"9_g", "9", 'g'},
+    {"dollar_s", "$", 's'}, {"at_a", "@", 'a'}, {"bang_i", "!", 'i'}, {"bar_l", "|", 'l'},
+    {"plus_t", "+", 't'}, {"paren_c", "(", 'c'},
+};
+#define N_LEET (sizeof leet_subs / sizeof leet_subs[0])
+
+/* Leet arguments: which term positions are written as which character, and
+ * the separator between letters ("" unspaced). */
+typedef struct leet_arg {
+    const char *shown[16];
+    const char *sep;
+    size_t stretch_at, stretch; /* a letter repeated `stretch` times (0: none) */
+} leet_arg;
+
+static void l_leet(str *s, char c, size_t i, size_t n, const void *a)
+{
+    (void)n;
+    const leet_arg *la = a;
+    size_t reps = la->stretch && i == la->stretch_at ? la->stretch : 1;
+    for (size_t r = 0; r < reps; r++) {
+        if (i || r)
+            put_s(s, la->sep);
+        if (la->shown[i])
+            put_s(s, la->shown[i]);
+        else
+            put_cp(s, (uint32_t)c);
+    }
+}
+
+/* A term (5..7 letters unless `len` asks) with `letter` at an inside
+ * position *at (neither first nor last). */
+static void leet_term(char *term, char letter, size_t *at)
+{
+    char need[2] = {letter, 0};
+    for (;;) {
+        latin_term(term, alpha, need);
+        size_t n = strlen(term);
+        const char *p = strchr(term + 1, letter);
+        if (n >= 5 && p && (size_t)(p - term) < n - 1) {
+            *at = (size_t)(p - term);
+            return;
+        }
+    }
+}
+
+static void gen_leet(size_t per)
+{
+    char term[16];
+    for (size_t k = 0; k < N_LEET; k++) {
+        char cls[48];
+        snprintf(cls, sizeof cls, "leet_%s", leet_subs[k].name);
+        for (size_t i = 0; i < per; i++) {
+            leet_arg la = {{0}, "", 0, 0};
+            size_t at;
+            leet_term(term, leet_subs[k].letter, &at);
+            la.shown[at] = leet_subs[k].shown;
+            latin_case(cls, term, l_leet, &la);
+        }
+    }
+    for (size_t i = 0; i < per; i++) {
+        leet_arg la = {{0}, "", 0, 0};
+        /* at a word's edge: @ and $ first, $ last, a digit first (5lut) */
+        latin_term(term, alpha, NULL);
+        term[0] = 'a';
+        la.shown[0] = "@";
+        latin_case("leet_at_first", term, l_leet, &la);
+        latin_term(term, alpha, NULL);
+        term[0] = 's';
+        la.shown[0] = "$";
+        latin_case("leet_dollar_first", term, l_leet, &la);
+        memset(&la, 0, sizeof la);
+        la.sep = "";
+        do
+            latin_term(term, alpha, NULL);
+        while (term[strlen(term) - 2] == 's');
+        size_t n = strlen(term);
+        term[n - 1] = 's';
+        la.shown[n - 1] = "$";
+        latin_case("leet_dollar_last", term, l_leet, &la);
+        memset(&la, 0, sizeof la);
+        la.sep = "";
+        do
+            latin_term(term, alpha, NULL);
+        while (strlen(term) < 5);
+        term[0] = term[1] == 's' ? 'e' : 's';
+        la.shown[0] = term[0] == 's' ? "5" : "3";
+        latin_case("leet_digit_first", term, l_leet, &la);
+        /* ph for f at the start */
+        memset(&la, 0, sizeof la);
+        la.sep = "";
+        latin_term(term, alpha, NULL);
+        term[0] = 'f';
+        term[1] = rnd(2) ? 'u' : 'a'; /* ph before u or a (docs/leet.md) */
+        if (term[2] == term[1])
+            term[2] = 'k';
+        la.shown[0] = rnd(2) ? "ph" : "Ph";
+        latin_case("leet_ph_f", term, l_leet, &la);
+    }
+    for (size_t i = 0; i < per; i++) {
+        /* mixed: two different substitutions, apart from each other */
+        leet_arg la = {{0}, "", 0, 0};
+        size_t k1 = rnd((unsigned)N_LEET), k2 = rnd((unsigned)N_LEET);
+        for (;;) {
+            latin_term(term, alpha, NULL);
+            size_t n = strlen(term);
+            if (n < 6)
+                continue;
+            term[1] = leet_subs[k1].letter;
+            term[n - 2] = leet_subs[k2].letter;
+            int again = 0;
+            for (size_t q = 1; q < n; q++)
+                again |= term[q] == term[q - 1];
+            if (!again)
+                break;
+        }
+        la.shown[1] = leet_subs[k1].shown;
+        la.shown[strlen(term) - 2] = leet_subs[k2].shown;
+        latin_case("leet_mixed", term, l_leet, &la);
+        /* leet and spacing: f 4 c k */
+        memset(&la, 0, sizeof la);
+        size_t at, k = rnd((unsigned)N_LEET);
+        leet_term(term, leet_subs[k].letter, &at);
+        la.shown[at] = leet_subs[k].shown;
+        la.sep = rnd(2) ? " " : ".";
+        latin_case("leet_spaced", term, l_leet, &la);
+        /* spaced and stretched: f u u u c k, inside and at the edges */
+        memset(&la, 0, sizeof la);
+        latin_term(term, alpha, NULL);
+        la.sep = " ";
+        la.stretch_at = 1 + rnd((unsigned)strlen(term) - 2);
+        la.stretch = 3 + rnd(4);
+        latin_case("spaced_stretched", term, l_leet, &la);
+        memset(&la, 0, sizeof la);
+        latin_term(term, alpha, NULL);
+        la.sep = rnd(2) ? " " : "-";
+        la.stretch_at = rnd(2) ? 0 : strlen(term) - 1;
+        la.stretch = 3 + rnd(4);
+        latin_case("spaced_stretched_edge", term, l_leet, &la);
+    }
+}
+
+/* Numbers, prices, handles and ordinals are not leet: each is written in
+ * a sentence, with the naive reading of it as a term. */
+static void gen_leet_negatives(size_t per)
+{
+    static const char *const fixed[][2] = {
+        {"1st", "ist"},   {"3rd", "erd"},   {"4th", "ath"},   {"5th", "sth"},
+        {"4u", "au"},     {"$5", "ss"},     {"$50", "sso"},   {"1990", "iggo"},
+        {"100%", "ioo"},  {"5pm", "spm"},   {"10am", "ioam"}, {"mp3", "mpe"},
+        {"b2b", "bb"},    {"x10", "xio"},   {"$1.99", "sigg"}, {"2020", "oo"},
+    };
+    for (size_t i = 0; i < per; i++) {
+        const char *const *f = fixed[i % (sizeof fixed / sizeof fixed[0])];
+        tcase *c = new_case("neg_leet_numbers", 1);
+        snprintf(c->term, sizeof c->term, "%s", f[1]);
+        put_s(&c->text, "see you on the ");
+        put_s(&c->text, f[0]);
+        put_s(&c->text, " then");
+        /* a handle: @ and a name of 7+ letters or with digits */
+        char name[16], word[40];
+        latin_term(name, alpha, NULL);
+        if (strlen(name) < 7 && rnd(2))
+            snprintf(word, sizeof word, "%s%u", name, rnd(100));
+        else
+            snprintf(word, sizeof word, "%s%s", name, strlen(name) < 7 ? "xyz" : "");
+        c = new_case("neg_leet_handles", 1);
+        snprintf(c->term, sizeof c->term, "a%s", word);
+        put_s(&c->text, "thanks @");
+        put_s(&c->text, word);
+        put_s(&c->text, " for that");
+        /* a link and an e-mail address holding a term in leet */
+        {
+            char t2[16];
+            size_t at2, k2 = rnd((unsigned)N_LEET);
+            leet_term(t2, leet_subs[k2].letter, &at2);
+            str shown = {{0}, 0};
+            for (size_t q = 0; t2[q]; q++) {
+                if (q == at2)
+                    put_s(&shown, leet_subs[k2].shown);
+                else
+                    put_cp(&shown, (uint32_t)t2[q]);
+            }
+            c = new_case("neg_leet_links", 1);
+            snprintf(c->term, sizeof c->term, "%s", t2);
+            put_s(&c->text, rnd(2) ? "look http://t.co/" : "mail ");
+            put_s(&c->text, shown.p);
+            put_s(&c->text, c->text.p[0] == 'l' ? "?x=1 now" : "@mail.com now");
+        }
+        /* Scunthorpe with leet: a word holding a term, a letter of the
+         * term written in leet (cl4ss holds "ass" but is "class") */
+        char term[16], pre[8], suf[8];
+        size_t at, k = rnd((unsigned)N_LEET);
+        leet_term(term, leet_subs[k].letter, &at);
+        latin_term(pre, alpha, NULL);
+        latin_term(suf, alpha, NULL);
+        pre[1 + rnd(3)] = 0;
+        suf[1 + rnd(3)] = 0;
+        c = new_case("neg_leet_scunthorpe", 1);
+        snprintf(c->term, sizeof c->term, "%s", term);
+        put_s(&c->text, "the ");
+        put_s(&c->text, pre);
+        for (size_t q = 0; term[q]; q++) {
+            if (q == at)
+                put_s(&c->text, leet_subs[k].shown);
+            else
+                put_cp(&c->text, (uint32_t)term[q]);
+        }
+        put_s(&c->text, suf);
+        put_s(&c->text, " of 2024");
+        /* spelled out and stretched inside an innocent word */
+        c = new_case("neg_spaced_stretched_innocent", 1);
+        latin_term(term, alpha, NULL);
+        snprintf(c->term, sizeof c->term, "%s", term);
+        snprintf(word, sizeof word, "%s%s%s", pre, term, suf);
+        put_s(&c->text, "the ");
+        for (size_t q = 0; word[q]; q++) {
+            size_t reps = q == strlen(pre) + 1 ? 3 : 1;
+            for (size_t r = 0; r < reps; r++) {
+                if (q || r)
+                    put_s(&c->text, " ");
+                put_cp(&c->text, (uint32_t)word[q]);
+            }
+        }
+        put_s(&c->text, " of 2024");
+    }
+}
+
 static void gen_negatives(size_t per)
 {
     char term[16], pre[8], suf[8];
@@ -529,6 +765,8 @@ int main(int argc, char **argv)
     gen_latin(per);
     gen_cjk(per);
     gen_negatives(per);
+    gen_leet(per);
+    gen_leet_negatives(per);
 
     /* one dictionary of every term (substring matching is not wanted: the
      * default boundary rules apply) */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/db.h"
 #include "screener.h"
 
 static screener_db *db;
@@ -186,7 +187,8 @@ Test(scan, a_spelled_out_word_is_one_word)
     expect_one("a s s", "ass", 0, 5);
     expect_one("you a s s!", "ass", 4, 9);     /* "you" is a word of its own */
     expect_one("x a.s.s y", "ass", 2, 7);      /* other separator: x and y are words */
-    expect_one("a a a s s", "ass", 4, 9);      /* a stretched run is not a neighbour */
+    expect_one("a a a s s", "ass", 0, 9);      /* a stretched run: one match, all of it */
+    expect_one("f u u u c k", "fuck", 0, 11);  /* spaced and stretched */
     expect_none("z a s s");
 }
 
@@ -632,4 +634,46 @@ Test(scan, batch_filter_equals_single_scans)
     screener_scratch_free(a);
     screener_scratch_free(b);
     screener_db_free(ldb);
+}
+
+/* Leetspeak (docs/leet.md): read in the leet view, reported with the exact
+ * original span and SCREENER_MATCH_LEET; never in words that are no term. */
+Test(scan, leetspeak_in_latin_terms)
+{
+    expect_one("you a$s", "ass", 4, 7);
+    cr_assert(scan("you a$s")->matches[0].flags & SCREENER_MATCH_LEET);
+    expect_one("sh1t happens", "shit", 0, 4);
+    expect_one("oh s h 1 t", "shit", 3, 10);
+    expect_one("@ss", "ass", 0, 3);
+    expect_one("phuck", "fuck", 0, 5);
+    expect_none("ＳＨ１Ｔ"); /* only ASCII digits and symbols are read (docs/leet.md) */
+    expect_none("the cl4ss of 2024");    /* class */
+    expect_none("c l 4 s s");
+    expect_none("$5 for the 1st, 4u");
+    /* the folded view's own matches are not flagged */
+    cr_assert_not(scan("shit")->matches[0].flags & SCREENER_MATCH_LEET);
+}
+
+/* The leet family off: no leet view, no leet match; a dictionary without
+ * Latin-letter terms has no leet database at all. */
+Test(scan, leet_family_off_and_no_latin_terms)
+{
+    screener_source src = {.name = "t.txt", .text = "shit\n", .len = 5};
+    screener_compile_options o = {.struct_size = sizeof o,
+                                  .fold_flags = SCREENER_FOLD_ALL & ~(uint32_t)SCREENER_FOLD_LEET};
+    screener_db *d = NULL;
+    screener_scratch *s = NULL;
+    const screener_result *r = NULL;
+    cr_assert_eq(screener_compile(&o, &src, 1, &d, NULL), SCREENER_OK);
+    cr_assert_null(d->hs_leet);
+    cr_assert_eq(screener_scratch_alloc(d, &s), SCREENER_OK);
+    cr_assert_eq(screener_scan(d, s, "sh1t", 4, &r), SCREENER_OK);
+    cr_assert_eq(r->n_matches, 0);
+    screener_scratch_free(s);
+    screener_db_free(d);
+    screener_source zh = {.name = "z.txt", .text = "法轮功\n", .len = 10};
+    cr_assert_eq(screener_compile(NULL, &zh, 1, &d, NULL), SCREENER_OK);
+    cr_assert_null(d->hs_leet);
+    cr_assert_eq(d->hdr->sec_len[SEC_HS_LEET], 0);
+    screener_db_free(d);
 }

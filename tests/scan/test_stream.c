@@ -18,7 +18,10 @@ static const char *pieces[] = {
     "法 輪 功", "法轮功", "ＦＵＣＫ", "f.u.c.k", "fuuuck", "fuckkk", "路口交通", "口交", "class",
     "has sex", "s e x", "sexy", "我的世界", "我的", "\xFF", "\xE4\xB8", "\xE2\x80\x8B", "😀",
     " ", "  ", "!", "的", "人", "a", "as", "online casino", "onlinecasino", "o n l i n e casino",
-    "嘻嘻哈哈", "ＡＶ女優", "A V 女 优", "it's hit", "s h i t", "\xED\xA0\x80", "ß", "x"};
+    "嘻嘻哈哈", "ＡＶ女優", "A V 女 优", "it's hit", "s h i t", "\xED\xA0\x80", "ß", "x",
+    /* leet (docs/leet.md): read in a view of its own, carried like the rest */
+    "a$s", "sh1t", "s h 1 t", "@ss", "f u u u c k", "a a a a s s", "5", "$", "1st", "phuck",
+    "u u", "b!tch", "@someone1", "http://t.co/sh1t"};
 
 static void setup(void)
 {

@@ -14,7 +14,7 @@ func TestFoldConstantsMatchTheLibraryTable(t *testing.T) {
 	constants := map[string]Fold{
 		"compat": FoldCompat, "case": FoldCase, "traditional": FoldTraditional,
 		"accents": FoldAccents, "noise": FoldNoise, "homoglyph": FoldHomoglyph,
-		"repeats": FoldRepeats,
+		"repeats": FoldRepeats, "leet": FoldLeet,
 	}
 	var all Fold
 	for _, f := range FoldFamilies() {

@@ -45,6 +45,7 @@ const (
 	FoldNoise       Fold = C.SCREENER_FOLD_NOISE       // drop spaces, punctuation, symbols, emoji, zero-width
 	FoldHomoglyph   Fold = C.SCREENER_FOLD_HOMOGLYPH   // Cyrillic/Greek/other look-alike letters -> ASCII
 	FoldRepeats     Fold = C.SCREENER_FOLD_REPEATS     // stretched letters: fuuuuck matches fuck
+	FoldLeet        Fold = C.SCREENER_FOLD_LEET        // leetspeak in Latin terms: sh1t, a$s, f 4 c k
 	FoldAll         Fold = C.SCREENER_FOLD_ALL         // every family of the header built against
 
 	// FoldNone asks for exact matching (no fold family at all). The zero

@@ -64,7 +64,8 @@ class Fold(enum.IntFlag):
     NOISE = 1 << 4        #: drop spaces, punctuation, symbols, emoji, zero-width
     HOMOGLYPH = 1 << 5    #: Cyrillic/Greek/other look-alike letters -> ASCII
     REPEATS = 1 << 6      #: stretched letters: fuuuuck matches fuck (runs of 3+)
-    ALL = 0x7F            #: every family (the default)
+    LEET = 1 << 7         #: leetspeak in Latin terms: sh1t, a$s, f 4 c k (docs/leet.md)
+    ALL = 0xFF            #: every family (the default)
 
 
 ENTRY_ALLOW = 1 << 0

@@ -1,0 +1,751 @@
+/*
+ * leet.c — the leet view (see leet.h; the rule and its table: docs/leet.md).
+ *
+ *   text --leet_candidate (one pass, ASCII table)--> nothing to do (most texts)
+ *        --decode: one leet_char per character, classified through the fold table
+ *        --tokens (runs of letters, digits, leet symbols) and spelled-out words
+ *          (single-character tokens across separators)
+ *        --the rule, per word: which digits/symbols read as letters, which
+ *          spaced repeats are joined
+ *        --rewrite (reading + original-byte map) --fold_text--> folded reading
+ */
+#include "leet.h"
+
+#include <string.h>
+
+#include "common/alloc.h"
+#include "common/buf.h"
+#include "common/utf8.h"
+
+/* ---- the table ------------------------------------------------------------ */
+
+/* The letter each leet character is read as (docs/leet.md says why). */
+static char leet_letter(uint8_t c)
+{
+    switch (c) {
+    case '0': return 'o';
+    case '1': return 'i';
+    case '3': return 'e';
+    case '4': return 'a';
+    case '5': return 's';
+    case '7': return 't';
+    case '8': return 'b';
+    case '9': return 'g';
+    case '$': return 's';
+    case '@': return 'a';
+    case '!': return 'i';
+    case '|': return 'l';
+    case '+': return 't';
+    case '(': return 'c';
+    default: return 0;
+    }
+}
+
+/* Symbols that may stand at a word's edge ("@ss", "$lut", "gla$$"); the others
+ * ('!', '|', '+', '(') only between letters: at an edge they are punctuation. */
+static int edge_symbol(uint8_t c)
+{
+    return c == '$' || c == '@';
+}
+
+/* Character classes of the rule (decode). */
+#define LC_LETTER 1 /* a kept word letter (not a digit) */
+#define LC_DIGIT 2  /* a kept character that folds to one ASCII digit */
+#define LC_SYM 3    /* a leet symbol (ASCII, or punctuation whose ASCII form is one) */
+#define LC_SEP 4    /* a dropped visible separator */
+#define LC_INV 5    /* a dropped invisible character */
+#define LC_OTHER 6  /* anything else kept (Han, U+FFFD, other symbols kept...) */
+
+/* ---- the first pass --------------------------------------------------------- */
+
+#define K_LEET 1u   /* a leet digit or symbol */
+#define K_LETTER 2u /* an ASCII letter */
+#define K_SEP 4u    /* ASCII whitespace or punctuation that is no leet symbol */
+#define K_P 8u      /* p or P ("ph" for f) */
+
+static const uint8_t kind[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    4, 1, 4, 4, 1, 4, 4, 4, 1, 4, 4, 1, 4, 4, 4, 4,
+    1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 4, 4, 4, 4, 4, 4,
+    1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    10, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 4, 4, 4, 4, 4,
+    4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    10, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 4, 1, 4, 4, 0,
+};
+
+static inline unsigned kind_at(const uint8_t *s, size_t n, size_t i)
+{
+    return i < n && s[i] < 0x80 ? kind[s[i]] : 0;
+}
+
+static inline int letter_at(const uint8_t *s, size_t n, size_t i)
+{
+    return (kind_at(s, n, i) & K_LETTER) != 0;
+}
+
+/* Not a letter or digit (or outside the text): i may be (size_t)-1. */
+static inline int edge_at(const uint8_t *s, size_t n, size_t i)
+{
+    if (i >= n)
+        return 1;
+    uint8_t b = s[i];
+    return b < 0x80 && !(kind[b] & K_LETTER) && !(b >= '0' && b <= '9');
+}
+
+/* Letters in a row from i in direction d (-1 or +1), at most 3. */
+static int letters_from(const uint8_t *s, size_t n, size_t i, int d)
+{
+    int c = 0;
+    while (c < 3 && i < n && letter_at(s, n, i)) {
+        c++;
+        i += (size_t)(ptrdiff_t)d;
+    }
+    return c;
+}
+
+/* A single letter standing alone two bytes away in direction d ("f 4 c k":
+ * the f and the c around the 4). */
+static int lone_letter_at(const uint8_t *s, size_t n, size_t i, int d)
+{
+    size_t j = i + (size_t)(ptrdiff_t)(2 * d), o = j + (size_t)(ptrdiff_t)d;
+    size_t sep = i + (size_t)(ptrdiff_t)d;
+    return sep < n && (kind_at(s, n, sep) & K_SEP) && j < n && letter_at(s, n, j) &&
+           edge_at(s, n, o);
+}
+
+/* ---- links, e-mail addresses and handles are not words ----------------- */
+
+static int is_space(uint8_t b)
+{
+    return b == ' ' || (b >= '\t' && b <= '\r');
+}
+
+static int is_alnum(uint8_t b)
+{
+    return b < 0x80 && ((kind[b] & K_LETTER) || (b >= '0' && b <= '9'));
+}
+
+/* A chunk longer than this (no whitespace) is not read at all. */
+#define CHUNK_MAX 256
+
+/* 1 if the chunk [a, z) (bytes without whitespace) is a link (a '/' or
+ * "www.") or an e-mail address (an '@' after a letter or digit, a '.'
+ * after it). */
+static int whole_machine(const uint8_t *s, size_t a, size_t z)
+{
+    int at_inside = 0;
+    for (size_t q = a; q < z; q++) {
+        if (s[q] == '/' || (s[q] == 'w' && q + 4 <= z && memcmp(s + q, "www.", 4) == 0) ||
+            (at_inside && s[q] == '.'))
+            return 1;
+        at_inside |= s[q] == '@' && q > a && is_alnum(s[q - 1]);
+    }
+    return 0;
+}
+
+/* For an '@' at q (chunk [a, z)) that starts a word: the end of the name
+ * after it (letters, digits, '_'); 1 in *handle if the name has a digit, a
+ * '_', a capital after its first letter or more than six characters
+ * (@someone, @user_1, @KingL; "@ss" is read). */
+static size_t handle_end(const uint8_t *s, size_t q, size_t z, int *handle)
+{
+    size_t e = q + 1;
+    int odd = 0;
+    while (e < z && (is_alnum(s[e]) || s[e] == '_')) {
+        odd |= !(kind[s[e]] & K_LETTER) || (e > q + 1 && s[e] >= 'A' && s[e] <= 'Z');
+        e++;
+    }
+    *handle = odd || e - q - 1 > 6;
+    return e;
+}
+
+static int word_at(const uint8_t *s, size_t a, size_t q)
+{
+    return s[q] == '@' && (q == a || !is_alnum(s[q - 1]));
+}
+
+/* The machine-made part of the chunk [a, z) that holds byte i, if any, in
+ * [*m0, *m1): the whole chunk for a link or an address, else a handle. */
+static int machine_span(const uint8_t *s, size_t a, size_t z, size_t i, size_t *m0, size_t *m1)
+{
+    if (whole_machine(s, a, z)) {
+        *m0 = a, *m1 = z;
+        return 1;
+    }
+    for (size_t q = a; q <= i && q < z; q++) {
+        if (!word_at(s, a, q))
+            continue;
+        int handle;
+        size_t e = handle_end(s, q, z, &handle);
+        if (handle && i < e) {
+            *m0 = q, *m1 = e;
+            return 1;
+        }
+        q = e - 1;
+    }
+    return 0;
+}
+
+/* The chunk around byte i: [*a, *z) (returns 0 if it is longer than
+ * CHUNK_MAX bytes: not a word; the bounds are then cut there). */
+static int chunk_of(const uint8_t *s, size_t n, size_t i, size_t *a, size_t *z)
+{
+    size_t lo = i, hi = i;
+    while (lo > 0 && !is_space(s[lo - 1]) && i - lo <= CHUNK_MAX)
+        lo--;
+    while (hi < n && !is_space(s[hi]) && hi - i <= CHUNK_MAX)
+        hi++;
+    *a = lo, *z = hi;
+    return hi - lo <= CHUNK_MAX;
+}
+
+/* 1 if byte i is in a link, an e-mail address, a handle or an over-long
+ * chunk; *skip gets the first byte after that part. */
+static int in_machine(const uint8_t *s, size_t n, size_t i, size_t *skip)
+{
+    size_t a, z, m0, m1;
+    if (!chunk_of(s, n, i, &a, &z)) {
+        *skip = z;
+        return 1;
+    }
+    if (!machine_span(s, a, z, i, &m0, &m1) || i < m0)
+        return 0;
+    *skip = m1;
+    return 1;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* (v | 0x20) - base as unsigned <= span: a mask per byte */
+static inline __m128i in_range(__m128i v, char base, char span)
+{
+    __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(base));
+    return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
+}
+
+/* The bytes of the 16 at p (p[-1] and p[16] readable) the first pass must
+ * look at, one bit each: leet digits and symbols, a p before an h, a
+ * non-letter between two equal letters ("u u"). Chinese text is all high
+ * bytes: 3 instructions a block. */
+static inline unsigned block_mask(const uint8_t *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    if (_mm_movemask_epi8(v) == 0xFFFF)
+        return 0;
+    __m128i x20 = _mm_set1_epi8(0x20);
+    __m128i lv = _mm_or_si128(v, x20);
+    __m128i vm = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p - 1)), x20);
+    __m128i vp = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), x20);
+    __m128i m = _mm_or_si128(in_range(v, '0', 9),
+                             _mm_and_si128(_mm_cmpeq_epi8(lv, _mm_set1_epi8('p')),
+                                           _mm_cmpeq_epi8(vp, _mm_set1_epi8('h'))));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('$')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('!')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('|')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('(')));
+    __m128i rep = _mm_andnot_si128(in_range(lv, 'a', 25),
+                                   _mm_and_si128(_mm_cmpeq_epi8(vm, vp), in_range(vm, 'a', 25)));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(m, rep));
+}
+#endif
+
+/* The first-pass test at byte *pi: 1 if it is a candidate; a run of digits
+ * or symbols, a link, an address or a handle around it is decided at once
+ * (*pi moves to its last byte). */
+static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi)
+{
+    size_t i = *pi;
+    uint8_t b = s[i];
+    if (b >= 0x80)
+        return 0;
+    unsigned k = kind[b];
+    if (!(k & (K_LEET | K_SEP | K_P)))
+        return 0;
+    if (k & K_SEP) {
+        /* "u u": the same letter alone on both sides of one separator */
+        if (i == 0 || i + 1 >= n || ((s[i - 1] | 0x20) != (s[i + 1] | 0x20)) ||
+            !(kind_at(s, n, i - 1) & K_LETTER))
+            return 0;
+        return !((i >= 2 && (kind_at(s, n, i - 2) & K_LETTER)) ||
+                 (kind_at(s, n, i + 2) & K_LETTER));
+    }
+    if (k & K_P) /* "ph" starting a word, before u or a */
+        return (i == 0 || !letter_at(s, n, i - 1)) && i + 2 < n && (s[i + 1] | 0x20) == 'h' &&
+               ((s[i + 2] | 0x20) == 'u' || (s[i + 2] | 0x20) == 'a');
+    /* the rule's shape (read_word), from the bytes around: */
+    size_t r0 = i, r1 = i + 1; /* the run of this class around i */
+    int digit = b >= '0' && b <= '9';
+    while (r0 > 0 && s[r0 - 1] < 0x80 && (digit ? s[r0 - 1] >= '0' && s[r0 - 1] <= '9'
+                                                : kind[s[r0 - 1]] == K_LEET && !(s[r0 - 1] >= '0' && s[r0 - 1] <= '9')))
+        r0--;
+    while (r1 < n && s[r1] < 0x80 && (digit ? s[r1] >= '0' && s[r1] <= '9'
+                                            : kind[s[r1]] == K_LEET && !(s[r1] >= '0' && s[r1] <= '9')))
+        r1++;
+    int l = r0 > 0 && letter_at(s, n, r0 - 1), r = letter_at(s, n, r1);
+    if (b == '@' && (i == 0 || !is_alnum(s[i - 1]))) {
+        int handle; /* a handle, found without looking at the whole chunk */
+        size_t e = handle_end(s, i, n, &handle);
+        if (handle) {
+            *pi = e - 1;
+            return 0;
+        }
+    }
+    int ok;
+    if (r1 - r0 > 2)
+        ok = 0; /* 1990, $$$ */
+    else if (l && r)
+        ok = 1; /* sh1t, a$s */
+    else if (!l && !r)
+        /* a lone character inside a spelled-out word: f 4 c k */
+        ok = r1 - r0 == 1 && edge_at(s, n, r0 - 1) && edge_at(s, n, r1) &&
+             (lone_letter_at(s, n, i, -1) || lone_letter_at(s, n, i, +1));
+    else if (digit)
+        ok = r ? letters_from(s, n, r1, +1) >= 3 : letters_from(s, n, r0 - 1, -1) >= 3; /* 5lut */
+    else
+        ok = r ? (b == '$' || b == '@') : b == '$'; /* $lut @ss gla$$ */
+    if (!ok) {
+        *pi = r1 - 1; /* the run is decided as a whole */
+        return 0;
+    }
+    size_t skip;
+    if (!in_machine(s, n, i, &skip))
+        return 1;
+    *pi = skip - 1; /* (a link, address or handle: nothing to read in it) */
+    return 0;
+}
+
+int leet_candidate(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    /* 16 bytes at a time: only the bytes the block's mask names are tested */
+    if (n && candidate_at(s, n, &i))
+        return 1;
+    for (i = i + 1; i + 1 < n && n >= 18;) {
+        /* the last block overlaps the one before it: bits below i are done */
+        size_t base = i + 17 <= n ? i : n - 17;
+        unsigned m = block_mask(s + base) & (~0u << (i - base));
+        while (m) {
+            size_t j = base + (size_t)__builtin_ctz(m);
+            if (candidate_at(s, n, &j))
+                return 1;
+            i = j + 1; /* past a run, link or handle candidate_at decided */
+            if (i >= base + 16)
+                break;
+            m &= ~0u << (i - base);
+        }
+        i = i > base + 16 ? i : base + 16;
+    }
+#endif
+    for (; i < n; i++)
+        if (candidate_at(s, n, &i))
+            return 1;
+    return 0;
+}
+
+/* Make the characters of links, e-mail addresses and handles hard breaks
+ * (LC_OTHER): they are neither read nor part of a spelled-out word. */
+static void mark_range(leet_char *x, size_t nc, size_t *k, size_t b0, size_t b1)
+{
+    while (*k < nc && x[*k].b0 < b0)
+        (*k)++;
+    for (; *k < nc && x[*k].b0 < b1; (*k)++) {
+        x[*k].cls = LC_OTHER;
+        x[*k].out = 0;
+    }
+}
+
+static void mark_machine(const uint8_t *s, size_t n, leet_char *x, size_t nc)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        if (is_space(s[i])) {
+            i++;
+            continue;
+        }
+        size_t a = i, z = i;
+        while (z < n && !is_space(s[z]))
+            z++;
+        if (z - a > CHUNK_MAX) {
+            mark_range(x, nc, &k, a, z);
+        } else {
+            if (whole_machine(s, a, z))
+                mark_range(x, nc, &k, a, z);
+            else
+                for (size_t q = a; q < z; q++) /* the handles, left to right */
+                    if (word_at(s, a, q)) {
+                        int handle;
+                        size_t e = handle_end(s, q, z, &handle);
+                        if (handle)
+                            mark_range(x, nc, &k, q, e);
+                        q = e - 1;
+                    }
+        }
+        i = z;
+    }
+}
+
+/* ---- decoding ------------------------------------------------------------------ */
+
+
+/* Classify one character; *asc gets its ASCII digit or symbol. */
+static uint8_t classify(const fold_table *ft, int32_t c, uint32_t v, uint8_t *asc, uint16_t *unit)
+{
+    *asc = 0;
+    *unit = 0;
+    uint32_t kind_v = FV_KIND(v), cls = FV_CLASS(v);
+    if (kind_v == FV_DROP) {
+        uint8_t a = c >= 0 && c < 0x80 ? (uint8_t)c : (uint8_t)FV_DROP_ASCII(v);
+        if (cls == FC_IGNORABLE)
+            return LC_INV;
+        if (leet_letter(a) && !(a >= '0' && a <= '9')) {
+            *asc = a;
+            return LC_SYM;
+        }
+        return LC_SEP;
+    }
+    uint32_t u = kind_v == FV_IDENT ? (uint32_t)c : kind_v == FV_ONE ? FV_CP(v) : 0;
+    if (kind_v == FV_MULTI && FV_LEN(v) >= 1)
+        u = ft->expand[FV_OFF(v)] | (FV_LEN(v) > 1 ? 0x10000u : 0); /* not joinable */
+    if (u >= '0' && u <= '9') {
+        *asc = (uint8_t)u;
+        return LC_DIGIT;
+    }
+    if (c >= 0 && c < 0x80 && leet_letter((uint8_t)c)) { /* kept by a table without noise */
+        *asc = (uint8_t)c;
+        return LC_SYM;
+    }
+    if (cls == FC_WORD) {
+        *unit = u <= 0xFFFF ? (uint16_t)u : 0;
+        return LC_LETTER;
+    }
+    return LC_OTHER;
+}
+
+static int decode(const fold_table *ft, const uint8_t *s, size_t n, leet_view *lv, size_t *count)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        if (k == lv->cap_chars &&
+            mem_grow((void **)&lv->chars, &lv->cap_chars, k + 1, sizeof(leet_char)))
+            return SCREENER_E_NOMEM;
+        size_t at = i;
+        int32_t c = utf8_next(s, n, &i);
+        leet_char *x = &lv->chars[k++];
+        x->b0 = (uint32_t)at;
+        x->b1 = (uint32_t)i;
+        x->out = 0;
+        x->cls = classify(ft, c, fold_value(ft, c), &x->out, &x->unit);
+    }
+    *count = k;
+    return SCREENER_OK;
+}
+
+/* ---- the rule ---------------------------------------------------------------- */
+
+/* A word: the indices of its characters (letters, digits, symbols; invisible
+ * ones left out), at most WORD_MAX. */
+#define WORD_MAX 64
+typedef struct word {
+    uint32_t at[WORD_MAX];
+    size_t n;
+    int spelled; /* made of single-character tokens across separators */
+} word;
+
+static int is_wordchar(uint8_t cls)
+{
+    return cls == LC_LETTER || cls == LC_DIGIT || cls == LC_SYM;
+}
+
+/* Apply the rule to one word: set out (the letter) on each character read
+ * as a letter, or leave the word as it is. x[].out holds the ASCII digit or
+ * symbol on entry (cls DIGIT/SYM) and is rewritten to the letter or 0. */
+static void read_word(leet_char *x, const word *w)
+{
+    size_t m = w->n, letters = 0, digits = 0, subs = 0;
+    char read[WORD_MAX];
+    memset(read, 0, m);
+    for (size_t q = 0; q < m; q++) {
+        letters += x[w->at[q]].cls == LC_LETTER;
+        digits += x[w->at[q]].cls == LC_DIGIT;
+    }
+    if (letters < 2)
+        goto done;
+    for (size_t i = 0; i < m;) {
+        uint8_t cls = x[w->at[i]].cls;
+        if (cls == LC_LETTER) {
+            i++;
+            continue;
+        }
+        size_t j = i; /* a run of one class: digits, or symbols */
+        int all_leet = 1, all_edge = 1, all_dollar = 1, all_at = 1;
+        while (j < m && x[w->at[j]].cls == cls) {
+            uint8_t a = x[w->at[j]].out;
+            all_leet &= leet_letter(a) != 0;
+            all_edge &= edge_symbol(a);
+            all_dollar &= a == '$';
+            all_at &= a == '@';
+            j++;
+        }
+        int left = i > 0 && x[w->at[i - 1]].cls == LC_LETTER;
+        int right = j < m && x[w->at[j]].cls == LC_LETTER;
+        size_t r = j - i;
+        int ok = 0;
+        if (all_leet && r <= 2) {
+            if (left && right)
+                ok = 1; /* inside the word: sh1t, b00bs, a$s, b!tch */
+            else if (cls == LC_DIGIT)
+                ok = letters >= 3 && ((i == 0 && right) || (j == m && left)); /* 5lut, not 1st */
+            else if (i == 0 && right && all_edge)
+                /* "@ss": an @ before letters only in a short word without
+                 * digits (handles are longer or carry digits) */
+                ok = !all_at || (r == 1 && letters <= 6 && digits == 0);
+            else if (j == m && left && all_dollar)
+                ok = 1; /* gla$$ */
+        }
+        if (ok)
+            for (size_t q = i; q < j; q++) {
+                read[q] = 1;
+                subs++;
+            }
+        i = j;
+    }
+    /* "ph" for f at the start of a word made of letters only, before u or a
+     * (phuck, phag; not phone, photo; with another substitution "ph" is more
+     * likely a p and an h: "phw+ey") */
+    if (!w->spelled && subs == 0 && letters == m && m >= 3 && x[w->at[0]].cls == LC_LETTER && x[w->at[1]].cls == LC_LETTER &&
+        x[w->at[2]].cls == LC_LETTER && x[w->at[0]].unit == 'p' && x[w->at[1]].unit == 'h' &&
+        (x[w->at[2]].unit == 'u' || x[w->at[2]].unit == 'a'))
+        subs += 1, read[0] = 2;
+    /* mostly letters: more letters than characters read as letters */
+    if (subs == 0 || letters <= subs)
+        memset(read, 0, m);
+done:
+    for (size_t q = 0; q < m; q++) {
+        leet_char *c = &x[w->at[q]];
+        if (c->cls == LC_DIGIT || c->cls == LC_SYM)
+            c->out = read[q] ? (uint8_t)leet_letter(c->out) : 0;
+        else if (read[q] == 2)
+            c->out = 'f'; /* p of "ph"; its h is left out (rewrite) */
+    }
+}
+
+/* Join spaced repeats of one letter inside a spelled-out word: the
+ * separators between them are left out of the reading (marked with out =
+ * 1 on separators, which never have a letter). Runs longer than
+ * LEET_MAX_REPEAT stay as they are. */
+static void join_repeats(leet_char *x, const word *w)
+{
+    for (size_t i = 0; i < w->n;) {
+        const leet_char *c = &x[w->at[i]];
+        size_t j = i + 1;
+        while (j < w->n && c->cls == LC_LETTER && c->unit && x[w->at[j]].cls == LC_LETTER &&
+               x[w->at[j]].unit == c->unit)
+            j++;
+        if (j - i >= 2 && j - i <= LEET_MAX_REPEAT)
+            for (size_t q = i; q + 1 < j; q++)
+                for (uint32_t g = w->at[q] + 1; g < w->at[q + 1]; g++)
+                    x[g].out = 1; /* a separator between two repeats: left out */
+        i = j;
+    }
+}
+
+/* Tokens and spelled-out words; returns 1 if anything is read differently. */
+static int apply_rule(const uint8_t *s, leet_char *x, size_t nc)
+{
+    int any = 0;
+    word w;
+    size_t i = 0;
+    while (i < nc) {
+        if (!is_wordchar(x[i].cls)) {
+            i++;
+            continue;
+        }
+        /* a token: [i, j) of word characters and invisible ones */
+        w.n = 0;
+        w.spelled = 0;
+        size_t j = i;
+        int over = 0;
+        while (j < nc && (is_wordchar(x[j].cls) || x[j].cls == LC_INV)) {
+            if (x[j].cls != LC_INV && w.n < WORD_MAX)
+                w.at[w.n++] = (uint32_t)j;
+            else if (x[j].cls != LC_INV)
+                over = 1;
+            j++;
+        }
+        if (over) { /* longer than any word: read as it is */
+            for (size_t q = i; q < j; q++)
+                x[q].out = 0;
+            i = j;
+            continue;
+        }
+        if (w.n == 1) {
+            /* single-character tokens across short runs of the same
+             * separators: one spelled-out word ("f 4 c k", "f.u.u.c.k"; not
+             * "3 I'm") */
+            size_t k = j, gap0 = 0, gap1 = 0;
+            for (;;) {
+                size_t g = k, seps = 0;
+                while (g < nc && (x[g].cls == LC_SEP || x[g].cls == LC_INV)) {
+                    seps += x[g].cls == LC_SEP;
+                    g++;
+                }
+                if (g >= nc || seps == 0 || seps > 3 || !is_wordchar(x[g].cls))
+                    break;
+                size_t b0 = x[k].b0, b1 = x[g].b0; /* this gap's bytes */
+                if (w.n > 1 && (b1 - b0 != gap1 - gap0 || memcmp(s + b0, s + gap0, b1 - b0)))
+                    break;
+                gap0 = b0, gap1 = b1;
+                size_t h = g + 1, more = 0;
+                while (h < nc && (is_wordchar(x[h].cls) || x[h].cls == LC_INV))
+                    more += x[h++].cls != LC_INV;
+                if (more || w.n == WORD_MAX)
+                    break; /* the next token has 2+ characters */
+                w.at[w.n++] = (uint32_t)g;
+                k = h;
+            }
+            if (w.n >= 2) {
+                w.spelled = 1;
+                j = k;
+            }
+        }
+        read_word(x, &w);
+        if (w.spelled)
+            join_repeats(x, &w);
+        for (size_t q = i; q < j && !any; q++)
+            any = x[q].out != 0;
+        i = j;
+    }
+    return any;
+}
+
+/* ---- the reading --------------------------------------------------------------- */
+
+static int reserve(leet_view *lv, size_t need)
+{
+    if (need <= lv->cap)
+        return 0;
+    size_t cap = lv->cap ? lv->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    uint8_t *t = mem_realloc(lv->text, cap);
+    if (!t)
+        return -1;
+    lv->text = t;
+    uint8_t *sb = mem_realloc(lv->sub, cap);
+    if (!sb)
+        return -1;
+    lv->sub = sb;
+    uint32_t *o = mem_realloc(lv->orig, (cap + 1) * sizeof(uint32_t));
+    if (!o)
+        return -1;
+    lv->orig = o;
+    lv->cap = cap;
+    return 0;
+}
+
+/* Write the reading: characters read as letters become that letter, the h
+ * of "ph" and separators between joined repeats are left out, the letters
+ * of a joined run are marked as read differently. */
+static void rewrite(const uint8_t *s, size_t n, const leet_char *x, size_t nc, leet_view *lv)
+{
+    size_t w = 0;
+    int joined = 0; /* inside a run whose separators are left out */
+    for (size_t k = 0; k < nc; k++) {
+        const leet_char *c = &x[k];
+        if (c->cls == LC_SEP && c->out == 1) {
+            joined = 1;
+            continue;
+        }
+        if (c->cls == LC_LETTER && c->out == 'f') { /* "ph" */
+            lv->text[w] = 'f';
+            lv->orig[w] = c->b0;
+            lv->sub[w++] = 1;
+            size_t h = k + 1;
+            while (h < nc && x[h].cls == LC_INV)
+                h++;
+            k = h; /* the h */
+            continue;
+        }
+        if ((c->cls == LC_DIGIT || c->cls == LC_SYM) && c->out) {
+            lv->text[w] = c->out;
+            lv->orig[w] = c->b0;
+            lv->sub[w++] = 1;
+            continue;
+        }
+        /* a letter ends a joined run unless a left-out separator follows */
+        int in_run = 0;
+        if (c->cls == LC_LETTER) {
+            size_t h = k + 1;
+            while (h < nc && x[h].cls == LC_INV)
+                h++;
+            in_run = joined || (h < nc && x[h].cls == LC_SEP && x[h].out == 1);
+            joined = 0;
+        }
+        for (uint32_t b = c->b0; b < c->b1; b++) {
+            lv->text[w] = s[b];
+            lv->orig[w] = b;
+            lv->sub[w++] = (uint8_t)in_run;
+        }
+    }
+    lv->orig[w] = (uint32_t)n;
+    lv->len = w;
+}
+
+/* 1 if some unit of the folded text is a word letter or digit (FU_WORD):
+ * without one, nothing can be read (Chinese text: one pass over n flags). */
+static int any_word(const fold_buf *fb)
+{
+    uint64_t acc = 0, w;
+    size_t q = 0;
+    for (; q + 8 <= fb->n; q += 8) { /* eight flags at a time */
+        memcpy(&w, fb->flags + q, 8);
+        acc |= w;
+    }
+    for (; q < fb->n; q++)
+        acc |= fb->flags[q];
+    return (acc & 0x0202020202020202ull) != 0; /* FU_WORD in any byte */
+}
+
+int leet_build(const fold_table *ft, const uint8_t *s, size_t len, const fold_buf *folded,
+               leet_view *lv)
+{
+    lv->active = 0;
+    lv->len = 0;
+    if ((folded && !any_word(folded)) || !leet_candidate(s, len))
+        return SCREENER_OK;
+    size_t nc;
+    if (decode(ft, s, len, lv, &nc))
+        return SCREENER_E_NOMEM;
+    mark_machine(s, len, lv->chars, nc);
+    if (!apply_rule(s, lv->chars, nc))
+        return SCREENER_OK;
+    if (reserve(lv, len + 1))
+        return SCREENER_E_NOMEM;
+    rewrite(s, len, lv->chars, nc, lv);
+    int rc = fold_text(ft, lv->text, lv->len, &lv->folded);
+    if (rc)
+        return rc;
+    lv->active = 1;
+    return SCREENER_OK;
+}
+
+void leet_view_free(leet_view *lv)
+{
+    mem_free(lv->text);
+    mem_free(lv->orig);
+    mem_free(lv->sub);
+    mem_free(lv->chars);
+    fold_buf_free(&lv->folded);
+    memset(lv, 0, sizeof *lv);
+}
+
+size_t leet_view_footprint(const leet_view *lv)
+{
+    return lv->cap * (2 + sizeof(uint32_t)) + lv->cap_chars * sizeof(leet_char) +
+           lv->folded.cap * (sizeof(uint16_t) + 1) + lv->folded.cap_marks * sizeof(fold_mark);
+}

@@ -1,0 +1,68 @@
+/*
+ * leet.h — the leet view: a second reading of a text in which digits and
+ * symbols that stand for letters inside Latin words are read as those
+ * letters (`sh1t`, `a$s`, `@ss`, `b!tch`, `5lut`, `phuck`, `f 4 c k`), and
+ * spaced repeats of a letter inside a spelled-out word are joined
+ * (`f u u u c k`, `a a a a s s`). docs/leet.md has the table and the rule.
+ *
+ * The reading is a rewritten copy of the text (same characters except the
+ * substituted ones, which become one ASCII letter, and the separators between
+ * joined repeats, which are left out), folded with the database's own fold
+ * table, so every rule of the folded view (word boundaries, spelled-out
+ * words, clause punctuation, span checks) applies to it unchanged. Each
+ * byte of the copy records the original byte it comes from, so a span maps
+ * back exactly: [orig[b0], orig[b1]).
+ *
+ * Cost: every text pays one pass over its bytes looking for a candidate (an
+ * ASCII digit or leet symbol next to a letter, a word starting with "ph", or
+ * two equal letters standing alone on either side of one separator); only a
+ * text with a candidate is decoded, rewritten and folded. A database
+ * without Latin-letter terms never builds this view (views.c, matchers.c).
+ */
+#ifndef SCREENER_NORMALIZE_LEET_H
+#define SCREENER_NORMALIZE_LEET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fold.h"
+
+/* At most this many spaced repeats of one letter are joined ("u u u"); a
+ * longer run is left as it is. Bounds how many folded units of the text one
+ * unit of the reading stands for (windows carry that much: matchers.c). */
+#define LEET_MAX_REPEAT 8
+
+/* One character of the text, as the leet rule sees it (leet.c). */
+typedef struct leet_char {
+    uint32_t b0, b1; /* original bytes */
+    uint16_t unit;   /* folded unit of a letter (0 if it folds to several) */
+    uint8_t cls;     /* LC_* (leet.c) */
+    uint8_t out;     /* the letter it is read as, or 0 */
+} leet_char;
+
+typedef struct leet_view {
+    int active;       /* the reading differs from the text: the row runs */
+    uint8_t *text;    /* the reading (UTF-8) */
+    uint32_t *orig;   /* per reading byte (and one past the end): original byte */
+    uint8_t *sub;     /* per reading byte: 1 if read differently (substituted or joined) */
+    size_t len, cap;
+    leet_char *chars; /* scratch for the rule */
+    size_t cap_chars;
+    fold_buf folded;  /* the reading, folded */
+} leet_view;
+
+/* Build the reading of (s, len): sets lv->active to 0 when no character is
+ * read differently (most texts: a single pass, nothing allocated). folded,
+ * if not NULL, is the folded view of the same text: without a word letter
+ * or digit in it the bytes are not looked at. Returns SCREENER_OK,
+ * SCREENER_E_NOMEM or SCREENER_E_TOO_LARGE. */
+int leet_build(const fold_table *ft, const uint8_t *s, size_t len, const fold_buf *folded,
+               leet_view *lv);
+
+/* 1 if (s, len) has a candidate for the reading (the first pass alone). */
+int leet_candidate(const uint8_t *s, size_t len);
+
+void leet_view_free(leet_view *lv);
+size_t leet_view_footprint(const leet_view *lv);
+
+#endif
