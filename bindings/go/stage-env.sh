@@ -31,8 +31,11 @@ export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export CGO_ENABLED=1
 # The go build cache does not track C headers outside the package: a cached
 # cgo object compiled against an older screener.h (another struct layout)
-# would be reused silently. Key the cache on the staged header's contents.
-hdr_sha=$(sha256sum "$stage/include/screener.h" | cut -c1-16)
+# would be reused silently, and so would one linked against another install
+# (pkg-config's -L is not part of the key either: a cached build from the
+# .deb test linked with -L/usr/lib after the package was purged). Key the
+# cache on the staged header's contents and on where it is installed.
+hdr_sha=$( (cat "$stage/include/screener.h"; echo "$stage") | sha256sum | cut -c1-16)
 export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -DSCREENER_GO_HEADER_SHA=$hdr_sha"
 echo "   pkg-config: $(pkg-config --cflags --libs screener)"
 

@@ -178,8 +178,9 @@ go_check() { # NAME DIR: run DIR/app without LD_LIBRARY_PATH
 }
 # The go command does not key its build cache on pkg-config's output, so a
 # cached build of the binding against another install's header could be
-# reused: key it on the header (a cache key only, like bindings/go/stage-env.sh).
-go_cache_key() { echo "-O2 -g -DSCREENER_GO_HEADER_SHA=$(sha256sum "$1" | cut -c1-16)"; }
+# reused, or one linked against another prefix: key it on the header and its
+# path (a cache key only, like bindings/go/stage-env.sh).
+go_cache_key() { echo "-O2 -g -DSCREENER_GO_HEADER_SHA=$( (cat "$1"; echo "$1") | sha256sum | cut -c1-16)"; }
 
 # 6. the Debian package
 if command -v dpkg-deb > /dev/null; then
