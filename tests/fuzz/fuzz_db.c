@@ -34,7 +34,8 @@
  * the regex section is not empty. */
 static const char regex_dict[] = "@category ads\n"
                                  "qq[0-9]{5,10}\tregex\n"
-                                 "wx:?[a-z][a-z0-9_]{5,19}\tregex severity=2\n";
+                                 "wx:?[a-z][a-z0-9_]{5,19}\tregex severity=2\n"
+                                 "@rule 加我 NEAR/10 微信\n"; /* a rules section */
 
 static uint8_t *base;
 static size_t base_len;

@@ -164,7 +164,9 @@ def test_escape_term_type():
 def test_words_are_literal_terms():
     db = screener.compile(words=["#metoo", "@admin", "\\#x", "\\y", "ok"], fold=screener.Fold.NONE)
     assert [db.entry(i).term for i in range(len(db))] == ["#metoo", "@admin", "\\#x", "\\y", "ok"]
-    assert [m.text for m in db.scan("re #metoo @admin \\#x \\y")] == \
+    # .matches: `@admin` standing alone reads as a mention, reported but
+    # suppressed by the default profile (docs/regions.md)
+    assert [m.text for m in db.scan("re #metoo @admin \\#x \\y").matches] == \
         ["#metoo", "@admin", "\\#x", "\\y"]
     assert not db.scan("metoo admin #x y")  # exact: the '#', '@', '\' are part of the terms
 
