@@ -263,6 +263,16 @@ static int byte_then_alnum(const uint8_t *view, size_t n, uint8_t c, int dash)
     return 0;
 }
 
+/* 1 if the k bytes of pat occur in view[0..n). */
+static int has_bytes(const uint8_t *view, size_t n, const char *pat, size_t k)
+{
+    for (const uint8_t *p = view, *end = view + n;
+         (p = memchr(p, pat[0], (size_t)(end - p))) != NULL; p++)
+        if ((size_t)(end - p) >= k && memcmp(p, pat, k) == 0)
+            return 1;
+    return 0;
+}
+
 int detect_text_possible(int kind, const uint8_t *view, size_t n)
 {
     /* an address: '@' then a domain label; a link: a scheme (':' then '/'),
@@ -272,17 +282,8 @@ int detect_text_possible(int kind, const uint8_t *view, size_t n)
         return byte_then_alnum(view, n, '@', 1);
     if (kind != DETECT_URL)
         return 0;
-    if (byte_then_alnum(view, n, '.', 0))
-        return 1;
-    for (const uint8_t *p = view, *end = view + n;
-         (p = memchr(p, 'w', (size_t)(end - p))) != NULL; p++)
-        if (end - p >= 4 && memcmp(p, "www.", 4) == 0)
-            return 1;
-    for (const uint8_t *p = view, *end = view + n;
-         (p = memchr(p, ':', (size_t)(end - p))) != NULL; p++)
-        if (end - p >= 2 && p[1] == '/')
-            return 1;
-    return 0;
+    return byte_then_alnum(view, n, '.', 0) || has_bytes(view, n, "www.", 4) ||
+           has_bytes(view, n, ":/", 2);
 }
 
 void detect_text(int kind, const light_char *l, size_t m,
