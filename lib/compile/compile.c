@@ -255,26 +255,84 @@ static int skip_bad_entries(compiler *c, int folded)
     return rc;
 }
 
+static int alloc_fold_arrays(compiler *c)
+{
+    size_t n = c->set.n_entries;
+    c->fold_off = mem_malloc((n + 1) * sizeof(uint32_t));
+    c->fold_len = mem_malloc((n + 1) * sizeof(uint32_t));
+    c->form_off = mem_malloc((2 * n + 1) * sizeof(uint32_t));
+    c->form_len = mem_malloc((2 * n + 1) * sizeof(uint32_t));
+    c->form_entry = mem_malloc((2 * n + 1) * sizeof(uint32_t));
+    if (!c->fold_off || !c->fold_len || !c->form_off || !c->form_len || !c->form_entry)
+        return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    c->cap_forms = 2 * n + 1;
+    return SCREENER_OK;
+}
+
+/* Word-boundary needs from the classes of the first and last kept
+ * characters (Latin-like letters need boundaries, CJK does not). */
+static void set_boundary_flags(const compiler *c, dict_entry *e)
+{
+    const uint8_t *t = (const uint8_t *)e->term;
+    uint32_t first = FC_OTHER, last = FC_OTHER;
+    int seen = 0;
+    for (size_t p = 0; p < e->term_len;) {
+        int32_t cp = utf8_next(t, e->term_len, &p);
+        uint32_t v = fold_value(&c->ft, cp);
+        if (FV_KIND(v) == FV_DROP)
+            continue;
+        if (!seen)
+            first = FV_CLASS(v);
+        last = FV_CLASS(v);
+        seen = 1;
+    }
+    if (!(e->flags & SCREENER_ENTRY_SUBSTRING)) {
+        if ((e->flags & SCREENER_ENTRY_WORD) || first == FC_WORD)
+            e->flags |= DB_ENTRY_NEED_START;
+        if ((e->flags & SCREENER_ENTRY_WORD) || last == FC_WORD)
+            e->flags |= DB_ENTRY_NEED_END;
+    }
+    if (fold_term_has_word(&c->ft, t, e->term_len))
+        e->flags |= DB_ENTRY_CHECK_SPAN;
+}
+
+/* One literal term: its folded form, its numeral forms if it asks for them,
+ * and its "spaced" form (folded without collapsing repeats) when that
+ * differs. fb holds the term's fold on entry (check_term ran). */
+static int add_term_forms(compiler *c, uint32_t i, const fold_table *spaced, fold_buf *fb)
+{
+    const dict_entry *e = &c->set.entries[i];
+    if (add_form(c, i, fb->units, fb->n))
+        return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    c->fold_off[i] = c->form_off[c->n_forms - 1];
+    c->fold_len[i] = c->form_len[c->n_forms - 1];
+    if ((e->options & DICT_OPT_NUMERALS) &&
+        numeral_forms(&c->ft, fb->units, fb->n, add_numeral_form, &(numeral_ctx){c, i}))
+        return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    /* A term with doubled letters ("ass") folds to "as"; spaced out in a
+     * message ("a s s") it folds to "ass": register that form too. */
+    if (c->ft.collapse) {
+        if (fold_text(spaced, (const uint8_t *)e->term, e->term_len, fb))
+            return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+        if (fb->n != c->fold_len[i] && add_form(c, i, fb->units, fb->n))
+            return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    }
+    return SCREENER_OK;
+}
+
 static int fold_terms(compiler *c)
 {
     dict_set *s = &c->set;
+    int rc = alloc_fold_arrays(c);
+    if (rc)
+        return rc;
     fold_buf fb;
     memset(&fb, 0, sizeof fb);
-    c->fold_off = mem_malloc((s->n_entries + 1) * sizeof(uint32_t));
-    c->fold_len = mem_malloc((s->n_entries + 1) * sizeof(uint32_t));
-    c->form_off = mem_malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
-    c->form_len = mem_malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
-    c->form_entry = mem_malloc((2 * s->n_entries + 1) * sizeof(uint32_t));
-    if (!c->fold_off || !c->fold_len || !c->form_off || !c->form_len || !c->form_entry)
-        return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-    c->cap_forms = 2 * s->n_entries + 1;
     /* the same table without collapsing repeats: the "spaced" form */
     fold_table spaced = c->ft;
     fold_table_set_collapse(&spaced, 0);
-    int rc = SCREENER_OK;
     for (size_t i = 0; i < s->n_entries && rc == SCREENER_OK; i++) {
         dict_entry *e = &s->entries[i];
-        const uint8_t *t = (const uint8_t *)e->term;
         if ((e->flags & (SCREENER_ENTRY_DETECTOR | SCREENER_ENTRY_REGEX)) ||
             (e->options & DICT_OPT_RULE)) {
             c->fold_off[i] = c->fold_len[i] = 0; /* runs in the scan, not as a literal */
@@ -282,52 +340,8 @@ static int fold_terms(compiler *c)
         }
         if ((rc = check_term(c, e, &fb, c->err)))
             break;
-        /* Word-boundary needs from the classes of the first and last kept
-         * characters (Latin-like letters need boundaries, CJK does not). */
-        uint32_t first = FC_OTHER, last = FC_OTHER;
-        int seen = 0;
-        for (size_t p = 0; p < e->term_len;) {
-            int32_t cp = utf8_next(t, e->term_len, &p);
-            uint32_t v = fold_value(&c->ft, cp);
-            if (FV_KIND(v) == FV_DROP)
-                continue;
-            if (!seen)
-                first = FV_CLASS(v);
-            last = FV_CLASS(v);
-            seen = 1;
-        }
-        if (!(e->flags & SCREENER_ENTRY_SUBSTRING)) {
-            if ((e->flags & SCREENER_ENTRY_WORD) || first == FC_WORD)
-                e->flags |= DB_ENTRY_NEED_START;
-            if ((e->flags & SCREENER_ENTRY_WORD) || last == FC_WORD)
-                e->flags |= DB_ENTRY_NEED_END;
-        }
-        if (fold_term_has_word(&c->ft, t, e->term_len))
-            e->flags |= DB_ENTRY_CHECK_SPAN;
-        if (add_form(c, (uint32_t)i, fb.units, fb.n)) {
-            rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-            break;
-        }
-        c->fold_off[i] = c->form_off[c->n_forms - 1];
-        c->fold_len[i] = c->form_len[c->n_forms - 1];
-        if ((e->options & DICT_OPT_NUMERALS) &&
-            numeral_forms(&c->ft, fb.units, fb.n, add_numeral_form,
-                          &(numeral_ctx){c, (uint32_t)i})) {
-            rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-            break;
-        }
-        /* A term with doubled letters ("ass") folds to "as"; spaced out in a
-         * message ("a s s") it folds to "ass": register that form too. */
-        if (c->ft.collapse) {
-            if (fold_text(&spaced, t, e->term_len, &fb)) {
-                rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-                break;
-            }
-            if (fb.n != c->fold_len[i] && add_form(c, (uint32_t)i, fb.units, fb.n)) {
-                rc = err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
-                break;
-            }
-        }
+        set_boundary_flags(c, e);
+        rc = add_term_forms(c, (uint32_t)i, &spaced, &fb);
     }
     fold_buf_free(&fb);
     return rc;
