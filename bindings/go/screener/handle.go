@@ -151,48 +151,22 @@ func (hh *Handle) CompileWith(opts Options, sources ...Source) error {
 // Scan scans one message with the current database; see DB.Scan.
 func (hh *Handle) Scan(text string) ([]Match, Verdict, error) {
 	defer runtime.KeepAlive(hh)
-	h := hh.h
-	_, g, err := h.acquireScratch(hh.prof)
-	if err != nil {
-		return nil, Verdict{}, err
-	}
-	if rc := C.scrgo_handle_scan(h.hd, g, strPtr(text), C.size_t(len(text))); rc != 0 {
-		h.releaseScratch(g)
-		return nil, Verdict{}, statusError(rc)
-	}
 	var out [1]Result
 	texts := [1]string{text}
-	buildCopied(g, out[:], texts[:])
-	h.releaseScratch(g)
-	return out[0].Matches, out[0].Verdict, nil
+	err := hh.h.scanWith(hh.prof, func(_ *C.screener_db, g *C.scrgo_scratch) C.int {
+		return C.scrgo_handle_scan(hh.h.hd, g, strPtr(text), C.size_t(len(text)))
+	}, func(g *C.scrgo_scratch) { buildCopied(g, out[:], texts[:]) })
+	return out[0].Matches, out[0].Verdict, err
 }
 
 // ScanBatch scans many messages with one database version, in one call
 // into the C library; see DB.ScanBatch.
 func (hh *Handle) ScanBatch(msgs []string) ([]Result, error) {
 	defer runtime.KeepAlive(hh)
-	h := hh.h
-	if len(msgs) == 0 {
-		if _, err := h.acquire(); err != nil {
-			return nil, err
-		}
-		h.release()
-		return []Result{}, nil
-	}
-	bb, data, offs := layOut(msgs)
-	defer putBatchBuf(bb)
-	_, g, err := h.acquireScratch(hh.prof)
-	if err != nil {
-		return nil, err
-	}
-	if rc := C.scrgo_handle_scan_batch(h.hd, g, bytesPtr(data), &offs[0], C.size_t(len(msgs))); rc != 0 {
-		h.releaseScratch(g)
-		return nil, statusError(rc)
-	}
-	out := make([]Result, len(msgs))
-	buildCopied(g, out, msgs)
-	h.releaseScratch(g)
-	return out, nil
+	return hh.h.scanBatchWith(hh.prof, msgs,
+		func(_ *C.screener_db, g *C.scrgo_scratch, data *C.char, offs *C.size_t, n C.size_t) C.int {
+			return C.scrgo_handle_scan_batch(hh.h.hd, g, data, offs, n)
+		}, func(g *C.scrgo_scratch, out []Result) { buildCopied(g, out, msgs) })
 }
 
 // MaskWith masks text with the current database; see DB.MaskWith. A

@@ -62,39 +62,67 @@ type Result struct {
 // concurrent use.
 func (d *DB) Scan(text string) ([]Match, Verdict, error) {
 	defer runtime.KeepAlive(d)
-	h := d.h
-	db, g, err := h.acquireScratch(d.prof)
-	if err != nil {
-		return nil, Verdict{}, err
-	}
-	if rc := C.scrgo_scan(db, g, strPtr(text), C.size_t(len(text))); rc != 0 {
-		h.releaseScratch(g)
-		return nil, Verdict{}, statusError(rc)
-	}
 	var out [1]Result
 	texts := [1]string{text}
-	h.build(g, out[:], texts[:], nil)
-	h.releaseScratch(g)
-	return out[0].Matches, out[0].Verdict, nil
+	err := d.h.scanWith(d.prof, func(db *C.screener_db, g *C.scrgo_scratch) C.int {
+		return C.scrgo_scan(db, g, strPtr(text), C.size_t(len(text)))
+	}, func(g *C.scrgo_scratch) { d.h.build(g, out[:], texts[:], nil) })
+	return out[0].Matches, out[0].Verdict, err
 }
 
 // ScanBytes is Scan for a byte slice. Match.Text is a copy; b is not
 // retained.
 func (d *DB) ScanBytes(b []byte) ([]Match, Verdict, error) {
 	defer runtime.KeepAlive(d)
-	h := d.h
-	db, g, err := h.acquireScratch(d.prof)
-	if err != nil {
-		return nil, Verdict{}, err
-	}
-	if rc := C.scrgo_scan(db, g, bytesPtr(b), C.size_t(len(b))); rc != 0 {
-		h.releaseScratch(g)
-		return nil, Verdict{}, statusError(rc)
-	}
 	var out [1]Result
-	h.build(g, out[:], nil, b)
+	err := d.h.scanWith(d.prof, func(db *C.screener_db, g *C.scrgo_scratch) C.int {
+		return C.scrgo_scan(db, g, bytesPtr(b), C.size_t(len(b)))
+	}, func(g *C.scrgo_scratch) { d.h.build(g, out[:], nil, b) })
+	return out[0].Matches, out[0].Verdict, err
+}
+
+// scanWith holds the steps every scan entry point shares: a scratch set to
+// profile p, the C call (call: the DB's or the handle's, given the database
+// the scratch was taken for), the conversion of its results (conv, which
+// runs only on success) and the scratch's return.
+func (h *handle) scanWith(p *profile, call func(*C.screener_db, *C.scrgo_scratch) C.int,
+	conv func(*C.scrgo_scratch)) error {
+	db, g, err := h.acquireScratch(p)
+	if err != nil {
+		return err
+	}
+	if rc := call(db, g); rc != 0 {
+		h.releaseScratch(g)
+		return statusError(rc)
+	}
+	conv(g)
 	h.releaseScratch(g)
-	return out[0].Matches, out[0].Verdict, nil
+	return nil
+}
+
+// scanBatchWith is scanWith for a batch: the messages laid out back to back,
+// one C call (call gets the buffer, the n+1 offsets and n), one result per
+// message converted by conv.
+func (h *handle) scanBatchWith(p *profile, msgs []string,
+	call func(*C.screener_db, *C.scrgo_scratch, *C.char, *C.size_t, C.size_t) C.int,
+	conv func(*C.scrgo_scratch, []Result)) ([]Result, error) {
+	if len(msgs) == 0 {
+		if _, err := h.acquire(); err != nil {
+			return nil, err
+		}
+		h.release()
+		return []Result{}, nil
+	}
+	bb, data, offs := layOut(msgs)
+	defer putBatchBuf(bb)
+	out := make([]Result, len(msgs))
+	err := h.scanWith(p, func(db *C.screener_db, g *C.scrgo_scratch) C.int {
+		return call(db, g, bytesPtr(data), &offs[0], C.size_t(len(msgs)))
+	}, func(g *C.scrgo_scratch) { conv(g, out) })
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // MaskOptions configure MaskWith. The zero value masks the matches whose
@@ -200,29 +228,10 @@ func putBatchBuf(bb *batchBuf) {
 // would give it. Safe for concurrent use.
 func (d *DB) ScanBatch(msgs []string) ([]Result, error) {
 	defer runtime.KeepAlive(d)
-	h := d.h
-	if len(msgs) == 0 {
-		if _, err := h.acquire(); err != nil {
-			return nil, err
-		}
-		h.release()
-		return []Result{}, nil
-	}
-	bb, data, offs := layOut(msgs)
-	defer putBatchBuf(bb)
-
-	db, g, err := h.acquireScratch(d.prof)
-	if err != nil {
-		return nil, err
-	}
-	if rc := C.scrgo_scan_batch(db, g, bytesPtr(data), &offs[0], C.size_t(len(msgs))); rc != 0 {
-		h.releaseScratch(g)
-		return nil, statusError(rc)
-	}
-	out := make([]Result, len(msgs))
-	h.build(g, out, msgs, nil)
-	h.releaseScratch(g)
-	return out, nil
+	return d.h.scanBatchWith(d.prof, msgs,
+		func(db *C.screener_db, g *C.scrgo_scratch, data *C.char, offs *C.size_t, n C.size_t) C.int {
+			return C.scrgo_scan_batch(db, g, data, offs, n)
+		}, func(g *C.scrgo_scratch, out []Result) { d.h.build(g, out, msgs, nil) })
 }
 
 // build converts the C results held in g into out (len(out) results):
