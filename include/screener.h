@@ -732,7 +732,7 @@ enum screener_region_flag {
     /** `@handle` at a word start (also full-width `＠`): 1-30 letters,
      *  digits or `_` of any script, not preceded by a Latin letter, digit or
      *  `_` (so e-mail addresses and `a@b` are not mentions) and not followed
-     *  by another `@`; with a `RT ` before it, from the `RT`. A handle is
+     *  by another `@`; with `RT ` or `RT` before it (`RT@user`), from the `RT`. A handle is
      *  chosen by the account it names, not by the poster, and is screened
      *  where it is set (the profile), not in every message that mentions it. */
     SCREENER_REGION_MENTIONS = 1u << 0,

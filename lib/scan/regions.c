@@ -132,17 +132,17 @@ static int handle_char(const fold_table *ft, const uint8_t *t, size_t len, size_
 static int mention_at(const fold_table *ft, const uint8_t *t, size_t len, int at_end, size_t p,
                       size_t ml, size_t *a, size_t *b)
 {
-    /* not after a Latin letter, digit or '_' (a@b, e-mail) or another '@' */
-    if (p > 0 && (ascii_word(t[p - 1]) || t[p - 1] == '@' ||
-                  (p >= 3 && (fullwidth_word(t + p - 3) || at_sign(t, len, p - 3) == 3))))
-        return 0;
-    /* `RT` and up to four spaces before it start the region */
+    /* `RT` and up to four spaces before it (none: `RT@user`) start the region */
     size_t q = p, sp = 0;
     while (q > 0 && t[q - 1] == ' ' && sp < REGION_RT_SPACES)
         q--, sp++;
-    *a = p;
-    if (q >= 2 && t[q - 2] == 'R' && t[q - 1] == 'T' && (q == 2 || !ascii_word(t[q - 3])))
-        *a = q - 2;
+    int rt = q >= 2 && t[q - 2] == 'R' && t[q - 1] == 'T' && (q == 2 || !ascii_word(t[q - 3]));
+    /* not after a Latin letter, digit or '_' (a@b, e-mail) or another '@',
+     * except the `T` of a retweet's `RT` */
+    if (p > 0 && ((ascii_word(t[p - 1]) && !(rt && q == p)) || t[p - 1] == '@' ||
+                  (p >= 3 && (fullwidth_word(t + p - 3) || at_sign(t, len, p - 3) == 3))))
+        return 0;
+    *a = rt ? q - 2 : p;
     size_t i = p + ml, n = 0;
     for (int h = H_CHAR; i < len && h != H_END;) {
         while (i < len && n <= REGION_HANDLE_MAX && ascii_word(t[i]))

@@ -83,6 +83,12 @@ static const reg_case cases[] = {
     /* the RT prefix belongs to the mention: a term across it is inside */
     {"RT @fuck: nice", "rt fuck", 0, 8, IN_M},
     {"RT   @fuck", "rt fuck", 0, 10, IN_M},
+    /* a retweet without the space: `RT@user` */
+    {"RT@fuck: nice", "fuck", 3, 7, IN_M},
+    {"ok RT@shit", "shit", 6, 10, IN_M},
+    /* ... but not any word ending in RT */
+    {"ART@fuck", "fuck", 4, 8, 0},
+    {"xRT@fuck", "fuck", 4, 8, 0},
     /* full-width ＠ (EF BC A0) */
     {"\xEF\xBC\xA0" "fuck hi", "fuck", 3, 7, IN_M},
     /* Weibo: a reply after Han text, a Han handle ending at punctuation */
