@@ -18,38 +18,17 @@ The corpora are not in the repository (../shared/corpora/README.md): when they
 are absent this prints a message and exits 0. Needs only the CLI.
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 import cold_split  # noqa: E402
+from cli_scan import scan  # noqa: E402
 
 FLAG_CATS = {"abuse", "porn", "politics_religion"}
 CORPORA = [("tweets_en_davidson.txt", "English tweets"),
            ("chat_zh_lccc.txt", "Chinese chat"),
            ("weibo_zh_swsr.txt", "Weibo comments")]
-
-
-def scan(screener, dbargs, lines):
-    """One jsonl record per line, in order."""
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as f:
-        for t in lines:
-            f.write(t.replace("\n", " ") + "\n")
-        path = f.name
-    try:
-        out = subprocess.run([screener, "scan", *dbargs, "--format", "jsonl", path],
-                             check=False, capture_output=True, text=True)
-        if out.returncode not in (0, 1):
-            raise SystemExit(f"screener scan failed ({out.returncode}): {out.stderr}")
-        recs = [json.loads(x) for x in out.stdout.splitlines() if x.strip()]
-    finally:
-        os.unlink(path)
-    if len(recs) != len(lines):
-        raise SystemExit(f"expected {len(lines)} records, got {len(recs)}")
-    return recs
 
 
 def flagged(rec):

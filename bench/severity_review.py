@@ -24,39 +24,18 @@ are absent this prints a message and exits 0. Needs only the CLI.
 """
 import argparse
 import collections
-import json
 import os
 import random
 import re
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 import cold_split  # noqa: E402
+from cli_scan import scan  # noqa: E402
 
 CORPORA = ["chat_zh_lccc.txt", "weibo_zh_swsr.txt", "tweets_en_davidson.txt"]
 COLD = "cold_derive"
 REASON_BASE = re.compile(r"^[a-z -]+? of (.+?)(?:: .*)?$")
-
-
-def scan(screener, dbargs, lines):
-    """One jsonl record per line, in order."""
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as f:
-        for t in lines:
-            f.write(t.replace("\n", " ").replace("\r", " ") + "\n")
-        path = f.name
-    try:
-        out = subprocess.run([screener, "scan", *dbargs, "--format", "jsonl", path],
-                             check=False, capture_output=True, text=True)
-        if out.returncode not in (0, 1):
-            raise SystemExit(f"screener scan failed ({out.returncode}): {out.stderr}")
-        recs = [json.loads(x) for x in out.stdout.splitlines() if x.strip()]
-    finally:
-        os.unlink(path)
-    if len(recs) != len(lines):
-        raise SystemExit(f"expected {len(lines)} records, got {len(recs)}")
-    return recs
 
 
 def base_term(m):
