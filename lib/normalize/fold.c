@@ -429,42 +429,51 @@ static int lone_start_from(const fold_table *ft, const uint8_t *s, size_t n,
     return 0;
 }
 
+/* Walk from w (at unit *pos) to the kept character that emits unit p and
+ * fill out as fold_locate_start says. Returns that character's unit count k
+ * (0 if the text ends first); w is left after it and *pos at its first unit. */
+static size_t start_walk(walker *w, size_t *pos, size_t p, fold_loc *out)
+{
+    int have_prev = 0, prev_word = 0, prev_other = 0, gap = 0;
+    out->byte = w->n;
+    out->boundary = 1;
+    out->partial = 0;
+    out->lone = 0;
+    out->tight = 0;
+    out->gap0 = out->gap1 = 0;
+    while (w->i < w->n) {
+        size_t at = w->i, raw;
+        uint32_t v;
+        int coll;
+        size_t k = walk(w, &v, &coll, &raw);
+        if (k == 0) {
+            if (!coll && FV_CLASS(v) == FC_GAP)
+                gap = 1;
+            continue;
+        }
+        if (*pos + k > p) {
+            out->byte = at;
+            out->partial = *pos != p;
+            out->boundary = *pos == p && (!have_prev || !prev_word || gap);
+            out->tight = *pos == p && prev_other && !gap;
+            return k;
+        }
+        have_prev = 1;
+        prev_word = FV_CLASS(v) == FC_WORD;
+        prev_other = FV_CLASS(v) == FC_OTHER;
+        gap = 0;
+        *pos += k;
+    }
+    return 0;
+}
+
 void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
                        const fold_buf *fb, size_t p, fold_loc *out)
 {
     const fold_mark *m = &fb->marks[p ? mark_before(fb, p) : 0];
     walker w = {ft, s, n, m->byte, m->prev};
     size_t pos = m->unit;
-    int have_prev = 0, prev_word = 0, prev_other = 0, gap = 0;
-    out->byte = n;
-    out->boundary = 1;
-    out->partial = 0;
-    out->lone = 0;
-    out->tight = 0;
-    out->gap0 = out->gap1 = 0;
-    while (w.i < n) {
-        size_t at = w.i, raw;
-        uint32_t v;
-        int coll;
-        size_t k = walk(&w, &v, &coll, &raw);
-        if (k == 0) {
-            if (!coll && FV_CLASS(v) == FC_GAP)
-                gap = 1;
-            continue;
-        }
-        if (pos + k > p) {
-            out->byte = at;
-            out->partial = pos != p;
-            out->boundary = pos == p && (!have_prev || !prev_word || gap);
-            out->tight = pos == p && prev_other && !gap;
-            return;
-        }
-        have_prev = 1;
-        prev_word = FV_CLASS(v) == FC_WORD;
-        prev_other = FV_CLASS(v) == FC_OTHER;
-        gap = 0;
-        pos += k;
-    }
+    start_walk(&w, &pos, p, out);
 }
 
 /* The next kept character after w (and over its adjacent repeats and
@@ -531,63 +540,106 @@ static void end_neighbour(walker *w, uint16_t last, fold_loc *out)
     out->lone = !next_kept(w, &z) || z.gap_before || !z.word;
 }
 
-void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
-                     const fold_buf *fb, size_t e, fold_loc *out)
+static void end_init(size_t n, fold_loc *out)
 {
-    const fold_mark *m = &fb->marks[mark_before(fb, e)];
-    walker w = {ft, s, n, m->byte, m->prev};
-    size_t pos = m->unit, raw;
-    uint32_t v;
-    int coll;
     out->byte = n;
     out->boundary = 1;
     out->partial = 0;
     out->lone = 0;
     out->tight = 0;
     out->gap0 = out->gap1 = 0;
-    while (w.i < n) {
-        size_t k = walk(&w, &v, &coll, &raw);
+}
+
+/* w is right after the character that emits unit e-1 (inside: the match
+ * ends inside that character's output): fill out as fold_locate_end says. */
+static void end_after(walker *w, int inside, fold_loc *out)
+{
+    size_t raw;
+    uint32_t v;
+    int coll;
+    out->byte = w->i;
+    /* extend over the rest of a collapsed run ("fuckkk") and over
+     * characters that extend the last one (variation selectors,
+     * combining marks), looking through other invisible characters */
+    for (;;) {
+        walker save = *w;
+        if (w->i >= w->n)
+            break;
+        size_t k2 = walk(w, &v, &coll, &raw);
+        if (coll || FV_EXTENDS(v)) {
+            out->byte = w->i;
+            continue;
+        }
+        if (k2 == 0 && FV_CLASS(v) == FC_IGNORABLE)
+            continue;
+        *w = save;
+        break;
+    }
+    if (inside) {
+        out->boundary = 0;
+        out->partial = 1;
+        return;
+    }
+    while (w->i < w->n) {
+        size_t k3 = walk(w, &v, &coll, &raw);
+        if (k3 == 0) {
+            if (!coll && FV_CLASS(v) == FC_GAP)
+                return; /* a visible separator follows */
+            continue;
+        }
+        out->boundary = FV_CLASS(v) != FC_WORD;
+        out->tight = FV_CLASS(v) == FC_OTHER;
+        return;
+    }
+}
+
+/* Walk from w (at unit pos) to the character that emits unit e-1, then
+ * end_after. */
+static void end_walk(walker *w, size_t pos, size_t e, fold_loc *out)
+{
+    size_t raw;
+    uint32_t v;
+    int coll;
+    while (w->i < w->n) {
+        size_t k = walk(w, &v, &coll, &raw);
         if (k == 0 || pos + k < e) {
             pos += k;
             continue;
         }
-        out->byte = w.i;
-        int inside = pos + k != e; /* the match ends inside one character's output */
-        /* extend over the rest of a collapsed run ("fuckkk") and over
-         * characters that extend the last one (variation selectors,
-         * combining marks), looking through other invisible characters */
-        for (;;) {
-            walker save = w;
-            if (w.i >= n)
-                break;
-            size_t k2 = walk(&w, &v, &coll, &raw);
-            if (coll || FV_EXTENDS(v)) {
-                out->byte = w.i;
-                continue;
-            }
-            if (k2 == 0 && FV_CLASS(v) == FC_IGNORABLE)
-                continue;
-            w = save;
-            break;
-        }
-        if (inside) {
-            out->boundary = 0;
-            out->partial = 1;
-            return;
-        }
-        while (w.i < n) {
-            size_t k3 = walk(&w, &v, &coll, &raw);
-            if (k3 == 0) {
-                if (!coll && FV_CLASS(v) == FC_GAP)
-                    return; /* a visible separator follows */
-                continue;
-            }
-            out->boundary = FV_CLASS(v) != FC_WORD;
-            out->tight = FV_CLASS(v) == FC_OTHER;
-            return;
-        }
+        end_after(w, pos + k != e, out);
         return;
     }
+}
+
+void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
+                     const fold_buf *fb, size_t e, fold_loc *out)
+{
+    const fold_mark *m = &fb->marks[mark_before(fb, e)];
+    walker w = {ft, s, n, m->byte, m->prev};
+    end_init(n, out);
+    end_walk(&w, m->unit, e, out);
+}
+
+void fold_locate_span(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
+                      size_t p, size_t e, fold_loc *a, fold_loc *b)
+{
+    const fold_mark *m = &fb->marks[p ? mark_before(fb, p) : 0];
+    if (e - p > 4 * FOLD_MARK_EVERY && mark_before(fb, e) > mark_before(fb, p) + 1) {
+        /* a long match: the end from its own checkpoint */
+        fold_locate_start(ft, s, n, fb, p, a);
+        fold_locate_end(ft, s, n, fb, e, b);
+        return;
+    }
+    walker w = {ft, s, n, m->byte, m->prev};
+    size_t pos = m->unit;
+    size_t k = start_walk(&w, &pos, p, a);
+    end_init(n, b);
+    if (k == 0)
+        return;
+    if (pos + k >= e)
+        end_after(&w, pos + k != e, b); /* the match ends in its first character */
+    else
+        end_walk(&w, pos + k, e, b);
 }
 
 void fold_locate_lone(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,

@@ -110,6 +110,14 @@ void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
                      const fold_buf *fb, size_t e, fold_loc *out);
 
 /*
+ * fold_locate_start(p) and fold_locate_end(e) for a match [p, e), p < e, in
+ * one walk from the checkpoint before p (the same results; a match much
+ * longer than a checkpoint interval locates its end from its own).
+ */
+void fold_locate_span(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
+                      size_t p, size_t e, fold_loc *a, fold_loc *b);
+
+/*
  * For a spelled-out match [p, e) already located (a, b from
  * fold_locate_start/_end): fill a->lone, b->lone and the gap byte ranges
  * gap0/gap1 on both sides. Walks at most two checkpoint intervals before p

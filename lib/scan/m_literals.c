@@ -91,8 +91,7 @@ static int collect_on(const scan_ctx *c, const fold_buf *fb, const span_map *map
 {
     const screener_db *db = c->db;
     fold_loc a, b;
-    fold_locate_start(&db->fold, c->text, c->len, fb, start, &a);
-    fold_locate_end(&db->fold, c->text, c->len, fb, end, &b);
+    fold_locate_span(&db->fold, c->text, c->len, fb, start, end, &a, &b);
     if (detector && fold_span_max_gap(&db->fold, c->text, a.byte, b.byte) > DETECT_MAX_GAP)
         return 0; /* digits joined across markup, not a disguised number */
     /* A spelled-out word is one word: its boundaries are those of the

@@ -234,3 +234,49 @@ Test(fold_exact, families_can_be_switched_off, .fini = teardown)
     open_table(0); /* nothing at all */
     FOLDS("F u!", "F u!");
 }
+
+/* fold_locate_span is fold_locate_start + fold_locate_end in one walk: the
+ * same fold_loc for every match [p, e) of random texts made of pieces that
+ * expand (ﬁ, ß), collapse (repeats), extend (marks, variation selectors),
+ * drop (spaces, zero-width, punctuation) and span checkpoints (long texts). */
+static int same_loc(const fold_loc *x, const fold_loc *y)
+{
+    return x->byte == y->byte && x->boundary == y->boundary && x->partial == y->partial &&
+           x->tight == y->tight && x->lone == y->lone && x->gap0 == y->gap0 &&
+           x->gap1 == y->gap1;
+}
+
+Test(fold, locate_span_is_start_and_end_in_one_walk)
+{
+    static const char *pieces[] = {"a", "s", "ss", "f", "\xEF\xAC\x81" /* ﬁ */,
+                                   "\xC3\x9F" /* ß */, " ", ".", "\xE2\x80\x8B" /* ZWSP */,
+                                   "e\xCC\x81" /* e + acute */, "\xEF\xB8\x8F" /* VS16 */,
+                                   "中", "文", "，", "Ｆ", "k", "kkk", "1", "@", "\xFF",
+                                   "\xF0\x9F\x98\x80" /* emoji */, "I", "\xE2\x85\xAB" /* Ⅻ */};
+    const size_t n_pieces = sizeof pieces / sizeof *pieces;
+    char s[2048];
+    uint32_t seed = 12345;
+    size_t compared = 0;
+    for (int round = 0; round < 400; round++) {
+        size_t n = 0, want = 1 + (size_t)(round % 7 == 0 ? 400 : 40);
+        for (size_t i = 0; i < want && n + 8 < sizeof s; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *pc = pieces[(seed >> 16) % n_pieces];
+            memcpy(s + n, pc, strlen(pc));
+            n += strlen(pc);
+        }
+        fold(s, n);
+        for (size_t p = 0; p < fb.n; p++)
+            for (size_t e = p + 1; e <= fb.n && e <= p + 90; e += 1 + (e - p) / 8) {
+                fold_loc a1, b1, a2, b2;
+                fold_locate_start(&ft, (const uint8_t *)s, n, &fb, p, &a1);
+                fold_locate_end(&ft, (const uint8_t *)s, n, &fb, e, &b1);
+                fold_locate_span(&ft, (const uint8_t *)s, n, &fb, p, e, &a2, &b2);
+                cr_assert(same_loc(&a1, &a2), "round %d [%zu,%zu): start differs", round, p, e);
+                cr_assert(same_loc(&b1, &b2), "round %d [%zu,%zu): end differs (%zu vs %zu)",
+                          round, p, e, b1.byte, b2.byte);
+                compared++;
+            }
+    }
+    cr_assert_gt(compared, 10000);
+}
