@@ -333,6 +333,11 @@ typedef struct line_reader {
     char *buf;
     size_t cap, start, end; /* unread bytes: buf[start, end) */
     size_t searched;        /* bytes after start known to hold no '\n' */
+    /* called before a read that would wait (the consumer answers what it
+     * holds first: lines kept for a batch); non-zero stops the reading */
+    int (*idle)(void *ctx);
+    void *idle_ctx;
+    int idle_rc;
 } line_reader;
 
 #define READ_BLOCK 65536
@@ -371,8 +376,11 @@ static int next_line(line_reader *r, const char **line, size_t *len)
         }
         if (r->may_wait) {
             struct pollfd pfd = {r->fd, POLLIN, 0};
-            if (poll(&pfd, 1, 0) == 0)
+            if (poll(&pfd, 1, 0) == 0) {
+                if (r->idle && (r->idle_rc = r->idle(r->idle_ctx)) != 0)
+                    return 0;
                 fflush(stdout); /* a write error stays in ferror(stdout) */
+            }
         }
         ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
         if (n < 0 && errno == EINTR)
@@ -387,11 +395,13 @@ static int next_line(line_reader *r, const char **line, size_t *len)
 
 /* Call fn for every line of the inputs (stdin if none), without its '\n';
  * lines are numbered from 1 in each input. Stops at the first non-zero
- * return. Prints a one-line error and returns 2 for unreadable input. */
+ * return. Prints a one-line error and returns 2 for unreadable input.
+ * flush (may be NULL) is called at the end of each input and before a read
+ * that would wait for more input: fn may keep lines (copies) until then. */
 typedef int (*line_fn)(const char *name, unsigned long long line, const char *text, size_t len,
                        void *ctx);
 
-static int for_each_line(const opts *o, line_fn fn, void *ctx)
+static int for_each_line(const opts *o, line_fn fn, int (*flush)(void *ctx), void *ctx)
 {
     unsigned long long line = 0;
     int n_in = o->n_rest ? o->n_rest : 1;
@@ -399,7 +409,7 @@ static int for_each_line(const opts *o, line_fn fn, void *ctx)
         const char *name = o->n_rest ? o->rest[k] : "-";
         int is_stdin = strcmp(name, "-") == 0;
         line_reader r = {is_stdin ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC), 0, 0,
-                         NULL, 0, 0, 0, 0};
+                         NULL, 0, 0, 0, 0, flush, ctx, 0};
         struct stat st;
         if (r.fd < 0 || fstat(r.fd, &st) != 0) {
             fprintf(stderr, "screener: %s: cannot open: %s\n", name, strerror(errno));
@@ -415,8 +425,13 @@ static int for_each_line(const opts *o, line_fn fn, void *ctx)
             line = 0; /* several inputs: lines are numbered per file */
         while (rc == 0 && (got = next_line(&r, &text, &len)) > 0)
             rc = fn(is_stdin ? "<stdin>" : name, ++line, text, len, ctx);
+        if (rc == 0)
+            rc = r.idle_rc;
+        int read_errno = errno;
+        if (rc == 0 && flush)
+            rc = flush(ctx); /* the lines read so far, also before a read error */
         if (rc == 0 && got < 0) {
-            fprintf(stderr, "screener: %s: read error: %s\n", name, strerror(errno));
+            fprintf(stderr, "screener: %s: read error: %s\n", name, strerror(read_errno));
             rc = 2;
         }
         free(r.buf);
@@ -491,6 +506,21 @@ static void print_summary(FILE *f, const totals *t, double sec)
             sec > 0 ? (double)t->bytes / 1e6 / sec : 0.0);
 }
 
+/* Lines kept for one screener_scan_batch call (copies: the reader's buffer
+ * moves). Longer lines are scanned alone, without a copy. */
+#define CLI_BATCH_MSGS 256
+#define CLI_BATCH_BYTES ((size_t)256 << 10)
+#define CLI_BATCH_LINE_MAX ((size_t)16 << 10)
+
+typedef struct pending {
+    char *buf;
+    size_t len, cap;
+    size_t off[CLI_BATCH_MSGS + 1]; /* line i is buf[off[i], off[i+1]) */
+    unsigned long long line[CLI_BATCH_MSGS];
+    const char *name; /* one input per batch (flushed at its end) */
+    size_t n;
+} pending;
+
 typedef struct scan_lines {
     const screener_db *db;
     screener_scratch *s;
@@ -499,18 +529,13 @@ typedef struct scan_lines {
     int max_action; /* strongest action of any message */
     totals t;
     progress p;
+    pending b;
 } scan_lines;
 
-static int scan_line(const char *name, unsigned long long line, const char *text, size_t len,
-                     void *ctx)
+/* Count and print one message's result. */
+static int report_line(scan_lines *c, const char *name, unsigned long long line,
+                       const char *text, size_t len, const screener_result *r)
 {
-    scan_lines *c = ctx;
-    const screener_result *r;
-    int rc = screener_scan(c->db, c->s, text, len, &r);
-    if (rc != SCREENER_OK) {
-        fprintf(stderr, "screener: %s: line %llu: %s\n", name, line, screener_strerror(rc));
-        return 2;
-    }
     c->t.messages++;
     c->t.bytes += len;
     c->t.matches += r->n_matches;
@@ -529,6 +554,72 @@ static int scan_line(const char *name, unsigned long long line, const char *text
     return check_stdout();
 }
 
+static int scan_one(scan_lines *c, const char *name, unsigned long long line, const char *text,
+                    size_t len)
+{
+    const screener_result *r;
+    int rc = screener_scan(c->db, c->s, text, len, &r);
+    if (rc != SCREENER_OK) {
+        fprintf(stderr, "screener: %s: line %llu: %s\n", name, line, screener_strerror(rc));
+        return 2;
+    }
+    return report_line(c, name, line, text, len, r);
+}
+
+/* Scan and report the kept lines, in order: one batch call, or, if it
+ * fails, one scan per line (which names the line that failed). */
+static int flush_lines(void *ctx)
+{
+    scan_lines *c = ctx;
+    pending *b = &c->b;
+    size_t n = b->n;
+    if (n == 0)
+        return 0;
+    b->n = 0;
+    b->len = 0;
+    screener_message msgs[CLI_BATCH_MSGS];
+    for (size_t i = 0; i < n; i++)
+        msgs[i] = (screener_message){b->buf + b->off[i], b->off[i + 1] - b->off[i]};
+    const screener_result *res = NULL;
+    int batch_ok = screener_scan_batch(c->db, c->s, msgs, n, &res) == SCREENER_OK;
+    for (size_t i = 0; i < n; i++) {
+        int rc = batch_ok ? report_line(c, b->name, b->line[i], msgs[i].text, msgs[i].len, &res[i])
+                          : scan_one(c, b->name, b->line[i], msgs[i].text, msgs[i].len);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int scan_line(const char *name, unsigned long long line, const char *text, size_t len,
+                     void *ctx)
+{
+    scan_lines *c = ctx;
+    pending *b = &c->b;
+    int rc;
+    if (len > CLI_BATCH_LINE_MAX)
+        return (rc = flush_lines(c)) ? rc : scan_one(c, name, line, text, len);
+    if ((b->n == CLI_BATCH_MSGS || b->len + len > CLI_BATCH_BYTES) && (rc = flush_lines(c)))
+        return rc;
+    if (b->len + len > b->cap) {
+        char *nb = realloc(b->buf, CLI_BATCH_BYTES);
+        if (!nb) {
+            fprintf(stderr, "screener: out of memory\n");
+            return 2;
+        }
+        b->buf = nb;
+        b->cap = CLI_BATCH_BYTES;
+    }
+    if (len)
+        memcpy(b->buf + b->len, text, len);
+    b->name = name;
+    b->off[b->n] = b->len;
+    b->line[b->n++] = line;
+    b->len += len;
+    b->off[b->n] = b->len;
+    return 0;
+}
+
 static int cmd_scan(opts *op)
 {
     opts o = *op;
@@ -541,12 +632,12 @@ static int cmd_scan(opts *op)
         return 2;
     }
     scan_lines c = {db, s, strcmp(o.format, "summary") == 0, strcmp(o.format, "jsonl") == 0,
-                    o.only_flagged, o.n_rest > 1, SCREENER_ACTION_PASS, {0, 0, 0, 0}, {0}};
+                    o.only_flagged, o.n_rest > 1, SCREENER_ACTION_PASS, {0, 0, 0, 0}, {0}, {0}};
     choose_buffering(&o);
     progress_start(&c.p, &o);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = for_each_line(&o, scan_line, &c);
+    int rc = for_each_line(&o, scan_line, flush_lines, &c);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (c.p.on)
         progress_draw(&c.p, &c.t, 1);
@@ -555,6 +646,7 @@ static int cmd_scan(opts *op)
         print_summary(stdout, &c.t, sec);
     if (rc == 0 && o.stats)
         print_summary(stderr, &c.t, sec);
+    free(c.b.buf);
     screener_scratch_free(s);
     screener_db_free(db);
     if (rc == 0 && o.fail_on && c.max_action >= o.fail_on)
@@ -662,7 +754,7 @@ static int cmd_mask(opts *op)
     }
     choose_buffering(&o);
     mask_ctx m = {db, s, o.all ? SCREENER_MASK_ALL : SCREENER_MASK_BY_ACTION, c};
-    int rc = for_each_line(&o, mask_line, &m);
+    int rc = for_each_line(&o, mask_line, NULL, &m);
     screener_scratch_free(s);
     screener_db_free(db);
     return rc;

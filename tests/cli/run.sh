@@ -327,6 +327,11 @@ printf '@category extra\nzzyzx\n' > "$TMP/extra.txt"
 "$PY" "$DIR/linebuf.py" "$BIN" "$DIR/dict.txt" > "$TMP/lb.txt" 2>&1; rc=$?
 cat "$TMP/lb.txt"; [ $rc -eq 0 ] || fail=1
 
+# 20b. the lines of a file are scanned in batches: results stay with their
+#      lines (tests/cli/batched.py)
+"$PY" "$DIR/batched.py" "$BIN" "$DIR/dict.txt" > "$TMP/bt.txt" 2>&1; rc=$?
+cat "$TMP/bt.txt"; [ $rc -eq 0 ] || fail=1
+
 # 21. dictionaries: a term ending in attributes written with spaces is a
 #     warning naming file:line; `@action * review` then `@action 3 block` is a
 #     default and an override
