@@ -69,19 +69,27 @@ def get(c, d, e, *path):
 
 def ratio_rounds(c, d, num_e, den_e, *path):
     """median over rounds of num/den, pairing equal rounds."""
+    return ratio_paths(c, d, num_e, path, den_e, path)
+
+
+def ratio_paths(c, d, num_e, num_path, den_e, den_path):
+    """ratio_rounds for two engines whose numbers sit at different paths."""
     A = {r["_round"]: r for r in raw.get((c, d, num_e), [])}
     Bd = {r["_round"]: r for r in raw.get((c, d, den_e), [])}
     vals = []
     for rnd in A:
         if rnd not in Bd:
             continue
-        x, y = A[rnd], Bd[rnd]
-        for p in path:
-            x = x.get(p) if isinstance(x, dict) else (x[p] if isinstance(x, list) and p < len(x) else None)
-            y = y.get(p) if isinstance(y, dict) else (y[p] if isinstance(y, list) and p < len(y) else None)
+        x, y = dig(A[rnd], num_path), dig(Bd[rnd], den_path)
         if x and y:
             vals.append(x / y)
     return statistics.median(vals) if vals else None
+
+
+def dig(x, path):
+    for p in path:
+        x = x.get(p) if isinstance(x, dict) else (x[p] if isinstance(x, list) and p < len(x) else None)
+    return x
 
 
 def thread_scaling(c, d, e):
@@ -224,24 +232,6 @@ def size_class(c, d):
 
 def target(name, value, goal, ok, note=""):
     T.append({"target": name, "value": value, "goal": goal, "met": ok, "note": note})
-
-
-def ratio_paths(c, d, num_e, num_path, den_e, den_path):
-    """ratio_rounds for two engines whose numbers sit at different paths."""
-    A = {r["_round"]: r for r in raw.get((c, d, num_e), [])}
-    Bd = {r["_round"]: r for r in raw.get((c, d, den_e), [])}
-    vals = []
-    for rnd in A:
-        if rnd not in Bd:
-            continue
-        x, y = A[rnd], Bd[rnd]
-        for p in num_path:
-            x = x.get(p) if isinstance(x, dict) else None
-        for p in den_path:
-            y = y.get(p) if isinstance(y, dict) else None
-        if x and y:
-            vals.append(x / y)
-    return statistics.median(vals) if vals else None
 
 
 CHINESE = ("chat_zh_lccc", "weibo_zh_swsr")
