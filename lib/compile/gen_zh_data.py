@@ -215,6 +215,9 @@ def main():
                unihan("Unihan_IRGSources.txt.bz2", "kTotalStrokes").items()}
     level1 = {chr(cp) for cp, v in unihan("Unihan_OtherMappings.txt.bz2", "kTGH").items()
               if int(v.split(":")[1]) <= 3500}
+    if len(level1) != 3500 or len(strokes) < 20000:
+        die("Unihan kTGH (%d level-1 characters, want 3500) or kTotalStrokes (%d) missing: "
+            "a unicode-data whose Unihan has them is needed (Debian 12's has)" % (len(level1), len(strokes)))
     split_table = splits(load_chaizi(), strokes, level1)
     if not os.path.exists(JIEBA_DICT):
         die("%s not found (install Debian package python3-jieba)" % JIEBA_DICT)
