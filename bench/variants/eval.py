@@ -3,11 +3,14 @@
 
 Independent of the C generators: readings come straight from Unihan (Debian
 unicode-data), frequencies and segmentation from jieba itself (python3-jieba,
-its full dictionary and its own tokenizer). Texts go through the `screener`
+its full dictionary and its own tokenizer). Splits are the documented rule
+applied to the chaizi data (lib/compile/gen_zh_data.py's loader and split_ok,
+which define which splits exist; the frequency threshold, the choice of
+characters and the spans are checked here). Texts go through the `screener`
 CLI (scan --format jsonl); a hit needs the exact byte span.
 
   recall    for each kind (pinyin joined / spaced / tone marks / tone digits,
-            initials of 3+ character terms, mixed, homophone), disguise terms
+            initials of 3+ character terms, mixed, homophone, split), disguise terms
             of the dictionaries that opt in (`@forms`) and hide each in a
             carrier (a real chat line with --chat, else generated text)
   chat      false flags of generated Chinese entries on the first --chat-lines
@@ -37,13 +40,16 @@ import unicodedata
 UNIHAN = "/usr/share/unicode/Unihan_Readings.txt.bz2"
 JIEBA = "/usr/lib/python3/dist-packages/jieba/dict.txt"
 HOMOPHONE_MIN_FREQ = 3000  # what "common homophone" means (docs/dictionary-format.md)
+SPLIT_MIN_FREQ = 300  # character frequency (summed over jieba's words) of a split character
 TONES = {"\u0304": "1", "\u0301": "2", "\u030c": "3", "\u0300": "4"}
 KINDS = ["pinyin-joined", "pinyin-spaced", "tone-marks", "tone-digits", "initials", "mixed",
-         "homophone"]
-CHINESE_REASONS = {"pinyin", "pinyin with tone digits", "initials", "mixed spelling", "homophone"}
+         "homophone", "split"]
+CHINESE_REASONS = {"pinyin", "pinyin with tone digits", "initials", "mixed spelling", "homophone",
+                   "split form"}
+CHINESE_FORMS = {"pinyin", "initials", "mixed", "homophone", "split"}
 WANT = {"pinyin-joined": "pinyin", "pinyin-spaced": "pinyin", "tone-marks": "pinyin",
         "tone-digits": "pinyin", "initials": "initials", "mixed": "mixed",
-        "homophone": "homophone"}
+        "homophone": "homophone", "split": "split"}
 
 
 def load_readings():
@@ -80,8 +86,8 @@ def expand(rules):
     """The Chinese rules in an @forms / forms= list."""
     out = set()
     for r in rules.split(","):
-        out |= {"pinyin", "initials", "mixed", "homophone"} if r == "chinese" else {r}
-    return out & {"pinyin", "initials", "mixed", "homophone"}
+        out |= CHINESE_FORMS if r == "chinese" else {r}
+    return out & CHINESE_FORMS
 
 
 def parse_dicts(paths):
@@ -163,7 +169,39 @@ def run_scan(screener, dicts, lines, extra=()):
 
 # ---- recall ------------------------------------------------------------------
 
-def disguise(kind, term, readings, rng, homophones):
+def load_splits():
+    """char -> its splits, from the same data and rule as the build
+    (lib/compile/gen_zh_data.py), and the character frequencies."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(here, "..", "..", "lib", "compile"))
+    import gen_zh_data as g
+    strokes = {chr(cp): int(v.split()[0]) for cp, v in
+               g.unihan("Unihan_IRGSources.txt.bz2", "kTotalStrokes").items()}
+    level1 = {chr(cp) for cp, v in g.unihan("Unihan_OtherMappings.txt.bz2", "kTGH").items()
+              if int(v.split(":")[1]) <= 3500}
+    return {chr(cp): ["".join(d) for d in ds]
+            for cp, ds in g.splits(g.load_chaizi(), strokes, level1).items()}
+
+
+def split_disguise(term, splits, char_freq, rng):
+    """term with 1 (or, half the time, 2) of its common characters written
+    split, components sometimes spaced; None if none can be."""
+    can = [i for i, ch in enumerate(term) if splits.get(ch) and char_freq.get(ch, 0) >= SPLIT_MIN_FREQ]
+    if len(term) < 2 or not can:
+        return None
+    k = 2 if len(can) >= 2 and rng.random() < 0.5 else 1
+    pick = set(rng.sample(can, k))
+    out = []
+    for i, ch in enumerate(term):
+        out.append(rng.choice(splits[ch]) if i in pick else ch)
+        if i in pick and rng.random() < 0.2:
+            out[-1] = " ".join(out[-1])
+    return "".join(out)
+
+
+def disguise(kind, term, readings, rng, homophones, splits=None, char_freq=None):
+    if kind == "split":
+        return split_disguise(term, splits, char_freq, rng)
     syl = []
     for ch in term:
         r = readings.get(ch)
@@ -223,6 +261,11 @@ def recall(args, rng, readings, freq, carriers, entries):
     for ch, r in readings.items():
         if freq.get(ch, 0) >= HOMOPHONE_MIN_FREQ and ch not in trad:
             homophones[plain(r[0])[0]].append(ch)
+    char_freq = collections.Counter()
+    for w, c in freq.items():
+        for ch in set(w):
+            char_freq[ch] += c
+    splits = load_splits()
     cases = []
     for kind in KINDS:
         pool = [t for t, _, v in entries if WANT[kind] in v and
@@ -232,7 +275,7 @@ def recall(args, rng, readings, freq, carriers, entries):
         for term in pool:
             if n >= args.per_kind:
                 break
-            d = disguise(kind, term, readings, rng, homophones)
+            d = disguise(kind, term, readings, rng, homophones, splits, char_freq)
             if d is None:
                 continue
             line, b, e = carriers.embed(d)

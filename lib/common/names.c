@@ -54,7 +54,8 @@ static const name_entry forms[] = {
     {"initials", FORM_INITIALS, "pinyin initials of a Chinese term of 3+ characters: flg"},
     {"mixed", FORM_MIXED, "characters and pinyin mixed: 法lun功"},
     {"homophone", FORM_HOMOPHONE, "one character replaced by a frequent homophone (3+ characters)"},
-    {"chinese", FORM_CHINESE, "all Chinese forms: pinyin, initials, mixed, homophone"},
+    {"split", FORM_SPLIT, "characters written as their components side by side: 弓虽奸 (2+ characters)"},
+    {"chinese", FORM_CHINESE, "all Chinese forms: pinyin, initials, mixed, homophone, split"},
     {"none", 0, "no generated forms"},
 };
 

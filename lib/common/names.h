@@ -43,7 +43,8 @@ enum {
     FORM_INITIALS = 1u << 9,  /* pinyin initials, terms of 3+ characters only */
     FORM_MIXED = 1u << 10,    /* some characters as pinyin, the rest as written */
     FORM_HOMOPHONE = 1u << 11, /* one character replaced by a frequent homophone */
-    FORM_CHINESE = FORM_PINYIN | FORM_INITIALS | FORM_MIXED | FORM_HOMOPHONE,
+    FORM_SPLIT = 1u << 12,     /* characters written as their components (compile/split_forms.c) */
+    FORM_CHINESE = FORM_PINYIN | FORM_INITIALS | FORM_MIXED | FORM_HOMOPHONE | FORM_SPLIT,
     FORM_EXPLICIT = 1u << 30 /* set by the entry's own forms= attribute */
 };
 

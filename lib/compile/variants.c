@@ -15,7 +15,8 @@
 static const char *const kind_names[] = {
     [VK_PINYIN] = "pinyin",     [VK_TONE_DIGITS] = "pinyin with tone digits",
     [VK_INITIALS] = "initials", [VK_MIXED] = "mixed spelling",
-    [VK_HOMOPHONE] = "homophone", [VK_HOST_WORD] = "host word",
+    [VK_HOMOPHONE] = "homophone", [VK_SPLIT] = "split form",
+    [VK_HOST_WORD] = "host word",
 };
 
 int variants_add(variants_ctx *v, size_t parent, const char *t, size_t n, unsigned kind)
@@ -66,6 +67,7 @@ static const struct {
     int (*generate)(variants_ctx *v);
 } generators[] = {
     {"pinyin", pinyin_forms_generate},
+    {"split", split_forms_generate},
     {"host words", host_words_generate},
 };
 

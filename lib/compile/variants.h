@@ -30,7 +30,7 @@ typedef struct variants_ctx {
 } variants_ctx;
 
 /* Kinds of generated entries; the reason is "<name> of <parent term>". */
-enum { VK_PINYIN, VK_TONE_DIGITS, VK_INITIALS, VK_MIXED, VK_HOMOPHONE, VK_HOST_WORD };
+enum { VK_PINYIN, VK_TONE_DIGITS, VK_INITIALS, VK_MIXED, VK_HOMOPHONE, VK_SPLIT, VK_HOST_WORD };
 
 /* Append a generated entry: term t[0..n) (copied), kind VK_*, everything
  * else from entry `parent` (a VK_HOST_WORD entry is an allow entry). Returns
@@ -49,6 +49,7 @@ int variants_generate(dict_set *set, const fold_table *ft, uint32_t compile_flag
 
 /* The generators (one file each). */
 int pinyin_forms_generate(variants_ctx *v);   /* pinyin_forms.c */
+int split_forms_generate(variants_ctx *v);    /* split_forms.c */
 int host_words_generate(variants_ctx *v);     /* host_words.c */
 
 #endif

