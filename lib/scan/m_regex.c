@@ -268,7 +268,7 @@ int run_regexes(const scan_ctx *c, const matcher *m)
  * ends it later: more of the regex is then read as outside, never less),
  * and extended mode (`(?x)`, whose `#` comments this does not read) counts
  * as anchored. */
-static int regex_unanchored(const char *re, size_t len)
+int regex_unanchored(const char *re, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         char ch = re[i];
@@ -298,7 +298,8 @@ static int regex_unanchored(const char *re, size_t len)
                     i++;
                 continue;
             }
-            for (size_t k = i + 2; k < len && (re[k] == '-' || (unsigned)((re[k] | 0x20) - 'a') < 26u); k++)
+            for (size_t k = i + 2;
+                 k < len && (re[k] == '-' || (unsigned)((re[k] | 0x20) - 'a') < 26u); k++)
                 if (re[k] == 'x')
                     return 0; /* extended mode */
         }

@@ -114,6 +114,11 @@ int run_leet(const scan_ctx *c, const matcher *m); /* m_leet.c */
 
 int run_rules(const scan_ctx *c, const matcher *m);
 
+/* 1 if regex source re (len bytes) has no anchor, so it matches inside a
+ * concatenation wherever it matches in one text alone (m_regex.c; errs
+ * towards 0). Exposed for tests. */
+int regex_unanchored(const char *re, size_t len);
+
 /* The rows' batch prefilters (batch_prefilter), next to their run functions. */
 extern const batch_prefilter batch_literals, batch_leet, batch_digits, batch_text, batch_regexes,
     batch_rules;
