@@ -87,24 +87,32 @@ void batch_mark(const batch_group *g, const size_t *at, size_t pos)
     g->maybe[g->msg[lo]] = MARKED;
 }
 
-/* What the used rows' prefilters need: the views of one message, and which
- * of them the group passes read concatenated. */
+/* What the used rows' prefilters need: the views of one message, which of
+ * them the group passes read concatenated, and the rows with a
+ * per-message test and with a group pass (in table order). */
 typedef struct plan {
-    uint32_t rows;
     unsigned views, joined;
+    const matcher *per_message[32], *per_group[32];
+    size_t n_message, n_group;
 } plan;
 
 /* 0 if some used row has no prefilter (then nothing can be filtered). */
 static int make_plan(const screener_scratch *s, plan *p)
 {
-    *p = (plan){s->rows_used, 0, 0};
-    for (uint32_t rows = p->rows; rows; rows &= rows - 1) {
-        const batch_prefilter *b = scan_matchers[__builtin_ctz(rows)].batch;
+    p->views = p->joined = 0;
+    p->n_message = p->n_group = 0;
+    for (uint32_t rows = s->rows_used; rows; rows &= rows - 1) {
+        const matcher *m = &scan_matchers[__builtin_ctz(rows)];
+        const batch_prefilter *b = m->batch;
         if (!b)
             return 0;
         p->views |= b->views;
-        if (b->group)
+        if (b->message)
+            p->per_message[p->n_message++] = m;
+        if (b->group) {
+            p->per_group[p->n_group++] = m;
             p->joined |= b->views & (VIEW_FOLDED | VIEW_BYTES);
+        }
     }
     return 1;
 }
@@ -113,11 +121,8 @@ static int make_plan(const screener_scratch *s, plan *p)
  * match (1), or an error status. */
 static int message_may(const plan *p, const scan_ctx *c)
 {
-    for (uint32_t rows = p->rows; rows; rows &= rows - 1) {
-        const matcher *m = &scan_matchers[__builtin_ctz(rows)];
-        if (!m->batch->message)
-            continue;
-        int r = m->batch->message(c, m);
+    for (size_t k = 0; k < p->n_message; k++) {
+        int r = p->per_message[k]->batch->message(c, p->per_message[k]);
         if (r)
             return r;
     }
@@ -125,7 +130,8 @@ static int message_may(const plan *p, const scan_ctx *c)
 }
 
 /* Append the views in s->v to the concatenations as the group's k-th
- * message; *units and *bytes are the concatenations' lengths. */
+ * message (k < GROUP_MSGS: the index arrays have room, scan_batch_filter);
+ * *units and *bytes are the concatenations' lengths. */
 static int append(const plan *p, screener_scratch *s, size_t i, size_t k, size_t *units,
                   size_t *bytes)
 {
@@ -133,10 +139,7 @@ static int append(const plan *p, screener_scratch *s, size_t i, size_t k, size_t
     const byte_view *bv = &s->v.bytes;
     size_t nu = p->joined & VIEW_FOLDED ? fb->n + 1 : 0;
     size_t nb = p->joined & VIEW_BYTES ? bv->n + 1 : 0;
-    if (mem_grow((void **)&s->bf_unit_at, &s->cap_bf_unit_at, k + 2, sizeof(size_t)) ||
-        mem_grow((void **)&s->bf_byte_at, &s->cap_bf_byte_at, k + 2, sizeof(size_t)) ||
-        mem_grow((void **)&s->bf_msg, &s->cap_bf_msg, k + 1, sizeof(size_t)) ||
-        (nu && (mem_grow((void **)&s->bf_units, &s->cap_bf_units, *units + nu, sizeof(uint16_t)) ||
+    if ((nu && (mem_grow((void **)&s->bf_units, &s->cap_bf_units, *units + nu, sizeof(uint16_t)) ||
                 mem_grow((void **)&s->bf_flags, &s->cap_bf_flags, *units + nu, 1))) ||
         (nb && mem_grow((void **)&s->bf_bytes, &s->cap_bf_bytes, *bytes + nb, 1)))
         return SCREENER_E_NOMEM;
@@ -203,11 +206,8 @@ static int scan_group(const screener_db *db, screener_scratch *s, const plan *p,
     s->bf_byte_at[k] = bytes;
     batch_group g = {db, s, k, s->bf_msg, s->bf_unit_at, s->bf_byte_at,
                      s->bf_units, s->bf_flags, s->bf_bytes, maybe};
-    for (uint32_t rows = p->rows; rows; rows &= rows - 1) {
-        const matcher *m = &scan_matchers[__builtin_ctz(rows)];
-        if (!m->batch->group)
-            continue;
-        int rc = m->batch->group(&g, m);
+    for (size_t r = 0; r < p->n_group; r++) {
+        int rc = p->per_group[r]->batch->group(&g, p->per_group[r]);
         if (rc)
             return rc;
     }
@@ -254,6 +254,10 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
         memset(maybe, STRAIGHT, n); /* a row that cannot tell looks at every message */
         return SCREENER_OK;
     }
+    if (mem_grow((void **)&s->bf_unit_at, &s->cap_bf_unit_at, GROUP_MSGS + 1, sizeof(size_t)) ||
+        mem_grow((void **)&s->bf_byte_at, &s->cap_bf_byte_at, GROUP_MSGS + 1, sizeof(size_t)) ||
+        mem_grow((void **)&s->bf_msg, &s->cap_bf_msg, GROUP_MSGS, sizeof(size_t)))
+        return SCREENER_E_NOMEM;
     memset(maybe, 0, n);
     batch_filter_state *f = &s->bf_state; /* kept across calls: a workload's mix persists */
     if (f->db != db->instance)
