@@ -407,6 +407,15 @@ static screener_db *compile_text(const char *name, const char *dict)
     return db;
 }
 
+/* The differential test over db (freed), and that it tested something. */
+static void check_db(screener_db *db, const char *what, int rounds)
+{
+    tally t = {0};
+    differential(db, what, rounds, &t);
+    expect_useful(&t, what);
+    screener_db_free(db);
+}
+
 /* ---- the databases ------------------------------------------------------------- */
 
 /* Every .txt of SCREENER_DICT_DIR, as the build compiles the built-in
@@ -441,10 +450,7 @@ Test(batch, builtin_dictionaries_batch_equals_single_scans, .timeout = 600)
     cr_assert_eq(screener_scan(db, s, "", 0, &r), SCREENER_OK);
     cr_assert_eq(s->rows_used, (1u << scan_n_matchers) - 1, "rows used: %#x", s->rows_used);
     screener_scratch_free(s);
-    tally t = {0};
-    differential(db, "built-in", 12, &t);
-    expect_useful(&t, "built-in");
-    screener_db_free(db);
+    check_db(db, "built-in", 12);
 }
 
 /* Anchored regexes: each message's byte view is scanned alone by the regex
@@ -464,10 +470,7 @@ Test(batch, anchored_regexes_batch_equals_single_scans)
                                                    "@detect cn_mobile\n"
                                                    "@detect email\n"
                                                    "@rule 兼职 AND NOT 学校\n");
-    tally t = {0};
-    differential(db, "anchored", 12, &t);
-    expect_useful(&t, "anchored");
-    screener_db_free(db);
+    check_db(db, "anchored", 12);
 }
 
 /* Unanchored regexes, some of which match the separator byte itself or
@@ -493,10 +496,7 @@ Test(batch, unanchored_regexes_batch_equals_single_scans)
                                                      "@rule 加微信 NEAR/5 日赚\n"
                                                      "@rule 先付款 THEN 后发货\n"
                                                      "@rule 兼职 AND NOT 学校\n");
-    tally t = {0};
-    differential(db, "unanchored", 12, &t);
-    expect_useful(&t, "unanchored");
-    screener_db_free(db);
+    check_db(db, "unanchored", 12);
 }
 
 /* Detectors only: no literal section, no concatenated folded units. */
@@ -504,10 +504,7 @@ Test(batch, detectors_only_batch_equals_single_scans)
 {
     screener_db *db = compile_text("detect.txt", "@category p\n@detect cn_mobile\n"
                                                  "@detect email\n@detect url\n");
-    tally t = {0};
-    differential(db, "detectors", 10, &t);
-    expect_useful(&t, "detectors");
-    screener_db_free(db);
+    check_db(db, "detectors", 10);
 }
 
 /* ---- the judge ------------------------------------------------------------------ */
