@@ -25,7 +25,7 @@
  *              too (no lookaround in Hyperscan, and that section has no
  *              `\b`/`\B`; the flags are UTF8|CASELESS, no SINGLEMATCH, so
  *              every end is reported). An anchored regex (`^`, `$`, `\A`,
- *              `\z`, `\Z`) would not match where a message starts or ends
+ *              `\z`, `\Z`, `\G`) would not match where a message starts or ends
  *              inside the concatenation, so then each message gets one
  *              hs_scan of that section alone (stopped at its first end):
  *              still one call, not a whole scan (m_regex.c)
@@ -44,6 +44,10 @@
  * group says it pays (judge()), and is tried again after PROBE_FIRST, then
  * twice as many, ... groups when it did not; the scratch keeps that state
  * from one call to the next (a service's batches come from one workload).
+ * Measured (callgrind, Ir per message in batches of 1,000, bench/RESULTS.md):
+ * built-in dictionaries x chat -31 % (it was off for them before), x tweets
+ * +1 % (mentions and links everywhere: switched off but for the probes),
+ * x Weibo -1 %; houbb 10k terms x tweets -10 %, chat -4 %, Weibo -2 %.
  */
 #include <string.h>
 
@@ -65,7 +69,8 @@
  * (then filtering folds and scans them twice). Measured with callgrind on
  * the bench corpora at 10k terms (Ir per batch of 1000 against no filter):
  * chat (30 bytes a message) -33 %, tweets (98) -7 %, Weibo (243) +8 %
- * with every message filtered. */
+ * with every message filtered; with every row filtered, 256 or 1,024 bytes
+ * gained nothing on Weibo and lost a little on tweets. */
 #define FILTER_MAX_BYTES 128
 
 /* maybe[i]: 0 no match possible, MARKED a prefilter marked it (filtering
