@@ -1,115 +1,221 @@
 /*
  * batch_filter.c — which messages of a batch can have a match at all.
  *
- *   messages --fold each (views)--> folded units, concatenated with a
- *   separator unit between --ONE hs_scan--> every literal candidate marks
- *   the message its last byte lies in
+ *   short messages --views each row's prefilter reads, built once each-->
+ *     every used row's per-message test (matcher.h: batch_prefilter.message)
+ *     --messages no test marked, concatenated with a separator after each
+ *       (folded units + U+FFFF, byte view + '\n')-->
+ *     every used row's group pass (batch_prefilter.group: ONE hs_scan of its
+ *     section over the concatenation) marks the messages it may match in
  *
- * A message without a candidate has no match: when the literal row is the
- * only row the database uses, every match starts as a candidate in the
- * message's own folded text, and those same units are in the concatenation
- * (Hyperscan reports every occurrence, in block mode, whatever surrounds
- * it). The separator cannot make a real match disappear; a candidate that
- * crosses it only marks a message needlessly (it is then scanned in full
- * and reports nothing more). The marked messages are scanned one by one as
- * usual, so results are exactly those of single scans. What it saves: the
- * per-message Hyperscan call and the scan's fixed cost for every message
- * that passes, most of a chat stream; what it costs: a second fold and
- * Hyperscan pass for every message with a candidate. It stays on while the
- * last filtered group says it pays (judge()), and is tried again after
- * PROBE_FIRST, then twice as many, ... groups when it did not; the scratch keeps that state from one
- * call to the next (a service's batches come from one workload).
+ * Each matcher row answers "may this message hold a match of mine?" with a
+ * test that never wrongly says no (matcher.h):
+ *   literals   one hs_scan of the literal section over the group's folded
+ *              units; a candidate passing the same alignment and unit-flag
+ *              boundary checks as the row's own scan marks its message
+ *              (Hyperscan reports every occurrence in block mode, whatever
+ *              surrounds it; the separator unit, flags 0, reads like the
+ *              text's edge; no folded term contains U+FFFF)
+ *   digit detectors  the row's own first test: a digit run (numerals view or
+ *              folded view) at least the detector's shortest match long
+ *   e-mail, link     the row's own first test, detect_text_possible
+ *   regex      one hs_scan of the regex-ends section over the group's byte
+ *              views, each followed by '\n', when no regex of the database
+ *              has an anchor: a match inside a message's bytes is one there
+ *              too (no lookaround in Hyperscan, and that section has no
+ *              `\b`/`\B`; the flags are UTF8|CASELESS, no SINGLEMATCH, so
+ *              every end is reported). An anchored regex (`^`, `$`, `\A`,
+ *              `\z`, `\Z`, `\G`) would not match where a message starts or ends
+ *              inside the concatenation, so then each message gets one
+ *              hs_scan of that section alone (stopped at its first end):
+ *              still one call, not a whole scan (m_regex.c)
+ *   leet       the leet view is built: no reading (most texts), no match
+ *   rules      made of literal parts: the literal row's marks cover them
+ * A message no row marks has no match: it gets the pass result without
+ * its own scan. The marked ones are scanned one by one as usual, so results
+ * are exactly those of single scans (tests/scan/test_batch.c compares them
+ * field by field on random batches over several databases). A row without
+ * a prefilter would send every message to its own scan.
+ *
+ * What it saves: for every message that passes, its own scan's fixed cost
+ * (a Hyperscan call per section, the scan's setup), most of a chat stream;
+ * what it costs: the views built a second time and the group passes for
+ * every message with a candidate. It stays on while the last filtered
+ * group says it pays (judge()), and is tried again after PROBE_FIRST, then
+ * twice as many, ... groups when it did not; the scratch keeps that state
+ * from one call to the next (a service's batches come from one workload).
+ * Measured (callgrind, Ir per message in batches of 1,000, bench/RESULTS.md):
+ * built-in dictionaries x chat -31 % (it was off for them before), x tweets
+ * +1 % (mentions and links everywhere: switched off but for the probes),
+ * x Weibo -1 %; houbb 10k terms x tweets -10 %, chat -4 %, Weibo -2 %.
  */
 #include <string.h>
 
+#include "collect.h"
 #include "common/buf.h"
 #include "db/db.h"
 #include "matcher.h"
 #include "scan.h"
 
-/* Folded units per concatenated group: bounds the extra memory. */
+/* Folded units (and bytes of the byte view) per group: bounds the extra
+ * memory. Messages per group: how often judge() decides (a workload where
+ * filtering does not pay loses at most one group of them per probe). */
 #define GROUP_UNITS ((size_t)64 << 10)
-#define SEPARATOR 0xFFFFu /* a noncharacter: no folded term contains it */
+#define GROUP_MSGS 128
+#define SEPARATOR_UNIT 0xFFFFu /* a noncharacter: no folded term contains it */
+#define SEPARATOR_BYTE '\n'    /* whitespace: never in a byte view */
 /* Longer messages go straight to their own scan: their fixed cost is a
  * small part of their scan, and they are the likeliest to hold a candidate
  * (then filtering folds and scans them twice). Measured with callgrind on
  * the bench corpora at 10k terms (Ir per batch of 1000 against no filter):
  * chat (30 bytes a message) -33 %, tweets (98) -7 %, Weibo (243) +8 %
- * with every message filtered. */
+ * with every message filtered; with every row filtered, 256 or 1,024 bytes
+ * gained nothing on Weibo and lost a little on tweets. */
 #define FILTER_MAX_BYTES 128
 
-typedef struct group_ctx {
-    const size_t *start; /* first unit of each message of the group */
-    const size_t *msg;   /* its index in the batch */
-    size_t n;            /* messages in the group */
-    uint8_t *maybe;
-} group_ctx;
+/* maybe[i]: 0 no match possible, MARKED a prefilter marked it (filtering
+ * cost something), STRAIGHT it was not filtered (long, or over the views'
+ * budget). Both nonzero: the message gets its own scan. */
+#define MARKED 1
+#define STRAIGHT 2
 
-static int on_candidate(unsigned int id, unsigned long long from, unsigned long long to,
-                        unsigned int flags, void *ctx)
+void batch_mark(const batch_group *g, const size_t *at, size_t pos)
 {
-    (void)id;
-    (void)from;
-    (void)flags;
-    group_ctx *g = ctx;
-    if (to == 0)
-        return 0;
-    size_t unit = (size_t)((to - 1) / 2), lo = 0, hi = g->n; /* last start <= unit */
+    size_t lo = 0, hi = g->n; /* last k with at[k] <= pos */
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (g->start[mid] <= unit)
+        if (at[mid] <= pos)
             lo = mid;
         else
             hi = mid;
     }
-    g->maybe[g->msg[lo]] = 1;
+    g->maybe[g->msg[lo]] = MARKED;
+}
+
+/* What the used rows' prefilters need: the views of one message, which of
+ * them the group passes read concatenated, and the rows with a
+ * per-message test and with a group pass (in table order). */
+typedef struct plan {
+    unsigned views, joined;
+    const matcher *per_message[32], *per_group[32];
+    size_t n_message, n_group;
+} plan;
+
+/* 0 if some used row has no prefilter (then nothing can be filtered). */
+static int make_plan(const screener_scratch *s, plan *p)
+{
+    p->views = p->joined = 0;
+    p->n_message = p->n_group = 0;
+    for (uint32_t rows = s->rows_used; rows; rows &= rows - 1) {
+        const matcher *m = &scan_matchers[__builtin_ctz(rows)];
+        const batch_prefilter *b = m->batch;
+        if (!b)
+            return 0;
+        p->views |= b->views;
+        if (b->message)
+            p->per_message[p->n_message++] = m;
+        if (b->group) {
+            p->per_group[p->n_group++] = m;
+            p->joined |= b->views & (VIEW_FOLDED | VIEW_BYTES);
+        }
+    }
+    return 1;
+}
+
+/* Whether some used row's per-message test says the message in s->v may
+ * match (1), or an error status. */
+static int message_may(const plan *p, const scan_ctx *c)
+{
+    for (size_t k = 0; k < p->n_message; k++) {
+        int r = p->per_message[k]->batch->message(c, p->per_message[k]);
+        if (r)
+            return r;
+    }
     return 0;
 }
 
-static int scan_group(const screener_db *db, screener_scratch *s, size_t n, size_t units,
-                      uint8_t *maybe)
+/* Append the views in s->v to the concatenations as the group's k-th
+ * message (k < GROUP_MSGS: the index arrays have room, scan_batch_filter);
+ * *units and *bytes are the concatenations' lengths. */
+static int append(const plan *p, screener_scratch *s, size_t i, size_t k, size_t *units,
+                  size_t *bytes)
 {
-    if (n == 0)
-        return SCREENER_OK;
-    group_ctx g = {s->bf_start, s->bf_msg, n, maybe};
-    hs_error_t he = hs_scan(db->hs, (const char *)s->bf_units, (unsigned int)(units * 2), 0,
-                            s->hs, on_candidate, &g);
-    if (he == HS_SCRATCH_IN_USE)
-        return SCREENER_E_SCRATCH_IN_USE;
-    return he == HS_SUCCESS ? SCREENER_OK : SCREENER_E_HYPERSCAN;
+    const fold_buf *fb = &s->v.folded;
+    const byte_view *bv = &s->v.bytes;
+    size_t nu = p->joined & VIEW_FOLDED ? fb->n + 1 : 0;
+    size_t nb = p->joined & VIEW_BYTES ? bv->n + 1 : 0;
+    if ((nu && (mem_grow((void **)&s->bf_units, &s->cap_bf_units, *units + nu, sizeof(uint16_t)) ||
+                mem_grow((void **)&s->bf_flags, &s->cap_bf_flags, *units + nu, 1))) ||
+        (nb && mem_grow((void **)&s->bf_bytes, &s->cap_bf_bytes, *bytes + nb, 1)))
+        return SCREENER_E_NOMEM;
+    s->bf_unit_at[k] = *units;
+    s->bf_byte_at[k] = *bytes;
+    s->bf_msg[k] = i;
+    if (nu) {
+        memcpy(s->bf_units + *units, fb->units, fb->n * sizeof(uint16_t));
+        memcpy(s->bf_flags + *units, fb->flags, fb->n);
+        s->bf_units[*units + fb->n] = SEPARATOR_UNIT;
+        s->bf_flags[*units + fb->n] = 0;
+        *units += nu;
+    }
+    if (nb) {
+        memcpy(s->bf_bytes + *bytes, bv->text, bv->n);
+        s->bf_bytes[*bytes + bv->n] = SEPARATOR_BYTE;
+        *bytes += nb;
+    }
+    return SCREENER_OK;
 }
 
-/* Append message i's folded units (and a separator) to the group as its
- * k-th message, or mark it for a full scan when it does not fold whole in
- * one view. */
-static int add_message(const screener_db *db, screener_scratch *s, const uint8_t *text,
-                       size_t len, size_t i, size_t k, size_t *units, uint8_t *maybe_i)
+/* Look at message i: mark it, or append it to the group as its k-th
+ * message (*k is then incremented). */
+static int add_message(const screener_db *db, screener_scratch *s, const plan *p,
+                       const screener_message *msg, size_t i, size_t *k, size_t *units,
+                       size_t *bytes, uint8_t *maybe_i)
 {
+    const uint8_t *text = (const uint8_t *)(msg->text ? msg->text : "");
+    size_t len = msg->len;
     if (len > FILTER_MAX_BYTES) {
-        *maybe_i = 1; /* long: more likely to match, less to save (see above) */
+        *maybe_i = STRAIGHT; /* long: more likely to match, less to save (see above) */
         return SCREENER_OK;
     }
-    if (db->hs_leet && leet_candidate(text, len)) {
-        *maybe_i = 1; /* the leet row has a reading to scan: no shortcut */
-        return SCREENER_OK;
-    }
-    int rc = views_build(&db->fold, VIEW_FOLDED, text, len, &s->v);
+    collect_reset(s); /* a new text: the rows' per-text caches start again */
+    int rc = views_build(&db->fold, p->views, text, len, &s->v);
     if (rc)
         return rc;
-    const fold_buf *fb = &s->v.folded;
     if (s->v.consumed != len) {
-        *maybe_i = 1; /* over the views' budget: scanned in windows */
+        *maybe_i = STRAIGHT; /* over the views' budget: scanned in windows */
         return SCREENER_OK;
     }
-    if (mem_grow((void **)&s->bf_units, &s->cap_bf_units, *units + fb->n + 1, sizeof(uint16_t)) ||
-        mem_grow((void **)&s->bf_start, &s->cap_bf_start, k + 1, sizeof(size_t)) ||
-        mem_grow((void **)&s->bf_msg, &s->cap_bf_msg, k + 1, sizeof(size_t)))
-        return SCREENER_E_NOMEM;
-    s->bf_start[k] = *units;
-    s->bf_msg[k] = i;
-    memcpy(s->bf_units + *units, fb->units, fb->n * sizeof(uint16_t));
-    *units += fb->n;
-    s->bf_units[(*units)++] = SEPARATOR;
+    scan_ctx c = {db, s, text, len};
+    rc = message_may(p, &c);
+    if (rc < 0)
+        return rc;
+    if (rc) {
+        *maybe_i = MARKED;
+        return SCREENER_OK;
+    }
+    rc = append(p, s, i, *k, units, bytes);
+    if (rc)
+        return rc;
+    ++*k; /* in the group (an empty message too, with only its separators) */
+    return SCREENER_OK;
+}
+
+/* Run the used rows' group passes over the group's k messages. */
+static int scan_group(const screener_db *db, screener_scratch *s, const plan *p, size_t k,
+                      size_t units, size_t bytes, uint8_t *maybe)
+{
+    if (k == 0)
+        return SCREENER_OK;
+    s->bf_unit_at[k] = units;
+    s->bf_byte_at[k] = bytes;
+    batch_group g = {db, s, k, s->bf_msg, s->bf_unit_at, s->bf_byte_at,
+                     s->bf_units, s->bf_flags, s->bf_bytes, maybe};
+    for (size_t r = 0; r < p->n_group; r++) {
+        int rc = p->per_group[r]->batch->group(&g, p->per_group[r]);
+        if (rc)
+            return rc;
+    }
     return SCREENER_OK;
 }
 
@@ -125,15 +231,16 @@ static int add_message(const screener_db *db, screener_scratch *s, const uint8_t
 #define PROBE_MAX 256
 
 /* After a filtered group of messages [from, to): keep filtering while it
- * pays. */
+ * pays. Messages that went straight to their own scan cost the filter
+ * nothing and do not count. */
 static void judge(batch_filter_state *f, const screener_message *msgs, size_t from, size_t to,
                   const uint8_t *maybe)
 {
     size_t pass = 0, hit_bytes = 0;
     for (size_t i = from; i < to; i++) {
-        if (maybe[i])
+        if (maybe[i] == MARKED)
             hit_bytes += msgs[i].len;
-        else
+        else if (!maybe[i])
             pass++;
     }
     f->off = pass * FIXED_COST_BYTES < hit_bytes;
@@ -147,41 +254,39 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
     int rc = scan_prepare(db, s);
     if (rc)
         return rc;
-    /* (rules combine literal parts: a message without literal candidates has no
-     * rule match either; the leet row reads only texts with a leet candidate:
-     * add_message) */
-    if ((s->rows_used & ~((1u << MATCHER_RULES) | (1u << MATCHER_LEET))) !=
-            1u << MATCHER_LITERALS ||
-        !db->hs) {
-        memset(maybe, 1, n); /* other rows (detectors, regexes) look at every message */
+    plan p;
+    if (!make_plan(s, &p)) {
+        memset(maybe, STRAIGHT, n); /* a row that cannot tell looks at every message */
         return SCREENER_OK;
     }
+    if (mem_grow((void **)&s->bf_unit_at, &s->cap_bf_unit_at, GROUP_MSGS + 1, sizeof(size_t)) ||
+        mem_grow((void **)&s->bf_byte_at, &s->cap_bf_byte_at, GROUP_MSGS + 1, sizeof(size_t)) ||
+        mem_grow((void **)&s->bf_msg, &s->cap_bf_msg, GROUP_MSGS, sizeof(size_t)))
+        return SCREENER_E_NOMEM;
     memset(maybe, 0, n);
     batch_filter_state *f = &s->bf_state; /* kept across calls: a workload's mix persists */
     if (f->db != db->instance)
         *f = (batch_filter_state){db->instance, 0, 0, PROBE_FIRST / 2};
     size_t from = 0;
     while (from < n) {
-        size_t k = 0, units = 0, i = from;
+        size_t k = 0, units = 0, bytes = 0, i = from;
         if (f->off) {
             /* a group scanned one by one; try the filter again now and then */
-            for (size_t bytes = 0; i < n && bytes < GROUP_UNITS; i++) {
-                bytes += msgs[i].len + 1;
-                maybe[i] = 1;
+            for (size_t b = 0; i < n && i - from < GROUP_MSGS && b < GROUP_UNITS; i++) {
+                b += msgs[i].len + 1;
+                maybe[i] = STRAIGHT;
             }
             f->off = ++f->off_for < f->off_len;
             from = i;
             continue;
         }
-        for (; i < n && units < GROUP_UNITS; i++) {
-            rc = add_message(db, s, (const uint8_t *)(msgs[i].text ? msgs[i].text : ""),
-                             msgs[i].len, i, k, &units, &maybe[i]);
+        for (; i < n && i - from < GROUP_MSGS && units < GROUP_UNITS && bytes < GROUP_UNITS;
+             i++) {
+            rc = add_message(db, s, &p, &msgs[i], i, &k, &units, &bytes, &maybe[i]);
             if (rc)
                 return rc;
-            if (!maybe[i])
-                k++; /* in the group (an empty message too, with only its separator) */
         }
-        rc = scan_group(db, s, k, units, maybe);
+        rc = scan_group(db, s, &p, k, units, bytes, maybe);
         if (rc)
             return rc;
         judge(f, msgs, from, i, maybe);

@@ -132,3 +132,21 @@ int run_text_detector(const scan_ctx *c, const matcher *m)
 {
     return each_entry(c, m, text_once);
 }
+
+/* ---- batches (batch_filter.c): the rows' own first tests, per message ------ */
+
+/* A digit detector matches only a run at least its shortest match long. */
+static int digits_may(const scan_ctx *c, const matcher *m)
+{
+    return digits_longest(c) >= detect_min_digits(m->detector);
+}
+
+/* A text detector matches only where detect_text_possible says it can. */
+static int text_may(const scan_ctx *c, const matcher *m)
+{
+    const byte_view *bv = &c->s->v.bytes;
+    return detect_text_possible(m->detector, bv->text, bv->n);
+}
+
+const batch_prefilter batch_digits = {VIEW_NUMERALS, digits_may, NULL};
+const batch_prefilter batch_text = {VIEW_BYTES, text_may, NULL};

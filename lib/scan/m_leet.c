@@ -71,3 +71,13 @@ int run_leet(const scan_ctx *c, const matcher *m)
     absorb_inner(s, first);
     return SCREENER_OK;
 }
+
+/* Batches: the row runs only on a text that has a reading (leet_build made
+ * it active), which most texts do not: those cannot hold a leet match. */
+static int leet_may(const scan_ctx *c, const matcher *m)
+{
+    (void)m;
+    return c->db->hs_leet && c->s->v.leet.active;
+}
+
+const batch_prefilter batch_leet = {VIEW_LEET, leet_may, NULL};

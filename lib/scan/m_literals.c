@@ -19,39 +19,50 @@ typedef struct lit_ctx {
     const screener_db *db;
     screener_scratch *s;
     const fold_buf *fb; /* the folded text scanned */
-    size_t bytes;   /* folded bytes scanned */
     int oom;
 } lit_ctx;
 
-/* Hyperscan match callback: a literal ended at byte `to` of the folded
- * stream. Keep it only if it starts on a UTF-16 unit boundary (and, for a
- * literal whose leading NUL byte was stripped, that byte is really NUL). */
-static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
-                    unsigned int flags, void *ctx)
+/* Whether literal id, ending at byte `to` of units[0, n) (flags fl), is a
+ * candidate: it starts on a UTF-16 unit boundary (and, for a literal whose
+ * leading NUL byte was stripped, that byte is really NUL), and the unit
+ * flags allow its word boundaries. *p, *e: its units. Shared by the scan
+ * and the batch prefilter, so both reject exactly the same. */
+static inline int lit_candidate(const screener_db *db, const uint16_t *units, const uint8_t *fl,
+                                size_t n, unsigned int id, unsigned long long to, size_t *p,
+                                size_t *e)
 {
-    (void)from;
-    (void)flags;
-    lit_ctx *c = ctx;
-    if (id >= c->db->n_lits || to > c->bytes)
+    if (id >= db->n_lits || to > (unsigned long long)n * 2)
         return 0; /* not one of ours: a damaged (but re-sealed) database */
-    const db_lit *l = &c->db->lits[id];
+    const db_lit *l = &db->lits[id];
     unsigned long long bytes = (unsigned long long)l->units * 2;
     if (to < bytes)
         return 0;
     unsigned long long start = to - bytes;
     if (start & 1)
         return 0;
-    const fold_buf *fb = c->fb;
-    if (l->stripped && ((const uint8_t *)fb->units)[start] != 0)
+    if (l->stripped && ((const uint8_t *)units)[start] != 0)
         return 0;
     /* word boundaries from the unit flags: a Latin term inside a word
      * ("ass" in "class", or across "has she") is rejected here, before any
      * mapping back to the original text */
-    size_t p = (size_t)(start / 2), e = (size_t)(to / 2);
-    const uint8_t *fl = fb->flags;
-    if ((l->bound & DB_LIT_NEED_START) && p > 0 && (fl[p - 1] & FU_WORD) && !(fl[p] & FU_GAP))
+    *p = (size_t)(start / 2);
+    *e = (size_t)(to / 2);
+    if ((l->bound & DB_LIT_NEED_START) && *p > 0 && (fl[*p - 1] & FU_WORD) && !(fl[*p] & FU_GAP))
         return 0;
-    if ((l->bound & DB_LIT_NEED_END) && e < fb->n && (fl[e] & FU_WORD) && !(fl[e] & FU_GAP))
+    if ((l->bound & DB_LIT_NEED_END) && *e < n && (fl[*e] & FU_WORD) && !(fl[*e] & FU_GAP))
+        return 0;
+    return 1;
+}
+
+/* Hyperscan match callback: keep the candidates (lit_candidate). */
+static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
+                    unsigned int flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    lit_ctx *c = ctx;
+    size_t p, e;
+    if (!lit_candidate(c->db, c->fb->units, c->fb->flags, c->fb->n, id, to, &p, &e))
         return 0;
     screener_scratch *s = c->s;
     if (s->n_raw >= collect_cap(s)) {
@@ -168,7 +179,7 @@ int scan_literals_on(const scan_ctx *c, hs_database_t *hdb, const fold_buf *fb)
     s->n_raw = 0;
     if (fb->n == 0)
         return SCREENER_OK;
-    lit_ctx lc = {c->db, s, fb, fb->n * 2, 0};
+    lit_ctx lc = {c->db, s, fb, 0};
     hs_error_t he = hs_scan(hdb, (const char *)fb->units, (unsigned int)(fb->n * 2), 0, s->hs,
                             on_match, &lc);
     if (lc.oom)
@@ -199,3 +210,37 @@ int run_literals(const scan_ctx *c, const matcher *m)
     }
     return SCREENER_OK;
 }
+
+/* ---- batches (batch_filter.c) ------------------------------------------------ */
+
+/* A literal candidate in the group's folded units marks its message: the
+ * same units as the message's own scan (the separator unit, flags 0, reads
+ * like the text's edge to the boundary checks), so every candidate of that
+ * scan is one here. */
+static int on_group_candidate(unsigned int id, unsigned long long from, unsigned long long to,
+                              unsigned int flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    const batch_group *g = ctx;
+    size_t p, e;
+    if (lit_candidate(g->db, g->units, g->flags, g->unit_at[g->n], id, to, &p, &e))
+        batch_mark(g, g->unit_at, p);
+    return 0;
+}
+
+static int literals_group(const batch_group *g, const matcher *m)
+{
+    (void)m;
+    size_t n = g->unit_at[g->n];
+    if (n == 0)
+        return SCREENER_OK;
+    hs_error_t he = hs_scan(g->db->hs, (const char *)g->units, (unsigned int)(n * 2), 0, g->s->hs,
+                            on_group_candidate, (void *)(uintptr_t)g);
+    if (he == HS_SCRATCH_IN_USE)
+        return SCREENER_E_SCRATCH_IN_USE;
+    return he == HS_SUCCESS ? SCREENER_OK : SCREENER_E_HYPERSCAN;
+}
+
+/* One Hyperscan call over the group's folded units. */
+const batch_prefilter batch_literals = {VIEW_FOLDED, NULL, literals_group};

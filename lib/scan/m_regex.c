@@ -255,3 +255,133 @@ int run_regexes(const scan_ctx *c, const matcher *m)
     return he == HS_SUCCESS || (he == HS_SCAN_TERMINATED && r.stop) ? SCREENER_OK
                                                                    : SCREENER_E_HYPERSCAN;
 }
+
+/* ---- batches (batch_filter.c) -------------------------------------------------- */
+
+/* 1 if regex re (len bytes) matches in a longer text wherever it matches in
+ * the text alone: no anchor (`^`, `$`, `\A`, `\z`, `\Z`, `\G`) outside a
+ * character class, a `\Q...\E` quote or a `(?#...)` comment. Lookaround
+ * and backreferences are not Hyperscan syntax, and the ends database drops
+ * `\b`/`\B` (compile/regex.c), so nothing else looks past a match. Errs
+ * towards 0: a class is taken to end at its first `]` that is neither
+ * escaped nor its first character (a `]` inside a `\Q...\E` in a class
+ * ends it later: more of the regex is then read as outside, never less),
+ * and extended mode (`(?x)`, whose `#` comments this does not read) counts
+ * as anchored. */
+int regex_unanchored(const char *re, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char ch = re[i];
+        if (ch == '^' || ch == '$')
+            return 0;
+        if (ch == '\\') {
+            if (++i >= len)
+                return 0;
+            if (re[i] == 'A' || re[i] == 'z' || re[i] == 'Z' || re[i] == 'G')
+                return 0;
+            if (re[i] == 'Q') { /* quoted up to \E (or the end) */
+                while (i + 2 < len && !(re[i + 1] == '\\' && re[i + 2] == 'E'))
+                    i++;
+                i += 2;
+            }
+        } else if (ch == '[') {
+            i++;
+            if (i < len && re[i] == '^')
+                i++;
+            if (i < len && re[i] == ']')
+                i++;
+            while (i < len && re[i] != ']')
+                i += re[i] == '\\' ? 2 : 1;
+        } else if (ch == '(' && i + 2 < len && re[i + 1] == '?') {
+            if (re[i + 2] == '#') {
+                while (i < len && re[i] != ')')
+                    i++;
+                continue;
+            }
+            for (size_t k = i + 2;
+                 k < len && (re[k] == '-' || (unsigned)((re[k] | 0x20) - 'a') < 26u); k++)
+                if (re[k] == 'x')
+                    return 0; /* extended mode */
+        }
+    }
+    return 1;
+}
+
+/* Whether every regex of db is unanchored: then the group's byte views,
+ * concatenated, can be scanned at once. Cached per scratch and database. */
+static int regexes_joinable(const screener_db *db, screener_scratch *s)
+{
+    if (s->rx_join_for != db->instance) {
+        int ok = 1;
+        for (uint32_t k = 0; k < db->n_regex && ok; k++) {
+            const db_entry *e = &db->entries[db->regexes[k].entry];
+            ok = regex_unanchored(db->strings + e->term_off, e->term_len);
+        }
+        s->rx_join = ok;
+        s->rx_join_for = db->instance;
+    }
+    return s->rx_join;
+}
+
+static int on_any_end(unsigned int id, unsigned long long from, unsigned long long to,
+                      unsigned int flags, void *ctx)
+{
+    (void)id;
+    (void)from;
+    (void)to;
+    (void)flags;
+    *(int *)ctx = 1;
+    return 1; /* one is enough */
+}
+
+static int on_group_end(unsigned int id, unsigned long long from, unsigned long long to,
+                        unsigned int flags, void *ctx)
+{
+    (void)id;
+    (void)from;
+    (void)flags;
+    const batch_group *g = ctx;
+    if (to > 0)
+        batch_mark(g, g->byte_at, (size_t)to - 1);
+    return 0;
+}
+
+static int hs_status(hs_error_t he)
+{
+    if (he == HS_SUCCESS)
+        return SCREENER_OK;
+    return he == HS_SCRATCH_IN_USE ? SCREENER_E_SCRATCH_IN_USE : SCREENER_E_HYPERSCAN;
+}
+
+/* A message without a match end in its byte view has no regex match (the
+ * row's first step finds nothing). With anchored regexes this is one
+ * Hyperscan call per message, stopped at the first end. */
+static int regex_may(const scan_ctx *c, const matcher *m)
+{
+    (void)m;
+    const byte_view *bv = &c->s->v.bytes;
+    if (bv->n == 0 || regexes_joinable(c->db, c->s))
+        return 0; /* (joinable: the group pass decides) */
+    int hit = 0;
+    hs_error_t he = hs_scan(c->db->hs_regex, (const char *)bv->text, (unsigned int)bv->n, 0,
+                            c->s->hs_regex, on_any_end, &hit);
+    return hit ? 1 : hs_status(he);
+}
+
+/* Unanchored regexes: one Hyperscan call over the group's byte views, each
+ * followed by a '\n' (valid UTF-8 for HS_FLAG_UTF8; not a word character,
+ * which no longer matters: the ends database has no `\b`). A match inside
+ * a message's bytes is one here too, at the same place; one that takes in
+ * a separator only marks a message needlessly. */
+static int regex_group(const batch_group *g, const matcher *m)
+{
+    (void)m;
+    size_t n = g->byte_at[g->n];
+    if (n == 0 || !regexes_joinable(g->db, g->s))
+        return SCREENER_OK;
+    hs_error_t he = hs_scan(g->db->hs_regex, (const char *)g->bytes, (unsigned int)n, 0,
+                            g->s->hs_regex, on_group_end, (void *)(uintptr_t)g);
+    return hs_status(he);
+}
+
+const batch_prefilter batch_regexes = {VIEW_BYTES, regex_may, regex_group};

@@ -325,3 +325,19 @@ SCREENER_API int screener_rule_parts(const screener_db *db, screener_scratch *s,
     s->in_use = 0;
     return rc;
 }
+
+/* ---- batches (batch_filter.c) -------------------------------------------- */
+
+/* A rule match is made of its parts, and parts are literal entries found by
+ * the literal row alone (on the folded view; collect_on ignores them on the
+ * leet reading): a message with a rule match has a literal candidate, which
+ * the literal row's prefilter marks. Nothing to test of its own, unless the
+ * literal row is not there (a database cannot have rules without it: the
+ * parts are compiled into its section; checked anyway). */
+static int rules_may(const scan_ctx *c, const matcher *m)
+{
+    (void)m;
+    return !(c->s->rows_used & (1u << MATCHER_LITERALS));
+}
+
+const batch_prefilter batch_rules = {0, rules_may, NULL};

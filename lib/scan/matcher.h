@@ -9,6 +9,8 @@
  * de-duplication, the allow-list and the verdict.
  *
  * Adding a detector = its code (detect.c) + one row in matchers.c + tests.
+ * A row also says how batches find the messages that cannot hold a match
+ * of its own (batch_prefilter below, batch_filter.c).
  */
 #ifndef SCREENER_SCAN_MATCHER_H
 #define SCREENER_SCAN_MATCHER_H
@@ -28,6 +30,48 @@ typedef struct scan_ctx {
     size_t len;
 } scan_ctx;
 
+struct matcher;
+
+/*
+ * A group of short messages of a batch (batch_filter.c), each message's
+ * views concatenated with a separator after each: the folded units and
+ * their flags (a U+FFFF unit, flags 0), the byte view (a '\n' byte).
+ * Message k of the group is batch message msg[k]; its units start at
+ * unit_at[k] and its bytes at byte_at[k] (k < n; entry n is the end).
+ */
+typedef struct batch_group {
+    const struct screener_db *db;
+    screener_scratch *s;
+    size_t n;
+    const size_t *msg;
+    const size_t *unit_at, *byte_at;
+    const uint16_t *units; /* the concatenations (NULL when no group pass reads them) */
+    const uint8_t *flags;
+    const uint8_t *bytes;
+    uint8_t *maybe; /* per batch message: set to 1 = may hold a match */
+} batch_group;
+
+/* Mark message k of the group that holds position pos of a concatenation
+ * whose messages start at at[0..n) (binary search; at[0] <= pos). */
+void batch_mark(const batch_group *g, const size_t *at, size_t pos);
+
+/*
+ * How a row answers "may this message hold a match of mine?" for many short
+ * messages at once, cheaply and never wrongly "no" (batch_filter.c). Each
+ * message's views in `views` are built once; then `message` (if set) is
+ * asked with them in c->s->v: 1 = it may (the message gets its own full
+ * scan), 0 = not as far as this check goes, or an error status. Messages no
+ * row marked are concatenated (VIEW_FOLDED and VIEW_BYTES, see batch_group),
+ * and `group` (if set) marks those that may hold a match, typically with one
+ * Hyperscan call over the concatenation. A message no row marks has no
+ * match at all: its result is the pass result.
+ */
+typedef struct batch_prefilter {
+    unsigned views; /* VIEW_* bits of one message that message/group read */
+    int (*message)(const scan_ctx *c, const struct matcher *m);
+    int (*group)(const batch_group *g, const struct matcher *m);
+} batch_prefilter;
+
 typedef struct matcher {
     const char *name;
     unsigned view;   /* VIEW_* it reads */
@@ -39,6 +83,9 @@ typedef struct matcher {
     int (*used)(const struct screener_db *db, const struct matcher *m);
     /* collect the row's matches; SCREENER_OK or an error status */
     int (*run)(const scan_ctx *c, const struct matcher *m);
+    /* its batch prefilter (above); NULL: it has none, and batches of a
+     * database that uses the row scan every message in full */
+    const batch_prefilter *batch;
 } matcher;
 
 /* Row index of the literal matcher, the leet one and the rules (matchers.c
@@ -66,6 +113,15 @@ int run_text_detector(const scan_ctx *c, const matcher *m);
 int run_leet(const scan_ctx *c, const matcher *m); /* m_leet.c */
 
 int run_rules(const scan_ctx *c, const matcher *m);
+
+/* 1 if regex source re (len bytes) has no anchor, so it matches inside a
+ * concatenation wherever it matches in one text alone (m_regex.c; errs
+ * towards 0). Exposed for tests. */
+int regex_unanchored(const char *re, size_t len);
+
+/* The rows' batch prefilters (batch_prefilter), next to their run functions. */
+extern const batch_prefilter batch_literals, batch_leet, batch_digits, batch_text, batch_regexes,
+    batch_rules;
 
 /* Co-occurrence rules (m_rules.c). Mark the text's rule parts that lie
  * inside allow matches. */

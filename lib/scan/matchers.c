@@ -53,18 +53,23 @@ static uint32_t longest_text(const screener_db *db)
 }
 
 const matcher scan_matchers[] = {
-    {"literals", VIEW_FOLDED, SEC_HS, 0, longest_literal, uses_section, run_literals},
+    {"literals", VIEW_FOLDED, SEC_HS, 0, longest_literal, uses_section, run_literals,
+     &batch_literals},
     {"cn_mobile", VIEW_NUMERALS, -1, DETECT_CN_MOBILE, longest_digits, uses_detector,
-     run_digit_detector},
-    {"cn_id", VIEW_NUMERALS, -1, DETECT_CN_ID, longest_digits, uses_detector, run_digit_detector},
+     run_digit_detector, &batch_digits},
+    {"cn_id", VIEW_NUMERALS, -1, DETECT_CN_ID, longest_digits, uses_detector, run_digit_detector,
+     &batch_digits},
     {"bank_card", VIEW_NUMERALS, -1, DETECT_BANK_CARD, longest_digits, uses_detector,
-     run_digit_detector},
-    {"email", VIEW_BYTES, -1, DETECT_EMAIL, longest_text, uses_detector, run_text_detector},
-    {"url", VIEW_BYTES, -1, DETECT_URL, longest_text, uses_detector, run_text_detector},
-    {"regex", VIEW_BYTES, SEC_HS_REGEX, 0, longest_regex, uses_section, run_regexes},
-    {"leet", VIEW_LEET, SEC_HS_LEET, 0, longest_leet, uses_section, run_leet},
+     run_digit_detector, &batch_digits},
+    {"email", VIEW_BYTES, -1, DETECT_EMAIL, longest_text, uses_detector, run_text_detector,
+     &batch_text},
+    {"url", VIEW_BYTES, -1, DETECT_URL, longest_text, uses_detector, run_text_detector,
+     &batch_text},
+    {"regex", VIEW_BYTES, SEC_HS_REGEX, 0, longest_regex, uses_section, run_regexes,
+     &batch_regexes},
+    {"leet", VIEW_LEET, SEC_HS_LEET, 0, longest_leet, uses_section, run_leet, &batch_leet},
     /* after every row that may add allow matches: it reads the literal row's parts */
-    {"rules", VIEW_FOLDED, SEC_RULES, 0, longest_rules, uses_section, run_rules},
+    {"rules", VIEW_FOLDED, SEC_RULES, 0, longest_rules, uses_section, run_rules, &batch_rules},
 };
 const size_t scan_n_matchers = sizeof scan_matchers / sizeof scan_matchers[0];
 _Static_assert(MATCHER_LITERALS == 0, "scan_matchers[0] is the literal row");

@@ -35,11 +35,11 @@ int scan_text(const struct screener_db *db, screener_scratch *s, const uint8_t *
 int scan_message(const struct screener_db *db, screener_scratch *s, const uint8_t *text,
                  size_t len);
 
-/* Which messages of a batch need a full scan_message (maybe[i] = 1); the
- * others have no match (scan_pass gives their result). One Hyperscan call
- * over the folded messages concatenated, when the literal row is the only
- * one the database uses; otherwise every message is marked. Prepares s; the
- * scratch must be marked in use. */
+/* Which messages of a batch need a full scan_message (maybe[i] != 0); the
+ * others have no match (scan_pass gives their result). Every row the
+ * database uses answers through its batch prefilter (matcher.h), mostly one
+ * Hyperscan call per row over the short messages' views concatenated.
+ * Prepares s; the scratch must be marked in use. */
 int scan_batch_filter(const struct screener_db *db, screener_scratch *s,
                       const screener_message *msgs, size_t n, uint8_t *maybe);
 

@@ -158,7 +158,10 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
     mem_free(s->b_matches);
     mem_free(s->b_cats);
     mem_free(s->bf_units);
-    mem_free(s->bf_start);
+    mem_free(s->bf_flags);
+    mem_free(s->bf_bytes);
+    mem_free(s->bf_unit_at);
+    mem_free(s->bf_byte_at);
     mem_free(s->bf_msg);
     mem_free(s->bf_maybe);
     for (size_t i = 0; i < s->n_rules; i++)

@@ -110,14 +110,19 @@ struct screener_scratch {
     size_t n_b_matches, cap_b_matches;
     uint32_t *b_cats;
     size_t n_b_cats, cap_b_cats;
-    /* batch filter (batch_filter.c): folded messages concatenated */
-    uint16_t *bf_units;
-    size_t cap_bf_units;
-    size_t *bf_start, *bf_msg; /* per grouped message: first unit, batch index */
-    size_t cap_bf_start, cap_bf_msg;
+    /* batch filter (batch_filter.c): a group's views concatenated */
+    uint16_t *bf_units;        /* folded units */
+    uint8_t *bf_flags;         /* their flags */
+    uint8_t *bf_bytes;         /* byte views */
+    size_t cap_bf_units, cap_bf_flags, cap_bf_bytes;
+    size_t *bf_unit_at, *bf_byte_at, *bf_msg; /* per grouped message: first unit, first
+                                                 byte, batch index */
+    size_t cap_bf_unit_at, cap_bf_byte_at, cap_bf_msg;
     uint8_t *bf_maybe;         /* per batch message: needs a full scan */
     size_t cap_bf_maybe;
     batch_filter_state bf_state;
+    uint64_t rx_join_for;      /* db instance rx_join was decided for (m_regex.c) */
+    int rx_join;               /* its regexes can be scanned concatenated */
 };
 
 /* Bytes of working memory the scratch holds for the text (views and
