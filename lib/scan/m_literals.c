@@ -2,12 +2,16 @@
  * m_literals.c — the literal matcher: dictionary terms on the folded view.
  *
  *   folded units --hs_scan--> (literal, end) candidates
+ *     (all ASCII? --packus--> one byte per unit --hs_scan of SEC_HS_NARROW)
  *        --alignment / stripped-NUL / unit-flag boundary checks--> raw matches
  *        --fold_locate_*--> original byte spans + word-boundary facts
  *        --clause rule (CJK across ，。), per entry: boundary rules (spelled-out
  *          words as one word), span check--> collect
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "collect.h"
 #include "common/buf.h"
@@ -23,31 +27,13 @@ typedef struct lit_ctx {
     int oom;
 } lit_ctx;
 
-/* Hyperscan match callback: a literal ended at byte `to` of the folded
- * stream. Keep it only if it starts on a UTF-16 unit boundary (and, for a
- * literal whose leading NUL byte was stripped, that byte is really NUL). */
-static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
-                    unsigned int flags, void *ctx)
+/* A candidate: literal id over units [p, e) of the folded text. Word
+ * boundaries from the unit flags: a Latin term inside a word ("ass" in
+ * "class", or across "has she") is rejected here, before any mapping back
+ * to the original text. Returns the callback's verdict (1: stop). */
+static int keep(lit_ctx *c, const db_lit *l, unsigned int id, size_t p, size_t e)
 {
-    (void)from;
-    (void)flags;
-    lit_ctx *c = ctx;
-    if (id >= c->db->n_lits || to > c->bytes)
-        return 0; /* not one of ours: a damaged (but re-sealed) database */
-    const db_lit *l = &c->db->lits[id];
-    unsigned long long bytes = (unsigned long long)l->units * 2;
-    if (to < bytes)
-        return 0;
-    unsigned long long start = to - bytes;
-    if (start & 1)
-        return 0;
     const fold_buf *fb = c->fb;
-    if (l->stripped && ((const uint8_t *)fb->units)[start] != 0)
-        return 0;
-    /* word boundaries from the unit flags: a Latin term inside a word
-     * ("ass" in "class", or across "has she") is rejected here, before any
-     * mapping back to the original text */
-    size_t p = (size_t)(start / 2), e = (size_t)(to / 2);
     const uint8_t *fl = fb->flags;
     if ((l->bound & DB_LIT_NEED_START) && p > 0 && (fl[p - 1] & FU_WORD) && !(fl[p] & FU_GAP))
         return 0;
@@ -67,6 +53,46 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     s->raw[s->n_raw].end = (uint32_t)e;
     s->n_raw++;
     return 0;
+}
+
+/* Hyperscan match callback on the UTF-16 bytes: a literal ended at byte
+ * `to` of the folded stream. Keep it only if it starts on a UTF-16 unit
+ * boundary (and, for a literal whose leading NUL byte was stripped, that
+ * byte is really NUL). */
+static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
+                    unsigned int flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    lit_ctx *c = ctx;
+    if (id >= c->db->n_lits || to > c->bytes)
+        return 0; /* not one of ours: a damaged (but re-sealed) database */
+    const db_lit *l = &c->db->lits[id];
+    unsigned long long bytes = (unsigned long long)l->units * 2;
+    if (to < bytes)
+        return 0;
+    unsigned long long start = to - bytes;
+    if (start & 1)
+        return 0;
+    if (l->stripped && ((const uint8_t *)c->fb->units)[start] != 0)
+        return 0;
+    return keep(c, l, id, (size_t)(start / 2), (size_t)(to / 2));
+}
+
+/* The same on the narrow bytes (one per unit): no alignment to check, and
+ * no narrow literal is stripped. */
+static int on_match_narrow(unsigned int id, unsigned long long from, unsigned long long to,
+                           unsigned int flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    lit_ctx *c = ctx;
+    if (id >= c->db->n_lits || to > c->bytes)
+        return 0; /* not one of ours: a damaged (but re-sealed) database */
+    const db_lit *l = &c->db->lits[id];
+    if (to < l->units)
+        return 0;
+    return keep(c, l, id, (size_t)(to - l->units), (size_t)to);
 }
 
 static int same_bytes(const uint8_t *s, size_t a0, size_t a1, size_t b0, size_t b1)
@@ -163,15 +189,54 @@ int collect_span_on(const scan_ctx *c, const fold_buf *fb, const span_map *map,
     return collect_on(c, fb, map, ids, n_ids, start, end, 0);
 }
 
-int scan_literals_on(const scan_ctx *c, hs_database_t *hdb, const fold_buf *fb)
+/* Narrow fb's units to bytes in s->narrow when every one is ASCII (below
+ * 0x80): 1, else 0 (-1: out of memory). Stops at the first block of 16
+ * units holding a non-ASCII one, so a Chinese message pays for one block.
+ * Cost: one pass of SSE2 OR, compare and packus over an ASCII view. */
+static int narrow_units(screener_scratch *s, const fold_buf *fb)
+{
+    const uint16_t *u = fb->units;
+    size_t n = fb->n, i = 0;
+    if (u[0] >= 0x80 || u[n - 1] >= 0x80)
+        return 0; /* (most non-ASCII views, before touching memory) */
+    if (mem_grow((void **)&s->narrow, &s->cap_narrow, n, 1))
+        return -1;
+    uint8_t *out = s->narrow;
+#ifdef __SSE2__
+    const __m128i high = _mm_set1_epi16((short)0xFF80);
+    const __m128i zero = _mm_setzero_si128();
+    for (; i + 16 <= n; i += 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(u + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(u + i + 8));
+        __m128i h = _mm_and_si128(_mm_or_si128(a, b), high);
+        if (_mm_movemask_epi8(_mm_cmpeq_epi16(h, zero)) != 0xFFFF)
+            return 0;
+        _mm_storeu_si128((__m128i *)(out + i), _mm_packus_epi16(a, b));
+    }
+#endif
+    for (; i < n; i++) {
+        if (u[i] >= 0x80)
+            return 0;
+        out[i] = (uint8_t)u[i];
+    }
+    return 1;
+}
+
+int scan_literals_on(const scan_ctx *c, hs_database_t *hdb, hs_database_t *narrow,
+                     const fold_buf *fb)
 {
     screener_scratch *s = c->s;
     s->n_raw = 0;
     if (fb->n == 0)
         return SCREENER_OK;
-    lit_ctx lc = {c->db, s, fb, fb->n * 2, 0};
-    hs_error_t he = hs_scan(hdb, (const char *)fb->units, (unsigned int)(fb->n * 2), 0, s->hs,
-                            on_match, &lc);
+    int ascii = narrow ? narrow_units(s, fb) : 0;
+    if (ascii < 0)
+        return SCREENER_E_NOMEM;
+    lit_ctx lc = {c->db, s, fb, ascii ? fb->n : fb->n * 2, 0};
+    hs_error_t he = ascii ? hs_scan(narrow, (const char *)s->narrow, (unsigned int)fb->n, 0,
+                                    s->hs, on_match_narrow, &lc)
+                          : hs_scan(hdb, (const char *)fb->units, (unsigned int)(fb->n * 2), 0,
+                                    s->hs, on_match, &lc);
     if (lc.oom)
         return SCREENER_E_NOMEM;
     if (he == HS_SCRATCH_IN_USE)
@@ -186,7 +251,7 @@ int run_literals(const scan_ctx *c, const matcher *m)
     (void)m;
     const screener_db *db = c->db;
     screener_scratch *s = c->s;
-    int rc0 = scan_literals_on(c, db->hs, &s->v.folded);
+    int rc0 = scan_literals_on(c, db->hs, db->hs_narrow, &s->v.folded);
     if (rc0)
         return rc0;
     for (size_t r = 0; r < s->n_raw; r++) {
