@@ -191,14 +191,13 @@ int collect_span_on(const scan_ctx *c, const fold_buf *fb, const span_map *map,
 
 /* Narrow fb's units to bytes in s->narrow when every one is ASCII (below
  * 0x80): 1, else 0 (-1: out of memory). Stops at the first block of 16
- * units holding a non-ASCII one, so a Chinese message pays for one block.
- * Cost: one pass of SSE2 OR, compare and packus over an ASCII view. */
-static int narrow_units(screener_scratch *s, const fold_buf *fb)
+ * units holding a non-ASCII one. Cost: one pass of SSE2 OR, compare and
+ * packus over an ASCII view. Out of line: the caller's first/last unit test
+ * turns most non-ASCII views away without a call. */
+static __attribute__((noinline)) int narrow_units(screener_scratch *s, const fold_buf *fb)
 {
     const uint16_t *u = fb->units;
     size_t n = fb->n, i = 0;
-    if (u[0] >= 0x80 || u[n - 1] >= 0x80)
-        return 0; /* (most non-ASCII views, before touching memory) */
     if (mem_grow((void **)&s->narrow, &s->cap_narrow, n, 1))
         return -1;
     uint8_t *out = s->narrow;
@@ -222,16 +221,19 @@ static int narrow_units(screener_scratch *s, const fold_buf *fb)
     return 1;
 }
 
-int scan_literals_on(const scan_ctx *c, hs_database_t *hdb, hs_database_t *narrow,
-                     const fold_buf *fb)
+static inline int scan_literals(const scan_ctx *c, hs_database_t *hdb, hs_database_t *narrow,
+                                const fold_buf *fb)
 {
     screener_scratch *s = c->s;
     s->n_raw = 0;
     if (fb->n == 0)
         return SCREENER_OK;
-    int ascii = narrow ? narrow_units(s, fb) : 0;
-    if (ascii < 0)
-        return SCREENER_E_NOMEM;
+    int ascii = 0;
+    if (narrow && fb->units[0] < 0x80 && fb->units[fb->n - 1] < 0x80) {
+        ascii = narrow_units(s, fb);
+        if (ascii < 0)
+            return SCREENER_E_NOMEM;
+    }
     lit_ctx lc = {c->db, s, fb, ascii ? fb->n : fb->n * 2, 0};
     hs_error_t he = ascii ? hs_scan(narrow, (const char *)s->narrow, (unsigned int)fb->n, 0,
                                     s->hs, on_match_narrow, &lc)
@@ -246,12 +248,18 @@ int scan_literals_on(const scan_ctx *c, hs_database_t *hdb, hs_database_t *narro
     return SCREENER_OK;
 }
 
+int scan_literals_on(const scan_ctx *c, hs_database_t *hdb, hs_database_t *narrow,
+                     const fold_buf *fb)
+{
+    return scan_literals(c, hdb, narrow, fb);
+}
+
 int run_literals(const scan_ctx *c, const matcher *m)
 {
     (void)m;
     const screener_db *db = c->db;
     screener_scratch *s = c->s;
-    int rc0 = scan_literals_on(c, db->hs, db->hs_narrow, &s->v.folded);
+    int rc0 = scan_literals(c, db->hs, db->hs_narrow, &s->v.folded);
     if (rc0)
         return rc0;
     for (size_t r = 0; r < s->n_raw; r++) {
