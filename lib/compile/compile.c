@@ -10,7 +10,8 @@
  *      which look at neighbouring characters and could disagree with it)
  *   5. group entries by folded form: one Hyperscan literal, one id, per
  *      distinct folded form (shared ids make Hyperscan compile explode)
- *   6. hs_compile_lit_multi over the UTF-16 bytes, generic platform
+ *   6. hs_compile_lit_multi over the UTF-16 bytes, generic platform; the
+ *      all-ASCII literals again one byte per unit (narrow_lits.c)
  *   7. write the blob (db/) and open it, so a compiled database and a loaded
  *      one are the same thing.
  */
@@ -22,6 +23,7 @@
 #include <xxhash.h>
 
 #include "leet_lits.h"
+#include "narrow_lits.h"
 #include "common/buf.h"
 #include "common/categories.h"
 #include "common/error.h"
@@ -399,6 +401,8 @@ typedef struct db_parts {
     size_t hs_len;
     char *hs_leet; /* the Latin-letter literals for the leet view (leet_lits.c) */
     size_t hs_leet_len;
+    char *hs_narrow; /* the all-ASCII literals, one byte per unit (narrow_lits.c) */
+    size_t hs_narrow_len;
     regex_out rx; /* the regex databases and table */
     db_rule *rules; /* the rules section */
     size_t n_rules;
@@ -419,6 +423,7 @@ static void parts_free(db_parts *p)
     mem_free(p->hflags);
     mem_free(p->hs);
     mem_free(p->hs_leet);
+    mem_free(p->hs_narrow);
     regex_out_free(&p->rx);
     mem_free(p->rules);
 }
@@ -606,6 +611,7 @@ static int assemble(const compiler *c, uint32_t fold_flags, const db_parts *p,
         [SEC_REGEXES] = {p->rx.table, p->rx.n},
         [SEC_RULES] = {p->rules, p->n_rules},
         [SEC_HS_LEET] = {p->hs_leet, p->hs_leet_len},
+        [SEC_HS_NARROW] = {p->hs_narrow, p->hs_narrow_len},
     };
     uint8_t *blob;
     size_t blob_len;
@@ -641,6 +647,9 @@ static int build(compiler *c, uint32_t fold_flags, uint32_t flags, screener_db *
     if (!rc && (fold_flags & SCREENER_FOLD_LEET))
         rc = leet_compile_literals(p.exprs, p.lens, p.lits, p.n_lits, &plat, &p.hs_leet,
                                    &p.hs_leet_len, c->err);
+    if (!rc)
+        rc = narrow_compile_literals(p.exprs, p.lens, p.lits, p.n_lits, &plat, &p.hs_narrow,
+                                     &p.hs_narrow_len, c->err);
     if (!rc)
         rc = compile_regexes(&c->set, c->err, &plat, &p.rx);
     if (!rc)

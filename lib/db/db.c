@@ -380,6 +380,16 @@ static int validate_regexes(screener_db *db, const char *name, screener_error **
     return SCREENER_OK;
 }
 
+/* SCREENER_NARROW=off: scan the UTF-16 literal database even when a
+ * message's folded view is all ASCII (the narrow section is loaded and
+ * checked, then not used). Read once per database opened: for benchmarks
+ * and the differential test (tests/scan/test_narrow.c). */
+static int narrow_off(void)
+{
+    const char *e = getenv("SCREENER_NARROW");
+    return e && strcmp(e, "off") == 0;
+}
+
 /* Open the Hyperscan sections the tables say are there. */
 static int open_hyperscan(screener_db *db, const char *name, screener_error **err_out)
 {
@@ -405,6 +415,15 @@ static int open_hyperscan(screener_db *db, const char *name, screener_error **er
     if (!rc && h->sec_len[SEC_HS_LEET])
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS_LEET], h->sec_len[SEC_HS_LEET],
                              "leet literal", name, &db->hs_leet, err_out);
+    if (!rc && h->sec_len[SEC_HS_NARROW] && !db->n_lits)
+        rc = bad(err_out, name, "narrow literal section without literals");
+    if (!rc && h->sec_len[SEC_HS_NARROW])
+        rc = hs_section_open(db->blob + h->sec_off[SEC_HS_NARROW], h->sec_len[SEC_HS_NARROW],
+                             "narrow literal", name, &db->hs_narrow, err_out);
+    if (!rc && db->hs_narrow && narrow_off()) { /* checked like the others, then left unused */
+        hs_free_database(db->hs_narrow);
+        db->hs_narrow = NULL;
+    }
     return rc; /* (on failure screener_db_free releases what was opened) */
 }
 
@@ -551,6 +570,7 @@ SCREENER_API void screener_db_free(screener_db *db)
     hs_free_database(db->hs_regex);
     hs_free_database(db->hs_regex_start);
     hs_free_database(db->hs_leet);
+    hs_free_database(db->hs_narrow);
     mem_free(db->detector_ids);
     fold_table_close(&db->fold);
     mem_free(db->blob);

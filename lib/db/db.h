@@ -20,6 +20,10 @@
  *   SEC_HS_LEET     hs_serialize_database bytes: the literals made of Latin
  *                   letters only (same ids), matched on the leet view; empty
  *                   unless the leet fold family is on and such terms exist
+ *   SEC_HS_NARROW   hs_serialize_database bytes: the literals whose folded
+ *                   units are all ASCII 1..0x7F (same ids), one byte per
+ *                   unit, scanned instead of SEC_HS when a message's folded
+ *                   view is all ASCII; empty when there is none
  * The checksum (XXH3-128) covers every byte after the checksum field and is
  * verified before any section is interpreted or handed to Hyperscan.
  */
@@ -42,8 +46,9 @@
  * scan time), sections SEC_HS_REGEX_START and SEC_REGEXES; 4: section
  * SEC_RULES (co-occurrence rules; the header's section arrays grew), entry
  * options DB_OPT_RULE and DB_OPT_PART; 5: section SEC_HS_LEET (the section
- * table grew by one more). */
-#define DB_FORMAT_VERSION 5u
+ * table grew by one more); 6: section SEC_HS_NARROW (the section table grew
+ * by one more). */
+#define DB_FORMAT_VERSION 6u
 
 /* Longest match a regex entry may have, in bytes of the byte view (checked
  * at compile time and again at load). */
@@ -65,6 +70,8 @@ enum {
     SEC_RULES,          /* db_rule per rule entry, by entry id */
     SEC_HS_LEET,        /* hs_serialize_database of the Latin-letter literals (id = literal
                            index), for the leet view; empty without the leet family */
+    SEC_HS_NARROW,      /* hs_serialize_database of the all-ASCII literals, one byte per unit
+                           (id = literal index), for all-ASCII folded views; may be empty */
     SEC_COUNT
 };
 
@@ -198,6 +205,8 @@ struct screener_db {
     hs_database_t *hs_regex;   /* regex entries, or NULL */
     hs_database_t *hs_regex_start; /* the same, anchored (SEC_HS_REGEX_START) */
     hs_database_t *hs_leet;    /* Latin-letter literals for the leet view, or NULL */
+    hs_database_t *hs_narrow;  /* all-ASCII literals, one byte per unit (SEC_HS_NARROW), or
+                                  NULL (none, or switched off by SCREENER_NARROW=off) */
     const db_regex *regexes;   /* SEC_REGEXES: n_regex of them */
     uint32_t n_regex;
     const db_rule *rules;      /* SEC_RULES: n_rules of them */

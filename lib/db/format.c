@@ -28,6 +28,7 @@ const db_section_def db_sections[SEC_COUNT] = {
     [SEC_HS_REGEX] = {"Hyperscan regexes", 0},
     [SEC_HS_REGEX_START] = {"Hyperscan regex starts", 0},
     [SEC_HS_LEET] = {"Hyperscan leet literals", 0},
+    [SEC_HS_NARROW] = {"Hyperscan narrow literals", 0},
     [SEC_REGEXES] = {"regexes", sizeof(db_regex)},
     [SEC_RULES] = {"rules", sizeof(db_rule)},
 };

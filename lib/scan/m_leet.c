@@ -54,7 +54,7 @@ int run_leet(const scan_ctx *c, const matcher *m)
         return SCREENER_OK;
     /* the row runs on the reading: boundaries and span checks see its text */
     scan_ctx rc_ctx = {db, s, lv->text, lv->len};
-    int rc = scan_literals_on(&rc_ctx, db->hs_leet, &lv->folded);
+    int rc = scan_literals_on(&rc_ctx, db->hs_leet, NULL, &lv->folded);
     if (rc)
         return rc;
     span_map map = {lv->orig, lv->sub};

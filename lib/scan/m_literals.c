@@ -2,12 +2,16 @@
  * m_literals.c — the literal matcher: dictionary terms on the folded view.
  *
  *   folded units --hs_scan--> (literal, end) candidates
+ *     (all ASCII? --packus--> one byte per unit --hs_scan of SEC_HS_NARROW)
  *        --alignment / stripped-NUL / unit-flag boundary checks--> raw matches
  *        --fold_locate_*--> original byte spans + word-boundary facts
  *        --clause rule (CJK across ，。), per entry: boundary rules (spelled-out
  *          words as one word), span check--> collect
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "collect.h"
 #include "common/buf.h"
@@ -22,11 +26,23 @@ typedef struct lit_ctx {
     int oom;
 } lit_ctx;
 
-/* Whether literal id, ending at byte `to` of units[0, n) (flags fl), is a
- * candidate: it starts on a UTF-16 unit boundary (and, for a literal whose
- * leading NUL byte was stripped, that byte is really NUL), and the unit
- * flags allow its word boundaries. *p, *e: its units. Shared by the scan
- * and the batch prefilter, so both reject exactly the same. */
+/* Whether a literal over units [p, e) of units[0, n) (flags fl) keeps its
+ * word boundaries: a Latin term inside a word ("ass" in "class", or across
+ * "has she") is rejected here, before any mapping back to the original text. */
+static inline int lit_bounds(const db_lit *l, const uint8_t *fl, size_t n, size_t p, size_t e)
+{
+    if ((l->bound & DB_LIT_NEED_START) && p > 0 && (fl[p - 1] & FU_WORD) && !(fl[p] & FU_GAP))
+        return 0;
+    if ((l->bound & DB_LIT_NEED_END) && e < n && (fl[e] & FU_WORD) && !(fl[e] & FU_GAP))
+        return 0;
+    return 1;
+}
+
+/* Whether literal id, ending at byte `to` of the UTF-16 units[0, n) (flags
+ * fl), is a candidate: it starts on a unit boundary (and, for a literal whose
+ * leading NUL byte was stripped, that byte is really NUL), and lit_bounds
+ * holds. *p, *e: its units. Shared by the scan and the batch prefilter, so
+ * both reject exactly the same. */
 static inline int lit_candidate(const screener_db *db, const uint16_t *units, const uint8_t *fl,
                                 size_t n, unsigned int id, unsigned long long to, size_t *p,
                                 size_t *e)
@@ -42,28 +58,15 @@ static inline int lit_candidate(const screener_db *db, const uint16_t *units, co
         return 0;
     if (l->stripped && ((const uint8_t *)units)[start] != 0)
         return 0;
-    /* word boundaries from the unit flags: a Latin term inside a word
-     * ("ass" in "class", or across "has she") is rejected here, before any
-     * mapping back to the original text */
     *p = (size_t)(start / 2);
     *e = (size_t)(to / 2);
-    if ((l->bound & DB_LIT_NEED_START) && *p > 0 && (fl[*p - 1] & FU_WORD) && !(fl[*p] & FU_GAP))
-        return 0;
-    if ((l->bound & DB_LIT_NEED_END) && *e < n && (fl[*e] & FU_WORD) && !(fl[*e] & FU_GAP))
-        return 0;
-    return 1;
+    return lit_bounds(l, fl, n, *p, *e);
 }
 
-/* Hyperscan match callback: keep the candidates (lit_candidate). */
-static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
-                    unsigned int flags, void *ctx)
+/* Keep candidate id over units [p, e) as a raw match. Returns the
+ * callback's verdict (1: stop). */
+static int keep(lit_ctx *c, unsigned int id, size_t p, size_t e)
 {
-    (void)from;
-    (void)flags;
-    lit_ctx *c = ctx;
-    size_t p, e;
-    if (!lit_candidate(c->db, c->fb->units, c->fb->flags, c->fb->n, id, to, &p, &e))
-        return 0;
     screener_scratch *s = c->s;
     if (s->n_raw >= collect_cap(s)) {
         s->truncated = 1;
@@ -78,6 +81,37 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     s->raw[s->n_raw].end = (uint32_t)e;
     s->n_raw++;
     return 0;
+}
+
+/* Hyperscan match callback on the UTF-16 bytes: keep the candidates
+ * (lit_candidate). */
+static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
+                    unsigned int flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    lit_ctx *c = ctx;
+    size_t p, e;
+    if (!lit_candidate(c->db, c->fb->units, c->fb->flags, c->fb->n, id, to, &p, &e))
+        return 0;
+    return keep(c, id, p, e);
+}
+
+/* The same on the narrow bytes (one per unit): no alignment to check, and
+ * no narrow literal is stripped. */
+static int on_match_narrow(unsigned int id, unsigned long long from, unsigned long long to,
+                           unsigned int flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    lit_ctx *c = ctx;
+    const fold_buf *fb = c->fb;
+    if (id >= c->db->n_lits || to > fb->n)
+        return 0; /* not one of ours: a damaged (but re-sealed) database */
+    const db_lit *l = &c->db->lits[id];
+    if (to < l->units || !lit_bounds(l, fb->flags, fb->n, (size_t)(to - l->units), (size_t)to))
+        return 0;
+    return keep(c, id, (size_t)(to - l->units), (size_t)to);
 }
 
 static int same_bytes(const uint8_t *s, size_t a0, size_t a1, size_t b0, size_t b1)
@@ -173,15 +207,56 @@ int collect_span_on(const scan_ctx *c, const fold_buf *fb, const span_map *map,
     return collect_on(c, fb, map, ids, n_ids, start, end, 0);
 }
 
-int scan_literals_on(const scan_ctx *c, hs_database_t *hdb, const fold_buf *fb)
+/* Narrow fb's units to bytes in s->narrow when every one is ASCII (below
+ * 0x80): 1, else 0 (-1: out of memory). Stops at the first block of 16
+ * units holding a non-ASCII one. Cost: one pass of SSE2 OR, compare and
+ * packus over an ASCII view. Out of line: the caller's first/last unit test
+ * turns most non-ASCII views away without a call. */
+static __attribute__((noinline)) int narrow_units(screener_scratch *s, const fold_buf *fb)
+{
+    const uint16_t *u = fb->units;
+    size_t n = fb->n, i = 0;
+    if (mem_grow((void **)&s->narrow, &s->cap_narrow, n, 1))
+        return -1;
+    uint8_t *out = s->narrow;
+#ifdef __SSE2__
+    const __m128i high = _mm_set1_epi16((short)0xFF80);
+    const __m128i zero = _mm_setzero_si128();
+    for (; i + 16 <= n; i += 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(u + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(u + i + 8));
+        __m128i h = _mm_and_si128(_mm_or_si128(a, b), high);
+        if (_mm_movemask_epi8(_mm_cmpeq_epi16(h, zero)) != 0xFFFF)
+            return 0;
+        _mm_storeu_si128((__m128i *)(out + i), _mm_packus_epi16(a, b));
+    }
+#endif
+    for (; i < n; i++) {
+        if (u[i] >= 0x80)
+            return 0;
+        out[i] = (uint8_t)u[i];
+    }
+    return 1;
+}
+
+static inline int scan_literals(const scan_ctx *c, hs_database_t *hdb, hs_database_t *narrow,
+                                const fold_buf *fb)
 {
     screener_scratch *s = c->s;
     s->n_raw = 0;
     if (fb->n == 0)
         return SCREENER_OK;
+    int ascii = 0;
+    if (narrow && fb->units[0] < 0x80 && fb->units[fb->n - 1] < 0x80) {
+        ascii = narrow_units(s, fb);
+        if (ascii < 0)
+            return SCREENER_E_NOMEM;
+    }
     lit_ctx lc = {c->db, s, fb, 0};
-    hs_error_t he = hs_scan(hdb, (const char *)fb->units, (unsigned int)(fb->n * 2), 0, s->hs,
-                            on_match, &lc);
+    hs_error_t he = ascii ? hs_scan(narrow, (const char *)s->narrow, (unsigned int)fb->n, 0,
+                                    s->hs, on_match_narrow, &lc)
+                          : hs_scan(hdb, (const char *)fb->units, (unsigned int)(fb->n * 2), 0,
+                                    s->hs, on_match, &lc);
     if (lc.oom)
         return SCREENER_E_NOMEM;
     if (he == HS_SCRATCH_IN_USE)
@@ -191,12 +266,18 @@ int scan_literals_on(const scan_ctx *c, hs_database_t *hdb, const fold_buf *fb)
     return SCREENER_OK;
 }
 
+int scan_literals_on(const scan_ctx *c, hs_database_t *hdb, hs_database_t *narrow,
+                     const fold_buf *fb)
+{
+    return scan_literals(c, hdb, narrow, fb);
+}
+
 int run_literals(const scan_ctx *c, const matcher *m)
 {
     (void)m;
     const screener_db *db = c->db;
     screener_scratch *s = c->s;
-    int rc0 = scan_literals_on(c, db->hs, &s->v.folded);
+    int rc0 = scan_literals(c, db->hs, db->hs_narrow, &s->v.folded);
     if (rc0)
         return rc0;
     for (size_t r = 0; r < s->n_raw; r++) {

@@ -141,9 +141,13 @@ int collect_folded_span(const scan_ctx *c, const uint32_t *ids, uint32_t n_ids, 
                         size_t end, int detector);
 
 /* Scan fb (folded units) with the literal database hdb (ids index
- * db->lits; the scratch's s->hs fits it): s->raw gets the candidates that
- * pass alignment and unit-flag boundary checks. SCREENER_OK or an error. */
-int scan_literals_on(const scan_ctx *c, hs_database_t *hdb, const fold_buf *fb);
+ * db->lits; the scratch's s->hs fits it) or, when narrow is not NULL and
+ * every unit of fb is ASCII, with narrow (the same literals' all-ASCII
+ * ones, one byte per unit: SEC_HS_NARROW) over the units narrowed to bytes:
+ * s->raw gets the candidates that pass alignment and unit-flag boundary
+ * checks, the same either way. SCREENER_OK or an error. */
+int scan_literals_on(const scan_ctx *c, hs_database_t *hdb, hs_database_t *narrow,
+                     const fold_buf *fb);
 
 /* How a text that is a reading of the original maps back (the leet view). */
 typedef struct span_map {

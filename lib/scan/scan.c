@@ -78,6 +78,8 @@ int scan_prepare(const screener_db *db, screener_scratch *s)
             rc = fit(db->hs_regex_start, &s->hs_regex_start);
         if (!rc)
             rc = fit(db->hs_leet, &s->hs); /* the literal scratch serves both */
+        if (!rc)
+            rc = fit(db->hs_narrow, &s->hs); /* ... and the narrow literals */
         if (rc)
             return rc;
         s->rows_used = scan_rows_used(db, &s->views_used);

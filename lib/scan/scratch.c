@@ -26,6 +26,8 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
         he = hs_alloc_scratch(db->hs_regex_start, &s->hs_regex_start);
     if (he == HS_SUCCESS && db->hs_leet) /* the literal scratch fits both */
         he = hs_alloc_scratch(db->hs_leet, &s->hs);
+    if (he == HS_SUCCESS && db->hs_narrow) /* ... and the narrow literals */
+        he = hs_alloc_scratch(db->hs_narrow, &s->hs);
     if (he != HS_SUCCESS) {
         hs_free_scratch(s->hs);
         hs_free_scratch(s->hs_regex);
@@ -42,7 +44,7 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
 
 size_t scratch_footprint(const screener_scratch *s)
 {
-    return views_footprint(&s->v) + s->cap_raw * sizeof(raw_match) +
+    return views_footprint(&s->v) + s->cap_raw * sizeof(raw_match) + s->cap_narrow +
            s->cap_matches * sizeof(screener_match) + s->cap_allow * sizeof(span) +
            s->cap_parts * sizeof(rule_part) +
            s->cap_dedup * sizeof(uint32_t) + s->cap_cats * sizeof(uint32_t) +
@@ -148,6 +150,7 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
     mem_free(s->rx_order);
     views_free(&s->v);
     mem_free(s->raw);
+    mem_free(s->narrow);
     mem_free(s->dedup);
     mem_free(s->acc);
     mem_free(s->matches);

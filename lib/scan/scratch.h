@@ -65,6 +65,8 @@ struct screener_scratch {
     /* collection (collect.c) */
     raw_match *raw;
     size_t n_raw, cap_raw;
+    uint8_t *narrow;        /* the folded units as bytes, when all ASCII (m_literals.c) */
+    size_t cap_narrow;
     screener_match *matches;
     size_t n_matches, cap_matches;
     span *allow;

@@ -225,7 +225,8 @@ Test(db, garbage_is_not_a_database)
 /* Files written by earlier format versions (tests/data/formats/: v1
  * compiled by 0.1.0 at abda748, v2 at a594efe with --fold none, a format whose regex database used
  * start-of-match reporting that can crash Vectorscan; v3 at 497a130 with --fold none, before
- * the rules section; v4 at a51ee72 with --fold none, before the leet section) are refused
+ * the rules section; v4 at a51ee72 with --fold none, before the leet section; v5 at 5f6e3a6
+ * with --fold none from dictionaries/links.txt, before the narrow section) are refused
  * as a version mismatch that names both versions, not as damaged files. */
 static void check_old_version(unsigned version)
 {
@@ -237,7 +238,7 @@ static void check_old_version(unsigned version)
     cr_assert_eq(screener_db_load(path, &old, &err), SCREENER_E_DB_VERSION, "%s", path);
     const char *msg = screener_error_message(err);
     snprintf(want, sizeof want, "version %u,", version);
-    cr_assert(strstr(msg, want) && strstr(msg, "reads version 5"), "%s", msg);
+    cr_assert(strstr(msg, want) && strstr(msg, "reads version 6"), "%s", msg);
     screener_error_free(err);
 }
 
@@ -247,6 +248,7 @@ Test(db, previous_format_versions_are_a_version_mismatch)
     check_old_version(2);
     check_old_version(3);
     check_old_version(4);
+    check_old_version(5);
 }
 
 /* The views a database's matchers read, as recorded in its header. */
@@ -281,4 +283,65 @@ Test(db, views_are_recorded_and_unknown_views_refused)
               screener_error_message(err));
     screener_error_free(err);
     free(b);
+}
+
+/* The narrow section (SEC_HS_NARROW) holds the all-ASCII literals: present
+ * when some folded form is all ASCII, absent for Han-only, detector-only
+ * and regex-only dictionaries; a file with the section but no literals is
+ * refused as damaged. */
+static size_t narrow_len(const char *text, screener_db **keep)
+{
+    screener_source src = {.name = "n.txt", .text = text, .len = strlen(text)};
+    screener_db *d = NULL;
+    cr_assert_eq(screener_compile(NULL, &src, 1, &d, NULL), SCREENER_OK, "%s", text);
+    size_t len = d->hdr->sec_len[SEC_HS_NARROW];
+    cr_assert_eq(len != 0, d->hs_narrow != NULL, "%s", text);
+    if (keep)
+        *keep = d;
+    else
+        screener_db_free(d);
+    return len;
+}
+
+Test(db, narrow_section_holds_the_ascii_literals)
+{
+    cr_assert_gt(narrow_len("badword\n", NULL), 0);
+    cr_assert_gt(narrow_len("qq群\nab1\n", NULL), 0); /* ab1 is ASCII */
+    cr_assert_eq(narrow_len("法轮功\n路口交通\n", NULL), 0); /* no ASCII form: no section */
+    cr_assert_eq(narrow_len("@detect cn_mobile\n", NULL), 0);
+    cr_assert_eq(narrow_len("ab[0-9]{1,9}c\tregex\n", NULL), 0);
+    /* a detector-only database given the narrow section of another: damaged */
+    screener_db *with = NULL, *without = NULL;
+    narrow_len("badword\n", &with);
+    narrow_len("@detect cn_mobile\n", &without);
+    void *wb, *ob;
+    size_t wl, ol;
+    cr_assert_eq(screener_db_serialize(with, &wb, &wl), SCREENER_OK);
+    cr_assert_eq(screener_db_serialize(without, &ob, &ol), SCREENER_OK);
+    const db_header *wh = wb, *oh = ob;
+    db_section_data sec[SEC_COUNT];
+    for (int k = 0; k < SEC_COUNT; k++) {
+        const db_header *h = k == SEC_HS_NARROW ? wh : oh;
+        const uint8_t *base = k == SEC_HS_NARROW ? wb : ob;
+        sec[k].data = base + h->sec_off[k];
+        sec[k].count = h->count[k];
+    }
+    db_meta meta = {oh->fold_flags, oh->regex_max_width, {0}};
+    memcpy(meta.fingerprint, oh->fingerprint, 16);
+    uint8_t *nb;
+    size_t nb_len;
+    cr_assert_eq(db_write_blob(&meta, sec, &nb, &nb_len), SCREENER_OK);
+    ((db_header *)nb)->views = oh->views;
+    db_seal(nb, nb_len);
+    screener_db *d = NULL;
+    screener_error *err = NULL;
+    cr_assert_eq(screener_db_deserialize(nb, nb_len, &d, &err), SCREENER_E_DB_FORMAT);
+    cr_assert(strstr(screener_error_message(err), "narrow literal section without literals"),
+              "%s", screener_error_message(err));
+    screener_error_free(err);
+    free(nb);
+    screener_free(wb);
+    screener_free(ob);
+    screener_db_free(with);
+    screener_db_free(without);
 }
