@@ -595,14 +595,27 @@ static uint8_t classify(const fold_table *ft, int32_t c, uint32_t v, uint8_t *as
 
 static int decode(const fold_table *ft, const uint8_t *s, size_t n, leet_view *lv, size_t *count)
 {
+    if (n > lv->cap_chars && mem_grow((void **)&lv->chars, &lv->cap_chars, n, sizeof(leet_char)))
+        return SCREENER_E_NOMEM; /* at most one character per byte */
+    /* an ASCII byte's class is the same wherever it stands: classified once */
+    leet_char ascii[128];
+    uint8_t seen[128] = {0};
     size_t k = 0;
     for (size_t i = 0; i < n;) {
-        if (k == lv->cap_chars &&
-            mem_grow((void **)&lv->chars, &lv->cap_chars, k + 1, sizeof(leet_char)))
-            return SCREENER_E_NOMEM;
+        leet_char *x = &lv->chars[k++];
+        uint8_t b = s[i];
+        if (b < 0x80) {
+            if (!seen[b]) {
+                seen[b] = 1;
+                ascii[b].cls = classify(ft, b, fold_value(ft, b), &ascii[b].out, &ascii[b].unit);
+            }
+            *x = ascii[b];
+            x->b0 = (uint32_t)i;
+            x->b1 = (uint32_t)++i;
+            continue;
+        }
         size_t at = i;
         int32_t c = utf8_next(s, n, &i);
-        leet_char *x = &lv->chars[k++];
         x->b0 = (uint32_t)at;
         x->b1 = (uint32_t)i;
         x->out = 0;
