@@ -456,6 +456,14 @@ static int candidate_blocks(const uint8_t *s, size_t n, size_t w, unsigned (*mas
             memcpy(pad + 2 - (i - lo), s + lo, hi - lo);
             p = pad + 2;
         }
+        /* all high bytes (Chinese text): nothing to test, no call */
+        unsigned hi = (unsigned)_mm_movemask_epi8(load16(p));
+        if (w == 32)
+            hi &= (unsigned)_mm_movemask_epi8(load16(p + 16));
+        if (hi == 0xFFFF) {
+            i += w;
+            continue;
+        }
         unsigned m = mask(p);
         if (n - i < w)
             m &= (1u << (n - i)) - 1;
