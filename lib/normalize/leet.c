@@ -894,8 +894,13 @@ static int any_word(const fold_buf *fb)
         memcpy(&w, fb->flags + q, 8);
         acc |= w;
     }
-    for (; q < fb->n; q++)
-        acc |= fb->flags[q];
+    if (q < fb->n && fb->n >= 8) { /* the last eight, overlapping */
+        memcpy(&w, fb->flags + fb->n - 8, 8);
+        acc |= w;
+    } else {
+        for (; q < fb->n; q++)
+            acc |= fb->flags[q];
+    }
     return (acc & 0x0202020202020202ull) != 0; /* FU_WORD in any byte */
 }
 
