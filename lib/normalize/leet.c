@@ -144,6 +144,19 @@ static int whole_machine(const uint8_t *s, size_t a, size_t z)
     return 0;
 }
 
+/* Characters of a handle's name: 1 lower-case letter, 2 capital, 4 digit
+ * or '_' (0: not in a name). */
+static const uint8_t name_kind[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0,
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 4,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* For an '@' at q (chunk [a, z)) that starts a word: the end of the name
  * after it (letters, digits, '_'); 1 in *handle if the name has a digit, a
  * '_', a capital after its first letter or more than six characters
@@ -151,12 +164,11 @@ static int whole_machine(const uint8_t *s, size_t a, size_t z)
 static size_t handle_end(const uint8_t *s, size_t q, size_t z, int *handle)
 {
     size_t e = q + 1;
-    int odd = 0;
-    while (e < z && (is_alnum(s[e]) || s[e] == '_')) {
-        odd |= !(kind[s[e]] & K_LETTER) || (e > q + 1 && s[e] >= 'A' && s[e] <= 'Z');
-        e++;
-    }
-    *handle = odd || e - q - 1 > 6;
+    unsigned first = e < z ? name_kind[s[e]] : 0, rest = 0, k;
+    if (first)
+        for (e++; e < z && (k = name_kind[s[e]]) != 0; e++)
+            rest |= k;
+    *handle = ((first | rest) & 4) || (rest & 2) || e - q - 1 > 6;
     return e;
 }
 
@@ -215,47 +227,11 @@ static int in_machine(const uint8_t *s, size_t n, size_t i, size_t *skip)
     return 1;
 }
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-
-/* (v | 0x20) - base as unsigned <= span: a mask per byte */
-static inline __m128i in_range(__m128i v, char base, char span)
-{
-    __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(base));
-    return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
-}
-
-/* The bytes of the 16 at p (p[-1] and p[16] readable) the first pass must
- * look at, one bit each: leet digits and symbols, a p before an h, a
- * non-letter between two equal letters ("u u"). Chinese text is all high
- * bytes: 3 instructions a block. */
-static inline unsigned block_mask(const uint8_t *p)
-{
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    if (_mm_movemask_epi8(v) == 0xFFFF)
-        return 0;
-    __m128i x20 = _mm_set1_epi8(0x20);
-    __m128i lv = _mm_or_si128(v, x20);
-    __m128i vm = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p - 1)), x20);
-    __m128i vp = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), x20);
-    __m128i m = _mm_or_si128(in_range(v, '0', 9),
-                             _mm_and_si128(_mm_cmpeq_epi8(lv, _mm_set1_epi8('p')),
-                                           _mm_cmpeq_epi8(vp, _mm_set1_epi8('h'))));
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('$')));
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('!')));
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('|')));
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('(')));
-    __m128i rep = _mm_andnot_si128(in_range(lv, 'a', 25),
-                                   _mm_and_si128(_mm_cmpeq_epi8(vm, vp), in_range(vm, 'a', 25)));
-    return (unsigned)_mm_movemask_epi8(_mm_or_si128(m, rep));
-}
-#endif
-
 /* The first-pass test at byte *pi: 1 if it is a candidate; a run of digits
  * or symbols, a link, an address or a handle around it is decided at once
- * (*pi moves to its last byte). */
+ * (*pi moves to its last byte). A run's decision is the same whichever of
+ * its bytes is tested (it is read from the run's first byte), so the block
+ * filter below may name any byte of a run. */
 static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi)
 {
     size_t i = *pi;
@@ -286,6 +262,8 @@ static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi)
                                             : kind[s[r1]] == K_LEET && !(s[r1] >= '0' && s[r1] <= '9')))
         r1++;
     int l = r0 > 0 && letter_at(s, n, r0 - 1), r = letter_at(s, n, r1);
+    i = r0;
+    b = s[r0];
     if (b == '@' && (i == 0 || !is_alnum(s[i - 1]))) {
         int handle; /* a handle, found without looking at the whole chunk */
         size_t e = handle_end(s, i, n, &handle);
@@ -318,33 +296,230 @@ static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi)
     return 0;
 }
 
-int leet_candidate(const uint8_t *s, size_t n)
-{
-    size_t i = 0;
 #if defined(__SSE2__)
-    /* 16 bytes at a time: only the bytes the block's mask names are tested */
-    if (n && candidate_at(s, n, &i))
-        return 1;
-    for (i = i + 1; i + 1 < n && n >= 18;) {
-        /* the last block overlaps the one before it: bits below i are done */
-        size_t base = i + 17 <= n ? i : n - 17;
-        unsigned m = block_mask(s + base) & (~0u << (i - base));
+#include <emmintrin.h>
+
+/* (v | 0x20) - base as unsigned <= span: a mask per byte */
+static inline __m128i in_range(__m128i v, char base, char span)
+{
+    __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(base));
+    return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
+}
+
+static inline __m128i load16(const uint8_t *p)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+/* ASCII letters of (v | 0x20) */
+static inline __m128i letters16(__m128i lv)
+{
+    return in_range(lv, 'a', 25);
+}
+
+/* The bytes of the 16 at p (p[-2] to p[17] readable) the first pass must
+ * test, one bit each: only where the rule's shape can hold, judged from the
+ * letters around (docs/leet.md, "The first pass"):
+ *   a leet digit (not 2 or 6) with a letter one or two bytes away (sh1t,
+ *     b00bs, 5lut, f 4 c k);
+ *   a leet symbol with a letter one or two bytes after it, a $ after a
+ *     letter, or a letter two bytes before it across a non-letter that is
+ *     no symbol (f ! c k);
+ *   p before h before u or a, not after a letter (phuck);
+ *   a non-letter between two equal lone letters (u u).
+ * Digits inside numbers, !!! after a word, &#128514; entities and handles'
+ * digits away from letters drop out here, before any byte is tested. A run
+ * of two digits or symbols has a named byte whenever the run can be read
+ * (candidate_at decides a run the same from any of its bytes). */
+static inline unsigned block_mask(const uint8_t *p)
+{
+    __m128i v = load16(p);
+    if (_mm_movemask_epi8(v) == 0xFFFF)
+        return 0; /* Chinese text: all high bytes */
+    __m128i x20 = _mm_set1_epi8(0x20);
+    __m128i lv = _mm_or_si128(v, x20);
+    __m128i vm = _mm_or_si128(load16(p - 1), x20), vp = _mm_or_si128(load16(p + 1), x20);
+    __m128i vm2 = _mm_or_si128(load16(p - 2), x20), vp2 = _mm_or_si128(load16(p + 2), x20);
+    __m128i l0 = letters16(lv), l1 = letters16(vm), r1 = letters16(vp);
+    __m128i l2 = letters16(vm2), r2 = letters16(vp2);
+    __m128i dol = _mm_cmpeq_epi8(v, _mm_set1_epi8('$'));
+    __m128i sy = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(dol, _mm_cmpeq_epi8(v, _mm_set1_epi8('@'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('|')))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')), _mm_cmpeq_epi8(v, _mm_set1_epi8('('))));
+    __m128i no = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('2')),
+                              _mm_cmpeq_epi8(v, _mm_set1_epi8('6')));
+    __m128i dig = _mm_andnot_si128(no, in_range(v, '0', 9));
+    __m128i near = _mm_or_si128(_mm_or_si128(l1, r1), _mm_or_si128(l2, r2));
+    /* a symbol before this one: the first byte's is unknown (taken as none) */
+    __m128i sm1 = _mm_slli_si128(sy, 1);
+    __m128i symok = _mm_or_si128(_mm_or_si128(r1, r2),
+                                 _mm_or_si128(_mm_and_si128(l1, dol),
+                                              _mm_andnot_si128(_mm_or_si128(l1, sm1), l2)));
+    __m128i m = _mm_or_si128(_mm_and_si128(dig, near), _mm_and_si128(sy, symok));
+    /* u u: a non-letter between two equal lone letters */
+    __m128i rep = _mm_andnot_si128(_mm_or_si128(l0, _mm_or_si128(l2, r2)),
+                                   _mm_and_si128(_mm_and_si128(l1, r1), _mm_cmpeq_epi8(vm, vp)));
+    __m128i ph = _mm_andnot_si128(
+        l1, _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(lv, _mm_set1_epi8('p')),
+                                        _mm_cmpeq_epi8(vp, _mm_set1_epi8('h'))),
+                          _mm_or_si128(_mm_cmpeq_epi8(vp2, _mm_set1_epi8('u')),
+                                       _mm_cmpeq_epi8(vp2, _mm_set1_epi8('a')))));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(m, _mm_or_si128(rep, ph)));
+}
+#endif
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define LEET_AVX2 1
+
+/* The same tests 32 bytes at a time, for CPUs with AVX2 (chosen once at
+ * run time; the byte shift works per 16-byte lane, which only names more
+ * bytes: a symbol before the lane's first byte is taken as none). */
+__attribute__((target("avx2"))) static inline __m256i load32(const uint8_t *p)
+{
+    return _mm256_loadu_si256((const __m256i *)(const void *)p);
+}
+
+__attribute__((target("avx2"))) static inline __m256i in_range32(__m256i v, char base, char span)
+{
+    __m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8(base));
+    return _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8(span)), t);
+}
+
+__attribute__((target("avx2"))) static inline __m256i letters32(__m256i lv)
+{
+    return in_range32(lv, 'a', 25);
+}
+
+__attribute__((target("avx2"))) static unsigned block_mask32(const uint8_t *p)
+{
+    __m256i v = load32(p);
+    if ((unsigned)_mm256_movemask_epi8(v) == 0xFFFFFFFFu)
+        return 0; /* Chinese text: all high bytes */
+    __m256i x20 = _mm256_set1_epi8(0x20);
+    __m256i lv = _mm256_or_si256(v, x20);
+    __m256i vm = _mm256_or_si256(load32(p - 1), x20), vp = _mm256_or_si256(load32(p + 1), x20);
+    __m256i vm2 = _mm256_or_si256(load32(p - 2), x20), vp2 = _mm256_or_si256(load32(p + 2), x20);
+    __m256i l0 = letters32(lv), l1 = letters32(vm), r1 = letters32(vp);
+    __m256i l2 = letters32(vm2), r2 = letters32(vp2);
+    __m256i dol = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('$'));
+    __m256i sy = _mm256_or_si256(
+        _mm256_or_si256(_mm256_or_si256(dol, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('@'))),
+                     _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('!')),
+                                  _mm256_cmpeq_epi8(v, _mm256_set1_epi8('|')))),
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('+')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('('))));
+    __m256i no = _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('2')),
+                              _mm256_cmpeq_epi8(v, _mm256_set1_epi8('6')));
+    __m256i dig = _mm256_andnot_si256(no, in_range32(v, '0', 9));
+    __m256i near = _mm256_or_si256(_mm256_or_si256(l1, r1), _mm256_or_si256(l2, r2));
+    /* a symbol before this one: the first byte's is unknown (taken as none) */
+    __m256i sm1 = _mm256_slli_si256(sy, 1);
+    __m256i symok = _mm256_or_si256(_mm256_or_si256(r1, r2),
+                                 _mm256_or_si256(_mm256_and_si256(l1, dol),
+                                              _mm256_andnot_si256(_mm256_or_si256(l1, sm1), l2)));
+    __m256i m = _mm256_or_si256(_mm256_and_si256(dig, near), _mm256_and_si256(sy, symok));
+    /* u u: a non-letter between two equal lone letters */
+    __m256i rep = _mm256_andnot_si256(_mm256_or_si256(l0, _mm256_or_si256(l2, r2)),
+                                   _mm256_and_si256(_mm256_and_si256(l1, r1), _mm256_cmpeq_epi8(vm, vp)));
+    __m256i ph = _mm256_andnot_si256(
+        l1, _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(lv, _mm256_set1_epi8('p')),
+                                        _mm256_cmpeq_epi8(vp, _mm256_set1_epi8('h'))),
+                          _mm256_or_si256(_mm256_cmpeq_epi8(vp2, _mm256_set1_epi8('u')),
+                                       _mm256_cmpeq_epi8(vp2, _mm256_set1_epi8('a')))));
+    return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(m, _mm256_or_si256(rep, ph)));
+}
+#endif
+
+
+int leet_candidate_ref(const uint8_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (candidate_at(s, n, &i))
+            return 1;
+    return 0;
+}
+
+#if defined(__SSE2__)
+/* The blocks of w bytes (16 or 32) of (s, n), two either side readable (a
+ * zero-padded copy at the text's start and end): only the bytes the block's
+ * mask names are tested. */
+static int candidate_blocks(const uint8_t *s, size_t n, size_t w, unsigned (*mask)(const uint8_t *))
+{
+    uint8_t pad[48];
+    for (size_t i = 0; i < n;) {
+        const uint8_t *p = s + i;
+        if (i < 2 || i + w + 2 > n) {
+            size_t lo = i < 2 ? 0 : i - 2, hi = i + w + 2 < n ? i + w + 2 : n;
+            memset(pad, 0, sizeof pad);
+            memcpy(pad + 2 - (i - lo), s + lo, hi - lo);
+            p = pad + 2;
+        }
+        /* all high bytes (Chinese text): nothing to test, no call */
+        unsigned hi = (unsigned)_mm_movemask_epi8(load16(p));
+        if (w == 32)
+            hi &= (unsigned)_mm_movemask_epi8(load16(p + 16));
+        if (hi == 0xFFFF) {
+            i += w;
+            continue;
+        }
+        unsigned m = mask(p);
+        if (n - i < w)
+            m &= (1u << (n - i)) - 1;
+        size_t base = i;
+        i += w;
         while (m) {
             size_t j = base + (size_t)__builtin_ctz(m);
             if (candidate_at(s, n, &j))
                 return 1;
-            i = j + 1; /* past a run, link or handle candidate_at decided */
-            if (i >= base + 16)
+            if (j + 1 >= base + w) { /* a run, link or handle ran past the block */
+                i = j + 1;
                 break;
-            m &= ~0u << (i - base);
+            }
+            m &= ~0u << (j + 1 - base);
         }
-        i = i > base + 16 ? i : base + 16;
     }
-#endif
-    for (; i < n; i++)
-        if (candidate_at(s, n, &i))
-            return 1;
     return 0;
+}
+#endif
+
+/* 1 if this CPU runs the AVX2 blocks (asked once; every thread gets the
+ * same answer). */
+static int use_avx2(void)
+{
+#if defined(LEET_AVX2)
+    static int avx2 = -1;
+    int a = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
+    if (a < 0) {
+        __builtin_cpu_init();
+        a = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&avx2, a, __ATOMIC_RELAXED);
+    }
+    return a;
+#else
+    return 0;
+#endif
+}
+
+int leet_candidate_with(const uint8_t *s, size_t n, int wide)
+{
+#if defined(LEET_AVX2)
+    if (wide && use_avx2())
+        return candidate_blocks(s, n, 32, block_mask32);
+#else
+    (void)wide;
+#endif
+#if defined(__SSE2__)
+    return candidate_blocks(s, n, 16, block_mask);
+#else
+    return leet_candidate_ref(s, n);
+#endif
+}
+
+int leet_candidate(const uint8_t *s, size_t n)
+{
+    return leet_candidate_with(s, n, 1);
 }
 
 /* Make the characters of links, e-mail addresses and handles hard breaks
@@ -428,14 +603,27 @@ static uint8_t classify(const fold_table *ft, int32_t c, uint32_t v, uint8_t *as
 
 static int decode(const fold_table *ft, const uint8_t *s, size_t n, leet_view *lv, size_t *count)
 {
+    if (n > lv->cap_chars && mem_grow((void **)&lv->chars, &lv->cap_chars, n, sizeof(leet_char)))
+        return SCREENER_E_NOMEM; /* at most one character per byte */
+    /* an ASCII byte's class is the same wherever it stands: classified once */
+    leet_char ascii[128];
+    uint8_t seen[128] = {0};
     size_t k = 0;
     for (size_t i = 0; i < n;) {
-        if (k == lv->cap_chars &&
-            mem_grow((void **)&lv->chars, &lv->cap_chars, k + 1, sizeof(leet_char)))
-            return SCREENER_E_NOMEM;
+        leet_char *x = &lv->chars[k++];
+        uint8_t b = s[i];
+        if (b < 0x80) {
+            if (!seen[b]) {
+                seen[b] = 1;
+                ascii[b].cls = classify(ft, b, fold_value(ft, b), &ascii[b].out, &ascii[b].unit);
+            }
+            *x = ascii[b];
+            x->b0 = (uint32_t)i;
+            x->b1 = (uint32_t)++i;
+            continue;
+        }
         size_t at = i;
         int32_t c = utf8_next(s, n, &i);
-        leet_char *x = &lv->chars[k++];
         x->b0 = (uint32_t)at;
         x->b1 = (uint32_t)i;
         x->out = 0;
@@ -706,8 +894,13 @@ static int any_word(const fold_buf *fb)
         memcpy(&w, fb->flags + q, 8);
         acc |= w;
     }
-    for (; q < fb->n; q++)
-        acc |= fb->flags[q];
+    if (q < fb->n && fb->n >= 8) { /* the last eight, overlapping */
+        memcpy(&w, fb->flags + fb->n - 8, 8);
+        acc |= w;
+    } else {
+        for (; q < fb->n; q++)
+            acc |= fb->flags[q];
+    }
     return (acc & 0x0202020202020202ull) != 0; /* FU_WORD in any byte */
 }
 

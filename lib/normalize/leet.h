@@ -15,8 +15,10 @@
  *
  * Cost: every text pays one pass over its bytes looking for a candidate (an
  * ASCII digit or leet symbol next to a letter, a word starting with "ph", or
- * two equal letters standing alone on either side of one separator); only a
- * text with a candidate is decoded, rewritten and folded. A database
+ * two equal letters standing alone on either side of one separator): blocks
+ * of 32 bytes (AVX2, chosen at run time) or 16 (SSE2) whose masks name only
+ * the bytes whose neighbours fit the rule's shape; only those are tested,
+ * and only a text with a candidate is decoded, rewritten and folded. A database
  * without Latin-letter terms never builds this view (views.c, matchers.c).
  */
 #ifndef SCREENER_NORMALIZE_LEET_H
@@ -61,6 +63,14 @@ int leet_build(const fold_table *ft, const uint8_t *s, size_t len, const fold_bu
 
 /* 1 if (s, len) has a candidate for the reading (the first pass alone). */
 int leet_candidate(const uint8_t *s, size_t len);
+
+/* The same decision without the block filter: the first pass's test at
+ * every byte (slow; the reference the tests compare leet_candidate with). */
+int leet_candidate_ref(const uint8_t *s, size_t len);
+
+/* leet_candidate with the 16-byte blocks (wide 0) or, where the CPU has
+ * AVX2, the 32-byte ones (wide 1: what leet_candidate uses); for tests. */
+int leet_candidate_with(const uint8_t *s, size_t len, int wide);
 
 void leet_view_free(leet_view *lv);
 size_t leet_view_footprint(const leet_view *lv);

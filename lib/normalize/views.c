@@ -58,9 +58,9 @@ static const struct {
     int (*build)(const fold_table *, const uint8_t *, size_t, views *, size_t *);
 } table[] = {
     {VIEW_FOLDED, 0, build_folded},
+    {VIEW_LEET, VIEW_FOLDED, build_leet}, /* (early: most scans need no later view) */
     {VIEW_NUMERALS, VIEW_FOLDED, build_numerals},
     {VIEW_BYTES, 0, build_bytes},
-    {VIEW_LEET, VIEW_FOLDED, build_leet},
 };
 
 int views_build(const fold_table *ft, unsigned which, const uint8_t *s, size_t len, views *v)

@@ -7,8 +7,8 @@
  *        --covers a character read differently? --orig map--> original spans
  *        --> collect (flag SCREENER_MATCH_LEET)
  *
- * Most texts have no reading (leet_build found no candidate): the row
- * returns at once.
+ * Most texts have no reading (leet_build found no candidate): scan_text
+ * does not call the row then (and the row returns at once if called).
  *
  * A match of the folded view that lies inside a leet match of the same
  * entry is the same term read less fully ("a s s" inside "a a a a s s"): it

@@ -97,7 +97,10 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
     if (rc)
         return rc;
     scan_ctx c = {db, s, text, s->v.consumed}; /* the views' budget may stop early */
-    for (uint32_t rows = s->rows_used; rows && !s->truncated; rows &= rows - 1) {
+    uint32_t rows = s->rows_used;
+    if (!s->v.leet.active) /* no leet reading (most texts): the row has nothing to scan */
+        rows &= ~(1u << MATCHER_LEET);
+    for (; rows && !s->truncated; rows &= rows - 1) {
         const matcher *m = &scan_matchers[__builtin_ctz(rows)];
         rc = m->run(&c, m);
         if (rc)

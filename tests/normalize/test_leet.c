@@ -144,3 +144,62 @@ Test(leet, texts_without_candidates_build_nothing)
     cr_assert_eq(leet_candidate((const uint8_t *)"plain words only", 16), 0);
     cr_assert_eq(leet_candidate((const uint8_t *)"sh1t", 4), 1);
 }
+
+/* ---- the first pass's block filter against the test at every byte ---- */
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint32_t rnd(uint32_t n)
+{
+    rng_state ^= rng_state << 13; /* xorshift64 */
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state % n);
+}
+
+/* A random text of pieces that meet at the rule's edges: letters, leet
+ * digits and symbols, other digits, separators, links, handles, e-mail
+ * addresses, HTML entities, "ph", spaced letters, Chinese characters. */
+static size_t random_text(char *out, size_t cap)
+{
+    static const char *const pieces[] = {
+        "a", "s", "h", "t", "u", "c", "k", "p", "ph", "Ph", "ha", "hu", "x", "Q", "ass",
+        "shit", "bitch", "fuck", "0", "1", "3", "4", "5", "7", "8", "9", "2", "6", "00",
+        "$", "$$", "@", "!", "!!!", "|", "+", "(", " ", " ", "  ", ".", "-", "_", "'", "#",
+        ";", "&#128514;", "&amp;", "http://t.co/a1b2", "www.x5.com", "@user_1", "@KingL",
+        "@someone", "@ab", "me@x1.com", "/", "u u", "a a a", "f 4 c k", "s.h.1.t", "\t",
+        "\xe4\xb8\xad", "\xef\xbc\x81", "\xc2\xa0", "1990", "$5", "1st", "4u", "b2b",
+    };
+    size_t n = 0, want = rnd(90);
+    while (n < want) {
+        const char *p = pieces[rnd(sizeof pieces / sizeof pieces[0])];
+        size_t l = strlen(p);
+        if (n + l >= cap)
+            break;
+        memcpy(out + n, p, l);
+        n += l;
+    }
+    out[n] = 0;
+    return n;
+}
+
+/* The block filter (16- and 32-byte blocks) never hides a candidate the test
+ * at every byte finds, and finds none it does not: the same decision on
+ * every text (so the reading, built only for candidates, is unchanged). */
+Test(leet, block_filter_decides_as_the_test_at_every_byte)
+{
+    char t[512];
+    size_t yes = 0;
+    for (int k = 0; k < 200000; k++) {
+        size_t n = random_text(t, sizeof t);
+        int ref = leet_candidate_ref((const uint8_t *)t, n);
+        yes += (size_t)ref;
+        cr_assert_eq(leet_candidate_with((const uint8_t *)t, n, 0), ref,
+                     "16-byte blocks: \"%s\" (the test at every byte: %d)", t, ref);
+        cr_assert_eq(leet_candidate_with((const uint8_t *)t, n, 1), ref,
+                     "32-byte blocks: \"%s\" (the test at every byte: %d)", t, ref);
+    }
+    /* both answers are common: the comparison means something */
+    cr_assert_gt(yes, 20000);
+    cr_assert_lt(yes, 180000);
+}
