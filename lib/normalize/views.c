@@ -15,6 +15,8 @@ static int build_folded(const fold_table *ft, const uint8_t *s, size_t len, view
 {
     int rc = fold_text_upto(ft, s, len, budget(v), &v->folded);
     *consumed = v->folded.consumed;
+    v->len[VIEW_INDEX(VIEW_FOLDED)] = v->folded.n;
+    v->len[VIEW_INDEX(VIEW_NUMERALS)] = v->folded.n; /* (a bound until built: unit for unit) */
     return rc;
 }
 
@@ -28,12 +30,13 @@ static int build_bytes(const fold_table *ft, const uint8_t *s, size_t len, views
     int rc = byte_view_build(ft, s, len, u > SIZE_MAX / 4 ? SIZE_MAX : 3 * u + len, &v->bytes);
     *consumed = v->bytes.consumed;
     /* a number run has NUMERAL_RUN_MIN characters, one of them a numeral
-     * (3 bytes), so a shorter view has none; the numerals view, when built
-     * for this text already (the digit rows come before the byte view's
-     * rows), tells whether any run can be read at all (most texts: none) */
+     * (3 bytes), so a shorter view has none; the numerals view, built
+     * before this one when the text may need it (`after` below), tells
+     * whether any run can be read at all (most texts: none) */
     if (!rc && v->bytes.n >= NUMERAL_RUN_MIN + 2 &&
         (!(v->built & VIEW_NUMERALS) || v->numerals.candidates))
         numerals_bytes(ft, &v->bytes);
+    v->len[VIEW_INDEX(VIEW_BYTES)] = v->bytes.n;
     return rc;
 }
 
@@ -42,68 +45,55 @@ static int build_numerals(const fold_table *ft, const uint8_t *s, size_t len, vi
 {
     (void)s;
     *consumed = len; /* the folded view's prefix */
-    return numerals_build(ft, &v->folded, &v->numerals);
+    int rc = numerals_build(ft, &v->folded, &v->numerals);
+    v->len[VIEW_INDEX(VIEW_NUMERALS)] = v->numerals.n;
+    return rc;
 }
 
 static int build_leet(const fold_table *ft, const uint8_t *s, size_t len, views *v,
                       size_t *consumed)
 {
     *consumed = len; /* the reading of the folded view's prefix */
-    return leet_build(ft, s, len, &v->folded, &v->leet);
+    int rc = leet_build(ft, s, len, &v->folded, &v->leet);
+    v->len[VIEW_INDEX(VIEW_LEET)] = v->leet.active ? v->leet.folded.n : 0; /* inactive: the text */
+    return rc;
 }
 
-/* One row per view, at its bit's number (views are built in that order);
- * `needs` are views a row is built from. */
+/* In build order; `needs`: views a view is built from; `after`: views
+ * built before it when the text may need them anyway (the numerals view
+ * tells the byte view whether a number run can be read at all). */
 static const struct {
-    unsigned needs;
+    unsigned bit;
+    unsigned needs, after;
     int (*build)(const fold_table *, const uint8_t *, size_t, views *, size_t *);
-} table[VIEW_KINDS] = {
-    [0] = {0, build_folded},              /* VIEW_FOLDED */
-    [1] = {0, build_bytes},               /* VIEW_BYTES */
-    [2] = {VIEW_FOLDED, build_numerals},  /* VIEW_NUMERALS */
-    [3] = {VIEW_FOLDED, build_leet},      /* VIEW_LEET */
+} table[] = {
+    {VIEW_FOLDED, 0, 0, build_folded},
+    {VIEW_NUMERALS, VIEW_FOLDED, 0, build_numerals},
+    {VIEW_BYTES, 0, VIEW_NUMERALS, build_bytes},
+    {VIEW_LEET, VIEW_FOLDED, 0, build_leet},
 };
-_Static_assert(VIEW_FOLDED == 1u << 0 && VIEW_BYTES == 1u << 1 && VIEW_NUMERALS == 1u << 2 &&
-                   VIEW_LEET == 1u << 3,
-               "the table is indexed by the views' bit numbers");
 
 _Static_assert(VIEW_ALL == (1u << VIEW_KINDS) - 1, "views_len: one slot per view bit");
 
-/* views_len of a view just built (and what it tells of views not built). */
-static void set_len(views *v, unsigned bit)
-{
-    size_t *len = v->len;
-    switch (bit) {
-    case VIEW_FOLDED:
-        len[__builtin_ctz(VIEW_FOLDED)] = v->folded.n;
-        len[__builtin_ctz(VIEW_NUMERALS)] = v->folded.n; /* unit for unit */
-        break;
-    case VIEW_NUMERALS: len[__builtin_ctz(VIEW_NUMERALS)] = v->numerals.n; break;
-    case VIEW_BYTES: len[__builtin_ctz(VIEW_BYTES)] = v->bytes.n; break;
-    case VIEW_LEET: /* inactive: the reading is the text itself */
-        len[__builtin_ctz(VIEW_LEET)] = v->leet.active ? v->leet.folded.n : 0;
-        break;
-    default: break;
-    }
-}
-
 int views_build_more(const fold_table *ft, unsigned which, const uint8_t *s, views *v)
 {
-    for (unsigned w = which; w; w &= w - 1)
-        which |= table[__builtin_ctz(w)].needs; /* (a view needs only the folded one) */
-    /* the folded view, when this text may need it, is built first (lowest
-     * bit): its budget sets the prefix the others cover (the byte view's
-     * never stops earlier than it) */
-    if (v->planned & VIEW_FOLDED)
-        which |= VIEW_FOLDED;
-    for (which &= ~v->built; which; which &= which - 1) {
-        int k = __builtin_ctz(which);
+    const size_t n = sizeof table / sizeof table[0];
+    for (size_t k = n; k-- > 0;) /* (needs and after come earlier in the table) */
+        if (which & table[k].bit)
+            which |= table[k].needs | (table[k].after & v->planned);
+    /* the folded view, when this text may need it, is built first: its
+     * budget sets the prefix the others cover (the byte view's never stops
+     * earlier than it) */
+    which = (which | (v->planned & VIEW_FOLDED)) & ~v->built;
+    for (size_t k = 0; which && k < n; k++) {
+        if (!(which & table[k].bit))
+            continue;
+        which &= ~table[k].bit;
         /* every view covers what the first one built covered */
         int rc = table[k].build(ft, s, v->consumed, v, &v->consumed);
         if (rc)
             return rc;
-        v->built |= 1u << k;
-        set_len(v, 1u << k);
+        v->built |= table[k].bit; /* (its build function set its views_len) */
     }
     return SCREENER_OK;
 }

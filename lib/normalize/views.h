@@ -39,6 +39,7 @@
 #define VIEW_LEET 8u     /* leet.h: the leet reading, folded (the literal row's text too) */
 #define VIEW_ALL (VIEW_FOLDED | VIEW_BYTES | VIEW_NUMERALS | VIEW_LEET)
 #define VIEW_KINDS 4 /* bits of VIEW_ALL */
+#define VIEW_INDEX(bit) __builtin_ctz(bit) /* a view's slot in per-view arrays */
 
 /* Largest folded view one build makes (units): a text that folds to more
  * is covered by the views only up to `consumed`, and the scan goes on in
@@ -91,7 +92,7 @@ static inline int views_need(const fold_table *ft, unsigned which, const uint8_t
  * folded view's length; nothing is in a view of an empty text). O(1). */
 static inline size_t views_len(const views *v, unsigned bit)
 {
-    return v->len[__builtin_ctz(bit)];
+    return v->len[VIEW_INDEX(bit)];
 }
 
 void views_free(views *v);

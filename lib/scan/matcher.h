@@ -63,8 +63,9 @@ uint32_t scan_rows_used(const struct screener_db *db, unsigned *views_out);
 /* Most rows a table may have (rows_used is a 32-bit mask). */
 #define MATCHERS_MAX 32
 
-/* Each used row's shortest view (matcher.shortest) into s->row_min, and per
- * view the rows that read it and their least shortest view (s->view_rows,
+/* Each used row's shortest view (matcher.shortest) and the view it reads
+ * (VIEW_* bit number) into s->row_min and s->row_view, and per view the
+ * rows that read it and the least of their shortest views (s->view_rows,
  * s->view_min): computed once per database and scratch (scan_prepare). */
 void scan_rows_shortest(const struct screener_db *db, screener_scratch *s);
 

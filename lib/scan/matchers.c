@@ -100,7 +100,8 @@ _Static_assert(MATCHER_LITERALS == 0, "scan_matchers[0] is the literal row");
 _Static_assert(MATCHER_LEET == 7, "scan_matchers[7] is the leet row");
 _Static_assert(MATCHER_RULES == sizeof scan_matchers / sizeof scan_matchers[0] - 1,
                "the rules row is the last row");
-_Static_assert(sizeof((screener_scratch *)0)->row_min / sizeof(uint32_t) == MATCHERS_MAX,
+_Static_assert(sizeof((screener_scratch *)0)->row_min / sizeof(uint32_t) == MATCHERS_MAX &&
+                   sizeof((screener_scratch *)0)->row_view == MATCHERS_MAX,
                "a scratch has a shortest view per row");
 _Static_assert(sizeof scan_matchers / sizeof scan_matchers[0] <= MATCHERS_MAX,
                "rows_used is a 32-bit mask");
@@ -125,16 +126,16 @@ void scan_rows_shortest(const screener_db *db, screener_scratch *s)
         s->view_min[i] = UINT32_MAX;
     }
     for (size_t k = 0; k < scan_n_matchers; k++) {
+        const matcher *m = &scan_matchers[k];
+        int i = __builtin_ctz(m->view);
+        s->row_view[k] = (uint8_t)i;
         s->row_min[k] = UINT32_MAX;
         if (!((s->rows_used >> k) & 1u))
             continue;
-        const matcher *m = &scan_matchers[k];
-        uint32_t n = m->shortest(db, m);
-        int i = __builtin_ctz(m->view);
-        s->row_min[k] = n;
+        s->row_min[k] = m->shortest(db, m);
         s->view_rows[i] |= 1u << k;
-        if (n < s->view_min[i])
-            s->view_min[i] = n;
+        if (s->row_min[k] < s->view_min[i])
+            s->view_min[i] = s->row_min[k];
     }
 }
 

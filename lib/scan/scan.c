@@ -100,18 +100,6 @@ int scan_prepare(const screener_db *db, screener_scratch *s)
     return SCREENER_OK;
 }
 
-/* rows less those whose view is shorter than the least row_min of the rows
- * that read it (views_len: exact once the view is built, before that a
- * bound: nothing in any view of an empty text, the numerals view as long as
- * the folded one). One test per view. */
-static inline uint32_t rows_fitting(const screener_scratch *s, uint32_t rows)
-{
-    for (int i = 0; i < VIEW_KINDS; i++)
-        if (s->v.len[i] < s->view_min[i])
-            rows &= ~s->view_rows[i];
-    return rows;
-}
-
 int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, size_t len,
               unsigned extra, int at_end)
 {
@@ -122,22 +110,35 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
     if (rc)
         return rc;
     /* A row finds nothing in a view shorter than its shortest match
-     * (row_min): it is skipped, and a view is built only when a row that
-     * may read it comes up. */
-    uint32_t rows = rows_fitting(s, s->rows_used);
-    scan_ctx c = {db, s, text, v->consumed};
+     * (row_min, at least 1): it is skipped, and a view is built only when a
+     * row that may read it is left. views_len is exact once a view is built,
+     * before that a bound: no view of an empty text has anything, the
+     * numerals view is as long as the folded one. So: the folded view first
+     * (its length decides the rows that read it or the numerals), then the
+     * views the remaining rows read, then each row with its own view's
+     * exact length. */
+    uint32_t rows = len ? s->rows_used : 0;
+    if (rows) {
+        if ((rc = views_need(&db->fold, v->planned & VIEW_FOLDED, text, v)))
+            return rc;
+        unsigned need = 0;
+        for (unsigned p = s->views_used; p; p &= p - 1) {
+            int i = __builtin_ctz(p);
+            if (v->len[i] < s->view_min[i])
+                rows &= ~s->view_rows[i];
+            else if (rows & s->view_rows[i])
+                need |= 1u << i;
+        }
+        if ((rc = views_need(&db->fold, need, text, v)))
+            return rc;
+    }
+    scan_ctx c = {db, s, text, v->consumed}; /* the views' budget may stop early */
     while (rows && !s->truncated) {
         unsigned k = (unsigned)__builtin_ctz(rows);
         rows &= rows - 1;
-        const matcher *m = &scan_matchers[k];
-        if (!(v->built & m->view)) {
-            if ((rc = views_build_more(&db->fold, m->view, text, v)))
-                return rc;
-            rows = rows_fitting(s, rows); /* with the lengths just learnt */
-        }
-        if (views_len(v, m->view) < s->row_min[k])
+        if (v->len[s->row_view[k]] < s->row_min[k])
             continue;
-        c.len = v->consumed; /* the views' budget may stop early */
+        const matcher *m = &scan_matchers[k];
         if ((rc = m->run(&c, m)))
             return rc;
     }

@@ -95,6 +95,7 @@ struct screener_scratch {
     unsigned views_used;    /* VIEW_* bits they read */
     uint32_t row_min[32];   /* per row: shortest view it can match in (matcher.h,
                                MATCHERS_MAX rows at most) */
+    uint8_t row_view[32];   /* per row: the view it reads (VIEW_* bit number) */
     uint32_t view_rows[VIEW_KINDS]; /* per view: the used rows that read it */
     uint32_t view_min[VIEW_KINDS];  /* per view: the least row_min of those rows */
     screener_result result;
