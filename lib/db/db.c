@@ -206,6 +206,8 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
             return bad(err_out, name, "literal out of range");
         if (l->units > db->max_lit_units)
             db->max_lit_units = l->units;
+        if (i == 0 || l->units < db->min_lit_units)
+            db->min_lit_units = l->units;
     }
     for (uint32_t i = 0; i < db->n_lit_entries; i++)
         if (db->lit_entries[i] >= db->n_entries)

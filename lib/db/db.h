@@ -197,6 +197,7 @@ struct screener_db {
     uint32_t n_entries, n_lits, n_lit_entries, n_cats, n_sources;
     uint32_t n_written; /* entries [0, n_written) are written, the rest generated */
     uint32_t max_lit_units; /* longest literal, in folded units */
+    uint32_t min_lit_units; /* shortest literal, in folded units (0: no literal) */
     size_t strings_len;
     hs_database_t *hs;         /* NULL when the dictionaries hold detectors only */
     uint32_t *detector_ids;    /* entry ids of detector entries (owned) */

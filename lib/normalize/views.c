@@ -15,6 +15,8 @@ static int build_folded(const fold_table *ft, const uint8_t *s, size_t len, view
 {
     int rc = fold_text_upto(ft, s, len, budget(v), &v->folded);
     *consumed = v->folded.consumed;
+    v->len[VIEW_INDEX(VIEW_FOLDED)] = v->folded.n;
+    v->len[VIEW_INDEX(VIEW_NUMERALS)] = v->folded.n; /* (a bound until built: unit for unit) */
     return rc;
 }
 
@@ -27,10 +29,14 @@ static int build_bytes(const fold_table *ft, const uint8_t *s, size_t len, views
     size_t u = budget(v);
     int rc = byte_view_build(ft, s, len, u > SIZE_MAX / 4 ? SIZE_MAX : 3 * u + len, &v->bytes);
     *consumed = v->bytes.consumed;
-    /* the numerals view, built first when a matcher reads it, tells whether
-     * any run can be read at all (most texts: none) */
-    if (!rc && (!v->numerals_built || v->numerals.candidates))
+    /* a number run has NUMERAL_RUN_MIN characters, one of them a numeral
+     * (3 bytes), so a shorter view has none; the numerals view, built
+     * before this one when the text may need it (`after` below), tells
+     * whether any run can be read at all (most texts: none) */
+    if (!rc && v->bytes.n >= NUMERAL_RUN_MIN + 2 &&
+        (!(v->built & VIEW_NUMERALS) || v->numerals.candidates))
         numerals_bytes(ft, &v->bytes);
+    v->len[VIEW_INDEX(VIEW_BYTES)] = v->bytes.n;
     return rc;
 }
 
@@ -40,7 +46,7 @@ static int build_numerals(const fold_table *ft, const uint8_t *s, size_t len, vi
     (void)s;
     *consumed = len; /* the folded view's prefix */
     int rc = numerals_build(ft, &v->folded, &v->numerals);
-    v->numerals_built = rc == SCREENER_OK;
+    v->len[VIEW_INDEX(VIEW_NUMERALS)] = v->numerals.n;
     return rc;
 }
 
@@ -48,29 +54,38 @@ static int build_leet(const fold_table *ft, const uint8_t *s, size_t len, views 
                       size_t *consumed)
 {
     *consumed = len; /* the reading of the folded view's prefix */
-    return leet_build(ft, s, len, &v->folded, &v->leet);
+    int rc = leet_build(ft, s, len, &v->folded, &v->leet);
+    v->len[VIEW_INDEX(VIEW_LEET)] = v->leet.active ? v->leet.folded.n : 0; /* inactive: the text */
+    return rc;
 }
 
-/* In build order; `needs` are views a row is built from. */
+/* In build order; `needs`: views a view is built from; `after`: views
+ * built before it when the text may need them anyway (the numerals view
+ * tells the byte view whether a number run can be read at all). */
 static const struct {
     unsigned bit;
-    unsigned needs;
+    unsigned needs, after;
     int (*build)(const fold_table *, const uint8_t *, size_t, views *, size_t *);
 } table[] = {
-    {VIEW_FOLDED, 0, build_folded},
-    {VIEW_LEET, VIEW_FOLDED, build_leet}, /* (early: most scans need no later view) */
-    {VIEW_NUMERALS, VIEW_FOLDED, build_numerals},
-    {VIEW_BYTES, 0, build_bytes},
+    {VIEW_FOLDED, 0, 0, build_folded},
+    {VIEW_NUMERALS, VIEW_FOLDED, 0, build_numerals},
+    {VIEW_BYTES, 0, VIEW_NUMERALS, build_bytes},
+    {VIEW_LEET, VIEW_FOLDED, 0, build_leet},
 };
 
-int views_build(const fold_table *ft, unsigned which, const uint8_t *s, size_t len, views *v)
+_Static_assert(VIEW_ALL == (1u << VIEW_KINDS) - 1, "views_len: one slot per view bit");
+
+int views_build_more(const fold_table *ft, unsigned which, const uint8_t *s, views *v)
 {
-    v->consumed = len;
-    v->numerals_built = 0;
-    for (size_t k = 0; k < sizeof table / sizeof table[0]; k++)
+    const size_t n = sizeof table / sizeof table[0];
+    for (size_t k = n; k-- > 0;) /* (needs and after come earlier in the table) */
         if (which & table[k].bit)
-            which |= table[k].needs; /* needs come earlier in the table */
-    for (size_t k = 0; which && k < sizeof table / sizeof table[0]; k++) {
+            which |= table[k].needs | (table[k].after & v->planned);
+    /* the folded view, when this text may need it, is built first: its
+     * budget sets the prefix the others cover (the byte view's never stops
+     * earlier than it) */
+    which = (which | (v->planned & VIEW_FOLDED)) & ~v->built;
+    for (size_t k = 0; which && k < n; k++) {
         if (!(which & table[k].bit))
             continue;
         which &= ~table[k].bit;
@@ -78,8 +93,15 @@ int views_build(const fold_table *ft, unsigned which, const uint8_t *s, size_t l
         int rc = table[k].build(ft, s, v->consumed, v, &v->consumed);
         if (rc)
             return rc;
+        v->built |= table[k].bit; /* (its build function set its views_len) */
     }
     return SCREENER_OK;
+}
+
+int views_build(const fold_table *ft, unsigned which, const uint8_t *s, size_t len, views *v)
+{
+    views_begin(v, which, len);
+    return views_need(ft, which, s, v);
 }
 
 void views_free(views *v)

@@ -38,6 +38,8 @@
 #define VIEW_NUMERALS 4u /* built from VIEW_FOLDED, which it implies */
 #define VIEW_LEET 8u     /* leet.h: the leet reading, folded (the literal row's text too) */
 #define VIEW_ALL (VIEW_FOLDED | VIEW_BYTES | VIEW_NUMERALS | VIEW_LEET)
+#define VIEW_KINDS 4 /* bits of VIEW_ALL */
+#define VIEW_INDEX(bit) __builtin_ctz(bit) /* a view's slot in per-view arrays */
 
 /* Largest folded view one build makes (units): a text that folds to more
  * is covered by the views only up to `consumed`, and the scan goes on in
@@ -51,7 +53,9 @@ typedef struct views {
     byte_view bytes;
     numeral_view numerals;
     leet_view leet;
-    int numerals_built; /* the numerals view was built for this text */
+    unsigned built;   /* VIEW_* bits built for this text */
+    size_t len[VIEW_KINDS]; /* per view (index: its bit's number): views_len */
+    unsigned planned; /* VIEW_* bits this text may need (views_begin) */
     size_t consumed; /* the views cover text bytes [0, consumed) */
     size_t unit_budget; /* 0: VIEW_UNIT_BUDGET (tests raise it to compare) */
 } views;
@@ -59,6 +63,37 @@ typedef struct views {
 /* Build the views in `which` (VIEW_* bits) for (s, len), each within its
  * budget; all of them cover the same prefix [0, v->consumed). */
 int views_build(const fold_table *ft, unsigned which, const uint8_t *s, size_t len, views *v);
+
+/* The same in steps, so that a view no reader needs for this text is never
+ * built: views_begin starts a text for which the views in `which` may be
+ * needed (nothing is built; the folded view, if among them, is built first
+ * by the first views_need, its budget setting the prefix); views_need builds
+ * those of `which` (and what they are built from) not built yet. */
+static inline void views_begin(views *v, unsigned which, size_t len)
+{
+    v->consumed = len;
+    v->built = 0;
+    v->planned = which;
+    for (int k = 0; k < VIEW_KINDS; k++)
+        v->len[k] = len ? SIZE_MAX : 0; /* no view of an empty text has anything */
+}
+
+int views_build_more(const fold_table *ft, unsigned which, const uint8_t *s, views *v);
+
+static inline int views_need(const fold_table *ft, unsigned which, const uint8_t *s, views *v)
+{
+    return (which & ~v->built) ? views_build_more(ft, which, s, v) : 0;
+}
+
+/* Length of view `bit` (one VIEW_* bit) of the current text, in the units
+ * its readers count (folded units; bytes of the byte view; units of the
+ * leet reading, 0 when the reading is the text itself). Exact once built;
+ * before that an upper bound from what is built (the numerals view has the
+ * folded view's length; nothing is in a view of an empty text). O(1). */
+static inline size_t views_len(const views *v, unsigned bit)
+{
+    return v->len[VIEW_INDEX(bit)];
+}
 
 void views_free(views *v);
 

@@ -343,13 +343,18 @@ static void select_leftmost_longest(screener_scratch *s)
 
 int scan_verdict(screener_scratch *s)
 {
-    select_leftmost_longest(s);
     screener_result *r = &s->result;
     r->matches = s->matches;
     r->n_matches = s->n_matches;
     r->action = SCREENER_ACTION_PASS;
     r->severity = 0;
+    r->fingerprint = s->fingerprint;
+    r->truncated = s->truncated;
+    r->categories = s->cats; /* (never NULL: scan_prepare) */
     r->n_categories = 0;
+    if (!s->n_matches)
+        return SCREENER_OK;
+    select_leftmost_longest(s);
     if (mem_grow((void **)&s->cats, &s->cap_cats, s->n_matches + 1, sizeof(uint32_t)))
         return SCREENER_E_NOMEM;
     size_t nc = 0;
@@ -371,7 +376,5 @@ int scan_verdict(screener_scratch *s)
             s->cats[w++] = s->cats[i];
     r->categories = s->cats;
     r->n_categories = w;
-    r->fingerprint = s->fingerprint;
-    r->truncated = s->truncated;
     return SCREENER_OK;
 }

@@ -61,6 +61,18 @@ size_t detect_min_digits(int kind)
     return kind == DETECT_CN_MOBILE ? 11 : kind == DETECT_CN_ID ? 17 : 16;
 }
 
+size_t detect_min_len(int kind)
+{
+    /* e-mail: a local character, '@', a label, '.', a TLD of 2 letters; link:
+     * "www." or two labels with a TLD of 2 letters (each element of a match
+     * is an ASCII byte of the view: detect_text's reading) */
+    if (kind == DETECT_EMAIL)
+        return 6;
+    if (kind == DETECT_URL)
+        return 4;
+    return detect_min_digits(kind);
+}
+
 size_t detect_longest_digits(const uint16_t *units, size_t n)
 {
     size_t best = 0, run = 0;

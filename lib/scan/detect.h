@@ -83,6 +83,14 @@ void detect_run(int kind, const uint16_t *units, size_t n,
  * than that is never reported). */
 size_t detect_min_digits(int kind);
 
+/* The shortest text in which detector `kind` can report anything, in units
+ * of what it reads: folded units for the digit detectors (detect_min_digits),
+ * bytes of the byte view for the text detectors (e-mail `a@b.cc`: 6; link
+ * `www.` or `a.cn`: 4). Scans skip the detector's row for shorter texts
+ * (matchers.c); tests/scan/test_detect.c checks the text detectors' bound
+ * against every short string over their alphabet. */
+size_t detect_min_len(int kind);
+
 /* The longest run of ASCII digits in units[0..n). */
 size_t detect_longest_digits(const uint16_t *units, size_t n);
 

@@ -119,9 +119,6 @@ static int read_light(const scan_ctx *c, size_t *m_out)
 
 static void text_once(const scan_ctx *c, const matcher *m, det_ctx *d)
 {
-    const byte_view *bv = &c->s->v.bytes;
-    if (!detect_text_possible(m->detector, bv->text, bv->n))
-        return;
     size_t n = 0;
     d->rc = read_light(c, &n);
     if (!d->rc)
@@ -130,6 +127,10 @@ static void text_once(const scan_ctx *c, const matcher *m, det_ctx *d)
 
 int run_text_detector(const scan_ctx *c, const matcher *m)
 {
+    /* the row's prefilter, once for all its entries */
+    const byte_view *bv = &c->s->v.bytes;
+    if (!detect_text_possible(m->detector, bv->text, bv->n))
+        return SCREENER_OK;
     return each_entry(c, m, text_once);
 }
 

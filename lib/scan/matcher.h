@@ -79,6 +79,11 @@ typedef struct matcher {
     int detector;    /* DETECT_* for detector rows, else 0 */
     /* longest match, in folded units: what windows and streams carry */
     uint32_t (*longest)(const struct screener_db *db);
+    /* shortest view (in units of the view it reads: views_len) in which the
+     * row can find anything; a text whose view is shorter skips the row, and
+     * its view is not built when no row that reads it is left (scan_text).
+     * At least 1: nothing matches in an empty view. */
+    uint32_t (*shortest)(const struct screener_db *db, const struct matcher *m);
     /* 1 if the database has anything for this row to do */
     int (*used)(const struct screener_db *db, const struct matcher *m);
     /* collect the row's matches; SCREENER_OK or an error status */
@@ -101,6 +106,15 @@ extern const size_t scan_n_matchers;
 /* The rows the database uses (bit k: scan_matchers[k]) and, in *views_out, the
  * views they read (VIEW_* bits). Computed once per database and scratch. */
 uint32_t scan_rows_used(const struct screener_db *db, unsigned *views_out);
+
+/* Most rows a table may have (rows_used is a 32-bit mask). */
+#define MATCHERS_MAX 32
+
+/* Each used row's shortest view (matcher.shortest) and the view it reads
+ * (VIEW_* bit number) into s->row_min and s->row_view, and per view the
+ * rows that read it and the least of their shortest views (s->view_rows,
+ * s->view_min): computed once per database and scratch (scan_prepare). */
+void scan_rows_shortest(const struct screener_db *db, screener_scratch *s);
 
 /* Longest match of any matcher the database uses, in folded units. */
 uint32_t scan_carry_units(const struct screener_db *db);

@@ -52,31 +52,60 @@ static uint32_t longest_text(const screener_db *db)
     return DETECT_TEXT_MAX;
 }
 
+/* Shortest views. A literal matches in a folded view (or, for the leet row,
+ * a folded reading) at least as long as the shortest literal; rules combine
+ * parts the literal row found; a regex never matches the empty string
+ * (compile/regex.c refuses one that can); detectors: detect_min_len. */
+static uint32_t shortest_literal(const screener_db *db, const matcher *m)
+{
+    (void)m;
+    return db->min_lit_units ? db->min_lit_units : 1;
+}
+
+static uint32_t shortest_regex(const screener_db *db, const matcher *m)
+{
+    (void)db, (void)m;
+    return 1;
+}
+
+static uint32_t shortest_detector(const screener_db *db, const matcher *m)
+{
+    (void)db;
+    size_t n = detect_min_len(m->detector);
+    return n ? (uint32_t)n : 1;
+}
+
 const matcher scan_matchers[] = {
-    {"literals", VIEW_FOLDED, SEC_HS, 0, longest_literal, uses_section, run_literals,
-     &batch_literals},
-    {"cn_mobile", VIEW_NUMERALS, -1, DETECT_CN_MOBILE, longest_digits, uses_detector,
+    {"literals", VIEW_FOLDED, SEC_HS, 0, longest_literal, shortest_literal, uses_section,
+     run_literals, &batch_literals},
+    {"cn_mobile", VIEW_NUMERALS, -1, DETECT_CN_MOBILE, longest_digits, shortest_detector,
+     uses_detector, run_digit_detector, &batch_digits},
+    {"cn_id", VIEW_NUMERALS, -1, DETECT_CN_ID, longest_digits, shortest_detector, uses_detector,
      run_digit_detector, &batch_digits},
-    {"cn_id", VIEW_NUMERALS, -1, DETECT_CN_ID, longest_digits, uses_detector, run_digit_detector,
-     &batch_digits},
-    {"bank_card", VIEW_NUMERALS, -1, DETECT_BANK_CARD, longest_digits, uses_detector,
-     run_digit_detector, &batch_digits},
-    {"email", VIEW_BYTES, -1, DETECT_EMAIL, longest_text, uses_detector, run_text_detector,
-     &batch_text},
-    {"url", VIEW_BYTES, -1, DETECT_URL, longest_text, uses_detector, run_text_detector,
-     &batch_text},
-    {"regex", VIEW_BYTES, SEC_HS_REGEX, 0, longest_regex, uses_section, run_regexes,
-     &batch_regexes},
-    {"leet", VIEW_LEET, SEC_HS_LEET, 0, longest_leet, uses_section, run_leet, &batch_leet},
+    {"bank_card", VIEW_NUMERALS, -1, DETECT_BANK_CARD, longest_digits, shortest_detector,
+     uses_detector, run_digit_detector, &batch_digits},
+    {"email", VIEW_BYTES, -1, DETECT_EMAIL, longest_text, shortest_detector, uses_detector,
+     run_text_detector, &batch_text},
+    {"url", VIEW_BYTES, -1, DETECT_URL, longest_text, shortest_detector, uses_detector,
+     run_text_detector, &batch_text},
+    {"regex", VIEW_BYTES, SEC_HS_REGEX, 0, longest_regex, shortest_regex, uses_section,
+     run_regexes, &batch_regexes},
+    {"leet", VIEW_LEET, SEC_HS_LEET, 0, longest_leet, shortest_literal, uses_section, run_leet,
+     &batch_leet},
     /* after every row that may add allow matches: it reads the literal row's parts */
-    {"rules", VIEW_FOLDED, SEC_RULES, 0, longest_rules, uses_section, run_rules, &batch_rules},
+    {"rules", VIEW_FOLDED, SEC_RULES, 0, longest_rules, shortest_literal, uses_section,
+     run_rules, &batch_rules},
 };
 const size_t scan_n_matchers = sizeof scan_matchers / sizeof scan_matchers[0];
 _Static_assert(MATCHER_LITERALS == 0, "scan_matchers[0] is the literal row");
 _Static_assert(MATCHER_LEET == 7, "scan_matchers[7] is the leet row");
 _Static_assert(MATCHER_RULES == sizeof scan_matchers / sizeof scan_matchers[0] - 1,
                "the rules row is the last row");
-_Static_assert(sizeof scan_matchers / sizeof scan_matchers[0] <= 32, "rows_used is a 32-bit mask");
+_Static_assert(sizeof((screener_scratch *)0)->row_min / sizeof(uint32_t) == MATCHERS_MAX &&
+                   sizeof((screener_scratch *)0)->row_view == MATCHERS_MAX,
+               "a scratch has a shortest view per row");
+_Static_assert(sizeof scan_matchers / sizeof scan_matchers[0] <= MATCHERS_MAX,
+               "rows_used is a 32-bit mask");
 
 uint32_t scan_rows_used(const screener_db *db, unsigned *views_out)
 {
@@ -89,6 +118,26 @@ uint32_t scan_rows_used(const screener_db *db, unsigned *views_out)
         }
     }
     return rows;
+}
+
+void scan_rows_shortest(const screener_db *db, screener_scratch *s)
+{
+    for (int i = 0; i < VIEW_KINDS; i++) {
+        s->view_rows[i] = 0;
+        s->view_min[i] = UINT32_MAX;
+    }
+    for (size_t k = 0; k < scan_n_matchers; k++) {
+        const matcher *m = &scan_matchers[k];
+        int i = __builtin_ctz(m->view);
+        s->row_view[k] = (uint8_t)i;
+        s->row_min[k] = UINT32_MAX;
+        if (!((s->rows_used >> k) & 1u))
+            continue;
+        s->row_min[k] = m->shortest(db, m);
+        s->view_rows[i] |= 1u << k;
+        if (s->row_min[k] < s->view_min[i])
+            s->view_min[i] = s->row_min[k];
+    }
 }
 
 uint32_t scan_carry_units(const screener_db *db)

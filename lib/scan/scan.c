@@ -63,12 +63,12 @@ static int fit(hs_database_t *hdb, hs_scratch_t **hs)
     return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
 }
 
-int scan_prepare(const screener_db *db, screener_scratch *s)
+/* Fit the scratch to db (once per database): profile, Hyperscan scratches,
+ * the rows and views the database uses and each row's shortest view. */
+static int fit_db(const screener_db *db, screener_scratch *s)
 {
     if (s->eff_for != db->instance && resolve_profile(db, s))
         return SCREENER_E_NOMEM;
-    /* scan_verdict sets every other field; reserved[] stays as calloc left it */
-    s->result.db_version = 0;
     if (s->fitted != db->instance) {
         memcpy(s->fingerprint, db->fingerprint_hex, sizeof s->fingerprint);
         int rc = fit(db->hs, &s->hs);
@@ -84,8 +84,21 @@ int scan_prepare(const screener_db *db, screener_scratch *s)
             return rc;
         s->rows_used = scan_rows_used(db, &s->views_used);
         s->views_used |= db->hdr->views; /* what compile recorded (the same) */
+        scan_rows_shortest(db, s);
+        /* the verdict's categories: never NULL, grown by scan_verdict */
+        if (mem_grow((void **)&s->cats, &s->cap_cats, 1, sizeof(uint32_t)))
+            return SCREENER_E_NOMEM;
         s->fitted = db->instance;
     }
+    return SCREENER_OK;
+}
+
+int scan_prepare(const screener_db *db, screener_scratch *s)
+{
+    /* scan_verdict sets every other field; reserved[] stays as calloc left it */
+    s->result.db_version = 0;
+    if (s->eff_for != db->instance || s->fitted != db->instance)
+        return fit_db(db, s);
     return SCREENER_OK;
 }
 
@@ -93,17 +106,46 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
               unsigned extra, int at_end)
 {
     collect_reset(s);
-    int rc = views_build(&db->fold, s->views_used | extra, text, len, &s->v);
+    views *v = &s->v;
+    views_begin(v, s->views_used | extra, len);
+    int rc = views_need(&db->fold, extra, text, v); /* (windows read the folded view) */
     if (rc)
         return rc;
-    scan_ctx c = {db, s, text, s->v.consumed}; /* the views' budget may stop early */
-    uint32_t rows = s->rows_used;
-    if (!s->v.leet.active) /* no leet reading (most texts): the row has nothing to scan */
+    /* A row finds nothing in a view shorter than its shortest match
+     * (row_min, at least 1): it is skipped, and a view is built only when a
+     * row that may read it is left. views_len is exact once a view is built,
+     * before that a bound: no view of an empty text has anything, the
+     * numerals view is as long as the folded one. So: the folded view first
+     * (its length decides the rows that read it or the numerals), then the
+     * views the remaining rows read, then each row with its own view's
+     * exact length. */
+    uint32_t rows = len ? s->rows_used : 0;
+    if (rows) {
+        if ((rc = views_need(&db->fold, v->planned & VIEW_FOLDED, text, v)))
+            return rc;
+        unsigned need = 0;
+        for (unsigned p = s->views_used; p; p &= p - 1) {
+            int i = __builtin_ctz(p);
+            if (v->len[i] < s->view_min[i])
+                rows &= ~s->view_rows[i];
+            else if (rows & s->view_rows[i])
+                need |= 1u << i;
+        }
+        if ((rc = views_need(&db->fold, need, text, v)))
+            return rc;
+    }
+    /* no leet reading (most texts): the leet row has nothing to scan (its
+     * view is built whenever the row is still in rows) */
+    if (!v->leet.active)
         rows &= ~(1u << MATCHER_LEET);
-    for (; rows && !s->truncated; rows &= rows - 1) {
-        const matcher *m = &scan_matchers[__builtin_ctz(rows)];
-        rc = m->run(&c, m);
-        if (rc)
+    scan_ctx c = {db, s, text, v->consumed}; /* the views' budget may stop early */
+    while (rows && !s->truncated) {
+        unsigned k = (unsigned)__builtin_ctz(rows);
+        rows &= rows - 1;
+        if (v->len[s->row_view[k]] < s->row_min[k])
+            continue;
+        const matcher *m = &scan_matchers[k];
+        if ((rc = m->run(&c, m)))
             return rc;
     }
     collect_finish(s);
@@ -132,6 +174,8 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
     }
     window_begin(s);
     window_state w = {0};
+    w.parts = s->win_parts; /* the scratch's, reused from one long message to the next */
+    w.cap_parts = s->cap_win_parts;
     size_t end = len > SCAN_WINDOW ? SCAN_WINDOW : len;
     for (;;) {
         size_t keep, scanned;
@@ -144,7 +188,8 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
     }
     if (!rc)
         rc = window_rules_end(db, s, &w);
-    window_state_free(&w);
+    s->win_parts = w.parts; /* (given back, not freed) */
+    s->cap_win_parts = w.cap_parts;
     return rc ? rc : window_end(s);
 }
 

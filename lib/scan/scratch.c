@@ -49,7 +49,8 @@ size_t scratch_footprint(const screener_scratch *s)
            s->cap_parts * sizeof(rule_part) +
            s->cap_dedup * sizeof(uint32_t) + s->cap_cats * sizeof(uint32_t) +
            s->cap_light * sizeof(struct light_char) + s->cap_acc * sizeof(screener_match) +
-           s->cap_rx * sizeof(rx_end) + s->cap_rx_order * sizeof(uint32_t);
+           s->cap_rx * sizeof(rx_end) + s->cap_rx_order * sizeof(uint32_t) +
+           s->cap_win_parts * sizeof(rule_part);
 }
 
 SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_scratch **out)
@@ -153,6 +154,7 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
     mem_free(s->narrow);
     mem_free(s->dedup);
     mem_free(s->acc);
+    mem_free(s->win_parts);
     mem_free(s->matches);
     mem_free(s->allow);
     mem_free(s->parts);

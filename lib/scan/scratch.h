@@ -91,8 +91,15 @@ struct screener_scratch {
     screener_match *acc;
     size_t n_acc, cap_acc;
     int acc_truncated;
+    rule_part *win_parts;        /* a long message's window_state parts (scan.c), kept */
+    size_t cap_win_parts;
     uint32_t rows_used;     /* matcher rows the fitted db uses (bit = row index) */
     unsigned views_used;    /* VIEW_* bits they read */
+    uint32_t row_min[32];   /* per row: shortest view it can match in (matcher.h,
+                               MATCHERS_MAX rows at most) */
+    uint8_t row_view[32];   /* per row: the view it reads (VIEW_* bit number) */
+    uint32_t view_rows[VIEW_KINDS]; /* per view: the used rows that read it */
+    uint32_t view_min[VIEW_KINDS];  /* per view: the least row_min of those rows */
     screener_result result;
     char fingerprint[33]; /* of the db of the last scan */
     /* profile (screener_scratch_set_profile) */

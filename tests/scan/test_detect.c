@@ -237,3 +237,48 @@ Test(detect, min_digits_bounds_every_validator)
             }
     }
 }
+
+/* Scans skip a text detector's row when the byte view is shorter than
+ * detect_min_len (matchers.c): no shorter reading may hold a match. Every
+ * string up to that length over an alphabet of everything the detectors
+ * look at (letters, digits, the punctuation of addresses and links, a
+ * separator element, a non-ASCII element); and the bound is the least one. */
+Test(detect, min_len_bounds_the_text_detectors)
+{
+    static const uint32_t alpha[] = {'a', 'c', 'w', 'h', 't', 'p', 's', '0', '.', '@', ':',
+                                     '/', '-', '_', '+', 0, LIGHT_OTHER};
+    const size_t na = sizeof alpha / sizeof alpha[0];
+    for (int kind = DETECT_EMAIL; kind <= DETECT_URL; kind++) {
+        size_t min = detect_min_len(kind);
+        cr_assert(min >= 1 && min <= 6);
+        for (size_t n = 1; n < min; n++) {
+            size_t total = 1;
+            for (size_t i = 0; i < n; i++)
+                total *= na;
+            for (size_t code = 0; code < total; code++) {
+                light_char l[8];
+                for (size_t i = 0, c = code; i < n; i++, c /= na)
+                    l[i] = (light_char){alpha[c % na], (uint32_t)i};
+                int hits = 0;
+                detect_text(kind, l, n, count_found, &hits);
+                cr_assert_eq(hits, 0, "kind %d matched %zu elements", kind, n);
+            }
+        }
+    }
+    /* the least bound: one text of exactly that length matches */
+    const char *shortest[] = {"a@b.cc", "a.cn"};
+    for (int k = 0; k < 2; k++) {
+        int kind = k ? DETECT_URL : DETECT_EMAIL;
+        light_char l[8];
+        size_t n = strlen(shortest[k]);
+        cr_assert_eq(n, detect_min_len(kind));
+        for (size_t i = 0; i < n; i++)
+            l[i] = (light_char){(uint8_t)shortest[k][i], (uint32_t)i};
+        int hits = 0;
+        detect_text(kind, l, n, count_found, &hits);
+        cr_assert_eq(hits, 1, "%s", shortest[k]);
+    }
+    /* the digit detectors: their fewest digits */
+    for (int kind = DETECT_CN_MOBILE; kind <= DETECT_BANK_CARD; kind++)
+        cr_assert_eq(detect_min_len(kind), detect_min_digits(kind));
+}

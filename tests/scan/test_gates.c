@@ -1,0 +1,98 @@
+/* The per-message gates of scan_text (scan.c): a matcher row is skipped, and
+ * a view not built, when the view is shorter than the row's shortest match
+ * (matcher.shortest). Differential test: a scratch whose gates are opened
+ * (every used row runs on every text, every view is built) must give the
+ * same result as a normal one, on random short texts made of pieces of every
+ * row's matches and of characters whose views grow or shrink (expansions,
+ * dropped characters, Chinese numerals, full-width punctuation). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "scan/matcher.h"
+#include "scan/scratch.h"
+#include "screener.h"
+
+static const char dict[] =
+    "@category test\n"
+    "操\n"                 /* one folded unit */
+    "法轮功\n"
+    "ss\n"                 /* a Latin literal of two letters, read through leet too */
+    "shit\n"
+    "ass\tword\n"
+    "m2\n"                 /* ㎡ folds to it */
+    "路口\tallow\n"
+    "@detect cn_mobile\n@detect cn_id\n@detect bank_card\n@detect email\n@detect url\n"
+    "[a-z]{2}[0-9]{3}\tregex\n"
+    "@rule 兼职 AND NOT 学校\n"
+    "@rule 加 NEAR/3 微\n";
+
+static const char *const tok[] = {
+    "", "a", "s", "ss", "h", "i", "t", "1", "0", "3", "8", "@", ".", " ", "$", "!", "sh1t",
+    "@ss", "www.", "cn", "cc", "b", "操", "法", "轮", "功", "路", "口", "兼职", "学校", "加", "微",
+    "一", "三", "八", "零", "ß", "ﬁ", "㎡", "ﷺ", "＠", "。", "\xe2\x80\x8b", "\xff", "\xe4\xbd",
+    "１", "１３８００１３８０００", "13800138000", "ab123", "Ⓢ"};
+
+static uint64_t rng = 99;
+static unsigned rnd(unsigned n)
+{
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return (unsigned)(rng % n);
+}
+
+static void same(const screener_result *a, const screener_result *b, const char *t, size_t n)
+{
+    cr_assert_eq(a->n_matches, b->n_matches, "\"%.*s\": %zu matches gated, %zu open", (int)n, t,
+                 a->n_matches, b->n_matches);
+    for (size_t i = 0; i < a->n_matches; i++) {
+        const screener_match *x = &a->matches[i], *y = &b->matches[i];
+        cr_assert(x->start == y->start && x->end == y->end && x->entry_id == y->entry_id &&
+                      x->flags == y->flags && x->action == y->action,
+                  "\"%.*s\": match %zu differs", (int)n, t, i);
+    }
+    cr_assert_eq(a->action, b->action);
+    cr_assert_eq(a->severity, b->severity);
+    cr_assert_eq(a->n_categories, b->n_categories);
+    cr_assert_eq(a->truncated, b->truncated);
+}
+
+Test(gates, skipping_rows_and_views_never_changes_a_result)
+{
+    screener_db *db = NULL;
+    screener_error *err = NULL;
+    screener_source src = {.name = "gates.txt", .text = dict, .len = sizeof dict - 1};
+    cr_assert_eq(screener_compile(NULL, &src, 1, &db, &err), SCREENER_OK, "%s",
+                 err ? screener_error_message(err) : "");
+    screener_scratch *gated = NULL, *open = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &gated), SCREENER_OK);
+    cr_assert_eq(screener_scratch_alloc(db, &open), SCREENER_OK);
+    const screener_result *ra, *rb;
+    cr_assert_eq(screener_scan(db, open, "", 0, &rb), SCREENER_OK); /* fitted: open its gates */
+    cr_assert_eq(open->rows_used, (1u << scan_n_matchers) - 1, "the dictionary uses every row");
+    for (size_t k = 0; k < scan_n_matchers; k++)
+        open->row_min[k] = 0;
+    for (int i = 0; i < VIEW_KINDS; i++)
+        open->view_min[i] = 0;
+    size_t matched = 0, short_matched = 0; /* (the empty text: scan_text runs no row) */
+    for (int t = 0; t < 40000; t++) {
+        char text[128];
+        size_t n = 0, pieces = rnd(t % 4 == 0 ? 12 : 4);
+        for (size_t p = 0; p < pieces; p++) {
+            const char *k = tok[rnd(sizeof tok / sizeof tok[0])];
+            size_t l = strlen(k);
+            if (n + l > sizeof text)
+                break;
+            memcpy(text + n, k, l);
+            n += l;
+        }
+        cr_assert_eq(screener_scan(db, gated, text, n, &ra), SCREENER_OK);
+        cr_assert_eq(screener_scan(db, open, text, n, &rb), SCREENER_OK);
+        same(ra, rb, text, n);
+        matched += ra->n_matches > 0;
+        short_matched += ra->n_matches > 0 && n <= 4;
+    }
+    cr_assert(matched > 2000 && short_matched > 100, "the texts must match (%zu, %zu short)",
+              matched, short_matched);
+    screener_scratch_free(gated);
+    screener_scratch_free(open);
+    screener_db_free(db);
+}
