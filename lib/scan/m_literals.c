@@ -216,7 +216,9 @@ static __attribute__((noinline)) int narrow_units(screener_scratch *s, const fol
 {
     const uint16_t *u = fb->units;
     size_t n = fb->n, i = 0;
-    if (mem_grow((void **)&s->narrow, &s->cap_narrow, n, 1))
+    /* as large as the folded view's buffer: it grows when that one does, not
+     * with each longer ASCII message (no allocation on a warm scratch) */
+    if (mem_grow((void **)&s->narrow, &s->cap_narrow, fb->cap > n ? fb->cap : n, 1))
         return -1;
     uint8_t *out = s->narrow;
 #ifdef __SSE2__
