@@ -274,8 +274,8 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
          * due before next_mark - pos more units */
         size_t room = p.next_mark - p.pos, i0 = p.i;
         if (s[p.i] < 0x80) {
-            /* whole blocks by the vector path (which pushes the checkpoints
-             * inside them), the rest by the scalar loop */
+            /* the vector path (which pushes the checkpoints inside its
+             * blocks) where the table and the CPU have one */
             if (ft->ascii_path != FOLD_PATH_SCALAR) {
                 int rc = SCREENER_OK;
                 size_t took = fold_ascii_blocks(ft, s, n, max_units, fb, &p, &rc);

@@ -96,7 +96,8 @@ int fold_path_supported(int path)
 
 void fold_simd_plan(fold_table *ft)
 {
-    uint8_t cls[128], delta[128];
+    uint8_t cls[128];
+    uint32_t delta = 0;
     ft->plan_ok = 0;
     ft->plan_n = 0;
     ft->ascii_path = FOLD_PATH_SCALAR;
@@ -106,28 +107,32 @@ void fold_simd_plan(fold_table *ft)
             if (u > 0xFF || ((a & FA_COLL) && u == 0))
                 return; /* a unit the block cannot carry in a byte */
             cls[c] = (uint8_t)(FP_KEEP | (a & FA_COLL ? FP_COLL : 0) | (a & FA_WORD ? FP_WORD : 0));
-            delta[c] = (uint8_t)(u - c);
+            if (u != c) {
+                if (delta && delta != ((u - c) & 0xFFu))
+                    return; /* two shifts */
+                delta = (u - c) & 0xFFu;
+                cls[c] |= FP_DELTA;
+            }
         } else if (a & FA_GAP) {
-            cls[c] = FP_GAP;
-            delta[c] = c ? delta[c - 1] : 0; /* no unit: continue the run before */
+            /* no unit: FP_DELTA as the byte before, so as not to add a step */
+            cls[c] = (uint8_t)(FP_GAP | (c ? cls[c - 1] & FP_DELTA : 0));
         } else {
             return; /* dropped without a gap: the collapse state passes over it */
         }
     }
     unsigned n = 0;
     for (uint32_t c = 1; c < 128; c++) {
-        if (cls[c] == cls[c - 1] && delta[c] == delta[c - 1])
+        if (cls[c] == cls[c - 1])
             continue;
         if (n == FOLD_PLAN_STEPS)
             return;
-        ft->plan_step[n] = (uint8_t)c;
-        ft->plan_dflags[n] = (uint8_t)(cls[c] - cls[c - 1]);
-        ft->plan_ddelta[n] = (uint8_t)(delta[c] - delta[c - 1]);
+        memset(ft->plan_above[n], (int)c - 1, 32);
+        memset(ft->plan_dflags[n], cls[c] - cls[c - 1], 32);
         n++;
     }
     ft->plan_n = (uint8_t)n;
     ft->plan_flags0 = cls[0];
-    ft->plan_delta0 = delta[0];
+    ft->plan_delta = (uint8_t)delta;
     ft->plan_ok = 1;
     ft->ascii_path = (uint8_t)fold_cpu_path();
 }
@@ -137,25 +142,6 @@ void fold_simd_plan(fold_table *ft)
 /* ------------------------------------------------------------------ */
 /* Shared by both paths                                                */
 /* ------------------------------------------------------------------ */
-
-/* The plan's step vectors, broadcast once per call. */
-typedef struct plan_vecs {
-    unsigned n;
-    uint8_t flags0, delta0;
-    uint8_t step[FOLD_PLAN_STEPS][32], dflags[FOLD_PLAN_STEPS][32], ddelta[FOLD_PLAN_STEPS][32];
-} plan_vecs;
-
-static void plan_load(const fold_table *ft, plan_vecs *pv)
-{
-    pv->n = ft->plan_n;
-    pv->flags0 = ft->plan_flags0;
-    pv->delta0 = ft->plan_delta0;
-    for (unsigned j = 0; j < pv->n; j++) {
-        memset(pv->step[j], ft->plan_step[j] - 1, 32); /* b > step - 1 */
-        memset(pv->dflags[j], ft->plan_dflags[j], 32);
-        memset(pv->ddelta[j], ft->plan_ddelta[j], 32);
-    }
-}
 
 /* Index of the r-th (from 0) set bit of m, r < popcount(m). */
 static inline unsigned select_loop(uint32_t m, size_t r)
@@ -186,8 +172,14 @@ static inline size_t block_marks(fold_buf *fb, size_t i, size_t pos, size_t *nex
             *am &= (1u << k) - 1;
             return k; /* the budget: the pass ends at this checkpoint */
         }
-        if (fold_push_mark(fb, i + k, *next_mark, vb[k - 1]))
+        if (fb->n_marks < fb->cap_marks) {
+            fold_mark *mk = &fb->marks[fb->n_marks++];
+            mk->byte = (uint32_t)(i + k);
+            mk->unit = (uint32_t)*next_mark;
+            mk->prev = vb[k - 1];
+        } else if (fold_push_mark(fb, i + k, *next_mark, vb[k - 1])) {
             return (size_t)-1;
+        }
         *next_mark += FOLD_MARK_EVERY;
         need += FOLD_MARK_EVERY;
     }
@@ -214,47 +206,73 @@ static inline unsigned popcount16(uint32_t m)
     return popcount8[m & 0xFF] + popcount8[(m >> 8) & 0xFF];
 }
 
+/* Lanes of the window at s[i..n) that a block takes: up to W bytes, and
+ * only its ASCII prefix (nonascii: the window's bytes >= 0x80). */
+static inline size_t window_lanes(size_t i, size_t n, size_t w, uint32_t nonascii)
+{
+    size_t lanes = n - i < w ? n - i : w;
+    if (nonascii && (size_t)__builtin_ctz(nonascii) < lanes)
+        lanes = (size_t)__builtin_ctz(nonascii);
+    return lanes;
+}
+
+/* The window of w bytes at s + i: the text itself, or for the text's last
+ * bytes a copy padded with NULs (no read past the end). */
+static inline const uint8_t *window_at(const uint8_t *s, size_t i, size_t n, size_t w,
+                                       uint8_t *tail)
+{
+    if (n - i >= w)
+        return s + i;
+    memset(tail, 0, w);
+    memcpy(tail, s + i, n - i);
+    return tail;
+}
+
 static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
                           fold_buf *fb, fold_pass *p, int *rc)
 {
     size_t i = p->i, pos = p->pos, next_mark = p->next_mark;
-    if (n - i < 16 || _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(s + i))))
-        return 0;
     uint32_t prev = p->prev, gap = p->gap;
     uint16_t *o = p->o;
     uint8_t *fl = p->fl;
-    plan_vecs pv;
-    plan_load(ft, &pv);
+    const unsigned steps = ft->plan_n;
     const __m128i coll = _mm_set1_epi8((char)FP_COLL), one = _mm_set1_epi8(1),
-                  word = _mm_set1_epi8((char)FP_WORD), zero = _mm_setzero_si128();
-    while (n - i >= 16 && pos < next_mark) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
-        if (_mm_movemask_epi8(x))
+                  word = _mm_set1_epi8((char)FP_WORD), zero = _mm_setzero_si128(),
+                  dbit = _mm_set1_epi8((char)FP_DELTA),
+                  delta = _mm_set1_epi8((char)ft->plan_delta),
+                  flags0 = _mm_set1_epi8((char)ft->plan_flags0);
+    uint8_t tail[16];
+    while (i < n && pos < next_mark) {
+        __m128i x = _mm_loadu_si128((const __m128i *)window_at(s, i, n, 16, tail));
+        size_t lanes = window_lanes(i, n, 16, (uint32_t)_mm_movemask_epi8(x));
+        if (!lanes)
             break;
+        uint32_t lm = (1u << lanes) - 1;
         /* 1. classify */
-        __m128i f = _mm_set1_epi8((char)pv.flags0), d = _mm_set1_epi8((char)pv.delta0);
-        for (unsigned j = 0; j < pv.n; j++) {
-            __m128i ge = _mm_cmpgt_epi8(x, _mm_loadu_si128((const __m128i *)pv.step[j]));
-            f = _mm_add_epi8(f, _mm_and_si128(ge, _mm_loadu_si128((const __m128i *)pv.dflags[j])));
-            d = _mm_add_epi8(d, _mm_and_si128(ge, _mm_loadu_si128((const __m128i *)pv.ddelta[j])));
+        __m128i f = flags0;
+        for (unsigned j = 0; j < steps; j++) {
+            __m128i ge = _mm_cmpgt_epi8(x, _mm_loadu_si128((const __m128i *)ft->plan_above[j]));
+            f = _mm_add_epi8(f,
+                             _mm_and_si128(ge, _mm_loadu_si128((const __m128i *)ft->plan_dflags[j])));
         }
-        __m128i u = _mm_add_epi8(x, d);
+        __m128i dm8 = _mm_cmpeq_epi8(_mm_and_si128(f, dbit), dbit);
+        __m128i u = _mm_add_epi8(x, _mm_and_si128(dm8, delta));
         /* 2. collapse */
         __m128i cm = _mm_cmpeq_epi8(_mm_and_si128(f, coll), coll);
         __m128i v = _mm_and_si128(u, cm);
         __m128i before = _mm_or_si128(_mm_slli_si128(v, 1),
                                       _mm_cvtsi32_si128(prev < 0x100 ? (int)prev : 0));
         uint32_t dm = (uint32_t)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(u, before), cm));
-        uint32_t am = (uint32_t)_mm_movemask_epi8(f) & ~dm; /* FP_KEEP is bit 7 */
-        uint32_t gm = (uint32_t)_mm_movemask_epi8(_mm_slli_epi16(f, 7));
+        uint32_t am = (uint32_t)_mm_movemask_epi8(f) & ~dm & lm; /* FP_KEEP is bit 7 */
+        uint32_t gm = (uint32_t)_mm_movemask_epi8(_mm_slli_epi16(f, 7)) & lm;
         /* 3. flags */
         __m128i fo = _mm_or_si128(_mm_slli_si128(_mm_and_si128(f, one), 1),
                                   _mm_cvtsi32_si128((int)gap));
         fo = _mm_or_si128(fo, _mm_and_si128(f, word));
         uint8_t vb[16];
         _mm_storeu_si128((__m128i *)vb, v);
-        size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am, popcount16(am), 16,
-                                 vb, select_loop);
+        size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am, popcount16(am),
+                                 (unsigned)lanes, vb, select_loop);
         if (lim == (size_t)-1) {
             *rc = SCREENER_E_NOMEM;
             return 0;
@@ -331,41 +349,44 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
                                       size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
 {
     size_t i = p->i, pos = p->pos, next_mark = p->next_mark;
-    if (n - i < 32 || _mm256_movemask_epi8(_mm256_loadu_si256((const __m256i *)(s + i))))
-        return 0;
     uint32_t prev = p->prev, gap = p->gap;
     uint16_t *o = p->o;
     uint8_t *fl = p->fl;
-    plan_vecs pv;
-    plan_load(ft, &pv);
+    const unsigned steps = ft->plan_n;
     const __m256i coll = _mm256_set1_epi8((char)FP_COLL), one = _mm256_set1_epi8(1),
-                  word = _mm256_set1_epi8((char)FP_WORD);
-    while (n - i >= 32 && pos < next_mark) {
-        __m256i x = _mm256_loadu_si256((const __m256i *)(s + i));
-        if (_mm256_movemask_epi8(x))
+                  word = _mm256_set1_epi8((char)FP_WORD), dbit = _mm256_set1_epi8((char)FP_DELTA),
+                  delta = _mm256_set1_epi8((char)ft->plan_delta),
+                  flags0 = _mm256_set1_epi8((char)ft->plan_flags0);
+    uint8_t tail[32];
+    while (i < n && pos < next_mark) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)window_at(s, i, n, 32, tail));
+        size_t lanes = window_lanes(i, n, 32, (uint32_t)_mm256_movemask_epi8(x));
+        if (!lanes)
             break;
-        __m256i f = _mm256_set1_epi8((char)pv.flags0), d = _mm256_set1_epi8((char)pv.delta0);
-        for (unsigned j = 0; j < pv.n; j++) {
-            __m256i ge = _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)pv.step[j]));
+        uint32_t lm = lanes == 32 ? 0xFFFFFFFFu : (1u << lanes) - 1;
+        __m256i f = flags0;
+        for (unsigned j = 0; j < steps; j++) {
+            __m256i ge =
+                _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)ft->plan_above[j]));
             f = _mm256_add_epi8(
-                f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)pv.dflags[j])));
-            d = _mm256_add_epi8(
-                d, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)pv.ddelta[j])));
+                f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)ft->plan_dflags[j])));
         }
-        __m256i u = _mm256_add_epi8(x, d);
+        __m256i dm8 = _mm256_cmpeq_epi8(_mm256_and_si256(f, dbit), dbit);
+        __m256i u = _mm256_add_epi8(x, _mm256_and_si256(dm8, delta));
         __m256i cm = _mm256_cmpeq_epi8(_mm256_and_si256(f, coll), coll);
         __m256i v = _mm256_and_si256(u, cm);
         __m256i before = shift_in(v, prev < 0x100 ? prev : 0);
         uint32_t dm =
             (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(u, before), cm));
-        uint32_t am = (uint32_t)_mm256_movemask_epi8(f) & ~dm;
-        uint32_t gm = (uint32_t)_mm256_movemask_epi8(_mm256_slli_epi16(f, 7));
+        uint32_t am = (uint32_t)_mm256_movemask_epi8(f) & ~dm & lm;
+        uint32_t gm = (uint32_t)_mm256_movemask_epi8(_mm256_slli_epi16(f, 7)) & lm;
         __m256i fo = _mm256_or_si256(shift_in(_mm256_and_si256(f, one), gap),
                                      _mm256_and_si256(f, word));
         uint8_t vb[32];
         _mm256_storeu_si256((__m256i *)vb, v);
         size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am,
-                                 (unsigned)__builtin_popcount(am), 32, vb, select_pdep);
+                                 (unsigned)__builtin_popcount(am), (unsigned)lanes, vb,
+                                 select_pdep);
         if (lim == (size_t)-1) {
             *rc = SCREENER_E_NOMEM;
             return 0;
@@ -380,8 +401,9 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
         } else {
             pos = pack16_lanes(_mm256_castsi256_si128(u), _mm256_castsi256_si128(fo), am & 0xFFFF,
                                o, fl, pos);
-            pos = pack16_lanes(_mm256_extracti128_si256(u, 1), _mm256_extracti128_si256(fo, 1),
-                               am >> 16, o, fl, pos);
+            if (lanes > 16)
+                pos = pack16_lanes(_mm256_extracti128_si256(u, 1),
+                                   _mm256_extracti128_si256(fo, 1), am >> 16, o, fl, pos);
         }
         prev = vb[lim - 1];
         gap = block_gap(am, gm, gap, lim);

@@ -101,6 +101,7 @@ static inline uint32_t fold_units_of(uint32_t v, uint32_t cp)
 #define FP_GAP 1u    /* = FU_GAP */
 #define FP_WORD 2u   /* = FU_WORD */
 #define FP_COLL 8u
+#define FP_DELTA 0x20u
 #define FP_KEEP 0x80u
 
 /* Run-time view of a fold table. Points into memory owned by the database. */
@@ -122,12 +123,12 @@ typedef struct fold_table {
     uint64_t numerals[1024];
     /* The vector plan of ascii_fast (fold_simd.h): ASCII byte b's class
      * byte (FP_*) is plan_flags0 plus, mod 256, plan_dflags[j] for every
-     * step j with b >= plan_step[j]; its unit is b plus plan_delta0 plus
-     * plan_ddelta[j] over the same steps. */
+     * step j with b > plan_above[j]; its unit is b, plus plan_delta if the
+     * class has FP_DELTA (a table shifts kept ASCII by one amount at most:
+     * case folding). Each row holds its byte 32 times (a vector). */
     uint8_t plan_ok; /* 1 if the ASCII table has a plan (else the scalar loop only) */
-    uint8_t plan_n, plan_flags0, plan_delta0;
-    uint8_t plan_step[FOLD_PLAN_STEPS], plan_dflags[FOLD_PLAN_STEPS],
-        plan_ddelta[FOLD_PLAN_STEPS];
+    uint8_t plan_n, plan_flags0, plan_delta;
+    uint8_t plan_above[FOLD_PLAN_STEPS][32], plan_dflags[FOLD_PLAN_STEPS][32];
     uint8_t ascii_path; /* FOLD_PATH_* (fold_simd.h) the fold takes for ASCII runs */
 } fold_table;
 
