@@ -262,6 +262,7 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
     if (fold_push_mark(fb, 0, 0, 0))
         return SCREENER_E_NOMEM;
     fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0, FOLD_MARK_EVERY};
+    const int vector = ft->ascii_path != FOLD_PATH_SCALAR;
     while (p.i < n) {
         if (p.pos >= p.next_mark) {
             if (p.pos >= max_units)
@@ -276,11 +277,15 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
         if (s[p.i] < 0x80) {
             /* the vector path (which pushes the checkpoints inside its
              * blocks) where the table and the CPU have one */
-            if (ft->ascii_path != FOLD_PATH_SCALAR) {
+            if (vector && n - p.i >= FOLD_VECTOR_MIN &&
+                fold_ascii8(s + p.i)) {
+                /* a copy: p itself stays in registers */
+                fold_pass q = p;
                 int rc = SCREENER_OK;
-                size_t took = fold_ascii_blocks(ft, s, n, max_units, fb, &p, &rc);
+                size_t took = fold_ascii_blocks(ft, s, n, max_units, fb, &q, &rc);
                 if (rc)
                     return rc;
+                p = q;
                 if (took)
                     continue;
             }

@@ -29,6 +29,10 @@
 #define FOLD_X86 0
 #endif
 
+#ifndef FOLD_VECTOR_MIN
+#define FOLD_VECTOR_MIN 12
+#endif
+
 static const char *const path_names[FOLD_PATH_COUNT] = {"scalar", "sse2", "avx2"};
 
 const char *fold_path_name(int path)

@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "fold.h"
 
@@ -31,6 +32,18 @@
 #define FOLD_PATH_SSE2 1
 #define FOLD_PATH_AVX2 2
 #define FOLD_PATH_COUNT 3
+
+/* The vector paths take an ASCII run only if its first 8 bytes are ASCII:
+ * shorter runs (between Chinese characters) cost less in the scalar loop. */
+#define FOLD_VECTOR_MIN 8
+
+/* 1 if s[0..8) is ASCII. */
+static inline int fold_ascii8(const uint8_t *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return !(w & 0x8080808080808080ull);
+}
 
 /* The state of one fold_text_upto pass (kept in registers in fold.c: the
  * step functions there are inlined into it). */
