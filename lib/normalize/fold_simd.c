@@ -33,7 +33,7 @@
 #define FOLD_VECTOR_MIN 12
 #endif
 
-static const char *const path_names[FOLD_PATH_COUNT] = {"scalar", "sse2", "avx2"};
+static const char *const path_names[FOLD_PATH_COUNT] = {"scalar", "sse2", "avx2", "avx512"};
 
 const char *fold_path_name(int path)
 {
@@ -74,6 +74,10 @@ static void path_init(void)
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
         __builtin_cpu_supports("popcnt"))
         path_best = FOLD_PATH_AVX2;
+    if (path_best == FOLD_PATH_AVX2 && __builtin_cpu_supports("avx512f") &&
+        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
+        __builtin_cpu_supports("avx512vbmi2"))
+        path_best = FOLD_PATH_AVX512;
 #endif
     path_chosen = path_best;
     const char *want = getenv("SCREENER_CPU");
@@ -134,6 +138,10 @@ void fold_simd_plan(fold_table *ft)
         memset(ft->plan_dflags[n], cls[c] - cls[c - 1], 32);
         n++;
     }
+    for (uint32_t c = 0; c < 128; c++) {
+        ft->plan_cls[c] = cls[c];
+        ft->plan_unit[c] = (uint8_t)(ft->ascii_fast[c] & FA_KEEP ? ft->ascii_fast[c] : 0);
+    }
     ft->plan_n = (uint8_t)n;
     ft->plan_flags0 = cls[0];
     ft->plan_delta = (uint8_t)delta;
@@ -148,11 +156,11 @@ void fold_simd_plan(fold_table *ft)
 /* ------------------------------------------------------------------ */
 
 /* Index of the r-th (from 0) set bit of m, r < popcount(m). */
-static inline unsigned select_loop(uint32_t m, size_t r)
+static inline unsigned select_loop(uint64_t m, size_t r)
 {
     while (r--)
         m &= m - 1;
-    return (unsigned)__builtin_ctz(m);
+    return (unsigned)__builtin_ctzll(m);
 }
 
 /*
@@ -164,8 +172,8 @@ static inline unsigned select_loop(uint32_t m, size_t r)
  * (size_t)-1 when out of memory.
  */
 static inline size_t block_marks(fold_buf *fb, size_t i, size_t pos, size_t *next_mark,
-                                 size_t max_units, uint32_t *am, unsigned cnt, unsigned lanes,
-                                 const uint8_t *vb, unsigned (*sel)(uint32_t, size_t))
+                                 size_t max_units, uint64_t *am, unsigned cnt, unsigned lanes,
+                                 const uint8_t *vb, unsigned (*sel)(uint64_t, size_t))
 {
     size_t need = *next_mark - pos;
     while (cnt >= need) {
@@ -173,7 +181,7 @@ static inline size_t block_marks(fold_buf *fb, size_t i, size_t pos, size_t *nex
         if (k >= lanes)
             break; /* due at the next block's first byte: the caller's loop */
         if (*next_mark >= max_units) {
-            *am &= (1u << k) - 1;
+            *am &= (1ull << k) - 1;
             return k; /* the budget: the pass ends at this checkpoint */
         }
         if (fb->n_marks < fb->cap_marks) {
@@ -192,31 +200,22 @@ static inline size_t block_marks(fold_buf *fb, size_t i, size_t pos, size_t *nex
 
 /* The gap state after the first `lim` lanes: 1 if a gap lane follows the
  * last kept lane (or, with none kept, if there was one before or any gap). */
-static inline uint32_t block_gap(uint32_t am, uint32_t gm, uint32_t gap, size_t lim)
+static inline uint32_t block_gap(uint64_t am, uint64_t gm, uint32_t gap, size_t lim)
 {
-    if (lim < 32)
-        gm &= (1u << lim) - 1;
+    if (lim < 64)
+        gm &= (1ull << lim) - 1;
     if (am)
-        return (gm >> (31 - __builtin_clz(am))) ? FU_GAP : 0;
+        return (gm >> (63 - __builtin_clzll(am))) ? FU_GAP : 0;
     return gap || gm ? FU_GAP : 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* SSE2: 16 bytes a block                                              */
-/* ------------------------------------------------------------------ */
-
-static inline unsigned popcount16(uint32_t m)
-{
-    return popcount8[m & 0xFF] + popcount8[(m >> 8) & 0xFF];
 }
 
 /* Lanes of the window at s[i..n) that a block takes: up to W bytes, and
  * only its ASCII prefix (nonascii: the window's bytes >= 0x80). */
-static inline size_t window_lanes(size_t i, size_t n, size_t w, uint32_t nonascii)
+static inline size_t window_lanes(size_t i, size_t n, size_t w, uint64_t nonascii)
 {
     size_t lanes = n - i < w ? n - i : w;
-    if (nonascii && (size_t)__builtin_ctz(nonascii) < lanes)
-        lanes = (size_t)__builtin_ctz(nonascii);
+    if (nonascii && (size_t)__builtin_ctzll(nonascii) < lanes)
+        lanes = (size_t)__builtin_ctzll(nonascii);
     return lanes;
 }
 
@@ -230,6 +229,15 @@ static inline const uint8_t *window_at(const uint8_t *s, size_t i, size_t n, siz
     memset(tail, 0, w);
     memcpy(tail, s + i, n - i);
     return tail;
+}
+
+/* ------------------------------------------------------------------ */
+/* SSE2: 16 bytes a block                                              */
+/* ------------------------------------------------------------------ */
+
+static inline unsigned popcount16(uint32_t m)
+{
+    return popcount8[m & 0xFF] + popcount8[(m >> 8) & 0xFF];
 }
 
 static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
@@ -267,7 +275,7 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
         __m128i before = _mm_or_si128(_mm_slli_si128(v, 1),
                                       _mm_cvtsi32_si128(prev < 0x100 ? (int)prev : 0));
         uint32_t dm = (uint32_t)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(u, before), cm));
-        uint32_t am = (uint32_t)_mm_movemask_epi8(f) & ~dm & lm; /* FP_KEEP is bit 7 */
+        uint64_t am = (uint32_t)_mm_movemask_epi8(f) & ~dm & lm; /* FP_KEEP is bit 7 */
         uint32_t gm = (uint32_t)_mm_movemask_epi8(_mm_slli_epi16(f, 7)) & lm;
         /* 3. flags */
         __m128i fo = _mm_or_si128(_mm_slli_si128(_mm_and_si128(f, one), 1),
@@ -275,7 +283,7 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
         fo = _mm_or_si128(fo, _mm_and_si128(f, word));
         uint8_t vb[16];
         _mm_storeu_si128((__m128i *)vb, v);
-        size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am, popcount16(am),
+        size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am, popcount16((uint32_t)am),
                                  (unsigned)lanes, vb, select_loop);
         if (lim == (size_t)-1) {
             *rc = SCREENER_E_NOMEM;
@@ -318,9 +326,9 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
 
 #define AVX2_TARGET __attribute__((target("avx2,bmi,bmi2,popcnt")))
 
-AVX2_TARGET static inline unsigned select_pdep(uint32_t m, size_t r)
+AVX2_TARGET static inline unsigned select_pdep(uint64_t m, size_t r)
 {
-    return (unsigned)__builtin_ctz(_pdep_u32(1u << r, m));
+    return (unsigned)__builtin_ctzll(_pdep_u64(1ull << r, m));
 }
 
 /* v shifted up by one byte across the two lanes, `in0` in byte 0 */
@@ -382,14 +390,14 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
         __m256i before = shift_in(v, prev < 0x100 ? prev : 0);
         uint32_t dm =
             (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(u, before), cm));
-        uint32_t am = (uint32_t)_mm256_movemask_epi8(f) & ~dm & lm;
+        uint64_t am = (uint32_t)_mm256_movemask_epi8(f) & ~dm & lm;
         uint32_t gm = (uint32_t)_mm256_movemask_epi8(_mm256_slli_epi16(f, 7)) & lm;
         __m256i fo = _mm256_or_si256(shift_in(_mm256_and_si256(f, one), gap),
                                      _mm256_and_si256(f, word));
         uint8_t vb[32];
         _mm256_storeu_si256((__m256i *)vb, v);
         size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am,
-                                 (unsigned)__builtin_popcount(am), (unsigned)lanes, vb,
+                                 (unsigned)__builtin_popcountll(am), (unsigned)lanes, vb,
                                  select_pdep);
         if (lim == (size_t)-1) {
             *rc = SCREENER_E_NOMEM;
@@ -403,16 +411,103 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
             _mm256_storeu_si256((__m256i *)(fl + pos), fo);
             pos += 32;
         } else {
-            pos = pack16_lanes(_mm256_castsi256_si128(u), _mm256_castsi256_si128(fo), am & 0xFFFF,
-                               o, fl, pos);
+            pos = pack16_lanes(_mm256_castsi256_si128(u), _mm256_castsi256_si128(fo),
+                               (uint32_t)am & 0xFFFF, o, fl, pos);
             if (lanes > 16)
                 pos = pack16_lanes(_mm256_extracti128_si256(u, 1),
-                                   _mm256_extracti128_si256(fo, 1), am >> 16, o, fl, pos);
+                                   _mm256_extracti128_si256(fo, 1), (uint32_t)am >> 16, o, fl, pos);
         }
         prev = vb[lim - 1];
         gap = block_gap(am, gm, gap, lim);
         i += lim;
         if (lim < 32)
+            break;
+    }
+    size_t took = i - p->i;
+    p->i = i;
+    p->pos = pos;
+    p->prev = prev;
+    p->gap = gap;
+    p->next_mark = next_mark;
+    return took;
+}
+
+/* ------------------------------------------------------------------ */
+/* AVX-512 (BW, VBMI, VBMI2): 64 bytes a block                         */
+/* ------------------------------------------------------------------ */
+
+#define AVX512_TARGET                                                                        \
+    __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,avx2,bmi,bmi2,"  \
+                          "popcnt")))
+
+/* vpermb indices that move every byte up one lane (lane 0 is set apart) */
+static const uint8_t up_one[64] = {
+    0,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+    21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42,
+    43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62};
+
+AVX512_TARGET static inline unsigned select_pdep64(uint64_t m, size_t r)
+{
+    return (unsigned)__builtin_ctzll(_pdep_u64(1ull << r, m));
+}
+
+/* The classification is two 128-entry byte lookups (vpermi2b) instead of
+ * the steps; the left-pack is vpcompressw/vpcompressb with masked stores. */
+AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s, size_t n,
+                                          size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
+{
+    size_t i = p->i, pos = p->pos, next_mark = p->next_mark;
+    uint32_t prev = p->prev, gap = p->gap;
+    uint16_t *o = p->o;
+    uint8_t *fl = p->fl;
+    const __m512i clo = _mm512_loadu_si512(ft->plan_cls), chi = _mm512_loadu_si512(ft->plan_cls + 64),
+                  ulo = _mm512_loadu_si512(ft->plan_unit),
+                  uhi = _mm512_loadu_si512(ft->plan_unit + 64),
+                  up = _mm512_loadu_si512(up_one), coll = _mm512_set1_epi8((char)FP_COLL),
+                  one = _mm512_set1_epi8(1), word = _mm512_set1_epi8((char)FP_WORD);
+    uint8_t tail[64];
+    while (i < n && pos < next_mark) {
+        __m512i x = _mm512_loadu_si512(window_at(s, i, n, 64, tail));
+        size_t lanes = window_lanes(i, n, 64, (uint64_t)_mm512_movepi8_mask(x));
+        if (!lanes)
+            break;
+        uint64_t lm = lanes == 64 ? ~0ull : (1ull << lanes) - 1;
+        __m512i f = _mm512_permutex2var_epi8(clo, x, chi);
+        __m512i u = _mm512_permutex2var_epi8(ulo, x, uhi);
+        __mmask64 cm = _mm512_test_epi8_mask(f, coll);
+        __m512i v = _mm512_maskz_mov_epi8(cm, u);
+        __m512i before = _mm512_mask_set1_epi8(_mm512_permutexvar_epi8(up, v), 1,
+                                               (char)(prev < 0x100 ? prev : 0));
+        uint64_t dm = (uint64_t)_mm512_mask_cmpeq_epi8_mask(cm, u, before);
+        uint64_t am = (uint64_t)_mm512_movepi8_mask(f) & ~dm & lm;
+        uint64_t g = (uint64_t)_mm512_test_epi8_mask(f, one);
+        uint64_t gm = g & lm;
+        __m512i fo = _mm512_or_si512(_mm512_maskz_mov_epi8((g << 1) | gap, one),
+                                     _mm512_and_si512(f, word));
+        uint8_t vb[64];
+        _mm512_storeu_si512(vb, v);
+        size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am,
+                                 (unsigned)__builtin_popcountll(am), (unsigned)lanes, vb,
+                                 select_pdep64);
+        if (lim == (size_t)-1) {
+            *rc = SCREENER_E_NOMEM;
+            return 0;
+        }
+        uint32_t m0 = (uint32_t)am, m1 = (uint32_t)(am >> 32);
+        unsigned c0 = (unsigned)__builtin_popcount(m0), c1 = (unsigned)__builtin_popcount(m1);
+        __m512i w0 = _mm512_cvtepu8_epi16(_mm512_castsi512_si256(u));
+        __m512i w1 = _mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(u, 1));
+        _mm512_mask_storeu_epi16(o + pos, (__mmask32)_bzhi_u32(~0u, c0),
+                                 _mm512_maskz_compress_epi16((__mmask32)m0, w0));
+        _mm512_mask_storeu_epi16(o + pos + c0, (__mmask32)_bzhi_u32(~0u, c1),
+                                 _mm512_maskz_compress_epi16((__mmask32)m1, w1));
+        _mm512_mask_storeu_epi8(fl + pos, (__mmask64)_bzhi_u64(~0ull, c0 + c1),
+                                _mm512_maskz_compress_epi8((__mmask64)am, fo));
+        pos += c0 + c1;
+        prev = vb[lim - 1];
+        gap = block_gap(am, gm, gap, lim);
+        i += lim;
+        if (lim < 64)
             break;
     }
     size_t took = i - p->i;
@@ -430,6 +525,8 @@ size_t fold_ascii_blocks(const fold_table *ft, const uint8_t *s, size_t n, size_
                          fold_buf *fb, fold_pass *p, int *rc)
 {
 #if FOLD_X86
+    if (ft->ascii_path == FOLD_PATH_AVX512)
+        return blocks_avx512(ft, s, n, max_units, fb, p, rc);
     if (ft->ascii_path == FOLD_PATH_AVX2)
         return blocks_avx2(ft, s, n, max_units, fb, p, rc);
     if (ft->ascii_path == FOLD_PATH_SSE2)

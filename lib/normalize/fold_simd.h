@@ -3,9 +3,10 @@
  * time (internal to normalize/; fold.c calls them, table.c plans them).
  *
  * The scalar ASCII loop (fold.c, ascii_run) reads one 128-entry table per
- * byte. The vector paths read 16 (SSE2) or 32 (AVX2) bytes at a time and do
- * the same thing with compares and masks: classify every byte from a plan
- * derived from the table when it is opened (fold_simd_plan), collapse
+ * byte. The vector paths read 16 (SSE2), 32 (AVX2) or 64 (AVX-512 with
+ * VBMI2) bytes at a time and do the same thing with compares and masks:
+ * classify every byte from a plan derived from the table when it is opened
+ * (fold_simd_plan), collapse
  * repeats against the byte before, carry the gap flag, left-pack the kept
  * units and push the checkpoints (fold.h) that fall inside the block. Their
  * output (units, unit flags, checkpoints, collapse and gap state at block
@@ -13,7 +14,7 @@
  * checks it for every path against the scalar one.
  *
  * The path is chosen once per process from the CPU (the best supported) and
- * the environment variable SCREENER_CPU=scalar|sse2|avx2 (read once; asks
+ * the environment variable SCREENER_CPU=scalar|sse2|avx2|avx512 (read once; asks
  * for a path, capped at what the CPU supports; any other value is ignored),
  * then per fold table: a table whose ASCII part has no plan (a byte dropped
  * without a gap, a unit above 0xFF, more than FOLD_PLAN_STEPS runs) always
@@ -31,7 +32,8 @@
 #define FOLD_PATH_SCALAR 0
 #define FOLD_PATH_SSE2 1
 #define FOLD_PATH_AVX2 2
-#define FOLD_PATH_COUNT 3
+#define FOLD_PATH_AVX512 3
+#define FOLD_PATH_COUNT 4
 
 /* The vector paths take an ASCII run only if its first 8 bytes are ASCII:
  * shorter runs (between Chinese characters) cost less in the scalar loop. */
@@ -67,7 +69,7 @@ int fold_cpu_path(void);
 /* 1 if this CPU can run path (for tests forcing each path in turn). */
 int fold_path_supported(int path);
 
-/* Name of a path ("scalar", "sse2", "avx2"). */
+/* Name of a path ("scalar", "sse2", "avx2", "avx512"). */
 const char *fold_path_name(int path);
 
 /* Derive the vector plan of ft's ASCII table (ft->ascii_fast) and set

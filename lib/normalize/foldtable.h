@@ -129,6 +129,7 @@ typedef struct fold_table {
     uint8_t plan_ok; /* 1 if the ASCII table has a plan (else the scalar loop only) */
     uint8_t plan_n, plan_flags0, plan_delta;
     uint8_t plan_above[FOLD_PLAN_STEPS][32], plan_dflags[FOLD_PLAN_STEPS][32];
+    uint8_t plan_cls[128], plan_unit[128]; /* the same per byte (AVX-512 VBMI lookups) */
     uint8_t ascii_path; /* FOLD_PATH_* (fold_simd.h) the fold takes for ASCII runs */
 } fold_table;
 
