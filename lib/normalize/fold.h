@@ -59,7 +59,7 @@ typedef struct fold_buf {
 /*
  * Fold (s, n) into fb->units. Invalid UTF-8 becomes one U+FFFD per maximal
  * subpart. Cost: one table lookup per character (ASCII from a 128-entry
- * array; runs of 8+ ASCII bytes 16 or 32 bytes at a time where the CPU and
+ * array; runs of 8+ ASCII bytes 16, 32 or 64 bytes at a time where the CPU and
  * the table allow, see fold_simd.h), amortised O(1) buffer growth.
  * Returns SCREENER_OK, SCREENER_E_NOMEM or SCREENER_E_TOO_LARGE.
  */
