@@ -231,6 +231,25 @@ static inline const uint8_t *window_at(const uint8_t *s, size_t i, size_t n, siz
     return tail;
 }
 
+/* The pass state a block loop keeps in locals, and its write-back. */
+#define PASS_LOCALS(p)                                                                       \
+    size_t i = (p)->i, pos = (p)->pos, next_mark = (p)->next_mark;                          \
+    uint32_t prev = (p)->prev, gap = (p)->gap;                                               \
+    uint16_t *o = (p)->o;                                                                    \
+    uint8_t *fl = (p)->fl
+
+static inline size_t pass_store(fold_pass *p, size_t i, size_t pos, size_t next_mark,
+                                uint32_t prev, uint32_t gap)
+{
+    size_t took = i - p->i;
+    p->i = i;
+    p->pos = pos;
+    p->prev = prev;
+    p->gap = gap;
+    p->next_mark = next_mark;
+    return took;
+}
+
 /* ------------------------------------------------------------------ */
 /* SSE2: 16 bytes a block                                              */
 /* ------------------------------------------------------------------ */
@@ -243,10 +262,7 @@ static inline unsigned popcount16(uint32_t m)
 static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
                           fold_buf *fb, fold_pass *p, int *rc)
 {
-    size_t i = p->i, pos = p->pos, next_mark = p->next_mark;
-    uint32_t prev = p->prev, gap = p->gap;
-    uint16_t *o = p->o;
-    uint8_t *fl = p->fl;
+    PASS_LOCALS(p);
     const unsigned steps = ft->plan_n;
     const __m128i coll = _mm_set1_epi8((char)FP_COLL), one = _mm_set1_epi8(1),
                   word = _mm_set1_epi8((char)FP_WORD), zero = _mm_setzero_si128(),
@@ -311,13 +327,7 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
         if (lim < 16)
             break;
     }
-    size_t took = i - p->i;
-    p->i = i;
-    p->pos = pos;
-    p->prev = prev;
-    p->gap = gap;
-    p->next_mark = next_mark;
-    return took;
+    return pass_store(p, i, pos, next_mark, prev, gap);
 }
 
 /* ------------------------------------------------------------------ */
@@ -360,10 +370,7 @@ AVX2_TARGET static inline size_t pack16_lanes(__m128i u, __m128i f, uint32_t m, 
 AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, size_t n,
                                       size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
 {
-    size_t i = p->i, pos = p->pos, next_mark = p->next_mark;
-    uint32_t prev = p->prev, gap = p->gap;
-    uint16_t *o = p->o;
-    uint8_t *fl = p->fl;
+    PASS_LOCALS(p);
     const unsigned steps = ft->plan_n;
     const __m256i coll = _mm256_set1_epi8((char)FP_COLL), one = _mm256_set1_epi8(1),
                   word = _mm256_set1_epi8((char)FP_WORD), dbit = _mm256_set1_epi8((char)FP_DELTA),
@@ -423,13 +430,7 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
         if (lim < 32)
             break;
     }
-    size_t took = i - p->i;
-    p->i = i;
-    p->pos = pos;
-    p->prev = prev;
-    p->gap = gap;
-    p->next_mark = next_mark;
-    return took;
+    return pass_store(p, i, pos, next_mark, prev, gap);
 }
 
 /* ------------------------------------------------------------------ */
@@ -456,10 +457,7 @@ AVX512_TARGET static inline unsigned select_pdep64(uint64_t m, size_t r)
 AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s, size_t n,
                                           size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
 {
-    size_t i = p->i, pos = p->pos, next_mark = p->next_mark;
-    uint32_t prev = p->prev, gap = p->gap;
-    uint16_t *o = p->o;
-    uint8_t *fl = p->fl;
+    PASS_LOCALS(p);
     const __m512i clo = _mm512_loadu_si512(ft->plan_cls), chi = _mm512_loadu_si512(ft->plan_cls + 64),
                   ulo = _mm512_loadu_si512(ft->plan_unit),
                   uhi = _mm512_loadu_si512(ft->plan_unit + 64),
@@ -510,13 +508,7 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
         if (lim < 64)
             break;
     }
-    size_t took = i - p->i;
-    p->i = i;
-    p->pos = pos;
-    p->prev = prev;
-    p->gap = gap;
-    p->next_mark = next_mark;
-    return took;
+    return pass_store(p, i, pos, next_mark, prev, gap);
 }
 
 #endif /* FOLD_X86 */
