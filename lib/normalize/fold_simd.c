@@ -22,7 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* SCREENER_NO_SIMD: build the scalar loop only (as off x86-64) */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(SCREENER_NO_SIMD)
 #define FOLD_X86 1
 #include <immintrin.h>
 #else

@@ -18,7 +18,8 @@
  * for a path, capped at what the CPU supports; any other value is ignored),
  * then per fold table: a table whose ASCII part has no plan (a byte dropped
  * without a gap, a unit above 0xFF, more than FOLD_PLAN_STEPS runs) always
- * takes the scalar loop. Off x86-64 there is only the scalar loop.
+ * takes the scalar loop. Off x86-64, or built with -DSCREENER_NO_SIMD,
+ * there is only the scalar loop.
  */
 #ifndef SCREENER_NORMALIZE_FOLD_SIMD_H
 #define SCREENER_NORMALIZE_FOLD_SIMD_H
