@@ -464,9 +464,11 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
                   uhi = _mm512_loadu_si512(ft->plan_unit + 64),
                   up = _mm512_loadu_si512(up_one), coll = _mm512_set1_epi8((char)FP_COLL),
                   one = _mm512_set1_epi8(1), word = _mm512_set1_epi8((char)FP_WORD);
-    uint8_t tail[64];
     while (i < n && pos < next_mark) {
-        __m512i x = _mm512_loadu_si512(window_at(s, i, n, 64, tail));
+        /* the text's last bytes: a masked load (no fault past the end) */
+        __m512i x = n - i >= 64 ? _mm512_loadu_si512(s + i)
+                                : _mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)(n - i)),
+                                                          s + i);
         size_t lanes = window_lanes(i, n, 64, (uint64_t)_mm512_movepi8_mask(x));
         if (!lanes)
             break;
