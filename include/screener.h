@@ -47,6 +47,12 @@
  *     any number of threads at once. A screener_scratch is the working memory
  *     of ONE thread at a time; use one per thread (screener_scratch_clone).
  *     No function keeps mutable global state.
+ *   - CPU: the fold of runs of ASCII text uses AVX-512 (BW, VBMI, VBMI2),
+ *     AVX2 or SSE2 where the CPU has them (x86-64; elsewhere a portable
+ *     loop), with identical results. The environment variable
+ *     SCREENER_CPU=scalar|sse2|avx2|avx512, read once per
+ *     process, asks for a path (capped at what the CPU supports; any other
+ *     value is ignored): for testing and for measuring.
  *
  * This header compiles as C99 and as C++.
  */

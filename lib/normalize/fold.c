@@ -3,6 +3,7 @@
  * original bytes. No ICU string API is called here: only trie lookups.
  */
 #include "fold.h"
+#include "fold_simd.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,7 @@ static int grow_units(fold_buf *fb, size_t need)
     return 0;
 }
 
-static int push_mark(fold_buf *fb, size_t byte, size_t unit, uint32_t prev)
+int fold_push_mark(fold_buf *fb, size_t byte, size_t unit, uint32_t prev)
 {
     if (fb->n_marks == fb->cap_marks) {
         size_t cap = fb->cap_marks ? fb->cap_marks * 2 : 64;
@@ -118,17 +119,6 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
 {
     return fold_text_upto(ft, s, n, SIZE_MAX, fb);
 }
-
-/* The state of one fold_text_upto pass (kept in registers: the step
- * functions below are inlined into it). */
-typedef struct fold_pass {
-    uint16_t *o;   /* fb->units */
-    uint8_t *fl;   /* fb->flags */
-    size_t pos;    /* units written */
-    size_t i;      /* next input byte */
-    uint32_t prev; /* collapse state: the last word letter, 0 after a break */
-    uint32_t gap;  /* FU_GAP if a visible separator was dropped since the last unit */
-} fold_pass;
 
 /* Write BMP unit u of class `word` (FU_WORD or 0), collapsing a repeated
  * word letter. */
@@ -269,22 +259,36 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
      * unless it expands (FV_MULTI), so only expansions check and grow. */
     if (grow_units(fb, n + ft->max_units + 8))
         return SCREENER_E_NOMEM;
-    if (push_mark(fb, 0, 0, 0))
+    if (fold_push_mark(fb, 0, 0, 0))
         return SCREENER_E_NOMEM;
-    fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0};
-    size_t next_mark = FOLD_MARK_EVERY;
+    fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0, FOLD_MARK_EVERY};
+    const int vector = ft->ascii_path != FOLD_PATH_SCALAR;
     while (p.i < n) {
-        if (p.pos >= next_mark) {
+        if (p.pos >= p.next_mark) {
             if (p.pos >= max_units)
                 break; /* the budget: stop at this character boundary */
-            if (push_mark(fb, p.i, p.pos, p.prev))
+            if (fold_push_mark(fb, p.i, p.pos, p.prev))
                 return SCREENER_E_NOMEM;
-            next_mark = p.pos - p.pos % FOLD_MARK_EVERY + FOLD_MARK_EVERY;
+            p.next_mark = p.pos - p.pos % FOLD_MARK_EVERY + FOLD_MARK_EVERY;
         }
         /* the runs write at most one unit per character: no checkpoint is
          * due before next_mark - pos more units */
-        size_t room = next_mark - p.pos, i0 = p.i;
+        size_t room = p.next_mark - p.pos, i0 = p.i;
         if (s[p.i] < 0x80) {
+            /* the vector path (which pushes the checkpoints inside its
+             * blocks) where the table and the CPU have one */
+            if (vector && n - p.i >= FOLD_VECTOR_MIN &&
+                fold_ascii8(s + p.i)) {
+                /* a copy: p itself stays in registers */
+                fold_pass q = p;
+                int rc = SCREENER_OK;
+                size_t took = fold_ascii_blocks(ft, s, n, max_units, fb, &q, &rc);
+                if (rc)
+                    return rc;
+                p = q;
+                if (took)
+                    continue;
+            }
             ascii_run(ft, s, n - p.i > room ? p.i + room : n, &p);
             continue;
         }

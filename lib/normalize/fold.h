@@ -59,7 +59,8 @@ typedef struct fold_buf {
 /*
  * Fold (s, n) into fb->units. Invalid UTF-8 becomes one U+FFFD per maximal
  * subpart. Cost: one table lookup per character (ASCII from a 128-entry
- * array), amortised O(1) buffer growth.
+ * array; runs of 8+ ASCII bytes 16, 32 or 64 bytes at a time where the CPU and
+ * the table allow, see fold_simd.h), amortised O(1) buffer growth.
  * Returns SCREENER_OK, SCREENER_E_NOMEM or SCREENER_E_TOO_LARGE.
  */
 int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb);

@@ -95,6 +95,15 @@ static inline uint32_t fold_units_of(uint32_t v, uint32_t cp)
     }
 }
 
+/* Most steps (changes of behaviour between adjacent ASCII bytes) a table's
+ * ASCII part may have for the vector paths; the built tables have 6. */
+#define FOLD_PLAN_STEPS 15
+#define FP_GAP 1u    /* = FU_GAP */
+#define FP_WORD 2u   /* = FU_WORD */
+#define FP_COLL 8u
+#define FP_DELTA 0x20u
+#define FP_KEEP 0x80u
+
 /* Run-time view of a fold table. Points into memory owned by the database. */
 typedef struct fold_table {
     UCPTrie *trie;
@@ -112,6 +121,16 @@ typedef struct fold_table {
     /* bit u set: the BMP unit u is a kept Chinese numeral (fv_numeral of its
      * value), so the numerals view tests a unit without a trie lookup */
     uint64_t numerals[1024];
+    /* The vector plan of ascii_fast (fold_simd.h): ASCII byte b's class
+     * byte (FP_*) is plan_flags0 plus, mod 256, plan_dflags[j] for every
+     * step j with b > plan_above[j]; its unit is b, plus plan_delta if the
+     * class has FP_DELTA (a table shifts kept ASCII by one amount at most:
+     * case folding). Each row holds its byte 32 times (a vector). */
+    uint8_t plan_ok; /* 1 if the ASCII table has a plan (else the scalar loop only) */
+    uint8_t plan_n, plan_flags0, plan_delta;
+    uint8_t plan_above[FOLD_PLAN_STEPS][32], plan_dflags[FOLD_PLAN_STEPS][32];
+    uint8_t plan_cls[128], plan_unit[128]; /* the same per byte (AVX-512 VBMI lookups) */
+    uint8_t ascii_path; /* FOLD_PATH_* (fold_simd.h) the fold takes for ASCII runs */
 } fold_table;
 
 /* 1 if the folded unit u is a Chinese numeral (see fold_table.numerals). */

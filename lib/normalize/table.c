@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "foldtable.h"
+#include "fold_simd.h"
 
 /*
  * Check that every lookup the scanner can make stays inside the trie's data:
@@ -192,6 +193,7 @@ void fold_table_set_collapse(fold_table *ft, int collapse)
         }
         ft->ascii_fast[c] = f;
     }
+    fold_simd_plan(ft);
 }
 
 void fold_table_close(fold_table *ft)

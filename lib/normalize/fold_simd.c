@@ -1,0 +1,533 @@
+/*
+ * fold_simd.c — the vector paths of the fold for ASCII runs (see
+ * fold_simd.h), the plan they read, and the choice of path.
+ *
+ * One block (16 or 32 bytes, all ASCII) is folded in four steps:
+ *  1. classify: each byte's class byte (FP_*) and unit from the table's
+ *     plan, as a step function of the byte value (one compare per step);
+ *  2. collapse: a word letter equal to the collapse state before it is a
+ *     repeat. Every byte of a block is kept or a gap (a table with bytes
+ *     that are neither has no plan), so the state before byte k is the byte
+ *     k-1's own (its unit if it collapses, else 0): one shift and a compare;
+ *  3. flags: a kept unit has FU_GAP iff the byte before it is a gap (gaps and
+ *     repeats are the only bytes not kept, and a repeat never follows a
+ *     gap), FU_WORD from its class;
+ *  4. left-pack the kept units and their flags (AVX2: pshufb by a table per
+ *     8 lanes; SSE2 has no byte shuffle: a branch-free store per lane), and
+ *     push the checkpoints that fall inside the block.
+ */
+#include "fold_simd.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* SCREENER_NO_SIMD: build the scalar loop only (as off x86-64) */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(SCREENER_NO_SIMD)
+#define FOLD_X86 1
+#include <immintrin.h>
+#else
+#define FOLD_X86 0
+#endif
+
+#ifndef FOLD_VECTOR_MIN
+#define FOLD_VECTOR_MIN 12
+#endif
+
+static const char *const path_names[FOLD_PATH_COUNT] = {"scalar", "sse2", "avx2", "avx512"};
+
+const char *fold_path_name(int path)
+{
+    return path >= 0 && path < FOLD_PATH_COUNT ? path_names[path] : "?";
+}
+
+/* ------------------------------------------------------------------ */
+/* The choice of path, made once per process                           */
+/* ------------------------------------------------------------------ */
+
+static pthread_once_t path_once = PTHREAD_ONCE_INIT;
+static int path_best, path_chosen;
+#if FOLD_X86
+/* pshufb controls of the AVX2 left-pack, per 8-lane mask: the kept bytes
+ * zero-extended to 16 bits (units), and the kept bytes (flags) */
+static uint8_t pack16[256][16], pack8[256][16];
+static uint8_t popcount8[256];
+#endif
+
+static void path_init(void)
+{
+    path_best = FOLD_PATH_SCALAR;
+#if FOLD_X86
+    for (unsigned m = 0; m < 256; m++) {
+        unsigned t = 0;
+        memset(pack16[m], 0x80, 16);
+        memset(pack8[m], 0x80, 16);
+        for (unsigned b = 0; b < 8; b++)
+            if (m >> b & 1u) {
+                pack16[m][2 * t] = (uint8_t)b;
+                pack8[m][t] = (uint8_t)b;
+                t++;
+            }
+        popcount8[m] = (uint8_t)t;
+    }
+    __builtin_cpu_init();
+    path_best = FOLD_PATH_SSE2;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
+        __builtin_cpu_supports("popcnt"))
+        path_best = FOLD_PATH_AVX2;
+    if (path_best == FOLD_PATH_AVX2 && __builtin_cpu_supports("avx512f") &&
+        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
+        __builtin_cpu_supports("avx512vbmi2"))
+        path_best = FOLD_PATH_AVX512;
+#endif
+    path_chosen = path_best;
+    const char *want = getenv("SCREENER_CPU");
+    for (int p = 0; want && p < FOLD_PATH_COUNT; p++)
+        if (!strcmp(want, path_names[p]))
+            path_chosen = p < path_best ? p : path_best;
+}
+
+int fold_cpu_path(void)
+{
+    pthread_once(&path_once, path_init);
+    return path_chosen;
+}
+
+int fold_path_supported(int path)
+{
+    pthread_once(&path_once, path_init);
+    return path >= 0 && path <= path_best;
+}
+
+/* ------------------------------------------------------------------ */
+/* The plan                                                            */
+/* ------------------------------------------------------------------ */
+
+void fold_simd_plan(fold_table *ft)
+{
+    uint8_t cls[128];
+    uint32_t delta = 0;
+    ft->plan_ok = 0;
+    ft->plan_n = 0;
+    ft->ascii_path = FOLD_PATH_SCALAR;
+    for (uint32_t c = 0; c < 128; c++) {
+        uint32_t a = ft->ascii_fast[c], u = a & 0xFFFFu;
+        if (a & FA_KEEP) {
+            if (u > 0xFF || ((a & FA_COLL) && u == 0))
+                return; /* a unit the block cannot carry in a byte */
+            cls[c] = (uint8_t)(FP_KEEP | (a & FA_COLL ? FP_COLL : 0) | (a & FA_WORD ? FP_WORD : 0));
+            if (u != c) {
+                if (delta && delta != ((u - c) & 0xFFu))
+                    return; /* two shifts */
+                delta = (u - c) & 0xFFu;
+                cls[c] |= FP_DELTA;
+            }
+        } else if (a & FA_GAP) {
+            /* no unit: FP_DELTA as the byte before, so as not to add a step */
+            cls[c] = (uint8_t)(FP_GAP | (c ? cls[c - 1] & FP_DELTA : 0));
+        } else {
+            return; /* dropped without a gap: the collapse state passes over it */
+        }
+    }
+    unsigned n = 0;
+    for (uint32_t c = 1; c < 128; c++) {
+        if (cls[c] == cls[c - 1])
+            continue;
+        if (n == FOLD_PLAN_STEPS)
+            return;
+        memset(ft->plan_above[n], (int)c - 1, 32);
+        memset(ft->plan_dflags[n], cls[c] - cls[c - 1], 32);
+        n++;
+    }
+    for (uint32_t c = 0; c < 128; c++) {
+        ft->plan_cls[c] = cls[c];
+        ft->plan_unit[c] = (uint8_t)(ft->ascii_fast[c] & FA_KEEP ? ft->ascii_fast[c] : 0);
+    }
+    ft->plan_n = (uint8_t)n;
+    ft->plan_flags0 = cls[0];
+    ft->plan_delta = (uint8_t)delta;
+    ft->plan_ok = 1;
+    ft->ascii_path = (uint8_t)fold_cpu_path();
+}
+
+#if FOLD_X86
+
+/* ------------------------------------------------------------------ */
+/* Shared by both paths                                                */
+/* ------------------------------------------------------------------ */
+
+/* Index of the r-th (from 0) set bit of m, r < popcount(m). */
+static inline unsigned select_loop(uint64_t m, size_t r)
+{
+    while (r--)
+        m &= m - 1;
+    return (unsigned)__builtin_ctzll(m);
+}
+
+/*
+ * The checkpoints inside a block of `lanes` bytes at byte i whose kept
+ * lanes are *am (cnt of them); vb: the collapse state after each lane;
+ * sel: select_loop or a faster equivalent. Pushes each checkpoint that
+ * falls before the block's last lane; at one that reaches max_units the
+ * block is cut there (returns the lanes to take, *am trimmed). Returns
+ * (size_t)-1 when out of memory.
+ */
+static inline size_t block_marks(fold_buf *fb, size_t i, size_t pos, size_t *next_mark,
+                                 size_t max_units, uint64_t *am, unsigned cnt, unsigned lanes,
+                                 const uint8_t *vb, unsigned (*sel)(uint64_t, size_t))
+{
+    size_t need = *next_mark - pos;
+    while (cnt >= need) {
+        unsigned k = sel(*am, need - 1) + 1;
+        if (k >= lanes)
+            break; /* due at the next block's first byte: the caller's loop */
+        if (*next_mark >= max_units) {
+            *am &= (1ull << k) - 1;
+            return k; /* the budget: the pass ends at this checkpoint */
+        }
+        if (fb->n_marks < fb->cap_marks) {
+            fold_mark *mk = &fb->marks[fb->n_marks++];
+            mk->byte = (uint32_t)(i + k);
+            mk->unit = (uint32_t)*next_mark;
+            mk->prev = vb[k - 1];
+        } else if (fold_push_mark(fb, i + k, *next_mark, vb[k - 1])) {
+            return (size_t)-1;
+        }
+        *next_mark += FOLD_MARK_EVERY;
+        need += FOLD_MARK_EVERY;
+    }
+    return lanes;
+}
+
+/* The gap state after the first `lim` lanes: 1 if a gap lane follows the
+ * last kept lane (or, with none kept, if there was one before or any gap). */
+static inline uint32_t block_gap(uint64_t am, uint64_t gm, uint32_t gap, size_t lim)
+{
+    if (lim < 64)
+        gm &= (1ull << lim) - 1;
+    if (am)
+        return (gm >> (63 - __builtin_clzll(am))) ? FU_GAP : 0;
+    return gap || gm ? FU_GAP : 0;
+}
+
+/* Lanes of the window at s[i..n) that a block takes: up to W bytes, and
+ * only its ASCII prefix (nonascii: the window's bytes >= 0x80). */
+static inline size_t window_lanes(size_t i, size_t n, size_t w, uint64_t nonascii)
+{
+    size_t lanes = n - i < w ? n - i : w;
+    if (nonascii && (size_t)__builtin_ctzll(nonascii) < lanes)
+        lanes = (size_t)__builtin_ctzll(nonascii);
+    return lanes;
+}
+
+/* The window of w bytes at s + i: the text itself, or for the text's last
+ * bytes a copy padded with NULs (no read past the end). */
+static inline const uint8_t *window_at(const uint8_t *s, size_t i, size_t n, size_t w,
+                                       uint8_t *tail)
+{
+    if (n - i >= w)
+        return s + i;
+    memset(tail, 0, w);
+    memcpy(tail, s + i, n - i);
+    return tail;
+}
+
+/* The pass state a block loop keeps in locals, and its write-back. */
+#define PASS_LOCALS(p)                                                                       \
+    size_t i = (p)->i, pos = (p)->pos, next_mark = (p)->next_mark;                          \
+    uint32_t prev = (p)->prev, gap = (p)->gap;                                               \
+    uint16_t *o = (p)->o;                                                                    \
+    uint8_t *fl = (p)->fl
+
+static inline size_t pass_store(fold_pass *p, size_t i, size_t pos, size_t next_mark,
+                                uint32_t prev, uint32_t gap)
+{
+    size_t took = i - p->i;
+    p->i = i;
+    p->pos = pos;
+    p->prev = prev;
+    p->gap = gap;
+    p->next_mark = next_mark;
+    return took;
+}
+
+/* ------------------------------------------------------------------ */
+/* SSE2: 16 bytes a block                                              */
+/* ------------------------------------------------------------------ */
+
+static inline unsigned popcount16(uint32_t m)
+{
+    return popcount8[m & 0xFF] + popcount8[(m >> 8) & 0xFF];
+}
+
+static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
+                          fold_buf *fb, fold_pass *p, int *rc)
+{
+    PASS_LOCALS(p);
+    const unsigned steps = ft->plan_n;
+    const __m128i coll = _mm_set1_epi8((char)FP_COLL), one = _mm_set1_epi8(1),
+                  word = _mm_set1_epi8((char)FP_WORD), zero = _mm_setzero_si128(),
+                  dbit = _mm_set1_epi8((char)FP_DELTA),
+                  delta = _mm_set1_epi8((char)ft->plan_delta),
+                  flags0 = _mm_set1_epi8((char)ft->plan_flags0);
+    uint8_t tail[16];
+    while (i < n && pos < next_mark) {
+        __m128i x = _mm_loadu_si128((const __m128i *)window_at(s, i, n, 16, tail));
+        size_t lanes = window_lanes(i, n, 16, (uint32_t)_mm_movemask_epi8(x));
+        if (!lanes)
+            break;
+        uint32_t lm = (1u << lanes) - 1;
+        /* 1. classify */
+        __m128i f = flags0;
+        for (unsigned j = 0; j < steps; j++) {
+            __m128i ge = _mm_cmpgt_epi8(x, _mm_loadu_si128((const __m128i *)ft->plan_above[j]));
+            f = _mm_add_epi8(f,
+                             _mm_and_si128(ge, _mm_loadu_si128((const __m128i *)ft->plan_dflags[j])));
+        }
+        __m128i dm8 = _mm_cmpeq_epi8(_mm_and_si128(f, dbit), dbit);
+        __m128i u = _mm_add_epi8(x, _mm_and_si128(dm8, delta));
+        /* 2. collapse */
+        __m128i cm = _mm_cmpeq_epi8(_mm_and_si128(f, coll), coll);
+        __m128i v = _mm_and_si128(u, cm);
+        __m128i before = _mm_or_si128(_mm_slli_si128(v, 1),
+                                      _mm_cvtsi32_si128(prev < 0x100 ? (int)prev : 0));
+        uint32_t dm = (uint32_t)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(u, before), cm));
+        uint64_t am = (uint32_t)_mm_movemask_epi8(f) & ~dm & lm; /* FP_KEEP is bit 7 */
+        uint32_t gm = (uint32_t)_mm_movemask_epi8(_mm_slli_epi16(f, 7)) & lm;
+        /* 3. flags */
+        __m128i fo = _mm_or_si128(_mm_slli_si128(_mm_and_si128(f, one), 1),
+                                  _mm_cvtsi32_si128((int)gap));
+        fo = _mm_or_si128(fo, _mm_and_si128(f, word));
+        uint8_t vb[16];
+        _mm_storeu_si128((__m128i *)vb, v);
+        size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am, popcount16((uint32_t)am),
+                                 (unsigned)lanes, vb, select_loop);
+        if (lim == (size_t)-1) {
+            *rc = SCREENER_E_NOMEM;
+            return 0;
+        }
+        /* 4. left-pack */
+        if (am == 0xFFFF) {
+            _mm_storeu_si128((__m128i *)(o + pos), _mm_unpacklo_epi8(u, zero));
+            _mm_storeu_si128((__m128i *)(o + pos + 8), _mm_unpackhi_epi8(u, zero));
+            _mm_storeu_si128((__m128i *)(fl + pos), fo);
+            pos += 16;
+        } else {
+            uint8_t ub[16], fb8[16];
+            _mm_storeu_si128((__m128i *)ub, u);
+            _mm_storeu_si128((__m128i *)fb8, fo);
+            for (unsigned k = 0; k < 16; k++) {
+                o[pos] = ub[k];
+                fl[pos] = fb8[k];
+                pos += (am >> k) & 1u;
+            }
+        }
+        prev = vb[lim - 1];
+        gap = block_gap(am, gm, gap, lim);
+        i += lim;
+        if (lim < 16)
+            break;
+    }
+    return pass_store(p, i, pos, next_mark, prev, gap);
+}
+
+/* ------------------------------------------------------------------ */
+/* AVX2: 32 bytes a block                                              */
+/* ------------------------------------------------------------------ */
+
+#define AVX2_TARGET __attribute__((target("avx2,bmi,bmi2,popcnt")))
+
+AVX2_TARGET static inline unsigned select_pdep(uint64_t m, size_t r)
+{
+    return (unsigned)__builtin_ctzll(_pdep_u64(1ull << r, m));
+}
+
+/* v shifted up by one byte across the two lanes, `in0` in byte 0 */
+AVX2_TARGET static inline __m256i shift_in(__m256i v, uint32_t in0)
+{
+    __m256i t = _mm256_permute2x128_si256(v, v, 0x08); /* [0, v.lo] */
+    return _mm256_or_si256(_mm256_alignr_epi8(v, t, 15),
+                           _mm256_setr_epi32((int)in0, 0, 0, 0, 0, 0, 0, 0));
+}
+
+/* Left-pack the kept lanes (mask m, 16 lanes) of units u and flags f. */
+AVX2_TARGET static inline size_t pack16_lanes(__m128i u, __m128i f, uint32_t m, uint16_t *o,
+                                              uint8_t *fl, size_t pos)
+{
+    for (int h = 0; h < 2; h++) {
+        uint32_t g = m & 0xFF;
+        __m128i w = _mm_shuffle_epi8(u, _mm_loadu_si128((const __m128i *)pack16[g]));
+        __m128i x = _mm_shuffle_epi8(f, _mm_loadu_si128((const __m128i *)pack8[g]));
+        _mm_storeu_si128((__m128i *)(o + pos), w);
+        _mm_storel_epi64((__m128i *)(fl + pos), x);
+        pos += popcount8[g];
+        u = _mm_srli_si128(u, 8);
+        f = _mm_srli_si128(f, 8);
+        m >>= 8;
+    }
+    return pos;
+}
+
+AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, size_t n,
+                                      size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
+{
+    PASS_LOCALS(p);
+    const unsigned steps = ft->plan_n;
+    const __m256i coll = _mm256_set1_epi8((char)FP_COLL), one = _mm256_set1_epi8(1),
+                  word = _mm256_set1_epi8((char)FP_WORD), dbit = _mm256_set1_epi8((char)FP_DELTA),
+                  delta = _mm256_set1_epi8((char)ft->plan_delta),
+                  flags0 = _mm256_set1_epi8((char)ft->plan_flags0);
+    uint8_t tail[32];
+    while (i < n && pos < next_mark) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)window_at(s, i, n, 32, tail));
+        size_t lanes = window_lanes(i, n, 32, (uint32_t)_mm256_movemask_epi8(x));
+        if (!lanes)
+            break;
+        uint32_t lm = lanes == 32 ? 0xFFFFFFFFu : (1u << lanes) - 1;
+        __m256i f = flags0;
+        for (unsigned j = 0; j < steps; j++) {
+            __m256i ge =
+                _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)ft->plan_above[j]));
+            f = _mm256_add_epi8(
+                f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)ft->plan_dflags[j])));
+        }
+        __m256i dm8 = _mm256_cmpeq_epi8(_mm256_and_si256(f, dbit), dbit);
+        __m256i u = _mm256_add_epi8(x, _mm256_and_si256(dm8, delta));
+        __m256i cm = _mm256_cmpeq_epi8(_mm256_and_si256(f, coll), coll);
+        __m256i v = _mm256_and_si256(u, cm);
+        __m256i before = shift_in(v, prev < 0x100 ? prev : 0);
+        uint32_t dm =
+            (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(u, before), cm));
+        uint64_t am = (uint32_t)_mm256_movemask_epi8(f) & ~dm & lm;
+        uint32_t gm = (uint32_t)_mm256_movemask_epi8(_mm256_slli_epi16(f, 7)) & lm;
+        __m256i fo = _mm256_or_si256(shift_in(_mm256_and_si256(f, one), gap),
+                                     _mm256_and_si256(f, word));
+        uint8_t vb[32];
+        _mm256_storeu_si256((__m256i *)vb, v);
+        size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am,
+                                 (unsigned)__builtin_popcountll(am), (unsigned)lanes, vb,
+                                 select_pdep);
+        if (lim == (size_t)-1) {
+            *rc = SCREENER_E_NOMEM;
+            return 0;
+        }
+        if (am == 0xFFFFFFFFu) {
+            _mm256_storeu_si256((__m256i *)(o + pos),
+                                _mm256_cvtepu8_epi16(_mm256_castsi256_si128(u)));
+            _mm256_storeu_si256((__m256i *)(o + pos + 16),
+                                _mm256_cvtepu8_epi16(_mm256_extracti128_si256(u, 1)));
+            _mm256_storeu_si256((__m256i *)(fl + pos), fo);
+            pos += 32;
+        } else {
+            pos = pack16_lanes(_mm256_castsi256_si128(u), _mm256_castsi256_si128(fo),
+                               (uint32_t)am & 0xFFFF, o, fl, pos);
+            if (lanes > 16)
+                pos = pack16_lanes(_mm256_extracti128_si256(u, 1),
+                                   _mm256_extracti128_si256(fo, 1), (uint32_t)am >> 16, o, fl, pos);
+        }
+        prev = vb[lim - 1];
+        gap = block_gap(am, gm, gap, lim);
+        i += lim;
+        if (lim < 32)
+            break;
+    }
+    return pass_store(p, i, pos, next_mark, prev, gap);
+}
+
+/* ------------------------------------------------------------------ */
+/* AVX-512 (BW, VBMI, VBMI2): 64 bytes a block                         */
+/* ------------------------------------------------------------------ */
+
+#define AVX512_TARGET                                                                        \
+    __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,avx2,bmi,bmi2,"  \
+                          "popcnt")))
+
+/* vpermb indices that move every byte up one lane (lane 0 is set apart) */
+static const uint8_t up_one[64] = {
+    0,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+    21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42,
+    43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62};
+
+AVX512_TARGET static inline unsigned select_pdep64(uint64_t m, size_t r)
+{
+    return (unsigned)__builtin_ctzll(_pdep_u64(1ull << r, m));
+}
+
+/* The classification is two 128-entry byte lookups (vpermi2b) instead of
+ * the steps; the left-pack is vpcompressw/vpcompressb with masked stores. */
+AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s, size_t n,
+                                          size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
+{
+    PASS_LOCALS(p);
+    const __m512i clo = _mm512_loadu_si512(ft->plan_cls), chi = _mm512_loadu_si512(ft->plan_cls + 64),
+                  ulo = _mm512_loadu_si512(ft->plan_unit),
+                  uhi = _mm512_loadu_si512(ft->plan_unit + 64),
+                  up = _mm512_loadu_si512(up_one), coll = _mm512_set1_epi8((char)FP_COLL),
+                  one = _mm512_set1_epi8(1), word = _mm512_set1_epi8((char)FP_WORD);
+    while (i < n && pos < next_mark) {
+        /* the text's last bytes: a masked load (no fault past the end) */
+        __m512i x = n - i >= 64 ? _mm512_loadu_si512(s + i)
+                                : _mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)(n - i)),
+                                                          s + i);
+        size_t lanes = window_lanes(i, n, 64, (uint64_t)_mm512_movepi8_mask(x));
+        if (!lanes)
+            break;
+        uint64_t lm = lanes == 64 ? ~0ull : (1ull << lanes) - 1;
+        __m512i f = _mm512_permutex2var_epi8(clo, x, chi);
+        __m512i u = _mm512_permutex2var_epi8(ulo, x, uhi);
+        __mmask64 cm = _mm512_test_epi8_mask(f, coll);
+        __m512i v = _mm512_maskz_mov_epi8(cm, u);
+        __m512i before = _mm512_mask_set1_epi8(_mm512_permutexvar_epi8(up, v), 1,
+                                               (char)(prev < 0x100 ? prev : 0));
+        uint64_t dm = (uint64_t)_mm512_mask_cmpeq_epi8_mask(cm, u, before);
+        uint64_t am = (uint64_t)_mm512_movepi8_mask(f) & ~dm & lm;
+        uint64_t g = (uint64_t)_mm512_test_epi8_mask(f, one);
+        uint64_t gm = g & lm;
+        __m512i fo = _mm512_or_si512(_mm512_maskz_mov_epi8((g << 1) | gap, one),
+                                     _mm512_and_si512(f, word));
+        uint8_t vb[64];
+        _mm512_storeu_si512(vb, v);
+        size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am,
+                                 (unsigned)__builtin_popcountll(am), (unsigned)lanes, vb,
+                                 select_pdep64);
+        if (lim == (size_t)-1) {
+            *rc = SCREENER_E_NOMEM;
+            return 0;
+        }
+        uint32_t m0 = (uint32_t)am, m1 = (uint32_t)(am >> 32);
+        unsigned c0 = (unsigned)__builtin_popcount(m0), c1 = (unsigned)__builtin_popcount(m1);
+        __m512i w0 = _mm512_cvtepu8_epi16(_mm512_castsi512_si256(u));
+        __m512i w1 = _mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(u, 1));
+        _mm512_mask_storeu_epi16(o + pos, (__mmask32)_bzhi_u32(~0u, c0),
+                                 _mm512_maskz_compress_epi16((__mmask32)m0, w0));
+        _mm512_mask_storeu_epi16(o + pos + c0, (__mmask32)_bzhi_u32(~0u, c1),
+                                 _mm512_maskz_compress_epi16((__mmask32)m1, w1));
+        _mm512_mask_storeu_epi8(fl + pos, (__mmask64)_bzhi_u64(~0ull, c0 + c1),
+                                _mm512_maskz_compress_epi8((__mmask64)am, fo));
+        pos += c0 + c1;
+        prev = vb[lim - 1];
+        gap = block_gap(am, gm, gap, lim);
+        i += lim;
+        if (lim < 64)
+            break;
+    }
+    return pass_store(p, i, pos, next_mark, prev, gap);
+}
+
+#endif /* FOLD_X86 */
+
+size_t fold_ascii_blocks(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
+                         fold_buf *fb, fold_pass *p, int *rc)
+{
+#if FOLD_X86
+    if (ft->ascii_path == FOLD_PATH_AVX512)
+        return blocks_avx512(ft, s, n, max_units, fb, p, rc);
+    if (ft->ascii_path == FOLD_PATH_AVX2)
+        return blocks_avx2(ft, s, n, max_units, fb, p, rc);
+    if (ft->ascii_path == FOLD_PATH_SSE2)
+        return blocks_sse2(ft, s, n, max_units, fb, p, rc);
+#else
+    (void)ft, (void)s, (void)n, (void)max_units, (void)fb, (void)p, (void)rc;
+#endif
+    return 0;
+}

@@ -1,0 +1,92 @@
+/*
+ * fold_simd.h — vector paths of the fold for runs of ASCII, chosen at run
+ * time (internal to normalize/; fold.c calls them, table.c plans them).
+ *
+ * The scalar ASCII loop (fold.c, ascii_run) reads one 128-entry table per
+ * byte. The vector paths read 16 (SSE2), 32 (AVX2) or 64 (AVX-512 with
+ * VBMI2) bytes at a time and do the same thing with compares and masks:
+ * classify every byte from a plan derived from the table when it is opened
+ * (fold_simd_plan), collapse
+ * repeats against the byte before, carry the gap flag, left-pack the kept
+ * units and push the checkpoints (fold.h) that fall inside the block. Their
+ * output (units, unit flags, checkpoints, collapse and gap state at block
+ * edges) is byte-identical to the scalar loop's; tests/normalize/test_fold_paths.c
+ * checks it for every path against the scalar one.
+ *
+ * The path is chosen once per process from the CPU (the best supported) and
+ * the environment variable SCREENER_CPU=scalar|sse2|avx2|avx512 (read once; asks
+ * for a path, capped at what the CPU supports; any other value is ignored),
+ * then per fold table: a table whose ASCII part has no plan (a byte dropped
+ * without a gap, a unit above 0xFF, more than FOLD_PLAN_STEPS runs) always
+ * takes the scalar loop. Off x86-64, or built with -DSCREENER_NO_SIMD,
+ * there is only the scalar loop.
+ */
+#ifndef SCREENER_NORMALIZE_FOLD_SIMD_H
+#define SCREENER_NORMALIZE_FOLD_SIMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "fold.h"
+
+#define FOLD_PATH_SCALAR 0
+#define FOLD_PATH_SSE2 1
+#define FOLD_PATH_AVX2 2
+#define FOLD_PATH_AVX512 3
+#define FOLD_PATH_COUNT 4
+
+/* The vector paths take an ASCII run only if its first 8 bytes are ASCII:
+ * shorter runs (between Chinese characters) cost less in the scalar loop. */
+#define FOLD_VECTOR_MIN 8
+
+/* 1 if s[0..8) is ASCII. */
+static inline int fold_ascii8(const uint8_t *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return !(w & 0x8080808080808080ull);
+}
+
+/* The state of one fold_text_upto pass (kept in registers in fold.c: the
+ * step functions there are inlined into it). */
+typedef struct fold_pass {
+    uint16_t *o;      /* fb->units */
+    uint8_t *fl;      /* fb->flags */
+    size_t pos;       /* units written */
+    size_t i;         /* next input byte */
+    uint32_t prev;    /* collapse state: the last word letter, 0 after a break */
+    uint32_t gap;     /* FU_GAP if a visible separator was dropped since the last unit */
+    size_t next_mark; /* the unit count at which the next checkpoint is due */
+} fold_pass;
+
+/* Record a checkpoint (fold.c). Returns 0 or -1 when out of memory. */
+int fold_push_mark(fold_buf *fb, size_t byte, size_t unit, uint32_t prev);
+
+/* The path this process uses where a table allows one: FOLD_PATH_*, decided
+ * on the first call (CPU and SCREENER_CPU), the same afterwards. */
+int fold_cpu_path(void);
+
+/* 1 if this CPU can run path (for tests forcing each path in turn). */
+int fold_path_supported(int path);
+
+/* Name of a path ("scalar", "sse2", "avx2", "avx512"). */
+const char *fold_path_name(int path);
+
+/* Derive the vector plan of ft's ASCII table (ft->ascii_fast) and set
+ * ft->ascii_path: fold_cpu_path() if the table has a plan, else scalar. */
+void fold_simd_plan(fold_table *ft);
+
+/*
+ * Fold whole blocks of ASCII from p->i with path ft->ascii_path, while a
+ * block is all ASCII and n - p->i allows a whole block; stops at the block
+ * where a checkpoint is due at its first byte (the caller's loop pushes it)
+ * or where the checkpoint inside it reaches max_units (the budget: the pass
+ * ends there, as in the scalar loop). Returns the bytes consumed (0: the
+ * caller takes the scalar loop); *rc gets SCREENER_E_NOMEM if a checkpoint
+ * could not be stored.
+ */
+size_t fold_ascii_blocks(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
+                         fold_buf *fb, fold_pass *p, int *rc);
+
+#endif

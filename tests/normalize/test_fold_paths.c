@@ -1,0 +1,175 @@
+/* Every vector path of the fold (normalize/fold_simd.h) against the scalar
+ * loop: random ASCII-heavy texts (words, spaces, punctuation, repeated
+ * letters, digits, capitals, controls) in runs whose lengths straddle the
+ * block edges (15/16/17, 31/32/33, ...), with non-ASCII characters between
+ * them, under fold tables with the families on and off and repeats
+ * collapsed or not. Units, unit flags, checkpoints (byte, unit, collapse
+ * state), the input consumed, and the same under a budget, must all be
+ * identical. Paths this CPU lacks are reported and skipped. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../scan/test_rng.h"
+#include "normalize/fold.h"
+#include "normalize/fold_simd.h"
+#include "normalize/foldtable.h"
+
+static const char *const ascii_sets[] = {
+    "abcdefghijklmnopqrstuvwxyz",            /* lowercase */
+    "aabbeeellloossttt",                     /* letters that repeat often */
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdeAEIOU",  /* capitals */
+    "0123456789000111",                      /* digits (never collapse) */
+    " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",   /* separators */
+    "ab cd  e.f,g!hh ss  x\ty\nzz--",        /* words */
+    "\x01\x02\x1f\x7f a\tb",                 /* controls */
+};
+
+static const char *const others[] = {
+    "中", "國", "学", "é", "ß", "ﬁ", "Ω", "а", "Ｆ", "😀", "\xe2\x80\x8b", "\xc2\xa0",
+    "\xff", "\xe4\xb8", "ＡＡ", "ｓ", "ѕ", "\xe3\x80\x80",
+};
+
+static const size_t edge_lens[] = {15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 1, 2, 5};
+
+/* A random text of about `want` bytes into t; returns its length. */
+static size_t gen_text(uint64_t *st, char *t, size_t want)
+{
+    size_t len = 0;
+    while (len < want) {
+        size_t run = test_rnd(st, 2) ? edge_lens[test_rnd(st, sizeof edge_lens / sizeof edge_lens[0])]
+                                      : 1 + test_rnd(st, 80);
+        const char *set = ascii_sets[test_rnd(st, sizeof ascii_sets / sizeof ascii_sets[0])];
+        size_t sl = strlen(set);
+        char last = 0;
+        for (size_t k = 0; k < run && len < want + 80; k++) {
+            /* repeat the byte before now and then: runs of one letter */
+            char c = last && test_rnd(st, 4) == 0 ? last : set[test_rnd(st, (unsigned)sl)];
+            t[len++] = c;
+            last = c;
+        }
+        if (test_rnd(st, 3)) {
+            const char *x = others[test_rnd(st, sizeof others / sizeof others[0])];
+            size_t xl = strlen(x);
+            memcpy(t + len, x, xl);
+            len += xl;
+        }
+    }
+    return len;
+}
+
+/* Fold a copy of t in a buffer of exactly len bytes, so that the sanitizer
+ * builds catch a read past the text's end. */
+static void fold_with(fold_table *ft, int path, const char *t, size_t len, size_t budget,
+                      fold_buf *fb)
+{
+    uint8_t *copy = malloc(len ? len : 1);
+    cr_assert(copy);
+    memcpy(copy, t, len);
+    ft->ascii_path = (uint8_t)path;
+    cr_assert_eq(fold_text_upto(ft, copy, len, budget, fb), SCREENER_OK);
+    free(copy);
+}
+
+static void same(const fold_buf *a, const fold_buf *b, const char *what, int path, int t)
+{
+    cr_assert_eq(a->n, b->n, "%s, %s, text %d: %zu units, scalar %zu", what,
+                 fold_path_name(path), t, a->n, b->n);
+    cr_assert_eq(a->consumed, b->consumed, "%s, %s, text %d: consumed %zu, scalar %zu", what,
+                 fold_path_name(path), t, a->consumed, b->consumed);
+    for (size_t k = 0; k < a->n; k++) {
+        cr_assert_eq(a->units[k], b->units[k], "%s, %s, text %d: unit %zu is %#x, scalar %#x",
+                     what, fold_path_name(path), t, k, a->units[k], b->units[k]);
+        cr_assert_eq(a->flags[k], b->flags[k], "%s, %s, text %d: flags of unit %zu: %#x, scalar %#x",
+                     what, fold_path_name(path), t, k, a->flags[k], b->flags[k]);
+    }
+    cr_assert_eq(a->n_marks, b->n_marks, "%s, %s, text %d: %zu checkpoints, scalar %zu", what,
+                 fold_path_name(path), t, a->n_marks, b->n_marks);
+    for (size_t k = 0; k < a->n_marks; k++)
+        cr_assert(a->marks[k].byte == b->marks[k].byte && a->marks[k].unit == b->marks[k].unit &&
+                      a->marks[k].prev == b->marks[k].prev,
+                  "%s, %s, text %d: checkpoint %zu is (%u, %u, %#x), scalar (%u, %u, %#x)", what,
+                  fold_path_name(path), t, k, a->marks[k].byte, a->marks[k].unit,
+                  a->marks[k].prev, b->marks[k].byte, b->marks[k].unit, b->marks[k].prev);
+}
+
+static void check_table(uint32_t flags, int collapse, uint64_t seed, int expect_plan)
+{
+    fold_build fbuild;
+    fold_table ft;
+    cr_assert_eq(fold_build_table(flags, &fbuild, NULL), SCREENER_OK);
+    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
+                                 fbuild.n_expand),
+                 SCREENER_OK);
+    fold_table_set_collapse(&ft, collapse);
+    /* the built tables all have a plan: else this test would compare the
+     * scalar loop with itself */
+    cr_assert_eq(ft.plan_ok, expect_plan, "flags %#x: plan %d", flags, ft.plan_ok);
+    fold_buf ref, got;
+    memset(&ref, 0, sizeof ref);
+    memset(&got, 0, sizeof got);
+    uint64_t st = seed;
+    static char text[4096];
+    int ran = 0;
+    for (int t = 0; t < 1500; t++) {
+        size_t len = gen_text(&st, text, test_rnd(&st, 4) ? 1 + test_rnd(&st, 120) : 1500);
+        size_t off = len > 8 ? test_rnd(&st, 8) : 0; /* blocks start at every alignment */
+        fold_with(&ft, FOLD_PATH_SCALAR, text + off, len - off, SIZE_MAX, &ref);
+        size_t budget = test_rnd(&st, (unsigned)ref.n + 2);
+        for (int path = FOLD_PATH_SCALAR + 1; path < FOLD_PATH_COUNT; path++) {
+            if (!fold_path_supported(path))
+                continue;
+            fold_with(&ft, FOLD_PATH_SCALAR, text + off, len - off, SIZE_MAX, &ref);
+            fold_with(&ft, path, text + off, len - off, SIZE_MAX, &got);
+            same(&got, &ref, "whole", path, t);
+            fold_with(&ft, FOLD_PATH_SCALAR, text + off, len - off, budget, &ref);
+            fold_with(&ft, path, text + off, len - off, budget, &got);
+            same(&got, &ref, "budget", path, t);
+            ran++;
+        }
+    }
+    for (int path = FOLD_PATH_SCALAR + 1; path < FOLD_PATH_COUNT; path++)
+        if (!fold_path_supported(path))
+            fprintf(stderr, "fold_paths: this CPU has no %s path: not tested here\n",
+                    fold_path_name(path));
+    if (fold_path_supported(FOLD_PATH_SSE2))
+        cr_assert_gt(ran, 0);
+    fold_buf_free(&ref);
+    fold_buf_free(&got);
+    fold_table_close(&ft);
+    fold_build_free(&fbuild);
+}
+
+Test(fold_paths, all_families_collapsing) { check_table(SCREENER_FOLD_ALL, 1, 21, 1); }
+
+Test(fold_paths, all_families_not_collapsing) { check_table(SCREENER_FOLD_ALL, 0, 22, 1); }
+
+Test(fold_paths, without_case) { check_table(SCREENER_FOLD_ALL & ~SCREENER_FOLD_CASE, 1, 23, 1); }
+
+Test(fold_paths, without_noise_removal)
+{
+    check_table(SCREENER_FOLD_ALL & ~SCREENER_FOLD_NOISE, 1, 24, 1);
+}
+
+Test(fold_paths, noise_only) { check_table(SCREENER_FOLD_EXPLICIT | SCREENER_FOLD_NOISE, 0, 25, 1); }
+
+Test(fold_paths, nothing_folded) { check_table(SCREENER_FOLD_EXPLICIT, 1, 26, 1); }
+
+/* A table whose ASCII part drops a byte without a gap has no plan: the
+ * scalar loop takes every path's ASCII runs. */
+Test(fold_paths, a_table_without_a_plan_takes_the_scalar_loop)
+{
+    fold_build fbuild;
+    fold_table ft;
+    cr_assert_eq(fold_build_table(SCREENER_FOLD_ALL, &fbuild, NULL), SCREENER_OK);
+    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
+                                 fbuild.n_expand),
+                 SCREENER_OK);
+    ft.ascii_fast['#'] = 0; /* dropped, no gap */
+    fold_simd_plan(&ft);
+    cr_assert_eq(ft.plan_ok, 0);
+    cr_assert_eq(ft.ascii_path, FOLD_PATH_SCALAR);
+    fold_table_close(&ft);
+    fold_build_free(&fbuild);
+}
