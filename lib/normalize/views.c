@@ -75,9 +75,30 @@ static const struct {
 
 _Static_assert(VIEW_ALL == (1u << VIEW_KINDS) - 1, "views_len: one slot per view bit");
 
+static int build_row(const fold_table *ft, size_t k, const uint8_t *s, views *v)
+{
+    /* every view covers what the first one built covered */
+    int rc = table[k].build(ft, s, v->consumed, v, &v->consumed);
+    if (!rc)
+        v->built |= table[k].bit; /* (its build function set its views_len) */
+    return rc;
+}
+
 int views_build_more(const fold_table *ft, unsigned which, const uint8_t *s, views *v)
 {
     const size_t n = sizeof table / sizeof table[0];
+    /* most calls: one view is missing and what it is built from (or after)
+     * is built already; then it alone is built */
+    unsigned miss = which & ~v->built;
+    if (miss && !(miss & (miss - 1))) {
+        size_t k = 0;
+        while (k < n - 1 && table[k].bit != miss)
+            k++;
+        unsigned inputs = table[k].needs | (table[k].after & v->planned) |
+                          (v->planned & VIEW_FOLDED);
+        if (!(inputs & ~v->built & ~miss))
+            return build_row(ft, k, s, v);
+    }
     for (size_t k = n; k-- > 0;) /* (needs and after come earlier in the table) */
         if (which & table[k].bit)
             which |= table[k].needs | (table[k].after & v->planned);
@@ -89,11 +110,9 @@ int views_build_more(const fold_table *ft, unsigned which, const uint8_t *s, vie
         if (!(which & table[k].bit))
             continue;
         which &= ~table[k].bit;
-        /* every view covers what the first one built covered */
-        int rc = table[k].build(ft, s, v->consumed, v, &v->consumed);
+        int rc = build_row(ft, k, s, v);
         if (rc)
             return rc;
-        v->built |= table[k].bit; /* (its build function set its views_len) */
     }
     return SCREENER_OK;
 }
