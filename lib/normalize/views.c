@@ -84,21 +84,11 @@ static int build_row(const fold_table *ft, size_t k, const uint8_t *s, views *v)
     return rc;
 }
 
-int views_build_more(const fold_table *ft, unsigned which, const uint8_t *s, views *v)
+/* `which` and what it is built from or after, in table order. */
+static __attribute__((noinline)) int build_closure(const fold_table *ft, unsigned which,
+                                                    const uint8_t *s, views *v)
 {
     const size_t n = sizeof table / sizeof table[0];
-    /* most calls: one view is missing and what it is built from (or after)
-     * is built already; then it alone is built */
-    unsigned miss = which & ~v->built;
-    if (miss && !(miss & (miss - 1))) {
-        size_t k = 0;
-        while (k < n - 1 && table[k].bit != miss)
-            k++;
-        unsigned inputs = table[k].needs | (table[k].after & v->planned) |
-                          (v->planned & VIEW_FOLDED);
-        if (!(inputs & ~v->built & ~miss))
-            return build_row(ft, k, s, v);
-    }
     for (size_t k = n; k-- > 0;) /* (needs and after come earlier in the table) */
         if (which & table[k].bit)
             which |= table[k].needs | (table[k].after & v->planned);
@@ -115,6 +105,24 @@ int views_build_more(const fold_table *ft, unsigned which, const uint8_t *s, vie
             return rc;
     }
     return SCREENER_OK;
+}
+
+int views_build_more(const fold_table *ft, unsigned which, const uint8_t *s, views *v)
+{
+    /* most calls: one view is missing and what it is built from (or after)
+     * is built already; then it alone is built */
+    const size_t n = sizeof table / sizeof table[0];
+    unsigned miss = which & ~v->built;
+    if (miss && !(miss & (miss - 1))) {
+        size_t k = 0;
+        while (k < n - 1 && table[k].bit != miss)
+            k++;
+        unsigned inputs = table[k].needs | (table[k].after & v->planned) |
+                          (v->planned & VIEW_FOLDED);
+        if (!(inputs & ~v->built & ~miss))
+            return build_row(ft, k, s, v);
+    }
+    return build_closure(ft, which, s, v);
 }
 
 int views_build(const fold_table *ft, unsigned which, const uint8_t *s, size_t len, views *v)
