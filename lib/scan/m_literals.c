@@ -312,12 +312,75 @@ static int on_group_candidate(unsigned int id, unsigned long long from, unsigned
     return 0;
 }
 
+/* The same over the group narrowed to bytes (literals_group_narrow). */
+static int on_group_candidate_narrow(unsigned int id, unsigned long long from,
+                                     unsigned long long to, unsigned int flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    const batch_group *g = ctx;
+    size_t n = g->unit_at[g->n];
+    if (id >= g->db->n_lits || to > n)
+        return 0; /* not one of ours: a damaged (but re-sealed) database */
+    const db_lit *l = &g->db->lits[id];
+    if (to >= l->units && lit_bounds(l, g->flags, n, (size_t)(to - l->units), (size_t)to))
+        batch_mark(g, g->unit_at, (size_t)(to - l->units));
+    return 0;
+}
+
+/* Most messages of an English group fold to ASCII, and the narrow section
+ * scans them 3-5x faster than the UTF-16 one (m_literals.c, scan_literals).
+ * So when at most one message in NARROW_GROUP_OTHER has a unit above 0x7F,
+ * the group is narrowed to bytes (ASCII units as they are, the separators and
+ * the other messages' units as NUL, which no narrow literal holds) and
+ * scanned with the narrow section; the other messages are marked (their own
+ * scan finds what they hold). Returns 1 when done so, 0 when the group is not
+ * for it (then nothing was marked), or an error status. */
+#define NARROW_GROUP_OTHER 8
+static int literals_group_narrow(const batch_group *g)
+{
+    screener_scratch *s = g->s;
+    size_t other[64], n = g->unit_at[g->n], max_other = g->n / NARROW_GROUP_OTHER, n_other = 0;
+    if (max_other > sizeof other / sizeof other[0])
+        max_other = sizeof other / sizeof other[0];
+    if (mem_grow((void **)&s->narrow, &s->cap_narrow, n, 1))
+        return SCREENER_E_NOMEM;
+    uint8_t *out = s->narrow;
+    for (size_t k = 0; k < g->n; k++) {
+        size_t a = g->unit_at[k], b = g->unit_at[k + 1];
+        uint16_t high = 0;
+        for (size_t i = a; i + 1 < b; i++) { /* (b - 1: the separator) */
+            uint16_t u = g->units[i];
+            high |= u;
+            out[i] = u < 0x80 ? (uint8_t)u : 0;
+        }
+        out[b - 1] = 0;
+        if (high >= 0x80) {
+            if (n_other == max_other)
+                return 0;
+            other[n_other++] = k;
+        }
+    }
+    for (size_t j = 0; j < n_other; j++)
+        batch_mark(g, g->unit_at, g->unit_at[other[j]]);
+    hs_error_t he = hs_scan(g->db->hs_narrow, (const char *)out, (unsigned int)n, 0, s->hs,
+                            on_group_candidate_narrow, (void *)(uintptr_t)g);
+    if (he == HS_SCRATCH_IN_USE)
+        return SCREENER_E_SCRATCH_IN_USE;
+    return he == HS_SUCCESS ? 1 : SCREENER_E_HYPERSCAN;
+}
+
 static int literals_group(const batch_group *g, const matcher *m)
 {
     (void)m;
     size_t n = g->unit_at[g->n];
     if (n == 0)
         return SCREENER_OK;
+    if (g->db->hs_narrow) {
+        int rc = literals_group_narrow(g);
+        if (rc)
+            return rc == 1 ? SCREENER_OK : rc;
+    }
     hs_error_t he = hs_scan(g->db->hs, (const char *)g->units, (unsigned int)(n * 2), 0, g->s->hs,
                             on_group_candidate, (void *)(uintptr_t)g);
     if (he == HS_SCRATCH_IN_USE)
