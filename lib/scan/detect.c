@@ -264,14 +264,29 @@ static void detect_url(const light_char *l, size_t m,
     }
 }
 
-/* 1 if byte c occurs in view[0..n) followed by a [a-z0-9] byte (or, with
- * dash, a '-'). */
-static int byte_then_alnum(const uint8_t *view, size_t n, uint8_t c, int dash)
+/* 1 if byte c occurs in view[0..n) followed by a [a-z0-9] byte. */
+static int byte_then_alnum(const uint8_t *view, size_t n, uint8_t c)
 {
     const uint8_t *p = view, *end = view + n;
     while ((p = memchr(p, c, (size_t)(end - p))) && ++p < end)
-        if (is_alnum_l(*p) || (dash && *p == '-'))
+        if (is_alnum_l(*p))
             return 1;
+    return 0;
+}
+
+/* 1 if some '@' in view[0..n) is followed by a domain's first label and
+ * the '.' and letter or digit that start its next one (parse_domain needs
+ * two labels): "@user" mentions are not. */
+static int at_then_domain(const uint8_t *view, size_t n)
+{
+    const uint8_t *p = view, *end = view + n;
+    while ((p = memchr(p, '@', (size_t)(end - p))) && ++p < end) {
+        const uint8_t *q = p;
+        while (q < end && (is_alnum_l(*q) || *q == '-'))
+            q++;
+        if (q > p && q + 1 < end && *q == '.' && is_alnum_l(q[1]))
+            return 1;
+    }
     return 0;
 }
 
@@ -287,14 +302,15 @@ static int has_bytes(const uint8_t *view, size_t n, const char *pat, size_t k)
 
 int detect_text_possible(int kind, const uint8_t *view, size_t n)
 {
-    /* an address: '@' then a domain label; a link: a scheme (':' then '/'),
-     * "www." or a domain's '.' then a label. Adjacent in the reading means
-     * adjacent in the view (the reading only adds separator elements). */
+    /* an address: '@' then a domain of two labels at least; a link: a
+     * scheme (':' then '/'), "www." or a domain's '.' then a label. Adjacent
+     * in the reading means adjacent in the view (the reading only adds
+     * separator elements). */
     if (kind == DETECT_EMAIL)
-        return byte_then_alnum(view, n, '@', 1);
+        return at_then_domain(view, n);
     if (kind != DETECT_URL)
         return 0;
-    return byte_then_alnum(view, n, '.', 0) || has_bytes(view, n, "www.", 4) ||
+    return byte_then_alnum(view, n, '.') || has_bytes(view, n, "www.", 4) ||
            has_bytes(view, n, ":/", 2);
 }
 
