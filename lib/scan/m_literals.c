@@ -63,6 +63,23 @@ static inline int lit_candidate(const screener_db *db, const uint16_t *units, co
     return lit_bounds(l, fl, n, *p, *e);
 }
 
+/* lit_candidate for a literal ending at byte `to` of the units narrowed to
+ * one byte each: no alignment to check, and no narrow literal is stripped.
+ * Shared by the narrow scan and the batch prefilter's narrow pass. */
+static inline int lit_candidate_narrow(const screener_db *db, const uint8_t *fl, size_t n,
+                                       unsigned int id, unsigned long long to, size_t *p,
+                                       size_t *e)
+{
+    if (id >= db->n_lits || to > n)
+        return 0; /* not one of ours: a damaged (but re-sealed) database */
+    const db_lit *l = &db->lits[id];
+    if (to < l->units)
+        return 0;
+    *p = (size_t)(to - l->units);
+    *e = (size_t)to;
+    return lit_bounds(l, fl, n, *p, *e);
+}
+
 /* Keep candidate id over units [p, e) as a raw match. Returns the
  * callback's verdict (1: stop). */
 static int keep(lit_ctx *c, unsigned int id, size_t p, size_t e)
@@ -97,21 +114,17 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     return keep(c, id, p, e);
 }
 
-/* The same on the narrow bytes (one per unit): no alignment to check, and
- * no narrow literal is stripped. */
+/* The same on the narrow bytes (lit_candidate_narrow). */
 static int on_match_narrow(unsigned int id, unsigned long long from, unsigned long long to,
                            unsigned int flags, void *ctx)
 {
     (void)from;
     (void)flags;
     lit_ctx *c = ctx;
-    const fold_buf *fb = c->fb;
-    if (id >= c->db->n_lits || to > fb->n)
-        return 0; /* not one of ours: a damaged (but re-sealed) database */
-    const db_lit *l = &c->db->lits[id];
-    if (to < l->units || !lit_bounds(l, fb->flags, fb->n, (size_t)(to - l->units), (size_t)to))
+    size_t p, e;
+    if (!lit_candidate_narrow(c->db, c->fb->flags, c->fb->n, id, to, &p, &e))
         return 0;
-    return keep(c, id, (size_t)(to - l->units), (size_t)to);
+    return keep(c, id, p, e);
 }
 
 static int same_bytes(const uint8_t *s, size_t a0, size_t a1, size_t b0, size_t b1)
@@ -319,12 +332,9 @@ static int on_group_candidate_narrow(unsigned int id, unsigned long long from,
     (void)from;
     (void)flags;
     const batch_group *g = ctx;
-    size_t n = g->unit_at[g->n];
-    if (id >= g->db->n_lits || to > n)
-        return 0; /* not one of ours: a damaged (but re-sealed) database */
-    const db_lit *l = &g->db->lits[id];
-    if (to >= l->units && lit_bounds(l, g->flags, n, (size_t)(to - l->units), (size_t)to))
-        batch_mark(g, g->unit_at, (size_t)(to - l->units));
+    size_t p, e;
+    if (lit_candidate_narrow(g->db, g->flags, g->unit_at[g->n], id, to, &p, &e))
+        batch_mark(g, g->unit_at, p);
     return 0;
 }
 
