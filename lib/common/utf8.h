@@ -67,23 +67,25 @@ static inline int32_t utf8_next(const uint8_t *s, size_t n, size_t *i)
     return cp;
 }
 
-/* The code point at u[*i] of n UTF-16 units (a surrogate pair when one is
- * there; a lone surrogate as itself); advances *i past it. */
 /*
  * The code point of a well-formed 3-byte sequence at s[0..2] (U+0800..U+FFFF,
  * no surrogates), or 0 if the bytes are anything else. For the CJK fast
  * paths, which leave everything else to utf8_next. Reads exactly 3 bytes.
+ * The shape test is one mask on the three bytes; overlong forms (< U+0800)
+ * and surrogates (U+D800..U+DFFF) are the 2 KiB blocks 0 and 27, excluded
+ * by one bit mask over cp >> 11.
  */
 static inline uint32_t utf8_bmp3(const uint8_t *s)
 {
-    uint32_t b0 = s[0], b1 = s[1], b2 = s[2];
-    uint32_t cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
-    if ((b0 & 0xF0u) != 0xE0u || ((b1 & 0xC0u) << 2 | (b2 & 0xC0u)) != 0x280u ||
-        cp < 0x800u || (cp & 0xF800u) == 0xD800u)
+    uint32_t w = (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16;
+    uint32_t cp = (w & 0x0Fu) << 12 | (w & 0x3F00u) >> 2 | (w & 0x3F0000u) >> 16;
+    if ((w & 0xC0C0F0u) != 0x8080E0u || !((0xF7FFFFFEu >> (cp >> 11)) & 1u))
         return 0;
     return cp;
 }
 
+/* The code point at u[*i] of n UTF-16 units (a surrogate pair when one is
+ * there; a lone surrogate as itself); advances *i past it. */
 static inline uint32_t utf16_next(const uint16_t *u, size_t n, size_t *i)
 {
     uint32_t x = u[(*i)++];

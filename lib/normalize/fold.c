@@ -168,35 +168,59 @@ static inline void ascii_run(const fold_table *ft, const uint8_t *s, size_t stop
 /* A run of well-formed 3-byte UTF-8 characters (CJK) from p->i that fold to
  * one BMP unit or to nothing, writing at most `room` units. Stops before
  * anything else (which the general path takes: overlong, surrogate,
- * truncated, expanding or supplementary). */
+ * truncated, expanding or supplementary). The pass state lives in locals:
+ * the flag stores are byte stores, which the compiler must assume alias
+ * *p, so working on p's fields would reload them after every character. */
 static inline void bmp3_run(const fold_table *ft, const uint8_t *s, size_t n, size_t room,
                             fold_pass *p)
 {
-    const int collapse = ft->collapse;
     const uint16_t *index = ft->trie->index;
     const uint32_t *data = ft->trie->data.ptr32;
-    size_t i = p->i;
-    while (room && i + 2 < n) {
-        uint32_t cp = utf8_bmp3(s + i);
+    uint16_t *const o = p->o;
+    uint8_t *const fl = p->fl;
+    size_t pos = p->pos;
+    uint32_t gap = p->gap, prev = p->prev;
+    /* every character writes at most one unit: `room` characters at most */
+    size_t chars = (n - p->i) / 3;
+    if (chars > room)
+        chars = room;
+    const uint8_t *q = s + p->i, *end = q + 3 * chars;
+    for (; q < end; q += 3) {
+        uint32_t cp = utf8_bmp3(q);
         if (!cp)
             break;
         /* UCPTRIE_FAST_BMP_GET, with the trie's pointers read once */
         uint32_t v = data[index[cp >> UCPTRIE_FAST_SHIFT] + (cp & UCPTRIE_FAST_DATA_MASK)];
+        uint32_t top = v >> 28; /* kind and class */
+        if ((top & 7u) == 0) {
+            /* FV_IDENT or FV_ONE, class FC_OTHER: the common case (Han) */
+            uint32_t u = top ? FV_CP(v) : cp;
+            if (u > 0xFFFF)
+                break;
+            fl[pos] = (uint8_t)gap;
+            o[pos++] = (uint16_t)u;
+            gap = 0, prev = 0;
+            continue;
+        }
         uint32_t kind = FV_KIND(v);
         if (kind == FV_DROP) {
             if (FV_CLASS(v) == FC_GAP)
-                p->prev = 0, p->gap = FU_GAP;
-        } else {
-            uint32_t u = kind == FV_IDENT ? cp : FV_CP(v);
-            if (kind == FV_MULTI || u > 0xFFFF)
-                break;
-            size_t before = p->pos;
-            put_unit(p, collapse, u, FV_CLASS(v) == FC_WORD ? FU_WORD : 0);
-            room -= p->pos - before;
+                prev = 0, gap = FU_GAP;
+            continue;
         }
-        i += 3;
+        uint32_t u = kind == FV_IDENT ? cp : FV_CP(v);
+        if (kind == FV_MULTI || u > 0xFFFF)
+            break;
+        /* a word letter (full-width Latin...) or other kept class: the
+         * general writer, which collapses repeats of word letters */
+        fold_pass w = {o, fl, pos, 0, prev, gap, 0};
+        put_unit(&w, ft->collapse, u, FV_CLASS(v) == FC_WORD ? FU_WORD : 0);
+        pos = w.pos, prev = w.prev, gap = w.gap;
     }
-    p->i = i;
+    p->i = (size_t)(q - s);
+    p->pos = pos;
+    p->gap = gap;
+    p->prev = prev;
 }
 
 /* One character of any kind at p->i (the general path). Returns 0 or an
