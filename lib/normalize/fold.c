@@ -19,6 +19,26 @@ void fold_buf_free(fold_buf *fb)
     memset(fb, 0, sizeof *fb);
 }
 
+int fold_any_word(const fold_buf *fb)
+{
+    const uint64_t word = 0x0101010101010101ull * FU_WORD;
+    uint64_t w;
+    size_t q = 0;
+    for (; q + 8 <= fb->n; q += 8) {
+        memcpy(&w, fb->flags + q, 8);
+        if (w & word)
+            return 1; /* (English: in the first eight) */
+    }
+    if (q < fb->n && fb->n >= 8) { /* the last eight, overlapping */
+        memcpy(&w, fb->flags + fb->n - 8, 8);
+        return (w & word) != 0;
+    }
+    uint64_t acc = 0;
+    for (; q < fb->n; q++)
+        acc |= fb->flags[q];
+    return (acc & FU_WORD) != 0;
+}
+
 static int grow_units(fold_buf *fb, size_t need)
 {
     if (need <= fb->cap)

@@ -17,6 +17,11 @@ static int build_folded(const fold_table *ft, const uint8_t *s, size_t len, view
     *consumed = v->folded.consumed;
     v->len[VIEW_INDEX(VIEW_FOLDED)] = v->folded.n;
     v->len[VIEW_INDEX(VIEW_NUMERALS)] = v->folded.n; /* (a bound until built: unit for unit) */
+    /* the leet reading reads digits and symbols between word letters: a
+     * text without a word letter (Chinese) has none, and the rows that read
+     * it are skipped without building it */
+    if ((v->planned & VIEW_LEET) && !(v->built & VIEW_LEET) && !fold_any_word(&v->folded))
+        v->len[VIEW_INDEX(VIEW_LEET)] = 0;
     return rc;
 }
 
@@ -54,7 +59,14 @@ static int build_leet(const fold_table *ft, const uint8_t *s, size_t len, views 
                       size_t *consumed)
 {
     *consumed = len; /* the reading of the folded view's prefix */
-    int rc = leet_build(ft, s, len, &v->folded, &v->leet);
+    /* build_folded has looked for a word letter when this view was
+     * planned: none (its bound is 0), no reading; else leet_build need not
+     * look again */
+    int gated = (v->planned & VIEW_LEET) != 0, rc = SCREENER_OK;
+    if (gated && v->len[VIEW_INDEX(VIEW_LEET)] == 0)
+        v->leet.active = 0;
+    else
+        rc = leet_build(ft, s, len, gated ? NULL : &v->folded, &v->leet);
     v->len[VIEW_INDEX(VIEW_LEET)] = v->leet.active ? v->leet.folded.n : 0; /* inactive: the text */
     return rc;
 }
