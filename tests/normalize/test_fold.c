@@ -280,3 +280,36 @@ Test(fold, locate_span_is_start_and_end_in_one_walk)
     }
     cr_assert_gt(compared, 10000);
 }
+
+/* fold_any_word finds a word letter or digit at every position of folded
+ * texts of every length around its 8-flag steps, and none in Chinese text
+ * (whatever the buffer holds past the fold's end from a longer text before). */
+Test(fold, any_word_at_every_position)
+{
+    char text[3 * 40 + 1];
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t k = 0; k < n; k++)
+            memcpy(text + 3 * k, "中", 3);
+        cr_assert_eq(fold_text(&ft, (const uint8_t *)text, 3 * n, &fb), SCREENER_OK);
+        cr_assert_eq(fold_any_word(&fb), 0, "%zu Han characters", n);
+        for (size_t at = 0; at < n; at++) {
+            size_t len = 0;
+            for (size_t k = 0; k < n; k++) {
+                if (k == at)
+                    text[len++] = k % 2 ? '7' : 'x';
+                else
+                    memcpy(text + len, "中", 3), len += 3;
+            }
+            cr_assert_eq(fold_text(&ft, (const uint8_t *)text, len, &fb), SCREENER_OK);
+            cr_assert_eq(fold_any_word(&fb), 1, "%zu characters, the word one at %zu", n, at);
+        }
+        /* a longer text with word letters first, then this one again: the
+         * flags left past its end must not count */
+        cr_assert_eq(fold_text(&ft, (const uint8_t *)"abcdefghijklmnopqrstuvwxyzabcdefghijklmn", 40, &fb),
+                     SCREENER_OK);
+        for (size_t k = 0; k < n; k++)
+            memcpy(text + 3 * k, "中", 3);
+        cr_assert_eq(fold_text(&ft, (const uint8_t *)text, 3 * n, &fb), SCREENER_OK);
+        cr_assert_eq(fold_any_word(&fb), 0, "%zu Han characters after a word", n);
+    }
+}
