@@ -237,13 +237,19 @@ static __attribute__((noinline)) int narrow_units(screener_scratch *s, const fol
 #ifdef __SSE2__
     const __m128i high = _mm_set1_epi16((short)0xFF80);
     const __m128i zero = _mm_setzero_si128();
-    for (; i + 16 <= n; i += 16) {
+    for (;;) {
+        if (i + 16 > n) {
+            if (i == n || n < 16)
+                break;
+            i = n - 16; /* the last 16, overlapping the block before */
+        }
         __m128i a = _mm_loadu_si128((const __m128i *)(u + i));
         __m128i b = _mm_loadu_si128((const __m128i *)(u + i + 8));
         __m128i h = _mm_and_si128(_mm_or_si128(a, b), high);
         if (_mm_movemask_epi8(_mm_cmpeq_epi16(h, zero)) != 0xFFFF)
             return 0;
         _mm_storeu_si128((__m128i *)(out + i), _mm_packus_epi16(a, b));
+        i += 16;
     }
 #endif
     for (; i < n; i++) {
