@@ -237,7 +237,7 @@ static int skip_bad_entries(compiler *c, int folded)
         if (!folded)
             rc = forms_check(s, i, &line_err);
         else if (e->flags & SCREENER_ENTRY_REGEX)
-            rc = regex_check(s, e, &line_err, &width);
+            rc = regex_check(s, e, &line_err, &width, NULL);
         else if (!(e->flags & SCREENER_ENTRY_DETECTOR))
             rc = check_term(c, e, &fb, &line_err);
         if (rc == SCREENER_E_NOMEM || rc == SCREENER_E_HYPERSCAN) { /* not the line's fault */

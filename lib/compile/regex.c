@@ -138,7 +138,8 @@ char *regex_end_form(const char *re, size_t len)
 
 /* ---- validation ------------------------------------------------------------ */
 
-int regex_check(const dict_set *s, const dict_entry *e, screener_error **err, uint32_t *width)
+int regex_check(const dict_set *s, const dict_entry *e, screener_error **err, uint32_t *width,
+                uint32_t *min_width)
 {
     char ex[160];
     if (e->term_len > REGEX_MAX_BYTES)
@@ -156,7 +157,7 @@ int regex_check(const dict_set *s, const dict_entry *e, screener_error **err, ui
         return rc;
     }
     int empty = info->min_width == 0;
-    unsigned w = info->max_width;
+    unsigned w = info->max_width, w_min = info->min_width;
     mem_free(info);
     if (empty)
         return err_set(err, SCREENER_E_DICT_SYNTAX, s->sources[e->source], e->line,
@@ -175,6 +176,8 @@ int regex_check(const dict_set *s, const dict_entry *e, screener_error **err, ui
                        lim, REGEX_MAX_WIDTH, err_excerpt(ex, sizeof ex, e->term, e->term_len));
     }
     *width = w;
+    if (min_width)
+        *min_width = w_min;
     return SCREENER_OK;
 }
 
@@ -271,8 +274,8 @@ static int collect_ends(const dict_set *s, screener_error **err, regex_out *o, c
         const dict_entry *e = &s->entries[i];
         if (!(e->flags & SCREENER_ENTRY_REGEX))
             continue;
-        uint32_t width = 0;
-        int rc = regex_check(s, e, err, &width);
+        uint32_t width = 0, min_width = 0;
+        int rc = regex_check(s, e, err, &width, &min_width);
         if (rc)
             return rc;
         if (width > o->max_width)
@@ -284,6 +287,7 @@ static int collect_ends(const dict_set *s, screener_error **err, regex_out *o, c
         ids[o->n] = (unsigned)i;
         o->table[o->n].entry = (uint32_t)i;
         o->table[o->n].max_width = width;
+        o->table[o->n].min_width = min_width;
         o->n++;
     }
     return SCREENER_OK;

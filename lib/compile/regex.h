@@ -80,8 +80,9 @@ char *regex_end_form(const char *re, size_t len);
 
 /* Check regex entry e alone with Hyperscan (syntax, empty match, length
  * bounds: SCREENER_E_DICT_SYNTAX or SCREENER_E_LIMIT naming its line); its
- * widest match goes to *width. compile_regexes runs it on every regex entry;
+ * widest match goes to *width, its shortest to *min_width (if not NULL). compile_regexes runs it on every regex entry;
  * a lenient compile runs it first to skip such lines. */
-int regex_check(const dict_set *s, const dict_entry *e, screener_error **err, uint32_t *width);
+int regex_check(const dict_set *s, const dict_entry *e, screener_error **err, uint32_t *width,
+                uint32_t *min_width);
 
 #endif

@@ -376,8 +376,11 @@ static int validate_regexes(screener_db *db, const char *name, screener_error **
         const db_regex *r = &db->regexes[i];
         if (r->entry >= db->n_entries || !(db->entries[r->entry].flags & SCREENER_ENTRY_REGEX) ||
             (i && r->entry <= db->regexes[i - 1].entry) || r->max_width == 0 ||
-            r->max_width > h->regex_max_width)
+            r->max_width > h->regex_max_width || r->min_width == 0 ||
+            r->min_width > r->max_width)
             return bad(err_out, name, "regex table out of range");
+        if (i == 0 || r->min_width < db->regex_min_width)
+            db->regex_min_width = r->min_width;
     }
     return SCREENER_OK;
 }

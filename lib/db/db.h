@@ -47,8 +47,9 @@
  * SEC_RULES (co-occurrence rules; the header's section arrays grew), entry
  * options DB_OPT_RULE and DB_OPT_PART; 5: section SEC_HS_LEET (the section
  * table grew by one more); 6: section SEC_HS_NARROW (the section table grew
- * by one more). */
-#define DB_FORMAT_VERSION 6u
+ * by one more); 7: db_regex field min_width (a scan skips the regex row on a
+ * byte view shorter than every regex's shortest match). */
+#define DB_FORMAT_VERSION 7u
 
 /* Longest match a regex entry may have, in bytes of the byte view (checked
  * at compile time and again at load). */
@@ -150,6 +151,7 @@ typedef struct db_lit {
 typedef struct db_regex {
     uint32_t entry;     /* entry id (increasing) */
     uint32_t max_width; /* longest match, bytes: 1..regex_max_width */
+    uint32_t min_width; /* shortest match, bytes: 1..max_width */
 } db_regex;
 
 /* Ids in the start database: expression 2 x entry is `^(?:re)`, for a match
@@ -210,6 +212,7 @@ struct screener_db {
                                   NULL (none, or switched off by SCREENER_NARROW=off) */
     const db_regex *regexes;   /* SEC_REGEXES: n_regex of them */
     uint32_t n_regex;
+    uint32_t regex_min_width;  /* shortest match of any regex entry, bytes (0: none) */
     const db_rule *rules;      /* SEC_RULES: n_rules of them */
     uint32_t n_rules;
     uint32_t first_part;       /* entry id of the first rule part */

@@ -54,8 +54,10 @@ static uint32_t longest_text(const screener_db *db)
 
 /* Shortest views. A literal matches in a folded view (or, for the leet row,
  * a folded reading) at least as long as the shortest literal; rules combine
- * parts the literal row found; a regex never matches the empty string
- * (compile/regex.c refuses one that can); detectors: detect_min_len. */
+ * parts the literal row found; regexes: the shortest match of any of them
+ * in bytes of the byte view (recorded per regex at compile time, db_regex;
+ * never 0: compile/regex.c refuses a regex that can match the empty
+ * string); detectors: detect_min_len. */
 static uint32_t shortest_literal(const screener_db *db, const matcher *m)
 {
     (void)m;
@@ -64,8 +66,8 @@ static uint32_t shortest_literal(const screener_db *db, const matcher *m)
 
 static uint32_t shortest_regex(const screener_db *db, const matcher *m)
 {
-    (void)db, (void)m;
-    return 1;
+    (void)m;
+    return db->regex_min_width ? db->regex_min_width : 1;
 }
 
 static uint32_t shortest_detector(const screener_db *db, const matcher *m)

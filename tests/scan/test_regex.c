@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "db/db.h"
 #include "screener.h"
 
 static screener_db *rdb;
@@ -62,6 +63,22 @@ Test(regex, matches_disguised_contact_handles)
     cr_assert_eq(a, 0);
     cr_assert_eq(b, 17);
     cr_assert_not(longest("qq 0123", "qq", &a, &b));
+}
+
+/* The database records each regex's shortest match; the row is skipped on a
+ * byte view shorter than the shortest of them, and a text exactly that long
+ * (in the byte view, whatever its original length) is still found. */
+Test(regex, the_shortest_match_is_recorded_and_still_found)
+{
+    cr_assert_eq(rdb->n_regex, 2);
+    cr_assert_eq(rdb->regex_min_width, 7, "qq + 5 digits: %u", rdb->regex_min_width);
+    size_t a = 0, b = 0;
+    cr_assert(longest("qq12345", "qq", &a, &b));
+    cr_assert_eq(b - a, 7);
+    cr_assert(longest("q q 1 2 3 4 5", "qq", &a, &b));
+    cr_assert_eq(b - a, 13);
+    cr_assert_not(longest("qq1234", "qq", &a, &b));
+    cr_assert_not(longest("q", "qq", &a, &b));
 }
 
 Test(regex, literals_and_regexes_in_one_scan)
