@@ -531,3 +531,132 @@ size_t fold_ascii_blocks(const fold_table *ft, const uint8_t *s, size_t n, size_
 #endif
     return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* Folded units to UTF-8 (screener_fold_utf8's output)                 */
+/* ------------------------------------------------------------------ */
+
+/* Units u[*i..stop) one at a time (a surrogate pair may take one unit past
+ * stop); returns the new w. The same bytes as utf16_next + utf8_put. */
+static inline size_t units_utf8_scalar(const uint16_t *u, size_t n, size_t *i, size_t stop,
+                                       uint8_t *out, size_t w)
+{
+    size_t k = *i;
+    while (k < stop) {
+        uint32_t x = u[k++];
+        if (x < 0x80) {
+            out[w++] = (uint8_t)x;
+        } else if (x < 0x800) {
+            out[w] = (uint8_t)(0xC0 | (x >> 6));
+            out[w + 1] = (uint8_t)(0x80 | (x & 0x3F));
+            w += 2;
+        } else if (x < 0xD800 || x > 0xDBFF || k >= n || u[k] < 0xDC00 || u[k] > 0xDFFF) {
+            out[w] = (uint8_t)(0xE0 | (x >> 12)); /* (a lone surrogate too) */
+            out[w + 1] = (uint8_t)(0x80 | ((x >> 6) & 0x3F));
+            out[w + 2] = (uint8_t)(0x80 | (x & 0x3F));
+            w += 3;
+        } else {
+            x = 0x10000 + ((x - 0xD800) << 10) + (u[k++] - 0xDC00u);
+            out[w] = (uint8_t)(0xF0 | (x >> 18));
+            out[w + 1] = (uint8_t)(0x80 | ((x >> 12) & 0x3F));
+            out[w + 2] = (uint8_t)(0x80 | ((x >> 6) & 0x3F));
+            out[w + 3] = (uint8_t)(0x80 | (x & 0x3F));
+            w += 4;
+        }
+    }
+    *i = k;
+    return w;
+}
+
+#if FOLD_X86
+/* 16 units at u: if all are ASCII, their bytes at out; returns 1 if so. */
+static inline int ascii16_utf8(const uint16_t *u, uint8_t *out)
+{
+    __m128i a = _mm_loadu_si128((const __m128i *)u), b = _mm_loadu_si128((const __m128i *)(u + 8));
+    __m128i hi = _mm_and_si128(_mm_or_si128(a, b), _mm_set1_epi16((short)0xFF80));
+    if (_mm_movemask_epi8(_mm_cmpeq_epi16(hi, _mm_setzero_si128())) != 0xFFFF)
+        return 0;
+    _mm_storeu_si128((__m128i *)out, _mm_packus_epi16(a, b));
+    return 1;
+}
+
+static size_t units_utf8_sse2(const uint16_t *u, size_t n, uint8_t *out)
+{
+    size_t i = 0, w = 0;
+    while (i < n) {
+        if (n - i >= 16 && ascii16_utf8(u + i, out + w)) {
+            i += 16, w += 16;
+            continue;
+        }
+        w = units_utf8_scalar(u, n, &i, n - i > 16 ? i + 16 : n, out, w);
+    }
+    return w;
+}
+
+/* 8 units at u: if all take 3 bytes (U+0800..U+FFFF, no surrogate), their
+ * 24 bytes at out; returns 1 if so. */
+AVX2_TARGET static inline int bmp3x8_utf8(const uint16_t *u, uint8_t *out)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)u);
+    __m128i ge = _mm_cmpeq_epi16(_mm_max_epu16(v, _mm_set1_epi16(0x800)), v);
+    __m128i sur = _mm_cmpeq_epi16(_mm_and_si128(v, _mm_set1_epi16((short)0xF800)),
+                                  _mm_set1_epi16((short)0xD800));
+    if (_mm_movemask_epi8(_mm_andnot_si128(sur, ge)) != 0xFFFF)
+        return 0;
+    __m256i d = _mm256_cvtepu16_epi32(v), m6 = _mm256_set1_epi32(0x3F);
+    __m256i b0 = _mm256_or_si256(_mm256_srli_epi32(d, 12), _mm256_set1_epi32(0xE0));
+    __m256i b1 = _mm256_and_si256(_mm256_srli_epi32(d, 6), m6);
+    __m256i b2 = _mm256_and_si256(d, m6);
+    __m256i t = _mm256_or_si256(
+        _mm256_or_si256(b0, _mm256_slli_epi32(b1, 8)),
+        _mm256_or_si256(_mm256_slli_epi32(b2, 16), _mm256_set1_epi32(0x808000)));
+    /* 3 bytes of each 32-bit lane, 12 per 128-bit half */
+    const __m256i take3 = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1,
+                                           0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+    t = _mm256_shuffle_epi8(t, take3);
+    __m128i hi = _mm256_extracti128_si256(t, 1);
+    _mm_storeu_si128((__m128i *)out, _mm256_castsi256_si128(t));
+    _mm_storel_epi64((__m128i *)(out + 12), hi);
+    uint32_t last = (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(hi, 8));
+    memcpy(out + 20, &last, 4);
+    return 1;
+}
+
+AVX2_TARGET static size_t units_utf8_avx2(const uint16_t *u, size_t n, uint8_t *out)
+{
+    size_t i = 0, w = 0;
+    while (i < n) {
+        if (n - i >= 16 && ascii16_utf8(u + i, out + w)) {
+            i += 16, w += 16;
+            continue;
+        }
+        if (n - i >= 8 && bmp3x8_utf8(u + i, out + w)) {
+            i += 8, w += 24;
+            continue;
+        }
+        w = units_utf8_scalar(u, n, &i, n - i > 8 ? i + 8 : n, out, w);
+    }
+    return w;
+}
+#endif /* FOLD_X86 */
+
+size_t fold_units_utf8_path(int path, const uint16_t *u, size_t n, uint8_t *out)
+{
+#if FOLD_X86
+    while (path > FOLD_PATH_SCALAR && !fold_path_supported(path))
+        path--;
+    if (path >= FOLD_PATH_AVX2)
+        return units_utf8_avx2(u, n, out);
+    if (path == FOLD_PATH_SSE2)
+        return units_utf8_sse2(u, n, out);
+#else
+    (void)path;
+#endif
+    size_t i = 0;
+    return units_utf8_scalar(u, n, &i, n, out, 0);
+}
+
+size_t fold_units_utf8(const uint16_t *u, size_t n, uint8_t *out)
+{
+    return fold_units_utf8_path(fold_cpu_path(), u, n, out);
+}

@@ -89,4 +89,18 @@ void fold_simd_plan(fold_table *ft);
 size_t fold_ascii_blocks(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
                          fold_buf *fb, fold_pass *p, int *rc);
 
+/*
+ * Write the UTF-8 of the folded units u[0..n) at out (room for 3 * n
+ * bytes); returns the bytes written. The same bytes as utf16_next +
+ * utf8_put unit by unit (a lone surrogate is written as its 3-byte form):
+ * runs of ASCII units 16 at a time (SSE2, every x86-64), CJK units (3 bytes
+ * each) 8 at a time with AVX2 where fold_cpu_path() allows it, the rest one
+ * unit at a time. Cost: O(n).
+ */
+size_t fold_units_utf8(const uint16_t *u, size_t n, uint8_t *out);
+
+/* The same with path FOLD_PATH_* (capped at what the CPU supports; tests
+ * compare every path with the scalar one). */
+size_t fold_units_utf8_path(int path, const uint16_t *u, size_t n, uint8_t *out);
+
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../scan/test_rng.h"
+#include "common/utf8.h"
 #include "normalize/fold.h"
 #include "normalize/fold_simd.h"
 #include "normalize/foldtable.h"
@@ -172,4 +173,64 @@ Test(fold_paths, a_table_without_a_plan_takes_the_scalar_loop)
     cr_assert_eq(ft.ascii_path, FOLD_PATH_SCALAR);
     fold_table_close(&ft);
     fold_build_free(&fbuild);
+}
+
+/* fold_units_utf8 (screener_fold_utf8's output) on every path against
+ * utf16_next + utf8_put unit by unit: random runs of ASCII, 2-byte, 3-byte
+ * (CJK) units, surrogate pairs and lone surrogates, with run lengths around
+ * the vector widths (8, 16), written into an output of exactly 3 * n bytes
+ * (the ASan build catches a write past it). */
+static size_t utf8_reference(const uint16_t *u, size_t n, uint8_t *out)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n;)
+        w += utf8_put(out + w, utf16_next(u, n, &i));
+    return w;
+}
+
+static uint16_t random_unit(uint64_t *st, unsigned kind)
+{
+    switch (kind) {
+    case 0: return (uint16_t)test_rnd(st, 0x80);
+    case 1: return (uint16_t)(0x80 + test_rnd(st, 0x800 - 0x80));
+    case 2: return (uint16_t)(test_rnd(st, 2) ? 0x4E00 + test_rnd(st, 0x5000) : 0x800 + test_rnd(st, 0xD000));
+    case 3: return (uint16_t)(0xE000 + test_rnd(st, 0x2000)); /* up to U+FFFF */
+    case 4: return (uint16_t)(0xD800 + test_rnd(st, 0x400)); /* a high surrogate */
+    default: return (uint16_t)(0xDC00 + test_rnd(st, 0x400)); /* a low surrogate */
+    }
+}
+
+Test(fold_paths, units_to_utf8_match_the_scalar_encoder_on_every_path)
+{
+    static const size_t run_lens[] = {1, 2, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33};
+    static uint16_t units[2048];
+    static uint8_t want[3 * 2048];
+    uint64_t st = 31;
+    int ran = 0;
+    for (int t = 0; t < 3000; t++) {
+        size_t n = 0, want_n = test_rnd(&st, 4) ? test_rnd(&st, 100) : 1 + test_rnd(&st, 1900);
+        while (n < want_n) {
+            unsigned kind = test_rnd(&st, 3) ? test_rnd(&st, 4) : 4 + test_rnd(&st, 2);
+            size_t run = run_lens[test_rnd(&st, sizeof run_lens / sizeof run_lens[0])];
+            for (size_t k = 0; k < run && n < want_n; k++) {
+                units[n++] = random_unit(&st, kind);
+                if (kind == 4 && n < want_n && test_rnd(&st, 4)) /* mostly paired */
+                    units[n++] = random_unit(&st, 5);
+            }
+        }
+        size_t wn = utf8_reference(units, n, want);
+        for (int path = FOLD_PATH_SCALAR; path < FOLD_PATH_COUNT; path++) {
+            if (!fold_path_supported(path))
+                continue;
+            uint8_t *got = malloc(n ? 3 * n : 1);
+            cr_assert(got);
+            size_t gn = fold_units_utf8_path(path, units, n, got);
+            cr_assert_eq(gn, wn, "%s, text %d: %zu bytes, scalar encoder %zu", fold_path_name(path),
+                         t, gn, wn);
+            cr_assert(!memcmp(got, want, wn), "%s, text %d: bytes differ", fold_path_name(path), t);
+            free(got);
+            ran++;
+        }
+    }
+    cr_assert_gt(ran, 3000);
 }
