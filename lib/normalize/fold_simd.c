@@ -18,6 +18,8 @@
  */
 #include "fold_simd.h"
 
+#include "common/alloc.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +53,8 @@ static int path_best, path_chosen;
 /* pshufb controls of the AVX2 left-pack, per 8-lane mask: the kept bytes
  * zero-extended to 16 bits (units), and the kept bytes (flags) */
 static uint8_t pack16[256][16], pack8[256][16];
+/* the same reading lanes 8..15 of a 16-byte source */
+static uint8_t pack16h[256][16], pack8h[256][16];
 static uint8_t popcount8[256];
 #endif
 
@@ -69,6 +73,10 @@ static void path_init(void)
                 t++;
             }
         popcount8[m] = (uint8_t)t;
+        for (unsigned b = 0; b < 16; b++) {
+            pack16h[m][b] = pack16[m][b] == 0x80 ? 0x80 : (uint8_t)(pack16[m][b] + 8);
+            pack8h[m][b] = pack8[m][b] == 0x80 ? 0x80 : (uint8_t)(pack8[m][b] + 8);
+        }
     }
     __builtin_cpu_init();
     path_best = FOLD_PATH_SSE2;
@@ -139,6 +147,10 @@ void fold_simd_plan(fold_table *ft)
         memset(ft->plan_dflags[n], cls[c] - cls[c - 1], 32);
         n++;
     }
+    for (unsigned j = n; j < FOLD_PLAN_STEPS; j++) {
+        memset(ft->plan_above[j], 0x7F, 32); /* no ASCII byte is above: adds nothing */
+        memset(ft->plan_dflags[j], 0, 32);
+    }
     for (uint32_t c = 0; c < 128; c++) {
         ft->plan_cls[c] = cls[c];
         ft->plan_unit[c] = (uint8_t)(ft->ascii_fast[c] & FA_KEEP ? ft->ascii_fast[c] : 0);
@@ -165,12 +177,37 @@ static inline unsigned select_loop(uint64_t m, size_t r)
 }
 
 /*
+ * Room in fb for the checkpoints the block loop may push from byte i of a
+ * text of n bytes (at most one per FOLD_MARK_EVERY units, at most one unit
+ * per ASCII byte, no further than the budget allows), so that block_marks
+ * stores them without a check. Returns 0, or -1 when out of memory.
+ */
+static int marks_reserve(fold_buf *fb, size_t i, size_t n, size_t pos, size_t max_units)
+{
+    size_t units = n - i;
+    if (max_units > pos && max_units - pos < units)
+        units = max_units - pos;
+    size_t extra = units / FOLD_MARK_EVERY + 2;
+    if (fb->cap_marks - fb->n_marks >= extra)
+        return 0;
+    size_t cap = fb->cap_marks ? fb->cap_marks : 64;
+    while (cap - fb->n_marks < extra)
+        cap *= 2;
+    fold_mark *m = mem_realloc(fb->marks, cap * sizeof *m);
+    if (!m)
+        return -1;
+    fb->marks = m;
+    fb->cap_marks = cap;
+    return 0;
+}
+
+/*
  * The checkpoints inside a block of `lanes` bytes at byte i whose kept
  * lanes are *am (cnt of them); vb: the collapse state after each lane;
  * sel: select_loop or a faster equivalent. Pushes each checkpoint that
- * falls before the block's last lane; at one that reaches max_units the
- * block is cut there (returns the lanes to take, *am trimmed). Returns
- * (size_t)-1 when out of memory.
+ * falls before the block's last lane (marks_reserve made room); at one that
+ * reaches max_units the block is cut there (returns the lanes to take, *am
+ * trimmed).
  */
 static inline size_t block_marks(fold_buf *fb, size_t i, size_t pos, size_t *next_mark,
                                  size_t max_units, uint64_t *am, unsigned cnt, unsigned lanes,
@@ -185,14 +222,10 @@ static inline size_t block_marks(fold_buf *fb, size_t i, size_t pos, size_t *nex
             *am &= (1ull << k) - 1;
             return k; /* the budget: the pass ends at this checkpoint */
         }
-        if (fb->n_marks < fb->cap_marks) {
-            fold_mark *mk = &fb->marks[fb->n_marks++];
-            mk->byte = (uint32_t)(i + k);
-            mk->unit = (uint32_t)*next_mark;
-            mk->prev = vb[k - 1];
-        } else if (fold_push_mark(fb, i + k, *next_mark, vb[k - 1])) {
-            return (size_t)-1;
-        }
+        fold_mark *mk = &fb->marks[fb->n_marks++];
+        mk->byte = (uint32_t)(i + k);
+        mk->unit = (uint32_t)*next_mark;
+        mk->prev = vb[k - 1];
         *next_mark += FOLD_MARK_EVERY;
         need += FOLD_MARK_EVERY;
     }
@@ -264,6 +297,10 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
                           fold_buf *fb, fold_pass *p, int *rc)
 {
     PASS_LOCALS(p);
+    if (marks_reserve(fb, i, n, pos, max_units)) {
+        *rc = SCREENER_E_NOMEM;
+        return 0;
+    }
     const unsigned steps = ft->plan_n;
     const __m128i coll = _mm_set1_epi8((char)FP_COLL), one = _mm_set1_epi8(1),
                   word = _mm_set1_epi8((char)FP_WORD), zero = _mm_setzero_si128(),
@@ -302,10 +339,6 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
         _mm_storeu_si128((__m128i *)vb, v);
         size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am, popcount16((uint32_t)am),
                                  (unsigned)lanes, vb, select_loop);
-        if (lim == (size_t)-1) {
-            *rc = SCREENER_E_NOMEM;
-            return 0;
-        }
         /* 4. left-pack */
         if (am == 0xFFFF) {
             _mm_storeu_si128((__m128i *)(o + pos), _mm_unpacklo_epi8(u, zero));
@@ -342,75 +375,142 @@ AVX2_TARGET static inline unsigned select_pdep(uint64_t m, size_t r)
     return (unsigned)__builtin_ctzll(_pdep_u64(1ull << r, m));
 }
 
-/* v shifted up by one byte across the two lanes, `in0` in byte 0 */
-AVX2_TARGET static inline __m256i shift_in(__m256i v, uint32_t in0)
+/* Left-pack the kept lanes (mask m) of the 32 units u and flags f: four
+ * groups of 8 lanes, each one pshufb for the units (zero-extended) and one
+ * for the flags; the tables for the upper 8 lanes of a 16-byte half read
+ * bytes 8..15 (no shift of the source). */
+AVX2_TARGET static inline size_t pack8_lanes(__m128i us, __m128i fs, uint32_t b,
+                                             const uint8_t (*t16)[16], const uint8_t (*t8)[16],
+                                             uint16_t *o, uint8_t *fl, size_t pos)
 {
-    __m256i t = _mm256_permute2x128_si256(v, v, 0x08); /* [0, v.lo] */
-    return _mm256_or_si256(_mm256_alignr_epi8(v, t, 15),
-                           _mm256_setr_epi32((int)in0, 0, 0, 0, 0, 0, 0, 0));
+    _mm_storeu_si128((__m128i *)(o + pos),
+                     _mm_shuffle_epi8(us, _mm_loadu_si128((const __m128i *)t16[b])));
+    _mm_storel_epi64((__m128i *)(fl + pos),
+                     _mm_shuffle_epi8(fs, _mm_loadu_si128((const __m128i *)t8[b])));
+    return pos + (size_t)_mm_popcnt_u32(b);
 }
 
-/* Left-pack the kept lanes (mask m, 16 lanes) of units u and flags f. */
-AVX2_TARGET static inline size_t pack16_lanes(__m128i u, __m128i f, uint32_t m, uint16_t *o,
+AVX2_TARGET static inline size_t pack32_lanes(__m256i u, __m256i f, uint32_t m, uint16_t *o,
                                               uint8_t *fl, size_t pos)
 {
-    for (int h = 0; h < 2; h++) {
-        uint32_t g = m & 0xFF;
-        __m128i w = _mm_shuffle_epi8(u, _mm_loadu_si128((const __m128i *)pack16[g]));
-        __m128i x = _mm_shuffle_epi8(f, _mm_loadu_si128((const __m128i *)pack8[g]));
-        _mm_storeu_si128((__m128i *)(o + pos), w);
-        _mm_storel_epi64((__m128i *)(fl + pos), x);
-        pos += popcount8[g];
-        u = _mm_srli_si128(u, 8);
-        f = _mm_srli_si128(f, 8);
-        m >>= 8;
-    }
-    return pos;
+    const __m128i u0 = _mm256_castsi256_si128(u), u1 = _mm256_extracti128_si256(u, 1),
+                  f0 = _mm256_castsi256_si128(f), f1 = _mm256_extracti128_si256(f, 1);
+    pos = pack8_lanes(u0, f0, m & 0xFF, pack16, pack8, o, fl, pos);
+    pos = pack8_lanes(u0, f0, (m >> 8) & 0xFF, pack16h, pack8h, o, fl, pos);
+    pos = pack8_lanes(u1, f1, (m >> 16) & 0xFF, pack16, pack8, o, fl, pos);
+    return pack8_lanes(u1, f1, m >> 24, pack16h, pack8h, o, fl, pos);
 }
 
+/* The class bytes (FP_*) of the 32 bytes x from the plan's steps; rows past
+ * plan_n add nothing (fold_simd_plan), so a plan of up to 6 (8) steps runs 6
+ * (8) unrolled steps. */
+AVX2_TARGET static inline __m256i classify32(const fold_table *ft, __m256i x, __m256i flags0)
+{
+    __m256i f = flags0;
+    if (ft->plan_n <= 6) { /* the built tables */
+#pragma GCC unroll 6
+        for (unsigned j = 0; j < 6; j++) {
+            __m256i ge =
+                _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)ft->plan_above[j]));
+            f = _mm256_add_epi8(
+                f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)ft->plan_dflags[j])));
+        }
+        return f;
+    }
+    if (ft->plan_n <= 8) {
+#pragma GCC unroll 8
+        for (unsigned j = 0; j < 8; j++) {
+            __m256i ge =
+                _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)ft->plan_above[j]));
+            f = _mm256_add_epi8(
+                f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)ft->plan_dflags[j])));
+        }
+        return f;
+    }
+    for (unsigned j = 0; j < ft->plan_n; j++) {
+        __m256i ge = _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)ft->plan_above[j]));
+        f = _mm256_add_epi8(
+            f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)ft->plan_dflags[j])));
+    }
+    return f;
+}
+
+/* one byte per lane: 0xFF at lane 0 of the window at onehot + 32 - k
+ * shifted to lane k */
+static const uint8_t onehot[64] = {[32] = 0xFF};
+
+/* v shifted up one lane, `in` (a byte, broadcast in `inv`) at lane k: the
+ * window's lane k is the block's first byte (k > 0 only for the text's last
+ * block, read as the window that ends at the text's end) */
+AVX2_TARGET static inline __m256i shift_in_at(__m256i v, __m256i inv, __m256i at_k)
+{
+    __m256i t = _mm256_permute2x128_si256(v, v, 0x08); /* [0, v.lo] */
+    return _mm256_blendv_epi8(_mm256_alignr_epi8(v, t, 15), inv, at_k);
+}
+
+/*
+ * The AVX2 block loop. A block is the 32-byte window at s + base whose
+ * lanes [k0, end) are the text's bytes i.. that it folds: k0 = 0 and base =
+ * i except for the text's last bytes, read as the window that ends at the
+ * text's end (k0 = the lanes already folded; no copy, no read past the
+ * end); a text shorter than a window goes through a padded copy.
+ */
 AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, size_t n,
                                       size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
 {
     PASS_LOCALS(p);
-    const unsigned steps = ft->plan_n;
+    if (marks_reserve(fb, i, n, pos, max_units)) {
+        *rc = SCREENER_E_NOMEM;
+        return 0;
+    }
     const __m256i coll = _mm256_set1_epi8((char)FP_COLL), one = _mm256_set1_epi8(1),
                   word = _mm256_set1_epi8((char)FP_WORD), dbit = _mm256_set1_epi8((char)FP_DELTA),
                   delta = _mm256_set1_epi8((char)ft->plan_delta),
                   flags0 = _mm256_set1_epi8((char)ft->plan_flags0);
     uint8_t tail[32];
     while (i < n && pos < next_mark) {
-        __m256i x = _mm256_loadu_si256((const __m256i *)window_at(s, i, n, 32, tail));
-        size_t lanes = window_lanes(i, n, 32, (uint32_t)_mm256_movemask_epi8(x));
-        if (!lanes)
-            break;
-        uint32_t lm = lanes == 32 ? 0xFFFFFFFFu : (1u << lanes) - 1;
-        __m256i f = flags0;
-        for (unsigned j = 0; j < steps; j++) {
-            __m256i ge =
-                _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)ft->plan_above[j]));
-            f = _mm256_add_epi8(
-                f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)ft->plan_dflags[j])));
+        size_t base = i, k0 = 0;
+        const uint8_t *src = s + i;
+        if (n - i < 32) {
+            if (n >= 32) {
+                base = n - 32;
+                k0 = i - base;
+                src = s + base;
+            } else {
+                memset(tail, 0, 32);
+                memcpy(tail, s + i, n - i);
+                src = tail;
+            }
         }
+        __m256i x = _mm256_loadu_si256((const __m256i *)src);
+        uint32_t from = ~0u << k0; /* the lanes not folded yet */
+        uint32_t nonascii = (uint32_t)_mm256_movemask_epi8(x) & from;
+        size_t end = n - base < 32 ? n - base : 32;
+        if (nonascii && (size_t)__builtin_ctz(nonascii) < end)
+            end = (size_t)__builtin_ctz(nonascii);
+        if (end <= k0)
+            break;
+        uint32_t lm = (end == 32 ? ~0u : (1u << end) - 1) & from;
+        __m256i f = classify32(ft, x, flags0);
         __m256i dm8 = _mm256_cmpeq_epi8(_mm256_and_si256(f, dbit), dbit);
         __m256i u = _mm256_add_epi8(x, _mm256_and_si256(dm8, delta));
         __m256i cm = _mm256_cmpeq_epi8(_mm256_and_si256(f, coll), coll);
         __m256i v = _mm256_and_si256(u, cm);
-        __m256i before = shift_in(v, prev < 0x100 ? prev : 0);
+        __m256i at_k = _mm256_loadu_si256((const __m256i *)(onehot + 32 - k0));
+        __m256i before =
+            shift_in_at(v, _mm256_set1_epi8((char)(prev < 0x100 ? prev : 0)), at_k);
         uint32_t dm =
             (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(u, before), cm));
         uint64_t am = (uint32_t)_mm256_movemask_epi8(f) & ~dm & lm;
         uint32_t gm = (uint32_t)_mm256_movemask_epi8(_mm256_slli_epi16(f, 7)) & lm;
-        __m256i fo = _mm256_or_si256(shift_in(_mm256_and_si256(f, one), gap),
-                                     _mm256_and_si256(f, word));
+        __m256i fo = _mm256_or_si256(
+            shift_in_at(_mm256_and_si256(f, one), _mm256_set1_epi8((char)gap), at_k),
+            _mm256_and_si256(f, word));
         uint8_t vb[32];
         _mm256_storeu_si256((__m256i *)vb, v);
-        size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am,
-                                 (unsigned)__builtin_popcountll(am), (unsigned)lanes, vb,
+        size_t lim = block_marks(fb, base, pos, &next_mark, max_units, &am,
+                                 (unsigned)__builtin_popcountll(am), (unsigned)end, vb,
                                  select_pdep);
-        if (lim == (size_t)-1) {
-            *rc = SCREENER_E_NOMEM;
-            return 0;
-        }
         if (am == 0xFFFFFFFFu) {
             _mm256_storeu_si256((__m256i *)(o + pos),
                                 _mm256_cvtepu8_epi16(_mm256_castsi256_si128(u)));
@@ -419,15 +519,11 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
             _mm256_storeu_si256((__m256i *)(fl + pos), fo);
             pos += 32;
         } else {
-            pos = pack16_lanes(_mm256_castsi256_si128(u), _mm256_castsi256_si128(fo),
-                               (uint32_t)am & 0xFFFF, o, fl, pos);
-            if (lanes > 16)
-                pos = pack16_lanes(_mm256_extracti128_si256(u, 1),
-                                   _mm256_extracti128_si256(fo, 1), (uint32_t)am >> 16, o, fl, pos);
+            pos = pack32_lanes(u, fo, (uint32_t)am, o, fl, pos);
         }
         prev = vb[lim - 1];
         gap = block_gap(am, gm, gap, lim);
-        i += lim;
+        i = base + lim;
         if (lim < 32)
             break;
     }
@@ -459,6 +555,10 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
                                           size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
 {
     PASS_LOCALS(p);
+    if (marks_reserve(fb, i, n, pos, max_units)) {
+        *rc = SCREENER_E_NOMEM;
+        return 0;
+    }
     const __m512i clo = _mm512_loadu_si512(ft->plan_cls), chi = _mm512_loadu_si512(ft->plan_cls + 64),
                   ulo = _mm512_loadu_si512(ft->plan_unit),
                   uhi = _mm512_loadu_si512(ft->plan_unit + 64),
@@ -490,10 +590,6 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
         size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am,
                                  (unsigned)__builtin_popcountll(am), (unsigned)lanes, vb,
                                  select_pdep64);
-        if (lim == (size_t)-1) {
-            *rc = SCREENER_E_NOMEM;
-            return 0;
-        }
         uint32_t m0 = (uint32_t)am, m1 = (uint32_t)(am >> 32);
         unsigned c0 = (unsigned)__builtin_popcount(m0), c1 = (unsigned)__builtin_popcount(m1);
         __m512i w0 = _mm512_cvtepu8_epi16(_mm512_castsi512_si256(u));
