@@ -634,7 +634,7 @@ size_t fold_ascii_blocks(const fold_table *ft, const uint8_t *s, size_t n, size_
 
 /* Units u[*i..stop) one at a time (a surrogate pair may take one unit past
  * stop); returns the new w. The same bytes as utf16_next + utf8_put. */
-static inline size_t units_utf8_scalar(const uint16_t *u, size_t n, size_t *i, size_t stop,
+static inline __attribute__((always_inline)) size_t units_utf8_scalar(const uint16_t *u, size_t n, size_t *i, size_t stop,
                                        uint8_t *out, size_t w)
 {
     size_t k = *i;
@@ -736,11 +736,10 @@ AVX2_TARGET static size_t units_utf8_avx2(const uint16_t *u, size_t n, uint8_t *
 }
 #endif /* FOLD_X86 */
 
-size_t fold_units_utf8_path(int path, const uint16_t *u, size_t n, uint8_t *out)
+/* path: one this CPU supports */
+static size_t units_utf8(int path, const uint16_t *u, size_t n, uint8_t *out)
 {
 #if FOLD_X86
-    while (path > FOLD_PATH_SCALAR && !fold_path_supported(path))
-        path--;
     if (path >= FOLD_PATH_AVX2)
         return units_utf8_avx2(u, n, out);
     if (path == FOLD_PATH_SSE2)
@@ -752,7 +751,14 @@ size_t fold_units_utf8_path(int path, const uint16_t *u, size_t n, uint8_t *out)
     return units_utf8_scalar(u, n, &i, n, out, 0);
 }
 
+size_t fold_units_utf8_path(int path, const uint16_t *u, size_t n, uint8_t *out)
+{
+    while (path > FOLD_PATH_SCALAR && !fold_path_supported(path))
+        path--;
+    return units_utf8(path, u, n, out);
+}
+
 size_t fold_units_utf8(const uint16_t *u, size_t n, uint8_t *out)
 {
-    return fold_units_utf8_path(fold_cpu_path(), u, n, out);
+    return units_utf8(fold_cpu_path(), u, n, out);
 }
