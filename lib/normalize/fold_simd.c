@@ -401,6 +401,14 @@ AVX2_TARGET static inline size_t pack32_lanes(__m256i u, __m256i f, uint32_t m, 
     return pack8_lanes(u1, f1, m >> 24, pack16h, pack8h, o, fl, pos);
 }
 
+/* Class bytes f plus step j of the plan for the 32 bytes x. */
+AVX2_TARGET static inline __m256i step32(const fold_table *ft, unsigned j, __m256i x, __m256i f)
+{
+    __m256i ge = _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)ft->plan_above[j]));
+    return _mm256_add_epi8(
+        f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)ft->plan_dflags[j])));
+}
+
 /* The class bytes (FP_*) of the 32 bytes x from the plan's steps; rows past
  * plan_n add nothing (fold_simd_plan), so a plan of up to 6 (8) steps runs 6
  * (8) unrolled steps. */
@@ -409,28 +417,15 @@ AVX2_TARGET static inline __m256i classify32(const fold_table *ft, __m256i x, __
     __m256i f = flags0;
     if (ft->plan_n <= 6) { /* the built tables */
 #pragma GCC unroll 6
-        for (unsigned j = 0; j < 6; j++) {
-            __m256i ge =
-                _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)ft->plan_above[j]));
-            f = _mm256_add_epi8(
-                f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)ft->plan_dflags[j])));
-        }
-        return f;
-    }
-    if (ft->plan_n <= 8) {
+        for (unsigned j = 0; j < 6; j++)
+            f = step32(ft, j, x, f);
+    } else if (ft->plan_n <= 8) {
 #pragma GCC unroll 8
-        for (unsigned j = 0; j < 8; j++) {
-            __m256i ge =
-                _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)ft->plan_above[j]));
-            f = _mm256_add_epi8(
-                f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)ft->plan_dflags[j])));
-        }
-        return f;
-    }
-    for (unsigned j = 0; j < ft->plan_n; j++) {
-        __m256i ge = _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)ft->plan_above[j]));
-        f = _mm256_add_epi8(
-            f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)ft->plan_dflags[j])));
+        for (unsigned j = 0; j < 8; j++)
+            f = step32(ft, j, x, f);
+    } else {
+        for (unsigned j = 0; j < ft->plan_n; j++)
+            f = step32(ft, j, x, f);
     }
     return f;
 }
