@@ -111,8 +111,56 @@ int fold_path_supported(int path)
 /* The plan                                                            */
 /* ------------------------------------------------------------------ */
 
+/* The byte view's plan (ft->bplan_*): every ASCII byte kept as one byte
+ * (its value, or shifted by the one amount the table uses: lowercase), a
+ * gap, or BA_SLOW (the general path's), in at most BV_PLAN_STEPS steps;
+ * else none (bplan_ok 0: the byte view's scalar loop). */
+static void byte_view_plan(fold_table *ft)
+{
+    uint8_t cls[128];
+    uint32_t delta = 0;
+    ft->bplan_ok = 0;
+    for (uint32_t c = 0; c < 128; c++) {
+        uint32_t a = ft->bytes_ascii[c], x = a & 0xFFu;
+        if (a & BA_SLOW) {
+            cls[c] = BP_SLOW;
+        } else if (x) {
+            cls[c] = BP_KEEP;
+            if (x != c) {
+                if (delta && delta != ((x - c) & 0xFFu))
+                    return; /* two shifts */
+                delta = (x - c) & 0xFFu;
+                cls[c] |= BP_DELTA;
+            }
+        } else if (a & BA_GAP) {
+            cls[c] = BP_GAP;
+        } else {
+            return; /* dropped without a gap: the gap state passes over it */
+        }
+    }
+    unsigned n = 0;
+    for (uint32_t c = 1; c < 128; c++) {
+        if (cls[c] == cls[c - 1])
+            continue;
+        if (n == BV_PLAN_STEPS)
+            return;
+        memset(ft->bplan_above[n], (int)c - 1, 32);
+        memset(ft->bplan_dflags[n], cls[c] - cls[c - 1], 32);
+        n++;
+    }
+    for (unsigned j = n; j < BV_PLAN_STEPS; j++) {
+        memset(ft->bplan_above[j], 0x7F, 32); /* no ASCII byte is above: adds nothing */
+        memset(ft->bplan_dflags[j], 0, 32);
+    }
+    ft->bplan_n = (uint8_t)n;
+    ft->bplan_flags0 = cls[0];
+    ft->bplan_delta = (uint8_t)delta;
+    ft->bplan_ok = 1;
+}
+
 void fold_simd_plan(fold_table *ft)
 {
+    byte_view_plan(ft);
     uint8_t cls[128];
     uint32_t delta = 0;
     ft->plan_ok = 0;
@@ -526,6 +574,99 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
 }
 
 /* ------------------------------------------------------------------ */
+/* The byte view's ASCII runs, AVX2 (also on the AVX-512 path)          */
+/* ------------------------------------------------------------------ */
+
+/* Byte classes (BP_*) of the 32 bytes x from the byte view's plan. */
+AVX2_TARGET static inline __m256i bclassify32(const fold_table *ft, __m256i x)
+{
+    __m256i f = _mm256_set1_epi8((char)ft->bplan_flags0);
+#pragma GCC unroll 8
+    for (unsigned j = 0; j < BV_PLAN_STEPS; j++) {
+        if (j >= 4 && ft->bplan_n <= 4)
+            break; /* (the built tables: 4 steps) */
+        __m256i ge = _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)ft->bplan_above[j]));
+        f = _mm256_add_epi8(
+            f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)ft->bplan_dflags[j])));
+    }
+    return f;
+}
+
+/* Left-pack 8 lanes (mask b, table t8) of the view bytes t, flags f and
+ * lane numbers (iota) into the view at w; from = base + lane. */
+AVX2_TARGET static inline size_t bpack8(__m128i t, __m128i f, __m128i iota, uint32_t b,
+                                        const uint8_t (*t8)[16], uint32_t base, uint8_t *text,
+                                        uint8_t *flags, uint32_t *from, size_t w)
+{
+    const __m128i c = _mm_loadu_si128((const __m128i *)t8[b]);
+    _mm_storel_epi64((__m128i *)(text + w), _mm_shuffle_epi8(t, c));
+    _mm_storel_epi64((__m128i *)(flags + w), _mm_shuffle_epi8(f, c));
+    __m256i lane = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(iota, c));
+    _mm256_storeu_si256((__m256i *)(from + w),
+                        _mm256_add_epi32(lane, _mm256_set1_epi32((int)base)));
+    return w + (size_t)_mm_popcnt_u32(b);
+}
+
+/*
+ * The byte view's blocks of 32 ASCII bytes from *i, as the fold's: classify
+ * (keep, shift, gap, slow), a kept byte's BV_GAP from the lane before it
+ * (every byte of a planned table is kept, a gap or slow, and a slow byte
+ * ends the block), left-pack bytes, flags and origins. The text's last
+ * bytes are read as the window that ends at its end. Only while a block
+ * fits below stop (the buffers' room and the budget: a block writes at most
+ * 32 entries). Returns the new w.
+ */
+AVX2_TARGET static size_t bv_blocks_avx2(const fold_table *ft, const uint8_t *s, size_t len,
+                                         size_t *ip, size_t w, size_t stop, uint8_t *gap,
+                                         uint8_t *text, uint8_t *flags, uint32_t *from)
+{
+    const __m256i dbit = _mm256_set1_epi8((char)BP_DELTA), one = _mm256_set1_epi8(1),
+                  delta = _mm256_set1_epi8((char)ft->bplan_delta),
+                  iota = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+                                          17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+                                          31);
+    size_t k = *ip;
+    uint32_t g = *gap;
+    while (k < len && stop - w >= 32) {
+        size_t base = k, k0 = 0;
+        if (len - k < 32) {
+            base = len - 32; /* (len >= 32: the caller's check) */
+            k0 = k - base;
+        }
+        __m256i x = _mm256_loadu_si256((const __m256i *)(s + base));
+        __m256i f = bclassify32(ft, x);
+        uint32_t fresh = ~0u << k0;
+        uint32_t ends = ((uint32_t)_mm256_movemask_epi8(x) |
+                         (uint32_t)_mm256_movemask_epi8(_mm256_slli_epi16(f, 1))) & fresh;
+        size_t end = ends ? (size_t)__builtin_ctz(ends) : 32;
+        if (end <= k0)
+            break;
+        uint32_t lm = (end == 32 ? ~0u : (1u << end) - 1) & fresh;
+        uint32_t km = (uint32_t)_mm256_movemask_epi8(f) & lm;
+        uint32_t gm = (uint32_t)_mm256_movemask_epi8(_mm256_slli_epi16(f, 7)) & lm;
+        __m256i t = _mm256_add_epi8(
+            x, _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(f, dbit), dbit), delta));
+        __m256i at_k = _mm256_loadu_si256((const __m256i *)(onehot + 32 - k0));
+        __m256i fo = shift_in_at(_mm256_and_si256(f, one), _mm256_set1_epi8((char)g), at_k);
+        const __m128i t0 = _mm256_castsi256_si128(t), t1 = _mm256_extracti128_si256(t, 1),
+                      f0 = _mm256_castsi256_si128(fo), f1 = _mm256_extracti128_si256(fo, 1),
+                      i0 = _mm256_castsi256_si128(iota), i1 = _mm256_extracti128_si256(iota, 1);
+        uint32_t b32 = (uint32_t)base;
+        w = bpack8(t0, f0, i0, km & 0xFF, pack8, b32, text, flags, from, w);
+        w = bpack8(t0, f0, i0, (km >> 8) & 0xFF, pack8h, b32, text, flags, from, w);
+        w = bpack8(t1, f1, i1, (km >> 16) & 0xFF, pack8, b32, text, flags, from, w);
+        w = bpack8(t1, f1, i1, km >> 24, pack8h, b32, text, flags, from, w);
+        g = block_gap(km, gm, g, end) ? BP_GAP : 0;
+        k = base + end;
+        if (end < 32)
+            break;
+    }
+    *ip = k;
+    *gap = (uint8_t)g;
+    return w;
+}
+
+/* ------------------------------------------------------------------ */
 /* AVX-512 (BW, VBMI, VBMI2): 64 bytes a block                         */
 /* ------------------------------------------------------------------ */
 
@@ -756,4 +897,18 @@ size_t fold_units_utf8_path(int path, const uint16_t *u, size_t n, uint8_t *out)
 size_t fold_units_utf8(const uint16_t *u, size_t n, uint8_t *out)
 {
     return units_utf8(fold_cpu_path(), u, n, out);
+}
+
+size_t byte_view_blocks(const fold_table *ft, const uint8_t *s, size_t len, size_t *i, size_t w,
+                        size_t stop, uint8_t *gap, uint8_t *text, uint8_t *flags, uint32_t *from)
+{
+#if FOLD_X86
+    if (ft->ascii_path >= FOLD_PATH_AVX2 && ft->bplan_ok && len >= 32 && len - *i >= FOLD_VECTOR_MIN &&
+        fold_ascii8(s + *i))
+        return bv_blocks_avx2(ft, s, len, i, w, stop, gap, text, flags, from);
+#else
+    (void)ft, (void)s, (void)len, (void)i, (void)stop, (void)gap, (void)text, (void)flags,
+        (void)from;
+#endif
+    return w;
 }

@@ -90,6 +90,18 @@ size_t fold_ascii_blocks(const fold_table *ft, const uint8_t *s, size_t n, size_
                          fold_buf *fb, fold_pass *p, int *rc);
 
 /*
+ * The byte view's ASCII runs (byteview.c) 32 bytes at a time, where the
+ * table has a byte view plan (ft->bplan_ok) and ft->ascii_path is AVX2 or
+ * AVX-512, for a run of 8+ ASCII bytes in a text of 32+ bytes: from *i,
+ * while whole blocks fit below `stop` (entries of text/flags/from, the
+ * buffers' room and the budget), up to the first non-ASCII or BA_SLOW byte.
+ * Advances *i and *gap (BV_GAP state) as byteview.c's scalar loop would;
+ * returns the new w (unchanged when it took nothing).
+ */
+size_t byte_view_blocks(const fold_table *ft, const uint8_t *s, size_t len, size_t *i, size_t w,
+                        size_t stop, uint8_t *gap, uint8_t *text, uint8_t *flags, uint32_t *from);
+
+/*
  * Write the UTF-8 of the folded units u[0..n) at out (room for 3 * n
  * bytes); returns the bytes written. The same bytes as utf16_next +
  * utf8_put unit by unit (a lone surrogate is written as its 3-byte form):

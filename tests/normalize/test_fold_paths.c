@@ -13,6 +13,7 @@
 
 #include "../scan/test_rng.h"
 #include "common/utf8.h"
+#include "normalize/byteview.h"
 #include "normalize/fold.h"
 #include "normalize/fold_simd.h"
 #include "normalize/foldtable.h"
@@ -141,6 +142,76 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int expect_
     fold_table_close(&ft);
     fold_build_free(&fbuild);
 }
+
+/* The byte view (normalize/byteview.c) on path `path` of a copy of t of
+ * exactly len bytes, with a budget of max_bytes view bytes. */
+static void view_with(fold_table *ft, int path, const char *t, size_t len, size_t max_bytes,
+                      byte_view *bv)
+{
+    uint8_t *copy = malloc(len ? len : 1);
+    cr_assert(copy);
+    memcpy(copy, t, len);
+    ft->ascii_path = (uint8_t)path;
+    cr_assert_eq(byte_view_build(ft, copy, len, max_bytes, bv), SCREENER_OK);
+    free(copy);
+}
+
+static void same_view(const byte_view *a, const byte_view *b, int path, int t)
+{
+    cr_assert_eq(a->n, b->n, "byte view, %s, text %d: %zu bytes, scalar %zu", fold_path_name(path),
+                 t, a->n, b->n);
+    cr_assert_eq(a->consumed, b->consumed, "byte view, %s, text %d: consumed %zu, scalar %zu",
+                 fold_path_name(path), t, a->consumed, b->consumed);
+    for (size_t k = 0; k < a->n; k++)
+        cr_assert(a->text[k] == b->text[k] && a->flags[k] == b->flags[k] && a->from[k] == b->from[k],
+                  "byte view, %s, text %d: byte %zu is (%#x, %u, %u), scalar (%#x, %u, %u)",
+                  fold_path_name(path), t, k, a->text[k], a->flags[k], a->from[k], b->text[k],
+                  b->flags[k], b->from[k]);
+}
+
+/* The byte view's vector blocks (fold_simd.h, byte_view_blocks) against its
+ * scalar loop, on the same random texts, with and without a budget. */
+static void check_byte_view(uint32_t flags, uint64_t seed)
+{
+    fold_build fbuild;
+    fold_table ft;
+    cr_assert_eq(fold_build_table(flags, &fbuild, NULL), SCREENER_OK);
+    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
+                                 fbuild.n_expand),
+                 SCREENER_OK);
+    cr_assert_eq(ft.bplan_ok, 1, "flags %#x: no byte view plan", flags);
+    byte_view ref, got;
+    memset(&ref, 0, sizeof ref);
+    memset(&got, 0, sizeof got);
+    uint64_t st = seed;
+    static char text[4096];
+    for (int t = 0; t < 1500; t++) {
+        size_t len = gen_text(&st, text, test_rnd(&st, 4) ? 1 + test_rnd(&st, 120) : 1500);
+        size_t off = len > 8 ? test_rnd(&st, 8) : 0;
+        view_with(&ft, FOLD_PATH_SCALAR, text + off, len - off, SIZE_MAX, &ref);
+        size_t budget = test_rnd(&st, (unsigned)ref.n + 40);
+        for (int path = FOLD_PATH_SCALAR + 1; path < FOLD_PATH_COUNT; path++) {
+            if (!fold_path_supported(path))
+                continue;
+            view_with(&ft, FOLD_PATH_SCALAR, text + off, len - off, SIZE_MAX, &ref);
+            view_with(&ft, path, text + off, len - off, SIZE_MAX, &got);
+            same_view(&got, &ref, path, t);
+            view_with(&ft, FOLD_PATH_SCALAR, text + off, len - off, budget, &ref);
+            view_with(&ft, path, text + off, len - off, budget, &got);
+            same_view(&got, &ref, path, t);
+        }
+    }
+    byte_view_free(&ref);
+    byte_view_free(&got);
+    fold_table_close(&ft);
+    fold_build_free(&fbuild);
+}
+
+Test(fold_paths, byte_view_all_families) { check_byte_view(SCREENER_FOLD_ALL, 41); }
+
+Test(fold_paths, byte_view_without_case) { check_byte_view(SCREENER_FOLD_ALL & ~SCREENER_FOLD_CASE, 42); }
+
+Test(fold_paths, byte_view_nothing_folded) { check_byte_view(SCREENER_FOLD_EXPLICIT, 43); }
 
 Test(fold_paths, all_families_collapsing) { check_table(SCREENER_FOLD_ALL, 1, 21, 1); }
 
