@@ -111,6 +111,29 @@ int fold_path_supported(int path)
 /* The plan                                                            */
 /* ------------------------------------------------------------------ */
 
+/* The steps of the class bytes cls[0..128) into above/dflags (rows of 32
+ * bytes; rows past the steps add nothing: no ASCII byte is above 0x7F).
+ * Returns the steps, or max + 1 if there are more than max. */
+static unsigned plan_steps(const uint8_t *cls, unsigned max, uint8_t (*above)[32],
+                           uint8_t (*dflags)[32])
+{
+    unsigned n = 0;
+    for (uint32_t c = 1; c < 128; c++) {
+        if (cls[c] == cls[c - 1])
+            continue;
+        if (n == max)
+            return max + 1;
+        memset(above[n], (int)c - 1, 32);
+        memset(dflags[n], cls[c] - cls[c - 1], 32);
+        n++;
+    }
+    for (unsigned j = n; j < max; j++) {
+        memset(above[j], 0x7F, 32);
+        memset(dflags[j], 0, 32);
+    }
+    return n;
+}
+
 /* The byte view's plan (ft->bplan_*): every ASCII byte kept as one byte
  * (its value, or shifted by the one amount the table uses: lowercase), a
  * gap, or BA_SLOW (the general path's), in at most BV_PLAN_STEPS steps;
@@ -138,20 +161,9 @@ static void byte_view_plan(fold_table *ft)
             return; /* dropped without a gap: the gap state passes over it */
         }
     }
-    unsigned n = 0;
-    for (uint32_t c = 1; c < 128; c++) {
-        if (cls[c] == cls[c - 1])
-            continue;
-        if (n == BV_PLAN_STEPS)
-            return;
-        memset(ft->bplan_above[n], (int)c - 1, 32);
-        memset(ft->bplan_dflags[n], cls[c] - cls[c - 1], 32);
-        n++;
-    }
-    for (unsigned j = n; j < BV_PLAN_STEPS; j++) {
-        memset(ft->bplan_above[j], 0x7F, 32); /* no ASCII byte is above: adds nothing */
-        memset(ft->bplan_dflags[j], 0, 32);
-    }
+    unsigned n = plan_steps(cls, BV_PLAN_STEPS, ft->bplan_above, ft->bplan_dflags);
+    if (n > BV_PLAN_STEPS)
+        return;
     ft->bplan_n = (uint8_t)n;
     ft->bplan_flags0 = cls[0];
     ft->bplan_delta = (uint8_t)delta;
@@ -185,20 +197,9 @@ void fold_simd_plan(fold_table *ft)
             return; /* dropped without a gap: the collapse state passes over it */
         }
     }
-    unsigned n = 0;
-    for (uint32_t c = 1; c < 128; c++) {
-        if (cls[c] == cls[c - 1])
-            continue;
-        if (n == FOLD_PLAN_STEPS)
-            return;
-        memset(ft->plan_above[n], (int)c - 1, 32);
-        memset(ft->plan_dflags[n], cls[c] - cls[c - 1], 32);
-        n++;
-    }
-    for (unsigned j = n; j < FOLD_PLAN_STEPS; j++) {
-        memset(ft->plan_above[j], 0x7F, 32); /* no ASCII byte is above: adds nothing */
-        memset(ft->plan_dflags[j], 0, 32);
-    }
+    unsigned n = plan_steps(cls, FOLD_PLAN_STEPS, ft->plan_above, ft->plan_dflags);
+    if (n > FOLD_PLAN_STEPS)
+        return;
     for (uint32_t c = 0; c < 128; c++) {
         ft->plan_cls[c] = cls[c];
         ft->plan_unit[c] = (uint8_t)(ft->ascii_fast[c] & FA_KEEP ? ft->ascii_fast[c] : 0);

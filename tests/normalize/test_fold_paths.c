@@ -61,14 +61,30 @@ static size_t gen_text(uint64_t *st, char *t, size_t want)
     return len;
 }
 
-/* Fold a copy of t in a buffer of exactly len bytes, so that the sanitizer
- * builds catch a read past the text's end. */
-static void fold_with(fold_table *ft, int path, const char *t, size_t len, size_t budget,
-                      fold_buf *fb)
+/* A copy of t in a buffer of exactly len bytes, so that the sanitizer
+ * builds catch a read past the text's end (free it). */
+static uint8_t *exact_copy(const char *t, size_t len)
 {
     uint8_t *copy = malloc(len ? len : 1);
     cr_assert(copy);
     memcpy(copy, t, len);
+    return copy;
+}
+
+/* The built table of `flags` in ft (fold_build_free(fb) and
+ * fold_table_close(ft) after). */
+static void open_table(uint32_t flags, fold_build *fb, fold_table *ft)
+{
+    cr_assert_eq(fold_build_table(flags, fb, NULL), SCREENER_OK);
+    cr_assert_eq(fold_table_open(ft, fb->trie_bin, fb->trie_len, fb->expand, fb->n_expand),
+                 SCREENER_OK);
+}
+
+/* Fold an exact copy of t on path `path`. */
+static void fold_with(fold_table *ft, int path, const char *t, size_t len, size_t budget,
+                      fold_buf *fb)
+{
+    uint8_t *copy = exact_copy(t, len);
     ft->ascii_path = (uint8_t)path;
     cr_assert_eq(fold_text_upto(ft, copy, len, budget, fb), SCREENER_OK);
     free(copy);
@@ -100,10 +116,7 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int expect_
 {
     fold_build fbuild;
     fold_table ft;
-    cr_assert_eq(fold_build_table(flags, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    open_table(flags, &fbuild, &ft);
     fold_table_set_collapse(&ft, collapse);
     /* the built tables all have a plan: else this test would compare the
      * scalar loop with itself */
@@ -148,9 +161,7 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int expect_
 static void view_with(fold_table *ft, int path, const char *t, size_t len, size_t max_bytes,
                       byte_view *bv)
 {
-    uint8_t *copy = malloc(len ? len : 1);
-    cr_assert(copy);
-    memcpy(copy, t, len);
+    uint8_t *copy = exact_copy(t, len);
     ft->ascii_path = (uint8_t)path;
     cr_assert_eq(byte_view_build(ft, copy, len, max_bytes, bv), SCREENER_OK);
     free(copy);
@@ -175,10 +186,7 @@ static void check_byte_view(uint32_t flags, uint64_t seed)
 {
     fold_build fbuild;
     fold_table ft;
-    cr_assert_eq(fold_build_table(flags, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    open_table(flags, &fbuild, &ft);
     cr_assert_eq(ft.bplan_ok, 1, "flags %#x: no byte view plan", flags);
     byte_view ref, got;
     memset(&ref, 0, sizeof ref);
@@ -234,10 +242,7 @@ Test(fold_paths, a_table_without_a_plan_takes_the_scalar_loop)
 {
     fold_build fbuild;
     fold_table ft;
-    cr_assert_eq(fold_build_table(SCREENER_FOLD_ALL, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    open_table(SCREENER_FOLD_ALL, &fbuild, &ft);
     ft.ascii_fast['#'] = 0; /* dropped, no gap */
     fold_simd_plan(&ft);
     cr_assert_eq(ft.plan_ok, 0);
