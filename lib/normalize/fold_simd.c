@@ -254,11 +254,14 @@ static int marks_reserve(fold_buf *fb, size_t i, size_t n, size_t pos, size_t ma
  * The checkpoints inside a block of `lanes` bytes at byte i whose kept
  * lanes are *am (cnt of them); vb: the collapse state after each lane;
  * sel: select_loop or a faster equivalent. Pushes each checkpoint that
- * falls before the block's last lane (marks_reserve made room); at one that
+ * falls before the block's last lane at *mkp (the next free entry of
+ * fb->marks, where marks_reserve made room; the caller stores the count
+ * back: stores through the unit and flag pointers, which may alias
+ * anything, would make fb->n_marks a load and a store per push); at one that
  * reaches max_units the block is cut there (returns the lanes to take, *am
  * trimmed).
  */
-static inline size_t block_marks(fold_buf *fb, size_t i, size_t pos, size_t *next_mark,
+static inline size_t block_marks(fold_mark **mkp, size_t i, size_t pos, size_t *next_mark,
                                  size_t max_units, uint64_t *am, unsigned cnt, unsigned lanes,
                                  const uint8_t *vb, unsigned (*sel)(uint64_t, size_t))
 {
@@ -271,7 +274,7 @@ static inline size_t block_marks(fold_buf *fb, size_t i, size_t pos, size_t *nex
             *am &= (1ull << k) - 1;
             return k; /* the budget: the pass ends at this checkpoint */
         }
-        fold_mark *mk = &fb->marks[fb->n_marks++];
+        fold_mark *mk = (*mkp)++;
         mk->byte = (uint32_t)(i + k);
         mk->unit = (uint32_t)*next_mark;
         mk->prev = vb[k - 1];
@@ -350,6 +353,7 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
         *rc = SCREENER_E_NOMEM;
         return 0;
     }
+    fold_mark *mk = fb->marks + fb->n_marks;
     const unsigned steps = ft->plan_n;
     const __m128i coll = _mm_set1_epi8((char)FP_COLL), one = _mm_set1_epi8(1),
                   word = _mm_set1_epi8((char)FP_WORD), zero = _mm_setzero_si128(),
@@ -386,7 +390,7 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
         fo = _mm_or_si128(fo, _mm_and_si128(f, word));
         uint8_t vb[16];
         _mm_storeu_si128((__m128i *)vb, v);
-        size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am, popcount16((uint32_t)am),
+        size_t lim = block_marks(&mk, i, pos, &next_mark, max_units, &am, popcount16((uint32_t)am),
                                  (unsigned)lanes, vb, select_loop);
         /* 4. left-pack */
         if (am == 0xFFFF) {
@@ -410,6 +414,7 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
         if (lim < 16)
             break;
     }
+    fb->n_marks = (size_t)(mk - fb->marks);
     return pass_store(p, i, pos, next_mark, prev, gap);
 }
 
@@ -507,6 +512,7 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
         *rc = SCREENER_E_NOMEM;
         return 0;
     }
+    fold_mark *mk = fb->marks + fb->n_marks;
     const __m256i coll = _mm256_set1_epi8((char)FP_COLL), one = _mm256_set1_epi8(1),
                   word = _mm256_set1_epi8((char)FP_WORD), dbit = _mm256_set1_epi8((char)FP_DELTA),
                   delta = _mm256_set1_epi8((char)ft->plan_delta),
@@ -552,7 +558,7 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
             _mm256_and_si256(f, word));
         uint8_t vb[32];
         _mm256_storeu_si256((__m256i *)vb, v);
-        size_t lim = block_marks(fb, base, pos, &next_mark, max_units, &am,
+        size_t lim = block_marks(&mk, base, pos, &next_mark, max_units, &am,
                                  (unsigned)__builtin_popcountll(am), (unsigned)end, vb,
                                  select_pdep);
         if (am == 0xFFFFFFFFu) {
@@ -571,6 +577,7 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
         if (lim < 32)
             break;
     }
+    fb->n_marks = (size_t)(mk - fb->marks);
     return pass_store(p, i, pos, next_mark, prev, gap);
 }
 
@@ -696,6 +703,7 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
         *rc = SCREENER_E_NOMEM;
         return 0;
     }
+    fold_mark *mk = fb->marks + fb->n_marks;
     const __m512i clo = _mm512_loadu_si512(ft->plan_cls), chi = _mm512_loadu_si512(ft->plan_cls + 64),
                   ulo = _mm512_loadu_si512(ft->plan_unit),
                   uhi = _mm512_loadu_si512(ft->plan_unit + 64),
@@ -724,7 +732,7 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
                                      _mm512_and_si512(f, word));
         uint8_t vb[64];
         _mm512_storeu_si512(vb, v);
-        size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am,
+        size_t lim = block_marks(&mk, i, pos, &next_mark, max_units, &am,
                                  (unsigned)__builtin_popcountll(am), (unsigned)lanes, vb,
                                  select_pdep64);
         uint32_t m0 = (uint32_t)am, m1 = (uint32_t)(am >> 32);
@@ -744,6 +752,7 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
         if (lim < 64)
             break;
     }
+    fb->n_marks = (size_t)(mk - fb->marks);
     return pass_store(p, i, pos, next_mark, prev, gap);
 }
 
