@@ -15,6 +15,10 @@
  *  4. left-pack the kept units and their flags (AVX2: pshufb by a table per
  *     8 lanes; SSE2 has no byte shuffle: a branch-free store per lane), and
  *     push the checkpoints that fall inside the block.
+ *
+ * The same scheme builds the byte view's ASCII runs (byte_view_blocks: its
+ * own plan of bytes_ascii, and an origin per byte instead of checkpoints),
+ * and fold_units_utf8 writes folded units as UTF-8 (screener_fold_utf8).
  */
 #include "fold_simd.h"
 

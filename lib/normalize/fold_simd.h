@@ -1,6 +1,8 @@
 /*
  * fold_simd.h — vector paths of the fold for runs of ASCII, chosen at run
- * time (internal to normalize/; fold.c calls them, table.c plans them).
+ * time (internal to normalize/; fold.c calls them, table.c plans them); the
+ * byte view's ASCII blocks (byteview.c) and the folded units' UTF-8
+ * (screener_fold_utf8) take the same path.
  *
  * The scalar ASCII loop (fold.c, ascii_run) reads one 128-entry table per
  * byte. The vector paths read 16 (SSE2), 32 (AVX2) or 64 (AVX-512 with
