@@ -8,6 +8,7 @@
 
 #include "common/utf8.h"
 #include "fold.h"
+#include "fold_simd.h"
 #include "common/alloc.h"
 
 /* Largest output of one character: FOLD_MAX_UNITS units, at most 3 bytes
@@ -201,10 +202,12 @@ int byte_view_build(const fold_table *ft, const uint8_t *s, size_t len, size_t m
         /* the runs write at most one byte per input byte: bounded by the
          * room and the budget */
         size_t room = bv->cap - w < max_bytes - w ? bv->cap - w : max_bytes - w;
-        size_t i0 = i;
-        if (s[i] < 0x80)
-            w = ascii_run(ft, s, len, &i, w, room, &gap, bv);
-        else
+        size_t i0 = i, stop = w + room;
+        if (s[i] < 0x80) {
+            /* blocks of 32 where the CPU and the table allow (fold_simd.h) */
+            w = byte_view_blocks(ft, s, len, &i, w, stop, &gap, bv->text, bv->flags, bv->from);
+            w = ascii_run(ft, s, len, &i, w, stop - w, &gap, bv);
+        } else
             w = bmp3_run(ft, s, len, &i, w, room, &gap, bv);
         if (i != i0)
             continue;

@@ -15,8 +15,14 @@
  *  4. left-pack the kept units and their flags (AVX2: pshufb by a table per
  *     8 lanes; SSE2 has no byte shuffle: a branch-free store per lane), and
  *     push the checkpoints that fall inside the block.
+ *
+ * The same scheme builds the byte view's ASCII runs (byte_view_blocks: its
+ * own plan of bytes_ascii, and an origin per byte instead of checkpoints),
+ * and fold_units_utf8 writes folded units as UTF-8 (screener_fold_utf8).
  */
 #include "fold_simd.h"
+
+#include "common/alloc.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -51,6 +57,8 @@ static int path_best, path_chosen;
 /* pshufb controls of the AVX2 left-pack, per 8-lane mask: the kept bytes
  * zero-extended to 16 bits (units), and the kept bytes (flags) */
 static uint8_t pack16[256][16], pack8[256][16];
+/* the same reading lanes 8..15 of a 16-byte source */
+static uint8_t pack16h[256][16], pack8h[256][16];
 static uint8_t popcount8[256];
 #endif
 
@@ -69,6 +77,10 @@ static void path_init(void)
                 t++;
             }
         popcount8[m] = (uint8_t)t;
+        for (unsigned b = 0; b < 16; b++) {
+            pack16h[m][b] = pack16[m][b] == 0x80 ? 0x80 : (uint8_t)(pack16[m][b] + 8);
+            pack8h[m][b] = pack8[m][b] == 0x80 ? 0x80 : (uint8_t)(pack8[m][b] + 8);
+        }
     }
     __builtin_cpu_init();
     path_best = FOLD_PATH_SSE2;
@@ -103,8 +115,68 @@ int fold_path_supported(int path)
 /* The plan                                                            */
 /* ------------------------------------------------------------------ */
 
+/* The steps of the class bytes cls[0..128) into above/dflags (rows of 32
+ * bytes; rows past the steps add nothing: no ASCII byte is above 0x7F).
+ * Returns the steps, or max + 1 if there are more than max. */
+static unsigned plan_steps(const uint8_t *cls, unsigned max, uint8_t (*above)[32],
+                           uint8_t (*dflags)[32])
+{
+    unsigned n = 0;
+    for (uint32_t c = 1; c < 128; c++) {
+        if (cls[c] == cls[c - 1])
+            continue;
+        if (n == max)
+            return max + 1;
+        memset(above[n], (int)c - 1, 32);
+        memset(dflags[n], cls[c] - cls[c - 1], 32);
+        n++;
+    }
+    for (unsigned j = n; j < max; j++) {
+        memset(above[j], 0x7F, 32);
+        memset(dflags[j], 0, 32);
+    }
+    return n;
+}
+
+/* The byte view's plan (ft->bplan_*): every ASCII byte kept as one byte
+ * (its value, or shifted by the one amount the table uses: lowercase), a
+ * gap, or BA_SLOW (the general path's), in at most BV_PLAN_STEPS steps;
+ * else none (bplan_ok 0: the byte view's scalar loop). */
+static void byte_view_plan(fold_table *ft)
+{
+    uint8_t cls[128];
+    uint32_t delta = 0;
+    ft->bplan_ok = 0;
+    for (uint32_t c = 0; c < 128; c++) {
+        uint32_t a = ft->bytes_ascii[c], x = a & 0xFFu;
+        if (a & BA_SLOW) {
+            cls[c] = BP_SLOW;
+        } else if (x) {
+            cls[c] = BP_KEEP;
+            if (x != c) {
+                if (delta && delta != ((x - c) & 0xFFu))
+                    return; /* two shifts */
+                delta = (x - c) & 0xFFu;
+                cls[c] |= BP_DELTA;
+            }
+        } else if (a & BA_GAP) {
+            cls[c] = BP_GAP;
+        } else {
+            return; /* dropped without a gap: the gap state passes over it */
+        }
+    }
+    unsigned n = plan_steps(cls, BV_PLAN_STEPS, ft->bplan_above, ft->bplan_dflags);
+    if (n > BV_PLAN_STEPS)
+        return;
+    ft->bplan_n = (uint8_t)n;
+    ft->bplan_flags0 = cls[0];
+    ft->bplan_delta = (uint8_t)delta;
+    ft->bplan_ok = 1;
+}
+
 void fold_simd_plan(fold_table *ft)
 {
+    byte_view_plan(ft);
     uint8_t cls[128];
     uint32_t delta = 0;
     ft->plan_ok = 0;
@@ -129,16 +201,9 @@ void fold_simd_plan(fold_table *ft)
             return; /* dropped without a gap: the collapse state passes over it */
         }
     }
-    unsigned n = 0;
-    for (uint32_t c = 1; c < 128; c++) {
-        if (cls[c] == cls[c - 1])
-            continue;
-        if (n == FOLD_PLAN_STEPS)
-            return;
-        memset(ft->plan_above[n], (int)c - 1, 32);
-        memset(ft->plan_dflags[n], cls[c] - cls[c - 1], 32);
-        n++;
-    }
+    unsigned n = plan_steps(cls, FOLD_PLAN_STEPS, ft->plan_above, ft->plan_dflags);
+    if (n > FOLD_PLAN_STEPS)
+        return;
     for (uint32_t c = 0; c < 128; c++) {
         ft->plan_cls[c] = cls[c];
         ft->plan_unit[c] = (uint8_t)(ft->ascii_fast[c] & FA_KEEP ? ft->ascii_fast[c] : 0);
@@ -165,14 +230,42 @@ static inline unsigned select_loop(uint64_t m, size_t r)
 }
 
 /*
+ * Room in fb for the checkpoints the block loop may push from byte i of a
+ * text of n bytes (at most one per FOLD_MARK_EVERY units, at most one unit
+ * per ASCII byte, no further than the budget allows), so that block_marks
+ * stores them without a check. Returns 0, or -1 when out of memory.
+ */
+static int marks_reserve(fold_buf *fb, size_t i, size_t n, size_t pos, size_t max_units)
+{
+    size_t units = n - i;
+    if (max_units > pos && max_units - pos < units)
+        units = max_units - pos;
+    size_t extra = units / FOLD_MARK_EVERY + 2;
+    if (fb->cap_marks - fb->n_marks >= extra)
+        return 0;
+    size_t cap = fb->cap_marks ? fb->cap_marks : 64;
+    while (cap - fb->n_marks < extra)
+        cap *= 2;
+    fold_mark *m = mem_realloc(fb->marks, cap * sizeof *m);
+    if (!m)
+        return -1;
+    fb->marks = m;
+    fb->cap_marks = cap;
+    return 0;
+}
+
+/*
  * The checkpoints inside a block of `lanes` bytes at byte i whose kept
  * lanes are *am (cnt of them); vb: the collapse state after each lane;
  * sel: select_loop or a faster equivalent. Pushes each checkpoint that
- * falls before the block's last lane; at one that reaches max_units the
- * block is cut there (returns the lanes to take, *am trimmed). Returns
- * (size_t)-1 when out of memory.
+ * falls before the block's last lane at *mkp (the next free entry of
+ * fb->marks, where marks_reserve made room; the caller stores the count
+ * back: stores through the unit and flag pointers, which may alias
+ * anything, would make fb->n_marks a load and a store per push); at one that
+ * reaches max_units the block is cut there (returns the lanes to take, *am
+ * trimmed).
  */
-static inline size_t block_marks(fold_buf *fb, size_t i, size_t pos, size_t *next_mark,
+static inline size_t block_marks(fold_mark **mkp, size_t i, size_t pos, size_t *next_mark,
                                  size_t max_units, uint64_t *am, unsigned cnt, unsigned lanes,
                                  const uint8_t *vb, unsigned (*sel)(uint64_t, size_t))
 {
@@ -185,14 +278,10 @@ static inline size_t block_marks(fold_buf *fb, size_t i, size_t pos, size_t *nex
             *am &= (1ull << k) - 1;
             return k; /* the budget: the pass ends at this checkpoint */
         }
-        if (fb->n_marks < fb->cap_marks) {
-            fold_mark *mk = &fb->marks[fb->n_marks++];
-            mk->byte = (uint32_t)(i + k);
-            mk->unit = (uint32_t)*next_mark;
-            mk->prev = vb[k - 1];
-        } else if (fold_push_mark(fb, i + k, *next_mark, vb[k - 1])) {
-            return (size_t)-1;
-        }
+        fold_mark *mk = (*mkp)++;
+        mk->byte = (uint32_t)(i + k);
+        mk->unit = (uint32_t)*next_mark;
+        mk->prev = vb[k - 1];
         *next_mark += FOLD_MARK_EVERY;
         need += FOLD_MARK_EVERY;
     }
@@ -264,6 +353,11 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
                           fold_buf *fb, fold_pass *p, int *rc)
 {
     PASS_LOCALS(p);
+    if (marks_reserve(fb, i, n, pos, max_units)) {
+        *rc = SCREENER_E_NOMEM;
+        return 0;
+    }
+    fold_mark *mk = fb->marks + fb->n_marks;
     const unsigned steps = ft->plan_n;
     const __m128i coll = _mm_set1_epi8((char)FP_COLL), one = _mm_set1_epi8(1),
                   word = _mm_set1_epi8((char)FP_WORD), zero = _mm_setzero_si128(),
@@ -300,12 +394,8 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
         fo = _mm_or_si128(fo, _mm_and_si128(f, word));
         uint8_t vb[16];
         _mm_storeu_si128((__m128i *)vb, v);
-        size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am, popcount16((uint32_t)am),
+        size_t lim = block_marks(&mk, i, pos, &next_mark, max_units, &am, popcount16((uint32_t)am),
                                  (unsigned)lanes, vb, select_loop);
-        if (lim == (size_t)-1) {
-            *rc = SCREENER_E_NOMEM;
-            return 0;
-        }
         /* 4. left-pack */
         if (am == 0xFFFF) {
             _mm_storeu_si128((__m128i *)(o + pos), _mm_unpacklo_epi8(u, zero));
@@ -328,6 +418,7 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
         if (lim < 16)
             break;
     }
+    fb->n_marks = (size_t)(mk - fb->marks);
     return pass_store(p, i, pos, next_mark, prev, gap);
 }
 
@@ -342,75 +433,138 @@ AVX2_TARGET static inline unsigned select_pdep(uint64_t m, size_t r)
     return (unsigned)__builtin_ctzll(_pdep_u64(1ull << r, m));
 }
 
-/* v shifted up by one byte across the two lanes, `in0` in byte 0 */
-AVX2_TARGET static inline __m256i shift_in(__m256i v, uint32_t in0)
+/* Left-pack the kept lanes (mask m) of the 32 units u and flags f: four
+ * groups of 8 lanes, each one pshufb for the units (zero-extended) and one
+ * for the flags; the tables for the upper 8 lanes of a 16-byte half read
+ * bytes 8..15 (no shift of the source). */
+AVX2_TARGET static inline size_t pack8_lanes(__m128i us, __m128i fs, uint32_t b,
+                                             const uint8_t (*t16)[16], const uint8_t (*t8)[16],
+                                             uint16_t *o, uint8_t *fl, size_t pos)
 {
-    __m256i t = _mm256_permute2x128_si256(v, v, 0x08); /* [0, v.lo] */
-    return _mm256_or_si256(_mm256_alignr_epi8(v, t, 15),
-                           _mm256_setr_epi32((int)in0, 0, 0, 0, 0, 0, 0, 0));
+    _mm_storeu_si128((__m128i *)(o + pos),
+                     _mm_shuffle_epi8(us, _mm_loadu_si128((const __m128i *)t16[b])));
+    _mm_storel_epi64((__m128i *)(fl + pos),
+                     _mm_shuffle_epi8(fs, _mm_loadu_si128((const __m128i *)t8[b])));
+    return pos + (size_t)_mm_popcnt_u32(b);
 }
 
-/* Left-pack the kept lanes (mask m, 16 lanes) of units u and flags f. */
-AVX2_TARGET static inline size_t pack16_lanes(__m128i u, __m128i f, uint32_t m, uint16_t *o,
+AVX2_TARGET static inline size_t pack32_lanes(__m256i u, __m256i f, uint32_t m, uint16_t *o,
                                               uint8_t *fl, size_t pos)
 {
-    for (int h = 0; h < 2; h++) {
-        uint32_t g = m & 0xFF;
-        __m128i w = _mm_shuffle_epi8(u, _mm_loadu_si128((const __m128i *)pack16[g]));
-        __m128i x = _mm_shuffle_epi8(f, _mm_loadu_si128((const __m128i *)pack8[g]));
-        _mm_storeu_si128((__m128i *)(o + pos), w);
-        _mm_storel_epi64((__m128i *)(fl + pos), x);
-        pos += popcount8[g];
-        u = _mm_srli_si128(u, 8);
-        f = _mm_srli_si128(f, 8);
-        m >>= 8;
-    }
-    return pos;
+    const __m128i u0 = _mm256_castsi256_si128(u), u1 = _mm256_extracti128_si256(u, 1),
+                  f0 = _mm256_castsi256_si128(f), f1 = _mm256_extracti128_si256(f, 1);
+    pos = pack8_lanes(u0, f0, m & 0xFF, pack16, pack8, o, fl, pos);
+    pos = pack8_lanes(u0, f0, (m >> 8) & 0xFF, pack16h, pack8h, o, fl, pos);
+    pos = pack8_lanes(u1, f1, (m >> 16) & 0xFF, pack16, pack8, o, fl, pos);
+    return pack8_lanes(u1, f1, m >> 24, pack16h, pack8h, o, fl, pos);
 }
 
+/* Class bytes f plus step j of the plan for the 32 bytes x. */
+AVX2_TARGET static inline __m256i step32(const fold_table *ft, unsigned j, __m256i x, __m256i f)
+{
+    __m256i ge = _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)ft->plan_above[j]));
+    return _mm256_add_epi8(
+        f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)ft->plan_dflags[j])));
+}
+
+/* The class bytes (FP_*) of the 32 bytes x from the plan's steps; rows past
+ * plan_n add nothing (fold_simd_plan), so a plan of up to 6 (8) steps runs 6
+ * (8) unrolled steps. */
+AVX2_TARGET static inline __m256i classify32(const fold_table *ft, __m256i x, __m256i flags0)
+{
+    __m256i f = flags0;
+    if (ft->plan_n <= 6) { /* the built tables */
+#pragma GCC unroll 6
+        for (unsigned j = 0; j < 6; j++)
+            f = step32(ft, j, x, f);
+    } else if (ft->plan_n <= 8) {
+#pragma GCC unroll 8
+        for (unsigned j = 0; j < 8; j++)
+            f = step32(ft, j, x, f);
+    } else {
+        for (unsigned j = 0; j < ft->plan_n; j++)
+            f = step32(ft, j, x, f);
+    }
+    return f;
+}
+
+/* one byte per lane: 0xFF at lane 0 of the window at onehot + 32 - k
+ * shifted to lane k */
+static const uint8_t onehot[64] = {[32] = 0xFF};
+
+/* v shifted up one lane, `in` (a byte, broadcast in `inv`) at lane k: the
+ * window's lane k is the block's first byte (k > 0 only for the text's last
+ * block, read as the window that ends at the text's end) */
+AVX2_TARGET static inline __m256i shift_in_at(__m256i v, __m256i inv, __m256i at_k)
+{
+    __m256i t = _mm256_permute2x128_si256(v, v, 0x08); /* [0, v.lo] */
+    return _mm256_blendv_epi8(_mm256_alignr_epi8(v, t, 15), inv, at_k);
+}
+
+/*
+ * The AVX2 block loop. A block is the 32-byte window at s + base whose
+ * lanes [k0, end) are the text's bytes i.. that it folds: k0 = 0 and base =
+ * i except for the text's last bytes, read as the window that ends at the
+ * text's end (k0 = the lanes already folded; no copy, no read past the
+ * end); a text shorter than a window goes through a padded copy.
+ */
 AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, size_t n,
                                       size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
 {
     PASS_LOCALS(p);
-    const unsigned steps = ft->plan_n;
+    if (marks_reserve(fb, i, n, pos, max_units)) {
+        *rc = SCREENER_E_NOMEM;
+        return 0;
+    }
+    fold_mark *mk = fb->marks + fb->n_marks;
     const __m256i coll = _mm256_set1_epi8((char)FP_COLL), one = _mm256_set1_epi8(1),
                   word = _mm256_set1_epi8((char)FP_WORD), dbit = _mm256_set1_epi8((char)FP_DELTA),
                   delta = _mm256_set1_epi8((char)ft->plan_delta),
                   flags0 = _mm256_set1_epi8((char)ft->plan_flags0);
     uint8_t tail[32];
     while (i < n && pos < next_mark) {
-        __m256i x = _mm256_loadu_si256((const __m256i *)window_at(s, i, n, 32, tail));
-        size_t lanes = window_lanes(i, n, 32, (uint32_t)_mm256_movemask_epi8(x));
-        if (!lanes)
-            break;
-        uint32_t lm = lanes == 32 ? 0xFFFFFFFFu : (1u << lanes) - 1;
-        __m256i f = flags0;
-        for (unsigned j = 0; j < steps; j++) {
-            __m256i ge =
-                _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)ft->plan_above[j]));
-            f = _mm256_add_epi8(
-                f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)ft->plan_dflags[j])));
+        size_t base = i, k0 = 0;
+        const uint8_t *src = s + i;
+        if (n - i < 32) {
+            if (n >= 32) {
+                base = n - 32;
+                k0 = i - base;
+                src = s + base;
+            } else {
+                memset(tail, 0, 32);
+                memcpy(tail, s + i, n - i);
+                src = tail;
+            }
         }
+        __m256i x = _mm256_loadu_si256((const __m256i *)src);
+        uint32_t from = ~0u << k0; /* the lanes not folded yet */
+        uint32_t nonascii = (uint32_t)_mm256_movemask_epi8(x) & from;
+        size_t end = n - base < 32 ? n - base : 32;
+        if (nonascii && (size_t)__builtin_ctz(nonascii) < end)
+            end = (size_t)__builtin_ctz(nonascii);
+        if (end <= k0)
+            break;
+        uint32_t lm = (end == 32 ? ~0u : (1u << end) - 1) & from;
+        __m256i f = classify32(ft, x, flags0);
         __m256i dm8 = _mm256_cmpeq_epi8(_mm256_and_si256(f, dbit), dbit);
         __m256i u = _mm256_add_epi8(x, _mm256_and_si256(dm8, delta));
         __m256i cm = _mm256_cmpeq_epi8(_mm256_and_si256(f, coll), coll);
         __m256i v = _mm256_and_si256(u, cm);
-        __m256i before = shift_in(v, prev < 0x100 ? prev : 0);
+        __m256i at_k = _mm256_loadu_si256((const __m256i *)(onehot + 32 - k0));
+        __m256i before =
+            shift_in_at(v, _mm256_set1_epi8((char)(prev < 0x100 ? prev : 0)), at_k);
         uint32_t dm =
             (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(u, before), cm));
         uint64_t am = (uint32_t)_mm256_movemask_epi8(f) & ~dm & lm;
         uint32_t gm = (uint32_t)_mm256_movemask_epi8(_mm256_slli_epi16(f, 7)) & lm;
-        __m256i fo = _mm256_or_si256(shift_in(_mm256_and_si256(f, one), gap),
-                                     _mm256_and_si256(f, word));
+        __m256i fo = _mm256_or_si256(
+            shift_in_at(_mm256_and_si256(f, one), _mm256_set1_epi8((char)gap), at_k),
+            _mm256_and_si256(f, word));
         uint8_t vb[32];
         _mm256_storeu_si256((__m256i *)vb, v);
-        size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am,
-                                 (unsigned)__builtin_popcountll(am), (unsigned)lanes, vb,
+        size_t lim = block_marks(&mk, base, pos, &next_mark, max_units, &am,
+                                 (unsigned)__builtin_popcountll(am), (unsigned)end, vb,
                                  select_pdep);
-        if (lim == (size_t)-1) {
-            *rc = SCREENER_E_NOMEM;
-            return 0;
-        }
         if (am == 0xFFFFFFFFu) {
             _mm256_storeu_si256((__m256i *)(o + pos),
                                 _mm256_cvtepu8_epi16(_mm256_castsi256_si128(u)));
@@ -419,19 +573,109 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
             _mm256_storeu_si256((__m256i *)(fl + pos), fo);
             pos += 32;
         } else {
-            pos = pack16_lanes(_mm256_castsi256_si128(u), _mm256_castsi256_si128(fo),
-                               (uint32_t)am & 0xFFFF, o, fl, pos);
-            if (lanes > 16)
-                pos = pack16_lanes(_mm256_extracti128_si256(u, 1),
-                                   _mm256_extracti128_si256(fo, 1), (uint32_t)am >> 16, o, fl, pos);
+            pos = pack32_lanes(u, fo, (uint32_t)am, o, fl, pos);
         }
         prev = vb[lim - 1];
         gap = block_gap(am, gm, gap, lim);
-        i += lim;
+        i = base + lim;
         if (lim < 32)
             break;
     }
+    fb->n_marks = (size_t)(mk - fb->marks);
     return pass_store(p, i, pos, next_mark, prev, gap);
+}
+
+/* ------------------------------------------------------------------ */
+/* The byte view's ASCII runs, AVX2 (also on the AVX-512 path)          */
+/* ------------------------------------------------------------------ */
+
+/* Byte classes (BP_*) of the 32 bytes x from the byte view's plan. */
+AVX2_TARGET static inline __m256i bclassify32(const fold_table *ft, __m256i x)
+{
+    __m256i f = _mm256_set1_epi8((char)ft->bplan_flags0);
+#pragma GCC unroll 8
+    for (unsigned j = 0; j < BV_PLAN_STEPS; j++) {
+        if (j >= 4 && ft->bplan_n <= 4)
+            break; /* (the built tables: 4 steps) */
+        __m256i ge = _mm256_cmpgt_epi8(x, _mm256_loadu_si256((const __m256i *)ft->bplan_above[j]));
+        f = _mm256_add_epi8(
+            f, _mm256_and_si256(ge, _mm256_loadu_si256((const __m256i *)ft->bplan_dflags[j])));
+    }
+    return f;
+}
+
+/* Left-pack 8 lanes (mask b, table t8) of the view bytes t, flags f and
+ * lane numbers (iota) into the view at w; from = base + lane. */
+AVX2_TARGET static inline size_t bpack8(__m128i t, __m128i f, __m128i iota, uint32_t b,
+                                        const uint8_t (*t8)[16], uint32_t base, uint8_t *text,
+                                        uint8_t *flags, uint32_t *from, size_t w)
+{
+    const __m128i c = _mm_loadu_si128((const __m128i *)t8[b]);
+    _mm_storel_epi64((__m128i *)(text + w), _mm_shuffle_epi8(t, c));
+    _mm_storel_epi64((__m128i *)(flags + w), _mm_shuffle_epi8(f, c));
+    __m256i lane = _mm256_cvtepu8_epi32(_mm_shuffle_epi8(iota, c));
+    _mm256_storeu_si256((__m256i *)(from + w),
+                        _mm256_add_epi32(lane, _mm256_set1_epi32((int)base)));
+    return w + (size_t)_mm_popcnt_u32(b);
+}
+
+/*
+ * The byte view's blocks of 32 ASCII bytes from *i, as the fold's: classify
+ * (keep, shift, gap, slow), a kept byte's BV_GAP from the lane before it
+ * (every byte of a planned table is kept, a gap or slow, and a slow byte
+ * ends the block), left-pack bytes, flags and origins. The text's last
+ * bytes are read as the window that ends at its end. Only while a block
+ * fits below stop (the buffers' room and the budget: a block writes at most
+ * 32 entries). Returns the new w.
+ */
+AVX2_TARGET static size_t bv_blocks_avx2(const fold_table *ft, const uint8_t *s, size_t len,
+                                         size_t *ip, size_t w, size_t stop, uint8_t *gap,
+                                         uint8_t *text, uint8_t *flags, uint32_t *from)
+{
+    const __m256i dbit = _mm256_set1_epi8((char)BP_DELTA), one = _mm256_set1_epi8(1),
+                  delta = _mm256_set1_epi8((char)ft->bplan_delta),
+                  iota = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+                                          17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+                                          31);
+    size_t k = *ip;
+    uint32_t g = *gap;
+    while (k < len && stop - w >= 32) {
+        size_t base = k, k0 = 0;
+        if (len - k < 32) {
+            base = len - 32; /* (len >= 32: the caller's check) */
+            k0 = k - base;
+        }
+        __m256i x = _mm256_loadu_si256((const __m256i *)(s + base));
+        __m256i f = bclassify32(ft, x);
+        uint32_t fresh = ~0u << k0;
+        uint32_t ends = ((uint32_t)_mm256_movemask_epi8(x) |
+                         (uint32_t)_mm256_movemask_epi8(_mm256_slli_epi16(f, 1))) & fresh;
+        size_t end = ends ? (size_t)__builtin_ctz(ends) : 32;
+        if (end <= k0)
+            break;
+        uint32_t lm = (end == 32 ? ~0u : (1u << end) - 1) & fresh;
+        uint32_t km = (uint32_t)_mm256_movemask_epi8(f) & lm;
+        uint32_t gm = (uint32_t)_mm256_movemask_epi8(_mm256_slli_epi16(f, 7)) & lm;
+        __m256i t = _mm256_add_epi8(
+            x, _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(f, dbit), dbit), delta));
+        __m256i at_k = _mm256_loadu_si256((const __m256i *)(onehot + 32 - k0));
+        __m256i fo = shift_in_at(_mm256_and_si256(f, one), _mm256_set1_epi8((char)g), at_k);
+        const __m128i t0 = _mm256_castsi256_si128(t), t1 = _mm256_extracti128_si256(t, 1),
+                      f0 = _mm256_castsi256_si128(fo), f1 = _mm256_extracti128_si256(fo, 1),
+                      i0 = _mm256_castsi256_si128(iota), i1 = _mm256_extracti128_si256(iota, 1);
+        uint32_t b32 = (uint32_t)base;
+        w = bpack8(t0, f0, i0, km & 0xFF, pack8, b32, text, flags, from, w);
+        w = bpack8(t0, f0, i0, (km >> 8) & 0xFF, pack8h, b32, text, flags, from, w);
+        w = bpack8(t1, f1, i1, (km >> 16) & 0xFF, pack8, b32, text, flags, from, w);
+        w = bpack8(t1, f1, i1, km >> 24, pack8h, b32, text, flags, from, w);
+        g = block_gap(km, gm, g, end) ? BP_GAP : 0;
+        k = base + end;
+        if (end < 32)
+            break;
+    }
+    *ip = k;
+    *gap = (uint8_t)g;
+    return w;
 }
 
 /* ------------------------------------------------------------------ */
@@ -459,6 +703,11 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
                                           size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
 {
     PASS_LOCALS(p);
+    if (marks_reserve(fb, i, n, pos, max_units)) {
+        *rc = SCREENER_E_NOMEM;
+        return 0;
+    }
+    fold_mark *mk = fb->marks + fb->n_marks;
     const __m512i clo = _mm512_loadu_si512(ft->plan_cls), chi = _mm512_loadu_si512(ft->plan_cls + 64),
                   ulo = _mm512_loadu_si512(ft->plan_unit),
                   uhi = _mm512_loadu_si512(ft->plan_unit + 64),
@@ -487,13 +736,9 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
                                      _mm512_and_si512(f, word));
         uint8_t vb[64];
         _mm512_storeu_si512(vb, v);
-        size_t lim = block_marks(fb, i, pos, &next_mark, max_units, &am,
+        size_t lim = block_marks(&mk, i, pos, &next_mark, max_units, &am,
                                  (unsigned)__builtin_popcountll(am), (unsigned)lanes, vb,
                                  select_pdep64);
-        if (lim == (size_t)-1) {
-            *rc = SCREENER_E_NOMEM;
-            return 0;
-        }
         uint32_t m0 = (uint32_t)am, m1 = (uint32_t)(am >> 32);
         unsigned c0 = (unsigned)__builtin_popcount(m0), c1 = (unsigned)__builtin_popcount(m1);
         __m512i w0 = _mm512_cvtepu8_epi16(_mm512_castsi512_si256(u));
@@ -511,6 +756,7 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
         if (lim < 64)
             break;
     }
+    fb->n_marks = (size_t)(mk - fb->marks);
     return pass_store(p, i, pos, next_mark, prev, gap);
 }
 
@@ -530,4 +776,153 @@ size_t fold_ascii_blocks(const fold_table *ft, const uint8_t *s, size_t n, size_
     (void)ft, (void)s, (void)n, (void)max_units, (void)fb, (void)p, (void)rc;
 #endif
     return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Folded units to UTF-8 (screener_fold_utf8's output)                 */
+/* ------------------------------------------------------------------ */
+
+/* Units u[*i..stop) one at a time (a surrogate pair may take one unit past
+ * stop); returns the new w. The same bytes as utf16_next + utf8_put. */
+static inline __attribute__((always_inline)) size_t units_utf8_scalar(const uint16_t *u, size_t n, size_t *i, size_t stop,
+                                       uint8_t *out, size_t w)
+{
+    size_t k = *i;
+    while (k < stop) {
+        uint32_t x = u[k++];
+        if (x < 0x80) {
+            out[w++] = (uint8_t)x;
+        } else if (x < 0x800) {
+            out[w] = (uint8_t)(0xC0 | (x >> 6));
+            out[w + 1] = (uint8_t)(0x80 | (x & 0x3F));
+            w += 2;
+        } else if (x < 0xD800 || x > 0xDBFF || k >= n || u[k] < 0xDC00 || u[k] > 0xDFFF) {
+            out[w] = (uint8_t)(0xE0 | (x >> 12)); /* (a lone surrogate too) */
+            out[w + 1] = (uint8_t)(0x80 | ((x >> 6) & 0x3F));
+            out[w + 2] = (uint8_t)(0x80 | (x & 0x3F));
+            w += 3;
+        } else {
+            x = 0x10000 + ((x - 0xD800) << 10) + (u[k++] - 0xDC00u);
+            out[w] = (uint8_t)(0xF0 | (x >> 18));
+            out[w + 1] = (uint8_t)(0x80 | ((x >> 12) & 0x3F));
+            out[w + 2] = (uint8_t)(0x80 | ((x >> 6) & 0x3F));
+            out[w + 3] = (uint8_t)(0x80 | (x & 0x3F));
+            w += 4;
+        }
+    }
+    *i = k;
+    return w;
+}
+
+#if FOLD_X86
+/* 16 units at u: if all are ASCII, their bytes at out; returns 1 if so. */
+static inline int ascii16_utf8(const uint16_t *u, uint8_t *out)
+{
+    __m128i a = _mm_loadu_si128((const __m128i *)u), b = _mm_loadu_si128((const __m128i *)(u + 8));
+    __m128i hi = _mm_and_si128(_mm_or_si128(a, b), _mm_set1_epi16((short)0xFF80));
+    if (_mm_movemask_epi8(_mm_cmpeq_epi16(hi, _mm_setzero_si128())) != 0xFFFF)
+        return 0;
+    _mm_storeu_si128((__m128i *)out, _mm_packus_epi16(a, b));
+    return 1;
+}
+
+static size_t units_utf8_sse2(const uint16_t *u, size_t n, uint8_t *out)
+{
+    size_t i = 0, w = 0;
+    while (i < n) {
+        if (n - i >= 16 && ascii16_utf8(u + i, out + w)) {
+            i += 16, w += 16;
+            continue;
+        }
+        w = units_utf8_scalar(u, n, &i, n - i > 16 ? i + 16 : n, out, w);
+    }
+    return w;
+}
+
+/* 8 units at u: if all take 3 bytes (U+0800..U+FFFF, no surrogate), their
+ * 24 bytes at out; returns 1 if so. */
+AVX2_TARGET static inline int bmp3x8_utf8(const uint16_t *u, uint8_t *out)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)u);
+    __m128i ge = _mm_cmpeq_epi16(_mm_max_epu16(v, _mm_set1_epi16(0x800)), v);
+    __m128i sur = _mm_cmpeq_epi16(_mm_and_si128(v, _mm_set1_epi16((short)0xF800)),
+                                  _mm_set1_epi16((short)0xD800));
+    if (_mm_movemask_epi8(_mm_andnot_si128(sur, ge)) != 0xFFFF)
+        return 0;
+    __m256i d = _mm256_cvtepu16_epi32(v), m6 = _mm256_set1_epi32(0x3F);
+    __m256i b0 = _mm256_or_si256(_mm256_srli_epi32(d, 12), _mm256_set1_epi32(0xE0));
+    __m256i b1 = _mm256_and_si256(_mm256_srli_epi32(d, 6), m6);
+    __m256i b2 = _mm256_and_si256(d, m6);
+    __m256i t = _mm256_or_si256(
+        _mm256_or_si256(b0, _mm256_slli_epi32(b1, 8)),
+        _mm256_or_si256(_mm256_slli_epi32(b2, 16), _mm256_set1_epi32(0x808000)));
+    /* 3 bytes of each 32-bit lane, 12 per 128-bit half */
+    const __m256i take3 = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1,
+                                           0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+    t = _mm256_shuffle_epi8(t, take3);
+    __m128i hi = _mm256_extracti128_si256(t, 1);
+    _mm_storeu_si128((__m128i *)out, _mm256_castsi256_si128(t));
+    _mm_storel_epi64((__m128i *)(out + 12), hi);
+    uint32_t last = (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(hi, 8));
+    memcpy(out + 20, &last, 4);
+    return 1;
+}
+
+AVX2_TARGET static size_t units_utf8_avx2(const uint16_t *u, size_t n, uint8_t *out)
+{
+    size_t i = 0, w = 0;
+    while (i < n) {
+        if (n - i >= 16 && ascii16_utf8(u + i, out + w)) {
+            i += 16, w += 16;
+            continue;
+        }
+        if (n - i >= 8 && bmp3x8_utf8(u + i, out + w)) {
+            i += 8, w += 24;
+            continue;
+        }
+        w = units_utf8_scalar(u, n, &i, n - i > 8 ? i + 8 : n, out, w);
+    }
+    return w;
+}
+#endif /* FOLD_X86 */
+
+/* path: one this CPU supports */
+static size_t units_utf8(int path, const uint16_t *u, size_t n, uint8_t *out)
+{
+#if FOLD_X86
+    if (path >= FOLD_PATH_AVX2)
+        return units_utf8_avx2(u, n, out);
+    if (path == FOLD_PATH_SSE2)
+        return units_utf8_sse2(u, n, out);
+#else
+    (void)path;
+#endif
+    size_t i = 0;
+    return units_utf8_scalar(u, n, &i, n, out, 0);
+}
+
+size_t fold_units_utf8_path(int path, const uint16_t *u, size_t n, uint8_t *out)
+{
+    while (path > FOLD_PATH_SCALAR && !fold_path_supported(path))
+        path--;
+    return units_utf8(path, u, n, out);
+}
+
+size_t fold_units_utf8(const uint16_t *u, size_t n, uint8_t *out)
+{
+    return units_utf8(fold_cpu_path(), u, n, out);
+}
+
+size_t byte_view_blocks(const fold_table *ft, const uint8_t *s, size_t len, size_t *i, size_t w,
+                        size_t stop, uint8_t *gap, uint8_t *text, uint8_t *flags, uint32_t *from)
+{
+#if FOLD_X86
+    if (ft->ascii_path >= FOLD_PATH_AVX2 && ft->bplan_ok && len >= 32 && len - *i >= FOLD_VECTOR_MIN &&
+        fold_ascii8(s + *i))
+        return bv_blocks_avx2(ft, s, len, i, w, stop, gap, text, flags, from);
+#else
+    (void)ft, (void)s, (void)len, (void)i, (void)stop, (void)gap, (void)text, (void)flags,
+        (void)from;
+#endif
+    return w;
 }

@@ -1,6 +1,8 @@
 /*
  * fold_simd.h — vector paths of the fold for runs of ASCII, chosen at run
- * time (internal to normalize/; fold.c calls them, table.c plans them).
+ * time (internal to normalize/; fold.c calls them, table.c plans them); the
+ * byte view's ASCII blocks (byteview.c) and the folded units' UTF-8
+ * (screener_fold_utf8) take the same path.
  *
  * The scalar ASCII loop (fold.c, ascii_run) reads one 128-entry table per
  * byte. The vector paths read 16 (SSE2), 32 (AVX2) or 64 (AVX-512 with
@@ -88,5 +90,31 @@ void fold_simd_plan(fold_table *ft);
  */
 size_t fold_ascii_blocks(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
                          fold_buf *fb, fold_pass *p, int *rc);
+
+/*
+ * The byte view's ASCII runs (byteview.c) 32 bytes at a time, where the
+ * table has a byte view plan (ft->bplan_ok) and ft->ascii_path is AVX2 or
+ * AVX-512, for a run of 8+ ASCII bytes in a text of 32+ bytes: from *i,
+ * while whole blocks fit below `stop` (entries of text/flags/from, the
+ * buffers' room and the budget), up to the first non-ASCII or BA_SLOW byte.
+ * Advances *i and *gap (BV_GAP state) as byteview.c's scalar loop would;
+ * returns the new w (unchanged when it took nothing).
+ */
+size_t byte_view_blocks(const fold_table *ft, const uint8_t *s, size_t len, size_t *i, size_t w,
+                        size_t stop, uint8_t *gap, uint8_t *text, uint8_t *flags, uint32_t *from);
+
+/*
+ * Write the UTF-8 of the folded units u[0..n) at out (room for 3 * n
+ * bytes); returns the bytes written. The same bytes as utf16_next +
+ * utf8_put unit by unit (a lone surrogate is written as its 3-byte form):
+ * runs of ASCII units 16 at a time (SSE2, every x86-64), CJK units (3 bytes
+ * each) 8 at a time with AVX2 where fold_cpu_path() allows it, the rest one
+ * unit at a time. Cost: O(n).
+ */
+size_t fold_units_utf8(const uint16_t *u, size_t n, uint8_t *out);
+
+/* The same with path FOLD_PATH_* (capped at what the CPU supports; tests
+ * compare every path with the scalar one). */
+size_t fold_units_utf8_path(int path, const uint16_t *u, size_t n, uint8_t *out);
 
 #endif

@@ -104,6 +104,13 @@ static inline uint32_t fold_units_of(uint32_t v, uint32_t cp)
 #define FP_DELTA 0x20u
 #define FP_KEEP 0x80u
 
+/* The byte view's plan (bytes_ascii): steps, and class bits */
+#define BV_PLAN_STEPS 8
+#define BP_GAP 1u    /* = BV_GAP */
+#define BP_DELTA 0x20u
+#define BP_SLOW 0x40u
+#define BP_KEEP 0x80u
+
 /* Run-time view of a fold table. Points into memory owned by the database. */
 typedef struct fold_table {
     UCPTrie *trie;
@@ -131,6 +138,11 @@ typedef struct fold_table {
     uint8_t plan_above[FOLD_PLAN_STEPS][32], plan_dflags[FOLD_PLAN_STEPS][32];
     uint8_t plan_cls[128], plan_unit[128]; /* the same per byte (AVX-512 VBMI lookups) */
     uint8_t ascii_path; /* FOLD_PATH_* (fold_simd.h) the fold takes for ASCII runs */
+    /* The byte view's vector plan of bytes_ascii, in the same form (class
+     * bits BP_*, at most BV_PLAN_STEPS steps; rows past bplan_n add nothing):
+     * read by byte_view_blocks (fold_simd.h) on the AVX2 and AVX-512 paths */
+    uint8_t bplan_ok, bplan_n, bplan_flags0, bplan_delta;
+    uint8_t bplan_above[BV_PLAN_STEPS][32], bplan_dflags[BV_PLAN_STEPS][32];
 } fold_table;
 
 /* 1 if the folded unit u is a Chinese numeral (see fold_table.numerals). */

@@ -170,8 +170,8 @@ int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
         fold_table_close(ft);
         return SCREENER_E_DB_FORMAT;
     }
+    bytes_ascii_of(ft); /* (before the plans, which fold_table_set_collapse derives) */
     fold_table_set_collapse(ft, 0);
-    bytes_ascii_of(ft);
     numerals_of(ft);
     return SCREENER_OK;
 }

@@ -20,6 +20,7 @@
 #include "common/utf8.h"
 #include "db/db.h"
 #include "matcher.h"
+#include "normalize/fold_simd.h"
 #include "regions.h"
 #include "common/alloc.h"
 
@@ -229,9 +230,7 @@ static int fold_to_utf8(const fold_table *ft, const char *text, size_t len, char
         fold_buf_free(&fb);
         return SCREENER_E_NOMEM;
     }
-    size_t w = 0;
-    for (size_t i = 0; i < fb.n;)
-        w += utf8_put(o + w, utf16_next(fb.units, fb.n, &i));
+    size_t w = fold_units_utf8(fb.units, fb.n, o);
     o[w] = '\0';
     fold_buf_free(&fb);
     *out = (char *)o;

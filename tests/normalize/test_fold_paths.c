@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "../scan/test_rng.h"
+#include "common/utf8.h"
+#include "normalize/byteview.h"
 #include "normalize/fold.h"
 #include "normalize/fold_simd.h"
 #include "normalize/foldtable.h"
@@ -59,14 +61,30 @@ static size_t gen_text(uint64_t *st, char *t, size_t want)
     return len;
 }
 
-/* Fold a copy of t in a buffer of exactly len bytes, so that the sanitizer
- * builds catch a read past the text's end. */
-static void fold_with(fold_table *ft, int path, const char *t, size_t len, size_t budget,
-                      fold_buf *fb)
+/* A copy of t in a buffer of exactly len bytes, so that the sanitizer
+ * builds catch a read past the text's end (free it). */
+static uint8_t *exact_copy(const char *t, size_t len)
 {
     uint8_t *copy = malloc(len ? len : 1);
     cr_assert(copy);
     memcpy(copy, t, len);
+    return copy;
+}
+
+/* The built table of `flags` in ft (fold_build_free(fb) and
+ * fold_table_close(ft) after). */
+static void open_table(uint32_t flags, fold_build *fb, fold_table *ft)
+{
+    cr_assert_eq(fold_build_table(flags, fb, NULL), SCREENER_OK);
+    cr_assert_eq(fold_table_open(ft, fb->trie_bin, fb->trie_len, fb->expand, fb->n_expand),
+                 SCREENER_OK);
+}
+
+/* Fold an exact copy of t on path `path`. */
+static void fold_with(fold_table *ft, int path, const char *t, size_t len, size_t budget,
+                      fold_buf *fb)
+{
+    uint8_t *copy = exact_copy(t, len);
     ft->ascii_path = (uint8_t)path;
     cr_assert_eq(fold_text_upto(ft, copy, len, budget, fb), SCREENER_OK);
     free(copy);
@@ -98,10 +116,7 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int expect_
 {
     fold_build fbuild;
     fold_table ft;
-    cr_assert_eq(fold_build_table(flags, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    open_table(flags, &fbuild, &ft);
     fold_table_set_collapse(&ft, collapse);
     /* the built tables all have a plan: else this test would compare the
      * scalar loop with itself */
@@ -141,6 +156,71 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int expect_
     fold_build_free(&fbuild);
 }
 
+/* The byte view (normalize/byteview.c) on path `path` of a copy of t of
+ * exactly len bytes, with a budget of max_bytes view bytes. */
+static void view_with(fold_table *ft, int path, const char *t, size_t len, size_t max_bytes,
+                      byte_view *bv)
+{
+    uint8_t *copy = exact_copy(t, len);
+    ft->ascii_path = (uint8_t)path;
+    cr_assert_eq(byte_view_build(ft, copy, len, max_bytes, bv), SCREENER_OK);
+    free(copy);
+}
+
+static void same_view(const byte_view *a, const byte_view *b, int path, int t)
+{
+    cr_assert_eq(a->n, b->n, "byte view, %s, text %d: %zu bytes, scalar %zu", fold_path_name(path),
+                 t, a->n, b->n);
+    cr_assert_eq(a->consumed, b->consumed, "byte view, %s, text %d: consumed %zu, scalar %zu",
+                 fold_path_name(path), t, a->consumed, b->consumed);
+    for (size_t k = 0; k < a->n; k++)
+        cr_assert(a->text[k] == b->text[k] && a->flags[k] == b->flags[k] && a->from[k] == b->from[k],
+                  "byte view, %s, text %d: byte %zu is (%#x, %u, %u), scalar (%#x, %u, %u)",
+                  fold_path_name(path), t, k, a->text[k], a->flags[k], a->from[k], b->text[k],
+                  b->flags[k], b->from[k]);
+}
+
+/* The byte view's vector blocks (fold_simd.h, byte_view_blocks) against its
+ * scalar loop, on the same random texts, with and without a budget. */
+static void check_byte_view(uint32_t flags, uint64_t seed)
+{
+    fold_build fbuild;
+    fold_table ft;
+    open_table(flags, &fbuild, &ft);
+    cr_assert_eq(ft.bplan_ok, 1, "flags %#x: no byte view plan", flags);
+    byte_view ref, got;
+    memset(&ref, 0, sizeof ref);
+    memset(&got, 0, sizeof got);
+    uint64_t st = seed;
+    static char text[4096];
+    for (int t = 0; t < 1500; t++) {
+        size_t len = gen_text(&st, text, test_rnd(&st, 4) ? 1 + test_rnd(&st, 120) : 1500);
+        size_t off = len > 8 ? test_rnd(&st, 8) : 0;
+        view_with(&ft, FOLD_PATH_SCALAR, text + off, len - off, SIZE_MAX, &ref);
+        size_t budget = test_rnd(&st, (unsigned)ref.n + 40);
+        for (int path = FOLD_PATH_SCALAR + 1; path < FOLD_PATH_COUNT; path++) {
+            if (!fold_path_supported(path))
+                continue;
+            view_with(&ft, FOLD_PATH_SCALAR, text + off, len - off, SIZE_MAX, &ref);
+            view_with(&ft, path, text + off, len - off, SIZE_MAX, &got);
+            same_view(&got, &ref, path, t);
+            view_with(&ft, FOLD_PATH_SCALAR, text + off, len - off, budget, &ref);
+            view_with(&ft, path, text + off, len - off, budget, &got);
+            same_view(&got, &ref, path, t);
+        }
+    }
+    byte_view_free(&ref);
+    byte_view_free(&got);
+    fold_table_close(&ft);
+    fold_build_free(&fbuild);
+}
+
+Test(fold_paths, byte_view_all_families) { check_byte_view(SCREENER_FOLD_ALL, 41); }
+
+Test(fold_paths, byte_view_without_case) { check_byte_view(SCREENER_FOLD_ALL & ~SCREENER_FOLD_CASE, 42); }
+
+Test(fold_paths, byte_view_nothing_folded) { check_byte_view(SCREENER_FOLD_EXPLICIT, 43); }
+
 Test(fold_paths, all_families_collapsing) { check_table(SCREENER_FOLD_ALL, 1, 21, 1); }
 
 Test(fold_paths, all_families_not_collapsing) { check_table(SCREENER_FOLD_ALL, 0, 22, 1); }
@@ -162,14 +242,71 @@ Test(fold_paths, a_table_without_a_plan_takes_the_scalar_loop)
 {
     fold_build fbuild;
     fold_table ft;
-    cr_assert_eq(fold_build_table(SCREENER_FOLD_ALL, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    open_table(SCREENER_FOLD_ALL, &fbuild, &ft);
     ft.ascii_fast['#'] = 0; /* dropped, no gap */
     fold_simd_plan(&ft);
     cr_assert_eq(ft.plan_ok, 0);
     cr_assert_eq(ft.ascii_path, FOLD_PATH_SCALAR);
     fold_table_close(&ft);
     fold_build_free(&fbuild);
+}
+
+/* fold_units_utf8 (screener_fold_utf8's output) on every path against
+ * utf16_next + utf8_put unit by unit: random runs of ASCII, 2-byte, 3-byte
+ * (CJK) units, surrogate pairs and lone surrogates, with run lengths around
+ * the vector widths (8, 16), written into an output of exactly 3 * n bytes
+ * (the ASan build catches a write past it). */
+static size_t utf8_reference(const uint16_t *u, size_t n, uint8_t *out)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n;)
+        w += utf8_put(out + w, utf16_next(u, n, &i));
+    return w;
+}
+
+static uint16_t random_unit(uint64_t *st, unsigned kind)
+{
+    switch (kind) {
+    case 0: return (uint16_t)test_rnd(st, 0x80);
+    case 1: return (uint16_t)(0x80 + test_rnd(st, 0x800 - 0x80));
+    case 2: return (uint16_t)(test_rnd(st, 2) ? 0x4E00 + test_rnd(st, 0x5000) : 0x800 + test_rnd(st, 0xD000));
+    case 3: return (uint16_t)(0xE000 + test_rnd(st, 0x2000)); /* up to U+FFFF */
+    case 4: return (uint16_t)(0xD800 + test_rnd(st, 0x400)); /* a high surrogate */
+    default: return (uint16_t)(0xDC00 + test_rnd(st, 0x400)); /* a low surrogate */
+    }
+}
+
+Test(fold_paths, units_to_utf8_match_the_scalar_encoder_on_every_path)
+{
+    static const size_t run_lens[] = {1, 2, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33};
+    static uint16_t units[2048];
+    static uint8_t want[3 * 2048];
+    uint64_t st = 31;
+    int ran = 0;
+    for (int t = 0; t < 3000; t++) {
+        size_t n = 0, want_n = test_rnd(&st, 4) ? test_rnd(&st, 100) : 1 + test_rnd(&st, 1900);
+        while (n < want_n) {
+            unsigned kind = test_rnd(&st, 3) ? test_rnd(&st, 4) : 4 + test_rnd(&st, 2);
+            size_t run = run_lens[test_rnd(&st, sizeof run_lens / sizeof run_lens[0])];
+            for (size_t k = 0; k < run && n < want_n; k++) {
+                units[n++] = random_unit(&st, kind);
+                if (kind == 4 && n < want_n && test_rnd(&st, 4)) /* mostly paired */
+                    units[n++] = random_unit(&st, 5);
+            }
+        }
+        size_t wn = utf8_reference(units, n, want);
+        for (int path = FOLD_PATH_SCALAR; path < FOLD_PATH_COUNT; path++) {
+            if (!fold_path_supported(path))
+                continue;
+            uint8_t *got = malloc(n ? 3 * n : 1);
+            cr_assert(got);
+            size_t gn = fold_units_utf8_path(path, units, n, got);
+            cr_assert_eq(gn, wn, "%s, text %d: %zu bytes, scalar encoder %zu", fold_path_name(path),
+                         t, gn, wn);
+            cr_assert(!memcmp(got, want, wn), "%s, text %d: bytes differ", fold_path_name(path), t);
+            free(got);
+            ran++;
+        }
+    }
+    cr_assert_gt(ran, 3000);
 }
