@@ -100,8 +100,8 @@ int main(int argc, char **argv)
             sum[p] = h;
         }
     int bad = 0;
-    printf("%s: %zu lines, %zu bytes, %.1f bytes/line, median of %d rounds\n", argv[1], nl,
-           bytes, (double)bytes / (double)nl, rounds);
+    printf("%s: %zu lines, %zu bytes, %.1f bytes/line, median of %d rounds; default path: %s\n",
+           argv[1], nl, bytes, (double)bytes / (double)nl, rounds, fold_path_name(fold_cpu_path()));
     for (int p = 0; p < FOLD_PATH_COUNT; p++) {
         if (!fold_path_supported(p) || (argc > 3 && strcmp(argv[3], fold_path_name(p))))
             continue;
