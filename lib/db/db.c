@@ -275,6 +275,26 @@ static int verify_fingerprint(const screener_db *db, const char *name, screener_
 #define DB_HS_MAX_INFLATE(len) (2 * (uint64_t)(len) + 65536)
 #define DB_HS_MAX_SCRATCH(len) ((size_t)64 * (len) + ((size_t)16 << 20))
 
+/* hs_deserialize_database, with the memory allocated here (mem_malloc_large:
+ * the deserialized copy is written in full at once, huge pages spare most of
+ * its page faults). Hyperscan allocates its databases with the same
+ * allocator (the C library's, or mem_* when an application set one), so
+ * hs_free_database releases it as usual. */
+static hs_error_t hs_deserialize_into(const uint8_t *bytes, size_t len, size_t dsize,
+                                      hs_database_t **out)
+{
+    hs_database_t *d = mem_malloc_large(dsize ? dsize : 1);
+    if (!d)
+        return HS_NOMEM;
+    hs_error_t he = hs_deserialize_database_at((const char *)bytes, len, d);
+    if (he != HS_SUCCESS) {
+        mem_free(d);
+        return he;
+    }
+    *out = d;
+    return HS_SUCCESS;
+}
+
 /* Cheap checks on one serialized Hyperscan database before and after
  * hs_deserialize_database: block mode and this library's version (from the
  * database's own info string), a deserialized size in proportion to the
@@ -317,7 +337,7 @@ static int hs_section_open(const uint8_t *bytes, size_t len, const char *what, c
                        "damaged database: %s database of %zu bytes claims %zu in memory", what,
                        len, dsize);
     if (he == HS_SUCCESS)
-        he = hs_deserialize_database((const char *)bytes, len, out);
+        he = hs_deserialize_into(bytes, len, dsize, out);
     hs_scratch_t *scratch = NULL;
     size_t ssize = 0;
     if (he == HS_SUCCESS) {
