@@ -299,11 +299,13 @@ static hs_error_t hs_deserialize_into(const uint8_t *bytes, size_t len, size_t d
  * hs_deserialize_database: block mode and this library's version (from the
  * database's own info string), a deserialized size in proportion to the
  * bytes, and a scratch that can be allocated within DB_HS_MAX_SCRATCH (the
- * scratch is allocated once here and freed; scans allocate their own).
+ * scratch is allocated once here and kept in *keep for the first scan
+ * scratch, or freed when keep is NULL).
  * Expected pattern counts cannot be checked: Hyperscan does not expose them;
  * the match callbacks check every id and offset instead. */
 static int hs_section_open(const uint8_t *bytes, size_t len, const char *what, const char *name,
-                           hs_database_t **out, screener_error **err_out)
+                           hs_database_t **out, _Atomic(hs_scratch_t *) *keep,
+                           screener_error **err_out)
 {
     *out = NULL;
     char *info = NULL;
@@ -348,7 +350,10 @@ static int hs_section_open(const uint8_t *bytes, size_t len, const char *what, c
         mem_hs_scratch_limit(0);
         if (he == HS_SUCCESS)
             he = hs_scratch_size(scratch, &ssize);
-        hs_free_scratch(scratch);
+        if (he == HS_SUCCESS && keep && ssize <= DB_HS_MAX_SCRATCH(len))
+            atomic_store(keep, scratch); /* for the first scan scratch */
+        else
+            hs_free_scratch(scratch);
         if (he == HS_NOMEM && refused) {
             hs_free_database(*out);
             *out = NULL;
@@ -424,24 +429,24 @@ static int open_hyperscan(screener_db *db, const char *name, screener_error **er
     int rc = validate_regexes(db, name, err_out);
     if (!rc && db->n_lits)
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS], h->sec_len[SEC_HS], "literal", name,
-                             &db->hs, err_out);
+                             &db->hs, &db->spare[DB_SPARE_LIT], err_out);
     if (!rc && db->n_regex)
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS_REGEX], h->sec_len[SEC_HS_REGEX],
-                             "regex", name, &db->hs_regex, err_out);
+                             "regex", name, &db->hs_regex, &db->spare[DB_SPARE_REGEX], err_out);
     if (!rc && db->n_regex)
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS_REGEX_START],
                              h->sec_len[SEC_HS_REGEX_START], "regex start", name,
-                             &db->hs_regex_start, err_out);
+                             &db->hs_regex_start, &db->spare[DB_SPARE_REGEX_START], err_out);
     if (!rc && h->sec_len[SEC_HS_LEET] && !db->n_lits)
         rc = bad(err_out, name, "leet section without literals");
     if (!rc && h->sec_len[SEC_HS_LEET])
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS_LEET], h->sec_len[SEC_HS_LEET],
-                             "leet literal", name, &db->hs_leet, err_out);
+                             "leet literal", name, &db->hs_leet, NULL, err_out);
     if (!rc && h->sec_len[SEC_HS_NARROW] && !db->n_lits)
         rc = bad(err_out, name, "narrow literal section without literals");
     if (!rc && h->sec_len[SEC_HS_NARROW])
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS_NARROW], h->sec_len[SEC_HS_NARROW],
-                             "narrow literal", name, &db->hs_narrow, err_out);
+                             "narrow literal", name, &db->hs_narrow, NULL, err_out);
     if (!rc && db->hs_narrow && narrow_off()) { /* checked like the others, then left unused */
         hs_free_database(db->hs_narrow);
         db->hs_narrow = NULL;
@@ -593,10 +598,19 @@ SCREENER_API void screener_db_free(screener_db *db)
     hs_free_database(db->hs_regex_start);
     hs_free_database(db->hs_leet);
     hs_free_database(db->hs_narrow);
+    for (int k = 0; k < DB_SPARES; k++)
+        hs_free_scratch(atomic_load(&db->spare[k]));
     mem_free(db->detector_ids);
     fold_table_close(&db->fold);
     mem_free(db->blob);
     mem_free(db);
+}
+
+hs_scratch_t *db_take_spare(const screener_db *db, int k)
+{
+    /* (the slot is the one field a const db changes: handed out once) */
+    screener_db *d = (screener_db *)(uintptr_t)db;
+    return atomic_load(&d->spare[k]) ? atomic_exchange(&d->spare[k], NULL) : NULL;
 }
 
 /* ---- serialization and files ------------------------------------------- */
