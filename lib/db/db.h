@@ -334,6 +334,11 @@ void db_fp_category(struct XXH3_state_s *fp, const uint8_t actions[4]);
 void db_fp_entry(struct XXH3_state_s *fp, const uint16_t *units, uint32_t n_units,
                  const char *category, uint8_t severity, uint8_t flags, uint8_t detector,
                  uint8_t options, const char *reason);
+/* The bytes db_fp_entry hashes, written to out: their length, or 0 when
+ * they need more than cap (then hash with db_fp_entry). */
+size_t db_fp_entry_record(uint8_t *out, size_t cap, const uint16_t *units, uint32_t n_units,
+                          const char *category, uint8_t severity, uint8_t flags,
+                          uint8_t detector, uint8_t options, const char *reason);
 /* The rule of a rule entry (DB_OPT_RULE), or NULL: binary search over the
  * rules, which are in entry order. O(log n). */
 const db_rule *db_rule_of_entry(const struct screener_db *db, uint32_t entry_id);
