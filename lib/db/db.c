@@ -689,7 +689,7 @@ SCREENER_API int screener_db_deserialize_ex(const void *buf, size_t len,
         return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
                        "screener_db_deserialize: NULL argument");
     *db_out = NULL;
-    uint8_t *copy = mem_malloc(len ? len : 1);
+    uint8_t *copy = mem_malloc_large(len ? len : 1);
     if (!copy)
         return err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     if (len)
