@@ -322,9 +322,12 @@ static void choose_buffering(const opts *o)
         setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
-/* The lines of one input, read with read(2) in blocks of 64 KiB or more.
- * When the input can make us wait (a pipe, terminal or socket: anything but
- * a regular file) and has nothing ready, stdout is flushed before the read
+/* The lines of one input, read with read(2) in blocks of 64 KiB or more
+ * (256 KiB from a regular file). A line returned stays where it is until
+ * the buffer is refilled: before that, the consumer is told to let go of
+ * the lines it kept (release), so it can batch them without copying. When
+ * the input can make us wait (a pipe, terminal or socket: anything but a
+ * regular file) and has nothing ready, stdout is flushed before the read
  * blocks: each verdict reaches the next process while we wait for the next
  * message, not when 4 KiB of output have piled up or the input ends (`tail
  * -f log | screener scan | consumer`). Cost: one poll(2) per block read. */
@@ -333,18 +336,22 @@ typedef struct line_reader {
     char *buf;
     size_t cap, start, end; /* unread bytes: buf[start, end) */
     size_t searched;        /* bytes after start known to hold no '\n' */
-    /* called before a read that would wait (the consumer answers what it
-     * holds first: lines kept for a batch); non-zero stops the reading */
-    int (*idle)(void *ctx);
-    void *idle_ctx;
-    int idle_rc;
+    size_t block;           /* bytes asked of each read */
+    /* called before the buffer moves or is read into (so before a read that
+     * would wait): the consumer answers the lines it holds, which are about
+     * to move; non-zero stops the reading */
+    int (*release)(void *ctx);
+    void *release_ctx;
+    int release_rc;
 } line_reader;
 
 #define READ_BLOCK 65536
+#define READ_BLOCK_FILE ((size_t)256 << 10)
 
 /* The next line without its '\n': 1, 0 at the end of the input, -1 on a
- * read error (errno set). The line stays valid until the next call. Each
- * byte is searched for '\n' once, so a long line costs linear time. */
+ * read error (errno set). The line stays valid until the reader calls
+ * release. Each byte is searched for '\n' once, so a long line costs linear
+ * time. */
 static int next_line(line_reader *r, const char **line, size_t *len)
 {
     for (;;) {
@@ -360,14 +367,16 @@ static int next_line(line_reader *r, const char **line, size_t *len)
         }
         if (r->eof)
             return 0;
+        if (r->release && (r->release_rc = r->release(r->release_ctx)) != 0)
+            return 0;
         r->searched = r->end - r->start;
         if (r->start) {
             memmove(r->buf, p, r->end - r->start);
             r->end -= r->start;
             r->start = 0;
         }
-        if (r->cap - r->end < READ_BLOCK) {
-            size_t cap = r->cap * 2 > r->end + READ_BLOCK ? r->cap * 2 : r->end + READ_BLOCK;
+        if (r->cap - r->end < r->block) {
+            size_t cap = r->cap * 2 > r->end + r->block ? r->cap * 2 : r->end + r->block;
             char *b = realloc(r->buf, cap);
             if (!b)
                 return -1;
@@ -376,11 +385,8 @@ static int next_line(line_reader *r, const char **line, size_t *len)
         }
         if (r->may_wait) {
             struct pollfd pfd = {r->fd, POLLIN, 0};
-            if (poll(&pfd, 1, 0) == 0) {
-                if (r->idle && (r->idle_rc = r->idle(r->idle_ctx)) != 0)
-                    return 0;
+            if (poll(&pfd, 1, 0) == 0)
                 fflush(stdout); /* a write error stays in ferror(stdout) */
-            }
         }
         ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
         if (n < 0 && errno == EINTR)
@@ -396,8 +402,9 @@ static int next_line(line_reader *r, const char **line, size_t *len)
 /* Call fn for every line of the inputs (stdin if none), without its '\n';
  * lines are numbered from 1 in each input. Stops at the first non-zero
  * return. Prints a one-line error and returns 2 for unreadable input.
- * flush (may be NULL) is called at the end of each input and before a read
- * that would wait for more input: fn may keep lines (copies) until then. */
+ * flush (may be NULL) is called at the end of each input and before the
+ * reader's buffer is refilled (so also before a read that would wait for
+ * more input): fn may keep the lines it was given (pointers) until then. */
 typedef int (*line_fn)(const char *name, unsigned long long line, const char *text, size_t len,
                        void *ctx);
 
@@ -409,7 +416,7 @@ static int for_each_line(const opts *o, line_fn fn, int (*flush)(void *ctx), voi
         const char *name = o->n_rest ? o->rest[k] : "-";
         int is_stdin = strcmp(name, "-") == 0;
         line_reader r = {is_stdin ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC), 0, 0,
-                         NULL, 0, 0, 0, 0, flush, ctx, 0};
+                         NULL, 0, 0, 0, 0, READ_BLOCK, flush, ctx, 0};
         struct stat st;
         if (r.fd < 0 || fstat(r.fd, &st) != 0) {
             fprintf(stderr, "screener: %s: cannot open: %s\n", name, strerror(errno));
@@ -418,6 +425,8 @@ static int for_each_line(const opts *o, line_fn fn, int (*flush)(void *ctx), voi
             return 2;
         }
         r.may_wait = !S_ISREG(st.st_mode);
+        if (!r.may_wait) /* (a batch ends where a block does: fewer, fuller blocks) */
+            r.block = READ_BLOCK_FILE;
         const char *text;
         size_t len;
         int rc = 0, got = 0;
@@ -426,7 +435,7 @@ static int for_each_line(const opts *o, line_fn fn, int (*flush)(void *ctx), voi
         while (rc == 0 && (got = next_line(&r, &text, &len)) > 0)
             rc = fn(is_stdin ? "<stdin>" : name, ++line, text, len, ctx);
         if (rc == 0)
-            rc = r.idle_rc;
+            rc = r.release_rc;
         int read_errno = errno;
         if (rc == 0 && flush)
             rc = flush(ctx); /* the lines read so far, also before a read error */
@@ -506,19 +515,18 @@ static void print_summary(FILE *f, const totals *t, double sec)
             sec > 0 ? (double)t->bytes / 1e6 / sec : 0.0);
 }
 
-/* Lines kept for one screener_scan_batch call (copies: the reader's buffer
- * moves). Longer lines are scanned alone, without a copy. */
+/* Lines kept for one screener_scan_batch call: pointers into the line
+ * reader's buffer, scanned before it moves (for_each_line's flush). Longer
+ * lines are scanned alone. */
 #define CLI_BATCH_MSGS 256
 #define CLI_BATCH_BYTES ((size_t)256 << 10)
 #define CLI_BATCH_LINE_MAX ((size_t)16 << 10)
 
 typedef struct pending {
-    char *buf;
-    size_t len, cap;
-    size_t off[CLI_BATCH_MSGS + 1]; /* line i is buf[off[i], off[i+1]) */
+    screener_message msgs[CLI_BATCH_MSGS];
     unsigned long long line[CLI_BATCH_MSGS];
     const char *name; /* one input per batch (flushed at its end) */
-    size_t n;
+    size_t n, len;    /* lines kept, their bytes */
 } pending;
 
 typedef struct scan_lines {
@@ -577,11 +585,20 @@ static int flush_lines(void *ctx)
         return 0;
     b->n = 0;
     b->len = 0;
-    screener_message msgs[CLI_BATCH_MSGS];
-    for (size_t i = 0; i < n; i++)
-        msgs[i] = (screener_message){b->buf + b->off[i], b->off[i + 1] - b->off[i]};
+    const screener_message *msgs = b->msgs;
     const screener_result *res = NULL;
     int batch_ok = screener_scan_batch(c->db, c->s, msgs, n, &res) == SCREENER_OK;
+    if (batch_ok && c->summary && !c->p.on) { /* only the totals: report_line's counting */
+        for (size_t i = 0; i < n; i++) {
+            c->t.bytes += msgs[i].len;
+            c->t.matches += res[i].n_matches;
+            c->t.flagged += res[i].action != SCREENER_ACTION_PASS;
+            if (res[i].action > c->max_action)
+                c->max_action = res[i].action;
+        }
+        c->t.messages += n;
+        return 0;
+    }
     for (size_t i = 0; i < n; i++) {
         int rc = batch_ok ? report_line(c, b->name, b->line[i], msgs[i].text, msgs[i].len, &res[i])
                           : scan_one(c, b->name, b->line[i], msgs[i].text, msgs[i].len);
@@ -601,22 +618,10 @@ static int scan_line(const char *name, unsigned long long line, const char *text
         return (rc = flush_lines(c)) ? rc : scan_one(c, name, line, text, len);
     if ((b->n == CLI_BATCH_MSGS || b->len + len > CLI_BATCH_BYTES) && (rc = flush_lines(c)))
         return rc;
-    if (b->len + len > b->cap) {
-        char *nb = realloc(b->buf, CLI_BATCH_BYTES);
-        if (!nb) {
-            fprintf(stderr, "screener: out of memory\n");
-            return 2;
-        }
-        b->buf = nb;
-        b->cap = CLI_BATCH_BYTES;
-    }
-    if (len)
-        memcpy(b->buf + b->len, text, len);
     b->name = name;
-    b->off[b->n] = b->len;
+    b->msgs[b->n] = (screener_message){text, len};
     b->line[b->n++] = line;
     b->len += len;
-    b->off[b->n] = b->len;
     return 0;
 }
 
@@ -631,8 +636,15 @@ static int cmd_scan(opts *op)
         screener_db_free(db);
         return 2;
     }
-    scan_lines c = {db, s, strcmp(o.format, "summary") == 0, strcmp(o.format, "jsonl") == 0,
-                    o.only_flagged, o.n_rest > 1, SCREENER_ACTION_PASS, {0, 0, 0, 0}, {0}, {0}};
+    scan_lines c;
+    memset(&c, 0, sizeof c);
+    c.db = db;
+    c.s = s;
+    c.summary = strcmp(o.format, "summary") == 0;
+    c.jsonl = strcmp(o.format, "jsonl") == 0;
+    c.only_flagged = o.only_flagged;
+    c.several = o.n_rest > 1;
+    c.max_action = SCREENER_ACTION_PASS;
     choose_buffering(&o);
     progress_start(&c.p, &o);
     struct timespec t0, t1;
@@ -646,7 +658,6 @@ static int cmd_scan(opts *op)
         print_summary(stdout, &c.t, sec);
     if (rc == 0 && o.stats)
         print_summary(stderr, &c.t, sec);
-    free(c.b.buf);
     screener_scratch_free(s);
     screener_db_free(db);
     if (rc == 0 && o.fail_on && c.max_action >= o.fail_on)

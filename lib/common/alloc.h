@@ -13,6 +13,10 @@ void *mem_calloc(size_t n, size_t size); /* NULL on overflow of n * size */
 void *mem_realloc(void *ptr, size_t size);
 void mem_free(void *ptr);
 char *mem_strdup(const char *s);
+/* mem_malloc for a block of megabytes about to be written in full: with the
+ * C library's allocator, its 2 MiB-aligned interior is advised to use huge
+ * pages (fewer page faults; alloc.c). Freed with mem_free. */
+void *mem_malloc_large(size_t size);
 char *mem_strndup(const char *s, size_t n);
 
 /* Hyperscan's scratch allocations go through a hook that refuses any larger

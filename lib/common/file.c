@@ -30,7 +30,7 @@ int file_read(const char *path, char **data, size_t *len, screener_error **err_o
         return err_set(err_out, SCREENER_E_IO, path, 0, "not a regular file");
     }
     size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *buf = mem_malloc(cap);
+    char *buf = mem_malloc_large(cap);
     if (!buf) {
         fclose(f);
         return err_set(err_out, SCREENER_E_NOMEM, path, 0, "out of memory");

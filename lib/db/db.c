@@ -221,7 +221,8 @@ static int validate_tables(screener_db *db, const char *name, screener_error **e
  * through the file's own fold table exactly as the compiler did, so that a
  * file cannot claim another dictionary's fingerprint (a service that
  * compares fingerprints to know what it runs would be misled). Cost: one
- * fold per entry (64,420 terms: 3-7 ms of a 26-46 ms load, measured). */
+ * fold per entry (64,420 terms: 3-7 ms of a 26-46 ms load, measured) and
+ * one hash update per buffer of entry records. */
 static int verify_fingerprint(const screener_db *db, const char *name, screener_error **err_out)
 {
     XXH3_state_t *fp = XXH3_createState();
@@ -234,6 +235,8 @@ static int verify_fingerprint(const screener_db *db, const char *name, screener_
     db_fp_begin(fp, h->fold_flags);
     for (uint32_t i = 0; i < db->n_cats; i++)
         db_fp_category(fp, db->cats[i].actions);
+    uint8_t rec[8192]; /* entry records, hashed a buffer at a time */
+    size_t used = 0;
     for (uint32_t i = 0; i < db->n_entries && !rc; i++) {
         const db_entry *e = &db->entries[i];
         fb.n = 0;
@@ -244,9 +247,19 @@ static int verify_fingerprint(const screener_db *db, const char *name, screener_
         const char *reason = (e->options & DB_OPT_GENERATED)
                                  ? db->strings + e->term_off + e->term_len + 1
                                  : NULL; /* (validate_tables checked it is there) */
-        db_fp_entry(fp, fb.units, (uint32_t)fb.n, db->strings + db->cats[e->category].name_off,
-                    e->severity, e->flags, e->detector, e->options, reason);
+        const char *cat = db->strings + db->cats[e->category].name_off;
+        size_t n = db_fp_entry_record(rec + used, sizeof rec - used, fb.units, (uint32_t)fb.n,
+                                      cat, e->severity, e->flags, e->detector, e->options,
+                                      reason);
+        if (!n) { /* the buffer is full (or the record longer than it) */
+            XXH3_128bits_update(fp, rec, used);
+            used = 0;
+            db_fp_entry(fp, fb.units, (uint32_t)fb.n, cat, e->severity, e->flags, e->detector,
+                        e->options, reason);
+        }
+        used += n;
     }
+    XXH3_128bits_update(fp, rec, used);
     for (uint32_t r = 0; r < db->n_rules; r++)
         db_fp_rule(fp, &db->rules[r]);
     uint8_t got[16];
@@ -275,15 +288,37 @@ static int verify_fingerprint(const screener_db *db, const char *name, screener_
 #define DB_HS_MAX_INFLATE(len) (2 * (uint64_t)(len) + 65536)
 #define DB_HS_MAX_SCRATCH(len) ((size_t)64 * (len) + ((size_t)16 << 20))
 
+/* hs_deserialize_database, with the memory allocated here (mem_malloc_large:
+ * the deserialized copy is written in full at once, huge pages spare most of
+ * its page faults). Hyperscan allocates its databases with the same
+ * allocator (the C library's, or mem_* when an application set one), so
+ * hs_free_database releases it as usual. */
+static hs_error_t hs_deserialize_into(const uint8_t *bytes, size_t len, size_t dsize,
+                                      hs_database_t **out)
+{
+    hs_database_t *d = mem_malloc_large(dsize ? dsize : 1);
+    if (!d)
+        return HS_NOMEM;
+    hs_error_t he = hs_deserialize_database_at((const char *)bytes, len, d);
+    if (he != HS_SUCCESS) {
+        mem_free(d);
+        return he;
+    }
+    *out = d;
+    return HS_SUCCESS;
+}
+
 /* Cheap checks on one serialized Hyperscan database before and after
  * hs_deserialize_database: block mode and this library's version (from the
  * database's own info string), a deserialized size in proportion to the
  * bytes, and a scratch that can be allocated within DB_HS_MAX_SCRATCH (the
- * scratch is allocated once here and freed; scans allocate their own).
+ * scratch is allocated once here and kept in *keep for the first scan
+ * scratch, or freed when keep is NULL).
  * Expected pattern counts cannot be checked: Hyperscan does not expose them;
  * the match callbacks check every id and offset instead. */
 static int hs_section_open(const uint8_t *bytes, size_t len, const char *what, const char *name,
-                           hs_database_t **out, screener_error **err_out)
+                           hs_database_t **out, _Atomic(hs_scratch_t *) *keep,
+                           screener_error **err_out)
 {
     *out = NULL;
     char *info = NULL;
@@ -317,7 +352,7 @@ static int hs_section_open(const uint8_t *bytes, size_t len, const char *what, c
                        "damaged database: %s database of %zu bytes claims %zu in memory", what,
                        len, dsize);
     if (he == HS_SUCCESS)
-        he = hs_deserialize_database((const char *)bytes, len, out);
+        he = hs_deserialize_into(bytes, len, dsize, out);
     hs_scratch_t *scratch = NULL;
     size_t ssize = 0;
     if (he == HS_SUCCESS) {
@@ -328,7 +363,10 @@ static int hs_section_open(const uint8_t *bytes, size_t len, const char *what, c
         mem_hs_scratch_limit(0);
         if (he == HS_SUCCESS)
             he = hs_scratch_size(scratch, &ssize);
-        hs_free_scratch(scratch);
+        if (he == HS_SUCCESS && keep && ssize <= DB_HS_MAX_SCRATCH(len))
+            atomic_store(keep, scratch); /* for the first scan scratch */
+        else
+            hs_free_scratch(scratch);
         if (he == HS_NOMEM && refused) {
             hs_free_database(*out);
             *out = NULL;
@@ -407,24 +445,24 @@ static int open_hyperscan(screener_db *db, const char *name, screener_error **er
     int rc = validate_regexes(db, name, err_out);
     if (!rc && db->n_lits)
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS], h->sec_len[SEC_HS], "literal", name,
-                             &db->hs, err_out);
+                             &db->hs, &db->spare[DB_SPARE_LIT], err_out);
     if (!rc && db->n_regex)
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS_REGEX], h->sec_len[SEC_HS_REGEX],
-                             "regex", name, &db->hs_regex, err_out);
+                             "regex", name, &db->hs_regex, &db->spare[DB_SPARE_REGEX], err_out);
     if (!rc && db->n_regex)
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS_REGEX_START],
                              h->sec_len[SEC_HS_REGEX_START], "regex start", name,
-                             &db->hs_regex_start, err_out);
+                             &db->hs_regex_start, &db->spare[DB_SPARE_REGEX_START], err_out);
     if (!rc && h->sec_len[SEC_HS_LEET] && !db->n_lits)
         rc = bad(err_out, name, "leet section without literals");
     if (!rc && h->sec_len[SEC_HS_LEET])
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS_LEET], h->sec_len[SEC_HS_LEET],
-                             "leet literal", name, &db->hs_leet, err_out);
+                             "leet literal", name, &db->hs_leet, NULL, err_out);
     if (!rc && h->sec_len[SEC_HS_NARROW] && !db->n_lits)
         rc = bad(err_out, name, "narrow literal section without literals");
     if (!rc && h->sec_len[SEC_HS_NARROW])
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS_NARROW], h->sec_len[SEC_HS_NARROW],
-                             "narrow literal", name, &db->hs_narrow, err_out);
+                             "narrow literal", name, &db->hs_narrow, NULL, err_out);
     if (!rc && db->hs_narrow && narrow_off()) { /* checked like the others, then left unused */
         hs_free_database(db->hs_narrow);
         db->hs_narrow = NULL;
@@ -576,10 +614,19 @@ SCREENER_API void screener_db_free(screener_db *db)
     hs_free_database(db->hs_regex_start);
     hs_free_database(db->hs_leet);
     hs_free_database(db->hs_narrow);
+    for (int k = 0; k < DB_SPARES; k++)
+        hs_free_scratch(atomic_load(&db->spare[k]));
     mem_free(db->detector_ids);
     fold_table_close(&db->fold);
     mem_free(db->blob);
     mem_free(db);
+}
+
+hs_scratch_t *db_take_spare(const screener_db *db, int k)
+{
+    /* (the slot is the one field a const db changes: handed out once) */
+    screener_db *d = (screener_db *)(uintptr_t)db;
+    return atomic_load(&d->spare[k]) ? atomic_exchange(&d->spare[k], NULL) : NULL;
 }
 
 /* ---- serialization and files ------------------------------------------- */
@@ -645,7 +692,7 @@ SCREENER_API int screener_db_deserialize_ex(const void *buf, size_t len,
         return err_set(err_out, SCREENER_E_INVALID_ARGUMENT, NULL, 0,
                        "screener_db_deserialize: NULL argument");
     *db_out = NULL;
-    uint8_t *copy = mem_malloc(len ? len : 1);
+    uint8_t *copy = mem_malloc_large(len ? len : 1);
     if (!copy)
         return err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
     if (len)

@@ -30,6 +30,7 @@
 #ifndef SCREENER_DB_H
 #define SCREENER_DB_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -185,6 +186,9 @@ typedef struct db_category {
     uint8_t actions[4];   /* action for severity 1..4 */
 } db_category;
 
+/* db->spare[]: the checked scratches a load keeps (db_take_spare). */
+enum { DB_SPARE_LIT, DB_SPARE_REGEX, DB_SPARE_REGEX_START, DB_SPARES };
+
 struct screener_db {
     uint8_t *blob; /* owned */
     size_t blob_len;
@@ -218,6 +222,13 @@ struct screener_db {
     uint32_t first_part;       /* entry id of the first rule part */
     uint32_t n_message_rules;  /* rules decided over the whole message (AND NOT, THEN) */
     uint32_t rules_reach;      /* folded units a NEAR match and its context need */
+    /* The scratches the load allocated to check the literal and regex
+     * sections (hs_section_open), kept for the first screener_scratch_alloc
+     * of this db, which takes them (db_take_spare: an atomic exchange, so a
+     * db shared by threads hands each one out once; later scratches allocate
+     * their own). Spares the first scratch one Hyperscan validation pass over
+     * the database and its allocation. Freed with the db if never taken. */
+    _Atomic(hs_scratch_t *) spare[DB_SPARES];
     uint64_t instance; /* unique per db object: scratches re-fit on change */
     struct handle_gen *gen; /* set while a screener_handle owns the db */
     char fingerprint_hex[33];
@@ -302,6 +313,10 @@ int db_section_ok(const db_header *h, size_t len, int k);
 int db_open_blob(uint8_t *blob, size_t len, const char *name, screener_db **db_out,
                  screener_error **err_out);
 
+/* The scratch the load allocated for section k (DB_SPARE_*) when nobody has
+ * taken it yet, else NULL; the caller owns what it gets. Thread-safe. */
+hs_scratch_t *db_take_spare(const struct screener_db *db, int k);
+
 /* The written entry a generated entry comes from (the written entry with its
  * source and line; written entries are in (source, line) order), or id
  * itself for a written entry. O(log n). The reader checked that it exists. */
@@ -322,6 +337,11 @@ void db_fp_category(struct XXH3_state_s *fp, const uint8_t actions[4]);
 void db_fp_entry(struct XXH3_state_s *fp, const uint16_t *units, uint32_t n_units,
                  const char *category, uint8_t severity, uint8_t flags, uint8_t detector,
                  uint8_t options, const char *reason);
+/* The bytes db_fp_entry hashes, written to out: their length, or 0 when
+ * they need more than cap (then hash with db_fp_entry). */
+size_t db_fp_entry_record(uint8_t *out, size_t cap, const uint16_t *units, uint32_t n_units,
+                          const char *category, uint8_t severity, uint8_t flags,
+                          uint8_t detector, uint8_t options, const char *reason);
 /* The rule of a rule entry (DB_OPT_RULE), or NULL: binary search over the
  * rules, which are in entry order. O(log n). */
 const db_rule *db_rule_of_entry(const struct screener_db *db, uint32_t entry_id);

@@ -11,6 +11,18 @@
 #include "detect.h"
 #include "common/alloc.h"
 
+/* The Hyperscan scratch for hdb: the one the load checked and kept, when no
+ * other scratch took it (db_take_spare), else a new one. */
+static hs_error_t spare_or_alloc(const screener_db *db, int k, hs_database_t *hdb,
+                                 hs_scratch_t **out)
+{
+    if (!hdb)
+        return HS_SUCCESS;
+    if ((*out = db_take_spare(db, k)) != NULL)
+        return HS_SUCCESS;
+    return hs_alloc_scratch(hdb, out);
+}
+
 SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch **out)
 {
     if (!db || !out)
@@ -19,11 +31,11 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
     screener_scratch *s = mem_calloc(1, sizeof *s);
     if (!s)
         return SCREENER_E_NOMEM;
-    hs_error_t he = db->hs ? hs_alloc_scratch(db->hs, &s->hs) : HS_SUCCESS;
-    if (he == HS_SUCCESS && db->hs_regex)
-        he = hs_alloc_scratch(db->hs_regex, &s->hs_regex);
-    if (he == HS_SUCCESS && db->hs_regex_start)
-        he = hs_alloc_scratch(db->hs_regex_start, &s->hs_regex_start);
+    hs_error_t he = spare_or_alloc(db, DB_SPARE_LIT, db->hs, &s->hs);
+    if (he == HS_SUCCESS)
+        he = spare_or_alloc(db, DB_SPARE_REGEX, db->hs_regex, &s->hs_regex);
+    if (he == HS_SUCCESS)
+        he = spare_or_alloc(db, DB_SPARE_REGEX_START, db->hs_regex_start, &s->hs_regex_start);
     if (he == HS_SUCCESS && db->hs_leet) /* the literal scratch fits both */
         he = hs_alloc_scratch(db->hs_leet, &s->hs);
     if (he == HS_SUCCESS && db->hs_narrow) /* ... and the narrow literals */

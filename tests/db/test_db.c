@@ -347,3 +347,49 @@ Test(db, narrow_section_holds_the_ascii_literals)
     screener_db_free(with);
     screener_db_free(without);
 }
+
+/* The scratch a load allocates to check each Hyperscan section (literal and
+ * regex) is kept for the first scan scratch of that db, handed out once:
+ * a second scratch allocates its own, both scan alike, and a db whose spares
+ * nobody took frees them (the ASan build's leak check). */
+#include "scan/scratch.h"
+
+Test(db, the_scratch_checked_at_load_goes_to_the_first_scan_scratch_only)
+{
+    static const char text[] = "法轮功\nfuck\n[0-9]{5}x\tregex\n";
+    screener_source src = {.name = "r.txt", .text = text, .len = sizeof text - 1};
+    screener_db *d = NULL;
+    cr_assert_eq(screener_compile(NULL, &src, 1, &d, NULL), SCREENER_OK);
+    void *b;
+    size_t n;
+    cr_assert_eq(screener_db_serialize(d, &b, &n), SCREENER_OK);
+    screener_db_free(d); /* (its spares unused: freed with it) */
+    cr_assert_eq(screener_db_deserialize(b, n, &d, NULL), SCREENER_OK);
+    free(b);
+    hs_scratch_t *lit = atomic_load(&d->spare[DB_SPARE_LIT]);
+    hs_scratch_t *rx = atomic_load(&d->spare[DB_SPARE_REGEX]);
+    hs_scratch_t *rxs = atomic_load(&d->spare[DB_SPARE_REGEX_START]);
+    cr_assert(lit && rx && rxs, "the load kept the scratches it checked");
+    screener_scratch *s1 = NULL, *s2 = NULL;
+    cr_assert_eq(screener_scratch_alloc(d, &s1), SCREENER_OK);
+    cr_assert_eq(s1->hs, lit);
+    cr_assert_eq(s1->hs_regex, rx);
+    cr_assert_eq(s1->hs_regex_start, rxs);
+    for (int k = 0; k < DB_SPARES; k++)
+        cr_assert_null(atomic_load(&d->spare[k]), "spare %d handed out once", k);
+    cr_assert_eq(screener_scratch_alloc(d, &s2), SCREENER_OK);
+    cr_assert(s2->hs && s2->hs != lit && s2->hs_regex && s2->hs_regex != rx);
+    const char *msg = "法輪功 12345x f u c k";
+    const screener_result *r;
+    size_t got[2];
+    screener_scratch *ss[2] = {s1, s2};
+    for (int k = 0; k < 2; k++) {
+        cr_assert_eq(screener_scan(d, ss[k], msg, strlen(msg), &r), SCREENER_OK);
+        got[k] = r->n_matches;
+    }
+    cr_assert_eq(got[0], 3);
+    cr_assert_eq(got[1], 3);
+    screener_scratch_free(s1);
+    screener_scratch_free(s2);
+    screener_db_free(d);
+}
