@@ -29,14 +29,36 @@ static int trie_index_ok(const UCPTrie *t)
     for (int32_t i = 0; i < BMP_INDEX_LENGTH; i++)
         if ((int32_t)ix[i] + UCPTRIE_FAST_DATA_MASK >= dl)
             return 0;
+    /* Every lookup path, one per 16 code points; a block already walked
+     * whole (the index-2 block of the last index-1 entry, the index-3 block
+     * of the last index-2 entry: tries share them, most of all across the
+     * unassigned planes) is not walked again. */
+    int32_t last_i2 = -1, last_i3 = -1;
     for (UChar32 c = 0x10000; c < t->highStart; c += SMALL_DATA_MASK + 1) {
         int32_t i1 = (c >> SHIFT_1) + BMP_INDEX_LENGTH - OMITTED_BMP_INDEX_1_LENGTH;
         if (i1 >= il)
             return 0;
-        int32_t i2 = (int32_t)ix[i1] + ((c >> SHIFT_2) & INDEX_2_MASK);
+        int32_t i2Block = ix[i1];
+        if (i2Block == last_i2 && ((c >> SHIFT_2) & INDEX_2_MASK) == 0 &&
+            c + (1 << SHIFT_1) <= t->highStart) {
+            c += (1 << SHIFT_1) - (SMALL_DATA_MASK + 1); /* this whole index-2 block */
+            continue;
+        }
+        int32_t i2 = i2Block + ((c >> SHIFT_2) & INDEX_2_MASK);
         if (i2 >= il)
             return 0;
-        int32_t i3Block = ix[i2], i3 = (c >> SHIFT_3) & INDEX_3_MASK, block;
+        if (((c >> SHIFT_2) & INDEX_2_MASK) == INDEX_2_MASK &&
+            ((c >> SHIFT_3) & INDEX_3_MASK) == INDEX_3_MASK)
+            last_i2 = i2Block; /* (set when its last entry is reached: walked whole) */
+        int32_t i3Block0 = ix[i2];
+        if (i3Block0 == last_i3 && ((c >> SHIFT_3) & INDEX_3_MASK) == 0 &&
+            c + (1 << SHIFT_2) <= t->highStart) {
+            c += (1 << SHIFT_2) - (SMALL_DATA_MASK + 1); /* this whole index-3 block */
+            continue;
+        }
+        if (((c >> SHIFT_3) & INDEX_3_MASK) == INDEX_3_MASK)
+            last_i3 = i3Block0;
+        int32_t i3Block = i3Block0, i3 = (c >> SHIFT_3) & INDEX_3_MASK, block;
         if ((i3Block & 0x8000) == 0) {
             if (i3Block + i3 >= il)
                 return 0;

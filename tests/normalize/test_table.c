@@ -182,3 +182,67 @@ Test(table, the_null_block_counts_for_the_output_bound)
     fold_buf_free(&fb);
     fold_table_close(&ft);
 }
+
+/* The plain walk over the supplementary index, one lookup path per 16 code
+ * points, every index read and data block checked: the reference for
+ * table.c's walk, which skips blocks it has already walked whole. */
+static int plain_paths_ok(const UCPTrie *t)
+{
+    const uint16_t *ix = t->index;
+    int32_t il = t->indexLength, dl = t->dataLength;
+    for (UChar32 c = 0x10000; c < t->highStart; c += 16) {
+        int32_t i1 = (c >> 14) + (0x10000 >> UCPTRIE_FAST_SHIFT) - 4;
+        if (i1 >= il)
+            return 0;
+        int32_t i2 = (int32_t)ix[i1] + ((c >> 9) & 31);
+        if (i2 >= il)
+            return 0;
+        int32_t i3Block = ix[i2], i3 = (c >> 4) & 31, block;
+        if ((i3Block & 0x8000) == 0) {
+            if (i3Block + i3 >= il)
+                return 0;
+            block = ix[i3Block + i3];
+        } else {
+            i3Block = (i3Block & 0x7FFF) + (i3 & ~7) + (i3 >> 3);
+            int32_t k = i3 & 7;
+            if (i3Block + 1 + k >= il)
+                return 0;
+            block = ((int32_t)ix[i3Block] << (2 + 2 * k)) & 0x30000;
+            block |= ix[i3Block + 1 + k];
+        }
+        if (block + 15 >= dl)
+            return 0;
+    }
+    return 1;
+}
+
+/* Every entry of the supplementary index damaged in turn (out of range, the
+ * 18-bit flag flipped or off by one, by turns): the table opens exactly when the plain
+ * walk finds every lookup in bounds, and some damage is refused. */
+Test(table, damaged_supplementary_index_entries_are_refused_as_the_plain_walk_says)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UCPTrie *t = ucptrie_openFromBinary(UCPTRIE_TYPE_FAST, UCPTRIE_VALUE_BITS_32, copy,
+                                        (int32_t)fbuild.trie_len, NULL, &st);
+    cr_assert(U_SUCCESS(st) && t);
+    uint16_t *ix = (uint16_t *)copy + (t->index - (const uint16_t *)copy);
+    int32_t il = t->indexLength;
+    cr_assert(plain_paths_ok(t));
+    int refused = 0, checked = 0;
+    for (int32_t k = 0x10000 >> UCPTRIE_FAST_SHIFT; k < il; k++) {
+        uint16_t old = ix[k];
+        const uint16_t bad[] = {0xFFFF, (uint16_t)(old ^ 0x8000), (uint16_t)(old + 1)};
+        for (size_t b = (size_t)k % 3; b < sizeof bad / sizeof bad[0]; b += 3) { /* one each */
+            ix[k] = bad[b];
+            int ok = plain_paths_ok(t); /* (t reads the copy: the damage is seen) */
+            int rc = open_copy();
+            cr_assert_eq(rc == SCREENER_OK, ok, "index entry %d set to %#x: open %d, plain walk %d",
+                         (int)k, bad[b], rc, ok);
+            refused += rc != SCREENER_OK;
+            checked++;
+        }
+        ix[k] = old;
+    }
+    ucptrie_close(t);
+    cr_assert_gt(refused, 0, "%d of %d damaged tables refused", refused, checked);
+}
