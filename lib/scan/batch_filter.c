@@ -144,9 +144,13 @@ static int append(const plan *p, screener_scratch *s, size_t i, size_t k, size_t
     const byte_view *bv = &s->v.bytes;
     size_t nu = p->joined & VIEW_FOLDED ? fb->n + 1 : 0;
     size_t nb = p->joined & VIEW_BYTES ? bv->n + 1 : 0;
-    if ((nu && (mem_grow((void **)&s->bf_units, &s->cap_bf_units, *units + nu, sizeof(uint16_t)) ||
-                mem_grow((void **)&s->bf_flags, &s->cap_bf_flags, *units + nu, 1))) ||
-        (nb && mem_grow((void **)&s->bf_bytes, &s->cap_bf_bytes, *bytes + nb, 1)))
+    /* (the capacities are tested here: most messages grow nothing) */
+    if ((*units + nu > s->cap_bf_units &&
+         mem_grow((void **)&s->bf_units, &s->cap_bf_units, *units + nu, sizeof(uint16_t))) ||
+        (*units + nu > s->cap_bf_flags &&
+         mem_grow((void **)&s->bf_flags, &s->cap_bf_flags, *units + nu, 1)) ||
+        (*bytes + nb > s->cap_bf_bytes &&
+         mem_grow((void **)&s->bf_bytes, &s->cap_bf_bytes, *bytes + nb, 1)))
         return SCREENER_E_NOMEM;
     s->bf_unit_at[k] = *units;
     s->bf_byte_at[k] = *bytes;
