@@ -227,7 +227,7 @@ static int scan_group(const screener_db *db, screener_scratch *s, const plan *p,
  * own scan (about as much as folding and scanning FIXED_COST_BYTES bytes,
  * callgrind on the bench corpora), a message with a candidate costs its
  * fold and Hyperscan pass twice. */
-#define FIXED_COST_BYTES 10
+#define FIXED_COST_BYTES 20
 /* Groups scanned one by one before the filter is tried again: doubled after
  * every try that did not pay, up to PROBE_MAX (a workload where it never pays
  * loses at most one group in PROBE_MAX). */

@@ -66,15 +66,30 @@ void window_begin(screener_scratch *s)
     s->acc_truncated = 0;
 }
 
+/* Matches a pushed one moves back at most (acc_push). */
+#define ACC_ORDER_STEPS 64
+
+/* Append m to s->acc, kept in the order of collect_sort: a round's matches
+ * come in order, and a match an earlier round held back goes a few places
+ * back (among the matches near that round's end); one that would go further
+ * stays where it is, and window_end sorts. */
 static int acc_push(screener_scratch *s, const screener_match *m)
 {
     if (s->n_acc >= s->max_matches) {
         s->acc_truncated = 1;
         return 0;
     }
-    if (mem_grow((void **)&s->acc, &s->cap_acc, s->n_acc + 1, sizeof(screener_match)))
+    if (s->n_acc + 1 > s->cap_acc &&
+        mem_grow((void **)&s->acc, &s->cap_acc, s->n_acc + 1, sizeof(screener_match)))
         return SCREENER_E_NOMEM;
-    s->acc[s->n_acc++] = *m;
+    size_t i = s->n_acc++, lo = i > ACC_ORDER_STEPS ? i - ACC_ORDER_STEPS : 0, k = i;
+    while (k > lo && collect_cmp(&s->acc[k - 1], m) > 0)
+        k--;
+    if (k > lo || k == 0 || collect_cmp(&s->acc[k - 1], m) <= 0) {
+        memmove(&s->acc[k + 1], &s->acc[k], (i - k) * sizeof *m);
+        i = k;
+    }
+    s->acc[i] = *m;
     return 0;
 }
 
@@ -212,7 +227,7 @@ int window_end(screener_scratch *s)
     s->n_acc = 0;
     s->truncated = s->acc_truncated;
     /* a match held back by one round can start before matches an earlier
-     * round reported */
+     * round reported: acc_push put it in place but for a long way back */
     collect_sort(s->matches, s->n_matches);
     return scan_verdict(s);
 }
