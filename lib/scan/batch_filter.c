@@ -226,7 +226,11 @@ static int scan_group(const screener_db *db, screener_scratch *s, const plan *p,
 /* Whether filtering pays: a message that passes saves the fixed cost of its
  * own scan (about as much as folding and scanning FIXED_COST_BYTES bytes,
  * callgrind on the bench corpora), a message with a candidate costs its
- * fold and Hyperscan pass twice. */
+ * fold and Hyperscan pass twice. Re-measured after the batch's per-message
+ * costs were cut (icount --batch 256, houbb 1k/10k/64k and the built-ins x
+ * the three corpora), Ir a message against 20: 10 costs more on Weibo x 10k
+ * (9,004 against 8,862), 40 on Weibo x 64k and x the built-ins (11,786 and
+ * 20,707 against 11,763 and 20,683); the others the same. */
 #define FIXED_COST_BYTES 20
 /* Groups scanned one by one before the filter is tried again: doubled after
  * every try that did not pay, up to PROBE_MAX (a workload where it never pays
