@@ -176,7 +176,7 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
     window_state w = {0};
     w.parts = s->win_parts; /* the scratch's, reused from one long message to the next */
     w.cap_parts = s->cap_win_parts;
-    size_t end = len > SCAN_WINDOW ? SCAN_WINDOW : len;
+    size_t end = len > WINDOW_ROUND ? WINDOW_ROUND : len, step = WINDOW_ROUND;
     for (;;) {
         size_t keep, scanned;
         rc = window_round(db, s, &w, text + w.base, end - w.base, end == len, &keep, &scanned);
@@ -184,7 +184,8 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
             break;
         size_t next = w.base + scanned; /* first byte not scanned yet */
         w.base += keep;
-        end = len - next > SCAN_WINDOW ? next + SCAN_WINDOW : len;
+        step = window_next_round(s, step);
+        end = len - next > step ? next + step : len;
     }
     if (!rc)
         rc = window_rules_end(db, s, &w);
