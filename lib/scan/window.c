@@ -76,7 +76,7 @@ static size_t byte_of_unit(const screener_db *db, const screener_scratch *s, con
  * candidates, this should be measured again. */
 size_t window_next_round(const screener_scratch *s, size_t last)
 {
-    if (!s->v.leet.active)
+    if (!(s->v.built & VIEW_LEET) || !s->v.leet.active)
         return WINDOW_ROUND;
     return last > SCAN_WINDOW / 2 ? SCAN_WINDOW : 2 * last;
 }
