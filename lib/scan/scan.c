@@ -107,7 +107,11 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
 {
     collect_reset(s);
     views *v = &s->v;
-    views_begin(v, s->views_used | extra, len);
+    if (s->views_kept) /* (built for this text by the batch filter: batch_filter.c) */
+        v->planned |= s->views_used | extra;
+    else
+        views_begin(v, s->views_used | extra, len);
+    s->views_kept = 0;
     int rc = views_need(&db->fold, extra, text, v); /* (windows read the folded view) */
     if (rc)
         return rc;

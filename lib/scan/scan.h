@@ -47,10 +47,15 @@ int scan_message(const struct screener_db *db, screener_scratch *s, const uint8_
 /* Which messages of a batch need a full scan_message (maybe[i] != 0); the
  * others have no match (scan_pass gives their result). Every row the
  * database uses answers through its batch prefilter (matcher.h), mostly one
- * Hyperscan call per row over the short messages' views concatenated.
- * Prepares s; the scratch must be marked in use. */
+ * Hyperscan call per row over the short messages' views concatenated. A
+ * message a prefilter marks after its views were built is scanned at once
+ * with those views (maybe[i] == BATCH_SCANNED): done(ctx, i) is then called
+ * with its result in s->result. Prepares s; the scratch must be marked in
+ * use. */
+#define BATCH_SCANNED 3
 int scan_batch_filter(const struct screener_db *db, screener_scratch *s,
-                      const screener_message *msgs, size_t n, uint8_t *maybe);
+                      const screener_message *msgs, size_t n, uint8_t *maybe,
+                      int (*done)(screener_scratch *s, size_t i));
 
 /* The result of a message without any match (after scan_prepare). */
 int scan_pass(screener_scratch *s);

@@ -75,12 +75,14 @@ static int scan_all(const screener_db *db, screener_scratch *s, const screener_m
         return SCREENER_E_NOMEM;
     /* one Hyperscan call finds the messages that may match; only those are
      * scanned one by one */
-    int rc = scan_batch_filter(db, s, msgs, n, s->bf_maybe);
+    int rc = scan_batch_filter(db, s, msgs, n, s->bf_maybe, batch_append);
     if (rc)
         return rc;
     screener_result pass;
     int have_pass = 0;
     for (size_t i = 0; i < n; i++) {
+        if (s->bf_maybe[i] == BATCH_SCANNED)
+            continue; /* (scanned and appended by the filter) */
         if (!s->bf_maybe[i]) {
             if ((rc = batch_append_pass(s, i, &pass, &have_pass)))
                 return rc;
