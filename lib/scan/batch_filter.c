@@ -32,8 +32,11 @@
  *   leet       the leet view is built: no reading (most texts), no match
  *   rules      made of literal parts: the literal row's marks cover them
  * A message no row marks has no match: it gets the pass result without
- * its own scan. The marked ones are scanned one by one as usual, so results
- * are exactly those of single scans (tests/scan/test_batch.c compares them
+ * its own scan. One a per-message test marks is scanned at once, with the
+ * views just built for the test (scan_kept: scan_text takes them as they
+ * are, s->views_kept); the ones a group pass marks are scanned one by one
+ * afterwards (their views are gone by then). Results are exactly those of
+ * single scans (tests/scan/test_batch.c compares them
  * field by field on random batches over several databases). A row without
  * a prefilter would send every message to its own scan.
  *
@@ -70,12 +73,17 @@
  * the bench corpora at 10k terms (Ir per batch of 1000 against no filter):
  * chat (30 bytes a message) -33 %, tweets (98) -7 %, Weibo (243) +8 %
  * with every message filtered; with every row filtered, 256 or 1,024 bytes
- * gained nothing on Weibo and lost a little on tweets. */
-#define FILTER_MAX_BYTES 128
+ * gained nothing on Weibo and lost a little on tweets. Since a message a
+ * per-message test marks keeps its views (leet readings, detectors), 256
+ * pays (icount --batch 256, Ir a message against 128): tweets x houbb
+ * 1k/10k/64k -180/-245/-200, Weibo x 1k/10k -205/-47; Weibo x 64k +105,
+ * the built-ins x tweets/Weibo +112/+49; 512 loses on Weibo at 10k/64k. */
+#define FILTER_MAX_BYTES 256
 
-/* maybe[i]: 0 no match possible, MARKED a prefilter marked it (filtering
+/* maybe[i]: 0 no match possible, MARKED a group pass marked it (filtering
  * cost something), STRAIGHT it was not filtered (long, or over the views'
- * budget). Both nonzero: the message gets its own scan. */
+ * budget): then the message gets its own scan; BATCH_SCANNED (scan.h) a
+ * per-message test marked it and it was scanned then. */
 #define MARKED 1
 #define STRAIGHT 2
 
@@ -144,9 +152,13 @@ static int append(const plan *p, screener_scratch *s, size_t i, size_t k, size_t
     const byte_view *bv = &s->v.bytes;
     size_t nu = p->joined & VIEW_FOLDED ? fb->n + 1 : 0;
     size_t nb = p->joined & VIEW_BYTES ? bv->n + 1 : 0;
-    if ((nu && (mem_grow((void **)&s->bf_units, &s->cap_bf_units, *units + nu, sizeof(uint16_t)) ||
-                mem_grow((void **)&s->bf_flags, &s->cap_bf_flags, *units + nu, 1))) ||
-        (nb && mem_grow((void **)&s->bf_bytes, &s->cap_bf_bytes, *bytes + nb, 1)))
+    /* (the capacities are tested here: most messages grow nothing) */
+    if ((*units + nu > s->cap_bf_units &&
+         mem_grow((void **)&s->bf_units, &s->cap_bf_units, *units + nu, sizeof(uint16_t))) ||
+        (*units + nu > s->cap_bf_flags &&
+         mem_grow((void **)&s->bf_flags, &s->cap_bf_flags, *units + nu, 1)) ||
+        (*bytes + nb > s->cap_bf_bytes &&
+         mem_grow((void **)&s->bf_bytes, &s->cap_bf_bytes, *bytes + nb, 1)))
         return SCREENER_E_NOMEM;
     s->bf_unit_at[k] = *units;
     s->bf_byte_at[k] = *bytes;
@@ -166,11 +178,26 @@ static int append(const plan *p, screener_scratch *s, size_t i, size_t k, size_t
     return SCREENER_OK;
 }
 
-/* Look at message i: mark it, or append it to the group as its k-th
- * message (*k is then incremented). */
+/* Scan message i (text, len) whose views are in s->v already, and hand
+ * its result to done. */
+static int scan_kept(const screener_db *db, screener_scratch *s, const uint8_t *text, size_t len,
+                     size_t i, uint8_t *maybe_i, int (*done)(screener_scratch *, size_t))
+{
+    s->views_kept = 1;
+    int rc = scan_message(db, s, text, len);
+    s->views_kept = 0;
+    if (!rc)
+        rc = done(s, i);
+    *maybe_i = BATCH_SCANNED;
+    return rc;
+}
+
+/* Look at message i: scan it at once when a per-message test marks it (its
+ * views are built), or append it to the group as its k-th message (*k is
+ * then incremented). */
 static int add_message(const screener_db *db, screener_scratch *s, const plan *p,
                        const screener_message *msg, size_t i, size_t *k, size_t *units,
-                       size_t *bytes, uint8_t *maybe_i)
+                       size_t *bytes, uint8_t *maybe_i, int (*done)(screener_scratch *, size_t))
 {
     const uint8_t *text = (const uint8_t *)(msg->text ? msg->text : "");
     size_t len = msg->len;
@@ -190,10 +217,8 @@ static int add_message(const screener_db *db, screener_scratch *s, const plan *p
     rc = message_may(p, &c);
     if (rc < 0)
         return rc;
-    if (rc) {
-        *maybe_i = MARKED;
-        return SCREENER_OK;
-    }
+    if (rc)
+        return scan_kept(db, s, text, len, i, maybe_i, done);
     rc = append(p, s, i, *k, units, bytes);
     if (rc)
         return rc;
@@ -222,8 +247,12 @@ static int scan_group(const screener_db *db, screener_scratch *s, const plan *p,
 /* Whether filtering pays: a message that passes saves the fixed cost of its
  * own scan (about as much as folding and scanning FIXED_COST_BYTES bytes,
  * callgrind on the bench corpora), a message with a candidate costs its
- * fold and Hyperscan pass twice. */
-#define FIXED_COST_BYTES 10
+ * fold and Hyperscan pass twice. Re-measured after the batch's per-message
+ * costs were cut (icount --batch 256, houbb 1k/10k/64k and the built-ins x
+ * the three corpora), Ir a message against 20: 10 costs more on Weibo x 10k
+ * (9,004 against 8,862), 40 on Weibo x 64k and x the built-ins (11,786 and
+ * 20,707 against 11,763 and 20,683); the others the same. */
+#define FIXED_COST_BYTES 20
 /* Groups scanned one by one before the filter is tried again: doubled after
  * every try that did not pay, up to PROBE_MAX (a workload where it never pays
  * loses at most one group in PROBE_MAX). */
@@ -238,7 +267,7 @@ static void judge(batch_filter_state *f, const screener_message *msgs, size_t fr
 {
     size_t pass = 0, hit_bytes = 0;
     for (size_t i = from; i < to; i++) {
-        if (maybe[i] == MARKED)
+        if (maybe[i] == MARKED || maybe[i] == BATCH_SCANNED)
             hit_bytes += msgs[i].len;
         else if (!maybe[i])
             pass++;
@@ -249,7 +278,7 @@ static void judge(batch_filter_state *f, const screener_message *msgs, size_t fr
 }
 
 int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener_message *msgs,
-                      size_t n, uint8_t *maybe)
+                      size_t n, uint8_t *maybe, int (*done)(screener_scratch *, size_t))
 {
     int rc = scan_prepare(db, s);
     if (rc)
@@ -263,6 +292,7 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
         mem_grow((void **)&s->bf_byte_at, &s->cap_bf_byte_at, GROUP_MSGS + 1, sizeof(size_t)) ||
         mem_grow((void **)&s->bf_msg, &s->cap_bf_msg, GROUP_MSGS, sizeof(size_t)))
         return SCREENER_E_NOMEM;
+
     memset(maybe, 0, n);
     batch_filter_state *f = &s->bf_state; /* kept across calls: a workload's mix persists */
     if (f->db != db->instance)
@@ -282,7 +312,7 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
         }
         for (; i < n && i - from < GROUP_MSGS && units < GROUP_UNITS && bytes < GROUP_UNITS;
              i++) {
-            rc = add_message(db, s, &p, &msgs[i], i, &k, &units, &bytes, &maybe[i]);
+            rc = add_message(db, s, &p, &msgs[i], i, &k, &units, &bytes, &maybe[i], done);
             if (rc)
                 return rc;
         }

@@ -180,14 +180,18 @@ int collect_entry(const screener_db *db, screener_scratch *s, uint32_t id, size_
 
 /* ---- finishing -------------------------------------------------------------- */
 
-static int cmp_match(const void *a, const void *b)
+int collect_cmp(const screener_match *x, const screener_match *y)
 {
-    const screener_match *x = a, *y = b;
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
     if (x->end != y->end)
         return x->end < y->end ? -1 : 1;
     return x->entry_id < y->entry_id ? -1 : x->entry_id > y->entry_id;
+}
+
+static int cmp_match(const void *a, const void *b)
+{
+    return collect_cmp(a, b);
 }
 
 /* Allow spans: those for every entry first, then per entry; by start. */
@@ -283,7 +287,10 @@ static void apply_allow(screener_scratch *s)
 
 void collect_sort(screener_match *m, size_t n)
 {
-    if (n > 1)
+    size_t i = 1;
+    while (i < n && collect_cmp(&m[i - 1], &m[i]) <= 0)
+        i++;
+    if (i < n)
         qsort(m, n, sizeof *m, cmp_match);
 }
 

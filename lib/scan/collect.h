@@ -54,7 +54,10 @@ int collect_allowed(screener_scratch *s, uint32_t id, size_t start, size_t end);
  * cut to the profile's max_matches. Sets s->truncated if anything was cut. */
 void collect_finish(screener_scratch *s);
 
-/* Sort matches by (start, end, entry). */
+/* The order of matches: by start, end, entry (<0, 0, >0). */
+int collect_cmp(const screener_match *a, const screener_match *b);
+
+/* Sort matches by (start, end, entry); O(n) when they are in order. */
 void collect_sort(screener_match *m, size_t n);
 
 /* Recompute s->result's verdict from s->matches[0 .. n_matches). */

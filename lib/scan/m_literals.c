@@ -331,6 +331,40 @@ static int on_group_candidate(unsigned int id, unsigned long long from, unsigned
     return 0;
 }
 
+/* Narrow the n units at u to bytes at out; returns the OR of the units (a
+ * message with one at or above 0x80 is not narrow: its bytes are then only
+ * some that no narrow literal holds, 0x80 and up or NUL). SSE2 blocks of 16
+ * units (packus), the last one overlapping the one before; a scalar loop
+ * for fewer than 16 units. */
+static inline uint16_t narrow_message(const uint16_t *u, size_t n, uint8_t *out)
+{
+#ifdef __SSE2__
+    if (n >= 16) {
+        __m128i acc = _mm_setzero_si128();
+        for (size_t i = 0;; i += 16) {
+            if (i + 16 > n)
+                i = n - 16; /* the last block, overlapping */
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 8));
+            acc = _mm_or_si128(acc, _mm_or_si128(a, b));
+            _mm_storeu_si128((__m128i *)(void *)(out + i), _mm_packus_epi16(a, b));
+            if (i + 16 == n)
+                break;
+        }
+        acc = _mm_or_si128(acc, _mm_srli_si128(acc, 8));
+        acc = _mm_or_si128(acc, _mm_srli_si128(acc, 4));
+        acc = _mm_or_si128(acc, _mm_srli_si128(acc, 2));
+        return (uint16_t)_mm_cvtsi128_si32(acc);
+    }
+#endif
+    uint16_t high = 0;
+    for (size_t i = 0; i < n; i++) {
+        high |= u[i];
+        out[i] = u[i] < 0x80 ? (uint8_t)u[i] : 0;
+    }
+    return high;
+}
+
 /* The same over the group narrowed to bytes (literals_group_narrow). */
 static int on_group_candidate_narrow(unsigned int id, unsigned long long from,
                                      unsigned long long to, unsigned int flags, void *ctx)
@@ -347,8 +381,8 @@ static int on_group_candidate_narrow(unsigned int id, unsigned long long from,
 /* Most messages of an English group fold to ASCII, and the narrow section
  * scans them 3-5x faster than the UTF-16 one (m_literals.c, scan_literals).
  * So when at most one message in NARROW_GROUP_OTHER has a unit above 0x7F,
- * the group is narrowed to bytes (ASCII units as they are, the separators and
- * the other messages' units as NUL, which no narrow literal holds) and
+ * the group is narrowed to bytes (ASCII units as they are, the separators as
+ * NUL, the other messages' units as bytes no narrow literal holds) and
  * scanned with the narrow section; the other messages are marked (their own
  * scan finds what they hold). Returns 1 when done so, 0 when the group is not
  * for it (then nothing was marked), or an error status. */
@@ -364,12 +398,7 @@ static int literals_group_narrow(const batch_group *g)
     uint8_t *out = s->narrow;
     for (size_t k = 0; k < g->n; k++) {
         size_t a = g->unit_at[k], b = g->unit_at[k + 1];
-        uint16_t high = 0;
-        for (size_t i = a; i + 1 < b; i++) { /* (b - 1: the separator) */
-            uint16_t u = g->units[i];
-            high |= u;
-            out[i] = u < 0x80 ? (uint8_t)u : 0;
-        }
+        uint16_t high = narrow_message(g->units + a, b - 1 - a, out + a); /* (b - 1: the separator) */
         out[b - 1] = 0;
         if (high >= 0x80) {
             if (n_other == max_other)

@@ -108,7 +108,11 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
 {
     collect_reset(s);
     views *v = &s->v;
-    views_begin(v, s->views_used | extra, len);
+    if (s->views_kept) /* (built for this text by the batch filter: batch_filter.c) */
+        v->planned |= s->views_used | extra;
+    else
+        views_begin(v, s->views_used | extra, len);
+    s->views_kept = 0;
     int rc = views_need(&db->fold, extra, text, v); /* (windows read the folded view) */
     if (rc)
         return rc;
@@ -177,7 +181,7 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
     window_state w = {0};
     w.parts = s->win_parts; /* the scratch's, reused from one long message to the next */
     w.cap_parts = s->cap_win_parts;
-    size_t end = len > SCAN_WINDOW ? SCAN_WINDOW : len;
+    size_t end = len > WINDOW_ROUND ? WINDOW_ROUND : len, step = WINDOW_ROUND;
     for (;;) {
         size_t keep, scanned;
         rc = window_round(db, s, &w, text + w.base, end - w.base, end == len, &keep, &scanned);
@@ -185,7 +189,8 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
             break;
         size_t next = w.base + scanned; /* first byte not scanned yet */
         w.base += keep;
-        end = len - next > SCAN_WINDOW ? next + SCAN_WINDOW : len;
+        step = window_next_round(s, step);
+        end = len - next > step ? next + step : len;
     }
     if (!rc)
         rc = window_rules_end(db, s, &w);

@@ -12,9 +12,18 @@
 
 struct screener_db;
 
-/* Messages longer than this are scanned in windows of this many bytes
- * (window.c), so a scan's working memory stays bounded. */
+/* Messages longer than this are scanned in windows of at most this many
+ * bytes (window.c), so a scan's working memory stays bounded. */
 #define SCAN_WINDOW ((size_t)128 << 10)
+
+/* New bytes in the first round of a message longer than SCAN_WINDOW; the
+ * next rounds: window_next_round. */
+#define WINDOW_ROUND ((size_t)32 << 10)
+
+/* New bytes for the next round of a long message after a round of `last`
+ * new bytes (in s's views): WINDOW_ROUND, or twice `last` (at most
+ * SCAN_WINDOW) after a round that paid for a whole-text view anyway. */
+size_t window_next_round(const screener_scratch *s, size_t last);
 
 /* Make s ready for db: profile resolved, Hyperscan scratches fitted,
  * fingerprint copied. Once per message or stream write. */
@@ -38,10 +47,15 @@ int scan_message(const struct screener_db *db, screener_scratch *s, const uint8_
 /* Which messages of a batch need a full scan_message (maybe[i] != 0); the
  * others have no match (scan_pass gives their result). Every row the
  * database uses answers through its batch prefilter (matcher.h), mostly one
- * Hyperscan call per row over the short messages' views concatenated.
- * Prepares s; the scratch must be marked in use. */
+ * Hyperscan call per row over the short messages' views concatenated. A
+ * message a prefilter marks after its views were built is scanned at once
+ * with those views (maybe[i] == BATCH_SCANNED): done(ctx, i) is then called
+ * with its result in s->result. Prepares s; the scratch must be marked in
+ * use. */
+#define BATCH_SCANNED 3
 int scan_batch_filter(const struct screener_db *db, screener_scratch *s,
-                      const screener_message *msgs, size_t n, uint8_t *maybe);
+                      const screener_message *msgs, size_t n, uint8_t *maybe,
+                      int (*done)(screener_scratch *s, size_t i));
 
 /* The result of a message without any match (after scan_prepare). */
 int scan_pass(screener_scratch *s);

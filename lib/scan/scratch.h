@@ -129,6 +129,7 @@ struct screener_scratch {
     size_t cap_bf_unit_at, cap_bf_byte_at, cap_bf_msg;
     uint8_t *bf_maybe;         /* per batch message: needs a full scan */
     size_t cap_bf_maybe;
+    int views_kept; /* v holds the views of the next scan_text's text (batch_filter.c) */
     batch_filter_state bf_state;
     uint64_t rx_join_for;      /* db instance rx_join was decided for (m_regex.c) */
     int rx_join;               /* its regexes can be scanned concatenated */

@@ -60,21 +60,57 @@ static size_t byte_of_unit(const screener_db *db, const screener_scratch *s, con
     return loc.byte;
 }
 
+/* Why a long message's rounds start at WINDOW_ROUND bytes, not SCAN_WINDOW:
+ * a view that is all or nothing per text (the leet reading decodes,
+ * rewrites, folds and scans a whole text once it has one candidate) then
+ * costs nothing in the rounds without a reading, most of a long Chinese
+ * text. Why they grow after a round with a reading: each round scans its
+ * carry again (2L+1 units, L eight times the longest literal when the leet
+ * row is used, plus REGION_CONTEXT bytes), and text with readings every few
+ * KB (tweets) gains nothing from short rounds, so there longer ones save
+ * that. Measured (callgrind, each bench corpus joined into one line, houbb
+ * 10k and the built-ins; bench/RESULTS.md) against 128 KB rounds: fixed 32 KB
+ * rounds chat -41/-26 %, Weibo -26/-12 %, tweets +3/+1 %; with this growth
+ * chat -41/-27 %, Weibo -23/-10 %, tweets +0.3/-1 %. Results are the same
+ * whatever the rounds' lengths. Once the leet reading costs only around its
+ * candidates, this should be measured again. */
+size_t window_next_round(const screener_scratch *s, size_t last)
+{
+    if (!(s->v.built & VIEW_LEET) || !s->v.leet.active)
+        return WINDOW_ROUND;
+    return last > SCAN_WINDOW / 2 ? SCAN_WINDOW : 2 * last;
+}
+
 void window_begin(screener_scratch *s)
 {
     s->n_acc = 0;
     s->acc_truncated = 0;
 }
 
+/* Matches a pushed one moves back at most (acc_push). */
+#define ACC_ORDER_STEPS 64
+
+/* Append m to s->acc, kept in the order of collect_sort: a round's matches
+ * come in order, and a match an earlier round held back goes a few places
+ * back (among the matches near that round's end); one that would go further
+ * stays where it is, and window_end sorts. */
 static int acc_push(screener_scratch *s, const screener_match *m)
 {
     if (s->n_acc >= s->max_matches) {
         s->acc_truncated = 1;
         return 0;
     }
-    if (mem_grow((void **)&s->acc, &s->cap_acc, s->n_acc + 1, sizeof(screener_match)))
+    if (s->n_acc + 1 > s->cap_acc &&
+        mem_grow((void **)&s->acc, &s->cap_acc, s->n_acc + 1, sizeof(screener_match)))
         return SCREENER_E_NOMEM;
-    s->acc[s->n_acc++] = *m;
+    size_t i = s->n_acc++, lo = i > ACC_ORDER_STEPS ? i - ACC_ORDER_STEPS : 0, k = i;
+    while (k > lo && collect_cmp(&s->acc[k - 1], m) > 0)
+        k--;
+    if (k > lo || k == 0 || collect_cmp(&s->acc[k - 1], m) <= 0) {
+        memmove(&s->acc[k + 1], &s->acc[k], (i - k) * sizeof *m);
+        i = k;
+    }
+    s->acc[i] = *m;
     return 0;
 }
 
@@ -212,7 +248,7 @@ int window_end(screener_scratch *s)
     s->n_acc = 0;
     s->truncated = s->acc_truncated;
     /* a match held back by one round can start before matches an earlier
-     * round reported */
+     * round reported: acc_push put it in place but for a long way back */
     collect_sort(s->matches, s->n_matches);
     return scan_verdict(s);
 }

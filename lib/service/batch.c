@@ -10,18 +10,20 @@
 #include "scan/scan.h"
 
 /* Copy the single-message result into the batch arrays (as offsets; the
- * pointers are fixed once the arrays stop moving). */
+ * pointers are fixed once the arrays stop moving). The arrays hold one
+ * element at least (scan_all), so a result without matches grows nothing. */
 static int batch_append(screener_scratch *s, size_t i)
 {
     const screener_result *r = &s->result;
-    if (mem_grow((void **)&s->b_matches, &s->cap_b_matches, s->n_b_matches + r->n_matches + 1,
-                 sizeof(screener_match)) ||
-        mem_grow((void **)&s->b_cats, &s->cap_b_cats, s->n_b_cats + r->n_categories + 1,
-                 sizeof(uint32_t)))
+    if (r->n_matches &&
+        (mem_grow((void **)&s->b_matches, &s->cap_b_matches, s->n_b_matches + r->n_matches + 1,
+                  sizeof(screener_match)) ||
+         mem_grow((void **)&s->b_cats, &s->cap_b_cats, s->n_b_cats + r->n_categories + 1,
+                  sizeof(uint32_t))))
         return SCREENER_E_NOMEM;
     if (r->n_matches) /* r->matches may be NULL for a scratch that never matched */
         memcpy(s->b_matches + s->n_b_matches, r->matches, r->n_matches * sizeof(screener_match));
-    if (r->n_categories)
+    if (r->n_categories) /* (a message with categories has matches) */
         memcpy(s->b_cats + s->n_b_cats, r->categories, r->n_categories * sizeof(uint32_t));
     screener_result *o = &s->b_results[i];
     *o = *r;
@@ -29,6 +31,25 @@ static int batch_append(screener_scratch *s, size_t i)
     o->categories = (const uint32_t *)(uintptr_t)s->n_b_cats;
     s->n_b_matches += r->n_matches;
     s->n_b_cats += r->n_categories;
+    return SCREENER_OK;
+}
+
+/* The result of message i when the prefilter found nothing it may hold: the
+ * pass result (*pass, made by scan_pass at the batch's first such message:
+ * the same for all of them), without matches or categories. */
+static int batch_append_pass(screener_scratch *s, size_t i, screener_result *pass, int *have)
+{
+    if (!*have) {
+        int rc = scan_pass(s);
+        if (rc)
+            return rc;
+        *pass = s->result;
+        *have = 1;
+    }
+    screener_result *o = &s->b_results[i];
+    *o = *pass;
+    o->matches = (const screener_match *)(uintptr_t)s->n_b_matches;
+    o->categories = (const uint32_t *)(uintptr_t)s->n_b_cats;
     return SCREENER_OK;
 }
 
@@ -48,16 +69,27 @@ static int scan_all(const screener_db *db, screener_scratch *s, const screener_m
 {
     s->n_b_matches = s->n_b_cats = 0;
     if (mem_grow((void **)&s->b_results, &s->cap_b_results, n ? n : 1, sizeof(screener_result)) ||
-        mem_grow((void **)&s->bf_maybe, &s->cap_bf_maybe, n ? n : 1, 1))
+        mem_grow((void **)&s->bf_maybe, &s->cap_bf_maybe, n ? n : 1, 1) ||
+        mem_grow((void **)&s->b_matches, &s->cap_b_matches, 1, sizeof(screener_match)) ||
+        mem_grow((void **)&s->b_cats, &s->cap_b_cats, 1, sizeof(uint32_t)))
         return SCREENER_E_NOMEM;
     /* one Hyperscan call finds the messages that may match; only those are
      * scanned one by one */
-    int rc = scan_batch_filter(db, s, msgs, n, s->bf_maybe);
+    int rc = scan_batch_filter(db, s, msgs, n, s->bf_maybe, batch_append);
     if (rc)
         return rc;
+    screener_result pass;
+    int have_pass = 0;
     for (size_t i = 0; i < n; i++) {
+        if (s->bf_maybe[i] == BATCH_SCANNED)
+            continue; /* (scanned and appended by the filter) */
+        if (!s->bf_maybe[i]) {
+            if ((rc = batch_append_pass(s, i, &pass, &have_pass)))
+                return rc;
+            continue;
+        }
         const char *t = msgs[i].text ? msgs[i].text : "";
-        rc = s->bf_maybe[i] ? scan_message(db, s, (const uint8_t *)t, msgs[i].len) : scan_pass(s);
+        rc = scan_message(db, s, (const uint8_t *)t, msgs[i].len);
         if (rc == SCREENER_OK)
             rc = batch_append(s, i);
         if (rc)
