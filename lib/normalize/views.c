@@ -20,8 +20,10 @@ static int build_folded(const fold_table *ft, const uint8_t *s, size_t len, view
     /* the leet reading reads digits and symbols between word letters: a
      * text without a word letter (Chinese) has none, and the rows that read
      * it are skipped without building it */
-    if (!rc && (v->planned & VIEW_LEET) && !(v->built & VIEW_LEET) && !fold_any_word(&v->folded))
+    if (!rc && (v->planned & VIEW_LEET) && !(v->built & VIEW_LEET) && !fold_any_word(&v->folded)) {
         v->len[VIEW_INDEX(VIEW_LEET)] = 0;
+        v->leet.active = 0; /* (no reading of this text, whether built or not) */
+    }
     return rc;
 }
 
