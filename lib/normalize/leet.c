@@ -534,16 +534,18 @@ static void mark_range(leet_char *x, size_t nc, size_t *k, size_t b0, size_t b1)
     }
 }
 
-static void mark_machine(const uint8_t *s, size_t n, leet_char *x, size_t nc)
+/* The chunks of bytes [from, to) (to is the text's end or follows
+ * whitespace, so no chunk crosses it; x: the characters of those bytes). */
+static void mark_machine(const uint8_t *s, size_t from, size_t to, leet_char *x, size_t nc)
 {
     size_t k = 0;
-    for (size_t i = 0; i < n;) {
+    for (size_t i = from; i < to;) {
         if (is_space(s[i])) {
             i++;
             continue;
         }
         size_t a = i, z = i;
-        while (z < n && !is_space(s[z]))
+        while (z < to && !is_space(s[z]))
             z++;
         if (z - a > CHUNK_MAX) {
             mark_range(x, nc, &k, a, z);
@@ -601,33 +603,50 @@ static uint8_t classify(const fold_table *ft, int32_t c, uint32_t v, uint8_t *as
     return LC_OTHER;
 }
 
-static int decode(const fold_table *ft, const uint8_t *s, size_t n, leet_view *lv, size_t *count)
-{
-    if (n > lv->cap_chars && mem_grow((void **)&lv->chars, &lv->cap_chars, n, sizeof(leet_char)))
-        return SCREENER_E_NOMEM; /* at most one character per byte */
-    /* an ASCII byte's class is the same wherever it stands: classified once */
+/* What one build reads from: the text, and the classes of the ASCII bytes
+ * (an ASCII byte's class is the same wherever it stands: classified once,
+ * when first seen). */
+typedef struct leet_ctx {
+    const fold_table *ft;
+    const uint8_t *s;
+    size_t n;
     leet_char ascii[128];
-    uint8_t seen[128] = {0};
+    uint8_t seen[128];
+} leet_ctx;
+
+static const leet_char *ascii_char(leet_ctx *c, uint8_t b)
+{
+    leet_char *a = &c->ascii[b];
+    if (!c->seen[b]) {
+        c->seen[b] = 1;
+        a->cls = classify(c->ft, b, fold_value(c->ft, b), &a->out, &a->unit);
+    }
+    return a;
+}
+
+/* The characters of bytes [from, to) (character boundaries) into lv->chars. */
+static int decode(leet_ctx *c, size_t from, size_t to, leet_view *lv, size_t *count)
+{
+    const uint8_t *s = c->s;
+    if (to - from > lv->cap_chars &&
+        mem_grow((void **)&lv->chars, &lv->cap_chars, c->n, sizeof(leet_char)))
+        return SCREENER_E_NOMEM; /* at most one character per byte */
     size_t k = 0;
-    for (size_t i = 0; i < n;) {
+    for (size_t i = from; i < to;) {
         leet_char *x = &lv->chars[k++];
         uint8_t b = s[i];
         if (b < 0x80) {
-            if (!seen[b]) {
-                seen[b] = 1;
-                ascii[b].cls = classify(ft, b, fold_value(ft, b), &ascii[b].out, &ascii[b].unit);
-            }
-            *x = ascii[b];
+            *x = *ascii_char(c, b);
             x->b0 = (uint32_t)i;
             x->b1 = (uint32_t)++i;
             continue;
         }
         size_t at = i;
-        int32_t c = utf8_next(s, n, &i);
+        int32_t cp = utf8_next(s, c->n, &i);
         x->b0 = (uint32_t)at;
         x->b1 = (uint32_t)i;
         x->out = 0;
-        x->cls = classify(ft, c, fold_value(ft, c), &x->out, &x->unit);
+        x->cls = classify(c->ft, cp, fold_value(c->ft, cp), &x->out, &x->unit);
     }
     *count = k;
     return SCREENER_OK;
@@ -836,12 +855,13 @@ static int reserve(leet_view *lv, size_t need)
     return 0;
 }
 
-/* Write the reading: characters read as letters become that letter, the h
- * of "ph" and separators between joined repeats are left out, the letters
- * of a joined run are marked as read differently. */
-static void rewrite(const uint8_t *s, size_t n, const leet_char *x, size_t nc, leet_view *lv)
+/* Write the reading of characters x (bytes [x[0].b0, x[nc-1].b1)) after
+ * lv->len: characters read as letters become that letter, the h of "ph"
+ * and separators between joined repeats are left out, the letters of a
+ * joined run are marked as read differently. */
+static void rewrite(const uint8_t *s, const leet_char *x, size_t nc, leet_view *lv)
 {
-    size_t w = 0;
+    size_t w = lv->len;
     int joined = 0; /* inside a run whose separators are left out */
     for (size_t k = 0; k < nc; k++) {
         const leet_char *c = &x[k];
@@ -880,8 +900,115 @@ static void rewrite(const uint8_t *s, size_t n, const leet_char *x, size_t nc, l
             lv->sub[w++] = (uint8_t)in_run;
         }
     }
-    lv->orig[w] = (uint32_t)n;
     lv->len = w;
+}
+
+/* Bytes [from, to) of the text, read as they are, after lv->len. */
+static void copy_as_is(const uint8_t *s, size_t from, size_t to, leet_view *lv)
+{
+    size_t w = lv->len, k = to - from;
+    memcpy(lv->text + w, s + from, k);
+    memset(lv->sub + w, 0, k);
+    for (size_t q = 0; q < k; q++)
+        lv->orig[w + q] = (uint32_t)(from + q);
+    lv->len = w + k;
+}
+
+/* ---- regions: the rule only where it can read something ------------------ */
+
+/* Where the rule's left-to-right walk starts afresh: the text's ends, and
+ * two ASCII letters right after ASCII whitespace. A chunk (mark_machine)
+ * starts there, and a token of two or more characters, which no spelled-out
+ * word takes in (apply_rule): a step of the walk starts at q whatever lies
+ * before, and no step before q reads anything at or after it. */
+static int reset_at(leet_ctx *c, size_t q)
+{
+    const uint8_t *s = c->s;
+    if (q == 0 || q >= c->n)
+        return 1;
+    if (!is_space(s[q - 1]) || q + 1 >= c->n || s[q] >= 0x80 || s[q + 1] >= 0x80)
+        return 0;
+    uint8_t before = ascii_char(c, s[q - 1])->cls;
+    return before != LC_INV && !is_wordchar(before) && ascii_char(c, s[q])->cls == LC_LETTER &&
+           ascii_char(c, s[q + 1])->cls == LC_LETTER;
+}
+
+/* 1 if byte i may take part in a reading: anything not ASCII (a digit,
+ * symbol or letter of another form, an invisible character), an ASCII
+ * digit or leet symbol, a p ("ph"), or a letter standing alone whose next
+ * letter, across separators only, is the same ("u u": a spaced repeat). A
+ * step of the walk without such a byte reads nothing: its words are ASCII
+ * letters, none starting with p, and its spelled-out word repeats no
+ * letter. A byte next to one that is not ASCII may answer 0: that byte's
+ * region holds this one's step (no reset lies between them). */
+static int seed_at(leet_ctx *c, size_t i)
+{
+    const uint8_t *s = c->s;
+    uint8_t b = s[i];
+    if (b >= 0x80)
+        return 1;
+    const leet_char *a = ascii_char(c, b);
+    if (a->cls == LC_DIGIT || a->cls == LC_SYM)
+        return 1;
+    if (a->cls != LC_LETTER)
+        return 0;
+    if ((b | 0x20) == 'p')
+        return 1;
+    if (i > 0 && (s[i - 1] >= 0x80 || is_wordchar(ascii_char(c, s[i - 1])->cls)))
+        return 0; /* not alone (or next to a seed) */
+    int seps = 0;
+    for (size_t j = i + 1; j < c->n && s[j] < 0x80; j++) {
+        uint8_t k = ascii_char(c, s[j])->cls;
+        if (is_wordchar(k))
+            return j > i + 1 && (s[j] | 0x20) == (b | 0x20);
+        if (k != LC_INV && ++seps > 3)
+            return 0;
+    }
+    return 0;
+}
+
+/* The reading of the whole text, built from the regions around seeds (or,
+ * with `whole`, from one region: the text; the reference the tests compare
+ * with). A region runs from the reset before a seed to the reset after it:
+ * the rule reads it exactly as it reads it inside the whole text. Returns 1
+ * in *any if something is read differently (lv->text, orig, sub, len set). */
+static int read_regions(leet_ctx *c, leet_view *lv, int whole, int *any)
+{
+    const uint8_t *s = c->s;
+    size_t n = c->n, done = 0; /* bytes [0, done) written */
+    *any = 0;
+    lv->len = 0;
+    for (size_t i = 0; i < n;) {
+        size_t q0 = 0, q1 = n;
+        if (!whole) {
+            if (!seed_at(c, i)) {
+                i++;
+                continue;
+            }
+            for (q0 = i; !reset_at(c, q0);)
+                q0--; /* (the last region ended at a reset: q0 >= done) */
+            for (q1 = i + 1; !reset_at(c, q1);)
+                q1++;
+        }
+        size_t nc;
+        if (decode(c, q0, q1, lv, &nc))
+            return SCREENER_E_NOMEM;
+        mark_machine(s, q0, q1, lv->chars, nc);
+        if (apply_rule(s, lv->chars, nc)) {
+            if (!*any && reserve(lv, n + 1))
+                return SCREENER_E_NOMEM;
+            *any = 1;
+            copy_as_is(s, done, q0, lv);
+            rewrite(s, lv->chars, nc, lv);
+            done = q1;
+        }
+        i = q1;
+    }
+    if (*any) {
+        copy_as_is(s, done, n, lv);
+        lv->orig[lv->len] = (uint32_t)n;
+    }
+    return SCREENER_OK;
 }
 
 /* 1 if some unit of the folded text is a word letter or digit (FU_WORD):
@@ -904,6 +1031,33 @@ static int any_word(const fold_buf *fb)
     return (acc & 0x0202020202020202ull) != 0; /* FU_WORD in any byte */
 }
 
+/* The reading, without the first pass (leet_build_with). */
+static __attribute__((noinline)) int build_reading(const fold_table *ft, const uint8_t *s,
+                                                   size_t len, leet_view *lv, int whole)
+{
+    leet_ctx c;
+    c.ft = ft;
+    c.s = s;
+    c.n = len;
+    memset(c.seen, 0, sizeof c.seen);
+    int any, rc = read_regions(&c, lv, whole, &any);
+    if (rc || !any) {
+        lv->len = 0;
+        return rc;
+    }
+    if ((rc = fold_text(ft, lv->text, lv->len, &lv->folded)))
+        return rc;
+    lv->active = 1;
+    return SCREENER_OK;
+}
+
+int leet_build_with(const fold_table *ft, const uint8_t *s, size_t len, leet_view *lv, int whole)
+{
+    lv->active = 0;
+    lv->len = 0;
+    return build_reading(ft, s, len, lv, whole);
+}
+
 int leet_build(const fold_table *ft, const uint8_t *s, size_t len, const fold_buf *folded,
                leet_view *lv)
 {
@@ -911,20 +1065,7 @@ int leet_build(const fold_table *ft, const uint8_t *s, size_t len, const fold_bu
     lv->len = 0;
     if ((folded && !any_word(folded)) || !leet_candidate(s, len))
         return SCREENER_OK;
-    size_t nc;
-    if (decode(ft, s, len, lv, &nc))
-        return SCREENER_E_NOMEM;
-    mark_machine(s, len, lv->chars, nc);
-    if (!apply_rule(s, lv->chars, nc))
-        return SCREENER_OK;
-    if (reserve(lv, len + 1))
-        return SCREENER_E_NOMEM;
-    rewrite(s, len, lv->chars, nc, lv);
-    int rc = fold_text(ft, lv->text, lv->len, &lv->folded);
-    if (rc)
-        return rc;
-    lv->active = 1;
-    return SCREENER_OK;
+    return build_reading(ft, s, len, lv, 0);
 }
 
 void leet_view_free(leet_view *lv)

@@ -61,6 +61,13 @@ typedef struct leet_view {
 int leet_build(const fold_table *ft, const uint8_t *s, size_t len, const fold_buf *folded,
                leet_view *lv);
 
+/* The reading of (s, len) without the first pass: what leet_build makes of
+ * a text with a candidate. The rule is applied only in the regions around
+ * the bytes that can take part in a reading (whole 0: what leet_build does)
+ * or to the whole text (whole 1: the reference the tests compare with);
+ * both make the same reading. Returns as leet_build. */
+int leet_build_with(const fold_table *ft, const uint8_t *s, size_t len, leet_view *lv, int whole);
+
 /* 1 if (s, len) has a candidate for the reading (the first pass alone). */
 int leet_candidate(const uint8_t *s, size_t len);
 
