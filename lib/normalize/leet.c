@@ -614,10 +614,10 @@ typedef struct leet_ctx {
     uint8_t seen[128];
 } leet_ctx;
 
-static const leet_char *ascii_char(leet_ctx *c, uint8_t b)
+static inline const leet_char *ascii_char(leet_ctx *c, uint8_t b)
 {
     leet_char *a = &c->ascii[b];
-    if (!c->seen[b]) {
+    if (__builtin_expect(!c->seen[b], 0)) {
         c->seen[b] = 1;
         a->cls = classify(c->ft, b, fold_value(c->ft, b), &a->out, &a->unit);
     }
@@ -916,52 +916,62 @@ static void copy_as_is(const uint8_t *s, size_t from, size_t to, leet_view *lv)
 
 /* ---- regions: the rule only where it can read something ------------------ */
 
+/* ASCII bytes have the same class under every fold table, but for
+ * separators that a table without noise keeps (table_build.c: letters and
+ * digits are word characters, the rest controls, spaces, punctuation and
+ * symbols, never invisible), so the region search reads the bytes alone. */
+
+/* 1 if ASCII byte b is a word character (letter, digit or leet symbol). */
+static inline int ascii_wordchar(uint8_t b)
+{
+    return (kind[b] & (K_LETTER | K_LEET)) || (b >= '0' && b <= '9');
+}
+
 /* Where the rule's left-to-right walk starts afresh: the text's ends, and
  * two ASCII letters right after ASCII whitespace. A chunk (mark_machine)
  * starts there, and a token of two or more characters, which no spelled-out
  * word takes in (apply_rule): a step of the walk starts at q whatever lies
  * before, and no step before q reads anything at or after it. */
-static int reset_at(leet_ctx *c, size_t q)
+static inline int reset_at(const uint8_t *s, size_t n, size_t q)
 {
-    const uint8_t *s = c->s;
-    if (q == 0 || q >= c->n)
-        return 1;
-    if (!is_space(s[q - 1]) || q + 1 >= c->n || s[q] >= 0x80 || s[q + 1] >= 0x80)
-        return 0;
-    uint8_t before = ascii_char(c, s[q - 1])->cls;
-    return before != LC_INV && !is_wordchar(before) && ascii_char(c, s[q])->cls == LC_LETTER &&
-           ascii_char(c, s[q + 1])->cls == LC_LETTER;
+    return q == 0 || q >= n ||
+           (is_space(s[q - 1]) && q + 1 < n && letter_at(s, n, q) && letter_at(s, n, q + 1));
 }
 
-/* 1 if byte i may take part in a reading: anything not ASCII (a digit,
- * symbol or letter of another form, an invisible character), an ASCII
- * digit or leet symbol, a p ("ph"), or a letter standing alone whose next
- * letter, across separators only, is the same ("u u": a spaced repeat). A
- * step of the walk without such a byte reads nothing: its words are ASCII
- * letters, none starting with p, and its spelled-out word repeats no
- * letter. A byte next to one that is not ASCII may answer 0: that byte's
- * region holds this one's step (no reset lies between them). */
-static int seed_at(leet_ctx *c, size_t i)
+/* 1 if byte i may take part in a reading, as far as the bytes around tell:
+ * anything not ASCII (a digit, symbol or letter of another form, an
+ * invisible character); a leet digit or symbol with an ASCII letter at most
+ * four bytes away (a run is read only next to a letter of its word, which
+ * lies right next to it or, in a spelled-out word, across at most three
+ * separators); a p before an h; a letter standing alone whose next word
+ * character, across at most three separators, is the same letter ("u u": a
+ * spaced repeat). A step of the walk without such a byte reads nothing. A
+ * byte whose neighbour is not ASCII may answer 0: that byte's region holds
+ * this one's step (no reset lies between them). */
+static int seed_at(const uint8_t *s, size_t n, size_t i)
 {
-    const uint8_t *s = c->s;
     uint8_t b = s[i];
     if (b >= 0x80)
         return 1;
-    const leet_char *a = ascii_char(c, b);
-    if (a->cls == LC_DIGIT || a->cls == LC_SYM)
-        return 1;
-    if (a->cls != LC_LETTER)
+    unsigned k = kind[b];
+    if (k & K_LEET) {
+        size_t j = i >= 4 ? i - 4 : 0, z = i + 5 < n ? i + 5 : n;
+        for (; j < z; j++)
+            if (letter_at(s, n, j))
+                return 1;
         return 0;
-    if ((b | 0x20) == 'p')
+    }
+    if (!(k & K_LETTER))
+        return 0;
+    if ((k & K_P) && i + 1 < n && (s[i + 1] | 0x20) == 'h')
         return 1;
-    if (i > 0 && (s[i - 1] >= 0x80 || is_wordchar(ascii_char(c, s[i - 1])->cls)))
+    if (i > 0 && (s[i - 1] >= 0x80 || ascii_wordchar(s[i - 1])))
         return 0; /* not alone (or next to a seed) */
     int seps = 0;
-    for (size_t j = i + 1; j < c->n && s[j] < 0x80; j++) {
-        uint8_t k = ascii_char(c, s[j])->cls;
-        if (is_wordchar(k))
+    for (size_t j = i + 1; j < n && s[j] < 0x80; j++) {
+        if (ascii_wordchar(s[j]))
             return j > i + 1 && (s[j] | 0x20) == (b | 0x20);
-        if (k != LC_INV && ++seps > 3)
+        if (++seps > 3)
             return 0;
     }
     return 0;
@@ -981,13 +991,13 @@ static int read_regions(leet_ctx *c, leet_view *lv, int whole, int *any)
     for (size_t i = 0; i < n;) {
         size_t q0 = 0, q1 = n;
         if (!whole) {
-            if (!seed_at(c, i)) {
+            if (!seed_at(s, n, i)) {
                 i++;
                 continue;
             }
-            for (q0 = i; !reset_at(c, q0);)
+            for (q0 = i; !reset_at(s, n, q0);)
                 q0--; /* (the last region ended at a reset: q0 >= done) */
-            for (q1 = i + 1; !reset_at(c, q1);)
+            for (q1 = i + 1; !reset_at(s, n, q1);)
                 q1++;
         }
         size_t nc;
