@@ -227,6 +227,11 @@ static int in_machine(const uint8_t *s, size_t n, size_t i, size_t *skip)
     return 1;
 }
 
+/* Bytes of a run of leet symbols (K_LEET, not a digit): $ @ ! | + ( */
+static const uint8_t sym_run[256] = {
+    ['$'] = 1, ['@'] = 1, ['!'] = 1, ['|'] = 1, ['+'] = 1, ['('] = 1,
+};
+
 /* The first-pass test at byte *pi: 1 if it is a candidate; a run of digits
  * or symbols, a link, an address or a handle around it is decided at once
  * (*pi moves to its last byte). A run's decision is the same whichever of
@@ -255,12 +260,17 @@ static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi)
     /* the rule's shape (read_word), from the bytes around: */
     size_t r0 = i, r1 = i + 1; /* the run of this class around i */
     int digit = b >= '0' && b <= '9';
-    while (r0 > 0 && s[r0 - 1] < 0x80 && (digit ? s[r0 - 1] >= '0' && s[r0 - 1] <= '9'
-                                                : kind[s[r0 - 1]] == K_LEET && !(s[r0 - 1] >= '0' && s[r0 - 1] <= '9')))
-        r0--;
-    while (r1 < n && s[r1] < 0x80 && (digit ? s[r1] >= '0' && s[r1] <= '9'
-                                            : kind[s[r1]] == K_LEET && !(s[r1] >= '0' && s[r1] <= '9')))
-        r1++;
+    if (digit) {
+        while (r0 > 0 && (unsigned)(s[r0 - 1] - '0') < 10)
+            r0--;
+        while (r1 < n && (unsigned)(s[r1] - '0') < 10)
+            r1++;
+    } else {
+        while (r0 > 0 && sym_run[s[r0 - 1]])
+            r0--;
+        while (r1 < n && sym_run[s[r1]])
+            r1++;
+    }
     int l = r0 > 0 && letter_at(s, n, r0 - 1), r = letter_at(s, n, r1);
     i = r0;
     b = s[r0];
@@ -382,52 +392,114 @@ __attribute__((target("avx2"))) static inline __m256i load32(const uint8_t *p)
     return _mm256_loadu_si256((const __m256i *)(const void *)p);
 }
 
-__attribute__((target("avx2"))) static inline __m256i in_range32(__m256i v, char base, char span)
+/* The 32-byte blocks' constants, one row each, read as operands (an
+ * _mm256_set1_epi8 is rebuilt in the loop from an immediate: 2-3
+ * instructions each). */
+enum { C_0F, C_20, C_MINUS_A, C_25, C_DIGIT, C_SYM, C_LET, C_P, C_H, C_DOLLAR, C_U, C_A, C_ROWS };
+#define ROW(b) {b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, \
+                b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}
+static const uint8_t c32[C_ROWS][32] __attribute__((aligned(32))) = {
+    ROW(0x0F), ROW(0x20), ROW((uint8_t)-'a'), ROW(25), ROW(0x04), ROW(0x38), ROW(0x03),
+    ROW('p'), ROW('h'), ROW('$'), ROW('u'), ROW('a'),
+};
+#undef ROW
+
+/* Row `row` of the table at k (c32, through a pointer the compiler cannot
+ * see into, so that the row is an instruction's memory operand). */
+#define k32(row) _mm256_load_si256((const __m256i *)(const void *)k[row])
+
+/* ASCII letters of lv (bytes | 0x20) */
+__attribute__((target("avx2"))) static inline __m256i letters32(const uint8_t (*k)[32], __m256i lv)
 {
-    __m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8(base));
-    return _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8(span)), t);
+    __m256i t = _mm256_add_epi8(lv, k32(C_MINUS_A));
+    return _mm256_cmpeq_epi8(_mm256_min_epu8(t, k32(C_25)), t);
 }
 
-__attribute__((target("avx2"))) static inline __m256i letters32(__m256i lv)
-{
-    return in_range32(lv, 'a', 25);
-}
+/* Byte classes for the 32-byte blocks, from the low and the high nibble (a
+ * byte is in a class when both nibbles are: each class is a product of
+ * nibble sets): letters in two halves, the leet digits, the leet symbols. */
+#define NB_LET_A 0x01u  /* 0x41-0x4F, 0x61-0x6F */
+#define NB_LET_B 0x02u  /* 0x50-0x5A, 0x70-0x7A */
+#define NB_DIGIT 0x04u  /* 0 1 3 4 5 7 8 9 */
+#define NB_SYM2 0x08u   /* ! $ ( + */
+#define NB_AT 0x10u     /* @ */
+#define NB_BAR 0x20u    /* | */
+#define NB_LEET (NB_DIGIT | NB_SYM2 | NB_AT | NB_BAR)
 
-__attribute__((target("avx2"))) static unsigned block_mask32(const uint8_t *p)
+static const uint8_t nib_lo[16] = {
+    NB_LET_B | NB_DIGIT | NB_AT,           /* 0 */
+    NB_LET_A | NB_LET_B | NB_DIGIT | NB_SYM2, /* 1 */
+    NB_LET_A | NB_LET_B,                   /* 2 */
+    NB_LET_A | NB_LET_B | NB_DIGIT,        /* 3 */
+    NB_LET_A | NB_LET_B | NB_DIGIT | NB_SYM2, /* 4 */
+    NB_LET_A | NB_LET_B | NB_DIGIT,        /* 5 */
+    NB_LET_A | NB_LET_B,                   /* 6 */
+    NB_LET_A | NB_LET_B | NB_DIGIT,        /* 7 */
+    NB_LET_A | NB_LET_B | NB_DIGIT | NB_SYM2, /* 8 */
+    NB_LET_A | NB_LET_B | NB_DIGIT,        /* 9 */
+    NB_LET_A | NB_LET_B,                   /* A */
+    NB_LET_A | NB_SYM2,                    /* B */
+    NB_LET_A | NB_BAR,                     /* C */
+    NB_LET_A,                              /* D */
+    NB_LET_A,                              /* E */
+    NB_LET_A,                              /* F */
+};
+static const uint8_t nib_hi[16] = {
+    0, 0, NB_SYM2, NB_DIGIT, NB_LET_A | NB_AT, NB_LET_B, NB_LET_A, NB_LET_B | NB_BAR,
+    0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* The same tests 32 bytes at a time, for CPUs with AVX2 (chosen once at run
+ * time; the byte shift works per 16-byte lane, which only names more bytes:
+ * a symbol before the lane's first byte is taken as none). The leet digits
+ * and symbols come from one nibble lookup; v is the block p[0..31]. */
+__attribute__((target("avx2"), always_inline)) static inline unsigned block_mask32(const uint8_t *p,
+                                                                                   __m256i v,
+                                                                                   const uint8_t (*k)[32])
 {
-    __m256i v = load32(p);
-    if ((unsigned)_mm256_movemask_epi8(v) == 0xFFFFFFFFu)
-        return 0; /* Chinese text: all high bytes */
-    __m256i x20 = _mm256_set1_epi8(0x20);
+    const __m256i lo_t = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)nib_lo));
+    const __m256i hi_t = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)nib_hi));
+    const __m256i f = k32(C_0F), x20 = k32(C_20);
+    const __m256i zero = _mm256_setzero_si256(), ones = _mm256_cmpeq_epi8(zero, zero);
+    __m256i cls = _mm256_and_si256(
+        _mm256_shuffle_epi8(lo_t, _mm256_and_si256(v, f)),
+        _mm256_shuffle_epi8(hi_t, _mm256_and_si256(_mm256_srli_epi16(v, 4), f)));
+    __m256i notdig = _mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_DIGIT)), zero);
+    __m256i notsy = _mm256_cmpeq_epi8(
+        _mm256_and_si256(cls, k32(C_SYM)), zero);
+    __m256i l0 = _mm256_xor_si256(ones, _mm256_cmpeq_epi8(
+        _mm256_and_si256(cls, k32(C_LET)), zero));
     __m256i lv = _mm256_or_si256(v, x20);
     __m256i vm = _mm256_or_si256(load32(p - 1), x20), vp = _mm256_or_si256(load32(p + 1), x20);
+    __m256i l1 = letters32(k, vm);
+    /* most blocks of English text (half to two thirds) have no leet digit
+     * or symbol, no p before h and no non-letter between a letter and the
+     * same byte: what follows cannot name a byte there */
+    __m256i pre = _mm256_or_si256(
+        _mm256_and_si256(_mm256_cmpeq_epi8(lv, k32(C_P)),
+                         _mm256_cmpeq_epi8(vp, k32(C_H))),
+        _mm256_andnot_si256(l0, _mm256_and_si256(l1, _mm256_cmpeq_epi8(vm, vp))));
+    if (!(~(unsigned)_mm256_movemask_epi8(_mm256_and_si256(notdig, notsy)) |
+          (unsigned)_mm256_movemask_epi8(pre)))
+        return 0;
     __m256i vm2 = _mm256_or_si256(load32(p - 2), x20), vp2 = _mm256_or_si256(load32(p + 2), x20);
-    __m256i l0 = letters32(lv), l1 = letters32(vm), r1 = letters32(vp);
-    __m256i l2 = letters32(vm2), r2 = letters32(vp2);
-    __m256i dol = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('$'));
-    __m256i sy = _mm256_or_si256(
-        _mm256_or_si256(_mm256_or_si256(dol, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('@'))),
-                     _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('!')),
-                                  _mm256_cmpeq_epi8(v, _mm256_set1_epi8('|')))),
-        _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('+')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('('))));
-    __m256i no = _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('2')),
-                              _mm256_cmpeq_epi8(v, _mm256_set1_epi8('6')));
-    __m256i dig = _mm256_andnot_si256(no, in_range32(v, '0', 9));
+    __m256i r1 = letters32(k, vp), l2 = letters32(k, vm2), r2 = letters32(k, vp2);
+    __m256i dol = _mm256_cmpeq_epi8(v, k32(C_DOLLAR));
     __m256i near = _mm256_or_si256(_mm256_or_si256(l1, r1), _mm256_or_si256(l2, r2));
     /* a symbol before this one: the first byte's is unknown (taken as none) */
-    __m256i sm1 = _mm256_slli_si256(sy, 1);
+    __m256i sm1 = _mm256_slli_si256(_mm256_xor_si256(notsy, ones), 1);
     __m256i symok = _mm256_or_si256(_mm256_or_si256(r1, r2),
-                                 _mm256_or_si256(_mm256_and_si256(l1, dol),
-                                              _mm256_andnot_si256(_mm256_or_si256(l1, sm1), l2)));
-    __m256i m = _mm256_or_si256(_mm256_and_si256(dig, near), _mm256_and_si256(sy, symok));
+                                    _mm256_or_si256(_mm256_and_si256(l1, dol),
+                                                    _mm256_andnot_si256(_mm256_or_si256(l1, sm1), l2)));
+    __m256i m = _mm256_or_si256(_mm256_andnot_si256(notdig, near), _mm256_andnot_si256(notsy, symok));
     /* u u: a non-letter between two equal lone letters */
     __m256i rep = _mm256_andnot_si256(_mm256_or_si256(l0, _mm256_or_si256(l2, r2)),
-                                   _mm256_and_si256(_mm256_and_si256(l1, r1), _mm256_cmpeq_epi8(vm, vp)));
+                                      _mm256_and_si256(_mm256_and_si256(l1, r1), _mm256_cmpeq_epi8(vm, vp)));
     __m256i ph = _mm256_andnot_si256(
-        l1, _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(lv, _mm256_set1_epi8('p')),
-                                        _mm256_cmpeq_epi8(vp, _mm256_set1_epi8('h'))),
-                          _mm256_or_si256(_mm256_cmpeq_epi8(vp2, _mm256_set1_epi8('u')),
-                                       _mm256_cmpeq_epi8(vp2, _mm256_set1_epi8('a')))));
+        l1, _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(lv, k32(C_P)),
+                                              _mm256_cmpeq_epi8(vp, k32(C_H))),
+                             _mm256_or_si256(_mm256_cmpeq_epi8(vp2, k32(C_U)),
+                                             _mm256_cmpeq_epi8(vp2, k32(C_A)))));
     return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(m, _mm256_or_si256(rep, ph)));
 }
 #endif
@@ -445,17 +517,50 @@ int leet_candidate_ref(const uint8_t *s, size_t n)
 /* The blocks of w bytes (16 or 32) of (s, n), two either side readable (a
  * zero-padded copy at the text's start and end): only the bytes the block's
  * mask names are tested. */
+/* d[0, len) = s[0, len), len <= 36, with a few fixed-size moves. */
+static inline void copy_small(uint8_t *d, const uint8_t *s, size_t len)
+{
+    if (len >= 16) {
+        _mm_storeu_si128((__m128i *)(void *)d, load16(s));
+        if (len > 32)
+            _mm_storeu_si128((__m128i *)(void *)(d + 16), load16(s + 16));
+        _mm_storeu_si128((__m128i *)(void *)(d + len - 16), load16(s + len - 16));
+    } else if (len >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + len - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + len - 8, &b, 8);
+    } else if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + len - 4, &b, 4);
+    } else {
+        for (size_t k = 0; k < len; k++)
+            d[k] = s[k];
+    }
+}
+
+/* The block at i of (s, n) with its two bytes either side (zeros outside
+ * the text) in pad (room for 2 + w + 2): returns where the block starts. */
+static inline const uint8_t *padded_block(const uint8_t *s, size_t n, size_t i, size_t w,
+                                          uint8_t *pad)
+{
+    size_t lo = i < 2 ? 0 : i - 2, hi = i + w + 2 < n ? i + w + 2 : n;
+    memset(pad, 0, 2 * w + 8);
+    copy_small(pad + 2 - (i - lo), s + lo, hi - lo);
+    return pad + 2;
+}
+
 static int candidate_blocks(const uint8_t *s, size_t n, size_t w, unsigned (*mask)(const uint8_t *))
 {
     uint8_t pad[48];
     for (size_t i = 0; i < n;) {
         const uint8_t *p = s + i;
-        if (i < 2 || i + w + 2 > n) {
-            size_t lo = i < 2 ? 0 : i - 2, hi = i + w + 2 < n ? i + w + 2 : n;
-            memset(pad, 0, sizeof pad);
-            memcpy(pad + 2 - (i - lo), s + lo, hi - lo);
-            p = pad + 2;
-        }
+        if (i < 2 || i + w + 2 > n)
+            p = padded_block(s, n, i, w, pad);
         /* all high bytes (Chinese text): nothing to test, no call */
         unsigned hi = (unsigned)_mm_movemask_epi8(load16(p));
         if (w == 32)
@@ -474,6 +579,43 @@ static int candidate_blocks(const uint8_t *s, size_t n, size_t w, unsigned (*mas
             if (candidate_at(s, n, &j))
                 return 1;
             if (j + 1 >= base + w) { /* a run, link or handle ran past the block */
+                i = j + 1;
+                break;
+            }
+            m &= ~0u << (j + 1 - base);
+        }
+    }
+    return 0;
+}
+#endif
+
+#if defined(LEET_AVX2)
+/* candidate_blocks for 32-byte blocks, with the mask inlined. */
+__attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, size_t n)
+{
+    uint8_t pad[72];
+    const uint8_t(*k)[32] = c32;
+    __asm__("" : "+r"(k)); /* (see k32) */
+    for (size_t i = 0; i < n;) {
+        const uint8_t *p = s + i;
+        if (i < 2 || i + 34 > n)
+            p = padded_block(s, n, i, 32, pad);
+        __m256i v = load32(p);
+        unsigned high = (unsigned)_mm256_movemask_epi8(v);
+        if (high == 0xFFFFFFFFu) { /* all high bytes (Chinese text): nothing to test */
+            i += 32;
+            continue;
+        }
+        unsigned m = block_mask32(p, v, k);
+        if (n - i < 32)
+            m &= (1u << (n - i)) - 1;
+        size_t base = i;
+        i += 32;
+        while (m) {
+            size_t j = base + (size_t)__builtin_ctz(m);
+            if (candidate_at(s, n, &j))
+                return 1;
+            if (j + 1 >= base + 32) { /* a run, link or handle ran past the block */
                 i = j + 1;
                 break;
             }
@@ -506,7 +648,7 @@ int leet_candidate_with(const uint8_t *s, size_t n, int wide)
 {
 #if defined(LEET_AVX2)
     if (wide && use_avx2())
-        return candidate_blocks(s, n, 32, block_mask32);
+        return candidate_blocks32(s, n);
 #else
     (void)wide;
 #endif
