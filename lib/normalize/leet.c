@@ -144,6 +144,17 @@ static int whole_machine(const uint8_t *s, size_t a, size_t z)
     return 0;
 }
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* v - base as unsigned <= span: a mask per byte */
+static inline __m128i name_range(__m128i v, char base, char span)
+{
+    __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(base));
+    return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
+}
+#endif
+
 /* Characters of a handle's name: 1 lower-case letter, 2 capital, 4 digit
  * or '_' (0: not in a name). */
 static const uint8_t name_kind[256] = {
@@ -164,6 +175,21 @@ static const uint8_t name_kind[256] = {
 static size_t handle_end(const uint8_t *s, size_t q, size_t z, int *handle)
 {
     size_t e = q + 1;
+#if defined(__SSE2__)
+    if (z >= e + 16) { /* a name shorter than 16 bytes, found 16 bytes at a time */
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + e));
+        __m128i cap = name_range(v, 'A', 25);
+        __m128i du = _mm_or_si128(name_range(v, '0', 9), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+        unsigned name = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(name_range(v, 'a', 25), cap), du));
+        unsigned len = (unsigned)__builtin_ctz(~name); /* (16 if all are) */
+        if (len < 16) {
+            unsigned in = (1u << len) - 1;
+            *handle = ((unsigned)_mm_movemask_epi8(du) & in) ||
+                      ((unsigned)_mm_movemask_epi8(cap) & in & ~1u) || len > 6;
+            return e + len;
+        }
+    }
+#endif
     unsigned first = e < z ? name_kind[s[e]] : 0, rest = 0, k;
     if (first)
         for (e++; e < z && (k = name_kind[s[e]]) != 0; e++)

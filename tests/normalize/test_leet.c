@@ -291,3 +291,28 @@ Test(leet, reading_around_seeds_equals_the_whole_text_reading)
     }
     leet_view_free(&whole);
 }
+
+/* A handle is found 16 bytes at a time when 16 bytes follow its '@', one
+ * byte at a time otherwise: both decide alike (names of every length and
+ * kind of character, with and without 20 spaces after them). */
+Test(leet, handles_decided_alike_with_and_without_room_after_them)
+{
+    static const char alphabet[] = "abcshtuABCST019_";
+    char t[64], u[64];
+    size_t yes = 0, runs = 20000;
+    for (size_t r = 0; r < runs; r++) {
+        size_t len = rnd(20), n = 0;
+        t[n++] = '@';
+        for (size_t k = 0; k < len; k++)
+            t[n++] = alphabet[rnd(sizeof alphabet - 1)];
+        memcpy(u, t, n);
+        memset(u + n, ' ', 20);
+        int a = leet_candidate((const uint8_t *)t, n);
+        int b = leet_candidate((const uint8_t *)u, n + 20);
+        t[n] = 0;
+        cr_assert_eq(a, b, "\"%s\": %d alone, %d with room after it", t, a, b);
+        yes += (size_t)a;
+    }
+    cr_assert_gt(yes, runs / 50);
+    cr_assert_lt(yes, runs - runs / 50);
+}
