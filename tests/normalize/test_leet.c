@@ -294,7 +294,7 @@ Test(leet, reading_around_seeds_equals_the_whole_text_reading)
 
 /* A handle is found 16 bytes at a time when 16 bytes follow its '@', one
  * byte at a time otherwise: both decide alike (names of every length and
- * kind of character, with and without 20 spaces after them). */
+ * kind of character, alone and with 20 spaces or dots after them). */
 Test(leet, handles_decided_alike_with_and_without_room_after_them)
 {
     static const char alphabet[] = "abcshtuABCST019_";
@@ -309,8 +309,11 @@ Test(leet, handles_decided_alike_with_and_without_room_after_them)
         memset(u + n, ' ', 20);
         int a = leet_candidate((const uint8_t *)t, n);
         int b = leet_candidate((const uint8_t *)u, n + 20);
+        memset(u + n, '.', 20); /* the same chunk: its handle is looked at again */
+        int c = leet_candidate((const uint8_t *)u, n + 20);
         t[n] = 0;
-        cr_assert_eq(a, b, "\"%s\": %d alone, %d with room after it", t, a, b);
+        cr_assert_eq(a, b, "\"%s\": %d alone, %d with spaces after it", t, a, b);
+        cr_assert_eq(a, c, "\"%s\": %d alone, %d with dots after it", t, a, c);
         yes += (size_t)a;
     }
     cr_assert_gt(yes, runs / 50);
