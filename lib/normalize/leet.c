@@ -1193,20 +1193,30 @@ static int read_regions(leet_ctx *c, leet_view *lv, int whole, int *any)
  * without one, nothing can be read (Chinese text: one pass over n flags). */
 static int any_word(const fold_buf *fb)
 {
-    uint64_t acc = 0, w;
-    size_t q = 0;
-    for (; q + 8 <= fb->n; q += 8) { /* eight flags at a time */
-        memcpy(&w, fb->flags + q, 8);
-        acc |= w;
+    const uint8_t *f = fb->flags;
+    size_t n = fb->n, q = 0;
+    uint64_t w;
+    uint32_t a, b;
+    for (; q + 8 <= n; q += 8) { /* eight flags at a time (English: the first eight) */
+        memcpy(&w, f + q, 8);
+        if (w & 0x0202020202020202ull) /* FU_WORD in any byte */
+            return 1;
     }
-    if (q < fb->n && fb->n >= 8) { /* the last eight, overlapping */
-        memcpy(&w, fb->flags + fb->n - 8, 8);
-        acc |= w;
-    } else {
-        for (; q < fb->n; q++)
-            acc |= fb->flags[q];
+    if (q == n)
+        return 0;
+    if (n >= 8) { /* the last eight, overlapping */
+        memcpy(&w, f + n - 8, 8);
+        return (w & 0x0202020202020202ull) != 0;
     }
-    return (acc & 0x0202020202020202ull) != 0; /* FU_WORD in any byte */
+    if (n >= 4) { /* four to seven: two fours, overlapping */
+        memcpy(&a, f, 4);
+        memcpy(&b, f + n - 4, 4);
+        return ((a | b) & 0x02020202u) != 0;
+    }
+    for (; q < n; q++)
+        if (f[q] & FU_WORD)
+            return 1;
+    return 0;
 }
 
 /* The reading, without the first pass (leet_build_with). */
@@ -1234,6 +1244,11 @@ int leet_build_with(const fold_table *ft, const uint8_t *s, size_t len, leet_vie
     lv->active = 0;
     lv->len = 0;
     return build_reading(ft, s, len, lv, whole);
+}
+
+int leet_may_read(const fold_buf *folded)
+{
+    return any_word(folded);
 }
 
 int leet_build(const fold_table *ft, const uint8_t *s, size_t len, const fold_buf *folded,

@@ -68,6 +68,19 @@ int leet_build(const fold_table *ft, const uint8_t *s, size_t len, const fold_bu
  * both make the same reading. Returns as leet_build. */
 int leet_build_with(const fold_table *ft, const uint8_t *s, size_t len, leet_view *lv, int whole);
 
+/* 0 if the text whose folded view is `folded` has nothing the leet rule
+ * can read (no word letter or digit in it: most Chinese text), 1 if it may
+ * (one look at the unit flags, eight at a time). The views table asks it
+ * right after the fold, so that such a text never builds this view. */
+int leet_may_read(const fold_buf *folded);
+
+/* The view of a text with nothing to read (what leet_build makes of it). */
+static inline void leet_view_none(leet_view *lv)
+{
+    lv->active = 0;
+    lv->len = 0;
+}
+
 /* 1 if (s, len) has a candidate for the reading (the first pass alone). */
 int leet_candidate(const uint8_t *s, size_t len);
 

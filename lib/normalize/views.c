@@ -17,6 +17,12 @@ static int build_folded(const fold_table *ft, const uint8_t *s, size_t len, view
     *consumed = v->folded.consumed;
     v->len[VIEW_INDEX(VIEW_FOLDED)] = v->folded.n;
     v->len[VIEW_INDEX(VIEW_NUMERALS)] = v->folded.n; /* (a bound until built: unit for unit) */
+    if ((v->planned & VIEW_LEET) && !rc && !leet_may_read(&v->folded)) {
+        /* nothing to read (most Chinese text): the leet view is empty, and
+         * its row is left out before anything builds it */
+        leet_view_none(&v->leet);
+        v->len[VIEW_INDEX(VIEW_LEET)] = 0;
+    }
     return rc;
 }
 
@@ -54,7 +60,12 @@ static int build_leet(const fold_table *ft, const uint8_t *s, size_t len, views 
                       size_t *consumed)
 {
     *consumed = len; /* the reading of the folded view's prefix */
-    int rc = leet_build(ft, s, len, &v->folded, &v->leet);
+    if (!v->len[VIEW_INDEX(VIEW_LEET)]) { /* an empty text, or nothing to read (build_folded) */
+        leet_view_none(&v->leet);
+        return SCREENER_OK;
+    }
+    /* planned, the folded view's flags were looked at when it was built */
+    int rc = leet_build(ft, s, len, (v->planned & VIEW_LEET) ? NULL : &v->folded, &v->leet);
     v->len[VIEW_INDEX(VIEW_LEET)] = v->leet.active ? v->leet.folded.n : 0; /* inactive: the text */
     return rc;
 }
