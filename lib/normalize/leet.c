@@ -1106,6 +1106,40 @@ static inline int reset_at(const uint8_t *s, size_t n, size_t q)
            (is_space(s[q - 1]) && q + 1 < n && letter_at(s, n, q) && letter_at(s, n, q + 1));
 }
 
+/* seed_at for a leet digit or symbol at i. A run of them is read only
+ * next to a letter of its word: inside a word one of its characters touches
+ * that letter ("!", "|", "+" and "(" need a letter or another of the run on
+ * both sides: at a word's edge they are punctuation); a character of a
+ * spelled-out word stands alone, its letters across at most three
+ * separators. A neighbour that is not ASCII is a seed itself, whose region
+ * holds this character's step; so is a handle's '@' (never read). */
+static int leet_seed(const uint8_t *s, size_t n, size_t i)
+{
+    uint8_t b = s[i], before = i > 0 ? s[i - 1] : ' ', after = i + 1 < n ? s[i + 1] : ' ';
+    if (before >= 0x80 || after >= 0x80)
+        return 0;
+    if (b == '@' && !is_alnum(before)) {
+        int handle;
+        handle_end(s, i, n, &handle);
+        if (handle)
+            return 0;
+    }
+    int l = (kind[before] & K_LETTER) != 0, r = (kind[after] & K_LETTER) != 0;
+    if (b == '!' || b == '|' || b == '+' || b == '(') {
+        if ((l || (kind[before] & K_LEET)) && (r || (kind[after] & K_LEET)))
+            return 1;
+    } else if (l || r) {
+        return 1;
+    }
+    if (ascii_wordchar(before) || ascii_wordchar(after))
+        return 0; /* inside a word, no letter next to it */
+    size_t j = i >= 4 ? i - 4 : 0, z = i + 5 < n ? i + 5 : n;
+    for (; j < z; j++)
+        if (letter_at(s, n, j))
+            return 1;
+    return 0;
+}
+
 /* 1 if byte i may take part in a reading, as far as the bytes around tell:
  * anything not ASCII (a digit, symbol or letter of another form, an
  * invisible character); a leet digit or symbol with an ASCII letter at most
@@ -1122,13 +1156,8 @@ static int seed_at(const uint8_t *s, size_t n, size_t i)
     if (b >= 0x80)
         return 1;
     unsigned k = kind[b];
-    if (k & K_LEET) {
-        size_t j = i >= 4 ? i - 4 : 0, z = i + 5 < n ? i + 5 : n;
-        for (; j < z; j++)
-            if (letter_at(s, n, j))
-                return 1;
-        return 0;
-    }
+    if (k & K_LEET)
+        return leet_seed(s, n, i);
     if (!(k & K_LETTER))
         return 0;
     if ((k & K_P) && i + 1 < n && (s[i + 1] | 0x20) == 'h')
