@@ -479,10 +479,40 @@ static const uint8_t nib_hi[16] = {
  * time; the byte shift works per 16-byte lane, which only names more bytes:
  * a symbol before the lane's first byte is taken as none). The leet digits
  * and symbols come from one nibble lookup; v is the block p[0..31]. */
-__attribute__((target("avx2"), always_inline)) static inline unsigned block_mask32(const uint8_t *p,
-                                                                                   __m256i v,
+/* A block and the bytes one and two before and after each of its bytes. */
+typedef struct around32 {
+    __m256i v, m1, p1, m2, p2;
+} around32;
+
+/* The block at p, p[-2] to p[33] readable. */
+__attribute__((target("avx2"), always_inline)) static inline around32 around_mid(const uint8_t *p)
+{
+    around32 a = {load32(p), load32(p - 1), load32(p + 1), load32(p - 2), load32(p + 2)};
+    return a;
+}
+
+/* The text's first 32 bytes (34 readable): zeros before them. */
+__attribute__((target("avx2"), always_inline)) static inline around32 around_first(const uint8_t *s)
+{
+    __m256i v = load32(s), lo = _mm256_permute2x128_si256(v, v, 0x08); /* 0, v's low lane */
+    around32 a = {v, _mm256_alignr_epi8(v, lo, 15), load32(s + 1), _mm256_alignr_epi8(v, lo, 14),
+                  load32(s + 2)};
+    return a;
+}
+
+/* The text's last 32 bytes at p (p[-2] readable): zeros after them. */
+__attribute__((target("avx2"), always_inline)) static inline around32 around_last(const uint8_t *p)
+{
+    __m256i v = load32(p), hi = _mm256_permute2x128_si256(v, v, 0x81); /* v's high lane, 0 */
+    around32 a = {v, load32(p - 1), _mm256_alignr_epi8(hi, v, 1), load32(p - 2),
+                  _mm256_alignr_epi8(hi, v, 2)};
+    return a;
+}
+
+__attribute__((target("avx2"), always_inline)) static inline unsigned block_mask32(around32 a,
                                                                                    const uint8_t (*k)[32])
 {
+    __m256i v = a.v;
     const __m256i lo_t = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)nib_lo));
     const __m256i hi_t = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)nib_hi));
     const __m256i f = k32(C_0F), x20 = k32(C_20);
@@ -496,7 +526,7 @@ __attribute__((target("avx2"), always_inline)) static inline unsigned block_mask
     __m256i l0 = _mm256_xor_si256(ones, _mm256_cmpeq_epi8(
         _mm256_and_si256(cls, k32(C_LET)), zero));
     __m256i lv = _mm256_or_si256(v, x20);
-    __m256i vm = _mm256_or_si256(load32(p - 1), x20), vp = _mm256_or_si256(load32(p + 1), x20);
+    __m256i vm = _mm256_or_si256(a.m1, x20), vp = _mm256_or_si256(a.p1, x20);
     __m256i l1 = letters32(k, vm);
     /* most blocks of English text (half to two thirds) have no leet digit
      * or symbol, no p before h and no non-letter between a letter and the
@@ -508,7 +538,7 @@ __attribute__((target("avx2"), always_inline)) static inline unsigned block_mask
     if (!(~(unsigned)_mm256_movemask_epi8(_mm256_and_si256(notdig, notsy)) |
           (unsigned)_mm256_movemask_epi8(pre)))
         return 0;
-    __m256i vm2 = _mm256_or_si256(load32(p - 2), x20), vp2 = _mm256_or_si256(load32(p + 2), x20);
+    __m256i vm2 = _mm256_or_si256(a.m2, x20), vp2 = _mm256_or_si256(a.p2, x20);
     __m256i r1 = letters32(k, vp), l2 = letters32(k, vm2), r2 = letters32(k, vp2);
     __m256i dol = _mm256_cmpeq_epi8(v, k32(C_DOLLAR));
     __m256i near = _mm256_or_si256(_mm256_or_si256(l1, r1), _mm256_or_si256(l2, r2));
@@ -616,27 +646,37 @@ static int candidate_blocks(const uint8_t *s, size_t n, size_t w, unsigned (*mas
 #endif
 
 #if defined(LEET_AVX2)
-/* candidate_blocks for 32-byte blocks, with the mask inlined. */
+/* candidate_blocks for 32-byte blocks, with the mask inlined. The blocks
+ * at the text's edges read their neighbours from shifted copies of
+ * themselves (a zero-padded copy only for texts under 34 bytes and a last
+ * block one byte short of room). */
 __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, size_t n)
 {
     uint8_t pad[72];
     const uint8_t(*k)[32] = c32;
     __asm__("" : "+r"(k)); /* (see k32) */
     for (size_t i = 0; i < n;) {
-        const uint8_t *p = s + i;
-        if (i < 2 || i + 34 > n)
-            p = padded_block(s, n, i, 32, pad);
-        __m256i v = load32(p);
-        unsigned high = (unsigned)_mm256_movemask_epi8(v);
-        if (high == 0xFFFFFFFFu) { /* all high bytes (Chinese text): nothing to test */
-            i += 32;
+        size_t base = i; /* the block's first byte: bit 0 of m */
+        around32 a;
+        if (i >= 2 && i + 34 <= n) {
+            a = around_mid(s + i);
+        } else if (i == 0 && n >= 34) {
+            a = around_first(s);
+        } else if (n >= 34 && i + 32 >= n) {
+            base = n - 32; /* (bytes before i were looked at) */
+            a = around_last(s + base);
+        } else {
+            a = around_mid(padded_block(s, n, i, 32, pad));
+        }
+        if ((unsigned)_mm256_movemask_epi8(a.v) == 0xFFFFFFFFu) { /* all high bytes (Chinese text) */
+            i = base + 32;
             continue;
         }
-        unsigned m = block_mask32(p, v, k);
-        if (n - i < 32)
-            m &= (1u << (n - i)) - 1;
-        size_t base = i;
-        i += 32;
+        unsigned m = block_mask32(a, k);
+        if (n - base < 32)
+            m &= (1u << (n - base)) - 1;
+        m &= ~0u << (i - base);
+        i = base + 32;
         while (m) {
             size_t j = base + (size_t)__builtin_ctz(m);
             if (candidate_at(s, n, &j))
