@@ -129,21 +129,6 @@ static int is_alnum(uint8_t b)
 /* A chunk longer than this (no whitespace) is not read at all. */
 #define CHUNK_MAX 256
 
-/* 1 if the chunk [a, z) (bytes without whitespace) is a link (a '/' or
- * "www.") or an e-mail address (an '@' after a letter or digit, a '.'
- * after it). */
-static int whole_machine(const uint8_t *s, size_t a, size_t z)
-{
-    int at_inside = 0;
-    for (size_t q = a; q < z; q++) {
-        if (s[q] == '/' || (s[q] == 'w' && q + 4 <= z && memcmp(s + q, "www.", 4) == 0) ||
-            (at_inside && s[q] == '.'))
-            return 1;
-        at_inside |= s[q] == '@' && q > a && is_alnum(s[q - 1]);
-    }
-    return 0;
-}
-
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
@@ -153,7 +138,50 @@ static inline __m128i name_range(__m128i v, char base, char span)
     __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(base));
     return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
 }
+
+/* ASCII whitespace (is_space) of the 16 bytes at p, one bit each. */
+static inline unsigned space16(const uint8_t *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i ws = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), name_range(v, '\t', 4));
+    return (unsigned)_mm_movemask_epi8(ws);
+}
+
+/* '/', 'w' and '@' of the 16 bytes at p: where whole_machine must look. */
+static inline unsigned machine16(const uint8_t *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('w')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('@'))));
+    return (unsigned)_mm_movemask_epi8(m);
+}
 #endif
+
+/* 1 if the chunk [a, z) (bytes without whitespace) is a link (a '/' or
+ * "www.") or an e-mail address (an '@' after a letter or digit, a '.'
+ * after it). */
+static int whole_machine(const uint8_t *s, size_t a, size_t z, int fast)
+{
+    int at_inside = 0;
+    size_t q = a;
+#if defined(__SSE2__)
+    /* up to the first '/', 'w' or '@' nothing can make it a link or an
+     * address (a '.' counts only after an '@') */
+    while (fast && q + 16 <= z && !machine16(s + q))
+        q += 16;
+#else
+    (void)fast;
+#endif
+    for (; q < z; q++) {
+        if (s[q] == '/' || (s[q] == 'w' && q + 4 <= z && memcmp(s + q, "www.", 4) == 0) ||
+            (at_inside && s[q] == '.'))
+            return 1;
+        at_inside |= s[q] == '@' && q > a && is_alnum(s[q - 1]);
+    }
+    return 0;
+}
+
 
 /* Characters of a handle's name: 1 lower-case letter, 2 capital, 4 digit
  * or '_' (0: not in a name). */
@@ -205,9 +233,10 @@ static int word_at(const uint8_t *s, size_t a, size_t q)
 
 /* The machine-made part of the chunk [a, z) that holds byte i, if any, in
  * [*m0, *m1): the whole chunk for a link or an address, else a handle. */
-static int machine_span(const uint8_t *s, size_t a, size_t z, size_t i, size_t *m0, size_t *m1)
+static int machine_span(const uint8_t *s, size_t a, size_t z, size_t i, size_t *m0, size_t *m1,
+                        int fast)
 {
-    if (whole_machine(s, a, z)) {
+    if (whole_machine(s, a, z, fast)) {
         *m0 = a, *m1 = z;
         return 1;
     }
@@ -227,12 +256,34 @@ static int machine_span(const uint8_t *s, size_t a, size_t z, size_t i, size_t *
 
 /* The chunk around byte i: [*a, *z) (returns 0 if it is longer than
  * CHUNK_MAX bytes: not a word; the bounds are then cut there). */
-static int chunk_of(const uint8_t *s, size_t n, size_t i, size_t *a, size_t *z)
+static inline int chunk_of(const uint8_t *s, size_t n, size_t i, size_t *a, size_t *z, int fast)
 {
-    size_t lo = i, hi = i;
-    while (lo > 0 && !is_space(s[lo - 1]) && i - lo <= CHUNK_MAX)
+    /* lo stops after whitespace or at i - CHUNK_MAX - 1, hi at whitespace
+     * or at i + CHUNK_MAX + 1 */
+    size_t lo = i, hi = i, lo_min = i > CHUNK_MAX + 1 ? i - CHUNK_MAX - 1 : 0;
+    size_t hi_max = n - i > CHUNK_MAX + 1 ? i + CHUNK_MAX + 1 : n;
+#if defined(__SSE2__)
+    if (fast) { /* 16 bytes at a time */
+        unsigned m;
+        for (; lo >= lo_min + 16; lo -= 16)
+            if ((m = space16(s + lo - 16)) != 0) {
+                lo = lo - 16 + (size_t)(32 - __builtin_clz(m)); /* after the last one */
+                lo_min = lo;
+                break;
+            }
+        for (; hi + 16 <= hi_max; hi += 16)
+            if ((m = space16(s + hi)) != 0) {
+                hi += (size_t)__builtin_ctz(m);
+                hi_max = hi;
+                break;
+            }
+    }
+#else
+    (void)fast;
+#endif
+    while (lo > lo_min && !is_space(s[lo - 1]))
         lo--;
-    while (hi < n && !is_space(s[hi]) && hi - i <= CHUNK_MAX)
+    while (hi < hi_max && !is_space(s[hi]))
         hi++;
     *a = lo, *z = hi;
     return hi - lo <= CHUNK_MAX;
@@ -240,14 +291,14 @@ static int chunk_of(const uint8_t *s, size_t n, size_t i, size_t *a, size_t *z)
 
 /* 1 if byte i is in a link, an e-mail address, a handle or an over-long
  * chunk; *skip gets the first byte after that part. */
-static int in_machine(const uint8_t *s, size_t n, size_t i, size_t *skip)
+static inline int in_machine(const uint8_t *s, size_t n, size_t i, size_t *skip, int fast)
 {
     size_t a, z, m0, m1;
-    if (!chunk_of(s, n, i, &a, &z)) {
+    if (!chunk_of(s, n, i, &a, &z, fast)) {
         *skip = z;
         return 1;
     }
-    if (!machine_span(s, a, z, i, &m0, &m1) || i < m0)
+    if (!machine_span(s, a, z, i, &m0, &m1, fast) || i < m0)
         return 0;
     *skip = m1;
     return 1;
@@ -263,7 +314,7 @@ static const uint8_t sym_run[256] = {
  * (*pi moves to its last byte). A run's decision is the same whichever of
  * its bytes is tested (it is read from the run's first byte), so the block
  * filter below may name any byte of a run. */
-static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi)
+static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi, int fast)
 {
     size_t i = *pi;
     uint8_t b = s[i];
@@ -272,6 +323,16 @@ static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi)
     unsigned k = kind[b];
     if (!(k & (K_LEET | K_SEP | K_P)))
         return 0;
+    if (fast && b == '@' && (i == 0 || (!is_alnum(s[i - 1]) && !sym_run[s[i - 1]]))) {
+        /* an '@' starting a run and a word (a mention): a handle is decided
+         * here, as below, without the run around it */
+        int handle;
+        size_t e = handle_end(s, i, n, &handle);
+        if (handle) {
+            *pi = e - 1;
+            return 0;
+        }
+    }
     if (k & K_SEP) {
         /* "u u": the same letter alone on both sides of one separator */
         if (i == 0 || i + 1 >= n || ((s[i - 1] | 0x20) != (s[i + 1] | 0x20)) ||
@@ -326,7 +387,7 @@ static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi)
         return 0;
     }
     size_t skip;
-    if (!in_machine(s, n, i, &skip))
+    if (!in_machine(s, n, i, &skip, fast))
         return 1;
     *pi = skip - 1; /* (a link, address or handle: nothing to read in it) */
     return 0;
@@ -402,6 +463,9 @@ static inline unsigned block_mask(const uint8_t *p)
                                         _mm_cmpeq_epi8(vp, _mm_set1_epi8('h'))),
                           _mm_or_si128(_mm_cmpeq_epi8(vp2, _mm_set1_epi8('u')),
                                        _mm_cmpeq_epi8(vp2, _mm_set1_epi8('a')))));
+    /* every '@': at a word's start it may open a handle, which the test
+     * at every byte skips whole (what the block tests must skip too) */
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
     return (unsigned)_mm_movemask_epi8(_mm_or_si128(m, _mm_or_si128(rep, ph)));
 }
 #endif
@@ -421,12 +485,12 @@ __attribute__((target("avx2"))) static inline __m256i load32(const uint8_t *p)
 /* The 32-byte blocks' constants, one row each, read as operands (an
  * _mm256_set1_epi8 is rebuilt in the loop from an immediate: 2-3
  * instructions each). */
-enum { C_0F, C_20, C_MINUS_A, C_25, C_DIGIT, C_SYM, C_LET, C_P, C_H, C_DOLLAR, C_U, C_A, C_ROWS };
+enum { C_0F, C_20, C_MINUS_A, C_25, C_DIGIT, C_SYM, C_LET, C_P, C_H, C_DOLLAR, C_U, C_A, C_AT, C_ROWS };
 #define ROW(b) {b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, \
                 b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}
 static const uint8_t c32[C_ROWS][32] __attribute__((aligned(32))) = {
     ROW(0x0F), ROW(0x20), ROW((uint8_t)-'a'), ROW(25), ROW(0x04), ROW(0x38), ROW(0x03),
-    ROW('p'), ROW('h'), ROW('$'), ROW('u'), ROW('a'),
+    ROW('p'), ROW('h'), ROW('$'), ROW('u'), ROW('a'), ROW('@'),
 };
 #undef ROW
 
@@ -556,6 +620,7 @@ __attribute__((target("avx2"), always_inline)) static inline unsigned block_mask
                                               _mm256_cmpeq_epi8(vp, k32(C_H))),
                              _mm256_or_si256(_mm256_cmpeq_epi8(vp2, k32(C_U)),
                                              _mm256_cmpeq_epi8(vp2, k32(C_A)))));
+    m = _mm256_or_si256(m, _mm256_cmpeq_epi8(v, k32(C_AT))); /* every '@' (see block_mask) */
     return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(m, _mm256_or_si256(rep, ph)));
 }
 #endif
@@ -564,7 +629,7 @@ __attribute__((target("avx2"), always_inline)) static inline unsigned block_mask
 int leet_candidate_ref(const uint8_t *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (candidate_at(s, n, &i))
+        if (candidate_at(s, n, &i, 0))
             return 1;
     return 0;
 }
@@ -632,7 +697,7 @@ static int candidate_blocks(const uint8_t *s, size_t n, size_t w, unsigned (*mas
         i += w;
         while (m) {
             size_t j = base + (size_t)__builtin_ctz(m);
-            if (candidate_at(s, n, &j))
+            if (candidate_at(s, n, &j, 1))
                 return 1;
             if (j + 1 >= base + w) { /* a run, link or handle ran past the block */
                 i = j + 1;
@@ -679,7 +744,7 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
         i = base + 32;
         while (m) {
             size_t j = base + (size_t)__builtin_ctz(m);
-            if (candidate_at(s, n, &j))
+            if (candidate_at(s, n, &j, 1))
                 return 1;
             if (j + 1 >= base + 32) { /* a run, link or handle ran past the block */
                 i = j + 1;
@@ -758,7 +823,7 @@ static void mark_machine(const uint8_t *s, size_t from, size_t to, leet_char *x,
         if (z - a > CHUNK_MAX) {
             mark_range(x, nc, &k, a, z);
         } else {
-            if (whole_machine(s, a, z))
+            if (whole_machine(s, a, z, 1))
                 mark_range(x, nc, &k, a, z);
             else
                 for (size_t q = a; q < z; q++) /* the handles, left to right */

@@ -169,10 +169,21 @@ static size_t random_text(char *out, size_t cap)
         ";", "&#128514;", "&amp;", "http://t.co/a1b2", "www.x5.com", "@user_1", "@KingL",
         "@someone", "@ab", "me@x1.com", "/", "u u", "a a a", "f 4 c k", "s.h.1.t", "\t",
         "\xe4\xb8\xad", "\xef\xbc\x81", "\xc2\xa0", "1990", "$5", "1st", "4u", "b2b",
+        "$@someone", "!@user_1", "+@ab", "x@KingL",
     };
+    static char chunk[300]; /* a word near the longest a chunk may be */
     size_t n = 0, want = rnd(90);
+    if (rnd(30) == 0)
+        want = 240 + rnd(60);
     while (n < want) {
         const char *p = pieces[rnd(sizeof pieces / sizeof pieces[0])];
+        if (rnd(60) == 0) {
+            size_t c = 244 + rnd(40);
+            memset(chunk, 'x', c);
+            memcpy(chunk + (rnd(2) ? rnd((uint32_t)c - 4) : c - 4 - rnd(8)), "sh1t", 4);
+            chunk[c] = 0;
+            p = chunk;
+        }
         size_t l = strlen(p);
         if (n + l >= cap)
             break;
@@ -188,7 +199,7 @@ static size_t random_text(char *out, size_t cap)
  * every text (so the reading, built only for candidates, is unchanged). */
 Test(leet, block_filter_decides_as_the_test_at_every_byte)
 {
-    char t[512];
+    char t[1024];
     size_t yes = 0;
     for (int k = 0; k < 200000; k++) {
         size_t n = random_text(t, sizeof t);
