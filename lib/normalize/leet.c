@@ -1279,6 +1279,53 @@ static int seed_at(const uint8_t *s, size_t n, size_t i)
     return 0;
 }
 
+#if defined(__SSE2__)
+/* The bytes of the 16 at p (p[-1] to p[16] readable) where seed_at may say
+ * 1: not ASCII, a leet digit or symbol, a p, a letter with no letter on
+ * either side. */
+static inline unsigned seed_mask16(const uint8_t *p)
+{
+    __m128i x20 = _mm_set1_epi8(0x20), v = load16(p);
+    __m128i lv = _mm_or_si128(v, x20);
+    __m128i lone = _mm_andnot_si128(_mm_or_si128(letters16(_mm_or_si128(load16(p - 1), x20)),
+                                                 letters16(_mm_or_si128(load16(p + 1), x20))),
+                                    letters16(lv));
+    __m128i no = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('2')),
+                              _mm_cmpeq_epi8(v, _mm_set1_epi8('6')));
+    __m128i dig = _mm_andnot_si128(no, in_range(v, '0', 9));
+    __m128i sy = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('$')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('@'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('|')))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')), _mm_cmpeq_epi8(v, _mm_set1_epi8('('))));
+    __m128i m = _mm_or_si128(_mm_or_si128(lone, _mm_cmpeq_epi8(lv, _mm_set1_epi8('p'))),
+                             _mm_or_si128(dig, sy));
+    return (unsigned)_mm_movemask_epi8(m) | (unsigned)_mm_movemask_epi8(v);
+}
+#endif
+
+/* The first seed at or after byte i (n if none): 16 bytes at a time where
+ * the bytes either side are there, seed_at on the bytes their mask names. */
+static size_t next_seed(const uint8_t *s, size_t n, size_t i)
+{
+#if defined(__SSE2__)
+    if (i == 0 && n > 0) {
+        if (seed_at(s, n, 0))
+            return 0;
+        i = 1;
+    }
+    for (; i + 17 <= n; i += 16)
+        for (unsigned m = seed_mask16(s + i); m; m &= m - 1)
+            if (seed_at(s, n, i + (size_t)__builtin_ctz(m)))
+                return i + (size_t)__builtin_ctz(m);
+#endif
+    for (; i < n; i++)
+        if (seed_at(s, n, i))
+            return i;
+    return n;
+}
+
 /* The reading of the whole text, built from the regions around seeds (or,
  * with `whole`, from one region: the text; the reference the tests compare
  * with). A region runs from the reset before a seed to the reset after it:
@@ -1293,10 +1340,8 @@ static int read_regions(leet_ctx *c, leet_view *lv, int whole, int *any)
     for (size_t i = 0; i < n;) {
         size_t q0 = 0, q1 = n;
         if (!whole) {
-            if (!seed_at(s, n, i)) {
-                i++;
-                continue;
-            }
+            if ((i = next_seed(s, n, i)) == n)
+                break;
             for (q0 = i; !reset_at(s, n, q0);)
                 q0--; /* (the last region ended at a reset: q0 >= done) */
             for (q1 = i + 1; !reset_at(s, n, q1);)
