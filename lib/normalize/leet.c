@@ -200,7 +200,7 @@ static const uint8_t name_kind[256] = {
  * after it (letters, digits, '_'); 1 in *handle if the name has a digit, a
  * '_', a capital after its first letter or more than six characters
  * (@someone, @user_1, @KingL; "@ss" is read). */
-static size_t handle_end(const uint8_t *s, size_t q, size_t z, int *handle)
+static inline size_t handle_end(const uint8_t *s, size_t q, size_t z, int *handle)
 {
     size_t e = q + 1;
 #if defined(__SSE2__)
@@ -485,12 +485,12 @@ __attribute__((target("avx2"))) static inline __m256i load32(const uint8_t *p)
 /* The 32-byte blocks' constants, one row each, read as operands (an
  * _mm256_set1_epi8 is rebuilt in the loop from an immediate: 2-3
  * instructions each). */
-enum { C_0F, C_20, C_MINUS_A, C_25, C_DIGIT, C_SYM, C_LET, C_P, C_H, C_DOLLAR, C_U, C_A, C_AT, C_ROWS };
+enum { C_0F, C_20, C_MINUS_A, C_25, C_DIGIT, C_SYM, C_LET, C_P, C_H, C_DOLLAR, C_U, C_A, C_AT, C_LEET, C_ROWS };
 #define ROW(b) {b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, \
                 b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}
 static const uint8_t c32[C_ROWS][32] __attribute__((aligned(32))) = {
     ROW(0x0F), ROW(0x20), ROW((uint8_t)-'a'), ROW(25), ROW(0x04), ROW(0x38), ROW(0x03),
-    ROW('p'), ROW('h'), ROW('$'), ROW('u'), ROW('a'), ROW('@'),
+    ROW('p'), ROW('h'), ROW('$'), ROW('u'), ROW('a'), ROW('@'), ROW(0x3C),
 };
 #undef ROW
 
@@ -584,24 +584,23 @@ __attribute__((target("avx2"), always_inline)) static inline unsigned block_mask
     __m256i cls = _mm256_and_si256(
         _mm256_shuffle_epi8(lo_t, _mm256_and_si256(v, f)),
         _mm256_shuffle_epi8(hi_t, _mm256_and_si256(_mm256_srli_epi16(v, 4), f)));
-    __m256i notdig = _mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_DIGIT)), zero);
-    __m256i notsy = _mm256_cmpeq_epi8(
-        _mm256_and_si256(cls, k32(C_SYM)), zero);
-    __m256i l0 = _mm256_xor_si256(ones, _mm256_cmpeq_epi8(
-        _mm256_and_si256(cls, k32(C_LET)), zero));
+    __m256i notletter = _mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_LET)), zero);
     __m256i lv = _mm256_or_si256(v, x20);
     __m256i vm = _mm256_or_si256(a.m1, x20), vp = _mm256_or_si256(a.p1, x20);
     __m256i l1 = letters32(k, vm);
     /* most blocks of English text (half to two thirds) have no leet digit
      * or symbol, no p before h and no non-letter between a letter and the
      * same byte: what follows cannot name a byte there */
+    __m256i leet = _mm256_and_si256(cls, k32(C_LEET));
     __m256i pre = _mm256_or_si256(
         _mm256_and_si256(_mm256_cmpeq_epi8(lv, k32(C_P)),
                          _mm256_cmpeq_epi8(vp, k32(C_H))),
-        _mm256_andnot_si256(l0, _mm256_and_si256(l1, _mm256_cmpeq_epi8(vm, vp))));
-    if (!(~(unsigned)_mm256_movemask_epi8(_mm256_and_si256(notdig, notsy)) |
-          (unsigned)_mm256_movemask_epi8(pre)))
+        _mm256_and_si256(notletter, _mm256_and_si256(l1, _mm256_cmpeq_epi8(vm, vp))));
+    if (_mm256_testz_si256(leet, leet) && !_mm256_movemask_epi8(pre))
         return 0;
+    __m256i notdig = _mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_DIGIT)), zero);
+    __m256i notsy = _mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_SYM)), zero);
+    __m256i l0 = _mm256_xor_si256(ones, notletter);
     __m256i vm2 = _mm256_or_si256(a.m2, x20), vp2 = _mm256_or_si256(a.p2, x20);
     __m256i r1 = letters32(k, vp), l2 = letters32(k, vm2), r2 = letters32(k, vp2);
     __m256i dol = _mm256_cmpeq_epi8(v, k32(C_DOLLAR));
@@ -722,29 +721,34 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
     __asm__("" : "+r"(k)); /* (see k32) */
     for (size_t i = 0; i < n;) {
         size_t base = i; /* the block's first byte: bit 0 of m */
+        unsigned keep = ~0u; /* the bits of bytes of the text not looked at yet */
         around32 a;
         if (i >= 2 && i + 34 <= n) {
             a = around_mid(s + i);
         } else if (i == 0 && n >= 34) {
             a = around_first(s);
         } else if (n >= 34 && i + 32 >= n) {
-            base = n - 32; /* (bytes before i were looked at) */
+            base = n - 32;
+            keep = ~0u << (i - base);
             a = around_last(s + base);
         } else {
+            if (n - i < 32)
+                keep = (1u << (n - i)) - 1;
             a = around_mid(padded_block(s, n, i, 32, pad));
         }
-        if ((unsigned)_mm256_movemask_epi8(a.v) == 0xFFFFFFFFu) { /* all high bytes (Chinese text) */
-            i = base + 32;
-            continue;
-        }
-        unsigned m = block_mask32(a, k);
-        if (n - base < 32)
-            m &= (1u << (n - base)) - 1;
-        m &= ~0u << (i - base);
         i = base + 32;
+        if ((unsigned)_mm256_movemask_epi8(a.v) == 0xFFFFFFFFu) /* all high bytes (Chinese text) */
+            continue;
+        unsigned m = block_mask32(a, k) & keep;
         while (m) {
             size_t j = base + (size_t)__builtin_ctz(m);
-            if (candidate_at(s, n, &j, 1))
+            int handle = 0; /* a mention's handle (most named bytes of tweets): as candidate_at */
+            if (s[j] == '@' && (j == 0 || (!is_alnum(s[j - 1]) && !sym_run[s[j - 1]]))) {
+                size_t e = handle_end(s, j, n, &handle);
+                if (handle)
+                    j = e - 1;
+            }
+            if (!handle && candidate_at(s, n, &j, 1))
                 return 1;
             if (j + 1 >= base + 32) { /* a run, link or handle ran past the block */
                 i = j + 1;
@@ -759,7 +763,7 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
 
 /* 1 if this CPU runs the AVX2 blocks (asked once; every thread gets the
  * same answer). */
-static int use_avx2(void)
+static inline int use_avx2(void)
 {
 #if defined(LEET_AVX2)
     static int avx2 = -1;
@@ -775,7 +779,7 @@ static int use_avx2(void)
 #endif
 }
 
-int leet_candidate_with(const uint8_t *s, size_t n, int wide)
+static inline int candidate_with(const uint8_t *s, size_t n, int wide)
 {
 #if defined(LEET_AVX2)
     if (wide && use_avx2())
@@ -790,9 +794,14 @@ int leet_candidate_with(const uint8_t *s, size_t n, int wide)
 #endif
 }
 
+int leet_candidate_with(const uint8_t *s, size_t n, int wide)
+{
+    return candidate_with(s, n, wide);
+}
+
 int leet_candidate(const uint8_t *s, size_t n)
 {
-    return leet_candidate_with(s, n, 1);
+    return candidate_with(s, n, 1);
 }
 
 /* Make the characters of links, e-mail addresses and handles hard breaks
@@ -1368,35 +1377,6 @@ static int read_regions(leet_ctx *c, leet_view *lv, int whole, int *any)
     return SCREENER_OK;
 }
 
-/* 1 if some unit of the folded text is a word letter or digit (FU_WORD):
- * without one, nothing can be read (Chinese text: one pass over n flags). */
-static int any_word(const fold_buf *fb)
-{
-    const uint8_t *f = fb->flags;
-    size_t n = fb->n, q = 0;
-    uint64_t w;
-    uint32_t a, b;
-    for (; q + 8 <= n; q += 8) { /* eight flags at a time (English: the first eight) */
-        memcpy(&w, f + q, 8);
-        if (w & 0x0202020202020202ull) /* FU_WORD in any byte */
-            return 1;
-    }
-    if (q == n)
-        return 0;
-    if (n >= 8) { /* the last eight, overlapping */
-        memcpy(&w, f + n - 8, 8);
-        return (w & 0x0202020202020202ull) != 0;
-    }
-    if (n >= 4) { /* four to seven: two fours, overlapping */
-        memcpy(&a, f, 4);
-        memcpy(&b, f + n - 4, 4);
-        return ((a | b) & 0x02020202u) != 0;
-    }
-    for (; q < n; q++)
-        if (f[q] & FU_WORD)
-            return 1;
-    return 0;
-}
 
 /* The reading, without the first pass (leet_build_with). */
 static __attribute__((noinline)) int build_reading(const fold_table *ft, const uint8_t *s,
@@ -1425,17 +1405,12 @@ int leet_build_with(const fold_table *ft, const uint8_t *s, size_t len, leet_vie
     return build_reading(ft, s, len, lv, whole);
 }
 
-int leet_may_read(const fold_buf *folded)
-{
-    return any_word(folded);
-}
-
 int leet_build(const fold_table *ft, const uint8_t *s, size_t len, const fold_buf *folded,
                leet_view *lv)
 {
     lv->active = 0;
     lv->len = 0;
-    if ((folded && !any_word(folded)) || !leet_candidate(s, len))
+    if ((folded && !leet_may_read(folded)) || !candidate_with(s, len, 1))
         return SCREENER_OK;
     return build_reading(ft, s, len, lv, 0);
 }

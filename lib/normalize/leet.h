@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "fold.h"
 
@@ -72,7 +73,33 @@ int leet_build_with(const fold_table *ft, const uint8_t *s, size_t len, leet_vie
  * can read (no word letter or digit in it: most Chinese text), 1 if it may
  * (one look at the unit flags, eight at a time). The views table asks it
  * right after the fold, so that such a text never builds this view. */
-int leet_may_read(const fold_buf *folded);
+static inline int leet_may_read(const fold_buf *folded)
+{
+    const uint8_t *f = folded->flags;
+    size_t n = folded->n, q = 0;
+    uint64_t w;
+    uint32_t a, b;
+    for (; q + 8 <= n; q += 8) { /* eight flags at a time (English: the first eight) */
+        memcpy(&w, f + q, 8);
+        if (w & 0x0202020202020202ull) /* FU_WORD in any byte */
+            return 1;
+    }
+    if (q == n)
+        return 0;
+    if (n >= 8) { /* the last eight, overlapping */
+        memcpy(&w, f + n - 8, 8);
+        return (w & 0x0202020202020202ull) != 0;
+    }
+    if (n >= 4) { /* four to seven: two fours, overlapping */
+        memcpy(&a, f, 4);
+        memcpy(&b, f + n - 4, 4);
+        return ((a | b) & 0x02020202u) != 0;
+    }
+    for (; q < n; q++)
+        if (f[q] & FU_WORD)
+            return 1;
+    return 0;
+}
 
 /* The view of a text with nothing to read (what leet_build makes of it). */
 static inline void leet_view_none(leet_view *lv)
