@@ -485,12 +485,12 @@ __attribute__((target("avx2"))) static inline __m256i load32(const uint8_t *p)
 /* The 32-byte blocks' constants, one row each, read as operands (an
  * _mm256_set1_epi8 is rebuilt in the loop from an immediate: 2-3
  * instructions each). */
-enum { C_0F, C_20, C_MINUS_A, C_25, C_DIGIT, C_SYM, C_LET, C_P, C_H, C_DOLLAR, C_U, C_A, C_AT, C_LEET, C_ROWS };
+enum { C_0F, C_20, C_MINUS_A, C_25, C_DIGIT, C_SYM, C_LET, C_P, C_H, C_DOLLAR, C_U, C_A, C_AT, C_LEET_NOT_AT, C_ROWS };
 #define ROW(b) {b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, \
                 b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}
 static const uint8_t c32[C_ROWS][32] __attribute__((aligned(32))) = {
     ROW(0x0F), ROW(0x20), ROW((uint8_t)-'a'), ROW(25), ROW(0x04), ROW(0x38), ROW(0x03),
-    ROW('p'), ROW('h'), ROW('$'), ROW('u'), ROW('a'), ROW('@'), ROW(0x3C),
+    ROW('p'), ROW('h'), ROW('$'), ROW('u'), ROW('a'), ROW('@'), ROW(0x2C),
 };
 #undef ROW
 
@@ -591,13 +591,14 @@ __attribute__((target("avx2"), always_inline)) static inline unsigned block_mask
     /* most blocks of English text (half to two thirds) have no leet digit
      * or symbol, no p before h and no non-letter between a letter and the
      * same byte: what follows cannot name a byte there */
-    __m256i leet = _mm256_and_si256(cls, k32(C_LEET));
+    __m256i leet = _mm256_and_si256(cls, k32(C_LEET_NOT_AT));
     __m256i pre = _mm256_or_si256(
         _mm256_and_si256(_mm256_cmpeq_epi8(lv, k32(C_P)),
                          _mm256_cmpeq_epi8(vp, k32(C_H))),
         _mm256_and_si256(notletter, _mm256_and_si256(l1, _mm256_cmpeq_epi8(vm, vp))));
+    __m256i at = _mm256_cmpeq_epi8(v, k32(C_AT)); /* every '@' is named (below) */
     if (_mm256_testz_si256(leet, leet) && !_mm256_movemask_epi8(pre))
-        return 0;
+        return (unsigned)_mm256_movemask_epi8(at); /* (a mention's block: its '@' alone) */
     __m256i notdig = _mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_DIGIT)), zero);
     __m256i notsy = _mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_SYM)), zero);
     __m256i l0 = _mm256_xor_si256(ones, notletter);
@@ -619,7 +620,7 @@ __attribute__((target("avx2"), always_inline)) static inline unsigned block_mask
                                               _mm256_cmpeq_epi8(vp, k32(C_H))),
                              _mm256_or_si256(_mm256_cmpeq_epi8(vp2, k32(C_U)),
                                              _mm256_cmpeq_epi8(vp2, k32(C_A)))));
-    m = _mm256_or_si256(m, _mm256_cmpeq_epi8(v, k32(C_AT))); /* every '@' (see block_mask) */
+    m = _mm256_or_si256(m, at); /* every '@' (see block_mask) */
     return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(m, _mm256_or_si256(rep, ph)));
 }
 #endif
