@@ -132,28 +132,51 @@ static int is_alnum(uint8_t b)
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
-/* v - base as unsigned <= span: a mask per byte */
-static inline __m128i name_range(__m128i v, char base, char span)
+/* Constants of the 16-byte tests, one row each, read through a pointer
+ * the compiler cannot see into (opaque16) so that a row is an operand in
+ * memory: a _mm_set1_epi8 is rebuilt at every use from an immediate (three
+ * instructions), which cost a handle's test a third of its instructions. */
+enum { H_MINUS_CAP, H_25, H_MINUS_0, H_9, H_US, H_MINUS_A, H_SPACE, H_MINUS_TAB, H_4, H_SLASH,
+       H_W, H_AT, H_X20, H_2, H_6, H_DOLLAR, H_BANG, H_BAR, H_PLUS, H_PAREN, H_P, H_ROWS };
+#define ROW16(b) {b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}
+static const uint8_t c16[H_ROWS][16] __attribute__((aligned(16))) = {
+    ROW16((uint8_t)-'A'), ROW16(25), ROW16((uint8_t)-'0'), ROW16(9), ROW16('_'),
+    ROW16((uint8_t)-'a'), ROW16(' '), ROW16((uint8_t)-'\t'), ROW16(4), ROW16('/'), ROW16('w'),
+    ROW16('@'), ROW16(0x20), ROW16('2'), ROW16('6'), ROW16('$'), ROW16('!'), ROW16('|'),
+    ROW16('+'), ROW16('('), ROW16('p'),
+};
+#undef ROW16
+
+static inline const uint8_t (*opaque16(void))[16]
 {
-    __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(base));
-    return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
+    const uint8_t(*h)[16] = c16;
+    __asm__("" : "+r"(h));
+    return h;
+}
+
+#define K16(row) _mm_load_si128((const __m128i *)(const void *)h[row])
+
+/* v + minus_base as unsigned <= span: a mask per byte (rows of c16) */
+static inline __m128i range16(__m128i v, __m128i minus_base, __m128i span)
+{
+    __m128i t = _mm_add_epi8(v, minus_base);
+    return _mm_cmpeq_epi8(_mm_min_epu8(t, span), t);
 }
 
 /* ASCII whitespace (is_space) of the 16 bytes at p, one bit each. */
-static inline unsigned space16(const uint8_t *p)
+static inline unsigned space16(const uint8_t (*h)[16], const uint8_t *p)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i ws = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), name_range(v, '\t', 4));
+    __m128i ws = _mm_or_si128(_mm_cmpeq_epi8(v, K16(H_SPACE)), range16(v, K16(H_MINUS_TAB), K16(H_4)));
     return (unsigned)_mm_movemask_epi8(ws);
 }
 
 /* '/', 'w' and '@' of the 16 bytes at p: where whole_machine must look. */
-static inline unsigned machine16(const uint8_t *p)
+static inline unsigned machine16(const uint8_t (*h)[16], const uint8_t *p)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')),
-                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('w')),
-                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('@'))));
+    __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, K16(H_SLASH)),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, K16(H_W)), _mm_cmpeq_epi8(v, K16(H_AT))));
     return (unsigned)_mm_movemask_epi8(m);
 }
 #endif
@@ -168,8 +191,11 @@ static int whole_machine(const uint8_t *s, size_t a, size_t z, int fast)
 #if defined(__SSE2__)
     /* up to the first '/', 'w' or '@' nothing can make it a link or an
      * address (a '.' counts only after an '@') */
-    while (fast && q + 16 <= z && !machine16(s + q))
-        q += 16;
+    if (fast && q + 16 <= z) {
+        const uint8_t(*h)[16] = opaque16();
+        while (q + 16 <= z && !machine16(h, s + q))
+            q += 16;
+    }
 #else
     (void)fast;
 #endif
@@ -200,15 +226,18 @@ static const uint8_t name_kind[256] = {
  * after it (letters, digits, '_'); 1 in *handle if the name has a digit, a
  * '_', a capital after its first letter or more than six characters
  * (@someone, @user_1, @KingL; "@ss" is read). */
-static inline size_t handle_end(const uint8_t *s, size_t q, size_t z, int *handle)
+static inline __attribute__((always_inline)) size_t handle_end(const uint8_t *s, size_t q, size_t z,
+                                                             int *handle)
 {
     size_t e = q + 1;
 #if defined(__SSE2__)
     if (z >= e + 16) { /* a name shorter than 16 bytes, found 16 bytes at a time */
+        const uint8_t(*h)[16] = opaque16();
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + e));
-        __m128i cap = name_range(v, 'A', 25);
-        __m128i du = _mm_or_si128(name_range(v, '0', 9), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
-        unsigned name = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(name_range(v, 'a', 25), cap), du));
+        __m128i cap = range16(v, K16(H_MINUS_CAP), K16(H_25));
+        __m128i du = _mm_or_si128(range16(v, K16(H_MINUS_0), K16(H_9)), _mm_cmpeq_epi8(v, K16(H_US)));
+        __m128i low = range16(v, K16(H_MINUS_A), K16(H_25));
+        unsigned name = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(low, cap), du));
         unsigned len = (unsigned)__builtin_ctz(~name); /* (16 if all are) */
         if (len < 16) {
             unsigned in = (1u << len) - 1;
@@ -264,15 +293,16 @@ static inline int chunk_of(const uint8_t *s, size_t n, size_t i, size_t *a, size
     size_t hi_max = n - i > CHUNK_MAX + 1 ? i + CHUNK_MAX + 1 : n;
 #if defined(__SSE2__)
     if (fast) { /* 16 bytes at a time */
+        const uint8_t(*h)[16] = opaque16();
         unsigned m;
         for (; lo >= lo_min + 16; lo -= 16)
-            if ((m = space16(s + lo - 16)) != 0) {
+            if ((m = space16(h, s + lo - 16)) != 0) {
                 lo = lo - 16 + (size_t)(32 - __builtin_clz(m)); /* after the last one */
                 lo_min = lo;
                 break;
             }
         for (; hi + 16 <= hi_max; hi += 16)
-            if ((m = space16(s + hi)) != 0) {
+            if ((m = space16(h, s + hi)) != 0) {
                 hi += (size_t)__builtin_ctz(m);
                 hi_max = hi;
                 break;
@@ -1189,11 +1219,17 @@ static void rewrite(const uint8_t *s, const leet_char *x, size_t nc, leet_view *
 /* Bytes [from, to) of the text, read as they are, after lv->len. */
 static void copy_as_is(const uint8_t *s, size_t from, size_t to, leet_view *lv)
 {
-    size_t w = lv->len, k = to - from;
+    size_t w = lv->len, k = to - from, q = 0;
     memcpy(lv->text + w, s + from, k);
     memset(lv->sub + w, 0, k);
-    for (size_t q = 0; q < k; q++)
-        lv->orig[w + q] = (uint32_t)(from + q);
+    uint32_t *o = lv->orig + w;
+#if defined(__SSE2__)
+    __m128i at = _mm_add_epi32(_mm_set1_epi32((int)from), _mm_setr_epi32(0, 1, 2, 3));
+    for (; q + 4 <= k; q += 4, at = _mm_add_epi32(at, _mm_set1_epi32(4)))
+        _mm_storeu_si128((__m128i *)(void *)(o + q), at);
+#endif
+    for (; q < k; q++)
+        o[q] = (uint32_t)(from + q);
     lv->len = w + k;
 }
 
@@ -1293,24 +1329,21 @@ static int seed_at(const uint8_t *s, size_t n, size_t i)
 /* The bytes of the 16 at p (p[-1] to p[16] readable) where seed_at may say
  * 1: not ASCII, a leet digit or symbol, a p, a letter with no letter on
  * either side. */
-static inline unsigned seed_mask16(const uint8_t *p)
+static inline unsigned seed_mask16(const uint8_t (*h)[16], const uint8_t *p)
 {
-    __m128i x20 = _mm_set1_epi8(0x20), v = load16(p);
+    __m128i x20 = K16(H_X20), v = load16(p);
     __m128i lv = _mm_or_si128(v, x20);
-    __m128i lone = _mm_andnot_si128(_mm_or_si128(letters16(_mm_or_si128(load16(p - 1), x20)),
-                                                 letters16(_mm_or_si128(load16(p + 1), x20))),
-                                    letters16(lv));
-    __m128i no = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('2')),
-                              _mm_cmpeq_epi8(v, _mm_set1_epi8('6')));
-    __m128i dig = _mm_andnot_si128(no, in_range(v, '0', 9));
+    __m128i lone = _mm_andnot_si128(
+        _mm_or_si128(range16(_mm_or_si128(load16(p - 1), x20), K16(H_MINUS_A), K16(H_25)),
+                     range16(_mm_or_si128(load16(p + 1), x20), K16(H_MINUS_A), K16(H_25))),
+        range16(lv, K16(H_MINUS_A), K16(H_25)));
+    __m128i no = _mm_or_si128(_mm_cmpeq_epi8(v, K16(H_2)), _mm_cmpeq_epi8(v, K16(H_6)));
+    __m128i dig = _mm_andnot_si128(no, range16(v, K16(H_MINUS_0), K16(H_9)));
     __m128i sy = _mm_or_si128(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('$')),
-                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('@'))),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')),
-                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('|')))),
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')), _mm_cmpeq_epi8(v, _mm_set1_epi8('('))));
-    __m128i m = _mm_or_si128(_mm_or_si128(lone, _mm_cmpeq_epi8(lv, _mm_set1_epi8('p'))),
-                             _mm_or_si128(dig, sy));
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, K16(H_DOLLAR)), _mm_cmpeq_epi8(v, K16(H_AT))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, K16(H_BANG)), _mm_cmpeq_epi8(v, K16(H_BAR)))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, K16(H_PLUS)), _mm_cmpeq_epi8(v, K16(H_PAREN))));
+    __m128i m = _mm_or_si128(_mm_or_si128(lone, _mm_cmpeq_epi8(lv, K16(H_P))), _mm_or_si128(dig, sy));
     return (unsigned)_mm_movemask_epi8(m) | (unsigned)_mm_movemask_epi8(v);
 }
 #endif
@@ -1325,8 +1358,9 @@ static size_t next_seed(const uint8_t *s, size_t n, size_t i)
             return 0;
         i = 1;
     }
+    const uint8_t(*h)[16] = opaque16();
     for (; i + 17 <= n; i += 16)
-        for (unsigned m = seed_mask16(s + i); m; m &= m - 1)
+        for (unsigned m = seed_mask16(h, s + i); m; m &= m - 1)
             if (seed_at(s, n, i + (size_t)__builtin_ctz(m)))
                 return i + (size_t)__builtin_ctz(m);
 #endif
