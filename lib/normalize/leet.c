@@ -932,7 +932,15 @@ static inline const leet_char *ascii_char(leet_ctx *c, uint8_t b)
     leet_char *a = &c->ascii[b];
     if (__builtin_expect(!c->seen[b], 0)) {
         c->seen[b] = 1;
-        a->cls = classify(c->ft, b, fold_value(c->ft, b), &a->out, &a->unit);
+        uint32_t v = c->ft->ascii[b];
+        uint32_t u = FV_KIND(v) == FV_IDENT ? b : FV_KIND(v) == FV_ONE ? FV_CP(v) : 0;
+        if ((kind[b] & K_LETTER) && FV_CLASS(v) == FC_WORD && u > '9' && u <= 0xFFFF) {
+            a->cls = LC_LETTER; /* a letter: what classify says, without the call */
+            a->out = 0;
+            a->unit = (uint16_t)u;
+        } else {
+            a->cls = classify(c->ft, b, v, &a->out, &a->unit);
+        }
     }
     return a;
 }

@@ -79,6 +79,8 @@ static inline int leet_may_read(const fold_buf *folded)
     size_t n = folded->n, q = 0;
     uint64_t w;
     uint32_t a, b;
+    if (n && (f[0] & FU_WORD)) /* (English, mostly) */
+        return 1;
     for (; q + 8 <= n; q += 8) { /* eight flags at a time (English: the first eight) */
         memcpy(&w, f + q, 8);
         if (w & 0x0202020202020202ull) /* FU_WORD in any byte */
