@@ -26,7 +26,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "fold.h"
 
@@ -77,26 +79,24 @@ static inline int leet_may_read(const fold_buf *folded)
 {
     const uint8_t *f = folded->flags;
     size_t n = folded->n, q = 0;
-    uint64_t w;
-    uint32_t a, b;
     if (n && (f[0] & FU_WORD)) /* (English, mostly) */
         return 1;
-    for (; q + 8 <= n; q += 8) { /* eight flags at a time (English: the first eight) */
-        memcpy(&w, f + q, 8);
-        if (w & 0x0202020202020202ull) /* FU_WORD in any byte */
+#if defined(__SSE2__)
+    /* sixteen flags at a time, the last block masked to the text (the
+     * flags buffer has room past n when folded->cap says so) */
+    if (n <= 16 && folded->cap >= 16) { /* (a chat message: one block) */
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)f);
+        return ((unsigned)_mm_movemask_epi8(_mm_slli_epi16(v, 6)) & ((1u << n) - 1)) != 0;
+    }
+    for (; q < n && q + 16 <= folded->cap; q += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(f + q));
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_slli_epi16(v, 6)); /* FU_WORD (bit 1) */
+        if (n - q < 16)
+            bits &= (1u << (n - q)) - 1;
+        if (bits)
             return 1;
     }
-    if (q == n)
-        return 0;
-    if (n >= 8) { /* the last eight, overlapping */
-        memcpy(&w, f + n - 8, 8);
-        return (w & 0x0202020202020202ull) != 0;
-    }
-    if (n >= 4) { /* four to seven: two fours, overlapping */
-        memcpy(&a, f, 4);
-        memcpy(&b, f + n - 4, 4);
-        return ((a | b) & 0x02020202u) != 0;
-    }
+#endif
     for (; q < n; q++)
         if (f[q] & FU_WORD)
             return 1;
