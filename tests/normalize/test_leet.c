@@ -157,6 +157,18 @@ static uint32_t rnd(uint32_t n)
     return (uint32_t)(rng_state % n);
 }
 
+/* Append piece p to out (n bytes, room for cap with its NUL): 0 if it
+ * does not fit. */
+static int append(char *out, size_t *n, size_t cap, const char *p)
+{
+    size_t l = strlen(p);
+    if (*n + l >= cap)
+        return 0;
+    memcpy(out + *n, p, l);
+    *n += l;
+    return 1;
+}
+
 /* A random text of pieces that meet at the rule's edges: letters, leet
  * digits and symbols, other digits, separators, links, handles, e-mail
  * addresses, HTML entities, "ph", spaced letters, Chinese characters. */
@@ -184,11 +196,8 @@ static size_t random_text(char *out, size_t cap)
             chunk[c] = 0;
             p = chunk;
         }
-        size_t l = strlen(p);
-        if (n + l >= cap)
+        if (!append(out, &n, cap, p))
             break;
-        memcpy(out + n, p, l);
-        n += l;
     }
     out[n] = 0;
     return n;
@@ -246,11 +255,8 @@ static size_t random_rule_text(char *out, size_t cap)
         want = 300 + rnd(200); /* chunks longer than the rule reads */
     while (n < want) {
         const char *p = pieces[rnd(sizeof pieces / sizeof pieces[0])];
-        size_t l = strlen(p);
-        if (n + l >= cap)
+        if (!append(out, &n, cap, p))
             break;
-        memcpy(out + n, p, l);
-        n += l;
     }
     out[n] = 0;
     return n;
