@@ -1448,15 +1448,6 @@ int leet_build_with(const fold_table *ft, const uint8_t *s, size_t len, leet_vie
     return build_reading(ft, s, len, lv, whole);
 }
 
-int leet_build(const fold_table *ft, const uint8_t *s, size_t len, const fold_buf *folded,
-               leet_view *lv)
-{
-    lv->active = 0;
-    lv->len = 0;
-    if ((folded && !leet_may_read(folded)) || !candidate_with(s, len, 1))
-        return SCREENER_OK;
-    return build_reading(ft, s, len, lv, 0);
-}
 
 void leet_view_free(leet_view *lv)
 {
