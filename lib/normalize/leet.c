@@ -2,7 +2,10 @@
  * leet.c — the leet view (see leet.h; the rule and its table: docs/leet.md).
  *
  *   text --leet_candidate (one pass, ASCII table)--> nothing to do (most texts)
- *        --decode: one leet_char per character, classified through the fold table
+ *        --seeds (bytes that can take part in a reading) and the regions
+ *          around them, reset to reset (read_regions); the rest is copied
+ *        --decode (per region): one leet_char per character, classified
+ *          through the fold table
  *        --tokens (runs of letters, digits, leet symbols) and spelled-out words
  *          (single-character tokens across separators)
  *        --the rule, per word: which digits/symbols read as letters, which

@@ -18,8 +18,12 @@
  * two equal letters standing alone on either side of one separator): blocks
  * of 32 bytes (AVX2, chosen at run time) or 16 (SSE2) whose masks name only
  * the bytes whose neighbours fit the rule's shape; only those are tested,
- * and only a text with a candidate is decoded, rewritten and folded. A database
- * without Latin-letter terms never builds this view (views.c, matchers.c).
+ * and only a text with a candidate gets a reading, decoded and rewritten only
+ * in the regions around the bytes that can take part in one (the same
+ * reading as the whole text's: tested), then folded. A text whose folded
+ * view has no word letter or digit never builds this view (leet_may_read,
+ * asked by views.c right after the fold); a database without Latin-letter
+ * terms never builds it at all (views.c, matchers.c).
  */
 #ifndef SCREENER_NORMALIZE_LEET_H
 #define SCREENER_NORMALIZE_LEET_H
