@@ -342,6 +342,23 @@ static const uint8_t sym_run[256] = {
     ['$'] = 1, ['@'] = 1, ['!'] = 1, ['|'] = 1, ['+'] = 1, ['('] = 1,
 };
 
+/* Bytes after which an '@' starts a run and a word (not a letter or digit
+ * below 0x80, not a leet symbol): where it may open a handle. */
+#define MA_NO_8(x) x, x, x, x, x, x, x, x
+static const uint8_t mention_after[256] = {
+    MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1),            /* 0x00-0x1F */
+    1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1,            /* ' ' ! " # $ % & ' ( ) * + , - . / */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1,            /* 0-9 : ; < = > ? */
+    0, MA_NO_8(0), 0, 0, 0, 0, 0, 0, 0,                        /* @ A-O */
+    MA_NO_8(0), 0, 0, 0, 1, 1, 1, 1, 1,                        /* P-Z [ \ ] ^ _ */
+    1, MA_NO_8(0), 0, 0, 0, 0, 0, 0, 0,                        /* ` a-o */
+    MA_NO_8(0), 0, 0, 0, 1, 0, 1, 1, 1,                        /* p-z { | } ~ DEL */
+    MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1),
+    MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1),
+    MA_NO_8(1), MA_NO_8(1),                                    /* 0x80-0xFF */
+};
+#undef MA_NO_8
+
 /* The first-pass test at byte *pi: 1 if it is a candidate; a run of digits
  * or symbols, a link, an address or a handle around it is decided at once
  * (*pi moves to its last byte). A run's decision is the same whichever of
@@ -515,15 +532,38 @@ __attribute__((target("avx2"))) static inline __m256i load32(const uint8_t *p)
     return _mm256_loadu_si256((const __m256i *)(const void *)p);
 }
 
+/* Byte classes for the 32-byte blocks, from the low and the high nibble (a
+ * byte is in a class when both nibbles are: each class is a product of
+ * nibble sets): letters in two halves, the leet digits, the leet symbols. */
+#define NB_LET_A 0x01u  /* 0x41-0x4F, 0x61-0x6F */
+#define NB_LET_B 0x02u  /* 0x50-0x5A, 0x70-0x7A */
+#define NB_DIGIT 0x04u  /* 0 1 3 4 5 7 8 9 */
+#define NB_SYM2 0x08u   /* ! $ ( + */
+#define NB_AT 0x10u     /* @ */
+#define NB_BAR 0x20u    /* | */
+#define NB_LEET (NB_DIGIT | NB_SYM2 | NB_AT | NB_BAR)
+/* the class bits of each low nibble, then of each high nibble */
+#define NIB_LO                                                                                  \
+    NB_LET_B | NB_DIGIT | NB_AT, NB_LET_A | NB_LET_B | NB_DIGIT | NB_SYM2, NB_LET_A | NB_LET_B,   \
+        NB_LET_A | NB_LET_B | NB_DIGIT, NB_LET_A | NB_LET_B | NB_DIGIT | NB_SYM2,                \
+        NB_LET_A | NB_LET_B | NB_DIGIT, NB_LET_A | NB_LET_B, NB_LET_A | NB_LET_B | NB_DIGIT,     \
+        NB_LET_A | NB_LET_B | NB_DIGIT | NB_SYM2, NB_LET_A | NB_LET_B | NB_DIGIT,                \
+        NB_LET_A | NB_LET_B, NB_LET_A | NB_SYM2, NB_LET_A | NB_BAR, NB_LET_A, NB_LET_A, NB_LET_A
+#define NIB_HI                                                                                  \
+    0, 0, NB_SYM2, NB_DIGIT, NB_LET_A | NB_AT, NB_LET_B, NB_LET_A, NB_LET_B | NB_BAR, 0, 0, 0, 0, \
+        0, 0, 0, 0
+
 /* The 32-byte blocks' constants, one row each, read as operands (an
  * _mm256_set1_epi8 is rebuilt in the loop from an immediate: 2-3
  * instructions each). */
-enum { C_0F, C_20, C_MINUS_A, C_25, C_DIGIT, C_SYM, C_LET, C_P, C_H, C_DOLLAR, C_U, C_A, C_AT, C_LEET_NOT_AT, C_ROWS };
+enum { C_0F, C_20, C_MINUS_A, C_25, C_DIGIT, C_SYM, C_LET, C_P, C_H, C_DOLLAR, C_U, C_A, C_AT, C_LEET_NOT_AT, C_NIB_LO, C_NIB_HI, C_80, C_ROWS };
 #define ROW(b) {b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, \
                 b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}
 static const uint8_t c32[C_ROWS][32] __attribute__((aligned(32))) = {
     ROW(0x0F), ROW(0x20), ROW((uint8_t)-'a'), ROW(25), ROW(0x04), ROW(0x38), ROW(0x03),
     ROW('p'), ROW('h'), ROW('$'), ROW('u'), ROW('a'), ROW('@'), ROW(0x2C),
+    /* NIB_LO and NIB_HI, once per lane */
+    {NIB_LO, NIB_LO}, {NIB_HI, NIB_HI}, ROW(0x80),
 };
 #undef ROW
 
@@ -538,39 +578,6 @@ __attribute__((target("avx2"))) static inline __m256i letters32(const uint8_t (*
     return _mm256_cmpeq_epi8(_mm256_min_epu8(t, k32(C_25)), t);
 }
 
-/* Byte classes for the 32-byte blocks, from the low and the high nibble (a
- * byte is in a class when both nibbles are: each class is a product of
- * nibble sets): letters in two halves, the leet digits, the leet symbols. */
-#define NB_LET_A 0x01u  /* 0x41-0x4F, 0x61-0x6F */
-#define NB_LET_B 0x02u  /* 0x50-0x5A, 0x70-0x7A */
-#define NB_DIGIT 0x04u  /* 0 1 3 4 5 7 8 9 */
-#define NB_SYM2 0x08u   /* ! $ ( + */
-#define NB_AT 0x10u     /* @ */
-#define NB_BAR 0x20u    /* | */
-#define NB_LEET (NB_DIGIT | NB_SYM2 | NB_AT | NB_BAR)
-
-static const uint8_t nib_lo[16] = {
-    NB_LET_B | NB_DIGIT | NB_AT,           /* 0 */
-    NB_LET_A | NB_LET_B | NB_DIGIT | NB_SYM2, /* 1 */
-    NB_LET_A | NB_LET_B,                   /* 2 */
-    NB_LET_A | NB_LET_B | NB_DIGIT,        /* 3 */
-    NB_LET_A | NB_LET_B | NB_DIGIT | NB_SYM2, /* 4 */
-    NB_LET_A | NB_LET_B | NB_DIGIT,        /* 5 */
-    NB_LET_A | NB_LET_B,                   /* 6 */
-    NB_LET_A | NB_LET_B | NB_DIGIT,        /* 7 */
-    NB_LET_A | NB_LET_B | NB_DIGIT | NB_SYM2, /* 8 */
-    NB_LET_A | NB_LET_B | NB_DIGIT,        /* 9 */
-    NB_LET_A | NB_LET_B,                   /* A */
-    NB_LET_A | NB_SYM2,                    /* B */
-    NB_LET_A | NB_BAR,                     /* C */
-    NB_LET_A,                              /* D */
-    NB_LET_A,                              /* E */
-    NB_LET_A,                              /* F */
-};
-static const uint8_t nib_hi[16] = {
-    0, 0, NB_SYM2, NB_DIGIT, NB_LET_A | NB_AT, NB_LET_B, NB_LET_A, NB_LET_B | NB_BAR,
-    0, 0, 0, 0, 0, 0, 0, 0,
-};
 
 /* The same tests 32 bytes at a time, for CPUs with AVX2 (chosen once at run
  * time; the byte shift works per 16-byte lane, which only names more bytes:
@@ -610,8 +617,7 @@ __attribute__((target("avx2"), always_inline)) static inline unsigned block_mask
                                                                                    const uint8_t (*k)[32])
 {
     __m256i v = a.v;
-    const __m256i lo_t = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)nib_lo));
-    const __m256i hi_t = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)nib_hi));
+    const __m256i lo_t = k32(C_NIB_LO), hi_t = k32(C_NIB_HI);
     const __m256i f = k32(C_0F), x20 = k32(C_20);
     const __m256i zero = _mm256_setzero_si256(), ones = _mm256_cmpeq_epi8(zero, zero);
     __m256i cls = _mm256_and_si256(
@@ -771,13 +777,13 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
             a = around_mid(padded_block(s, n, i, 32, pad));
         }
         i = base + 32;
-        if ((unsigned)_mm256_movemask_epi8(a.v) == 0xFFFFFFFFu) /* all high bytes (Chinese text) */
+        if (_mm256_testc_si256(a.v, k32(C_80))) /* all high bytes (Chinese text) */
             continue;
         unsigned m = block_mask32(a, k) & keep;
         while (m) {
             size_t j = base + (size_t)__builtin_ctz(m);
             int handle = 0; /* a mention's handle (most named bytes of tweets): as candidate_at */
-            if (s[j] == '@' && (j == 0 || (!is_alnum(s[j - 1]) && !sym_run[s[j - 1]]))) {
+            if (s[j] == '@' && (j == 0 || mention_after[s[j - 1]])) {
                 size_t e = handle_end(s, j, n, &handle);
                 if (handle)
                     j = e - 1;
