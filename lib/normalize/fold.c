@@ -19,32 +19,6 @@ void fold_buf_free(fold_buf *fb)
     memset(fb, 0, sizeof *fb);
 }
 
-int fold_any_word(const fold_buf *fb)
-{
-    const uint64_t word = 0x0101010101010101ull * FU_WORD;
-    const size_t n = fb->n;
-    uint64_t w;
-    size_t q = 0;
-    for (; q + 8 <= n; q += 8) {
-        memcpy(&w, fb->flags + q, 8);
-        if (w & word)
-            return 1; /* (English: in the first eight) */
-    }
-    if (q == n)
-        return 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    /* the last 1..7 flags in one read: a fold leaves room for 8 units past
-     * its end (fold_text_upto's invariant), whose flags are masked off */
-    memcpy(&w, fb->flags + q, 8);
-    return (w & word & (~0ull >> (8 * (8 - (n - q))))) != 0;
-#else
-    unsigned acc = 0;
-    for (; q < n; q++)
-        acc |= fb->flags[q];
-    return (acc & FU_WORD) != 0;
-#endif
-}
-
 static int grow_units(fold_buf *fb, size_t need)
 {
     if (need <= fb->cap)

@@ -74,10 +74,6 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
 
 void fold_buf_free(fold_buf *fb);
 
-/* 1 if some unit of fb is a word letter or digit (FU_WORD): one pass over
- * the unit flags, eight at a time. Chinese text has none. */
-int fold_any_word(const fold_buf *fb);
-
 /* Where a folded position falls in the original text. */
 typedef struct fold_loc {
     size_t byte;  /* start byte (for a start) or end byte (for an end) */

@@ -2,7 +2,10 @@
  * leet.c — the leet view (see leet.h; the rule and its table: docs/leet.md).
  *
  *   text --leet_candidate (one pass, ASCII table)--> nothing to do (most texts)
- *        --decode: one leet_char per character, classified through the fold table
+ *        --seeds (bytes that can take part in a reading) and the regions
+ *          around them, reset to reset (read_regions); the rest is copied
+ *        --decode (per region): one leet_char per character, classified
+ *          through the fold table
  *        --tokens (runs of letters, digits, leet symbols) and spelled-out words
  *          (single-character tokens across separators)
  *        --the rule, per word: which digits/symbols read as letters, which
@@ -129,13 +132,77 @@ static int is_alnum(uint8_t b)
 /* A chunk longer than this (no whitespace) is not read at all. */
 #define CHUNK_MAX 256
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Constants of the 16-byte tests, one row each, read through a pointer
+ * the compiler cannot see into (opaque16) so that a row is an operand in
+ * memory: a _mm_set1_epi8 is rebuilt at every use from an immediate (three
+ * instructions), which cost a handle's test a third of its instructions. */
+enum { H_MINUS_CAP, H_25, H_MINUS_0, H_9, H_US, H_MINUS_A, H_SPACE, H_MINUS_TAB, H_4, H_SLASH,
+       H_W, H_AT, H_X20, H_2, H_6, H_DOLLAR, H_BANG, H_BAR, H_PLUS, H_PAREN, H_P, H_ROWS };
+#define ROW16(b) {b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}
+static const uint8_t c16[H_ROWS][16] __attribute__((aligned(16))) = {
+    ROW16((uint8_t)-'A'), ROW16(25), ROW16((uint8_t)-'0'), ROW16(9), ROW16('_'),
+    ROW16((uint8_t)-'a'), ROW16(' '), ROW16((uint8_t)-'\t'), ROW16(4), ROW16('/'), ROW16('w'),
+    ROW16('@'), ROW16(0x20), ROW16('2'), ROW16('6'), ROW16('$'), ROW16('!'), ROW16('|'),
+    ROW16('+'), ROW16('('), ROW16('p'),
+};
+#undef ROW16
+
+static inline const uint8_t (*opaque16(void))[16]
+{
+    const uint8_t(*h)[16] = c16;
+    __asm__("" : "+r"(h));
+    return h;
+}
+
+#define K16(row) _mm_load_si128((const __m128i *)(const void *)h[row])
+
+/* v + minus_base as unsigned <= span: a mask per byte (rows of c16) */
+static inline __m128i range16(__m128i v, __m128i minus_base, __m128i span)
+{
+    __m128i t = _mm_add_epi8(v, minus_base);
+    return _mm_cmpeq_epi8(_mm_min_epu8(t, span), t);
+}
+
+/* ASCII whitespace (is_space) of the 16 bytes at p, one bit each. */
+static inline unsigned space16(const uint8_t (*h)[16], const uint8_t *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i ws = _mm_or_si128(_mm_cmpeq_epi8(v, K16(H_SPACE)), range16(v, K16(H_MINUS_TAB), K16(H_4)));
+    return (unsigned)_mm_movemask_epi8(ws);
+}
+
+/* '/', 'w' and '@' of the 16 bytes at p: where whole_machine must look. */
+static inline unsigned machine16(const uint8_t (*h)[16], const uint8_t *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, K16(H_SLASH)),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, K16(H_W)), _mm_cmpeq_epi8(v, K16(H_AT))));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 /* 1 if the chunk [a, z) (bytes without whitespace) is a link (a '/' or
  * "www.") or an e-mail address (an '@' after a letter or digit, a '.'
  * after it). */
-static int whole_machine(const uint8_t *s, size_t a, size_t z)
+static int whole_machine(const uint8_t *s, size_t a, size_t z, int fast)
 {
     int at_inside = 0;
-    for (size_t q = a; q < z; q++) {
+    size_t q = a;
+#if defined(__SSE2__)
+    /* up to the first '/', 'w' or '@' nothing can make it a link or an
+     * address (a '.' counts only after an '@') */
+    if (fast && q + 16 <= z) {
+        const uint8_t(*h)[16] = opaque16();
+        while (q + 16 <= z && !machine16(h, s + q))
+            q += 16;
+    }
+#else
+    (void)fast;
+#endif
+    for (; q < z; q++) {
         if (s[q] == '/' || (s[q] == 'w' && q + 4 <= z && memcmp(s + q, "www.", 4) == 0) ||
             (at_inside && s[q] == '.'))
             return 1;
@@ -143,6 +210,7 @@ static int whole_machine(const uint8_t *s, size_t a, size_t z)
     }
     return 0;
 }
+
 
 /* Characters of a handle's name: 1 lower-case letter, 2 capital, 4 digit
  * or '_' (0: not in a name). */
@@ -161,9 +229,27 @@ static const uint8_t name_kind[256] = {
  * after it (letters, digits, '_'); 1 in *handle if the name has a digit, a
  * '_', a capital after its first letter or more than six characters
  * (@someone, @user_1, @KingL; "@ss" is read). */
-static size_t handle_end(const uint8_t *s, size_t q, size_t z, int *handle)
+static inline __attribute__((always_inline)) size_t handle_end(const uint8_t *s, size_t q, size_t z,
+                                                             int *handle)
 {
     size_t e = q + 1;
+#if defined(__SSE2__)
+    if (z >= e + 16) { /* a name shorter than 16 bytes, found 16 bytes at a time */
+        const uint8_t(*h)[16] = opaque16();
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + e));
+        __m128i cap = range16(v, K16(H_MINUS_CAP), K16(H_25));
+        __m128i du = _mm_or_si128(range16(v, K16(H_MINUS_0), K16(H_9)), _mm_cmpeq_epi8(v, K16(H_US)));
+        __m128i low = range16(v, K16(H_MINUS_A), K16(H_25));
+        unsigned name = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(low, cap), du));
+        unsigned len = (unsigned)__builtin_ctz(~name); /* (16 if all are) */
+        if (len < 16) {
+            unsigned in = (1u << len) - 1;
+            *handle = ((unsigned)_mm_movemask_epi8(du) & in) ||
+                      ((unsigned)_mm_movemask_epi8(cap) & in & ~1u) || len > 6;
+            return e + len;
+        }
+    }
+#endif
     unsigned first = e < z ? name_kind[s[e]] : 0, rest = 0, k;
     if (first)
         for (e++; e < z && (k = name_kind[s[e]]) != 0; e++)
@@ -179,9 +265,10 @@ static int word_at(const uint8_t *s, size_t a, size_t q)
 
 /* The machine-made part of the chunk [a, z) that holds byte i, if any, in
  * [*m0, *m1): the whole chunk for a link or an address, else a handle. */
-static int machine_span(const uint8_t *s, size_t a, size_t z, size_t i, size_t *m0, size_t *m1)
+static int machine_span(const uint8_t *s, size_t a, size_t z, size_t i, size_t *m0, size_t *m1,
+                        int fast)
 {
-    if (whole_machine(s, a, z)) {
+    if (whole_machine(s, a, z, fast)) {
         *m0 = a, *m1 = z;
         return 1;
     }
@@ -201,12 +288,35 @@ static int machine_span(const uint8_t *s, size_t a, size_t z, size_t i, size_t *
 
 /* The chunk around byte i: [*a, *z) (returns 0 if it is longer than
  * CHUNK_MAX bytes: not a word; the bounds are then cut there). */
-static int chunk_of(const uint8_t *s, size_t n, size_t i, size_t *a, size_t *z)
+static inline int chunk_of(const uint8_t *s, size_t n, size_t i, size_t *a, size_t *z, int fast)
 {
-    size_t lo = i, hi = i;
-    while (lo > 0 && !is_space(s[lo - 1]) && i - lo <= CHUNK_MAX)
+    /* lo stops after whitespace or at i - CHUNK_MAX - 1, hi at whitespace
+     * or at i + CHUNK_MAX + 1 */
+    size_t lo = i, hi = i, lo_min = i > CHUNK_MAX + 1 ? i - CHUNK_MAX - 1 : 0;
+    size_t hi_max = n - i > CHUNK_MAX + 1 ? i + CHUNK_MAX + 1 : n;
+#if defined(__SSE2__)
+    if (fast) { /* 16 bytes at a time */
+        const uint8_t(*h)[16] = opaque16();
+        unsigned m;
+        for (; lo >= lo_min + 16; lo -= 16)
+            if ((m = space16(h, s + lo - 16)) != 0) {
+                lo = lo - 16 + (size_t)(32 - __builtin_clz(m)); /* after the last one */
+                lo_min = lo;
+                break;
+            }
+        for (; hi + 16 <= hi_max; hi += 16)
+            if ((m = space16(h, s + hi)) != 0) {
+                hi += (size_t)__builtin_ctz(m);
+                hi_max = hi;
+                break;
+            }
+    }
+#else
+    (void)fast;
+#endif
+    while (lo > lo_min && !is_space(s[lo - 1]))
         lo--;
-    while (hi < n && !is_space(s[hi]) && hi - i <= CHUNK_MAX)
+    while (hi < hi_max && !is_space(s[hi]))
         hi++;
     *a = lo, *z = hi;
     return hi - lo <= CHUNK_MAX;
@@ -214,25 +324,47 @@ static int chunk_of(const uint8_t *s, size_t n, size_t i, size_t *a, size_t *z)
 
 /* 1 if byte i is in a link, an e-mail address, a handle or an over-long
  * chunk; *skip gets the first byte after that part. */
-static int in_machine(const uint8_t *s, size_t n, size_t i, size_t *skip)
+static inline int in_machine(const uint8_t *s, size_t n, size_t i, size_t *skip, int fast)
 {
     size_t a, z, m0, m1;
-    if (!chunk_of(s, n, i, &a, &z)) {
+    if (!chunk_of(s, n, i, &a, &z, fast)) {
         *skip = z;
         return 1;
     }
-    if (!machine_span(s, a, z, i, &m0, &m1) || i < m0)
+    if (!machine_span(s, a, z, i, &m0, &m1, fast) || i < m0)
         return 0;
     *skip = m1;
     return 1;
 }
+
+/* Bytes of a run of leet symbols (K_LEET, not a digit): $ @ ! | + ( */
+static const uint8_t sym_run[256] = {
+    ['$'] = 1, ['@'] = 1, ['!'] = 1, ['|'] = 1, ['+'] = 1, ['('] = 1,
+};
+
+/* Bytes after which an '@' starts a run and a word (not a letter or digit
+ * below 0x80, not a leet symbol): where it may open a handle. */
+#define MA_NO_8(x) x, x, x, x, x, x, x, x
+static const uint8_t mention_after[256] = {
+    MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1),            /* 0x00-0x1F */
+    1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1,            /* ' ' ! " # $ % & ' ( ) * + , - . / */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1,            /* 0-9 : ; < = > ? */
+    0, MA_NO_8(0), 0, 0, 0, 0, 0, 0, 0,                        /* @ A-O */
+    MA_NO_8(0), 0, 0, 0, 1, 1, 1, 1, 1,                        /* P-Z [ \ ] ^ _ */
+    1, MA_NO_8(0), 0, 0, 0, 0, 0, 0, 0,                        /* ` a-o */
+    MA_NO_8(0), 0, 0, 0, 1, 0, 1, 1, 1,                        /* p-z { | } ~ DEL */
+    MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1),
+    MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1), MA_NO_8(1),
+    MA_NO_8(1), MA_NO_8(1),                                    /* 0x80-0xFF */
+};
+#undef MA_NO_8
 
 /* The first-pass test at byte *pi: 1 if it is a candidate; a run of digits
  * or symbols, a link, an address or a handle around it is decided at once
  * (*pi moves to its last byte). A run's decision is the same whichever of
  * its bytes is tested (it is read from the run's first byte), so the block
  * filter below may name any byte of a run. */
-static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi)
+static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi, int fast)
 {
     size_t i = *pi;
     uint8_t b = s[i];
@@ -241,6 +373,16 @@ static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi)
     unsigned k = kind[b];
     if (!(k & (K_LEET | K_SEP | K_P)))
         return 0;
+    if (fast && b == '@' && (i == 0 || (!is_alnum(s[i - 1]) && !sym_run[s[i - 1]]))) {
+        /* an '@' starting a run and a word (a mention): a handle is decided
+         * here, as below, without the run around it */
+        int handle;
+        size_t e = handle_end(s, i, n, &handle);
+        if (handle) {
+            *pi = e - 1;
+            return 0;
+        }
+    }
     if (k & K_SEP) {
         /* "u u": the same letter alone on both sides of one separator */
         if (i == 0 || i + 1 >= n || ((s[i - 1] | 0x20) != (s[i + 1] | 0x20)) ||
@@ -255,12 +397,17 @@ static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi)
     /* the rule's shape (read_word), from the bytes around: */
     size_t r0 = i, r1 = i + 1; /* the run of this class around i */
     int digit = b >= '0' && b <= '9';
-    while (r0 > 0 && s[r0 - 1] < 0x80 && (digit ? s[r0 - 1] >= '0' && s[r0 - 1] <= '9'
-                                                : kind[s[r0 - 1]] == K_LEET && !(s[r0 - 1] >= '0' && s[r0 - 1] <= '9')))
-        r0--;
-    while (r1 < n && s[r1] < 0x80 && (digit ? s[r1] >= '0' && s[r1] <= '9'
-                                            : kind[s[r1]] == K_LEET && !(s[r1] >= '0' && s[r1] <= '9')))
-        r1++;
+    if (digit) {
+        while (r0 > 0 && (unsigned)(s[r0 - 1] - '0') < 10)
+            r0--;
+        while (r1 < n && (unsigned)(s[r1] - '0') < 10)
+            r1++;
+    } else {
+        while (r0 > 0 && sym_run[s[r0 - 1]])
+            r0--;
+        while (r1 < n && sym_run[s[r1]])
+            r1++;
+    }
     int l = r0 > 0 && letter_at(s, n, r0 - 1), r = letter_at(s, n, r1);
     i = r0;
     b = s[r0];
@@ -290,7 +437,7 @@ static inline int candidate_at(const uint8_t *s, size_t n, size_t *pi)
         return 0;
     }
     size_t skip;
-    if (!in_machine(s, n, i, &skip))
+    if (!in_machine(s, n, i, &skip, fast))
         return 1;
     *pi = skip - 1; /* (a link, address or handle: nothing to read in it) */
     return 0;
@@ -366,6 +513,9 @@ static inline unsigned block_mask(const uint8_t *p)
                                         _mm_cmpeq_epi8(vp, _mm_set1_epi8('h'))),
                           _mm_or_si128(_mm_cmpeq_epi8(vp2, _mm_set1_epi8('u')),
                                        _mm_cmpeq_epi8(vp2, _mm_set1_epi8('a')))));
+    /* every '@': at a word's start it may open a handle, which the test
+     * at every byte skips whole (what the block tests must skip too) */
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
     return (unsigned)_mm_movemask_epi8(_mm_or_si128(m, _mm_or_si128(rep, ph)));
 }
 #endif
@@ -382,52 +532,134 @@ __attribute__((target("avx2"))) static inline __m256i load32(const uint8_t *p)
     return _mm256_loadu_si256((const __m256i *)(const void *)p);
 }
 
-__attribute__((target("avx2"))) static inline __m256i in_range32(__m256i v, char base, char span)
+/* Byte classes for the 32-byte blocks, from the low and the high nibble (a
+ * byte is in a class when both nibbles are: each class is a product of
+ * nibble sets): letters in two halves, the leet digits, the leet symbols. */
+#define NB_LET_A 0x01u  /* 0x41-0x4F, 0x61-0x6F */
+#define NB_LET_B 0x02u  /* 0x50-0x5A, 0x70-0x7A */
+#define NB_DIGIT 0x04u  /* 0 1 3 4 5 7 8 9 */
+#define NB_SYM2 0x08u   /* ! $ ( + */
+#define NB_AT 0x10u     /* @ */
+#define NB_BAR 0x20u    /* | */
+#define NB_LEET (NB_DIGIT | NB_SYM2 | NB_AT | NB_BAR)
+/* the class bits of each low nibble, then of each high nibble */
+#define NIB_LO                                                                                  \
+    NB_LET_B | NB_DIGIT | NB_AT, NB_LET_A | NB_LET_B | NB_DIGIT | NB_SYM2, NB_LET_A | NB_LET_B,   \
+        NB_LET_A | NB_LET_B | NB_DIGIT, NB_LET_A | NB_LET_B | NB_DIGIT | NB_SYM2,                \
+        NB_LET_A | NB_LET_B | NB_DIGIT, NB_LET_A | NB_LET_B, NB_LET_A | NB_LET_B | NB_DIGIT,     \
+        NB_LET_A | NB_LET_B | NB_DIGIT | NB_SYM2, NB_LET_A | NB_LET_B | NB_DIGIT,                \
+        NB_LET_A | NB_LET_B, NB_LET_A | NB_SYM2, NB_LET_A | NB_BAR, NB_LET_A, NB_LET_A, NB_LET_A
+#define NIB_HI                                                                                  \
+    0, 0, NB_SYM2, NB_DIGIT, NB_LET_A | NB_AT, NB_LET_B, NB_LET_A, NB_LET_B | NB_BAR, 0, 0, 0, 0, \
+        0, 0, 0, 0
+
+/* The 32-byte blocks' constants, one row each, read as operands (an
+ * _mm256_set1_epi8 is rebuilt in the loop from an immediate: 2-3
+ * instructions each). */
+enum { C_0F, C_20, C_MINUS_A, C_25, C_DIGIT, C_SYM, C_LET, C_P, C_H, C_DOLLAR, C_U, C_A, C_AT, C_LEET_NOT_AT, C_NIB_LO, C_NIB_HI, C_80, C_ROWS };
+#define ROW(b) {b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, \
+                b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}
+static const uint8_t c32[C_ROWS][32] __attribute__((aligned(32))) = {
+    ROW(0x0F), ROW(0x20), ROW((uint8_t)-'a'), ROW(25), ROW(0x04), ROW(0x38), ROW(0x03),
+    ROW('p'), ROW('h'), ROW('$'), ROW('u'), ROW('a'), ROW('@'), ROW(0x2C),
+    /* NIB_LO and NIB_HI, once per lane */
+    {NIB_LO, NIB_LO}, {NIB_HI, NIB_HI}, ROW(0x80),
+};
+#undef ROW
+
+/* Row `row` of the table at k (c32, through a pointer the compiler cannot
+ * see into, so that the row is an instruction's memory operand). */
+#define k32(row) _mm256_load_si256((const __m256i *)(const void *)k[row])
+
+/* ASCII letters of lv (bytes | 0x20) */
+__attribute__((target("avx2"))) static inline __m256i letters32(const uint8_t (*k)[32], __m256i lv)
 {
-    __m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8(base));
-    return _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8(span)), t);
+    __m256i t = _mm256_add_epi8(lv, k32(C_MINUS_A));
+    return _mm256_cmpeq_epi8(_mm256_min_epu8(t, k32(C_25)), t);
 }
 
-__attribute__((target("avx2"))) static inline __m256i letters32(__m256i lv)
+
+/* The same tests 32 bytes at a time, for CPUs with AVX2 (chosen once at run
+ * time; the byte shift works per 16-byte lane, which only names more bytes:
+ * a symbol before the lane's first byte is taken as none). The leet digits
+ * and symbols come from one nibble lookup; v is the block p[0..31]. */
+/* A block and the bytes one and two before and after each of its bytes. */
+typedef struct around32 {
+    __m256i v, m1, p1, m2, p2;
+} around32;
+
+/* The block at p, p[-2] to p[33] readable. */
+__attribute__((target("avx2"), always_inline)) static inline around32 around_mid(const uint8_t *p)
 {
-    return in_range32(lv, 'a', 25);
+    around32 a = {load32(p), load32(p - 1), load32(p + 1), load32(p - 2), load32(p + 2)};
+    return a;
 }
 
-__attribute__((target("avx2"))) static unsigned block_mask32(const uint8_t *p)
+/* The text's first 32 bytes (34 readable): zeros before them. */
+__attribute__((target("avx2"), always_inline)) static inline around32 around_first(const uint8_t *s)
 {
-    __m256i v = load32(p);
-    if ((unsigned)_mm256_movemask_epi8(v) == 0xFFFFFFFFu)
-        return 0; /* Chinese text: all high bytes */
-    __m256i x20 = _mm256_set1_epi8(0x20);
+    __m256i v = load32(s), lo = _mm256_permute2x128_si256(v, v, 0x08); /* 0, v's low lane */
+    around32 a = {v, _mm256_alignr_epi8(v, lo, 15), load32(s + 1), _mm256_alignr_epi8(v, lo, 14),
+                  load32(s + 2)};
+    return a;
+}
+
+/* The text's last 32 bytes at p (p[-2] readable): zeros after them. */
+__attribute__((target("avx2"), always_inline)) static inline around32 around_last(const uint8_t *p)
+{
+    __m256i v = load32(p), hi = _mm256_permute2x128_si256(v, v, 0x81); /* v's high lane, 0 */
+    around32 a = {v, load32(p - 1), _mm256_alignr_epi8(hi, v, 1), load32(p - 2),
+                  _mm256_alignr_epi8(hi, v, 2)};
+    return a;
+}
+
+__attribute__((target("avx2"), always_inline)) static inline unsigned block_mask32(around32 a,
+                                                                                   const uint8_t (*k)[32])
+{
+    __m256i v = a.v;
+    const __m256i lo_t = k32(C_NIB_LO), hi_t = k32(C_NIB_HI);
+    const __m256i f = k32(C_0F), x20 = k32(C_20);
+    const __m256i zero = _mm256_setzero_si256(), ones = _mm256_cmpeq_epi8(zero, zero);
+    __m256i cls = _mm256_and_si256(
+        _mm256_shuffle_epi8(lo_t, _mm256_and_si256(v, f)),
+        _mm256_shuffle_epi8(hi_t, _mm256_and_si256(_mm256_srli_epi16(v, 4), f)));
+    __m256i notletter = _mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_LET)), zero);
     __m256i lv = _mm256_or_si256(v, x20);
-    __m256i vm = _mm256_or_si256(load32(p - 1), x20), vp = _mm256_or_si256(load32(p + 1), x20);
-    __m256i vm2 = _mm256_or_si256(load32(p - 2), x20), vp2 = _mm256_or_si256(load32(p + 2), x20);
-    __m256i l0 = letters32(lv), l1 = letters32(vm), r1 = letters32(vp);
-    __m256i l2 = letters32(vm2), r2 = letters32(vp2);
-    __m256i dol = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('$'));
-    __m256i sy = _mm256_or_si256(
-        _mm256_or_si256(_mm256_or_si256(dol, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('@'))),
-                     _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('!')),
-                                  _mm256_cmpeq_epi8(v, _mm256_set1_epi8('|')))),
-        _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('+')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('('))));
-    __m256i no = _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('2')),
-                              _mm256_cmpeq_epi8(v, _mm256_set1_epi8('6')));
-    __m256i dig = _mm256_andnot_si256(no, in_range32(v, '0', 9));
+    __m256i vm = _mm256_or_si256(a.m1, x20), vp = _mm256_or_si256(a.p1, x20);
+    __m256i l1 = letters32(k, vm);
+    /* most blocks of English text (half to two thirds) have no leet digit
+     * or symbol, no p before h and no non-letter between a letter and the
+     * same byte: what follows cannot name a byte there */
+    __m256i leet = _mm256_and_si256(cls, k32(C_LEET_NOT_AT));
+    __m256i pre = _mm256_or_si256(
+        _mm256_and_si256(_mm256_cmpeq_epi8(lv, k32(C_P)),
+                         _mm256_cmpeq_epi8(vp, k32(C_H))),
+        _mm256_and_si256(notletter, _mm256_and_si256(l1, _mm256_cmpeq_epi8(vm, vp))));
+    __m256i at = _mm256_cmpeq_epi8(v, k32(C_AT)); /* every '@' is named (below) */
+    if (_mm256_testz_si256(leet, leet) && !_mm256_movemask_epi8(pre))
+        return (unsigned)_mm256_movemask_epi8(at); /* (a mention's block: its '@' alone) */
+    __m256i notdig = _mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_DIGIT)), zero);
+    __m256i notsy = _mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_SYM)), zero);
+    __m256i l0 = _mm256_xor_si256(ones, notletter);
+    __m256i vm2 = _mm256_or_si256(a.m2, x20), vp2 = _mm256_or_si256(a.p2, x20);
+    __m256i r1 = letters32(k, vp), l2 = letters32(k, vm2), r2 = letters32(k, vp2);
+    __m256i dol = _mm256_cmpeq_epi8(v, k32(C_DOLLAR));
     __m256i near = _mm256_or_si256(_mm256_or_si256(l1, r1), _mm256_or_si256(l2, r2));
     /* a symbol before this one: the first byte's is unknown (taken as none) */
-    __m256i sm1 = _mm256_slli_si256(sy, 1);
+    __m256i sm1 = _mm256_slli_si256(_mm256_xor_si256(notsy, ones), 1);
     __m256i symok = _mm256_or_si256(_mm256_or_si256(r1, r2),
-                                 _mm256_or_si256(_mm256_and_si256(l1, dol),
-                                              _mm256_andnot_si256(_mm256_or_si256(l1, sm1), l2)));
-    __m256i m = _mm256_or_si256(_mm256_and_si256(dig, near), _mm256_and_si256(sy, symok));
+                                    _mm256_or_si256(_mm256_and_si256(l1, dol),
+                                                    _mm256_andnot_si256(_mm256_or_si256(l1, sm1), l2)));
+    __m256i m = _mm256_or_si256(_mm256_andnot_si256(notdig, near), _mm256_andnot_si256(notsy, symok));
     /* u u: a non-letter between two equal lone letters */
     __m256i rep = _mm256_andnot_si256(_mm256_or_si256(l0, _mm256_or_si256(l2, r2)),
-                                   _mm256_and_si256(_mm256_and_si256(l1, r1), _mm256_cmpeq_epi8(vm, vp)));
+                                      _mm256_and_si256(_mm256_and_si256(l1, r1), _mm256_cmpeq_epi8(vm, vp)));
     __m256i ph = _mm256_andnot_si256(
-        l1, _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(lv, _mm256_set1_epi8('p')),
-                                        _mm256_cmpeq_epi8(vp, _mm256_set1_epi8('h'))),
-                          _mm256_or_si256(_mm256_cmpeq_epi8(vp2, _mm256_set1_epi8('u')),
-                                       _mm256_cmpeq_epi8(vp2, _mm256_set1_epi8('a')))));
+        l1, _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(lv, k32(C_P)),
+                                              _mm256_cmpeq_epi8(vp, k32(C_H))),
+                             _mm256_or_si256(_mm256_cmpeq_epi8(vp2, k32(C_U)),
+                                             _mm256_cmpeq_epi8(vp2, k32(C_A)))));
+    m = _mm256_or_si256(m, at); /* every '@' (see block_mask) */
     return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(m, _mm256_or_si256(rep, ph)));
 }
 #endif
@@ -436,7 +668,7 @@ __attribute__((target("avx2"))) static unsigned block_mask32(const uint8_t *p)
 int leet_candidate_ref(const uint8_t *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (candidate_at(s, n, &i))
+        if (candidate_at(s, n, &i, 0))
             return 1;
     return 0;
 }
@@ -445,17 +677,50 @@ int leet_candidate_ref(const uint8_t *s, size_t n)
 /* The blocks of w bytes (16 or 32) of (s, n), two either side readable (a
  * zero-padded copy at the text's start and end): only the bytes the block's
  * mask names are tested. */
+/* d[0, len) = s[0, len), len <= 36, with a few fixed-size moves. */
+static inline void copy_small(uint8_t *d, const uint8_t *s, size_t len)
+{
+    if (len >= 16) {
+        _mm_storeu_si128((__m128i *)(void *)d, load16(s));
+        if (len > 32)
+            _mm_storeu_si128((__m128i *)(void *)(d + 16), load16(s + 16));
+        _mm_storeu_si128((__m128i *)(void *)(d + len - 16), load16(s + len - 16));
+    } else if (len >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + len - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + len - 8, &b, 8);
+    } else if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + len - 4, &b, 4);
+    } else {
+        for (size_t k = 0; k < len; k++)
+            d[k] = s[k];
+    }
+}
+
+/* The block at i of (s, n) with its two bytes either side (zeros outside
+ * the text) in pad (room for 2 + w + 2): returns where the block starts. */
+static inline const uint8_t *padded_block(const uint8_t *s, size_t n, size_t i, size_t w,
+                                          uint8_t *pad)
+{
+    size_t lo = i < 2 ? 0 : i - 2, hi = i + w + 2 < n ? i + w + 2 : n;
+    memset(pad, 0, 2 * w + 8);
+    copy_small(pad + 2 - (i - lo), s + lo, hi - lo);
+    return pad + 2;
+}
+
 static int candidate_blocks(const uint8_t *s, size_t n, size_t w, unsigned (*mask)(const uint8_t *))
 {
     uint8_t pad[48];
     for (size_t i = 0; i < n;) {
         const uint8_t *p = s + i;
-        if (i < 2 || i + w + 2 > n) {
-            size_t lo = i < 2 ? 0 : i - 2, hi = i + w + 2 < n ? i + w + 2 : n;
-            memset(pad, 0, sizeof pad);
-            memcpy(pad + 2 - (i - lo), s + lo, hi - lo);
-            p = pad + 2;
-        }
+        if (i < 2 || i + w + 2 > n)
+            p = padded_block(s, n, i, w, pad);
         /* all high bytes (Chinese text): nothing to test, no call */
         unsigned hi = (unsigned)_mm_movemask_epi8(load16(p));
         if (w == 32)
@@ -471,7 +736,7 @@ static int candidate_blocks(const uint8_t *s, size_t n, size_t w, unsigned (*mas
         i += w;
         while (m) {
             size_t j = base + (size_t)__builtin_ctz(m);
-            if (candidate_at(s, n, &j))
+            if (candidate_at(s, n, &j, 1))
                 return 1;
             if (j + 1 >= base + w) { /* a run, link or handle ran past the block */
                 i = j + 1;
@@ -484,9 +749,61 @@ static int candidate_blocks(const uint8_t *s, size_t n, size_t w, unsigned (*mas
 }
 #endif
 
+#if defined(LEET_AVX2)
+/* candidate_blocks for 32-byte blocks, with the mask inlined. The blocks
+ * at the text's edges read their neighbours from shifted copies of
+ * themselves (a zero-padded copy only for texts under 34 bytes and a last
+ * block one byte short of room). */
+__attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, size_t n)
+{
+    uint8_t pad[72];
+    const uint8_t(*k)[32] = c32;
+    __asm__("" : "+r"(k)); /* (see k32) */
+    for (size_t i = 0; i < n;) {
+        size_t base = i; /* the block's first byte: bit 0 of m */
+        unsigned keep = ~0u; /* the bits of bytes of the text not looked at yet */
+        around32 a;
+        if (i >= 2 && i + 34 <= n) {
+            a = around_mid(s + i);
+        } else if (i == 0 && n >= 34) {
+            a = around_first(s);
+        } else if (n >= 34 && i + 32 >= n) {
+            base = n - 32;
+            keep = ~0u << (i - base);
+            a = around_last(s + base);
+        } else {
+            if (n - i < 32)
+                keep = (1u << (n - i)) - 1;
+            a = around_mid(padded_block(s, n, i, 32, pad));
+        }
+        i = base + 32;
+        if (_mm256_testc_si256(a.v, k32(C_80))) /* all high bytes (Chinese text) */
+            continue;
+        unsigned m = block_mask32(a, k) & keep;
+        while (m) {
+            size_t j = base + (size_t)__builtin_ctz(m);
+            int handle = 0; /* a mention's handle (most named bytes of tweets): as candidate_at */
+            if (s[j] == '@' && (j == 0 || mention_after[s[j - 1]])) {
+                size_t e = handle_end(s, j, n, &handle);
+                if (handle)
+                    j = e - 1;
+            }
+            if (!handle && candidate_at(s, n, &j, 1))
+                return 1;
+            if (j + 1 >= base + 32) { /* a run, link or handle ran past the block */
+                i = j + 1;
+                break;
+            }
+            m &= ~0u << (j + 1 - base);
+        }
+    }
+    return 0;
+}
+#endif
+
 /* 1 if this CPU runs the AVX2 blocks (asked once; every thread gets the
  * same answer). */
-static int use_avx2(void)
+static inline int use_avx2(void)
 {
 #if defined(LEET_AVX2)
     static int avx2 = -1;
@@ -502,11 +819,11 @@ static int use_avx2(void)
 #endif
 }
 
-int leet_candidate_with(const uint8_t *s, size_t n, int wide)
+static inline int candidate_with(const uint8_t *s, size_t n, int wide)
 {
 #if defined(LEET_AVX2)
     if (wide && use_avx2())
-        return candidate_blocks(s, n, 32, block_mask32);
+        return candidate_blocks32(s, n);
 #else
     (void)wide;
 #endif
@@ -517,9 +834,14 @@ int leet_candidate_with(const uint8_t *s, size_t n, int wide)
 #endif
 }
 
+int leet_candidate_with(const uint8_t *s, size_t n, int wide)
+{
+    return candidate_with(s, n, wide);
+}
+
 int leet_candidate(const uint8_t *s, size_t n)
 {
-    return leet_candidate_with(s, n, 1);
+    return candidate_with(s, n, 1);
 }
 
 /* Make the characters of links, e-mail addresses and handles hard breaks
@@ -534,21 +856,23 @@ static void mark_range(leet_char *x, size_t nc, size_t *k, size_t b0, size_t b1)
     }
 }
 
-static void mark_machine(const uint8_t *s, size_t n, leet_char *x, size_t nc)
+/* The chunks of bytes [from, to) (to is the text's end or follows
+ * whitespace, so no chunk crosses it; x: the characters of those bytes). */
+static void mark_machine(const uint8_t *s, size_t from, size_t to, leet_char *x, size_t nc)
 {
     size_t k = 0;
-    for (size_t i = 0; i < n;) {
+    for (size_t i = from; i < to;) {
         if (is_space(s[i])) {
             i++;
             continue;
         }
         size_t a = i, z = i;
-        while (z < n && !is_space(s[z]))
+        while (z < to && !is_space(s[z]))
             z++;
         if (z - a > CHUNK_MAX) {
             mark_range(x, nc, &k, a, z);
         } else {
-            if (whole_machine(s, a, z))
+            if (whole_machine(s, a, z, 1))
                 mark_range(x, nc, &k, a, z);
             else
                 for (size_t q = a; q < z; q++) /* the handles, left to right */
@@ -601,33 +925,58 @@ static uint8_t classify(const fold_table *ft, int32_t c, uint32_t v, uint8_t *as
     return LC_OTHER;
 }
 
-static int decode(const fold_table *ft, const uint8_t *s, size_t n, leet_view *lv, size_t *count)
-{
-    if (n > lv->cap_chars && mem_grow((void **)&lv->chars, &lv->cap_chars, n, sizeof(leet_char)))
-        return SCREENER_E_NOMEM; /* at most one character per byte */
-    /* an ASCII byte's class is the same wherever it stands: classified once */
+/* What one build reads from: the text, and the classes of the ASCII bytes
+ * (an ASCII byte's class is the same wherever it stands: classified once,
+ * when first seen). */
+typedef struct leet_ctx {
+    const fold_table *ft;
+    const uint8_t *s;
+    size_t n;
     leet_char ascii[128];
-    uint8_t seen[128] = {0};
+    uint8_t seen[128];
+} leet_ctx;
+
+static inline const leet_char *ascii_char(leet_ctx *c, uint8_t b)
+{
+    leet_char *a = &c->ascii[b];
+    if (__builtin_expect(!c->seen[b], 0)) {
+        c->seen[b] = 1;
+        uint32_t v = c->ft->ascii[b];
+        uint32_t u = FV_KIND(v) == FV_IDENT ? b : FV_KIND(v) == FV_ONE ? FV_CP(v) : 0;
+        if ((kind[b] & K_LETTER) && FV_CLASS(v) == FC_WORD && u > '9' && u <= 0xFFFF) {
+            a->cls = LC_LETTER; /* a letter: what classify says, without the call */
+            a->out = 0;
+            a->unit = (uint16_t)u;
+        } else {
+            a->cls = classify(c->ft, b, v, &a->out, &a->unit);
+        }
+    }
+    return a;
+}
+
+/* The characters of bytes [from, to) (character boundaries) into lv->chars. */
+static int decode(leet_ctx *c, size_t from, size_t to, leet_view *lv, size_t *count)
+{
+    const uint8_t *s = c->s;
+    if (to - from > lv->cap_chars &&
+        mem_grow((void **)&lv->chars, &lv->cap_chars, c->n, sizeof(leet_char)))
+        return SCREENER_E_NOMEM; /* at most one character per byte */
     size_t k = 0;
-    for (size_t i = 0; i < n;) {
+    for (size_t i = from; i < to;) {
         leet_char *x = &lv->chars[k++];
         uint8_t b = s[i];
         if (b < 0x80) {
-            if (!seen[b]) {
-                seen[b] = 1;
-                ascii[b].cls = classify(ft, b, fold_value(ft, b), &ascii[b].out, &ascii[b].unit);
-            }
-            *x = ascii[b];
+            *x = *ascii_char(c, b);
             x->b0 = (uint32_t)i;
             x->b1 = (uint32_t)++i;
             continue;
         }
         size_t at = i;
-        int32_t c = utf8_next(s, n, &i);
+        int32_t cp = utf8_next(s, c->n, &i);
         x->b0 = (uint32_t)at;
         x->b1 = (uint32_t)i;
         x->out = 0;
-        x->cls = classify(ft, c, fold_value(ft, c), &x->out, &x->unit);
+        x->cls = classify(c->ft, cp, fold_value(c->ft, cp), &x->out, &x->unit);
     }
     *count = k;
     return SCREENER_OK;
@@ -836,12 +1185,13 @@ static int reserve(leet_view *lv, size_t need)
     return 0;
 }
 
-/* Write the reading: characters read as letters become that letter, the h
- * of "ph" and separators between joined repeats are left out, the letters
- * of a joined run are marked as read differently. */
-static void rewrite(const uint8_t *s, size_t n, const leet_char *x, size_t nc, leet_view *lv)
+/* Write the reading of characters x (bytes [x[0].b0, x[nc-1].b1)) after
+ * lv->len: characters read as letters become that letter, the h of "ph"
+ * and separators between joined repeats are left out, the letters of a
+ * joined run are marked as read differently. */
+static void rewrite(const uint8_t *s, const leet_char *x, size_t nc, leet_view *lv)
 {
-    size_t w = 0;
+    size_t w = lv->len;
     int joined = 0; /* inside a run whose separators are left out */
     for (size_t k = 0; k < nc; k++) {
         const leet_char *c = &x[k];
@@ -880,52 +1230,233 @@ static void rewrite(const uint8_t *s, size_t n, const leet_char *x, size_t nc, l
             lv->sub[w++] = (uint8_t)in_run;
         }
     }
-    lv->orig[w] = (uint32_t)n;
     lv->len = w;
 }
 
-/* 1 if some unit of the folded text is a word letter or digit (FU_WORD):
- * without one, nothing can be read (Chinese text: one pass over n flags). */
-static int any_word(const fold_buf *fb)
+/* Bytes [from, to) of the text, read as they are, after lv->len. */
+static void copy_as_is(const uint8_t *s, size_t from, size_t to, leet_view *lv)
 {
-    uint64_t acc = 0, w;
-    size_t q = 0;
-    for (; q + 8 <= fb->n; q += 8) { /* eight flags at a time */
-        memcpy(&w, fb->flags + q, 8);
-        acc |= w;
-    }
-    if (q < fb->n && fb->n >= 8) { /* the last eight, overlapping */
-        memcpy(&w, fb->flags + fb->n - 8, 8);
-        acc |= w;
-    } else {
-        for (; q < fb->n; q++)
-            acc |= fb->flags[q];
-    }
-    return (acc & 0x0202020202020202ull) != 0; /* FU_WORD in any byte */
+    size_t w = lv->len, k = to - from, q = 0;
+    memcpy(lv->text + w, s + from, k);
+    memset(lv->sub + w, 0, k);
+    uint32_t *o = lv->orig + w;
+#if defined(__SSE2__)
+    __m128i at = _mm_add_epi32(_mm_set1_epi32((int)from), _mm_setr_epi32(0, 1, 2, 3));
+    for (; q + 4 <= k; q += 4, at = _mm_add_epi32(at, _mm_set1_epi32(4)))
+        _mm_storeu_si128((__m128i *)(void *)(o + q), at);
+#endif
+    for (; q < k; q++)
+        o[q] = (uint32_t)(from + q);
+    lv->len = w + k;
 }
 
-int leet_build(const fold_table *ft, const uint8_t *s, size_t len, const fold_buf *folded,
-               leet_view *lv)
+/* ---- regions: the rule only where it can read something ------------------ */
+
+/* ASCII bytes have the same class under every fold table, but for
+ * separators that a table without noise keeps (table_build.c: letters and
+ * digits are word characters, the rest controls, spaces, punctuation and
+ * symbols, never invisible), so the region search reads the bytes alone. */
+
+/* 1 if ASCII byte b is a word character (letter, digit or leet symbol). */
+static inline int ascii_wordchar(uint8_t b)
 {
-    lv->active = 0;
+    return (kind[b] & (K_LETTER | K_LEET)) || (b >= '0' && b <= '9');
+}
+
+/* Where the rule's left-to-right walk starts afresh: the text's ends, and
+ * two ASCII letters right after ASCII whitespace. A chunk (mark_machine)
+ * starts there, and a token of two or more characters, which no spelled-out
+ * word takes in (apply_rule): a step of the walk starts at q whatever lies
+ * before, and no step before q reads anything at or after it. */
+static inline int reset_at(const uint8_t *s, size_t n, size_t q)
+{
+    return q == 0 || q >= n ||
+           (is_space(s[q - 1]) && q + 1 < n && letter_at(s, n, q) && letter_at(s, n, q + 1));
+}
+
+/* seed_at for a leet digit or symbol at i. A run of them is read only
+ * next to a letter of its word: inside a word one of its characters touches
+ * that letter ("!", "|", "+" and "(" need a letter or another of the run on
+ * both sides: at a word's edge they are punctuation); a character of a
+ * spelled-out word stands alone, its letters across at most three
+ * separators. A neighbour that is not ASCII is a seed itself, whose region
+ * holds this character's step; so is a handle's '@' (never read). */
+static int leet_seed(const uint8_t *s, size_t n, size_t i)
+{
+    uint8_t b = s[i], before = i > 0 ? s[i - 1] : ' ', after = i + 1 < n ? s[i + 1] : ' ';
+    if (before >= 0x80 || after >= 0x80)
+        return 0;
+    if (b == '@' && !is_alnum(before)) {
+        int handle;
+        handle_end(s, i, n, &handle);
+        if (handle)
+            return 0;
+    }
+    int l = (kind[before] & K_LETTER) != 0, r = (kind[after] & K_LETTER) != 0;
+    if (b == '!' || b == '|' || b == '+' || b == '(') {
+        if ((l || (kind[before] & K_LEET)) && (r || (kind[after] & K_LEET)))
+            return 1;
+    } else if (l || r) {
+        return 1;
+    }
+    if (ascii_wordchar(before) || ascii_wordchar(after))
+        return 0; /* inside a word, no letter next to it */
+    size_t j = i >= 4 ? i - 4 : 0, z = i + 5 < n ? i + 5 : n;
+    for (; j < z; j++)
+        if (letter_at(s, n, j))
+            return 1;
+    return 0;
+}
+
+/* 1 if byte i may take part in a reading, as far as the bytes around tell:
+ * anything not ASCII (a digit, symbol or letter of another form, an
+ * invisible character); a leet digit or symbol with an ASCII letter at most
+ * four bytes away (a run is read only next to a letter of its word, which
+ * lies right next to it or, in a spelled-out word, across at most three
+ * separators); a p before an h; a letter standing alone whose next word
+ * character, across at most three separators, is the same letter ("u u": a
+ * spaced repeat). A step of the walk without such a byte reads nothing. A
+ * byte whose neighbour is not ASCII may answer 0: that byte's region holds
+ * this one's step (no reset lies between them). */
+static int seed_at(const uint8_t *s, size_t n, size_t i)
+{
+    uint8_t b = s[i];
+    if (b >= 0x80)
+        return 1;
+    unsigned k = kind[b];
+    if (k & K_LEET)
+        return leet_seed(s, n, i);
+    if (!(k & K_LETTER))
+        return 0;
+    if ((k & K_P) && i + 1 < n && (s[i + 1] | 0x20) == 'h')
+        return 1;
+    if (i > 0 && (s[i - 1] >= 0x80 || ascii_wordchar(s[i - 1])))
+        return 0; /* not alone (or next to a seed) */
+    int seps = 0;
+    for (size_t j = i + 1; j < n && s[j] < 0x80; j++) {
+        if (ascii_wordchar(s[j]))
+            return j > i + 1 && (s[j] | 0x20) == (b | 0x20);
+        if (++seps > 3)
+            return 0;
+    }
+    return 0;
+}
+
+#if defined(__SSE2__)
+/* The bytes of the 16 at p (p[-1] to p[16] readable) where seed_at may say
+ * 1: not ASCII, a leet digit or symbol, a p, a letter with no letter on
+ * either side. */
+static inline unsigned seed_mask16(const uint8_t (*h)[16], const uint8_t *p)
+{
+    __m128i x20 = K16(H_X20), v = load16(p);
+    __m128i lv = _mm_or_si128(v, x20);
+    __m128i lone = _mm_andnot_si128(
+        _mm_or_si128(range16(_mm_or_si128(load16(p - 1), x20), K16(H_MINUS_A), K16(H_25)),
+                     range16(_mm_or_si128(load16(p + 1), x20), K16(H_MINUS_A), K16(H_25))),
+        range16(lv, K16(H_MINUS_A), K16(H_25)));
+    __m128i no = _mm_or_si128(_mm_cmpeq_epi8(v, K16(H_2)), _mm_cmpeq_epi8(v, K16(H_6)));
+    __m128i dig = _mm_andnot_si128(no, range16(v, K16(H_MINUS_0), K16(H_9)));
+    __m128i sy = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, K16(H_DOLLAR)), _mm_cmpeq_epi8(v, K16(H_AT))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, K16(H_BANG)), _mm_cmpeq_epi8(v, K16(H_BAR)))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, K16(H_PLUS)), _mm_cmpeq_epi8(v, K16(H_PAREN))));
+    __m128i m = _mm_or_si128(_mm_or_si128(lone, _mm_cmpeq_epi8(lv, K16(H_P))), _mm_or_si128(dig, sy));
+    return (unsigned)_mm_movemask_epi8(m) | (unsigned)_mm_movemask_epi8(v);
+}
+#endif
+
+/* The first seed at or after byte i (n if none): 16 bytes at a time where
+ * the bytes either side are there, seed_at on the bytes their mask names. */
+static size_t next_seed(const uint8_t *s, size_t n, size_t i)
+{
+#if defined(__SSE2__)
+    if (i == 0 && n > 0) {
+        if (seed_at(s, n, 0))
+            return 0;
+        i = 1;
+    }
+    const uint8_t(*h)[16] = opaque16();
+    for (; i + 17 <= n; i += 16)
+        for (unsigned m = seed_mask16(h, s + i); m; m &= m - 1)
+            if (seed_at(s, n, i + (size_t)__builtin_ctz(m)))
+                return i + (size_t)__builtin_ctz(m);
+#endif
+    for (; i < n; i++)
+        if (seed_at(s, n, i))
+            return i;
+    return n;
+}
+
+/* The reading of the whole text, built from the regions around seeds (or,
+ * with `whole`, from one region: the text; the reference the tests compare
+ * with). A region runs from the reset before a seed to the reset after it:
+ * the rule reads it exactly as it reads it inside the whole text. Returns 1
+ * in *any if something is read differently (lv->text, orig, sub, len set). */
+static int read_regions(leet_ctx *c, leet_view *lv, int whole, int *any)
+{
+    const uint8_t *s = c->s;
+    size_t n = c->n, done = 0; /* bytes [0, done) written */
+    *any = 0;
     lv->len = 0;
-    if ((folded && !any_word(folded)) || !leet_candidate(s, len))
-        return SCREENER_OK;
-    size_t nc;
-    if (decode(ft, s, len, lv, &nc))
-        return SCREENER_E_NOMEM;
-    mark_machine(s, len, lv->chars, nc);
-    if (!apply_rule(s, lv->chars, nc))
-        return SCREENER_OK;
-    if (reserve(lv, len + 1))
-        return SCREENER_E_NOMEM;
-    rewrite(s, len, lv->chars, nc, lv);
-    int rc = fold_text(ft, lv->text, lv->len, &lv->folded);
-    if (rc)
+    for (size_t i = 0; i < n;) {
+        size_t q0 = 0, q1 = n;
+        if (!whole) {
+            if ((i = next_seed(s, n, i)) == n)
+                break;
+            for (q0 = i; !reset_at(s, n, q0);)
+                q0--; /* (the last region ended at a reset: q0 >= done) */
+            for (q1 = i + 1; !reset_at(s, n, q1);)
+                q1++;
+        }
+        size_t nc;
+        if (decode(c, q0, q1, lv, &nc))
+            return SCREENER_E_NOMEM;
+        mark_machine(s, q0, q1, lv->chars, nc);
+        if (apply_rule(s, lv->chars, nc)) {
+            if (!*any && reserve(lv, n + 1))
+                return SCREENER_E_NOMEM;
+            *any = 1;
+            copy_as_is(s, done, q0, lv);
+            rewrite(s, lv->chars, nc, lv);
+            done = q1;
+        }
+        i = q1;
+    }
+    if (*any) {
+        copy_as_is(s, done, n, lv);
+        lv->orig[lv->len] = (uint32_t)n;
+    }
+    return SCREENER_OK;
+}
+
+
+/* The reading, without the first pass (leet_build_with). */
+static __attribute__((noinline)) int build_reading(const fold_table *ft, const uint8_t *s,
+                                                   size_t len, leet_view *lv, int whole)
+{
+    leet_ctx c;
+    c.ft = ft;
+    c.s = s;
+    c.n = len;
+    memset(c.seen, 0, sizeof c.seen);
+    int any, rc = read_regions(&c, lv, whole, &any);
+    if (rc || !any) {
+        lv->len = 0;
+        return rc;
+    }
+    if ((rc = fold_text(ft, lv->text, lv->len, &lv->folded)))
         return rc;
     lv->active = 1;
     return SCREENER_OK;
 }
+
+int leet_build_with(const fold_table *ft, const uint8_t *s, size_t len, leet_view *lv, int whole)
+{
+    lv->active = 0;
+    lv->len = 0;
+    return build_reading(ft, s, len, lv, whole);
+}
+
 
 void leet_view_free(leet_view *lv)
 {

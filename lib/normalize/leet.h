@@ -18,14 +18,21 @@
  * two equal letters standing alone on either side of one separator): blocks
  * of 32 bytes (AVX2, chosen at run time) or 16 (SSE2) whose masks name only
  * the bytes whose neighbours fit the rule's shape; only those are tested,
- * and only a text with a candidate is decoded, rewritten and folded. A database
- * without Latin-letter terms never builds this view (views.c, matchers.c).
+ * and only a text with a candidate gets a reading, decoded and rewritten only
+ * in the regions around the bytes that can take part in one (the same
+ * reading as the whole text's: tested), then folded. A text whose folded
+ * view has no word letter or digit never builds this view (leet_may_read,
+ * asked by views.c right after the fold); a database without Latin-letter
+ * terms never builds it at all (views.c, matchers.c).
  */
 #ifndef SCREENER_NORMALIZE_LEET_H
 #define SCREENER_NORMALIZE_LEET_H
 
 #include <stddef.h>
 #include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "fold.h"
 
@@ -53,13 +60,51 @@ typedef struct leet_view {
     fold_buf folded;  /* the reading, folded */
 } leet_view;
 
-/* Build the reading of (s, len): sets lv->active to 0 when no character is
- * read differently (most texts: a single pass, nothing allocated). folded,
- * if not NULL, is the folded view of the same text: without a word letter
- * or digit in it the bytes are not looked at. Returns SCREENER_OK,
- * SCREENER_E_NOMEM or SCREENER_E_TOO_LARGE. */
-int leet_build(const fold_table *ft, const uint8_t *s, size_t len, const fold_buf *folded,
-               leet_view *lv);
+/* The reading of (s, len) without the first pass: what leet_build makes of
+ * a text with a candidate. The rule is applied only in the regions around
+ * the bytes that can take part in a reading (whole 0: what leet_build does)
+ * or to the whole text (whole 1: the reference the tests compare with);
+ * both make the same reading. Returns as leet_build. */
+int leet_build_with(const fold_table *ft, const uint8_t *s, size_t len, leet_view *lv, int whole);
+
+/* 0 if the text whose folded view is `folded` has nothing the leet rule
+ * can read (no word letter or digit in it: most Chinese text), 1 if it may
+ * (one look at the unit flags, eight at a time). The views table asks it
+ * right after the fold, so that such a text never builds this view. */
+static inline int leet_may_read(const fold_buf *folded)
+{
+    const uint8_t *f = folded->flags;
+    size_t n = folded->n, q = 0;
+    if (n && (f[0] & FU_WORD)) /* (English, mostly) */
+        return 1;
+#if defined(__SSE2__)
+    /* sixteen flags at a time, the last block masked to the text (the
+     * flags buffer has room past n when folded->cap says so) */
+    if (n <= 16 && folded->cap >= 16) { /* (a chat message: one block) */
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)f);
+        return ((unsigned)_mm_movemask_epi8(_mm_slli_epi16(v, 6)) & ((1u << n) - 1)) != 0;
+    }
+    for (; q < n && q + 16 <= folded->cap; q += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(f + q));
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_slli_epi16(v, 6)); /* FU_WORD (bit 1) */
+        if (n - q < 16)
+            bits &= (1u << (n - q)) - 1;
+        if (bits)
+            return 1;
+    }
+#endif
+    for (; q < n; q++)
+        if (f[q] & FU_WORD)
+            return 1;
+    return 0;
+}
+
+/* The view of a text with nothing to read (what leet_build makes of it). */
+static inline void leet_view_none(leet_view *lv)
+{
+    lv->active = 0;
+    lv->len = 0;
+}
 
 /* 1 if (s, len) has a candidate for the reading (the first pass alone). */
 int leet_candidate(const uint8_t *s, size_t len);
@@ -74,5 +119,20 @@ int leet_candidate_with(const uint8_t *s, size_t len, int wide);
 
 void leet_view_free(leet_view *lv);
 size_t leet_view_footprint(const leet_view *lv);
+
+/* Build the reading of (s, len): sets lv->active to 0 when no character is
+ * read differently (most texts: a single pass, nothing allocated). folded,
+ * if not NULL, is the folded view of the same text: without a word letter
+ * or digit in it the bytes are not looked at. Returns SCREENER_OK,
+ * SCREENER_E_NOMEM or SCREENER_E_TOO_LARGE. (Inline: the first pass is
+ * called straight from the views table, one call less per text.) */
+static inline int leet_build(const fold_table *ft, const uint8_t *s, size_t len,
+                             const fold_buf *folded, leet_view *lv)
+{
+    leet_view_none(lv);
+    if ((folded && !leet_may_read(folded)) || !leet_candidate(s, len))
+        return SCREENER_OK;
+    return leet_build_with(ft, s, len, lv, 0);
+}
 
 #endif

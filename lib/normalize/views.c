@@ -17,12 +17,11 @@ static int build_folded(const fold_table *ft, const uint8_t *s, size_t len, view
     *consumed = v->folded.consumed;
     v->len[VIEW_INDEX(VIEW_FOLDED)] = v->folded.n;
     v->len[VIEW_INDEX(VIEW_NUMERALS)] = v->folded.n; /* (a bound until built: unit for unit) */
-    /* the leet reading reads digits and symbols between word letters: a
-     * text without a word letter (Chinese) has none, and the rows that read
-     * it are skipped without building it */
-    if (!rc && (v->planned & VIEW_LEET) && !(v->built & VIEW_LEET) && !fold_any_word(&v->folded)) {
+    if ((v->planned & VIEW_LEET) && !rc && !leet_may_read(&v->folded)) {
+        /* nothing to read (most Chinese text): the leet view is empty, and
+         * its row is left out before anything builds it */
+        leet_view_none(&v->leet);
         v->len[VIEW_INDEX(VIEW_LEET)] = 0;
-        v->leet.active = 0; /* (no reading of this text, whether built or not) */
     }
     return rc;
 }
@@ -61,14 +60,12 @@ static int build_leet(const fold_table *ft, const uint8_t *s, size_t len, views 
                       size_t *consumed)
 {
     *consumed = len; /* the reading of the folded view's prefix */
-    /* build_folded has looked for a word letter when this view was
-     * planned: none (its bound is 0), no reading; else leet_build need not
-     * look again */
-    int gated = (v->planned & VIEW_LEET) != 0, rc = SCREENER_OK;
-    if (gated && v->len[VIEW_INDEX(VIEW_LEET)] == 0)
-        v->leet.active = 0;
-    else
-        rc = leet_build(ft, s, len, gated ? NULL : &v->folded, &v->leet);
+    if (!v->len[VIEW_INDEX(VIEW_LEET)]) { /* an empty text, or nothing to read (build_folded) */
+        leet_view_none(&v->leet);
+        return SCREENER_OK;
+    }
+    /* planned, the folded view's flags were looked at when it was built */
+    int rc = leet_build(ft, s, len, (v->planned & VIEW_LEET) ? NULL : &v->folded, &v->leet);
     v->len[VIEW_INDEX(VIEW_LEET)] = v->leet.active ? v->leet.folded.n : 0; /* inactive: the text */
     return rc;
 }
@@ -127,8 +124,6 @@ int views_build_more(const fold_table *ft, unsigned which, const uint8_t *s, vie
      * is built already; then it alone is built */
     const size_t n = sizeof table / sizeof table[0];
     unsigned miss = which & ~v->built;
-    if (miss == VIEW_FOLDED) /* (first in the table, built from the text alone) */
-        return build_row(ft, 0, s, v);
     if (miss && !(miss & (miss - 1))) {
         size_t k = 0;
         while (k < n - 1 && table[k].bit != miss)

@@ -6,6 +6,7 @@
 #include "common/utf8.h"
 #include "normalize/fold.h"
 #include "normalize/foldtable.h"
+#include "normalize/leet.h"
 
 static fold_build fbuild;
 static fold_table ft;
@@ -281,7 +282,7 @@ Test(fold, locate_span_is_start_and_end_in_one_walk)
     cr_assert_gt(compared, 10000);
 }
 
-/* fold_any_word finds a word letter or digit at every position of folded
+/* leet_may_read (leet.h) finds a word letter or digit at every position of folded
  * texts of every length around its 8-flag steps, and none in Chinese text
  * (whatever the buffer holds past the fold's end from a longer text before). */
 Test(fold, any_word_at_every_position)
@@ -291,7 +292,7 @@ Test(fold, any_word_at_every_position)
         for (size_t k = 0; k < n; k++)
             memcpy(text + 3 * k, "中", 3);
         cr_assert_eq(fold_text(&ft, (const uint8_t *)text, 3 * n, &fb), SCREENER_OK);
-        cr_assert_eq(fold_any_word(&fb), 0, "%zu Han characters", n);
+        cr_assert_eq(leet_may_read(&fb), 0, "%zu Han characters", n);
         for (size_t at = 0; at < n; at++) {
             size_t len = 0;
             for (size_t k = 0; k < n; k++) {
@@ -301,7 +302,7 @@ Test(fold, any_word_at_every_position)
                     memcpy(text + len, "中", 3), len += 3;
             }
             cr_assert_eq(fold_text(&ft, (const uint8_t *)text, len, &fb), SCREENER_OK);
-            cr_assert_eq(fold_any_word(&fb), 1, "%zu characters, the word one at %zu", n, at);
+            cr_assert_eq(leet_may_read(&fb), 1, "%zu characters, the word one at %zu", n, at);
         }
         /* a longer text with word letters first, then this one again: the
          * flags left past its end must not count */
@@ -310,6 +311,6 @@ Test(fold, any_word_at_every_position)
         for (size_t k = 0; k < n; k++)
             memcpy(text + 3 * k, "中", 3);
         cr_assert_eq(fold_text(&ft, (const uint8_t *)text, 3 * n, &fb), SCREENER_OK);
-        cr_assert_eq(fold_any_word(&fb), 0, "%zu Han characters after a word", n);
+        cr_assert_eq(leet_may_read(&fb), 0, "%zu Han characters after a word", n);
     }
 }

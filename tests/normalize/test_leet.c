@@ -157,6 +157,18 @@ static uint32_t rnd(uint32_t n)
     return (uint32_t)(rng_state % n);
 }
 
+/* Append piece p to out (n bytes, room for cap with its NUL): 0 if it
+ * does not fit. */
+static int append(char *out, size_t *n, size_t cap, const char *p)
+{
+    size_t l = strlen(p);
+    if (*n + l >= cap)
+        return 0;
+    memcpy(out + *n, p, l);
+    *n += l;
+    return 1;
+}
+
 /* A random text of pieces that meet at the rule's edges: letters, leet
  * digits and symbols, other digits, separators, links, handles, e-mail
  * addresses, HTML entities, "ph", spaced letters, Chinese characters. */
@@ -169,15 +181,23 @@ static size_t random_text(char *out, size_t cap)
         ";", "&#128514;", "&amp;", "http://t.co/a1b2", "www.x5.com", "@user_1", "@KingL",
         "@someone", "@ab", "me@x1.com", "/", "u u", "a a a", "f 4 c k", "s.h.1.t", "\t",
         "\xe4\xb8\xad", "\xef\xbc\x81", "\xc2\xa0", "1990", "$5", "1st", "4u", "b2b",
+        "$@someone", "!@user_1", "+@ab", "x@KingL",
     };
+    static char chunk[300]; /* a word near the longest a chunk may be */
     size_t n = 0, want = rnd(90);
+    if (rnd(30) == 0)
+        want = 240 + rnd(60);
     while (n < want) {
         const char *p = pieces[rnd(sizeof pieces / sizeof pieces[0])];
-        size_t l = strlen(p);
-        if (n + l >= cap)
+        if (rnd(60) == 0) {
+            size_t c = 244 + rnd(40);
+            memset(chunk, 'x', c);
+            memcpy(chunk + (rnd(2) ? rnd((uint32_t)c - 4) : c - 4 - rnd(8)), "sh1t", 4);
+            chunk[c] = 0;
+            p = chunk;
+        }
+        if (!append(out, &n, cap, p))
             break;
-        memcpy(out + n, p, l);
-        n += l;
     }
     out[n] = 0;
     return n;
@@ -188,7 +208,7 @@ static size_t random_text(char *out, size_t cap)
  * every text (so the reading, built only for candidates, is unchanged). */
 Test(leet, block_filter_decides_as_the_test_at_every_byte)
 {
-    char t[512];
+    char t[1024];
     size_t yes = 0;
     for (int k = 0; k < 200000; k++) {
         size_t n = random_text(t, sizeof t);
@@ -202,4 +222,117 @@ Test(leet, block_filter_decides_as_the_test_at_every_byte)
     /* both answers are common: the comparison means something */
     cr_assert_gt(yes, 20000);
     cr_assert_lt(yes, 180000);
+}
+
+/* ---- the reading built around seeds against the whole text's ---- */
+
+/* A random text for the rule itself: words and spelled-out words of ASCII
+ * and other letters (full-width, accented, Cyrillic look-alikes), digits and
+ * symbols of both forms, invisible characters and controls inside words,
+ * spaced repeats across gaps of every kind, "ph" and look-alike p's, links,
+ * handles, addresses, words and chains longer than the rule looks at. */
+static size_t random_rule_text(char *out, size_t cap)
+{
+    static const char *const pieces[] = {
+        "a", "s", "h", "t", "u", "U", "c", "k", "p", "P", "ph", "Ph", "pH", "hu", "ha", "I",
+        "ass", "shit", "bitch", "fuck", "the", "class", "people", "up", "0", "1", "3", "4",
+        "5", "7", "8", "9", "2", "6", "00", "$", "$$", "@", "!", "|", "+", "(", " ", " ",
+        " ", "  ", "   ", "    ", ".", ". ", "-", "_", "'", ",", "\t", "\n", "\x01",
+        "\x7f", "/", "&amp;", "&#128514;", "http://t.co/a1b2", "www.x5.com", "@user_1",
+        "@KingL", "@ab", "me@x1.com", "u u", "a a a", "f 4 c k", "s.h.1.t", "a a a a s s",
+        "f u u u c k", "u  u", "u. u", "\xef\xbd\x95 u",    /* full-width u, then u */
+        "\xc3\xbc u", "u \xc3\xbc",                          /* u with diaeresis */
+        "\xef\xbc\x91", "\xef\xbc\x84", "\xef\xbc\xa0",      /* full-width 1 $ @ */
+        "\xd1\x80h", "\xef\xbd\x90h",                        /* Cyrillic er, full-width p */
+        "\xe2\x80\x8b", "\xc2\xad", "\xc2\xa0",              /* ZWSP, soft hyphen, NBSP */
+        "\xe4\xb8\xad", "\xef\xbc\x81", "\xe3\x80\x82", "\xff", "\xe4\xb8",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l m n "
+        "o p q r s t u v w x y z a b c d e f g h i j k l m",
+    };
+    size_t n = 0, want = rnd(120);
+    if (rnd(50) == 0)
+        want = 300 + rnd(200); /* chunks longer than the rule reads */
+    while (n < want) {
+        const char *p = pieces[rnd(sizeof pieces / sizeof pieces[0])];
+        if (!append(out, &n, cap, p))
+            break;
+    }
+    out[n] = 0;
+    return n;
+}
+
+static void same_reading(const fold_table *t, const char *s, size_t n, leet_view *whole,
+                         size_t *active)
+{
+    cr_assert_eq(leet_build_with(t, (const uint8_t *)s, n, &lv, 0), SCREENER_OK);
+    cr_assert_eq(leet_build_with(t, (const uint8_t *)s, n, whole, 1), SCREENER_OK);
+    cr_assert_eq(lv.active, whole->active, "read differently: \"%s\"", s);
+    if (!lv.active)
+        return;
+    (*active)++;
+    cr_assert_eq(lv.len, whole->len, "reading's length: \"%s\"", s);
+    cr_assert_eq(memcmp(lv.text, whole->text, lv.len), 0, "reading: \"%s\"", s);
+    cr_assert_eq(memcmp(lv.sub, whole->sub, lv.len), 0, "substituted bytes: \"%s\"", s);
+    cr_assert_eq(memcmp(lv.orig, whole->orig, (lv.len + 1) * sizeof *lv.orig), 0,
+                 "original bytes: \"%s\"", s);
+}
+
+/* The rule applied only in the regions around the bytes that can take part
+ * in a reading makes exactly the reading of the whole text (a reading the
+ * regions miss, or a region cut inside a word or a spelled-out word, fails
+ * here), with the default table and with tables that keep spaces or case. */
+Test(leet, reading_around_seeds_equals_the_whole_text_reading)
+{
+    static const unsigned tables[] = {SCREENER_FOLD_ALL, SCREENER_FOLD_ALL & ~SCREENER_FOLD_NOISE,
+                                      SCREENER_FOLD_ALL & ~SCREENER_FOLD_CASE};
+    char t[1024];
+    leet_view whole;
+    memset(&whole, 0, sizeof whole);
+    for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++) {
+        fold_build b;
+        fold_table ft2;
+        cr_assert_eq(fold_build_table(tables[k], &b, NULL), SCREENER_OK);
+        cr_assert_eq(fold_table_open(&ft2, b.trie_bin, b.trie_len, b.expand, b.n_expand),
+                     SCREENER_OK);
+        fold_table_set_collapse(&ft2, 1);
+        size_t active = 0, runs = 60000;
+        for (size_t r = 0; r < runs; r++) {
+            size_t n = random_rule_text(t, sizeof t);
+            same_reading(&ft2, t, n, &whole, &active);
+        }
+        /* most texts have a reading: the comparison means something */
+        cr_assert_gt(active, runs / 4, "table %zu: %zu of %zu read", k, active, runs);
+        fold_table_close(&ft2);
+        fold_build_free(&b);
+    }
+    leet_view_free(&whole);
+}
+
+/* A handle is found 16 bytes at a time when 16 bytes follow its '@', one
+ * byte at a time otherwise: both decide alike (names of every length and
+ * kind of character, alone and with 20 spaces or dots after them). */
+Test(leet, handles_decided_alike_with_and_without_room_after_them)
+{
+    static const char alphabet[] = "abcshtuABCST019_";
+    char t[64], u[64];
+    size_t yes = 0, runs = 20000;
+    for (size_t r = 0; r < runs; r++) {
+        size_t len = rnd(20), n = 0;
+        t[n++] = '@';
+        for (size_t k = 0; k < len; k++)
+            t[n++] = alphabet[rnd(sizeof alphabet - 1)];
+        memcpy(u, t, n);
+        memset(u + n, ' ', 20);
+        int a = leet_candidate((const uint8_t *)t, n);
+        int b = leet_candidate((const uint8_t *)u, n + 20);
+        memset(u + n, '.', 20); /* the same chunk: its handle is looked at again */
+        int c = leet_candidate((const uint8_t *)u, n + 20);
+        t[n] = 0;
+        cr_assert_eq(a, b, "\"%s\": %d alone, %d with spaces after it", t, a, b);
+        cr_assert_eq(a, c, "\"%s\": %d alone, %d with dots after it", t, a, c);
+        yes += (size_t)a;
+    }
+    cr_assert_gt(yes, runs / 50);
+    cr_assert_lt(yes, runs - runs / 50);
 }
