@@ -124,6 +124,8 @@ int views_build_more(const fold_table *ft, unsigned which, const uint8_t *s, vie
      * is built already; then it alone is built */
     const size_t n = sizeof table / sizeof table[0];
     unsigned miss = which & ~v->built;
+    if (miss == VIEW_FOLDED) /* (first in the table, built from the text alone) */
+        return build_row(ft, 0, s, v);
     if (miss && !(miss & (miss - 1))) {
         size_t k = 0;
         while (k < n - 1 && table[k].bit != miss)
