@@ -220,44 +220,50 @@ int collect_span_on(const scan_ctx *c, const fold_buf *fb, const span_map *map,
     return collect_on(c, fb, map, ids, n_ids, start, end, 0);
 }
 
-/* Narrow fb's units to bytes in s->narrow when every one is ASCII (below
- * 0x80): 1, else 0 (-1: out of memory). Stops at the first block of 16
- * units holding a non-ASCII one. Cost: one pass of SSE2 OR, compare and
- * packus over an ASCII view. Out of line: the caller's first/last unit test
- * turns most non-ASCII views away without a call. */
-static __attribute__((noinline)) int narrow_units(screener_scratch *s, const fold_buf *fb)
+/* Narrow the n units at u to bytes at out; returns the OR of the units (a
+ * message with one at or above 0x80 is not narrow: its bytes are then only
+ * some that no narrow literal holds, 0x80 and up or NUL). SSE2 blocks of 16
+ * units (packus), the last one overlapping the one before; a scalar loop
+ * for fewer than 16 units. */
+static inline uint16_t narrow_message(const uint16_t *u, size_t n, uint8_t *out)
 {
-    const uint16_t *u = fb->units;
-    size_t n = fb->n, i = 0;
-    /* as large as the folded view's buffer: it grows when that one does, not
-     * with each longer ASCII message (no allocation on a warm scratch) */
-    if (mem_grow((void **)&s->narrow, &s->cap_narrow, fb->cap > n ? fb->cap : n, 1))
-        return -1;
-    uint8_t *out = s->narrow;
 #ifdef __SSE2__
-    const __m128i high = _mm_set1_epi16((short)0xFF80);
-    const __m128i zero = _mm_setzero_si128();
-    for (;;) {
-        if (i + 16 > n) {
-            if (i == n || n < 16)
+    if (n >= 16) {
+        __m128i acc = _mm_setzero_si128();
+        for (size_t i = 0;; i += 16) {
+            if (i + 16 > n)
+                i = n - 16; /* the last block, overlapping */
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 8));
+            acc = _mm_or_si128(acc, _mm_or_si128(a, b));
+            _mm_storeu_si128((__m128i *)(void *)(out + i), _mm_packus_epi16(a, b));
+            if (i + 16 == n)
                 break;
-            i = n - 16; /* the last 16, overlapping the block before */
         }
-        __m128i a = _mm_loadu_si128((const __m128i *)(u + i));
-        __m128i b = _mm_loadu_si128((const __m128i *)(u + i + 8));
-        __m128i h = _mm_and_si128(_mm_or_si128(a, b), high);
-        if (_mm_movemask_epi8(_mm_cmpeq_epi16(h, zero)) != 0xFFFF)
-            return 0;
-        _mm_storeu_si128((__m128i *)(out + i), _mm_packus_epi16(a, b));
-        i += 16;
+        acc = _mm_or_si128(acc, _mm_srli_si128(acc, 8));
+        acc = _mm_or_si128(acc, _mm_srli_si128(acc, 4));
+        acc = _mm_or_si128(acc, _mm_srli_si128(acc, 2));
+        return (uint16_t)_mm_cvtsi128_si32(acc);
     }
 #endif
-    for (; i < n; i++) {
-        if (u[i] >= 0x80)
-            return 0;
-        out[i] = (uint8_t)u[i];
+    uint16_t high = 0;
+    for (size_t i = 0; i < n; i++) {
+        high |= u[i];
+        out[i] = u[i] < 0x80 ? (uint8_t)u[i] : 0;
     }
-    return 1;
+    return high;
+}
+
+/* Narrow fb's units to bytes in s->narrow when every one is ASCII (below
+ * 0x80): 1, else 0 (-1: out of memory). Out of line: the caller's first/last
+ * unit test turns most non-ASCII views away without a call. */
+static __attribute__((noinline)) int narrow_units(screener_scratch *s, const fold_buf *fb)
+{
+    /* as large as the folded view's buffer: it grows when that one does, not
+     * with each longer ASCII message (no allocation on a warm scratch) */
+    if (mem_grow((void **)&s->narrow, &s->cap_narrow, fb->cap > fb->n ? fb->cap : fb->n, 1))
+        return -1;
+    return narrow_message(fb->units, fb->n, s->narrow) < 0x80;
 }
 
 static inline int scan_literals(const scan_ctx *c, hs_database_t *hdb, hs_database_t *narrow,
@@ -329,40 +335,6 @@ static int on_group_candidate(unsigned int id, unsigned long long from, unsigned
     if (lit_candidate(g->db, g->units, g->flags, g->unit_at[g->n], id, to, &p, &e))
         batch_mark(g, g->unit_at, p);
     return 0;
-}
-
-/* Narrow the n units at u to bytes at out; returns the OR of the units (a
- * message with one at or above 0x80 is not narrow: its bytes are then only
- * some that no narrow literal holds, 0x80 and up or NUL). SSE2 blocks of 16
- * units (packus), the last one overlapping the one before; a scalar loop
- * for fewer than 16 units. */
-static inline uint16_t narrow_message(const uint16_t *u, size_t n, uint8_t *out)
-{
-#ifdef __SSE2__
-    if (n >= 16) {
-        __m128i acc = _mm_setzero_si128();
-        for (size_t i = 0;; i += 16) {
-            if (i + 16 > n)
-                i = n - 16; /* the last block, overlapping */
-            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 8));
-            acc = _mm_or_si128(acc, _mm_or_si128(a, b));
-            _mm_storeu_si128((__m128i *)(void *)(out + i), _mm_packus_epi16(a, b));
-            if (i + 16 == n)
-                break;
-        }
-        acc = _mm_or_si128(acc, _mm_srli_si128(acc, 8));
-        acc = _mm_or_si128(acc, _mm_srli_si128(acc, 4));
-        acc = _mm_or_si128(acc, _mm_srli_si128(acc, 2));
-        return (uint16_t)_mm_cvtsi128_si32(acc);
-    }
-#endif
-    uint16_t high = 0;
-    for (size_t i = 0; i < n; i++) {
-        high |= u[i];
-        out[i] = u[i] < 0x80 ? (uint8_t)u[i] : 0;
-    }
-    return high;
 }
 
 /* The same over the group narrowed to bytes (literals_group_narrow). */
