@@ -674,9 +674,6 @@ int leet_candidate_ref(const uint8_t *s, size_t n)
 }
 
 #if defined(__SSE2__)
-/* The blocks of w bytes (16 or 32) of (s, n), two either side readable (a
- * zero-padded copy at the text's start and end): only the bytes the block's
- * mask names are tested. */
 /* d[0, len) = s[0, len), len <= 36, with a few fixed-size moves. */
 static inline void copy_small(uint8_t *d, const uint8_t *s, size_t len)
 {
@@ -714,6 +711,9 @@ static inline const uint8_t *padded_block(const uint8_t *s, size_t n, size_t i, 
     return pad + 2;
 }
 
+/* The blocks of w bytes (16 or 32) of (s, n), two either side readable (a
+ * zero-padded copy at the text's start and end): only the bytes the block's
+ * mask names are tested. */
 static int candidate_blocks(const uint8_t *s, size_t n, size_t w, unsigned (*mask)(const uint8_t *))
 {
     uint8_t pad[48];
