@@ -159,6 +159,10 @@ int db_pack(const void *raw, size_t raw_len, uint8_t **out, size_t *out_len)
  * bytes or not below 2^32. */
 static int get_varint(const uint8_t **p, const uint8_t *end, uint32_t *v)
 {
+    if (*p < end && **p < 0x80) { /* (most are one byte) */
+        *v = *(*p)++;
+        return 1;
+    }
     uint64_t x = 0;
     for (int k = 0; k < 5; k++) {
         if (*p >= end)
@@ -200,8 +204,13 @@ static int unpack_tokens(const uint8_t *p, const uint8_t *end, uint32_t *w, size
             return *why = "a copy from distance 0 or before the start", 0;
         if (!nlit && !mlen)
             return *why = "an empty token", 0;
-        for (uint32_t k = 0; k < mlen; k++, o++)
-            w[o] = w[o - dist];
+        if (mlen >= dist) { /* overlapping: word by word (a run when dist is 1) */
+            for (uint32_t k = 0; k < mlen; k++, o++)
+                w[o] = w[o - dist];
+        } else if (mlen) {
+            memcpy(w + o, w + o - dist, (size_t)mlen * 4);
+            o += mlen;
+        }
         if (mlen)
             last = w[o - 1];
     }
@@ -232,10 +241,10 @@ int db_unpack(const uint8_t *in, size_t in_len, uint8_t **raw_out, size_t *raw_l
         mem_free(w);
         return SCREENER_E_DB_FORMAT;
     }
-    /* the words back to little-endian bytes (a no-op copy on little-endian
-     * hosts, where the compiler drops the shuffling) */
-    for (size_t i = 0; i < n; i++)
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+    for (size_t i = 0; i < n; i++) /* the words back to little-endian bytes */
         wr32((uint8_t *)&w[i], w[i]);
+#endif
     *raw_out = (uint8_t *)w;
     *raw_len_out = raw_len;
     return SCREENER_OK;
