@@ -850,8 +850,10 @@ static int cmd_info(opts *op)
             printf(" %s", fam);
     printf("%s\n", info.fold_flags ? "" : " none (exact matching)");
     printf("entries:          %u (%u distinct folded terms)\n", info.n_entries, info.n_literals);
-    printf("size:             %zu bytes (Hyperscan %zu, fold table %zu)\n", info.serialized_size,
-           info.hyperscan_size, info.fold_table_size);
+    printf("size:             %zu bytes (Hyperscan %zu, fold table %zu; %zu unpacked in "
+           "memory)\n",
+           info.serialized_size, info.hyperscan_size, info.fold_table_size,
+           info.fold_table_unpacked_size);
     if (info.signature == SCREENER_SIGNATURE_VERIFIED)
         printf("signature:        verified, key %s\n", info.signature_key_id);
     else if (info.signature == SCREENER_SIGNATURE_UNVERIFIED)

@@ -608,7 +608,8 @@ typedef struct screener_db_info {
     uint32_t n_categories;
     size_t serialized_size;      /**< bytes of the database (a signed file has 96 more) */
     size_t hyperscan_size;       /**< bytes of Hyperscan's serialized database within it */
-    size_t fold_table_size;      /**< bytes of the fold table within it */
+    size_t fold_table_size;      /**< bytes of the fold table within it (as stored: since
+                                      format 8 its trie is packed) */
     /** SCREENER_SIGNATURE_*: whether the file was signed and the signature
      *  checked. @since 0.1 */
     int signature;
@@ -616,6 +617,9 @@ typedef struct screener_db_info {
     const char *signature_key_id;
     /** Co-occurrence rules (`@rule`) among the entries. @since 0.2 */
     uint32_t n_rules;
+    /** Bytes of the fold table once unpacked at load (held in memory while
+     *  the database is open). @since 0.2 */
+    size_t fold_table_unpacked_size;
 } screener_db_info;
 
 /** screener_db_info.signature. @since 0.1 */

@@ -594,7 +594,7 @@ static int assemble(const compiler *c, uint32_t fold_flags, const db_parts *p,
                     screener_db **db_out)
 {
     const dict_set *s = &c->set;
-    db_meta meta = {fold_flags, p->rx.max_width, {0}};
+    db_meta meta = {fold_flags, p->rx.max_width, {0}, 0};
     memcpy(meta.fingerprint, p->fingerprint, 16);
     const db_section_data sec[SEC_COUNT] = {
         [SEC_TRIE] = {c->fb.trie_bin, c->fb.trie_len},
@@ -615,8 +615,10 @@ static int assemble(const compiler *c, uint32_t fold_flags, const db_parts *p,
     };
     uint8_t *blob;
     size_t blob_len;
-    if (db_write_blob(&meta, sec, &blob, &blob_len))
-        return err_set(c->err, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    int wrc = db_write_blob(&meta, sec, &blob, &blob_len);
+    if (wrc)
+        return err_set(c->err, wrc, NULL, 0, wrc == SCREENER_E_NOMEM ? "out of memory"
+                                                 : "the fold table cannot be packed");
     int rc = db_open_blob(blob, blob_len, "<compiled>", db_out, c->err); /* takes blob */
     if (rc)
         return rc;

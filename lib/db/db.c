@@ -546,10 +546,21 @@ void db_record_views(screener_db *db, uint32_t view_bits)
     db_seal(db->blob, db->blob_len);
 }
 
+/* Unpack the fold trie (stored packed, pack.c) into memory the db owns,
+ * then open the table over it: the same bytes the compiler built. */
 static int open_fold(screener_db *db, const char *name, screener_error **err_out)
 {
     const db_header *h = db->hdr;
-    if (fold_table_open(&db->fold, db->blob + h->sec_off[SEC_TRIE], h->sec_len[SEC_TRIE],
+    const char *why = NULL;
+    int rc = db_unpack(db->blob + h->sec_off[SEC_TRIE], h->sec_len[SEC_TRIE], &db->fold_trie,
+                       &db->fold_trie_len, &why);
+    if (rc == SCREENER_E_NOMEM)
+        return err_set(err_out, rc, name, 0, "out of memory unpacking section %s",
+                       db_sections[SEC_TRIE].name);
+    if (rc)
+        return err_set(err_out, rc, name, 0, "damaged database: section %s: %s",
+                       db_sections[SEC_TRIE].name, why);
+    if (fold_table_open(&db->fold, db->fold_trie, db->fold_trie_len,
                         (const uint16_t *)(db->blob + h->sec_off[SEC_EXPAND]),
                         h->count[SEC_EXPAND]))
         return bad(err_out, name, "fold table");
@@ -618,6 +629,7 @@ SCREENER_API void screener_db_free(screener_db *db)
         hs_free_scratch(atomic_load(&db->spare[k]));
     mem_free(db->detector_ids);
     fold_table_close(&db->fold);
+    mem_free(db->fold_trie);
     mem_free(db->blob);
     mem_free(db);
 }
@@ -862,6 +874,7 @@ SCREENER_API int screener_db_get_info(const screener_db *db, screener_db_info *o
     info->signature = db->signature;
     info->signature_key_id = db->signature ? db->signature_key_hex : NULL;
     info->n_rules = db->n_rules;
+    info->fold_table_unpacked_size = db->fold_trie_len + h->sec_len[SEC_EXPAND];
     memcpy(out, &full, out->struct_size < sizeof full ? out->struct_size : sizeof full);
     return SCREENER_OK;
 }

@@ -4,7 +4,8 @@
  *
  * Blob layout (all integers little-endian, sections 8-byte aligned):
  *   db_header                       fixed size, offsets of the sections
- *   SEC_TRIE        fold table, ucptrie_toBinary bytes
+ *   SEC_TRIE        fold table: ucptrie_toBinary bytes, packed (pack.c;
+ *                   unpacked once at load into memory the db owns)
  *   SEC_EXPAND      uint16 expansion units of the fold table
  *   SEC_ENTRIES     db_entry[n_entries]
  *   SEC_LITS        db_lit[n_lits]  (Hyperscan literal id = index)
@@ -49,8 +50,9 @@
  * options DB_OPT_RULE and DB_OPT_PART; 5: section SEC_HS_LEET (the section
  * table grew by one more); 6: section SEC_HS_NARROW (the section table grew
  * by one more); 7: db_regex field min_width (a scan skips the regex row on a
- * byte view shorter than every regex's shortest match). */
-#define DB_FORMAT_VERSION 7u
+ * byte view shorter than every regex's shortest match); 8: SEC_TRIE stored
+ * packed (pack.c: codec id, unpacked size, word LZ77), 218 KB -> 65 KB. */
+#define DB_FORMAT_VERSION 8u
 
 /* Longest match a regex entry may have, in bytes of the byte view (checked
  * at compile time and again at load). */
@@ -194,6 +196,8 @@ struct screener_db {
     size_t blob_len;
     const db_header *hdr;
     fold_table fold;
+    uint8_t *fold_trie; /* the unpacked SEC_TRIE the fold table reads (owned) */
+    size_t fold_trie_len;
     const db_entry *entries;
     const db_lit *lits;
     const uint32_t *lit_entries;
@@ -284,11 +288,32 @@ typedef struct db_section_def {
 } db_section_def;
 extern const db_section_def db_sections[SEC_COUNT];
 
+/*
+ * The packed fold trie section (pack.c, format 8). db_pack packs raw_len
+ * bytes (a multiple of 4, at most DB_PACK_MAX_RAW) into a new buffer
+ * (mem_malloc): SCREENER_OK, SCREENER_E_NOMEM or SCREENER_E_INVALID_ARGUMENT.
+ * db_unpack checks and unpacks a stored section into a new buffer of the
+ * recorded size (4-byte aligned, mem_malloc): SCREENER_OK, SCREENER_E_NOMEM,
+ * or SCREENER_E_DB_FORMAT with *why saying what was wrong. It never reads
+ * outside in[0, in_len), never writes outside the buffer, allocates at most
+ * the recorded size (<= DB_PACK_MAX_RAW) and runs in time linear in the
+ * recorded size plus in_len.
+ */
+#define DB_PACK_WORDLZ 0x315a4c57u /* "WLZ1" */
+/* A FAST trie with 32-bit values is at most 16 + 2 x 0xFFFF index bytes +
+ * 4 x 0xFFFFF data bytes (about 4.1 MiB): twice that is plenty. */
+#define DB_PACK_MAX_RAW (8u << 20)
+int db_pack(const void *raw, size_t raw_len, uint8_t **out, size_t *out_len);
+int db_unpack(const uint8_t *in, size_t in_len, uint8_t **raw_out, size_t *raw_len_out,
+              const char **why);
+
 /* What the writer needs besides the sections. */
 typedef struct db_meta {
     uint32_t fold_flags;
     uint32_t regex_max_width;
     uint8_t fingerprint[16];
+    int trie_stored; /* 1: sec[SEC_TRIE] is a stored (packed) section, written as it
+                        is (tests that re-write a blob's sections); 0: raw, packed here */
 } db_meta;
 
 /* One section's contents: count elements (bytes when elem is 0). */
@@ -297,8 +322,11 @@ typedef struct db_section_data {
     size_t count;
 } db_section_data;
 
-/* Write header and sections into a new sealed blob (malloc'ed). Returns
- * SCREENER_OK or SCREENER_E_NOMEM. */
+/* Write header and sections into a new sealed blob (malloc'ed). sec[SEC_TRIE]
+ * holds the raw ucptrie_toBinary bytes, which the writer packs (db_pack),
+ * unless meta->trie_stored.
+ * Returns SCREENER_OK, SCREENER_E_NOMEM or SCREENER_E_INVALID_ARGUMENT (a
+ * trie db_pack cannot take). */
 int db_write_blob(const db_meta *meta, const db_section_data sec[SEC_COUNT], uint8_t **blob_out,
                   size_t *len_out);
 

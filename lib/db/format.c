@@ -12,11 +12,12 @@
 #include <unicode/uversion.h>
 #include <xxhash.h>
 
+#include "common/alloc.h"
 #include "common/buf.h"
 #include "db.h"
 
 const db_section_def db_sections[SEC_COUNT] = {
-    [SEC_TRIE] = {"fold trie", 0},
+    [SEC_TRIE] = {"fold trie", 0}, /* packed (pack.c) */
     [SEC_EXPAND] = {"fold expansions", sizeof(uint16_t)},
     [SEC_ENTRIES] = {"entries", sizeof(db_entry)},
     [SEC_LITS] = {"literals", sizeof(db_lit)},
@@ -47,16 +48,28 @@ int db_write_blob(const db_meta *meta, const db_section_data sec[SEC_COUNT], uin
     snprintf(h.hs_version, sizeof h.hs_version, "%s", hs_version());
     snprintf(h.icu_version, sizeof h.icu_version, "%s", U_ICU_VERSION);
     memcpy(h.fingerprint, meta->fingerprint, 16);
+    db_section_data s[SEC_COUNT];
+    memcpy(s, sec, sizeof s);
+    uint8_t *packed = NULL;
+    size_t packed_len = 0;
+    if (!meta->trie_stored) {
+        int rc = db_pack(sec[SEC_TRIE].data, sec[SEC_TRIE].count, &packed, &packed_len);
+        if (rc)
+            return rc;
+        s[SEC_TRIE].data = packed;
+        s[SEC_TRIE].count = packed_len;
+    }
     buf blob = {0};
     buf_append(&blob, &h, sizeof h);
     for (int k = 0; k < SEC_COUNT; k++) {
         size_t elem = db_sections[k].elem ? db_sections[k].elem : 1;
         buf_align(&blob, 8);
         h.sec_off[k] = blob.len;
-        h.sec_len[k] = sec[k].count * elem;
-        h.count[k] = (uint32_t)sec[k].count;
-        buf_append(&blob, sec[k].data, sec[k].count * elem);
+        h.sec_len[k] = s[k].count * elem;
+        h.count[k] = (uint32_t)s[k].count;
+        buf_append(&blob, s[k].data, s[k].count * elem);
     }
+    mem_free(packed);
     if (blob.failed) {
         buf_free(&blob);
         return SCREENER_E_NOMEM;

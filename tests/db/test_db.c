@@ -180,28 +180,59 @@ Test(db, generated_entry_without_its_reason_is_rejected)
     free(b);
 }
 
+/* The blob b with its fold trie section replaced: by trie (n bytes) packed
+ * when stored is 0, as it is when 1; re-written and sealed (malloc'ed). */
+static uint8_t *with_trie(const uint8_t *b, const void *trie, size_t n, int stored,
+                          size_t *out_len)
+{
+    const db_header *h = (const db_header *)b;
+    db_section_data sec[SEC_COUNT];
+    for (int k = 0; k < SEC_COUNT; k++)
+        sec[k] = (db_section_data){b + h->sec_off[k], h->count[k]};
+    sec[SEC_TRIE] = (db_section_data){trie, n};
+    db_meta meta = {h->fold_flags, h->regex_max_width, {0}, stored};
+    memcpy(meta.fingerprint, h->fingerprint, 16);
+    uint8_t *out;
+    cr_assert_eq(db_write_blob(&meta, sec, &out, out_len), SCREENER_OK);
+    ((db_header *)out)->views = h->views;
+    db_seal(out, *out_len);
+    return out;
+}
+
+/* The unpacked fold trie of blob b (malloc'ed). */
+static uint8_t *trie_of(const uint8_t *b, size_t *n)
+{
+    const db_header *h = (const db_header *)b;
+    uint8_t *raw;
+    const char *why;
+    cr_assert_eq(db_unpack(b + h->sec_off[SEC_TRIE], h->sec_len[SEC_TRIE], &raw, n, &why),
+                 SCREENER_OK);
+    return raw;
+}
+
 /* The fuzz_db seed trie-nullblock-U043E (tests/fuzz/corpus/fuzz_db): three
  * patches of the fold trie (the same bytes for every database compiled with
  * the default fold options) that move the null data block and hide an
  * expansion of 255 units in it, where ucptrie_getRange does not look. The
  * loader accepted it, and scanning "кот" (U+043E) then wrote past the fold
- * buffer. It must be rejected. */
+ * buffer. It must be rejected. (Since format 8 the trie is stored packed:
+ * the patches go into the unpacked trie, which is packed again.) */
 Test(db, a_value_hidden_in_the_trie_null_block_is_rejected)
 {
     static const struct {
         size_t at;
         uint8_t n, bytes[4];
     } patch[] = {{4, 2, {0x01, 0x00}}, {12, 2, {0xeb, 0x03}}, {0x4228, 4, {0, 0, 0xf0, 0xcf}}};
-    uint8_t *b = malloc(blob_len);
-    memcpy(b, blob, blob_len);
-    const db_header *h = (const db_header *)b;
-    cr_assert_gt(h->sec_len[SEC_TRIE], 0x4228 + 4);
+    size_t tn, blen;
+    uint8_t *t = trie_of(blob, &tn);
+    cr_assert_gt(tn, 0x4228 + 4);
     for (size_t i = 0; i < sizeof patch / sizeof patch[0]; i++)
-        memcpy(b + h->sec_off[SEC_TRIE] + patch[i].at, patch[i].bytes, patch[i].n);
-    db_seal(b, blob_len);
+        memcpy(t + patch[i].at, patch[i].bytes, patch[i].n);
+    uint8_t *b = with_trie(blob, t, tn, 0, &blen);
+    free(t);
     screener_db *d = NULL;
     screener_error *err = NULL;
-    int rc = screener_db_deserialize(b, blob_len, &d, &err);
+    int rc = screener_db_deserialize(b, blen, &d, &err);
     if (rc == SCREENER_OK) { /* show the damage (ASan: heap-buffer-overflow) */
         screener_scratch *s = NULL;
         const screener_result *r;
@@ -211,7 +242,8 @@ Test(db, a_value_hidden_in_the_trie_null_block_is_rejected)
         screener_db_free(d);
     }
     cr_assert_eq(rc, SCREENER_E_DB_FORMAT);
-    cr_assert(strstr(screener_error_message(err), "fold"), "%s", screener_error_message(err));
+    cr_assert(strstr(screener_error_message(err), "damaged database: fold table"), "%s",
+              screener_error_message(err));
     screener_error_free(err);
     free(b);
 }
@@ -227,7 +259,8 @@ Test(db, garbage_is_not_a_database)
  * start-of-match reporting that can crash Vectorscan; v3 at 497a130 with --fold none, before
  * the rules section; v4 at a51ee72 with --fold none, before the leet section; v5 at 5f6e3a6
  * with --fold none from dictionaries/links.txt, before the narrow section; v6 at fcb16cb the
- * same way, before the regexes' shortest match) are refused
+ * same way, before the regexes' shortest match; v7 at 95d0817 the same way, before the
+ * packed fold trie) are refused
  * as a version mismatch that names both versions, not as damaged files. */
 static void check_old_version(unsigned version)
 {
@@ -239,7 +272,7 @@ static void check_old_version(unsigned version)
     cr_assert_eq(screener_db_load(path, &old, &err), SCREENER_E_DB_VERSION, "%s", path);
     const char *msg = screener_error_message(err);
     snprintf(want, sizeof want, "version %u,", version);
-    cr_assert(strstr(msg, want) && strstr(msg, "reads version 7"), "%s", msg);
+    cr_assert(strstr(msg, want) && strstr(msg, "reads version 8"), "%s", msg);
     screener_error_free(err);
 }
 
@@ -251,6 +284,7 @@ Test(db, previous_format_versions_are_a_version_mismatch)
     check_old_version(4);
     check_old_version(5);
     check_old_version(6);
+    check_old_version(7);
 }
 
 /* The views a database's matchers read, as recorded in its header. */
@@ -328,7 +362,7 @@ Test(db, narrow_section_holds_the_ascii_literals)
         sec[k].data = base + h->sec_off[k];
         sec[k].count = h->count[k];
     }
-    db_meta meta = {oh->fold_flags, oh->regex_max_width, {0}};
+    db_meta meta = {oh->fold_flags, oh->regex_max_width, {0}, 1}; /* (the trie as stored) */
     memcpy(meta.fingerprint, oh->fingerprint, 16);
     uint8_t *nb;
     size_t nb_len;
@@ -392,4 +426,247 @@ Test(db, the_scratch_checked_at_load_goes_to_the_first_scan_scratch_only)
     screener_scratch_free(s1);
     screener_scratch_free(s2);
     screener_db_free(d);
+}
+
+/* ---- the packed fold trie (format 8, lib/db/pack.c) ---------------------- */
+
+/* Pack n words and unpack them again: the same bytes. */
+static void round_trip_words(const uint32_t *w, size_t n)
+{
+    uint8_t *packed, *raw;
+    size_t plen, rlen;
+    const char *why;
+    cr_assert_eq(db_pack(w, n * 4, &packed, &plen), SCREENER_OK);
+    cr_assert_eq(db_unpack(packed, plen, &raw, &rlen, &why), SCREENER_OK, "%s", why);
+    cr_assert_eq(rlen, n * 4);
+    cr_assert_eq(memcmp(raw, w, n * 4), 0);
+    free(packed);
+    free(raw);
+}
+
+Test(db, the_packing_round_trips_every_shape)
+{
+    enum { N = 70000 };
+    uint32_t *w = malloc(N * sizeof *w);
+    uint32_t x = 12345;
+    for (size_t n = 1; n <= 9; n++) { /* tiny */
+        for (size_t i = 0; i < n; i++)
+            w[i] = (uint32_t)(i * 0x01010101u);
+        round_trip_words(w, n);
+    }
+    for (size_t i = 0; i < N; i++) /* runs, counting runs, repeats, noise */
+        w[i] = i % 7000 < 3000 ? 0
+               : i % 7000 < 4000 ? 0x60000000u + (uint32_t)i
+               : i % 7000 < 6000 ? w[i - 1000]
+                                  : (x = x * 1103515245u + 12345u);
+    round_trip_words(w, N);
+    memset(w, 0xFF, N * sizeof *w);
+    round_trip_words(w, N);
+    uint8_t *packed;
+    size_t plen;
+    cr_assert_eq(db_pack(w, 6, &packed, &plen), SCREENER_E_INVALID_ARGUMENT);
+    cr_assert_eq(db_pack(w, 0, &packed, &plen), SCREENER_E_INVALID_ARGUMENT);
+    free(w);
+    /* the database's own trie: stored packed, unpacked at load to what it was */
+    const db_header *h = (const db_header *)blob;
+    size_t tn;
+    uint8_t *t = trie_of(blob, &tn);
+    cr_assert_lt(h->sec_len[SEC_TRIE] * 2, tn, "packed %zu of %zu bytes",
+                 (size_t)h->sec_len[SEC_TRIE], tn);
+    cr_assert_eq(tn, db->fold_trie_len);
+    cr_assert_eq(memcmp(t, db->fold_trie, tn), 0);
+    screener_db_info info = {.struct_size = sizeof info};
+    cr_assert_eq(screener_db_get_info(db, &info), SCREENER_OK);
+    cr_assert_eq(info.fold_table_size, h->sec_len[SEC_TRIE] + h->sec_len[SEC_EXPAND]);
+    cr_assert_eq(info.fold_table_unpacked_size, tn + h->sec_len[SEC_EXPAND]);
+    free(t);
+}
+
+/* Load blob b (n bytes): the status; a refusal must name the trie section
+ * and want (when given). */
+static int load_names(const uint8_t *b, size_t n, const char *want)
+{
+    screener_db *d = NULL;
+    screener_error *err = NULL;
+    int rc = screener_db_deserialize(b, n, &d, &err);
+    if (rc == SCREENER_OK) {
+        screener_db_free(d);
+        return rc;
+    }
+    const char *msg = screener_error_message(err);
+    if (rc == SCREENER_E_DB_FORMAT && strstr(msg, "section fold trie"))
+        cr_assert(!want || strstr(msg, want), "%s (wanted: %s)", msg, want);
+    else
+        cr_assert(!want, "%s (wanted: %s)", msg, want);
+    screener_error_free(err);
+    return rc;
+}
+
+/* The stored section of the test database with bytes changed by the
+ * caller, loaded: the status. */
+static int load_stored_trie(const uint8_t *sec, size_t n, const char *want)
+{
+    size_t blen;
+    uint8_t *b = with_trie(blob, sec, n, 1, &blen);
+    int rc = load_names(b, blen, want);
+    free(b);
+    return rc;
+}
+
+static uint8_t *stored_trie(size_t *n)
+{
+    const db_header *h = (const db_header *)blob;
+    *n = h->sec_len[SEC_TRIE];
+    uint8_t *s = malloc(*n + 64);
+    memcpy(s, blob + h->sec_off[SEC_TRIE], *n);
+    return s;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+
+Test(db, a_truncated_packed_trie_is_refused_naming_the_section)
+{
+    size_t n;
+    uint8_t *s = stored_trie(&n);
+    cr_assert_eq(load_stored_trie(s, n, NULL), SCREENER_OK);
+    cr_assert_eq(load_stored_trie(s, 0, "shorter than its 8-byte header"), SCREENER_E_DB_FORMAT);
+    cr_assert_eq(load_stored_trie(s, 7, "shorter than its 8-byte header"), SCREENER_E_DB_FORMAT);
+    cr_assert_eq(load_stored_trie(s, 8, "cut off"), SCREENER_E_DB_FORMAT);
+    cr_assert_eq(load_stored_trie(s, n - 1, "cut off"), SCREENER_E_DB_FORMAT);
+    cr_assert_eq(load_stored_trie(s, n / 2, "cut off"), SCREENER_E_DB_FORMAT);
+    /* every cut, on the decoder alone (a load per length would take minutes) */
+    for (size_t k = 0; k < n; k++) {
+        uint8_t *raw;
+        size_t rl;
+        const char *why;
+        cr_assert_eq(db_unpack(s, k, &raw, &rl, &why), SCREENER_E_DB_FORMAT, "cut at %zu", k);
+        cr_assert_not_null(why);
+        cr_assert_null(raw);
+        if (k > 64 && k < n - 64)
+            k += 97; /* a sample of the middle */
+    }
+    /* trailing bytes */
+    s[n] = 0;
+    cr_assert_eq(load_stored_trie(s, n + 1, "bytes after the end"), SCREENER_E_DB_FORMAT);
+    free(s);
+}
+
+Test(db, a_packed_trie_with_a_false_size_is_refused)
+{
+    size_t n;
+    uint8_t *s = stored_trie(&n);
+    uint32_t raw_len;
+    memcpy(&raw_len, s + 4, 4);
+    put32(s + 4, raw_len - 4); /* the words run past it (or end it early) */
+    cr_assert_eq(load_stored_trie(s, n, "section fold trie: "), SCREENER_E_DB_FORMAT);
+    put32(s + 4, raw_len + 4); /* the packed words end before it */
+    cr_assert_eq(load_stored_trie(s, n, "cut off"), SCREENER_E_DB_FORMAT);
+    put32(s + 4, raw_len + 2);
+    cr_assert_eq(load_stored_trie(s, n, "unpacked size out of range"), SCREENER_E_DB_FORMAT);
+    put32(s + 4, 0);
+    cr_assert_eq(load_stored_trie(s, n, "unpacked size out of range"), SCREENER_E_DB_FORMAT);
+    /* huge claims are refused before anything is allocated */
+    put32(s + 4, 0xFFFFFFFCu);
+    cr_assert_eq(load_stored_trie(s, n, "unpacked size out of range"), SCREENER_E_DB_FORMAT);
+    put32(s + 4, DB_PACK_MAX_RAW + 4);
+    cr_assert_eq(load_stored_trie(s, n, "unpacked size out of range"), SCREENER_E_DB_FORMAT);
+    /* the largest allowed size, claimed by a few bytes that fill it: it unpacks (8 MiB,
+     * bounded), and the fold table check refuses what came out */
+    /* 1 literal (0), then a copy of 2^21-1 words (varint FF FF 7F) from 1 back */
+    uint8_t fill[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0xFF, 0xFF, 0x7F, 1};
+    put32(fill, DB_PACK_WORDLZ);
+    put32(fill + 4, DB_PACK_MAX_RAW);
+    uint8_t *raw;
+    size_t rl;
+    const char *why;
+    cr_assert_eq(db_unpack(fill, sizeof fill, &raw, &rl, &why), SCREENER_OK, "%s", why);
+    cr_assert_eq(rl, DB_PACK_MAX_RAW);
+    free(raw);
+    size_t blen;
+    uint8_t *b = with_trie(blob, fill, sizeof fill, 1, &blen);
+    screener_error *err = NULL;
+    screener_db *d = NULL;
+    cr_assert_eq(screener_db_deserialize(b, blen, &d, &err), SCREENER_E_DB_FORMAT);
+    cr_assert(strstr(screener_error_message(err), "damaged database: fold table"), "%s",
+              screener_error_message(err));
+    screener_error_free(err);
+    free(b);
+    /* an unknown packing */
+    put32(s, DB_PACK_WORDLZ + 1);
+    cr_assert_eq(load_stored_trie(s, n, "unknown packing"), SCREENER_E_DB_FORMAT);
+    free(s);
+}
+
+/* Hand-made token streams: every malformed token is named. */
+Test(db, malformed_packed_tokens_are_refused)
+{
+    static const struct {
+        uint8_t n, bytes[16];
+        const char *why;
+    } cases[] = {
+        {2, {0, 0}, "an empty token"},
+        {3, {1, 0, 1}, "copy distance is cut off"},
+        {4, {1, 0, 1, 0}, "before the start"},
+        {4, {1, 0, 1, 2}, "before the start"},
+        {2, {5, 0}, "literals run past"},
+        {4, {1, 0, 9, 1}, "a copy runs past"},
+        {7, {0x81, 0x80, 0x80, 0x80, 0x80, 0x00, 0}, "literal count is cut off or too long"},
+        {6, {0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0}, "literal count is cut off or too long"},
+        {7, {1, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0}, "a literal is cut off or too long"},
+        {1, {1}, "a literal is cut off or too long"},
+        {2, {1, 0}, "copy length is cut off"},
+        {5, {1, 0, 3, 1, 7}, "bytes after the end"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint8_t in[24];
+        put32(in, DB_PACK_WORDLZ);
+        put32(in + 4, 16); /* 4 words */
+        memcpy(in + 8, cases[i].bytes, cases[i].n);
+        uint8_t *raw = NULL;
+        size_t rl = 1;
+        const char *why = NULL;
+        cr_assert_eq(db_unpack(in, 8 + cases[i].n, &raw, &rl, &why), SCREENER_E_DB_FORMAT,
+                     "case %zu", i);
+        cr_assert(why && strstr(why, cases[i].why), "case %zu: %s, wanted %s", i, why,
+                  cases[i].why);
+        cr_assert(!raw && !rl);
+    }
+    /* and a good one: 1 literal, a copy of 3 from 1 back */
+    uint8_t in[] = {0, 0, 0, 0, 16, 0, 0, 0, 1, 14, 3, 1};
+    put32(in, DB_PACK_WORDLZ);
+    uint8_t *raw;
+    size_t rl;
+    const char *why;
+    cr_assert_eq(db_unpack(in, sizeof in, &raw, &rl, &why), SCREENER_OK, "%s", why);
+    uint32_t want[4] = {7, 7, 7, 7}, got[4];
+    memcpy(got, raw, 16);
+    cr_assert_eq(memcmp(got, want, 16), 0);
+    free(raw);
+}
+
+/* Byte flips in the packed trie, re-sealed (so past the checksum): each is
+ * refused naming the section or the fold table, or unpacks to another table
+ * that then passes every check; never a crash, an overrun or a hang (run
+ * under ASan). */
+Test(db, flipped_bytes_in_the_packed_trie_fail_cleanly)
+{
+    size_t n;
+    uint8_t *s = stored_trie(&n);
+    uint32_t x = 2463534242u;
+    int refused = 0;
+    for (int i = 0; i < 300; i++) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        size_t at = 8 + x % (n - 8);
+        uint8_t old = s[at];
+        s[at] ^= (uint8_t)(1u << (x >> 29)) | (uint8_t)(i & 1 ? 0x80 : 0);
+        int rc = load_stored_trie(s, n, NULL);
+        cr_assert(rc == SCREENER_OK || rc == SCREENER_E_DB_FORMAT, "flip at %zu: %d", at, rc);
+        refused += rc != SCREENER_OK;
+        s[at] = old;
+    }
+    cr_assert_gt(refused, 150, "%d of 300 flips refused", refused);
+    free(s);
 }

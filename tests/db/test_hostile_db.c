@@ -56,7 +56,7 @@ static void replace_section(const uint8_t *b, int k, const void *bytes, size_t n
     for (int i = 0; i < SEC_COUNT; i++)
         sec[i] = (db_section_data){b + h->sec_off[i], h->count[i]};
     sec[k] = (db_section_data){bytes, n};
-    db_meta meta = {h->fold_flags, h->regex_max_width, {0}};
+    db_meta meta = {h->fold_flags, h->regex_max_width, {0}, 1}; /* (the trie as stored) */
     memcpy(meta.fingerprint, h->fingerprint, 16);
     cr_assert_eq(db_write_blob(&meta, sec, out, out_len), SCREENER_OK);
 }

@@ -15,10 +15,15 @@
  *   byte    op: bits 5..7 = kind (0..4 overwrite, 5 truncate, 6 append,
  *           7 xor), bit 4 = also set file_size to the new length, bits 0..3
  *           unused
- *   byte    target: 0..SEC_COUNT-1 a section (db.h SEC_*, offsets and
- *           lengths read from the base header's sec_off[]/sec_len[]),
- *           TARGET_HEADER the header, TARGET_BLOB the whole blob, any other
- *           value the section target % SEC_COUNT
+ *   byte    target: 0..SEC_COUNT-1 a section as stored (db.h SEC_*, offsets
+ *           and lengths read from the header's sec_off[]/sec_len[]),
+ *           TARGET_HEADER the header, TARGET_BLOB the whole blob,
+ *           TARGET_TRIE the fold trie UNPACKED (format 8 stores it packed,
+ *           lib/db/pack.c: these patches go into the unpacked bytes, which
+ *           are packed again before the other patches apply, so that damage
+ *           reaches fold_table_open's checks; truncate and append keep its
+ *           length a multiple of 4), any other value the section
+ *           target % SEC_COUNT
  *   u32 LE  offset (within the target; taken modulo its length, so every
  *           byte of every section is reachable)
  *   byte    n, then n bytes of data
@@ -27,6 +32,7 @@
 #include "db/db.h"
 #include "fuzz_common.h"
 
+#define TARGET_TRIE 0xFDu
 #define TARGET_HEADER 0xFEu
 #define TARGET_BLOB 0xFFu
 
@@ -39,6 +45,8 @@ static const char regex_dict[] = "@category ads\n"
 
 static uint8_t *base;
 static size_t base_len;
+static uint8_t *base_trie; /* the base's fold trie, unpacked */
+static size_t base_trie_len;
 static const char *texts[] = {
     "色情 法輪功 ＦＵＣＫ f.u.c.k fuuuck ass class straße ﬁsh 一夜情",
     "online casino 我的世界 路口交通 1000 кот",
@@ -64,6 +72,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     base = b;
     screener_db_free(db);
     const db_header *h = (const db_header *)base;
+    const char *why;
+    if (db_unpack(base + h->sec_off[SEC_TRIE], h->sec_len[SEC_TRIE], &base_trie,
+                  &base_trie_len, &why))
+        abort();
     for (unsigned i = 0; i < SEC_COUNT; i++)
         if (h->sec_len[i] == 0) {
             fprintf(stderr, "fuzz_db setup: section %u of the base database is empty\n", i);
@@ -108,10 +120,11 @@ static uint64_t rd64(const uint8_t *p)
     return v;
 }
 
-/* Start and length of patch target tgt in the base database (see the top). */
-static void target_range(unsigned tgt, size_t len, size_t *s0, size_t *sl)
+/* Start and length of patch target tgt in the database start (see the top). */
+static void target_range(const uint8_t *start, unsigned tgt, size_t len, size_t *s0,
+                         size_t *sl)
 {
-    const db_header *h0 = (const db_header *)base;
+    const db_header *h0 = (const db_header *)start;
     *s0 = 0;
     *sl = len;
     if (tgt == TARGET_HEADER) {
@@ -127,10 +140,13 @@ static void target_range(unsigned tgt, size_t len, size_t *s0, size_t *sl)
         *sl = len - *s0;
 }
 
-/* Apply the patches of data to blob (cap bytes, *len used). */
-static void apply_patches(const uint8_t *data, size_t size, uint8_t *blob, size_t cap,
-                          size_t *len)
+/* Apply the patches of data to blob (cap bytes, *len used), which starts as
+ * the database start: those for TARGET_TRIE when trie is 1, the others when
+ * 0. Returns 1 if some patch applied. */
+static int apply_patches(const uint8_t *data, size_t size, const uint8_t *start, uint8_t *blob,
+                         size_t cap, size_t *len, int trie)
 {
+    int applied = 0;
     size_t p = 0;
     while (p + 7 <= size) {
         unsigned op = data[p], tgt = data[p + 1];
@@ -143,9 +159,17 @@ static void apply_patches(const uint8_t *data, size_t size, uint8_t *blob, size_
         const uint8_t *d = data + p;
         p += n;
         unsigned kind = op >> 5;
-        size_t s0, sl;
-        target_range(tgt, *len, &s0, &sl);
+        if ((tgt == TARGET_TRIE) != trie)
+            continue;
+        applied = 1;
+        size_t s0 = 0, sl = *len;
+        if (!trie)
+            target_range(start, tgt, *len, &s0, &sl);
         size_t at = s0 + (sl ? off % sl : 0);
+        if (trie && kind == 5) /* (the packer takes whole words, at least one) */
+            at = at < 4 ? 4 : at & ~(size_t)3;
+        if (trie && kind == 6)
+            n &= ~(size_t)3;
         if (kind <= 4) {
             for (size_t k = 0; k < n && at + k < *len; k++)
                 blob[at + k] = d[k];
@@ -160,24 +184,57 @@ static void apply_patches(const uint8_t *data, size_t size, uint8_t *blob, size_
             for (size_t k = 0; k < n && at + k < *len; k++)
                 blob[at + k] ^= d[k];
         }
-        if ((op & 16) && *len >= sizeof(db_header)) {
+        if (!trie && (op & 16) && *len >= sizeof(db_header)) {
             uint64_t fs = *len;
             memcpy(blob + offsetof(db_header, file_size), &fs, 8);
         }
     }
+    return applied;
+}
+
+/* The base database with its fold trie replaced by the base trie with the
+ * TARGET_TRIE patches of data applied (packed again, re-sealed; malloc'ed),
+ * or NULL when data has none. */
+static uint8_t *with_patched_trie(const uint8_t *data, size_t size, size_t *len_out)
+{
+    size_t cap = base_trie_len + 65536, tl = base_trie_len;
+    uint8_t *t = malloc(cap);
+    if (!t)
+        abort();
+    memcpy(t, base_trie, tl);
+    if (!apply_patches(data, size, base, t, cap, &tl, 1)) {
+        free(t);
+        return NULL;
+    }
+    const db_header *h = (const db_header *)base;
+    db_section_data sec[SEC_COUNT];
+    for (int k = 0; k < SEC_COUNT; k++)
+        sec[k] = (db_section_data){base + h->sec_off[k], h->count[k]};
+    sec[SEC_TRIE] = (db_section_data){t, tl};
+    db_meta meta = {h->fold_flags, h->regex_max_width, {0}, 0};
+    memcpy(meta.fingerprint, h->fingerprint, 16);
+    uint8_t *b = NULL;
+    FUZZ_CHECK(db_write_blob(&meta, sec, &b, len_out) == SCREENER_OK);
+    ((db_header *)b)->views = h->views;
+    free(t);
+    return b;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > 4096)
         return 0;
-    size_t cap = base_len + 65536;
+    size_t start_len = base_len;
+    uint8_t *start_alloc = with_patched_trie(data, size, &start_len);
+    const uint8_t *start = start_alloc ? start_alloc : base;
+    size_t cap = start_len + 65536;
     uint8_t *blob = malloc(cap);
     if (!blob)
         abort();
-    memcpy(blob, base, base_len);
-    size_t len = base_len;
-    apply_patches(data, size, blob, cap, &len);
+    memcpy(blob, start, start_len);
+    size_t len = start_len;
+    apply_patches(data, size, start, blob, cap, &len, 0);
+    free(start_alloc);
     if (len >= sizeof(db_header))
         db_seal(blob, len);
     /* an exact-size copy so that ASan catches reads past the end */

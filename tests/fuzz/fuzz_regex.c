@@ -112,7 +112,7 @@ static int assemble(const dict_set *set, screener_db **out)
     sec[SEC_HS_REGEX] = (db_section_data){rx.bytes, rx.len};
     sec[SEC_HS_REGEX_START] = (db_section_data){rx.start_bytes, rx.start_len};
     sec[SEC_REGEXES] = (db_section_data){rx.table, rx.n};
-    db_meta meta = {h->fold_flags, rx.max_width, {0}};
+    db_meta meta = {h->fold_flags, rx.max_width, {0}, 1}; /* (the trie as stored) */
     XXH3_state_t *fp = XXH3_createState(); /* the loader recomputes it */
     if (!fp)
         abort();
