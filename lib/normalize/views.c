@@ -131,19 +131,25 @@ static __attribute__((noinline)) int build_closure(const fold_table *ft, unsigne
 
 int views_build_more(const fold_table *ft, unsigned which, const uint8_t *s, views *v)
 {
-    /* most calls: one view is missing and what it is built from (or after)
-     * is built already; then it alone is built */
+    /* most calls: the folded view first (when this text may need it: its
+     * budget sets the prefix the others cover), then at most one view whose
+     * inputs are built; then each alone is built, without the closure */
     const size_t n = sizeof table / sizeof table[0];
+    _Static_assert(VIEW_FOLDED == 1u, "the folded view is table[0]");
+    if ((which | v->planned) & VIEW_FOLDED & ~v->built) {
+        int rc = build_row(ft, 0, s, v);
+        if (rc)
+            return rc;
+    }
     unsigned miss = which & ~v->built;
-    if (miss == VIEW_FOLDED) /* (first in the table, built from the text alone) */
-        return build_row(ft, 0, s, v);
-    if (miss && !(miss & (miss - 1))) {
-        size_t k = 0;
+    if (!miss)
+        return SCREENER_OK;
+    if (!(miss & (miss - 1))) {
+        size_t k = 1;
         while (k < n - 1 && table[k].bit != miss)
             k++;
-        unsigned inputs = table[k].needs | (table[k].after & v->planned) |
-                          (v->planned & VIEW_FOLDED);
-        if (!(inputs & ~v->built & ~miss))
+        unsigned inputs = table[k].needs | (table[k].after & v->planned);
+        if (!(inputs & ~v->built))
             return build_row(ft, k, s, v);
     }
     return build_closure(ft, which, s, v);
