@@ -142,6 +142,9 @@ static int message_may(const plan *p, const scan_ctx *c)
     return 0;
 }
 
+/* Folded views of up to this many units are appended as fixed-size copies. */
+#define SHORT_COPY 16
+
 /* Append the views in s->v to the concatenations as the group's k-th
  * message (k < GROUP_MSGS: the index arrays have room, scan_batch_filter);
  * *units and *bytes are the concatenations' lengths. */
@@ -152,11 +155,13 @@ static int append(const plan *p, screener_scratch *s, size_t i, size_t k, size_t
     const byte_view *bv = &s->v.bytes;
     size_t nu = p->joined & VIEW_FOLDED ? fb->n + 1 : 0;
     size_t nb = p->joined & VIEW_BYTES ? bv->n + 1 : 0;
+    /* room for SHORT_COPY units at least: a short folded view is copied
+     * whole blocks at a time (below) */
+    size_t ru = *units + (nu > SHORT_COPY ? nu : SHORT_COPY);
     /* (the capacities are tested here: most messages grow nothing) */
-    if ((*units + nu > s->cap_bf_units &&
-         mem_grow((void **)&s->bf_units, &s->cap_bf_units, *units + nu, sizeof(uint16_t))) ||
-        (*units + nu > s->cap_bf_flags &&
-         mem_grow((void **)&s->bf_flags, &s->cap_bf_flags, *units + nu, 1)) ||
+    if ((ru > s->cap_bf_units &&
+         mem_grow((void **)&s->bf_units, &s->cap_bf_units, ru, sizeof(uint16_t))) ||
+        (ru > s->cap_bf_flags && mem_grow((void **)&s->bf_flags, &s->cap_bf_flags, ru, 1)) ||
         (*bytes + nb > s->cap_bf_bytes &&
          mem_grow((void **)&s->bf_bytes, &s->cap_bf_bytes, *bytes + nb, 1)))
         return SCREENER_E_NOMEM;
@@ -164,8 +169,16 @@ static int append(const plan *p, screener_scratch *s, size_t i, size_t k, size_t
     s->bf_byte_at[k] = *bytes;
     s->bf_msg[k] = i;
     if (nu) {
-        memcpy(s->bf_units + *units, fb->units, fb->n * sizeof(uint16_t));
-        memcpy(s->bf_flags + *units, fb->flags, fb->n);
+        if (fb->n <= SHORT_COPY && fb->cap >= SHORT_COPY) {
+            /* (most chat messages: fixed-size copies, a few vector moves
+             * instead of two calls; what is copied past n is overwritten
+             * by the separator and the next message, never read) */
+            memcpy(s->bf_units + *units, fb->units, SHORT_COPY * sizeof(uint16_t));
+            memcpy(s->bf_flags + *units, fb->flags, SHORT_COPY);
+        } else {
+            memcpy(s->bf_units + *units, fb->units, fb->n * sizeof(uint16_t));
+            memcpy(s->bf_flags + *units, fb->flags, fb->n);
+        }
         s->bf_units[*units + fb->n] = SEPARATOR_UNIT;
         s->bf_flags[*units + fb->n] = 0;
         *units += nu;
