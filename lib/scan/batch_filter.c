@@ -106,6 +106,7 @@ void batch_mark(const batch_group *g, const size_t *at, size_t pos)
 typedef struct plan {
     unsigned views, joined;
     const matcher *per_message[32], *per_group[32];
+    uint8_t message_row[32]; /* per_message[k]'s row index */
     size_t n_message, n_group;
 } plan;
 
@@ -120,8 +121,10 @@ static int make_plan(const screener_scratch *s, plan *p)
         if (!b)
             return 0;
         p->views |= b->views;
-        if (b->message)
+        if (b->message) {
+            p->message_row[p->n_message] = (uint8_t)__builtin_ctz(rows);
             p->per_message[p->n_message++] = m;
+        }
         if (b->group) {
             p->per_group[p->n_group++] = m;
             p->joined |= b->views & (VIEW_FOLDED | VIEW_BYTES);
@@ -134,7 +137,13 @@ static int make_plan(const screener_scratch *s, plan *p)
  * match (1), or an error status. */
 static int message_may(const plan *p, const scan_ctx *c)
 {
+    const screener_scratch *s = c->s;
     for (size_t k = 0; k < p->n_message; k++) {
+        /* scan_text's gate first: nothing in a view shorter than the row's
+         * shortest match (views_len: exact if built, else a bound) */
+        unsigned row = p->message_row[k];
+        if (s->v.len[s->row_view[row]] < s->row_min[row])
+            continue;
         int r = p->per_message[k]->batch->message(c, p->per_message[k]);
         if (r)
             return r;
