@@ -22,6 +22,7 @@ static int build_folded(const fold_table *ft, const uint8_t *s, size_t len, view
          * its row is left out before anything builds it */
         leet_view_none(&v->leet);
         v->len[VIEW_INDEX(VIEW_LEET)] = 0;
+        v->built |= VIEW_LEET; /* (built: what build_leet would make of it) */
     }
     return rc;
 }
