@@ -105,26 +105,25 @@ void batch_mark(const batch_group *g, const size_t *at, size_t pos)
  * per-message test and with a group pass (in table order). */
 typedef struct plan {
     unsigned views, joined;
-    const matcher *per_message[32], *per_group[32];
-    uint8_t message_row[32]; /* per_message[k]'s row index */
-    size_t n_message, n_group;
+    uint32_t per_message; /* rows (bit = row index) */
+    const matcher *per_group[32];
+    size_t n_group;
 } plan;
 
 /* 0 if some used row has no prefilter (then nothing can be filtered). */
 static int make_plan(const screener_scratch *s, plan *p)
 {
     p->views = p->joined = 0;
-    p->n_message = p->n_group = 0;
+    p->per_message = 0;
+    p->n_group = 0;
     for (uint32_t rows = s->rows_used; rows; rows &= rows - 1) {
         const matcher *m = &scan_matchers[__builtin_ctz(rows)];
         const batch_prefilter *b = m->batch;
         if (!b)
             return 0;
         p->views |= b->views;
-        if (b->message) {
-            p->message_row[p->n_message] = (uint8_t)__builtin_ctz(rows);
-            p->per_message[p->n_message++] = m;
-        }
+        if (b->message)
+            p->per_message |= rows & -rows;
         if (b->group) {
             p->per_group[p->n_group++] = m;
             p->joined |= b->views & (VIEW_FOLDED | VIEW_BYTES);
@@ -138,13 +137,14 @@ static int make_plan(const screener_scratch *s, plan *p)
 static int message_may(const plan *p, const scan_ctx *c)
 {
     const screener_scratch *s = c->s;
-    for (size_t k = 0; k < p->n_message; k++) {
+    for (uint32_t rows = p->per_message; rows; rows &= rows - 1) {
         /* scan_text's gate first: nothing in a view shorter than the row's
          * shortest match (views_len: exact if built, else a bound) */
-        unsigned row = p->message_row[k];
-        if (s->v.len[s->row_view[row]] < s->row_min[row])
+        unsigned k = (unsigned)__builtin_ctz(rows);
+        if (s->v.len[s->row_view[k]] < s->row_min[k])
             continue;
-        int r = p->per_message[k]->batch->message(c, p->per_message[k]);
+        const matcher *m = &scan_matchers[k];
+        int r = m->batch->message(c, m);
         if (r)
             return r;
     }
