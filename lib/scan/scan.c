@@ -165,10 +165,12 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
         if ((rc = m->run(&c, m)))
             return rc;
     }
-    collect_finish(s);
     s->region_open = len;
-    if (s->n_matches) /* mentions, link wrappers: only where there is a match */
-        regions_mark(&db->fold, s, text, len, at_end, &s->region_open);
+    if (s->n_matches) { /* (nothing to finish without a match) */
+        collect_finish(s);
+        if (s->n_matches) /* mentions, link wrappers: only where there is a match */
+            regions_mark(&db->fold, s, text, len, at_end, &s->region_open);
+    }
     return SCREENER_OK;
 }
 
