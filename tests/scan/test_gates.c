@@ -40,6 +40,21 @@ static unsigned rnd(unsigned n)
     return (unsigned)(rng % n);
 }
 
+/* Up to `pieces` random tokens into text (cap bytes at most): its length. */
+static size_t random_text(char *text, size_t cap, size_t pieces)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < pieces; p++) {
+        const char *k = tok[rnd(sizeof tok / sizeof tok[0])];
+        size_t l = strlen(k);
+        if (n + l > cap)
+            break;
+        memcpy(text + n, k, l);
+        n += l;
+    }
+    return n;
+}
+
 static void same(const screener_result *a, const screener_result *b, const char *t, size_t n)
 {
     cr_assert_eq(a->n_matches, b->n_matches, "\"%.*s\": %zu matches gated, %zu open", (int)n, t,
@@ -76,15 +91,7 @@ Test(gates, skipping_rows_and_views_never_changes_a_result)
     size_t matched = 0, short_matched = 0; /* (the empty text: scan_text runs no row) */
     for (int t = 0; t < 40000; t++) {
         char text[128];
-        size_t n = 0, pieces = rnd(t % 4 == 0 ? 12 : 4);
-        for (size_t p = 0; p < pieces; p++) {
-            const char *k = tok[rnd(sizeof tok / sizeof tok[0])];
-            size_t l = strlen(k);
-            if (n + l > sizeof text)
-                break;
-            memcpy(text + n, k, l);
-            n += l;
-        }
+        size_t n = random_text(text, sizeof text, rnd(t % 4 == 0 ? 12 : 4));
         cr_assert_eq(screener_scan(db, gated, text, n, &ra), SCREENER_OK);
         cr_assert_eq(screener_scan(db, open, text, n, &rb), SCREENER_OK);
         same(ra, rb, text, n);
@@ -130,15 +137,7 @@ Test(gates, scratches_fitted_once_per_database_give_the_results_of_a_full_fit)
     const screener_result *r, *want;
     for (int t = 0; t < 4000; t++) {
         char text[64];
-        size_t n = 0;
-        for (size_t p = 0, pieces = 1 + rnd(6); p < pieces; p++) {
-            const char *k = tok[rnd(sizeof tok / sizeof tok[0])];
-            size_t l = strlen(k);
-            if (n + l > sizeof text)
-                break;
-            memcpy(text + n, k, l);
-            n += l;
-        }
+        size_t n = random_text(text, sizeof text, 1 + rnd(6));
         screener_db *db = (t / 7) % 2 ? all : lit; /* runs of texts on each */
         ref->hs_for = 0; /* the full fit: every section checked again */
         ref->fitted = 0;
