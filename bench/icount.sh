@@ -63,7 +63,7 @@ else
     digest=" path=cli"
 fi
 total=$(grep -o "Collected : [0-9]*" "$out/err" | awk '{print $3}')
-alloc=$(callgrind_annotate --inclusive=yes "$out/cg" 2>/dev/null | grep hs_alloc_scratch |
+alloc=$(callgrind_annotate --inclusive=yes "$out/cg" 2>/dev/null | grep -E "^ *[0-9][0-9,]* .*:hs_alloc_scratch" |
         head -1 | awk '{gsub(",", "", $1); print $1}')
 alloc=${alloc:-0}
 msgs=$(wc -l < "$corpus")

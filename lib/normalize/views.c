@@ -22,6 +22,7 @@ static int build_folded(const fold_table *ft, const uint8_t *s, size_t len, view
          * its row is left out before anything builds it */
         leet_view_none(&v->leet);
         v->len[VIEW_INDEX(VIEW_LEET)] = 0;
+        v->built |= VIEW_LEET; /* (built: what build_leet would make of it) */
     }
     return rc;
 }
@@ -56,6 +57,15 @@ static int build_numerals(const fold_table *ft, const uint8_t *s, size_t len, vi
     return rc;
 }
 
+static __attribute__((noinline)) int read_leet(const fold_table *ft, const uint8_t *s,
+                                                size_t len, views *v)
+{
+    /* planned, the folded view's flags were looked at when it was built */
+    int rc = leet_build(ft, s, len, (v->planned & VIEW_LEET) ? NULL : &v->folded, &v->leet);
+    v->len[VIEW_INDEX(VIEW_LEET)] = v->leet.active ? v->leet.folded.n : 0; /* inactive: the text */
+    return rc;
+}
+
 static int build_leet(const fold_table *ft, const uint8_t *s, size_t len, views *v,
                       size_t *consumed)
 {
@@ -64,10 +74,7 @@ static int build_leet(const fold_table *ft, const uint8_t *s, size_t len, views 
         leet_view_none(&v->leet);
         return SCREENER_OK;
     }
-    /* planned, the folded view's flags were looked at when it was built */
-    int rc = leet_build(ft, s, len, (v->planned & VIEW_LEET) ? NULL : &v->folded, &v->leet);
-    v->len[VIEW_INDEX(VIEW_LEET)] = v->leet.active ? v->leet.folded.n : 0; /* inactive: the text */
-    return rc;
+    return read_leet(ft, s, len, v); /* (out of line: most texts stop above) */
 }
 
 /* In build order; `needs`: views a view is built from; `after`: views
@@ -86,7 +93,8 @@ static const struct {
 
 _Static_assert(VIEW_ALL == (1u << VIEW_KINDS) - 1, "views_len: one slot per view bit");
 
-static int build_row(const fold_table *ft, size_t k, const uint8_t *s, views *v)
+static inline __attribute__((always_inline)) int build_row(const fold_table *ft, size_t k,
+                                                            const uint8_t *s, views *v)
 {
     /* every view covers what the first one built covered */
     int rc = table[k].build(ft, s, v->consumed, v, &v->consumed);
@@ -100,6 +108,9 @@ static __attribute__((noinline)) int build_closure(const fold_table *ft, unsigne
                                                     const uint8_t *s, views *v)
 {
     const size_t n = sizeof table / sizeof table[0];
+    /* (both loops unrolled over the constant table: no loads of it, each
+     * row's build a direct call) */
+#pragma GCC unroll 8
     for (size_t k = n; k-- > 0;) /* (needs and after come earlier in the table) */
         if (which & table[k].bit)
             which |= table[k].needs | (table[k].after & v->planned);
@@ -107,7 +118,8 @@ static __attribute__((noinline)) int build_closure(const fold_table *ft, unsigne
      * budget sets the prefix the others cover (the byte view's never stops
      * earlier than it) */
     which = (which | (v->planned & VIEW_FOLDED)) & ~v->built;
-    for (size_t k = 0; which && k < n; k++) {
+#pragma GCC unroll 8
+    for (size_t k = 0; k < n; k++) {
         if (!(which & table[k].bit))
             continue;
         which &= ~table[k].bit;
@@ -120,19 +132,25 @@ static __attribute__((noinline)) int build_closure(const fold_table *ft, unsigne
 
 int views_build_more(const fold_table *ft, unsigned which, const uint8_t *s, views *v)
 {
-    /* most calls: one view is missing and what it is built from (or after)
-     * is built already; then it alone is built */
+    /* most calls: the folded view first (when this text may need it: its
+     * budget sets the prefix the others cover), then at most one view whose
+     * inputs are built; then each alone is built, without the closure */
     const size_t n = sizeof table / sizeof table[0];
+    _Static_assert(VIEW_FOLDED == 1u, "the folded view is table[0]");
+    if ((which | v->planned) & VIEW_FOLDED & ~v->built) {
+        int rc = build_row(ft, 0, s, v);
+        if (rc)
+            return rc;
+    }
     unsigned miss = which & ~v->built;
-    if (miss == VIEW_FOLDED) /* (first in the table, built from the text alone) */
-        return build_row(ft, 0, s, v);
-    if (miss && !(miss & (miss - 1))) {
-        size_t k = 0;
+    if (!miss)
+        return SCREENER_OK;
+    if (!(miss & (miss - 1))) {
+        size_t k = 1;
         while (k < n - 1 && table[k].bit != miss)
             k++;
-        unsigned inputs = table[k].needs | (table[k].after & v->planned) |
-                          (v->planned & VIEW_FOLDED);
-        if (!(inputs & ~v->built & ~miss))
+        unsigned inputs = table[k].needs | (table[k].after & v->planned);
+        if (!(inputs & ~v->built))
             return build_row(ft, k, s, v);
     }
     return build_closure(ft, which, s, v);

@@ -105,15 +105,17 @@ void batch_mark(const batch_group *g, const size_t *at, size_t pos)
  * per-message test and with a group pass (in table order). */
 typedef struct plan {
     unsigned views, joined;
-    const matcher *per_message[32], *per_group[32];
-    size_t n_message, n_group;
+    uint32_t per_message; /* rows (bit = row index) */
+    const matcher *per_group[32];
+    size_t n_group;
 } plan;
 
 /* 0 if some used row has no prefilter (then nothing can be filtered). */
 static int make_plan(const screener_scratch *s, plan *p)
 {
     p->views = p->joined = 0;
-    p->n_message = p->n_group = 0;
+    p->per_message = 0;
+    p->n_group = 0;
     for (uint32_t rows = s->rows_used; rows; rows &= rows - 1) {
         const matcher *m = &scan_matchers[__builtin_ctz(rows)];
         const batch_prefilter *b = m->batch;
@@ -121,7 +123,7 @@ static int make_plan(const screener_scratch *s, plan *p)
             return 0;
         p->views |= b->views;
         if (b->message)
-            p->per_message[p->n_message++] = m;
+            p->per_message |= rows & -rows;
         if (b->group) {
             p->per_group[p->n_group++] = m;
             p->joined |= b->views & (VIEW_FOLDED | VIEW_BYTES);
@@ -134,13 +136,23 @@ static int make_plan(const screener_scratch *s, plan *p)
  * match (1), or an error status. */
 static int message_may(const plan *p, const scan_ctx *c)
 {
-    for (size_t k = 0; k < p->n_message; k++) {
-        int r = p->per_message[k]->batch->message(c, p->per_message[k]);
+    const screener_scratch *s = c->s;
+    for (uint32_t rows = p->per_message; rows; rows &= rows - 1) {
+        /* scan_text's gate first: nothing in a view shorter than the row's
+         * shortest match (views_len: exact if built, else a bound) */
+        unsigned k = (unsigned)__builtin_ctz(rows);
+        if (s->v.len[s->row_view[k]] < s->row_min[k])
+            continue;
+        const matcher *m = &scan_matchers[k];
+        int r = m->batch->message(c, m);
         if (r)
             return r;
     }
     return 0;
 }
+
+/* Folded views of up to this many units are appended as fixed-size copies. */
+#define SHORT_COPY 16
 
 /* Append the views in s->v to the concatenations as the group's k-th
  * message (k < GROUP_MSGS: the index arrays have room, scan_batch_filter);
@@ -152,11 +164,13 @@ static int append(const plan *p, screener_scratch *s, size_t i, size_t k, size_t
     const byte_view *bv = &s->v.bytes;
     size_t nu = p->joined & VIEW_FOLDED ? fb->n + 1 : 0;
     size_t nb = p->joined & VIEW_BYTES ? bv->n + 1 : 0;
+    /* room for SHORT_COPY units at least: a short folded view is copied
+     * whole blocks at a time (below) */
+    size_t ru = *units + (nu > SHORT_COPY ? nu : SHORT_COPY);
     /* (the capacities are tested here: most messages grow nothing) */
-    if ((*units + nu > s->cap_bf_units &&
-         mem_grow((void **)&s->bf_units, &s->cap_bf_units, *units + nu, sizeof(uint16_t))) ||
-        (*units + nu > s->cap_bf_flags &&
-         mem_grow((void **)&s->bf_flags, &s->cap_bf_flags, *units + nu, 1)) ||
+    if ((ru > s->cap_bf_units &&
+         mem_grow((void **)&s->bf_units, &s->cap_bf_units, ru, sizeof(uint16_t))) ||
+        (ru > s->cap_bf_flags && mem_grow((void **)&s->bf_flags, &s->cap_bf_flags, ru, 1)) ||
         (*bytes + nb > s->cap_bf_bytes &&
          mem_grow((void **)&s->bf_bytes, &s->cap_bf_bytes, *bytes + nb, 1)))
         return SCREENER_E_NOMEM;
@@ -164,8 +178,16 @@ static int append(const plan *p, screener_scratch *s, size_t i, size_t k, size_t
     s->bf_byte_at[k] = *bytes;
     s->bf_msg[k] = i;
     if (nu) {
-        memcpy(s->bf_units + *units, fb->units, fb->n * sizeof(uint16_t));
-        memcpy(s->bf_flags + *units, fb->flags, fb->n);
+        if (fb->n <= SHORT_COPY && fb->cap >= SHORT_COPY) {
+            /* (most chat messages: fixed-size copies, a few vector moves
+             * instead of two calls; what is copied past n is overwritten
+             * by the separator and the next message, never read) */
+            memcpy(s->bf_units + *units, fb->units, SHORT_COPY * sizeof(uint16_t));
+            memcpy(s->bf_flags + *units, fb->flags, SHORT_COPY);
+        } else {
+            memcpy(s->bf_units + *units, fb->units, fb->n * sizeof(uint16_t));
+            memcpy(s->bf_flags + *units, fb->flags, fb->n);
+        }
         s->bf_units[*units + fb->n] = SEPARATOR_UNIT;
         s->bf_flags[*units + fb->n] = 0;
         *units += nu;

@@ -10,17 +10,10 @@
 #include "db/db.h"
 #include "common/alloc.h"
 
-void collect_reset(screener_scratch *s)
+void collect_clear_dedup(screener_scratch *s)
 {
-    s->n_raw = s->n_matches = s->n_allow = s->n_parts = 0;
-    s->allow_ready = 0;
-    s->truncated = 0;
-    s->light_ready = 0;
-    s->digits_longest = -1;
-    if (s->n_dedup) {
-        memset(s->dedup, 0, s->cap_dedup * sizeof(uint32_t));
-        s->n_dedup = 0;
-    }
+    memset(s->dedup, 0, s->cap_dedup * sizeof(uint32_t));
+    s->n_dedup = 0;
 }
 
 size_t collect_cap(const screener_scratch *s)

@@ -18,8 +18,20 @@
 
 struct screener_db;
 
-/* Start collecting for a new text (keeps capacities). */
-void collect_reset(screener_scratch *s);
+/* Start collecting for a new text (keeps capacities). Inline: every scan
+ * starts with it; the de-duplication table, used only by texts with matches,
+ * is cleared out of line. */
+void collect_clear_dedup(screener_scratch *s);
+static inline void collect_reset(screener_scratch *s)
+{
+    s->n_raw = s->n_matches = s->n_allow = s->n_parts = 0;
+    s->allow_ready = 0;
+    s->truncated = 0;
+    s->light_ready = 0;
+    s->digits_longest = -1;
+    if (s->n_dedup)
+        collect_clear_dedup(s);
+}
 
 /*
  * Add a deny match of entry id at original bytes [start, end), unless the

@@ -72,15 +72,24 @@ static int fit_db(const screener_db *db, screener_scratch *s)
         return SCREENER_E_NOMEM;
     if (s->fitted != db->instance) {
         memcpy(s->fingerprint, db->fingerprint_hex, sizeof s->fingerprint);
-        int rc = fit(db->hs, &s->hs);
-        if (!rc)
-            rc = fit(db->hs_regex, &s->hs_regex);
-        if (!rc)
-            rc = fit(db->hs_regex_start, &s->hs_regex_start);
-        if (!rc)
-            rc = fit(db->hs_leet, &s->hs); /* the literal scratch serves both */
-        if (!rc)
-            rc = fit(db->hs_narrow, &s->hs); /* ... and the narrow literals */
+        /* hs_alloc_scratch checks the section (a CRC over all its bytes,
+         * 0.3-1.5 M instructions a section) every time: a scratch allocated
+         * for this db (screener_scratch_alloc) skips it */
+        int rc = SCREENER_OK;
+        if (s->hs_for != db->instance) {
+            s->hs_for = 0;
+            rc = fit(db->hs, &s->hs);
+            if (!rc)
+                rc = fit(db->hs_regex, &s->hs_regex);
+            if (!rc)
+                rc = fit(db->hs_regex_start, &s->hs_regex_start);
+            if (!rc)
+                rc = fit(db->hs_leet, &s->hs); /* the literal scratch serves both */
+            if (!rc)
+                rc = fit(db->hs_narrow, &s->hs); /* ... and the narrow literals */
+            if (!rc)
+                s->hs_for = db->instance;
+        }
         if (rc)
             return rc;
         s->rows_used = scan_rows_used(db, &s->views_used);
@@ -129,11 +138,14 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
         if ((rc = views_need(&db->fold, v->planned & VIEW_FOLDED, text, v)))
             return rc;
         unsigned need = 0;
-        for (unsigned p = s->views_used; p; p &= p - 1) {
-            int i = __builtin_ctz(p);
+        /* (every view slot, unrolled: an unused view has no rows and a
+         * shortest length of UINT32_MAX, so it changes nothing) */
+#pragma GCC unroll 8
+        for (int i = 0; i < VIEW_KINDS; i++) {
+            uint32_t vr = s->view_rows[i];
             if (v->len[i] < s->view_min[i])
-                rows &= ~s->view_rows[i];
-            else if (rows & s->view_rows[i])
+                rows &= ~vr;
+            else if (rows & vr)
                 need |= 1u << i;
         }
         if ((rc = views_need(&db->fold, need, text, v)))
@@ -153,10 +165,12 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
         if ((rc = m->run(&c, m)))
             return rc;
     }
-    collect_finish(s);
     s->region_open = len;
-    if (s->n_matches) /* mentions, link wrappers: only where there is a match */
-        regions_mark(&db->fold, s, text, len, at_end, &s->region_open);
+    if (s->n_matches) { /* (nothing to finish without a match) */
+        collect_finish(s);
+        if (s->n_matches) /* mentions, link wrappers: only where there is a match */
+            regions_mark(&db->fold, s, text, len, at_end, &s->region_open);
+    }
     return SCREENER_OK;
 }
 
@@ -166,17 +180,13 @@ int scan_pass(screener_scratch *s)
     return scan_verdict(s);
 }
 
-int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text, size_t len)
+/* A message longer than SCAN_WINDOW, or one whose views stop at their
+ * budget: in windows (window.c). Out of line: short messages do not pay for
+ * its frame. */
+static __attribute__((noinline)) int scan_windows(const screener_db *db, screener_scratch *s,
+                                                  const uint8_t *text, size_t len)
 {
-    int rc = scan_prepare(db, s);
-    if (rc)
-        return rc;
-    if (len <= SCAN_WINDOW) {
-        rc = scan_text(db, s, text, len, 0, 1);
-        if (rc || s->v.consumed == len)
-            return rc ? rc : scan_verdict(s);
-        /* the text expands beyond the views' budget: scan it in windows */
-    }
+    int rc;
     window_begin(s);
     window_state w = {0};
     w.parts = s->win_parts; /* the scratch's, reused from one long message to the next */
@@ -202,6 +212,20 @@ int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text
     s->win_parts = w.parts; /* (given back, not freed) */
     s->cap_win_parts = w.cap_parts;
     return rc ? rc : window_end(s);
+}
+
+int scan_message(const screener_db *db, screener_scratch *s, const uint8_t *text, size_t len)
+{
+    int rc = scan_prepare(db, s);
+    if (rc)
+        return rc;
+    if (len <= SCAN_WINDOW) {
+        rc = scan_text(db, s, text, len, 0, 1);
+        if (rc || s->v.consumed == len)
+            return rc ? rc : scan_verdict(s);
+        /* the text expands beyond the views' budget: scan it in windows */
+    }
+    return scan_windows(db, s, text, len);
 }
 
 SCREENER_API int screener_scan(const screener_db *db, screener_scratch *s, const char *text,

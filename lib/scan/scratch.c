@@ -47,7 +47,8 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
         mem_free(s);
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
     }
-    s->fitted = 0; /* scan_prepare fits the views and checks the scratches */
+    s->fitted = 0; /* scan_prepare fits the rows and views */
+    s->hs_for = db->instance; /* ... not the Hyperscan scratches: made for db */
     s->max_matches = SCRATCH_DEFAULT_MAX_MATCHES;
     s->exclude_regions = SCREENER_REGION_DEFAULT;
     *out = s;
@@ -88,6 +89,7 @@ SCREENER_API int screener_scratch_clone(const screener_scratch *src, screener_sc
         return he == HS_NOMEM ? SCREENER_E_NOMEM : SCREENER_E_HYPERSCAN;
     }
     s->fitted = 0;
+    s->hs_for = src->hs_for; /* (clones of src's, fit for what they fit) */
     s->max_matches = SCRATCH_DEFAULT_MAX_MATCHES;
     *out = s;
     /* the clone gets the same profile */

@@ -59,7 +59,11 @@ struct screener_scratch {
     size_t n_rx, cap_rx;
     uint32_t *rx_order;           /* rx indices by first candidate start */
     size_t cap_rx_order;
-    uint64_t fitted;        /* instance of the db the Hyperscan scratches fit */
+    uint64_t fitted;        /* instance of the db the scratch is fitted to (scan_prepare) */
+    uint64_t hs_for;        /* instance of the db the Hyperscan scratches were
+                               allocated for (screener_scratch_alloc, or a fit
+                               by scan_prepare): then fitting them again would
+                               only re-check the sections (0: none) */
     int in_use;
     views v;                /* the views of the text being scanned */
     /* collection (collect.c) */

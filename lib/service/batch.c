@@ -35,19 +35,22 @@ static int batch_append(screener_scratch *s, size_t i)
 }
 
 /* The result of message i when the prefilter found nothing it may hold: the
- * pass result (*pass, made by scan_pass at the batch's first such message:
- * the same for all of them), without matches or categories. */
-static int batch_append_pass(screener_scratch *s, size_t i, screener_result *pass, int *have)
+ * pass result (made by scan_pass at the batch's first such message, *pass
+ * its index: the same for all of them), without matches or categories. */
+static int batch_append_pass(screener_scratch *s, size_t i, size_t *pass)
 {
-    if (!*have) {
+    screener_result *o = &s->b_results[i];
+    if (*pass == SIZE_MAX) {
         int rc = scan_pass(s);
         if (rc)
             return rc;
-        *pass = s->result;
-        *have = 1;
+        *o = s->result;
+        *pass = i;
+    } else {
+        /* (copied from the array: one block move, not the result's fields
+         * one by one from a local copy) */
+        memcpy(o, &s->b_results[*pass], sizeof *o);
     }
-    screener_result *o = &s->b_results[i];
-    *o = *pass;
     o->matches = (const screener_match *)(uintptr_t)s->n_b_matches;
     o->categories = (const uint32_t *)(uintptr_t)s->n_b_cats;
     return SCREENER_OK;
@@ -78,13 +81,12 @@ static int scan_all(const screener_db *db, screener_scratch *s, const screener_m
     int rc = scan_batch_filter(db, s, msgs, n, s->bf_maybe, batch_append);
     if (rc)
         return rc;
-    screener_result pass;
-    int have_pass = 0;
+    size_t pass = SIZE_MAX; /* index of the first pass result */
     for (size_t i = 0; i < n; i++) {
         if (s->bf_maybe[i] == BATCH_SCANNED)
             continue; /* (scanned and appended by the filter) */
         if (!s->bf_maybe[i]) {
-            if ((rc = batch_append_pass(s, i, &pass, &have_pass)))
+            if ((rc = batch_append_pass(s, i, &pass)))
                 return rc;
             continue;
         }

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "db/db.h"
 #include "scan/matcher.h"
 #include "scan/scratch.h"
 #include "screener.h"
@@ -37,6 +38,21 @@ static unsigned rnd(unsigned n)
 {
     rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
     return (unsigned)(rng % n);
+}
+
+/* Up to `pieces` random tokens into text (cap bytes at most): its length. */
+static size_t random_text(char *text, size_t cap, size_t pieces)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < pieces; p++) {
+        const char *k = tok[rnd(sizeof tok / sizeof tok[0])];
+        size_t l = strlen(k);
+        if (n + l > cap)
+            break;
+        memcpy(text + n, k, l);
+        n += l;
+    }
+    return n;
 }
 
 static void same(const screener_result *a, const screener_result *b, const char *t, size_t n)
@@ -75,15 +91,7 @@ Test(gates, skipping_rows_and_views_never_changes_a_result)
     size_t matched = 0, short_matched = 0; /* (the empty text: scan_text runs no row) */
     for (int t = 0; t < 40000; t++) {
         char text[128];
-        size_t n = 0, pieces = rnd(t % 4 == 0 ? 12 : 4);
-        for (size_t p = 0; p < pieces; p++) {
-            const char *k = tok[rnd(sizeof tok / sizeof tok[0])];
-            size_t l = strlen(k);
-            if (n + l > sizeof text)
-                break;
-            memcpy(text + n, k, l);
-            n += l;
-        }
+        size_t n = random_text(text, sizeof text, rnd(t % 4 == 0 ? 12 : 4));
         cr_assert_eq(screener_scan(db, gated, text, n, &ra), SCREENER_OK);
         cr_assert_eq(screener_scan(db, open, text, n, &rb), SCREENER_OK);
         same(ra, rb, text, n);
@@ -95,4 +103,56 @@ Test(gates, skipping_rows_and_views_never_changes_a_result)
     screener_scratch_free(gated);
     screener_scratch_free(open);
     screener_db_free(db);
+}
+
+/* The first scan fits a scratch to its database (scan.c fit_db); a scratch
+ * allocated (or cloned from one allocated) for that database keeps its
+ * Hyperscan scratches as they are (s->hs_for) instead of re-checking every
+ * section. Differential test: scratches moved between a literal-only
+ * database and one with every section (regex, leet, narrow, rules), in both
+ * directions, and clones of them, give the results of a scratch forced to
+ * re-fit everything; the plan names the database it was made for. A wrong
+ * plan (a scratch taken to fit a database it was not made for) fails here:
+ * the literal-only scratch has no regex scratch, and Hyperscan refuses the
+ * smaller literal scratch. */
+Test(gates, scratches_fitted_once_per_database_give_the_results_of_a_full_fit)
+{
+    static const char small[] = "@category test\n操\n";
+    screener_db *all = NULL, *lit = NULL;
+    screener_source sa = {.name = "gates.txt", .text = dict, .len = sizeof dict - 1};
+    screener_source sl = {.name = "small.txt", .text = small, .len = sizeof small - 1};
+    cr_assert_eq(screener_compile(NULL, &sa, 1, &all, NULL), SCREENER_OK);
+    cr_assert_eq(screener_compile(NULL, &sl, 1, &lit, NULL), SCREENER_OK);
+    cr_assert(all->hs_regex && all->hs_leet && !lit->hs_regex && !lit->hs_leet,
+              "one database with the sections, one without");
+    screener_scratch *for_all, *for_lit, *clone_all, *clone_lit, *ref;
+    cr_assert_eq(screener_scratch_alloc(all, &for_all), SCREENER_OK);
+    cr_assert_eq(screener_scratch_alloc(lit, &for_lit), SCREENER_OK);
+    cr_assert_eq(screener_scratch_clone(for_all, &clone_all), SCREENER_OK);
+    cr_assert_eq(screener_scratch_clone(for_lit, &clone_lit), SCREENER_OK);
+    cr_assert_eq(screener_scratch_alloc(lit, &ref), SCREENER_OK);
+    cr_assert_eq(for_all->hs_for, all->instance);
+    cr_assert_eq(clone_lit->hs_for, lit->instance);
+    screener_scratch *const moved[] = {for_all, for_lit, clone_all, clone_lit};
+    const screener_result *r, *want;
+    for (int t = 0; t < 4000; t++) {
+        char text[64];
+        size_t n = random_text(text, sizeof text, 1 + rnd(6));
+        screener_db *db = (t / 7) % 2 ? all : lit; /* runs of texts on each */
+        ref->hs_for = 0; /* the full fit: every section checked again */
+        ref->fitted = 0;
+        cr_assert_eq(screener_scan(db, ref, text, n, &want), SCREENER_OK);
+        cr_assert_eq(ref->hs_for, db->instance);
+        for (size_t k = 0; k < sizeof moved / sizeof moved[0]; k++) {
+            cr_assert_eq(screener_scan(db, moved[k], text, n, &r), SCREENER_OK,
+                         "scratch %zu on the %s database", k, db == all ? "full" : "small");
+            cr_assert_eq(moved[k]->hs_for, db->instance);
+            same(r, want, text, n);
+        }
+    }
+    for (size_t k = 0; k < sizeof moved / sizeof moved[0]; k++)
+        screener_scratch_free(moved[k]);
+    screener_scratch_free(ref);
+    screener_db_free(all);
+    screener_db_free(lit);
 }
