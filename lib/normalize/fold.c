@@ -4,6 +4,7 @@
  */
 #include "fold.h"
 #include "fold_simd.h"
+#include "fold_cjk.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,7 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
         return SCREENER_E_NOMEM;
     fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0, FOLD_MARK_EVERY};
     const int vector = ft->ascii_path != FOLD_PATH_SCALAR;
+    const int cjk_vector = ft->ascii_path == FOLD_PATH_AVX512;
     while (p.i < n) {
         if (p.pos >= p.next_mark) {
             if (p.pos >= max_units)
@@ -314,6 +316,19 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
                     continue;
             }
             ascii_run(ft, s, n - p.i > room ? p.i + room : n, &p);
+            continue;
+        }
+        if (cjk_vector) {
+            /* up to 16 characters at a time, else this one character */
+            int rc = SCREENER_OK;
+            size_t took = fold_cjk_run(ft, s, n, max_units, fb, &p, &rc);
+            if (rc)
+                return rc;
+            if (!took) {
+                rc = one_char(ft, s, n, fb, &p);
+                if (rc)
+                    return rc;
+            }
             continue;
         }
         bmp3_run(ft, s, n, room, &p);

@@ -1,0 +1,40 @@
+/*
+ * fold_cjk.h — the vector step of the fold for runs of 3-byte UTF-8 (CJK),
+ * internal to normalize/ (fold.c calls it).
+ *
+ * The scalar CJK run (fold.c, bmp3_run) decodes one character at a time
+ * (~50 instructions per Han character) and branches on every punctuation
+ * mark. With AVX-512 (BW, VBMI, VBMI2: the fold's AVX-512 path,
+ * FOLD_PATH_AVX512), fold_cjk_run takes 16 characters at a time:
+ * the three bytes of each gathered into a 32-bit lane by one vpermb, shape,
+ * overlong and surrogate tests and the trie's BMP index (cp >> 6, cp & 63)
+ * computed per lane; the trie itself is read by 16 scalar lookups (no
+ * gathers: they were slow on the machine measured, bench/RESULTS.md), the
+ * values tested per lane, and the kept units and their flags left-packed
+ * (vpcompressw) — no branch per character. Output identical to the scalar
+ * run and to the general path: tests/normalize/test_fold_cjk.c.
+ */
+#ifndef SCREENER_NORMALIZE_FOLD_CJK_H
+#define SCREENER_NORMALIZE_FOLD_CJK_H
+
+#include <stddef.h>
+
+#include "fold_simd.h"
+
+/*
+ * From p->i, 16 characters at a time: the longest run of characters that are
+ * each a well-formed 3-byte character kept as one BMP unit of class FC_OTHER
+ * (FV_IDENT, FV_ONE: Han, Kana) or dropped as a visible separator (FV_DROP
+ * of class FC_GAP: punctuation); folds them exactly as the general path
+ * would and advances p (i, pos, gap, prev, next_mark), pushing the
+ * checkpoints due inside the run and stopping at the budget as
+ * fold_text_upto does (p->pos < p->next_mark on entry). Returns the bytes
+ * taken: 0 if the first character is anything else (the caller takes it one
+ * character at a time), or where AVX-512 is not compiled in (call it only
+ * with ft->ascii_path == FOLD_PATH_AVX512); *rc gets SCREENER_E_NOMEM if a
+ * checkpoint could not be stored.
+ */
+size_t fold_cjk_run(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
+                    fold_buf *fb, fold_pass *p, int *rc);
+
+#endif
