@@ -108,7 +108,7 @@ CJK_TARGET size_t fold_cjk_run(const fold_table *ft, const uint8_t *s, size_t n,
                 K &= _bzhi_u32(~0u, k);
                 c = (unsigned)(next_mark - pos);
                 stop = 1;
-            } else {
+            } else if (i + 3 * (size_t)(jm + 1) < n) { /* (none at the text's end) */
                 if (fold_push_mark(fb, i + 3 * (size_t)(jm + 1), next_mark, 0)) {
                     *rc = SCREENER_E_NOMEM;
                     break;
