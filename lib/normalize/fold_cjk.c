@@ -21,21 +21,17 @@ static const uint8_t lanes3[64] = {
     17, 17, 18, 19, 20, 20, 21, 22, 23, 23, 24, 25, 26, 26, 27, 28, 29, 29, 30, 31, 32, 32,
     33, 34, 35, 35, 36, 37, 38, 38, 39, 40, 41, 41, 42, 43, 44, 44, 45, 46, 47, 47};
 
-/* The trie values of 16 characters from their BMP index parts (cp >> 6,
- * cp & 63) — scalar loads: lanes that are not characters read some entry
- * in bounds (h < 1024 and l < 64 always; the fast trie's BMP index has
- * 1024 entries, each the start of a 64-entry data block). Kept out of the
- * vectorizer (which would make gathers of it) by being plain code on
- * arrays with a fixed unroll. */
-static inline void lookup16(const uint16_t *index, const uint32_t *data, const uint32_t *h,
-                            const uint32_t *l, uint32_t *v)
+/* The trie values of 16 characters from their code points (UCPTRIE_FAST_BMP_GET
+ * by scalar loads; lanes that are not characters read some entry in bounds:
+ * any BMP code point does). Out of line, so that the compiler reads the
+ * code points from memory (a 256-bit store: loads from a 512-bit one were
+ * not forwarded, measured) instead of extracting lanes one by one. */
+static __attribute__((noinline)) void lookup16(const uint16_t *index, const uint32_t *data,
+                                               const uint16_t *cp, uint32_t *v)
 {
-#define CJK_LOOKUP(j) v[j] = data[index[h[j]] + l[j]]
-    CJK_LOOKUP(0); CJK_LOOKUP(1); CJK_LOOKUP(2); CJK_LOOKUP(3);
-    CJK_LOOKUP(4); CJK_LOOKUP(5); CJK_LOOKUP(6); CJK_LOOKUP(7);
-    CJK_LOOKUP(8); CJK_LOOKUP(9); CJK_LOOKUP(10); CJK_LOOKUP(11);
-    CJK_LOOKUP(12); CJK_LOOKUP(13); CJK_LOOKUP(14); CJK_LOOKUP(15);
-#undef CJK_LOOKUP
+    for (int j = 0; j < 16; j++)
+        v[j] = data[(uint32_t)index[cp[j] >> UCPTRIE_FAST_SHIFT] +
+                    (cp[j] & UCPTRIE_FAST_DATA_MASK)];
 }
 
 /* The lane of the r-th (from 0) set bit of m. */
@@ -77,12 +73,16 @@ CJK_TARGET size_t fold_cjk_run(const fold_table *ft, const uint8_t *s, size_t n,
         ok = _mm512_mask_cmpneq_epi32_mask(ok, blk, _mm512_setzero_si512());
         ok = _mm512_mask_cmpneq_epi32_mask(ok, blk, _mm512_set1_epi32(27));
         ok &= (__mmask16)_bzhi_u32(0xFFFFu, (unsigned)lim);
-        if (!(ok & 1u))
+        /* the block's length from the bytes alone, so that the branches
+         * below (another block, or the end of the run) do not wait for the
+         * trie lookups; a character the lookups reject shortens it (rare) */
+        unsigned k = (unsigned)__builtin_ctz(~(uint32_t)ok);
+        if (!k)
             break;
-        uint32_t hv[16], lv[16], vv[16];
-        _mm512_storeu_si512(hv, h);
-        _mm512_storeu_si512(lv, l);
-        lookup16(index, data, hv, lv, vv);
+        uint16_t cv[16];
+        uint32_t vv[16];
+        _mm256_storeu_si256((__m256i *)cv, _mm512_cvtepi32_epi16(cp));
+        lookup16(index, data, cv, vv);
         __m512i v = _mm512_loadu_si512(vv);
         __m512i top = _mm512_srli_epi32(v, 28); /* kind << 2 | class */
         /* kept as one unit of class FC_OTHER (FV_IDENT 0, FV_ONE 8), a BMP
@@ -92,10 +92,12 @@ CJK_TARGET size_t fold_cjk_run(const fold_table *ft, const uint8_t *s, size_t n,
         __mmask16 one = _mm512_cmpeq_epi32_mask(top, _mm512_set1_epi32(8));
         __mmask16 gapd = _mm512_cmpeq_epi32_mask(top, _mm512_set1_epi32(6));
         __mmask16 bmp = _mm512_testn_epi32_mask(v, _mm512_set1_epi32(0x1F0000));
-        uint32_t easy = (uint32_t)(ok & bmp & (ident | one | gapd));
-        unsigned k = (unsigned)__builtin_ctz(~easy); /* leading characters taken */
-        if (!k)
-            break;
+        uint32_t easy = (uint32_t)(bmp & (ident | one | gapd)), want = _bzhi_u32(~0u, k);
+        if (__builtin_expect((easy & want) != want, 0)) {
+            k = (unsigned)__builtin_ctz(~easy); /* leading characters taken */
+            if (!k)
+                break;
+        }
         uint32_t K = (uint32_t)(ident | one) & _bzhi_u32(~0u, k);
         unsigned c = (unsigned)__builtin_popcount(K);
         int stop = 0;
