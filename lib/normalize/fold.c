@@ -318,7 +318,7 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
             ascii_run(ft, s, n - p.i > room ? p.i + room : n, &p);
             continue;
         }
-        if (cjk_vector) {
+        if (cjk_vector && n - p.i >= FOLD_CJK_MIN) {
             /* up to 16 characters at a time, else this one character */
             int rc = SCREENER_OK;
             size_t took = fold_cjk_run(ft, s, n, max_units, fb, &p, &rc);
