@@ -291,7 +291,7 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
         return SCREENER_E_NOMEM;
     fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0, FOLD_MARK_EVERY};
     const int vector = ft->ascii_path != FOLD_PATH_SCALAR;
-    const int cjk_vector = ft->ascii_path == FOLD_PATH_AVX512;
+    const int cjk_vector = ft->ascii_path >= FOLD_PATH_AVX2;
     while (p.i < n) {
         if (p.pos >= p.next_mark) {
             if (p.pos >= max_units)

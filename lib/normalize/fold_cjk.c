@@ -8,6 +8,8 @@
 
 #include "foldtable.h"
 
+#include <string.h>
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(SCREENER_NO_SIMD)
 #include <immintrin.h>
 
@@ -40,8 +42,8 @@ CJK_TARGET static inline unsigned nth_bit(uint32_t m, unsigned r)
     return (unsigned)__builtin_ctz(_pdep_u32(1u << r, m));
 }
 
-CJK_TARGET size_t fold_cjk_run(const fold_table *ft, const uint8_t *s, size_t n,
-                               size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
+CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size_t n,
+                                    size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
 {
     const uint16_t *index = ft->trie->index;
     const uint32_t *data = ft->trie->data.ptr32;
@@ -143,6 +145,136 @@ CJK_TARGET size_t fold_cjk_run(const fold_table *ft, const uint8_t *s, size_t n,
     p->pos = pos;
     p->next_mark = next_mark;
     return i - i0;
+}
+
+/* ------------------------------------------------------------------ */
+/* AVX2 (with BMI2): 8 characters a block                              */
+/* ------------------------------------------------------------------ */
+
+#define CJK_AVX2_TARGET __attribute__((target("avx2,bmi,bmi2,popcnt")))
+
+/* The trie values of 8 characters from their code points (as lookup16). */
+static __attribute__((noinline)) void lookup8(const uint16_t *index, const uint32_t *data,
+                                              const uint32_t *cp, uint32_t *v)
+{
+    for (int j = 0; j < 8; j++)
+        v[j] = data[(uint32_t)index[cp[j] >> UCPTRIE_FAST_SHIFT] +
+                    (cp[j] & UCPTRIE_FAST_DATA_MASK)];
+}
+
+/* pshufb control putting the 16-bit lanes whose bits are set in m (8 bits)
+ * first, in order: the byte indices of the kept lanes by pext, each made a
+ * pair of byte indices (2j, 2j + 1). */
+CJK_AVX2_TARGET static inline __m128i pack_control(uint32_t m)
+{
+    uint64_t sel = _pext_u64(0x0706050403020100ull, _pdep_u64(m, 0x0101010101010101ull) * 0xFF);
+    __m128i x = _mm_cvtepu8_epi16(_mm_cvtsi64_si128((long long)sel));
+    return _mm_add_epi16(_mm_mullo_epi16(x, _mm_set1_epi16(0x0202)), _mm_set1_epi16(0x0100));
+}
+
+/* The same step as run_avx512, 8 characters (24 bytes) a block; needs 24
+ * bytes left to start a block (the caller's FOLD_CJK_MIN), stores 8 units
+ * and 8 flags whatever it keeps (the fold's buffer has room for every byte
+ * left as one unit). */
+CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, size_t n,
+                                       size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
+{
+    const uint16_t *index = ft->trie->index;
+    const uint32_t *data = ft->trie->data.ptr32;
+    /* lane 0: bytes 0..11 of the first load; lane 1: bytes 4..15 of the
+     * second (which starts 8 bytes later: bytes 12..23 of the block) */
+    const __m256i sel = _mm256_setr_epi8(0, 1, 2, 2, 3, 4, 5, 5, 6, 7, 8, 8, 9, 10, 11, 11, 4, 5,
+                                         6, 6, 7, 8, 9, 9, 10, 11, 12, 12, 13, 14, 15, 15);
+    const __m256i m6 = _mm256_set1_epi32(0x3F);
+    size_t i0 = p->i, i = i0, pos = p->pos, next_mark = p->next_mark;
+    uint32_t gap = p->gap;
+    while (n - i >= 24) {
+        __m256i raw = _mm256_loadu2_m128i((const __m128i *)(s + i + 8), (const __m128i *)(s + i));
+        __m256i x = _mm256_shuffle_epi8(raw, sel);
+        __m256i shape = _mm256_cmpeq_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0x00C0C0F0)),
+                                           _mm256_set1_epi32(0x008080E0));
+        __m256i h = _mm256_or_si256(
+            _mm256_slli_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0xF)), 6),
+            _mm256_and_si256(_mm256_srli_epi32(x, 8), m6));
+        __m256i cp = _mm256_or_si256(_mm256_slli_epi32(h, 6),
+                                     _mm256_and_si256(_mm256_srli_epi32(x, 16), m6));
+        __m256i blk = _mm256_srli_epi32(cp, 11);
+        __m256i bad = _mm256_or_si256(_mm256_cmpeq_epi32(blk, _mm256_setzero_si256()),
+                                      _mm256_cmpeq_epi32(blk, _mm256_set1_epi32(27)));
+        uint32_t ok = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_andnot_si256(bad, shape)));
+        unsigned k = (unsigned)__builtin_ctz(~ok);
+        if (!k)
+            break;
+        uint32_t cv[8], vv[8];
+        _mm256_storeu_si256((__m256i *)cv, cp);
+        lookup8(index, data, cv, vv);
+        __m256i v = _mm256_loadu_si256((const __m256i *)vv);
+        __m256i top = _mm256_srli_epi32(v, 28);
+        __m256i identv = _mm256_cmpeq_epi32(top, _mm256_setzero_si256());
+        uint32_t ident = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(identv));
+        uint32_t one = (uint32_t)_mm256_movemask_ps(
+            _mm256_castsi256_ps(_mm256_cmpeq_epi32(top, _mm256_set1_epi32(8))));
+        uint32_t gapd = (uint32_t)_mm256_movemask_ps(
+            _mm256_castsi256_ps(_mm256_cmpeq_epi32(top, _mm256_set1_epi32(6))));
+        uint32_t bmp = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(
+            _mm256_cmpeq_epi32(_mm256_and_si256(v, _mm256_set1_epi32(0x1F0000)),
+                               _mm256_setzero_si256())));
+        uint32_t easy = bmp & (ident | one | gapd), want = _bzhi_u32(~0u, k);
+        if (__builtin_expect((easy & want) != want, 0)) {
+            k = (unsigned)__builtin_ctz(~easy);
+            if (!k)
+                break;
+        }
+        uint32_t K = (ident | one) & _bzhi_u32(~0u, k);
+        unsigned c = (unsigned)__builtin_popcount(K);
+        int stop = 0;
+        if (pos + c >= next_mark) {
+            unsigned jm = (unsigned)__builtin_ctz(_pdep_u32(1u << (next_mark - pos - 1), K));
+            if (next_mark >= max_units) {
+                k = jm + 1;
+                K &= _bzhi_u32(~0u, k);
+                c = (unsigned)(next_mark - pos);
+                stop = 1;
+            } else if (i + 3 * (size_t)(jm + 1) < n) {
+                if (fold_push_mark(fb, i + 3 * (size_t)(jm + 1), next_mark, 0)) {
+                    *rc = SCREENER_E_NOMEM;
+                    break;
+                }
+                next_mark += FOLD_MARK_EVERY;
+            }
+        }
+        uint32_t G = gapd & _bzhi_u32(~0u, k);
+        /* (the value's low 16 bits: packus saturates a value with its top bit set) */
+        __m256i u32 = _mm256_blendv_epi8(_mm256_and_si256(v, _mm256_set1_epi32(0xFFFF)), cp, identv);
+        __m128i u = _mm_packus_epi32(_mm256_castsi256_si128(u32), _mm256_extracti128_si256(u32, 1));
+        _mm_storeu_si128((__m128i *)(p->o + pos), _mm_shuffle_epi8(u, pack_control(K)));
+        uint64_t F = _pdep_u64(_pext_u32(((G << 1) | gap) & K, K), 0x0101010101010101ull);
+        memcpy(p->fl + pos, &F, 8);
+        pos += c;
+        gap = (G >> (k - 1)) & 1u;
+        if (k == 8 && !stop) {
+            i += 24;
+            continue;
+        }
+        i += 3 * (size_t)k;
+        break;
+    }
+    if (i != i0) {
+        p->prev = 0;
+        p->gap = gap;
+    }
+    p->i = i;
+    p->pos = pos;
+    p->next_mark = next_mark;
+    return i - i0;
+}
+
+size_t fold_cjk_run(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
+                    fold_buf *fb, fold_pass *p, int *rc)
+{
+    if (ft->ascii_path == FOLD_PATH_AVX512)
+        return run_avx512(ft, s, n, max_units, fb, p, rc);
+    return run_avx2(ft, s, n, max_units, fb, p, rc);
 }
 
 #else
