@@ -1,8 +1,8 @@
 /*
  * fold_cjk.c — the fold's vector step for runs of 3-byte UTF-8 (CJK); see
- * fold_cjk.h. AVX-512 (BW, VL, VBMI, VBMI2, with BMI2), compiled for that
- * target only in the functions below and called only where the fold's path
- * is FOLD_PATH_AVX512 (fold_simd.c checks the CPU).
+ * fold_cjk.h. AVX-512 (BW, VL, VBMI, VBMI2, with BMI2) and AVX2 (with
+ * BMI2), each compiled for its target only in its own functions and called
+ * only where the fold's path is that one (fold_simd.c checks the CPU).
  */
 #include "fold_cjk.h"
 
