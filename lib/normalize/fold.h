@@ -72,6 +72,12 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb);
 int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
                    fold_buf *fb);
 
+/* fold_text_upto taking every character through the general path, one at a
+ * time (no fast path for ASCII or CJK runs): the reference the differential
+ * tests compare the fast paths with. The same output, only slower. */
+int fold_text_general(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
+                      fold_buf *fb);
+
 void fold_buf_free(fold_buf *fb);
 
 /* Where a folded position falls in the original text. */

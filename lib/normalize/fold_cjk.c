@@ -1,0 +1,289 @@
+/*
+ * fold_cjk.c — the fold's vector step for runs of 3-byte UTF-8 (CJK); see
+ * fold_cjk.h. AVX-512 (BW, VL, VBMI, VBMI2, with BMI2) and AVX2 (with
+ * BMI2), each compiled for its target only in its own functions and called
+ * only where the fold's path is that one (fold_simd.c checks the CPU).
+ */
+#include "fold_cjk.h"
+
+#include "foldtable.h"
+
+#include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(SCREENER_NO_SIMD)
+#include <immintrin.h>
+
+#define CJK_TARGET                                                                           \
+    __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,avx2,bmi,bmi2,"  \
+                          "popcnt")))
+
+/* vpermb indices: 32-bit lane j gets bytes 3j, 3j+1, 3j+2 (and 3j+2 again) */
+static const uint8_t lanes3[64] = {
+    0,  1,  2,  2,  3,  4,  5,  5,  6,  7,  8,  8,  9,  10, 11, 11, 12, 13, 14, 14, 15, 16,
+    17, 17, 18, 19, 20, 20, 21, 22, 23, 23, 24, 25, 26, 26, 27, 28, 29, 29, 30, 31, 32, 32,
+    33, 34, 35, 35, 36, 37, 38, 38, 39, 40, 41, 41, 42, 43, 44, 44, 45, 46, 47, 47};
+
+/* The trie values of 16 characters from their code points (UCPTRIE_FAST_BMP_GET
+ * by scalar loads; lanes that are not characters read some entry in bounds:
+ * any BMP code point does). Out of line, so that the compiler reads the
+ * code points from memory (a 256-bit store: loads from a 512-bit one were
+ * not forwarded, measured) instead of extracting lanes one by one. */
+static __attribute__((noinline)) void lookup16(const uint16_t *index, const uint32_t *data,
+                                               const uint16_t *cp, uint32_t *v)
+{
+    for (int j = 0; j < 16; j++)
+        v[j] = data[(uint32_t)index[cp[j] >> UCPTRIE_FAST_SHIFT] +
+                    (cp[j] & UCPTRIE_FAST_DATA_MASK)];
+}
+
+/* The lane of the r-th (from 0) set bit of m. */
+CJK_TARGET static inline unsigned nth_bit(uint32_t m, unsigned r)
+{
+    return (unsigned)__builtin_ctz(_pdep_u32(1u << r, m));
+}
+
+CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size_t n,
+                                    size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
+{
+    const uint16_t *index = ft->trie->index;
+    const uint32_t *data = ft->trie->data.ptr32;
+    const __m512i sel = _mm512_loadu_si512(lanes3), m6 = _mm512_set1_epi32(0x3F);
+    size_t i0 = p->i, i = i0, pos = p->pos, next_mark = p->next_mark;
+    uint32_t gap = p->gap;
+    for (;;) {
+        size_t avail = n - i, lim = avail / 3;
+        if (lim > 16)
+            lim = 16;
+        if (!lim)
+            break;
+        /* the text's last bytes: a masked load (no fault past the end) */
+        __m512i raw = avail >= 64
+                          ? _mm512_loadu_si512(s + i)
+                          : _mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)avail), s + i);
+        __m512i x = _mm512_permutexvar_epi8(sel, raw);
+        /* shape 1110xxxx 10xxxxxx 10xxxxxx */
+        __mmask16 ok = _mm512_cmpeq_epi32_mask(
+            _mm512_and_si512(x, _mm512_set1_epi32(0x00C0C0F0)), _mm512_set1_epi32(0x008080E0));
+        __m512i h = _mm512_or_si512(
+            _mm512_slli_epi32(_mm512_and_si512(x, _mm512_set1_epi32(0xF)), 6),
+            _mm512_and_si512(_mm512_srli_epi32(x, 8), m6));
+        __m512i l = _mm512_and_si512(_mm512_srli_epi32(x, 16), m6);
+        __m512i cp = _mm512_or_si512(_mm512_slli_epi32(h, 6), l);
+        /* no overlong form (cp < 0x800) and no surrogate (0xD800..0xDFFF):
+         * the 2 KiB blocks 0 and 27 */
+        __m512i blk = _mm512_srli_epi32(cp, 11);
+        ok = _mm512_mask_cmpneq_epi32_mask(ok, blk, _mm512_setzero_si512());
+        ok = _mm512_mask_cmpneq_epi32_mask(ok, blk, _mm512_set1_epi32(27));
+        ok &= (__mmask16)_bzhi_u32(0xFFFFu, (unsigned)lim);
+        /* the block's length from the bytes alone, so that the branches
+         * below (another block, or the end of the run) do not wait for the
+         * trie lookups; a character the lookups reject shortens it (rare) */
+        unsigned k = (unsigned)__builtin_ctz(~(uint32_t)ok);
+        if (!k)
+            break;
+        uint16_t cv[16];
+        uint32_t vv[16];
+        _mm256_storeu_si256((__m256i *)cv, _mm512_cvtepi32_epi16(cp));
+        lookup16(index, data, cv, vv);
+        __m512i v = _mm512_loadu_si512(vv);
+        __m512i top = _mm512_srli_epi32(v, 28); /* kind << 2 | class */
+        /* kept as one unit of class FC_OTHER (FV_IDENT 0, FV_ONE 8), a BMP
+         * one (no payload bits 16..20), or dropped as a visible separator
+         * (FV_DROP, FC_GAP: 6) */
+        __mmask16 ident = _mm512_cmpeq_epi32_mask(top, _mm512_setzero_si512());
+        __mmask16 one = _mm512_cmpeq_epi32_mask(top, _mm512_set1_epi32(8));
+        __mmask16 gapd = _mm512_cmpeq_epi32_mask(top, _mm512_set1_epi32(6));
+        __mmask16 bmp = _mm512_testn_epi32_mask(v, _mm512_set1_epi32(0x1F0000));
+        uint32_t easy = (uint32_t)(bmp & (ident | one | gapd)), want = _bzhi_u32(~0u, k);
+        if (__builtin_expect((easy & want) != want, 0)) {
+            k = (unsigned)__builtin_ctz(~easy); /* leading characters taken */
+            if (!k)
+                break;
+        }
+        uint32_t K = (uint32_t)(ident | one) & _bzhi_u32(~0u, k);
+        unsigned c = (unsigned)__builtin_popcount(K);
+        int stop = 0;
+        if (pos + c >= next_mark) {
+            /* the unit that reaches the checkpoint: a checkpoint right after
+             * its character, or the end of the pass at the budget */
+            unsigned jm = nth_bit(K, (unsigned)(next_mark - pos - 1));
+            if (next_mark >= max_units) {
+                k = jm + 1;
+                K &= _bzhi_u32(~0u, k);
+                c = (unsigned)(next_mark - pos);
+                stop = 1;
+            } else if (i + 3 * (size_t)(jm + 1) < n) { /* (none at the text's end) */
+                if (fold_push_mark(fb, i + 3 * (size_t)(jm + 1), next_mark, 0)) {
+                    *rc = SCREENER_E_NOMEM;
+                    break;
+                }
+                next_mark += FOLD_MARK_EVERY;
+            }
+        }
+        uint32_t G = (uint32_t)gapd & _bzhi_u32(~0u, k);
+        __m256i u = _mm512_cvtepi32_epi16(_mm512_mask_blend_epi32(ident, v, cp));
+        /* a kept unit has FU_GAP iff the character before it is a dropped
+         * separator (only kept and separator characters are taken) */
+        uint32_t F = _pext_u32(((G << 1) | gap) & K, K);
+        __mmask16 cm = (__mmask16)_bzhi_u32(~0u, c);
+        _mm256_mask_storeu_epi16(p->o + pos, cm, _mm256_maskz_compress_epi16((__mmask16)K, u));
+        _mm_mask_storeu_epi8(p->fl + pos, cm, _mm_maskz_set1_epi8((__mmask16)F, (char)FU_GAP));
+        pos += c;
+        gap = (G >> (k - 1)) & 1u;
+        if (k == 16 && !stop) {
+            i += 48; /* a branch, not 3 * k: the next block need not wait for this one */
+            continue;
+        }
+        i += 3 * (size_t)k;
+        break;
+    }
+    if (i != i0) {
+        p->prev = 0;
+        p->gap = gap;
+    }
+    p->i = i;
+    p->pos = pos;
+    p->next_mark = next_mark;
+    return i - i0;
+}
+
+/* ------------------------------------------------------------------ */
+/* AVX2 (with BMI2): 8 characters a block                              */
+/* ------------------------------------------------------------------ */
+
+#define CJK_AVX2_TARGET __attribute__((target("avx2,bmi,bmi2,popcnt")))
+
+/* The trie values of 8 characters from their code points (as lookup16). */
+static __attribute__((noinline)) void lookup8(const uint16_t *index, const uint32_t *data,
+                                              const uint32_t *cp, uint32_t *v)
+{
+    for (int j = 0; j < 8; j++)
+        v[j] = data[(uint32_t)index[cp[j] >> UCPTRIE_FAST_SHIFT] +
+                    (cp[j] & UCPTRIE_FAST_DATA_MASK)];
+}
+
+/* pshufb control putting the 16-bit lanes whose bits are set in m (8 bits)
+ * first, in order: the byte indices of the kept lanes by pext, each made a
+ * pair of byte indices (2j, 2j + 1). */
+CJK_AVX2_TARGET static inline __m128i pack_control(uint32_t m)
+{
+    uint64_t sel = _pext_u64(0x0706050403020100ull, _pdep_u64(m, 0x0101010101010101ull) * 0xFF);
+    __m128i x = _mm_cvtepu8_epi16(_mm_cvtsi64_si128((long long)sel));
+    return _mm_add_epi16(_mm_mullo_epi16(x, _mm_set1_epi16(0x0202)), _mm_set1_epi16(0x0100));
+}
+
+/* The same step as run_avx512, 8 characters (24 bytes) a block; needs 24
+ * bytes left to start a block (the caller's FOLD_CJK_MIN), stores 8 units
+ * and 8 flags whatever it keeps (the fold's buffer has room for every byte
+ * left as one unit). */
+CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, size_t n,
+                                       size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
+{
+    const uint16_t *index = ft->trie->index;
+    const uint32_t *data = ft->trie->data.ptr32;
+    /* lane 0: bytes 0..11 of the first load; lane 1: bytes 4..15 of the
+     * second (which starts 8 bytes later: bytes 12..23 of the block) */
+    const __m256i sel = _mm256_setr_epi8(0, 1, 2, 2, 3, 4, 5, 5, 6, 7, 8, 8, 9, 10, 11, 11, 4, 5,
+                                         6, 6, 7, 8, 9, 9, 10, 11, 12, 12, 13, 14, 15, 15);
+    const __m256i m6 = _mm256_set1_epi32(0x3F);
+    size_t i0 = p->i, i = i0, pos = p->pos, next_mark = p->next_mark;
+    uint32_t gap = p->gap;
+    while (n - i >= 24) {
+        __m256i raw = _mm256_loadu2_m128i((const __m128i *)(s + i + 8), (const __m128i *)(s + i));
+        __m256i x = _mm256_shuffle_epi8(raw, sel);
+        __m256i shape = _mm256_cmpeq_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0x00C0C0F0)),
+                                           _mm256_set1_epi32(0x008080E0));
+        __m256i h = _mm256_or_si256(
+            _mm256_slli_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0xF)), 6),
+            _mm256_and_si256(_mm256_srli_epi32(x, 8), m6));
+        __m256i cp = _mm256_or_si256(_mm256_slli_epi32(h, 6),
+                                     _mm256_and_si256(_mm256_srli_epi32(x, 16), m6));
+        __m256i blk = _mm256_srli_epi32(cp, 11);
+        __m256i bad = _mm256_or_si256(_mm256_cmpeq_epi32(blk, _mm256_setzero_si256()),
+                                      _mm256_cmpeq_epi32(blk, _mm256_set1_epi32(27)));
+        uint32_t ok = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_andnot_si256(bad, shape)));
+        unsigned k = (unsigned)__builtin_ctz(~ok);
+        if (!k)
+            break;
+        uint32_t cv[8], vv[8];
+        _mm256_storeu_si256((__m256i *)cv, cp);
+        lookup8(index, data, cv, vv);
+        __m256i v = _mm256_loadu_si256((const __m256i *)vv);
+        __m256i top = _mm256_srli_epi32(v, 28);
+        __m256i identv = _mm256_cmpeq_epi32(top, _mm256_setzero_si256());
+        uint32_t ident = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(identv));
+        uint32_t one = (uint32_t)_mm256_movemask_ps(
+            _mm256_castsi256_ps(_mm256_cmpeq_epi32(top, _mm256_set1_epi32(8))));
+        uint32_t gapd = (uint32_t)_mm256_movemask_ps(
+            _mm256_castsi256_ps(_mm256_cmpeq_epi32(top, _mm256_set1_epi32(6))));
+        uint32_t bmp = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(
+            _mm256_cmpeq_epi32(_mm256_and_si256(v, _mm256_set1_epi32(0x1F0000)),
+                               _mm256_setzero_si256())));
+        uint32_t easy = bmp & (ident | one | gapd), want = _bzhi_u32(~0u, k);
+        if (__builtin_expect((easy & want) != want, 0)) {
+            k = (unsigned)__builtin_ctz(~easy);
+            if (!k)
+                break;
+        }
+        uint32_t K = (ident | one) & _bzhi_u32(~0u, k);
+        unsigned c = (unsigned)__builtin_popcount(K);
+        int stop = 0;
+        if (pos + c >= next_mark) {
+            unsigned jm = (unsigned)__builtin_ctz(_pdep_u32(1u << (next_mark - pos - 1), K));
+            if (next_mark >= max_units) {
+                k = jm + 1;
+                K &= _bzhi_u32(~0u, k);
+                c = (unsigned)(next_mark - pos);
+                stop = 1;
+            } else if (i + 3 * (size_t)(jm + 1) < n) {
+                if (fold_push_mark(fb, i + 3 * (size_t)(jm + 1), next_mark, 0)) {
+                    *rc = SCREENER_E_NOMEM;
+                    break;
+                }
+                next_mark += FOLD_MARK_EVERY;
+            }
+        }
+        uint32_t G = gapd & _bzhi_u32(~0u, k);
+        /* (the value's low 16 bits: packus saturates a value with its top bit set) */
+        __m256i u32 = _mm256_blendv_epi8(_mm256_and_si256(v, _mm256_set1_epi32(0xFFFF)), cp, identv);
+        __m128i u = _mm_packus_epi32(_mm256_castsi256_si128(u32), _mm256_extracti128_si256(u32, 1));
+        _mm_storeu_si128((__m128i *)(p->o + pos), _mm_shuffle_epi8(u, pack_control(K)));
+        uint64_t F = _pdep_u64(_pext_u32(((G << 1) | gap) & K, K), 0x0101010101010101ull);
+        memcpy(p->fl + pos, &F, 8);
+        pos += c;
+        gap = (G >> (k - 1)) & 1u;
+        if (k == 8 && !stop) {
+            i += 24;
+            continue;
+        }
+        i += 3 * (size_t)k;
+        break;
+    }
+    if (i != i0) {
+        p->prev = 0;
+        p->gap = gap;
+    }
+    p->i = i;
+    p->pos = pos;
+    p->next_mark = next_mark;
+    return i - i0;
+}
+
+size_t fold_cjk_run(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
+                    fold_buf *fb, fold_pass *p, int *rc)
+{
+    if (ft->ascii_path == FOLD_PATH_AVX512)
+        return run_avx512(ft, s, n, max_units, fb, p, rc);
+    return run_avx2(ft, s, n, max_units, fb, p, rc);
+}
+
+#else
+
+size_t fold_cjk_run(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
+                    fold_buf *fb, fold_pass *p, int *rc)
+{
+    (void)ft, (void)s, (void)n, (void)max_units, (void)fb, (void)p, (void)rc;
+    return 0;
+}
+
+#endif

@@ -1,0 +1,182 @@
+/* The fold's fast paths for runs of 3-byte UTF-8 (the scalar CJK run in
+ * fold.c, the AVX-512 blocks of fold_cjk.c) and for ASCII, on every path
+ * this CPU has, against the general path one character at a time
+ * (fold_text_general): random texts of pieces that stress the CJK decode —
+ * Han kept as itself, traditional Han folded to one unit, punctuation
+ * dropped as a separator, invisible characters, full-width letters, Kana,
+ * expansions, leads E0 and ED at both sides of their limits (overlong,
+ * surrogate), 4-byte and supplementary characters, 2-byte characters,
+ * truncated sequences, stray continuation bytes, invalid bytes, ASCII —
+ * at every alignment and length, with and without a budget. Units, unit
+ * flags, checkpoints and the input consumed must all be identical. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../scan/test_rng.h"
+#include "normalize/fold.h"
+#include "normalize/fold_simd.h"
+#include "normalize/foldtable.h"
+
+static const char *const pieces[] = {
+    "中", "文", "国", "一", "三", "的", "了", "法", "轮", "功", /* Han, kept (numerals too) */
+    "國", "學", "門", "說",                                    /* traditional: one unit */
+    "，", "。", "？", "！", "、", "：", "（", "）", "…", "—", "“", /* separators, dropped */
+    "\xe2\x80\x8b", "\xef\xb8\x8f", "\xe2\x81\xa0",            /* invisible: ZWSP, VS16, WJ */
+    "Ｆ", "ｕ", "ｕ", "Ａ", "１",                                /* full-width: word letters */
+    "カ", "メ", "ラ", "ひ", "が", "한", "글",                   /* Kana, Hangul */
+    "㎏", "ﬁ", "㈱", "①",                                      /* expansions, circled */
+    "\xe0\xa4\x85", "\xe0\xa0\x80", "\xe0\x9f\xbf", "\xe0\x80\x80", /* E0: valid, min, overlong */
+    "\xed\x9f\xbf", "\xed\xa0\x80", "\xed\xbf\xbf",            /* ED: last valid, surrogates */
+    "\xef\xbf\xbd", "\xef\xbf\xbf", "\xee\x80\x80",            /* U+FFFD, U+FFFF, private use */
+    "😀", "\xf0\xa0\x80\x80", "\xf0\x9f\x98", "\xf4\x90\x80\x80", /* 4-byte, truncated, > 10FFFF */
+    "é", "ß", "\xc0\xaf",                                      /* 2-byte, overlong 2-byte */
+    "\xe4\xb8", "\xe4", "\x80", "\xbf", "\xff", "\xfe",        /* truncated, stray, invalid */
+    "a", "b", " ", "s", "ss", "1", ".", "hello ", "  ",        /* ASCII */
+};
+
+#define N_PIECES (sizeof pieces / sizeof pieces[0])
+
+/* A text of about `want` bytes: mostly Han with punctuation, now and then
+ * anything else. */
+static size_t gen_text(uint64_t *st, char *t, size_t want)
+{
+    size_t len = 0;
+    while (len < want) {
+        /* Han 2/3 of the time (the first 10 pieces), punctuation often */
+        unsigned r = test_rnd(st, 12);
+        const char *x = r < 8 ? pieces[test_rnd(st, 10)]
+                        : r < 10 ? pieces[14 + test_rnd(st, 11)]
+                                 : pieces[test_rnd(st, (unsigned)N_PIECES)];
+        size_t xl = strlen(x);
+        memcpy(t + len, x, xl);
+        len += xl;
+    }
+    return len;
+}
+
+static void same(const fold_buf *a, const fold_buf *b, const char *what, int path, int t)
+{
+    const char *pn = fold_path_name(path);
+    cr_assert_eq(a->n, b->n, "%s, %s, text %d: %zu units, general %zu", what, pn, t, a->n, b->n);
+    cr_assert_eq(a->consumed, b->consumed, "%s, %s, text %d: consumed %zu, general %zu", what, pn,
+                 t, a->consumed, b->consumed);
+    for (size_t k = 0; k < a->n; k++) {
+        cr_assert_eq(a->units[k], b->units[k], "%s, %s, text %d: unit %zu is %#x, general %#x",
+                     what, pn, t, k, a->units[k], b->units[k]);
+        cr_assert_eq(a->flags[k], b->flags[k],
+                     "%s, %s, text %d: flags of unit %zu: %#x, general %#x", what, pn, t, k,
+                     a->flags[k], b->flags[k]);
+    }
+    cr_assert_eq(a->n_marks, b->n_marks, "%s, %s, text %d: %zu checkpoints, general %zu", what,
+                 pn, t, a->n_marks, b->n_marks);
+    for (size_t k = 0; k < a->n_marks; k++)
+        cr_assert(a->marks[k].byte == b->marks[k].byte && a->marks[k].unit == b->marks[k].unit &&
+                      a->marks[k].prev == b->marks[k].prev,
+                  "%s, %s, text %d: checkpoint %zu is (%u, %u, %#x), general (%u, %u, %#x)", what,
+                  pn, t, k, a->marks[k].byte, a->marks[k].unit, a->marks[k].prev,
+                  b->marks[k].byte, b->marks[k].unit, b->marks[k].prev);
+}
+
+static void check_table(uint32_t flags, int collapse, uint64_t seed)
+{
+    fold_build fbuild;
+    fold_table ft;
+    cr_assert_eq(fold_build_table(flags, &fbuild, NULL), SCREENER_OK);
+    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
+                                 fbuild.n_expand),
+                 SCREENER_OK);
+    fold_table_set_collapse(&ft, collapse);
+    fold_buf ref, got;
+    memset(&ref, 0, sizeof ref);
+    memset(&got, 0, sizeof got);
+    uint64_t st = seed;
+    static char text[4096];
+    int ran = 0;
+    for (int t = 0; t < 3000; t++) {
+        size_t want = test_rnd(&st, 4) ? test_rnd(&st, 80) : 200 + test_rnd(&st, 1500);
+        size_t len = gen_text(&st, text, want);
+        /* every start and end inside the pieces: cut at any byte */
+        size_t off = len ? test_rnd(&st, (unsigned)(len < 8 ? len : 8)) : 0;
+        size_t cut = len - off ? test_rnd(&st, 4) : 0;
+        size_t m = len - off - (cut < len - off ? cut : 0);
+        /* an exact copy: the sanitizer builds catch a read past the end */
+        uint8_t *copy = malloc(m ? m : 1);
+        cr_assert(copy);
+        memcpy(copy, text + off, m);
+        cr_assert_eq(fold_text_general(&ft, copy, m, SIZE_MAX, &ref), SCREENER_OK);
+        size_t budget = test_rnd(&st, (unsigned)ref.n + 2);
+        for (int path = FOLD_PATH_SCALAR; path < FOLD_PATH_COUNT; path++) {
+            if (!fold_path_supported(path))
+                continue;
+            ft.ascii_path = (uint8_t)path;
+            cr_assert_eq(fold_text_general(&ft, copy, m, SIZE_MAX, &ref), SCREENER_OK);
+            cr_assert_eq(fold_text_upto(&ft, copy, m, SIZE_MAX, &got), SCREENER_OK);
+            same(&got, &ref, "whole", path, t);
+            cr_assert_eq(fold_text_general(&ft, copy, m, budget, &ref), SCREENER_OK);
+            cr_assert_eq(fold_text_upto(&ft, copy, m, budget, &got), SCREENER_OK);
+            same(&got, &ref, "budget", path, t);
+            ran++;
+        }
+        free(copy);
+    }
+    for (int path = FOLD_PATH_SCALAR + 1; path < FOLD_PATH_COUNT; path++)
+        if (!fold_path_supported(path))
+            fprintf(stderr, "fold_cjk: this CPU has no %s path: not tested here\n",
+                    fold_path_name(path));
+    cr_assert_gt(ran, 0);
+    fold_buf_free(&ref);
+    fold_buf_free(&got);
+    fold_table_close(&ft);
+    fold_build_free(&fbuild);
+}
+
+Test(fold_cjk, all_families_collapsing) { check_table(SCREENER_FOLD_ALL, 1, 31); }
+
+Test(fold_cjk, all_families_not_collapsing) { check_table(SCREENER_FOLD_ALL, 0, 32); }
+
+Test(fold_cjk, without_traditional) { check_table(SCREENER_FOLD_ALL & ~SCREENER_FOLD_TRADITIONAL, 1, 33); }
+
+Test(fold_cjk, without_noise_removal) { check_table(SCREENER_FOLD_ALL & ~SCREENER_FOLD_NOISE, 1, 34); }
+
+/* Long runs of Han and separators only: the AVX-512 blocks back to back,
+ * checkpoints inside them, every budget. */
+Test(fold_cjk, long_runs_every_budget)
+{
+    fold_build fbuild;
+    fold_table ft;
+    cr_assert_eq(fold_build_table(SCREENER_FOLD_ALL, &fbuild, NULL), SCREENER_OK);
+    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
+                                 fbuild.n_expand),
+                 SCREENER_OK);
+    fold_buf ref, got;
+    memset(&ref, 0, sizeof ref);
+    memset(&got, 0, sizeof got);
+    uint64_t st = 35;
+    static char text[1024];
+    for (int t = 0; t < 60; t++) {
+        size_t len = 0;
+        while (len < 300) {
+            const char *x = test_rnd(&st, 5) ? pieces[test_rnd(&st, 14)]
+                                             : pieces[14 + test_rnd(&st, 11)];
+            memcpy(text + len, x, strlen(x));
+            len += strlen(x);
+        }
+        for (size_t budget = 0; budget < 120; budget++)
+            for (int path = FOLD_PATH_SCALAR; path < FOLD_PATH_COUNT; path++) {
+                if (!fold_path_supported(path))
+                    continue;
+                ft.ascii_path = (uint8_t)path;
+                cr_assert_eq(fold_text_general(&ft, (const uint8_t *)text, len, budget, &ref),
+                             SCREENER_OK);
+                cr_assert_eq(fold_text_upto(&ft, (const uint8_t *)text, len, budget, &got),
+                             SCREENER_OK);
+                same(&got, &ref, "long", path, t);
+            }
+    }
+    fold_buf_free(&ref);
+    fold_buf_free(&got);
+    fold_table_close(&ft);
+    fold_build_free(&fbuild);
+}
