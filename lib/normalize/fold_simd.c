@@ -62,6 +62,29 @@ static uint8_t pack16h[256][16], pack8h[256][16];
 static uint8_t popcount8[256];
 #endif
 
+#if FOLD_X86
+#include <cpuid.h>
+
+/* AMD before family 0x19 (Zen 1 and 2, and the AVX2 Bulldozer family)
+ * runs PDEP/PEXT in microcode: tens to hundreds of cycles each, where Intel
+ * and Zen 3+ take 3. The AVX2 paths (the ASCII blocks' checkpoints, the CJK
+ * step's left-pack) use them in every block, so such a CPU takes the SSE2
+ * path (a documented fact about those CPUs, not measured here: this machine
+ * has none). */
+static int slow_bmi2(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(0, &a, &b, &c, &d) || b != 0x68747541u) /* "Auth"enticAMD */
+        return 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d))
+        return 0;
+    unsigned family = (a >> 8) & 0xFu;
+    if (family == 0xFu)
+        family += (a >> 20) & 0xFFu;
+    return family < 0x19u;
+}
+#endif
+
 static void path_init(void)
 {
     path_best = FOLD_PATH_SCALAR;
@@ -85,7 +108,7 @@ static void path_init(void)
     __builtin_cpu_init();
     path_best = FOLD_PATH_SSE2;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
-        __builtin_cpu_supports("popcnt"))
+        __builtin_cpu_supports("popcnt") && !slow_bmi2())
         path_best = FOLD_PATH_AVX2;
     if (path_best == FOLD_PATH_AVX2 && __builtin_cpu_supports("avx512f") &&
         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
