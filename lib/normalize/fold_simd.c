@@ -180,6 +180,7 @@ void fold_simd_plan(fold_table *ft)
     uint8_t cls[128];
     uint32_t delta = 0;
     ft->plan_ok = 0;
+    ft->plan_narrow = 0;
     ft->plan_n = 0;
     ft->ascii_path = FOLD_PATH_SCALAR;
     for (uint32_t c = 0; c < 128; c++) {
@@ -212,6 +213,10 @@ void fold_simd_plan(fold_table *ft)
     ft->plan_flags0 = cls[0];
     ft->plan_delta = (uint8_t)delta;
     ft->plan_ok = 1;
+    ft->plan_narrow = 1;
+    for (uint32_t c = 0; c < 128; c++)
+        if (ft->plan_unit[c] >= 0x80)
+            ft->plan_narrow = 0;
     ft->ascii_path = (uint8_t)fold_cpu_path();
 }
 
@@ -288,6 +293,16 @@ static inline size_t block_marks(fold_mark **mkp, size_t i, size_t pos, size_t *
     return lanes;
 }
 
+/* Where a block loop starting at unit pos writes the units' bytes too
+ * (fold_buf.bytes): when the table folds ASCII to ASCII and every unit
+ * before pos has its byte (the loop keeps the run going: it sets n_bytes to
+ * its last unit); else NULL. The buffer grows with the units' (fold.c,
+ * grow_units), so its stores have the same room as the flags'. */
+static inline uint8_t *bytes_out(const fold_table *ft, fold_buf *fb, size_t pos)
+{
+    return ft->plan_narrow && fb->n_bytes == pos && fb->cap_bytes >= fb->cap ? fb->bytes : NULL;
+}
+
 /* The gap state after the first `lim` lanes: 1 if a gap lane follows the
  * last kept lane (or, with none kept, if there was one before or any gap). */
 static inline uint32_t block_gap(uint64_t am, uint64_t gm, uint32_t gap, size_t lim)
@@ -358,6 +373,7 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
         return 0;
     }
     fold_mark *mk = fb->marks + fb->n_marks;
+    uint8_t *ob = bytes_out(ft, fb, pos);
     const unsigned steps = ft->plan_n;
     const __m128i coll = _mm_set1_epi8((char)FP_COLL), one = _mm_set1_epi8(1),
                   word = _mm_set1_epi8((char)FP_WORD), zero = _mm_setzero_si128(),
@@ -401,15 +417,22 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
             _mm_storeu_si128((__m128i *)(o + pos), _mm_unpacklo_epi8(u, zero));
             _mm_storeu_si128((__m128i *)(o + pos + 8), _mm_unpackhi_epi8(u, zero));
             _mm_storeu_si128((__m128i *)(fl + pos), fo);
+            if (ob)
+                _mm_storeu_si128((__m128i *)(ob + pos), u);
             pos += 16;
         } else {
             uint8_t ub[16], fb8[16];
             _mm_storeu_si128((__m128i *)ub, u);
             _mm_storeu_si128((__m128i *)fb8, fo);
+            size_t p0 = pos;
             for (unsigned k = 0; k < 16; k++) {
                 o[pos] = ub[k];
                 fl[pos] = fb8[k];
                 pos += (am >> k) & 1u;
+            }
+            for (unsigned k = 0; ob && k < 16; k++) {
+                ob[p0] = ub[k];
+                p0 += (am >> k) & 1u;
             }
         }
         prev = vb[lim - 1];
@@ -419,6 +442,8 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
             break;
     }
     fb->n_marks = (size_t)(mk - fb->marks);
+    if (ob)
+        fb->n_bytes = pos;
     return pass_store(p, i, pos, next_mark, prev, gap);
 }
 
@@ -457,6 +482,21 @@ AVX2_TARGET static inline size_t pack32_lanes(__m256i u, __m256i f, uint32_t m, 
     pos = pack8_lanes(u0, f0, (m >> 8) & 0xFF, pack16h, pack8h, o, fl, pos);
     pos = pack8_lanes(u1, f1, (m >> 16) & 0xFF, pack16, pack8, o, fl, pos);
     return pack8_lanes(u1, f1, m >> 24, pack16h, pack8h, o, fl, pos);
+}
+
+/* The kept lanes (mask m) of the 32 bytes u at ob + pos (the units' bytes:
+ * as the flags in pack32_lanes). */
+AVX2_TARGET static inline void pack32_bytes(__m256i u, uint32_t m, uint8_t *ob, size_t pos)
+{
+    const __m128i u0 = _mm256_castsi256_si128(u), u1 = _mm256_extracti128_si256(u, 1);
+    const __m128i h[4] = {u0, u0, u1, u1};
+    for (unsigned g = 0; g < 4; g++) {
+        uint32_t b = (m >> (8 * g)) & 0xFF;
+        const uint8_t(*t8)[16] = g & 1 ? pack8h : pack8;
+        _mm_storel_epi64((__m128i *)(ob + pos),
+                         _mm_shuffle_epi8(h[g], _mm_loadu_si128((const __m128i *)t8[b])));
+        pos += (size_t)_mm_popcnt_u32(b);
+    }
 }
 
 /* Class bytes f plus step j of the plan for the 32 bytes x. */
@@ -517,6 +557,7 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
         return 0;
     }
     fold_mark *mk = fb->marks + fb->n_marks;
+    uint8_t *ob = bytes_out(ft, fb, pos);
     const __m256i coll = _mm256_set1_epi8((char)FP_COLL), one = _mm256_set1_epi8(1),
                   word = _mm256_set1_epi8((char)FP_WORD), dbit = _mm256_set1_epi8((char)FP_DELTA),
                   delta = _mm256_set1_epi8((char)ft->plan_delta),
@@ -571,8 +612,12 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
             _mm256_storeu_si256((__m256i *)(o + pos + 16),
                                 _mm256_cvtepu8_epi16(_mm256_extracti128_si256(u, 1)));
             _mm256_storeu_si256((__m256i *)(fl + pos), fo);
+            if (ob)
+                _mm256_storeu_si256((__m256i *)(ob + pos), u);
             pos += 32;
         } else {
+            if (ob)
+                pack32_bytes(u, (uint32_t)am, ob, pos);
             pos = pack32_lanes(u, fo, (uint32_t)am, o, fl, pos);
         }
         prev = vb[lim - 1];
@@ -582,6 +627,8 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
             break;
     }
     fb->n_marks = (size_t)(mk - fb->marks);
+    if (ob)
+        fb->n_bytes = pos;
     return pass_store(p, i, pos, next_mark, prev, gap);
 }
 
@@ -708,6 +755,7 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
         return 0;
     }
     fold_mark *mk = fb->marks + fb->n_marks;
+    uint8_t *ob = bytes_out(ft, fb, pos);
     const __m512i clo = _mm512_loadu_si512(ft->plan_cls), chi = _mm512_loadu_si512(ft->plan_cls + 64),
                   ulo = _mm512_loadu_si512(ft->plan_unit),
                   uhi = _mm512_loadu_si512(ft->plan_unit + 64),
@@ -749,6 +797,9 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
                                  _mm512_maskz_compress_epi16((__mmask32)m1, w1));
         _mm512_mask_storeu_epi8(fl + pos, (__mmask64)_bzhi_u64(~0ull, c0 + c1),
                                 _mm512_maskz_compress_epi8((__mmask64)am, fo));
+        if (ob)
+            _mm512_mask_storeu_epi8(ob + pos, (__mmask64)_bzhi_u64(~0ull, c0 + c1),
+                                    _mm512_maskz_compress_epi8((__mmask64)am, u));
         pos += c0 + c1;
         prev = vb[lim - 1];
         gap = block_gap(am, gm, gap, lim);
@@ -757,6 +808,8 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
             break;
     }
     fb->n_marks = (size_t)(mk - fb->marks);
+    if (ob)
+        fb->n_bytes = pos;
     return pass_store(p, i, pos, next_mark, prev, gap);
 }
 
