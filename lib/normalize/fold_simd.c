@@ -54,11 +54,10 @@ const char *fold_path_name(int path)
 static pthread_once_t path_once = PTHREAD_ONCE_INIT;
 static int path_best, path_chosen;
 #if FOLD_X86
-/* pshufb controls of the AVX2 left-pack, per 8-lane mask: the kept bytes
- * zero-extended to 16 bits (units), and the kept bytes (flags) */
-static uint8_t pack16[256][16], pack8[256][16];
+/* pshufb controls of the AVX2 left-pack, per 8-lane mask: the kept bytes */
+static uint8_t pack8[256][16];
 /* the same reading lanes 8..15 of a 16-byte source */
-static uint8_t pack16h[256][16], pack8h[256][16];
+static uint8_t pack8h[256][16];
 static uint8_t popcount8[256];
 #endif
 
@@ -68,19 +67,15 @@ static void path_init(void)
 #if FOLD_X86
     for (unsigned m = 0; m < 256; m++) {
         unsigned t = 0;
-        memset(pack16[m], 0x80, 16);
         memset(pack8[m], 0x80, 16);
         for (unsigned b = 0; b < 8; b++)
             if (m >> b & 1u) {
-                pack16[m][2 * t] = (uint8_t)b;
                 pack8[m][t] = (uint8_t)b;
                 t++;
             }
         popcount8[m] = (uint8_t)t;
-        for (unsigned b = 0; b < 16; b++) {
-            pack16h[m][b] = pack16[m][b] == 0x80 ? 0x80 : (uint8_t)(pack16[m][b] + 8);
+        for (unsigned b = 0; b < 16; b++)
             pack8h[m][b] = pack8[m][b] == 0x80 ? 0x80 : (uint8_t)(pack8[m][b] + 8);
-        }
     }
     __builtin_cpu_init();
     path_best = FOLD_PATH_SSE2;
@@ -458,45 +453,34 @@ AVX2_TARGET static inline unsigned select_pdep(uint64_t m, size_t r)
     return (unsigned)__builtin_ctzll(_pdep_u64(1ull << r, m));
 }
 
-/* Left-pack the kept lanes (mask m) of the 32 units u and flags f: four
- * groups of 8 lanes, each one pshufb for the units (zero-extended) and one
- * for the flags; the tables for the upper 8 lanes of a 16-byte half read
- * bytes 8..15 (no shift of the source). */
+/* Left-pack the kept lanes (mask m) of the 32 unit bytes u and flags f:
+ * four groups of 8 lanes, each one pshufb for the bytes (zero-extended to
+ * the units; stored as they are at ob too, the fold's byte copy, unless ob
+ * is NULL) and one for the flags, by the same control; the tables for the
+ * upper 8 lanes of a 16-byte half read bytes 8..15 (no shift of the
+ * source). */
 AVX2_TARGET static inline size_t pack8_lanes(__m128i us, __m128i fs, uint32_t b,
-                                             const uint8_t (*t16)[16], const uint8_t (*t8)[16],
-                                             uint16_t *o, uint8_t *fl, size_t pos)
+                                             const uint8_t (*t8)[16], uint16_t *o, uint8_t *fl,
+                                             uint8_t *ob, size_t pos)
 {
-    _mm_storeu_si128((__m128i *)(o + pos),
-                     _mm_shuffle_epi8(us, _mm_loadu_si128((const __m128i *)t16[b])));
-    _mm_storel_epi64((__m128i *)(fl + pos),
-                     _mm_shuffle_epi8(fs, _mm_loadu_si128((const __m128i *)t8[b])));
+    const __m128i c = _mm_loadu_si128((const __m128i *)t8[b]);
+    const __m128i by = _mm_shuffle_epi8(us, c);
+    _mm_storeu_si128((__m128i *)(o + pos), _mm_cvtepu8_epi16(by));
+    _mm_storel_epi64((__m128i *)(fl + pos), _mm_shuffle_epi8(fs, c));
+    if (ob)
+        _mm_storel_epi64((__m128i *)(ob + pos), by);
     return pos + (size_t)_mm_popcnt_u32(b);
 }
 
 AVX2_TARGET static inline size_t pack32_lanes(__m256i u, __m256i f, uint32_t m, uint16_t *o,
-                                              uint8_t *fl, size_t pos)
+                                              uint8_t *fl, uint8_t *ob, size_t pos)
 {
     const __m128i u0 = _mm256_castsi256_si128(u), u1 = _mm256_extracti128_si256(u, 1),
                   f0 = _mm256_castsi256_si128(f), f1 = _mm256_extracti128_si256(f, 1);
-    pos = pack8_lanes(u0, f0, m & 0xFF, pack16, pack8, o, fl, pos);
-    pos = pack8_lanes(u0, f0, (m >> 8) & 0xFF, pack16h, pack8h, o, fl, pos);
-    pos = pack8_lanes(u1, f1, (m >> 16) & 0xFF, pack16, pack8, o, fl, pos);
-    return pack8_lanes(u1, f1, m >> 24, pack16h, pack8h, o, fl, pos);
-}
-
-/* The kept lanes (mask m) of the 32 bytes u at ob + pos (the units' bytes:
- * as the flags in pack32_lanes). */
-AVX2_TARGET static inline void pack32_bytes(__m256i u, uint32_t m, uint8_t *ob, size_t pos)
-{
-    const __m128i u0 = _mm256_castsi256_si128(u), u1 = _mm256_extracti128_si256(u, 1);
-    const __m128i h[4] = {u0, u0, u1, u1};
-    for (unsigned g = 0; g < 4; g++) {
-        uint32_t b = (m >> (8 * g)) & 0xFF;
-        const uint8_t(*t8)[16] = g & 1 ? pack8h : pack8;
-        _mm_storel_epi64((__m128i *)(ob + pos),
-                         _mm_shuffle_epi8(h[g], _mm_loadu_si128((const __m128i *)t8[b])));
-        pos += (size_t)_mm_popcnt_u32(b);
-    }
+    pos = pack8_lanes(u0, f0, m & 0xFF, pack8, o, fl, ob, pos);
+    pos = pack8_lanes(u0, f0, (m >> 8) & 0xFF, pack8h, o, fl, ob, pos);
+    pos = pack8_lanes(u1, f1, (m >> 16) & 0xFF, pack8, o, fl, ob, pos);
+    return pack8_lanes(u1, f1, m >> 24, pack8h, o, fl, ob, pos);
 }
 
 /* Class bytes f plus step j of the plan for the 32 bytes x. */
@@ -616,9 +600,7 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
                 _mm256_storeu_si256((__m256i *)(ob + pos), u);
             pos += 32;
         } else {
-            if (ob)
-                pack32_bytes(u, (uint32_t)am, ob, pos);
-            pos = pack32_lanes(u, fo, (uint32_t)am, o, fl, pos);
+            pos = pack32_lanes(u, fo, (uint32_t)am, o, fl, ob, pos);
         }
         prev = vb[lim - 1];
         gap = block_gap(am, gm, gap, lim);
