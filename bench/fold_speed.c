@@ -18,18 +18,7 @@
 #include "normalize/fold_simd.h"
 #include "normalize/foldtable.h"
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); /* not the time others ran */
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+#include "cpu_clock.h"
 
 int main(int argc, char **argv)
 {

@@ -17,6 +17,7 @@ void fold_buf_free(fold_buf *fb)
     mem_free(fb->units);
     mem_free(fb->flags);
     mem_free(fb->marks);
+    mem_free(fb->bytes);
     memset(fb, 0, sizeof *fb);
 }
 
@@ -35,6 +36,11 @@ static int grow_units(fold_buf *fb, size_t need)
     if (!f)
         return -1; /* units grew, flags did not: cap unchanged, retried next time */
     fb->flags = f;
+    uint8_t *b = mem_realloc(fb->bytes, cap); /* (fold_buf.bytes, fold_simd.c) */
+    if (!b)
+        return -1;
+    fb->bytes = b;
+    fb->cap_bytes = cap;
     fb->cap = cap;
     return 0;
 }
@@ -282,6 +288,7 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
     fb->n = 0;
     fb->consumed = 0;
     fb->n_marks = 0;
+    fb->n_bytes = 0;
     /* Invariant: room for every remaining byte as one unit plus one maximal
      * expansion. A character never yields more units than it has bytes
      * unless it expands (FV_MULTI), so only expansions check and grow. */

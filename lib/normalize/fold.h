@@ -45,6 +45,13 @@ typedef struct fold_buf {
     size_t consumed; /* input bytes folded (all of them unless a budget stopped it) */
     fold_mark *marks;
     size_t n_marks, cap_marks;
+    /* units[0, n_bytes) as one byte each, written by the ASCII blocks
+     * (fold_simd.h) as they fold, while every unit so far came from them
+     * and the table's plan folds ASCII to ASCII: n_bytes == n means the
+     * whole view is ASCII and `bytes` is it, one byte per unit (the narrow
+     * literal scan reads it instead of packing the units again) */
+    uint8_t *bytes;
+    size_t n_bytes, cap_bytes;
 } fold_buf;
 
 /* Unit flags, so the Hyperscan callback can reject candidates that break a

@@ -54,11 +54,10 @@ const char *fold_path_name(int path)
 static pthread_once_t path_once = PTHREAD_ONCE_INIT;
 static int path_best, path_chosen;
 #if FOLD_X86
-/* pshufb controls of the AVX2 left-pack, per 8-lane mask: the kept bytes
- * zero-extended to 16 bits (units), and the kept bytes (flags) */
-static uint8_t pack16[256][16], pack8[256][16];
+/* pshufb controls of the AVX2 left-pack, per 8-lane mask: the kept bytes */
+static uint8_t pack8[256][16];
 /* the same reading lanes 8..15 of a 16-byte source */
-static uint8_t pack16h[256][16], pack8h[256][16];
+static uint8_t pack8h[256][16];
 static uint8_t popcount8[256];
 #endif
 
@@ -91,19 +90,15 @@ static void path_init(void)
 #if FOLD_X86
     for (unsigned m = 0; m < 256; m++) {
         unsigned t = 0;
-        memset(pack16[m], 0x80, 16);
         memset(pack8[m], 0x80, 16);
         for (unsigned b = 0; b < 8; b++)
             if (m >> b & 1u) {
-                pack16[m][2 * t] = (uint8_t)b;
                 pack8[m][t] = (uint8_t)b;
                 t++;
             }
         popcount8[m] = (uint8_t)t;
-        for (unsigned b = 0; b < 16; b++) {
-            pack16h[m][b] = pack16[m][b] == 0x80 ? 0x80 : (uint8_t)(pack16[m][b] + 8);
+        for (unsigned b = 0; b < 16; b++)
             pack8h[m][b] = pack8[m][b] == 0x80 ? 0x80 : (uint8_t)(pack8[m][b] + 8);
-        }
     }
     __builtin_cpu_init();
     path_best = FOLD_PATH_SSE2;
@@ -203,6 +198,7 @@ void fold_simd_plan(fold_table *ft)
     uint8_t cls[128];
     uint32_t delta = 0;
     ft->plan_ok = 0;
+    ft->plan_narrow = 0;
     ft->plan_n = 0;
     ft->ascii_path = FOLD_PATH_SCALAR;
     for (uint32_t c = 0; c < 128; c++) {
@@ -235,6 +231,10 @@ void fold_simd_plan(fold_table *ft)
     ft->plan_flags0 = cls[0];
     ft->plan_delta = (uint8_t)delta;
     ft->plan_ok = 1;
+    ft->plan_narrow = 1;
+    for (uint32_t c = 0; c < 128; c++)
+        if (ft->plan_unit[c] >= 0x80)
+            ft->plan_narrow = 0;
     ft->ascii_path = (uint8_t)fold_cpu_path();
 }
 
@@ -311,6 +311,16 @@ static inline size_t block_marks(fold_mark **mkp, size_t i, size_t pos, size_t *
     return lanes;
 }
 
+/* Where a block loop starting at unit pos writes the units' bytes too
+ * (fold_buf.bytes): when the table folds ASCII to ASCII and every unit
+ * before pos has its byte (the loop keeps the run going: it sets n_bytes to
+ * its last unit); else NULL. The buffer grows with the units' (fold.c,
+ * grow_units), so its stores have the same room as the flags'. */
+static inline uint8_t *bytes_out(const fold_table *ft, fold_buf *fb, size_t pos)
+{
+    return ft->plan_narrow && fb->n_bytes == pos && fb->cap_bytes >= fb->cap ? fb->bytes : NULL;
+}
+
 /* The gap state after the first `lim` lanes: 1 if a gap lane follows the
  * last kept lane (or, with none kept, if there was one before or any gap). */
 static inline uint32_t block_gap(uint64_t am, uint64_t gm, uint32_t gap, size_t lim)
@@ -381,6 +391,7 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
         return 0;
     }
     fold_mark *mk = fb->marks + fb->n_marks;
+    uint8_t *ob = bytes_out(ft, fb, pos);
     const unsigned steps = ft->plan_n;
     const __m128i coll = _mm_set1_epi8((char)FP_COLL), one = _mm_set1_epi8(1),
                   word = _mm_set1_epi8((char)FP_WORD), zero = _mm_setzero_si128(),
@@ -424,15 +435,22 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
             _mm_storeu_si128((__m128i *)(o + pos), _mm_unpacklo_epi8(u, zero));
             _mm_storeu_si128((__m128i *)(o + pos + 8), _mm_unpackhi_epi8(u, zero));
             _mm_storeu_si128((__m128i *)(fl + pos), fo);
+            if (ob)
+                _mm_storeu_si128((__m128i *)(ob + pos), u);
             pos += 16;
         } else {
             uint8_t ub[16], fb8[16];
             _mm_storeu_si128((__m128i *)ub, u);
             _mm_storeu_si128((__m128i *)fb8, fo);
+            size_t p0 = pos;
             for (unsigned k = 0; k < 16; k++) {
                 o[pos] = ub[k];
                 fl[pos] = fb8[k];
                 pos += (am >> k) & 1u;
+            }
+            for (unsigned k = 0; ob && k < 16; k++) {
+                ob[p0] = ub[k];
+                p0 += (am >> k) & 1u;
             }
         }
         prev = vb[lim - 1];
@@ -442,6 +460,8 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
             break;
     }
     fb->n_marks = (size_t)(mk - fb->marks);
+    if (ob)
+        fb->n_bytes = pos;
     return pass_store(p, i, pos, next_mark, prev, gap);
 }
 
@@ -456,30 +476,34 @@ AVX2_TARGET static inline unsigned select_pdep(uint64_t m, size_t r)
     return (unsigned)__builtin_ctzll(_pdep_u64(1ull << r, m));
 }
 
-/* Left-pack the kept lanes (mask m) of the 32 units u and flags f: four
- * groups of 8 lanes, each one pshufb for the units (zero-extended) and one
- * for the flags; the tables for the upper 8 lanes of a 16-byte half read
- * bytes 8..15 (no shift of the source). */
+/* Left-pack the kept lanes (mask m) of the 32 unit bytes u and flags f:
+ * four groups of 8 lanes, each one pshufb for the bytes (zero-extended to
+ * the units; stored as they are at ob too, the fold's byte copy, unless ob
+ * is NULL) and one for the flags, by the same control; the tables for the
+ * upper 8 lanes of a 16-byte half read bytes 8..15 (no shift of the
+ * source). */
 AVX2_TARGET static inline size_t pack8_lanes(__m128i us, __m128i fs, uint32_t b,
-                                             const uint8_t (*t16)[16], const uint8_t (*t8)[16],
-                                             uint16_t *o, uint8_t *fl, size_t pos)
+                                             const uint8_t (*t8)[16], uint16_t *o, uint8_t *fl,
+                                             uint8_t *ob, size_t pos)
 {
-    _mm_storeu_si128((__m128i *)(o + pos),
-                     _mm_shuffle_epi8(us, _mm_loadu_si128((const __m128i *)t16[b])));
-    _mm_storel_epi64((__m128i *)(fl + pos),
-                     _mm_shuffle_epi8(fs, _mm_loadu_si128((const __m128i *)t8[b])));
+    const __m128i c = _mm_loadu_si128((const __m128i *)t8[b]);
+    const __m128i by = _mm_shuffle_epi8(us, c);
+    _mm_storeu_si128((__m128i *)(o + pos), _mm_cvtepu8_epi16(by));
+    _mm_storel_epi64((__m128i *)(fl + pos), _mm_shuffle_epi8(fs, c));
+    if (ob)
+        _mm_storel_epi64((__m128i *)(ob + pos), by);
     return pos + (size_t)_mm_popcnt_u32(b);
 }
 
 AVX2_TARGET static inline size_t pack32_lanes(__m256i u, __m256i f, uint32_t m, uint16_t *o,
-                                              uint8_t *fl, size_t pos)
+                                              uint8_t *fl, uint8_t *ob, size_t pos)
 {
     const __m128i u0 = _mm256_castsi256_si128(u), u1 = _mm256_extracti128_si256(u, 1),
                   f0 = _mm256_castsi256_si128(f), f1 = _mm256_extracti128_si256(f, 1);
-    pos = pack8_lanes(u0, f0, m & 0xFF, pack16, pack8, o, fl, pos);
-    pos = pack8_lanes(u0, f0, (m >> 8) & 0xFF, pack16h, pack8h, o, fl, pos);
-    pos = pack8_lanes(u1, f1, (m >> 16) & 0xFF, pack16, pack8, o, fl, pos);
-    return pack8_lanes(u1, f1, m >> 24, pack16h, pack8h, o, fl, pos);
+    pos = pack8_lanes(u0, f0, m & 0xFF, pack8, o, fl, ob, pos);
+    pos = pack8_lanes(u0, f0, (m >> 8) & 0xFF, pack8h, o, fl, ob, pos);
+    pos = pack8_lanes(u1, f1, (m >> 16) & 0xFF, pack8, o, fl, ob, pos);
+    return pack8_lanes(u1, f1, m >> 24, pack8h, o, fl, ob, pos);
 }
 
 /* Class bytes f plus step j of the plan for the 32 bytes x. */
@@ -540,6 +564,7 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
         return 0;
     }
     fold_mark *mk = fb->marks + fb->n_marks;
+    uint8_t *ob = bytes_out(ft, fb, pos);
     const __m256i coll = _mm256_set1_epi8((char)FP_COLL), one = _mm256_set1_epi8(1),
                   word = _mm256_set1_epi8((char)FP_WORD), dbit = _mm256_set1_epi8((char)FP_DELTA),
                   delta = _mm256_set1_epi8((char)ft->plan_delta),
@@ -594,9 +619,11 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
             _mm256_storeu_si256((__m256i *)(o + pos + 16),
                                 _mm256_cvtepu8_epi16(_mm256_extracti128_si256(u, 1)));
             _mm256_storeu_si256((__m256i *)(fl + pos), fo);
+            if (ob)
+                _mm256_storeu_si256((__m256i *)(ob + pos), u);
             pos += 32;
         } else {
-            pos = pack32_lanes(u, fo, (uint32_t)am, o, fl, pos);
+            pos = pack32_lanes(u, fo, (uint32_t)am, o, fl, ob, pos);
         }
         prev = vb[lim - 1];
         gap = block_gap(am, gm, gap, lim);
@@ -605,6 +632,8 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
             break;
     }
     fb->n_marks = (size_t)(mk - fb->marks);
+    if (ob)
+        fb->n_bytes = pos;
     return pass_store(p, i, pos, next_mark, prev, gap);
 }
 
@@ -731,6 +760,7 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
         return 0;
     }
     fold_mark *mk = fb->marks + fb->n_marks;
+    uint8_t *ob = bytes_out(ft, fb, pos);
     const __m512i clo = _mm512_loadu_si512(ft->plan_cls), chi = _mm512_loadu_si512(ft->plan_cls + 64),
                   ulo = _mm512_loadu_si512(ft->plan_unit),
                   uhi = _mm512_loadu_si512(ft->plan_unit + 64),
@@ -772,6 +802,9 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
                                  _mm512_maskz_compress_epi16((__mmask32)m1, w1));
         _mm512_mask_storeu_epi8(fl + pos, (__mmask64)_bzhi_u64(~0ull, c0 + c1),
                                 _mm512_maskz_compress_epi8((__mmask64)am, fo));
+        if (ob)
+            _mm512_mask_storeu_epi8(ob + pos, (__mmask64)_bzhi_u64(~0ull, c0 + c1),
+                                    _mm512_maskz_compress_epi8((__mmask64)am, u));
         pos += c0 + c1;
         prev = vb[lim - 1];
         gap = block_gap(am, gm, gap, lim);
@@ -780,6 +813,8 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
             break;
     }
     fb->n_marks = (size_t)(mk - fb->marks);
+    if (ob)
+        fb->n_bytes = pos;
     return pass_store(p, i, pos, next_mark, prev, gap);
 }
 

@@ -134,6 +134,7 @@ typedef struct fold_table {
      * class has FP_DELTA (a table shifts kept ASCII by one amount at most:
      * case folding). Each row holds its byte 32 times (a vector). */
     uint8_t plan_ok; /* 1 if the ASCII table has a plan (else the scalar loop only) */
+    uint8_t plan_narrow; /* 1 if the plan's every unit is below 0x80 (fold_buf.bytes) */
     uint8_t plan_n, plan_flags0, plan_delta;
     uint8_t plan_above[FOLD_PLAN_STEPS][32], plan_dflags[FOLD_PLAN_STEPS][32];
     uint8_t plan_cls[128], plan_unit[128]; /* the same per byte (AVX-512 VBMI lookups) */

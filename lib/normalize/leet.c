@@ -1471,5 +1471,6 @@ void leet_view_free(leet_view *lv)
 size_t leet_view_footprint(const leet_view *lv)
 {
     return lv->cap * (2 + sizeof(uint32_t)) + lv->cap_chars * sizeof(leet_char) +
-           lv->folded.cap * (sizeof(uint16_t) + 1) + lv->folded.cap_marks * sizeof(fold_mark);
+           lv->folded.cap * (sizeof(uint16_t) + 1) + lv->folded.cap_marks * sizeof(fold_mark) +
+           lv->folded.cap_bytes;
 }

@@ -173,7 +173,7 @@ void views_free(views *v)
 size_t views_footprint(const views *v)
 {
     const fold_buf *f = &v->folded;
-    return f->cap * (sizeof(uint16_t) + 1) + f->cap_marks * sizeof(fold_mark) +
+    return f->cap * (sizeof(uint16_t) + 1) + f->cap_marks * sizeof(fold_mark) + f->cap_bytes +
            byte_view_footprint(&v->bytes) + v->numerals.cap * sizeof(uint16_t) +
            leet_view_footprint(&v->leet);
 }

@@ -257,11 +257,17 @@ static inline uint16_t narrow_message(const uint16_t *u, size_t n, uint8_t *out)
 /* Narrow fb's units to bytes in s->narrow when every one is ASCII (below
  * 0x80): 1, else 0 (-1: out of memory). Out of line: the caller's first/last
  * unit test turns most non-ASCII views away without a call. */
+/* s->narrow as large as the folded view's buffer: it grows when that one
+ * does, not with each longer ASCII message (no allocation on a warm
+ * scratch, whichever path its messages take). 0, or -1 out of memory. */
+static int narrow_room(screener_scratch *s, const fold_buf *fb)
+{
+    return mem_grow((void **)&s->narrow, &s->cap_narrow, fb->cap > fb->n ? fb->cap : fb->n, 1);
+}
+
 static __attribute__((noinline)) int narrow_units(screener_scratch *s, const fold_buf *fb)
 {
-    /* as large as the folded view's buffer: it grows when that one does, not
-     * with each longer ASCII message (no allocation on a warm scratch) */
-    if (mem_grow((void **)&s->narrow, &s->cap_narrow, fb->cap > fb->n ? fb->cap : fb->n, 1))
+    if (narrow_room(s, fb))
         return -1;
     return narrow_message(fb->units, fb->n, s->narrow) < 0x80;
 }
@@ -274,13 +280,19 @@ static inline int scan_literals(const scan_ctx *c, hs_database_t *hdb, hs_databa
     if (fb->n == 0)
         return SCREENER_OK;
     int ascii = 0;
-    if (narrow && fb->units[0] < 0x80 && fb->units[fb->n - 1] < 0x80) {
+    const uint8_t *bytes = fb->bytes; /* the fold's own copy when it made one (fold.h) */
+    if (narrow && fb->n_bytes == fb->n) {
+        ascii = 1;
+        if (s->cap_narrow < fb->cap && narrow_room(s, fb))
+            return SCREENER_E_NOMEM; /* (for the messages that pack their units) */
+    } else if (narrow && fb->units[0] < 0x80 && fb->units[fb->n - 1] < 0x80) {
         ascii = narrow_units(s, fb);
         if (ascii < 0)
             return SCREENER_E_NOMEM;
+        bytes = s->narrow;
     }
     lit_ctx lc = {c->db, s, fb, 0};
-    hs_error_t he = ascii ? hs_scan(narrow, (const char *)s->narrow, (unsigned int)fb->n, 0,
+    hs_error_t he = ascii ? hs_scan(narrow, (const char *)bytes, (unsigned int)fb->n, 0,
                                     s->hs, on_match_narrow, &lc)
                           : hs_scan(hdb, (const char *)fb->units, (unsigned int)(fb->n * 2), 0,
                                     s->hs, on_match, &lc);

@@ -112,6 +112,18 @@ static void same(const fold_buf *a, const fold_buf *b, const char *what, int pat
                   a->marks[k].prev, b->marks[k].byte, b->marks[k].unit, b->marks[k].prev);
 }
 
+/* The blocks' copy of the units as bytes (fold_buf.bytes): every unit it
+ * claims is that unit; returns 1 if it claims the whole view. */
+static int bytes_agree(const fold_buf *a, const char *what, int path, int t)
+{
+    cr_assert_leq(a->n_bytes, a->n, "%s, %s, text %d: %zu bytes for %zu units", what,
+                  fold_path_name(path), t, a->n_bytes, a->n);
+    for (size_t k = 0; k < a->n_bytes; k++)
+        cr_assert_eq(a->bytes[k], a->units[k], "%s, %s, text %d: byte %zu is %#x, unit %#x", what,
+                     fold_path_name(path), t, k, a->bytes[k], a->units[k]);
+    return a->n > 0 && a->n_bytes == a->n;
+}
+
 static void check_table(uint32_t flags, int collapse, uint64_t seed, int expect_plan)
 {
     fold_build fbuild;
@@ -126,7 +138,7 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int expect_
     memset(&got, 0, sizeof got);
     uint64_t st = seed;
     static char text[4096];
-    int ran = 0;
+    int ran = 0, whole_bytes = 0;
     for (int t = 0; t < 1500; t++) {
         size_t len = gen_text(&st, text, test_rnd(&st, 4) ? 1 + test_rnd(&st, 120) : 1500);
         size_t off = len > 8 ? test_rnd(&st, 8) : 0; /* blocks start at every alignment */
@@ -138,9 +150,11 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int expect_
             fold_with(&ft, FOLD_PATH_SCALAR, text + off, len - off, SIZE_MAX, &ref);
             fold_with(&ft, path, text + off, len - off, SIZE_MAX, &got);
             same(&got, &ref, "whole", path, t);
+            whole_bytes += bytes_agree(&got, "whole", path, t);
             fold_with(&ft, FOLD_PATH_SCALAR, text + off, len - off, budget, &ref);
             fold_with(&ft, path, text + off, len - off, budget, &got);
             same(&got, &ref, "budget", path, t);
+            bytes_agree(&got, "budget", path, t);
             ran++;
         }
     }
@@ -150,6 +164,9 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int expect_
                     fold_path_name(path));
     if (fold_path_supported(FOLD_PATH_SSE2))
         cr_assert_gt(ran, 0);
+    /* the texts of ASCII only (gen_text makes some) get the whole copy */
+    if (fold_path_supported(FOLD_PATH_SSE2) && ft.plan_narrow)
+        cr_assert_gt(whole_bytes, 0, "flags %#x: no text's units were all copied as bytes", flags);
     fold_buf_free(&ref);
     fold_buf_free(&got);
     fold_table_close(&ft);
