@@ -80,6 +80,42 @@ static size_t output_of(const fold_table *ft, uint32_t v, uint32_t cp, uint32_t 
     return n;
 }
 
+/* Bytes one_char writes for the character c (< 0: invalid input) of fold
+ * value v: its output code points as UTF-8 (lowercasing A-Z keeps a
+ * length). */
+static size_t char_bytes(const fold_table *ft, uint32_t v, int32_t c)
+{
+    uint32_t cps[FOLD_MAX_UNITS];
+    size_t n = c < 0 ? (cps[0] = 0xFFFD, 1) : output_of(ft, v, (uint32_t)c, cps), b = 0;
+    for (size_t q = 0; q < n; q++)
+        b += cps[q] < 0x80 ? 1 : cps[q] < 0x800 ? 2 : cps[q] < 0x10000 ? 3 : 4;
+    return b;
+}
+
+size_t byte_view_bound(const fold_table *ft, const uint8_t *s, size_t len, size_t enough)
+{
+    /* The view is the concatenation of its characters' outputs (every path
+     * of byte_view_build writes what one_char would: ascii_run and the
+     * blocks the bytes_ascii byte, bmp3_run a 3-byte character or a dropped
+     * one's ASCII form), then shortened: a budget stops it early, and
+     * numerals_bytes turns a numeral's 3 bytes into one digit. So the sum of
+     * char_bytes over the characters is an upper bound. */
+    size_t n = 0, i = 0;
+    while (i < len) {
+        if (n >= enough)
+            return SIZE_MAX;
+        uint8_t b = s[i];
+        if (b < 0x80 && !(ft->bytes_ascii[b] & BA_SLOW)) {
+            n += (ft->bytes_ascii[b] & 0xFFu) != 0;
+            i++;
+            continue;
+        }
+        int32_t c = utf8_next(s, len, &i);
+        n += char_bytes(ft, fold_value(ft, c), c);
+    }
+    return n;
+}
+
 /* A run of ASCII characters the table covers, from *i, writing at most
  * `room` bytes from w; returns the new w. */
 static size_t ascii_run(const fold_table *ft, const uint8_t *s, size_t len, size_t *i,

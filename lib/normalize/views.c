@@ -77,19 +77,50 @@ static int build_leet(const fold_table *ft, const uint8_t *s, size_t len, views 
     return read_leet(ft, s, len, v); /* (out of line: most texts stop above) */
 }
 
+static size_t bound_bytes(const fold_table *ft, const uint8_t *s, size_t len, size_t enough)
+{
+    return byte_view_bound(ft, s, len, enough);
+}
+
 /* In build order; `needs`: views a view is built from; `after`: views
  * built before it when the text may need them anyway (the numerals view
- * tells the byte view whether a number run can be read at all). */
+ * tells the byte view whether a number run can be read at all); `bound`
+ * (optional): an upper bound on the view's views_len from the text alone
+ * (its prefix the views cover), SIZE_MAX once it reaches `enough` (views_bound). */
 static const struct {
     unsigned bit;
     unsigned needs, after;
     int (*build)(const fold_table *, const uint8_t *, size_t, views *, size_t *);
+    size_t (*bound)(const fold_table *, const uint8_t *, size_t, size_t);
 } table[] = {
-    {VIEW_FOLDED, 0, 0, build_folded},
-    {VIEW_NUMERALS, VIEW_FOLDED, 0, build_numerals},
-    {VIEW_BYTES, 0, VIEW_NUMERALS, build_bytes},
-    {VIEW_LEET, VIEW_FOLDED, 0, build_leet},
+    {VIEW_FOLDED, 0, 0, build_folded, NULL},
+    {VIEW_NUMERALS, VIEW_FOLDED, 0, build_numerals, NULL}, /* (the folded length: build_folded) */
+    {VIEW_BYTES, 0, VIEW_NUMERALS, build_bytes, bound_bytes},
+    {VIEW_LEET, VIEW_FOLDED, 0, build_leet, NULL},
 };
+
+unsigned views_bounded(void)
+{
+    unsigned m = 0;
+    for (size_t k = 0; k < sizeof table / sizeof table[0]; k++)
+        if (table[k].bound)
+            m |= table[k].bit;
+    return m;
+}
+
+size_t views_bound_more(const fold_table *ft, unsigned bit, const uint8_t *s, views *v,
+                        size_t enough)
+{
+    size_t *len = &v->len[VIEW_INDEX(bit)];
+#pragma GCC unroll 8
+    for (size_t k = 0; k < sizeof table / sizeof table[0]; k++)
+        if (table[k].bit == bit && table[k].bound) {
+            size_t b = table[k].bound(ft, s, v->consumed, enough);
+            if (b < *len)
+                *len = b; /* (SIZE_MAX: it says nothing) */
+        }
+    return *len;
+}
 
 _Static_assert(VIEW_ALL == (1u << VIEW_KINDS) - 1, "views_len: one slot per view bit");
 
