@@ -83,12 +83,17 @@ static size_t output_of(const fold_table *ft, uint32_t v, uint32_t cp, uint32_t 
 /* Bytes one_char writes for the character c (< 0: invalid input) of fold
  * value v: its output code points as UTF-8 (lowercasing A-Z keeps a
  * length). */
+static inline size_t utf8_len(uint32_t cp)
+{
+    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
 static size_t char_bytes(const fold_table *ft, uint32_t v, int32_t c)
 {
     uint32_t cps[FOLD_MAX_UNITS];
     size_t n = c < 0 ? (cps[0] = 0xFFFD, 1) : output_of(ft, v, (uint32_t)c, cps), b = 0;
     for (size_t q = 0; q < n; q++)
-        b += cps[q] < 0x80 ? 1 : cps[q] < 0x800 ? 2 : cps[q] < 0x10000 ? 3 : 4;
+        b += utf8_len(cps[q]);
     return b;
 }
 
@@ -111,7 +116,12 @@ size_t byte_view_bound(const fold_table *ft, const uint8_t *s, size_t len, size_
             continue;
         }
         int32_t c = utf8_next(s, len, &i);
-        n += char_bytes(ft, fold_value(ft, c), c);
+        uint32_t v = fold_value(ft, c);
+        if (c >= 0 && FV_KIND(v) != FV_MULTI) /* (what output_of makes of one code point) */
+            n += FV_KIND(v) == FV_DROP ? FV_DROP_ASCII(v) != 0
+                                       : utf8_len(FV_KIND(v) == FV_ONE ? FV_CP(v) : (uint32_t)c);
+        else
+            n += char_bytes(ft, v, c);
     }
     return n;
 }

@@ -116,7 +116,10 @@ static inline size_t views_bound(const fold_table *ft, unsigned bit, const uint8
                                  size_t enough)
 {
     size_t n = v->len[VIEW_INDEX(bit)];
-    if (!(bit & VIEW_BOUNDED) || n < enough || (v->built & bit))
+    /* (tried on texts shorter than twice `enough` bytes: in a longer one
+     * the view is almost never that short, and the bound's pass would cost
+     * more than it saves) */
+    if (!(bit & VIEW_BOUNDED) || n < enough || (v->built & bit) || v->consumed / 2 >= enough)
         return n;
     return views_bound_more(ft, bit, s, v, enough);
 }
