@@ -133,7 +133,7 @@ static int check_texts(bound_fn bound, uint64_t seed, char *bad, size_t *skippab
         /* `enough`: SIZE_MAX when the bound reaches it, else the same */
         size_t e = 1 + test_rnd(&r, (unsigned)12), be = bound(&ft, (const uint8_t *)text, n, e);
         if (ok && !(b < e ? be == b : be == SIZE_MAX || be == b))
-            cr_fail("\"%s\": bound %zu, with enough=%zu %zu", text, b, e, be);
+            cr_assert_fail("\"%s\": bound %zu, with enough=%zu %zu", text, b, e, be);
     }
     views_free(&v);
     return ok;
@@ -152,31 +152,33 @@ static size_t guess_three(const fold_table *f, const uint8_t *s, size_t len, siz
     return 3 * len;
 }
 
-static void check_table(uint32_t flags, uint64_t seed)
+static void check_table(uint32_t flags, uint64_t seed, int expands)
 {
     open_table(flags);
     uint32_t bad = 0;
     cr_assert(check_chars(byte_view_bound, 1, &bad), "byte view bound below the view: %#x", bad);
     cr_assert(!check_chars(guess_bytes, 0, &bad), "the raw byte length is refuted");
-    cr_assert(!check_chars(guess_three, 0, &bad), "three bytes a byte is refuted");
+    /* (a table without NFKC expansions never writes more than 3 a byte) */
+    cr_assert(!expands || !check_chars(guess_three, 0, &bad), "three bytes a byte is refuted");
     char text[256];
     size_t skippable = 0, ignored = 0;
     cr_assert(check_texts(byte_view_bound, seed, text, &skippable), "\"%s\": bound below the view",
               text);
     cr_assert(skippable > 1000, "the texts include short views (%zu)", skippable);
     cr_assert(!check_texts(guess_bytes, seed, text, &ignored), "the raw byte length is refuted");
-    cr_assert(!check_texts(guess_three, seed, text, &ignored), "three bytes a byte is refuted");
+    cr_assert(!expands || !check_texts(guess_three, seed, text, &ignored),
+              "three bytes a byte is refuted");
     close_table();
 }
 
 Test(viewbound, byte_view_bound_holds_all_families, .timeout = 300)
 {
-    check_table(SCREENER_FOLD_ALL, 21);
+    check_table(SCREENER_FOLD_ALL, 21, 1);
 }
 
 Test(viewbound, byte_view_bound_holds_minimal_table, .timeout = 300)
 {
-    check_table(SCREENER_FOLD_EXPLICIT, 22);
+    check_table(SCREENER_FOLD_EXPLICIT, 22, 0);
 }
 
 Test(viewbound, the_bounded_mask_names_the_table_rows_with_a_bound)
