@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "common/utf8.h"
+
 static size_t budget(const views *v)
 {
     return v->unit_budget ? v->unit_budget : VIEW_UNIT_BUDGET;
@@ -82,6 +84,29 @@ static size_t bound_bytes(const fold_table *ft, const uint8_t *s, size_t len, si
     return byte_view_bound(ft, s, len, enough);
 }
 
+static size_t bound_leet(const fold_table *ft, const uint8_t *s, size_t len, size_t enough)
+{
+    /* The reading has at most one character per character of the text
+     * (leet.h: the same characters, a substituted run becoming one ASCII
+     * letter, the separators between joined repeats left out), each folding
+     * to at most max(its own units, 1) units (an ASCII character folds to at
+     * most one: fold_table_open refuses a table where one does not), and
+     * collapsing repeats only shortens it. (0 when inactive: below this.) */
+    size_t n = 0, i = 0;
+    while (i < len) {
+        if (n >= enough)
+            return SIZE_MAX;
+        if (s[i] < 0x80) {
+            n++, i++;
+            continue;
+        }
+        int32_t c = utf8_next(s, len, &i);
+        uint32_t u = c < 0 ? 1 : fold_units_of(fold_value(ft, c), (uint32_t)c);
+        n += u ? u : 1;
+    }
+    return n;
+}
+
 /* In build order; `needs`: views a view is built from; `after`: views
  * built before it when the text may need them anyway (the numerals view
  * tells the byte view whether a number run can be read at all); `bound`
@@ -96,7 +121,7 @@ static const struct {
     {VIEW_FOLDED, 0, 0, build_folded, NULL},
     {VIEW_NUMERALS, VIEW_FOLDED, 0, build_numerals, NULL}, /* (the folded length: build_folded) */
     {VIEW_BYTES, 0, VIEW_NUMERALS, build_bytes, bound_bytes},
-    {VIEW_LEET, VIEW_FOLDED, 0, build_leet, NULL},
+    {VIEW_LEET, VIEW_FOLDED, 0, build_leet, bound_leet},
 };
 
 unsigned views_bounded(void)

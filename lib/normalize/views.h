@@ -109,7 +109,7 @@ size_t views_bound_more(const fold_table *ft, unsigned bit, const uint8_t *s, vi
 /* The views whose row in the views table has a bound (views_bounded()
  * returns the same from the table: tests/normalize check they agree), so
  * that the others cost no call. */
-#define VIEW_BOUNDED VIEW_BYTES
+#define VIEW_BOUNDED (VIEW_BYTES | VIEW_LEET)
 unsigned views_bounded(void);
 
 static inline size_t views_bound(const fold_table *ft, unsigned bit, const uint8_t *s, views *v,

@@ -181,6 +181,83 @@ Test(viewbound, byte_view_bound_holds_minimal_table, .timeout = 300)
     check_table(SCREENER_FOLD_EXPLICIT, 22, 0);
 }
 
+/* Every view with a bound (VIEW_BOUNDED), through views_bound as the gate
+ * asks it (after the folded view, before anything else), against the same
+ * view built: `planted` instead of views_bound when not NULL. Returns 0 at
+ * the first text whose view is longer than its bound (in bad); counts in
+ * *small the texts whose bound of the view `bit` is below 3. */
+typedef size_t (*views_bound_fn)(unsigned bit, const uint8_t *s, views *v);
+
+static size_t real_bound(unsigned bit, const uint8_t *s, views *v)
+{
+    return views_bound(&ft, bit, s, v, SIZE_MAX);
+}
+
+/* the guess that the leet reading is never longer than the folded text */
+static size_t guess_folded(unsigned bit, const uint8_t *s, views *v)
+{
+    return bit == VIEW_LEET ? views_len(v, VIEW_FOLDED) : real_bound(bit, s, v);
+}
+
+static const char *const leet_pieces[] = {
+    "sh1t", "@ss", "a$s", "b!tch", "5lut", "phuck", "f 4 c k", "f u u u c k", "a a a a s s", "1",
+    "3", "0", "$", "@", "!", "|", "s", "h", "i", "t", " ", "ß", "ﬁ", "ﷺ", "Ａ", "＄", "操", "\xff",
+    "\xe4\xbd", "\xcc\x81", "ss", "SS", "4", "7"};
+
+static int check_views(views_bound_fn bound, uint64_t seed, unsigned bit, char *bad, size_t *small)
+{
+    uint64_t r = seed;
+    views v, w;
+    memset(&v, 0, sizeof v);
+    memset(&w, 0, sizeof w);
+    int ok = 1;
+    for (int t = 0; t < 30000 && ok; t++) {
+        char text[256];
+        size_t n = 0, k = 1 + test_rnd(&r, t % 3 ? 3u : 12u);
+        for (size_t p = 0; p < k; p++) {
+            const char *x = t % 2 ? leet_pieces[test_rnd(&r, sizeof leet_pieces / sizeof leet_pieces[0])]
+                                  : pieces[test_rnd(&r, sizeof pieces / sizeof pieces[0])];
+            size_t l = strlen(x);
+            if (n + l >= sizeof text)
+                break;
+            memcpy(text + n, x, l);
+            n += l;
+        }
+        text[n] = '\0';
+        const uint8_t *u = (const uint8_t *)text;
+        views_begin(&v, VIEW_ALL, n);
+        cr_assert_eq(views_need(&ft, VIEW_FOLDED, u, &v), SCREENER_OK);
+        size_t b = (v.built & bit) ? views_len(&v, bit) : bound(bit, u, &v);
+        cr_assert_eq(views_build(&ft, VIEW_ALL, u, n, &w), SCREENER_OK);
+        *small += b < 3;
+        if (b < views_len(&w, bit)) {
+            memcpy(bad, text, n + 1);
+            ok = 0;
+        }
+    }
+    views_free(&v);
+    views_free(&w);
+    return ok;
+}
+
+Test(viewbound, every_bounded_view_holds_and_a_folded_guess_is_refuted, .timeout = 300)
+{
+    open_table(SCREENER_FOLD_ALL);
+    char text[256];
+    for (unsigned bit = 1; bit & VIEW_ALL; bit <<= 1) {
+        if (!(bit & VIEW_BOUNDED))
+            continue;
+        size_t small = 0;
+        cr_assert(check_views(real_bound, 31 + bit, bit, text, &small),
+                  "view %u: \"%s\" longer than its bound", bit, text);
+        cr_assert(small > 1000, "view %u: short views (%zu)", bit, small);
+    }
+    size_t ignored = 0;
+    cr_assert(!check_views(guess_folded, 41, VIEW_LEET, text, &ignored),
+              "the folded length is refuted as the leet view's bound");
+    close_table();
+}
+
 Test(viewbound, the_bounded_mask_names_the_table_rows_with_a_bound)
 {
     cr_assert_eq(views_bounded(), VIEW_BOUNDED);
