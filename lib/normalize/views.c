@@ -84,6 +84,31 @@ static size_t bound_bytes(const fold_table *ft, const uint8_t *s, size_t len, si
     return byte_view_bound(ft, s, len, enough);
 }
 
+/* max(1, the folded units) of the character at *i, moving *i past it */
+static inline size_t next_char_units(const fold_table *ft, const uint8_t *s, size_t len,
+                                     size_t *i)
+{
+    int32_t c = utf8_next(s, len, i);
+    uint32_t u = c < 0 ? 1 : fold_units_of(fold_value(ft, c), (uint32_t)c);
+    return u ? u : 1;
+}
+
+/* bound_leet from byte i on, n units counted before it */
+static __attribute__((noinline)) size_t leet_bound_from(const fold_table *ft, const uint8_t *s,
+                                                        size_t len, size_t i, size_t n,
+                                                        size_t enough)
+{
+    while (i < len) {
+        if (n >= enough)
+            return SIZE_MAX;
+        if (s[i] < 0x80)
+            n++, i++;
+        else
+            n += next_char_units(ft, s, len, &i);
+    }
+    return n;
+}
+
 static size_t bound_leet(const fold_table *ft, const uint8_t *s, size_t len, size_t enough)
 {
     /* The reading has at most one character per character of the text
@@ -91,20 +116,15 @@ static size_t bound_leet(const fold_table *ft, const uint8_t *s, size_t len, siz
      * letter, the separators between joined repeats left out), each folding
      * to at most max(its own units, 1) units (an ASCII character folds to at
      * most one: fold_table_open refuses a table where one does not), and
-     * collapsing repeats only shortens it. (0 when inactive: below this.) */
-    size_t n = 0, i = 0;
-    while (i < len) {
-        if (n >= enough)
+     * collapsing repeats only shortens it. (0 when inactive: below this.)
+     * An ASCII prefix: one unit a byte. */
+    for (size_t i = 0; i < len; i++) {
+        if (i >= enough)
             return SIZE_MAX;
-        if (s[i] < 0x80) {
-            n++, i++;
-            continue;
-        }
-        int32_t c = utf8_next(s, len, &i);
-        uint32_t u = c < 0 ? 1 : fold_units_of(fold_value(ft, c), (uint32_t)c);
-        n += u ? u : 1;
+        if (s[i] >= 0x80)
+            return leet_bound_from(ft, s, len, i, i, enough);
     }
-    return n;
+    return len;
 }
 
 /* In build order; `needs`: views a view is built from; `after`: views

@@ -116,10 +116,10 @@ static inline size_t views_bound(const fold_table *ft, unsigned bit, const uint8
                                  size_t enough)
 {
     size_t n = v->len[VIEW_INDEX(bit)];
-    /* (tried on texts shorter than twice `enough` bytes: in a longer one
-     * the view is almost never that short, and the bound's pass would cost
-     * more than it saves) */
-    if (!(bit & VIEW_BOUNDED) || n < enough || (v->built & bit) || v->consumed / 2 >= enough)
+    /* (tried on texts shorter than `enough` bytes: in a longer one the
+     * view is seldom that short, and the bound's pass would cost more than
+     * it saves — chat lines of two Chinese characters paid 0.7 %) */
+    if (!(bit & VIEW_BOUNDED) || n < enough || (v->built & bit) || v->consumed >= enough)
         return n;
     return views_bound_more(ft, bit, s, v, enough);
 }
