@@ -119,7 +119,7 @@ static inline size_t views_bound(const fold_table *ft, unsigned bit, const uint8
     /* (tried on texts shorter than `enough` bytes: in a longer one the
      * view is seldom that short, and the bound's pass would cost more than
      * it saves — chat lines of two Chinese characters paid 0.7 %) */
-    if (!(bit & VIEW_BOUNDED) || n < enough || (v->built & bit) || v->consumed >= enough)
+    if (!(bit & VIEW_BOUNDED) || v->consumed >= enough || n < enough || (v->built & bit))
         return n;
     return views_bound_more(ft, bit, s, v, enough);
 }
