@@ -80,6 +80,75 @@ static size_t output_of(const fold_table *ft, uint32_t v, uint32_t cp, uint32_t 
     return n;
 }
 
+/* Bytes one_char writes for the character c (< 0: invalid input) of fold
+ * value v: its output code points as UTF-8 (lowercasing A-Z keeps a
+ * length). */
+static inline size_t utf8_len(uint32_t cp)
+{
+    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+static __attribute__((noinline)) size_t char_bytes(const fold_table *ft, uint32_t v, int32_t c)
+{
+    uint32_t cps[FOLD_MAX_UNITS];
+    size_t n = c < 0 ? (cps[0] = 0xFFFD, 1) : output_of(ft, v, (uint32_t)c, cps), b = 0;
+    for (size_t q = 0; q < n; q++)
+        b += utf8_len(cps[q]);
+    return b;
+}
+
+/* char_bytes of the character at *i (a non-ASCII one, or one the ASCII
+ * table leaves to the general path), moving *i past it. */
+static inline size_t next_char_bytes(const fold_table *ft, const uint8_t *s, size_t len,
+                                     size_t *i)
+{
+    int32_t c = utf8_next(s, len, i);
+    uint32_t v = fold_value(ft, c);
+    if (c >= 0 && FV_KIND(v) != FV_MULTI) /* (what output_of makes of one code point) */
+        return FV_KIND(v) == FV_DROP ? FV_DROP_ASCII(v) != 0
+                                     : utf8_len(FV_KIND(v) == FV_ONE ? FV_CP(v) : (uint32_t)c);
+    return char_bytes(ft, v, c);
+}
+
+/* byte_view_bound from byte i on, n bytes counted before it (out of line:
+ * the ASCII loop below stays a leaf) */
+static __attribute__((noinline)) size_t bound_from(const fold_table *ft, const uint8_t *s,
+                                                   size_t len, size_t i, size_t n, size_t enough)
+{
+    while (i < len) {
+        if (n >= enough)
+            return SIZE_MAX;
+        uint8_t b = s[i];
+        if (b < 0x80 && !(ft->bytes_ascii[b] & BA_SLOW)) {
+            n += (ft->bytes_ascii[b] & 0xFFu) != 0;
+            i++;
+        } else {
+            n += next_char_bytes(ft, s, len, &i);
+        }
+    }
+    return n;
+}
+
+size_t byte_view_bound(const fold_table *ft, const uint8_t *s, size_t len, size_t enough)
+{
+    /* The view is the concatenation of its characters' outputs (every path
+     * of byte_view_build writes what one_char would: ascii_run and the
+     * blocks the bytes_ascii byte, bmp3_run a 3-byte character or a dropped
+     * one's ASCII form), then shortened: a budget stops it early, and
+     * numerals_bytes turns a numeral's 3 bytes into one digit. So the sum of
+     * char_bytes over the characters is an upper bound. */
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (n >= enough)
+            return SIZE_MAX;
+        uint8_t b = s[i];
+        if (b >= 0x80 || (ft->bytes_ascii[b] & BA_SLOW))
+            return bound_from(ft, s, len, i, n, enough);
+        n += (ft->bytes_ascii[b] & 0xFFu) != 0;
+    }
+    return n;
+}
+
 /* A run of ASCII characters the table covers, from *i, writing at most
  * `room` bytes from w; returns the new w. */
 static size_t ascii_run(const fold_table *ft, const uint8_t *s, size_t len, size_t *i,

@@ -39,6 +39,13 @@ typedef struct byte_view {
 int byte_view_build(const fold_table *ft, const uint8_t *s, size_t len, size_t max_bytes,
                     byte_view *bv);
 
+/* An upper bound on the length (bytes) of the byte view byte_view_build
+ * makes of (s, len), from the characters' outputs in the table without
+ * building anything (views.c asks it before the view is built, so that a
+ * text too short for every reader never builds it); SIZE_MAX as soon as it
+ * reaches `enough`. Cost: O(min(len, bytes until `enough`)). */
+size_t byte_view_bound(const fold_table *ft, const uint8_t *s, size_t len, size_t enough);
+
 void byte_view_free(byte_view *bv);
 
 /* One past the last original byte of the character starting at b0 (one

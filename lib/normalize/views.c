@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "common/utf8.h"
+
 static size_t budget(const views *v)
 {
     return v->unit_budget ? v->unit_budget : VIEW_UNIT_BUDGET;
@@ -77,19 +79,93 @@ static int build_leet(const fold_table *ft, const uint8_t *s, size_t len, views 
     return read_leet(ft, s, len, v); /* (out of line: most texts stop above) */
 }
 
+static size_t bound_bytes(const fold_table *ft, const uint8_t *s, size_t len, size_t enough)
+{
+    return byte_view_bound(ft, s, len, enough);
+}
+
+/* max(1, the folded units) of the character at *i, moving *i past it */
+static inline size_t next_char_units(const fold_table *ft, const uint8_t *s, size_t len,
+                                     size_t *i)
+{
+    int32_t c = utf8_next(s, len, i);
+    uint32_t u = c < 0 ? 1 : fold_units_of(fold_value(ft, c), (uint32_t)c);
+    return u ? u : 1;
+}
+
+/* bound_leet from byte i on, n units counted before it */
+static __attribute__((noinline)) size_t leet_bound_from(const fold_table *ft, const uint8_t *s,
+                                                        size_t len, size_t i, size_t n,
+                                                        size_t enough)
+{
+    while (i < len) {
+        if (n >= enough)
+            return SIZE_MAX;
+        if (s[i] < 0x80)
+            n++, i++;
+        else
+            n += next_char_units(ft, s, len, &i);
+    }
+    return n;
+}
+
+static size_t bound_leet(const fold_table *ft, const uint8_t *s, size_t len, size_t enough)
+{
+    /* The reading has at most one character per character of the text
+     * (leet.h: the same characters, a substituted run becoming one ASCII
+     * letter, the separators between joined repeats left out), each folding
+     * to at most max(its own units, 1) units (an ASCII character folds to at
+     * most one: fold_table_open refuses a table where one does not), and
+     * collapsing repeats only shortens it. (0 when inactive: below this.)
+     * An ASCII prefix: one unit a byte. */
+    for (size_t i = 0; i < len; i++) {
+        if (i >= enough)
+            return SIZE_MAX;
+        if (s[i] >= 0x80)
+            return leet_bound_from(ft, s, len, i, i, enough);
+    }
+    return len;
+}
+
 /* In build order; `needs`: views a view is built from; `after`: views
  * built before it when the text may need them anyway (the numerals view
- * tells the byte view whether a number run can be read at all). */
+ * tells the byte view whether a number run can be read at all); `bound`
+ * (optional): an upper bound on the view's views_len from the text alone
+ * (its prefix the views cover), SIZE_MAX once it reaches `enough` (views_bound). */
 static const struct {
     unsigned bit;
     unsigned needs, after;
     int (*build)(const fold_table *, const uint8_t *, size_t, views *, size_t *);
+    size_t (*bound)(const fold_table *, const uint8_t *, size_t, size_t);
 } table[] = {
-    {VIEW_FOLDED, 0, 0, build_folded},
-    {VIEW_NUMERALS, VIEW_FOLDED, 0, build_numerals},
-    {VIEW_BYTES, 0, VIEW_NUMERALS, build_bytes},
-    {VIEW_LEET, VIEW_FOLDED, 0, build_leet},
+    {VIEW_FOLDED, 0, 0, build_folded, NULL},
+    {VIEW_NUMERALS, VIEW_FOLDED, 0, build_numerals, NULL}, /* (the folded length: build_folded) */
+    {VIEW_BYTES, 0, VIEW_NUMERALS, build_bytes, bound_bytes},
+    {VIEW_LEET, VIEW_FOLDED, 0, build_leet, bound_leet},
 };
+
+unsigned views_bounded(void)
+{
+    unsigned m = 0;
+    for (size_t k = 0; k < sizeof table / sizeof table[0]; k++)
+        if (table[k].bound)
+            m |= table[k].bit;
+    return m;
+}
+
+size_t views_bound_more(const fold_table *ft, unsigned bit, const uint8_t *s, views *v,
+                        size_t enough)
+{
+    size_t *len = &v->len[VIEW_INDEX(bit)];
+#pragma GCC unroll 8
+    for (size_t k = 0; k < sizeof table / sizeof table[0]; k++)
+        if (table[k].bit == bit && table[k].bound) {
+            size_t b = table[k].bound(ft, s, v->consumed, enough);
+            if (b < *len)
+                *len = b; /* (SIZE_MAX: it says nothing) */
+        }
+    return *len;
+}
 
 _Static_assert(VIEW_ALL == (1u << VIEW_KINDS) - 1, "views_len: one slot per view bit");
 

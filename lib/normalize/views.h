@@ -89,10 +89,39 @@ static inline int views_need(const fold_table *ft, unsigned which, const uint8_t
  * its readers count (folded units; bytes of the byte view; units of the
  * leet reading, 0 when the reading is the text itself). Exact once built;
  * before that an upper bound from what is built (the numerals view has the
- * folded view's length; nothing is in a view of an empty text). O(1). */
+ * folded view's length; nothing is in a view of an empty text; views_bound
+ * narrows it from the text's bytes). O(1). */
 static inline size_t views_len(const views *v, unsigned bit)
 {
     return v->len[VIEW_INDEX(bit)];
+}
+
+/* views_len of view `bit` made tighter, before the view is built, by its
+ * row's bound in the views table (a bound on its length from the text's
+ * bytes alone, e.g. byte_view_bound) when that is below `enough`: a reader
+ * whose shortest match is `enough` then skips the view without building it.
+ * Kept in views_len (still an upper bound until built; exact after). Cost:
+ * O(1) for a built view or one without a bound, else the bound's
+ * (byte_view_bound: O(bytes until `enough`)). */
+size_t views_bound_more(const fold_table *ft, unsigned bit, const uint8_t *s, views *v,
+                        size_t enough);
+
+/* The views whose row in the views table has a bound (views_bounded()
+ * returns the same from the table: tests/normalize check they agree), so
+ * that the others cost no call. */
+#define VIEW_BOUNDED (VIEW_BYTES | VIEW_LEET)
+unsigned views_bounded(void);
+
+static inline size_t views_bound(const fold_table *ft, unsigned bit, const uint8_t *s, views *v,
+                                 size_t enough)
+{
+    size_t n = v->len[VIEW_INDEX(bit)];
+    /* (tried on texts shorter than `enough` bytes: in a longer one the
+     * view is seldom that short, and the bound's pass would cost more than
+     * it saves — chat lines of two Chinese characters paid 0.7 %) */
+    if (!(bit & VIEW_BOUNDED) || v->consumed >= enough || n < enough || (v->built & bit))
+        return n;
+    return views_bound_more(ft, bit, s, v, enough);
 }
 
 void views_free(views *v);

@@ -64,6 +64,16 @@ static uint32_t shortest_literal(const screener_db *db, const matcher *m)
     return db->min_lit_units ? db->min_lit_units : 1;
 }
 
+/* The leet section holds only literals of 2+ letters a-z (compile/leet_lits.c
+ * latin_letters, since the section exists), each one unit of the folded
+ * reading: a reading of one unit never matches (a 1-letter text skips the
+ * leet view: views.c bound_leet). */
+static uint32_t shortest_leet(const screener_db *db, const matcher *m)
+{
+    uint32_t n = shortest_literal(db, m);
+    return n > 2 ? n : 2;
+}
+
 static uint32_t shortest_regex(const screener_db *db, const matcher *m)
 {
     (void)m;
@@ -92,7 +102,7 @@ const matcher scan_matchers[] = {
      run_text_detector, &batch_text},
     {"regex", VIEW_BYTES, SEC_HS_REGEX, 0, longest_regex, shortest_regex, uses_section,
      run_regexes, &batch_regexes},
-    {"leet", VIEW_LEET, SEC_HS_LEET, 0, longest_leet, shortest_literal, uses_section, run_leet,
+    {"leet", VIEW_LEET, SEC_HS_LEET, 0, longest_leet, shortest_leet, uses_section, run_leet,
      &batch_leet},
     /* after every row that may add allow matches: it reads the literal row's parts */
     {"rules", VIEW_FOLDED, SEC_RULES, 0, longest_rules, shortest_literal, uses_section,

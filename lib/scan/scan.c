@@ -129,7 +129,9 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
      * (row_min, at least 1): it is skipped, and a view is built only when a
      * row that may read it is left. views_len is exact once a view is built,
      * before that a bound: no view of an empty text has anything, the
-     * numerals view is as long as the folded one. So: the folded view first
+     * numerals view is as long as the folded one, and a view's own bound
+     * from the text's bytes (views_bound: the byte view's on a 1-byte
+     * text) may leave it out before it is built. So: the folded view first
      * (its length decides the rows that read it or the numerals), then the
      * views the remaining rows read, then each row with its own view's
      * exact length. */
@@ -145,6 +147,9 @@ int scan_text(const screener_db *db, screener_scratch *s, const uint8_t *text, s
             uint32_t vr = s->view_rows[i];
             if (v->len[i] < s->view_min[i])
                 rows &= ~vr;
+            else if ((rows & vr) &&
+                     views_bound(&db->fold, 1u << i, text, v, s->view_min[i]) < s->view_min[i])
+                rows &= ~vr; /* (a bound from the text: the view is never built) */
             else if (rows & vr)
                 need |= 1u << i;
         }
