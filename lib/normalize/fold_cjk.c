@@ -150,15 +150,6 @@ CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size
 
 #define CJK_AVX2_TARGET __attribute__((target("avx2,bmi,bmi2,popcnt")))
 
-/* The trie values of 8 characters from their code points (as lookup16). */
-static __attribute__((noinline)) void lookup8(const uint16_t *index, const uint32_t *data,
-                                              const uint32_t *cp, uint32_t *v)
-{
-    for (int j = 0; j < 8; j++)
-        v[j] = data[(uint32_t)index[cp[j] >> UCPTRIE_FAST_SHIFT] +
-                    (cp[j] & UCPTRIE_FAST_DATA_MASK)];
-}
-
 /* pshufb control putting the 16-bit lanes whose bits are set in m (8 bits)
  * first, in order: the byte indices of the kept lanes by pext, each made a
  * pair of byte indices (2j, 2j + 1). */
@@ -204,7 +195,10 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
             break;
         uint32_t cv[8], vv[8];
         _mm256_storeu_si256((__m256i *)cv, cp);
-        lookup8(index, data, cv, vv);
+        __asm__("" : "+m"(cv)); /* (inline, as run_avx512's) */
+        for (int j = 0; j < 8; j++)
+            vv[j] = data[(uint32_t)index[cv[j] >> UCPTRIE_FAST_SHIFT] +
+                         (cv[j] & UCPTRIE_FAST_DATA_MASK)];
         __m256i v = _mm256_loadu_si256((const __m256i *)vv);
         __m256i top = _mm256_srli_epi32(v, 28);
         __m256i identv = _mm256_cmpeq_epi32(top, _mm256_setzero_si256());
