@@ -76,8 +76,9 @@ CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size
          * (the asm: not extracted lane by lane; loads from a 512-bit store
          * were not forwarded, measured), the values stored and loaded as
          * one vector (built by 16 inserts instead: Weibo 3 % slower). Out
-         * of line (as before), the call spilled the loop's registers: chat
-         * 2-4 % slower. */
+         * of line (as before), the call spilled the loop's registers: here
+         * Weibo 1.02x, chat within the noise; on the AVX2 path 1.14x / 1.05x
+         * (bench/RESULTS.md session 7). */
         __asm__("" : "+m"(cv));
         for (int j = 0; j < 16; j++)
             vv[j] = data[(uint32_t)index[cv[j] >> UCPTRIE_FAST_SHIFT] +
