@@ -122,6 +122,21 @@ static inline size_t emit(const fold_table *ft, uint32_t v, uint32_t cp, uint32_
     return w;
 }
 
+/* The first call's (and a longer text's) setup of fold_text_upto: size
+ * check, buffers, the checkpoint at 0. Out of line: the common call skips it. */
+static __attribute__((noinline, cold)) int fold_setup(fold_buf *fb, size_t n, size_t need)
+{
+    if (n > FOLD_MAX_INPUT)
+        return SCREENER_E_TOO_LARGE;
+    fb->n = 0;
+    fb->consumed = 0;
+    fb->n_marks = 0;
+    fb->n_bytes = 0;
+    if (grow_units(fb, need) || fold_push_mark(fb, 0, 0, 0))
+        return SCREENER_E_NOMEM;
+    return 0;
+}
+
 int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb)
 {
     return fold_text_upto(ft, s, n, SIZE_MAX, fb);
@@ -283,19 +298,23 @@ static inline __attribute__((always_inline)) int one_char(const fold_table *ft, 
 int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
                    fold_buf *fb)
 {
-    if (n > FOLD_MAX_INPUT)
-        return SCREENER_E_TOO_LARGE;
-    fb->n = 0;
-    fb->consumed = 0;
-    fb->n_marks = 0;
-    fb->n_bytes = 0;
     /* Invariant: room for every remaining byte as one unit plus one maximal
      * expansion. A character never yields more units than it has bytes
-     * unless it expands (FV_MULTI), so only expansions check and grow. */
-    if (grow_units(fb, n + ft->max_units + 8))
-        return SCREENER_E_NOMEM;
-    if (fold_push_mark(fb, 0, 0, 0))
-        return SCREENER_E_NOMEM;
+     * unless it expands (FV_MULTI), so only expansions check and grow.
+     * Once the buffers are there (every call after the first few), the
+     * setup is two compares and the first checkpoint's stores. */
+    size_t need = n + ft->max_units + 8;
+    if (__builtin_expect(n > FOLD_MAX_INPUT || need > fb->cap || !fb->cap_marks, 0)) {
+        int rc = fold_setup(fb, n, need);
+        if (rc)
+            return rc;
+    } else {
+        fb->n = 0;
+        fb->consumed = 0;
+        fb->n_bytes = 0;
+        fb->marks[0] = (fold_mark){0, 0, 0};
+        fb->n_marks = 1;
+    }
     fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0, FOLD_MARK_EVERY};
     const int vector = ft->ascii_path != FOLD_PATH_SCALAR;
     const int cjk_vector = ft->ascii_path >= FOLD_PATH_AVX2;

@@ -23,19 +23,6 @@ static const uint8_t lanes3[64] = {
     17, 17, 18, 19, 20, 20, 21, 22, 23, 23, 24, 25, 26, 26, 27, 28, 29, 29, 30, 31, 32, 32,
     33, 34, 35, 35, 36, 37, 38, 38, 39, 40, 41, 41, 42, 43, 44, 44, 45, 46, 47, 47};
 
-/* The trie values of 16 characters from their code points (UCPTRIE_FAST_BMP_GET
- * by scalar loads; lanes that are not characters read some entry in bounds:
- * any BMP code point does). Out of line, so that the compiler reads the
- * code points from memory (a 256-bit store: loads from a 512-bit one were
- * not forwarded, measured) instead of extracting lanes one by one. */
-static __attribute__((noinline)) void lookup16(const uint16_t *index, const uint32_t *data,
-                                               const uint16_t *cp, uint32_t *v)
-{
-    for (int j = 0; j < 16; j++)
-        v[j] = data[(uint32_t)index[cp[j] >> UCPTRIE_FAST_SHIFT] +
-                    (cp[j] & UCPTRIE_FAST_DATA_MASK)];
-}
-
 /* The lane of the r-th (from 0) set bit of m. */
 CJK_TARGET static inline unsigned nth_bit(uint32_t m, unsigned r)
 {
@@ -84,7 +71,18 @@ CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size
         uint16_t cv[16];
         uint32_t vv[16];
         _mm256_storeu_si256((__m256i *)cv, _mm512_cvtepi32_epi16(cp));
-        lookup16(index, data, cv, vv);
+        /* the trie values by 16 scalar loads (no gathers: slow on the machine
+         * measured), inline: the code points read back from a 256-bit store
+         * (the asm: not extracted lane by lane; loads from a 512-bit store
+         * were not forwarded, measured), the values stored and loaded as
+         * one vector (built by 16 inserts instead: Weibo 3 % slower). Out
+         * of line (as before), the call spilled the loop's registers: here
+         * Weibo 1.02x, chat within the noise; on the AVX2 path 1.14x / 1.05x
+         * (bench/RESULTS.md session 7). */
+        __asm__("" : "+m"(cv));
+        for (int j = 0; j < 16; j++)
+            vv[j] = data[(uint32_t)index[cv[j] >> UCPTRIE_FAST_SHIFT] +
+                         (cv[j] & UCPTRIE_FAST_DATA_MASK)];
         __m512i v = _mm512_loadu_si512(vv);
         __m512i top = _mm512_srli_epi32(v, 28); /* kind << 2 | class */
         /* kept as one unit of class FC_OTHER (FV_IDENT 0, FV_ONE 8), a BMP
@@ -153,15 +151,6 @@ CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size
 
 #define CJK_AVX2_TARGET __attribute__((target("avx2,bmi,bmi2,popcnt")))
 
-/* The trie values of 8 characters from their code points (as lookup16). */
-static __attribute__((noinline)) void lookup8(const uint16_t *index, const uint32_t *data,
-                                              const uint32_t *cp, uint32_t *v)
-{
-    for (int j = 0; j < 8; j++)
-        v[j] = data[(uint32_t)index[cp[j] >> UCPTRIE_FAST_SHIFT] +
-                    (cp[j] & UCPTRIE_FAST_DATA_MASK)];
-}
-
 /* pshufb control putting the 16-bit lanes whose bits are set in m (8 bits)
  * first, in order: the byte indices of the kept lanes by pext, each made a
  * pair of byte indices (2j, 2j + 1). */
@@ -207,7 +196,10 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
             break;
         uint32_t cv[8], vv[8];
         _mm256_storeu_si256((__m256i *)cv, cp);
-        lookup8(index, data, cv, vv);
+        __asm__("" : "+m"(cv)); /* (inline, as run_avx512's) */
+        for (int j = 0; j < 8; j++)
+            vv[j] = data[(uint32_t)index[cv[j] >> UCPTRIE_FAST_SHIFT] +
+                         (cv[j] & UCPTRIE_FAST_DATA_MASK)];
         __m256i v = _mm256_loadu_si256((const __m256i *)vv);
         __m256i top = _mm256_srli_epi32(v, 28);
         __m256i identv = _mm256_cmpeq_epi32(top, _mm256_setzero_si256());

@@ -180,3 +180,70 @@ Test(fold_cjk, long_runs_every_budget)
     fold_table_close(&ft);
     fold_build_free(&fbuild);
 }
+
+/* Short messages (chat lines: ~10 characters), every length 0..40 bytes
+ * cut from chat-like lines at every byte, every budget, every path — on a
+ * buffer reused after a long text (stale units, flags and checkpoints: the
+ * per-call setup must reset them) and on a fresh one (the first call's
+ * setup). */
+Test(fold_cjk, short_texts_every_length)
+{
+    static const char *const lines[] = {
+        "为什么听一面之辞就相信？只有当事人才能知道吧",
+        "打包2斤牛油回来，谢谢。我谢谢你…",
+        "國學門說，ＦＦｕｕ１法轮功！！\xe2\x80\x8b㎏ﬁ😀é\xe4\xb8",
+        "哈哈哈ok好的  hello 中文\xed\xa0\x80\xe0\x80\x80三",
+    };
+    fold_build fbuild;
+    fold_table ft;
+    cr_assert_eq(fold_build_table(SCREENER_FOLD_ALL, &fbuild, NULL), SCREENER_OK);
+    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
+                                 fbuild.n_expand),
+                 SCREENER_OK);
+    fold_table_set_collapse(&ft, 1);
+    fold_buf ref, got;
+    memset(&ref, 0, sizeof ref);
+    memset(&got, 0, sizeof got);
+    static char big[2000];
+    uint64_t st = 36;
+    size_t big_len = gen_text(&st, big, 1800);
+    int t = 0;
+    for (size_t li = 0; li < sizeof lines / sizeof lines[0]; li++) {
+        size_t ll = strlen(lines[li]);
+        for (size_t off = 0; off < ll && off < 8; off++)
+            for (size_t m = 0; m <= 40 && off + m <= ll; m++, t++) {
+                uint8_t *copy = malloc(m ? m : 1); /* exact: a read past the end is caught */
+                cr_assert(copy);
+                memcpy(copy, lines[li] + off, m);
+                for (int path = FOLD_PATH_SCALAR; path < FOLD_PATH_COUNT; path++) {
+                    if (!fold_path_supported(path))
+                        continue;
+                    ft.ascii_path = (uint8_t)path;
+                    for (size_t budget = 0; budget <= m + 1; budget++) {
+                        /* stale state from a long text first */
+                        cr_assert_eq(fold_text_upto(&ft, (const uint8_t *)big, big_len,
+                                                    SIZE_MAX, &got),
+                                     SCREENER_OK);
+                        cr_assert_gt(got.n_marks, 1);
+                        cr_assert_eq(fold_text_general(&ft, copy, m, budget, &ref), SCREENER_OK);
+                        cr_assert_eq(fold_text_upto(&ft, copy, m, budget, &got), SCREENER_OK);
+                        same(&got, &ref, "short", path, t);
+                    }
+                    fold_buf fresh;
+                    memset(&fresh, 0, sizeof fresh);
+                    cr_assert_eq(fold_text_general(&ft, copy, m, SIZE_MAX, &ref), SCREENER_OK);
+                    cr_assert_eq(fold_text_upto(&ft, copy, m, SIZE_MAX, &fresh), SCREENER_OK);
+                    same(&fresh, &ref, "short, fresh buffer", path, t);
+                    fold_buf_free(&fresh);
+                }
+                free(copy);
+            }
+    }
+    /* too long, with the buffers already there: refused before any read */
+    cr_assert_eq(fold_text_upto(&ft, (const uint8_t *)big, FOLD_MAX_INPUT + 1, SIZE_MAX, &got),
+                 SCREENER_E_TOO_LARGE);
+    fold_buf_free(&ref);
+    fold_buf_free(&got);
+    fold_table_close(&ft);
+    fold_build_free(&fbuild);
+}
