@@ -598,7 +598,10 @@ type Info struct {
 	Categories       int    // number of categories
 	SerializedSize   int    // bytes of the database file
 	HyperscanSize    int    // bytes of Hyperscan's serialized database within it
-	FoldTableSize    int    // bytes of the fold table within it
+	FoldTableSize    int    // bytes of the fold table within it (as stored: packed since format 8)
+	// FoldTableUnpackedSize is the fold table's size once unpacked at load
+	// (held in memory while the database is open).
+	FoldTableUnpackedSize int
 }
 
 // Info returns the database's metadata.
@@ -615,18 +618,19 @@ func (d *DB) Info() (Info, error) {
 		return Info{}, statusError(rc)
 	}
 	return Info{
-		FormatVersion:    int(ci.format_version),
-		LibraryVersion:   int(ci.library_version),
-		HyperscanVersion: C.GoString(ci.hyperscan_version),
-		ICUVersion:       C.GoString(ci.icu_version),
-		Fold:             Fold(ci.fold_flags) &^ foldExplicit,
-		Fingerprint:      C.GoString(ci.fingerprint),
-		Entries:          int(ci.n_entries),
-		Literals:         int(ci.n_literals),
-		Categories:       int(ci.n_categories),
-		SerializedSize:   int(ci.serialized_size),
-		HyperscanSize:    int(ci.hyperscan_size),
-		FoldTableSize:    int(ci.fold_table_size),
+		FormatVersion:         int(ci.format_version),
+		LibraryVersion:        int(ci.library_version),
+		HyperscanVersion:      C.GoString(ci.hyperscan_version),
+		ICUVersion:            C.GoString(ci.icu_version),
+		Fold:                  Fold(ci.fold_flags) &^ foldExplicit,
+		Fingerprint:           C.GoString(ci.fingerprint),
+		Entries:               int(ci.n_entries),
+		Literals:              int(ci.n_literals),
+		Categories:            int(ci.n_categories),
+		SerializedSize:        int(ci.serialized_size),
+		HyperscanSize:         int(ci.hyperscan_size),
+		FoldTableSize:         int(ci.fold_table_size),
+		FoldTableUnpackedSize: int(ci.fold_table_unpacked_size),
 	}, nil
 }
 

@@ -615,6 +615,10 @@ func TestInfo(t *testing.T) {
 		info.ICUVersion == "" || info.SerializedSize == 0 || info.LibraryVersion == 0 {
 		t.Errorf("info = %+v", info)
 	}
+	// the fold table is stored packed (format 8) and unpacked at load
+	if info.FoldTableSize <= 0 || info.FoldTableSize >= info.FoldTableUnpackedSize {
+		t.Errorf("fold table %d stored, %d unpacked", info.FoldTableSize, info.FoldTableUnpackedSize)
+	}
 	b, _ := db.Bytes()
 	if len(b) != info.SerializedSize {
 		t.Errorf("SerializedSize %d, Bytes() %d", info.SerializedSize, len(b))

@@ -24,6 +24,8 @@ def test_info(db):
     assert info["n_categories"] == len(db.categories)
     assert info["serialized_size"] == len(db.to_bytes())
     assert info["library_version"] == screener.library_version_number
+    # the fold table is stored packed (format 8) and unpacked at load
+    assert 0 < info["fold_table_size"] < info["fold_table_unpacked_size"]
 
 
 def test_result_carries_fingerprint(db):

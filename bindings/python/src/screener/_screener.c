@@ -1530,13 +1530,14 @@ static PyObject *Database_info(DatabaseObject *self, PyObject *Py_UNUSED(ignored
     if (rc != SCREENER_OK)
         return raise_status(rc, NULL);
     PyObject *d = Py_BuildValue(
-        "{sIsIszszsIszsIsIsIsnsnsn}", "format_version", info.format_version,
+        "{sIsIszszsIszsIsIsIsnsnsnsn}", "format_version", info.format_version,
         "library_version", info.library_version, "hyperscan_version", info.hyperscan_version,
         "icu_version", info.icu_version, "fold_flags", info.fold_flags, "fingerprint",
         info.fingerprint, "n_entries", info.n_entries, "n_literals", info.n_literals,
         "n_categories", info.n_categories, "serialized_size", (Py_ssize_t)info.serialized_size,
         "hyperscan_size", (Py_ssize_t)info.hyperscan_size, "fold_table_size",
-        (Py_ssize_t)info.fold_table_size);
+        (Py_ssize_t)info.fold_table_size, "fold_table_unpacked_size",
+        (Py_ssize_t)info.fold_table_unpacked_size);
     if (!d)
         return NULL;
     static const char *const sig_names[] = {"none", "unverified", "verified"};
