@@ -378,13 +378,9 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
 int fold_text_general(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
                       fold_buf *fb)
 {
-    if (n > FOLD_MAX_INPUT)
-        return SCREENER_E_TOO_LARGE;
-    fb->n = 0;
-    fb->consumed = 0;
-    fb->n_marks = 0;
-    if (grow_units(fb, n + ft->max_units + 8) || fold_push_mark(fb, 0, 0, 0))
-        return SCREENER_E_NOMEM;
+    int rc = fold_setup(fb, n, n + ft->max_units + 8);
+    if (rc)
+        return rc;
     fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0, FOLD_MARK_EVERY};
     while (p.i < n) {
         if (p.pos >= p.next_mark) {
@@ -394,8 +390,7 @@ int fold_text_general(const fold_table *ft, const uint8_t *s, size_t n, size_t m
                 return SCREENER_E_NOMEM;
             p.next_mark = p.pos - p.pos % FOLD_MARK_EVERY + FOLD_MARK_EVERY;
         }
-        int rc = one_char(ft, s, n, fb, &p);
-        if (rc)
+        if ((rc = one_char(ft, s, n, fb, &p)))
             return rc;
     }
     fb->n = p.pos;

@@ -29,6 +29,22 @@ CJK_TARGET static inline unsigned nth_bit(uint32_t m, unsigned r)
     return (unsigned)__builtin_ctz(_pdep_u32(1u << r, m));
 }
 
+/* The pass state after a run from byte i0 to i: a character was taken
+ * (so the collapse state is reset and the gap is the last lane's) or not.
+ * Returns the bytes taken. */
+static inline size_t run_end(fold_pass *p, size_t i0, size_t i, size_t pos, size_t next_mark,
+                             uint32_t gap)
+{
+    if (i != i0) {
+        p->prev = 0;
+        p->gap = gap;
+    }
+    p->i = i;
+    p->pos = pos;
+    p->next_mark = next_mark;
+    return i - i0;
+}
+
 CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size_t n,
                                     size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
 {
@@ -135,14 +151,7 @@ CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size
         i += 3 * (size_t)k;
         break;
     }
-    if (i != i0) {
-        p->prev = 0;
-        p->gap = gap;
-    }
-    p->i = i;
-    p->pos = pos;
-    p->next_mark = next_mark;
-    return i - i0;
+    return run_end(p, i0, i, pos, next_mark, gap);
 }
 
 /* ------------------------------------------------------------------ */
@@ -251,14 +260,7 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
         i += 3 * (size_t)k;
         break;
     }
-    if (i != i0) {
-        p->prev = 0;
-        p->gap = gap;
-    }
-    p->i = i;
-    p->pos = pos;
-    p->next_mark = next_mark;
-    return i - i0;
+    return run_end(p, i0, i, pos, next_mark, gap);
 }
 
 size_t fold_cjk_run(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
