@@ -79,6 +79,19 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb);
 int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
                    fold_buf *fb);
 
+/*
+ * Fold k texts at once: s holds them one after another, text j at
+ * [at[j], at[j + 1] - 1) followed by one byte 0xFF (at[k] == n). The 0xFF
+ * byte (never part of a UTF-8 sequence: every fast path and a truncated
+ * sequence stop before it) becomes unit 0xFFFF with flags 0, and the fold's
+ * state (collapse, dropped separator) starts again after it, so text j's
+ * units are exactly those fold_text gives it alone, at
+ * [unit_at[j], unit_at[j + 1] - 1) (unit_at has k + 1 entries). No
+ * checkpoint is usable in fb (it is for the batch prefilter).
+ */
+int fold_texts_joined(const fold_table *ft, const uint8_t *s, size_t n, const size_t *at,
+                      size_t k, fold_buf *fb, size_t *unit_at);
+
 /* fold_text_upto taking every character through the general path, one at a
  * time (no fast path for ASCII or CJK runs): the reference the differential
  * tests compare the fast paths with. The same output, only slower. */

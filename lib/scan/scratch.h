@@ -48,6 +48,9 @@ typedef struct batch_filter_state {
     int off;          /* the filter is switched off */
     unsigned off_for; /* groups since it was switched off */
     unsigned off_len; /* groups it stays off before the next try */
+    int unjoined; /* the next group's short messages are folded one by one
+                     (batch_filter.c, group_joined) */
+    int join_always; /* (tests) fold every group in one call where the rows allow */
 } batch_filter_state;
 
 struct screener_scratch {
@@ -128,6 +131,11 @@ struct screener_scratch {
     uint8_t *bf_flags;         /* their flags */
     uint8_t *bf_bytes;         /* byte views */
     size_t cap_bf_units, cap_bf_flags, cap_bf_bytes;
+    fold_buf bf_fold;          /* a group's raw texts folded in one call */
+    uint8_t *bf_raw;           /* those raw texts, each followed by 0xFF */
+    size_t cap_bf_raw;
+    size_t *bf_raw_at;         /* per grouped message: first raw byte */
+    size_t cap_bf_raw_at;
     size_t *bf_unit_at, *bf_byte_at, *bf_msg; /* per grouped message: first unit, first
                                                  byte, batch index */
     size_t cap_bf_unit_at, cap_bf_byte_at, cap_bf_msg;

@@ -358,6 +358,10 @@ typedef struct tally {
     size_t messages, flagged, skipped, skipped_mixed; /* (mixed: not ordinary chat only) */
 } tally;
 
+/* Set by a test: every group folded in one call where the rows allow
+ * (batch_filter.c, group_joined), whatever the messages. */
+static int join_always;
+
 /* Random batches over db: batch == single scans, message by message. */
 static void differential(const screener_db *db, const char *what, int rounds, tally *t)
 {
@@ -376,6 +380,7 @@ static void differential(const screener_db *db, const char *what, int rounds, ta
         screener_scratch_free(a);
         a = NULL;
         cr_assert_eq(screener_scratch_alloc(db, &a), SCREENER_OK);
+        a->bf_state.join_always = join_always && round % 2;
         if (round >= rounds - 2) { /* a profile that truncates: the same too */
             screener_profile p = {sizeof p, 0, NULL, 0, 1, 0};
             cr_assert_eq(screener_scratch_set_profile(a, &p), SCREENER_OK);
@@ -548,6 +553,91 @@ Test(batch, detectors_only_batch_equals_single_scans)
     screener_db *db = compile_text("detect.txt", "@category p\n@detect cn_mobile\n"
                                                  "@detect email\n@detect url\n");
     check_db(db, "detectors", 10);
+}
+
+/* ---- one fold call per group ------------------------------------------------------ */
+
+/* Literals, Latin terms (leet) and rules only: the group's short messages are
+ * folded in one call (batch_filter.c, group_joined). */
+static const char joined_dict[] = "@category c\n"
+                                  "法轮功\n"
+                                  "赌博\n"
+                                  "色情\n"
+                                  "fuck\n"
+                                  "ass\n"
+                                  "sex\tword\n"
+                                  "class\tallow\n"
+                                  "@rule 加微信 NEAR/5 日赚\n";
+
+Test(batch, joined_fold_batch_equals_single_scans)
+{
+    join_always = 1;
+    check_db(compile_text("joined.txt", joined_dict), "joined", 12);
+    join_always = 0;
+}
+
+/* Pieces that stress the boundary between two messages folded in one call:
+ * UTF-8 sequences cut at an end or starting with continuation bytes, the
+ * separator byte 0xFF, U+FFFF and U+FFFD themselves, letters repeated across
+ * the boundary (collapsed within a message), halves of terms, characters
+ * that fold to nothing or to a dropped separator, expansions. */
+static const char *edge_pieces[] = {
+    "",     "法",   "轮功", "法轮", "功",  "\xE6\xB3", "\xE6", "\x95",     "\xAE功",
+    "\xBD", "\xFF", "\xFE", "\xEF\xBF\xBF", "\xEF\xBF\xBD", "\xF0\x9F", "\xF0\x9F\x98\x80",
+    "fu",   "uu",   "ck",   "fuck", "f",   "k",        "as",   "s",        "ss",
+    "ass",  "sex",  "x",    " ",    "\xE2\x80\x8B", "\xC2\xAD", "，", "!", "赌", "博",
+    "ＦＵＣＫ", "ß", "1", "\n", "加微信", "日赚", "c l a s s", "a s s", "\xC3",
+};
+
+Test(batch, joined_fold_boundaries_equal_single_scans)
+{
+    screener_db *db = compile_text("joined.txt", joined_dict);
+    screener_scratch *a = NULL, *b = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &a), SCREENER_OK);
+    cr_assert_eq(screener_scratch_alloc(db, &b), SCREENER_OK);
+    enum { MAX_BATCH = 300 };
+    text *texts = calloc(MAX_BATCH, sizeof *texts);
+    screener_message *msgs = calloc(MAX_BATCH, sizeof *msgs);
+    size_t joined = 0, messages = 0, flagged = 0, skipped = 0;
+    for (int round = 0; round < 200; round++) {
+        size_t n = 1 + rnd(MAX_BATCH);
+        for (size_t i = 0; i < n; i++) {
+            text *x = &texts[i];
+            x->n = 0;
+            if (rnd(100) < 60) {
+                puts_(x, quiet[rnd(6)]); /* (Chinese: the filter stays on) */
+            } else {
+                for (unsigned k = 0, m = rnd(4); k < m; k++)
+                    puts_(x, edge_pieces[rnd(sizeof edge_pieces / sizeof *edge_pieces)]);
+            }
+            msgs[i] = (screener_message){x->p, x->n};
+        }
+        const screener_result *br = NULL, *r = NULL;
+        a->bf_fold.n = 0;
+        a->bf_state.join_always = round % 2; /* (else: only while few messages have letters) */
+        cr_assert_eq(screener_scan_batch(db, a, msgs, n, &br), SCREENER_OK);
+        joined += a->bf_fold.n > 0;
+        for (size_t i = 0; i < n; i++) {
+            skipped += !a->bf_maybe[i];
+            cr_assert_eq(screener_scan(db, b, msgs[i].text, msgs[i].len, &r), SCREENER_OK);
+            expect_same(&br[i], r, "joined boundaries", i, &msgs[i]);
+            flagged += r->n_matches > 0;
+        }
+        messages += n;
+    }
+    cr_log_info("joined boundaries: %zu messages, %zu with matches, %zu skipped, %zu of 200 "
+                "batches folded in one call",
+                messages, flagged, skipped, joined);
+    cr_assert(joined >= 100, "only %zu of 200 batches were folded in one call", joined);
+    cr_assert(flagged > messages / 50 && skipped > messages / 3, "%zu flagged, %zu skipped of %zu",
+              flagged, skipped, messages);
+    for (size_t i = 0; i < MAX_BATCH; i++)
+        free(texts[i].p);
+    free(texts);
+    free(msgs);
+    screener_scratch_free(a);
+    screener_scratch_free(b);
+    screener_db_free(db);
 }
 
 /* ---- the judge ------------------------------------------------------------------ */
