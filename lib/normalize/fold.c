@@ -295,26 +295,32 @@ static inline __attribute__((always_inline)) int one_char(const fold_table *ft, 
     return SCREENER_OK;
 }
 
+/* A pass's setup: the buffers for n bytes, the checkpoint at 0. Once the
+ * buffers are there (every call after the first few), two compares and the
+ * first checkpoint's stores. */
+static inline __attribute__((always_inline)) int fold_begin(const fold_table *ft, size_t n,
+                                                            fold_buf *fb)
+{
+    size_t need = n + ft->max_units + 8;
+    if (__builtin_expect(n > FOLD_MAX_INPUT || need > fb->cap || !fb->cap_marks, 0))
+        return fold_setup(fb, n, need);
+    fb->n = 0;
+    fb->consumed = 0;
+    fb->n_bytes = 0;
+    fb->marks[0] = (fold_mark){0, 0, 0};
+    fb->n_marks = 1;
+    return SCREENER_OK;
+}
+
 int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
                    fold_buf *fb)
 {
     /* Invariant: room for every remaining byte as one unit plus one maximal
      * expansion. A character never yields more units than it has bytes
-     * unless it expands (FV_MULTI), so only expansions check and grow.
-     * Once the buffers are there (every call after the first few), the
-     * setup is two compares and the first checkpoint's stores. */
-    size_t need = n + ft->max_units + 8;
-    if (__builtin_expect(n > FOLD_MAX_INPUT || need > fb->cap || !fb->cap_marks, 0)) {
-        int rc = fold_setup(fb, n, need);
-        if (rc)
-            return rc;
-    } else {
-        fb->n = 0;
-        fb->consumed = 0;
-        fb->n_bytes = 0;
-        fb->marks[0] = (fold_mark){0, 0, 0};
-        fb->n_marks = 1;
-    }
+     * unless it expands (FV_MULTI), so only expansions check and grow. */
+    int st = fold_begin(ft, n, fb);
+    if (st)
+        return st;
     fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0, FOLD_MARK_EVERY};
     const int vector = ft->ascii_path != FOLD_PATH_SCALAR;
     const int cjk_vector = ft->ascii_path >= FOLD_PATH_AVX2;
@@ -372,23 +378,6 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
     }
     fb->n = p.pos;
     fb->consumed = p.i;
-    return SCREENER_OK;
-}
-
-/* A pass's setup: the buffers for n bytes, the checkpoint at 0. Once the
- * buffers are there (every call after the first few), two compares and the
- * first checkpoint's stores. */
-static inline __attribute__((always_inline)) int fold_begin(const fold_table *ft, size_t n,
-                                                            fold_buf *fb)
-{
-    size_t need = n + ft->max_units + 8;
-    if (__builtin_expect(n > FOLD_MAX_INPUT || need > fb->cap || !fb->cap_marks, 0))
-        return fold_setup(fb, n, need);
-    fb->n = 0;
-    fb->consumed = 0;
-    fb->n_bytes = 0;
-    fb->marks[0] = (fold_mark){0, 0, 0};
-    fb->n_marks = 1;
     return SCREENER_OK;
 }
 
@@ -467,7 +456,7 @@ int fold_texts_joined(const fold_table *ft, const uint8_t *s, size_t n, const si
 int fold_text_general(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
                       fold_buf *fb)
 {
-    int rc = fold_setup(fb, n, n + ft->max_units + 8);
+    int rc = fold_begin(ft, n, fb);
     if (rc)
         return rc;
     fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0, FOLD_MARK_EVERY};
