@@ -196,13 +196,7 @@ static __attribute__((noinline)) int scan_windows(const screener_db *db, screene
     window_state w = {0};
     w.parts = s->win_parts; /* the scratch's, reused from one long message to the next */
     w.cap_parts = s->cap_win_parts;
-    /* Rounds of SCAN_WINDOW new bytes. Shorter rounds (32 KB, doubling
-     * after a round with a leet reading) paid off while the leet view was
-     * built over a whole text; since it is built only around its seeds they
-     * only re-scan more carry (callgrind, each bench corpus joined into one
-     * line, houbb 10k: chat +5.4 %, Weibo +6.5 %, tweets +1.3 %; by the clock
-     * 2-4 % slower; bench/RESULTS.md). */
-    size_t end = len > SCAN_WINDOW ? SCAN_WINDOW : len;
+    size_t end = len > WINDOW_ROUND ? WINDOW_ROUND : len, step = WINDOW_ROUND;
     for (;;) {
         size_t keep, scanned;
         rc = window_round(db, s, &w, text + w.base, end - w.base, end == len, &keep, &scanned);
@@ -210,7 +204,8 @@ static __attribute__((noinline)) int scan_windows(const screener_db *db, screene
             break;
         size_t next = w.base + scanned; /* first byte not scanned yet */
         w.base += keep;
-        end = len - next > SCAN_WINDOW ? next + SCAN_WINDOW : len;
+        step = window_next_round(s, step);
+        end = len - next > step ? next + step : len;
     }
     if (!rc)
         rc = window_rules_end(db, s, &w);

@@ -16,6 +16,15 @@ struct screener_db;
  * bytes (window.c), so a scan's working memory stays bounded. */
 #define SCAN_WINDOW ((size_t)128 << 10)
 
+/* New bytes in the first round of a message longer than SCAN_WINDOW; the
+ * next rounds: window_next_round. */
+#define WINDOW_ROUND ((size_t)32 << 10)
+
+/* New bytes for the next round of a long message after a round of `last`
+ * new bytes (in s's views): WINDOW_ROUND, or twice `last` (at most
+ * SCAN_WINDOW) after a round that paid for a whole-text view anyway. */
+size_t window_next_round(const screener_scratch *s, size_t last);
+
 /* Make s ready for db: profile resolved, Hyperscan scratches fitted,
  * fingerprint copied. Once per message or stream write. */
 int scan_prepare(const struct screener_db *db, screener_scratch *s);

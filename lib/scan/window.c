@@ -60,6 +60,31 @@ static size_t byte_of_unit(const screener_db *db, const screener_scratch *s, con
     return loc.byte;
 }
 
+/* Why a long message's rounds start at WINDOW_ROUND bytes, not SCAN_WINDOW:
+ * a view that is all or nothing per text (the leet reading decodes,
+ * rewrites, folds and scans a whole text once it has one candidate) then
+ * costs nothing in the rounds without a reading, most of a long Chinese
+ * text. Why they grow after a round with a reading: each round scans its
+ * carry again (2L+1 units, L eight times the longest literal when the leet
+ * row is used, plus REGION_CONTEXT bytes), and text with readings every few
+ * KB (tweets) gains nothing from short rounds, so there longer ones save
+ * that. Measured (callgrind, each bench corpus joined into one line, houbb
+ * 10k and the built-ins; bench/RESULTS.md) against 128 KB rounds: fixed 32 KB
+ * rounds chat -41/-26 %, Weibo -26/-12 %, tweets +3/+1 %; with this growth
+ * chat -41/-27 %, Weibo -23/-10 %, tweets +0.3/-1 %. Results are the same
+ * whatever the rounds' lengths. Measured again once the leet reading was
+ * built only around its seeds (session 6, bench/RESULTS.md): rounds of
+ * SCAN_WINDOW saved 1-6 % on the 2,000-line samples joined, but cost 1.45x
+ * by the clock on the whole chat corpus as one text (build_reading 14 M ->
+ * 40 M instructions: a reading's cost still grows with its round), so the
+ * rounds stay. */
+size_t window_next_round(const screener_scratch *s, size_t last)
+{
+    if (!(s->v.built & VIEW_LEET) || !s->v.leet.active)
+        return WINDOW_ROUND;
+    return last > SCAN_WINDOW / 2 ? SCAN_WINDOW : 2 * last;
+}
+
 void window_begin(screener_scratch *s)
 {
     s->n_acc = 0;

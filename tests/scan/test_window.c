@@ -1,6 +1,6 @@
 /*
  * test_window.c — the rounds of a long message (scan.c scan_message,
- * window.c) change nothing: the same matches as one unbounded view.
+ * window.c): how long they are, and that their lengths change nothing.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -11,8 +11,24 @@
 
 #define SEL SCREENER_MATCH_SELECTED /* the verdict's, which scan_text does not make */
 
+/* Rounds start at WINDOW_ROUND bytes, double after a round whose text had a
+ * leet reading and start again after one without. */
+Test(window, round_lengths)
+{
+    screener_scratch s;
+    memset(&s, 0, sizeof s);
+    cr_assert_eq(window_next_round(&s, WINDOW_ROUND), WINDOW_ROUND);
+    cr_assert_eq(window_next_round(&s, SCAN_WINDOW), WINDOW_ROUND);
+    s.v.leet.active = 1; /* (a reading left from an earlier text counts for nothing) */
+    cr_assert_eq(window_next_round(&s, WINDOW_ROUND), WINDOW_ROUND);
+    s.v.built = VIEW_FOLDED | VIEW_LEET;
+    cr_assert_eq(window_next_round(&s, WINDOW_ROUND), 2 * WINDOW_ROUND);
+    cr_assert_eq(window_next_round(&s, SCAN_WINDOW / 2), SCAN_WINDOW);
+    cr_assert_eq(window_next_round(&s, SCAN_WINDOW), SCAN_WINDOW);
+}
+
 /* A long message of Chinese stretches without any leet reading and English
- * stretches full of them (rounds with and without a reading), with
+ * stretches full of them (so its rounds both grow and start again), with
  * terms everywhere: screener_scan (rounds) must equal one scan_text over the
  * whole text with an unbounded view. */
 Test(window, rounds_with_and_without_readings_equal_one_view, .timeout = 120)
