@@ -61,10 +61,10 @@ static size_t byte_of_unit(const screener_db *db, const screener_scratch *s, con
 }
 
 /* Why a long message's rounds start at WINDOW_ROUND bytes, not SCAN_WINDOW:
- * a view that is all or nothing per text (the leet reading decodes,
- * rewrites, folds and scans a whole text once it has one candidate) then
- * costs nothing in the rounds without a reading, most of a long Chinese
- * text. Why they grow after a round with a reading: each round scans its
+ * the leet reading of a round costs more the longer the round (first it
+ * was built over the whole text once it had one candidate; built around its
+ * seeds it still grows with the round, below), so short rounds keep it cheap
+ * in the rounds with few readings, most of a long Chinese text. Why they grow after a round with a reading: each round scans its
  * carry again (2L+1 units, L eight times the longest literal when the leet
  * row is used, plus REGION_CONTEXT bytes), and text with readings every few
  * KB (tweets) gains nothing from short rounds, so there longer ones save
