@@ -246,7 +246,7 @@ static inline void bmp3_run(const fold_table *ft, const uint8_t *s, size_t n, si
 }
 
 /* One character of any kind at p->i (the general path). Returns 0 or an
- * error status. Inlined into both callers (fold_text_upto, fold_text_general):
+ * error status. Inlined into every caller (fold_text_upto, fold_step, fold_text_general):
  * called out of line, it takes the address of fold_text_upto's pass state,
  * which then lives in memory (the fold of English tweets lost ~10 %). */
 static inline __attribute__((always_inline)) int one_char(const fold_table *ft, const uint8_t *s,
