@@ -7,10 +7,11 @@
 
 #include "narrow_lits.h"
 
-/* 1 if literal l (UTF-16 units at expr) is 2+ ASCII letters a-z. */
+/* 1 if literal l (UTF-16 units at expr) is 2+ ASCII letters a-z
+ * (DB_LEET_MIN_UNITS: the leet row's shortest match, checked at load). */
 static int latin_letters(const char *expr, const db_lit *l)
 {
-    if (l->stripped || l->units < 2)
+    if (l->stripped || l->units < DB_LEET_MIN_UNITS)
         return 0; /* (a stripped literal starts with a NUL byte: not a letter) */
     for (uint32_t k = 0; k < l->units; k++) {
         uint16_t u = lit_unit(expr, l, k);

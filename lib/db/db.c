@@ -400,6 +400,92 @@ static int hs_section_open(const uint8_t *bytes, size_t len, const char *what, c
                    "Hyperscan rejected its %s database (error %d)", what, (int)he);
 }
 
+/* ---- the leet section's shortest match ------------------------------------ */
+
+/* Every string of one or two bytes, once each: the de Bruijn sequence of
+ * order 2 over the 256 byte values (its Lyndon words 0, 0 1, 0 2 .. 0 255,
+ * 1, 1 2 .. 254 255, 255, then the first byte again to close the cycle). */
+#define LEET_PROBE_LEN (256u * 256u + 1u)
+static void leet_probe_text(uint8_t *out)
+{
+    size_t k = 0;
+    for (unsigned a = 0; a < 256; a++) {
+        out[k++] = (uint8_t)a;
+        for (unsigned b = a + 1; b < 256; b++) {
+            out[k++] = (uint8_t)a;
+            out[k++] = (uint8_t)b;
+        }
+    }
+    out[k] = 0;
+}
+
+typedef struct leet_probe {
+    const screener_db *db;
+    uint32_t lit; /* the first literal found too short */
+    int found;
+} leet_probe;
+
+static int on_leet_probe(unsigned int id, unsigned long long from, unsigned long long to,
+                         unsigned int flags, void *ctx)
+{
+    (void)from;
+    (void)to;
+    (void)flags;
+    leet_probe *p = ctx;
+    /* (an id past the literals is ignored here as at scan time: m_literals.c) */
+    if (id < p->db->n_lits && p->db->lits[id].units < DB_LEET_MIN_UNITS) {
+        p->lit = id;
+        p->found = 1;
+        return 1; /* stop: one is enough to refuse the file */
+    }
+    return 0;
+}
+
+/* The leet row's gate (scan/matchers.c shortest_leet) skips every reading
+ * shorter than DB_LEET_MIN_UNITS: it assumes the leet section reports no
+ * literal shorter than that (the compiler puts only literals of 2+ letters
+ * a-z there: compile/leet_lits.c), else such a literal would be missed in a
+ * one-letter text and found in longer ones. Hyperscan does not list a
+ * database's literals, and the file does not say which literals the section
+ * holds, so the load checks what the section does: a literal a one-unit
+ * reading can match is at most 2 bytes of UTF-16LE (1 when its NUL byte was
+ * stripped), every string of 1 or 2 bytes occurs in leet_probe_text, and
+ * one hs_scan over it therefore reports every such literal (with longer ones
+ * that happen to occur). A reported id whose literal (db_lit.units) is
+ * shorter than DB_LEET_MIN_UNITS refuses the file, naming the literal.
+ * (Patterns other than literals, e.g. anchored ones, are not what the
+ * section holds; the probe does not cover them.) Cost: one scan of 64 KiB
+ * with the scratch the load checked the section with. */
+static int check_leet_shortest(const screener_db *db, hs_scratch_t *scratch, const char *name,
+                               screener_error **err_out)
+{
+    uint8_t *text = mem_malloc(LEET_PROBE_LEN);
+    if (!text)
+        return err_set(err_out, SCREENER_E_NOMEM, name, 0, "out of memory");
+    leet_probe_text(text);
+    leet_probe p = {db, 0, 0};
+    hs_error_t he = hs_scan(db->hs_leet, (const char *)text, LEET_PROBE_LEN, 0, scratch,
+                            on_leet_probe, &p);
+    mem_free(text);
+    if (he != HS_SUCCESS && !(he == HS_SCAN_TERMINATED && p.found))
+        return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                       "damaged database: section %s fails a scan (Hyperscan error %d)",
+                       db_sections[SEC_HS_LEET].name, (int)he);
+    if (!p.found)
+        return SCREENER_OK;
+    const db_lit *l = &db->lits[p.lit];
+    const db_entry *e = &db->entries[db->lit_entries[l->entries_off]]; /* (validated) */
+    int n = e->term_len > 60 ? 60 : (int)e->term_len;
+    while (n > 0 && n < (int)e->term_len && ((uint8_t)db->strings[e->term_off + n] & 0xC0) == 0x80)
+        n--; /* (cut before a UTF-8 continuation byte) */
+    return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
+                   "damaged database: section %s holds literal %u (\"%.*s%s\", %s line %u) "
+                   "of %u folded unit, shorter than the leet row's shortest match (%u units)",
+                   db_sections[SEC_HS_LEET].name, p.lit, n, db->strings + e->term_off,
+                   n < (int)e->term_len ? "..." : "", db->strings + db->sources[e->source],
+                   e->line, l->units, DB_LEET_MIN_UNITS);
+}
+
 /* The regex table: one record per regex entry, in entry order, widths within
  * the header's bound (which windows and streams carry). */
 static int validate_regexes(screener_db *db, const char *name, screener_error **err_out)
@@ -455,9 +541,14 @@ static int open_hyperscan(screener_db *db, const char *name, screener_error **er
                              &db->hs_regex_start, &db->spare[DB_SPARE_REGEX_START], err_out);
     if (!rc && h->sec_len[SEC_HS_LEET] && !db->n_lits)
         rc = bad(err_out, name, "leet section without literals");
-    if (!rc && h->sec_len[SEC_HS_LEET])
+    if (!rc && h->sec_len[SEC_HS_LEET]) {
+        _Atomic(hs_scratch_t *) leet_scratch = NULL;
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS_LEET], h->sec_len[SEC_HS_LEET],
-                             "leet literal", name, &db->hs_leet, NULL, err_out);
+                             "leet literal", name, &db->hs_leet, &leet_scratch, err_out);
+        if (!rc)
+            rc = check_leet_shortest(db, atomic_load(&leet_scratch), name, err_out);
+        hs_free_scratch(atomic_load(&leet_scratch));
+    }
     if (!rc && h->sec_len[SEC_HS_NARROW] && !db->n_lits)
         rc = bad(err_out, name, "narrow literal section without literals");
     if (!rc && h->sec_len[SEC_HS_NARROW])

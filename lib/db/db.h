@@ -54,6 +54,13 @@
  * packed (pack.c: codec id, unpacked size, word LZ77), 218 KB -> 65 KB. */
 #define DB_FORMAT_VERSION 8u
 
+/* Shortest literal the leet section (SEC_HS_LEET) holds, in folded units:
+ * the compiler puts only literals of 2+ letters a-z there
+ * (compile/leet_lits.c), the leet row skips a reading shorter than this
+ * (scan/matchers.c shortest_leet), and the load refuses a section that
+ * reports a shorter literal (db.c check_leet_shortest). */
+#define DB_LEET_MIN_UNITS 2u
+
 /* Longest match a regex entry may have, in bytes of the byte view (checked
  * at compile time and again at load). */
 #define DB_REGEX_MAX_WIDTH 1024u

@@ -65,13 +65,14 @@ static uint32_t shortest_literal(const screener_db *db, const matcher *m)
 }
 
 /* The leet section holds only literals of 2+ letters a-z (compile/leet_lits.c
- * latin_letters, since the section exists), each one unit of the folded
- * reading: a reading of one unit never matches (a 1-letter text skips the
- * leet view: views.c bound_leet). */
+ * latin_letters, since the section exists; DB_LEET_MIN_UNITS, checked at
+ * load: db.c check_leet_shortest), each one unit of the folded reading: a
+ * reading of one unit never matches (a 1-letter text skips the leet view:
+ * views.c bound_leet). */
 static uint32_t shortest_leet(const screener_db *db, const matcher *m)
 {
     uint32_t n = shortest_literal(db, m);
-    return n > 2 ? n : 2;
+    return n > DB_LEET_MIN_UNITS ? n : DB_LEET_MIN_UNITS;
 }
 
 static uint32_t shortest_regex(const screener_db *db, const matcher *m)

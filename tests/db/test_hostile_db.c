@@ -239,3 +239,103 @@ Test(hostile_db, a_false_fingerprint_is_refused)
     screener_free(a);
     screener_free(b);
 }
+
+/* The literal of blob b whose first entry's term is `term` (its id), and its
+ * units. */
+static uint32_t lit_of_term(const uint8_t *b, const char *term, uint32_t *units)
+{
+    const db_header *h = (const db_header *)b;
+    const db_lit *lits = (const db_lit *)(b + h->sec_off[SEC_LITS]);
+    const uint32_t *le = (const uint32_t *)(b + h->sec_off[SEC_LIT_ENTRIES]);
+    const db_entry *ents = (const db_entry *)(b + h->sec_off[SEC_ENTRIES]);
+    const char *str = (const char *)(b + h->sec_off[SEC_STRINGS]);
+    for (uint32_t i = 0; i < h->count[SEC_LITS]; i++) {
+        const db_entry *e = &ents[le[lits[i].entries_off]];
+        if (e->term_len == strlen(term) && memcmp(str + e->term_off, term, e->term_len) == 0) {
+            *units = lits[i].units;
+            return i;
+        }
+    }
+    cr_assert_fail("no literal for %s", term);
+    return 0;
+}
+
+/* A leet section of the given literals (bytes as Hyperscan takes them). */
+static char *leet_section(const char *const *ex, const size_t *lens, const unsigned *ids,
+                          unsigned n, size_t *len)
+{
+    unsigned fl[8] = {0};
+    hs_database_t *db = NULL;
+    hs_compile_error_t *e = NULL;
+    hs_platform_info_t plat = {.tune = HS_TUNE_FAMILY_GENERIC, .cpu_features = 0};
+    cr_assert_eq(hs_compile_lit_multi(ex, fl, ids, lens, n, HS_MODE_BLOCK, &plat, &db, &e),
+                 HS_SUCCESS);
+    char *bytes = NULL;
+    cr_assert_eq(hs_serialize_database(db, &bytes, len), HS_SUCCESS);
+    hs_free_database(db);
+    return bytes;
+}
+
+/* The leet row skips every reading shorter than DB_LEET_MIN_UNITS (2
+ * units): the compiler puts only literals of 2+ letters a-z in the leet
+ * section, and a hand-made section holding a shorter literal would find it
+ * in longer readings and miss it in one-letter ones. The load refuses such
+ * a file (re-written, re-sealed), naming the section and the literal: a
+ * one-letter literal (2 bytes of UTF-16LE), a one-unit literal whose NUL
+ * byte was stripped (1 byte), other byte pairs under a one-unit literal's
+ * id. The same hand-made section without them loads, and so does the
+ * compiled one. */
+Test(hostile_db, a_leet_section_with_a_one_unit_literal_is_refused)
+{
+    static const char d[] = "fuck\nx\n一\n";
+    uint8_t *b, *x;
+    size_t len, xl, hl;
+    blob_of(d, &b, &len);
+    char msg[512];
+    cr_assert_eq(load(b, len, NULL, msg, sizeof msg), SCREENER_OK, "%s", msg);
+    cr_assert_neq(((const db_header *)b)->sec_len[SEC_HS_LEET], 0, "the compiler wrote one");
+    uint32_t u_fuck, u_x, u_yi;
+    unsigned id_fuck = lit_of_term(b, "fuck", &u_fuck), id_x = lit_of_term(b, "x", &u_x),
+             id_yi = lit_of_term(b, "一", &u_yi);
+    cr_assert(u_fuck == 4 && u_x == 1 && u_yi == 1, "%u %u %u", u_fuck, u_x, u_yi);
+    static const char fuck16[] = "f\0u\0c\0k\0", x16[] = "x\0", yi16[] = "\x4e"; /* (00 4E) */
+    struct {
+        const char *ex;
+        size_t len;
+        unsigned id;
+        const char *named; /* in the error, or NULL: loads */
+    } cases[] = {
+        {NULL, 0, 0, NULL},
+        {x16, 2, id_x, "\"x\", hostile.txt line 2"},
+        {yi16, 1, id_yi, "\"一\", hostile.txt line 3"},
+        /* any two bytes under a one-unit literal's id (the load's probe
+         * holds every pair; FF 00 only with the byte that closes its cycle) */
+        {"\xff\x00", 2, id_x, "\"x\", hostile.txt line 2"},
+        {"\xff\xfe", 2, id_x, "\"x\", hostile.txt line 2"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const char *ex[] = {fuck16, cases[c].ex};
+        size_t lens[] = {8, cases[c].len};
+        unsigned ids[] = {id_fuck, cases[c].id};
+        char *hs = leet_section(ex, lens, ids, cases[c].ex ? 2 : 1, &hl);
+        replace_section(b, SEC_HS_LEET, hs, hl, &x, &xl);
+        free(hs);
+        ((db_header *)x)->views = ((const db_header *)b)->views;
+        db_seal(x, xl);
+        int rc = load(x, xl, NULL, msg, sizeof msg);
+        if (!cases[c].named) {
+            cr_assert_eq(rc, SCREENER_OK, "%s", msg);
+        } else {
+            char lit[64];
+            snprintf(lit, sizeof lit, "literal %u (", cases[c].id);
+            cr_assert_eq(rc, SCREENER_E_DB_FORMAT, "case %zu loaded", c);
+            cr_assert(strstr(msg, "hostile.txt") && strstr(msg, "Hyperscan leet literals") &&
+                          strstr(msg, lit) && strstr(msg, cases[c].named) &&
+                          strstr(msg, "shortest match (2 units)"),
+                      "%s", msg);
+            cr_log_info("%s", msg);
+        }
+        free(x);
+    }
+    screener_free(b);
+}
