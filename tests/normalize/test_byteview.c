@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "fold_fixture.h"
 #include "../scan/test_rng.h"
 #include "common/utf8.h"
 #include "normalize/byteview.h"
@@ -78,10 +79,7 @@ static void check_table(uint32_t flags, uint64_t seed)
 {
     fold_build fbuild;
     fold_table ft;
-    cr_assert_eq(fold_build_table(flags, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    fold_fixture_open(flags, &fbuild, &ft);
     static ref_view r;
     byte_view bv;
     memset(&bv, 0, sizeof bv);
@@ -120,8 +118,7 @@ static void check_table(uint32_t flags, uint64_t seed)
                      budget, bv.consumed);
     }
     byte_view_free(&bv);
-    fold_table_close(&ft);
-    fold_build_free(&fbuild);
+    fold_fixture_close(&fbuild, &ft);
 }
 
 Test(byteview, matches_reference_all_families) { check_table(SCREENER_FOLD_ALL, 11); }

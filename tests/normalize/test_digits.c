@@ -6,6 +6,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 
+#include "fold_fixture.h"
 #include "common/utf8.h"
 #include "normalize/fold.h"
 #include "normalize/foldtable.h"
@@ -17,17 +18,13 @@ static fold_buf fb;
 static void setup(void)
 {
     memset(&fb, 0, sizeof fb);
-    cr_assert_eq(fold_build_table(SCREENER_FOLD_ALL, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    fold_fixture_open(SCREENER_FOLD_ALL, &fbuild, &ft);
     fold_table_set_collapse(&ft, 1);
 }
 
 static void teardown(void)
 {
-    fold_table_close(&ft);
-    fold_build_free(&fbuild);
+    fold_fixture_close(&fbuild, &ft);
     fold_buf_free(&fb);
 }
 

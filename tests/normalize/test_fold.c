@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "fold_fixture.h"
 #include "common/utf8.h"
 #include "normalize/fold.h"
 #include "normalize/foldtable.h"
@@ -15,18 +16,14 @@ static fold_buf fb;
 static void open_table(uint32_t flags)
 {
     memset(&fb, 0, sizeof fb);
-    cr_assert_eq(fold_build_table(flags, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    fold_fixture_open(flags, &fbuild, &ft);
 }
 
 static void setup_all(void) { open_table(SCREENER_FOLD_ALL); }
 
 static void teardown(void)
 {
-    fold_table_close(&ft);
-    fold_build_free(&fbuild);
+    fold_fixture_close(&fbuild, &ft);
     fold_buf_free(&fb);
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fold_fixture.h"
 #include "../scan/test_rng.h"
 #include "normalize/fold.h"
 #include "normalize/fold_simd.h"
@@ -83,10 +84,7 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed)
 {
     fold_build fbuild;
     fold_table ft;
-    cr_assert_eq(fold_build_table(flags, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    fold_fixture_open(flags, &fbuild, &ft);
     fold_table_set_collapse(&ft, collapse);
     fold_buf ref, got;
     memset(&ref, 0, sizeof ref);
@@ -128,8 +126,7 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed)
     cr_assert_gt(ran, 0);
     fold_buf_free(&ref);
     fold_buf_free(&got);
-    fold_table_close(&ft);
-    fold_build_free(&fbuild);
+    fold_fixture_close(&fbuild, &ft);
 }
 
 Test(fold_cjk, all_families_collapsing) { check_table(SCREENER_FOLD_ALL, 1, 31); }
@@ -146,10 +143,7 @@ Test(fold_cjk, long_runs_every_budget)
 {
     fold_build fbuild;
     fold_table ft;
-    cr_assert_eq(fold_build_table(SCREENER_FOLD_ALL, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    fold_fixture_open(SCREENER_FOLD_ALL, &fbuild, &ft);
     fold_buf ref, got;
     memset(&ref, 0, sizeof ref);
     memset(&got, 0, sizeof got);
@@ -177,8 +171,7 @@ Test(fold_cjk, long_runs_every_budget)
     }
     fold_buf_free(&ref);
     fold_buf_free(&got);
-    fold_table_close(&ft);
-    fold_build_free(&fbuild);
+    fold_fixture_close(&fbuild, &ft);
 }
 
 /* Short messages (chat lines: ~10 characters), every length 0..40 bytes
@@ -196,10 +189,7 @@ Test(fold_cjk, short_texts_every_length)
     };
     fold_build fbuild;
     fold_table ft;
-    cr_assert_eq(fold_build_table(SCREENER_FOLD_ALL, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    fold_fixture_open(SCREENER_FOLD_ALL, &fbuild, &ft);
     fold_table_set_collapse(&ft, 1);
     fold_buf ref, got;
     memset(&ref, 0, sizeof ref);
@@ -244,6 +234,5 @@ Test(fold_cjk, short_texts_every_length)
                  SCREENER_E_TOO_LARGE);
     fold_buf_free(&ref);
     fold_buf_free(&got);
-    fold_table_close(&ft);
-    fold_build_free(&fbuild);
+    fold_fixture_close(&fbuild, &ft);
 }

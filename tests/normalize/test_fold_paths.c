@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fold_fixture.h"
 #include "../scan/test_rng.h"
 #include "common/utf8.h"
 #include "normalize/byteview.h"
@@ -71,15 +72,6 @@ static uint8_t *exact_copy(const char *t, size_t len)
     return copy;
 }
 
-/* The built table of `flags` in ft (fold_build_free(fb) and
- * fold_table_close(ft) after). */
-static void open_table(uint32_t flags, fold_build *fb, fold_table *ft)
-{
-    cr_assert_eq(fold_build_table(flags, fb, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(ft, fb->trie_bin, fb->trie_len, fb->expand, fb->n_expand),
-                 SCREENER_OK);
-}
-
 /* Fold an exact copy of t on path `path`. */
 static void fold_with(fold_table *ft, int path, const char *t, size_t len, size_t budget,
                       fold_buf *fb)
@@ -128,7 +120,7 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int expect_
 {
     fold_build fbuild;
     fold_table ft;
-    open_table(flags, &fbuild, &ft);
+    fold_fixture_open(flags, &fbuild, &ft);
     fold_table_set_collapse(&ft, collapse);
     /* the built tables all have a plan: else this test would compare the
      * scalar loop with itself */
@@ -169,8 +161,7 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int expect_
         cr_assert_gt(whole_bytes, 0, "flags %#x: no text's units were all copied as bytes", flags);
     fold_buf_free(&ref);
     fold_buf_free(&got);
-    fold_table_close(&ft);
-    fold_build_free(&fbuild);
+    fold_fixture_close(&fbuild, &ft);
 }
 
 /* The byte view (normalize/byteview.c) on path `path` of a copy of t of
@@ -203,7 +194,7 @@ static void check_byte_view(uint32_t flags, uint64_t seed)
 {
     fold_build fbuild;
     fold_table ft;
-    open_table(flags, &fbuild, &ft);
+    fold_fixture_open(flags, &fbuild, &ft);
     cr_assert_eq(ft.bplan_ok, 1, "flags %#x: no byte view plan", flags);
     byte_view ref, got;
     memset(&ref, 0, sizeof ref);
@@ -228,8 +219,7 @@ static void check_byte_view(uint32_t flags, uint64_t seed)
     }
     byte_view_free(&ref);
     byte_view_free(&got);
-    fold_table_close(&ft);
-    fold_build_free(&fbuild);
+    fold_fixture_close(&fbuild, &ft);
 }
 
 Test(fold_paths, byte_view_all_families) { check_byte_view(SCREENER_FOLD_ALL, 41); }
@@ -259,13 +249,12 @@ Test(fold_paths, a_table_without_a_plan_takes_the_scalar_loop)
 {
     fold_build fbuild;
     fold_table ft;
-    open_table(SCREENER_FOLD_ALL, &fbuild, &ft);
+    fold_fixture_open(SCREENER_FOLD_ALL, &fbuild, &ft);
     ft.ascii_fast['#'] = 0; /* dropped, no gap */
     fold_simd_plan(&ft);
     cr_assert_eq(ft.plan_ok, 0);
     cr_assert_eq(ft.ascii_path, FOLD_PATH_SCALAR);
-    fold_table_close(&ft);
-    fold_build_free(&fbuild);
+    fold_fixture_close(&fbuild, &ft);
 }
 
 /* fold_units_utf8 (screener_fold_utf8's output) on every path against

@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "fold_fixture.h"
 #include "normalize/fold.h"
 #include "normalize/foldtable.h"
 #include "normalize/leet.h"
@@ -15,18 +16,14 @@ static leet_view lv;
 static void setup(void)
 {
     memset(&lv, 0, sizeof lv);
-    cr_assert_eq(fold_build_table(SCREENER_FOLD_ALL, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    fold_fixture_open(SCREENER_FOLD_ALL, &fbuild, &ft);
     fold_table_set_collapse(&ft, 1);
 }
 
 static void teardown(void)
 {
     leet_view_free(&lv);
-    fold_table_close(&ft);
-    fold_build_free(&fbuild);
+    fold_fixture_close(&fbuild, &ft);
 }
 
 TestSuite(leet, .init = setup, .fini = teardown);
@@ -292,9 +289,7 @@ Test(leet, reading_around_seeds_equals_the_whole_text_reading)
     for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++) {
         fold_build b;
         fold_table ft2;
-        cr_assert_eq(fold_build_table(tables[k], &b, NULL), SCREENER_OK);
-        cr_assert_eq(fold_table_open(&ft2, b.trie_bin, b.trie_len, b.expand, b.n_expand),
-                     SCREENER_OK);
+        fold_fixture_open(tables[k], &b, &ft2);
         fold_table_set_collapse(&ft2, 1);
         size_t active = 0, runs = 60000;
         for (size_t r = 0; r < runs; r++) {
@@ -303,8 +298,7 @@ Test(leet, reading_around_seeds_equals_the_whole_text_reading)
         }
         /* most texts have a reading: the comparison means something */
         cr_assert_gt(active, runs / 4, "table %zu: %zu of %zu read", k, active, runs);
-        fold_table_close(&ft2);
-        fold_build_free(&b);
+        fold_fixture_close(&b, &ft2);
     }
     leet_view_free(&whole);
 }

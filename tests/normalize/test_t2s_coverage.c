@@ -11,6 +11,7 @@
 #include <unicode/uset.h>
 #include <unicode/utrans.h>
 
+#include "fold_fixture.h"
 #include "normalize/fold.h"
 #include "normalize/foldtable.h"
 #include "normalize/variants.h"
@@ -33,8 +34,7 @@ Test(t2s, big5_coverage_is_at_least_the_union_of_the_sources)
 {
     fold_build fb;
     fold_table ft;
-    cr_assert_eq(fold_build_table(SCREENER_FOLD_TRADITIONAL, &fb, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fb.trie_bin, fb.trie_len, fb.expand, fb.n_expand), 0);
+    fold_fixture_open(SCREENER_FOLD_TRADITIONAL, &fb, &ft);
 
     UErrorCode st = U_ZERO_ERROR;
     USet *big5 = uset_openEmpty(), *gb = uset_openEmpty();
@@ -90,6 +90,5 @@ Test(t2s, big5_coverage_is_at_least_the_union_of_the_sources)
     utrans_close(t);
     uset_close(big5);
     uset_close(gb);
-    fold_table_close(&ft);
-    fold_build_free(&fb);
+    fold_fixture_close(&fb, &ft);
 }

@@ -17,6 +17,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "fold_fixture.h"
 #include "../scan/test_rng.h"
 #include "common/utf8.h"
 #include "normalize/byteview.h"
@@ -32,18 +33,14 @@ static byte_view bv;
 
 static void open_table(uint32_t flags)
 {
-    cr_assert_eq(fold_build_table(flags, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    fold_fixture_open(flags, &fbuild, &ft);
     memset(&bv, 0, sizeof bv);
 }
 
 static void close_table(void)
 {
     byte_view_free(&bv);
-    fold_table_close(&ft);
-    fold_build_free(&fbuild);
+    fold_fixture_close(&fbuild, &ft);
 }
 
 static size_t built_len(const uint8_t *s, size_t len)
@@ -101,6 +98,25 @@ static const char *const pieces[] = {
     "\xef\xb8\x8f", "😀", "👍🏽", "\xff", "\x80", "\xe4\xbd", "\xf0\x9f\x98", "\xc0\xaf",
     "\xed\xa0\x80", "\t", "\n", "ǆ", "ﬀ", "ｗｗｗ．"};
 
+/* A generated text: 1 + test_rnd(r, more) pieces drawn from `from` (n_from
+ * of them), joined in text (cap bytes, NUL-terminated) up to the first that
+ * would not fit. Returns its length. */
+static size_t random_text(uint64_t *r, unsigned more, const char *const *from, unsigned n_from,
+                          char *text, size_t cap)
+{
+    size_t n = 0, k = 1 + test_rnd(r, more);
+    for (size_t p = 0; p < k; p++) {
+        const char *x = from[test_rnd(r, n_from)];
+        size_t l = strlen(x);
+        if (n + l >= cap)
+            break;
+        memcpy(text + n, x, l);
+        n += l;
+    }
+    text[n] = '\0';
+    return n;
+}
+
 /* Generated texts: the first whose built views are longer than `bound`
  * says (returns 0, the text in bad), else 1. Counts the texts whose bound
  * is below `small` (ones a gate could skip) in *skippable. */
@@ -112,16 +128,8 @@ static int check_texts(bound_fn bound, uint64_t seed, char *bad, size_t *skippab
     int ok = 1;
     for (int t = 0; t < 30000 && ok; t++) {
         char text[256];
-        size_t n = 0, k = 1 + test_rnd(&r, (unsigned)t % 3 ? 4 : 16);
-        for (size_t p = 0; p < k; p++) {
-            const char *x = pieces[test_rnd(&r, (unsigned)sizeof pieces / sizeof pieces[0])];
-            size_t l = strlen(x);
-            if (n + l >= sizeof text)
-                break;
-            memcpy(text + n, x, l);
-            n += l;
-        }
-        text[n] = '\0';
+        size_t n = random_text(&r, (unsigned)t % 3 ? 4 : 16, pieces,
+                               (unsigned)(sizeof pieces / sizeof pieces[0]), text, sizeof text);
         cr_assert_eq(views_build(&ft, VIEW_ALL, (const uint8_t *)text, n, &v), SCREENER_OK);
         cr_assert_eq(v.consumed, n);
         size_t built = views_len(&v, VIEW_BYTES), b = bound(&ft, (const uint8_t *)text, n, SIZE_MAX);
@@ -213,17 +221,10 @@ static int check_views(views_bound_fn bound, uint64_t seed, unsigned bit, char *
     int ok = 1;
     for (int t = 0; t < 30000 && ok; t++) {
         char text[256];
-        size_t n = 0, k = 1 + test_rnd(&r, t % 3 ? 3u : 12u);
-        for (size_t p = 0; p < k; p++) {
-            const char *x = t % 2 ? leet_pieces[test_rnd(&r, sizeof leet_pieces / sizeof leet_pieces[0])]
-                                  : pieces[test_rnd(&r, sizeof pieces / sizeof pieces[0])];
-            size_t l = strlen(x);
-            if (n + l >= sizeof text)
-                break;
-            memcpy(text + n, x, l);
-            n += l;
-        }
-        text[n] = '\0';
+        const char *const *from = t % 2 ? leet_pieces : pieces;
+        unsigned n_from = (unsigned)(t % 2 ? sizeof leet_pieces / sizeof leet_pieces[0]
+                                           : sizeof pieces / sizeof pieces[0]);
+        size_t n = random_text(&r, t % 3 ? 3u : 12u, from, n_from, text, sizeof text);
         const uint8_t *u = (const uint8_t *)text;
         views_begin(&v, VIEW_ALL, n);
         cr_assert_eq(views_need(&ft, VIEW_FOLDED, u, &v), SCREENER_OK);
