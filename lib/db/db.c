@@ -313,7 +313,10 @@ static hs_error_t hs_deserialize_into(const uint8_t *bytes, size_t len, size_t d
  * database's own info string), a deserialized size in proportion to the
  * bytes, and a scratch that can be allocated within DB_HS_MAX_SCRATCH (the
  * scratch is allocated once here and kept in *keep for the first scan
- * scratch, or freed when keep is NULL).
+ * scratch, or freed when keep is NULL). When *keep already holds a scratch
+ * (another section's), that one is grown to fit this database too, by at
+ * most DB_HS_MAX_SCRATCH: the leet and narrow sections share the literal
+ * scratch at scan time, so the first scan scratch then needs no fitting.
  * Expected pattern counts cannot be checked: Hyperscan does not expose them;
  * the match callbacks check every id and offset instead. */
 static int hs_section_open(const uint8_t *bytes, size_t len, const char *what, const char *name,
@@ -353,17 +356,20 @@ static int hs_section_open(const uint8_t *bytes, size_t len, const char *what, c
                        len, dsize);
     if (he == HS_SUCCESS)
         he = hs_deserialize_into(bytes, len, dsize, out);
-    hs_scratch_t *scratch = NULL;
-    size_t ssize = 0;
     if (he == HS_SUCCESS) {
+        hs_scratch_t *scratch = keep ? atomic_exchange(keep, NULL) : NULL; /* grown, if any */
+        size_t before = 0, ssize = 0;
+        if (scratch && hs_scratch_size(scratch, &before) != HS_SUCCESS)
+            before = 0;
+        size_t limit = before + DB_HS_MAX_SCRATCH(len);
         mem_hs_install();
-        mem_hs_scratch_limit(DB_HS_MAX_SCRATCH(len));
-        he = hs_alloc_scratch(*out, &scratch);
+        mem_hs_scratch_limit(limit);
+        he = hs_alloc_scratch(*out, &scratch); /* (on failure: freed or left as it was) */
         int refused = mem_hs_scratch_refused();
         mem_hs_scratch_limit(0);
         if (he == HS_SUCCESS)
             he = hs_scratch_size(scratch, &ssize);
-        if (he == HS_SUCCESS && keep && ssize <= DB_HS_MAX_SCRATCH(len))
+        if (he == HS_SUCCESS && keep && ssize <= limit)
             atomic_store(keep, scratch); /* for the first scan scratch */
         else
             hs_free_scratch(scratch);
@@ -372,14 +378,14 @@ static int hs_section_open(const uint8_t *bytes, size_t len, const char *what, c
             *out = NULL;
             return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
                            "damaged database: %s database asks for more than %zu bytes of "
-                           "scratch", what, DB_HS_MAX_SCRATCH(len));
+                           "scratch", what, limit);
         }
-        if (he == HS_SUCCESS && ssize > DB_HS_MAX_SCRATCH(len)) {
+        if (he == HS_SUCCESS && ssize > limit) {
             hs_free_database(*out);
             *out = NULL;
             return err_set(err_out, SCREENER_E_DB_FORMAT, name, 0,
                            "damaged database: %s database needs %zu bytes of scratch "
-                           "(limit %zu)", what, ssize, DB_HS_MAX_SCRATCH(len));
+                           "(limit %zu)", what, ssize, limit);
         }
         if (he != HS_SUCCESS) {
             hs_free_database(*out);
@@ -543,19 +549,20 @@ static int open_hyperscan(screener_db *db, const char *name, screener_error **er
                              &db->hs_regex_start, &db->spare[DB_SPARE_REGEX_START], err_out);
     if (!rc && h->sec_len[SEC_HS_LEET] && !db->n_lits)
         rc = bad(err_out, name, "leet section without literals");
-    if (!rc && h->sec_len[SEC_HS_LEET]) {
-        _Atomic(hs_scratch_t *) leet_scratch = NULL;
+    /* the leet and narrow sections are checked by growing the literal
+     * section's scratch (they share it at scan time: scan/scratch.c) */
+    if (!rc && h->sec_len[SEC_HS_LEET])
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS_LEET], h->sec_len[SEC_HS_LEET],
-                             "leet literal", name, &db->hs_leet, &leet_scratch, err_out);
-        if (!rc && db->min_lit_units < DB_LEET_MIN_UNITS)
-            rc = check_leet_shortest(db, atomic_load(&leet_scratch), name, err_out);
-        hs_free_scratch(atomic_load(&leet_scratch));
-    }
+                             "leet literal", name, &db->hs_leet, &db->spare[DB_SPARE_LIT],
+                             err_out);
+    if (!rc && h->sec_len[SEC_HS_LEET] && db->min_lit_units < DB_LEET_MIN_UNITS)
+        rc = check_leet_shortest(db, atomic_load(&db->spare[DB_SPARE_LIT]), name, err_out);
     if (!rc && h->sec_len[SEC_HS_NARROW] && !db->n_lits)
         rc = bad(err_out, name, "narrow literal section without literals");
     if (!rc && h->sec_len[SEC_HS_NARROW])
         rc = hs_section_open(db->blob + h->sec_off[SEC_HS_NARROW], h->sec_len[SEC_HS_NARROW],
-                             "narrow literal", name, &db->hs_narrow, NULL, err_out);
+                             "narrow literal", name, &db->hs_narrow, &db->spare[DB_SPARE_LIT],
+                             err_out);
     if (!rc && db->hs_narrow && narrow_off()) { /* checked like the others, then left unused */
         hs_free_database(db->hs_narrow);
         db->hs_narrow = NULL;

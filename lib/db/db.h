@@ -238,7 +238,9 @@ struct screener_db {
      * of this db, which takes them (db_take_spare: an atomic exchange, so a
      * db shared by threads hands each one out once; later scratches allocate
      * their own). Spares the first scratch one Hyperscan validation pass over
-     * the database and its allocation. Freed with the db if never taken. */
+     * the database and its allocation. DB_SPARE_LIT fits the leet and narrow
+     * sections too (the load grew it to check them: they share the literal
+     * scratch at scan time). Freed with the db if never taken. */
     _Atomic(hs_scratch_t *) spare[DB_SPARES];
     uint64_t instance; /* unique per db object: scratches re-fit on change */
     struct handle_gen *gen; /* set while a screener_handle owns the db */

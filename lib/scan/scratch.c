@@ -12,14 +12,17 @@
 #include "common/alloc.h"
 
 /* The Hyperscan scratch for hdb: the one the load checked and kept, when no
- * other scratch took it (db_take_spare), else a new one. */
+ * other scratch took it (db_take_spare; *spare set to 1), else a new one. */
 static hs_error_t spare_or_alloc(const screener_db *db, int k, hs_database_t *hdb,
-                                 hs_scratch_t **out)
+                                 hs_scratch_t **out, int *spare)
 {
+    *spare = 0;
     if (!hdb)
         return HS_SUCCESS;
-    if ((*out = db_take_spare(db, k)) != NULL)
+    if ((*out = db_take_spare(db, k)) != NULL) {
+        *spare = 1;
         return HS_SUCCESS;
+    }
     return hs_alloc_scratch(hdb, out);
 }
 
@@ -31,14 +34,22 @@ SCREENER_API int screener_scratch_alloc(const screener_db *db, screener_scratch 
     screener_scratch *s = mem_calloc(1, sizeof *s);
     if (!s)
         return SCREENER_E_NOMEM;
-    hs_error_t he = spare_or_alloc(db, DB_SPARE_LIT, db->hs, &s->hs);
+    int lit_spare, spare;
+    hs_error_t he = spare_or_alloc(db, DB_SPARE_LIT, db->hs, &s->hs, &lit_spare);
     if (he == HS_SUCCESS)
-        he = spare_or_alloc(db, DB_SPARE_REGEX, db->hs_regex, &s->hs_regex);
+        he = spare_or_alloc(db, DB_SPARE_REGEX, db->hs_regex, &s->hs_regex, &spare);
     if (he == HS_SUCCESS)
-        he = spare_or_alloc(db, DB_SPARE_REGEX_START, db->hs_regex_start, &s->hs_regex_start);
-    if (he == HS_SUCCESS && db->hs_leet) /* the literal scratch fits both */
+        he = spare_or_alloc(db, DB_SPARE_REGEX_START, db->hs_regex_start, &s->hs_regex_start,
+                            &spare);
+    /* The literal scratch also serves the leet and narrow sections. The
+     * load's spare already fits them (db.c open_hyperscan grew it while
+     * checking those sections, and a db does not change after load); a new
+     * scratch is fitted to each here, which costs a check of the section
+     * inside hs_alloc_scratch (a CRC over all its bytes: ~0.15 M
+     * instructions for both at 64k terms, measured). */
+    if (he == HS_SUCCESS && db->hs_leet && !lit_spare)
         he = hs_alloc_scratch(db->hs_leet, &s->hs);
-    if (he == HS_SUCCESS && db->hs_narrow) /* ... and the narrow literals */
+    if (he == HS_SUCCESS && db->hs_narrow && !lit_spare)
         he = hs_alloc_scratch(db->hs_narrow, &s->hs);
     if (he != HS_SUCCESS) {
         hs_free_scratch(s->hs);

@@ -9,6 +9,7 @@
 #include <hs.h>
 
 #include "db/db.h"
+#include "scan/scratch.h"
 #include "screener.h"
 
 static const char dict[] = "@category ads_spam\n"
@@ -337,5 +338,63 @@ Test(hostile_db, a_leet_section_with_a_one_unit_literal_is_refused)
         }
         free(x);
     }
+    screener_free(b);
+}
+
+/* The literal section's scratch also serves the leet and narrow sections at
+ * scan time, and the first scan scratch takes the one the load kept without
+ * fitting it again (screener_scratch_alloc): the load grew it while checking
+ * those sections. Hand-made leet and narrow sections that need a larger
+ * scratch than the literal one (regexes with bounded repeats) show it: the
+ * first scratch scans texts that run each of them (a scratch too small for
+ * a database makes hs_scan fail). */
+Test(hostile_db, the_first_scratch_fits_the_leet_and_narrow_sections)
+{
+    uint8_t *b, *x1, *x2;
+    size_t len, l1, l2, hl;
+    blob_of("fuck\n色情\n", &b, &len);
+    uint32_t units;
+    unsigned id = lit_of_term(b, "fuck", &units);
+    static const char *ex[] = {"f[^\\n]{3,200}k", "u[a-z]{2,100}c", "(f|ph)[a-z ]{0,60}u.{1,90}k",
+                               "c[^x]{5,150}k$"};
+    unsigned ids[] = {id, id, id, id};
+    char *hs = serialized(ex, ids, 4, HS_MODE_BLOCK, &hl);
+    replace_section(b, SEC_HS_LEET, hs, hl, &x1, &l1);
+    replace_section(x1, SEC_HS_NARROW, hs, hl, &x2, &l2);
+    free(hs);
+    ((db_header *)x2)->views = ((const db_header *)b)->views;
+    db_seal(x2, l2);
+    screener_db *db = NULL;
+    char msg[512];
+    cr_assert_eq(load(x2, l2, &db, msg, sizeof msg), SCREENER_OK, "%s", msg);
+    cr_assert(db->hs_leet && db->hs_narrow);
+    size_t lit_size, leet_size, spare_size;
+    hs_scratch_t *t = NULL;
+    cr_assert_eq(hs_alloc_scratch(db->hs, &t), HS_SUCCESS);
+    cr_assert_eq(hs_scratch_size(t, &lit_size), HS_SUCCESS);
+    hs_free_scratch(t);
+    t = NULL;
+    cr_assert_eq(hs_alloc_scratch(db->hs_leet, &t), HS_SUCCESS);
+    cr_assert_eq(hs_scratch_size(t, &leet_size), HS_SUCCESS);
+    hs_free_scratch(t);
+    cr_assert_gt(leet_size, lit_size, "the sections need more scratch than the literals");
+    hs_scratch_t *spare = atomic_load(&db->spare[DB_SPARE_LIT]);
+    cr_assert_eq(hs_scratch_size(spare, &spare_size), HS_SUCCESS);
+    cr_assert_geq(spare_size, leet_size);
+    screener_scratch *s = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &s), SCREENER_OK);
+    cr_assert_eq(s->hs, spare, "the first scratch took the load's");
+    /* a leet reading (the leet section), an all-ASCII folded view (the
+     * narrow one), a CJK one (the literal section) */
+    static const char *texts[] = {"ph u c k you", "what the fuck is this", "这是色情内容"};
+    for (size_t i = 0; i < 3; i++) {
+        const screener_result *r;
+        cr_assert_eq(screener_scan(db, s, texts[i], strlen(texts[i]), &r), SCREENER_OK, "%s",
+                     texts[i]);
+    }
+    screener_scratch_free(s);
+    screener_db_free(db);
+    free(x1);
+    free(x2);
     screener_free(b);
 }
