@@ -556,7 +556,8 @@ __attribute__((target("avx2"))) static inline __m256i load32(const uint8_t *p)
 /* The 32-byte blocks' constants, one row each, read as operands (an
  * _mm256_set1_epi8 is rebuilt in the loop from an immediate: 2-3
  * instructions each). */
-enum { C_0F, C_20, C_MINUS_A, C_25, C_DIGIT, C_SYM, C_LET, C_P, C_H, C_DOLLAR, C_U, C_A, C_AT, C_LEET_NOT_AT, C_NIB_LO, C_NIB_HI, C_80, C_ROWS };
+enum { C_0F, C_20, C_MINUS_A, C_25, C_DIGIT, C_SYM, C_LET, C_P, C_H, C_DOLLAR, C_U, C_A, C_AT, C_LEET_NOT_AT, C_NIB_LO, C_NIB_HI, C_80,
+       C_SLASH, C_SPACE, C_MINUS_TAB, C_4, C_MINUS_0, C_9, C_ROWS };
 #define ROW(b) {b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, \
                 b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}
 static const uint8_t c32[C_ROWS][32] __attribute__((aligned(32))) = {
@@ -564,6 +565,7 @@ static const uint8_t c32[C_ROWS][32] __attribute__((aligned(32))) = {
     ROW('p'), ROW('h'), ROW('$'), ROW('u'), ROW('a'), ROW('@'), ROW(0x2C),
     /* NIB_LO and NIB_HI, once per lane */
     {NIB_LO, NIB_LO}, {NIB_HI, NIB_HI}, ROW(0x80),
+    ROW('/'), ROW(' '), ROW((uint8_t)-'\t'), ROW(4), ROW((uint8_t)-'0'), ROW(9),
 };
 #undef ROW
 
@@ -662,6 +664,49 @@ __attribute__((target("avx2"), always_inline)) static inline unsigned block_mask
     m = _mm256_or_si256(m, at); /* every '@' (see block_mask) */
     return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(m, _mm256_or_si256(rep, ph)));
 }
+
+/* v + minus_base as unsigned <= span, rows of c32 */
+#define RANGE32(x, minus_base, span)                                                            \
+    _mm256_cmpeq_epi8(_mm256_min_epu8(_mm256_add_epi8((x), k32(minus_base)), k32(span)),       \
+                      _mm256_add_epi8((x), k32(minus_base)))
+
+/* The bytes of the block a (its named bytes: m) that follow a '/' in the
+ * same chunk (no whitespace between): a link's, whose named digits, leet
+ * symbols and '@'s the test at every byte (candidate_at) decides as
+ * nothing to read, skipping at most to the chunk's end. They are returned
+ * only when the block names nothing else there (a "ph" or a repeat, which
+ * that test reads whatever the link) and the chunk ends in the block or
+ * the block at the text's end (end 1): then none of them need the test.
+ * Otherwise 0. Asked only when the loop over named bytes meets a digit or
+ * a symbol (about one tweet in three), so it costs the other blocks
+ * nothing. */
+__attribute__((target("avx2"), always_inline)) static inline unsigned link_bits32(__m256i v,
+                                                                                const uint8_t (*k)[32],
+                                                                                unsigned m, int end)
+{
+    const __m256i f = k32(C_0F), zero = _mm256_setzero_si256();
+    __m256i ws = _mm256_or_si256(_mm256_cmpeq_epi8(v, k32(C_SPACE)), RANGE32(v, C_MINUS_TAB, C_4));
+    uint64_t chunk = (uint32_t)~(unsigned)_mm256_movemask_epi8(ws);
+    uint64_t slash = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, k32(C_SLASH)));
+    /* from each chunk's first '/' on: the carry runs to the chunk's end,
+     * clearing every bit but those of the later '/'s (1 + 1 + the carry) */
+    uint64_t after = chunk + slash;
+    unsigned link = (unsigned)((chunk & ~after) | slash);
+    if ((after >> 32) && !end) /* (the chunk goes on past the block) */
+        return 0;
+    /* what the test may read in a link: any named byte but the digits, the
+     * leet symbols and '@' */
+    __m256i cls = _mm256_and_si256(
+        _mm256_shuffle_epi8(k32(C_NIB_LO), _mm256_and_si256(v, f)),
+        _mm256_shuffle_epi8(k32(C_NIB_HI), _mm256_and_si256(_mm256_srli_epi16(v, 4), f)));
+    __m256i nothing = _mm256_or_si256(RANGE32(v, C_MINUS_0, C_9),
+                                      _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_SYM)), zero),
+                                                       _mm256_cmpeq_epi8(zero, zero)));
+    if (m & link & ~(unsigned)_mm256_movemask_epi8(nothing))
+        return 0;
+    return link;
+}
+#undef RANGE32
 #endif
 
 
@@ -779,7 +824,8 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
         i = base + 32;
         if (_mm256_testc_si256(a.v, k32(C_80))) /* all high bytes (Chinese text) */
             continue;
-        unsigned m = block_mask32(a, k) & keep;
+        unsigned m = block_mask32(a, k) & keep, links = 0;
+        int asked = 0;
         while (m) {
             size_t j = base + (size_t)__builtin_ctz(m);
             int handle = 0; /* a mention's handle (most named bytes of tweets): as candidate_at */
@@ -787,6 +833,16 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
                 size_t e = handle_end(s, j, n, &handle);
                 if (handle)
                     j = e - 1;
+            }
+            if (!handle && s[j] < 0x80 && (kind[s[j]] & K_LEET)) {
+                /* a digit or a symbol: in a link, nothing to read (asked
+                 * once a block, when its first digit or symbol comes) */
+                if (!asked)
+                    links = link_bits32(a.v, k, m, base + 32 >= n), asked = 1;
+                if ((links >> (j - base)) & 1) {
+                    m &= ~links;
+                    continue;
+                }
             }
             if (!handle && candidate_at(s, n, &j, 1))
                 return 1;
