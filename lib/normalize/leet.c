@@ -670,41 +670,60 @@ __attribute__((target("avx2"), always_inline)) static inline unsigned block_mask
     _mm256_cmpeq_epi8(_mm256_min_epu8(_mm256_add_epi8((x), k32(minus_base)), k32(span)),       \
                       _mm256_add_epi8((x), k32(minus_base)))
 
-/* The bytes of the block a (its named bytes: m) that follow a '/' in the
- * same chunk (no whitespace between): a link's, whose named digits, leet
- * symbols and '@'s the test at every byte (candidate_at) decides as
- * nothing to read, skipping at most to the chunk's end. They are returned
- * only when the block names nothing else there (a "ph" or a repeat, which
- * that test reads whatever the link) and the chunk ends in the block or
- * the block at the text's end (end 1): then none of them need the test.
- * Otherwise 0. Asked only when the loop over named bytes meets a digit or
- * a symbol (about one tweet in three), so it costs the other blocks
- * nothing. */
-__attribute__((target("avx2"), always_inline)) static inline unsigned link_bits32(__m256i v,
-                                                                                const uint8_t (*k)[32],
-                                                                                unsigned m, int end)
+/* The bits of the block's chunk bytes (not ASCII whitespace). */
+__attribute__((target("avx2"), always_inline)) static inline unsigned chunk_bits32(__m256i v,
+                                                                                 const uint8_t (*k)[32])
+{
+    __m256i ws = _mm256_or_si256(_mm256_cmpeq_epi8(v, k32(C_SPACE)), RANGE32(v, C_MINUS_TAB, C_4));
+    return ~(unsigned)_mm256_movemask_epi8(ws);
+}
+
+/* The bits of the block's bytes whose test may read something inside a
+ * link: all but the digits, the leet symbols and '@' (a "ph" or a
+ * repeat's separator, which candidate_at reads without looking at the
+ * chunk). */
+__attribute__((target("avx2"), always_inline)) static inline unsigned readable_in_link32(
+    __m256i v, const uint8_t (*k)[32])
 {
     const __m256i f = k32(C_0F), zero = _mm256_setzero_si256();
-    __m256i ws = _mm256_or_si256(_mm256_cmpeq_epi8(v, k32(C_SPACE)), RANGE32(v, C_MINUS_TAB, C_4));
-    uint64_t chunk = (uint32_t)~(unsigned)_mm256_movemask_epi8(ws);
+    __m256i cls = _mm256_and_si256(
+        _mm256_shuffle_epi8(k32(C_NIB_LO), _mm256_and_si256(v, f)),
+        _mm256_shuffle_epi8(k32(C_NIB_HI), _mm256_and_si256(_mm256_srli_epi16(v, 4), f)));
+    __m256i notsy = _mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_SYM)), zero);
+    return (unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(RANGE32(v, C_MINUS_0, C_9), notsy));
+}
+
+/* The bytes of a block that follow a '/' in the same chunk (no whitespace
+ * between): a link's. The test at every byte (candidate_at) decides a
+ * link's digits, leet symbols and '@'s as nothing to read, skipping at most
+ * to the chunk's end, so when the block names nothing else there (m: its
+ * named bytes) none of them needs the test. in: those of chunks that end
+ * in the block (or at the text's end: end 1); out: those of the chunk that
+ * goes on past the block (its bytes in the next block are looked at
+ * there, candidate_blocks32). */
+typedef struct links32 {
+    unsigned in, out;
+} links32;
+
+__attribute__((target("avx2"), always_inline)) static inline links32
+link_bits32(__m256i v, const uint8_t (*k)[32], unsigned m, int end)
+{
+    uint64_t chunk = chunk_bits32(v, k);
     uint64_t slash = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, k32(C_SLASH)));
     /* from each chunk's first '/' on: the carry runs to the chunk's end,
      * clearing every bit but those of the later '/'s (1 + 1 + the carry) */
     uint64_t after = chunk + slash;
-    unsigned link = (unsigned)((chunk & ~after) | slash);
-    if ((after >> 32) && !end) /* (the chunk goes on past the block) */
-        return 0;
-    /* what the test may read in a link: any named byte but the digits, the
-     * leet symbols and '@' */
-    __m256i cls = _mm256_and_si256(
-        _mm256_shuffle_epi8(k32(C_NIB_LO), _mm256_and_si256(v, f)),
-        _mm256_shuffle_epi8(k32(C_NIB_HI), _mm256_and_si256(_mm256_srli_epi16(v, 4), f)));
-    __m256i nothing = _mm256_or_si256(RANGE32(v, C_MINUS_0, C_9),
-                                      _mm256_xor_si256(_mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_SYM)), zero),
-                                                       _mm256_cmpeq_epi8(zero, zero)));
-    if (m & link & ~(unsigned)_mm256_movemask_epi8(nothing))
-        return 0;
-    return link;
+    unsigned link = (unsigned)((chunk & ~after) | slash), readable = m & readable_in_link32(v, k);
+    links32 l = {link, 0};
+    if ((after >> 32) && !end) { /* the last chunk goes on: its bits after the last whitespace */
+        l.out = link & ~0u << (32 - __builtin_clz(~link)); /* (bit 31 is set: ~link < 2^31) */
+        l.in = link & ~l.out;
+    }
+    if (l.in & readable)
+        l.in = 0;
+    if (l.out & readable)
+        l.out = 0;
+    return l;
 }
 #undef RANGE32
 #endif
@@ -804,8 +823,12 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
     uint8_t pad[72];
     const uint8_t(*k)[32] = c32;
     __asm__("" : "+r"(k)); /* (see k32) */
+    /* pend: the first named digit or symbol of a link whose chunk went on
+     * past its block, left untested (as its chunk's others, so far), or n;
+     * hold: no chunk is left so in a block that ends before it */
+    size_t pend = n, hold = 0;
     for (size_t i = 0; i < n;) {
-        size_t base = i; /* the block's first byte: bit 0 of m */
+        size_t base = i, from = i; /* the block's first byte (bit 0 of m), its first new one */
         unsigned keep = ~0u; /* the bits of bytes of the text not looked at yet */
         around32 a;
         if (i >= 2 && i + 34 <= n) {
@@ -823,8 +846,24 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
         }
         i = base + 32;
         if (_mm256_testc_si256(a.v, k32(C_80))) /* all high bytes (Chinese text) */
-            continue;
-        unsigned m = block_mask32(a, k) & keep, links = 0;
+            continue; /* (a chunk left untested goes on through them) */
+        unsigned m = block_mask32(a, k) & keep;
+        if (pend < n) {
+            /* the chunk left untested goes on from this block's first new
+             * byte to its first whitespace: nothing to read there either,
+             * unless the block names something the test may read; then the
+             * chunk is tested as the test at every byte does, from pend */
+            uint64_t chunk = chunk_bits32(a.v, k), run = chunk + (1u << (from - base));
+            unsigned cont = (unsigned)(chunk & ~run);
+            if (m & cont & readable_in_link32(a.v, k)) {
+                i = pend, hold = base + 32, pend = n;
+                continue;
+            }
+            m &= ~cont;
+            if (!(run >> 32))
+                pend = n; /* (the chunk ended: all its bytes read nothing) */
+        }
+        links32 links = {0, 0};
         int asked = 0;
         while (m) {
             size_t j = base + (size_t)__builtin_ctz(m);
@@ -839,9 +878,13 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
                  * once a block, when its first digit or symbol comes) */
                 if (!asked)
                     links = link_bits32(a.v, k, m, base + 32 >= n), asked = 1;
-                if ((links >> (j - base)) & 1) {
-                    m &= ~links;
+                if ((links.in >> (j - base)) & 1) {
+                    m &= ~links.in;
                     continue;
+                }
+                if (((links.out >> (j - base)) & 1) && base + 32 > hold) {
+                    pend = j; /* (its chunk's bits are the block's last) */
+                    break;
                 }
             }
             if (!handle && candidate_at(s, n, &j, 1))
