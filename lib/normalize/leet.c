@@ -705,9 +705,13 @@ typedef struct links32 {
     unsigned in, out;
 } links32;
 
-__attribute__((target("avx2"), always_inline)) static inline links32
-link_bits32(__m256i v, const uint8_t (*k)[32], unsigned m, int end)
+__attribute__((target("avx2"), noinline)) static links32 link_bits32(const uint8_t *p,
+                                                                     const uint8_t (*k)[32],
+                                                                     unsigned m, int end)
 {
+    /* (out of line, the block at p read again: inline, its registers
+     * spilled the block mask's) */
+    __m256i v = load32(p);
     uint64_t chunk = chunk_bits32(v, k);
     uint64_t slash = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, k32(C_SLASH)));
     /* from each chunk's first '/' on: the carry runs to the chunk's end,
@@ -724,6 +728,26 @@ link_bits32(__m256i v, const uint8_t (*k)[32], unsigned m, int end)
     if (l.out & readable)
         l.out = 0;
     return l;
+}
+
+/* A chunk left untested that goes on at bit `at` of the block at p (its
+ * named bytes: m): its bits there, up to its first whitespace; *open 1 if
+ * it goes on past the block, *read 1 if the block names a byte of it that
+ * the test may read. */
+typedef struct cont32 {
+    unsigned bits;
+    int open, read;
+} cont32;
+
+__attribute__((target("avx2"), noinline)) static cont32 cont_bits32(const uint8_t *p,
+                                                                   const uint8_t (*k)[32],
+                                                                   unsigned m, unsigned at)
+{
+    __m256i v = load32(p);
+    uint64_t chunk = chunk_bits32(v, k), run = chunk + (1u << at);
+    cont32 c = {(unsigned)(chunk & ~run), (int)(run >> 32), 0};
+    c.read = (m & c.bits & readable_in_link32(v, k)) != 0;
+    return c;
 }
 #undef RANGE32
 #endif
@@ -831,18 +855,19 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
         size_t base = i, from = i; /* the block's first byte (bit 0 of m), its first new one */
         unsigned keep = ~0u; /* the bits of bytes of the text not looked at yet */
         around32 a;
+        const uint8_t *bp = s; /* the block's bytes */
         if (i >= 2 && i + 34 <= n) {
-            a = around_mid(s + i);
+            a = around_mid(bp = s + i);
         } else if (i == 0 && n >= 34) {
             a = around_first(s);
         } else if (n >= 34 && i + 32 >= n) {
             base = n - 32;
             keep = ~0u << (i - base);
-            a = around_last(s + base);
+            a = around_last(bp = s + base);
         } else {
             if (n - i < 32)
                 keep = (1u << (n - i)) - 1;
-            a = around_mid(padded_block(s, n, i, 32, pad));
+            a = around_mid(bp = padded_block(s, n, i, 32, pad));
         }
         i = base + 32;
         if (_mm256_testc_si256(a.v, k32(C_80))) /* all high bytes (Chinese text) */
@@ -853,14 +878,13 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
              * byte to its first whitespace: nothing to read there either,
              * unless the block names something the test may read; then the
              * chunk is tested as the test at every byte does, from pend */
-            uint64_t chunk = chunk_bits32(a.v, k), run = chunk + (1u << (from - base));
-            unsigned cont = (unsigned)(chunk & ~run);
-            if (m & cont & readable_in_link32(a.v, k)) {
+            cont32 c = cont_bits32(bp, k, m, (unsigned)(from - base));
+            if (c.read) {
                 i = pend, hold = base + 32, pend = n;
                 continue;
             }
-            m &= ~cont;
-            if (!(run >> 32))
+            m &= ~c.bits;
+            if (!c.open)
                 pend = n; /* (the chunk ended: all its bytes read nothing) */
         }
         links32 links = {0, 0};
@@ -877,7 +901,7 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
                 /* a digit or a symbol: in a link, nothing to read (asked
                  * once a block, when its first digit or symbol comes) */
                 if (!asked)
-                    links = link_bits32(a.v, k, m, base + 32 >= n), asked = 1;
+                    links = link_bits32(bp, k, m, base + 32 >= n), asked = 1;
                 if ((links.in >> (j - base)) & 1) {
                     m &= ~links.in;
                     continue;
