@@ -727,6 +727,18 @@ __attribute__((target("avx2"), noinline)) static links32 link_bits32(const uint8
         l.in = 0;
     if (l.out & readable)
         l.out = 0;
+    /* and, wherever they are, runs of three or more digits or of three or
+     * more symbols ("&#8217;", "2014", "!!! RT"): never read, and the test
+     * of any of their bytes only skips the run */
+    const __m256i f = k32(C_0F), zero = _mm256_setzero_si256();
+    __m256i cls = _mm256_and_si256(
+        _mm256_shuffle_epi8(k32(C_NIB_LO), _mm256_and_si256(v, f)),
+        _mm256_shuffle_epi8(k32(C_NIB_HI), _mm256_and_si256(_mm256_srli_epi16(v, 4), f)));
+    unsigned d = (unsigned)_mm256_movemask_epi8(RANGE32(v, C_MINUS_0, C_9));
+    unsigned y = ~(unsigned)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_SYM)), zero));
+    d &= d >> 1 & d >> 2, y &= y >> 1 & y >> 2; /* (the first of three in a row) */
+    l.in |= d | d << 1 | d << 2 | y | y << 1 | y << 2;
     return l;
 }
 
