@@ -720,7 +720,8 @@ __attribute__((target("avx2"), noinline)) static links32 link_bits32(const uint8
     unsigned link = (unsigned)((chunk & ~after) | slash), readable = m & readable_in_link32(v, k);
     links32 l = {link, 0};
     if ((after >> 32) && !end) { /* the last chunk goes on: its bits after the last whitespace */
-        l.out = link & ~0u << (32 - __builtin_clz(~link)); /* (bit 31 is set: ~link < 2^31) */
+        unsigned z = ~link; /* (bit 31 is 0: a shift below 32) */
+        l.out = z ? link & ~0u << (32 - __builtin_clz(z)) : link;
         l.in = link & ~l.out;
     }
     if (l.in & readable)
