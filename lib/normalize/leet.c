@@ -678,19 +678,19 @@ __attribute__((target("avx2"), always_inline)) static inline unsigned chunk_bits
     return ~(unsigned)_mm256_movemask_epi8(ws);
 }
 
-/* The bits of the block's bytes whose test may read something inside a
- * link: all but the digits, the leet symbols and '@' (a "ph" or a
- * repeat's separator, which candidate_at reads without looking at the
- * chunk). */
-__attribute__((target("avx2"), always_inline)) static inline unsigned readable_in_link32(
-    __m256i v, const uint8_t (*k)[32])
+/* The bits of the block's ASCII digits (*d) and of its leet symbols, the
+ * bytes of a symbol run: $ @ ! | + ( (*y). A link's named bytes other than
+ * those may be read by the test (a "ph" or a repeat's separator, which
+ * candidate_at reads without looking at the chunk). */
+__attribute__((target("avx2"), always_inline)) static inline void digit_sym_bits32(
+    __m256i v, const uint8_t (*k)[32], unsigned *d, unsigned *y)
 {
     const __m256i f = k32(C_0F), zero = _mm256_setzero_si256();
     __m256i cls = _mm256_and_si256(
         _mm256_shuffle_epi8(k32(C_NIB_LO), _mm256_and_si256(v, f)),
         _mm256_shuffle_epi8(k32(C_NIB_HI), _mm256_and_si256(_mm256_srli_epi16(v, 4), f)));
-    __m256i notsy = _mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_SYM)), zero);
-    return (unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(RANGE32(v, C_MINUS_0, C_9), notsy));
+    *d = (unsigned)_mm256_movemask_epi8(RANGE32(v, C_MINUS_0, C_9));
+    *y = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_SYM)), zero));
 }
 
 /* The bytes of a block that follow a '/' in the same chunk (no whitespace
@@ -717,7 +717,9 @@ __attribute__((target("avx2"), noinline)) static links32 link_bits32(const uint8
     /* from each chunk's first '/' on: the carry runs to the chunk's end,
      * clearing every bit but those of the later '/'s (1 + 1 + the carry) */
     uint64_t after = chunk + slash;
-    unsigned link = (unsigned)((chunk & ~after) | slash), readable = m & readable_in_link32(v, k);
+    unsigned d, y;
+    digit_sym_bits32(v, k, &d, &y);
+    unsigned link = (unsigned)((chunk & ~after) | slash), readable = m & ~(d | y);
     links32 l = {link, 0};
     if ((after >> 32) && !end) { /* the last chunk goes on: its bits after the last whitespace */
         unsigned z = ~link; /* (bit 31 is 0: a shift below 32) */
@@ -731,13 +733,6 @@ __attribute__((target("avx2"), noinline)) static links32 link_bits32(const uint8
     /* and, wherever they are, runs of three or more digits or of three or
      * more symbols ("&#8217;", "2014", "!!! RT"): never read, and the test
      * of any of their bytes only skips the run */
-    const __m256i f = k32(C_0F), zero = _mm256_setzero_si256();
-    __m256i cls = _mm256_and_si256(
-        _mm256_shuffle_epi8(k32(C_NIB_LO), _mm256_and_si256(v, f)),
-        _mm256_shuffle_epi8(k32(C_NIB_HI), _mm256_and_si256(_mm256_srli_epi16(v, 4), f)));
-    unsigned d = (unsigned)_mm256_movemask_epi8(RANGE32(v, C_MINUS_0, C_9));
-    unsigned y = ~(unsigned)_mm256_movemask_epi8(
-        _mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_SYM)), zero));
     d &= d >> 1 & d >> 2, y &= y >> 1 & y >> 2; /* (the first of three in a row) */
     l.in |= d | d << 1 | d << 2 | y | y << 1 | y << 2;
     return l;
@@ -759,7 +754,9 @@ __attribute__((target("avx2"), noinline)) static cont32 cont_bits32(const uint8_
     __m256i v = load32(p);
     uint64_t chunk = chunk_bits32(v, k), run = chunk + (1u << at);
     cont32 c = {(unsigned)(chunk & ~run), (int)(run >> 32), 0};
-    c.read = (m & c.bits & readable_in_link32(v, k)) != 0;
+    unsigned d, y;
+    digit_sym_bits32(v, k, &d, &y);
+    c.read = (m & c.bits & ~(d | y)) != 0;
     return c;
 }
 #undef RANGE32

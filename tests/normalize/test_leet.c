@@ -203,6 +203,18 @@ static size_t random_text(char *out, size_t cap)
     return n;
 }
 
+/* The decision of the test at every byte on t (n bytes, NUL-terminated),
+ * which both block widths must make too. */
+static int decided_alike(const char *t, size_t n)
+{
+    int ref = leet_candidate_ref((const uint8_t *)t, n);
+    cr_assert_eq(leet_candidate_with((const uint8_t *)t, n, 0), ref,
+                 "16-byte blocks: \"%s\" (the test at every byte: %d)", t, ref);
+    cr_assert_eq(leet_candidate_with((const uint8_t *)t, n, 1), ref,
+                 "32-byte blocks: \"%s\" (the test at every byte: %d)", t, ref);
+    return ref;
+}
+
 /* The block filter (16- and 32-byte blocks) never hides a candidate the test
  * at every byte finds, and finds none it does not: the same decision on
  * every text (so the reading, built only for candidates, is unchanged). */
@@ -212,12 +224,7 @@ Test(leet, block_filter_decides_as_the_test_at_every_byte)
     size_t yes = 0;
     for (int k = 0; k < 200000; k++) {
         size_t n = random_text(t, sizeof t);
-        int ref = leet_candidate_ref((const uint8_t *)t, n);
-        yes += (size_t)ref;
-        cr_assert_eq(leet_candidate_with((const uint8_t *)t, n, 0), ref,
-                     "16-byte blocks: \"%s\" (the test at every byte: %d)", t, ref);
-        cr_assert_eq(leet_candidate_with((const uint8_t *)t, n, 1), ref,
-                     "32-byte blocks: \"%s\" (the test at every byte: %d)", t, ref);
+        yes += (size_t)decided_alike(t, n);
     }
     /* both answers are common: the comparison means something */
     cr_assert_gt(yes, 20000);
@@ -257,12 +264,7 @@ Test(leet, links_decided_as_the_test_at_every_byte)
             append(t, &n, sizeof t, word[rnd(sizeof word / sizeof word[0])]);
         }
         t[n] = 0;
-        int ref = leet_candidate_ref((const uint8_t *)t, n);
-        yes += (size_t)ref;
-        cr_assert_eq(leet_candidate_with((const uint8_t *)t, n, 0), ref,
-                     "16-byte blocks: \"%s\" (the test at every byte: %d)", t, ref);
-        cr_assert_eq(leet_candidate_with((const uint8_t *)t, n, 1), ref,
-                     "32-byte blocks: \"%s\" (the test at every byte: %d)", t, ref);
+        yes += (size_t)decided_alike(t, n);
     }
     cr_assert_gt(yes, runs / 10);
     cr_assert_lt(yes, runs - runs / 10);
