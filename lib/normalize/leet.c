@@ -556,7 +556,8 @@ __attribute__((target("avx2"))) static inline __m256i load32(const uint8_t *p)
 /* The 32-byte blocks' constants, one row each, read as operands (an
  * _mm256_set1_epi8 is rebuilt in the loop from an immediate: 2-3
  * instructions each). */
-enum { C_0F, C_20, C_MINUS_A, C_25, C_DIGIT, C_SYM, C_LET, C_P, C_H, C_DOLLAR, C_U, C_A, C_AT, C_LEET_NOT_AT, C_NIB_LO, C_NIB_HI, C_80, C_ROWS };
+enum { C_0F, C_20, C_MINUS_A, C_25, C_DIGIT, C_SYM, C_LET, C_P, C_H, C_DOLLAR, C_U, C_A, C_AT, C_LEET_NOT_AT, C_NIB_LO, C_NIB_HI, C_80,
+       C_SLASH, C_SPACE, C_MINUS_TAB, C_4, C_MINUS_0, C_9, C_ROWS };
 #define ROW(b) {b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, \
                 b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}
 static const uint8_t c32[C_ROWS][32] __attribute__((aligned(32))) = {
@@ -564,6 +565,7 @@ static const uint8_t c32[C_ROWS][32] __attribute__((aligned(32))) = {
     ROW('p'), ROW('h'), ROW('$'), ROW('u'), ROW('a'), ROW('@'), ROW(0x2C),
     /* NIB_LO and NIB_HI, once per lane */
     {NIB_LO, NIB_LO}, {NIB_HI, NIB_HI}, ROW(0x80),
+    ROW('/'), ROW(' '), ROW((uint8_t)-'\t'), ROW(4), ROW((uint8_t)-'0'), ROW(9),
 };
 #undef ROW
 
@@ -662,6 +664,102 @@ __attribute__((target("avx2"), always_inline)) static inline unsigned block_mask
     m = _mm256_or_si256(m, at); /* every '@' (see block_mask) */
     return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(m, _mm256_or_si256(rep, ph)));
 }
+
+/* v + minus_base as unsigned <= span, rows of c32 */
+#define RANGE32(x, minus_base, span)                                                            \
+    _mm256_cmpeq_epi8(_mm256_min_epu8(_mm256_add_epi8((x), k32(minus_base)), k32(span)),       \
+                      _mm256_add_epi8((x), k32(minus_base)))
+
+/* The bits of the block's chunk bytes (not ASCII whitespace). */
+__attribute__((target("avx2"), always_inline)) static inline unsigned chunk_bits32(__m256i v,
+                                                                                 const uint8_t (*k)[32])
+{
+    __m256i ws = _mm256_or_si256(_mm256_cmpeq_epi8(v, k32(C_SPACE)), RANGE32(v, C_MINUS_TAB, C_4));
+    return ~(unsigned)_mm256_movemask_epi8(ws);
+}
+
+/* The bits of the block's ASCII digits (*d) and of its leet symbols, the
+ * bytes of a symbol run: $ @ ! | + ( (*y). A link's named bytes other than
+ * those may be read by the test (a "ph" or a repeat's separator, which
+ * candidate_at reads without looking at the chunk). */
+__attribute__((target("avx2"), always_inline)) static inline void digit_sym_bits32(
+    __m256i v, const uint8_t (*k)[32], unsigned *d, unsigned *y)
+{
+    const __m256i f = k32(C_0F), zero = _mm256_setzero_si256();
+    __m256i cls = _mm256_and_si256(
+        _mm256_shuffle_epi8(k32(C_NIB_LO), _mm256_and_si256(v, f)),
+        _mm256_shuffle_epi8(k32(C_NIB_HI), _mm256_and_si256(_mm256_srli_epi16(v, 4), f)));
+    *d = (unsigned)_mm256_movemask_epi8(RANGE32(v, C_MINUS_0, C_9));
+    *y = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(cls, k32(C_SYM)), zero));
+}
+
+/* The bytes of a block that follow a '/' in the same chunk (no whitespace
+ * between): a link's. The test at every byte (candidate_at) decides a
+ * link's digits, leet symbols and '@'s as nothing to read, skipping at most
+ * to the chunk's end, so when the block names nothing else there (m: its
+ * named bytes) none of them needs the test. in: those of chunks that end
+ * in the block (or at the text's end: end 1); out: those of the chunk that
+ * goes on past the block (its bytes in the next block are looked at
+ * there, candidate_blocks32). */
+typedef struct links32 {
+    unsigned in, out;
+} links32;
+
+__attribute__((target("avx2"), noinline)) static links32 link_bits32(const uint8_t *p,
+                                                                     const uint8_t (*k)[32],
+                                                                     unsigned m, int end)
+{
+    /* (out of line, the block at p read again: inline, its registers
+     * spilled the block mask's) */
+    __m256i v = load32(p);
+    uint64_t chunk = chunk_bits32(v, k);
+    uint64_t slash = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, k32(C_SLASH)));
+    /* from each chunk's first '/' on: the carry runs to the chunk's end,
+     * clearing every bit but those of the later '/'s (1 + 1 + the carry) */
+    uint64_t after = chunk + slash;
+    unsigned d, y;
+    digit_sym_bits32(v, k, &d, &y);
+    unsigned link = (unsigned)((chunk & ~after) | slash), readable = m & ~(d | y);
+    links32 l = {link, 0};
+    if ((after >> 32) && !end) { /* the last chunk goes on: its bits after the last whitespace */
+        unsigned z = ~link; /* (bit 31 is 0: a shift below 32) */
+        l.out = z ? link & ~0u << (32 - __builtin_clz(z)) : link;
+        l.in = link & ~l.out;
+    }
+    if (l.in & readable)
+        l.in = 0;
+    if (l.out & readable)
+        l.out = 0;
+    /* and, wherever they are, runs of three or more digits or of three or
+     * more symbols ("&#8217;", "2014", "!!! RT"): never read, and the test
+     * of any of their bytes only skips the run */
+    d &= d >> 1 & d >> 2, y &= y >> 1 & y >> 2; /* (the first of three in a row) */
+    l.in |= d | d << 1 | d << 2 | y | y << 1 | y << 2;
+    return l;
+}
+
+/* A chunk left untested that goes on at bit `at` of the block at p (its
+ * named bytes: m): its bits there, up to its first whitespace; *open 1 if
+ * it goes on past the block, *read 1 if the block names a byte of it that
+ * the test may read. */
+typedef struct cont32 {
+    unsigned bits;
+    int open, read;
+} cont32;
+
+__attribute__((target("avx2"), noinline)) static cont32 cont_bits32(const uint8_t *p,
+                                                                   const uint8_t (*k)[32],
+                                                                   unsigned m, unsigned at)
+{
+    __m256i v = load32(p);
+    uint64_t chunk = chunk_bits32(v, k), run = chunk + (1u << at);
+    cont32 c = {(unsigned)(chunk & ~run), (int)(run >> 32), 0};
+    unsigned d, y;
+    digit_sym_bits32(v, k, &d, &y);
+    c.read = (m & c.bits & ~(d | y)) != 0;
+    return c;
+}
+#undef RANGE32
 #endif
 
 
@@ -759,27 +857,48 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
     uint8_t pad[72];
     const uint8_t(*k)[32] = c32;
     __asm__("" : "+r"(k)); /* (see k32) */
+    /* pend: the first named digit or symbol of a link whose chunk went on
+     * past its block, left untested (as its chunk's others, so far), or n;
+     * hold: no chunk is left so in a block that ends before it */
+    size_t pend = n, hold = 0;
     for (size_t i = 0; i < n;) {
-        size_t base = i; /* the block's first byte: bit 0 of m */
+        size_t base = i, from = i; /* the block's first byte (bit 0 of m), its first new one */
         unsigned keep = ~0u; /* the bits of bytes of the text not looked at yet */
         around32 a;
+        const uint8_t *bp = s; /* the block's bytes */
         if (i >= 2 && i + 34 <= n) {
-            a = around_mid(s + i);
+            a = around_mid(bp = s + i);
         } else if (i == 0 && n >= 34) {
             a = around_first(s);
         } else if (n >= 34 && i + 32 >= n) {
             base = n - 32;
             keep = ~0u << (i - base);
-            a = around_last(s + base);
+            a = around_last(bp = s + base);
         } else {
             if (n - i < 32)
                 keep = (1u << (n - i)) - 1;
-            a = around_mid(padded_block(s, n, i, 32, pad));
+            a = around_mid(bp = padded_block(s, n, i, 32, pad));
         }
         i = base + 32;
         if (_mm256_testc_si256(a.v, k32(C_80))) /* all high bytes (Chinese text) */
-            continue;
+            continue; /* (a chunk left untested goes on through them) */
         unsigned m = block_mask32(a, k) & keep;
+        if (pend < n) {
+            /* the chunk left untested goes on from this block's first new
+             * byte to its first whitespace: nothing to read there either,
+             * unless the block names something the test may read; then the
+             * chunk is tested as the test at every byte does, from pend */
+            cont32 c = cont_bits32(bp, k, m, (unsigned)(from - base));
+            if (c.read) {
+                i = pend, hold = base + 32, pend = n;
+                continue;
+            }
+            m &= ~c.bits;
+            if (!c.open)
+                pend = n; /* (the chunk ended: all its bytes read nothing) */
+        }
+        links32 links = {0, 0};
+        int asked = 0;
         while (m) {
             size_t j = base + (size_t)__builtin_ctz(m);
             int handle = 0; /* a mention's handle (most named bytes of tweets): as candidate_at */
@@ -787,6 +906,20 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
                 size_t e = handle_end(s, j, n, &handle);
                 if (handle)
                     j = e - 1;
+            }
+            if (!handle && s[j] < 0x80 && (kind[s[j]] & K_LEET)) {
+                /* a digit or a symbol: in a link, nothing to read (asked
+                 * once a block, when its first digit or symbol comes) */
+                if (!asked)
+                    links = link_bits32(bp, k, m, base + 32 >= n), asked = 1;
+                if ((links.in >> (j - base)) & 1) {
+                    m &= ~links.in;
+                    continue;
+                }
+                if (((links.out >> (j - base)) & 1) && base + 32 > hold) {
+                    pend = j; /* (its chunk's bits are the block's last) */
+                    break;
+                }
             }
             if (!handle && candidate_at(s, n, &j, 1))
                 return 1;

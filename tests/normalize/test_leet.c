@@ -200,6 +200,18 @@ static size_t random_text(char *out, size_t cap)
     return n;
 }
 
+/* The decision of the test at every byte on t (n bytes, NUL-terminated),
+ * which both block widths must make too. */
+static int decided_alike(const char *t, size_t n)
+{
+    int ref = leet_candidate_ref((const uint8_t *)t, n);
+    cr_assert_eq(leet_candidate_with((const uint8_t *)t, n, 0), ref,
+                 "16-byte blocks: \"%s\" (the test at every byte: %d)", t, ref);
+    cr_assert_eq(leet_candidate_with((const uint8_t *)t, n, 1), ref,
+                 "32-byte blocks: \"%s\" (the test at every byte: %d)", t, ref);
+    return ref;
+}
+
 /* The block filter (16- and 32-byte blocks) never hides a candidate the test
  * at every byte finds, and finds none it does not: the same decision on
  * every text (so the reading, built only for candidates, is unchanged). */
@@ -209,16 +221,50 @@ Test(leet, block_filter_decides_as_the_test_at_every_byte)
     size_t yes = 0;
     for (int k = 0; k < 200000; k++) {
         size_t n = random_text(t, sizeof t);
-        int ref = leet_candidate_ref((const uint8_t *)t, n);
-        yes += (size_t)ref;
-        cr_assert_eq(leet_candidate_with((const uint8_t *)t, n, 0), ref,
-                     "16-byte blocks: \"%s\" (the test at every byte: %d)", t, ref);
-        cr_assert_eq(leet_candidate_with((const uint8_t *)t, n, 1), ref,
-                     "32-byte blocks: \"%s\" (the test at every byte: %d)", t, ref);
+        yes += (size_t)decided_alike(t, n);
     }
     /* both answers are common: the comparison means something */
     cr_assert_gt(yes, 20000);
     cr_assert_lt(yes, 180000);
+}
+
+/* Links (a chunk with a '/'): the 32-byte blocks take the digits and
+ * symbols after a link's '/' out without the test at every byte, unless the
+ * block names a "ph" or a repeat there (which that test reads unless an
+ * earlier digit's test skipped the chunk) or the chunk goes on past the
+ * block. Links of every length at every offset, several '/'s, a "ph" or a
+ * repeat after a digit that reads or one that does not, every kind of
+ * whitespace after them, and the text's end inside them. */
+Test(leet, links_decided_as_the_test_at_every_byte)
+{
+    static const char *const path[] = {
+        "a", "b", "x", "Q", "t", "0", "1", "5", "2", "9", "12", "/", "//", ".", "-", "_", "?",
+        "=", "ph", "Phu", "pha", "u/u", "a.a", "o-o", "5lut", "sh1t", "b00bs", "a$s", "@ss",
+        "@user1", "!", "!!", "$", "(", "|", "+", "&#128514;", "\xe4\xb8\xad", "#", "%20",
+    };
+    static const char *const lead[] = {"http://", "https://", "t.co/", "x/", "/", "a1b/", "ph/"};
+    static const char *const gap[] = {" ", "\t", "\n", "\r", "\v", "\f", "  ", ". ", "\xc2\xa0"};
+    static const char *const word[] = {"a", "the", "sh1t", "u u", "phuck", "lol", "@KingL", "4u"};
+    char t[512];
+    size_t yes = 0, runs = 100000;
+    for (size_t r = 0; r < runs; r++) {
+        size_t n = 0, pre = rnd(70), len = 4 + rnd(60);
+        while (n < pre) /* words before the link, to put it at every offset */
+            if (!append(t, &n, sizeof t, rnd(4) ? "a" : rnd(2) ? " " : word[rnd(8)]))
+                break;
+        append(t, &n, sizeof t, lead[rnd(sizeof lead / sizeof lead[0])]);
+        for (size_t end = n + len; n < end;)
+            if (!append(t, &n, sizeof t, path[rnd(sizeof path / sizeof path[0])]))
+                break;
+        for (size_t k = rnd(3); k > 0; k--) { /* what follows the link, if anything */
+            append(t, &n, sizeof t, gap[rnd(sizeof gap / sizeof gap[0])]);
+            append(t, &n, sizeof t, word[rnd(sizeof word / sizeof word[0])]);
+        }
+        t[n] = 0;
+        yes += (size_t)decided_alike(t, n);
+    }
+    cr_assert_gt(yes, runs / 10);
+    cr_assert_lt(yes, runs - runs / 10);
 }
 
 /* ---- the reading built around seeds against the whole text's ---- */
