@@ -186,10 +186,10 @@ CJK_AVX2_TARGET static inline __m128i pack_control(uint32_t m)
     return _mm_add_epi16(_mm_mullo_epi16(x, _mm_set1_epi16(0x0202)), _mm_set1_epi16(0x0100));
 }
 
-/* The same step as run_avx512, 8 characters (24 bytes) a block; needs 24
- * bytes left to start a block (the caller's FOLD_CJK_MIN), stores 8 units
- * and 8 flags whatever it keeps (the fold's buffer has room for every byte
- * left as one unit). */
+/* The same step as run_avx512, 8 characters (24 bytes) a block (the last
+ * one by masked 4-byte loads: the characters in the whole words before the
+ * text's end); stores 8 units and 8 flags whatever it keeps (the fold's
+ * buffer has room for every byte left as one unit, plus 8 or more). */
 CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, size_t n,
                                        size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
 {
@@ -203,8 +203,28 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
     const __m256i m6 = _mm256_set1_epi32(0x3F);
     size_t i0 = p->i, i = i0, pos = p->pos, next_mark = p->next_mark;
     uint32_t gap = p->gap;
-    while (n - i >= 24) {
-        __m256i raw = _mm256_loadu2_m128i((const __m128i *)(s + i + 8), (const __m128i *)(s + i));
+    for (;;) {
+        size_t avail = n - i;
+        unsigned lim = 8;
+        __m256i raw;
+        if (avail >= 24) {
+            raw = _mm256_loadu2_m128i((const __m128i *)(s + i + 8), (const __m128i *)(s + i));
+        } else {
+            /* the text's last bytes: the whole 4-byte words before its end
+             * by masked loads (no fault past the end), the characters
+             * they hold */
+            unsigned words = (unsigned)(avail / 4);
+            __m128i lo = _mm_maskload_epi32(
+                (const int *)(s + i),
+                _mm_cmpgt_epi32(_mm_set1_epi32((int)words), _mm_setr_epi32(0, 1, 2, 3)));
+            __m128i hi = _mm_maskload_epi32(
+                (const int *)(s + i + 8),
+                _mm_cmpgt_epi32(_mm_set1_epi32((int)words), _mm_setr_epi32(2, 3, 4, 5)));
+            raw = _mm256_set_m128i(hi, lo);
+            lim = 4 * words / 3;
+            if (!lim)
+                break;
+        }
         __m256i x = _mm256_shuffle_epi8(raw, sel);
         __m256i shape = _mm256_cmpeq_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0x00C0C0F0)),
                                            _mm256_set1_epi32(0x008080E0));
@@ -216,7 +236,9 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
         __m256i blk = _mm256_srli_epi32(cp, 11);
         __m256i bad = _mm256_or_si256(_mm256_cmpeq_epi32(blk, _mm256_setzero_si256()),
                                       _mm256_cmpeq_epi32(blk, _mm256_set1_epi32(27)));
-        uint32_t ok = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_andnot_si256(bad, shape)));
+        uint32_t ok = (uint32_t)_mm256_movemask_ps(
+                          _mm256_castsi256_ps(_mm256_andnot_si256(bad, shape))) &
+                      _bzhi_u32(0xFF, lim);
         unsigned k = (unsigned)__builtin_ctz(~ok);
         if (!k)
             break;
