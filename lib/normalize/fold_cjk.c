@@ -205,14 +205,13 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
     uint32_t gap = p->gap;
     for (;;) {
         size_t avail = n - i;
-        unsigned lim = 8;
         __m256i raw;
         if (avail >= 24) {
             raw = _mm256_loadu2_m128i((const __m128i *)(s + i + 8), (const __m128i *)(s + i));
         } else {
             /* the text's last bytes: the whole 4-byte words before its end
-             * by masked loads (no fault past the end), the characters
-             * they hold */
+             * by masked loads (no fault past the end); the other bytes read
+             * as 0, so a character not wholly loaded fails the shape test */
             unsigned words = (unsigned)(avail / 4);
             __m128i lo = _mm_maskload_epi32(
                 (const int *)(s + i),
@@ -221,9 +220,6 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
                 (const int *)(s + i + 8),
                 _mm_cmpgt_epi32(_mm_set1_epi32((int)words), _mm_setr_epi32(2, 3, 4, 5)));
             raw = _mm256_set_m128i(hi, lo);
-            lim = 4 * words / 3;
-            if (!lim)
-                break;
         }
         __m256i x = _mm256_shuffle_epi8(raw, sel);
         __m256i shape = _mm256_cmpeq_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0x00C0C0F0)),
@@ -237,8 +233,7 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
         __m256i bad = _mm256_or_si256(_mm256_cmpeq_epi32(blk, _mm256_setzero_si256()),
                                       _mm256_cmpeq_epi32(blk, _mm256_set1_epi32(27)));
         uint32_t ok = (uint32_t)_mm256_movemask_ps(
-                          _mm256_castsi256_ps(_mm256_andnot_si256(bad, shape))) &
-                      _bzhi_u32(0xFF, lim);
+            _mm256_castsi256_ps(_mm256_andnot_si256(bad, shape)));
         unsigned k = (unsigned)__builtin_ctz(~ok);
         if (!k)
             break;
