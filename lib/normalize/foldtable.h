@@ -128,13 +128,6 @@ typedef struct fold_table {
     /* bit u set: the BMP unit u is a kept Chinese numeral (fv_numeral of its
      * value), so the numerals view tests a unit without a trie lookup */
     uint64_t numerals[1024];
-    /* The vector CJK step's codes (fold_cjk.c), two bits per BMP code point
-     * u at bits 2 * (u % 16) of cjk_codes[u / 16]: FCJK_PLAIN if u folds to
-     * itself as one unit of class FC_OTHER (most Han, Kana), FCJK_GAP if it
-     * is dropped as a visible separator (punctuation), 0 for anything else
-     * (the trie's value decides). Derived from the trie at open (16 KiB;
-     * the Han block's part 5 KiB). */
-    uint32_t cjk_codes[4096];
     /* The vector plan of ascii_fast (fold_simd.h): ASCII byte b's class
      * byte (FP_*) is plan_flags0 plus, mod 256, plan_dflags[j] for every
      * step j with b > plan_above[j]; its unit is b, plus plan_delta if the
@@ -151,6 +144,13 @@ typedef struct fold_table {
      * read by byte_view_blocks (fold_simd.h) on the AVX2 and AVX-512 paths */
     uint8_t bplan_ok, bplan_n, bplan_flags0, bplan_delta;
     uint8_t bplan_above[BV_PLAN_STEPS][32], bplan_dflags[BV_PLAN_STEPS][32];
+    /* The vector CJK step's codes (fold_cjk.c), two bits per BMP code point
+     * u at bits 2 * (u % 16) of cjk_codes[u / 16]: FCJK_PLAIN if u folds to
+     * itself as one unit of class FC_OTHER (most Han, Kana), FCJK_GAP if it
+     * is dropped as a visible separator (punctuation), 0 for anything else
+     * (the trie's value decides). Derived from the trie at open (16 KiB,
+     * the Han block's part 5 KiB; last, after the fields every text reads). */
+    uint32_t cjk_codes[4096];
 } fold_table;
 
 #define FCJK_PLAIN 1u
