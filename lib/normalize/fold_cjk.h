@@ -18,8 +18,8 @@
  * (two dependent gathers were slower, bench/RESULTS.md) and tests the
  * values per lane. The kept units and their flags are left-packed
  * (vpcompressw; pshufb with a control made by pext) — no branch per
- * character. Output identical to the scalar
- * run and to the general path: tests/normalize/test_fold_cjk.c.
+ * character. Output identical to the scalar run and to the general path:
+ * tests/normalize/test_fold_cjk.c.
  */
 #ifndef SCREENER_NORMALIZE_FOLD_CJK_H
 #define SCREENER_NORMALIZE_FOLD_CJK_H

@@ -1,5 +1,5 @@
 /* The fold's fast paths for runs of 3-byte UTF-8 (the scalar CJK run in
- * fold.c, the AVX-512 blocks of fold_cjk.c) and for ASCII, on every path
+ * fold.c, the AVX-512 and AVX2 blocks of fold_cjk.c) and for ASCII, on every path
  * this CPU has, against the general path one character at a time
  * (fold_text_general): random texts of pieces that stress the CJK decode —
  * Han kept as itself, traditional Han folded to one unit, punctuation
@@ -7,8 +7,11 @@
  * expansions, leads E0 and ED at both sides of their limits (overlong,
  * surrogate), 4-byte and supplementary characters, 2-byte characters,
  * truncated sequences, stray continuation bytes, invalid bytes, ASCII —
- * at every alignment and length, with and without a budget. Units, unit
- * flags, checkpoints and the input consumed must all be identical. */
+ * at every alignment and length, with and without a budget; every 3-byte
+ * code point at every lane of a block, and one other character at every
+ * position of runs of plain Han (the blocks that skip the trie by their
+ * CJK codes, fold_table.cjk_codes). Units, unit flags, checkpoints and the
+ * input consumed must all be identical. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
