@@ -8,10 +8,10 @@
  * surrogate), 4-byte and supplementary characters, 2-byte characters,
  * truncated sequences, stray continuation bytes, invalid bytes, ASCII —
  * at every alignment and length, with and without a budget; every 3-byte
- * code point at every lane of a block, and one other character at every
- * position of runs of plain Han (the blocks that skip the trie by their
- * CJK codes, fold_table.cjk_codes). Units, unit flags, checkpoints and the
- * input consumed must all be identical. */
+ * code point (its lane cycling through the block), and one other character
+ * at every position of runs of plain Han (the blocks that skip the trie by
+ * their CJK codes, fold_table.cjk_codes). Units, unit flags, checkpoints
+ * and the input consumed must all be identical. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,7 +298,7 @@ static size_t put3(char *t, size_t len, uint32_t u)
 }
 
 /* Every 3-byte code point (U+0800..U+FFFF, the surrogates' encodings too)
- * in runs with plain Han around it, at every lane of a block in turn: each
+ * in runs with plain Han around it, its lane cycling through the block: each
  * code the table holds (plain, separator, 0) against the general path, for
  * each family set that changes the codes. */
 static void every_code_point(uint32_t flags, int min_gap)
