@@ -50,6 +50,7 @@ CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size
 {
     const uint16_t *index = ft->trie->index;
     const uint32_t *data = ft->trie->data.ptr32;
+    const uint32_t *codes = ft->cjk_codes;
     const __m512i sel = _mm512_loadu_si512(lanes3), m6 = _mm512_set1_epi32(0x3F);
     size_t i0 = p->i, i = i0, pos = p->pos, next_mark = p->next_mark;
     uint32_t gap = p->gap;
@@ -84,35 +85,50 @@ CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size
         unsigned k = (unsigned)__builtin_ctz(~(uint32_t)ok);
         if (!k)
             break;
-        uint16_t cv[16];
-        uint32_t vv[16];
-        _mm256_storeu_si256((__m256i *)cv, _mm512_cvtepi32_epi16(cp));
-        /* the trie values by 16 scalar loads (no gathers: slow on the machine
-         * measured), inline: the code points read back from a 256-bit store
-         * (the asm: not extracted lane by lane; loads from a 512-bit store
-         * were not forwarded, measured), the values stored and loaded as
-         * one vector (built by 16 inserts instead: Weibo 3 % slower). Out
-         * of line (as before), the call spilled the loop's registers: here
-         * Weibo 1.02x, chat within the noise; on the AVX2 path 1.14x / 1.05x
-         * (bench/RESULTS.md session 7). */
-        __asm__("" : "+m"(cv));
-        for (int j = 0; j < 16; j++)
-            vv[j] = data[(uint32_t)index[cv[j] >> UCPTRIE_FAST_SHIFT] +
-                         (cv[j] & UCPTRIE_FAST_DATA_MASK)];
-        __m512i v = _mm512_loadu_si512(vv);
-        __m512i top = _mm512_srli_epi32(v, 28); /* kind << 2 | class */
-        /* kept as one unit of class FC_OTHER (FV_IDENT 0, FV_ONE 8), a BMP
-         * one (no payload bits 16..20), or dropped as a visible separator
-         * (FV_DROP, FC_GAP: 6) */
-        __mmask16 ident = _mm512_cmpeq_epi32_mask(top, _mm512_setzero_si512());
-        __mmask16 one = _mm512_cmpeq_epi32_mask(top, _mm512_set1_epi32(8));
-        __mmask16 gapd = _mm512_cmpeq_epi32_mask(top, _mm512_set1_epi32(6));
-        __mmask16 bmp = _mm512_testn_epi32_mask(v, _mm512_set1_epi32(0x1F0000));
-        uint32_t easy = (uint32_t)(bmp & (ident | one | gapd)), want = _bzhi_u32(~0u, k);
-        if (__builtin_expect((easy & want) != want, 0)) {
-            k = (unsigned)__builtin_ctz(~easy); /* leading characters taken */
-            if (!k)
-                break;
+        /* the codes (fold_table.cjk_codes) by one gather from the 16 KiB
+         * table (its Han part, 5 KiB, stays in L1), each lane's two bits
+         * shifted down: where every character of the block is plain or a
+         * separator, the units are the code points themselves and the trie
+         * is not read (one gather here: fold alone 1.3-1.4x the 16 scalar
+         * trie lookups on AVX-512; the same codes by 16 scalar loads: no
+         * gain; bench/RESULTS.md, cjk13c) */
+        uint32_t want = _bzhi_u32(~0u, k);
+        __m512i w = _mm512_i32gather_epi32(_mm512_srli_epi32(cp, 4), codes, 4);
+        __m512i c2 = _mm512_srlv_epi32(
+            w, _mm512_slli_epi32(_mm512_and_si512(cp, _mm512_set1_epi32(15)), 1));
+        __mmask16 ident = _mm512_test_epi32_mask(c2, _mm512_set1_epi32(FCJK_PLAIN));
+        __mmask16 gapd = _mm512_test_epi32_mask(c2, _mm512_set1_epi32(FCJK_GAP)), one = 0;
+        __m512i v = cp;
+        if (__builtin_expect(((ident | gapd) & want) != want, 0)) {
+            /* a character with code 0 (traditional Han folded to one unit,
+             * or anything the block does not take): the trie's values by
+             * 16 scalar loads, inline: the code points read back from a
+             * 256-bit store (the asm: not extracted lane by lane; loads
+             * from a 512-bit store were not forwarded, measured), the
+             * values stored and loaded as one vector (built by 16 inserts
+             * instead: Weibo 3 % slower; bench/RESULTS.md session 7) */
+            uint16_t cv[16];
+            uint32_t vv[16];
+            _mm256_storeu_si256((__m256i *)cv, _mm512_cvtepi32_epi16(cp));
+            __asm__("" : "+m"(cv));
+            for (int j = 0; j < 16; j++)
+                vv[j] = data[(uint32_t)index[cv[j] >> UCPTRIE_FAST_SHIFT] +
+                             (cv[j] & UCPTRIE_FAST_DATA_MASK)];
+            v = _mm512_loadu_si512(vv);
+            __m512i top = _mm512_srli_epi32(v, 28); /* kind << 2 | class */
+            /* kept as one unit of class FC_OTHER (FV_IDENT 0, FV_ONE 8), a BMP
+             * one (no payload bits 16..20), or dropped as a visible separator
+             * (FV_DROP, FC_GAP: 6) */
+            __mmask16 bmp = _mm512_testn_epi32_mask(v, _mm512_set1_epi32(0x1F0000));
+            ident = bmp & _mm512_cmpeq_epi32_mask(top, _mm512_setzero_si512());
+            one = bmp & _mm512_cmpeq_epi32_mask(top, _mm512_set1_epi32(8));
+            gapd = bmp & _mm512_cmpeq_epi32_mask(top, _mm512_set1_epi32(6));
+            uint32_t easy = (uint32_t)(ident | one | gapd);
+            if ((easy & want) != want) {
+                k = (unsigned)__builtin_ctz(~easy); /* leading characters taken */
+                if (!k)
+                    break;
+            }
         }
         uint32_t K = (uint32_t)(ident | one) & _bzhi_u32(~0u, k);
         unsigned c = (unsigned)__builtin_popcount(K);
@@ -170,15 +186,16 @@ CJK_AVX2_TARGET static inline __m128i pack_control(uint32_t m)
     return _mm_add_epi16(_mm_mullo_epi16(x, _mm_set1_epi16(0x0202)), _mm_set1_epi16(0x0100));
 }
 
-/* The same step as run_avx512, 8 characters (24 bytes) a block; needs 24
- * bytes left to start a block (the caller's FOLD_CJK_MIN), stores 8 units
- * and 8 flags whatever it keeps (the fold's buffer has room for every byte
- * left as one unit). */
+/* The same step as run_avx512, 8 characters (24 bytes) a block (the last
+ * one by masked 4-byte loads: the characters in the whole words before the
+ * text's end); stores 8 units and 8 flags whatever it keeps (the fold's
+ * buffer has room for every byte left as one unit, plus 8 or more). */
 CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, size_t n,
                                        size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
 {
     const uint16_t *index = ft->trie->index;
     const uint32_t *data = ft->trie->data.ptr32;
+    const uint32_t *codes = ft->cjk_codes;
     /* lane 0: bytes 0..11 of the first load; lane 1: bytes 4..15 of the
      * second (which starts 8 bytes later: bytes 12..23 of the block) */
     const __m256i sel = _mm256_setr_epi8(0, 1, 2, 2, 3, 4, 5, 5, 6, 7, 8, 8, 9, 10, 11, 11, 4, 5,
@@ -186,8 +203,24 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
     const __m256i m6 = _mm256_set1_epi32(0x3F);
     size_t i0 = p->i, i = i0, pos = p->pos, next_mark = p->next_mark;
     uint32_t gap = p->gap;
-    while (n - i >= 24) {
-        __m256i raw = _mm256_loadu2_m128i((const __m128i *)(s + i + 8), (const __m128i *)(s + i));
+    for (;;) {
+        size_t avail = n - i;
+        __m256i raw;
+        if (avail >= 24) {
+            raw = _mm256_loadu2_m128i((const __m128i *)(s + i + 8), (const __m128i *)(s + i));
+        } else {
+            /* the text's last bytes: the whole 4-byte words before its end
+             * by masked loads (no fault past the end); the other bytes read
+             * as 0, so a character not wholly loaded fails the shape test */
+            unsigned words = (unsigned)(avail / 4);
+            __m128i lo = _mm_maskload_epi32(
+                (const int *)(s + i),
+                _mm_cmpgt_epi32(_mm_set1_epi32((int)words), _mm_setr_epi32(0, 1, 2, 3)));
+            __m128i hi = _mm_maskload_epi32(
+                (const int *)(s + i + 8),
+                _mm_cmpgt_epi32(_mm_set1_epi32((int)words), _mm_setr_epi32(2, 3, 4, 5)));
+            raw = _mm256_set_m128i(hi, lo);
+        }
         __m256i x = _mm256_shuffle_epi8(raw, sel);
         __m256i shape = _mm256_cmpeq_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0x00C0C0F0)),
                                            _mm256_set1_epi32(0x008080E0));
@@ -199,32 +232,48 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
         __m256i blk = _mm256_srli_epi32(cp, 11);
         __m256i bad = _mm256_or_si256(_mm256_cmpeq_epi32(blk, _mm256_setzero_si256()),
                                       _mm256_cmpeq_epi32(blk, _mm256_set1_epi32(27)));
-        uint32_t ok = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_andnot_si256(bad, shape)));
+        uint32_t ok = (uint32_t)_mm256_movemask_ps(
+            _mm256_castsi256_ps(_mm256_andnot_si256(bad, shape)));
         unsigned k = (unsigned)__builtin_ctz(~ok);
         if (!k)
             break;
-        uint32_t cv[8], vv[8];
-        _mm256_storeu_si256((__m256i *)cv, cp);
-        __asm__("" : "+m"(cv)); /* (inline, as run_avx512's) */
-        for (int j = 0; j < 8; j++)
-            vv[j] = data[(uint32_t)index[cv[j] >> UCPTRIE_FAST_SHIFT] +
-                         (cv[j] & UCPTRIE_FAST_DATA_MASK)];
-        __m256i v = _mm256_loadu_si256((const __m256i *)vv);
-        __m256i top = _mm256_srli_epi32(v, 28);
-        __m256i identv = _mm256_cmpeq_epi32(top, _mm256_setzero_si256());
-        uint32_t ident = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(identv));
-        uint32_t one = (uint32_t)_mm256_movemask_ps(
-            _mm256_castsi256_ps(_mm256_cmpeq_epi32(top, _mm256_set1_epi32(8))));
+        /* the codes by one gather, as run_avx512's (fold alone, Weibo
+         * 1.19x; chat, where few lines have a block of 8, 1.0x) */
+        uint32_t want = _bzhi_u32(~0u, k);
+        __m256i w = _mm256_i32gather_epi32((const int *)codes, _mm256_srli_epi32(cp, 4), 4);
+        __m256i c2 = _mm256_srlv_epi32(
+            w, _mm256_slli_epi32(_mm256_and_si256(cp, _mm256_set1_epi32(15)), 1));
+        /* (each code bit moved to the lane's sign bit) */
+        uint32_t ident = (uint32_t)_mm256_movemask_ps(
+            _mm256_castsi256_ps(_mm256_slli_epi32(c2, 31)));
         uint32_t gapd = (uint32_t)_mm256_movemask_ps(
-            _mm256_castsi256_ps(_mm256_cmpeq_epi32(top, _mm256_set1_epi32(6))));
-        uint32_t bmp = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(
-            _mm256_cmpeq_epi32(_mm256_and_si256(v, _mm256_set1_epi32(0x1F0000)),
-                               _mm256_setzero_si256())));
-        uint32_t easy = bmp & (ident | one | gapd), want = _bzhi_u32(~0u, k);
-        if (__builtin_expect((easy & want) != want, 0)) {
-            k = (unsigned)__builtin_ctz(~easy);
-            if (!k)
-                break;
+            _mm256_castsi256_ps(_mm256_slli_epi32(c2, 30)));
+        uint32_t one = 0;
+        __m256i v = cp, identv = cp; /* (v = cp: the blend below gives cp whatever identv is) */
+        if (__builtin_expect(((ident | gapd) & want) != want, 0)) {
+            uint32_t cv[8], vv[8];
+            _mm256_storeu_si256((__m256i *)cv, cp);
+            __asm__("" : "+m"(cv)); /* (inline, as run_avx512's) */
+            for (int j = 0; j < 8; j++)
+                vv[j] = data[(uint32_t)index[cv[j] >> UCPTRIE_FAST_SHIFT] +
+                             (cv[j] & UCPTRIE_FAST_DATA_MASK)];
+            v = _mm256_loadu_si256((const __m256i *)vv);
+            __m256i top = _mm256_srli_epi32(v, 28);
+            identv = _mm256_cmpeq_epi32(top, _mm256_setzero_si256());
+            ident = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(identv));
+            one = (uint32_t)_mm256_movemask_ps(
+                _mm256_castsi256_ps(_mm256_cmpeq_epi32(top, _mm256_set1_epi32(8))));
+            gapd = (uint32_t)_mm256_movemask_ps(
+                _mm256_castsi256_ps(_mm256_cmpeq_epi32(top, _mm256_set1_epi32(6))));
+            uint32_t bmp = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(
+                _mm256_cmpeq_epi32(_mm256_and_si256(v, _mm256_set1_epi32(0x1F0000)),
+                                   _mm256_setzero_si256())));
+            uint32_t easy = bmp & (ident | one | gapd);
+            if ((easy & want) != want) {
+                k = (unsigned)__builtin_ctz(~easy);
+                if (!k)
+                    break;
+            }
         }
         uint32_t K = (ident | one) & _bzhi_u32(~0u, k);
         unsigned c = (unsigned)__builtin_popcount(K);

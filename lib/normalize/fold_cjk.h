@@ -8,12 +8,18 @@
  * or AVX2 (FOLD_PATH_AVX2, with BMI2), fold_cjk_run takes 16 or 8
  * characters a block: the three bytes of each gathered into a 32-bit lane
  * (one vpermb; two 16-byte loads and a pshufb), shape, overlong and
- * surrogate tests and the trie's BMP index computed per lane; the trie
- * itself read by scalar loads (no gathers: they were slow on the machine
- * measured, bench/RESULTS.md), the values tested per lane, and the kept
- * units and their flags left-packed (vpcompressw; pshufb with a control
- * made by pext) — no branch per character. Output identical to the scalar
- * run and to the general path: tests/normalize/test_fold_cjk.c.
+ * surrogate tests per lane; then each character's two-bit code
+ * (fold_table.cjk_codes, derived from the trie at open: plain — folds to
+ * itself, one unit of class FC_OTHER: most Han, Kana — or a dropped
+ * visible separator) by ONE gather from a 16 KiB table, so a block of
+ * plain characters and punctuation writes its code points without a trie
+ * lookup; a block with any other character (traditional Han folded to
+ * one unit, or one the block cannot take) reads the trie by scalar loads
+ * (two dependent gathers were slower, bench/RESULTS.md) and tests the
+ * values per lane. The kept units and their flags are left-packed
+ * (vpcompressw; pshufb with a control made by pext) — no branch per
+ * character. Output identical to the scalar run and to the general path:
+ * tests/normalize/test_fold_cjk.c.
  */
 #ifndef SCREENER_NORMALIZE_FOLD_CJK_H
 #define SCREENER_NORMALIZE_FOLD_CJK_H
@@ -22,14 +28,15 @@
 
 #include "fold_simd.h"
 
-/* The vector step takes a run only where 24 or more bytes (8 characters:
- * an AVX2 block) remain: shorter tails cost less in the scalar run, whose branches are
- * predicted where a block's length waits for its lookups (measured: chat
- * lines, 10 characters, 1.27x the scalar fold with every run taken here,
- * 1.36-1.41x from 12 or 24 bytes on, 1.21x from 48; again with the lookups
- * inline: a block ~26 ns for 5 or 10 characters, the scalar run ~7.5 ns +
- * ~2.1 ns a character, 15 bytes lost chat 4 %: bench/RESULTS.md session 7). */
-#define FOLD_CJK_MIN 24
+/* The vector step takes a run only where 12 or more bytes (4 characters)
+ * remain: shorter tails cost less in the scalar run (fold.c, bmp3_run).
+ * Both paths take a text's last bytes by masked loads. Measured
+ * (bench/RESULTS.md): with the trie read per character a block cost ~26 ns
+ * whatever it held and the limit was 24 bytes (session 7); with the codes
+ * read by one gather (cjk13c), 12 bytes: chat lines (~10 characters) fold
+ * 1.2x faster on AVX-512 than from 24, AVX2 1.03x, Weibo within 1-2 %;
+ * 15 bytes about the same, 6 bytes slower. */
+#define FOLD_CJK_MIN 12
 
 /*
  * From p->i, 16 characters at a time: the longest run of characters that are

@@ -144,7 +144,17 @@ typedef struct fold_table {
      * read by byte_view_blocks (fold_simd.h) on the AVX2 and AVX-512 paths */
     uint8_t bplan_ok, bplan_n, bplan_flags0, bplan_delta;
     uint8_t bplan_above[BV_PLAN_STEPS][32], bplan_dflags[BV_PLAN_STEPS][32];
+    /* The vector CJK step's codes (fold_cjk.c), two bits per BMP code point
+     * u at bits 2 * (u % 16) of cjk_codes[u / 16]: FCJK_PLAIN if u folds to
+     * itself as one unit of class FC_OTHER (most Han, Kana), FCJK_GAP if it
+     * is dropped as a visible separator (punctuation), 0 for anything else
+     * (the trie's value decides). Derived from the trie at open (16 KiB,
+     * the Han block's part 5 KiB; last, after the fields every text reads). */
+    uint32_t cjk_codes[4096];
 } fold_table;
+
+#define FCJK_PLAIN 1u
+#define FCJK_GAP 2u
 
 /* 1 if the folded unit u is a Chinese numeral (see fold_table.numerals). */
 static inline int fold_unit_is_numeral(const fold_table *ft, uint32_t u)

@@ -168,6 +168,25 @@ static void numerals_of(fold_table *ft)
     }
 }
 
+/* The vector CJK step's codes (fold_table.cjk_codes) for the 3-byte code
+ * points: the values that step takes without its trie lookups, exactly as
+ * it classifies a value it looked up (a kept FV_IDENT of class FC_OTHER,
+ * or a FV_DROP of class FC_GAP, neither with payload bits 16..20). 63k
+ * lookups, once per table. */
+static void cjk_codes_of(fold_table *ft)
+{
+    for (uint32_t u = 0x800; u <= 0xFFFF; u++) {
+        uint32_t v = UCPTRIE_FAST_BMP_GET(ft->trie, UCPTRIE_32, u), code = 0;
+        if (v & 0x1F0000u)
+            continue;
+        if (v >> 28 == (FV_IDENT << 2 | FC_OTHER))
+            code = FCJK_PLAIN;
+        else if (v >> 28 == (FV_DROP << 2 | FC_GAP))
+            code = FCJK_GAP;
+        ft->cjk_codes[u >> 4] |= code << 2 * (u & 15);
+    }
+}
+
 int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
                     const uint16_t *expand, size_t n_expand)
 {
@@ -195,6 +214,7 @@ int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
     bytes_ascii_of(ft); /* (before the plans, which fold_table_set_collapse derives) */
     fold_table_set_collapse(ft, 0);
     numerals_of(ft);
+    cjk_codes_of(ft);
     return SCREENER_OK;
 }
 

@@ -1,5 +1,5 @@
 /* The fold's fast paths for runs of 3-byte UTF-8 (the scalar CJK run in
- * fold.c, the AVX-512 blocks of fold_cjk.c) and for ASCII, on every path
+ * fold.c, the AVX-512 and AVX2 blocks of fold_cjk.c) and for ASCII, on every path
  * this CPU has, against the general path one character at a time
  * (fold_text_general): random texts of pieces that stress the CJK decode —
  * Han kept as itself, traditional Han folded to one unit, punctuation
@@ -7,8 +7,11 @@
  * expansions, leads E0 and ED at both sides of their limits (overlong,
  * surrogate), 4-byte and supplementary characters, 2-byte characters,
  * truncated sequences, stray continuation bytes, invalid bytes, ASCII —
- * at every alignment and length, with and without a budget. Units, unit
- * flags, checkpoints and the input consumed must all be identical. */
+ * at every alignment and length, with and without a budget; every 3-byte
+ * code point (its lane cycling through the block), and one other character
+ * at every position of runs of plain Han (the blocks that skip the trie by
+ * their CJK codes, fold_table.cjk_codes). Units, unit flags, checkpoints
+ * and the input consumed must all be identical. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,6 +235,153 @@ Test(fold_cjk, short_texts_every_length)
     /* too long, with the buffers already there: refused before any read */
     cr_assert_eq(fold_text_upto(&ft, (const uint8_t *)big, FOLD_MAX_INPUT + 1, SIZE_MAX, &got),
                  SCREENER_E_TOO_LARGE);
+    fold_buf_free(&ref);
+    fold_buf_free(&got);
+    fold_fixture_close(&fbuild, &ft);
+}
+
+/* ------------------------------------------------------------------ */
+/* The CJK codes (fold_table.cjk_codes): blocks the trie is not read for */
+/* ------------------------------------------------------------------ */
+
+/* Fold t (an exact copy: a read past the end is caught by the sanitizer
+ * builds) on every path this CPU has and with the general path, whole and
+ * at the given budget, and require the same. */
+static void same_on_every_path(fold_table *ft, const char *t, size_t m, size_t budget,
+                               const char *what, int id, fold_buf *ref, fold_buf *got)
+{
+    uint8_t *copy = malloc(m ? m : 1);
+    cr_assert(copy);
+    memcpy(copy, t, m);
+    for (int path = FOLD_PATH_SCALAR; path < FOLD_PATH_COUNT; path++) {
+        if (!fold_path_supported(path))
+            continue;
+        ft->ascii_path = (uint8_t)path;
+        cr_assert_eq(fold_text_general(ft, copy, m, SIZE_MAX, ref), SCREENER_OK);
+        cr_assert_eq(fold_text_upto(ft, copy, m, SIZE_MAX, got), SCREENER_OK);
+        same(got, ref, what, path, id);
+        cr_assert_eq(fold_text_general(ft, copy, m, budget, ref), SCREENER_OK);
+        cr_assert_eq(fold_text_upto(ft, copy, m, budget, got), SCREENER_OK);
+        same(got, ref, what, path, id);
+    }
+    free(copy);
+}
+
+/* Append the UTF-8 of BMP code point u (0x800 and up) at t + len. */
+static size_t put3(char *t, size_t len, uint32_t u)
+{
+    t[len] = (char)(0xE0 | (u >> 12));
+    t[len + 1] = (char)(0x80 | ((u >> 6) & 0x3F));
+    t[len + 2] = (char)(0x80 | (u & 0x3F));
+    return len + 3;
+}
+
+/* Every 3-byte code point (U+0800..U+FFFF, the surrogates' encodings too)
+ * in runs with plain Han around it, its lane cycling through the block: each
+ * code the table holds (plain, separator, 0) against the general path, for
+ * each family set that changes the codes. */
+static void every_code_point(uint32_t flags, int min_gap)
+{
+    fold_build fbuild;
+    fold_table ft;
+    fold_fixture_open(flags, &fbuild, &ft);
+    fold_table_set_collapse(&ft, 1);
+    fold_buf ref, got;
+    memset(&ref, 0, sizeof ref);
+    memset(&got, 0, sizeof got);
+    static char text[3 * 64];
+    int plain = 0, gap = 0, other = 0;
+    for (uint32_t u = 0x800; u <= 0xFFFF; u += 7) {
+        /* seven code points from u among plain Han: u at lane u % 16 */
+        size_t len = 0;
+        for (uint32_t j = 0; j < u % 16; j++)
+            len = put3(text, len, 0x4E2D); /* 中 */
+        for (uint32_t c = u; c < u + 7 && c <= 0xFFFF; c++) {
+            len = put3(text, len, c);
+            uint32_t code = (ft.cjk_codes[c >> 4] >> 2 * (c & 15)) & 3u;
+            plain += code == FCJK_PLAIN, gap += code == FCJK_GAP, other += code == 0;
+        }
+        for (uint32_t j = 0; j < 7 + u % 5; j++)
+            len = put3(text, len, 0x6587); /* 文 */
+        same_on_every_path(&ft, text, len, u % 23, "every code point", (int)u, &ref, &got);
+    }
+    /* the codes are there (a table of zeros would pass the folds above) */
+    cr_assert_gt(plain, 20000, "%d plain code points", plain);
+    cr_assert_geq(gap, min_gap, "%d separators", gap);
+    cr_assert_gt(other, 1000, "%d others", other);
+    fold_buf_free(&ref);
+    fold_buf_free(&got);
+    fold_fixture_close(&fbuild, &ft);
+}
+
+Test(fold_cjk, every_code_point_all_families) { every_code_point(SCREENER_FOLD_ALL, 300); }
+
+Test(fold_cjk, every_code_point_without_traditional)
+{
+    every_code_point(SCREENER_FOLD_ALL & ~SCREENER_FOLD_TRADITIONAL, 300);
+}
+
+Test(fold_cjk, every_code_point_without_noise_removal)
+{
+    every_code_point(SCREENER_FOLD_ALL & ~SCREENER_FOLD_NOISE, 0); /* punctuation kept */
+}
+
+/* The codes follow the trie: a plain Han character is plain, a separator
+ * a separator, a traditional character that folds to another and a
+ * full-width letter neither (the trie decides). */
+Test(fold_cjk, codes_follow_the_table)
+{
+    fold_build fbuild;
+    fold_table ft;
+    fold_fixture_open(SCREENER_FOLD_ALL, &fbuild, &ft);
+    fold_table_set_collapse(&ft, 1);
+#define CODE(u) ((ft.cjk_codes[(u) >> 4] >> 2 * ((u)&15)) & 3u)
+    cr_assert_eq(CODE(0x4E2Du), FCJK_PLAIN);  /* 中 */
+    cr_assert_eq(CODE(0x3072u), FCJK_PLAIN);  /* ひ */
+    cr_assert_eq(CODE(0xFF0Cu), FCJK_GAP);    /* ， */
+    cr_assert_eq(CODE(0x3002u), FCJK_GAP);    /* 。 */
+    cr_assert_eq(CODE(0x570Bu), 0u);          /* 國 -> 国 */
+    cr_assert_eq(CODE(0xFF26u), 0u);          /* Ｆ -> f */
+    cr_assert_eq(CODE(0x200Bu), 0u);          /* ZWSP: dropped, invisible */
+    cr_assert_eq(CODE(0x4E00u), FCJK_PLAIN);  /* 一: a numeral, folds to itself */
+    fold_fixture_close(&fbuild, &ft);
+    /* without the traditional family 國 folds to itself */
+    fold_fixture_open(SCREENER_FOLD_ALL & ~SCREENER_FOLD_TRADITIONAL, &fbuild, &ft);
+    fold_table_set_collapse(&ft, 1);
+    cr_assert_eq(CODE(0x570Bu), FCJK_PLAIN);
+#undef CODE
+    fold_fixture_close(&fbuild, &ft);
+}
+
+/* Plain Han with one other character (traditional, separator, full-width,
+ * invisible, ASCII, an expansion, a 4-byte or invalid byte) at every
+ * position of runs of 4..40 characters — every lane of the first, middle
+ * and last (masked) block, both block sizes — with budgets around it. */
+Test(fold_cjk, one_other_character_at_every_lane)
+{
+    static const char *const others[] = {"國", "說", "，", "。", "Ｆ", "\xe2\x80\x8b", "a",
+                                         "㎏", "😀", "\xff", "\xed\xa0\x80", "カ"};
+    fold_build fbuild;
+    fold_table ft;
+    fold_fixture_open(SCREENER_FOLD_ALL, &fbuild, &ft);
+    fold_table_set_collapse(&ft, 1);
+    fold_buf ref, got;
+    memset(&ref, 0, sizeof ref);
+    memset(&got, 0, sizeof got);
+    static char text[256];
+    int id = 0;
+    for (size_t oi = 0; oi < sizeof others / sizeof others[0]; oi++)
+        for (size_t chars = 4; chars <= 40; chars++)
+            for (size_t at = 0; at < chars; at++, id++) {
+                size_t len = 0;
+                for (size_t j = 0; j < chars; j++) {
+                    const char *x = j == at ? others[oi] : (j % 3 ? "的" : "了");
+                    memcpy(text + len, x, strlen(x));
+                    len += strlen(x);
+                }
+                same_on_every_path(&ft, text, len, at + (id % 3) - 1, "one other", id, &ref,
+                                   &got);
+            }
     fold_buf_free(&ref);
     fold_buf_free(&got);
     fold_fixture_close(&fbuild, &ft);
