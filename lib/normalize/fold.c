@@ -384,7 +384,7 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
 /* One step of a fold pass at p->i: a run of ASCII (vector blocks or
  * scalar), of CJK (vector or scalar) or one character of any kind, writing
  * at most `room` units in the scalar runs. Returns 0 or an error status.
- * (fold_texts_joined; fold_text_upto has the same steps written out in its
+ * (fold_texts_joined and _buf; fold_text_upto has the same steps written out in its
  * loop: through this function, with p copied in and out, it cost 1-2 % more
  * instructions a message on chat and Weibo, callgrind.) */
 static inline __attribute__((always_inline)) int fold_step(const fold_table *ft,
@@ -421,8 +421,8 @@ static inline __attribute__((always_inline)) int fold_step(const fold_table *ft,
     return rc;
 }
 
-int fold_texts_joined(const fold_table *ft, const uint8_t *s, size_t n, const size_t *at,
-                      size_t k, fold_buf *fb, size_t *unit_at)
+int fold_texts_joined_buf(const fold_table *ft, const uint8_t *s, size_t n, const size_t *at,
+                          size_t k, fold_buf *fb, size_t *unit_at)
 {
     int rc = fold_begin(ft, n, fb);
     if (rc)
@@ -450,6 +450,55 @@ int fold_texts_joined(const fold_table *ft, const uint8_t *s, size_t n, const si
     }
     fb->n = p.pos;
     fb->consumed = p.i;
+    return SCREENER_OK;
+}
+
+int fold_texts_joined(const fold_table *ft, const fold_text_ref *texts, size_t k, fold_buf *fb,
+                      size_t *unit_at)
+{
+    size_t left = k; /* bytes not folded yet, one per separator included */
+    for (size_t j = 0; j < k; j++) {
+        if (texts[j].n > FOLD_MAX_INPUT)
+            return SCREENER_E_TOO_LARGE;
+        left += texts[j].n;
+    }
+    const size_t total = left;
+    int rc = fold_begin(ft, total, fb);
+    if (rc)
+        return rc;
+    /* no checkpoint is read: next_mark keeps the vector blocks from pushing any */
+    fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0, SIZE_MAX};
+    const int vector = ft->ascii_path != FOLD_PATH_SCALAR;
+    const int cjk_vector = ft->ascii_path >= FOLD_PATH_AVX2;
+    unit_at[0] = 0;
+    for (size_t j = 0; j < k; j++) {
+        const uint8_t *s = texts[j].s;
+        const size_t n = texts[j].n;
+        /* fold_text_upto's invariant (room for every byte left as one unit
+         * plus one expansion) over the texts still to come: an expansion
+         * grows the buffers for its own text only (one_char) */
+        if (__builtin_expect(fb->cap - p.pos < left + ft->max_units + 8, 0)) {
+            if (grow_units(fb, p.pos + left + ft->max_units + 8))
+                return SCREENER_E_NOMEM;
+            p.o = fb->units;
+            p.fl = fb->flags;
+        }
+        /* text j alone: every step reads below its own end n */
+        p.i = 0;
+        while (p.i < n) {
+            rc = fold_step(ft, s, n, SIZE_MAX, SIZE_MAX, vector, cjk_vector, fb, &p);
+            if (rc)
+                return rc;
+        }
+        /* the separator: unit 0xFFFF, flags 0; the next text starts afresh */
+        p.fl[p.pos] = 0;
+        p.o[p.pos++] = 0xFFFFu;
+        p.prev = 0, p.gap = 0;
+        unit_at[j + 1] = p.pos;
+        left -= n + 1;
+    }
+    fb->n = p.pos;
+    fb->consumed = total;
     return SCREENER_OK;
 }
 

@@ -398,21 +398,12 @@ static size_t group_joined(const screener_db *db, screener_scratch *s, const pla
             maybe[i] = STRAIGHT;
             continue;
         }
-        if (raw + len + 1 > s->cap_bf_raw &&
-            mem_grow((void **)&s->bf_raw, &s->cap_bf_raw, raw + FILTER_MAX_BYTES + 1, 1)) {
-            *rc = SCREENER_E_NOMEM;
-            return i;
-        }
-        if (len)
-            memcpy(s->bf_raw + raw, msgs[i].text, len);
-        s->bf_raw_at[k] = raw;
+        /* (folded where the caller holds it: no copy) */
+        s->bf_texts[k] = (fold_text_ref){(const uint8_t *)msgs[i].text, len};
         s->bf_msg[k++] = i;
-        raw += len;
-        s->bf_raw[raw++] = 0xFF;
+        raw += len + 1;
     }
-    s->bf_raw_at[k] = raw;
-    *rc = fold_texts_joined(&db->fold, s->bf_raw, raw, s->bf_raw_at, k, &s->bf_fold,
-                            s->bf_unit_at);
+    *rc = fold_texts_joined(&db->fold, s->bf_texts, k, &s->bf_fold, s->bf_unit_at);
     size_t rebuilt = 0;
     if (!*rc && p->per_message)
         *rc = joined_readings(db, s, p, msgs, k, maybe, done, &rebuilt);
@@ -438,7 +429,7 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
     if (mem_grow((void **)&s->bf_unit_at, &s->cap_bf_unit_at, GROUP_MSGS + 1, sizeof(size_t)) ||
         mem_grow((void **)&s->bf_byte_at, &s->cap_bf_byte_at, GROUP_MSGS + 1, sizeof(size_t)) ||
         mem_grow((void **)&s->bf_msg, &s->cap_bf_msg, GROUP_MSGS, sizeof(size_t)) ||
-        mem_grow((void **)&s->bf_raw_at, &s->cap_bf_raw_at, GROUP_MSGS + 1, sizeof(size_t)))
+        mem_grow((void **)&s->bf_texts, &s->cap_bf_texts, GROUP_MSGS, sizeof(fold_text_ref)))
         return SCREENER_E_NOMEM;
 
     memset(maybe, 0, n);

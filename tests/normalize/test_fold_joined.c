@@ -1,0 +1,335 @@
+/* The batch filter's joined fold (normalize/fold.h, fold_texts_joined):
+ * a group of texts folded in one call, each where it lies, with the
+ * separator unit between them. Differential, on every fold path this CPU
+ * has, against
+ *   - fold_texts_joined_buf, the same texts copied into one buffer, each
+ *     followed by the byte 0xFF (what the batch filter did before): every
+ *     field the group scan reads (units, flags, unit count, where each text
+ *     starts) and the rest of what it leaves (input consumed, the ASCII
+ *     bytes of the narrow scan);
+ *   - fold_text of each text alone: text j's units and flags at
+ *     [unit_at[j], unit_at[j + 1] - 1), the separator (0xFFFF, flags 0)
+ *     after it.
+ * Texts are random pieces that stress a text's end: runs of Han and
+ * punctuation long enough for the vector CJK blocks cut at any byte, ASCII
+ * runs at the vector block edges (7/8/9, 15/16/17, ... 63/64/65), letters
+ * repeated across the boundary (collapsed within a text only), invalid and
+ * truncated UTF-8, the byte 0xFF itself, expansions (U+FDFA: 18 units from
+ * 3 bytes, so the buffers grow inside a group), empty texts. Each text
+ * lies in its own allocation of exactly its length: the sanitizer builds
+ * catch a read past it. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../scan/test_rng.h"
+#include "normalize/fold.h"
+#include "normalize/fold_simd.h"
+#include "normalize/foldtable.h"
+
+static const char *const han[] = {
+    "中", "文", "国", "法", "轮", "功", "國", "學", "的", "了", "，", "。", "！", "…",
+};
+
+static const char *const odd[] = {
+    "\xe2\x80\x8b", "\xef\xb8\x8f", "Ｆ", "ｕ", "ｕ", "１", "カ", "ひ", "㎏", "ﬁ", "①",
+    "\xef\xb7\xba", /* U+FDFA: 18 units */
+    "\xef\xbf\xbd", "\xef\xbf\xbf", "😀", "\xf0\x9f\x98", "é", "ß", "\xc0\xaf",
+    "\xe4\xb8", "\xe4", "\x80", "\xbf", "\xff", "\xfe", "\xc3",
+};
+
+static const char *const ascii_sets[] = {
+    "abcdefghijklmnopqrstuvwxyz",
+    "aabbeeellloossttt",
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "0123456789",
+    " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
+    "ab cd  e.f,g!hh ss  x\ty\nzz--",
+    "\x01\x1f\x7f a",
+};
+
+static const size_t edge_lens[] = {7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 63, 64, 65, 1, 2};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static void put(char *t, size_t *len, const char *x)
+{
+    size_t xl = strlen(x);
+    memcpy(t + *len, x, xl);
+    *len += xl;
+}
+
+/* A random text into t (room for 2,000 bytes); returns its length. */
+static size_t gen_text(uint64_t *st, char *t)
+{
+    size_t len = 0;
+    unsigned shape = test_rnd(st, 10);
+    if (shape == 0)
+        return 0; /* empty */
+    unsigned pieces = 1 + test_rnd(st, shape < 7 ? 4 : 12);
+    for (unsigned k = 0; k < pieces && len < 1500; k++) {
+        unsigned r = test_rnd(st, 8);
+        if (r < 3) {
+            /* Han and punctuation, often long enough for the CJK blocks */
+            unsigned m = 1 + test_rnd(st, test_rnd(st, 2) ? 12 : 40);
+            for (unsigned q = 0; q < m; q++)
+                put(t, &len, han[test_rnd(st, COUNT(han))]);
+        } else if (r < 6) {
+            /* ASCII at a block edge or any length, runs of one letter */
+            size_t run = test_rnd(st, 2) ? edge_lens[test_rnd(st, COUNT(edge_lens))]
+                                         : 1 + test_rnd(st, 90);
+            const char *set = ascii_sets[test_rnd(st, COUNT(ascii_sets))];
+            size_t sl = strlen(set);
+            char last = 0;
+            for (size_t q = 0; q < run; q++) {
+                char c = last && test_rnd(st, 4) == 0 ? last : set[test_rnd(st, (unsigned)sl)];
+                t[len++] = c;
+                last = c;
+            }
+        } else {
+            put(t, &len, odd[test_rnd(st, COUNT(odd))]);
+        }
+    }
+    /* cut at any byte now and then: a text ending inside a character */
+    if (len && test_rnd(st, 3) == 0)
+        len -= test_rnd(st, len < 4 ? (unsigned)len + 1 : 4);
+    return len;
+}
+
+/* A fresh allocation of exactly len bytes holding t (NULL for an empty
+ * text, as a caller may pass it). */
+static uint8_t *exact_copy(const char *t, size_t len)
+{
+    if (!len)
+        return NULL;
+    uint8_t *c = malloc(len);
+    cr_assert(c);
+    memcpy(c, t, len);
+    return c;
+}
+
+enum { MAX_TEXTS = 130 };
+
+typedef struct group {
+    fold_text_ref texts[MAX_TEXTS];
+    size_t k;
+    uint8_t *joined; /* the texts each followed by 0xFF */
+    size_t at[MAX_TEXTS + 1], n;
+} group;
+
+static void gen_group(uint64_t *st, group *g)
+{
+    static char t[2048];
+    /* mostly chat-sized groups; now and then one text, or none */
+    unsigned r = test_rnd(st, 20);
+    g->k = r == 0 ? 0 : r == 1 ? 1 : 1 + test_rnd(st, MAX_TEXTS);
+    g->n = 0;
+    for (size_t j = 0; j < g->k; j++) {
+        size_t len = gen_text(st, t);
+        g->texts[j] = (fold_text_ref){exact_copy(t, len), len};
+        g->n += len + 1;
+    }
+    g->joined = malloc(g->n ? g->n : 1);
+    cr_assert(g->joined);
+    size_t o = 0;
+    for (size_t j = 0; j < g->k; j++) {
+        g->at[j] = o;
+        if (g->texts[j].n)
+            memcpy(g->joined + o, g->texts[j].s, g->texts[j].n);
+        o += g->texts[j].n;
+        g->joined[o++] = 0xFF;
+    }
+    g->at[g->k] = o;
+}
+
+static void free_group(group *g)
+{
+    for (size_t j = 0; j < g->k; j++)
+        free((void *)(uintptr_t)g->texts[j].s);
+    free(g->joined);
+}
+
+/* got (fold_texts_joined) against ref (the copy-based fold) field by field. */
+static void same_as_copy(const fold_buf *got, const size_t *got_at, const fold_buf *ref,
+                         const size_t *ref_at, size_t k, const char *pn, int t)
+{
+    cr_assert_eq(got->n, ref->n, "%s, group %d: %zu units, copied %zu", pn, t, got->n, ref->n);
+    cr_assert_eq(got->consumed, ref->consumed, "%s, group %d: consumed %zu, copied %zu", pn, t,
+                 got->consumed, ref->consumed);
+    for (size_t j = 0; j <= k; j++)
+        cr_assert_eq(got_at[j], ref_at[j], "%s, group %d: text %zu at unit %zu, copied %zu", pn, t,
+                     j, got_at[j], ref_at[j]);
+    for (size_t q = 0; q < got->n; q++) {
+        cr_assert_eq(got->units[q], ref->units[q], "%s, group %d: unit %zu is %#x, copied %#x", pn,
+                     t, q, got->units[q], ref->units[q]);
+        cr_assert_eq(got->flags[q], ref->flags[q],
+                     "%s, group %d: flags of unit %zu: %#x, copied %#x", pn, t, q, got->flags[q],
+                     ref->flags[q]);
+    }
+    cr_assert_eq(got->n_bytes, ref->n_bytes, "%s, group %d: %zu ASCII bytes, copied %zu", pn, t,
+                 got->n_bytes, ref->n_bytes);
+    for (size_t q = 0; q < got->n_bytes; q++)
+        cr_assert_eq(got->bytes[q], ref->bytes[q], "%s, group %d: ASCII byte %zu", pn, t, q);
+}
+
+/* Each text's slice of got against its own fold. */
+static void same_as_alone(const fold_table *ft, const group *g, const fold_buf *got,
+                          const size_t *at, fold_buf *alone, const char *pn, int t)
+{
+    for (size_t j = 0; j < g->k; j++) {
+        cr_assert_eq(fold_text(ft, g->texts[j].s ? g->texts[j].s : (const uint8_t *)"",
+                               g->texts[j].n, alone),
+                     SCREENER_OK);
+        size_t a = at[j], e = at[j + 1];
+        cr_assert_eq(e - a, alone->n + 1, "%s, group %d, text %zu: %zu units joined, %zu alone",
+                     pn, t, j, e - a - 1, alone->n);
+        for (size_t q = 0; q < alone->n; q++)
+            cr_assert(got->units[a + q] == alone->units[q] && got->flags[a + q] == alone->flags[q],
+                      "%s, group %d, text %zu: unit %zu is %#x/%#x joined, %#x/%#x alone", pn, t,
+                      j, q, got->units[a + q], got->flags[a + q], alone->units[q],
+                      alone->flags[q]);
+        cr_assert(got->units[e - 1] == 0xFFFF && got->flags[e - 1] == 0,
+                  "%s, group %d: separator after text %zu is %#x/%#x", pn, t, j,
+                  got->units[e - 1], got->flags[e - 1]);
+    }
+    cr_assert_eq(at[g->k], got->n, "%s, group %d: %zu units after the last text of %zu", pn, t,
+                 at[g->k], got->n);
+}
+
+static void check_table(uint32_t flags, int collapse, uint64_t seed, int groups)
+{
+    fold_build fbuild;
+    fold_table ft;
+    cr_assert_eq(fold_build_table(flags, &fbuild, NULL), SCREENER_OK);
+    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
+                                 fbuild.n_expand),
+                 SCREENER_OK);
+    fold_table_set_collapse(&ft, collapse);
+    fold_buf got, ref, alone;
+    memset(&got, 0, sizeof got);
+    memset(&ref, 0, sizeof ref);
+    memset(&alone, 0, sizeof alone);
+    static size_t got_at[MAX_TEXTS + 1], ref_at[MAX_TEXTS + 1];
+    static group g;
+    uint64_t st = seed;
+    size_t texts = 0, units = 0;
+    for (int t = 0; t < groups; t++) {
+        gen_group(&st, &g);
+        for (int path = FOLD_PATH_SCALAR; path < FOLD_PATH_COUNT; path++) {
+            if (!fold_path_supported(path))
+                continue;
+            ft.ascii_path = (uint8_t)(path == FOLD_PATH_SCALAR || ft.plan_ok ? path : 0);
+            const char *pn = fold_path_name(path);
+            if (test_rnd(&st, 8) == 0) {
+                /* a fresh buffer now and then: the first call's setup, and
+                 * growth inside the group (expansions) */
+                fold_buf_free(&got);
+                fold_buf_free(&ref);
+            }
+            cr_assert_eq(fold_texts_joined(&ft, g.texts, g.k, &got, got_at), SCREENER_OK);
+            cr_assert_eq(fold_texts_joined_buf(&ft, g.joined, g.n, g.at, g.k, &ref, ref_at),
+                         SCREENER_OK);
+            same_as_copy(&got, got_at, &ref, ref_at, g.k, pn, t);
+            same_as_alone(&ft, &g, &got, got_at, &alone, pn, t);
+        }
+        texts += g.k;
+        units += got.n;
+        free_group(&g);
+    }
+    for (int path = FOLD_PATH_SCALAR + 1; path < FOLD_PATH_COUNT; path++)
+        if (!fold_path_supported(path))
+            fprintf(stderr, "fold_joined: this CPU has no %s path: not tested here\n",
+                    fold_path_name(path));
+    cr_log_info("fold_joined: %d groups, %zu texts, %zu units, on every path this CPU has",
+                groups, texts, units);
+    /* the generator is not degenerate */
+    cr_assert_gt(texts, (size_t)groups * 20);
+    cr_assert_gt(units, texts * 10);
+    fold_buf_free(&got);
+    fold_buf_free(&ref);
+    fold_buf_free(&alone);
+    fold_table_close(&ft);
+    fold_build_free(&fbuild);
+}
+
+Test(fold_joined, in_place_equals_copied_and_alone_collapsing)
+{
+    check_table(SCREENER_FOLD_ALL, 1, 51, 300);
+}
+
+Test(fold_joined, in_place_equals_copied_and_alone_not_collapsing)
+{
+    check_table(SCREENER_FOLD_ALL, 0, 52, 150);
+}
+
+Test(fold_joined, in_place_equals_copied_and_alone_without_noise_removal)
+{
+    check_table(SCREENER_FOLD_ALL & ~SCREENER_FOLD_NOISE, 1, 53, 150);
+}
+
+/* A group whose first texts expand (U+FDFA: 18 units from 3 bytes) into a
+ * buffer sized for the bytes: the buffers grow for those texts, and the
+ * texts after them still find the room fold_text would give them. */
+Test(fold_joined, expansions_early_in_a_group_leave_room_for_the_rest)
+{
+    fold_build fbuild;
+    fold_table ft;
+    cr_assert_eq(fold_build_table(SCREENER_FOLD_ALL, &fbuild, NULL), SCREENER_OK);
+    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
+                                 fbuild.n_expand),
+                 SCREENER_OK);
+    static char t[4096];
+    static group g;
+    size_t len = 0;
+    for (int q = 0; q < 60; q++)
+        put(t, &len, "\xef\xb7\xba");
+    for (int round = 0; round < 2; round++) {
+        g.k = 0;
+        g.n = 0;
+        g.texts[g.k++] = (fold_text_ref){exact_copy(t, len), len};
+        g.n += len + 1;
+        for (int q = 0; q < 40; q++) {
+            /* ASCII and Han filling every byte: 64-unit vector stores */
+            size_t m = 0;
+            static char u[200];
+            for (int r = 0; r < 130; r++)
+                u[m++] = round ? 'a' + (char)(r % 26) : "xy"[r % 2];
+            for (int r = 0; r < 20; r++)
+                put(u, &m, "中");
+            g.texts[g.k++] = (fold_text_ref){exact_copy(u, m), m};
+            g.n += m + 1;
+        }
+        g.joined = malloc(g.n);
+        size_t o = 0;
+        for (size_t j = 0; j < g.k; j++) {
+            g.at[j] = o;
+            memcpy(g.joined + o, g.texts[j].s, g.texts[j].n);
+            o += g.texts[j].n;
+            g.joined[o++] = 0xFF;
+        }
+        g.at[g.k] = o;
+        for (int path = FOLD_PATH_SCALAR; path < FOLD_PATH_COUNT; path++) {
+            if (!fold_path_supported(path))
+                continue;
+            ft.ascii_path = (uint8_t)(path == FOLD_PATH_SCALAR || ft.plan_ok ? path : 0);
+            fold_buf got, ref, alone;
+            memset(&got, 0, sizeof got);
+            memset(&ref, 0, sizeof ref);
+            memset(&alone, 0, sizeof alone);
+            size_t got_at[MAX_TEXTS + 1], ref_at[MAX_TEXTS + 1];
+            cr_assert_eq(fold_texts_joined(&ft, g.texts, g.k, &got, got_at), SCREENER_OK);
+            cr_assert_gt(got.n, 18 * 60, "the expansions are there: %zu units", got.n);
+            cr_assert_eq(fold_texts_joined_buf(&ft, g.joined, g.n, g.at, g.k, &ref, ref_at),
+                         SCREENER_OK);
+            same_as_copy(&got, got_at, &ref, ref_at, g.k, fold_path_name(path), round);
+            same_as_alone(&ft, &g, &got, got_at, &alone, fold_path_name(path), round);
+            fold_buf_free(&got);
+            fold_buf_free(&ref);
+            fold_buf_free(&alone);
+        }
+        free_group(&g);
+    }
+    fold_table_close(&ft);
+    fold_build_free(&fbuild);
+}
