@@ -390,7 +390,7 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
 static inline __attribute__((always_inline)) int fold_step(const fold_table *ft,
                                                            const uint8_t *s, size_t n,
                                                            size_t max_units, size_t room,
-                                                           int vector, int cjk_vector,
+                                                           int vector, size_t cjk_min,
                                                            fold_buf *fb, fold_pass *pp)
 {
     fold_pass p = *pp;
@@ -407,7 +407,7 @@ static inline __attribute__((always_inline)) int fold_step(const fold_table *ft,
             }
         }
         ascii_run(ft, s, n - p.i > room ? p.i + room : n, &p);
-    } else if (cjk_vector && n - p.i >= FOLD_CJK_MIN) {
+    } else if (n - p.i >= cjk_min) {
         /* up to 16 characters at a time, else this one character */
         size_t took = fold_cjk_run(ft, s, n, max_units, fb, &p, &rc);
         if (!rc && !took)
@@ -430,7 +430,7 @@ int fold_texts_joined_buf(const fold_table *ft, const uint8_t *s, size_t n, cons
     /* no checkpoint is read: next_mark keeps the vector blocks from pushing any */
     fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0, SIZE_MAX};
     const int vector = ft->ascii_path != FOLD_PATH_SCALAR;
-    const int cjk_vector = ft->ascii_path >= FOLD_PATH_AVX2;
+    const size_t cjk_min = ft->ascii_path >= FOLD_PATH_AVX2 ? FOLD_CJK_MIN : SIZE_MAX;
     size_t j = 0, sep = k ? at[1] - 1 : n;
     unit_at[0] = 0;
     while (p.i < n) {
@@ -444,7 +444,7 @@ int fold_texts_joined_buf(const fold_table *ft, const uint8_t *s, size_t n, cons
             sep = j < k ? at[j + 1] - 1 : n;
             continue;
         }
-        rc = fold_step(ft, s, n, SIZE_MAX, SIZE_MAX, vector, cjk_vector, fb, &p);
+        rc = fold_step(ft, s, n, SIZE_MAX, SIZE_MAX, vector, cjk_min, fb, &p);
         if (rc)
             return rc;
     }
@@ -453,6 +453,14 @@ int fold_texts_joined_buf(const fold_table *ft, const uint8_t *s, size_t n, cons
     return SCREENER_OK;
 }
 
+/* The AVX-512 CJK run (fold_cjk.c) reads a text's last bytes with a
+ * masked load, so in a group it takes every run of 1+ characters: what it
+ * did when the group was copied into one buffer (a run ended at the 0xFF
+ * byte, not at fold_text's FOLD_CJK_MIN), and on chat (10 characters a
+ * line) 1 % faster than leaving tails under FOLD_CJK_MIN to the scalar run
+ * (farm-bench, 25 pairs, houbb 10k terms, bench/RESULTS.md 2026-12-01). The
+ * AVX2 run needs FOLD_CJK_MIN bytes to load a block. */
+#define FOLD_JOINED_CJK_MIN 3
 int fold_texts_joined(const fold_table *ft, const fold_text_ref *texts, size_t k, fold_buf *fb,
                       size_t *unit_at)
 {
@@ -469,7 +477,9 @@ int fold_texts_joined(const fold_table *ft, const fold_text_ref *texts, size_t k
     /* no checkpoint is read: next_mark keeps the vector blocks from pushing any */
     fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0, SIZE_MAX};
     const int vector = ft->ascii_path != FOLD_PATH_SCALAR;
-    const int cjk_vector = ft->ascii_path >= FOLD_PATH_AVX2;
+    const size_t cjk_min = ft->ascii_path == FOLD_PATH_AVX512 ? FOLD_JOINED_CJK_MIN
+                           : ft->ascii_path == FOLD_PATH_AVX2 ? FOLD_CJK_MIN
+                                                              : SIZE_MAX;
     unit_at[0] = 0;
     for (size_t j = 0; j < k; j++) {
         const uint8_t *s = texts[j].s;
@@ -486,7 +496,7 @@ int fold_texts_joined(const fold_table *ft, const fold_text_ref *texts, size_t k
         /* text j alone: every step reads below its own end n */
         p.i = 0;
         while (p.i < n) {
-            rc = fold_step(ft, s, n, SIZE_MAX, SIZE_MAX, vector, cjk_vector, fb, &p);
+            rc = fold_step(ft, s, n, SIZE_MAX, SIZE_MAX, vector, cjk_min, fb, &p);
             if (rc)
                 return rc;
         }

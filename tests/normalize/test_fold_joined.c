@@ -268,9 +268,12 @@ Test(fold_joined, in_place_equals_copied_and_alone_without_noise_removal)
     check_table(SCREENER_FOLD_ALL & ~SCREENER_FOLD_NOISE, 1, 53, 150);
 }
 
-/* A group whose first texts expand (U+FDFA: 18 units from 3 bytes) into a
- * buffer sized for the bytes: the buffers grow for those texts, and the
- * texts after them still find the room fold_text would give them. */
+/* A group whose first text expands (U+FDFA: 18 units from 3 bytes), with
+ * every count of expansions up to 400, then ASCII texts that fold to one
+ * unit a byte: on a fresh buffer, sized for the group's bytes, the
+ * expansions grow it for their own text only, and for some count the
+ * texts after them would overflow it but for fold_texts_joined's own check
+ * of the room left before each text (the sanitizer builds catch it). */
 Test(fold_joined, expansions_early_in_a_group_leave_room_for_the_rest)
 {
     fold_build fbuild;
@@ -279,28 +282,25 @@ Test(fold_joined, expansions_early_in_a_group_leave_room_for_the_rest)
     cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
                                  fbuild.n_expand),
                  SCREENER_OK);
-    static char t[4096];
+    static char t[2048];
     static group g;
-    size_t len = 0;
-    for (int q = 0; q < 60; q++)
-        put(t, &len, "\xef\xb7\xba");
-    for (int round = 0; round < 2; round++) {
+    for (size_t e = 1; e <= 400; e++) {
+        size_t len = 0;
+        for (size_t q = 0; q < e; q++)
+            put(t, &len, "\xef\xb7\xba");
         g.k = 0;
         g.n = 0;
         g.texts[g.k++] = (fold_text_ref){exact_copy(t, len), len};
         g.n += len + 1;
-        for (int q = 0; q < 40; q++) {
-            /* ASCII and Han filling every byte: 64-unit vector stores */
-            size_t m = 0;
-            static char u[200];
-            for (int r = 0; r < 130; r++)
-                u[m++] = round ? 'a' + (char)(r % 26) : "xy"[r % 2];
-            for (int r = 0; r < 20; r++)
-                put(u, &m, "中");
-            g.texts[g.k++] = (fold_text_ref){exact_copy(u, m), m};
-            g.n += m + 1;
+        for (int q = 0; q < 20; q++) {
+            char u[100];
+            for (int r = 0; r < 100; r++)
+                u[r] = (char)('a' + r % 26); /* (no repeat: a unit a byte) */
+            g.texts[g.k++] = (fold_text_ref){exact_copy(u, sizeof u), sizeof u};
+            g.n += sizeof u + 1;
         }
         g.joined = malloc(g.n);
+        cr_assert(g.joined);
         size_t o = 0;
         for (size_t j = 0; j < g.k; j++) {
             g.at[j] = o;
@@ -319,11 +319,13 @@ Test(fold_joined, expansions_early_in_a_group_leave_room_for_the_rest)
             memset(&alone, 0, sizeof alone);
             size_t got_at[MAX_TEXTS + 1], ref_at[MAX_TEXTS + 1];
             cr_assert_eq(fold_texts_joined(&ft, g.texts, g.k, &got, got_at), SCREENER_OK);
-            cr_assert_gt(got.n, 18 * 60, "the expansions are there: %zu units", got.n);
+            cr_assert_eq(fold_text(&ft, g.texts[0].s, g.texts[0].n, &alone), SCREENER_OK);
+            cr_assert_geq(alone.n, 12 * e, "%zu expansions: %zu units", e, alone.n);
+            cr_assert_eq(got.n, alone.n + 1 + 20 * 101, "%zu expansions: %zu units", e, got.n);
             cr_assert_eq(fold_texts_joined_buf(&ft, g.joined, g.n, g.at, g.k, &ref, ref_at),
                          SCREENER_OK);
-            same_as_copy(&got, got_at, &ref, ref_at, g.k, fold_path_name(path), round);
-            same_as_alone(&ft, &g, &got, got_at, &alone, fold_path_name(path), round);
+            same_as_copy(&got, got_at, &ref, ref_at, g.k, fold_path_name(path), (int)e);
+            same_as_alone(&ft, &g, &got, got_at, &alone, fold_path_name(path), (int)e);
             fold_buf_free(&got);
             fold_buf_free(&ref);
             fold_buf_free(&alone);
