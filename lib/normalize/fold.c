@@ -512,6 +512,21 @@ int fold_texts_joined(const fold_table *ft, const fold_text_ref *texts, size_t k
     return SCREENER_OK;
 }
 
+int fold_buf_slice(fold_buf *dst, const fold_buf *src, size_t a, size_t b, size_t consumed)
+{
+    size_t n = b - a;
+    if (grow_units(dst, n + 16) || (!dst->cap_marks && fold_push_mark(dst, 0, 0, 0)))
+        return SCREENER_E_NOMEM;
+    memcpy(dst->units, src->units + a, n * sizeof(uint16_t));
+    memcpy(dst->flags, src->flags + a, n);
+    dst->n = n;
+    dst->consumed = consumed;
+    dst->marks[0] = (fold_mark){0, 0, 0};
+    dst->n_marks = 1;
+    dst->n_bytes = 0;
+    return SCREENER_OK;
+}
+
 int fold_text_general(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
                       fold_buf *fb)
 {

@@ -112,6 +112,19 @@ int fold_texts_joined(const fold_table *ft, const fold_text_ref *texts, size_t k
 int fold_texts_joined_buf(const fold_table *ft, const uint8_t *s, size_t n, const size_t *at,
                           size_t k, fold_buf *fb, size_t *unit_at);
 
+/*
+ * Units [a, b) of src (with their flags) as the fold of one text of
+ * `consumed` bytes in dst: text j of a joined fold, [unit_at[j],
+ * unit_at[j + 1] - 1), is what fold_text gives it alone (fold_texts_joined).
+ * dst gets the one checkpoint at 0; fold_text pushes no other for a text of
+ * fewer than FOLD_MARK_EVERY units, so dst is then exactly usable for
+ * mapping spans back (fold_locate_*); a longer slice is not (its later
+ * checkpoints are missing): fold the text again before mapping. dst->bytes
+ * is left empty (n_bytes 0: a reader packs the units itself). Cost: a copy
+ * of b - a units and flags. Returns SCREENER_OK or SCREENER_E_NOMEM.
+ */
+int fold_buf_slice(fold_buf *dst, const fold_buf *src, size_t a, size_t b, size_t consumed);
+
 /* fold_text_upto taking every character through the general path, one at a
  * time (no fast path for ASCII or CJK runs): the reference the differential
  * tests compare the fast paths with. The same output, only slower. */

@@ -229,13 +229,23 @@ static int scan_kept(const screener_db *db, screener_scratch *s, const uint8_t *
     return rc;
 }
 
+/* Whether a message a per-message test marked, with a folded view of
+ * `units` units, is folded a second time in a joined group: its slice of
+ * the group's fold has no checkpoints past the first (fold_buf_slice), and
+ * its own scan maps spans back through them. */
+static inline int refolded(size_t units)
+{
+    return units >= FOLD_MARK_EVERY;
+}
+
 /* Look at message i: scan it at once when a per-message test marks it (its
  * views are built), or append it to the group as its k-th message (*k is
- * then incremented). */
+ * then incremented). refolds, if not NULL, counts the marked messages a
+ * joined group would have folded twice (joined_readings). */
 static int add_message(const screener_db *db, screener_scratch *s, const plan *p,
                        const screener_message *msg, size_t i, size_t *k, size_t *units,
                        size_t *bytes, uint8_t *maybe_i, int (*done)(screener_scratch *, size_t),
-                       size_t *readable)
+                       size_t *refolds)
 {
     const uint8_t *text = (const uint8_t *)(msg->text ? msg->text : "");
     size_t len = msg->len;
@@ -251,14 +261,15 @@ static int add_message(const screener_db *db, screener_scratch *s, const plan *p
         *maybe_i = STRAIGHT; /* over the views' budget: scanned in windows */
         return SCREENER_OK;
     }
-    if (readable)
-        *readable += (size_t)leet_may_read(&s->v.folded);
     scan_ctx c = {db, s, text, len};
     rc = message_may(p, &c);
     if (rc < 0)
         return rc;
-    if (rc)
+    if (rc) {
+        if (refolds)
+            *refolds += (size_t)refolded(s->v.folded.n);
         return scan_kept(db, s, text, len, i, maybe_i, done);
+    }
     rc = append(p, s, i, *k, units, bytes);
     if (rc)
         return rc;
@@ -348,13 +359,15 @@ static int short_group(const screener_message *msgs, size_t from, size_t n)
 }
 
 /* The group's messages the leet rule may read (a word letter or digit in
- * their folded units, as views_build asks): their per-message tests, with
- * their views built as today; one a test marks is scanned at once and its
- * units in the group become separators (the group pass must not mark it
- * again). The other per-message row (rules) needs no view. */
+ * their folded units, as views_build asks): their per-message tests, on
+ * views built from their slice of the group's fold (fold_buf_slice: not
+ * folded again); one a test marks is scanned at once (folded again first
+ * when its slice lacks checkpoints: *refolds counts those) and its units in
+ * the group become separators (the group pass must not mark it again). The
+ * other per-message row (rules) needs no view. */
 static int joined_readings(const screener_db *db, screener_scratch *s, const plan *p,
                            const screener_message *msgs, size_t k, uint8_t *maybe,
-                           int (*done)(screener_scratch *, size_t), size_t *rebuilt)
+                           int (*done)(screener_scratch *, size_t), size_t *refolds)
 {
     fold_buf *fb = &s->bf_fold;
     for (size_t j = 0; j < k; j++) {
@@ -362,11 +375,12 @@ static int joined_readings(const screener_db *db, screener_scratch *s, const pla
         fold_buf slice = {.flags = fb->flags + a, .cap = fb->cap - a, .n = b - a};
         if (!leet_may_read(&slice))
             continue;
-        (*rebuilt)++;
         size_t i = s->bf_msg[j];
         const uint8_t *text = (const uint8_t *)(msgs[i].text ? msgs[i].text : "");
         collect_reset(s);
-        int rc = views_build(&db->fold, p->views, text, msgs[i].len, &s->v);
+        int rc = fold_buf_slice(&s->v.folded, fb, a, b, msgs[i].len);
+        if (!rc)
+            rc = views_build_on_folded(&db->fold, p->views, text, msgs[i].len, &s->v);
         if (rc)
             return rc;
         scan_ctx c = {db, s, text, msgs[i].len};
@@ -375,6 +389,13 @@ static int joined_readings(const screener_db *db, screener_scratch *s, const pla
             return rc;
         if (!rc)
             continue;
+        if (refolded(b - a)) {
+            (*refolds)++;
+            collect_reset(s);
+            rc = views_build(&db->fold, p->views, text, msgs[i].len, &s->v);
+            if (rc)
+                return rc;
+        }
         for (size_t q = a; q < b; q++)
             fb->units[q] = SEPARATOR_UNIT, fb->flags[q] = 0;
         rc = scan_kept(db, s, text, msgs[i].len, i, &maybe[i], done);
@@ -404,11 +425,11 @@ static size_t group_joined(const screener_db *db, screener_scratch *s, const pla
         raw += len + 1;
     }
     *rc = fold_texts_joined(&db->fold, s->bf_texts, k, &s->bf_fold, s->bf_unit_at);
-    size_t rebuilt = 0;
+    size_t refolds = 0;
     if (!*rc && p->per_message)
-        *rc = joined_readings(db, s, p, msgs, k, maybe, done, &rebuilt);
-    /* messages folded twice (English text, mostly): per-message folds pay */
-    s->bf_state.unjoined = rebuilt * JOIN_REBUILT_MAX > k;
+        *rc = joined_readings(db, s, p, msgs, k, maybe, done, &refolds);
+    /* many messages folded twice: per-message folds pay */
+    s->bf_state.unjoined = refolds * JOIN_REBUILT_MAX > k;
     if (!*rc)
         *rc = scan_group(db, s, p, k, s->bf_fold.units, s->bf_fold.flags, s->bf_fold.n, 0,
                          maybe);
@@ -440,7 +461,7 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
     size_t from = 0;
     const int join = joinable(&p, s);
     while (from < n) {
-        size_t k = 0, units = 0, bytes = 0, i = from, readable = 0;
+        size_t k = 0, units = 0, bytes = 0, i = from, refolds = 0;
         if (f->off) {
             /* a group scanned one by one; try the filter again now and then */
             for (size_t b = 0; i < n && i - from < GROUP_MSGS && b < GROUP_UNITS; i++) {
@@ -463,12 +484,12 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
         for (; i < n && i - from < GROUP_MSGS && units < GROUP_UNITS && bytes < GROUP_UNITS;
              i++) {
             rc = add_message(db, s, &p, &msgs[i], i, &k, &units, &bytes, &maybe[i], done,
-                             joinable_group ? &readable : NULL);
+                             joinable_group ? &refolds : NULL);
             if (rc)
                 return rc;
         }
         if (joinable_group)
-            f->unjoined = readable * JOIN_REBUILT_MAX > k;
+            f->unjoined = refolds * JOIN_REBUILT_MAX > k;
         rc = scan_group(db, s, &p, k, s->bf_units, s->bf_flags, units, bytes, maybe);
         if (rc)
             return rc;

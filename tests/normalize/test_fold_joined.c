@@ -9,7 +9,9 @@
  *     bytes of the narrow scan);
  *   - fold_text of each text alone: text j's units and flags at
  *     [unit_at[j], unit_at[j + 1] - 1), the separator (0xFFFF, flags 0)
- *     after it.
+ *     after it; and that slice taken as the text's own fold
+ *     (fold_buf_slice, what the batch filter's per-message tests read):
+ *     the same units, flags and, under FOLD_MARK_EVERY units, checkpoints.
  * Texts are random pieces that stress a text's end: runs of Han and
  * punctuation long enough for the vector CJK blocks cut at any byte, ASCII
  * runs at the vector block edges (7/8/9, 15/16/17, ... 63/64/65), letters
@@ -173,9 +175,38 @@ static void same_as_copy(const fold_buf *got, const size_t *got_at, const fold_b
         cr_assert_eq(got->bytes[q], ref->bytes[q], "%s, group %d: ASCII byte %zu", pn, t, q);
 }
 
+/* The text's slice of the joined fold taken as its own fold
+ * (fold_buf_slice), into a buffer that held another text's fold: the
+ * same units, flags and input as fold_text's (alone), the same checkpoints
+ * when fold_text has only the first, and no stale ASCII bytes claimed. */
+static void same_slice(const fold_buf *got, size_t a, size_t b, const fold_buf *alone,
+                       fold_buf *slice, const char *pn, int t, size_t j)
+{
+    cr_assert_eq(fold_buf_slice(slice, got, a, b, alone->consumed), SCREENER_OK);
+    cr_assert_eq(slice->n, alone->n, "%s, group %d, text %zu: slice of %zu units, alone %zu", pn,
+                 t, j, slice->n, alone->n);
+    cr_assert_eq(slice->consumed, alone->consumed);
+    cr_assert(!memcmp(slice->units, alone->units, slice->n * sizeof *slice->units) &&
+                  !memcmp(slice->flags, alone->flags, slice->n),
+              "%s, group %d, text %zu: the slice is not the text's fold", pn, t, j);
+    cr_assert_leq(slice->n_bytes, slice->n,
+                  "%s, group %d, text %zu: %zu bytes claimed for %zu units", pn, t, j,
+                  slice->n_bytes, slice->n);
+    for (size_t q = 0; q < slice->n_bytes; q++)
+        cr_assert_eq(slice->bytes[q], slice->units[q], "%s, group %d, text %zu: byte %zu", pn, t,
+                     j, q);
+    cr_assert(slice->n_marks >= 1 && slice->marks[0].byte == 0 && slice->marks[0].unit == 0 &&
+              slice->marks[0].prev == 0);
+    if (alone->n < FOLD_MARK_EVERY)
+        cr_assert_eq(slice->n_marks, alone->n_marks,
+                     "%s, group %d, text %zu: %zu checkpoints in the slice, alone %zu", pn, t, j,
+                     slice->n_marks, alone->n_marks);
+}
+
 /* Each text's slice of got against its own fold. */
 static void same_as_alone(const fold_table *ft, const group *g, const fold_buf *got,
-                          const size_t *at, fold_buf *alone, const char *pn, int t)
+                          const size_t *at, fold_buf *alone, fold_buf *slice, const char *pn,
+                          int t)
 {
     for (size_t j = 0; j < g->k; j++) {
         cr_assert_eq(fold_text(ft, g->texts[j].s ? g->texts[j].s : (const uint8_t *)"",
@@ -192,6 +223,12 @@ static void same_as_alone(const fold_table *ft, const group *g, const fold_buf *
         cr_assert(got->units[e - 1] == 0xFFFF && got->flags[e - 1] == 0,
                   "%s, group %d: separator after text %zu is %#x/%#x", pn, t, j,
                   got->units[e - 1], got->flags[e - 1]);
+        same_slice(got, a, e - 1, alone, slice, pn, t, j);
+        /* (the next text folded over what this slice left, and its slice
+         * over this fold: stale units, checkpoints and bytes) */
+        fold_buf tmp = *alone;
+        *alone = *slice;
+        *slice = tmp;
     }
     cr_assert_eq(at[g->k], got->n, "%s, group %d: %zu units after the last text of %zu", pn, t,
                  at[g->k], got->n);
@@ -206,10 +243,11 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int groups)
                                  fbuild.n_expand),
                  SCREENER_OK);
     fold_table_set_collapse(&ft, collapse);
-    fold_buf got, ref, alone;
+    fold_buf got, ref, alone, slice;
     memset(&got, 0, sizeof got);
     memset(&ref, 0, sizeof ref);
     memset(&alone, 0, sizeof alone);
+    memset(&slice, 0, sizeof slice);
     static size_t got_at[MAX_TEXTS + 1], ref_at[MAX_TEXTS + 1];
     static group g;
     uint64_t st = seed;
@@ -231,7 +269,7 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int groups)
             cr_assert_eq(fold_texts_joined_buf(&ft, g.joined, g.n, g.at, g.k, &ref, ref_at),
                          SCREENER_OK);
             same_as_copy(&got, got_at, &ref, ref_at, g.k, pn, t);
-            same_as_alone(&ft, &g, &got, got_at, &alone, pn, t);
+            same_as_alone(&ft, &g, &got, got_at, &alone, &slice, pn, t);
         }
         texts += g.k;
         units += got.n;
@@ -249,6 +287,7 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int groups)
     fold_buf_free(&got);
     fold_buf_free(&ref);
     fold_buf_free(&alone);
+    fold_buf_free(&slice);
     fold_table_close(&ft);
     fold_build_free(&fbuild);
 }
@@ -313,10 +352,11 @@ Test(fold_joined, expansions_early_in_a_group_leave_room_for_the_rest)
             if (!fold_path_supported(path))
                 continue;
             ft.ascii_path = (uint8_t)(path == FOLD_PATH_SCALAR || ft.plan_ok ? path : 0);
-            fold_buf got, ref, alone;
+            fold_buf got, ref, alone, slice;
             memset(&got, 0, sizeof got);
             memset(&ref, 0, sizeof ref);
             memset(&alone, 0, sizeof alone);
+            memset(&slice, 0, sizeof slice);
             size_t got_at[MAX_TEXTS + 1], ref_at[MAX_TEXTS + 1];
             cr_assert_eq(fold_texts_joined(&ft, g.texts, g.k, &got, got_at), SCREENER_OK);
             cr_assert_eq(fold_text(&ft, g.texts[0].s, g.texts[0].n, &alone), SCREENER_OK);
@@ -325,10 +365,11 @@ Test(fold_joined, expansions_early_in_a_group_leave_room_for_the_rest)
             cr_assert_eq(fold_texts_joined_buf(&ft, g.joined, g.n, g.at, g.k, &ref, ref_at),
                          SCREENER_OK);
             same_as_copy(&got, got_at, &ref, ref_at, g.k, fold_path_name(path), (int)e);
-            same_as_alone(&ft, &g, &got, got_at, &alone, fold_path_name(path), (int)e);
+            same_as_alone(&ft, &g, &got, got_at, &alone, &slice, fold_path_name(path), (int)e);
             fold_buf_free(&got);
             fold_buf_free(&ref);
             fold_buf_free(&alone);
+            fold_buf_free(&slice);
         }
         free_group(&g);
     }
