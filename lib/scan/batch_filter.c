@@ -391,8 +391,7 @@ static int joined_readings(const screener_db *db, screener_scratch *s, const pla
             continue;
         if (refolded(b - a)) {
             (*refolds)++;
-            collect_reset(s);
-            rc = views_build(&db->fold, p->views, text, msgs[i].len, &s->v);
+            rc = views_refold(&db->fold, text, &s->v); /* (the leet view stays) */
             if (rc)
                 return rc;
         }
