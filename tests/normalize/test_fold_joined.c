@@ -120,18 +120,13 @@ typedef struct group {
     size_t at[MAX_TEXTS + 1], n;
 } group;
 
-static void gen_group(uint64_t *st, group *g)
+/* The group's texts copied into g->joined, each followed by 0xFF (what
+ * fold_texts_joined_buf reads). */
+static void join_copy(group *g)
 {
-    static char t[2048];
-    /* mostly chat-sized groups; now and then one text, or none */
-    unsigned r = test_rnd(st, 20);
-    g->k = r == 0 ? 0 : r == 1 ? 1 : 1 + test_rnd(st, MAX_TEXTS);
     g->n = 0;
-    for (size_t j = 0; j < g->k; j++) {
-        size_t len = gen_text(st, t);
-        g->texts[j] = (fold_text_ref){exact_copy(t, len), len};
-        g->n += len + 1;
-    }
+    for (size_t j = 0; j < g->k; j++)
+        g->n += g->texts[j].n + 1;
     g->joined = malloc(g->n ? g->n : 1);
     cr_assert(g->joined);
     size_t o = 0;
@@ -143,6 +138,19 @@ static void gen_group(uint64_t *st, group *g)
         g->joined[o++] = 0xFF;
     }
     g->at[g->k] = o;
+}
+
+static void gen_group(uint64_t *st, group *g)
+{
+    static char t[2048];
+    /* mostly chat-sized groups; now and then one text, or none */
+    unsigned r = test_rnd(st, 20);
+    g->k = r == 0 ? 0 : r == 1 ? 1 : 1 + test_rnd(st, MAX_TEXTS);
+    for (size_t j = 0; j < g->k; j++) {
+        size_t len = gen_text(st, t);
+        g->texts[j] = (fold_text_ref){exact_copy(t, len), len};
+    }
+    join_copy(g);
 }
 
 static void free_group(group *g)
@@ -234,21 +242,50 @@ static void same_as_alone(const fold_table *ft, const group *g, const fold_buf *
                  at[g->k], got->n);
 }
 
+/* The built table of `flags` in ft (fold_build_free(fb) and
+ * fold_table_close(ft) after). */
+static void open_table(uint32_t flags, fold_build *fb, fold_table *ft)
+{
+    cr_assert_eq(fold_build_table(flags, fb, NULL), SCREENER_OK);
+    cr_assert_eq(fold_table_open(ft, fb->trie_bin, fb->trie_len, fb->expand, fb->n_expand),
+                 SCREENER_OK);
+}
+
+/* Buffers a check reuses from one group to the next. */
+typedef struct bufs {
+    fold_buf got, ref, alone, slice;
+    size_t got_at[MAX_TEXTS + 1], ref_at[MAX_TEXTS + 1];
+} bufs;
+
+static void bufs_free(bufs *b)
+{
+    fold_buf_free(&b->got);
+    fold_buf_free(&b->ref);
+    fold_buf_free(&b->alone);
+    fold_buf_free(&b->slice);
+}
+
+/* Group g (number t) on path `path`: fold_texts_joined against the copy
+ * and against each text alone. */
+static void check_group(fold_table *ft, int path, const group *g, bufs *b, int t)
+{
+    ft->ascii_path = (uint8_t)(path == FOLD_PATH_SCALAR || ft->plan_ok ? path : 0);
+    const char *pn = fold_path_name(path);
+    cr_assert_eq(fold_texts_joined(ft, g->texts, g->k, &b->got, b->got_at), SCREENER_OK);
+    cr_assert_eq(fold_texts_joined_buf(ft, g->joined, g->n, g->at, g->k, &b->ref, b->ref_at),
+                 SCREENER_OK);
+    same_as_copy(&b->got, b->got_at, &b->ref, b->ref_at, g->k, pn, t);
+    same_as_alone(ft, g, &b->got, b->got_at, &b->alone, &b->slice, pn, t);
+}
+
 static void check_table(uint32_t flags, int collapse, uint64_t seed, int groups)
 {
     fold_build fbuild;
     fold_table ft;
-    cr_assert_eq(fold_build_table(flags, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    open_table(flags, &fbuild, &ft);
     fold_table_set_collapse(&ft, collapse);
-    fold_buf got, ref, alone, slice;
-    memset(&got, 0, sizeof got);
-    memset(&ref, 0, sizeof ref);
-    memset(&alone, 0, sizeof alone);
-    memset(&slice, 0, sizeof slice);
-    static size_t got_at[MAX_TEXTS + 1], ref_at[MAX_TEXTS + 1];
+    static bufs b;
+    memset(&b, 0, sizeof b);
     static group g;
     uint64_t st = seed;
     size_t texts = 0, units = 0;
@@ -257,22 +294,13 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int groups)
         for (int path = FOLD_PATH_SCALAR; path < FOLD_PATH_COUNT; path++) {
             if (!fold_path_supported(path))
                 continue;
-            ft.ascii_path = (uint8_t)(path == FOLD_PATH_SCALAR || ft.plan_ok ? path : 0);
-            const char *pn = fold_path_name(path);
-            if (test_rnd(&st, 8) == 0) {
-                /* a fresh buffer now and then: the first call's setup, and
-                 * growth inside the group (expansions) */
-                fold_buf_free(&got);
-                fold_buf_free(&ref);
-            }
-            cr_assert_eq(fold_texts_joined(&ft, g.texts, g.k, &got, got_at), SCREENER_OK);
-            cr_assert_eq(fold_texts_joined_buf(&ft, g.joined, g.n, g.at, g.k, &ref, ref_at),
-                         SCREENER_OK);
-            same_as_copy(&got, got_at, &ref, ref_at, g.k, pn, t);
-            same_as_alone(&ft, &g, &got, got_at, &alone, &slice, pn, t);
+            if (test_rnd(&st, 8) == 0)
+                bufs_free(&b); /* now and then the first call's setup, and growth
+                                  inside the group (expansions) */
+            check_group(&ft, path, &g, &b, t);
         }
         texts += g.k;
-        units += got.n;
+        units += b.got.n;
         free_group(&g);
     }
     for (int path = FOLD_PATH_SCALAR + 1; path < FOLD_PATH_COUNT; path++)
@@ -284,10 +312,7 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed, int groups)
     /* the generator is not degenerate */
     cr_assert_gt(texts, (size_t)groups * 20);
     cr_assert_gt(units, texts * 10);
-    fold_buf_free(&got);
-    fold_buf_free(&ref);
-    fold_buf_free(&alone);
-    fold_buf_free(&slice);
+    bufs_free(&b);
     fold_table_close(&ft);
     fold_build_free(&fbuild);
 }
@@ -317,59 +342,33 @@ Test(fold_joined, expansions_early_in_a_group_leave_room_for_the_rest)
 {
     fold_build fbuild;
     fold_table ft;
-    cr_assert_eq(fold_build_table(SCREENER_FOLD_ALL, &fbuild, NULL), SCREENER_OK);
-    cr_assert_eq(fold_table_open(&ft, fbuild.trie_bin, fbuild.trie_len, fbuild.expand,
-                                 fbuild.n_expand),
-                 SCREENER_OK);
+    open_table(SCREENER_FOLD_ALL, &fbuild, &ft);
     static char t[2048];
     static group g;
+    static bufs b;
     for (size_t e = 1; e <= 400; e++) {
         size_t len = 0;
         for (size_t q = 0; q < e; q++)
             put(t, &len, "\xef\xb7\xba");
         g.k = 0;
-        g.n = 0;
         g.texts[g.k++] = (fold_text_ref){exact_copy(t, len), len};
-        g.n += len + 1;
         for (int q = 0; q < 20; q++) {
             char u[100];
             for (int r = 0; r < 100; r++)
                 u[r] = (char)('a' + r % 26); /* (no repeat: a unit a byte) */
             g.texts[g.k++] = (fold_text_ref){exact_copy(u, sizeof u), sizeof u};
-            g.n += sizeof u + 1;
         }
-        g.joined = malloc(g.n);
-        cr_assert(g.joined);
-        size_t o = 0;
-        for (size_t j = 0; j < g.k; j++) {
-            g.at[j] = o;
-            memcpy(g.joined + o, g.texts[j].s, g.texts[j].n);
-            o += g.texts[j].n;
-            g.joined[o++] = 0xFF;
-        }
-        g.at[g.k] = o;
+        join_copy(&g);
         for (int path = FOLD_PATH_SCALAR; path < FOLD_PATH_COUNT; path++) {
             if (!fold_path_supported(path))
                 continue;
-            ft.ascii_path = (uint8_t)(path == FOLD_PATH_SCALAR || ft.plan_ok ? path : 0);
-            fold_buf got, ref, alone, slice;
-            memset(&got, 0, sizeof got);
-            memset(&ref, 0, sizeof ref);
-            memset(&alone, 0, sizeof alone);
-            memset(&slice, 0, sizeof slice);
-            size_t got_at[MAX_TEXTS + 1], ref_at[MAX_TEXTS + 1];
-            cr_assert_eq(fold_texts_joined(&ft, g.texts, g.k, &got, got_at), SCREENER_OK);
-            cr_assert_eq(fold_text(&ft, g.texts[0].s, g.texts[0].n, &alone), SCREENER_OK);
-            cr_assert_geq(alone.n, 12 * e, "%zu expansions: %zu units", e, alone.n);
-            cr_assert_eq(got.n, alone.n + 1 + 20 * 101, "%zu expansions: %zu units", e, got.n);
-            cr_assert_eq(fold_texts_joined_buf(&ft, g.joined, g.n, g.at, g.k, &ref, ref_at),
-                         SCREENER_OK);
-            same_as_copy(&got, got_at, &ref, ref_at, g.k, fold_path_name(path), (int)e);
-            same_as_alone(&ft, &g, &got, got_at, &alone, &slice, fold_path_name(path), (int)e);
-            fold_buf_free(&got);
-            fold_buf_free(&ref);
-            fold_buf_free(&alone);
-            fold_buf_free(&slice);
+            memset(&b, 0, sizeof b); /* fresh buffers, sized by the group's bytes */
+            check_group(&ft, path, &g, &b, (int)e);
+            cr_assert_eq(fold_text(&ft, g.texts[0].s, g.texts[0].n, &b.alone), SCREENER_OK);
+            cr_assert_geq(b.alone.n, 12 * e, "%zu expansions: %zu units", e, b.alone.n);
+            cr_assert_eq(b.got.n, b.alone.n + 1 + 20 * 101, "%zu expansions: %zu units", e,
+                         b.got.n);
+            bufs_free(&b);
         }
         free_group(&g);
     }
