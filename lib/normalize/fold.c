@@ -384,13 +384,13 @@ int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_
 /* One step of a fold pass at p->i: a run of ASCII (vector blocks or
  * scalar), of CJK (vector or scalar) or one character of any kind, writing
  * at most `room` units in the scalar runs. Returns 0 or an error status.
- * (fold_texts_joined; fold_text_upto has the same steps written out in its
+ * (fold_texts_joined and _buf; fold_text_upto has the same steps written out in its
  * loop: through this function, with p copied in and out, it cost 1-2 % more
  * instructions a message on chat and Weibo, callgrind.) */
 static inline __attribute__((always_inline)) int fold_step(const fold_table *ft,
                                                            const uint8_t *s, size_t n,
                                                            size_t max_units, size_t room,
-                                                           int vector, int cjk_vector,
+                                                           int vector, size_t cjk_min,
                                                            fold_buf *fb, fold_pass *pp)
 {
     fold_pass p = *pp;
@@ -407,7 +407,7 @@ static inline __attribute__((always_inline)) int fold_step(const fold_table *ft,
             }
         }
         ascii_run(ft, s, n - p.i > room ? p.i + room : n, &p);
-    } else if (cjk_vector && n - p.i >= FOLD_CJK_MIN) {
+    } else if (n - p.i >= cjk_min) {
         /* up to 16 characters at a time, else this one character */
         size_t took = fold_cjk_run(ft, s, n, max_units, fb, &p, &rc);
         if (!rc && !took)
@@ -421,8 +421,8 @@ static inline __attribute__((always_inline)) int fold_step(const fold_table *ft,
     return rc;
 }
 
-int fold_texts_joined(const fold_table *ft, const uint8_t *s, size_t n, const size_t *at,
-                      size_t k, fold_buf *fb, size_t *unit_at)
+int fold_texts_joined_buf(const fold_table *ft, const uint8_t *s, size_t n, const size_t *at,
+                          size_t k, fold_buf *fb, size_t *unit_at)
 {
     int rc = fold_begin(ft, n, fb);
     if (rc)
@@ -430,7 +430,7 @@ int fold_texts_joined(const fold_table *ft, const uint8_t *s, size_t n, const si
     /* no checkpoint is read: next_mark keeps the vector blocks from pushing any */
     fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0, SIZE_MAX};
     const int vector = ft->ascii_path != FOLD_PATH_SCALAR;
-    const int cjk_vector = ft->ascii_path >= FOLD_PATH_AVX2;
+    const size_t cjk_min = ft->ascii_path >= FOLD_PATH_AVX2 ? FOLD_CJK_MIN : SIZE_MAX;
     size_t j = 0, sep = k ? at[1] - 1 : n;
     unit_at[0] = 0;
     while (p.i < n) {
@@ -444,12 +444,88 @@ int fold_texts_joined(const fold_table *ft, const uint8_t *s, size_t n, const si
             sep = j < k ? at[j + 1] - 1 : n;
             continue;
         }
-        rc = fold_step(ft, s, n, SIZE_MAX, SIZE_MAX, vector, cjk_vector, fb, &p);
+        rc = fold_step(ft, s, n, SIZE_MAX, SIZE_MAX, vector, cjk_min, fb, &p);
         if (rc)
             return rc;
     }
     fb->n = p.pos;
     fb->consumed = p.i;
+    return SCREENER_OK;
+}
+
+/* The AVX-512 CJK run (fold_cjk.c) reads a text's last bytes with a
+ * masked load, so in a group it takes every run of 1+ characters: what it
+ * did when the group was copied into one buffer (a run ended at the 0xFF
+ * byte, not at fold_text's FOLD_CJK_MIN), and on chat (10 characters a
+ * line) 1 % faster than leaving tails under FOLD_CJK_MIN to the scalar run
+ * (farm-bench, 25 pairs, houbb 10k terms, bench/RESULTS.md 2026-12-01,
+ * join13c: measured against the limit of 24 bytes the trie-reading run had;
+ * since cjk13c's code table the single-text limit is FOLD_CJK_MIN, 12, and
+ * this one was not measured again). The AVX2 run keeps FOLD_CJK_MIN. */
+#define FOLD_JOINED_CJK_MIN 3
+int fold_texts_joined(const fold_table *ft, const fold_text_ref *texts, size_t k, fold_buf *fb,
+                      size_t *unit_at)
+{
+    size_t left = k; /* bytes not folded yet, one per separator included */
+    for (size_t j = 0; j < k; j++) {
+        if (texts[j].n > FOLD_MAX_INPUT)
+            return SCREENER_E_TOO_LARGE;
+        left += texts[j].n;
+    }
+    const size_t total = left;
+    int rc = fold_begin(ft, total, fb);
+    if (rc)
+        return rc;
+    /* no checkpoint is read: next_mark keeps the vector blocks from pushing any */
+    fold_pass p = {fb->units, fb->flags, 0, 0, 0, 0, SIZE_MAX};
+    const int vector = ft->ascii_path != FOLD_PATH_SCALAR;
+    const size_t cjk_min = ft->ascii_path == FOLD_PATH_AVX512 ? FOLD_JOINED_CJK_MIN
+                           : ft->ascii_path == FOLD_PATH_AVX2 ? FOLD_CJK_MIN
+                                                              : SIZE_MAX;
+    unit_at[0] = 0;
+    for (size_t j = 0; j < k; j++) {
+        const uint8_t *s = texts[j].s;
+        const size_t n = texts[j].n;
+        /* fold_text_upto's invariant (room for every byte left as one unit
+         * plus one expansion) over the texts still to come: an expansion
+         * grows the buffers for its own text only (one_char) */
+        if (__builtin_expect(fb->cap - p.pos < left + ft->max_units + 8, 0)) {
+            if (grow_units(fb, p.pos + left + ft->max_units + 8))
+                return SCREENER_E_NOMEM;
+            p.o = fb->units;
+            p.fl = fb->flags;
+        }
+        /* text j alone: every step reads below its own end n */
+        p.i = 0;
+        while (p.i < n) {
+            rc = fold_step(ft, s, n, SIZE_MAX, SIZE_MAX, vector, cjk_min, fb, &p);
+            if (rc)
+                return rc;
+        }
+        /* the separator: unit 0xFFFF, flags 0; the next text starts afresh */
+        p.fl[p.pos] = 0;
+        p.o[p.pos++] = 0xFFFFu;
+        p.prev = 0, p.gap = 0;
+        unit_at[j + 1] = p.pos;
+        left -= n + 1;
+    }
+    fb->n = p.pos;
+    fb->consumed = total;
+    return SCREENER_OK;
+}
+
+int fold_buf_slice(fold_buf *dst, const fold_buf *src, size_t a, size_t b, size_t consumed)
+{
+    size_t n = b - a;
+    if (grow_units(dst, n + 16) || (!dst->cap_marks && fold_push_mark(dst, 0, 0, 0)))
+        return SCREENER_E_NOMEM;
+    memcpy(dst->units, src->units + a, n * sizeof(uint16_t));
+    memcpy(dst->flags, src->flags + a, n);
+    dst->n = n;
+    dst->consumed = consumed;
+    dst->marks[0] = (fold_mark){0, 0, 0};
+    dst->n_marks = 1;
+    dst->n_bytes = 0;
     return SCREENER_OK;
 }
 

@@ -79,18 +79,51 @@ int fold_text(const fold_table *ft, const uint8_t *s, size_t n, fold_buf *fb);
 int fold_text_upto(const fold_table *ft, const uint8_t *s, size_t n, size_t max_units,
                    fold_buf *fb);
 
+/* One text of a group folded by fold_texts_joined (its bytes stay where
+ * they are: nothing is copied). s may be NULL when n is 0. */
+typedef struct fold_text_ref {
+    const uint8_t *s;
+    size_t n;
+} fold_text_ref;
+
 /*
- * Fold k texts at once: s holds them one after another, text j at
- * [at[j], at[j + 1] - 1) followed by one byte 0xFF (at[k] == n). The 0xFF
- * byte (never part of a UTF-8 sequence: every fast path and a truncated
- * sequence stop before it) becomes unit 0xFFFF with flags 0, and the fold's
- * state (collapse, dropped separator) starts again after it, so text j's
- * units are exactly those fold_text gives it alone, at
- * [unit_at[j], unit_at[j + 1] - 1) (unit_at has k + 1 entries). No
- * checkpoint is usable in fb (it is for the batch prefilter).
+ * Fold k texts at once, each where it lies (texts[j]), into one run of
+ * units: text j's units, then the separator unit 0xFFFF (flags 0), for
+ * every j. The fold's state (collapse, dropped separator) starts again
+ * after each separator, so text j's units are exactly those fold_text
+ * gives it alone, at [unit_at[j], unit_at[j + 1] - 1) (unit_at has k + 1
+ * entries); every fast path stops at a text's end as fold_text's does (no
+ * read past it). fb->consumed is the texts' bytes plus k; fb->bytes as
+ * fold_texts_joined_buf leaves it. No checkpoint is usable in fb (it is
+ * for the batch prefilter). Cost: fold_text's per byte, one compare per
+ * text for the buffers' room.
  */
-int fold_texts_joined(const fold_table *ft, const uint8_t *s, size_t n, const size_t *at,
-                      size_t k, fold_buf *fb, size_t *unit_at);
+int fold_texts_joined(const fold_table *ft, const fold_text_ref *texts, size_t k, fold_buf *fb,
+                      size_t *unit_at);
+
+/*
+ * The same output from the texts copied one after another into s, text j
+ * at [at[j], at[j + 1] - 1) followed by one byte 0xFF (at[k] == n): the
+ * 0xFF byte (never part of a UTF-8 sequence: every fast path and a
+ * truncated sequence stop before it) becomes the separator unit. What the
+ * batch filter did before fold_texts_joined; kept as the reference the
+ * differential test (tests/normalize/test_fold_joined.c) compares it with.
+ */
+int fold_texts_joined_buf(const fold_table *ft, const uint8_t *s, size_t n, const size_t *at,
+                          size_t k, fold_buf *fb, size_t *unit_at);
+
+/*
+ * Units [a, b) of src (with their flags) as the fold of one text of
+ * `consumed` bytes in dst: text j of a joined fold, [unit_at[j],
+ * unit_at[j + 1] - 1), is what fold_text gives it alone (fold_texts_joined).
+ * dst gets the one checkpoint at 0; fold_text pushes no other for a text of
+ * fewer than FOLD_MARK_EVERY units, so dst is then exactly usable for
+ * mapping spans back (fold_locate_*); a longer slice is not (its later
+ * checkpoints are missing): fold the text again before mapping. dst->bytes
+ * is left empty (n_bytes 0: a reader packs the units itself). Cost: a copy
+ * of b - a units and flags. Returns SCREENER_OK or SCREENER_E_NOMEM.
+ */
+int fold_buf_slice(fold_buf *dst, const fold_buf *src, size_t a, size_t b, size_t consumed);
 
 /* fold_text_upto taking every character through the general path, one at a
  * time (no fast path for ASCII or CJK runs): the reference the differential

@@ -12,20 +12,28 @@ static size_t budget(const views *v)
     return v->unit_budget ? v->unit_budget : VIEW_UNIT_BUDGET;
 }
 
-static int build_folded(const fold_table *ft, const uint8_t *s, size_t len, views *v,
-                        size_t *consumed)
+/* What the views know once v->folded is built (build_folded,
+ * views_build_on_folded). */
+static inline void folded_built(views *v)
 {
-    int rc = fold_text_upto(ft, s, len, budget(v), &v->folded);
-    *consumed = v->folded.consumed;
     v->len[VIEW_INDEX(VIEW_FOLDED)] = v->folded.n;
     v->len[VIEW_INDEX(VIEW_NUMERALS)] = v->folded.n; /* (a bound until built: unit for unit) */
-    if ((v->planned & VIEW_LEET) && !rc && !leet_may_read(&v->folded)) {
+    if ((v->planned & VIEW_LEET) && !leet_may_read(&v->folded)) {
         /* nothing to read (most Chinese text): the leet view is empty, and
          * its row is left out before anything builds it */
         leet_view_none(&v->leet);
         v->len[VIEW_INDEX(VIEW_LEET)] = 0;
         v->built |= VIEW_LEET; /* (built: what build_leet would make of it) */
     }
+}
+
+static int build_folded(const fold_table *ft, const uint8_t *s, size_t len, views *v,
+                        size_t *consumed)
+{
+    int rc = fold_text_upto(ft, s, len, budget(v), &v->folded);
+    *consumed = v->folded.consumed;
+    if (!rc)
+        folded_built(v);
     return rc;
 }
 
@@ -236,6 +244,21 @@ int views_build(const fold_table *ft, unsigned which, const uint8_t *s, size_t l
 {
     views_begin(v, which, len);
     return views_need(ft, which, s, v);
+}
+
+int views_build_on_folded(const fold_table *ft, unsigned which, const uint8_t *s, size_t len,
+                          views *v)
+{
+    views_begin(v, which, len);
+    v->consumed = v->folded.consumed;
+    v->built = VIEW_FOLDED;
+    folded_built(v);
+    return views_need(ft, which, s, v);
+}
+
+int views_refold(const fold_table *ft, const uint8_t *s, views *v)
+{
+    return fold_text_upto(ft, s, v->consumed, budget(v), &v->folded);
 }
 
 void views_free(views *v)

@@ -32,19 +32,25 @@
  *   leet       the leet view is built: no reading (most texts), no match
  *   rules      made of literal parts: the literal row's marks cover them
  * One fold call per group (group_joined): when the folded view is all the
- * prefilters read (literals, leet, rules) and the group's messages are short
- * on average (chat), the short messages' raw texts are copied one after
- * another, each followed by the byte 0xFF, and folded by ONE call
- * (fold_texts_joined, fold.h: 0xFF is never part of a UTF-8 sequence, so no
- * fast path or cut sequence runs past it; it becomes the separator unit and
- * the fold's state starts again after it: each message's units are exactly
- * its own fold's). Only a message with a word letter or digit (what the
- * leet rule may read) has its views built for its per-message test; when
- * more than one in JOIN_REBUILT_MAX need that, the next groups fold message
- * by message (counting them) until one has few enough. Measured (callgrind,
- * houbb 10k terms, 10k messages, batches of 64): chat 1,022 -> 888 Ir a
- * message, Weibo 6,137 -> 6,142, tweets 2,326 -> 2,332; clock (farm-bench,
- * paired) chat 0.98x.
+ * prefilters read (literals, leet, rules), the group's short messages are
+ * folded by ONE call, each where the caller holds it (fold_texts_joined,
+ * fold.h: every fast path stops at a message's end as fold_text's does; a
+ * separator unit after each, the fold's state starting again there: each
+ * message's units are exactly its own fold's). Until 2026-12-01 the texts
+ * were copied one after another into a buffer, each followed by the byte
+ * 0xFF, first (fold_texts_joined_buf, the tests' reference now). A message
+ * with a word letter or digit (what the leet rule may read) has its views
+ * built for its per-message test on its slice of the group's fold
+ * (fold_buf_slice, views_build_on_folded: no second fold); one that test
+ * marks is scanned at once, its folded view folded again first if it has
+ * FOLD_MARK_EVERY units or more (the slice has no checkpoint past the
+ * first: views_refold). When more than one in JOIN_REFOLD_MAX is folded
+ * twice that way, the next groups fold message by message (counting them)
+ * until one has few enough. Measured (callgrind, houbb 10k terms, 10k
+ * messages, batches of 64): chat 1,022 -> 888 Ir a message with the copy;
+ * without it and with the slices (batches of 1,000, houbb 10k): chat
+ * 874 -> 868, Weibo 6,467 -> 6,287, tweets 2,355 -> 2,306 (bench/RESULTS.md
+ * 2026-12-01 has the clock).
  * A message no row marks has no match: it gets the pass result without
  * its own scan. One a per-message test marks is scanned at once, with the
  * views just built for the test (scan_kept: scan_text takes them as they
@@ -229,13 +235,23 @@ static int scan_kept(const screener_db *db, screener_scratch *s, const uint8_t *
     return rc;
 }
 
+/* Whether a message a per-message test marked, with a folded view of
+ * `units` units, is folded a second time in a joined group: its slice of
+ * the group's fold has no checkpoints past the first (fold_buf_slice), and
+ * its own scan maps spans back through them. */
+static inline int refolded(size_t units)
+{
+    return units >= FOLD_MARK_EVERY;
+}
+
 /* Look at message i: scan it at once when a per-message test marks it (its
  * views are built), or append it to the group as its k-th message (*k is
- * then incremented). */
+ * then incremented). refolds, if not NULL, counts the marked messages a
+ * joined group would have folded twice (joined_readings). */
 static int add_message(const screener_db *db, screener_scratch *s, const plan *p,
                        const screener_message *msg, size_t i, size_t *k, size_t *units,
                        size_t *bytes, uint8_t *maybe_i, int (*done)(screener_scratch *, size_t),
-                       size_t *readable)
+                       size_t *refolds)
 {
     const uint8_t *text = (const uint8_t *)(msg->text ? msg->text : "");
     size_t len = msg->len;
@@ -251,14 +267,15 @@ static int add_message(const screener_db *db, screener_scratch *s, const plan *p
         *maybe_i = STRAIGHT; /* over the views' budget: scanned in windows */
         return SCREENER_OK;
     }
-    if (readable)
-        *readable += (size_t)leet_may_read(&s->v.folded);
     scan_ctx c = {db, s, text, len};
     rc = message_may(p, &c);
     if (rc < 0)
         return rc;
-    if (rc)
+    if (rc) {
+        if (refolds)
+            *refolds += (size_t)refolded(s->v.folded.n);
         return scan_kept(db, s, text, len, i, maybe_i, done);
+    }
     rc = append(p, s, i, *k, units, bytes);
     if (rc)
         return rc;
@@ -319,9 +336,9 @@ static void judge(batch_filter_state *f, const screener_message *msgs, size_t fr
     f->off_len = !f->off ? PROBE_FIRST : f->off_len * 2 > PROBE_MAX ? PROBE_MAX : f->off_len * 2;
 }
 
-/* Whether the group's short messages can be folded in one call
- * (fold_texts_joined): the folded view is all the prefilters read, and
- * only a group pass reads it. */
+/* Whether the group's messages (those under FILTER_MAX_BYTES) can be
+ * folded in one call (fold_texts_joined): the folded view is all the
+ * prefilters read, and only a group pass reads it. */
 static int joinable(const plan *p, const screener_scratch *s)
 {
     return !(p->views & ~(VIEW_FOLDED | VIEW_LEET)) && p->joined == VIEW_FOLDED &&
@@ -329,32 +346,29 @@ static int joinable(const plan *p, const screener_scratch *s)
            !s->v.unit_budget;
 }
 
-/* Groups are joined while at most one message in JOIN_REBUILT_MAX needs its
- * views built anyway (a word letter or digit in it: English text, mostly);
- * after a joined group with more, groups are folded message by message
- * (counting such messages at no cost) until one has few enough. */
-#define JOIN_REBUILT_MAX 8
-
-/* Whether the next group's messages are short on average (chat): longer
- * ones gain little from one fold call (their own fold's setup is a small
- * part of it) and lose when the leet rule may read them (folded twice). */
-#define JOIN_AVG_BYTES 64
-static int short_group(const screener_message *msgs, size_t from, size_t n)
-{
-    size_t to = n - from > GROUP_MSGS ? from + GROUP_MSGS : n, sum = 0;
-    for (size_t i = from; i < to; i++)
-        sum += msgs[i].len;
-    return sum <= (to - from) * JOIN_AVG_BYTES;
-}
+/* Groups are joined while at most one message in JOIN_REFOLD_MAX is folded
+ * twice (joined_readings: a message a per-message test marks, of
+ * FOLD_MARK_EVERY units or more); after a joined group with more, groups
+ * are folded message by message (counting such messages at no cost) until
+ * one has few enough. Every group is joined otherwise, whatever its
+ * messages' length: since the messages the leet rule may read take their
+ * slice of the group's fold, joining chat-length groups only (64 bytes a
+ * message on average, before) lost on tweets and Weibo (callgrind Ir a
+ * message, houbb 1k/10k/64k: tweets 2,142/2,355/3,139 -> 2,081/2,306/3,101,
+ * Weibo 5,157/6,468/9,714 -> 4,976/6,287/9,706; clock at 10k: tweets
+ * 0.98x, Weibo 0.97x; bench/RESULTS.md 2026-12-01). */
+#define JOIN_REFOLD_MAX 8
 
 /* The group's messages the leet rule may read (a word letter or digit in
- * their folded units, as views_build asks): their per-message tests, with
- * their views built as today; one a test marks is scanned at once and its
- * units in the group become separators (the group pass must not mark it
- * again). The other per-message row (rules) needs no view. */
+ * their folded units, as views_build asks): their per-message tests, on
+ * views built from their slice of the group's fold (fold_buf_slice: not
+ * folded again); one a test marks is scanned at once (folded again first
+ * when its slice lacks checkpoints: *refolds counts those) and its units in
+ * the group become separators (the group pass must not mark it again). The
+ * other per-message row (rules) needs no view. */
 static int joined_readings(const screener_db *db, screener_scratch *s, const plan *p,
                            const screener_message *msgs, size_t k, uint8_t *maybe,
-                           int (*done)(screener_scratch *, size_t), size_t *rebuilt)
+                           int (*done)(screener_scratch *, size_t), size_t *refolds)
 {
     fold_buf *fb = &s->bf_fold;
     for (size_t j = 0; j < k; j++) {
@@ -362,11 +376,12 @@ static int joined_readings(const screener_db *db, screener_scratch *s, const pla
         fold_buf slice = {.flags = fb->flags + a, .cap = fb->cap - a, .n = b - a};
         if (!leet_may_read(&slice))
             continue;
-        (*rebuilt)++;
         size_t i = s->bf_msg[j];
         const uint8_t *text = (const uint8_t *)(msgs[i].text ? msgs[i].text : "");
         collect_reset(s);
-        int rc = views_build(&db->fold, p->views, text, msgs[i].len, &s->v);
+        int rc = fold_buf_slice(&s->v.folded, fb, a, b, msgs[i].len);
+        if (!rc)
+            rc = views_build_on_folded(&db->fold, p->views, text, msgs[i].len, &s->v);
         if (rc)
             return rc;
         scan_ctx c = {db, s, text, msgs[i].len};
@@ -375,6 +390,12 @@ static int joined_readings(const screener_db *db, screener_scratch *s, const pla
             return rc;
         if (!rc)
             continue;
+        if (refolded(b - a)) {
+            (*refolds)++;
+            rc = views_refold(&db->fold, text, &s->v); /* (the leet view stays) */
+            if (rc)
+                return rc;
+        }
         for (size_t q = a; q < b; q++)
             fb->units[q] = SEPARATOR_UNIT, fb->flags[q] = 0;
         rc = scan_kept(db, s, text, msgs[i].len, i, &maybe[i], done);
@@ -398,26 +419,17 @@ static size_t group_joined(const screener_db *db, screener_scratch *s, const pla
             maybe[i] = STRAIGHT;
             continue;
         }
-        if (raw + len + 1 > s->cap_bf_raw &&
-            mem_grow((void **)&s->bf_raw, &s->cap_bf_raw, raw + FILTER_MAX_BYTES + 1, 1)) {
-            *rc = SCREENER_E_NOMEM;
-            return i;
-        }
-        if (len)
-            memcpy(s->bf_raw + raw, msgs[i].text, len);
-        s->bf_raw_at[k] = raw;
+        /* (folded where the caller holds it: no copy) */
+        s->bf_texts[k] = (fold_text_ref){(const uint8_t *)msgs[i].text, len};
         s->bf_msg[k++] = i;
-        raw += len;
-        s->bf_raw[raw++] = 0xFF;
+        raw += len + 1;
     }
-    s->bf_raw_at[k] = raw;
-    *rc = fold_texts_joined(&db->fold, s->bf_raw, raw, s->bf_raw_at, k, &s->bf_fold,
-                            s->bf_unit_at);
-    size_t rebuilt = 0;
+    *rc = fold_texts_joined(&db->fold, s->bf_texts, k, &s->bf_fold, s->bf_unit_at);
+    size_t refolds = 0;
     if (!*rc && p->per_message)
-        *rc = joined_readings(db, s, p, msgs, k, maybe, done, &rebuilt);
-    /* messages folded twice (English text, mostly): per-message folds pay */
-    s->bf_state.unjoined = rebuilt * JOIN_REBUILT_MAX > k;
+        *rc = joined_readings(db, s, p, msgs, k, maybe, done, &refolds);
+    /* many messages folded twice: per-message folds pay */
+    s->bf_state.unjoined = refolds * JOIN_REFOLD_MAX > k;
     if (!*rc)
         *rc = scan_group(db, s, p, k, s->bf_fold.units, s->bf_fold.flags, s->bf_fold.n, 0,
                          maybe);
@@ -438,7 +450,7 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
     if (mem_grow((void **)&s->bf_unit_at, &s->cap_bf_unit_at, GROUP_MSGS + 1, sizeof(size_t)) ||
         mem_grow((void **)&s->bf_byte_at, &s->cap_bf_byte_at, GROUP_MSGS + 1, sizeof(size_t)) ||
         mem_grow((void **)&s->bf_msg, &s->cap_bf_msg, GROUP_MSGS, sizeof(size_t)) ||
-        mem_grow((void **)&s->bf_raw_at, &s->cap_bf_raw_at, GROUP_MSGS + 1, sizeof(size_t)))
+        mem_grow((void **)&s->bf_texts, &s->cap_bf_texts, GROUP_MSGS, sizeof(fold_text_ref)))
         return SCREENER_E_NOMEM;
 
     memset(maybe, 0, n);
@@ -449,7 +461,7 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
     size_t from = 0;
     const int join = joinable(&p, s);
     while (from < n) {
-        size_t k = 0, units = 0, bytes = 0, i = from, readable = 0;
+        size_t k = 0, units = 0, bytes = 0, i = from, refolds = 0;
         if (f->off) {
             /* a group scanned one by one; try the filter again now and then */
             for (size_t b = 0; i < n && i - from < GROUP_MSGS && b < GROUP_UNITS; i++) {
@@ -460,8 +472,7 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
             from = i;
             continue;
         }
-        const int joinable_group = join && (f->join_always || short_group(msgs, from, n));
-        if (joinable_group && (!f->unjoined || f->join_always)) {
+        if (join && (!f->unjoined || f->join_always)) {
             i = group_joined(db, s, &p, msgs, from, n, maybe, done, &rc);
             if (rc)
                 return rc;
@@ -472,12 +483,12 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
         for (; i < n && i - from < GROUP_MSGS && units < GROUP_UNITS && bytes < GROUP_UNITS;
              i++) {
             rc = add_message(db, s, &p, &msgs[i], i, &k, &units, &bytes, &maybe[i], done,
-                             joinable_group ? &readable : NULL);
+                             join ? &refolds : NULL);
             if (rc)
                 return rc;
         }
-        if (joinable_group)
-            f->unjoined = readable * JOIN_REBUILT_MAX > k;
+        if (join)
+            f->unjoined = refolds * JOIN_REFOLD_MAX > k;
         rc = scan_group(db, s, &p, k, s->bf_units, s->bf_flags, units, bytes, maybe);
         if (rc)
             return rc;

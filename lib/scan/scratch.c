@@ -191,8 +191,7 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
     mem_free(s->bf_flags);
     mem_free(s->bf_bytes);
     fold_buf_free(&s->bf_fold);
-    mem_free(s->bf_raw);
-    mem_free(s->bf_raw_at);
+    mem_free(s->bf_texts);
     mem_free(s->bf_unit_at);
     mem_free(s->bf_byte_at);
     mem_free(s->bf_msg);

@@ -132,10 +132,8 @@ struct screener_scratch {
     uint8_t *bf_bytes;         /* byte views */
     size_t cap_bf_units, cap_bf_flags, cap_bf_bytes;
     fold_buf bf_fold;          /* a group's raw texts folded in one call */
-    uint8_t *bf_raw;           /* those raw texts, each followed by 0xFF */
-    size_t cap_bf_raw;
-    size_t *bf_raw_at;         /* per grouped message: first raw byte */
-    size_t cap_bf_raw_at;
+    fold_text_ref *bf_texts;   /* those texts (where the caller holds them) */
+    size_t cap_bf_texts;
     size_t *bf_unit_at, *bf_byte_at, *bf_msg; /* per grouped message: first unit, first
                                                  byte, batch index */
     size_t cap_bf_unit_at, cap_bf_byte_at, cap_bf_msg;

@@ -614,7 +614,7 @@ Test(batch, joined_fold_boundaries_equal_single_scans)
         }
         const screener_result *br = NULL, *r = NULL;
         a->bf_fold.n = 0;
-        a->bf_state.join_always = round % 2; /* (else: only while few messages have letters) */
+        a->bf_state.join_always = round % 2; /* (else: only while few are folded twice) */
         cr_assert_eq(screener_scan_batch(db, a, msgs, n, &br), SCREENER_OK);
         joined += a->bf_fold.n > 0;
         for (size_t i = 0; i < n; i++) {
