@@ -500,16 +500,48 @@ typedef struct walker {
     uint32_t prev;
 } walker;
 
+/* The code point at w->i (advancing past it; UTF8_INVALID for a maximal
+ * subpart of ill-formed input): utf8_next, with the well-formed 3-byte
+ * sequences of Chinese text decoded by one mask test (utf8_bmp3). */
+static inline int32_t walk_decode(walker *w)
+{
+    size_t i = w->i;
+    uint8_t b0 = w->s[i];
+    if (b0 < 0x80) {
+        w->i = i + 1;
+        return b0;
+    }
+    if (w->n - i >= 3) {
+        uint32_t cp = utf8_bmp3(w->s + i); /* (0: not a well-formed 3-byte sequence) */
+        if (cp) {
+            w->i = i + 3;
+            return (int32_t)cp;
+        }
+    }
+    return utf8_next(w->s, w->n, &w->i);
+}
+
 /* Fold the next character: returns the units it emits (written to tmp, room
  * for FOLD_MAX_UNITS + 2); *v gets its value, *collapsed is 1 for a word
- * letter swallowed by the run before it, *raw the units before collapsing. */
+ * letter swallowed by the run before it, *raw the units before collapsing.
+ * A character kept as one code point that cannot collapse (Han, Kana,
+ * punctuation kept by the database, and every letter when repeats are
+ * kept) is emit()'s first case written out, without its run loop. */
 static inline size_t walk_units(walker *w, uint32_t *v, int *collapsed, size_t *raw,
                                 uint16_t *tmp)
 {
-    int32_t c = utf8_next(w->s, w->n, &w->i);
+    int32_t c = walk_decode(w);
+    uint32_t cp = c < 0 ? 0xFFFDu : (uint32_t)c;
     *v = fold_value(w->ft, c);
-    size_t k = emit(w->ft, *v, c < 0 ? 0xFFFDu : (uint32_t)c, &w->prev, tmp, raw);
-    *collapsed = k == 0 && FV_KIND(*v) != FV_DROP;
+    uint32_t kind = FV_KIND(*v);
+    if ((kind == FV_IDENT || kind == FV_ONE) &&
+        (!w->ft->collapse || FV_CLASS(*v) != FC_WORD)) {
+        w->prev = 0;
+        *collapsed = 0;
+        return *raw = put_cp(tmp, kind == FV_IDENT ? cp : FV_CP(*v));
+    }
+    size_t k = emit(w->ft, *v, cp, &w->prev, tmp, raw);
+    *collapsed = k == 0 && kind != FV_DROP;
     return k;
 }
 
@@ -605,51 +637,86 @@ static int lone_start_from(const fold_table *ft, const uint8_t *s, size_t n,
     return 0;
 }
 
-/* Walk from w (at unit *pos) to the kept character that emits unit p and
- * fill out as fold_locate_start says. Returns that character's unit count k
- * (0 if the text ends first); w is left after it and *pos at its first unit. */
-static size_t start_walk(walker *w, size_t *pos, size_t p, fold_loc *out)
+/* Walk from w (at unit *pos, boundary state st: the kept character before
+ * w and a separator dropped since, as fold_cursor says) to the kept
+ * character that emits unit p and fill out as fold_locate_start says.
+ * Returns that character's unit count k (0 if the text ends first); w is
+ * left after it, *pos at its first unit and *st at the state just before it
+ * (a cursor a later start at or after p may walk on from). */
+static size_t start_walk(walker *wp, size_t *pos, size_t p, fold_loc *out, fold_cursor *st)
 {
-    int have_prev = 0, prev_word = 0, prev_other = 0, gap = 0;
-    out->byte = w->n;
+    /* On copies of the walker, the unit count and the trie, so that they
+     * stay in registers; a well-formed 3-byte character kept as one code
+     * point that cannot collapse (Han, Kana, full-width forms: nearly every
+     * character of Chinese text) is taken without walk() (its first case
+     * written out), the rest through it. */
+    walker w = *wp;
+    const UCPTrie *trie = w.ft->trie;
+    const int collapse = w.ft->collapse;
+    size_t u = *pos, k = 0;
+    int have_prev = st->have_prev, prev_word = st->prev_word, prev_other = st->prev_other,
+        gap = st->gap;
+    out->byte = w.n;
     out->boundary = 1;
     out->partial = 0;
     out->lone = 0;
     out->tight = 0;
     out->gap0 = out->gap1 = 0;
-    while (w->i < w->n) {
-        size_t at = w->i, raw;
-        uint32_t v;
+    while (w.i < w.n) {
+        size_t at = w.i, raw;
+        uint32_t v, cp, prev = w.prev;
         int coll;
-        size_t k = walk(w, &v, &coll, &raw);
-        if (k == 0) {
-            if (!coll && FV_CLASS(v) == FC_GAP)
-                gap = 1;
-            continue;
+        if (w.n - at >= 3 && (cp = utf8_bmp3(w.s + at)) != 0 &&
+            !((v = UCPTRIE_FAST_BMP_GET(trie, UCPTRIE_32, cp)) & (1u << 30)) &&
+            (!collapse || FV_CLASS(v) != FC_WORD)) {
+            /* FV_IDENT or FV_ONE (bit 30 clear): one code point, no run */
+            w.i = at + 3;
+            w.prev = 0;
+            k = FV_KIND(v) == FV_IDENT || FV_CP(v) <= 0xFFFF ? 1 : 2;
+        } else {
+            k = walk(&w, &v, &coll, &raw);
+            if (k == 0) {
+                if (!coll && FV_CLASS(v) == FC_GAP)
+                    gap = 1;
+                continue;
+            }
         }
-        if (*pos + k > p) {
+        if (u + k > p) {
             out->byte = at;
-            out->partial = *pos != p;
-            out->boundary = *pos == p && (!have_prev || !prev_word || gap);
-            out->tight = *pos == p && prev_other && !gap;
-            return k;
+            out->partial = u != p;
+            out->boundary = u == p && (!have_prev || !prev_word || gap);
+            out->tight = u == p && prev_other && !gap;
+            *st = (fold_cursor){(uint32_t)at, (uint32_t)u, prev, (uint8_t)have_prev,
+                                (uint8_t)prev_word, (uint8_t)prev_other, (uint8_t)gap, 1};
+            break;
         }
         have_prev = 1;
         prev_word = FV_CLASS(v) == FC_WORD;
         prev_other = FV_CLASS(v) == FC_OTHER;
         gap = 0;
-        *pos += k;
+        u += k;
+        k = 0;
     }
-    return 0;
+    *wp = w;
+    *pos = u;
+    return k;
+}
+
+/* The walk state at checkpoint m: nothing kept before it is known (a start
+ * walked to from it always passes a kept character first, as m's unit is
+ * below the start's, or lies inside the first one's output). */
+static inline fold_cursor mark_state(const fold_mark *m)
+{
+    return (fold_cursor){m->byte, m->unit, m->prev, 0, 0, 0, 0, 1};
 }
 
 void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
                        const fold_buf *fb, size_t p, fold_loc *out)
 {
-    const fold_mark *m = &fb->marks[p ? mark_before(fb, p) : 0];
-    walker w = {ft, s, n, m->byte, m->prev};
-    size_t pos = m->unit;
-    start_walk(&w, &pos, p, out);
+    fold_cursor st = mark_state(&fb->marks[p ? mark_before(fb, p) : 0]);
+    walker w = {ft, s, n, st.byte, st.prev};
+    size_t pos = st.unit;
+    start_walk(&w, &pos, p, out, &st);
 }
 
 /* The next kept character after w (and over its adjacent repeats and
@@ -796,26 +863,36 @@ void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
     end_walk(&w, m->unit, e, out);
 }
 
-void fold_locate_span(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
-                      size_t p, size_t e, fold_loc *a, fold_loc *b)
+void fold_locate_span_at(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
+                         fold_cursor *cur, size_t p, size_t e, fold_loc *a, fold_loc *b)
 {
-    const fold_mark *m = &fb->marks[p ? mark_before(fb, p) : 0];
-    if (e - p > 4 * FOLD_MARK_EVERY && mark_before(fb, e) > mark_before(fb, p) + 1) {
-        /* a long match: the end from its own checkpoint */
-        fold_locate_start(ft, s, n, fb, p, a);
-        fold_locate_end(ft, s, n, fb, e, b);
-        return;
-    }
-    walker w = {ft, s, n, m->byte, m->prev};
-    size_t pos = m->unit;
-    size_t k = start_walk(&w, &pos, p, a);
+    size_t mp = p ? mark_before(fb, p) : 0;
+    const fold_mark *m = &fb->marks[mp];
+    /* from the cursor when it lies at or after the checkpoint and at or
+     * before the start (then the walk from it is the shorter one) */
+    fold_cursor st = cur && cur->valid && cur->byte >= m->byte && cur->unit <= p
+                         ? *cur
+                         : mark_state(m);
+    walker w = {ft, s, n, st.byte, st.prev};
+    size_t pos = st.unit;
+    size_t k = start_walk(&w, &pos, p, a, &st);
     end_init(n, b);
     if (k == 0)
         return;
+    if (cur)
+        *cur = st;
     if (pos + k >= e)
         end_after(&w, pos + k != e, b); /* the match ends in its first character */
+    else if (e - p > 4 * FOLD_MARK_EVERY && mark_before(fb, e) > mp + 1)
+        fold_locate_end(ft, s, n, fb, e, b); /* a long match: from its own checkpoint */
     else
         end_walk(&w, pos + k, e, b);
+}
+
+void fold_locate_span(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
+                      size_t p, size_t e, fold_loc *a, fold_loc *b)
+{
+    fold_locate_span_at(ft, s, n, fb, NULL, p, e, a, b);
 }
 
 void fold_locate_lone(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,

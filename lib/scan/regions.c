@@ -10,6 +10,9 @@
 #include "regions.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "common/names.h"
 #include "common/utf8.h"
@@ -162,44 +165,80 @@ static int mention_at(const fold_table *ft, const uint8_t *t, size_t len, int at
     return 1;
 }
 
-/* Next '@' or '＠' at or after i (len if none): two memchr cursors. */
-typedef struct at_cursor {
-    size_t ascii, wide; /* next '@'; next '＠' */
-} at_cursor;
-
 static size_t find_from(const uint8_t *t, size_t len, size_t i, int c)
 {
     const void *p = i < len ? memchr(t + i, c, len - i) : NULL;
     return p ? (size_t)((const uint8_t *)p - t) : len;
 }
 
-/* First '＠' at or after i (len if none). It is searched by its last byte,
- * 0xA0, which few Chinese characters end in, not by 0xEF, which begins
- * every full-width comma and full stop. */
-static size_t wide_from(const uint8_t *t, size_t len, size_t i)
+/* '@' or '＠' (bit 0 of the result) and '/' (bit 1) in t[i, len): the first
+ * of each at or after i, in *at and *slash (len if none; want: the bits to
+ * look for). The full-width mark is found whole (EF BC A0): 0xA0 alone ends
+ * many Chinese characters and 0xEF begins every full-width comma, so a
+ * search by one of its bytes stops every few characters. SSE2 (every
+ * x86-64 has it) 16 bytes a step: one test per step rejects a block with
+ * neither '@', '/' nor 0xA0; a scalar loop for the last 17 bytes and for
+ * other CPUs. One pass: the mention pass asks with increasing i, so its
+ * searches cost O(len) together. */
+#define MARK_AT 1u
+#define MARK_SLASH 2u
+static void find_marks(const uint8_t *t, size_t len, size_t i, unsigned want, size_t *at,
+                       size_t *slash)
 {
-    for (size_t j = i + 2; (j = find_from(t, len, j, 0xA0)) < len; j++)
-        if (t[j - 2] == 0xEF && t[j - 1] == 0xBC)
-            return j - 2;
-    return len;
+    *at = *slash = len;
+#ifdef __SSE2__
+    const __m128i at8 = _mm_set1_epi8('@'), slash8 = _mm_set1_epi8('/');
+    const __m128i ef8 = _mm_set1_epi8((char)0xEF), bc8 = _mm_set1_epi8((char)0xBC),
+                  a08 = _mm_set1_epi8((char)0xA0);
+    const __m128i sl = want & MARK_SLASH ? slash8 : at8; /* (slash not wanted: '@' again) */
+    for (; i + 18 <= len; i += 16) {
+        __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 2));
+        __m128i a = _mm_cmpeq_epi8(v0, at8), s = _mm_cmpeq_epi8(v0, sl),
+                w = _mm_cmpeq_epi8(v2, a08);
+        if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, s), w)))
+            continue;
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 1));
+        w = _mm_and_si128(w, _mm_and_si128(_mm_cmpeq_epi8(v0, ef8), _mm_cmpeq_epi8(v1, bc8)));
+        unsigned ma = (unsigned)_mm_movemask_epi8(_mm_or_si128(a, w));
+        unsigned ms = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, slash8));
+        if (ma && (want & MARK_AT)) {
+            *at = i + (size_t)__builtin_ctz(ma);
+            want &= ~MARK_AT;
+        }
+        if (ms && (want & MARK_SLASH)) {
+            *slash = i + (size_t)__builtin_ctz(ms);
+            want &= ~MARK_SLASH;
+        }
+        if (!want)
+            return;
+    }
+#endif
+    for (; i < len && want; i++) {
+        if ((want & MARK_AT) && at_sign(t, len, i)) {
+            *at = i;
+            want &= ~MARK_AT;
+        }
+        if ((want & MARK_SLASH) && t[i] == '/') {
+            *slash = i;
+            want &= ~MARK_SLASH;
+        }
+    }
 }
 
-/* Both cursors move forward only: O(len) over a whole pass. */
-static size_t next_at(const uint8_t *t, size_t len, size_t i, at_cursor *c)
+/* First '@' or '＠' at or after i (len if none). */
+static size_t next_at(const uint8_t *t, size_t len, size_t i)
 {
-    if (c->ascii < i)
-        c->ascii = find_from(t, len, i, '@');
-    if (c->wide < i)
-        c->wide = wide_from(t, len, i);
-    return c->ascii < c->wide ? c->ascii : c->wide;
+    size_t at, slash;
+    find_marks(t, len, i, MARK_AT, &at, &slash);
+    return at;
 }
 
+/* The mentions from the first mark, at (len: none). */
 static void find_mentions(const fold_table *ft, const uint8_t *t, size_t len, int at_end,
-                          marker *k)
+                          marker *k, size_t at)
 {
-    at_cursor c = {find_from(t, len, 0, '@'), wide_from(t, len, 0)};
-    size_t i = 0;
-    while ((i = next_at(t, len, i, &c)) < len) {
+    for (size_t i = at; i < len; i = next_at(t, len, i)) {
         size_t a, b, ml = at_sign(t, len, i);
         int r = mention_at(ft, t, len, at_end, i, ml, &a, &b);
         if (r < 0) {
@@ -303,11 +342,12 @@ static uint32_t byte_at(const void *seq, size_t i)
     return c >= 'A' && c <= 'Z' ? c | 0x20u : c;
 }
 
-static void find_wrappers(const uint8_t *t, size_t len, int at_end, marker *k)
+/* The wrapper links from the first '/', slash (len: none). */
+static void find_wrappers(const uint8_t *t, size_t len, int at_end, marker *k, size_t slash)
 {
     if (!at_end)
         open_at(k, url_tail(t, len)); /* a scheme, host or path may go on */
-    for (size_t i = find_from(t, len, 0, '/'); i < len; i = find_from(t, len, i + 1, '/')) {
+    for (size_t i = slash; i < len; i = find_from(t, len, i + 1, '/')) {
         size_t a, h0, h1;
         if (!link_at(t, len, i, &a, &h0, &h1) || h1 - h0 > 253 || !wrapper_host(t, h0, h1))
             continue;
@@ -325,14 +365,16 @@ static void find_wrappers(const uint8_t *t, size_t len, int at_end, marker *k)
 void regions_mark(const fold_table *ft, screener_scratch *s, const uint8_t *text, size_t len,
                   int at_end, size_t *open_from)
 {
+    size_t at, slash; /* (one pass over a text that has neither: most texts) */
+    find_marks(text, len, 0, MARK_AT | MARK_SLASH, &at, &slash);
     marker k = {s, 0, SCREENER_MATCH_IN_MENTION,
                 (s->exclude_regions & SCREENER_REGION_MENTIONS) != 0, len};
-    find_mentions(ft, text, len, at_end, &k);
+    find_mentions(ft, text, len, at_end, &k, at);
     size_t open = k.open;
     k.next = 0;
     k.flag = SCREENER_MATCH_IN_LINK_WRAPPER;
     k.suppress = (s->exclude_regions & SCREENER_REGION_LINK_WRAPPERS) != 0;
     k.open = len;
-    find_wrappers(text, len, at_end, &k);
+    find_wrappers(text, len, at_end, &k, slash);
     *open_from = k.open < open ? k.open : open;
 }
