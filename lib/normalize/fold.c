@@ -551,6 +551,95 @@ static inline size_t walk(walker *w, uint32_t *v, int *collapsed, size_t *raw)
     return walk_units(w, v, collapsed, raw, tmp);
 }
 
+/* The units of a character of value v (code point cp) when they do not
+ * depend on the collapse state: 0 for a dropped character, 1 or 2 for one
+ * kept as one code point that cannot collapse (not a word letter, a digit,
+ * or repeats kept). -1 otherwise (an expansion, or a word letter that may
+ * collapse into the one before it). */
+static inline int fixed_units(uint32_t v, uint32_t cp, int collapse)
+{
+    uint32_t kind = FV_KIND(v);
+    if (kind == FV_DROP)
+        return 0;
+    if (kind == FV_MULTI)
+        return -1;
+    uint32_t out = kind == FV_IDENT ? cp : FV_CP(v);
+    if (out > 0xFFFF)
+        return 2;
+    return collapse && FV_CLASS(v) == FC_WORD && collapsible((uint16_t)out) ? -1 : 1;
+}
+
+/* walk() for the mapping walks, which need no units: emit()'s cases for one
+ * code point written out (no units copied, no run loop), walk() for
+ * expansions and supplementary code points. ASCII and well-formed 3-byte
+ * characters (nearly all of Chinese text) are decoded inline. trie and
+ * collapse: w->ft's, which the caller keeps in registers. */
+static inline size_t walk_next(walker *w, const UCPTrie *trie, int collapse, uint32_t *v,
+                               int *collapsed)
+{
+    const uint8_t *c = w->s + w->i;
+    uint32_t cp, x;
+    size_t len;
+    if (c[0] < 0x80) {
+        cp = c[0];
+        x = w->ft->ascii[cp];
+        len = 1;
+    } else if (w->n - w->i >= 3 && (cp = utf8_bmp3(c)) != 0) {
+        x = UCPTRIE_FAST_BMP_GET(trie, UCPTRIE_32, cp);
+        len = 3;
+    } else {
+        size_t raw;
+        return walk(w, v, collapsed, &raw);
+    }
+    uint32_t kind = FV_KIND(x);
+    *v = x;
+    *collapsed = 0;
+    if (kind == FV_DROP) {
+        w->i += len;
+        if (FV_CLASS(x) == FC_GAP)
+            w->prev = 0; /* a visible separator ends a run */
+        return 0;
+    }
+    uint32_t out = kind == FV_IDENT ? cp : FV_CP(x);
+    if (kind == FV_MULTI || out > 0xFFFF) {
+        size_t raw;
+        return walk(w, v, collapsed, &raw);
+    }
+    w->i += len;
+    if (!collapse || FV_CLASS(x) != FC_WORD || !collapsible((uint16_t)out)) {
+        w->prev = 0;
+        return 1;
+    }
+    if (out == w->prev) {
+        *collapsed = 1;
+        return 0;
+    }
+    w->prev = out;
+    return 1;
+}
+
+/* The character that ends at byte b of s, read backwards when that is
+ * exact: ASCII, or a well-formed 3-byte sequence (its lead byte starts a
+ * character of the forward decode whatever precedes it, and the sequence
+ * ends at b). Its first byte in *at, value in *v; returns fixed_units, or
+ * -1 for any other character (or none: b = 0). */
+static inline int char_before(const walker *w, const UCPTrie *trie, int collapse, size_t b,
+                              size_t *at, uint32_t *v)
+{
+    uint32_t cp;
+    if (b >= 1 && w->s[b - 1] < 0x80) {
+        *at = b - 1;
+        *v = w->ft->ascii[w->s[b - 1]];
+        return fixed_units(*v, w->s[b - 1], collapse);
+    }
+    if (b >= 3 && (cp = utf8_bmp3(w->s + b - 3)) != 0) {
+        *at = b - 3;
+        *v = UCPTRIE_FAST_BMP_GET(trie, UCPTRIE_32, cp);
+        return fixed_units(*v, cp, collapse);
+    }
+    return -1;
+}
+
 /* A kept character seen by the boundary walks. */
 typedef struct kept_char {
     size_t at; /* its first byte (next_kept) */
@@ -645,17 +734,19 @@ static int lone_start_from(const fold_table *ft, const uint8_t *s, size_t n,
  * (a cursor a later start at or after p may walk on from). */
 static size_t start_walk(walker *wp, size_t *pos, size_t p, fold_loc *out, fold_cursor *st)
 {
-    /* On copies of the walker, the unit count and the trie, so that they
-     * stay in registers; a well-formed 3-byte character kept as one code
-     * point that cannot collapse (Han, Kana, full-width forms: nearly every
-     * character of Chinese text) is taken without walk() (its first case
-     * written out), the rest through it. */
+    /* (on copies of the walker, the unit count and the trie, so that they
+     * stay in registers; the kept character before is held as its class,
+     * PREV_NONE for none, and only turned into st's flags at the end) */
+    enum { PREV_NONE = 4 };
     walker w = *wp;
     const UCPTrie *trie = w.ft->trie;
     const int collapse = w.ft->collapse;
     size_t u = *pos, k = 0;
-    int have_prev = st->have_prev, prev_word = st->prev_word, prev_other = st->prev_other,
-        gap = st->gap;
+    uint32_t prev_class = !st->have_prev ? PREV_NONE
+                        : st->prev_word  ? FC_WORD
+                        : st->prev_other ? FC_OTHER
+                                         : FC_GAP; /* (kept, neither: any other class) */
+    int gap = st->gap;
     out->byte = w.n;
     out->boundary = 1;
     out->partial = 0;
@@ -663,25 +754,17 @@ static size_t start_walk(walker *wp, size_t *pos, size_t p, fold_loc *out, fold_
     out->tight = 0;
     out->gap0 = out->gap1 = 0;
     while (w.i < w.n) {
-        size_t at = w.i, raw;
-        uint32_t v, cp, prev = w.prev;
+        size_t at = w.i;
+        uint32_t v, prev = w.prev;
         int coll;
-        if (w.n - at >= 3 && (cp = utf8_bmp3(w.s + at)) != 0 &&
-            !((v = UCPTRIE_FAST_BMP_GET(trie, UCPTRIE_32, cp)) & (1u << 30)) &&
-            (!collapse || FV_CLASS(v) != FC_WORD)) {
-            /* FV_IDENT or FV_ONE (bit 30 clear): one code point, no run */
-            w.i = at + 3;
-            w.prev = 0;
-            k = FV_KIND(v) == FV_IDENT || FV_CP(v) <= 0xFFFF ? 1 : 2;
-        } else {
-            k = walk(&w, &v, &coll, &raw);
-            if (k == 0) {
-                if (!coll && FV_CLASS(v) == FC_GAP)
-                    gap = 1;
-                continue;
-            }
+        k = walk_next(&w, trie, collapse, &v, &coll);
+        if (k == 0) {
+            gap |= !coll && FV_CLASS(v) == FC_GAP;
+            continue;
         }
         if (u + k > p) {
+            int have_prev = prev_class != PREV_NONE, prev_word = prev_class == FC_WORD,
+                prev_other = prev_class == FC_OTHER;
             out->byte = at;
             out->partial = u != p;
             out->boundary = u == p && (!have_prev || !prev_word || gap);
@@ -690,9 +773,7 @@ static size_t start_walk(walker *wp, size_t *pos, size_t p, fold_loc *out, fold_
                                 (uint8_t)prev_word, (uint8_t)prev_other, (uint8_t)gap, 1};
             break;
         }
-        have_prev = 1;
-        prev_word = FV_CLASS(v) == FC_WORD;
-        prev_other = FV_CLASS(v) == FC_OTHER;
+        prev_class = FV_CLASS(v);
         gap = 0;
         u += k;
         k = 0;
@@ -700,6 +781,72 @@ static size_t start_walk(walker *wp, size_t *pos, size_t p, fold_loc *out, fold_
     *wp = w;
     *pos = u;
     return k;
+}
+
+/* start_walk's result found from checkpoint m2 (the first one after unit p)
+ * backwards, when every character on the way back to the one that emits p,
+ * and back to the kept character before that, is one char_before reads and
+ * whose units do not depend on the collapse state (fixed_units): then each
+ * one's units are known without the walk that leads to it, and the state
+ * before the character that emits p is what lies between it and the kept
+ * one before (a dropped visible separator or not). At most
+ * BACK_MAX characters. Returns 1 (out, *st, *w, *pos as start_walk leaves
+ * them, k = 1), or 0 when some character on the way is not such a one, or
+ * the one that emits p emits more than p (nothing changed: walk forward). */
+#define BACK_MAX 32
+static size_t start_back(walker *w, size_t *pos, const fold_mark *m2, size_t p, fold_loc *out,
+                         fold_cursor *st)
+{
+    const UCPTrie *trie = w->ft->trie;
+    const int collapse = w->ft->collapse;
+    size_t b = m2->byte, u = m2->unit, c, at;
+    uint32_t v;
+    int k, steps = 0;
+    for (;;) { /* back to the character that emits p */
+        if (++steps > BACK_MAX || (k = char_before(w, trie, collapse, b, &at, &v)) < 0)
+            return 0;
+        b = at;
+        if (k == 0)
+            continue;
+        if (u - (size_t)k > p) {
+            u -= (size_t)k;
+            continue;
+        }
+        if (k != 1)
+            return 0; /* (p inside a surrogate pair: forward) */
+        break;
+    }
+    c = b;
+    int have_prev = 0, prev_word = 0, prev_other = 0, gap = 0;
+    while (b > 0) { /* back to the kept character before it */
+        if (++steps > BACK_MAX || (k = char_before(w, trie, collapse, b, &at, &v)) < 0)
+            return 0;
+        b = at;
+        if (k == 0) {
+            gap |= FV_CLASS(v) == FC_GAP;
+            continue;
+        }
+        have_prev = 1;
+        prev_word = FV_CLASS(v) == FC_WORD;
+        prev_other = FV_CLASS(v) == FC_OTHER;
+        break;
+    }
+    out->byte = c;
+    out->boundary = !have_prev || !prev_word || gap;
+    out->partial = 0;
+    out->lone = 0;
+    out->tight = prev_other && !gap;
+    out->gap0 = out->gap1 = 0;
+    /* (the collapse state before c: c's units do not depend on it) */
+    *st = (fold_cursor){(uint32_t)c, (uint32_t)p, 0, (uint8_t)have_prev, (uint8_t)prev_word,
+                        (uint8_t)prev_other, (uint8_t)gap, 1};
+    w->i = c;
+    w->prev = 0;
+    uint32_t cv;
+    int coll;
+    walk_next(w, trie, collapse, &cv, &coll); /* past c (one unit, as above) */
+    *pos = p;
+    return 1;
 }
 
 /* The walk state at checkpoint m: nothing kept before it is known (a start
@@ -797,7 +944,8 @@ static void end_init(size_t n, fold_loc *out)
  * ends inside that character's output): fill out as fold_locate_end says. */
 static void end_after(walker *w, int inside, fold_loc *out)
 {
-    size_t raw;
+    const UCPTrie *trie = w->ft->trie;
+    const int collapse = w->ft->collapse;
     uint32_t v;
     int coll;
     out->byte = w->i;
@@ -808,7 +956,7 @@ static void end_after(walker *w, int inside, fold_loc *out)
         walker save = *w;
         if (w->i >= w->n)
             break;
-        size_t k2 = walk(w, &v, &coll, &raw);
+        size_t k2 = walk_next(w, trie, collapse, &v, &coll);
         if (coll || FV_EXTENDS(v)) {
             out->byte = w->i;
             continue;
@@ -824,7 +972,7 @@ static void end_after(walker *w, int inside, fold_loc *out)
         return;
     }
     while (w->i < w->n) {
-        size_t k3 = walk(w, &v, &coll, &raw);
+        size_t k3 = walk_next(w, trie, collapse, &v, &coll);
         if (k3 == 0) {
             if (!coll && FV_CLASS(v) == FC_GAP)
                 return; /* a visible separator follows */
@@ -840,11 +988,12 @@ static void end_after(walker *w, int inside, fold_loc *out)
  * end_after. */
 static void end_walk(walker *w, size_t pos, size_t e, fold_loc *out)
 {
-    size_t raw;
+    const UCPTrie *trie = w->ft->trie;
+    const int collapse = w->ft->collapse;
     uint32_t v;
     int coll;
     while (w->i < w->n) {
-        size_t k = walk(w, &v, &coll, &raw);
+        size_t k = walk_next(w, trie, collapse, &v, &coll);
         if (k == 0 || pos + k < e) {
             pos += k;
             continue;
@@ -874,8 +1023,14 @@ void fold_locate_span_at(const fold_table *ft, const uint8_t *s, size_t n, const
                          ? *cur
                          : mark_state(m);
     walker w = {ft, s, n, st.byte, st.prev};
-    size_t pos = st.unit;
-    size_t k = start_walk(&w, &pos, p, a, &st);
+    size_t pos = st.unit, k = 0;
+    /* back from the next checkpoint when that one is nearer (in Chinese
+     * text, where start_back nearly always can) */
+    if (mp + 1 < fb->n_marks && fb->marks[mp + 1].unit > p &&
+        fb->marks[mp + 1].unit - p < p - pos)
+        k = start_back(&w, &pos, &fb->marks[mp + 1], p, a, &st);
+    if (!k)
+        k = start_walk(&w, &pos, p, a, &st);
     end_init(n, b);
     if (k == 0)
         return;

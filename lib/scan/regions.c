@@ -171,48 +171,88 @@ static size_t find_from(const uint8_t *t, size_t len, size_t i, int c)
     return p ? (size_t)((const uint8_t *)p - t) : len;
 }
 
-/* '@' or '＠' (bit 0 of the result) and '/' (bit 1) in t[i, len): the first
- * of each at or after i, in *at and *slash (len if none; want: the bits to
- * look for). The full-width mark is found whole (EF BC A0): 0xA0 alone ends
- * many Chinese characters and 0xEF begins every full-width comma, so a
- * search by one of its bytes stops every few characters. SSE2 (every
- * x86-64 has it) 16 bytes a step: one test per step rejects a block with
- * neither '@', '/' nor 0xA0; a scalar loop for the last 17 bytes and for
- * other CPUs. One pass: the mention pass asks with increasing i, so its
- * searches cost O(len) together. */
+/* The first '@' or '＠' (*at) and the first '/' (*slash) of t[i, len) that
+ * want (MARK_*) asks for, len if none. The full-width mark is found whole
+ * (EF BC A0): 0xA0 alone ends many Chinese characters and 0xEF begins every
+ * full-width comma, so a search by one of its bytes (memchr, before) stops
+ * every few characters. SSE2 (every x86-64 has it): 32 bytes a step while
+ * no byte is '@', '/' or 0xA0, then 16; the last 17 bytes from a copy
+ * padded with NUL bytes; a scalar loop on other CPUs. The mention pass asks
+ * with increasing i, so its searches cost O(len) together. */
 #define MARK_AT 1u
 #define MARK_SLASH 2u
+#ifdef __SSE2__
+/* The marks in the 16 bytes at t + i (t[i, i + 18) readable) that *want
+ * still asks for: their positions in *at, *slash, their bits off *want. */
+static inline void marks16(const uint8_t *t, size_t i, unsigned *want, size_t *at,
+                           size_t *slash)
+{
+    __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+    __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 1));
+    __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 2));
+    __m128i w = _mm_and_si128(_mm_cmpeq_epi8(v2, _mm_set1_epi8((char)0xA0)),
+                              _mm_and_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8((char)0xEF)),
+                                            _mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0xBC))));
+    unsigned ma = (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('@')), w));
+    unsigned ms = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, _mm_set1_epi8('/')));
+    if (ma && (*want & MARK_AT)) {
+        *at = i + (size_t)__builtin_ctz(ma);
+        *want &= ~MARK_AT;
+    }
+    if (ms && (*want & MARK_SLASH)) {
+        *slash = i + (size_t)__builtin_ctz(ms);
+        *want &= ~MARK_SLASH;
+    }
+}
+#endif
+
 static void find_marks(const uint8_t *t, size_t len, size_t i, unsigned want, size_t *at,
                        size_t *slash)
 {
     *at = *slash = len;
 #ifdef __SSE2__
-    const __m128i at8 = _mm_set1_epi8('@'), slash8 = _mm_set1_epi8('/');
-    const __m128i ef8 = _mm_set1_epi8((char)0xEF), bc8 = _mm_set1_epi8((char)0xBC),
-                  a08 = _mm_set1_epi8((char)0xA0);
-    const __m128i sl = want & MARK_SLASH ? slash8 : at8; /* (slash not wanted: '@' again) */
+    const __m128i at8 = _mm_set1_epi8('@'), a08 = _mm_set1_epi8((char)0xA0);
+    const __m128i sl = _mm_set1_epi8(want & MARK_SLASH ? '/' : '@'); /* ('@' again: no '/') */
+#define MARKS_MAYBE(v0, v2)                                                                    \
+    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v0, at8), _mm_cmpeq_epi8(v0, sl)),               \
+                 _mm_cmpeq_epi8(v2, a08))
     for (; i + 18 <= len; i += 16) {
+        /* 32 bytes a step while neither half may hold a mark */
+        for (; i + 34 <= len; i += 32) {
+            __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+            __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 2));
+            __m128i y0 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 16));
+            __m128i y2 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 18));
+            if (_mm_movemask_epi8(_mm_or_si128(MARKS_MAYBE(x0, x2), MARKS_MAYBE(y0, y2))))
+                break;
+        }
+        if (i + 18 > len)
+            break;
         __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
         __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 2));
-        __m128i a = _mm_cmpeq_epi8(v0, at8), s = _mm_cmpeq_epi8(v0, sl),
-                w = _mm_cmpeq_epi8(v2, a08);
-        if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, s), w)))
+        if (!_mm_movemask_epi8(MARKS_MAYBE(v0, v2)))
             continue;
-        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 1));
-        w = _mm_and_si128(w, _mm_and_si128(_mm_cmpeq_epi8(v0, ef8), _mm_cmpeq_epi8(v1, bc8)));
-        unsigned ma = (unsigned)_mm_movemask_epi8(_mm_or_si128(a, w));
-        unsigned ms = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, slash8));
-        if (ma && (want & MARK_AT)) {
-            *at = i + (size_t)__builtin_ctz(ma);
-            want &= ~MARK_AT;
-        }
-        if (ms && (want & MARK_SLASH)) {
-            *slash = i + (size_t)__builtin_ctz(ms);
-            want &= ~MARK_SLASH;
-        }
+        marks16(t, i, &want, at, slash);
         if (!want)
             return;
     }
+#undef MARKS_MAYBE
+    if (i < len) {
+        /* the last (at most 17) bytes from a copy padded with NUL bytes,
+         * which hold no mark and complete none */
+        uint8_t pad[48] = {0};
+        size_t pa = SIZE_MAX, ps = SIZE_MAX;
+        memcpy(pad, t + i, len - i);
+        marks16(pad, 0, &want, &pa, &ps);
+        if (want && len - i > 16)
+            marks16(pad, 16, &want, &pa, &ps);
+        if (pa != SIZE_MAX)
+            *at = i + pa;
+        if (ps != SIZE_MAX)
+            *slash = i + ps;
+    }
+    return;
 #endif
     for (; i < len && want; i++) {
         if ((want & MARK_AT) && at_sign(t, len, i)) {
