@@ -498,6 +498,7 @@ typedef struct walker {
     size_t n; /* walk limit */
     size_t i; /* next byte */
     uint32_t prev;
+    int general; /* every character through walk() (fold_locate_span_general) */
 } walker;
 
 /* The code point at w->i (advancing past it; UTF8_INVALID for a maximal
@@ -580,6 +581,10 @@ static inline size_t walk_next(walker *w, const UCPTrie *trie, int collapse, uin
     const uint8_t *c = w->s + w->i;
     uint32_t cp, x;
     size_t len;
+    if (w->general) {
+        size_t raw;
+        return walk(w, v, collapsed, &raw);
+    }
     if (c[0] < 0x80) {
         cp = c[0];
         x = w->ft->ascii[cp];
@@ -666,7 +671,7 @@ static int lone_start_from(const fold_table *ft, const uint8_t *s, size_t n,
                              const fold_buf *fb, size_t mi, size_t p, fold_loc *out)
 {
     const fold_mark *m = &fb->marks[mi];
-    walker w = {ft, s, n, m->byte, m->prev};
+    walker w = {ft, s, n, m->byte, m->prev, 0};
     uint16_t tmp[FOLD_MAX_UNITS + 2];
     size_t pos = m->unit;
     /* x: the last kept character; y: the one before the run of spaced
@@ -746,7 +751,7 @@ static size_t start_walk(walker *wp, size_t *pos, size_t p, fold_loc *out, fold_
                         : st->prev_word  ? FC_WORD
                         : st->prev_other ? FC_OTHER
                                          : FC_GAP; /* (kept, neither: any other class) */
-    int gap = st->gap;
+    int gap = st->gap, exact = st->valid;
     out->byte = w.n;
     out->boundary = 1;
     out->partial = 0;
@@ -770,10 +775,12 @@ static size_t start_walk(walker *wp, size_t *pos, size_t p, fold_loc *out, fold_
             out->boundary = u == p && (!have_prev || !prev_word || gap);
             out->tight = u == p && prev_other && !gap;
             *st = (fold_cursor){(uint32_t)at, (uint32_t)u, prev, (uint8_t)have_prev,
-                                (uint8_t)prev_word, (uint8_t)prev_other, (uint8_t)gap, 1};
+                                (uint8_t)prev_word, (uint8_t)prev_other, (uint8_t)gap,
+                                (uint8_t)exact};
             break;
         }
         prev_class = FV_CLASS(v);
+        exact = 1;
         gap = 0;
         u += k;
         k = 0;
@@ -849,19 +856,22 @@ static size_t start_back(walker *w, size_t *pos, const fold_mark *m2, size_t p, 
     return 1;
 }
 
-/* The walk state at checkpoint m: nothing kept before it is known (a start
- * walked to from it always passes a kept character first, as m's unit is
- * below the start's, or lies inside the first one's output). */
+/* The walk state at checkpoint m: nothing kept before it is known, nor a
+ * separator dropped since (a start walked to from it always passes a kept
+ * character first, as m's unit is below the start's, or lies inside the
+ * first one's output). So the state is exact (valid) only at the text's
+ * start, and a walk from m is a cursor only once it passed a kept
+ * character. */
 static inline fold_cursor mark_state(const fold_mark *m)
 {
-    return (fold_cursor){m->byte, m->unit, m->prev, 0, 0, 0, 0, 1};
+    return (fold_cursor){m->byte, m->unit, m->prev, 0, 0, 0, 0, (uint8_t)(m->byte == 0)};
 }
 
 void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
                        const fold_buf *fb, size_t p, fold_loc *out)
 {
     fold_cursor st = mark_state(&fb->marks[p ? mark_before(fb, p) : 0]);
-    walker w = {ft, s, n, st.byte, st.prev};
+    walker w = {ft, s, n, st.byte, st.prev, 0};
     size_t pos = st.unit;
     start_walk(&w, &pos, p, out, &st);
 }
@@ -1007,7 +1017,7 @@ void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
                      const fold_buf *fb, size_t e, fold_loc *out)
 {
     const fold_mark *m = &fb->marks[mark_before(fb, e)];
-    walker w = {ft, s, n, m->byte, m->prev};
+    walker w = {ft, s, n, m->byte, m->prev, 0};
     end_init(n, out);
     end_walk(&w, m->unit, e, out);
 }
@@ -1022,7 +1032,7 @@ void fold_locate_span_at(const fold_table *ft, const uint8_t *s, size_t n, const
     fold_cursor st = cur && cur->valid && cur->byte >= m->byte && cur->unit <= p
                          ? *cur
                          : mark_state(m);
-    walker w = {ft, s, n, st.byte, st.prev};
+    walker w = {ft, s, n, st.byte, st.prev, 0};
     size_t pos = st.unit, k = 0;
     /* back from the next checkpoint when that one is nearer (in Chinese
      * text, where start_back nearly always can) */
@@ -1034,7 +1044,7 @@ void fold_locate_span_at(const fold_table *ft, const uint8_t *s, size_t n, const
     end_init(n, b);
     if (k == 0)
         return;
-    if (cur)
+    if (cur && st.valid)
         *cur = st;
     if (pos + k >= e)
         end_after(&w, pos + k != e, b); /* the match ends in its first character */
@@ -1050,13 +1060,29 @@ void fold_locate_span(const fold_table *ft, const uint8_t *s, size_t n, const fo
     fold_locate_span_at(ft, s, n, fb, NULL, p, e, a, b);
 }
 
+void fold_locate_span_general(const fold_table *ft, const uint8_t *s, size_t n, size_t p,
+                              size_t e, fold_loc *a, fold_loc *b)
+{
+    fold_cursor st = {0, 0, 0, 0, 0, 0, 0, 1}; /* the text's start */
+    walker w = {ft, s, n, 0, 0, 1};
+    size_t pos = 0;
+    size_t k = start_walk(&w, &pos, p, a, &st);
+    end_init(n, b);
+    if (k == 0)
+        return;
+    if (pos + k >= e)
+        end_after(&w, pos + k != e, b);
+    else
+        end_walk(&w, pos + k, e, b);
+}
+
 void fold_locate_lone(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
                       size_t p, size_t e, fold_loc *a, fold_loc *b)
 {
     size_t mi = p ? mark_before(fb, p) : 0;
     if (lone_start_from(ft, s, n, fb, mi, p, a) && mi > 0)
         lone_start_from(ft, s, n, fb, mi - 1, p, a);
-    walker w = {ft, s, n, b->byte, 0};
+    walker w = {ft, s, n, b->byte, 0, 0};
     b->lone = 0;
     b->gap0 = b->gap1 = 0;
     if (!b->partial && e > 0)
@@ -1084,7 +1110,7 @@ typedef struct run_seq {
 static void runs_of(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1, int numerals,
                     run_seq *r)
 {
-    walker w = {ft, s, b1, b0, 0};
+    walker w = {ft, s, b1, b0, 0, 0};
     uint16_t tmp[FOLD_MAX_UNITS + 2];
     uint32_t letter = 0, v;
     int prev_word = 0, gap = 0, started = 0, coll;

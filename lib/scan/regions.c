@@ -207,11 +207,29 @@ static inline void marks16(const uint8_t *t, size_t i, unsigned *want, size_t *a
 }
 #endif
 
+/* find_marks byte by byte: the other CPUs' search, and what the vector
+ * search must equal (regions_find_marks). */
+static void find_marks_scalar(const uint8_t *t, size_t len, size_t i, unsigned want, size_t *at,
+                              size_t *slash)
+{
+    *at = *slash = len;
+    for (; i < len && want; i++) {
+        if ((want & MARK_AT) && at_sign(t, len, i)) {
+            *at = i;
+            want &= ~MARK_AT;
+        }
+        if ((want & MARK_SLASH) && t[i] == '/') {
+            *slash = i;
+            want &= ~MARK_SLASH;
+        }
+    }
+}
+
 static void find_marks(const uint8_t *t, size_t len, size_t i, unsigned want, size_t *at,
                        size_t *slash)
 {
-    *at = *slash = len;
 #ifdef __SSE2__
+    *at = *slash = len;
     const __m128i at8 = _mm_set1_epi8('@'), a08 = _mm_set1_epi8((char)0xA0);
     const __m128i sl = _mm_set1_epi8(want & MARK_SLASH ? '/' : '@'); /* ('@' again: no '/') */
 #define MARKS_MAYBE(v0, v2)                                                                    \
@@ -252,18 +270,15 @@ static void find_marks(const uint8_t *t, size_t len, size_t i, unsigned want, si
         if (ps != SIZE_MAX)
             *slash = i + ps;
     }
-    return;
+#else
+    find_marks_scalar(t, len, i, want, at, slash);
 #endif
-    for (; i < len && want; i++) {
-        if ((want & MARK_AT) && at_sign(t, len, i)) {
-            *at = i;
-            want &= ~MARK_AT;
-        }
-        if ((want & MARK_SLASH) && t[i] == '/') {
-            *slash = i;
-            want &= ~MARK_SLASH;
-        }
-    }
+}
+
+void regions_find_marks(const uint8_t *t, size_t len, size_t i, int scalar, size_t *at,
+                        size_t *slash)
+{
+    (scalar ? find_marks_scalar : find_marks)(t, len, i, MARK_AT | MARK_SLASH, at, slash);
 }
 
 /* First '@' or '＠' at or after i (len if none). */
