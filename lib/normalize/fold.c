@@ -501,48 +501,16 @@ typedef struct walker {
     int general; /* every character through walk() (fold_locate_span_general) */
 } walker;
 
-/* The code point at w->i (advancing past it; UTF8_INVALID for a maximal
- * subpart of ill-formed input): utf8_next, with the well-formed 3-byte
- * sequences of Chinese text decoded by one mask test (utf8_bmp3). */
-static inline int32_t walk_decode(walker *w)
-{
-    size_t i = w->i;
-    uint8_t b0 = w->s[i];
-    if (b0 < 0x80) {
-        w->i = i + 1;
-        return b0;
-    }
-    if (w->n - i >= 3) {
-        uint32_t cp = utf8_bmp3(w->s + i); /* (0: not a well-formed 3-byte sequence) */
-        if (cp) {
-            w->i = i + 3;
-            return (int32_t)cp;
-        }
-    }
-    return utf8_next(w->s, w->n, &w->i);
-}
-
 /* Fold the next character: returns the units it emits (written to tmp, room
  * for FOLD_MAX_UNITS + 2); *v gets its value, *collapsed is 1 for a word
- * letter swallowed by the run before it, *raw the units before collapsing.
- * A character kept as one code point that cannot collapse (Han, Kana,
- * punctuation kept by the database, and every letter when repeats are
- * kept) is emit()'s first case written out, without its run loop. */
+ * letter swallowed by the run before it, *raw the units before collapsing. */
 static inline size_t walk_units(walker *w, uint32_t *v, int *collapsed, size_t *raw,
                                 uint16_t *tmp)
 {
-    int32_t c = walk_decode(w);
-    uint32_t cp = c < 0 ? 0xFFFDu : (uint32_t)c;
+    int32_t c = utf8_next(w->s, w->n, &w->i);
     *v = fold_value(w->ft, c);
-    uint32_t kind = FV_KIND(*v);
-    if ((kind == FV_IDENT || kind == FV_ONE) &&
-        (!w->ft->collapse || FV_CLASS(*v) != FC_WORD)) {
-        w->prev = 0;
-        *collapsed = 0;
-        return *raw = put_cp(tmp, kind == FV_IDENT ? cp : FV_CP(*v));
-    }
-    size_t k = emit(w->ft, *v, cp, &w->prev, tmp, raw);
-    *collapsed = k == 0 && kind != FV_DROP;
+    size_t k = emit(w->ft, *v, c < 0 ? 0xFFFDu : (uint32_t)c, &w->prev, tmp, raw);
+    *collapsed = k == 0 && FV_KIND(*v) != FV_DROP;
     return k;
 }
 
@@ -550,6 +518,14 @@ static inline size_t walk(walker *w, uint32_t *v, int *collapsed, size_t *raw)
 {
     uint16_t tmp[FOLD_MAX_UNITS + 2];
     return walk_units(w, v, collapsed, raw, tmp);
+}
+
+/* walk() out of line, for walk_next's rare cases (so that its common ones
+ * inline into the walks). */
+static __attribute__((noinline)) size_t walk_general(walker *w, uint32_t *v, int *collapsed)
+{
+    size_t raw;
+    return walk(w, v, collapsed, &raw);
 }
 
 /* The units of a character of value v (code point cp) when they do not
@@ -575,16 +551,15 @@ static inline int fixed_units(uint32_t v, uint32_t cp, int collapse)
  * expansions and supplementary code points. ASCII and well-formed 3-byte
  * characters (nearly all of Chinese text) are decoded inline. trie and
  * collapse: w->ft's, which the caller keeps in registers. */
-static inline size_t walk_next(walker *w, const UCPTrie *trie, int collapse, uint32_t *v,
-                               int *collapsed)
+static inline __attribute__((always_inline)) size_t walk_next(walker *w, const UCPTrie *trie,
+                                                              int collapse, uint32_t *v,
+                                                              int *collapsed)
 {
     const uint8_t *c = w->s + w->i;
     uint32_t cp, x;
     size_t len;
-    if (w->general) {
-        size_t raw;
-        return walk(w, v, collapsed, &raw);
-    }
+    if (w->general)
+        return walk_general(w, v, collapsed);
     if (c[0] < 0x80) {
         cp = c[0];
         x = w->ft->ascii[cp];
@@ -593,8 +568,7 @@ static inline size_t walk_next(walker *w, const UCPTrie *trie, int collapse, uin
         x = UCPTRIE_FAST_BMP_GET(trie, UCPTRIE_32, cp);
         len = 3;
     } else {
-        size_t raw;
-        return walk(w, v, collapsed, &raw);
+        return walk_general(w, v, collapsed);
     }
     uint32_t kind = FV_KIND(x);
     *v = x;
@@ -606,10 +580,8 @@ static inline size_t walk_next(walker *w, const UCPTrie *trie, int collapse, uin
         return 0;
     }
     uint32_t out = kind == FV_IDENT ? cp : FV_CP(x);
-    if (kind == FV_MULTI || out > 0xFFFF) {
-        size_t raw;
-        return walk(w, v, collapsed, &raw);
-    }
+    if (kind == FV_MULTI || out > 0xFFFF)
+        return walk_general(w, v, collapsed);
     w->i += len;
     if (!collapse || FV_CLASS(x) != FC_WORD || !collapsible((uint16_t)out)) {
         w->prev = 0;

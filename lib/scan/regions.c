@@ -171,129 +171,84 @@ static size_t find_from(const uint8_t *t, size_t len, size_t i, int c)
     return p ? (size_t)((const uint8_t *)p - t) : len;
 }
 
-/* The first '@' or '＠' (*at) and the first '/' (*slash) of t[i, len) that
- * want (MARK_*) asks for, len if none. The full-width mark is found whole
- * (EF BC A0): 0xA0 alone ends many Chinese characters and 0xEF begins every
- * full-width comma, so a search by one of its bytes (memchr, before) stops
- * every few characters. SSE2 (every x86-64 has it): 32 bytes a step while
- * no byte is '@', '/' or 0xA0, then 16; the last 17 bytes from a copy
- * padded with NUL bytes; a scalar loop on other CPUs. The mention pass asks
- * with increasing i, so its searches cost O(len) together. */
-#define MARK_AT 1u
-#define MARK_SLASH 2u
+/* First '＠' at or after i (len if none), byte by byte: other CPUs' search,
+ * and what the vector one must equal (regions_wide_from). */
+static size_t wide_from_scalar(const uint8_t *t, size_t len, size_t i)
+{
+    for (; i + 3 <= len; i++)
+        if (at_sign(t, len, i) == 3)
+            return i;
+    return len;
+}
+
 #ifdef __SSE2__
-/* The marks in the 16 bytes at t + i (t[i, i + 18) readable) that *want
- * still asks for: their positions in *at, *slash, their bits off *want. */
-static inline void marks16(const uint8_t *t, size_t i, unsigned *want, size_t *at,
-                           size_t *slash)
+/* A bit per '＠' (EF BC A0) starting in the 16 bytes at t + i (t[i, i + 18)
+ * readable). */
+static inline unsigned wide16(const uint8_t *t, size_t i)
 {
     __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
     __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 1));
     __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 2));
-    __m128i w = _mm_and_si128(_mm_cmpeq_epi8(v2, _mm_set1_epi8((char)0xA0)),
-                              _mm_and_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8((char)0xEF)),
-                                            _mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0xBC))));
-    unsigned ma = (unsigned)_mm_movemask_epi8(
-        _mm_or_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('@')), w));
-    unsigned ms = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, _mm_set1_epi8('/')));
-    if (ma && (*want & MARK_AT)) {
-        *at = i + (size_t)__builtin_ctz(ma);
-        *want &= ~MARK_AT;
-    }
-    if (ms && (*want & MARK_SLASH)) {
-        *slash = i + (size_t)__builtin_ctz(ms);
-        *want &= ~MARK_SLASH;
-    }
+    return (unsigned)_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpeq_epi8(v2, _mm_set1_epi8((char)0xA0)),
+                      _mm_and_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8((char)0xEF)),
+                                    _mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0xBC)))));
 }
 #endif
 
-/* find_marks byte by byte: the other CPUs' search, and what the vector
- * search must equal (regions_find_marks). */
-static void find_marks_scalar(const uint8_t *t, size_t len, size_t i, unsigned want, size_t *at,
-                              size_t *slash)
-{
-    *at = *slash = len;
-    for (; i < len && want; i++) {
-        if ((want & MARK_AT) && at_sign(t, len, i)) {
-            *at = i;
-            want &= ~MARK_AT;
-        }
-        if ((want & MARK_SLASH) && t[i] == '/') {
-            *slash = i;
-            want &= ~MARK_SLASH;
-        }
-    }
-}
-
-static void find_marks(const uint8_t *t, size_t len, size_t i, unsigned want, size_t *at,
-                       size_t *slash)
+/* First '＠' at or after i (len if none). It is found whole (EF BC A0):
+ * searching its byte 0xA0 alone (memchr, before) stopped every few Chinese
+ * characters (0xA0 ends many of them), and 0xEF begins every full-width
+ * comma. SSE2 (every x86-64 has it): 16 bytes a step on the test for 0xA0,
+ * the whole mark where one is; the last bytes from a copy padded with NUL
+ * bytes, which hold no mark and complete none. */
+static size_t wide_from(const uint8_t *t, size_t len, size_t i)
 {
 #ifdef __SSE2__
-    *at = *slash = len;
-    const __m128i at8 = _mm_set1_epi8('@'), a08 = _mm_set1_epi8((char)0xA0);
-    const __m128i sl = _mm_set1_epi8(want & MARK_SLASH ? '/' : '@'); /* ('@' again: no '/') */
-#define MARKS_MAYBE(v0, v2)                                                                    \
-    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v0, at8), _mm_cmpeq_epi8(v0, sl)),               \
-                 _mm_cmpeq_epi8(v2, a08))
+    const __m128i a08 = _mm_set1_epi8((char)0xA0);
     for (; i + 18 <= len; i += 16) {
-        /* 32 bytes a step while neither half may hold a mark */
-        for (; i + 34 <= len; i += 32) {
-            __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-            __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 2));
-            __m128i y0 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 16));
-            __m128i y2 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 18));
-            if (_mm_movemask_epi8(_mm_or_si128(MARKS_MAYBE(x0, x2), MARKS_MAYBE(y0, y2))))
-                break;
-        }
-        if (i + 18 > len)
-            break;
-        __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
         __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 2));
-        if (!_mm_movemask_epi8(MARKS_MAYBE(v0, v2)))
-            continue;
-        marks16(t, i, &want, at, slash);
-        if (!want)
-            return;
+        unsigned m;
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(v2, a08)) && (m = wide16(t, i)) != 0)
+            return i + (size_t)__builtin_ctz(m);
     }
-#undef MARKS_MAYBE
     if (i < len) {
-        /* the last (at most 17) bytes from a copy padded with NUL bytes,
-         * which hold no mark and complete none */
         uint8_t pad[48] = {0};
-        size_t pa = SIZE_MAX, ps = SIZE_MAX;
         memcpy(pad, t + i, len - i);
-        marks16(pad, 0, &want, &pa, &ps);
-        if (want && len - i > 16)
-            marks16(pad, 16, &want, &pa, &ps);
-        if (pa != SIZE_MAX)
-            *at = i + pa;
-        if (ps != SIZE_MAX)
-            *slash = i + ps;
+        unsigned m = wide16(pad, 0) | (len - i > 16 ? wide16(pad, 16) << 16 : 0);
+        return m ? i + (size_t)__builtin_ctz(m) : len;
     }
+    return len;
 #else
-    find_marks_scalar(t, len, i, want, at, slash);
+    return wide_from_scalar(t, len, i);
 #endif
 }
 
-void regions_find_marks(const uint8_t *t, size_t len, size_t i, int scalar, size_t *at,
-                        size_t *slash)
+size_t regions_wide_from(const uint8_t *t, size_t len, size_t i, int scalar)
 {
-    (scalar ? find_marks_scalar : find_marks)(t, len, i, MARK_AT | MARK_SLASH, at, slash);
+    return scalar ? wide_from_scalar(t, len, i) : wide_from(t, len, i);
 }
 
-/* First '@' or '＠' at or after i (len if none). */
-static size_t next_at(const uint8_t *t, size_t len, size_t i)
+/* The next '@' or '＠' at or after i: two cursors that move forward only, '@'
+ * by memchr, '＠' by wide_from, so that a pass costs O(len). */
+typedef struct at_cursor {
+    size_t ascii, wide;
+} at_cursor;
+
+static size_t next_at(const uint8_t *t, size_t len, size_t i, at_cursor *c)
 {
-    size_t at, slash;
-    find_marks(t, len, i, MARK_AT, &at, &slash);
-    return at;
+    if (c->ascii < i)
+        c->ascii = find_from(t, len, i, '@');
+    if (c->wide < i)
+        c->wide = wide_from(t, len, i);
+    return c->ascii < c->wide ? c->ascii : c->wide;
 }
 
-/* The mentions from the first mark, at (len: none). */
 static void find_mentions(const fold_table *ft, const uint8_t *t, size_t len, int at_end,
-                          marker *k, size_t at)
+                          marker *k)
 {
-    for (size_t i = at; i < len; i = next_at(t, len, i)) {
+    at_cursor c = {find_from(t, len, 0, '@'), wide_from(t, len, 0)};
+    for (size_t i = next_at(t, len, 0, &c); i < len; i = next_at(t, len, i, &c)) {
         size_t a, b, ml = at_sign(t, len, i);
         int r = mention_at(ft, t, len, at_end, i, ml, &a, &b);
         if (r < 0) {
@@ -397,12 +352,11 @@ static uint32_t byte_at(const void *seq, size_t i)
     return c >= 'A' && c <= 'Z' ? c | 0x20u : c;
 }
 
-/* The wrapper links from the first '/', slash (len: none). */
-static void find_wrappers(const uint8_t *t, size_t len, int at_end, marker *k, size_t slash)
+static void find_wrappers(const uint8_t *t, size_t len, int at_end, marker *k)
 {
     if (!at_end)
         open_at(k, url_tail(t, len)); /* a scheme, host or path may go on */
-    for (size_t i = slash; i < len; i = find_from(t, len, i + 1, '/')) {
+    for (size_t i = find_from(t, len, 0, '/'); i < len; i = find_from(t, len, i + 1, '/')) {
         size_t a, h0, h1;
         if (!link_at(t, len, i, &a, &h0, &h1) || h1 - h0 > 253 || !wrapper_host(t, h0, h1))
             continue;
@@ -420,16 +374,14 @@ static void find_wrappers(const uint8_t *t, size_t len, int at_end, marker *k, s
 void regions_mark(const fold_table *ft, screener_scratch *s, const uint8_t *text, size_t len,
                   int at_end, size_t *open_from)
 {
-    size_t at, slash; /* (one pass over a text that has neither: most texts) */
-    find_marks(text, len, 0, MARK_AT | MARK_SLASH, &at, &slash);
     marker k = {s, 0, SCREENER_MATCH_IN_MENTION,
                 (s->exclude_regions & SCREENER_REGION_MENTIONS) != 0, len};
-    find_mentions(ft, text, len, at_end, &k, at);
+    find_mentions(ft, text, len, at_end, &k);
     size_t open = k.open;
     k.next = 0;
     k.flag = SCREENER_MATCH_IN_LINK_WRAPPER;
     k.suppress = (s->exclude_regions & SCREENER_REGION_LINK_WRAPPERS) != 0;
     k.open = len;
-    find_wrappers(text, len, at_end, &k, slash);
+    find_wrappers(text, len, at_end, &k);
     *open_from = k.open < open ? k.open : open;
 }

@@ -47,19 +47,16 @@
  * suppress those whose kind s->exclude_regions holds. at_end: text[len] is
  * the end of the message; otherwise regions that reach len are open and
  * *open_from gets the first byte of the earliest one (len if none).
- * Cost: one vector pass over the text for '@', '＠' (EF BC A0) and '/'
- * (regions_find_marks), the mention pass only if it found an '@' or '＠', the
- * link pass only from its first '/', plus O(matches + regions); nothing for a
- * message without matches.
+ * Cost: O(len) in memchr-speed searches for '@' and '/' and one SSE2 pass
+ * for '＠' (regions_wide_from: EF BC A0 whole), plus O(matches + regions);
+ * nothing for a message without matches.
  */
 void regions_mark(const fold_table *ft, screener_scratch *s, const uint8_t *text, size_t len,
                   int at_end, size_t *open_from);
 
-/* The first '@' or '＠' (*at) and the first '/' (*slash) of text[i, len),
- * len if none: the search regions_mark starts its passes with (vector
- * blocks where the CPU has them), or with scalar the byte-by-byte loop it
- * must equal (for the differential test). */
-void regions_find_marks(const uint8_t *text, size_t len, size_t i, int scalar, size_t *at,
-                        size_t *slash);
+/* The first '＠' (EF BC A0) of text[i, len), len if none: the vector search
+ * the mention pass uses (where the CPU has SSE2), or with scalar the
+ * byte-by-byte loop it must equal (for the differential test). */
+size_t regions_wide_from(const uint8_t *text, size_t len, size_t i, int scalar);
 
 #endif
