@@ -344,8 +344,8 @@ int run_literals(const scan_ctx *c, const matcher *m)
     const screener_db *db = c->db;
     screener_scratch *s = c->s;
     int rc0 = scan_literals(c, db->hs, db->hs_narrow, &s->v.folded);
-    if (rc0)
-        return rc0;
+    if (rc0 || !s->n_raw)
+        return rc0; /* (most texts: no candidate, nothing to set up) */
     entries_prefetch(db, s->raw, s->n_raw);
     fold_cursor cur = {0};
     for (size_t r = 0; r < s->n_raw; r++) {
