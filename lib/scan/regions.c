@@ -212,10 +212,11 @@ static size_t wide_from(const uint8_t *t, size_t len, size_t i)
         if (_mm_movemask_epi8(_mm_cmpeq_epi8(v2, a08)) && (m = wide16(t, i)) != 0)
             return i + (size_t)__builtin_ctz(m);
     }
-    if (i < len) {
-        uint8_t pad[48] = {0};
+    if (i + 3 <= len) {
+        /* (fewer than 18 bytes left: a mark starts in the first 15) */
+        uint8_t pad[32] = {0};
         memcpy(pad, t + i, len - i);
-        unsigned m = wide16(pad, 0) | (len - i > 16 ? wide16(pad, 16) << 16 : 0);
+        unsigned m = wide16(pad, 0);
         return m ? i + (size_t)__builtin_ctz(m) : len;
     }
     return len;
