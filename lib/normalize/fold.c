@@ -574,6 +574,7 @@ typedef struct walker {
     size_t n; /* walk limit */
     size_t i; /* next byte */
     uint32_t prev;
+    int general; /* every character through walk() (fold_locate_span_general) */
 } walker;
 
 /* Fold the next character: returns the units it emits (written to tmp, room
@@ -593,6 +594,103 @@ static inline size_t walk(walker *w, uint32_t *v, int *collapsed, size_t *raw)
 {
     uint16_t tmp[FOLD_MAX_UNITS + 2];
     return walk_units(w, v, collapsed, raw, tmp);
+}
+
+/* walk() out of line, for walk_next's rare cases (so that its common ones
+ * inline into the walks). */
+static __attribute__((noinline)) size_t walk_general(walker *w, uint32_t *v, int *collapsed)
+{
+    size_t raw;
+    return walk(w, v, collapsed, &raw);
+}
+
+/* The units of a character of value v (code point cp) when they do not
+ * depend on the collapse state: 0 for a dropped character, 1 or 2 for one
+ * kept as one code point that cannot collapse (not a word letter, a digit,
+ * or repeats kept). -1 otherwise (an expansion, or a word letter that may
+ * collapse into the one before it). */
+static inline int fixed_units(uint32_t v, uint32_t cp, int collapse)
+{
+    uint32_t kind = FV_KIND(v);
+    if (kind == FV_DROP)
+        return 0;
+    if (kind == FV_MULTI)
+        return -1;
+    uint32_t out = kind == FV_IDENT ? cp : FV_CP(v);
+    if (out > 0xFFFF)
+        return 2;
+    return collapse && FV_CLASS(v) == FC_WORD && collapsible((uint16_t)out) ? -1 : 1;
+}
+
+/* walk() for the mapping walks, which need no units: emit()'s cases for one
+ * code point written out (no units copied, no run loop), walk() for
+ * expansions and supplementary code points. ASCII and well-formed 3-byte
+ * characters (nearly all of Chinese text) are decoded inline. trie and
+ * collapse: w->ft's, which the caller keeps in registers. */
+static inline __attribute__((always_inline)) size_t walk_next(walker *w, const UCPTrie *trie,
+                                                              int collapse, uint32_t *v,
+                                                              int *collapsed)
+{
+    const uint8_t *c = w->s + w->i;
+    uint32_t cp, x;
+    size_t len;
+    if (w->general)
+        return walk_general(w, v, collapsed);
+    if (c[0] < 0x80) {
+        cp = c[0];
+        x = w->ft->ascii[cp];
+        len = 1;
+    } else if (w->n - w->i >= 3 && (cp = utf8_bmp3(c)) != 0) {
+        x = UCPTRIE_FAST_BMP_GET(trie, UCPTRIE_32, cp);
+        len = 3;
+    } else {
+        return walk_general(w, v, collapsed);
+    }
+    uint32_t kind = FV_KIND(x);
+    *v = x;
+    *collapsed = 0;
+    if (kind == FV_DROP) {
+        w->i += len;
+        if (FV_CLASS(x) == FC_GAP)
+            w->prev = 0; /* a visible separator ends a run */
+        return 0;
+    }
+    uint32_t out = kind == FV_IDENT ? cp : FV_CP(x);
+    if (kind == FV_MULTI || out > 0xFFFF)
+        return walk_general(w, v, collapsed);
+    w->i += len;
+    if (!collapse || FV_CLASS(x) != FC_WORD || !collapsible((uint16_t)out)) {
+        w->prev = 0;
+        return 1;
+    }
+    if (out == w->prev) {
+        *collapsed = 1;
+        return 0;
+    }
+    w->prev = out;
+    return 1;
+}
+
+/* The character that ends at byte b of s, read backwards when that is
+ * exact: ASCII, or a well-formed 3-byte sequence (its lead byte starts a
+ * character of the forward decode whatever precedes it, and the sequence
+ * ends at b). Its first byte in *at, value in *v; returns fixed_units, or
+ * -1 for any other character (or none: b = 0). */
+static inline int char_before(const walker *w, const UCPTrie *trie, int collapse, size_t b,
+                              size_t *at, uint32_t *v)
+{
+    uint32_t cp;
+    if (b >= 1 && w->s[b - 1] < 0x80) {
+        *at = b - 1;
+        *v = w->ft->ascii[w->s[b - 1]];
+        return fixed_units(*v, w->s[b - 1], collapse);
+    }
+    if (b >= 3 && (cp = utf8_bmp3(w->s + b - 3)) != 0) {
+        *at = b - 3;
+        *v = UCPTRIE_FAST_BMP_GET(trie, UCPTRIE_32, cp);
+        return fixed_units(*v, cp, collapse);
+    }
+    return -1;
 }
 
 /* A kept character seen by the boundary walks. */
@@ -621,7 +719,7 @@ static int lone_start_from(const fold_table *ft, const uint8_t *s, size_t n,
                              const fold_buf *fb, size_t mi, size_t p, fold_loc *out)
 {
     const fold_mark *m = &fb->marks[mi];
-    walker w = {ft, s, n, m->byte, m->prev};
+    walker w = {ft, s, n, m->byte, m->prev, 0};
     uint16_t tmp[FOLD_MAX_UNITS + 2];
     size_t pos = m->unit;
     /* x: the last kept character; y: the one before the run of spaced
@@ -681,51 +779,149 @@ static int lone_start_from(const fold_table *ft, const uint8_t *s, size_t n,
     return 0;
 }
 
-/* Walk from w (at unit *pos) to the kept character that emits unit p and
- * fill out as fold_locate_start says. Returns that character's unit count k
- * (0 if the text ends first); w is left after it and *pos at its first unit. */
-static size_t start_walk(walker *w, size_t *pos, size_t p, fold_loc *out)
+/* Walk from w (at unit *pos, boundary state st: the kept character before
+ * w and a separator dropped since, as fold_cursor says) to the kept
+ * character that emits unit p and fill out as fold_locate_start says.
+ * Returns that character's unit count k (0 if the text ends first); w is
+ * left after it, *pos at its first unit and *st at the state just before it
+ * (a cursor a later start at or after p may walk on from). */
+static size_t start_walk(walker *wp, size_t *pos, size_t p, fold_loc *out, fold_cursor *st)
 {
-    int have_prev = 0, prev_word = 0, prev_other = 0, gap = 0;
-    out->byte = w->n;
+    /* (on copies of the walker, the unit count and the trie, so that they
+     * stay in registers; the kept character before is held as its class,
+     * PREV_NONE for none, and only turned into st's flags at the end) */
+    enum { PREV_NONE = 4 };
+    walker w = *wp;
+    const UCPTrie *trie = w.ft->trie;
+    const int collapse = w.ft->collapse;
+    size_t u = *pos, k = 0;
+    uint32_t prev_class = !st->have_prev ? PREV_NONE
+                        : st->prev_word  ? FC_WORD
+                        : st->prev_other ? FC_OTHER
+                                         : FC_GAP; /* (kept, neither: any other class) */
+    int gap = st->gap, exact = st->valid;
+    out->byte = w.n;
     out->boundary = 1;
     out->partial = 0;
     out->lone = 0;
     out->tight = 0;
     out->gap0 = out->gap1 = 0;
-    while (w->i < w->n) {
-        size_t at = w->i, raw;
-        uint32_t v;
+    while (w.i < w.n) {
+        size_t at = w.i;
+        uint32_t v, prev = w.prev;
         int coll;
-        size_t k = walk(w, &v, &coll, &raw);
+        k = walk_next(&w, trie, collapse, &v, &coll);
         if (k == 0) {
-            if (!coll && FV_CLASS(v) == FC_GAP)
-                gap = 1;
+            gap |= !coll && FV_CLASS(v) == FC_GAP;
             continue;
         }
-        if (*pos + k > p) {
+        if (u + k > p) {
+            int have_prev = prev_class != PREV_NONE, prev_word = prev_class == FC_WORD,
+                prev_other = prev_class == FC_OTHER;
             out->byte = at;
-            out->partial = *pos != p;
-            out->boundary = *pos == p && (!have_prev || !prev_word || gap);
-            out->tight = *pos == p && prev_other && !gap;
-            return k;
+            out->partial = u != p;
+            out->boundary = u == p && (!have_prev || !prev_word || gap);
+            out->tight = u == p && prev_other && !gap;
+            *st = (fold_cursor){(uint32_t)at, (uint32_t)u, prev, (uint8_t)have_prev,
+                                (uint8_t)prev_word, (uint8_t)prev_other, (uint8_t)gap,
+                                (uint8_t)exact};
+            break;
+        }
+        prev_class = FV_CLASS(v);
+        exact = 1;
+        gap = 0;
+        u += k;
+        k = 0;
+    }
+    *wp = w;
+    *pos = u;
+    return k;
+}
+
+/* start_walk's result found from checkpoint m2 (the first one after unit p)
+ * backwards, when every character on the way back to the one that emits p,
+ * and back to the kept character before that, is one char_before reads and
+ * whose units do not depend on the collapse state (fixed_units): then each
+ * one's units are known without the walk that leads to it, and the state
+ * before the character that emits p is what lies between it and the kept
+ * one before (a dropped visible separator or not). At most
+ * BACK_MAX characters. Returns 1 (out, *st, *w, *pos as start_walk leaves
+ * them, k = 1), or 0 when some character on the way is not such a one, or
+ * the one that emits p emits more than p (nothing changed: walk forward). */
+#define BACK_MAX 32
+static size_t start_back(walker *w, size_t *pos, const fold_mark *m2, size_t p, fold_loc *out,
+                         fold_cursor *st)
+{
+    const UCPTrie *trie = w->ft->trie;
+    const int collapse = w->ft->collapse;
+    size_t b = m2->byte, u = m2->unit, c, at;
+    uint32_t v;
+    int k, steps = 0;
+    for (;;) { /* back to the character that emits p */
+        if (++steps > BACK_MAX || (k = char_before(w, trie, collapse, b, &at, &v)) < 0)
+            return 0;
+        b = at;
+        if (k == 0)
+            continue;
+        if (u - (size_t)k > p) {
+            u -= (size_t)k;
+            continue;
+        }
+        if (k != 1)
+            return 0; /* (p inside a surrogate pair: forward) */
+        break;
+    }
+    c = b;
+    int have_prev = 0, prev_word = 0, prev_other = 0, gap = 0;
+    while (b > 0) { /* back to the kept character before it */
+        if (++steps > BACK_MAX || (k = char_before(w, trie, collapse, b, &at, &v)) < 0)
+            return 0;
+        b = at;
+        if (k == 0) {
+            gap |= FV_CLASS(v) == FC_GAP;
+            continue;
         }
         have_prev = 1;
         prev_word = FV_CLASS(v) == FC_WORD;
         prev_other = FV_CLASS(v) == FC_OTHER;
-        gap = 0;
-        *pos += k;
+        break;
     }
-    return 0;
+    out->byte = c;
+    out->boundary = !have_prev || !prev_word || gap;
+    out->partial = 0;
+    out->lone = 0;
+    out->tight = prev_other && !gap;
+    out->gap0 = out->gap1 = 0;
+    /* (the collapse state before c: c's units do not depend on it) */
+    *st = (fold_cursor){(uint32_t)c, (uint32_t)p, 0, (uint8_t)have_prev, (uint8_t)prev_word,
+                        (uint8_t)prev_other, (uint8_t)gap, 1};
+    w->i = c;
+    w->prev = 0;
+    uint32_t cv;
+    int coll;
+    walk_next(w, trie, collapse, &cv, &coll); /* past c (one unit, as above) */
+    *pos = p;
+    return 1;
+}
+
+/* The walk state at checkpoint m: nothing kept before it is known, nor a
+ * separator dropped since (a start walked to from it always passes a kept
+ * character first, as m's unit is below the start's, or lies inside the
+ * first one's output). So the state is exact (valid) only at the text's
+ * start, and a walk from m is a cursor only once it passed a kept
+ * character. */
+static inline fold_cursor mark_state(const fold_mark *m)
+{
+    return (fold_cursor){m->byte, m->unit, m->prev, 0, 0, 0, 0, (uint8_t)(m->byte == 0)};
 }
 
 void fold_locate_start(const fold_table *ft, const uint8_t *s, size_t n,
                        const fold_buf *fb, size_t p, fold_loc *out)
 {
-    const fold_mark *m = &fb->marks[p ? mark_before(fb, p) : 0];
-    walker w = {ft, s, n, m->byte, m->prev};
-    size_t pos = m->unit;
-    start_walk(&w, &pos, p, out);
+    fold_cursor st = mark_state(&fb->marks[p ? mark_before(fb, p) : 0]);
+    walker w = {ft, s, n, st.byte, st.prev, 0};
+    size_t pos = st.unit;
+    start_walk(&w, &pos, p, out, &st);
 }
 
 /* The next kept character after w (and over its adjacent repeats and
@@ -806,7 +1002,8 @@ static void end_init(size_t n, fold_loc *out)
  * ends inside that character's output): fill out as fold_locate_end says. */
 static void end_after(walker *w, int inside, fold_loc *out)
 {
-    size_t raw;
+    const UCPTrie *trie = w->ft->trie;
+    const int collapse = w->ft->collapse;
     uint32_t v;
     int coll;
     out->byte = w->i;
@@ -817,7 +1014,7 @@ static void end_after(walker *w, int inside, fold_loc *out)
         walker save = *w;
         if (w->i >= w->n)
             break;
-        size_t k2 = walk(w, &v, &coll, &raw);
+        size_t k2 = walk_next(w, trie, collapse, &v, &coll);
         if (coll || FV_EXTENDS(v)) {
             out->byte = w->i;
             continue;
@@ -833,7 +1030,7 @@ static void end_after(walker *w, int inside, fold_loc *out)
         return;
     }
     while (w->i < w->n) {
-        size_t k3 = walk(w, &v, &coll, &raw);
+        size_t k3 = walk_next(w, trie, collapse, &v, &coll);
         if (k3 == 0) {
             if (!coll && FV_CLASS(v) == FC_GAP)
                 return; /* a visible separator follows */
@@ -849,11 +1046,12 @@ static void end_after(walker *w, int inside, fold_loc *out)
  * end_after. */
 static void end_walk(walker *w, size_t pos, size_t e, fold_loc *out)
 {
-    size_t raw;
+    const UCPTrie *trie = w->ft->trie;
+    const int collapse = w->ft->collapse;
     uint32_t v;
     int coll;
     while (w->i < w->n) {
-        size_t k = walk(w, &v, &coll, &raw);
+        size_t k = walk_next(w, trie, collapse, &v, &coll);
         if (k == 0 || pos + k < e) {
             pos += k;
             continue;
@@ -867,29 +1065,61 @@ void fold_locate_end(const fold_table *ft, const uint8_t *s, size_t n,
                      const fold_buf *fb, size_t e, fold_loc *out)
 {
     const fold_mark *m = &fb->marks[mark_before(fb, e)];
-    walker w = {ft, s, n, m->byte, m->prev};
+    walker w = {ft, s, n, m->byte, m->prev, 0};
     end_init(n, out);
     end_walk(&w, m->unit, e, out);
+}
+
+void fold_locate_span_at(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
+                         fold_cursor *cur, size_t p, size_t e, fold_loc *a, fold_loc *b)
+{
+    size_t mp = p ? mark_before(fb, p) : 0;
+    const fold_mark *m = &fb->marks[mp];
+    /* from the cursor when it lies at or after the checkpoint and at or
+     * before the start (then the walk from it is the shorter one) */
+    fold_cursor st = cur && cur->valid && cur->byte >= m->byte && cur->unit <= p
+                         ? *cur
+                         : mark_state(m);
+    walker w = {ft, s, n, st.byte, st.prev, 0};
+    size_t pos = st.unit, k = 0;
+    /* back from the next checkpoint when that one is nearer (in Chinese
+     * text, where start_back nearly always can) */
+    if (mp + 1 < fb->n_marks && fb->marks[mp + 1].unit > p &&
+        fb->marks[mp + 1].unit - p < p - pos)
+        k = start_back(&w, &pos, &fb->marks[mp + 1], p, a, &st);
+    if (!k)
+        k = start_walk(&w, &pos, p, a, &st);
+    end_init(n, b);
+    if (k == 0)
+        return;
+    if (cur && st.valid)
+        *cur = st;
+    if (pos + k >= e)
+        end_after(&w, pos + k != e, b); /* the match ends in its first character */
+    else if (e - p > 4 * FOLD_MARK_EVERY && mark_before(fb, e) > mp + 1)
+        fold_locate_end(ft, s, n, fb, e, b); /* a long match: from its own checkpoint */
+    else
+        end_walk(&w, pos + k, e, b);
 }
 
 void fold_locate_span(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
                       size_t p, size_t e, fold_loc *a, fold_loc *b)
 {
-    const fold_mark *m = &fb->marks[p ? mark_before(fb, p) : 0];
-    if (e - p > 4 * FOLD_MARK_EVERY && mark_before(fb, e) > mark_before(fb, p) + 1) {
-        /* a long match: the end from its own checkpoint */
-        fold_locate_start(ft, s, n, fb, p, a);
-        fold_locate_end(ft, s, n, fb, e, b);
-        return;
-    }
-    walker w = {ft, s, n, m->byte, m->prev};
-    size_t pos = m->unit;
-    size_t k = start_walk(&w, &pos, p, a);
+    fold_locate_span_at(ft, s, n, fb, NULL, p, e, a, b);
+}
+
+void fold_locate_span_general(const fold_table *ft, const uint8_t *s, size_t n, size_t p,
+                              size_t e, fold_loc *a, fold_loc *b)
+{
+    fold_cursor st = {0, 0, 0, 0, 0, 0, 0, 1}; /* the text's start */
+    walker w = {ft, s, n, 0, 0, 1};
+    size_t pos = 0;
+    size_t k = start_walk(&w, &pos, p, a, &st);
     end_init(n, b);
     if (k == 0)
         return;
     if (pos + k >= e)
-        end_after(&w, pos + k != e, b); /* the match ends in its first character */
+        end_after(&w, pos + k != e, b);
     else
         end_walk(&w, pos + k, e, b);
 }
@@ -900,7 +1130,7 @@ void fold_locate_lone(const fold_table *ft, const uint8_t *s, size_t n, const fo
     size_t mi = p ? mark_before(fb, p) : 0;
     if (lone_start_from(ft, s, n, fb, mi, p, a) && mi > 0)
         lone_start_from(ft, s, n, fb, mi - 1, p, a);
-    walker w = {ft, s, n, b->byte, 0};
+    walker w = {ft, s, n, b->byte, 0, 0};
     b->lone = 0;
     b->gap0 = b->gap1 = 0;
     if (!b->partial && e > 0)
@@ -928,7 +1158,7 @@ typedef struct run_seq {
 static void runs_of(const fold_table *ft, const uint8_t *s, size_t b0, size_t b1, int numerals,
                     run_seq *r)
 {
-    walker w = {ft, s, b1, b0, 0};
+    walker w = {ft, s, b1, b0, 0, 0};
     uint16_t tmp[FOLD_MAX_UNITS + 2];
     uint32_t letter = 0, v;
     int prev_word = 0, gap = 0, started = 0, coll;

@@ -178,6 +178,45 @@ void fold_locate_span(const fold_table *ft, const uint8_t *s, size_t n, const fo
                       size_t p, size_t e, fold_loc *a, fold_loc *b);
 
 /*
+ * Where a walk toward match starts stands: a character boundary (its byte,
+ * the units emitted before it, the collapse state there) and what lies
+ * before it (a kept character, whether that one is a word letter or an
+ * FC_OTHER letter, a visible separator dropped since). valid: all of it is
+ * known (a walk from a checkpoint knows nothing kept before the checkpoint
+ * until it passes a kept character); 0: no cursor yet.
+ */
+typedef struct fold_cursor {
+    uint32_t byte, unit, prev;
+    uint8_t have_prev, prev_word, prev_other, gap;
+    uint8_t valid;
+} fold_cursor;
+
+/*
+ * fold_locate_span for the matches of one text, with a cursor: a start at
+ * or after the cursor's unit walks on from the cursor instead of from its
+ * checkpoint when the cursor lies at or after that checkpoint, and the
+ * cursor moves to the character that emits p. The same results as
+ * fold_locate_span in any order (a start before the cursor walks from its
+ * checkpoint); matches taken in order of start pay for the characters of
+ * one checkpoint interval once. cur = NULL: fold_locate_span. Either way,
+ * a start nearer the next checkpoint than the walk's origin is found
+ * walking back from that checkpoint when every character on the way emits
+ * units that do not depend on the collapse state (ASCII or 3-byte: Chinese
+ * text), at most 32 characters.
+ */
+void fold_locate_span_at(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
+                         fold_cursor *cur, size_t p, size_t e, fold_loc *a, fold_loc *b);
+
+/*
+ * fold_locate_span the slow way, the reference the differential tests
+ * compare it with: one walk from the text's start (no checkpoint, no
+ * cursor, never backwards), every character folded by the general path
+ * (emit), as fold_text_general folds. The same results, in O(e) steps.
+ */
+void fold_locate_span_general(const fold_table *ft, const uint8_t *s, size_t n, size_t p,
+                              size_t e, fold_loc *a, fold_loc *b);
+
+/*
  * For a spelled-out match [p, e) already located (a, b from
  * fold_locate_start/_end): fill a->lone, b->lone and the gap byte ranges
  * gap0/gap1 on both sides. Walks at most two checkpoint intervals before p

@@ -278,13 +278,27 @@ static void apply_allow(screener_scratch *s)
     }
 }
 
+/* Up to SMALL_SORT elements are sorted by insertion (stable, as glibc's
+ * qsort is for arrays this small: equal matches keep their order): most
+ * texts with matches have a few, and qsort's setup cost more than the sort. */
+#define SMALL_SORT 16
+
 void collect_sort(screener_match *m, size_t n)
 {
     size_t i = 1;
     while (i < n && collect_cmp(&m[i - 1], &m[i]) <= 0)
         i++;
-    if (i < n)
+    if (i < n && n <= SMALL_SORT) {
+        for (; i < n; i++) {
+            screener_match x = m[i];
+            size_t j = i;
+            for (; j > 0 && collect_cmp(&m[j - 1], &x) > 0; j--)
+                m[j] = m[j - 1];
+            m[j] = x;
+        }
+    } else if (i < n) {
         qsort(m, n, sizeof *m, cmp_match);
+    }
 }
 
 void collect_finish(screener_scratch *s)
@@ -292,7 +306,7 @@ void collect_finish(screener_scratch *s)
     if (s->n_matches && s->n_allow)
         apply_allow(s);
     if (s->n_matches > 1) {
-        qsort(s->matches, s->n_matches, sizeof(screener_match), cmp_match);
+        collect_sort(s->matches, s->n_matches);
         /* an entry found through both of its folded forms at one span */
         size_t w = 1;
         for (size_t i = 1; i < s->n_matches; i++)
@@ -368,8 +382,17 @@ int scan_verdict(screener_scratch *s)
             r->severity = m->severity;
         s->cats[nc++] = m->category_id;
     }
-    if (nc > 1)
+    if (nc > 1 && nc <= SMALL_SORT) {
+        for (size_t i = 1; i < nc; i++) {
+            uint32_t x = s->cats[i];
+            size_t j = i;
+            for (; j > 0 && s->cats[j - 1] > x; j--)
+                s->cats[j] = s->cats[j - 1];
+            s->cats[j] = x;
+        }
+    } else if (nc > 1) {
         qsort(s->cats, nc, sizeof(uint32_t), cmp_u32);
+    }
     size_t w = 0;
     for (size_t i = 0; i < nc; i++)
         if (w == 0 || s->cats[w - 1] != s->cats[i])

@@ -59,9 +59,10 @@ int run_leet(const scan_ctx *c, const matcher *m)
         return rc;
     span_map map = {lv->orig, lv->sub};
     size_t first = s->n_matches;
+    fold_cursor cur = {0};
     for (size_t r = 0; r < s->n_raw; r++) {
         const db_lit *l = &db->lits[s->raw[r].lit];
-        rc = collect_span_on(&rc_ctx, &lv->folded, &map, db->lit_entries + l->entries_off,
+        rc = collect_span_on(&rc_ctx, &lv->folded, &map, &cur, db->lit_entries + l->entries_off,
                              l->n_entries, s->raw[r].start, s->raw[r].end);
         if (rc == COLLECT_FULL)
             break;

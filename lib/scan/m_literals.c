@@ -100,6 +100,14 @@ static int keep(lit_ctx *c, unsigned int id, size_t p, size_t e)
     return 0;
 }
 
+/* A kept candidate's entry ids (db->lit_entries, one cache miss on a large
+ * database) are fetched while Hyperscan scans on: run_literals reads them
+ * to fetch the entries themselves (entries_prefetch). */
+static inline void ids_prefetch(const screener_db *db, unsigned int id)
+{
+    __builtin_prefetch(db->lit_entries + db->lits[id].entries_off);
+}
+
 /* Hyperscan match callback on the UTF-16 bytes: keep the candidates
  * (lit_candidate). */
 static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
@@ -111,6 +119,7 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     size_t p, e;
     if (!lit_candidate(c->db, c->fb->units, c->fb->flags, c->fb->n, id, to, &p, &e))
         return 0;
+    ids_prefetch(c->db, id);
     return keep(c, id, p, e);
 }
 
@@ -124,6 +133,7 @@ static int on_match_narrow(unsigned int id, unsigned long long from, unsigned lo
     size_t p, e;
     if (!lit_candidate_narrow(c->db, c->fb->flags, c->fb->n, id, to, &p, &e))
         return 0;
+    ids_prefetch(c->db, id);
     return keep(c, id, p, e);
 }
 
@@ -143,13 +153,16 @@ static int covers_sub(const span_map *map, size_t b0, size_t b1)
 }
 
 /* Collect [start, end) of fb, folded from (c->text, c->len), mapped back
- * through map when that text is a reading of the original (NULL: it is). */
+ * through map when that text is a reading of the original (NULL: it is).
+ * cur: the mapping walk's cursor over this text's matches
+ * (fold_locate_span_at), or NULL. */
 static int collect_on(const scan_ctx *c, const fold_buf *fb, const span_map *map,
-                      const uint32_t *ids, uint32_t n_ids, size_t start, size_t end, int detector)
+                      fold_cursor *cur, const uint32_t *ids, uint32_t n_ids, size_t start,
+                      size_t end, int detector)
 {
     const screener_db *db = c->db;
     fold_loc a, b;
-    fold_locate_span(&db->fold, c->text, c->len, fb, start, end, &a, &b);
+    fold_locate_span_at(&db->fold, c->text, c->len, fb, cur, start, end, &a, &b);
     if (detector && fold_span_max_gap(&db->fold, c->text, a.byte, b.byte) > DETECT_MAX_GAP)
         return 0; /* digits joined across markup, not a disguised number */
     /* A spelled-out word is one word: its boundaries are those of the
@@ -211,13 +224,14 @@ static int collect_on(const scan_ctx *c, const fold_buf *fb, const span_map *map
 int collect_folded_span(const scan_ctx *c, const uint32_t *ids, uint32_t n_ids, size_t start,
                         size_t end, int detector)
 {
-    return collect_on(c, &c->s->v.folded, NULL, ids, n_ids, start, end, detector);
+    return collect_on(c, &c->s->v.folded, NULL, NULL, ids, n_ids, start, end, detector);
 }
 
 int collect_span_on(const scan_ctx *c, const fold_buf *fb, const span_map *map,
-                    const uint32_t *ids, uint32_t n_ids, size_t start, size_t end)
+                    fold_cursor *cur, const uint32_t *ids, uint32_t n_ids, size_t start,
+                    size_t end)
 {
-    return collect_on(c, fb, map, ids, n_ids, start, end, 0);
+    return collect_on(c, fb, map, cur, ids, n_ids, start, end, 0);
 }
 
 /* Narrow the n units at u to bytes at out; returns the OR of the units (a
@@ -311,18 +325,33 @@ int scan_literals_on(const scan_ctx *c, hs_database_t *hdb, hs_database_t *narro
     return scan_literals(c, hdb, narrow, fb);
 }
 
+/* The entries of the first ENTRIES_PREFETCH candidates (each a cache miss
+ * on a large database: collect_on reads their flags) are fetched together,
+ * and while the spans are mapped back. */
+#define ENTRIES_PREFETCH 16
+static void entries_prefetch(const screener_db *db, const raw_match *raw, size_t n)
+{
+    for (size_t r = 0; r < n && r < ENTRIES_PREFETCH; r++) {
+        const db_lit *l = &db->lits[raw[r].lit];
+        if (l->n_entries)
+            __builtin_prefetch(&db->entries[db->lit_entries[l->entries_off]]);
+    }
+}
+
 int run_literals(const scan_ctx *c, const matcher *m)
 {
     (void)m;
     const screener_db *db = c->db;
     screener_scratch *s = c->s;
     int rc0 = scan_literals(c, db->hs, db->hs_narrow, &s->v.folded);
-    if (rc0)
-        return rc0;
+    if (rc0 || !s->n_raw)
+        return rc0; /* (most texts: no candidate, nothing to set up) */
+    entries_prefetch(db, s->raw, s->n_raw);
+    fold_cursor cur = {0};
     for (size_t r = 0; r < s->n_raw; r++) {
         const db_lit *l = &db->lits[s->raw[r].lit];
-        int rc = collect_folded_span(c, db->lit_entries + l->entries_off, l->n_entries,
-                                     s->raw[r].start, s->raw[r].end, 0);
+        int rc = collect_on(c, &s->v.folded, NULL, &cur, db->lit_entries + l->entries_off,
+                            l->n_entries, s->raw[r].start, s->raw[r].end, 0);
         if (rc == COLLECT_FULL)
             break;
         if (rc)

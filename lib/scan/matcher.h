@@ -172,8 +172,10 @@ typedef struct span_map {
 /* The same for a match on fb, the folded reading (c->text, c->len): spans are
  * mapped back through map, and the match is collected only if it covers a
  * byte read differently (the rest is the folded view's), flagged
- * SCREENER_MATCH_LEET. */
+ * SCREENER_MATCH_LEET. cur: the mapping walk's cursor over this reading's
+ * matches (fold_locate_span_at; zeroed before the first), or NULL. */
 int collect_span_on(const scan_ctx *c, const fold_buf *fb, const span_map *map,
-                    const uint32_t *ids, uint32_t n_ids, size_t start, size_t end);
+                    fold_cursor *cur, const uint32_t *ids, uint32_t n_ids, size_t start,
+                    size_t end);
 
 #endif

@@ -47,10 +47,16 @@
  * suppress those whose kind s->exclude_regions holds. at_end: text[len] is
  * the end of the message; otherwise regions that reach len are open and
  * *open_from gets the first byte of the earliest one (len if none).
- * Cost: O(len) in memchr-speed searches for '@', 0xA0 (full-width '＠') and
- * '/', plus O(matches + regions); nothing for a message without matches.
+ * Cost: O(len) in memchr-speed searches for '@' and '/' and one SSE2 pass
+ * for '＠' (regions_wide_from: EF BC A0 whole), plus O(matches + regions);
+ * nothing for a message without matches.
  */
 void regions_mark(const fold_table *ft, screener_scratch *s, const uint8_t *text, size_t len,
                   int at_end, size_t *open_from);
+
+/* The first '＠' (EF BC A0) of text[i, len), len if none: the vector search
+ * the mention pass uses (where the CPU has SSE2), or with scalar the
+ * byte-by-byte loop it must equal (for the differential test). */
+size_t regions_wide_from(const uint8_t *text, size_t len, size_t i, int scalar);
 
 #endif

@@ -155,6 +155,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         prev_start = a.byte;
         prev_end = b.byte;
     }
+
+    /* the mapping's fast paths (a cursor over the text's matches, the walk
+     * back from the next checkpoint, the inline fold) equal one walk from
+     * the text's start through the general fold: matches of 1-3 units in
+     * order of end, as Hyperscan reports them (the first 512 units: the
+     * reference is quadratic) */
+    fold_cursor cur = {0};
+    for (size_t e = 1; e <= fb.n && e <= 512; e++)
+        for (size_t len = e < 3 ? e : 3; len >= 1; len--) {
+            fold_loc a1, b1, a2, b2;
+            fold_locate_span_at(ft, s, n, &fb, &cur, e - len, e, &a1, &b1);
+            fold_locate_span_general(ft, s, n, e - len, e, &a2, &b2);
+            FUZZ_CHECK(a1.byte == a2.byte && a1.boundary == a2.boundary &&
+                       a1.partial == a2.partial && a1.tight == a2.tight);
+            FUZZ_CHECK(b1.byte == b2.byte && b1.boundary == b2.boundary &&
+                       b1.partial == b2.partial && b1.tight == b2.tight);
+        }
     free(ref);
     free(owner);
     free(bnd);

@@ -1,6 +1,7 @@
 /* The fold table (built with ICU) and the scan-time fold: golden cases per
  * fold family, invalid UTF-8, and mapping folded positions back. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fold_fixture.h"
@@ -277,6 +278,101 @@ Test(fold, locate_span_is_start_and_end_in_one_walk)
             }
     }
     cr_assert_gt(compared, 10000);
+}
+
+/* The mapping's fast paths (fold_locate_span_at: a cursor over a text's
+ * matches, the walk back from the next checkpoint, one code point folded
+ * inline) against fold_locate_span_general (one walk from the text's start,
+ * every character through the general fold): the same fold_loc for every
+ * match of random texts, the matches taken in order of start (as the
+ * literal row takes them), in Hyperscan's order of end, and at random;
+ * Chinese-heavy texts (where the walk goes back) with the pieces that stop
+ * it (ASCII letters that collapse, expansions, dropped separators, marks,
+ * invalid bytes, a supplementary character), long enough for many
+ * checkpoints; repeats collapsed and kept. */
+static void shuffle_spans(size_t (*sp)[2], size_t n, uint32_t *seed)
+{
+    for (size_t i = n; i > 1; i--) {
+        *seed = *seed * 1103515245u + 12345u;
+        size_t j = (*seed >> 8) % i, t0 = sp[i - 1][0], t1 = sp[i - 1][1];
+        sp[i - 1][0] = sp[j][0], sp[i - 1][1] = sp[j][1];
+        sp[j][0] = t0, sp[j][1] = t1;
+    }
+}
+
+static int cmp_end(const void *a, const void *b)
+{
+    const size_t *x = a, *y = b;
+    return x[1] != y[1] ? (x[1] < y[1] ? -1 : 1) : (x[0] < y[0] ? -1 : x[0] > y[0]);
+}
+
+static size_t locate_fast_paths(const char *s, size_t n, uint32_t *seed)
+{
+    static size_t sp[40000][2];
+    size_t m = 0, compared = 0;
+    for (size_t p = 0; p < fb.n; p++)
+        for (size_t e = p + 1; e <= fb.n && e <= p + 24 && m < 40000; e += 1 + (e - p) / 4)
+            sp[m][0] = p, sp[m][1] = e, m++;
+    for (int order = 0; order < 3; order++) {
+        /* (order 0: sp as built, in order of start) */
+        if (order == 1)
+            qsort(sp, m, sizeof sp[0], cmp_end);
+        if (order == 2)
+            shuffle_spans(sp, m, seed);
+        fold_cursor cur = {0};
+        for (size_t i = 0; i < m; i++) {
+            size_t p = sp[i][0], e = sp[i][1];
+            fold_loc a1, b1, a2, b2, a3, b3;
+            fold_locate_span_general(&ft, (const uint8_t *)s, n, p, e, &a1, &b1);
+            fold_locate_span_at(&ft, (const uint8_t *)s, n, &fb, &cur, p, e, &a2, &b2);
+            fold_locate_span(&ft, (const uint8_t *)s, n, &fb, p, e, &a3, &b3);
+            cr_assert(same_loc(&a1, &a2) && same_loc(&a1, &a3),
+                      "order %d [%zu,%zu): start %zu/%d/%d/%d, cursor %zu/%d/%d/%d, span %zu",
+                      order, p, e, a1.byte, a1.boundary, a1.partial, a1.tight, a2.byte,
+                      a2.boundary, a2.partial, a2.tight, a3.byte);
+            cr_assert(same_loc(&b1, &b2) && same_loc(&b1, &b3),
+                      "order %d [%zu,%zu): end %zu/%d/%d/%d, cursor %zu/%d/%d/%d, span %zu",
+                      order, p, e, b1.byte, b1.boundary, b1.partial, b1.tight, b2.byte,
+                      b2.boundary, b2.partial, b2.tight, b3.byte);
+            compared++;
+        }
+    }
+    return compared;
+}
+
+Test(fold, locate_fast_paths_equal_the_general_walk)
+{
+    static const char *han[] = {"中", "文", "法", "轮", "功", "\xE4\xB8\xA0" /* 丠 */,
+                                "\xE4\xB8\x8D" /* 不 */, "Ｆ", "ｋ", "ア"};
+    static const char *other[] = {"a", "s", "ss", "k", "kkk", "1", "I", " ", ".", "，", "。",
+                                  "\xEF\xBC\xA0" /* ＠ */, "\xEF\xAC\x81" /* ﬁ */,
+                                  "\xC3\x9F" /* ß */, "\xE2\x80\x8B" /* ZWSP */,
+                                  "e\xCC\x81", "\xEF\xB8\x8F" /* VS16 */, "\xFF",
+                                  "\xE4\xB8" /* truncated */, "\xF0\x9F\x98\x80",
+                                  "\xF0\xA0\x80\x80" /* U+20000 */, "\xE2\x85\xAB" /* Ⅻ */};
+    const size_t n_han = sizeof han / sizeof *han, n_other = sizeof other / sizeof *other;
+    static char s[8192];
+    uint32_t seed = 777;
+    size_t compared = 0;
+    for (int collapse = 1; collapse >= 0; collapse--) {
+        fold_table_set_collapse(&ft, collapse);
+        for (int round = 0; round < 60; round++) {
+            /* one piece in 2, 8 or 32 not Chinese */
+            unsigned rare = round % 3 == 0 ? 2 : round % 3 == 1 ? 8 : 32;
+            size_t n = 0, want = round % 5 == 0 ? 600 : 120;
+            for (size_t i = 0; i < want && n + 8 < sizeof s; i++) {
+                seed = seed * 1103515245u + 12345u;
+                unsigned r = seed >> 16;
+                const char *pc = r % rare == 0 ? other[(r / rare) % n_other] : han[(r / rare) % n_han];
+                memcpy(s + n, pc, strlen(pc));
+                n += strlen(pc);
+            }
+            fold(s, n);
+            compared += locate_fast_paths(s, n, &seed);
+        }
+    }
+    fold_table_set_collapse(&ft, 1);
+    cr_assert_gt(compared, 100000);
 }
 
 /* leet_may_read (leet.h) finds a word letter or digit at every position of folded

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/names.h"
+#include "scan/regions.h"
 #include "scan/scan.h"
 #include "screener.h"
 
@@ -319,4 +320,68 @@ Test(regions, names_and_lists)
     cr_assert_eq(screener_regions_parse("mentions,", &f, NULL), SCREENER_E_INVALID_ARGUMENT);
     cr_assert_eq(screener_regions_parse("none,mentions", &f, NULL), SCREENER_E_INVALID_ARGUMENT);
     cr_assert_eq(screener_regions_parse(NULL, &f, NULL), SCREENER_E_INVALID_ARGUMENT);
+}
+
+/* The vector search for '＠' (regions_wide_from) equals the byte loop at
+ * every start of random texts made of the mark, its pieces ('＠' is EF BC
+ * A0: 0xA0 ends 丠, EF BC begins the full-width comma) and Chinese, every
+ * length around its 16-byte steps and its tail. */
+Test(regions, wide_mark_search_equals_the_byte_loop)
+{
+    static const char *pieces[] = {"@", "/", "\xEF\xBC\xA0" /* ＠ */, "\xEF\xBC\x8C" /* ， */,
+                                   "\xE4\xB8\xA0" /* 丠 */, "\xEF\xBC", "\xBC\xA0", "\xA0",
+                                   "中", "文", "a", " ", "\xEF"};
+    const size_t n_pieces = sizeof pieces / sizeof *pieces;
+    uint8_t t[200];
+    uint32_t seed = 99;
+    size_t compared = 0, found = 0;
+    for (int round = 0; round < 3000; round++) {
+        size_t n = 0, want = 1 + (size_t)round % 60;
+        /* mostly Chinese, so that some texts hold no mark at all */
+        unsigned rare = round % 2 ? 3 : 20;
+        for (size_t i = 0; i < want && n + 4 < sizeof t; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = seed >> 16;
+            const char *pc = r % rare ? (r & 64 ? "中" : "文") : pieces[(r / rare) % n_pieces];
+            memcpy(t + n, pc, strlen(pc));
+            n += strlen(pc);
+        }
+        for (size_t i = 0; i <= n; i++) {
+            size_t w1 = regions_wide_from(t, n, i, 1), w2 = regions_wide_from(t, n, i, 0);
+            cr_assert(w1 == w2, "round %d, from %zu of %zu: %zu vs %zu", round, i, n, w1, w2);
+            found += w1 < n;
+            compared++;
+        }
+    }
+    cr_assert_gt(compared, 50000);
+    cr_assert_gt(found, compared / 10);
+}
+
+/* A mention or a wrapper link at every distance from the start of a long
+ * text (inside the vector steps, at their edges, in the tail): its match is
+ * flagged wherever it lies. */
+Test(regions, marks_are_found_at_every_offset)
+{
+    static const char *tails[] = {"@fuck", "\xEF\xBC\xA0" "fuck", "t.co/fuck"};
+    static const int flag[] = {IN_M, IN_M, IN_L};
+    static const size_t head[] = {1, 3, 5}; /* bytes of the tail before the term */
+    char text[512];
+    for (size_t k = 0; k < 3; k++)
+        for (size_t lead = 0; lead < 80; lead++)
+            for (size_t trail = 0; trail < 40; trail += 13) {
+                size_t n = 0;
+                for (size_t i = 0; i < lead; i++)
+                    text[n++] = (char)(i % 3 ? 'x' : ' '); /* "x"s: no term */
+                if (lead)
+                    text[n - 1] = ' ';
+                size_t at = n;
+                n += (size_t)snprintf(text + n, sizeof text - n, "%s", tails[k]);
+                for (size_t i = 0; i < trail; i++)
+                    text[n++] = ' ';
+                text[n] = '\0';
+                const screener_result *r = scan(text);
+                int f = flags_of(r, "fuck", at + head[k], at + head[k] + 4);
+                cr_assert(f >= 0 && (f & flag[k]), "%s at %zu, %zu after: flags %d", tails[k],
+                          at, trail, f);
+            }
 }

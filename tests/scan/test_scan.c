@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "scan/collect.h"
 #include "screener.h"
 
 static screener_db *db;
@@ -676,4 +677,54 @@ Test(scan, leet_family_off_and_no_latin_terms)
     cr_assert_null(d->hs_leet);
     cr_assert_eq(d->hdr->sec_len[SEC_HS_LEET], 0);
     screener_db_free(d);
+}
+
+/* collect_sort (scan/collect.h) orders matches by (start, end, entry) and
+ * keeps equal ones in their order (collect_finish then keeps the first of
+ * each repeat, whose flags may differ): arrays below and above its
+ * insertion-sort size, against a merge of one-element runs (stable). */
+static int cmp_triple(const screener_match *a, const screener_match *b)
+{
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    if (a->end != b->end)
+        return a->end < b->end ? -1 : 1;
+    return a->entry_id < b->entry_id ? -1 : a->entry_id > b->entry_id;
+}
+
+Test(collect, sort_is_by_start_end_entry_and_stable)
+{
+    screener_match m[40], want[40], tmp[40];
+    uint32_t seed = 5;
+    for (int round = 0; round < 4000; round++) {
+        size_t n = (size_t)round % 40;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            memset(&m[i], 0, sizeof m[i]);
+            m[i].start = (seed >> 8) % 4;
+            m[i].end = m[i].start + (seed >> 12) % 3;
+            m[i].entry_id = (seed >> 16) % 3;
+            m[i].flags = (uint16_t)i; /* the original position */
+        }
+        if (round % 5 == 0) /* already in order, or nearly */
+            for (size_t i = 1; i < n; i++)
+                if (cmp_triple(&m[i - 1], &m[i]) > 0 && (i % 7))
+                    m[i] = m[i - 1], m[i].flags = (uint16_t)i;
+        memcpy(want, m, n * sizeof *m);
+        for (size_t w = 1; w < n; w *= 2) /* bottom-up merge sort: stable */
+            for (size_t lo = 0; lo < n; lo += 2 * w) {
+                size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+                size_t a = lo, b = mid, o = lo;
+                while (a < mid || b < hi)
+                    tmp[o++] = b >= hi || (a < mid && cmp_triple(&want[a], &want[b]) <= 0)
+                                   ? want[a++]
+                                   : want[b++];
+                memcpy(want + lo, tmp + lo, (hi - lo) * sizeof *tmp);
+            }
+        collect_sort(m, n);
+        for (size_t i = 0; i < n; i++)
+            cr_assert(m[i].start == want[i].start && m[i].end == want[i].end &&
+                          m[i].entry_id == want[i].entry_id && m[i].flags == want[i].flags,
+                      "round %d (%zu matches): position %zu", round, n, i);
+    }
 }
