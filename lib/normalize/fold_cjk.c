@@ -51,6 +51,7 @@ CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size
     const uint16_t *index = ft->trie->index;
     const uint32_t *data = ft->trie->data.ptr32;
     const uint32_t *codes = ft->cjk_codes;
+    const int gather = ft->cjk_gather;
     const __m512i sel = _mm512_loadu_si512(lanes3), m6 = _mm512_set1_epi32(0x3F);
     size_t i0 = p->i, i = i0, pos = p->pos, next_mark = p->next_mark;
     uint32_t gap = p->gap;
@@ -93,11 +94,14 @@ CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size
          * trie lookups on AVX-512; the same codes by 16 scalar loads: no
          * gain; bench/RESULTS.md, cjk13c) */
         uint32_t want = _bzhi_u32(~0u, k);
-        __m512i w = _mm512_i32gather_epi32(_mm512_srli_epi32(cp, 4), codes, 4);
-        __m512i c2 = _mm512_srlv_epi32(
-            w, _mm512_slli_epi32(_mm512_and_si512(cp, _mm512_set1_epi32(15)), 1));
-        __mmask16 ident = _mm512_test_epi32_mask(c2, _mm512_set1_epi32(FCJK_PLAIN));
-        __mmask16 gapd = _mm512_test_epi32_mask(c2, _mm512_set1_epi32(FCJK_GAP)), one = 0;
+        __mmask16 ident = 0, gapd = 0, one = 0;
+        if (__builtin_expect(gather, 1)) { /* (else the trie below: fold_table.cjk_gather) */
+            __m512i w = _mm512_i32gather_epi32(_mm512_srli_epi32(cp, 4), codes, 4);
+            __m512i c2 = _mm512_srlv_epi32(
+                w, _mm512_slli_epi32(_mm512_and_si512(cp, _mm512_set1_epi32(15)), 1));
+            ident = _mm512_test_epi32_mask(c2, _mm512_set1_epi32(FCJK_PLAIN));
+            gapd = _mm512_test_epi32_mask(c2, _mm512_set1_epi32(FCJK_GAP));
+        }
         __m512i v = cp;
         if (__builtin_expect(((ident | gapd) & want) != want, 0)) {
             /* a character with code 0 (traditional Han folded to one unit,
@@ -196,6 +200,7 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
     const uint16_t *index = ft->trie->index;
     const uint32_t *data = ft->trie->data.ptr32;
     const uint32_t *codes = ft->cjk_codes;
+    const int gather = ft->cjk_gather;
     /* lane 0: bytes 0..11 of the first load; lane 1: bytes 4..15 of the
      * second (which starts 8 bytes later: bytes 12..23 of the block) */
     const __m256i sel = _mm256_setr_epi8(0, 1, 2, 2, 3, 4, 5, 5, 6, 7, 8, 8, 9, 10, 11, 11, 4, 5,
@@ -240,15 +245,15 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
         /* the codes by one gather, as run_avx512's (fold alone, Weibo
          * 1.19x; chat, where few lines have a block of 8, 1.0x) */
         uint32_t want = _bzhi_u32(~0u, k);
-        __m256i w = _mm256_i32gather_epi32((const int *)codes, _mm256_srli_epi32(cp, 4), 4);
-        __m256i c2 = _mm256_srlv_epi32(
-            w, _mm256_slli_epi32(_mm256_and_si256(cp, _mm256_set1_epi32(15)), 1));
-        /* (each code bit moved to the lane's sign bit) */
-        uint32_t ident = (uint32_t)_mm256_movemask_ps(
-            _mm256_castsi256_ps(_mm256_slli_epi32(c2, 31)));
-        uint32_t gapd = (uint32_t)_mm256_movemask_ps(
-            _mm256_castsi256_ps(_mm256_slli_epi32(c2, 30)));
-        uint32_t one = 0;
+        uint32_t ident = 0, gapd = 0, one = 0;
+        if (__builtin_expect(gather, 1)) { /* (else the trie below: fold_table.cjk_gather) */
+            __m256i w = _mm256_i32gather_epi32((const int *)codes, _mm256_srli_epi32(cp, 4), 4);
+            __m256i c2 = _mm256_srlv_epi32(
+                w, _mm256_slli_epi32(_mm256_and_si256(cp, _mm256_set1_epi32(15)), 1));
+            /* (each code bit moved to the lane's sign bit) */
+            ident = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32(c2, 31)));
+            gapd = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32(c2, 30)));
+        }
         __m256i v = cp, identv = cp; /* (v = cp: the blend below gives cp whatever identv is) */
         if (__builtin_expect(((ident | gapd) & want) != want, 0)) {
             uint32_t cv[8], vv[8];

@@ -139,6 +139,10 @@ typedef struct fold_table {
     uint8_t plan_above[FOLD_PLAN_STEPS][32], plan_dflags[FOLD_PLAN_STEPS][32];
     uint8_t plan_cls[128], plan_unit[128]; /* the same per byte (AVX-512 VBMI lookups) */
     uint8_t ascii_path; /* FOLD_PATH_* (fold_simd.h) the fold takes for ASCII runs */
+    /* 1: the vector CJK step reads cjk_codes by one gather a block; 0 (a CPU
+     * whose gathers the GDS mitigation slows: fold_gathers_fast): by the
+     * trie's values per character, every block */
+    uint8_t cjk_gather;
     /* The byte view's vector plan of bytes_ascii, in the same form (class
      * bits BP_*, at most BV_PLAN_STEPS steps; rows past bplan_n add nothing):
      * read by byte_view_blocks (fold_simd.h) on the AVX2 and AVX-512 paths */
