@@ -223,3 +223,24 @@ Test(fold_lone, long_spaced_runs_at_every_alignment, .init = setup, .fini = tear
             }
         }
 }
+
+/* The end side's rule: "a s s s ... s x" with r more s's after the match's
+ * own: the lone "x" after them continues the spelled-out word when at most
+ * LONE_RUN_MAX of them lie between (no boundary), none beyond. (Unbounded,
+ * every match of "ss" in "s s s ... s" walked the rest of the run.) */
+Test(fold_lone, long_spaced_runs_after_the_match, .init = setup, .fini = teardown)
+{
+    static char t[TEXT_MAX];
+    for (size_t r = 0; r <= 3 * FOLD_MARK_EVERY; r++) {
+        size_t n = 0;
+        put(t, &n, "a s s ");
+        for (size_t q = 0; q < r; q++)
+            put(t, &n, "s ");
+        put(t, &n, "x");
+        cr_assert_eq(fold_text(&ft, (const uint8_t *)t, n, &fb), SCREENER_OK);
+        fold_loc a, b;
+        fold_locate_span(&ft, (const uint8_t *)t, n, &fb, 0, 3, &a, &b);
+        fold_locate_lone(&ft, (const uint8_t *)t, n, &fb, 0, 3, &a, &b);
+        cr_assert_eq(b.lone, r <= 16, "%zu s's after the match: lone %d", r, b.lone);
+    }
+}
