@@ -143,7 +143,7 @@ typedef struct fold_loc {
                      visible separator, is a word letter standing alone (a
                      letter of a spelled-out word: the "l" before "a s s" in
                      "c l a s s"), other than the match's own edge letter
-                     repeated ("a a a s s") */
+                     repeated ("a a a s s", at most LONE_RUN_MAX times) */
     size_t gap0, gap1; /* (fold_locate_lone) the dropped characters between the match edge and
                           the neighbouring kept character (byte range) */
     int tight;    /* 1 if the neighbouring kept character is a letter of a
