@@ -1,8 +1,10 @@
 /* A spelled-out word's verdict is the same whichever fold produced the
  * view (issue 13): "PAD x a a ... a s s" with r spaced a's after padding
  * of 0 to 2 * FOLD_MARK_EVERY characters (which moves the run against the
- * single scan's checkpoints), scanned alone, in a batch (with other
- * messages: one joined fold, each message's slice of it), and as a stream
+ * single scan's checkpoints), and the same after "sh1t " (the batch's
+ * per-message leet test marks such a message and scans it at once on its
+ * slice of the group's fold), scanned alone, in a batch on a fresh scratch
+ * (joined groups, each message's slice of them), and as a stream
  * written in chunks of 1, 7 and all bytes. Every way must report the same
  * matches (spans relative to the padding), and the rule itself holds: the
  * lone "x" before a run of at most LONE_RUN_MAX (16, lib/normalize/fold.c)
@@ -69,9 +71,14 @@ static int same_found(const found *a, const found *b)
     return 1;
 }
 
-static size_t make(char *t, size_t pad, size_t r, size_t *from)
+/* "[sh1t ]PAD x a ... a s s": with the bait, the leet view's per-message
+ * test marks the message in a batch, which then scans it at once on its
+ * slice of the group's fold (batch_filter.c, joined_readings). */
+static size_t make(char *t, int bait, size_t pad, size_t r, size_t *from)
 {
     size_t n = 0;
+    if (bait)
+        memcpy(t, "sh1t ", 5), n = 5;
     for (size_t q = 0; q < pad; q++)
         t[n++] = q % 3 == 2 ? ' ' : 'z';
     t[n++] = ' ';
@@ -98,24 +105,27 @@ static void stream_found(const char *t, size_t n, size_t chunk, size_t from, fou
     screener_stream_free(st);
 }
 
+#define NPAD (2 * FOLD_MARK_EVERY)
+
 Test(scan_lone, spelled_out_verdict_is_the_same_at_every_alignment_and_every_way,
      .init = setup, .fini = teardown)
 {
-    static char texts[2 * FOLD_MARK_EVERY][512];
+    static char texts[2 * NPAD][512];
     for (size_t r = 1; r <= 3 * FOLD_MARK_EVERY + 8; r++) {
         found ref = {0};
-        screener_message msgs[2 * FOLD_MARK_EVERY + 1];
-        size_t froms[2 * FOLD_MARK_EVERY];
-        found single[2 * FOLD_MARK_EVERY];
-        for (size_t pad = 0; pad < 2 * FOLD_MARK_EVERY; pad++) {
-            size_t n = make(texts[pad], pad, r, &froms[pad]);
-            msgs[pad] = (screener_message){texts[pad], n};
+        screener_message msgs[2 * NPAD + 1];
+        size_t froms[2 * NPAD];
+        for (size_t i = 0; i < 2 * NPAD; i++) {
+            size_t pad = i % NPAD;
+            int bait = i >= NPAD;
+            size_t n = make(texts[i], bait, pad, r, &froms[i]);
+            msgs[i] = (screener_message){texts[i], n};
             const screener_result *res;
-            cr_assert_eq(screener_scan(ldb, lsc, texts[pad], n, &res), SCREENER_OK);
-            single[pad] = (found){0};
-            take(&single[pad], res, froms[pad]);
-            if (pad == 0) {
-                ref = single[0];
+            cr_assert_eq(screener_scan(ldb, lsc, texts[i], n, &res), SCREENER_OK);
+            found single = {0};
+            take(&single, res, froms[i]);
+            if (i == 0) {
+                ref = single;
                 /* the rule: "ass" only when the run hides the lone x (up to
                  * 8 a's the leet view joins the run, docs/leet.md rule 6,
                  * and matches from 3 a's on: not this test's business) */
@@ -124,27 +134,31 @@ Test(scan_lone, spelled_out_verdict_is_the_same_at_every_alignment_and_every_way
                     cr_assert_eq(ref.n, (size_t)want, "%zu a's: %zu matches, want %d", r,
                                  ref.n, want);
             }
-            cr_assert(same_found(&ref, &single[pad]),
-                      "%zu a's, padding %zu: single scan gives %zu matches, %zu without padding",
-                      r, pad, single[pad].n, ref.n);
+            cr_assert(same_found(&ref, &single),
+                      "%zu a's, padding %zu%s: single scan gives %zu matches, %zu without",
+                      r, pad, bait ? " after sh1t" : "", single.n, ref.n);
             static const size_t chunks[] = {1, 7, 512};
             for (size_t c = 0; c < 3; c++) {
                 found f = {0};
-                stream_found(texts[pad], n, chunks[c], froms[pad], &f);
+                stream_found(texts[i], n, chunks[c], froms[i], &f);
                 cr_assert(same_found(&ref, &f), "%zu a's, padding %zu, chunks of %zu: %zu vs %zu",
                           r, pad, chunks[c], f.n, ref.n);
             }
         }
-        /* a batch of all paddings and one message more (one joined group) */
-        msgs[2 * FOLD_MARK_EVERY] = (screener_message){"s h i t", 7};
+        /* a batch of all of them and one message more (joined groups), on
+         * a fresh scratch (the batch filter is on: it switches itself off
+         * for a while after groups where most messages match) */
+        msgs[2 * NPAD] = (screener_message){"s h i t", 7};
         const screener_result *results;
-        cr_assert_eq(screener_scan_batch(ldb, lsc, msgs, 2 * FOLD_MARK_EVERY + 1, &results),
-                     SCREENER_OK);
-        for (size_t pad = 0; pad < 2 * FOLD_MARK_EVERY; pad++) {
+        screener_scratch *bs;
+        cr_assert_eq(screener_scratch_alloc(ldb, &bs), SCREENER_OK);
+        cr_assert_eq(screener_scan_batch(ldb, bs, msgs, 2 * NPAD + 1, &results), SCREENER_OK);
+        for (size_t i = 0; i < 2 * NPAD; i++) {
             found f = {0};
-            take(&f, &results[pad], froms[pad]);
-            cr_assert(same_found(&ref, &f), "%zu a's, padding %zu, batch: %zu vs %zu", r, pad,
-                      f.n, ref.n);
+            take(&f, &results[i], froms[i]);
+            cr_assert(same_found(&ref, &f), "%zu a's, padding %zu%s, batch: %zu vs %zu", r,
+                      i % NPAD, i >= NPAD ? " after sh1t" : "", f.n, ref.n);
         }
+        screener_scratch_free(bs);
     }
 }
