@@ -711,10 +711,18 @@ static int alone_left(const kept_char *x)
     return x->have && x->word && x->single && (x->gap_before || !x->word_before);
 }
 
+/* The longest run of spaced repeats of a match's first letter ("a a a s s")
+ * whose neighbour before it is looked at: a longer run has none (lone 0).
+ * A bound of the text's own, so that hostile spaced runs stay linear
+ * whatever checkpoints the fold has (see fold_locate_lone). */
+#define LONE_RUN_MAX 16
+
 /* The start side of fold_locate_lone from checkpoint mi: out->lone,
  * gap0, gap1. Returns 1 if `lone` depended on characters before that
- * checkpoint (then out->lone is 0 and the caller may retry from an earlier
- * one). */
+ * checkpoint (then out->lone is 0 and the caller retries from an earlier
+ * one): the last kept character before p is the first one after the
+ * checkpoint, or the run of spaced repeats it ends began before it and has
+ * at most LONE_RUN_MAX letters after it. */
 static int lone_start_from(const fold_table *ft, const uint8_t *s, size_t n,
                              const fold_buf *fb, size_t mi, size_t p, fold_loc *out)
 {
@@ -728,6 +736,7 @@ static int lone_start_from(const fold_table *ft, const uint8_t *s, size_t n,
      * start, so the first character's left side is known */
     kept_char x = {0, 0, 0, 0, 0, 0, 0, 0}, y = x;
     int gap = 0, run_gap = 0, left_known = m->byte == 0, x_known = 0, y_known = left_known;
+    size_t run = 0; /* the letters of that run seen (x included) */
     size_t x_end = m->byte;
     out->lone = 0;
     out->gap0 = out->gap1 = 0;
@@ -751,7 +760,10 @@ static int lone_start_from(const fold_table *ft, const uint8_t *s, size_t n,
             if (!gap)
                 return 0;
             if (x.single && x.unit == fb->units[p]) {
-                /* "a a a s s": the neighbour is what precedes the run */
+                /* "a a a s s": the neighbour is what precedes the run,
+                 * if it is not too long */
+                if (run > LONE_RUN_MAX)
+                    return 0;
                 if (!y_known)
                     return 1;
                 out->lone = run_gap && alone_left(&y);
@@ -769,7 +781,9 @@ static int lone_start_from(const fold_table *ft, const uint8_t *s, size_t n,
             y = x;
             y_known = x.have ? x_known : left_known;
             run_gap = gap;
+            run = 0;
         }
+        run++;
         x = c;
         x_known = c_known;
         x_end = w.i;
@@ -970,7 +984,9 @@ static int next_kept(walker *w, kept_char *c)
 /* After a match (w at its end byte): across a visible separator, the
  * characters after the next kept one say whether that neighbour stands alone
  * (out->lone), looking past spaced repeats of the match's last letter
- * ("a s s s"). */
+ * ("a s s s"), at most LONE_RUN_MAX of them: a longer run has no neighbour
+ * (as on the start side; unbounded, every match of "ss" in "s s s ... s"
+ * walked the rest of the run: 20,000 letters took 8 s). */
 static void end_neighbour(walker *w, uint16_t last, fold_loc *out)
 {
     kept_char y, z;
@@ -980,8 +996,8 @@ static void end_neighbour(walker *w, uint16_t last, fold_loc *out)
     out->gap1 = y.at;
     if (!(y.gap_before && y.word))
         return;
-    while (y.single && y.unit == last && y.gap_before)
-        if (!next_kept(w, &y))
+    for (size_t run = 0; y.single && y.unit == last && y.gap_before; run++)
+        if (run == LONE_RUN_MAX || !next_kept(w, &y))
             return;
     if (!(y.gap_before && y.word && y.single))
         return;
@@ -1127,9 +1143,14 @@ void fold_locate_span_general(const fold_table *ft, const uint8_t *s, size_t n, 
 void fold_locate_lone(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
                       size_t p, size_t e, fold_loc *a, fold_loc *b)
 {
+    /* back checkpoint by checkpoint until the answer is known: the walk
+     * from the text's start (checkpoint 0) always knows it, and so the
+     * answer does not depend on where the checkpoints lie (a single scan's
+     * every FOLD_MARK_EVERY units, a batch slice's first only, a window's).
+     * At most LONE_RUN_MAX + 2 kept characters back: a few walks. */
     size_t mi = p ? mark_before(fb, p) : 0;
-    if (lone_start_from(ft, s, n, fb, mi, p, a) && mi > 0)
-        lone_start_from(ft, s, n, fb, mi - 1, p, a);
+    while (lone_start_from(ft, s, n, fb, mi, p, a) && mi > 0)
+        mi--;
     walker w = {ft, s, n, b->byte, 0, 0};
     b->lone = 0;
     b->gap0 = b->gap1 = 0;

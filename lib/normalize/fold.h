@@ -143,7 +143,7 @@ typedef struct fold_loc {
                      visible separator, is a word letter standing alone (a
                      letter of a spelled-out word: the "l" before "a s s" in
                      "c l a s s"), other than the match's own edge letter
-                     repeated ("a a a s s") */
+                     repeated ("a a a s s", at most LONE_RUN_MAX times) */
     size_t gap0, gap1; /* (fold_locate_lone) the dropped characters between the match edge and
                           the neighbouring kept character (byte range) */
     int tight;    /* 1 if the neighbouring kept character is a letter of a
@@ -219,9 +219,12 @@ void fold_locate_span_general(const fold_table *ft, const uint8_t *s, size_t n, 
 /*
  * For a spelled-out match [p, e) already located (a, b from
  * fold_locate_start/_end): fill a->lone, b->lone and the gap byte ranges
- * gap0/gap1 on both sides. Walks at most two checkpoint intervals before p
- * (a neighbour whose left side lies further back is taken as not alone) and
- * a few characters after the match. Only spelled-out matches need it.
+ * gap0/gap1 on both sides. Walks back checkpoint by checkpoint until the
+ * neighbour before p is known (a run of spaced repeats of p's letter longer
+ * than LONE_RUN_MAX, fold.c, has none), and a few characters after the
+ * match. The result depends on the text only, not on fb's checkpoints (any
+ * subset of fold_text's gives the same: tests/normalize/test_fold_lone.c).
+ * Only spelled-out matches need it.
  */
 void fold_locate_lone(const fold_table *ft, const uint8_t *s, size_t n, const fold_buf *fb,
                       size_t p, size_t e, fold_loc *a, fold_loc *b);
