@@ -989,22 +989,32 @@ static void mark_range(leet_char *x, size_t nc, size_t *k, size_t b0, size_t b1)
     }
 }
 
+/* Per byte: 1 ASCII whitespace (is_space), 2 a byte without which a chunk
+ * is neither a link, an address nor holds a handle ('/', the 'w' of
+ * "www.", '@': whole_machine, word_at). */
+static const uint8_t chunk_byte[256] = {
+    ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+    ['/'] = 2, ['w'] = 2, ['@'] = 2,
+};
+
 /* The chunks of bytes [from, to) (to is the text's end or follows
- * whitespace, so no chunk crosses it; x: the characters of those bytes). */
+ * whitespace, so no chunk crosses it; x: the characters of those bytes).
+ * A chunk without '/', 'w' or '@' is not looked at again. */
 static void mark_machine(const uint8_t *s, size_t from, size_t to, leet_char *x, size_t nc)
 {
     size_t k = 0;
     for (size_t i = from; i < to;) {
-        if (is_space(s[i])) {
+        if (chunk_byte[s[i]] == 1) {
             i++;
             continue;
         }
         size_t a = i, z = i;
-        while (z < to && !is_space(s[z]))
-            z++;
+        unsigned seen = 0;
+        for (unsigned b; z < to && (b = chunk_byte[s[z]]) != 1; z++)
+            seen |= b;
         if (z - a > CHUNK_MAX) {
             mark_range(x, nc, &k, a, z);
-        } else {
+        } else if (seen) {
             if (whole_machine(s, a, z, 1))
                 mark_range(x, nc, &k, a, z);
             else
@@ -1513,6 +1523,16 @@ static size_t next_seed(const uint8_t *s, size_t n, size_t i)
         for (unsigned m = seed_mask16(h, s + i); m; m &= m - 1)
             if (seed_at(s, n, i + (size_t)__builtin_ctz(m)))
                 return i + (size_t)__builtin_ctz(m);
+    if (i > 0 && i < n) { /* the last bytes (at most 16): the mask of a padded copy */
+        uint8_t pad[18];
+        size_t k = n - i;
+        memset(pad, ' ', sizeof pad);
+        memcpy(pad, s + i - 1, k + 1);
+        for (unsigned m = seed_mask16(h, pad + 1) & ((1u << k) - 1); m; m &= m - 1)
+            if (seed_at(s, n, i + (size_t)__builtin_ctz(m)))
+                return i + (size_t)__builtin_ctz(m);
+        return n;
+    }
 #endif
     for (; i < n; i++)
         if (seed_at(s, n, i))

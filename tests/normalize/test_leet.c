@@ -96,6 +96,20 @@ Test(leet, links_addresses_and_handles_are_not_read)
     NOT_READ("@longhandle");
 }
 
+/* With a reading elsewhere in the text (the first pass keeps it), the
+ * reading itself leaves links, addresses and handles as they are — each
+ * kind found by its own byte ('/', "www.", '@'), however the reading
+ * skips the chunks that have none of them. */
+Test(leet, links_addresses_and_handles_are_not_read_beside_a_reading)
+{
+    READS("sh1t t.co/b1tch", "shit t.co/b1tch");
+    READS("sh1t http://t.co/b1tch", "shit http://t.co/b1tch");
+    READS("sh1t www.b4d.com", "shit www.b4d.com");
+    READS("sh1t me@b1tch.com", "shit me@b1tch.com");
+    READS("sh1t @user_5lut", "shit @user_5lut");
+    READS("sh1t wh0re t.co/b1tch", "shit whore t.co/b1tch");
+}
+
 Test(leet, spelled_out_words)
 {
     READS("f 4 c k", "f a c k");
