@@ -15,17 +15,91 @@
  * texts in the cache, as in a scan, where the fold has just read the text
  * (over a whole corpus of megabytes most of the time is the text's first
  * read from memory).
+ *
+ * Then the reading (leet_build_with, docs/leet.md "The reading, around the
+ * bytes that can take part in it") of every line the first pass keeps, with
+ * the default fold table (built here with ICU, repeats collapsed): ns per
+ * reading (median of the rounds), how many read differently, and a digest
+ * of every reading (text, original bytes, substituted bytes, folded units)
+ * that two builds which read alike print alike.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "normalize/foldtable.h"
 #include "normalize/leet.h"
+#include "screener.h"
 
 #include "cpu_clock.h"
 
 #define WIDTHS 2
+
+/* FNV-1a over len bytes. */
+static uint64_t fnv(uint64_t h, const void *p, size_t len)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* The readings of the lines the first pass keeps: ns per reading and a
+ * digest (module comment). */
+static int time_readings(const char *text, const size_t *off, const size_t *ln, size_t n, int rounds)
+{
+    fold_build fb;
+    fold_table ft;
+    if (fold_build_table(SCREENER_FOLD_ALL, &fb, NULL) != SCREENER_OK ||
+        fold_table_open(&ft, fb.trie_bin, fb.trie_len, fb.expand, fb.n_expand) != SCREENER_OK) {
+        fprintf(stderr, "leet_speed: cannot build the fold table\n");
+        return 1;
+    }
+    fold_table_set_collapse(&ft, 1);
+    size_t *cand = malloc(n * sizeof *cand), k = 0;
+    double *t = malloc((size_t)rounds * sizeof(double));
+    if (!cand || !t) {
+        fprintf(stderr, "leet_speed: out of memory\n");
+        return 1;
+    }
+    for (size_t j = 0; j < n; j++)
+        if (leet_candidate((const uint8_t *)text + off[j], ln[j]))
+            cand[k++] = j;
+    leet_view lv;
+    memset(&lv, 0, sizeof lv);
+    long active = 0;
+    uint64_t digest = 0xcbf29ce484222325ull;
+    for (int r = 0; r < rounds; r++) {
+        double t0 = now();
+        for (size_t q = 0; q < k; q++)
+            if (leet_build_with(&ft, (const uint8_t *)text + off[cand[q]], ln[cand[q]], &lv, 0)) {
+                fprintf(stderr, "leet_speed: the reading of line %zu failed\n", cand[q] + 1);
+                return 1;
+            }
+        t[r] = now() - t0;
+    }
+    for (size_t q = 0; q < k; q++) { /* (outside the clock) */
+        leet_build_with(&ft, (const uint8_t *)text + off[cand[q]], ln[cand[q]], &lv, 0);
+        if (!lv.active)
+            continue;
+        active++;
+        digest = fnv(digest, &q, sizeof q);
+        digest = fnv(digest, lv.text, lv.len);
+        digest = fnv(digest, lv.orig, (lv.len + 1) * sizeof *lv.orig);
+        digest = fnv(digest, lv.sub, lv.len);
+        digest = fnv(digest, lv.folded.units, lv.folded.n * sizeof *lv.folded.units);
+    }
+    qsort(t, (size_t)rounds, sizeof(double), cmp_double);
+    printf("reading    candidates=%zu read=%ld ns/reading=%.1f digest=%016llx\n", k, active,
+           k ? t[rounds / 2] * 1e9 / (double)k : 0.0, (unsigned long long)digest);
+    leet_view_free(&lv);
+    free(cand);
+    free(t);
+    fold_table_close(&ft);
+    fold_build_free(&fb);
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -115,5 +189,7 @@ int main(int argc, char **argv)
             bad = 1;
         }
     }
+    if (!bad)
+        bad = time_readings(text, off, ln, n, rounds);
     return bad;
 }

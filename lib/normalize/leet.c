@@ -989,22 +989,32 @@ static void mark_range(leet_char *x, size_t nc, size_t *k, size_t b0, size_t b1)
     }
 }
 
+/* Per byte: 1 ASCII whitespace (is_space), 2 a byte without which a chunk
+ * is neither a link, an address nor holds a handle ('/', the 'w' of
+ * "www.", '@': whole_machine, word_at). */
+static const uint8_t chunk_byte[256] = {
+    ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+    ['/'] = 2, ['w'] = 2, ['@'] = 2,
+};
+
 /* The chunks of bytes [from, to) (to is the text's end or follows
- * whitespace, so no chunk crosses it; x: the characters of those bytes). */
+ * whitespace, so no chunk crosses it; x: the characters of those bytes).
+ * A chunk without '/', 'w' or '@' is not looked at again. */
 static void mark_machine(const uint8_t *s, size_t from, size_t to, leet_char *x, size_t nc)
 {
     size_t k = 0;
     for (size_t i = from; i < to;) {
-        if (is_space(s[i])) {
+        if (chunk_byte[s[i]] == 1) {
             i++;
             continue;
         }
         size_t a = i, z = i;
-        while (z < to && !is_space(s[z]))
-            z++;
+        unsigned seen = 0;
+        for (unsigned b; z < to && (b = chunk_byte[s[z]]) != 1; z++)
+            seen |= b;
         if (z - a > CHUNK_MAX) {
             mark_range(x, nc, &k, a, z);
-        } else {
+        } else if (seen) {
             if (whole_machine(s, a, z, 1))
                 mark_range(x, nc, &k, a, z);
             else
@@ -1060,21 +1070,35 @@ static uint8_t classify(const fold_table *ft, int32_t c, uint32_t v, uint8_t *as
 
 /* What one build reads from: the text, and the classes of the ASCII bytes
  * (an ASCII byte's class is the same wherever it stands: classified once,
- * when first seen). */
+ * when first seen, and kept in the view from one build to the next while
+ * the table's ASCII values are the same: leet_keep_classes). */
 typedef struct leet_ctx {
     const fold_table *ft;
     const uint8_t *s;
     size_t n;
-    leet_char ascii[128];
-    uint8_t seen[128];
+    leet_char *ascii; /* lv->ascii */
+    uint8_t *seen;    /* lv->ascii_seen */
 } leet_ctx;
+
+/* Forget the kept classes unless they were made under ft's ASCII values
+ * (a view may be used with another table, or a table freed and another
+ * opened at the same address). A class depends on the byte's value alone
+ * but for a byte that folds to several units (classify reads the table's
+ * expansions): that one is never kept. */
+static void leet_keep_classes(const fold_table *ft, leet_view *lv)
+{
+    if (memcmp(lv->ascii_values, ft->ascii, sizeof lv->ascii_values) == 0)
+        return;
+    memcpy(lv->ascii_values, ft->ascii, sizeof lv->ascii_values);
+    memset(lv->ascii_seen, 0, sizeof lv->ascii_seen);
+}
 
 static inline const leet_char *ascii_char(leet_ctx *c, uint8_t b)
 {
     leet_char *a = &c->ascii[b];
     if (__builtin_expect(!c->seen[b], 0)) {
-        c->seen[b] = 1;
         uint32_t v = c->ft->ascii[b];
+        c->seen[b] = FV_KIND(v) != FV_MULTI; /* (see leet_keep_classes) */
         uint32_t u = FV_KIND(v) == FV_IDENT ? b : FV_KIND(v) == FV_ONE ? FV_CP(v) : 0;
         if ((kind[b] & K_LETTER) && FV_CLASS(v) == FC_WORD && u > '9' && u <= 0xFFFF) {
             a->cls = LC_LETTER; /* a letter: what classify says, without the call */
@@ -1513,6 +1537,16 @@ static size_t next_seed(const uint8_t *s, size_t n, size_t i)
         for (unsigned m = seed_mask16(h, s + i); m; m &= m - 1)
             if (seed_at(s, n, i + (size_t)__builtin_ctz(m)))
                 return i + (size_t)__builtin_ctz(m);
+    if (i > 0 && i < n) { /* the last bytes (at most 16): the mask of a padded copy */
+        uint8_t pad[18];
+        size_t k = n - i;
+        memset(pad, ' ', sizeof pad);
+        memcpy(pad, s + i - 1, k + 1);
+        for (unsigned m = seed_mask16(h, pad + 1) & ((1u << k) - 1); m; m &= m - 1)
+            if (seed_at(s, n, i + (size_t)__builtin_ctz(m)))
+                return i + (size_t)__builtin_ctz(m);
+        return n;
+    }
 #endif
     for (; i < n; i++)
         if (seed_at(s, n, i))
@@ -1571,7 +1605,9 @@ static __attribute__((noinline)) int build_reading(const fold_table *ft, const u
     c.ft = ft;
     c.s = s;
     c.n = len;
-    memset(c.seen, 0, sizeof c.seen);
+    c.ascii = lv->ascii;
+    c.seen = lv->ascii_seen;
+    leet_keep_classes(ft, lv);
     int any, rc = read_regions(&c, lv, whole, &any);
     if (rc || !any) {
         lv->len = 0;

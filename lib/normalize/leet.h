@@ -49,6 +49,8 @@ typedef struct leet_char {
     uint8_t out;     /* the letter it is read as, or 0 */
 } leet_char;
 
+/* A view starts zeroed (memset, calloc) and is used build after build;
+ * leet_view_free leaves it zeroed again. */
 typedef struct leet_view {
     int active;       /* the reading differs from the text: the row runs */
     uint8_t *text;    /* the reading (UTF-8) */
@@ -58,6 +60,12 @@ typedef struct leet_view {
     leet_char *chars; /* scratch for the rule */
     size_t cap_chars;
     fold_buf folded;  /* the reading, folded */
+    /* the rule's classes of the ASCII bytes (leet.c), kept from one build
+     * to the next while the fold table's ASCII values are ascii_values
+     * (ascii_seen[b]: ascii[b] is set) */
+    leet_char ascii[128];
+    uint32_t ascii_values[128];
+    uint8_t ascii_seen[128];
 } leet_view;
 
 /* The reading of (s, len) without the first pass: what leet_build makes of

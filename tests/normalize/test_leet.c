@@ -96,6 +96,20 @@ Test(leet, links_addresses_and_handles_are_not_read)
     NOT_READ("@longhandle");
 }
 
+/* With a reading elsewhere in the text (the first pass keeps it), the
+ * reading itself leaves links, addresses and handles as they are — each
+ * kind found by its own byte ('/', "www.", '@'), however the reading
+ * skips the chunks that have none of them. */
+Test(leet, links_addresses_and_handles_are_not_read_beside_a_reading)
+{
+    READS("sh1t t.co/b1tch", "shit t.co/b1tch");
+    READS("sh1t http://t.co/b1tch", "shit http://t.co/b1tch");
+    READS("sh1t www.b4d.com", "shit www.b4d.com");
+    READS("sh1t me@b1tch.com", "shit me@b1tch.com");
+    READS("sh1t @user_5lut", "shit @user_5lut");
+    READS("sh1t wh0re t.co/b1tch", "shit whore t.co/b1tch");
+}
+
 Test(leet, spelled_out_words)
 {
     READS("f 4 c k", "f a c k");
@@ -347,6 +361,55 @@ Test(leet, reading_around_seeds_equals_the_whole_text_reading)
         fold_fixture_close(&b, &ft2);
     }
     leet_view_free(&whole);
+}
+
+/* 1 if views a and b hold the same reading (active, text, substituted and
+ * original bytes). */
+static int same_view(const leet_view *a, const leet_view *b)
+{
+    if (a->active != b->active)
+        return 0;
+    return !a->active ||
+           (a->len == b->len && memcmp(a->text, b->text, a->len) == 0 &&
+            memcmp(a->sub, b->sub, a->len) == 0 &&
+            memcmp(a->orig, b->orig, (a->len + 1) * sizeof *a->orig) == 0);
+}
+
+/* A view keeps the classes of ASCII bytes from one build to the next; they
+ * are forgotten when it reads with another table (the default table reads
+ * '.' as a separator, one keeping punctuation as a hard break; one keeping
+ * case does not join "u U"): a view used with three tables in turn reads
+ * every text as views each used with one table only. */
+Test(leet, a_view_used_with_another_table_reads_as_a_new_one)
+{
+    static const unsigned tables[] = {SCREENER_FOLD_ALL, SCREENER_FOLD_ALL & ~SCREENER_FOLD_NOISE,
+                                      SCREENER_FOLD_ALL & ~SCREENER_FOLD_CASE};
+    enum { N = sizeof tables / sizeof tables[0] };
+    fold_build b[N];
+    fold_table t[N];
+    leet_view own[N];
+    memset(own, 0, sizeof own);
+    for (size_t k = 0; k < N; k++) {
+        fold_fixture_open(tables[k], &b[k], &t[k]);
+        fold_table_set_collapse(&t[k], 1);
+    }
+    char s[1024];
+    size_t differ = 0, runs = 20000;
+    for (size_t r = 0; r < runs; r++) {
+        size_t n = random_rule_text(s, sizeof s);
+        for (size_t k = 0; k < N; k++) {
+            cr_assert_eq(leet_build_with(&t[k], (const uint8_t *)s, n, &lv, 0), SCREENER_OK);
+            cr_assert_eq(leet_build_with(&t[k], (const uint8_t *)s, n, &own[k], 0), SCREENER_OK);
+            cr_assert(same_view(&lv, &own[k]), "table %zu after another: \"%s\"", k, s);
+        }
+        differ += !same_view(&own[0], &own[1]) || !same_view(&own[0], &own[2]);
+    }
+    /* the tables read many texts differently: the comparison means something */
+    cr_assert_gt(differ, runs / 50, "%zu of %zu read differently", differ, runs);
+    for (size_t k = 0; k < N; k++) {
+        leet_view_free(&own[k]);
+        fold_fixture_close(&b[k], &t[k]);
+    }
 }
 
 /* A handle is found 16 bytes at a time when 16 bytes follow its '@', one
