@@ -100,12 +100,12 @@
  * the built-ins x tweets/Weibo +112/+49; 512 loses on Weibo at 10k/64k. */
 #define FILTER_MAX_BYTES 256
 
-/* maybe[i]: 0 no match possible, MARKED a group pass marked it (filtering
- * cost something), STRAIGHT it was not filtered (long, or over the views'
- * budget): then the message gets its own scan; BATCH_SCANNED (scan.h) a
- * per-message test marked it and it was scanned then. */
-#define MARKED 1
-#define STRAIGHT 2
+/* maybe[i] (scan.h): BATCH_PASS no match possible, MARKED a group pass
+ * marked it (filtering cost something), STRAIGHT it was not filtered (long,
+ * or over the views' budget): then the message gets its own scan;
+ * BATCH_SCANNED a per-message test marked it and it was scanned then. */
+#define MARKED BATCH_MARKED
+#define STRAIGHT BATCH_STRAIGHT
 
 void batch_mark(const batch_group *g, const size_t *at, size_t pos)
 {

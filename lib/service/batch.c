@@ -34,28 +34,6 @@ static int batch_append(screener_scratch *s, size_t i)
     return SCREENER_OK;
 }
 
-/* The result of message i when the prefilter found nothing it may hold: the
- * pass result (made by scan_pass at the batch's first such message, *pass
- * its index: the same for all of them), without matches or categories. */
-static int batch_append_pass(screener_scratch *s, size_t i, size_t *pass)
-{
-    screener_result *o = &s->b_results[i];
-    if (*pass == SIZE_MAX) {
-        int rc = scan_pass(s);
-        if (rc)
-            return rc;
-        *o = s->result;
-        *pass = i;
-    } else {
-        /* (copied from the array: one block move, not the result's fields
-         * one by one from a local copy) */
-        memcpy(o, &s->b_results[*pass], sizeof *o);
-    }
-    o->matches = (const screener_match *)(uintptr_t)s->n_b_matches;
-    o->categories = (const uint32_t *)(uintptr_t)s->n_b_cats;
-    return SCREENER_OK;
-}
-
 static int check_messages(const screener_message *msgs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -65,6 +43,56 @@ static int check_messages(const screener_message *msgs, size_t n)
             return SCREENER_E_TOO_LARGE;
     }
     return SCREENER_OK;
+}
+
+/* Eight maybe[] bytes (values 0..3, scan.h) at once: 0 if none of them is
+ * BATCH_MARKED or BATCH_STRAIGHT (1 and 2: the two low bits differ). */
+static inline uint64_t word_needs_scan(const uint8_t *maybe)
+{
+    uint64_t w;
+    memcpy(&w, maybe, sizeof w);
+    return (w ^ (w >> 1)) & 0x0101010101010101ull;
+}
+
+/* The messages the filter did not scan and did not pass: their own scans,
+ * in order (a chat batch has a few in a thousand: eight bytes of maybe[]
+ * are tested at once). */
+static int scan_rest(const screener_db *db, screener_scratch *s, const screener_message *msgs,
+                     size_t n, const uint8_t *maybe)
+{
+    for (size_t i = 0; i < n; i++) {
+        if ((i & 7) == 0 && i + 8 <= n && !word_needs_scan(maybe + i)) {
+            i += 7;
+            continue;
+        }
+        if (maybe[i] != BATCH_MARKED && maybe[i] != BATCH_STRAIGHT)
+            continue;
+        const char *t = msgs[i].text ? msgs[i].text : "";
+        int rc = scan_message(db, s, (const uint8_t *)t, msgs[i].len);
+        if (rc == SCREENER_OK)
+            rc = batch_append(s, i);
+        if (rc)
+            return rc;
+    }
+    return SCREENER_OK;
+}
+
+/* Every result in its final form, in one pass: a message that passed gets
+ * the pass result (a fixed 112-byte copy, pointing at the arrays' start:
+ * it has no match and no category), the others their offsets turned into
+ * pointers (the arrays no longer move). */
+static void finish_results(screener_scratch *s, size_t n, const uint8_t *maybe,
+                           const screener_result *pass)
+{
+    screener_result *o = s->b_results;
+    for (size_t i = 0; i < n; i++) {
+        if (maybe[i] == BATCH_PASS) {
+            o[i] = *pass;
+        } else {
+            o[i].matches = s->b_matches + (size_t)(uintptr_t)o[i].matches;
+            o[i].categories = s->b_cats + (size_t)(uintptr_t)o[i].categories;
+        }
+    }
 }
 
 static int scan_all(const screener_db *db, screener_scratch *s, const screener_message *msgs,
@@ -77,31 +105,20 @@ static int scan_all(const screener_db *db, screener_scratch *s, const screener_m
         mem_grow((void **)&s->b_cats, &s->cap_b_cats, 1, sizeof(uint32_t)))
         return SCREENER_E_NOMEM;
     /* one Hyperscan call finds the messages that may match; only those are
-     * scanned one by one */
+     * scanned one by one (the ones a per-message test marked already are,
+     * by the filter) */
     int rc = scan_batch_filter(db, s, msgs, n, s->bf_maybe, batch_append);
-    if (rc)
+    if (!rc)
+        rc = scan_rest(db, s, msgs, n, s->bf_maybe);
+    if (rc || !n)
         return rc;
-    size_t pass = SIZE_MAX; /* index of the first pass result */
-    for (size_t i = 0; i < n; i++) {
-        if (s->bf_maybe[i] == BATCH_SCANNED)
-            continue; /* (scanned and appended by the filter) */
-        if (!s->bf_maybe[i]) {
-            if ((rc = batch_append_pass(s, i, &pass)))
-                return rc;
-            continue;
-        }
-        const char *t = msgs[i].text ? msgs[i].text : "";
-        rc = scan_message(db, s, (const uint8_t *)t, msgs[i].len);
-        if (rc == SCREENER_OK)
-            rc = batch_append(s, i);
-        if (rc)
-            return rc;
-    }
-    for (size_t i = 0; i < n; i++) {
-        screener_result *o = &s->b_results[i];
-        o->matches = s->b_matches + (size_t)(uintptr_t)o->matches;
-        o->categories = s->b_cats + (size_t)(uintptr_t)o->categories;
-    }
+    /* the pass result, made once (it depends on the scratch, not the text) */
+    if ((rc = scan_pass(s)))
+        return rc;
+    screener_result pass = s->result;
+    pass.matches = s->b_matches;
+    pass.categories = s->b_cats;
+    finish_results(s, n, s->bf_maybe, &pass);
     return SCREENER_OK;
 }
 
