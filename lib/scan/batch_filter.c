@@ -73,6 +73,9 @@
  * x Weibo -1 %; houbb 10k terms x tweets -10 %, chat -4 %, Weibo -2 %.
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "collect.h"
 #include "common/buf.h"
@@ -100,12 +103,12 @@
  * the built-ins x tweets/Weibo +112/+49; 512 loses on Weibo at 10k/64k. */
 #define FILTER_MAX_BYTES 256
 
-/* maybe[i]: 0 no match possible, MARKED a group pass marked it (filtering
- * cost something), STRAIGHT it was not filtered (long, or over the views'
- * budget): then the message gets its own scan; BATCH_SCANNED (scan.h) a
- * per-message test marked it and it was scanned then. */
-#define MARKED 1
-#define STRAIGHT 2
+/* maybe[i] (scan.h): BATCH_PASS no match possible, MARKED a group pass
+ * marked it (filtering cost something), STRAIGHT it was not filtered (long,
+ * or over the views' budget): then the message gets its own scan;
+ * BATCH_SCANNED a per-message test marked it and it was scanned then. */
+#define MARKED BATCH_MARKED
+#define STRAIGHT BATCH_STRAIGHT
 
 void batch_mark(const batch_group *g, const size_t *at, size_t pos)
 {
@@ -326,6 +329,15 @@ static void judge(batch_filter_state *f, const screener_message *msgs, size_t fr
 {
     size_t pass = 0, hit_bytes = 0;
     for (size_t i = from; i < to; i++) {
+        if ((i & 7) == 0 && i + 8 <= to) { /* (eight passes at once: most of a chat group) */
+            uint64_t w;
+            memcpy(&w, maybe + i, sizeof w);
+            if (!w) {
+                pass += 8;
+                i += 7;
+                continue;
+            }
+        }
         if (maybe[i] == MARKED || maybe[i] == BATCH_SCANNED)
             hit_bytes += msgs[i].len;
         else if (!maybe[i])
@@ -359,6 +371,26 @@ static int joinable(const plan *p, const screener_scratch *s)
  * 0.98x, Weibo 0.97x; bench/RESULTS.md 2026-12-01). */
 #define JOIN_REFOLD_MAX 8
 
+/* The first unit from q on, before end, whose flags have FU_WORD (end if
+ * none): what leet_may_read looks for, sixteen flags at a time. Separator
+ * units have flags 0, so a sweep over a joined group finds the messages the
+ * leet rule may read in order. */
+static size_t next_word_unit(const uint8_t *f, size_t q, size_t end)
+{
+#if defined(__SSE2__)
+    for (; q + 16 <= end; q += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(f + q));
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_slli_epi16(v, 6)); /* FU_WORD (bit 1) */
+        if (bits)
+            return q + (size_t)__builtin_ctz(bits);
+    }
+#endif
+    for (; q < end; q++)
+        if (f[q] & FU_WORD)
+            return q;
+    return end;
+}
+
 /* The group's messages the leet rule may read (a word letter or digit in
  * their folded units, as views_build asks): their per-message tests, on
  * views built from their slice of the group's fold (fold_buf_slice: not
@@ -371,11 +403,15 @@ static int joined_readings(const screener_db *db, screener_scratch *s, const pla
                            int (*done)(screener_scratch *, size_t), size_t *refolds)
 {
     fold_buf *fb = &s->bf_fold;
-    for (size_t j = 0; j < k; j++) {
-        size_t a = s->bf_unit_at[j], b = s->bf_unit_at[j + 1] - 1;
-        fold_buf slice = {.flags = fb->flags + a, .cap = fb->cap - a, .n = b - a};
-        if (!leet_may_read(&slice))
-            continue;
+    const size_t *at = s->bf_unit_at, end = at[k];
+    size_t j = 0;
+    /* (the group's flags swept once for the next word unit, not each
+     * message's slice looked at: most chat messages have none) */
+    for (size_t q = next_word_unit(fb->flags, 0, end); q < end;
+         q = next_word_unit(fb->flags, at[++j], end)) {
+        while (at[j + 1] <= q)
+            j++; /* the message holding unit q */
+        size_t a = at[j], b = at[j + 1] - 1;
         size_t i = s->bf_msg[j];
         const uint8_t *text = (const uint8_t *)(msgs[i].text ? msgs[i].text : "");
         collect_reset(s);
@@ -396,8 +432,8 @@ static int joined_readings(const screener_db *db, screener_scratch *s, const pla
             if (rc)
                 return rc;
         }
-        for (size_t q = a; q < b; q++)
-            fb->units[q] = SEPARATOR_UNIT, fb->flags[q] = 0;
+        for (size_t u = a; u < b; u++)
+            fb->units[u] = SEPARATOR_UNIT, fb->flags[u] = 0;
         rc = scan_kept(db, s, text, msgs[i].len, i, &maybe[i], done);
         if (rc)
             return rc;

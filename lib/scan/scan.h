@@ -44,14 +44,19 @@ int scan_text(const struct screener_db *db, screener_scratch *s, const uint8_t *
 int scan_message(const struct screener_db *db, screener_scratch *s, const uint8_t *text,
                  size_t len);
 
-/* Which messages of a batch need a full scan_message (maybe[i] != 0); the
- * others have no match (scan_pass gives their result). Every row the
+/* Which messages of a batch need a full scan_message (maybe[i] is
+ * BATCH_MARKED or BATCH_STRAIGHT); the others have no match (BATCH_PASS:
+ * scan_pass gives their result) or were scanned already. Every row the
  * database uses answers through its batch prefilter (matcher.h), mostly one
  * Hyperscan call per row over the short messages' views concatenated. A
  * message a prefilter marks after its views were built is scanned at once
  * with those views (maybe[i] == BATCH_SCANNED): done(ctx, i) is then called
  * with its result in s->result. Prepares s; the scratch must be marked in
- * use. */
+ * use. The values are 0..3, so that eight of them are tested in one word
+ * (batch.c: a byte needs a scan iff its two low bits differ). */
+#define BATCH_PASS 0
+#define BATCH_MARKED 1   /* a group pass marked it (filtering cost something) */
+#define BATCH_STRAIGHT 2 /* not filtered (long, or over the views' budget) */
 #define BATCH_SCANNED 3
 int scan_batch_filter(const struct screener_db *db, screener_scratch *s,
                       const screener_message *msgs, size_t n, uint8_t *maybe,

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "service/batch.h"
+
 #include "common/buf.h"
 #include "db/db.h"
 #include "scan/scan.h"
@@ -29,30 +31,11 @@ static int batch_append(screener_scratch *s, size_t i)
     *o = *r;
     o->matches = (const screener_match *)(uintptr_t)s->n_b_matches; /* offset for now */
     o->categories = (const uint32_t *)(uintptr_t)s->n_b_cats;
+    o->db_version = s->b_version;
+    if (i < s->n_b_held)
+        s->b_held[i] = 0; /* (no longer the pass result, even if this call fails) */
     s->n_b_matches += r->n_matches;
     s->n_b_cats += r->n_categories;
-    return SCREENER_OK;
-}
-
-/* The result of message i when the prefilter found nothing it may hold: the
- * pass result (made by scan_pass at the batch's first such message, *pass
- * its index: the same for all of them), without matches or categories. */
-static int batch_append_pass(screener_scratch *s, size_t i, size_t *pass)
-{
-    screener_result *o = &s->b_results[i];
-    if (*pass == SIZE_MAX) {
-        int rc = scan_pass(s);
-        if (rc)
-            return rc;
-        *o = s->result;
-        *pass = i;
-    } else {
-        /* (copied from the array: one block move, not the result's fields
-         * one by one from a local copy) */
-        memcpy(o, &s->b_results[*pass], sizeof *o);
-    }
-    o->matches = (const screener_match *)(uintptr_t)s->n_b_matches;
-    o->categories = (const uint32_t *)(uintptr_t)s->n_b_cats;
     return SCREENER_OK;
 }
 
@@ -67,47 +50,121 @@ static int check_messages(const screener_message *msgs, size_t n)
     return SCREENER_OK;
 }
 
+/* Eight maybe[] bytes (values 0..3, scan.h) at once: 0 if none of them is
+ * BATCH_MARKED or BATCH_STRAIGHT (1 and 2: the two low bits differ). */
+static inline uint64_t word_needs_scan(const uint8_t *maybe)
+{
+    uint64_t w;
+    memcpy(&w, maybe, sizeof w);
+    return (w ^ (w >> 1)) & 0x0101010101010101ull;
+}
+
+/* The messages the filter did not scan and did not pass: their own scans,
+ * in order (a chat batch has a few in a thousand: eight bytes of maybe[]
+ * are tested at once). */
+static int scan_rest(const screener_db *db, screener_scratch *s, const screener_message *msgs,
+                     size_t n, const uint8_t *maybe)
+{
+    for (size_t i = 0; i < n; i++) {
+        if ((i & 7) == 0 && i + 8 <= n && !word_needs_scan(maybe + i)) {
+            i += 7;
+            continue;
+        }
+        if (maybe[i] != BATCH_MARKED && maybe[i] != BATCH_STRAIGHT)
+            continue;
+        const char *t = msgs[i].text ? msgs[i].text : "";
+        int rc = scan_message(db, s, (const uint8_t *)t, msgs[i].len);
+        if (rc == SCREENER_OK)
+            rc = batch_append(s, i);
+        if (rc)
+            return rc;
+    }
+    return SCREENER_OK;
+}
+
+/* Whether two results are the same field by field (not memcmp: padding). */
+static int same_result(const screener_result *a, const screener_result *b)
+{
+    return a->matches == b->matches && a->n_matches == b->n_matches && a->action == b->action &&
+           a->severity == b->severity && a->categories == b->categories &&
+           a->n_categories == b->n_categories && a->fingerprint == b->fingerprint &&
+           a->db_version == b->db_version && a->truncated == b->truncated &&
+           !memcmp(a->reserved, b->reserved, sizeof a->reserved);
+}
+
+/* Every result in its final form, in one pass: a message that passed gets
+ * the pass result (it has no match and no category: it points at the
+ * arrays' start), the others their offsets turned into pointers (the
+ * arrays no longer move). The pass result is stored only where the slot
+ * does not hold it already from an earlier call (b_held: a service's
+ * batches are mostly passes in the same slots); then eight slots that pass
+ * and hold it are skipped at once. */
+static void finish_results(screener_scratch *s, size_t n, const uint8_t *maybe,
+                           const screener_result *pass)
+{
+    if (!same_result(pass, &s->b_pass)) { /* (the arrays moved, another database) */
+        s->b_pass = *pass;
+        s->n_b_held = 0;
+    }
+    screener_result *o = s->b_results;
+    uint8_t *held = s->b_held;
+    size_t valid = s->n_b_held < n ? s->n_b_held : n; /* held[i] meaningful below */
+    for (size_t i = 0; i < n; i++) {
+        if ((i & 7) == 0 && i + 8 <= valid) {
+            uint64_t m, h;
+            memcpy(&m, maybe + i, sizeof m);
+            memcpy(&h, held + i, sizeof h);
+            if (!m && h == 0x0101010101010101ull) {
+                i += 7;
+                continue;
+            }
+        }
+        if (maybe[i] == BATCH_PASS) {
+            if (i >= valid || !held[i]) {
+                o[i] = *pass;
+                held[i] = 1;
+            }
+        } else {
+            o[i].matches = s->b_matches + (size_t)(uintptr_t)o[i].matches;
+            o[i].categories = s->b_cats + (size_t)(uintptr_t)o[i].categories;
+            held[i] = 0;
+        }
+    }
+    if (n > s->n_b_held)
+        s->n_b_held = n;
+}
+
 static int scan_all(const screener_db *db, screener_scratch *s, const screener_message *msgs,
                     size_t n)
 {
     s->n_b_matches = s->n_b_cats = 0;
     if (mem_grow((void **)&s->b_results, &s->cap_b_results, n ? n : 1, sizeof(screener_result)) ||
         mem_grow((void **)&s->bf_maybe, &s->cap_bf_maybe, n ? n : 1, 1) ||
+        mem_grow((void **)&s->b_held, &s->cap_b_held, n ? n : 1, 1) ||
         mem_grow((void **)&s->b_matches, &s->cap_b_matches, 1, sizeof(screener_match)) ||
         mem_grow((void **)&s->b_cats, &s->cap_b_cats, 1, sizeof(uint32_t)))
         return SCREENER_E_NOMEM;
     /* one Hyperscan call finds the messages that may match; only those are
-     * scanned one by one */
+     * scanned one by one (the ones a per-message test marked already are,
+     * by the filter) */
     int rc = scan_batch_filter(db, s, msgs, n, s->bf_maybe, batch_append);
-    if (rc)
+    if (!rc)
+        rc = scan_rest(db, s, msgs, n, s->bf_maybe);
+    if (rc || !n)
         return rc;
-    size_t pass = SIZE_MAX; /* index of the first pass result */
-    for (size_t i = 0; i < n; i++) {
-        if (s->bf_maybe[i] == BATCH_SCANNED)
-            continue; /* (scanned and appended by the filter) */
-        if (!s->bf_maybe[i]) {
-            if ((rc = batch_append_pass(s, i, &pass)))
-                return rc;
-            continue;
-        }
-        const char *t = msgs[i].text ? msgs[i].text : "";
-        rc = scan_message(db, s, (const uint8_t *)t, msgs[i].len);
-        if (rc == SCREENER_OK)
-            rc = batch_append(s, i);
-        if (rc)
-            return rc;
-    }
-    for (size_t i = 0; i < n; i++) {
-        screener_result *o = &s->b_results[i];
-        o->matches = s->b_matches + (size_t)(uintptr_t)o->matches;
-        o->categories = s->b_cats + (size_t)(uintptr_t)o->categories;
-    }
+    /* the pass result, made once (it depends on the scratch, not the text) */
+    if ((rc = scan_pass(s)))
+        return rc;
+    screener_result pass = s->result;
+    pass.matches = s->b_matches;
+    pass.categories = s->b_cats;
+    pass.db_version = s->b_version;
+    finish_results(s, n, s->bf_maybe, &pass);
     return SCREENER_OK;
 }
 
-SCREENER_API int screener_scan_batch(const screener_db *db, screener_scratch *s,
-                                     const screener_message *msgs, size_t n,
-                                     const screener_result **results_out)
+int service_scan_batch(const screener_db *db, screener_scratch *s, const screener_message *msgs,
+                       size_t n, uint64_t version, const screener_result **results_out)
 {
     if (results_out)
         *results_out = NULL;
@@ -119,9 +176,17 @@ SCREENER_API int screener_scan_batch(const screener_db *db, screener_scratch *s,
     if (s->in_use)
         return SCREENER_E_SCRATCH_IN_USE;
     s->in_use = 1;
+    s->b_version = version;
     rc = scan_all(db, s, msgs, n);
     if (rc == SCREENER_OK)
         *results_out = s->b_results;
     s->in_use = 0;
     return rc;
+}
+
+SCREENER_API int screener_scan_batch(const screener_db *db, screener_scratch *s,
+                                     const screener_message *msgs, size_t n,
+                                     const screener_result **results_out)
+{
+    return service_scan_batch(db, s, msgs, n, 0, results_out);
 }

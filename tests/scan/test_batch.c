@@ -686,6 +686,169 @@ Test(batch, filter_turns_off_when_it_does_not_pay_and_back_on)
     screener_db_free(db);
 }
 
+/* ---- the results' fast paths --------------------------------------------------- */
+
+/* The kind of message at position i of pattern `pat`: a quiet one (passes
+ * the filter), a short match (a group pass marks it), a long quiet one and a
+ * long match (over FILTER_MAX_BYTES: straight to their own scan). */
+static const char *fast_path_text(unsigned kind)
+{
+    static char long_quiet[400], long_hit[400];
+    if (!long_quiet[0]) {
+        for (size_t i = 0; i + 3 < sizeof long_quiet; i += 3) {
+            memcpy(long_quiet + i, "天", 3);
+            memcpy(long_hit + i, "天", 3);
+        }
+        memcpy(long_hit + 300, "赌博", 6);
+    }
+    switch (kind % 5) {
+    case 0: return "今天天气不错";
+    case 1: return "去赌博吗";
+    case 2: return long_quiet;
+    case 3: return long_hit;
+    default: return "what the fuck";
+    }
+}
+
+/* Pass results are written once in their final form, the messages that
+ * need their own scan are found eight maybe[] bytes at a time, and results
+ * come from the scratch again at each call (service/batch.c): batches of
+ * every length up to 40 whose messages alternate between passing and
+ * matching in several patterns (a match at every offset modulo 8, runs of
+ * passes across word boundaries, long messages), one scratch throughout,
+ * equal single scans message by message; a failing call (a NULL text in
+ * the middle) between two, and the call after it is right again. */
+Test(batch, pass_and_match_alternating_results_equal_single_scans)
+{
+    screener_db *db = compile_text("fast.txt", "@category f\nfuck\n赌博\n");
+    screener_scratch *a = NULL, *b = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &a), SCREENER_OK);
+    cr_assert_eq(screener_scratch_alloc(db, &b), SCREENER_OK);
+    enum { MAX_N = 40 };
+    screener_message msgs[MAX_N];
+    const screener_result *br = NULL, *r = NULL;
+    size_t checked = 0, passed = 0, matched = 0;
+    static const unsigned patterns[][4] = {
+        {0, 1, 0, 1}, {0, 0, 0, 3}, {1, 1, 0, 0}, {2, 0, 4, 0}, {0, 0, 0, 0}, {3, 2, 1, 0},
+    };
+    for (size_t pat = 0; pat < 8; pat++) /* (6, 7: one match, last) */
+        for (size_t n = 1; n <= MAX_N; n++) {
+            for (size_t i = 0; i < n; i++) {
+                /* the pattern shifted by n: matches land at every offset;
+                 * and passes but for the last message (short, then long) */
+                unsigned kind = pat >= 6 ? (i + 1 < n ? 0 : pat == 6 ? 1 : 3)
+                                         : patterns[pat][(i + n) % 4] + (i % 11 == 10 ? 1 : 0);
+                const char *t = fast_path_text(kind);
+                msgs[i] = (screener_message){t, strlen(t)};
+            }
+            if (n % 9 == 0) { /* a failing call between two good ones */
+                screener_message bad = msgs[n / 2];
+                msgs[n / 2] = (screener_message){NULL, 3};
+                cr_assert_eq(screener_scan_batch(db, a, msgs, n, &br),
+                             SCREENER_E_INVALID_ARGUMENT);
+                cr_assert_null(br);
+                msgs[n / 2] = bad;
+            }
+            cr_assert_eq(screener_scan_batch(db, a, msgs, n, &br), SCREENER_OK);
+            for (size_t i = 0; i < n; i++) {
+                cr_assert_eq(screener_scan(db, b, msgs[i].text, msgs[i].len, &r), SCREENER_OK);
+                expect_same(&br[i], r, "alternating", i, &msgs[i]);
+                cr_assert_not_null(br[i].matches, "message %zu", i);
+                cr_assert_not_null(br[i].categories, "message %zu", i);
+                cr_assert_eq(br[i].reserved[0] | br[i].reserved[5], 0);
+                passed += r->n_matches == 0;
+                matched += r->n_matches > 0;
+                checked++;
+            }
+        }
+    cr_assert(passed > checked / 4 && matched > checked / 4, "%zu passed, %zu matched of %zu",
+              passed, matched, checked);
+    screener_scratch_free(a);
+    screener_scratch_free(b);
+    screener_db_free(db);
+}
+
+/* The messages of a joined group the leet rule may read are found by one
+ * sweep over the group's unit flags (batch_filter.c, joined_readings): a
+ * leet reading ("fu(k") after any number of messages without a word letter,
+ * or with one but no reading, is found in its own message. */
+Test(batch, joined_leet_readings_found_after_any_run_of_messages)
+{
+    screener_db *db = compile_text("joined.txt", joined_dict);
+    screener_scratch *a = NULL, *b = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &a), SCREENER_OK);
+    cr_assert_eq(screener_scratch_alloc(db, &b), SCREENER_OK);
+    a->bf_state.join_always = 1;
+    enum { N = 60 };
+    screener_message msgs[N];
+    const screener_result *br = NULL, *r = NULL;
+    size_t found = 0;
+    for (size_t before = 0; before + 1 < N; before++)
+        for (int words = 0; words < 2; words++) {
+            size_t n = before + 2;
+            for (size_t i = 0; i < n; i++) {
+                const char *t = i == before  ? "fu(k"
+                                : i % 5 == 4 ? "" /* (an empty one: only its separator) */
+                                : words && i % 3 == 1 ? "hello there"
+                                                      : "今天天气不错";
+                msgs[i] = (screener_message){t, strlen(t)};
+            }
+            cr_assert_eq(screener_scan_batch(db, a, msgs, n, &br), SCREENER_OK);
+            for (size_t i = 0; i < n; i++) {
+                cr_assert_eq(screener_scan(db, b, msgs[i].text, msgs[i].len, &r), SCREENER_OK);
+                expect_same(&br[i], r, "leet after a run", i, &msgs[i]);
+            }
+            cr_assert_eq(br[before].n_matches, 1, "fu(k after %zu messages", before);
+            found++;
+        }
+    cr_assert_eq(found, 2 * (N - 1));
+    screener_scratch_free(a);
+    screener_scratch_free(b);
+    screener_db_free(db);
+}
+
+/* A pass result left in a slot by one call stays there for the next only
+ * when it is the same result (service/batch.c, b_held): batches through a
+ * handle (db_version = its version) and directly (0) on one scratch, in
+ * turn, each result carries its own call's version, and equals the single
+ * scan's. */
+Test(batch, handle_and_direct_batches_on_one_scratch_carry_their_version)
+{
+    static const char dict[] = "@category f\nfuck\n赌博\n";
+    screener_db *db = compile_text("fast.txt", dict);
+    screener_handle *h = NULL;
+    cr_assert_eq(screener_handle_new(compile_text("fast.txt", dict), &h), SCREENER_OK);
+    uint64_t v = screener_handle_version(h);
+    cr_assert_neq(v, 0);
+    screener_scratch *a = NULL, *b = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &a), SCREENER_OK);
+    cr_assert_eq(screener_scratch_alloc(db, &b), SCREENER_OK);
+    enum { N = 37 };
+    screener_message msgs[N];
+    const screener_result *br = NULL, *r = NULL;
+    for (int round = 0; round < 8; round++) {
+        for (size_t i = 0; i < N; i++) {
+            const char *t = fast_path_text((i + (size_t)round) % 5 == 1 ? 1 : 0);
+            msgs[i] = (screener_message){t, strlen(t)};
+        }
+        int via_handle = round % 4 >= 2; /* two calls each way in turn */
+        cr_assert_eq(via_handle ? screener_handle_scan_batch(h, a, msgs, N, &br)
+                                : screener_scan_batch(db, a, msgs, N, &br),
+                     SCREENER_OK);
+        for (size_t i = 0; i < N; i++) {
+            cr_assert_eq(br[i].db_version, via_handle ? v : 0, "round %d message %zu", round, i);
+            cr_assert_eq(screener_scan(db, b, msgs[i].text, msgs[i].len, &r), SCREENER_OK);
+            screener_result want = *r;
+            want.db_version = br[i].db_version;
+            expect_same(&br[i], &want, "handle/direct", i, &msgs[i]);
+        }
+    }
+    screener_scratch_free(a);
+    screener_scratch_free(b);
+    screener_handle_free(h);
+    screener_db_free(db);
+}
+
 /* ---- which regexes may be scanned concatenated ----------------------------------- */
 
 Test(batch, regex_anchor_detection)
