@@ -187,7 +187,6 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
     mem_free(s->b_results);
     mem_free(s->b_matches);
     mem_free(s->b_cats);
-    mem_free(s->b_held);
     mem_free(s->bf_units);
     mem_free(s->bf_flags);
     mem_free(s->bf_bytes);

@@ -126,13 +126,6 @@ struct screener_scratch {
     size_t n_b_matches, cap_b_matches;
     uint32_t *b_cats;
     size_t n_b_cats, cap_b_cats;
-    /* b_results[i] for i < n_b_held and b_held[i] set holds exactly b_pass
-     * (the last pass result written): a later batch's pass there stores
-     * nothing (service/batch.c) */
-    uint8_t *b_held;
-    size_t n_b_held, cap_b_held;
-    screener_result b_pass;
-    uint64_t b_version; /* db_version of this batch's results (handle.c) */
     /* batch filter (batch_filter.c): a group's views concatenated */
     uint16_t *bf_units;        /* folded units */
     uint8_t *bf_flags;         /* their flags */

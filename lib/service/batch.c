@@ -5,8 +5,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "service/batch.h"
-
 #include "common/buf.h"
 #include "db/db.h"
 #include "scan/scan.h"
@@ -31,9 +29,6 @@ static int batch_append(screener_scratch *s, size_t i)
     *o = *r;
     o->matches = (const screener_match *)(uintptr_t)s->n_b_matches; /* offset for now */
     o->categories = (const uint32_t *)(uintptr_t)s->n_b_cats;
-    o->db_version = s->b_version;
-    if (i < s->n_b_held)
-        s->b_held[i] = 0; /* (no longer the pass result, even if this call fails) */
     s->n_b_matches += r->n_matches;
     s->n_b_cats += r->n_categories;
     return SCREENER_OK;
@@ -82,56 +77,22 @@ static int scan_rest(const screener_db *db, screener_scratch *s, const screener_
     return SCREENER_OK;
 }
 
-/* Whether two results are the same field by field (not memcmp: padding). */
-static int same_result(const screener_result *a, const screener_result *b)
-{
-    return a->matches == b->matches && a->n_matches == b->n_matches && a->action == b->action &&
-           a->severity == b->severity && a->categories == b->categories &&
-           a->n_categories == b->n_categories && a->fingerprint == b->fingerprint &&
-           a->db_version == b->db_version && a->truncated == b->truncated &&
-           !memcmp(a->reserved, b->reserved, sizeof a->reserved);
-}
-
 /* Every result in its final form, in one pass: a message that passed gets
- * the pass result (it has no match and no category: it points at the
- * arrays' start), the others their offsets turned into pointers (the
- * arrays no longer move). The pass result is stored only where the slot
- * does not hold it already from an earlier call (b_held: a service's
- * batches are mostly passes in the same slots); then eight slots that pass
- * and hold it are skipped at once. */
+ * the pass result (a fixed 112-byte copy, pointing at the arrays' start:
+ * it has no match and no category), the others their offsets turned into
+ * pointers (the arrays no longer move). */
 static void finish_results(screener_scratch *s, size_t n, const uint8_t *maybe,
                            const screener_result *pass)
 {
-    if (!same_result(pass, &s->b_pass)) { /* (the arrays moved, another database) */
-        s->b_pass = *pass;
-        s->n_b_held = 0;
-    }
     screener_result *o = s->b_results;
-    uint8_t *held = s->b_held;
-    size_t valid = s->n_b_held < n ? s->n_b_held : n; /* held[i] meaningful below */
     for (size_t i = 0; i < n; i++) {
-        if ((i & 7) == 0 && i + 8 <= valid) {
-            uint64_t m, h;
-            memcpy(&m, maybe + i, sizeof m);
-            memcpy(&h, held + i, sizeof h);
-            if (!m && h == 0x0101010101010101ull) {
-                i += 7;
-                continue;
-            }
-        }
         if (maybe[i] == BATCH_PASS) {
-            if (i >= valid || !held[i]) {
-                o[i] = *pass;
-                held[i] = 1;
-            }
+            o[i] = *pass;
         } else {
             o[i].matches = s->b_matches + (size_t)(uintptr_t)o[i].matches;
             o[i].categories = s->b_cats + (size_t)(uintptr_t)o[i].categories;
-            held[i] = 0;
         }
     }
-    if (n > s->n_b_held)
-        s->n_b_held = n;
 }
 
 static int scan_all(const screener_db *db, screener_scratch *s, const screener_message *msgs,
@@ -140,7 +101,6 @@ static int scan_all(const screener_db *db, screener_scratch *s, const screener_m
     s->n_b_matches = s->n_b_cats = 0;
     if (mem_grow((void **)&s->b_results, &s->cap_b_results, n ? n : 1, sizeof(screener_result)) ||
         mem_grow((void **)&s->bf_maybe, &s->cap_bf_maybe, n ? n : 1, 1) ||
-        mem_grow((void **)&s->b_held, &s->cap_b_held, n ? n : 1, 1) ||
         mem_grow((void **)&s->b_matches, &s->cap_b_matches, 1, sizeof(screener_match)) ||
         mem_grow((void **)&s->b_cats, &s->cap_b_cats, 1, sizeof(uint32_t)))
         return SCREENER_E_NOMEM;
@@ -158,13 +118,13 @@ static int scan_all(const screener_db *db, screener_scratch *s, const screener_m
     screener_result pass = s->result;
     pass.matches = s->b_matches;
     pass.categories = s->b_cats;
-    pass.db_version = s->b_version;
     finish_results(s, n, s->bf_maybe, &pass);
     return SCREENER_OK;
 }
 
-int service_scan_batch(const screener_db *db, screener_scratch *s, const screener_message *msgs,
-                       size_t n, uint64_t version, const screener_result **results_out)
+SCREENER_API int screener_scan_batch(const screener_db *db, screener_scratch *s,
+                                     const screener_message *msgs, size_t n,
+                                     const screener_result **results_out)
 {
     if (results_out)
         *results_out = NULL;
@@ -176,17 +136,9 @@ int service_scan_batch(const screener_db *db, screener_scratch *s, const screene
     if (s->in_use)
         return SCREENER_E_SCRATCH_IN_USE;
     s->in_use = 1;
-    s->b_version = version;
     rc = scan_all(db, s, msgs, n);
     if (rc == SCREENER_OK)
         *results_out = s->b_results;
     s->in_use = 0;
     return rc;
-}
-
-SCREENER_API int screener_scan_batch(const screener_db *db, screener_scratch *s,
-                                     const screener_message *msgs, size_t n,
-                                     const screener_result **results_out)
-{
-    return service_scan_batch(db, s, msgs, n, 0, results_out);
 }

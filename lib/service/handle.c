@@ -18,7 +18,6 @@
 #include "common/error.h"
 #include "db/db.h"
 #include "scan/scratch.h"
-#include "service/batch.h"
 #include "common/alloc.h"
 
 typedef struct handle_gen {
@@ -237,7 +236,10 @@ SCREENER_API int screener_handle_scan_batch(screener_handle *h, screener_scratch
         return SCREENER_E_INVALID_ARGUMENT;
     }
     handle_gen *g = gen_acquire(h);
-    int rc = service_scan_batch(g->db, scratch, messages, n, g->version, results_out);
+    int rc = screener_scan_batch(g->db, scratch, messages, n, results_out);
+    if (rc == SCREENER_OK)
+        for (size_t i = 0; i < n; i++)
+            scratch->b_results[i].db_version = g->version;
     gen_release(g);
     return rc;
 }

@@ -807,48 +807,6 @@ Test(batch, joined_leet_readings_found_after_any_run_of_messages)
     screener_db_free(db);
 }
 
-/* A pass result left in a slot by one call stays there for the next only
- * when it is the same result (service/batch.c, b_held): batches through a
- * handle (db_version = its version) and directly (0) on one scratch, in
- * turn, each result carries its own call's version, and equals the single
- * scan's. */
-Test(batch, handle_and_direct_batches_on_one_scratch_carry_their_version)
-{
-    static const char dict[] = "@category f\nfuck\n赌博\n";
-    screener_db *db = compile_text("fast.txt", dict);
-    screener_handle *h = NULL;
-    cr_assert_eq(screener_handle_new(compile_text("fast.txt", dict), &h), SCREENER_OK);
-    uint64_t v = screener_handle_version(h);
-    cr_assert_neq(v, 0);
-    screener_scratch *a = NULL, *b = NULL;
-    cr_assert_eq(screener_scratch_alloc(db, &a), SCREENER_OK);
-    cr_assert_eq(screener_scratch_alloc(db, &b), SCREENER_OK);
-    enum { N = 37 };
-    screener_message msgs[N];
-    const screener_result *br = NULL, *r = NULL;
-    for (int round = 0; round < 8; round++) {
-        for (size_t i = 0; i < N; i++) {
-            const char *t = fast_path_text((i + (size_t)round) % 5 == 1 ? 1 : 0);
-            msgs[i] = (screener_message){t, strlen(t)};
-        }
-        int via_handle = round % 4 >= 2; /* two calls each way in turn */
-        cr_assert_eq(via_handle ? screener_handle_scan_batch(h, a, msgs, N, &br)
-                                : screener_scan_batch(db, a, msgs, N, &br),
-                     SCREENER_OK);
-        for (size_t i = 0; i < N; i++) {
-            cr_assert_eq(br[i].db_version, via_handle ? v : 0, "round %d message %zu", round, i);
-            cr_assert_eq(screener_scan(db, b, msgs[i].text, msgs[i].len, &r), SCREENER_OK);
-            screener_result want = *r;
-            want.db_version = br[i].db_version;
-            expect_same(&br[i], &want, "handle/direct", i, &msgs[i]);
-        }
-    }
-    screener_scratch_free(a);
-    screener_scratch_free(b);
-    screener_handle_free(h);
-    screener_db_free(db);
-}
-
 /* ---- which regexes may be scanned concatenated ----------------------------------- */
 
 Test(batch, regex_anchor_detection)
