@@ -838,37 +838,38 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
     int rc = read_options(options, &o, err_out);
     if (rc)
         return rc;
-    compiler c;
-    memset(&c, 0, sizeof c);
-    c.err = err_out;
-    c.set.max_entries = o.max_entries;
-    c.set.max_term_bytes = o.max_term_bytes;
+    compiler *c = mem_calloc(1, sizeof *c); /* (its fold table is 27 KB: not on the stack) */
+    if (!c)
+        return err_set(err_out, SCREENER_E_NOMEM, NULL, 0, "out of memory");
+    c->err = err_out;
+    c->set.max_entries = o.max_entries;
+    c->set.max_term_bytes = o.max_term_bytes;
     dict_lenient lenient = {o.warning, o.warning_user_data, 0};
     if (o.flags & SCREENER_COMPILE_LENIENT)
-        c.set.lenient = &lenient;
-    rc = parse_sources(&c, sources, n_sources, o.max_dict_bytes, err_out);
+        c->set.lenient = &lenient;
+    rc = parse_sources(c, sources, n_sources, o.max_dict_bytes, err_out);
     if (!rc)
-        dict_lint(&c.set, o.warning, o.warning_user_data);
+        dict_lint(&c->set, o.warning, o.warning_user_data);
     if (!rc)
-        rc = merge_duplicates(&c);
-    if (!rc && c.set.lenient)
-        rc = skip_bad_entries(&c, 0);
+        rc = merge_duplicates(c);
+    if (!rc && c->set.lenient)
+        rc = skip_bad_entries(c, 0);
     if (!rc)
-        rc = forms_generate(&c.set, err_out);
+        rc = forms_generate(&c->set, err_out);
     if (!rc)
-        rc = need_deny(&c, sources, n_sources);
+        rc = need_deny(c, sources, n_sources);
     if (!rc)
-        rc = make_fold_table(&c, o.fold_flags);
-    if (!rc && c.set.lenient && !(rc = skip_bad_entries(&c, 1)))
-        rc = need_deny(&c, sources, n_sources);
+        rc = make_fold_table(c, o.fold_flags);
+    if (!rc && c->set.lenient && !(rc = skip_bad_entries(c, 1)))
+        rc = need_deny(c, sources, n_sources);
     if (!rc)
-        rc = variants_generate(&c.set, &c.ft, o.flags, err_out);
+        rc = variants_generate(&c->set, &c->ft, o.flags, err_out);
     if (!rc)
-        rc = rules_expand(&c.set, err_out);
+        rc = rules_expand(&c->set, err_out);
     if (!rc)
-        rc = fold_terms(&c);
+        rc = fold_terms(c);
     if (!rc)
-        rc = build(&c, o.fold_flags, o.flags, db_out);
+        rc = build(c, o.fold_flags, o.flags, db_out);
     if (!rc && o.warning && (rc = warn_useless_allows(*db_out, o.warning, o.warning_user_data))) {
         err_set(err_out, rc, NULL, 0, "checking allow entries: %s", screener_strerror(rc));
         screener_db_free(*db_out);
@@ -880,6 +881,7 @@ SCREENER_API int screener_compile(const screener_compile_options *options,
                  lenient.skipped == 1 ? "" : "s");
         o.warning(msg, o.warning_user_data);
     }
-    compiler_free(&c);
+    compiler_free(c);
+    mem_free(c);
     return rc;
 }

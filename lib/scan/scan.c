@@ -286,7 +286,7 @@ SCREENER_API int screener_fold_utf8_uncollapsed(const screener_db *db, const cha
 {
     if (!db || !out || (!text && len))
         return SCREENER_E_INVALID_ARGUMENT;
-    fold_table *ft = mem_malloc(sizeof *ft); /* (9 KB: not on the stack) */
+    fold_table *ft = mem_malloc(sizeof *ft); /* (27 KB: not on the stack) */
     if (!ft)
         return SCREENER_E_NOMEM;
     *ft = db->fold; /* the same trie, repeats kept */
