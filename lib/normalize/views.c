@@ -256,11 +256,6 @@ int views_build_on_folded(const fold_table *ft, unsigned which, const uint8_t *s
     return views_need(ft, which, s, v);
 }
 
-int views_refold(const fold_table *ft, const uint8_t *s, views *v)
-{
-    return fold_text_upto(ft, s, v->consumed, budget(v), &v->folded);
-}
-
 void views_free(views *v)
 {
     fold_buf_free(&v->folded);

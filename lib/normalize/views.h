@@ -70,11 +70,6 @@ int views_build(const fold_table *ft, unsigned which, const uint8_t *s, size_t l
 int views_build_on_folded(const fold_table *ft, unsigned which, const uint8_t *s, size_t len,
                           views *v);
 
-/* Fold the text again into v->folded (the same units; with all the
- * checkpoints fold_text pushes, which a view built on a slice lacks), the
- * other views left as they are (none reads the folded view's checkpoints). */
-int views_refold(const fold_table *ft, const uint8_t *s, views *v);
-
 /* The same in steps, so that a view no reader needs for this text is never
  * built: views_begin starts a text for which the views in `which` may be
  * needed (nothing is built; the folded view, if among them, is built first

@@ -42,12 +42,10 @@
  * with a word letter or digit (what the leet rule may read) has its views
  * built for its per-message test on its slice of the group's fold
  * (fold_buf_slice, views_build_on_folded: no second fold); one that test
- * marks is scanned at once, its folded view folded again first if it has
- * FOLD_MARK_EVERY units or more (the slice has no checkpoint past the
- * first: views_refold). When more than one in JOIN_REFOLD_MAX is folded
- * twice that way, the next groups fold message by message (counting them)
- * until one has few enough. Measured (callgrind, houbb 10k terms, 10k
- * messages, batches of 64): chat 1,022 -> 888 Ir a message with the copy;
+ * marks is scanned at once on that slice (until 2026-12-01 folded again
+ * first when it had FOLD_MARK_EVERY units or more, for the checkpoints the
+ * slice lacks: not needed since the lone-letter fix, see group_joined).
+ * Measured (callgrind, houbb 10k terms, 10k messages, batches of 64): chat 1,022 -> 888 Ir a message with the copy;
  * without it and with the slices (batches of 1,000, houbb 10k): chat
  * 874 -> 868, Weibo 6,467 -> 6,287, tweets 2,355 -> 2,306 (bench/RESULTS.md
  * 2026-12-01 has the clock).
@@ -238,23 +236,12 @@ static int scan_kept(const screener_db *db, screener_scratch *s, const uint8_t *
     return rc;
 }
 
-/* Whether a message a per-message test marked, with a folded view of
- * `units` units, is folded a second time in a joined group: its slice of
- * the group's fold has no checkpoints past the first (fold_buf_slice), and
- * its own scan maps spans back through them. */
-static inline int refolded(size_t units)
-{
-    return units >= FOLD_MARK_EVERY;
-}
-
 /* Look at message i: scan it at once when a per-message test marks it (its
  * views are built), or append it to the group as its k-th message (*k is
- * then incremented). refolds, if not NULL, counts the marked messages a
- * joined group would have folded twice (joined_readings). */
+ * then incremented). */
 static int add_message(const screener_db *db, screener_scratch *s, const plan *p,
                        const screener_message *msg, size_t i, size_t *k, size_t *units,
-                       size_t *bytes, uint8_t *maybe_i, int (*done)(screener_scratch *, size_t),
-                       size_t *refolds)
+                       size_t *bytes, uint8_t *maybe_i, int (*done)(screener_scratch *, size_t))
 {
     const uint8_t *text = (const uint8_t *)(msg->text ? msg->text : "");
     size_t len = msg->len;
@@ -274,11 +261,8 @@ static int add_message(const screener_db *db, screener_scratch *s, const plan *p
     rc = message_may(p, &c);
     if (rc < 0)
         return rc;
-    if (rc) {
-        if (refolds)
-            *refolds += (size_t)refolded(s->v.folded.n);
+    if (rc)
         return scan_kept(db, s, text, len, i, maybe_i, done);
-    }
     rc = append(p, s, i, *k, units, bytes);
     if (rc)
         return rc;
@@ -358,18 +342,19 @@ static int joinable(const plan *p, const screener_scratch *s)
            !s->v.unit_budget;
 }
 
-/* Groups are joined while at most one message in JOIN_REFOLD_MAX is folded
- * twice (joined_readings: a message a per-message test marks, of
- * FOLD_MARK_EVERY units or more); after a joined group with more, groups
- * are folded message by message (counting such messages at no cost) until
- * one has few enough. Every group is joined otherwise, whatever its
- * messages' length: since the messages the leet rule may read take their
- * slice of the group's fold, joining chat-length groups only (64 bytes a
- * message on average, before) lost on tweets and Weibo (callgrind Ir a
- * message, houbb 1k/10k/64k: tweets 2,142/2,355/3,139 -> 2,081/2,306/3,101,
- * Weibo 5,157/6,468/9,714 -> 4,976/6,287/9,706; clock at 10k: tweets
- * 0.98x, Weibo 0.97x; bench/RESULTS.md 2026-12-01). */
-#define JOIN_REFOLD_MAX 8
+/* Every joinable group is joined, whatever its messages' length: since the
+ * messages the leet rule may read take their slice of the group's fold,
+ * joining chat-length groups only (64 bytes a message on average, before)
+ * lost on tweets and Weibo (callgrind Ir a message, houbb 1k/10k/64k:
+ * tweets 2,142/2,355/3,139 -> 2,081/2,306/3,101, Weibo 5,157/6,468/9,714 ->
+ * 4,976/6,287/9,706; clock at 10k: tweets 0.98x, Weibo 0.97x;
+ * bench/RESULTS.md 2026-12-01). Until 2026-12-01 (batch13d) a marked
+ * message of FOLD_MARK_EVERY units or more was folded a second time for the
+ * checkpoints its slice lacks (views_refold), and the groups after one with
+ * more than one in eight of those were folded message by message: since the
+ * lone-letter walk no longer depends on checkpoints (docs/ARCHITECTURE.md,
+ * "Lone letters"), a slice's own scan maps every span the same way without
+ * them (the corpora's batch digests are unchanged), so neither is done. */
 
 /* The first unit from q on, before end, whose flags have FU_WORD (end if
  * none): what leet_may_read looks for, sixteen flags at a time. Separator
@@ -394,13 +379,13 @@ static size_t next_word_unit(const uint8_t *f, size_t q, size_t end)
 /* The group's messages the leet rule may read (a word letter or digit in
  * their folded units, as views_build asks): their per-message tests, on
  * views built from their slice of the group's fold (fold_buf_slice: not
- * folded again); one a test marks is scanned at once (folded again first
- * when its slice lacks checkpoints: *refolds counts those) and its units in
- * the group become separators (the group pass must not mark it again). The
+ * folded again); one a test marks is scanned at once on that slice (which
+ * has no checkpoint past the first: its span mapping walks from the text's
+ * start, with the same results) and its units in the group become separators (the group pass must not mark it again). The
  * other per-message row (rules) needs no view. */
 static int joined_readings(const screener_db *db, screener_scratch *s, const plan *p,
                            const screener_message *msgs, size_t k, uint8_t *maybe,
-                           int (*done)(screener_scratch *, size_t), size_t *refolds)
+                           int (*done)(screener_scratch *, size_t))
 {
     fold_buf *fb = &s->bf_fold;
     const size_t *at = s->bf_unit_at, end = at[k];
@@ -426,12 +411,6 @@ static int joined_readings(const screener_db *db, screener_scratch *s, const pla
             return rc;
         if (!rc)
             continue;
-        if (refolded(b - a)) {
-            (*refolds)++;
-            rc = views_refold(&db->fold, text, &s->v); /* (the leet view stays) */
-            if (rc)
-                return rc;
-        }
         for (size_t u = a; u < b; u++)
             fb->units[u] = SEPARATOR_UNIT, fb->flags[u] = 0;
         rc = scan_kept(db, s, text, msgs[i].len, i, &maybe[i], done);
@@ -461,11 +440,8 @@ static size_t group_joined(const screener_db *db, screener_scratch *s, const pla
         raw += len + 1;
     }
     *rc = fold_texts_joined(&db->fold, s->bf_texts, k, &s->bf_fold, s->bf_unit_at);
-    size_t refolds = 0;
     if (!*rc && p->per_message)
-        *rc = joined_readings(db, s, p, msgs, k, maybe, done, &refolds);
-    /* many messages folded twice: per-message folds pay */
-    s->bf_state.unjoined = refolds * JOIN_REFOLD_MAX > k;
+        *rc = joined_readings(db, s, p, msgs, k, maybe, done);
     if (!*rc)
         *rc = scan_group(db, s, p, k, s->bf_fold.units, s->bf_fold.flags, s->bf_fold.n, 0,
                          maybe);
@@ -493,11 +469,11 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
     batch_filter_state *f = &s->bf_state; /* kept across calls: a workload's mix persists */
     if (f->db != db->instance)
         *f = (batch_filter_state){
-            .db = db->instance, .off_len = PROBE_FIRST / 2, .join_always = f->join_always};
+            .db = db->instance, .off_len = PROBE_FIRST / 2};
     size_t from = 0;
     const int join = joinable(&p, s);
     while (from < n) {
-        size_t k = 0, units = 0, bytes = 0, i = from, refolds = 0;
+        size_t k = 0, units = 0, bytes = 0, i = from;
         if (f->off) {
             /* a group scanned one by one; try the filter again now and then */
             for (size_t b = 0; i < n && i - from < GROUP_MSGS && b < GROUP_UNITS; i++) {
@@ -508,7 +484,7 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
             from = i;
             continue;
         }
-        if (join && (!f->unjoined || f->join_always)) {
+        if (join) {
             i = group_joined(db, s, &p, msgs, from, n, maybe, done, &rc);
             if (rc)
                 return rc;
@@ -518,13 +494,10 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
         }
         for (; i < n && i - from < GROUP_MSGS && units < GROUP_UNITS && bytes < GROUP_UNITS;
              i++) {
-            rc = add_message(db, s, &p, &msgs[i], i, &k, &units, &bytes, &maybe[i], done,
-                             join ? &refolds : NULL);
+            rc = add_message(db, s, &p, &msgs[i], i, &k, &units, &bytes, &maybe[i], done);
             if (rc)
                 return rc;
         }
-        if (join)
-            f->unjoined = refolds * JOIN_REFOLD_MAX > k;
         rc = scan_group(db, s, &p, k, s->bf_units, s->bf_flags, units, bytes, maybe);
         if (rc)
             return rc;

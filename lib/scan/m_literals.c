@@ -406,6 +406,14 @@ static int literals_group_narrow(const batch_group *g)
     size_t other[64], n = g->unit_at[g->n], max_other = g->n / NARROW_GROUP_OTHER, n_other = 0;
     if (max_other > sizeof other / sizeof other[0])
         max_other = sizeof other / sizeof other[0];
+    /* a look at each message's first unit first: a group where more than
+     * max_other begin above 0x7F (most Chinese ones) is turned away after
+     * that many loads, not that many messages narrowed */
+    for (size_t k = 0, high = 0; k < g->n; k++) {
+        size_t a = g->unit_at[k];
+        if (a + 1 < g->unit_at[k + 1] && g->units[a] >= 0x80 && ++high > max_other)
+            return 0;
+    }
     if (mem_grow((void **)&s->narrow, &s->cap_narrow, n, 1))
         return SCREENER_E_NOMEM;
     uint8_t *out = s->narrow;

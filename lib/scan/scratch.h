@@ -48,9 +48,6 @@ typedef struct batch_filter_state {
     int off;          /* the filter is switched off */
     unsigned off_for; /* groups since it was switched off */
     unsigned off_len; /* groups it stays off before the next try */
-    int unjoined; /* the next group's short messages are folded one by one
-                     (batch_filter.c, group_joined) */
-    int join_always; /* (tests) fold every group in one call where the rows allow */
 } batch_filter_state;
 
 struct screener_scratch {
