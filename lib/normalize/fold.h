@@ -116,10 +116,11 @@ int fold_texts_joined_buf(const fold_table *ft, const uint8_t *s, size_t n, cons
  * Units [a, b) of src (with their flags) as the fold of one text of
  * `consumed` bytes in dst: text j of a joined fold, [unit_at[j],
  * unit_at[j + 1] - 1), is what fold_text gives it alone (fold_texts_joined).
- * dst gets the one checkpoint at 0; fold_text pushes no other for a text of
- * fewer than FOLD_MARK_EVERY units, so dst is then exactly usable for
- * mapping spans back (fold_locate_*); a longer slice is not (its later
- * checkpoints are missing): fold the text again before mapping. dst->bytes
+ * dst gets the one checkpoint at 0 (fold_text pushes one every
+ * FOLD_MARK_EVERY units): mapping spans back (fold_locate_*) gives the same
+ * results with any subset of the checkpoints, only walking further from the
+ * text's start in a longer slice (tests/normalize/test_fold_lone.c; until
+ * 2026-12-01 a longer slice was folded again before mapping). dst->bytes
  * is left empty (n_bytes 0: a reader packs the units itself). Cost: a copy
  * of b - a units and flags. Returns SCREENER_OK or SCREENER_E_NOMEM.
  */
