@@ -466,14 +466,8 @@ int fold_texts_joined_buf(const fold_table *ft, const uint8_t *s, size_t n, cons
 int fold_texts_joined(const fold_table *ft, const fold_text_ref *texts, size_t k, fold_buf *fb,
                       size_t *unit_at)
 {
-    size_t left = k; /* bytes not folded yet, one per separator included */
-    for (size_t j = 0; j < k; j++) {
-        if (texts[j].n > FOLD_MAX_INPUT)
-            return SCREENER_E_TOO_LARGE;
-        left += texts[j].n;
-    }
-    const size_t total = left;
-    int rc = fold_begin(ft, total, fb);
+    size_t total = 0; /* bytes folded, one per separator included */
+    int rc = fold_begin(ft, 0, fb);
     if (rc)
         return rc;
     /* no checkpoint is read: next_mark keeps the vector blocks from pushing any */
@@ -486,11 +480,13 @@ int fold_texts_joined(const fold_table *ft, const fold_text_ref *texts, size_t k
     for (size_t j = 0; j < k; j++) {
         const uint8_t *s = texts[j].s;
         const size_t n = texts[j].n;
-        /* fold_text_upto's invariant (room for every byte left as one unit
-         * plus one expansion) over the texts still to come: an expansion
-         * grows the buffers for its own text only (one_char) */
-        if (__builtin_expect(fb->cap - p.pos < left + ft->max_units + 8, 0)) {
-            if (grow_units(fb, p.pos + left + ft->max_units + 8))
+        /* fold_text_upto's invariant (room for every byte of the text and
+         * its separator as one unit plus one expansion), text by text: an
+         * expansion grows the buffers for its own text only (one_char) */
+        if (__builtin_expect(n > FOLD_MAX_INPUT, 0))
+            return SCREENER_E_TOO_LARGE;
+        if (__builtin_expect(fb->cap - p.pos < n + 1 + ft->max_units + 8, 0)) {
+            if (grow_units(fb, p.pos + n + 1 + ft->max_units + 8))
                 return SCREENER_E_NOMEM;
             p.o = fb->units;
             p.fl = fb->flags;
@@ -507,7 +503,7 @@ int fold_texts_joined(const fold_table *ft, const fold_text_ref *texts, size_t k
         p.o[p.pos++] = 0xFFFFu;
         p.prev = 0, p.gap = 0;
         unit_at[j + 1] = p.pos;
-        left -= n + 1;
+        total += n + 1;
     }
     fb->n = p.pos;
     fb->consumed = total;
