@@ -325,10 +325,12 @@ Test(fold_joined, in_place_equals_copied_and_alone_without_noise_removal)
 
 /* A group whose first text expands (U+FDFA: 18 units from 3 bytes), with
  * every count of expansions up to 400, then ASCII texts that fold to one
- * unit a byte: on a fresh buffer, sized for the group's bytes, the
- * expansions grow it for their own text only, and for some count the
- * texts after them would overflow it but for fold_texts_joined's own check
- * of the room left before each text (the sanitizer builds catch it). */
+ * unit a byte: on a fresh buffer the expansions grow it for their own text
+ * only, and for some count the texts after them would overflow it but for
+ * fold_texts_joined's own check of the room left before each text (the
+ * sanitizer builds catch it). Since 2026-12-01 that check is all that
+ * sizes the buffer (room for the text, its separator and one expansion),
+ * not a first pass over the group's lengths. */
 Test(fold_joined, expansions_early_in_a_group_leave_room_for_the_rest)
 {
     fold_build fbuild;
@@ -353,7 +355,7 @@ Test(fold_joined, expansions_early_in_a_group_leave_room_for_the_rest)
         for (int path = FOLD_PATH_SCALAR; path < FOLD_PATH_COUNT; path++) {
             if (!fold_path_supported(path))
                 continue;
-            memset(&b, 0, sizeof b); /* fresh buffers, sized by the group's bytes */
+            memset(&b, 0, sizeof b); /* fresh buffers */
             check_group(&ft, path, &g, &b, (int)e);
             cr_assert_eq(fold_text(&ft, g.texts[0].s, g.texts[0].n, &b.alone), SCREENER_OK);
             cr_assert_geq(b.alone.n, 12 * e, "%zu expansions: %zu units", e, b.alone.n);
