@@ -45,10 +45,10 @@
  * marks is scanned at once on that slice (until 2026-12-01 folded again
  * first when it had FOLD_MARK_EVERY units or more, for the checkpoints the
  * slice lacks: not needed since the lone-letter fix, see group_joined).
- * Measured (callgrind, houbb 10k terms, 10k messages, batches of 64): chat 1,022 -> 888 Ir a message with the copy;
- * without it and with the slices (batches of 1,000, houbb 10k): chat
- * 874 -> 868, Weibo 6,467 -> 6,287, tweets 2,355 -> 2,306 (bench/RESULTS.md
- * 2026-12-01 has the clock).
+ * Measured (callgrind, houbb 10k terms, 10k messages, batches of 64): chat
+ * 1,022 -> 888 Ir a message with the copy; without it and with the slices
+ * (batches of 1,000, houbb 10k): chat 874 -> 868, Weibo 6,467 -> 6,287,
+ * tweets 2,355 -> 2,306 (bench/RESULTS.md 2026-12-01 has the clock).
  * A message no row marks has no match: it gets the pass result without
  * its own scan. One a per-message test marks is scanned at once, with the
  * views just built for the test (scan_kept: scan_text takes them as they
@@ -342,20 +342,6 @@ static int joinable(const plan *p, const screener_scratch *s)
            !s->v.unit_budget;
 }
 
-/* Every joinable group is joined, whatever its messages' length: since the
- * messages the leet rule may read take their slice of the group's fold,
- * joining chat-length groups only (64 bytes a message on average, before)
- * lost on tweets and Weibo (callgrind Ir a message, houbb 1k/10k/64k:
- * tweets 2,142/2,355/3,139 -> 2,081/2,306/3,101, Weibo 5,157/6,468/9,714 ->
- * 4,976/6,287/9,706; clock at 10k: tweets 0.98x, Weibo 0.97x;
- * bench/RESULTS.md 2026-12-01). Until 2026-12-01 (batch13d) a marked
- * message of FOLD_MARK_EVERY units or more was folded a second time for the
- * checkpoints its slice lacks (views_refold), and the groups after one with
- * more than one in eight of those were folded message by message: since the
- * lone-letter walk no longer depends on checkpoints (docs/ARCHITECTURE.md,
- * "Lone letters"), a slice's own scan maps every span the same way without
- * them (the corpora's batch digests are unchanged), so neither is done. */
-
 /* The first unit from q on, before end, whose flags have FU_WORD (end if
  * none): what leet_may_read looks for, sixteen flags at a time. Separator
  * units have flags 0, so a sweep over a joined group finds the messages the
@@ -381,8 +367,9 @@ static size_t next_word_unit(const uint8_t *f, size_t q, size_t end)
  * views built from their slice of the group's fold (fold_buf_slice: not
  * folded again); one a test marks is scanned at once on that slice (which
  * has no checkpoint past the first: its span mapping walks from the text's
- * start, with the same results) and its units in the group become separators (the group pass must not mark it again). The
- * other per-message row (rules) needs no view. */
+ * start, with the same results) and its units in the group become
+ * separators (the group pass must not mark it again). The other
+ * per-message row (rules) needs no view. */
 static int joined_readings(const screener_db *db, screener_scratch *s, const plan *p,
                            const screener_message *msgs, size_t k, uint8_t *maybe,
                            int (*done)(screener_scratch *, size_t))
@@ -420,7 +407,21 @@ static int joined_readings(const screener_db *db, screener_scratch *s, const pla
     return SCREENER_OK;
 }
 
-/* A group of messages from `from` with the raw texts of its short ones
+/* Every joinable group is joined, whatever its messages' length: since the
+ * messages the leet rule may read take their slice of the group's fold,
+ * joining chat-length groups only (64 bytes a message on average, before)
+ * lost on tweets and Weibo (callgrind Ir a message, houbb 1k/10k/64k:
+ * tweets 2,142/2,355/3,139 -> 2,081/2,306/3,101, Weibo 5,157/6,468/9,714 ->
+ * 4,976/6,287/9,706; clock at 10k: tweets 0.98x, Weibo 0.97x;
+ * bench/RESULTS.md 2026-12-01). Until 2026-12-01 (batch13d) a marked
+ * message of FOLD_MARK_EVERY units or more was folded a second time for the
+ * checkpoints its slice lacks (views_refold), and the groups after one with
+ * more than one in eight of those were folded message by message: since the
+ * lone-letter walk no longer depends on checkpoints (docs/ARCHITECTURE.md,
+ * "Lone letters"), a slice's own scan maps every span the same way without
+ * them (the corpora's batch digests are unchanged), so neither is done.
+ *
+ * A group of messages from `from` with the raw texts of its short ones
  * folded in one call; returns the index after the group, or an error
  * status through *rc. */
 static size_t group_joined(const screener_db *db, screener_scratch *s, const plan *p,
