@@ -53,6 +53,8 @@ CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size
     const uint32_t *codes = ft->cjk_codes;
     const int gather = ft->cjk_gather;
     const __m512i sel = _mm512_loadu_si512(lanes3), m6 = _mm512_set1_epi32(0x3F);
+    /* the last pos with room for 16 units and 16 flags (fb->cap each) */
+    const size_t whole = fb->cap >= 16 ? fb->cap - 16 : 0;
     size_t i0 = p->i, i = i0, pos = p->pos, next_mark = p->next_mark;
     uint32_t gap = p->gap;
     for (;;) {
@@ -159,9 +161,21 @@ CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size
         /* a kept unit has FU_GAP iff the character before it is a dropped
          * separator (only kept and separator characters are taken) */
         uint32_t F = _pext_u32(((G << 1) | gap) & K, K);
-        __mmask16 cm = (__mmask16)_bzhi_u32(~0u, c);
-        _mm256_mask_storeu_epi16(p->o + pos, cm, _mm256_maskz_compress_epi16((__mmask16)K, u));
-        _mm_mask_storeu_epi8(p->fl + pos, cm, _mm_maskz_set1_epi8((__mmask16)F, (char)FU_GAP));
+        __m256i units = _mm256_maskz_compress_epi16((__mmask16)K, u);
+        __m128i flags = _mm_maskz_set1_epi8((__mmask16)F, (char)FU_GAP);
+        if (__builtin_expect(pos <= whole, 1)) {
+            /* 16 units and flags whatever the block keeps (room for them:
+             * `whole`): a load of them right after the fold (the literal
+             * scan's first unit, leet_may_read's flags) is forwarded from
+             * a whole store, not from a masked one, which it would wait
+             * for until the store is written to the cache */
+            _mm256_storeu_si256((__m256i *)(void *)(p->o + pos), units);
+            _mm_storeu_si128((__m128i *)(void *)(p->fl + pos), flags);
+        } else {
+            __mmask16 cm = (__mmask16)_bzhi_u32(~0u, c);
+            _mm256_mask_storeu_epi16(p->o + pos, cm, units);
+            _mm_mask_storeu_epi8(p->fl + pos, cm, flags);
+        }
         pos += c;
         gap = (G >> (k - 1)) & 1u;
         if (k == 16 && !stop) {

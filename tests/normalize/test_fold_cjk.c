@@ -20,6 +20,7 @@
 #include "fold_fixture.h"
 #include "../scan/test_rng.h"
 #include "normalize/fold.h"
+#include "normalize/fold_cjk.h"
 #include "normalize/fold_simd.h"
 #include "normalize/foldtable.h"
 
@@ -394,5 +395,66 @@ Test(fold_cjk, one_other_character_at_every_lane)
             }
     fold_buf_free(&ref);
     fold_buf_free(&got);
+    fold_fixture_close(&fbuild, &ft);
+}
+
+/* The AVX-512 run stores a whole block of 16 units and 16 flags where the
+ * buffer has room for them (so that the loads right after the fold are
+ * forwarded from the store, fold_cjk.c), and only the units it keeps where
+ * it has not: a run whose buffer ends right after its last unit writes
+ * nothing past fb->cap and folds as the general path does. */
+Test(fold_cjk, run_at_the_end_of_a_tight_buffer)
+{
+    if (!fold_path_supported(FOLD_PATH_AVX512))
+        cr_skip_test("this CPU has no AVX-512 fold path");
+    fold_build fbuild;
+    fold_table ft;
+    fold_fixture_open(SCREENER_FOLD_ALL, &fbuild, &ft);
+    fold_table_set_collapse(&ft, 1);
+    ft.ascii_path = FOLD_PATH_AVX512;
+    fold_buf ref;
+    memset(&ref, 0, sizeof ref);
+    static const char *const plain[] = {"的", "了", "中", "，", "文", "。", "国"};
+    enum { BEFORE = 5, PAST = 40 };
+    static uint16_t units[BEFORE + 64 + PAST];
+    static uint8_t flags[BEFORE + 64 + PAST];
+    static char text[64 * 3];
+    for (size_t chars = 1; chars <= 40; chars++) {
+        size_t len = 0;
+        for (size_t j = 0; j < chars; j++) {
+            const char *x = plain[(j * 5 + chars) % 7];
+            memcpy(text + len, x, 3);
+            len += 3;
+        }
+        cr_assert_eq(fold_text_general(&ft, (const uint8_t *)text, len, SIZE_MAX, &ref),
+                     SCREENER_OK);
+        memset(units, 0xAB, sizeof units);
+        memset(flags, 0xCD, sizeof flags);
+        /* room for exactly the units the text keeps */
+        fold_buf fb;
+        memset(&fb, 0, sizeof fb);
+        fb.units = units;
+        fb.flags = flags;
+        fb.cap = BEFORE + ref.n;
+        fold_pass p = {units, flags, BEFORE, 0, 0, 0, SIZE_MAX}; /* (no checkpoint due) */
+        int rc = SCREENER_OK;
+        size_t took = fold_cjk_run(&ft, (const uint8_t *)text, len, SIZE_MAX, &fb, &p, &rc);
+        cr_assert_eq(rc, SCREENER_OK);
+        cr_assert_eq(took, len, "%zu characters: the run took %zu of %zu bytes", chars, took,
+                     len);
+        cr_assert_eq(p.pos, BEFORE + ref.n, "%zu characters: %zu units, general %zu", chars,
+                     p.pos - BEFORE, ref.n);
+        for (size_t k = 0; k < ref.n; k++) {
+            cr_assert_eq(units[BEFORE + k], ref.units[k], "%zu characters: unit %zu", chars, k);
+            cr_assert_eq(flags[BEFORE + k], ref.flags[k], "%zu characters: flags %zu", chars, k);
+        }
+        for (size_t k = BEFORE + ref.n; k < sizeof units / sizeof units[0]; k++) {
+            cr_assert_eq(units[k], 0xABAB, "%zu characters: unit %zu past the buffer written",
+                         chars, k);
+            cr_assert_eq(flags[k], 0xCD, "%zu characters: flags %zu past the buffer written",
+                         chars, k);
+        }
+    }
+    fold_buf_free(&ref);
     fold_fixture_close(&fbuild, &ft);
 }
