@@ -34,7 +34,7 @@
 
 #include "cpu_clock.h"
 
-#define WIDTHS 2
+#define WIDTHS 3
 
 /* FNV-1a over len bytes. */
 static uint64_t fnv(uint64_t h, const void *p, size_t len)
@@ -181,7 +181,7 @@ int main(int argc, char **argv)
     printf("messages=%zu calls=%zu over %zu lines, rounds=%d\n", n, calls, used, rounds);
     for (int w = 0; w < WIDTHS; w++) {
         qsort(t[w], (size_t)rounds, sizeof(double), cmp_double);
-        printf("%-10s candidates=%ld ns/message=%.1f\n", w ? "32-byte" : "16-byte", cand[w],
+        printf("%-10s candidates=%ld ns/message=%.1f\n", w == 2 ? "32-evex" : w ? "32-byte" : "16-byte", cand[w],
                t[w][rounds / 2] * 1e9 / (double)calls);
         if (cand[w] != cand[0]) {
             fprintf(stderr, "leet_speed: the widths disagree (%ld and %ld candidates)\n", cand[0],

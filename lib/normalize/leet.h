@@ -122,7 +122,9 @@ int leet_candidate(const uint8_t *s, size_t len);
 int leet_candidate_ref(const uint8_t *s, size_t len);
 
 /* leet_candidate with the 16-byte blocks (wide 0) or, where the CPU has
- * AVX2, the 32-byte ones (wide 1: what leet_candidate uses); for tests. */
+ * AVX2, the 32-byte ones: compiled for AVX2 (wide 1) or, where the fold's
+ * path is AVX-512, compiled for AVX-512 (wide 2: what leet_candidate uses;
+ * elsewhere the same as 1); for tests. */
 int leet_candidate_with(const uint8_t *s, size_t len, int wide);
 
 void leet_view_free(leet_view *lv);
