@@ -16,7 +16,8 @@
  * Cost: every text pays one pass over its bytes looking for a candidate (an
  * ASCII digit or leet symbol next to a letter, a word starting with "ph", or
  * two equal letters standing alone on either side of one separator): blocks
- * of 32 bytes (AVX2, chosen at run time) or 16 (SSE2) whose masks name only
+ * of 32 bytes (AVX2, or the same compiled for AVX-512; chosen at run time)
+ * or 16 (SSE2) whose masks name only
  * the bytes whose neighbours fit the rule's shape; only those are tested,
  * and only a text with a candidate gets a reading, decoded and rewritten only
  * in the regions around the bytes that can take part in one (the same
