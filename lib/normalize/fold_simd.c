@@ -501,13 +501,15 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
 
 #define AVX2_TARGET __attribute__((target("avx2,bmi,bmi2,popcnt")))
 
-_Static_assert(FOLD_MARK_EVERY == 16, "block_marks32/512: ranks every 16 (the PDEP pattern)");
+_Static_assert(FOLD_MARK_EVERY == 16, "block_marks32: ranks every 16 (the PDEP pattern)");
 
 /* block_marks for the 32-byte blocks: the kept lanes at which a checkpoint
  * falls (the need-th kept lane, then every FOLD_MARK_EVERY-th: at most two
- * in a block) are one PDEP of their ranks into the kept lanes *am (as
- * block_marks512), instead of a search per checkpoint through a function
- * pointer (which stayed a call); their collapse states from vb. */
+ * in a block) are one PDEP of their ranks into the kept lanes *am, instead
+ * of a search per checkpoint through a function pointer (which stayed a
+ * call); their collapse states from vb. (The same for the 64-byte blocks,
+ * with the states from one compress of the block instead of vb, was no
+ * faster by the clock: not kept.) */
 AVX2_TARGET static inline size_t block_marks32(fold_mark **mkp, size_t i, size_t pos,
                                                size_t *next_mark, size_t max_units, uint64_t *am,
                                                unsigned cnt, unsigned lanes, const uint8_t *vb)
@@ -801,51 +803,9 @@ static const uint8_t up_one[64] = {
     21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42,
     43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62};
 
-/* Lane k of the 64 bytes v (k < 64), without a round trip through memory. */
-AVX512_TARGET static inline uint32_t lane512(__m512i v, size_t k)
+AVX512_TARGET static inline unsigned select_pdep64(uint64_t m, size_t r)
 {
-    __m512i b = _mm512_permutexvar_epi8(_mm512_set1_epi8((char)k), v);
-    return (uint32_t)_mm_cvtsi128_si32(_mm512_castsi512_si128(b)) & 0xFFu;
-}
-
-/*
- * block_marks for the 64-byte blocks: the same checkpoints, found at once.
- * The kept lanes at which one falls (the need-th kept lane, then every
- * FOLD_MARK_EVERY-th: at most four in a block) are one PDEP of their ranks
- * into the kept lanes *am, and their collapse states (v at those lanes) one
- * compress of v, read as one 64-bit word. (Read back byte by byte from v
- * stored on the stack, as block_marks does, the load waited on the 64-byte
- * store: a sixth of the block loop's cycles on tweets, perf.)
- */
-AVX512_TARGET static inline size_t block_marks512(fold_mark **mkp, size_t i, size_t pos,
-                                                  size_t *next_mark, size_t max_units,
-                                                  uint64_t *am, unsigned cnt, unsigned lanes,
-                                                  __m512i v)
-{
-    size_t need = *next_mark - pos;
-    if (cnt < need)
-        return lanes;
-    /* ranks need, need + 16, ... up to cnt (need <= cnt <= 64: the four
-     * bits of the pattern cover every rank a block can reach) */
-    uint64_t ranks = _bzhi_u64(0x0001000100010001ull << (need - 1), cnt);
-    uint64_t at = _pdep_u64(ranks, *am); /* the lane before each checkpoint */
-    uint64_t prevs = (uint64_t)_mm_cvtsi128_si64(
-        _mm512_castsi512_si128(_mm512_maskz_compress_epi8((__mmask64)at, v)));
-    for (; at; at &= at - 1, prevs >>= 8) {
-        unsigned k = (unsigned)__builtin_ctzll(at) + 1;
-        if (k >= lanes)
-            break; /* due at the next block's first byte: the caller's loop */
-        if (*next_mark >= max_units) {
-            *am &= (1ull << k) - 1;
-            return k; /* the budget: the pass ends at this checkpoint */
-        }
-        fold_mark *mk = (*mkp)++;
-        mk->byte = (uint32_t)(i + k);
-        mk->unit = (uint32_t)*next_mark;
-        mk->prev = (uint32_t)(prevs & 0xFFu);
-        *next_mark += FOLD_MARK_EVERY;
-    }
-    return lanes;
+    return (unsigned)__builtin_ctzll(_pdep_u64(1ull << r, m));
 }
 
 /* The classification is two 128-entry byte lookups (vpermi2b) instead of
@@ -886,8 +846,11 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
         uint64_t gm = g & lm;
         __m512i fo = _mm512_or_si512(_mm512_maskz_mov_epi8((g << 1) | gap, one),
                                      _mm512_and_si512(f, word));
-        size_t lim = block_marks512(&mk, i, pos, &next_mark, max_units, &am,
-                                    (unsigned)__builtin_popcountll(am), (unsigned)lanes, v);
+        uint8_t vb[64];
+        _mm512_storeu_si512(vb, v);
+        size_t lim = block_marks(&mk, i, pos, &next_mark, max_units, &am,
+                                 (unsigned)__builtin_popcountll(am), (unsigned)lanes, vb,
+                                 select_pdep64);
         uint32_t m0 = (uint32_t)am, m1 = (uint32_t)(am >> 32);
         unsigned c0 = (unsigned)__builtin_popcount(m0), c1 = (unsigned)__builtin_popcount(m1);
         __m512i w0 = _mm512_cvtepu8_epi16(_mm512_castsi512_si256(u));
@@ -902,7 +865,7 @@ AVX512_TARGET static size_t blocks_avx512(const fold_table *ft, const uint8_t *s
             _mm512_mask_storeu_epi8(ob + pos, (__mmask64)_bzhi_u64(~0ull, c0 + c1),
                                     _mm512_maskz_compress_epi8((__mmask64)am, u));
         pos += c0 + c1;
-        prev = lane512(v, lim - 1);
+        prev = vb[lim - 1];
         gap = block_gap(am, gm, gap, lim);
         i += lim;
         if (lim < 64)
