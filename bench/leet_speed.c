@@ -2,8 +2,9 @@
  * leet_speed.c — the leet view's first pass alone (leet_candidate, the call
  * every scan of a database with Latin terms makes; docs/leet.md "The first
  * pass"): ns per message over a corpus, one call per line, for each block
- * width (16-byte SSE2 blocks, 32-byte AVX2 blocks where the CPU has them),
- * the widths interleaved round by round so that they see the same machine;
+ * width (16-byte SSE2 blocks, 32-byte AVX2 blocks where the CPU has them,
+ * and "32-evex": the 32-byte blocks compiled for AVX-512 where the fold's
+ * path is AVX-512, else the AVX2 ones again), the widths interleaved round by round so that they see the same machine;
  * the median of the rounds (thread CPU time) is printed. Every width must
  * find the same candidates (a width that differs is reported and the
  * program exits non-zero).
