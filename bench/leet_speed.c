@@ -2,8 +2,9 @@
  * leet_speed.c — the leet view's first pass alone (leet_candidate, the call
  * every scan of a database with Latin terms makes; docs/leet.md "The first
  * pass"): ns per message over a corpus, one call per line, for each block
- * width (16-byte SSE2 blocks, 32-byte AVX2 blocks where the CPU has them),
- * the widths interleaved round by round so that they see the same machine;
+ * width (16-byte SSE2 blocks, 32-byte AVX2 blocks where the CPU has them,
+ * and "32-evex": the 32-byte blocks compiled for AVX-512 where the fold's
+ * path is AVX-512, else the AVX2 ones again), the widths interleaved round by round so that they see the same machine;
  * the median of the rounds (thread CPU time) is printed. Every width must
  * find the same candidates (a width that differs is reported and the
  * program exits non-zero).
@@ -34,7 +35,7 @@
 
 #include "cpu_clock.h"
 
-#define WIDTHS 2
+#define WIDTHS 3
 
 /* FNV-1a over len bytes. */
 static uint64_t fnv(uint64_t h, const void *p, size_t len)
@@ -181,7 +182,7 @@ int main(int argc, char **argv)
     printf("messages=%zu calls=%zu over %zu lines, rounds=%d\n", n, calls, used, rounds);
     for (int w = 0; w < WIDTHS; w++) {
         qsort(t[w], (size_t)rounds, sizeof(double), cmp_double);
-        printf("%-10s candidates=%ld ns/message=%.1f\n", w ? "32-byte" : "16-byte", cand[w],
+        printf("%-10s candidates=%ld ns/message=%.1f\n", w == 2 ? "32-evex" : w ? "32-byte" : "16-byte", cand[w],
                t[w][rounds / 2] * 1e9 / (double)calls);
         if (cand[w] != cand[0]) {
             fprintf(stderr, "leet_speed: the widths disagree (%ld and %ld candidates)\n", cand[0],

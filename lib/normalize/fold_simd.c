@@ -501,9 +501,39 @@ static size_t blocks_sse2(const fold_table *ft, const uint8_t *s, size_t n, size
 
 #define AVX2_TARGET __attribute__((target("avx2,bmi,bmi2,popcnt")))
 
-AVX2_TARGET static inline unsigned select_pdep(uint64_t m, size_t r)
+_Static_assert(FOLD_MARK_EVERY == 16, "block_marks32: ranks every 16 (the PDEP pattern)");
+
+/* block_marks for the 32-byte blocks: the kept lanes at which a checkpoint
+ * falls (the need-th kept lane, then every FOLD_MARK_EVERY-th: at most two
+ * in a block) are one PDEP of their ranks into the kept lanes *am, instead
+ * of a search per checkpoint through a function pointer (which stayed a
+ * call); their collapse states from vb. (The same for the 64-byte blocks,
+ * with the states from one compress of the block instead of vb, was no
+ * faster by the clock: not kept.) */
+AVX2_TARGET static inline size_t block_marks32(fold_mark **mkp, size_t i, size_t pos,
+                                               size_t *next_mark, size_t max_units, uint64_t *am,
+                                               unsigned cnt, unsigned lanes, const uint8_t *vb)
 {
-    return (unsigned)__builtin_ctzll(_pdep_u64(1ull << r, m));
+    size_t need = *next_mark - pos;
+    if (cnt < need)
+        return lanes;
+    /* ranks need, need + 16, ... up to cnt (need <= cnt <= 32) */
+    uint64_t at = _pdep_u64(_bzhi_u64(0x0001000100010001ull << (need - 1), cnt), *am);
+    for (; at; at &= at - 1) {
+        unsigned k = (unsigned)__builtin_ctzll(at) + 1;
+        if (k >= lanes)
+            break; /* due at the next block's first byte: the caller's loop */
+        if (*next_mark >= max_units) {
+            *am &= (1ull << k) - 1;
+            return k; /* the budget: the pass ends at this checkpoint */
+        }
+        fold_mark *mk = (*mkp)++;
+        mk->byte = (uint32_t)(i + k);
+        mk->unit = (uint32_t)*next_mark;
+        mk->prev = vb[k - 1];
+        *next_mark += FOLD_MARK_EVERY;
+    }
+    return lanes;
 }
 
 /* Left-pack the kept lanes (mask m) of the 32 unit bytes u and flags f:
@@ -640,9 +670,8 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
             _mm256_and_si256(f, word));
         uint8_t vb[32];
         _mm256_storeu_si256((__m256i *)vb, v);
-        size_t lim = block_marks(&mk, base, pos, &next_mark, max_units, &am,
-                                 (unsigned)__builtin_popcountll(am), (unsigned)end, vb,
-                                 select_pdep);
+        size_t lim = block_marks32(&mk, base, pos, &next_mark, max_units, &am,
+                                   (unsigned)__builtin_popcountll(am), (unsigned)end, vb);
         if (am == 0xFFFFFFFFu) {
             _mm256_storeu_si256((__m256i *)(o + pos),
                                 _mm256_cvtepu8_epi16(_mm256_castsi256_si128(u)));

@@ -13,6 +13,7 @@
  *        --rewrite (reading + original-byte map) --fold_text--> folded reading
  */
 #include "leet.h"
+#include "fold_simd.h"
 
 #include <string.h>
 
@@ -852,7 +853,8 @@ static int candidate_blocks(const uint8_t *s, size_t n, size_t w, unsigned (*mas
  * at the text's edges read their neighbours from shifted copies of
  * themselves (a zero-padded copy only for texts under 34 bytes and a last
  * block one byte short of room). */
-__attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, size_t n)
+__attribute__((target("avx2"), always_inline)) static inline int blocks32(const uint8_t *s,
+                                                                           size_t n)
 {
     uint8_t pad[72];
     const uint8_t(*k)[32] = c32;
@@ -932,19 +934,40 @@ __attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, 
     }
     return 0;
 }
+
+/* The 32-byte blocks as compiled for AVX2, and the same source compiled
+ * for CPUs with AVX-512 (BW, VL): the same instructions on 32-byte
+ * registers, EVEX-encoded, with 32 of them instead of 16 (the AVX2 build
+ * spills the block mask's), three-input logic and compares into mask
+ * registers. The same decisions by construction; the tests run both. */
+__attribute__((target("avx2"))) static int candidate_blocks32(const uint8_t *s, size_t n)
+{
+    return blocks32(s, n);
+}
+
+__attribute__((target("avx2,avx512f,avx512vl,avx512bw"))) static int
+candidate_blocks32_evex(const uint8_t *s, size_t n)
+{
+    return blocks32(s, n);
+}
 #endif
 
-/* 1 if this CPU runs the AVX2 blocks (asked once; every thread gets the
- * same answer). */
-static inline int use_avx2(void)
+/* The blocks this CPU runs (asked once; every thread gets the same
+ * answer): 2 the 32-byte blocks compiled for AVX-512 where the fold's own
+ * path is AVX-512 (so SCREENER_CPU=avx2 or lower takes them out too), 1 the
+ * AVX2 ones, 0 the 16-byte (SSE2) ones. */
+static inline int blocks_level(void)
 {
 #if defined(LEET_AVX2)
-    static int avx2 = -1;
-    int a = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
+    static int level = -1;
+    int a = __atomic_load_n(&level, __ATOMIC_RELAXED);
     if (a < 0) {
         __builtin_cpu_init();
         a = __builtin_cpu_supports("avx2") ? 1 : 0;
-        __atomic_store_n(&avx2, a, __ATOMIC_RELAXED);
+        if (a && fold_cpu_path() == FOLD_PATH_AVX512 && __builtin_cpu_supports("avx512vl") &&
+            __builtin_cpu_supports("avx512bw"))
+            a = 2;
+        __atomic_store_n(&level, a, __ATOMIC_RELAXED);
     }
     return a;
 #else
@@ -955,7 +978,10 @@ static inline int use_avx2(void)
 static inline int candidate_with(const uint8_t *s, size_t n, int wide)
 {
 #if defined(LEET_AVX2)
-    if (wide && use_avx2())
+    int level = wide ? blocks_level() : 0;
+    if (level >= 2 && wide >= 2)
+        return candidate_blocks32_evex(s, n);
+    if (level)
         return candidate_blocks32(s, n);
 #else
     (void)wide;
@@ -974,7 +1000,7 @@ int leet_candidate_with(const uint8_t *s, size_t n, int wide)
 
 int leet_candidate(const uint8_t *s, size_t n)
 {
-    return candidate_with(s, n, 1);
+    return candidate_with(s, n, 2);
 }
 
 /* Make the characters of links, e-mail addresses and handles hard breaks

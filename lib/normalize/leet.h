@@ -16,7 +16,8 @@
  * Cost: every text pays one pass over its bytes looking for a candidate (an
  * ASCII digit or leet symbol next to a letter, a word starting with "ph", or
  * two equal letters standing alone on either side of one separator): blocks
- * of 32 bytes (AVX2, chosen at run time) or 16 (SSE2) whose masks name only
+ * of 32 bytes (AVX2, or the same compiled for AVX-512; chosen at run time)
+ * or 16 (SSE2) whose masks name only
  * the bytes whose neighbours fit the rule's shape; only those are tested,
  * and only a text with a candidate gets a reading, decoded and rewritten only
  * in the regions around the bytes that can take part in one (the same
@@ -122,7 +123,9 @@ int leet_candidate(const uint8_t *s, size_t len);
 int leet_candidate_ref(const uint8_t *s, size_t len);
 
 /* leet_candidate with the 16-byte blocks (wide 0) or, where the CPU has
- * AVX2, the 32-byte ones (wide 1: what leet_candidate uses); for tests. */
+ * AVX2, the 32-byte ones: compiled for AVX2 (wide 1) or, where the fold's
+ * path is AVX-512, compiled for AVX-512 (wide 2: what leet_candidate uses;
+ * elsewhere the same as 1); for tests. */
 int leet_candidate_with(const uint8_t *s, size_t len, int wide);
 
 void leet_view_free(leet_view *lv);

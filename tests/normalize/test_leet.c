@@ -223,6 +223,8 @@ static int decided_alike(const char *t, size_t n)
                  "16-byte blocks: \"%s\" (the test at every byte: %d)", t, ref);
     cr_assert_eq(leet_candidate_with((const uint8_t *)t, n, 1), ref,
                  "32-byte blocks: \"%s\" (the test at every byte: %d)", t, ref);
+    cr_assert_eq(leet_candidate_with((const uint8_t *)t, n, 2), ref,
+                 "32-byte blocks, AVX-512 build: \"%s\" (the test at every byte: %d)", t, ref);
     return ref;
 }
 
