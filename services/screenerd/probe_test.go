@@ -17,6 +17,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -397,4 +398,137 @@ func TestWrongTypeKey(t *testing.T) {
 		}
 	}
 	waitPendingZero(t, rdb, k.InStream(0), cfg.Group)
+}
+
+// Redis goes away mid-run and comes back empty (no persistence): while it
+// is down the API answers 503 JSON errors and nothing hangs; afterwards
+// the worker recreates its consumer group, the HTTP path reloads the
+// verdict script, the reload channel is subscribed again, and requests do
+// not leave goroutines behind.
+func TestRedisRestart(t *testing.T) {
+	t.Parallel()
+	needRedis(t)
+	r, err := StartLocalRedis(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Stop)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.scdb")
+	writeDB(t, db, testDict)
+	pathB := filepath.Join(dir, "b.scdb")
+	fpB := writeDB(t, pathB, testDict+"@category ads\nnewterm\n")
+	cfg := testConfig(r.Addr, db, writePolicy(t, noRateLimit), "X")
+	s := startService(t, cfg, true)
+	srv := httptest.NewServer(s.Routes(true))
+	defer srv.Close()
+	rdb, k := client(r.Addr), cfg.Keys()
+	defer rdb.Close()
+	send(t, rdb, k, "before", "ann", "g", "badword")
+	verdict(t, rdb, k, "before")
+
+	r.Stop()
+	base := runtime.NumGoroutine()
+	for i := 0; i < 10; i++ {
+		code, m := post(t, "POST", srv.URL+"/v1/scan", fmt.Sprintf(`{"user":"u%d","text":"badword"}`, i))
+		if e, _ := m["error"].(string); code != 503 || !strings.Contains(e, "connect") {
+			t.Fatalf("Redis down: %d %v", code, m)
+		}
+	}
+	if code, m := post(t, "GET", srv.URL+"/healthz", ""); code != 503 || m["ok"] != false {
+		t.Fatalf("healthz with Redis down: %d %v", code, m)
+	}
+	if err := r.StartAgain(); err != nil {
+		t.Fatal(err)
+	}
+	send(t, rdb, k, "after", "bob", "g", "badword")
+	if v := verdict(t, rdb, k, "after"); v["action"] != "block" || v["penalty"] != "warn" {
+		t.Fatalf("verdict after the restart: %v", v)
+	}
+	if code, m := post(t, "POST", srv.URL+"/v1/scan", `{"id":"h","user":"cy","text":"maskword"}`); code != 200 || m["action"] != "mask" {
+		t.Fatalf("HTTP after the restart: %d %v", code, m)
+	}
+	// The reload channel works again (go-redis resubscribes).
+	b, _ := os.ReadFile(pathB)
+	ctx := context.Background()
+	if err := rdb.Set(ctx, "screener:db", b, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the published database", func() bool {
+		rdb.Publish(ctx, cfg.ReloadChannel, "screener:db")
+		fp, _ := s.Fingerprint()
+		return fp == fpB
+	})
+	// 10 failed requests left no goroutines behind (allow for the
+	// client's idle connections and the restarted Redis's connections).
+	waitFor(t, "goroutines to settle", func() bool { return runtime.NumGoroutine() <= base+20 })
+}
+
+// The same message id sent by many clients at once (a retrying client, a
+// redelivery): one verdict and at most one strike per id; every other answer is
+// the first verdict marked duplicate. Admin lookups of odd user ids answer
+// JSON.
+func TestHTTPConcurrentDuplicates(t *testing.T) {
+	t.Parallel()
+	s, srv := probeService(t)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	firsts, dups := 0, 0
+	entries := map[string]bool{}
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 5; i++ {
+				code, m := post(t, "POST", srv.URL+"/v1/scan", fmt.Sprintf(`{"id":"same-%d","user":"dup|user","text":"badword"}`, i))
+				if code != 200 {
+					t.Errorf("%d %v", code, m)
+					return
+				}
+				mu.Lock()
+				if m["duplicate"] == true {
+					dups++
+				} else {
+					firsts++
+				}
+				entries[m["verdict_entry"].(string)+fmt.Sprint(i)] = true
+				if m["action"] != "block" {
+					t.Errorf("same-%d: %v", i, m)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if firsts != 5 || dups != 75 || len(entries) != 5 {
+		t.Fatalf("5 ids sent 16 times: %d first verdicts, %d duplicates, %d verdict entries", firsts, dups, len(entries))
+	}
+	n, err := s.rdb.ZCard(context.Background(), s.keys.Strikes(0, "dup|user")).Result()
+	// Default ladder: strikes 1 and 2 warn, the third restricts; later
+	// messages are blocked as restricted, without a strike.
+	if err != nil || n != 3 {
+		t.Fatalf("strikes %d (%v), want 3", n, err)
+	}
+	for p, want := range map[string]float64{"warn": 2, "restrict": 1} {
+		if got := counterValue(t, s.m.penalties.WithLabelValues(p)); got != want {
+			t.Fatalf("%s penalties %v, want %v", p, got, want)
+		}
+	}
+	for _, path := range []string{"/v1/users/%FF%FE", "/v1/users/" + strings.Repeat("x", 8000), "/v1/users/dup%7Cuser", "/v1/users/%20"} {
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer tok")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var m map[string]any
+		if resp.StatusCode != 200 || json.Unmarshal(b, &m) != nil {
+			t.Errorf("GET %.40s: %d %s", path, resp.StatusCode, b)
+		}
+		if strings.Contains(path, "dup") && len(m["strikes"].([]any)) != 3 {
+			t.Errorf("strikes of dup|user: %s", b)
+		}
+	}
 }
