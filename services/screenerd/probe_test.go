@@ -532,3 +532,32 @@ func TestHTTPConcurrentDuplicates(t *testing.T) {
 		}
 	}
 }
+
+// A careless operator's flags are refused with the flag named, not run
+// with empty names (a shared consumer, keys like ":{s0}", localhost).
+func TestConfigRefusesBlankNames(t *testing.T) {
+	t.Parallel()
+	set := map[string]func(c *Config){
+		"--redis":          func(c *Config) { c.Redis = "" },
+		"--redis ":         func(c *Config) { c.Redis = "127.0.0.1:1,,x:2" },
+		"--consumer":       func(c *Config) { c.Consumer = " " },
+		"--group":          func(c *Config) { c.Group = "" },
+		"--in":             func(c *Config) { c.In = "" },
+		"--out":            func(c *Config) { c.Out = "\t" },
+		"--review":         func(c *Config) { c.Review = "" },
+		"--prefix":         func(c *Config) { c.Prefix = "" },
+		"--reload-channel": func(c *Config) { c.ReloadChannel = "" },
+		"--watch":          func(c *Config) { c.Watch = -time.Second },
+		"--max-deliveries": func(c *Config) { c.MaxDeliveries = -1 },
+	}
+	if err := testConfig("127.0.0.1:1", "x.scdb", "", "n").check(); err != nil {
+		t.Fatalf("the test config: %v", err)
+	}
+	for flag, f := range set {
+		c := testConfig("127.0.0.1:1", "x.scdb", "", "n")
+		f(c)
+		if err := c.check(); err == nil || !strings.Contains(err.Error(), strings.TrimSpace(flag)) {
+			t.Errorf("%s: %v, want an error naming the flag", flag, err)
+		}
+	}
+}
