@@ -11,7 +11,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"time"
@@ -62,24 +61,36 @@ func (s *Service) jsonErrors(mux *http.ServeMux) http.Handler {
 		}
 		// No route: let the mux say which status (404, 405 with Allow, or a
 		// redirect to the clean path) and answer it in JSON.
-		rec := httptest.NewRecorder()
+		rec := &recorder{header: http.Header{}, code: http.StatusOK}
 		h.ServeHTTP(rec, r)
-		switch rec.Code {
+		switch rec.code {
 		case http.StatusNotFound:
-			httpError(w, rec.Code, fmt.Sprintf("no route %s %q (routes: %s)", r.Method, r.URL.Path, routeList))
+			httpError(w, rec.code, fmt.Sprintf("no route %s %q (routes: %s)", r.Method, r.URL.Path, routeList))
 		case http.StatusMethodNotAllowed:
-			allow := rec.Header().Get("Allow")
+			allow := rec.header.Get("Allow")
 			w.Header().Set("Allow", allow)
-			httpError(w, rec.Code, fmt.Sprintf("method %s not allowed on %q (allowed: %s)", r.Method, r.URL.Path, allow))
+			httpError(w, rec.code, fmt.Sprintf("method %s not allowed on %q (allowed: %s)", r.Method, r.URL.Path, allow))
 		default:
-			for k, v := range rec.Header() {
+			for k, v := range rec.header {
 				w.Header()[k] = v
 			}
-			w.WriteHeader(rec.Code)
-			_, _ = w.Write(rec.Body.Bytes())
+			w.WriteHeader(rec.code)
+			_, _ = w.Write(rec.body)
 		}
 	})
 }
+
+// recorder keeps what the mux answers for a request it has no route for
+// (a few hundred bytes: its 404, 405 or redirect).
+type recorder struct {
+	header http.Header
+	code   int
+	body   []byte
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) WriteHeader(code int)        { r.code = code }
+func (r *recorder) Write(b []byte) (int, error) { r.body = append(r.body, b...); return len(b), nil }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
