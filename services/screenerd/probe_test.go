@@ -280,7 +280,7 @@ func TestHTTPReloadWhileScanning(t *testing.T) {
 		cw.Add(1)
 		go func() {
 			defer cw.Done()
-			for i := 0; i < 60; i++ {
+			for i := 0; i < 150; i++ {
 				body := fmt.Sprintf(`{"id":"r%d-%d","user":"u%d","text":%q}`, g, i, g, text)
 				code, m := post(t, "POST", srv.URL+"/v1/scan", body)
 				if code != 200 {
