@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -65,6 +66,28 @@ func (c *Config) flags(fs *flag.FlagSet) {
 }
 
 func (c *Config) check() error {
+	// Names that must not be blank: an empty --consumer would make every
+	// such process one consumer (and one node); empty stream, group,
+	// prefix or channel names make keys like ":{s0}"; an empty --redis
+	// would silently mean localhost:6379.
+	for _, f := range []struct{ flag, v string }{{"--redis", c.Redis}, {"--consumer", c.Consumer},
+		{"--group", c.Group}, {"--in", c.In}, {"--out", c.Out}, {"--review", c.Review},
+		{"--prefix", c.Prefix}, {"--reload-channel", c.ReloadChannel}} {
+		if strings.TrimSpace(f.v) == "" {
+			return fmt.Errorf("%s %q: must not be empty or blank", f.flag, f.v)
+		}
+	}
+	for _, a := range strings.Split(c.Redis, ",") {
+		if strings.TrimSpace(a) == "" {
+			return fmt.Errorf("--redis %q: an empty address in the list", c.Redis)
+		}
+	}
+	if c.Watch < 0 {
+		return fmt.Errorf("--watch %s: must be 0 (never) or positive", c.Watch)
+	}
+	if c.MaxDeliveries < 0 {
+		return fmt.Errorf("--max-deliveries %d: must be 0 (retry forever) or positive", c.MaxDeliveries)
+	}
 	if c.Shards < 1 || c.Shards > 4096 {
 		return fmt.Errorf("--shards %d: must be in 1..4096", c.Shards)
 	}

@@ -7,11 +7,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
@@ -30,8 +33,64 @@ func (s *Service) Routes(withAPI bool) http.Handler {
 		mux.HandleFunc("GET /v1/users/{id}", s.admin(s.userHTTP))
 		mux.HandleFunc("POST /v1/users/{id}/lift", s.admin(s.liftHTTP))
 	}
-	return mux
+	return s.jsonErrors(mux)
 }
+
+// routeList names the routes in the 404 error.
+const routeList = "POST /v1/scan, GET /v1/users/{id}, POST /v1/users/{id}/lift, GET /healthz, GET /metrics"
+
+// jsonErrors makes every error of the API a JSON error: an unknown route
+// (404) or method (405, with Allow) names what was asked for, and a
+// handler that panics answers 500 and is logged instead of dropping the
+// connection.
+func (s *Service) jsonErrors(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("HTTP handler panicked", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
+				httpError(w, http.StatusInternalServerError, fmt.Sprintf("internal error handling %s %s", r.Method, r.URL.Path))
+			}
+		}()
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		// No route: let the mux say which status (404, 405 with Allow, or a
+		// redirect to the clean path) and answer it in JSON.
+		rec := &recorder{header: http.Header{}, code: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		switch rec.code {
+		case http.StatusNotFound:
+			httpError(w, rec.code, fmt.Sprintf("no route %s %q (routes: %s)", r.Method, r.URL.Path, routeList))
+		case http.StatusMethodNotAllowed:
+			allow := rec.header.Get("Allow")
+			w.Header().Set("Allow", allow)
+			httpError(w, rec.code, fmt.Sprintf("method %s not allowed on %q (allowed: %s)", r.Method, r.URL.Path, allow))
+		default:
+			for k, v := range rec.header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.code)
+			_, _ = w.Write(rec.body)
+		}
+	})
+}
+
+// recorder keeps what the mux answers for a request it has no route for
+// (a few hundred bytes: its 404, 405 or redirect).
+type recorder struct {
+	header http.Header
+	code   int
+	body   []byte
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) WriteHeader(code int)        { r.code = code }
+func (r *recorder) Write(b []byte) (int, error) { r.body = append(r.body, b...); return len(b), nil }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
@@ -85,15 +144,9 @@ type scanRequest struct {
 // step as the worker (one verdict entry per id; a repeated id returns the
 // first verdict).
 func (s *Service) scanHTTP(w http.ResponseWriter, r *http.Request) {
-	var req scanRequest
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		httpError(w, http.StatusBadRequest, "request body: "+err.Error())
-		return
-	}
-	if req.User == "" {
-		httpError(w, http.StatusBadRequest, "request body: field user is required")
+	req, code, err := readScanRequest(w, r)
+	if err != nil {
+		httpError(w, code, "request body: "+err.Error())
 		return
 	}
 	if req.ID == "" {
@@ -116,6 +169,99 @@ func (s *Service) scanHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, o)
 }
+
+// maxScanBody is the largest /v1/scan request body.
+const maxScanBody = 1 << 20
+
+// readScanRequest reads and checks a /v1/scan body: at most maxScanBody
+// bytes (else 413), received within the server's read timeout (else 408),
+// valid UTF-8 without lone surrogate escapes (JSON text is Unicode: a
+// message is never silently changed to U+FFFD), exactly one JSON object
+// with only the known fields, a user that is not blank, and an id that is
+// absent or not blank.
+func readScanRequest(w http.ResponseWriter, r *http.Request) (scanRequest, int, error) {
+	var req scanRequest
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxScanBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		var ne net.Error
+		switch {
+		case errors.As(err, &tooBig):
+			return req, http.StatusRequestEntityTooLarge, fmt.Errorf("larger than %d bytes", tooBig.Limit)
+		case errors.As(err, &ne) && ne.Timeout():
+			return req, http.StatusRequestTimeout, fmt.Errorf("not received in time (%d bytes read): %v", len(body), err)
+		}
+		return req, http.StatusBadRequest, fmt.Errorf("cut short after %d bytes: %v", len(body), err)
+	}
+	if err := checkJSONText(body); err != nil {
+		return req, http.StatusBadRequest, err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = errors.New("empty; a JSON object {\"user\", \"text\", \"id\", \"group\"} expected")
+		}
+		return req, http.StatusBadRequest, err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return req, http.StatusBadRequest, fmt.Errorf("unexpected data after the JSON object at byte %d", dec.InputOffset())
+	}
+	if strings.TrimSpace(req.User) == "" {
+		return req, http.StatusBadRequest, errors.New("field user is required and must not be blank")
+	}
+	if req.ID != "" && strings.TrimSpace(req.ID) == "" {
+		return req, http.StatusBadRequest, errors.New("field id must not be blank (leave it out to get a generated id)")
+	}
+	return req, 0, nil
+}
+
+// checkJSONText reports invalid UTF-8 and \u escapes of lone surrogates,
+// which encoding/json would otherwise replace by U+FFFD without a word.
+func checkJSONText(b []byte) error {
+	if !utf8.Valid(b) {
+		i := 0
+		for i < len(b) {
+			r, n := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			i += n
+		}
+		return fmt.Errorf("invalid UTF-8 at byte %d", i)
+	}
+	hex4 := func(i int) (rune, bool) {
+		if i+6 > len(b) || b[i+1] != 'u' {
+			return 0, false
+		}
+		v, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+		return rune(v), err == nil
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := hex4(i)
+		if !ok {
+			i++ // a two-character escape (\\, \", \n, ...)
+			continue
+		}
+		if utf16IsHigh(r) {
+			if r2, ok := hex4(i + 6); ok && utf16IsLow(r2) {
+				i += 11
+				continue
+			}
+		}
+		if utf16IsHigh(r) || utf16IsLow(r) {
+			return fmt.Errorf("escape %s at byte %d is a lone UTF-16 surrogate (not a character)", b[i:i+6], i)
+		}
+		i += 5
+	}
+	return nil
+}
+
+func utf16IsHigh(r rune) bool { return r >= 0xD800 && r < 0xDC00 }
+func utf16IsLow(r rune) bool  { return r >= 0xDC00 && r < 0xE000 }
 
 // readVerdict fills o from the verdict entry an earlier call wrote.
 func (s *Service) readVerdict(ctx context.Context, shard int, o *Outcome) error {

@@ -20,6 +20,7 @@ import (
 type LocalRedis struct {
 	Addr   string
 	Dir    string
+	args   []string
 	cmd    *exec.Cmd
 	exited chan struct{}
 }
@@ -48,8 +49,8 @@ func StartLocalRedis(dir string, extra ...string) (*LocalRedis, error) {
 		}
 		args := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "",
 			"--appendonly", "no", "--dir", d, "--logfile", filepath.Join(d, "redis.log")}, extra...)
-		r := &LocalRedis{Addr: fmt.Sprintf("127.0.0.1:%d", port), Dir: d, cmd: exec.Command("redis-server", args...),
-			exited: make(chan struct{})}
+		r := &LocalRedis{Addr: fmt.Sprintf("127.0.0.1:%d", port), Dir: d, args: args,
+			cmd: exec.Command("redis-server", args...), exited: make(chan struct{})}
 		if err := r.cmd.Start(); err != nil {
 			return nil, fmt.Errorf("redis-server: %w (scripts/install-deps installs it)", err)
 		}
@@ -78,6 +79,17 @@ func (r *LocalRedis) waitPing() error {
 		time.Sleep(25 * time.Millisecond)
 	}
 	return fmt.Errorf("redis-server on %s did not answer PING in 5 s", r.Addr)
+}
+
+// StartAgain starts a new, empty server on the same port after Stop (a
+// Redis restart without persistence, as clients see it).
+func (r *LocalRedis) StartAgain() error {
+	r.cmd, r.exited = exec.Command("redis-server", r.args...), make(chan struct{})
+	if err := r.cmd.Start(); err != nil {
+		return err
+	}
+	go func() { r.cmd.Wait(); close(r.exited) }()
+	return r.waitPing()
 }
 
 // Stop kills the server (it has no data worth keeping).

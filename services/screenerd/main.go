@@ -110,13 +110,27 @@ func setup(name string, args []string, extra func(*flag.FlagSet, *Config)) (*Ser
 	return s, cancel, nil
 }
 
+// httpReadTimeout bounds how long a client may take to send a request
+// (headers and body); a slow or stalled client (slowloris) is cut off
+// instead of holding a connection and a goroutine forever.
+const httpReadTimeout = 30 * time.Second
+
+// newHTTPServer is the service's HTTP server: every phase of a connection
+// has a deadline (headers within min(read, 10 s), the whole request within
+// read, the response within 2×read, an idle keep-alive within 4×read) and
+// headers are at most 64 KiB.
+func newHTTPServer(h http.Handler, read time.Duration) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: min(read, 10*time.Second), ReadTimeout: read,
+		WriteTimeout: 2 * read, IdleTimeout: 4 * read, MaxHeaderBytes: 64 << 10}
+}
+
 // serve runs an HTTP server on addr until stop is closed.
 func serve(s *Service, addr string, h http.Handler, stop <-chan struct{}) (chan error, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(h, httpReadTimeout)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	go func() {

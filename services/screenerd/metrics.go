@@ -30,7 +30,7 @@ func NewMetrics() *Metrics {
 	m.errors = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "screener_errors_total",
 		Help: "Failures by stage (read, scan, verdict, ack, claim); the entries stay pending."}, []string{"stage"})
 	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "screener_reloads_total",
-		Help: "Database reloads by result (ok, refused)."}, []string{"result"})
+		Help: "Database reloads by result (ok, refused, missing: the watched file disappeared)."}, []string{"result"})
 	m.duplicates = prometheus.NewCounter(prometheus.CounterOpts{Name: "screener_duplicates_total",
 		Help: "Redelivered messages whose verdict already existed (no second verdict written)."})
 	m.claimed = prometheus.NewCounter(prometheus.CounterOpts{Name: "screener_claimed_total",

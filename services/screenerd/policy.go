@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -99,7 +100,14 @@ func LoadPolicy(path string) (*Policy, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(p); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("policy %s: empty file; a JSON object expected", path)
+		}
 		return nil, fmt.Errorf("policy %s: %s", path, jsonErrorWhere(b, dec, err))
+	}
+	if rest := bytes.TrimLeft(b[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
+		line := 1 + bytes.Count(b[:len(b)-len(rest)], []byte("\n"))
+		return nil, fmt.Errorf("policy %s: line %d: unexpected data after the JSON object", path, line)
 	}
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("policy %s: %w", path, err)

@@ -34,6 +34,10 @@ func TestPolicyFile(t *testing.T) {
 		{`{"rate_limit": {"messages": 1, "window": "0s", "action": "throttle"}}`, "rate_limit.window"},
 		{`{"rate_limit": {"messages": 1, "window": "1s", "action": "pass"}}`, "rate_limit.action"},
 		{"{\n  \"ladder\": [\n    {\"penalty\": \"warn\",}\n  ]}", "line 3"},
+		{"{\"dedup_ttl\": \"2h\"}\n{\"dedup_ttl\": \"1s\"}", "line 2: unexpected data after the JSON object"},
+		{"{}\n\n]", "line 3: unexpected data"},
+		{"", "empty file"},
+		{" \n", "empty file"},
 	} {
 		_, err := LoadPolicy(write(c.file))
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "p.json") {

@@ -49,7 +49,10 @@ func (s *Service) watchFile(ctx context.Context) {
 		st, err := stampOf(path)
 		if err != nil {
 			if !missing {
-				s.log.Warn("database file not readable; keeping the current database", "path", path, "err", err)
+				s.m.reloads.WithLabelValues("missing").Inc()
+				fp, v := s.Fingerprint()
+				s.log.Error("database file not readable; the current one keeps serving", "path", path, "err", err,
+					"fingerprint", fp, "db_version", v)
 			}
 			missing = true
 			continue

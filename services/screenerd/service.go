@@ -212,14 +212,14 @@ func (s *Service) Process(ctx context.Context, shard int, msgs []Message) ([]Out
 		if m.Err == "" {
 			r := res[k]
 			k++
-			v = newVerdictJSON(r)
-			scanAction, sev, cats = v.Action, v.Severity, strings.Join(v.Categories, ",")
 			if r.Verdict.Action == screener.Mask {
-				if masked, err = s.db.MaskWith(m.Text, screener.MaskOptions{}); err != nil {
+				if r, masked, err = s.maskSameDB(m.Text, r); err != nil {
 					errs[i] = fmt.Errorf("mask: %w", err)
 					continue
 				}
 			}
+			v = newVerdictJSON(r)
+			scanAction, sev, cats = v.Action, v.Severity, strings.Join(v.Categories, ",")
 		} else {
 			fp, ver := s.Fingerprint()
 			v = verdictJSON{Action: "pass", Categories: []string{}, Fingerprint: fp, DBVersion: ver, Matches: []matchJSON{}}
@@ -258,24 +258,65 @@ func (s *Service) Process(ctx context.Context, shard int, msgs []Message) ([]Out
 				s.m.errors.WithLabelValues("verdict").Inc()
 				continue
 			}
-			s.readOutcome(vals[7*j:7*j+7], &outs[i])
+			if err := s.readOutcome(vals[7*j:7*j+7], &outs[i]); err != nil {
+				errs[i] = err
+				s.m.errors.WithLabelValues("verdict").Inc()
+			}
 		}
 	}
 	s.m.batch.Observe(time.Since(start).Seconds())
 	return outs, errs
 }
 
+// maskSameDB masks text with the database that produced r. Masking is a
+// second library call, so a reload may land between the scan and the
+// mask; the handle's version is checked after the mask (versions only
+// grow, so an unchanged version means no reload in between), and on a
+// change the message is scanned and masked again with the new database
+// (its verdict may differ: the returned result replaces r). A verdict
+// never names one database and carries another's masked text.
+func (s *Service) maskSameDB(text string, r screener.Result) (screener.Result, string, error) {
+	const tries = 8
+	for range tries {
+		masked, err := s.db.MaskWith(text, screener.MaskOptions{})
+		if err != nil {
+			return r, "", err
+		}
+		cur, err := s.db.Version()
+		if err != nil {
+			return r, "", err
+		}
+		if cur == r.Verdict.DBVersion {
+			return r, masked, nil
+		}
+		ms, v, err := s.db.Scan(text)
+		if err != nil {
+			return r, "", err
+		}
+		r = screener.Result{Matches: ms, Verdict: v}
+		if v.Action != screener.Mask {
+			return r, "", nil
+		}
+	}
+	return r, "", fmt.Errorf("the database was reloaded during each of %d scan+mask attempts", tries)
+}
+
 // scriptChunk is the most messages per verdict script call.
 const scriptChunk = 64
 
-// readOutcome converts the verdict script's 7 values for one message.
-func (s *Service) readOutcome(vals []any, o *Outcome) {
+// readOutcome converts the verdict script's 7 values for one message; an
+// error means the script wrote nothing for it (a key of the wrong type).
+func (s *Service) readOutcome(vals []any, o *Outcome) error {
 	o.VerdictID = fmt.Sprint(vals[1])
-	if n, _ := vals[0].(int64); n == 0 {
+	switch n, _ := vals[0].(int64); n {
+	case 0:
 		o.Duplicate = true
 		o.Verdict, o.Masked = nil, ""
 		s.m.duplicates.Inc()
-		return
+		return nil
+	case 2:
+		o.Verdict, o.Masked = nil, ""
+		return fmt.Errorf("verdict script: %v", vals[5])
 	}
 	o.Action, o.Penalty = fmt.Sprint(vals[2]), fmt.Sprint(vals[3])
 	o.Strikes, _ = strconv.Atoi(fmt.Sprint(vals[4]))
@@ -287,4 +328,5 @@ func (s *Service) readOutcome(vals []any, o *Outcome) {
 	if o.NewPenalty != "" {
 		s.m.penalties.WithLabelValues(o.NewPenalty).Inc()
 	}
+	return nil
 }

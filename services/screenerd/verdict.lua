@@ -15,7 +15,9 @@
 --       a+9 text, a+10 input entry id, a+11 error ('' when valid)
 -- Returns 7 values per message: 1, verdict entry id, action, penalty,
 -- strikes, reason, new penalty ('' if none); or 0, the verdict entry id
--- of the earlier call, and 5 empty values.
+-- of the earlier call, and 5 empty values; or 2, '', '', '', 0, the
+-- reason, '' when one of the message's keys holds the wrong type (nothing
+-- written for it: the message stays pending, the others go on).
 local p = cjson.decode(ARGV[1])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -87,11 +89,29 @@ local function decide(k, a)
   return action, '', 'none', 0, ''
 end
 
+-- The types the message's keys must have (done, strikes, state, rate). A
+-- key of another type (written by hand or by another program) would make
+-- Redis abort the whole script half-way; it is reported for its message.
+local kinds = {'string', 'zset', 'hash', 'zset'}
+local function wrong_type(k)
+  for j = 1, 4 do
+    local ty = redis.call('TYPE', KEYS[k + j])['ok']
+    if ty ~= 'none' and ty ~= kinds[j] then
+      return 'key ' .. KEYS[k + j] .. ' holds a ' .. ty .. ', not a ' .. kinds[j]
+    end
+  end
+  return nil
+end
+
 local n = (#ARGV - 2) / 11
 for i = 1, n do
   local k, a = 2 + 4 * (i - 1), 2 + 11 * (i - 1)
-  local prev = redis.call('GET', KEYS[k + 1])
-  if prev then
+  local bad = wrong_type(k)
+  local prev = false
+  if not bad then prev = redis.call('GET', KEYS[k + 1]) end
+  if bad then
+    for _, v in ipairs({2, '', '', '', 0, bad, ''}) do table.insert(out, v) end
+  elseif prev then
     for _, v in ipairs({0, prev, '', '', 0, '', ''}) do table.insert(out, v) end
   else
     local action, reason, penalty, strikes, applied = decide(k, a)

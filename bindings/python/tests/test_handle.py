@@ -15,6 +15,9 @@ def test_mask(db):
     assert db.mask("ＦＵＣＫ", all=True) == "****"
     with pytest.raises(ValueError):
         db.mask("x", mask_char="ab")
+    # NUL would be read as "default" by the C library: refused, not replaced
+    with pytest.raises(ValueError, match="NUL"):
+        db.mask("a fuck", mask_char="\x00")
 
 
 def test_info(db):

@@ -1486,6 +1486,12 @@ static PyObject *Database_mask(DatabaseObject *self, PyObject *args, PyObject *k
             PyErr_SetString(PyExc_ValueError, "mask_char must not be a surrogate");
             return NULL;
         }
+        /* The C library reads 0 as "the default '*'": a NUL asked for
+         * explicitly would be silently replaced. */
+        if (ch == 0) {
+            PyErr_SetString(PyExc_ValueError, "mask_char must not be NUL (U+0000)");
+            return NULL;
+        }
     }
     input_t in;
     char *heap = NULL;
