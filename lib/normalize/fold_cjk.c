@@ -53,8 +53,9 @@ CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size
     const uint32_t *codes = ft->cjk_codes;
     const int gather = ft->cjk_gather;
     const __m512i sel = _mm512_loadu_si512(lanes3), m6 = _mm512_set1_epi32(0x3F);
-    /* the last pos with room for 16 units and 16 flags (fb->cap each) */
-    const size_t whole = fb->cap >= 16 ? fb->cap - 16 : 0;
+    /* pos < whole: room for 16 units and 16 flags from pos on (fb->cap
+     * each); 0 (never) in a buffer of fewer than 16 */
+    const size_t whole = fb->cap >= 16 ? fb->cap - 15 : 0;
     size_t i0 = p->i, i = i0, pos = p->pos, next_mark = p->next_mark;
     uint32_t gap = p->gap;
     for (;;) {
@@ -163,7 +164,7 @@ CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size
         uint32_t F = _pext_u32(((G << 1) | gap) & K, K);
         __m256i units = _mm256_maskz_compress_epi16((__mmask16)K, u);
         __m128i flags = _mm_maskz_set1_epi8((__mmask16)F, (char)FU_GAP);
-        if (__builtin_expect(pos <= whole, 1)) {
+        if (__builtin_expect(pos < whole, 1)) {
             /* 16 units and flags whatever the block keeps (room for them:
              * `whole`): a load of them right after the fold (the literal
              * scan's first unit, leet_may_read's flags) is forwarded from
