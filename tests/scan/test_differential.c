@@ -137,7 +137,7 @@ static size_t make_message(char *t, size_t cap, size_t pad, size_t target)
 /* ---- results -------------------------------------------------------------- */
 
 #define NMSG 600
-#define NMSG_POOL NMSG
+#define NMSG_POOL (2 * NMSG)
 #define MAXM 256 /* per message; a long one: LONG_MAXM */
 #define LONG_MAXM 8192
 
@@ -189,7 +189,7 @@ static void add_result(outcome *o, const screener_result *r, uint16_t keep)
 /* Empty o, keeping its match array (cap MAXM unless set before). */
 static void reset(outcome *o)
 {
-    static screener_match pool[2 * (NMSG_POOL + 2)][MAXM];
+    static screener_match pool[NMSG_POOL + 8][MAXM];
     static size_t used;
     screener_match *m = o->m;
     size_t cap = o->cap;
@@ -579,4 +579,53 @@ Test(differential, long_messages_in_rounds_equal_one_view, .init = setup, .fini 
     expect_same(&ref, &got, "(long)", 6, "stream of a long message", nc);
     got.m = NULL, got.cap = 0;
     free(text);
+}
+
+/* The batch folds its texts where the caller holds them (fold_texts_joined):
+ * messages that are overlapping slices of one buffer, the same slice
+ * repeated, and slices ending inside a character, give what each slice
+ * gives alone (and the buffer is not written). */
+Test(differential, batches_of_overlapping_slices_equal_single_scans, .init = setup,
+     .fini = teardown, .timeout = 120)
+{
+    static char big[NMSG * 40];
+    static char copy[sizeof big];
+    static screener_message msgs[NMSG];
+    static outcome sl[NMSG];
+    make_all(0x7777AAAA5555u);
+    size_t blen = 0;
+    for (size_t i = 0; i < NMSG && blen + lens[i] <= sizeof big; i++) {
+        memcpy(big + blen, texts[i], lens[i]);
+        blen += lens[i];
+    }
+    memcpy(copy, big, blen);
+    for (int round = 0; round < 4; round++) {
+        for (size_t i = 0; i < NMSG; i++) {
+            size_t at = round == 3 && i % 2 ? (size_t)msgs[i - 1].text - (size_t)big
+                                              : rnd((unsigned)blen);
+            size_t n = round == 3 && i % 2 ? msgs[i - 1].len : rnd(round == 0 ? 8 : 240);
+            if (n > blen - at)
+                n = blen - at;
+            msgs[i] = (screener_message){big + at, n};
+            scan_alone(msgs[i].text, n, &sl[i]);
+        }
+        const screener_result *res;
+        screener_scratch *bs;
+        cr_assert_eq(screener_scratch_alloc(db, &bs), SCREENER_OK);
+        for (size_t k = 1; k <= NMSG; k = k * 3 + 1) {
+            for (size_t at = 0; at < NMSG; at += k) {
+                size_t m = at + k <= NMSG ? k : NMSG - at;
+                cr_assert_eq(screener_scan_batch(db, bs, msgs + at, m, &res), SCREENER_OK);
+                for (size_t i = 0; i < m; i++) {
+                    reset(&got);
+                    add_result(&got, &res[i], 0xFFFF);
+                    finish(&got);
+                    expect_same(&sl[at + i], &got, msgs[at + i].text, msgs[at + i].len,
+                                "batch of slices", m);
+                }
+            }
+        }
+        screener_scratch_free(bs);
+        cr_assert(memcmp(big, copy, blen) == 0, "the batch wrote into its texts");
+    }
 }
