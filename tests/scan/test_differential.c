@@ -102,14 +102,26 @@ static size_t make_message(char *t, size_t cap, size_t pad, size_t target)
         if (k == 0) {
             f = baits[rnd(NBAITS)];
         } else if (k == 1) {
-            /* a spaced run around LONE_RUN_MAX (16) before "s s" */
+            /* a spaced run around LONE_RUN_MAX (16) before "s s", its
+             * letters plain, capital or full-width, its gaps spaces, dots,
+             * ideographic spaces or zero-width spaces */
+            static const char *const la[] = {"a", "A", "ａ"};
+            static const char *const gap[] = {" ", " ", ".", "\xE3\x80\x80", "\xE2\x80\x8B", "-"};
             size_t r = 12 + rnd(10);
-            if (n + 2 * r + 8 > cap)
+            const char *g = gap[rnd(6)];
+            size_t gl = strlen(g);
+            if (n + (r + 3) * (3 + gl) + 8 > cap)
                 break;
-            memcpy(t + n, "x ", 2), n += 2;
-            for (size_t q = 0; q < r; q++)
-                memcpy(t + n, "a ", 2), n += 2;
-            memcpy(t + n, "s s", 3), n += 3;
+            t[n++] = (char)"xbz"[rnd(3)];
+            memcpy(t + n, g, gl), n += gl;
+            for (size_t q = 0; q < r; q++) {
+                const char *l = la[rnd(8) == 0 ? 1 + rnd(2) : 0];
+                memcpy(t + n, l, strlen(l)), n += strlen(l);
+                memcpy(t + n, g, gl), n += gl;
+            }
+            t[n++] = 's';
+            memcpy(t + n, g, gl), n += gl;
+            t[n++] = 's';
             continue;
         } else if (k == 2) {
             /* a run of Han long enough for the block path, one odd lane */
@@ -392,8 +404,7 @@ Test(differential, gather_and_trie_blocks_agree, .init = setup, .fini = teardown
 
 /* Batches of every size from 1 to 40 and of all, in order, reversed and
  * shuffled, each on a fresh scratch and on one reused across batches. */
-Test(differential, batches_of_any_size_and_order_equal_single_scans, .init = setup,
-     .fini = teardown, .timeout = 120)
+static void batches(size_t first_seed)
 {
     static const uint64_t seeds[] = {0x1234567887654321u, 0x0F0F0F0F12345678u, 0xABCDEF01u};
     static screener_message msgs[NMSG];
@@ -404,7 +415,7 @@ Test(differential, batches_of_any_size_and_order_equal_single_scans, .init = set
     const screener_profile prof = {.struct_size = sizeof prof, .max_matches = 2,
                                    .exclude_regions = SCREENER_REGION_EXPLICIT,
                                    .min_severity = 2, .rules = &drop_c, .n_rules = 1};
-    for (size_t s = 0; s < 3; s++) {
+    for (size_t s = first_seed; s < 3; s++) {
         make_all(seeds[s]);
         cr_assert_eq(screener_scratch_set_profile(sc, s == 2 ? &prof : NULL), SCREENER_OK);
         scan_refs();
@@ -462,18 +473,23 @@ Test(differential, batches_of_any_size_and_order_equal_single_scans, .init = set
     cr_assert_eq(screener_scratch_set_profile(sc, NULL), SCREENER_OK);
 }
 
+Test(differential, batches_of_any_size_and_order_equal_single_scans, .init = setup,
+     .fini = teardown, .timeout = 120)
+{
+    batches(0);
+}
+
 /* Streams: every message cut once at every byte (so `＠`, a Han character
  * or an invalid sequence is split at each of its bytes), and cut at every
  * byte (chunks of 1), of 2..9 bytes, and at random places. */
-Test(differential, streams_cut_anywhere_equal_single_scans, .init = setup, .fini = teardown,
-     .timeout = 300)
+static void streams(size_t every)
 {
     make_all(0x5DEECE66Du);
     scan_refs();
     static size_t cuts[MSGCAP];
     for (size_t i = 0; i < NMSG; i++) {
         size_t n = lens[i];
-        if (i % 4 == 0)
+        if (i % every == 0)
             for (size_t c = 0; c <= n; c++) {
                 cuts[0] = c;
                 scan_stream(texts[i], n, cuts, 1, &got);
@@ -494,6 +510,49 @@ Test(differential, streams_cut_anywhere_equal_single_scans, .init = setup, .fini
         scan_stream(texts[i], n, cuts, nc, &got);
         expect_same(&refs[i], &got, texts[i], n, "stream in random chunks", nc);
     }
+}
+
+Test(differential, streams_cut_anywhere_equal_single_scans, .init = setup, .fini = teardown,
+     .timeout = 300)
+{
+    streams(4);
+}
+
+/* The same over the built-in dictionaries (every .txt of SCREENER_DICT_DIR,
+ * which ctest sets: detectors, regexes, rules, allow entries, the leet
+ * section), on fewer messages; skipped without it. */
+static void setup_builtin(void)
+{
+    const char *dir = getenv("SCREENER_DICT_DIR");
+    db = NULL;
+    sc = NULL;
+    if (!dir)
+        return;
+    static const char *names[] = {"abuse", "ads_spam", "confidential", "illegal", "links",
+                                  "politics_religion", "porn", "privacy", "rumor",
+                                  "violence_terror"};
+    static char paths[10][1024];
+    screener_source src[10];
+    memset(src, 0, sizeof src);
+    for (size_t i = 0; i < 10; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/%s.txt", dir, names[i]);
+        src[i].path = paths[i];
+    }
+    screener_error *err = NULL;
+    int rc = screener_compile(NULL, src, 10, &db, &err);
+    cr_assert_eq(rc, SCREENER_OK, "%s", err ? screener_error_message(err) : "?");
+    cr_assert_eq(screener_scratch_alloc(db, &sc), SCREENER_OK);
+}
+
+Test(differential, builtin_dictionaries_batches_and_streams_equal_single_scans,
+     .init = setup_builtin, .fini = teardown, .timeout = 300)
+{
+    if (!db) {
+        cr_skip_test("SCREENER_DICT_DIR not set");
+        return;
+    }
+    batches(2);
+    streams(16);
 }
 
 /* A leet match whose chunk (bytes without whitespace) is made over-long or a
