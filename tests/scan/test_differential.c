@@ -518,43 +518,6 @@ Test(differential, streams_cut_anywhere_equal_single_scans, .init = setup, .fini
     streams(4);
 }
 
-/* The same over the built-in dictionaries (every .txt of SCREENER_DICT_DIR,
- * which ctest sets: detectors, regexes, rules, allow entries, the leet
- * section), on fewer messages; skipped without it. */
-static void setup_builtin(void)
-{
-    const char *dir = getenv("SCREENER_DICT_DIR");
-    db = NULL;
-    sc = NULL;
-    if (!dir)
-        return;
-    static const char *names[] = {"abuse", "ads_spam", "confidential", "illegal", "links",
-                                  "politics_religion", "porn", "privacy", "rumor",
-                                  "violence_terror"};
-    static char paths[10][1024];
-    screener_source src[10];
-    memset(src, 0, sizeof src);
-    for (size_t i = 0; i < 10; i++) {
-        snprintf(paths[i], sizeof paths[i], "%s/%s.txt", dir, names[i]);
-        src[i].path = paths[i];
-    }
-    screener_error *err = NULL;
-    int rc = screener_compile(NULL, src, 10, &db, &err);
-    cr_assert_eq(rc, SCREENER_OK, "%s", err ? screener_error_message(err) : "?");
-    cr_assert_eq(screener_scratch_alloc(db, &sc), SCREENER_OK);
-}
-
-Test(differential, builtin_dictionaries_batches_and_streams_equal_single_scans,
-     .init = setup_builtin, .fini = teardown, .timeout = 300)
-{
-    if (!db) {
-        cr_skip_test("SCREENER_DICT_DIR not set");
-        return;
-    }
-    batches(2);
-    streams(16);
-}
-
 /* A leet match whose chunk (bytes without whitespace) is made over-long or a
  * link by bytes after it is not read (leet.h LEET_CHUNK_MAX): a stream fed
  * a byte at a time, or in any chunks, must not report it before the chunk
