@@ -1076,7 +1076,9 @@ SCREENER_API void screener_free(void *ptr);
  * Fold text the way scans see it, for explaining decisions (`screener
  * explain`): writes the folded text as UTF-8 into a malloc'ed NUL-terminated
  * buffer (*out, freed with screener_free()). Invalid input bytes appear as U+FFFD.
- * Not for the hot path. @since 0.1
+ * Returns SCREENER_OK; SCREENER_E_INVALID_ARGUMENT (db or out NULL, text NULL
+ * with len > 0); SCREENER_E_TOO_LARGE above 1 GiB (no byte is read);
+ * SCREENER_E_NOMEM. Not for the hot path. @since 0.1
  */
 SCREENER_API int screener_fold_utf8(const screener_db *db, const char *text,
                                     size_t len, char **out, size_t *out_len);

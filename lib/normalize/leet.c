@@ -131,7 +131,7 @@ static int is_alnum(uint8_t b)
 }
 
 /* A chunk longer than this (no whitespace) is not read at all. */
-#define CHUNK_MAX 256
+#define CHUNK_MAX LEET_CHUNK_MAX
 
 #if defined(__SSE2__)
 #include <emmintrin.h>

@@ -42,6 +42,12 @@
  * unit of the reading stands for (windows carry that much: matchers.c). */
 #define LEET_MAX_REPEAT 8
 
+/* A chunk (bytes between ASCII whitespace) longer than this is not read,
+ * and a chunk holding a link or an e-mail address is not either: whether a
+ * byte is read depends on its whole chunk, which windows wait for
+ * (scan/window.c leet_open). */
+#define LEET_CHUNK_MAX 256
+
 /* One character of the text, as the leet rule sees it (leet.c). */
 typedef struct leet_char {
     uint32_t b0, b1; /* original bytes */

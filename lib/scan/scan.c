@@ -302,6 +302,8 @@ SCREENER_API int screener_read_leet(const screener_db *db, const char *text, siz
     if (!db || !out || (!text && len))
         return SCREENER_E_INVALID_ARGUMENT;
     *out = NULL;
+    if (len > FOLD_MAX_INPUT) /* (as every entry point: no byte is read) */
+        return SCREENER_E_TOO_LARGE;
     leet_view lv;
     memset(&lv, 0, sizeof lv);
     int rc = db->hs_leet ? leet_build(&db->fold, (const uint8_t *)(text ? text : ""), len, NULL, &lv)

@@ -16,7 +16,10 @@
  *     it was inside the previous round's final region;
  *   - regions (mentions, link wrappers: regions.h) need up to REGION_CONTEXT
  *     bytes before a match, which the tail carries too, and a region that
- *     may still grow at the end of the data holds its matches back.
+ *     may still grow at the end of the data holds its matches back;
+ *   - a match of the leet reading waits for the end of its chunk (leet.h
+ *     LEET_CHUNK_MAX: a byte is read or not by its whole chunk, which a '/'
+ *     or more bytes still to come may make a link or too long): leet_open.
  * An incomplete UTF-8 sequence at the end of the data is not scanned until
  * the next round completes it (or the final round reports it as invalid).
  * Rounds always build the folded view: positions are counted in its units.
@@ -32,6 +35,7 @@
 #include "regions.h"
 #include "scan.h"
 #include "common/alloc.h"
+#include "normalize/leet.h"
 
 /* At most this many bytes are carried from one round to the next. */
 #define WINDOW_MAX_CARRY ((size_t)1 << 20)
@@ -147,14 +151,52 @@ static int keep_parts(const screener_db *db, screener_scratch *s, window_state *
     return SCREENER_OK;
 }
 
+/* First byte of the earliest match of the leet reading whose chunk may
+ * still change (no ASCII whitespace after the match in the data scanned,
+ * and too few bytes after it to make the chunk over-long), or scan_len if
+ * none: such a match is not final yet. Not a question in the last round.
+ * Cost: one pass over the round's matches, and over at most LEET_CHUNK_MAX
+ * bytes after each leet match (only rounds with leet matches pay). */
+static size_t leet_open(const screener_scratch *s, const uint8_t *data, size_t scan_len)
+{
+    size_t open = scan_len;
+    for (size_t i = 0; i < s->n_matches; i++) {
+        const screener_match *m = &s->matches[i];
+        if (!(m->flags & SCREENER_MATCH_LEET) || m->start >= open || scan_len - m->end > LEET_CHUNK_MAX)
+            continue;
+        size_t q = m->end;
+        while (q < scan_len && data[q] != ' ' && !(data[q] >= '\t' && data[q] <= '\r'))
+            q++;
+        if (q == scan_len)
+            open = m->start;
+    }
+    return open;
+}
+
+/* First folded unit whose character starts at or after byte b (units
+ * before it came from bytes before b): a binary search over the view. */
+static size_t unit_at_byte(const screener_db *db, const screener_scratch *s, const uint8_t *data,
+                           size_t len, size_t b)
+{
+    size_t lo = 0, hi = s->v.folded.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (byte_of_unit(db, s, data, len, mid) < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The bytes the next round can drop: everything before unit n-2L-1, less
  * REGION_CONTEXT bytes (a region around a held match starts at most that
  * far before it) and nothing from an open region on; but never carry more
  * than WINDOW_MAX_CARRY bytes. */
 static size_t droppable(const screener_db *db, const screener_scratch *s, const uint8_t *data,
-                        size_t scan_len, size_t len, size_t L)
+                        size_t scan_len, size_t len, size_t L, size_t n)
 {
-    size_t n = s->v.folded.n, keep = 0;
+    size_t keep = 0;
     if (n > 2 * L + 1)
         keep = byte_of_unit(db, s, data, scan_len, n - 2 * L - 1);
     keep = keep > REGION_CONTEXT ? keep - REGION_CONTEXT : 0;
@@ -189,12 +231,23 @@ int window_round(const screener_db *db, screener_scratch *s, window_state *w,
     size_t n = s->v.folded.n, L = scan_carry_units(db);
     int any_final = final || n > L;
     size_t cut = 0, last = 0; /* final region, local bytes */
+    size_t n_keep = n;        /* the next tail holds units from n_keep-2L-1 on */
     if (!final && any_final) {
         cut = byte_of_unit(db, s, data, scan_len, n - L);
         last = byte_of_unit(db, s, data, scan_len, n - 1);
         if (s->region_open <= cut) { /* matches in an open region wait (regions.h) */
             any_final = s->region_open > 0;
             cut = any_final ? s->region_open - 1 : 0;
+        }
+        size_t lo = leet_open(s, data, scan_len);
+        if (lo < scan_len) { /* and a leet match whose chunk may change, from L units before it */
+            size_t lu = unit_at_byte(db, s, data, scan_len, lo);
+            if (lu + L < n_keep)
+                n_keep = lu + L;
+            if (lo <= cut) {
+                any_final = any_final && lo > 0;
+                cut = lo > 0 ? lo - 1 : 0;
+            }
         }
     }
     for (size_t i = 0; i < s->n_matches && any_final; i++) {
@@ -215,7 +268,7 @@ int window_round(const screener_db *db, screener_scratch *s, window_state *w,
         w->prev_last = w->base + last;
         w->have_prev = 1;
     }
-    *keep = final ? len : droppable(db, s, data, scan_len, len, L);
+    *keep = final ? len : droppable(db, s, data, scan_len, len, L, n_keep);
     if (*keep > scan_len)
         *keep = scan_len; /* (only the carry cap can ask for more) */
     return SCREENER_OK;

@@ -580,3 +580,33 @@ Test(api, every_action_name_is_accepted_by_the_action_directive)
     cr_assert_str_eq(screener_action_name(-1), "unknown");
     cr_assert_str_eq(screener_action_name(SCREENER_ACTION_BLOCK + 1), "unknown");
 }
+
+/* Every entry point that reads text refuses a length past the 1 GiB limit
+ * with SCREENER_E_TOO_LARGE before reading a byte (here a 4-byte buffer with
+ * a huge length): screener_read_leet read past the buffer until 2026-12-01
+ * (a crash, or offsets past 4 GiB in its uint32 origins for a real text). */
+Test(api, text_entry_points_refuse_a_length_past_the_limit)
+{
+    static const char dict[] = "shit\n";
+    screener_source src = {.name = "d.txt", .text = dict, .len = sizeof dict - 1};
+    screener_db *db = NULL;
+    screener_scratch *sc = NULL;
+    cr_assert_eq(screener_compile(NULL, &src, 1, &db, NULL), SCREENER_OK);
+    cr_assert_eq(screener_scratch_alloc(db, &sc), SCREENER_OK);
+    const size_t huge[] = {((size_t)1 << 30) + 1, SIZE_MAX / 2, SIZE_MAX};
+    for (size_t i = 0; i < 3; i++) {
+        char *o = (char *)1;
+        size_t ol = 7;
+        const screener_result *r;
+        cr_assert_eq(screener_read_leet(db, "sh1t", huge[i], &o, &ol), SCREENER_E_TOO_LARGE);
+        cr_assert_null(o);
+        cr_assert_eq(screener_fold_utf8(db, "sh1t", huge[i], &o, &ol), SCREENER_E_TOO_LARGE);
+        cr_assert_eq(screener_fold_utf8_uncollapsed(db, "sh1t", huge[i], &o, &ol),
+                     SCREENER_E_TOO_LARGE);
+        cr_assert_eq(screener_scan(db, sc, "sh1t", huge[i], &r), SCREENER_E_TOO_LARGE);
+        screener_message m = {"sh1t", huge[i]};
+        cr_assert_eq(screener_scan_batch(db, sc, &m, 1, &r), SCREENER_E_TOO_LARGE);
+    }
+    screener_scratch_free(sc);
+    screener_db_free(db);
+}

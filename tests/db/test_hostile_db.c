@@ -398,3 +398,75 @@ Test(hostile_db, the_first_scratch_fits_the_leet_and_narrow_sections)
     free(x2);
     screener_free(b);
 }
+
+/* The leet and narrow sections (the newest loaded: check_leet_shortest
+ * scans the leet section at load when a literal is one unit long, here
+ * "x") with every bit of their Hyperscan headers flipped, the CRC and the
+ * file re-sealed, and zeroed from every 8th header byte on: a load succeeds
+ * or fails with a database error, and a database that loads scans texts
+ * with leet readings and ASCII-only texts (both sections) without crashing
+ * (its results need not be right). Not the bytecode: a sealed file is
+ * trusted, and a flipped bytecode byte of the leet section crashes inside
+ * hs_scan — since the leet probe, at load (docs/security.md). */
+Test(hostile_db, damaged_leet_and_narrow_sections_fail_cleanly, .timeout = 300)
+{
+    static const char d[] = "x\nshit\nfuck\tseverity=3\nass\tword\n法轮功\n";
+    static const char *texts[] = {"sh1t x f u c k", "a$$ @ss 5h1t", "hello world x",
+                                  "法 轮 功 sh!t"};
+    uint8_t *b;
+    size_t len;
+    blob_of(d, &b, &len);
+    const db_header *h = (const db_header *)b;
+    int secs[] = {SEC_HS_LEET, SEC_HS_NARROW};
+    int ok = 0, refused = 0;
+    uint8_t *x = malloc(len);
+    screener_scratch *sc = NULL;
+    for (int si = 0; si < 2; si++) {
+        size_t off = h->sec_off[secs[si]], sl = h->sec_len[secs[si]];
+        cr_assert_gt(sl, 32, "section %d is there", secs[si]);
+        for (size_t pos = 0; pos < 32; pos++)
+            for (int bit = 0; bit < 8 + (pos % 8 == 0); bit++) {
+                if (pos >= 20 && pos < 24)
+                    continue; /* the CRC itself */
+                memcpy(x, b, len);
+                if (bit == 8) /* every 8th byte: the rest of the section zeroed */
+                    memset(x + off + pos, 0, sl - pos);
+                else
+                    x[off + pos] ^= (uint8_t)(1u << bit);
+                uint32_t hl2;
+                memcpy(&hl2, x + off + 8, 4);
+                if (hl2 <= sl - 32) {
+                    uint32_t c = hs_crc(x + off + 32, hl2);
+                    memcpy(x + off + 20, &c, 4);
+                }
+                db_seal(x, len);
+                char msg[512];
+                screener_db *db = NULL;
+                int rc = load(x, len, &db, msg, sizeof msg);
+                cr_assert(rc == SCREENER_OK || rc == SCREENER_E_DB_FORMAT ||
+                              rc == SCREENER_E_DB_VERSION || rc == SCREENER_E_DB_PLATFORM ||
+                              rc == SCREENER_E_NOMEM,
+                          "section %d byte %zu bit %d: %d %s", secs[si], pos, bit, rc, msg);
+                cr_assert(rc == SCREENER_OK || strstr(msg, "<memory>"),
+                          "the error names the buffer: %s", msg);
+                if (rc == SCREENER_OK) {
+                    ok++;
+                    if (screener_scratch_alloc(db, &sc) == SCREENER_OK)
+                        for (size_t t = 0; t < 4; t++) {
+                            const screener_result *r;
+                            int s = screener_scan(db, sc, texts[t], strlen(texts[t]), &r);
+                            cr_assert(s == SCREENER_OK || s == SCREENER_E_HYPERSCAN, "%d", s);
+                        }
+                    screener_scratch_free(sc);
+                    sc = NULL;
+                    screener_db_free(db);
+                } else {
+                    refused++;
+                }
+            }
+    }
+    cr_log_info("leet/narrow damage: %d load, %d refused", ok, refused);
+    cr_assert_gt(refused, 100);
+    free(x);
+    screener_free(b);
+}
