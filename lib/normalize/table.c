@@ -157,33 +157,64 @@ static void bytes_ascii_of(fold_table *ft)
     }
 }
 
-/* The numerals bitmap: kept BMP characters whose value carries a digit
- * (table_digits.c). 53k lookups, once per table. */
-static void numerals_of(fold_table *ft)
-{
-    for (uint32_t u = 0x3000; u <= 0xFFFF; u++) {
-        uint32_t v = UCPTRIE_FAST_BMP_GET(ft->trie, UCPTRIE_32, u);
-        if (FV_KIND(v) == FV_IDENT && fv_numeral(v) >= 0)
-            ft->numerals[u >> 6] |= (uint64_t)1 << (u & 63);
-    }
-}
+/* The bitmaps derived from the BMP values, for one 64-unit block of the
+ * trie's data (the FAST trie's BMP index points each block of 64 code
+ * points at one data block; blocks with the same data have the same bits). */
+typedef struct bmp_block_bits {
+    int32_t data_off; /* the data block's offset, -1: none yet */
+    uint64_t numerals;
+    uint32_t cjk[4];
+} bmp_block_bits;
 
-/* The vector CJK step's codes (fold_table.cjk_codes) for the 3-byte code
- * points: the values that step takes without its trie lookups, exactly as
- * it classifies a value it looked up (a kept FV_IDENT of class FC_OTHER,
- * or a FV_DROP of class FC_GAP, neither with payload bits 16..20). 63k
- * lookups, once per table. */
-static void cjk_codes_of(fold_table *ft)
+/* One data block's bits: the numerals bit of a kept BMP character whose
+ * value carries a digit (table_digits.c), and the vector CJK step's code
+ * (fold_table.cjk_codes): exactly as that step classifies a value it looked
+ * up (a kept FV_IDENT of class FC_OTHER, or a FV_DROP of class FC_GAP,
+ * neither with payload bits 16..20). */
+static void block_bits_of(const uint32_t *d, bmp_block_bits *b)
 {
-    for (uint32_t u = 0x800; u <= 0xFFFF; u++) {
-        uint32_t v = UCPTRIE_FAST_BMP_GET(ft->trie, UCPTRIE_32, u), code = 0;
+    b->numerals = 0;
+    memset(b->cjk, 0, sizeof b->cjk);
+    for (uint32_t k = 0; k < 64; k++) {
+        uint32_t v = d[k], code = 0;
+        if (FV_KIND(v) == FV_IDENT && fv_numeral(v) >= 0)
+            b->numerals |= (uint64_t)1 << k;
         if (v & 0x1F0000u)
             continue;
         if (v >> 28 == (FV_IDENT << 2 | FC_OTHER))
             code = FCJK_PLAIN;
         else if (v >> 28 == (FV_DROP << 2 | FC_GAP))
             code = FCJK_GAP;
-        ft->cjk_codes[u >> 4] |= code << 2 * (u & 15);
+        b->cjk[k >> 4] |= code << 2 * (k & 15);
+    }
+}
+
+/* The numerals bitmap (fold_table.numerals: U+3000..U+FFFF) and the vector
+ * CJK step's codes (fold_table.cjk_codes: the 3-byte code points
+ * U+0800..U+FFFF), walked one 64-unit block of the BMP index at a time:
+ * a block's bits are derived once per distinct data block (a small cache
+ * by data offset), not by 63k trie lookups (was 2.2 M instructions of a
+ * 10k-term load, callgrind; bench/RESULTS.md 2026-12-01 load13). The bits
+ * are the same as those lookups give: tests/normalize compares them with
+ * a lookup per code point (test_table.c the_derived_bmp_bitmaps_...). */
+static void bmp_bits_of(fold_table *ft)
+{
+    enum { CACHE = 64 };
+    bmp_block_bits cache[CACHE];
+    for (int i = 0; i < CACHE; i++)
+        cache[i].data_off = -1;
+    const uint16_t *index = ft->trie->index;
+    const uint32_t *data = ft->trie->data.ptr32;
+    for (uint32_t blk = 0x800 >> 6; blk < 0x10000 >> 6; blk++) {
+        int32_t off = index[blk]; /* (trie_index_ok: off + 63 < dataLength) */
+        bmp_block_bits *b = &cache[(off >> 6) & (CACHE - 1)];
+        if (b->data_off != off) {
+            block_bits_of(data + off, b);
+            b->data_off = off;
+        }
+        memcpy(&ft->cjk_codes[blk * 4], b->cjk, sizeof b->cjk);
+        if (blk >= 0x3000 >> 6)
+            ft->numerals[blk] = b->numerals;
     }
 }
 
@@ -213,8 +244,7 @@ int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
     }
     bytes_ascii_of(ft); /* (before the plans, which fold_table_set_collapse derives) */
     fold_table_set_collapse(ft, 0);
-    numerals_of(ft);
-    cjk_codes_of(ft);
+    bmp_bits_of(ft);
     return SCREENER_OK;
 }
 
