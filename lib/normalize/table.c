@@ -2,6 +2,9 @@
  * table.c — opening a serialized fold table for scanning.
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "foldtable.h"
 #include "fold_simd.h"
@@ -170,7 +173,39 @@ typedef struct bmp_block_bits {
  * value carries a digit (table_digits.c), and the vector CJK step's code
  * (fold_table.cjk_codes): exactly as that step classifies a value it looked
  * up (a kept FV_IDENT of class FC_OTHER, or a FV_DROP of class FC_GAP,
- * neither with payload bits 16..20). */
+ * neither with payload bits 16..20). SSE2 (every x86-64): four values a
+ * step, ~6 instructions a value against ~18 one at a time (callgrind). */
+#if defined(__SSE2__)
+static void block_bits_of(const uint32_t *d, bmp_block_bits *b)
+{
+    /* 4 bits abcd -> 0a0b0c0d: four plain (or, shifted, gap) bits as codes */
+    _Static_assert(FCJK_PLAIN == 1 && FCJK_GAP == 2, "the codes spread[] writes");
+    static const uint8_t spread[16] = {0x00, 0x01, 0x04, 0x05, 0x10, 0x11, 0x14, 0x15,
+                                       0x40, 0x41, 0x44, 0x45, 0x50, 0x51, 0x54, 0x55};
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i k_plain = _mm_set1_epi32((int)(FV_IDENT << 2 | FC_OTHER));
+    const __m128i k_gap = _mm_set1_epi32((int)(FV_DROP << 2 | FC_GAP));
+    const __m128i k_pay = _mm_set1_epi32(0x1F0000);
+    const __m128i k_num = _mm_set1_epi32((int)(15u << FV_NUMERAL_SHIFT));
+    const __m128i k_ident = _mm_set1_epi32((int)FV_IDENT);
+    uint64_t num = 0;
+    memset(b->cjk, 0, sizeof b->cjk);
+    for (uint32_t k = 0; k < 64; k += 4) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + k));
+        __m128i top = _mm_srli_epi32(v, 28);
+        __m128i nopay = _mm_cmpeq_epi32(_mm_and_si128(v, k_pay), zero);
+        int plain = _mm_movemask_ps(
+            _mm_castsi128_ps(_mm_and_si128(_mm_cmpeq_epi32(top, k_plain), nopay)));
+        int gap = _mm_movemask_ps(
+            _mm_castsi128_ps(_mm_and_si128(_mm_cmpeq_epi32(top, k_gap), nopay)));
+        b->cjk[k >> 4] |= (uint32_t)(spread[plain] | spread[gap] << 1) << 2 * (k & 15);
+        __m128i ident = _mm_cmpeq_epi32(_mm_srli_epi32(v, 30), k_ident);
+        __m128i nonum = _mm_cmpeq_epi32(_mm_and_si128(v, k_num), zero);
+        num |= (uint64_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(nonum, ident))) << k;
+    }
+    b->numerals = num;
+}
+#else
 static void block_bits_of(const uint32_t *d, bmp_block_bits *b)
 {
     b->numerals = 0;
@@ -188,6 +223,7 @@ static void block_bits_of(const uint32_t *d, bmp_block_bits *b)
         b->cjk[k >> 4] |= code << 2 * (k & 15);
     }
 }
+#endif
 
 /* The numerals bitmap (fold_table.numerals: U+3000..U+FFFF) and the vector
  * CJK step's codes (fold_table.cjk_codes: the 3-byte code points
