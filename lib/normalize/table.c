@@ -228,9 +228,10 @@ static void block_bits_of(const uint32_t *d, bmp_block_bits *b)
 /* The numerals bitmap (fold_table.numerals: U+3000..U+FFFF) and the vector
  * CJK step's codes (fold_table.cjk_codes: the 3-byte code points
  * U+0800..U+FFFF), walked one 64-unit block of the BMP index at a time:
- * a block's bits are derived once per distinct data block (a small cache
- * by data offset), not by 63k trie lookups (was 2.2 M instructions of a
- * 10k-term load, callgrind; bench/RESULTS.md 2026-12-01 load13). The bits
+ * a block's bits are derived once per data block in a small cache by data
+ * offset (few hits: most Han blocks have data of their own), not by 116k
+ * trie lookups (fold_table_open 3.35 M -> 1.53 M instructions, callgrind;
+ * bench/RESULTS.md 2026-12-01 load13). The bits
  * are the same as those lookups give: tests/normalize compares them with
  * a lookup per code point (test_table.c the_derived_bmp_bitmaps_...). */
 static void bmp_bits_of(fold_table *ft)
