@@ -2,6 +2,9 @@
  * table.c — opening a serialized fold table for scanning.
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "foldtable.h"
 #include "fold_simd.h"
@@ -157,33 +160,98 @@ static void bytes_ascii_of(fold_table *ft)
     }
 }
 
-/* The numerals bitmap: kept BMP characters whose value carries a digit
- * (table_digits.c). 53k lookups, once per table. */
-static void numerals_of(fold_table *ft)
-{
-    for (uint32_t u = 0x3000; u <= 0xFFFF; u++) {
-        uint32_t v = UCPTRIE_FAST_BMP_GET(ft->trie, UCPTRIE_32, u);
-        if (FV_KIND(v) == FV_IDENT && fv_numeral(v) >= 0)
-            ft->numerals[u >> 6] |= (uint64_t)1 << (u & 63);
-    }
-}
+/* The bitmaps derived from the BMP values, for one 64-unit block of the
+ * trie's data (the FAST trie's BMP index points each block of 64 code
+ * points at one data block; blocks with the same data have the same bits). */
+typedef struct bmp_block_bits {
+    int32_t data_off; /* the data block's offset, -1: none yet */
+    uint64_t numerals;
+    uint32_t cjk[4];
+} bmp_block_bits;
 
-/* The vector CJK step's codes (fold_table.cjk_codes) for the 3-byte code
- * points: the values that step takes without its trie lookups, exactly as
- * it classifies a value it looked up (a kept FV_IDENT of class FC_OTHER,
- * or a FV_DROP of class FC_GAP, neither with payload bits 16..20). 63k
- * lookups, once per table. */
-static void cjk_codes_of(fold_table *ft)
+/* One data block's bits: the numerals bit of a kept BMP character whose
+ * value carries a digit (table_digits.c), and the vector CJK step's code
+ * (fold_table.cjk_codes): exactly as that step classifies a value it looked
+ * up (a kept FV_IDENT of class FC_OTHER, or a FV_DROP of class FC_GAP,
+ * neither with payload bits 16..20). SSE2 (every x86-64): four values a
+ * step, ~6 instructions a value against ~18 one at a time (callgrind). */
+#if defined(__SSE2__)
+static void block_bits_of(const uint32_t *d, bmp_block_bits *b)
 {
-    for (uint32_t u = 0x800; u <= 0xFFFF; u++) {
-        uint32_t v = UCPTRIE_FAST_BMP_GET(ft->trie, UCPTRIE_32, u), code = 0;
+    /* 4 bits abcd -> 0a0b0c0d: four plain (or, shifted, gap) bits as codes */
+    _Static_assert(FCJK_PLAIN == 1 && FCJK_GAP == 2, "the codes spread[] writes");
+    static const uint8_t spread[16] = {0x00, 0x01, 0x04, 0x05, 0x10, 0x11, 0x14, 0x15,
+                                       0x40, 0x41, 0x44, 0x45, 0x50, 0x51, 0x54, 0x55};
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i k_plain = _mm_set1_epi32((int)(FV_IDENT << 2 | FC_OTHER));
+    const __m128i k_gap = _mm_set1_epi32((int)(FV_DROP << 2 | FC_GAP));
+    const __m128i k_pay = _mm_set1_epi32(0x1F0000);
+    const __m128i k_num = _mm_set1_epi32((int)(15u << FV_NUMERAL_SHIFT));
+    const __m128i k_ident = _mm_set1_epi32((int)FV_IDENT);
+    uint64_t num = 0;
+    memset(b->cjk, 0, sizeof b->cjk);
+    for (uint32_t k = 0; k < 64; k += 4) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + k));
+        __m128i top = _mm_srli_epi32(v, 28);
+        __m128i nopay = _mm_cmpeq_epi32(_mm_and_si128(v, k_pay), zero);
+        int plain = _mm_movemask_ps(
+            _mm_castsi128_ps(_mm_and_si128(_mm_cmpeq_epi32(top, k_plain), nopay)));
+        int gap = _mm_movemask_ps(
+            _mm_castsi128_ps(_mm_and_si128(_mm_cmpeq_epi32(top, k_gap), nopay)));
+        b->cjk[k >> 4] |= (uint32_t)(spread[plain] | spread[gap] << 1) << 2 * (k & 15);
+        __m128i ident = _mm_cmpeq_epi32(_mm_srli_epi32(v, 30), k_ident);
+        __m128i nonum = _mm_cmpeq_epi32(_mm_and_si128(v, k_num), zero);
+        num |= (uint64_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(nonum, ident))) << k;
+    }
+    b->numerals = num;
+}
+#else
+static void block_bits_of(const uint32_t *d, bmp_block_bits *b)
+{
+    b->numerals = 0;
+    memset(b->cjk, 0, sizeof b->cjk);
+    for (uint32_t k = 0; k < 64; k++) {
+        uint32_t v = d[k], code = 0;
+        if (FV_KIND(v) == FV_IDENT && fv_numeral(v) >= 0)
+            b->numerals |= (uint64_t)1 << k;
         if (v & 0x1F0000u)
             continue;
         if (v >> 28 == (FV_IDENT << 2 | FC_OTHER))
             code = FCJK_PLAIN;
         else if (v >> 28 == (FV_DROP << 2 | FC_GAP))
             code = FCJK_GAP;
-        ft->cjk_codes[u >> 4] |= code << 2 * (u & 15);
+        b->cjk[k >> 4] |= code << 2 * (k & 15);
+    }
+}
+#endif
+
+/* The numerals bitmap (fold_table.numerals: U+3000..U+FFFF) and the vector
+ * CJK step's codes (fold_table.cjk_codes: the 3-byte code points
+ * U+0800..U+FFFF), walked one 64-unit block of the BMP index at a time:
+ * a block's bits are derived once per data block in a small cache by data
+ * offset (few hits: most Han blocks have data of their own), not by 116k
+ * trie lookups (fold_table_open 3.35 M -> 1.53 M instructions, callgrind;
+ * bench/RESULTS.md 2026-12-01 load13). The bits
+ * are the same as those lookups give: tests/normalize compares them with
+ * a lookup per code point (test_table.c the_derived_bmp_bitmaps_...). */
+static void bmp_bits_of(fold_table *ft)
+{
+    enum { CACHE = 64 };
+    bmp_block_bits cache[CACHE];
+    for (int i = 0; i < CACHE; i++)
+        cache[i].data_off = -1;
+    const uint16_t *index = ft->trie->index;
+    const uint32_t *data = ft->trie->data.ptr32;
+    for (uint32_t blk = 0x800 >> 6; blk < 0x10000 >> 6; blk++) {
+        int32_t off = index[blk]; /* (trie_index_ok: off + 63 < dataLength) */
+        bmp_block_bits *b = &cache[(off >> 6) & (CACHE - 1)];
+        if (b->data_off != off) {
+            block_bits_of(data + off, b);
+            b->data_off = off;
+        }
+        memcpy(&ft->cjk_codes[blk * 4], b->cjk, sizeof b->cjk);
+        if (blk >= 0x3000 >> 6)
+            ft->numerals[blk] = b->numerals;
     }
 }
 
@@ -213,8 +281,7 @@ int fold_table_open(fold_table *ft, const void *trie_bin, size_t trie_len,
     }
     bytes_ascii_of(ft); /* (before the plans, which fold_table_set_collapse derives) */
     fold_table_set_collapse(ft, 0);
-    numerals_of(ft);
-    cjk_codes_of(ft);
+    bmp_bits_of(ft);
     return SCREENER_OK;
 }
 

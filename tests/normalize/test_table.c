@@ -246,3 +246,49 @@ Test(table, damaged_supplementary_index_entries_are_refused_as_the_plain_walk_sa
     ucptrie_close(t);
     cr_assert_gt(refused, 0, "%d of %d damaged tables refused", refused, checked);
 }
+
+/* The bitmaps fold_table_open derives from the trie a data block at a time
+ * (numerals, cjk_codes: table.c bmp_bits_of) are, bit for bit, what one
+ * lookup per code point says, for tables of several fold families (their
+ * BMP data blocks are shared differently). */
+Test(table, the_derived_bmp_bitmaps_match_a_lookup_per_code_point)
+{
+    static const uint32_t families[] = {
+        SCREENER_FOLD_ALL, 0, SCREENER_FOLD_COMPAT | SCREENER_FOLD_CASE,
+        SCREENER_FOLD_TRADITIONAL | SCREENER_FOLD_NOISE, SCREENER_FOLD_NOISE,
+        SCREENER_FOLD_ALL & ~(uint32_t)SCREENER_FOLD_TRADITIONAL};
+    for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
+        fold_build b;
+        cr_assert_eq(fold_build_table(families[f], &b, NULL), SCREENER_OK);
+        uint32_t *t = malloc(b.trie_len + 4);
+        cr_assert(t);
+        memcpy(t, b.trie_bin, b.trie_len);
+        fold_table ft;
+        cr_assert_eq(fold_table_open(&ft, t, b.trie_len, b.expand, b.n_expand), SCREENER_OK);
+        int plain = 0, numerals = 0;
+        for (uint32_t u = 0; u <= 0xFFFF; u++) {
+            uint32_t v = UCPTRIE_FAST_BMP_GET(ft.trie, UCPTRIE_32, u), code = 0;
+            int num = u >= 0x3000 && FV_KIND(v) == FV_IDENT && fv_numeral(v) >= 0;
+            cr_assert_eq((ft.numerals[u >> 6] >> (u & 63)) & 1u, (uint64_t)num,
+                         "family set %zu: numerals bit of U+%04X", f, u);
+            if (u >= 0x800 && !(v & 0x1F0000u)) {
+                if (v >> 28 == (FV_IDENT << 2 | FC_OTHER))
+                    code = FCJK_PLAIN;
+                else if (v >> 28 == (FV_DROP << 2 | FC_GAP))
+                    code = FCJK_GAP;
+            }
+            cr_assert_eq((ft.cjk_codes[u >> 4] >> 2 * (u & 15)) & 3u, code,
+                         "family set %zu: CJK code of U+%04X", f, u);
+            plain += code == FCJK_PLAIN;
+            numerals += num;
+        }
+        /* (not a table of zeros where Han is kept as itself) */
+        if (families[f] != 0)
+            cr_assert_gt(plain, 20000, "family set %zu: %d plain", f, plain);
+        if (families[f] == SCREENER_FOLD_ALL)
+            cr_assert_gt(numerals, 5, "%d numerals", numerals);
+        fold_table_close(&ft);
+        free(t);
+        fold_build_free(&b);
+    }
+}
