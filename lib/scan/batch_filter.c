@@ -108,7 +108,7 @@
 #define MARKED BATCH_MARKED
 #define STRAIGHT BATCH_STRAIGHT
 
-void batch_mark(const batch_group *g, const size_t *at, size_t pos)
+size_t batch_mark(const batch_group *g, const size_t *at, size_t pos)
 {
     size_t lo = 0, hi = g->n; /* last k with at[k] <= pos */
     while (hi - lo > 1) {
@@ -120,6 +120,7 @@ void batch_mark(const batch_group *g, const size_t *at, size_t pos)
     }
     if (g->maybe[g->msg[lo]] != BATCH_SCANNED) /* (group_joined: its units are separators) */
         g->maybe[g->msg[lo]] = MARKED;
+    return lo;
 }
 
 /* What the used rows' prefilters need: the views of one message, which of
@@ -282,10 +283,47 @@ static int scan_group(const screener_db *db, screener_scratch *s, const plan *p,
     s->bf_byte_at[k] = bytes;
     batch_group g = {db, s, k, s->bf_msg, s->bf_unit_at, s->bf_byte_at,
                      u, fl, s->bf_bytes, maybe};
+    memset(s->bf_cand_done, 0, k); /* (set by the literal row's pass) */
     for (size_t r = 0; r < p->n_group; r++) {
         int rc = p->per_group[r]->batch->group(&g, p->per_group[r]);
         if (rc)
             return rc;
+    }
+    return SCREENER_OK;
+}
+
+/* The messages of the group the group passes marked, each scanned now with
+ * the literal row's candidates the literal pass found in its units handed
+ * to it (run_literals: no second Hyperscan scan of that section). Its
+ * units in the group are exactly its own fold's, and the separator unit
+ * (flags 0) reads like the text's edge to the boundary checks, so those are
+ * the candidates its own scan would find. A message with more candidates
+ * than a scan keeps (collect_cap), or whose scan ends truncated (which
+ * candidates fill the cap depends on their order), is scanned again
+ * without them; the ones whose candidates the pass did not all see (the
+ * narrow pass's non-ASCII messages) stay marked for their own scan. */
+static int scan_marked(const screener_db *db, screener_scratch *s, const screener_message *msgs,
+                       size_t k, uint8_t *maybe, int (*done)(screener_scratch *, size_t))
+{
+    const size_t *at = s->bf_handoff_at, *unit_at = s->bf_unit_at;
+    for (size_t j = 0; j < k; j++) {
+        size_t i = s->bf_msg[j];
+        if (maybe[i] != MARKED || !s->bf_cand_done[j] || at[j + 1] - at[j] >= collect_cap(s))
+            continue;
+        const uint8_t *text = (const uint8_t *)(msgs[i].text ? msgs[i].text : "");
+        s->lit_given = s->bf_handoff + at[j];
+        s->n_lit_given = at[j + 1] - at[j];
+        s->lit_given_units = unit_at[j + 1] - 1 - unit_at[j];
+        int rc = scan_message(db, s, text, msgs[i].len);
+        s->lit_given = NULL;
+        s->n_bf_handed++;
+        if (!rc && s->truncated)
+            rc = scan_message(db, s, text, msgs[i].len);
+        if (!rc)
+            rc = done(s, i);
+        if (rc)
+            return rc;
+        maybe[i] = BATCH_SCANNED;
     }
     return SCREENER_OK;
 }
@@ -446,6 +484,8 @@ static size_t group_joined(const screener_db *db, screener_scratch *s, const pla
     if (!*rc)
         *rc = scan_group(db, s, p, k, s->bf_fold.units, s->bf_fold.flags, s->bf_fold.n, 0,
                          maybe);
+    if (!*rc)
+        *rc = scan_marked(db, s, msgs, k, maybe, done);
     return i;
 }
 
@@ -463,7 +503,10 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
     if (mem_grow((void **)&s->bf_unit_at, &s->cap_bf_unit_at, GROUP_MSGS + 1, sizeof(size_t)) ||
         mem_grow((void **)&s->bf_byte_at, &s->cap_bf_byte_at, GROUP_MSGS + 1, sizeof(size_t)) ||
         mem_grow((void **)&s->bf_msg, &s->cap_bf_msg, GROUP_MSGS, sizeof(size_t)) ||
-        mem_grow((void **)&s->bf_texts, &s->cap_bf_texts, GROUP_MSGS, sizeof(fold_text_ref)))
+        mem_grow((void **)&s->bf_texts, &s->cap_bf_texts, GROUP_MSGS, sizeof(fold_text_ref)) ||
+        mem_grow((void **)&s->bf_handoff_at, &s->cap_bf_handoff_at, GROUP_MSGS + 1,
+                 sizeof(size_t)) ||
+        mem_grow((void **)&s->bf_cand_done, &s->cap_bf_cand_done, GROUP_MSGS, 1))
         return SCREENER_E_NOMEM;
 
     memset(maybe, 0, n);
@@ -500,6 +543,8 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
                 return rc;
         }
         rc = scan_group(db, s, &p, k, s->bf_units, s->bf_flags, units, bytes, maybe);
+        if (!rc)
+            rc = scan_marked(db, s, msgs, k, maybe, done);
         if (rc)
             return rc;
         judge(f, msgs, from, i, maybe);
