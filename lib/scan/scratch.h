@@ -48,6 +48,7 @@ typedef struct batch_filter_state {
     int off;          /* the filter is switched off */
     unsigned off_for; /* groups since it was switched off */
     unsigned off_len; /* groups it stays off before the next try */
+    size_t handed_bytes; /* the group's messages scanned with handed candidates (bytes) */
 } batch_filter_state;
 
 struct screener_scratch {
