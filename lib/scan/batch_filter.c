@@ -52,8 +52,11 @@
  * A message no row marks has no match: it gets the pass result without
  * its own scan. One a per-message test marks is scanned at once, with the
  * views just built for the test (scan_kept: scan_text takes them as they
- * are, s->views_kept); the ones a group pass marks are scanned one by one
- * afterwards (their views are gone by then). Results are exactly those of
+ * are, s->views_kept); the ones a group pass marks are scanned right after
+ * the group's passes (scan_marked), each with the literal candidates the
+ * literal pass found in its units handed to its literal row (run_literals
+ * then makes no Hyperscan call of its own: since 2026-12-01, wbatch13).
+ * Results are exactly those of
  * single scans (tests/scan/test_batch.c compares them
  * field by field on random batches over several databases). A row without
  * a prefilter would send every message to its own scan.
