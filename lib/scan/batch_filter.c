@@ -306,19 +306,33 @@ static int scan_group(const screener_db *db, screener_scratch *s, const plan *p,
  * without them; the ones whose candidates the pass did not all see (the
  * narrow pass's non-ASCII messages) stay marked for their own scan. */
 static int scan_marked(const screener_db *db, screener_scratch *s, const screener_message *msgs,
-                       size_t k, uint8_t *maybe, int (*done)(screener_scratch *, size_t))
+                       size_t from, size_t to, size_t k, uint8_t *maybe,
+                       int (*done)(screener_scratch *, size_t))
 {
     const size_t *at = s->bf_handoff_at, *unit_at = s->bf_unit_at;
-    for (size_t j = 0; j < k; j++) {
-        size_t i = s->bf_msg[j];
-        if (maybe[i] != MARKED || !s->bf_cand_done[j] || at[j + 1] - at[j] >= collect_cap(s))
+    const uint32_t *cnt = s->bf_handoff_n;
+    for (size_t i = from, j = 0; i < to; i++) {
+        if (((i - from) & 7) == 0 && i + 8 <= to) { /* (eight at once: most chat groups) */
+            uint64_t w;
+            memcpy(&w, maybe + i, sizeof w);
+            if (!(w & ~(w >> 1) & 0x0101010101010101ull)) { /* no byte == MARKED (1) */
+                i += 7;
+                continue;
+            }
+        }
+        if (maybe[i] != MARKED)
+            continue;
+        while (j < k && s->bf_msg[j] < i)
+            j++; /* (its index in the group: bf_msg ascends) */
+        if (j == k || s->bf_msg[j] != i || !s->bf_cand_done[j] || cnt[j] >= collect_cap(s))
             continue;
         const uint8_t *text = (const uint8_t *)(msgs[i].text ? msgs[i].text : "");
-        s->lit_given = s->bf_handoff + at[j];
-        s->n_lit_given = at[j + 1] - at[j];
+        s->lit_handed = 1;
+        s->lit_given = s->bf_handoff + (cnt[j] ? at[j] : 0);
+        s->n_lit_given = cnt[j];
         s->lit_given_units = unit_at[j + 1] - 1 - unit_at[j];
         int rc = scan_message(db, s, text, msgs[i].len);
-        s->lit_given = NULL;
+        s->lit_handed = 0;
         s->n_bf_handed++;
         s->bf_state.handed_bytes += msgs[i].len;
         if (!rc && s->truncated)
@@ -502,7 +516,7 @@ static size_t group_joined(const screener_db *db, screener_scratch *s, const pla
         *rc = scan_group(db, s, p, k, s->bf_fold.units, s->bf_fold.flags, s->bf_fold.n, 0,
                          maybe);
     if (!*rc)
-        *rc = scan_marked(db, s, msgs, k, maybe, done);
+        *rc = scan_marked(db, s, msgs, from, i, k, maybe, done);
     return i;
 }
 
@@ -521,8 +535,10 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
         mem_grow((void **)&s->bf_byte_at, &s->cap_bf_byte_at, GROUP_MSGS + 1, sizeof(size_t)) ||
         mem_grow((void **)&s->bf_msg, &s->cap_bf_msg, GROUP_MSGS, sizeof(size_t)) ||
         mem_grow((void **)&s->bf_texts, &s->cap_bf_texts, GROUP_MSGS, sizeof(fold_text_ref)) ||
-        mem_grow((void **)&s->bf_handoff_at, &s->cap_bf_handoff_at, GROUP_MSGS + 1,
+        mem_grow((void **)&s->bf_handoff_at, &s->cap_bf_handoff_at, GROUP_MSGS,
                  sizeof(size_t)) ||
+        mem_grow((void **)&s->bf_handoff_n, &s->cap_bf_handoff_n, GROUP_MSGS,
+                 sizeof(uint32_t)) ||
         mem_grow((void **)&s->bf_cand_done, &s->cap_bf_cand_done, GROUP_MSGS, 1))
         return SCREENER_E_NOMEM;
 
@@ -561,7 +577,7 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
         }
         rc = scan_group(db, s, &p, k, s->bf_units, s->bf_flags, units, bytes, maybe);
         if (!rc)
-            rc = scan_marked(db, s, msgs, k, maybe, done);
+            rc = scan_marked(db, s, msgs, from, i, k, maybe, done);
         if (rc)
             return rc;
         judge(f, msgs, from, i, maybe);

@@ -349,7 +349,7 @@ int run_literals(const scan_ctx *c, const matcher *m)
     screener_scratch *s = c->s;
     const raw_match *raw;
     size_t n_raw;
-    if (s->lit_given && s->v.folded.n == s->lit_given_units) {
+    if (s->lit_handed && s->v.folded.n == s->lit_given_units) {
         /* a batch's group pass found them on the same units (batch_filter.c,
          * scan_marked): no second Hyperscan scan */
         raw = s->lit_given;
@@ -437,35 +437,55 @@ static int on_group_candidate_narrow(unsigned int id, unsigned long long from,
     return 0;
 }
 
-/* The group's candidates (bf_cand, in Hyperscan's order) sorted by message,
- * each message's in that order, their units made the message's own (its
- * first joined unit subtracted): s->bf_handoff[bf_handoff_at[k] ..
- * bf_handoff_at[k + 1]) is what message k's own literal scan would keep
- * (before any cap), and bf_cand_done[k] says so. */
+/* The group's candidates (bf_cand, in Hyperscan's order) per message, each
+ * message's in that order, their units made the message's own (its first
+ * joined unit subtracted): message k's are s->bf_handoff[bf_handoff_at[k] ..
+ * + bf_handoff_n[k]), what its own literal scan would keep (before any cap),
+ * and bf_cand_done[k] says so. Hyperscan reports them by end, so they come
+ * message by message and are copied in place (O(candidates) after a
+ * memset); out of order, they are counted and placed by message. */
 static int handoff_sort(const batch_group *g)
 {
     screener_scratch *s = g->s;
     size_t *at = s->bf_handoff_at, nc = s->n_bf_cand;
+    uint32_t *cnt = s->bf_handoff_n;
     if (nc > s->cap_bf_handoff &&
         mem_grow((void **)&s->bf_handoff, &s->cap_bf_handoff, nc, sizeof(raw_match)))
         return SCREENER_E_NOMEM;
-    memset(at, 0, (g->n + 1) * sizeof *at);
-    for (size_t r = 0; r < nc; r++)
-        at[s->bf_cand_msg[r] + 1]++;
-    for (size_t k = 0; k < g->n; k++)
-        at[k + 1] += at[k];
-    for (size_t r = 0; r < nc; r++) {
+    memset(cnt, 0, g->n * sizeof *cnt);
+    memset(s->bf_cand_done, 1, g->n);
+    int ordered = 1;
+    for (size_t r = 1; r < nc && ordered; r++)
+        ordered = s->bf_cand_msg[r] >= s->bf_cand_msg[r - 1];
+    if (ordered) {
+        for (size_t r = 0; r < nc; r++) {
+            uint32_t k = s->bf_cand_msg[r];
+            if (!cnt[k]++)
+                at[k] = r;
+        }
+    } else {
+        for (size_t r = 0; r < nc; r++)
+            cnt[s->bf_cand_msg[r]]++;
+        for (size_t k = 0, sum = 0; k < g->n; k++)
+            at[k] = sum, sum += cnt[k];
+    }
+    if (ordered) { /* (each candidate stays at its index) */
+        for (size_t r = 0; r < nc; r++) {
+            raw_match m = s->bf_cand[r];
+            uint32_t base = (uint32_t)g->unit_at[s->bf_cand_msg[r]];
+            s->bf_handoff[r] = (raw_match){m.lit, m.start - base, m.end - base};
+        }
+        return SCREENER_OK;
+    }
+    /* placed from the last one down, each message's last first: in order */
+    for (size_t r = nc; r-- > 0;) {
+        raw_match m = s->bf_cand[r];
         uint32_t k = s->bf_cand_msg[r];
         uint32_t base = (uint32_t)g->unit_at[k];
-        raw_match m = s->bf_cand[r];
-        m.start -= base;
-        m.end -= base;
-        s->bf_handoff[at[k]++] = m;
+        s->bf_handoff[at[k] + --cnt[k]] = (raw_match){m.lit, m.start - base, m.end - base};
     }
-    for (size_t k = g->n; k > 0; k--)
-        at[k] = at[k - 1];
-    at[0] = 0;
-    memset(s->bf_cand_done, 1, g->n);
+    for (size_t r = 0; r < nc; r++)
+        cnt[s->bf_cand_msg[r]]++; /* (counted down to 0 above) */
     return SCREENER_OK;
 }
 

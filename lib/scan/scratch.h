@@ -143,14 +143,16 @@ struct screener_scratch {
     raw_match *bf_cand;
     uint32_t *bf_cand_msg;     /* each candidate's message in the group */
     size_t n_bf_cand, cap_bf_cand, cap_bf_cand_msg;
-    raw_match *bf_handoff;     /* bf_cand sorted by message: message k's are */
-    size_t *bf_handoff_at;     /* bf_handoff[bf_handoff_at[k] .. bf_handoff_at[k + 1]) */
-    size_t cap_bf_handoff, cap_bf_handoff_at;
+    raw_match *bf_handoff;     /* bf_cand by message: message k's are bf_handoff[ */
+    size_t *bf_handoff_at;     /* bf_handoff_at[k] .. + bf_handoff_n[k]) */
+    uint32_t *bf_handoff_n;
+    size_t cap_bf_handoff, cap_bf_handoff_at, cap_bf_handoff_n;
     uint8_t *bf_cand_done;     /* per grouped message: its candidates are all in bf_cand */
     size_t cap_bf_cand_done;
     /* set for one scan_message: the literal row's candidates, already found
      * (their text folds to lit_given_units units); run_literals takes them
      * instead of its own Hyperscan scan */
+    int lit_handed;
     const raw_match *lit_given;
     size_t n_lit_given, lit_given_units;
     size_t n_bf_handed; /* messages scanned with candidates handed over (the tests read it) */
