@@ -52,8 +52,11 @@
  * A message no row marks has no match: it gets the pass result without
  * its own scan. One a per-message test marks is scanned at once, with the
  * views just built for the test (scan_kept: scan_text takes them as they
- * are, s->views_kept); the ones a group pass marks are scanned one by one
- * afterwards (their views are gone by then). Results are exactly those of
+ * are, s->views_kept); the ones a group pass marks are scanned right after
+ * the group's passes (scan_marked), each with the literal candidates the
+ * literal pass found in its units handed to its literal row (run_literals
+ * then makes no Hyperscan call of its own: since 2026-12-01, wbatch13).
+ * Results are exactly those of
  * single scans (tests/scan/test_batch.c compares them
  * field by field on random batches over several databases). A row without
  * a prefilter would send every message to its own scan.
@@ -108,7 +111,7 @@
 #define MARKED BATCH_MARKED
 #define STRAIGHT BATCH_STRAIGHT
 
-void batch_mark(const batch_group *g, const size_t *at, size_t pos)
+size_t batch_mark(const batch_group *g, const size_t *at, size_t pos)
 {
     size_t lo = 0, hi = g->n; /* last k with at[k] <= pos */
     while (hi - lo > 1) {
@@ -120,6 +123,7 @@ void batch_mark(const batch_group *g, const size_t *at, size_t pos)
     }
     if (g->maybe[g->msg[lo]] != BATCH_SCANNED) /* (group_joined: its units are separators) */
         g->maybe[g->msg[lo]] = MARKED;
+    return lo;
 }
 
 /* What the used rows' prefilters need: the views of one message, which of
@@ -282,10 +286,62 @@ static int scan_group(const screener_db *db, screener_scratch *s, const plan *p,
     s->bf_byte_at[k] = bytes;
     batch_group g = {db, s, k, s->bf_msg, s->bf_unit_at, s->bf_byte_at,
                      u, fl, s->bf_bytes, maybe};
+    memset(s->bf_cand_done, 0, k); /* (set by the literal row's pass) */
     for (size_t r = 0; r < p->n_group; r++) {
         int rc = p->per_group[r]->batch->group(&g, p->per_group[r]);
         if (rc)
             return rc;
+    }
+    return SCREENER_OK;
+}
+
+/* The messages of the group the group passes marked, each scanned now with
+ * the literal row's candidates the literal pass found in its units handed
+ * to it (run_literals: no second Hyperscan scan of that section). Its
+ * units in the group are exactly its own fold's, and the separator unit
+ * (flags 0) reads like the text's edge to the boundary checks, so those are
+ * the candidates its own scan would find. A message with more candidates
+ * than a scan keeps (collect_cap), or whose scan ends truncated (which
+ * candidates fill the cap depends on their order), is scanned again
+ * without them; the ones whose candidates the pass did not all see (the
+ * narrow pass's non-ASCII messages) stay marked for their own scan. */
+static int scan_marked(const screener_db *db, screener_scratch *s, const screener_message *msgs,
+                       size_t from, size_t to, size_t k, uint8_t *maybe,
+                       int (*done)(screener_scratch *, size_t))
+{
+    const size_t *at = s->bf_handoff_at, *unit_at = s->bf_unit_at;
+    const uint32_t *cnt = s->bf_handoff_n;
+    for (size_t i = from, j = 0; i < to; i++) {
+        if (((i - from) & 7) == 0 && i + 8 <= to) { /* (eight at once: most chat groups) */
+            uint64_t w;
+            memcpy(&w, maybe + i, sizeof w);
+            if (!(w & ~(w >> 1) & 0x0101010101010101ull)) { /* no byte == MARKED (1) */
+                i += 7;
+                continue;
+            }
+        }
+        if (maybe[i] != MARKED)
+            continue;
+        while (j < k && s->bf_msg[j] < i)
+            j++; /* (its index in the group: bf_msg ascends) */
+        if (j == k || s->bf_msg[j] != i || !s->bf_cand_done[j] || cnt[j] >= collect_cap(s))
+            continue;
+        const uint8_t *text = (const uint8_t *)(msgs[i].text ? msgs[i].text : "");
+        s->lit_handed = 1;
+        s->lit_given = s->bf_handoff + (cnt[j] ? at[j] : 0);
+        s->n_lit_given = cnt[j];
+        s->lit_given_units = unit_at[j + 1] - 1 - unit_at[j];
+        int rc = scan_message(db, s, text, msgs[i].len);
+        s->lit_handed = 0;
+        s->n_bf_handed++;
+        s->bf_state.handed_bytes += msgs[i].len;
+        if (!rc && s->truncated)
+            rc = scan_message(db, s, text, msgs[i].len);
+        if (!rc)
+            rc = done(s, i);
+        if (rc)
+            return rc;
+        maybe[i] = BATCH_SCANNED;
     }
     return SCREENER_OK;
 }
@@ -299,6 +355,15 @@ static int scan_group(const screener_db *db, screener_scratch *s, const plan *p,
  * (9,004 against 8,862), 40 on Weibo x 64k and x the built-ins (11,786 and
  * 20,707 against 11,763 and 20,683); the others the same. */
 #define FIXED_COST_BYTES 20
+/* A message a group pass marked and scan_marked scanned with the literal
+ * pass's candidates handed over counts one HANDED_SHARE-th of its bytes:
+ * its second Hyperscan scan of the literal section is saved, its fold is
+ * not. Measured (callgrind, Ir a message, batches of 1,000, with the
+ * hand-off; 1 = as before it): Weibo x houbb 64k 8,398 (1 and 2: the
+ * filter off) -> 8,045 (4), 7,904 (8), 7,903 (16), 7,902 (always on); the
+ * built-ins x tweets 14,481 -> 14,456 (4 and 16; always on: 16,445), x
+ * Weibo 19,083 -> 18,853 (4), 18,910 (16). */
+#define HANDED_SHARE 8
 /* Groups scanned one by one before the filter is tried again: doubled after
  * every try that did not pay, up to PROBE_MAX (a workload where it never pays
  * loses at most one group in PROBE_MAX). */
@@ -327,6 +392,10 @@ static void judge(batch_filter_state *f, const screener_message *msgs, size_t fr
         else if (!maybe[i])
             pass++;
     }
+    /* (a message scanned with handed candidates costs its fold twice, not
+     * its Hyperscan scan: HANDED_SHARE of its bytes) */
+    hit_bytes -= f->handed_bytes - f->handed_bytes / HANDED_SHARE;
+    f->handed_bytes = 0;
     f->off = pass * FIXED_COST_BYTES < hit_bytes;
     f->off_for = 0;
     f->off_len = !f->off ? PROBE_FIRST : f->off_len * 2 > PROBE_MAX ? PROBE_MAX : f->off_len * 2;
@@ -446,6 +515,8 @@ static size_t group_joined(const screener_db *db, screener_scratch *s, const pla
     if (!*rc)
         *rc = scan_group(db, s, p, k, s->bf_fold.units, s->bf_fold.flags, s->bf_fold.n, 0,
                          maybe);
+    if (!*rc)
+        *rc = scan_marked(db, s, msgs, from, i, k, maybe, done);
     return i;
 }
 
@@ -463,7 +534,12 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
     if (mem_grow((void **)&s->bf_unit_at, &s->cap_bf_unit_at, GROUP_MSGS + 1, sizeof(size_t)) ||
         mem_grow((void **)&s->bf_byte_at, &s->cap_bf_byte_at, GROUP_MSGS + 1, sizeof(size_t)) ||
         mem_grow((void **)&s->bf_msg, &s->cap_bf_msg, GROUP_MSGS, sizeof(size_t)) ||
-        mem_grow((void **)&s->bf_texts, &s->cap_bf_texts, GROUP_MSGS, sizeof(fold_text_ref)))
+        mem_grow((void **)&s->bf_texts, &s->cap_bf_texts, GROUP_MSGS, sizeof(fold_text_ref)) ||
+        mem_grow((void **)&s->bf_handoff_at, &s->cap_bf_handoff_at, GROUP_MSGS,
+                 sizeof(size_t)) ||
+        mem_grow((void **)&s->bf_handoff_n, &s->cap_bf_handoff_n, GROUP_MSGS,
+                 sizeof(uint32_t)) ||
+        mem_grow((void **)&s->bf_cand_done, &s->cap_bf_cand_done, GROUP_MSGS, 1))
         return SCREENER_E_NOMEM;
 
     memset(maybe, 0, n);
@@ -500,6 +576,8 @@ int scan_batch_filter(const screener_db *db, screener_scratch *s, const screener
                 return rc;
         }
         rc = scan_group(db, s, &p, k, s->bf_units, s->bf_flags, units, bytes, maybe);
+        if (!rc)
+            rc = scan_marked(db, s, msgs, from, i, k, maybe, done);
         if (rc)
             return rc;
         judge(f, msgs, from, i, maybe);

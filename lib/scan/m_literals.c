@@ -347,15 +347,28 @@ int run_literals(const scan_ctx *c, const matcher *m)
      * to the cache: chat, ~40 % of this function's cycles, perf) */
     const screener_db *db = *(const struct screener_db *const volatile *)&c->db;
     screener_scratch *s = c->s;
-    int rc0 = scan_literals(c, db->hs, db->hs_narrow, &s->v.folded);
-    if (rc0 || !s->n_raw)
-        return rc0; /* (most texts: no candidate, nothing to set up) */
-    entries_prefetch(db, s->raw, s->n_raw);
+    const raw_match *raw;
+    size_t n_raw;
+    if (s->lit_handed && s->v.folded.n == s->lit_given_units) {
+        /* a batch's group pass found them on the same units (batch_filter.c,
+         * scan_marked): no second Hyperscan scan */
+        raw = s->lit_given;
+        n_raw = s->n_lit_given;
+    } else {
+        int rc0 = scan_literals(c, db->hs, db->hs_narrow, &s->v.folded);
+        if (rc0)
+            return rc0;
+        raw = s->raw; /* (after the scan: keep() may have moved it) */
+        n_raw = s->n_raw;
+    }
+    if (!n_raw)
+        return SCREENER_OK; /* (most texts: no candidate, nothing to set up) */
+    entries_prefetch(db, raw, n_raw);
     fold_cursor cur = {0};
-    for (size_t r = 0; r < s->n_raw; r++) {
-        const db_lit *l = &db->lits[s->raw[r].lit];
+    for (size_t r = 0; r < n_raw; r++) {
+        const db_lit *l = &db->lits[raw[r].lit];
         int rc = collect_on(c, &s->v.folded, NULL, &cur, db->lit_entries + l->entries_off,
-                            l->n_entries, s->raw[r].start, s->raw[r].end, 0);
+                            l->n_entries, raw[r].start, raw[r].end, 0);
         if (rc == COLLECT_FULL)
             break;
         if (rc)
@@ -366,19 +379,47 @@ int run_literals(const scan_ctx *c, const matcher *m)
 
 /* ---- batches (batch_filter.c) ------------------------------------------------ */
 
+/* A group pass's Hyperscan context: candidates are kept in the scratch
+ * (bf_cand, with their message) for the marked messages' own scans. */
+typedef struct group_ctx {
+    const batch_group *g;
+    int oom;
+} group_ctx;
+
+/* Mark the message holding candidate id over joined units [p, e) and keep
+ * the candidate. */
+static int group_keep(group_ctx *c, unsigned int id, size_t p, size_t e)
+{
+    screener_scratch *s = c->g->s;
+    size_t k = batch_mark(c->g, c->g->unit_at, p);
+    size_t n = s->n_bf_cand;
+    if ((n >= s->cap_bf_cand &&
+         mem_grow((void **)&s->bf_cand, &s->cap_bf_cand, n + 1, sizeof(raw_match))) ||
+        (n >= s->cap_bf_cand_msg &&
+         mem_grow((void **)&s->bf_cand_msg, &s->cap_bf_cand_msg, n + 1, sizeof(uint32_t)))) {
+        c->oom = 1;
+        return 1; /* stop the scan */
+    }
+    s->bf_cand[n] = (raw_match){id, (uint32_t)p, (uint32_t)e};
+    s->bf_cand_msg[n] = (uint32_t)k;
+    s->n_bf_cand = n + 1;
+    return 0;
+}
+
 /* A literal candidate in the group's folded units marks its message: the
  * same units as the message's own scan (the separator unit, flags 0, reads
  * like the text's edge to the boundary checks), so every candidate of that
- * scan is one here. */
+ * scan is one here, and no other (a literal holds no separator unit). */
 static int on_group_candidate(unsigned int id, unsigned long long from, unsigned long long to,
                               unsigned int flags, void *ctx)
 {
     (void)from;
     (void)flags;
-    const batch_group *g = ctx;
+    group_ctx *c = ctx;
+    const batch_group *g = c->g;
     size_t p, e;
     if (lit_candidate(g->db, g->units, g->flags, g->unit_at[g->n], id, to, &p, &e))
-        batch_mark(g, g->unit_at, p);
+        return group_keep(c, id, p, e);
     return 0;
 }
 
@@ -388,11 +429,64 @@ static int on_group_candidate_narrow(unsigned int id, unsigned long long from,
 {
     (void)from;
     (void)flags;
-    const batch_group *g = ctx;
+    group_ctx *c = ctx;
+    const batch_group *g = c->g;
     size_t p, e;
     if (lit_candidate_narrow(g->db, g->flags, g->unit_at[g->n], id, to, &p, &e))
-        batch_mark(g, g->unit_at, p);
+        return group_keep(c, id, p, e);
     return 0;
+}
+
+/* The group's candidates (bf_cand, in Hyperscan's order) per message, each
+ * message's in that order, their units made the message's own (its first
+ * joined unit subtracted): message k's are s->bf_handoff[bf_handoff_at[k] ..
+ * + bf_handoff_n[k]), what its own literal scan would keep (before any cap),
+ * and bf_cand_done[k] says so. Hyperscan reports them by end, so they come
+ * message by message and are copied in place (O(candidates) after a
+ * memset); out of order, they are counted and placed by message. */
+static int handoff_sort(const batch_group *g)
+{
+    screener_scratch *s = g->s;
+    size_t *at = s->bf_handoff_at, nc = s->n_bf_cand;
+    uint32_t *cnt = s->bf_handoff_n;
+    if (nc > s->cap_bf_handoff &&
+        mem_grow((void **)&s->bf_handoff, &s->cap_bf_handoff, nc, sizeof(raw_match)))
+        return SCREENER_E_NOMEM;
+    memset(cnt, 0, g->n * sizeof *cnt);
+    memset(s->bf_cand_done, 1, g->n);
+    int ordered = 1;
+    for (size_t r = 1; r < nc && ordered; r++)
+        ordered = s->bf_cand_msg[r] >= s->bf_cand_msg[r - 1];
+    if (ordered) {
+        for (size_t r = 0; r < nc; r++) {
+            uint32_t k = s->bf_cand_msg[r];
+            if (!cnt[k]++)
+                at[k] = r;
+        }
+    } else {
+        for (size_t r = 0; r < nc; r++)
+            cnt[s->bf_cand_msg[r]]++;
+        for (size_t k = 0, sum = 0; k < g->n; k++)
+            at[k] = sum, sum += cnt[k];
+    }
+    if (ordered) { /* (each candidate stays at its index) */
+        for (size_t r = 0; r < nc; r++) {
+            raw_match m = s->bf_cand[r];
+            uint32_t base = (uint32_t)g->unit_at[s->bf_cand_msg[r]];
+            s->bf_handoff[r] = (raw_match){m.lit, m.start - base, m.end - base};
+        }
+        return SCREENER_OK;
+    }
+    /* placed from the last one down, each message's last first: in order */
+    for (size_t r = nc; r-- > 0;) {
+        raw_match m = s->bf_cand[r];
+        uint32_t k = s->bf_cand_msg[r];
+        uint32_t base = (uint32_t)g->unit_at[k];
+        s->bf_handoff[at[k] + --cnt[k]] = (raw_match){m.lit, m.start - base, m.end - base};
+    }
+    for (size_t r = 0; r < nc; r++)
+        cnt[s->bf_cand_msg[r]]++; /* (counted down to 0 above) */
+    return SCREENER_OK;
 }
 
 /* Most messages of an English group fold to ASCII, and the narrow section
@@ -431,19 +525,32 @@ static int literals_group_narrow(const batch_group *g)
             other[n_other++] = k;
         }
     }
-    for (size_t j = 0; j < n_other; j++)
-        batch_mark(g, g->unit_at, g->unit_at[other[j]]);
+    group_ctx c = {g, 0};
     hs_error_t he = hs_scan(g->db->hs_narrow, (const char *)out, (unsigned int)n, 0, s->hs,
-                            on_group_candidate_narrow, (void *)(uintptr_t)g);
+                            on_group_candidate_narrow, &c);
+    if (c.oom)
+        return SCREENER_E_NOMEM;
     if (he == HS_SCRATCH_IN_USE)
         return SCREENER_E_SCRATCH_IN_USE;
-    return he == HS_SUCCESS ? 1 : SCREENER_E_HYPERSCAN;
+    if (he != HS_SUCCESS)
+        return SCREENER_E_HYPERSCAN;
+    /* the others' units were not scanned: marked, their own scans find
+     * what they hold (no candidates handed to them) */
+    int rc = handoff_sort(g);
+    if (rc)
+        return rc;
+    for (size_t j = 0; j < n_other; j++) {
+        batch_mark(g, g->unit_at, g->unit_at[other[j]]);
+        s->bf_cand_done[other[j]] = 0;
+    }
+    return 1;
 }
 
 static int literals_group(const batch_group *g, const matcher *m)
 {
     (void)m;
     size_t n = g->unit_at[g->n];
+    g->s->n_bf_cand = 0;
     if (n == 0)
         return SCREENER_OK;
     if (g->db->hs_narrow) {
@@ -451,11 +558,16 @@ static int literals_group(const batch_group *g, const matcher *m)
         if (rc)
             return rc == 1 ? SCREENER_OK : rc;
     }
+    group_ctx c = {g, 0};
     hs_error_t he = hs_scan(g->db->hs, (const char *)g->units, (unsigned int)(n * 2), 0, g->s->hs,
-                            on_group_candidate, (void *)(uintptr_t)g);
+                            on_group_candidate, &c);
+    if (c.oom)
+        return SCREENER_E_NOMEM;
     if (he == HS_SCRATCH_IN_USE)
         return SCREENER_E_SCRATCH_IN_USE;
-    return he == HS_SUCCESS ? SCREENER_OK : SCREENER_E_HYPERSCAN;
+    if (he != HS_SUCCESS)
+        return SCREENER_E_HYPERSCAN;
+    return handoff_sort(g);
 }
 
 /* One Hyperscan call over the group's folded units. */

@@ -52,8 +52,8 @@ typedef struct batch_group {
 } batch_group;
 
 /* Mark message k of the group that holds position pos of a concatenation
- * whose messages start at at[0..n) (binary search; at[0] <= pos). */
-void batch_mark(const batch_group *g, const size_t *at, size_t pos);
+ * whose messages start at at[0..n) (binary search; at[0] <= pos); returns k. */
+size_t batch_mark(const batch_group *g, const size_t *at, size_t pos);
 
 /*
  * How a row answers "may this message hold a match of mine?" for many short

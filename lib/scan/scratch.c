@@ -196,6 +196,12 @@ SCREENER_API void screener_scratch_free(screener_scratch *s)
     mem_free(s->bf_byte_at);
     mem_free(s->bf_msg);
     mem_free(s->bf_maybe);
+    mem_free(s->bf_cand);
+    mem_free(s->bf_cand_msg);
+    mem_free(s->bf_handoff);
+    mem_free(s->bf_handoff_at);
+    mem_free(s->bf_handoff_n);
+    mem_free(s->bf_cand_done);
     for (size_t i = 0; i < s->n_rules; i++)
         mem_free((char *)(uintptr_t)s->rules[i].category);
     mem_free(s->rules);

@@ -48,6 +48,7 @@ typedef struct batch_filter_state {
     int off;          /* the filter is switched off */
     unsigned off_for; /* groups since it was switched off */
     unsigned off_len; /* groups it stays off before the next try */
+    size_t handed_bytes; /* the group's messages scanned with handed candidates (bytes) */
 } batch_filter_state;
 
 struct screener_scratch {
@@ -137,6 +138,24 @@ struct screener_scratch {
     uint8_t *bf_maybe;         /* per batch message: needs a full scan */
     size_t cap_bf_maybe;
     int views_kept; /* v holds the views of the next scan_text's text (batch_filter.c) */
+    /* the literal group pass's candidates (m_literals.c, literals_group):
+     * joined units, then (bf_handoff) per grouped message, units of its own */
+    raw_match *bf_cand;
+    uint32_t *bf_cand_msg;     /* each candidate's message in the group */
+    size_t n_bf_cand, cap_bf_cand, cap_bf_cand_msg;
+    raw_match *bf_handoff;     /* bf_cand by message: message k's are bf_handoff[ */
+    size_t *bf_handoff_at;     /* bf_handoff_at[k] .. + bf_handoff_n[k]) */
+    uint32_t *bf_handoff_n;
+    size_t cap_bf_handoff, cap_bf_handoff_at, cap_bf_handoff_n;
+    uint8_t *bf_cand_done;     /* per grouped message: its candidates are all in bf_cand */
+    size_t cap_bf_cand_done;
+    /* set for one scan_message: the literal row's candidates, already found
+     * (their text folds to lit_given_units units); run_literals takes them
+     * instead of its own Hyperscan scan */
+    int lit_handed;
+    const raw_match *lit_given;
+    size_t n_lit_given, lit_given_units;
+    size_t n_bf_handed; /* messages scanned with candidates handed over (the tests read it) */
     batch_filter_state bf_state;
     uint64_t rx_join_for;      /* db instance rx_join was decided for (m_regex.c) */
     int rx_join;               /* its regexes can be scanned concatenated */

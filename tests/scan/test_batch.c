@@ -878,3 +878,97 @@ Test(batch, regex_anchor_detection)
         cr_assert_eq(regex_unanchored(cases[i].re, strlen(cases[i].re)), cases[i].unanchored,
                      "`%s`", cases[i].re);
 }
+
+/* ---- the literal candidates handed to a marked message's own scan ----------------- */
+
+/* A message the group passes mark is scanned with the literal candidates the
+ * literal pass found in its units (batch_filter.c, scan_marked; m_literals.c,
+ * handoff_sort): no second Hyperscan scan of the literal section. Pieces put
+ * matches at a message's first and last units, overlapping matches (我的世界,
+ * 我的, 世界), one term of several entries (赌博 in two categories), allowed
+ * spans (世界杯 allows 世界), word terms whose boundaries are the message's
+ * edges (sex, sexy), rule parts, and runs of a one-character term long enough
+ * to reach the cap (a profile of max_matches 1 or 2 in some rounds: more
+ * candidates than a scan keeps, and scans that end truncated, are scanned
+ * again without them). batch == single scans, every field; and the hand-off
+ * was used. */
+static const char handoff_dict[] = "@category a\n"
+                                   "我的世界\n"
+                                   "我的\n"
+                                   "世界\n"
+                                   "世界杯\tallow\n"
+                                   "赌博\n"
+                                   "法\n"
+                                   "sex\tword\n"
+                                   "@rule 加微信 NEAR/5 日赚\n"
+                                   "@category b\n"
+                                   "赌博\n";
+
+static const char *handoff_pieces[] = {
+    "我的世界", "我的", "世界", "世界杯", "的世", "赌博", "赌", "博", "今天", "天气", "，",
+    "sex", "sexy", " sex ", "essex", "Sex.", "加微信", "日赚", "哈哈", "法", "法法法法法法法法",
+};
+
+Test(batch, handed_candidates_equal_single_scans)
+{
+    screener_db *db = compile_text("handoff.txt", handoff_dict);
+    screener_scratch *a = NULL, *b = NULL;
+    cr_assert_eq(screener_scratch_alloc(db, &a), SCREENER_OK);
+    cr_assert_eq(screener_scratch_alloc(db, &b), SCREENER_OK);
+    enum { MAX_BATCH = 300 };
+    text *texts = calloc(MAX_BATCH, sizeof *texts);
+    screener_message *msgs = calloc(MAX_BATCH, sizeof *msgs);
+    size_t messages = 0, flagged = 0, truncated = 0, handed = 0;
+    for (int round = 0; round < 150; round++) {
+        /* a new batch scratch each round: filtering on from its start */
+        handed += a->n_bf_handed;
+        screener_scratch_free(a);
+        a = NULL;
+        cr_assert_eq(screener_scratch_alloc(db, &a), SCREENER_OK);
+        size_t max = round % 5 == 3 ? 1 : round % 5 == 4 ? 2 : 0;
+        screener_profile p = {sizeof p, 0, NULL, 0, max, 0};
+        cr_assert_eq(screener_scratch_set_profile(a, &p), SCREENER_OK);
+        cr_assert_eq(screener_scratch_set_profile(b, &p), SCREENER_OK);
+        size_t n = 1 + rnd(MAX_BATCH);
+        for (size_t i = 0; i < n; i++) {
+            text *x = &texts[i];
+            x->n = 0;
+            unsigned kind = rnd(100);
+            if (kind < 80) { /* quiet: the group passes leave it (and it pays) */
+                puts_(x, quiet[rnd(6)]);
+            } else if (kind < 83) { /* a run of 法 up to 256 bytes: the cap */
+                for (unsigned k = 0, m = 20 + rnd(66); k < m; k++)
+                    puts_(x, "法");
+            } else if (kind < 85) { /* 赌博, two entries each: the cap, fewer candidates */
+                for (unsigned k = 0, m = 20 + rnd(23); k < m; k++)
+                    puts_(x, "赌博");
+            } else {
+                for (unsigned k = 0, m = 1 + rnd(6); k < m; k++)
+                    puts_(x, handoff_pieces[rnd(sizeof handoff_pieces / sizeof *handoff_pieces)]);
+            }
+            msgs[i] = (screener_message){x->p, x->n};
+        }
+        const screener_result *br = NULL, *r = NULL;
+        cr_assert_eq(screener_scan_batch(db, a, msgs, n, &br), SCREENER_OK);
+        for (size_t i = 0; i < n; i++) {
+            cr_assert_eq(screener_scan(db, b, msgs[i].text, msgs[i].len, &r), SCREENER_OK);
+            expect_same(&br[i], r, "handed candidates", i, &msgs[i]);
+            flagged += r->n_matches > 0;
+            truncated += r->truncated;
+        }
+        messages += n;
+    }
+    handed += a->n_bf_handed;
+    cr_log_info("handed candidates: %zu messages, %zu with matches, %zu truncated, %zu scanned "
+                "with the group pass's candidates",
+                messages, flagged, truncated, handed);
+    cr_assert_gt(handed, messages / 10, "the hand-off was used for too few to tell");
+    cr_assert_gt(truncated, 100, "too few truncated results to tell");
+    for (size_t i = 0; i < MAX_BATCH; i++)
+        free(texts[i].p);
+    free(texts);
+    free(msgs);
+    screener_scratch_free(a);
+    screener_scratch_free(b);
+    screener_db_free(db);
+}
