@@ -307,6 +307,25 @@ static int marks_reserve(fold_buf *fb, size_t i, size_t n, size_t pos, size_t ma
     return 0;
 }
 
+/* The checkpoint at lane k of a block at byte i (block_marks and
+ * block_marks32): pushed at *mkp, and 1 returned; or, when it reaches
+ * max_units, *am trimmed to the lanes before k and 0 returned (the block
+ * is cut there). */
+static inline int push_mark(fold_mark **mkp, size_t i, unsigned k, size_t *next_mark,
+                            size_t max_units, uint64_t *am, const uint8_t *vb)
+{
+    if (*next_mark >= max_units) {
+        *am &= (1ull << k) - 1;
+        return 0;
+    }
+    fold_mark *mk = (*mkp)++;
+    mk->byte = (uint32_t)(i + k);
+    mk->unit = (uint32_t)*next_mark;
+    mk->prev = vb[k - 1];
+    *next_mark += FOLD_MARK_EVERY;
+    return 1;
+}
+
 /*
  * The checkpoints inside a block of `lanes` bytes at byte i whose kept
  * lanes are *am (cnt of them); vb: the collapse state after each lane;
@@ -327,15 +346,8 @@ static inline size_t block_marks(fold_mark **mkp, size_t i, size_t pos, size_t *
         unsigned k = sel(*am, need - 1) + 1;
         if (k >= lanes)
             break; /* due at the next block's first byte: the caller's loop */
-        if (*next_mark >= max_units) {
-            *am &= (1ull << k) - 1;
+        if (!push_mark(mkp, i, k, next_mark, max_units, am, vb))
             return k; /* the budget: the pass ends at this checkpoint */
-        }
-        fold_mark *mk = (*mkp)++;
-        mk->byte = (uint32_t)(i + k);
-        mk->unit = (uint32_t)*next_mark;
-        mk->prev = vb[k - 1];
-        *next_mark += FOLD_MARK_EVERY;
         need += FOLD_MARK_EVERY;
     }
     return lanes;
@@ -523,15 +535,8 @@ AVX2_TARGET static inline size_t block_marks32(fold_mark **mkp, size_t i, size_t
         unsigned k = (unsigned)__builtin_ctzll(at) + 1;
         if (k >= lanes)
             break; /* due at the next block's first byte: the caller's loop */
-        if (*next_mark >= max_units) {
-            *am &= (1ull << k) - 1;
+        if (!push_mark(mkp, i, k, next_mark, max_units, am, vb))
             return k; /* the budget: the pass ends at this checkpoint */
-        }
-        fold_mark *mk = (*mkp)++;
-        mk->byte = (uint32_t)(i + k);
-        mk->unit = (uint32_t)*next_mark;
-        mk->prev = vb[k - 1];
-        *next_mark += FOLD_MARK_EVERY;
     }
     return lanes;
 }
