@@ -125,13 +125,6 @@ void db_fp_category(XXH3_state_t *fp, const uint8_t actions[4])
     XXH3_128bits_update(fp, actions, 4);
 }
 
-/* The bytes of one entry, in this order: reason with its NUL (generated
- * entries), unit count, units, category with its NUL, 3 or 4 meta bytes,
- * written to out; their length, or 0 when they do not fit in cap. The
- * streaming hash of a concatenation is the same whatever the split, so
- * callers hash records one by one (db_fp_entry) or many at once (the
- * loader: one hash update per few hundred entries; five updates per entry
- * were a third of a 64k-entry load's fingerprint check). */
 /* memcpy of n bytes, inline for the short fields of an entry record (a
  * term's units, a category name: a few to a few ten bytes) by two
  * overlapping loads; a call to the C library's memcpy per field was most
@@ -155,6 +148,13 @@ static inline void copy_short(uint8_t *d, const void *src, size_t n)
     }
 }
 
+/* The bytes of one entry, in this order: reason with its NUL (generated
+ * entries), unit count, units, category with its NUL, 3 or 4 meta bytes,
+ * written to out; their length, or 0 when they do not fit in cap. The
+ * streaming hash of a concatenation is the same whatever the split, so
+ * callers hash records one by one (db_fp_entry) or many at once (the
+ * loader: one hash update per few hundred entries; five updates per entry
+ * were a third of a 64k-entry load's fingerprint check). */
 size_t db_fp_entry_record(uint8_t *out, size_t cap, const uint16_t *units, uint32_t n_units,
                           const char *category, uint8_t severity, uint8_t flags,
                           uint8_t detector, uint8_t options, const char *reason)
