@@ -120,11 +120,6 @@ static int lone_letter_at(const uint8_t *s, size_t n, size_t i, int d)
 
 /* ---- links, e-mail addresses and handles are not words ----------------- */
 
-static int is_space(uint8_t b)
-{
-    return b == ' ' || (b >= '\t' && b <= '\r');
-}
-
 static int is_alnum(uint8_t b)
 {
     return b < 0x80 && ((kind[b] & K_LETTER) || (b >= '0' && b <= '9'));
@@ -167,7 +162,7 @@ static inline __m128i range16(__m128i v, __m128i minus_base, __m128i span)
     return _mm_cmpeq_epi8(_mm_min_epu8(t, span), t);
 }
 
-/* ASCII whitespace (is_space) of the 16 bytes at p, one bit each. */
+/* ASCII whitespace (leet_is_space) of the 16 bytes at p, one bit each. */
 static inline unsigned space16(const uint8_t (*h)[16], const uint8_t *p)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -315,9 +310,9 @@ static inline int chunk_of(const uint8_t *s, size_t n, size_t i, size_t *a, size
 #else
     (void)fast;
 #endif
-    while (lo > lo_min && !is_space(s[lo - 1]))
+    while (lo > lo_min && !leet_is_space(s[lo - 1]))
         lo--;
-    while (hi < hi_max && !is_space(s[hi]))
+    while (hi < hi_max && !leet_is_space(s[hi]))
         hi++;
     *a = lo, *z = hi;
     return hi - lo <= CHUNK_MAX;
@@ -1015,7 +1010,7 @@ static void mark_range(leet_char *x, size_t nc, size_t *k, size_t b0, size_t b1)
     }
 }
 
-/* Per byte: 1 ASCII whitespace (is_space), 2 a byte without which a chunk
+/* Per byte: 1 ASCII whitespace (leet_is_space), 2 a byte without which a chunk
  * is neither a link, an address nor holds a handle ('/', the 'w' of
  * "www.", '@': whole_machine, word_at). */
 static const uint8_t chunk_byte[256] = {
@@ -1454,7 +1449,7 @@ static inline int ascii_wordchar(uint8_t b)
 static inline int reset_at(const uint8_t *s, size_t n, size_t q)
 {
     return q == 0 || q >= n ||
-           (is_space(s[q - 1]) && q + 1 < n && letter_at(s, n, q) && letter_at(s, n, q + 1));
+           (leet_is_space(s[q - 1]) && q + 1 < n && letter_at(s, n, q) && letter_at(s, n, q + 1));
 }
 
 /* seed_at for a leet digit or symbol at i. A run of them is read only

@@ -48,6 +48,12 @@
  * (scan/window.c leet_open). */
 #define LEET_CHUNK_MAX 256
 
+/* 1 if byte b ends a chunk (ASCII whitespace: space, \t \n \v \f \r). */
+static inline int leet_is_space(uint8_t b)
+{
+    return b == ' ' || (b >= '\t' && b <= '\r');
+}
+
 /* One character of the text, as the leet rule sees it (leet.c). */
 typedef struct leet_char {
     uint32_t b0, b1; /* original bytes */

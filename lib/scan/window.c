@@ -162,10 +162,11 @@ static size_t leet_open(const screener_scratch *s, const uint8_t *data, size_t s
     size_t open = scan_len;
     for (size_t i = 0; i < s->n_matches; i++) {
         const screener_match *m = &s->matches[i];
-        if (!(m->flags & SCREENER_MATCH_LEET) || m->start >= open || scan_len - m->end > LEET_CHUNK_MAX)
+        if (!(m->flags & SCREENER_MATCH_LEET) || m->start >= open ||
+            scan_len - m->end > LEET_CHUNK_MAX)
             continue;
         size_t q = m->end;
-        while (q < scan_len && data[q] != ' ' && !(data[q] >= '\t' && data[q] <= '\r'))
+        while (q < scan_len && !leet_is_space(data[q]))
             q++;
         if (q == scan_len)
             open = m->start;
