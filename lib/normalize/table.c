@@ -2,7 +2,7 @@
  * table.c — opening a serialized fold table for scanning.
  */
 #include <string.h>
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(SCREENER_NO_SIMD)
 #include <emmintrin.h>
 #endif
 
@@ -175,7 +175,7 @@ typedef struct bmp_block_bits {
  * up (a kept FV_IDENT of class FC_OTHER, or a FV_DROP of class FC_GAP,
  * neither with payload bits 16..20). SSE2 (every x86-64): four values a
  * step, ~6 instructions a value against ~18 one at a time (callgrind). */
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(SCREENER_NO_SIMD)
 static void block_bits_of(const uint32_t *d, bmp_block_bits *b)
 {
     /* 4 bits abcd -> 0a0b0c0d: four plain (or, shifted, gap) bits as codes */
