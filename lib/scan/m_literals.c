@@ -441,51 +441,36 @@ static int on_group_candidate_narrow(unsigned int id, unsigned long long from,
  * message's in that order, their units made the message's own (its first
  * joined unit subtracted): message k's are s->bf_handoff[bf_handoff_at[k] ..
  * + bf_handoff_n[k]), what its own literal scan would keep (before any cap),
- * and bf_cand_done[k] says so. Hyperscan reports them by end, so they come
- * message by message and are copied in place (O(candidates) after a
- * memset); out of order, they are counted and placed by message. */
+ * and bf_cand_done[k] says so. A stable counting sort by message (Hyperscan
+ * reports them by end, so mostly message by message already; the sort does
+ * not rely on it). */
 static int handoff_sort(const batch_group *g)
 {
     screener_scratch *s = g->s;
     size_t *at = s->bf_handoff_at, nc = s->n_bf_cand;
     uint32_t *cnt = s->bf_handoff_n;
+    const uint32_t *msg = s->bf_cand_msg;
     if (nc > s->cap_bf_handoff &&
         mem_grow((void **)&s->bf_handoff, &s->cap_bf_handoff, nc, sizeof(raw_match)))
         return SCREENER_E_NOMEM;
     memset(cnt, 0, g->n * sizeof *cnt);
     memset(s->bf_cand_done, 1, g->n);
-    int ordered = 1;
-    for (size_t r = 1; r < nc && ordered; r++)
-        ordered = s->bf_cand_msg[r] >= s->bf_cand_msg[r - 1];
-    if (ordered) {
-        for (size_t r = 0; r < nc; r++) {
-            uint32_t k = s->bf_cand_msg[r];
-            if (!cnt[k]++)
-                at[k] = r;
-        }
-    } else {
-        for (size_t r = 0; r < nc; r++)
-            cnt[s->bf_cand_msg[r]]++;
-        for (size_t k = 0, sum = 0; k < g->n; k++)
-            at[k] = sum, sum += cnt[k];
-    }
-    if (ordered) { /* (each candidate stays at its index) */
-        for (size_t r = 0; r < nc; r++) {
-            raw_match m = s->bf_cand[r];
-            uint32_t base = (uint32_t)g->unit_at[s->bf_cand_msg[r]];
-            s->bf_handoff[r] = (raw_match){m.lit, m.start - base, m.end - base};
-        }
-        return SCREENER_OK;
-    }
-    /* placed from the last one down, each message's last first: in order */
+    if (!nc)
+        return SCREENER_OK; /* (most chat groups) */
+    for (size_t r = 0; r < nc; r++)
+        cnt[msg[r]]++;
+    for (size_t k = 0, sum = 0; k < g->n; k++)
+        at[k] = sum, sum += cnt[k];
+    /* placed from the last one down, each message's last first: in order;
+     * cnt counted down to 0 and back */
     for (size_t r = nc; r-- > 0;) {
         raw_match m = s->bf_cand[r];
-        uint32_t k = s->bf_cand_msg[r];
-        uint32_t base = (uint32_t)g->unit_at[k];
-        s->bf_handoff[at[k] + --cnt[k]] = (raw_match){m.lit, m.start - base, m.end - base};
+        uint32_t base = (uint32_t)g->unit_at[msg[r]];
+        s->bf_handoff[at[msg[r]] + --cnt[msg[r]]] =
+            (raw_match){m.lit, m.start - base, m.end - base};
     }
     for (size_t r = 0; r < nc; r++)
-        cnt[s->bf_cand_msg[r]]++; /* (counted down to 0 above) */
+        cnt[msg[r]]++;
     return SCREENER_OK;
 }
 
