@@ -205,6 +205,29 @@ CJK_AVX2_TARGET static inline __m128i pack_control(uint32_t m)
     return _mm_add_epi16(_mm_mullo_epi16(x, _mm_set1_epi16(0x0202)), _mm_set1_epi16(0x0100));
 }
 
+/* The same without PEXT/PDEP (fold_table.pdep_fast 0): the 8 kept byte
+ * indices from fold_pack8 (0x80 past them: garbage lanes, as above). */
+CJK_AVX2_TARGET static inline __m128i pack_control_table(uint32_t m)
+{
+    __m128i x = _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)fold_pack8[m]));
+    return _mm_add_epi16(_mm_mullo_epi16(x, _mm_set1_epi16(0x0202)), _mm_set1_epi16(0x0100));
+}
+
+/* The flag bytes of the kept lanes K (8 bits) from the gap bits g, one
+ * byte (0 or 1 = FU_GAP) per kept lane, in order, 0 after them. pdep:
+ * PEXT and PDEP; else each bit made a byte by a compare and the bytes
+ * left-packed by fold_pack8. */
+CJK_AVX2_TARGET static inline uint64_t kept_gaps(uint32_t g, uint32_t K, int pdep)
+{
+    if (pdep)
+        return _pdep_u64(_pext_u32(g & K, K), 0x0101010101010101ull);
+    const __m128i bit = _mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0);
+    __m128i b = _mm_and_si128(_mm_cmpeq_epi8(_mm_and_si128(_mm_set1_epi8((char)g), bit), bit),
+                              _mm_set1_epi8(1));
+    b = _mm_shuffle_epi8(b, _mm_loadl_epi64((const __m128i *)fold_pack8[K]));
+    return (uint64_t)_mm_cvtsi128_si64(b);
+}
+
 /* The same step as run_avx512, 8 characters (24 bytes) a block (the last
  * one by masked 4-byte loads: the characters in the whole words before the
  * text's end); stores 8 units and 8 flags whatever it keeps (the fold's
@@ -215,7 +238,7 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
     const uint16_t *index = ft->trie->index;
     const uint32_t *data = ft->trie->data.ptr32;
     const uint32_t *codes = ft->cjk_codes;
-    const int gather = ft->cjk_gather;
+    const int gather = ft->cjk_gather, pdep = ft->pdep_fast;
     /* lane 0: bytes 0..11 of the first load; lane 1: bytes 4..15 of the
      * second (which starts 8 bytes later: bytes 12..23 of the block) */
     const __m256i sel = _mm256_setr_epi8(0, 1, 2, 2, 3, 4, 5, 5, 6, 7, 8, 8, 9, 10, 11, 11, 4, 5,
@@ -299,7 +322,8 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
         unsigned c = (unsigned)__builtin_popcount(K);
         int stop = 0;
         if (pos + c >= next_mark) {
-            unsigned jm = (unsigned)__builtin_ctz(_pdep_u32(1u << (next_mark - pos - 1), K));
+            unsigned jm = pdep ? (unsigned)__builtin_ctz(_pdep_u32(1u << (next_mark - pos - 1), K))
+                               : fold_select8[K][next_mark - pos - 1];
             if (next_mark >= max_units) {
                 k = jm + 1;
                 K &= _bzhi_u32(~0u, k);
@@ -317,8 +341,9 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
         /* (the value's low 16 bits: packus saturates a value with its top bit set) */
         __m256i u32 = _mm256_blendv_epi8(_mm256_and_si256(v, _mm256_set1_epi32(0xFFFF)), cp, identv);
         __m128i u = _mm_packus_epi32(_mm256_castsi256_si128(u32), _mm256_extracti128_si256(u32, 1));
-        _mm_storeu_si128((__m128i *)(p->o + pos), _mm_shuffle_epi8(u, pack_control(K)));
-        uint64_t F = _pdep_u64(_pext_u32(((G << 1) | gap) & K, K), 0x0101010101010101ull);
+        _mm_storeu_si128((__m128i *)(p->o + pos),
+                         _mm_shuffle_epi8(u, pdep ? pack_control(K) : pack_control_table(K)));
+        uint64_t F = kept_gaps((G << 1) | gap, K, pdep);
         memcpy(p->fl + pos, &F, 8);
         pos += c;
         gap = (G >> (k - 1)) & 1u;

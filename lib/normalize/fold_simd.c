@@ -55,8 +55,11 @@ const char *fold_path_name(int path)
 static pthread_once_t path_once = PTHREAD_ONCE_INIT;
 static int path_best, path_chosen;
 #if FOLD_X86
-/* pshufb controls of the AVX2 left-pack, per 8-lane mask: the kept bytes */
-static uint8_t pack8[256][16];
+/* pshufb controls of the AVX2 left-pack, per 8-lane mask: the kept bytes
+ * (fold_simd.h; fold_cjk.c reads them too) */
+uint8_t fold_pack8[256][16];
+/* per 8-bit mask, the lane of its r-th set bit (fold_simd.h) */
+uint8_t fold_select8[256][8];
 /* the same reading lanes 8..15 of a 16-byte source */
 static uint8_t pack8h[256][16];
 static uint8_t popcount8[256];
@@ -67,10 +70,12 @@ static uint8_t popcount8[256];
 
 /* AMD before family 0x19 (Zen 1 and 2, and the AVX2 Bulldozer family)
  * runs PDEP/PEXT in microcode: tens to hundreds of cycles each, where Intel
- * and Zen 3+ take 3. The AVX2 paths (the ASCII blocks' checkpoints, the CJK
- * step's left-pack) use them in every block, so such a CPU takes the SSE2
- * path (a documented fact about those CPUs, not measured here: this machine
- * has none). */
+ * and Zen 3+ take 3. Such a CPU still takes the AVX2 path, with the
+ * PDEP-free variants of its few PDEP/PEXT steps (fold_table.pdep_fast 0:
+ * the checkpoint lanes by a table select, the CJK step's left-pack control
+ * and flags by tables and a shuffle). Until 2026-12-01 it took the SSE2
+ * path instead; measured on a Zen 2 EPYC (family 0x17), see
+ * bench/RESULTS.md "AVX2 without fast PDEP". */
 static int slow_bmi2(void)
 {
     unsigned a, b, c, d;
@@ -104,7 +109,7 @@ static int gathers_mitigated(void)
 }
 #endif
 
-static int gather_fast;
+static int gather_fast, pdep_fast;
 
 static void path_init(void)
 {
@@ -112,21 +117,25 @@ static void path_init(void)
 #if FOLD_X86
     for (unsigned m = 0; m < 256; m++) {
         unsigned t = 0;
-        memset(pack8[m], 0x80, 16);
+        memset(fold_pack8[m], 0x80, 16);
         for (unsigned b = 0; b < 8; b++)
             if (m >> b & 1u) {
-                pack8[m][t] = (uint8_t)b;
+                fold_pack8[m][t] = (uint8_t)b;
                 t++;
             }
         popcount8[m] = (uint8_t)t;
+        for (unsigned r = 0; r < 8; r++)
+            fold_select8[m][r] = r < t ? fold_pack8[m][r] : 0;
         for (unsigned b = 0; b < 16; b++)
-            pack8h[m][b] = pack8[m][b] == 0x80 ? 0x80 : (uint8_t)(pack8[m][b] + 8);
+            pack8h[m][b] = fold_pack8[m][b] == 0x80 ? 0x80 : (uint8_t)(fold_pack8[m][b] + 8);
     }
     __builtin_cpu_init();
     path_best = FOLD_PATH_SSE2;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
-        __builtin_cpu_supports("popcnt") && !slow_bmi2())
+        __builtin_cpu_supports("popcnt"))
         path_best = FOLD_PATH_AVX2;
+    const char *pdep = getenv("SCREENER_PDEP");
+    pdep_fast = !slow_bmi2() && !(pdep && !strcmp(pdep, "slow"));
     if (path_best == FOLD_PATH_AVX2 && __builtin_cpu_supports("avx512f") &&
         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
         __builtin_cpu_supports("avx512vbmi2"))
@@ -150,6 +159,12 @@ int fold_gathers_fast(void)
 {
     pthread_once(&path_once, path_init);
     return gather_fast;
+}
+
+int fold_pdep_fast(void)
+{
+    pthread_once(&path_once, path_init);
+    return pdep_fast;
 }
 
 int fold_path_supported(int path)
@@ -231,6 +246,7 @@ void fold_simd_plan(fold_table *ft)
     ft->plan_n = 0;
     ft->ascii_path = FOLD_PATH_SCALAR;
     ft->cjk_gather = (uint8_t)fold_gathers_fast();
+    ft->pdep_fast = (uint8_t)fold_pdep_fast();
     for (uint32_t c = 0; c < 128; c++) {
         uint32_t a = ft->ascii_fast[c], u = a & 0xFFFFu;
         if (a & FA_KEEP) {
@@ -280,6 +296,24 @@ static inline unsigned select_loop(uint64_t m, size_t r)
     while (r--)
         m &= m - 1;
     return (unsigned)__builtin_ctzll(m);
+}
+
+/* The same for m of at most 32 bits without PDEP or a loop per bit (the
+ * AVX2 blocks where PDEP is slow, fold_table.pdep_fast 0): the byte that
+ * holds it from the bytes' running counts (SWAR: each count is at most 32,
+ * so a byte's top bit after (count | 0x80) - (r + 1) says count > r), then
+ * fold_select8 within that byte. */
+static inline unsigned select32_table(uint64_t m, size_t r)
+{
+    uint32_t x = (uint32_t)m;
+    uint32_t c = x - ((x >> 1) & 0x55555555u);
+    c = (c & 0x33333333u) + ((c >> 2) & 0x33333333u);
+    c = (c + (c >> 4)) & 0x0F0F0F0Fu;
+    uint32_t run = c * 0x01010101u; /* byte b: the set bits in bytes 0..b */
+    uint32_t past = ((run | 0x80808080u) - (uint32_t)(r + 1) * 0x01010101u) & 0x80808080u;
+    unsigned b = (unsigned)__builtin_ctz(past) >> 3;
+    unsigned before = (run << 8) >> (8 * b) & 0xFFu; /* the set bits in bytes 0..b-1 */
+    return 8 * b + fold_select8[(x >> (8 * b)) & 0xFFu][r - before];
 }
 
 /*
@@ -565,9 +599,9 @@ AVX2_TARGET static inline size_t pack32_lanes(__m256i u, __m256i f, uint32_t m, 
 {
     const __m128i u0 = _mm256_castsi256_si128(u), u1 = _mm256_extracti128_si256(u, 1),
                   f0 = _mm256_castsi256_si128(f), f1 = _mm256_extracti128_si256(f, 1);
-    pos = pack8_lanes(u0, f0, m & 0xFF, pack8, o, fl, ob, pos);
+    pos = pack8_lanes(u0, f0, m & 0xFF, fold_pack8, o, fl, ob, pos);
     pos = pack8_lanes(u0, f0, (m >> 8) & 0xFF, pack8h, o, fl, ob, pos);
-    pos = pack8_lanes(u1, f1, (m >> 16) & 0xFF, pack8, o, fl, ob, pos);
+    pos = pack8_lanes(u1, f1, (m >> 16) & 0xFF, fold_pack8, o, fl, ob, pos);
     return pack8_lanes(u1, f1, m >> 24, pack8h, o, fl, ob, pos);
 }
 
@@ -630,6 +664,7 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
     }
     fold_mark *mk = fb->marks + fb->n_marks;
     uint8_t *ob = bytes_out(ft, fb, pos);
+    const int pdep = ft->pdep_fast;
     const __m256i coll = _mm256_set1_epi8((char)FP_COLL), one = _mm256_set1_epi8(1),
                   word = _mm256_set1_epi8((char)FP_WORD), dbit = _mm256_set1_epi8((char)FP_DELTA),
                   delta = _mm256_set1_epi8((char)ft->plan_delta),
@@ -675,8 +710,11 @@ AVX2_TARGET static size_t blocks_avx2(const fold_table *ft, const uint8_t *s, si
             _mm256_and_si256(f, word));
         uint8_t vb[32];
         _mm256_storeu_si256((__m256i *)vb, v);
-        size_t lim = block_marks32(&mk, base, pos, &next_mark, max_units, &am,
-                                   (unsigned)__builtin_popcountll(am), (unsigned)end, vb);
+        unsigned cnt = (unsigned)__builtin_popcountll(am);
+        size_t lim = pdep ? block_marks32(&mk, base, pos, &next_mark, max_units, &am, cnt,
+                                          (unsigned)end, vb)
+                          : block_marks(&mk, base, pos, &next_mark, max_units, &am, cnt,
+                                        (unsigned)end, vb, select32_table);
         if (am == 0xFFFFFFFFu) {
             _mm256_storeu_si256((__m256i *)(o + pos),
                                 _mm256_cvtepu8_epi16(_mm256_castsi256_si128(u)));
@@ -780,9 +818,9 @@ AVX2_TARGET static size_t bv_blocks_avx2(const fold_table *ft, const uint8_t *s,
                       f0 = _mm256_castsi256_si128(fo), f1 = _mm256_extracti128_si256(fo, 1),
                       i0 = _mm256_castsi256_si128(iota), i1 = _mm256_extracti128_si256(iota, 1);
         uint32_t b32 = (uint32_t)base;
-        w = bpack8(t0, f0, i0, km & 0xFF, pack8, b32, text, flags, from, w);
+        w = bpack8(t0, f0, i0, km & 0xFF, fold_pack8, b32, text, flags, from, w);
         w = bpack8(t0, f0, i0, (km >> 8) & 0xFF, pack8h, b32, text, flags, from, w);
-        w = bpack8(t1, f1, i1, (km >> 16) & 0xFF, pack8, b32, text, flags, from, w);
+        w = bpack8(t1, f1, i1, (km >> 16) & 0xFF, fold_pack8, b32, text, flags, from, w);
         w = bpack8(t1, f1, i1, km >> 24, pack8h, b32, text, flags, from, w);
         g = block_gap(km, gm, g, end) ? BP_GAP : 0;
         k = base + end;

@@ -74,6 +74,19 @@ int fold_cpu_path(void);
  * fold_table.cjk_gather. */
 int fold_gathers_fast(void);
 
+/* 1 unless the CPU runs PDEP/PEXT in microcode (AMD before Zen 3) or the
+ * environment variable SCREENER_PDEP=slow asks for the variants without
+ * them (benchmarks, tests): fold_simd_plan copies it to
+ * fold_table.pdep_fast. */
+int fold_pdep_fast(void);
+
+/* Tables made on the first fold_cpu_path() call (x86-64 only): per 8-lane
+ * mask m, fold_pack8[m] is the pshufb control putting the lanes set in m
+ * first, in order (0x80: a zero byte after them), and fold_select8[m][r]
+ * the lane of m's r-th (from 0) set bit (0 past the last). */
+extern uint8_t fold_pack8[256][16];
+extern uint8_t fold_select8[256][8];
+
 /* 1 if this CPU can run path (for tests forcing each path in turn). */
 int fold_path_supported(int path);
 

@@ -143,6 +143,10 @@ typedef struct fold_table {
      * whose gathers the GDS mitigation slows: fold_gathers_fast): by the
      * trie's values per character, every block */
     uint8_t cjk_gather;
+    /* 1: the AVX2 steps use PDEP/PEXT (checkpoint lanes, the CJK step's
+     * left-pack); 0 (a CPU that runs them in microcode, fold_pdep_fast):
+     * tables and shuffles instead, the same output */
+    uint8_t pdep_fast;
     /* The byte view's vector plan of bytes_ascii, in the same form (class
      * bits BP_*, at most BV_PLAN_STEPS steps; rows past bplan_n add nothing):
      * read by byte_view_blocks (fold_simd.h) on the AVX2 and AVX-512 paths */

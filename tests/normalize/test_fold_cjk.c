@@ -84,6 +84,26 @@ static void same(const fold_buf *a, const fold_buf *b, const char *what, int pat
                   b->marks[k].byte, b->marks[k].unit, b->marks[k].prev);
 }
 
+/* Each vector path in its variants: the codes read by a gather or not
+ * (fold_table.cjk_gather 0: the trie per block, as on a CPU whose gathers
+ * are slow) and, on AVX2, PDEP used or not (fold_table.pdep_fast 0, as on
+ * a CPU that runs it in microcode). Variant pv of PATH_VARIANTS: sets ft's
+ * path and switches and returns the path, or -1 to skip it (not on this
+ * CPU, or a switch the path does not read). */
+#define PATH_VARIANTS (4 * FOLD_PATH_COUNT)
+
+static int set_variant(fold_table *ft, int pv)
+{
+    int path = pv / 4, v = pv % 4;
+    if (!fold_path_supported(path) || (path < FOLD_PATH_AVX2 && v) ||
+        (path == FOLD_PATH_AVX512 && v >= 2))
+        return -1;
+    ft->ascii_path = (uint8_t)path;
+    ft->cjk_gather = (uint8_t)!(v & 1);
+    ft->pdep_fast = (uint8_t)!(v & 2);
+    return path;
+}
+
 static void check_table(uint32_t flags, int collapse, uint64_t seed)
 {
     fold_build fbuild;
@@ -109,24 +129,25 @@ static void check_table(uint32_t flags, int collapse, uint64_t seed)
         memcpy(copy, text + off, m);
         cr_assert_eq(fold_text_general(&ft, copy, m, SIZE_MAX, &ref), SCREENER_OK);
         size_t budget = test_rnd(&st, (unsigned)ref.n + 2);
-        /* each vector path with the codes read by a gather and without
-         * (fold_table.cjk_gather 0: the trie per block, as on a CPU whose
-         * gathers are slow) */
-        for (int pg = 2 * FOLD_PATH_SCALAR; pg < 2 * FOLD_PATH_COUNT; pg++) {
-            int path = pg / 2;
-            if (!fold_path_supported(path) || (path < FOLD_PATH_AVX2 && pg % 2))
+        /* each vector path in each of its variants (set_variant) */
+        static const char *const whole[4] = {"whole", "whole, no gather", "whole, no pdep",
+                                             "whole, no gather, no pdep"};
+        static const char *const cutw[4] = {"budget", "budget, no gather", "budget, no pdep",
+                                            "budget, no gather, no pdep"};
+        for (int pv = 0; pv < PATH_VARIANTS; pv++) {
+            int path = set_variant(&ft, pv);
+            if (path < 0)
                 continue;
-            ft.ascii_path = (uint8_t)path;
-            ft.cjk_gather = (uint8_t)!(pg % 2);
             cr_assert_eq(fold_text_general(&ft, copy, m, SIZE_MAX, &ref), SCREENER_OK);
             cr_assert_eq(fold_text_upto(&ft, copy, m, SIZE_MAX, &got), SCREENER_OK);
-            same(&got, &ref, ft.cjk_gather ? "whole" : "whole, no gather", path, t);
+            same(&got, &ref, whole[pv % 4], path, t);
             cr_assert_eq(fold_text_general(&ft, copy, m, budget, &ref), SCREENER_OK);
             cr_assert_eq(fold_text_upto(&ft, copy, m, budget, &got), SCREENER_OK);
-            same(&got, &ref, ft.cjk_gather ? "budget" : "budget, no gather", path, t);
+            same(&got, &ref, cutw[pv % 4], path, t);
             ran++;
         }
         ft.cjk_gather = 1;
+        ft.pdep_fast = 1;
         free(copy);
     }
     for (int path = FOLD_PATH_SCALAR + 1; path < FOLD_PATH_COUNT; path++)
@@ -260,13 +281,11 @@ static void same_on_every_path(fold_table *ft, const char *t, size_t m, size_t b
     uint8_t *copy = malloc(m ? m : 1);
     cr_assert(copy);
     memcpy(copy, t, m);
-    const uint8_t gather = ft->cjk_gather;
-    for (int pg = 2 * FOLD_PATH_SCALAR; pg < 2 * FOLD_PATH_COUNT; pg++) { /* (as above) */
-        int path = pg / 2;
-        if (!fold_path_supported(path) || (path < FOLD_PATH_AVX2 && pg % 2))
+    const uint8_t gather = ft->cjk_gather, pdep = ft->pdep_fast;
+    for (int pv = 0; pv < PATH_VARIANTS; pv++) {
+        int path = set_variant(ft, pv);
+        if (path < 0)
             continue;
-        ft->ascii_path = (uint8_t)path;
-        ft->cjk_gather = (uint8_t)!(pg % 2);
         cr_assert_eq(fold_text_general(ft, copy, m, SIZE_MAX, ref), SCREENER_OK);
         cr_assert_eq(fold_text_upto(ft, copy, m, SIZE_MAX, got), SCREENER_OK);
         same(got, ref, what, path, id);
@@ -275,6 +294,7 @@ static void same_on_every_path(fold_table *ft, const char *t, size_t m, size_t b
         same(got, ref, what, path, id);
     }
     ft->cjk_gather = gather;
+    ft->pdep_fast = pdep;
     free(copy);
 }
 
