@@ -45,6 +45,20 @@ static inline size_t run_end(fold_pass *p, size_t i0, size_t i, size_t pos, size
     return i - i0;
 }
 
+/* The words of fold_table.cjk_codes that hold the codes of the 16 code
+ * points cp, by 16 scalar loads (fold_table.cjk_gather 0: a CPU whose
+ * gathers are slow); the indices stored and read back, the words stored
+ * and loaded as one vector. */
+CJK_TARGET static inline __m512i codes_by_loads16(const uint32_t *codes, __m512i cp)
+{
+    uint32_t ix[16], w[16];
+    _mm512_storeu_si512(ix, _mm512_srli_epi32(cp, 4));
+    __asm__("" : "+m"(ix));
+    for (int j = 0; j < 16; j++)
+        w[j] = codes[ix[j]];
+    return _mm512_loadu_si512(w);
+}
+
 CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size_t n,
                                     size_t max_units, fold_buf *fb, fold_pass *p, int *rc)
 {
@@ -98,8 +112,9 @@ CJK_TARGET static size_t run_avx512(const fold_table *ft, const uint8_t *s, size
          * gain; bench/RESULTS.md, cjk13c) */
         uint32_t want = _bzhi_u32(~0u, k);
         __mmask16 ident = 0, gapd = 0, one = 0;
-        if (__builtin_expect(gather, 1)) { /* (else the trie below: fold_table.cjk_gather) */
-            __m512i w = _mm512_i32gather_epi32(_mm512_srli_epi32(cp, 4), codes, 4);
+        {
+            __m512i w = gather ? _mm512_i32gather_epi32(_mm512_srli_epi32(cp, 4), codes, 4)
+                               : codes_by_loads16(codes, cp);
             __m512i c2 = _mm512_srlv_epi32(
                 w, _mm512_slli_epi32(_mm512_and_si512(cp, _mm512_set1_epi32(15)), 1));
             ident = _mm512_test_epi32_mask(c2, _mm512_set1_epi32(FCJK_PLAIN));
@@ -228,6 +243,18 @@ CJK_AVX2_TARGET static inline uint64_t kept_gaps(uint32_t g, uint32_t K, int pde
     return (uint64_t)_mm_cvtsi128_si64(b);
 }
 
+/* The words of fold_table.cjk_codes holding the codes of the 8 code points
+ * cp by 8 scalar loads (fold_table.cjk_gather 0), as codes_by_loads16. */
+CJK_AVX2_TARGET static inline __m256i codes_by_loads8(const uint32_t *codes, __m256i cp)
+{
+    uint32_t ix[8];
+    _mm256_storeu_si256((__m256i *)ix, _mm256_srli_epi32(cp, 4));
+    __asm__("" : "+m"(ix));
+    return _mm256_setr_epi32((int)codes[ix[0]], (int)codes[ix[1]], (int)codes[ix[2]],
+                             (int)codes[ix[3]], (int)codes[ix[4]], (int)codes[ix[5]],
+                             (int)codes[ix[6]], (int)codes[ix[7]]);
+}
+
 /* The same step as run_avx512, 8 characters (24 bytes) a block (the last
  * one by masked 4-byte loads: the characters in the whole words before the
  * text's end); stores 8 units and 8 flags whatever it keeps (the fold's
@@ -284,8 +311,10 @@ CJK_AVX2_TARGET static size_t run_avx2(const fold_table *ft, const uint8_t *s, s
          * 1.19x; chat, where few lines have a block of 8, 1.0x) */
         uint32_t want = _bzhi_u32(~0u, k);
         uint32_t ident = 0, gapd = 0, one = 0;
-        if (__builtin_expect(gather, 1)) { /* (else the trie below: fold_table.cjk_gather) */
-            __m256i w = _mm256_i32gather_epi32((const int *)codes, _mm256_srli_epi32(cp, 4), 4);
+        {
+            __m256i w = gather ? _mm256_i32gather_epi32((const int *)codes,
+                                                        _mm256_srli_epi32(cp, 4), 4)
+                               : codes_by_loads8(codes, cp);
             __m256i c2 = _mm256_srlv_epi32(
                 w, _mm256_slli_epi32(_mm256_and_si256(cp, _mm256_set1_epi32(15)), 1));
             /* (each code bit moved to the lane's sign bit) */

@@ -68,15 +68,17 @@ static uint8_t popcount8[256];
 #if FOLD_X86
 #include <cpuid.h>
 
-/* AMD before family 0x19 (Zen 1 and 2, and the AVX2 Bulldozer family)
- * runs PDEP/PEXT in microcode: tens to hundreds of cycles each, where Intel
- * and Zen 3+ take 3. Such a CPU still takes the AVX2 path, with the
+/* AMD before family 0x19 (Zen 1 and 2, and the AVX2 Bulldozer family).
+ * These run PDEP/PEXT in microcode: tens to hundreds of cycles each, where
+ * Intel and Zen 3+ take 3. Such a CPU still takes the AVX2 path, with the
  * PDEP-free variants of its few PDEP/PEXT steps (fold_table.pdep_fast 0:
  * the checkpoint lanes by a table select, the CJK step's left-pack control
  * and flags by tables and a shuffle). Until 2026-12-01 it took the SSE2
- * path instead; measured on a Zen 2 EPYC (family 0x17), see
- * bench/RESULTS.md "AVX2 without fast PDEP". */
-static int slow_bmi2(void)
+ * path instead. Their gathers are slow too (many micro-ops): the CJK step
+ * reads its codes by scalar loads there (fold_table.cjk_gather 0). Both
+ * measured on a Zen 2 EPYC (family 0x17), bench/RESULTS.md "AVX2 without
+ * fast PDEP". */
+static int amd_before_zen3(void)
 {
     unsigned a, b, c, d;
     if (!__get_cpuid(0, &a, &b, &c, &d) || b != 0x68747541u) /* "Auth"enticAMD */
@@ -94,9 +96,8 @@ static int slow_bmi2(void)
  * gather-heavy code as up to 50 % slower, and Linux enables the mitigation
  * by default). The kernel says whether it is on; without that file (another
  * system, an older kernel, a sandbox) gathers count as fast. The CJK step
- * then reads the trie per block instead (fold_table.cjk_gather): the way
- * it did before its code table, not measured on such a CPU here (this
- * machine reports "Not affected"). */
+ * then reads its codes by scalar loads (fold_table.cjk_gather 0), as on
+ * AMD before Zen 3 (above); not measured on such an Intel CPU here. */
 static int gathers_mitigated(void)
 {
     FILE *f = fopen("/sys/devices/system/cpu/vulnerabilities/gather_data_sampling", "r");
@@ -135,12 +136,12 @@ static void path_init(void)
         __builtin_cpu_supports("popcnt"))
         path_best = FOLD_PATH_AVX2;
     const char *pdep = getenv("SCREENER_PDEP");
-    pdep_fast = !slow_bmi2() && !(pdep && !strcmp(pdep, "slow"));
+    pdep_fast = !amd_before_zen3() && !(pdep && !strcmp(pdep, "slow"));
     if (path_best == FOLD_PATH_AVX2 && __builtin_cpu_supports("avx512f") &&
         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
         __builtin_cpu_supports("avx512vbmi2"))
         path_best = FOLD_PATH_AVX512;
-    gather_fast = !gathers_mitigated();
+    gather_fast = !gathers_mitigated() && !amd_before_zen3();
 #endif
     path_chosen = path_best;
     const char *want = getenv("SCREENER_CPU");

@@ -69,9 +69,9 @@ int fold_push_mark(fold_buf *fb, size_t byte, size_t unit, uint32_t prev);
  * on the first call (CPU and SCREENER_CPU), the same afterwards. */
 int fold_cpu_path(void);
 
-/* 1 unless the CPU's gathers are slowed by the Gather Data Sampling
- * mitigation (the kernel's report, read once): fold_simd_plan copies it to
- * fold_table.cjk_gather. */
+/* 1 unless the CPU's gathers are slow: slowed by the Gather Data Sampling
+ * mitigation (the kernel's report, read once), or AMD before Zen 3:
+ * fold_simd_plan copies it to fold_table.cjk_gather. */
 int fold_gathers_fast(void);
 
 /* 1 unless the CPU runs PDEP/PEXT in microcode (AMD before Zen 3) or the

@@ -140,8 +140,8 @@ typedef struct fold_table {
     uint8_t plan_cls[128], plan_unit[128]; /* the same per byte (AVX-512 VBMI lookups) */
     uint8_t ascii_path; /* FOLD_PATH_* (fold_simd.h) the fold takes for ASCII runs */
     /* 1: the vector CJK step reads cjk_codes by one gather a block; 0 (a CPU
-     * whose gathers the GDS mitigation slows: fold_gathers_fast): by the
-     * trie's values per character, every block */
+     * whose gathers are slow, fold_gathers_fast: the GDS mitigation, AMD
+     * before Zen 3): by one scalar load per character */
     uint8_t cjk_gather;
     /* 1: the AVX2 steps use PDEP/PEXT (checkpoint lanes, the CJK step's
      * left-pack); 0 (a CPU that runs them in microcode, fold_pdep_fast):
