@@ -1010,7 +1010,7 @@ static int run(int argc, char **argv)
         return cli_die_usage("missing command");
     const char *name = argv[1];
     if (strcmp(name, "version") == 0 || strcmp(name, "--version") == 0) {
-        printf("screener %s\n", screener_version_string());
+        printf("screener %s\ncpu path: %s\n", screener_version_string(), screener_cpu_path());
         return 0;
     }
     if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {

@@ -95,6 +95,19 @@ SCREENER_API unsigned screener_version(void);
 /** Version string of the linked library, e.g. "0.1.0". Static storage. @since 0.1 */
 SCREENER_API const char *screener_version_string(void);
 
+/**
+ * The vector path this process's fold takes, chosen once from the CPU (and
+ * the environment variable SCREENER_CPU=scalar|sse2|avx2|avx512, which asks
+ * for a lower one): "scalar", "sse2", "avx2" or "avx512", followed by
+ * ", without PDEP" where the CPU runs PDEP/PEXT in microcode (AMD before
+ * Zen 3: the AVX2 path's variants without them) and ", without gathers"
+ * where its gathers are slow (the same CPUs, and Intel CPUs whose kernel
+ * reports the Gather Data Sampling mitigation). For logs and benchmark
+ * reports: results are the same on every path. Static storage, thread-safe.
+ * @since 0.1
+ */
+SCREENER_API const char *screener_cpu_path(void);
+
 /* ---------------------------------------------------------------------------
  * Memory: the allocator hook
  * ------------------------------------------------------------------------- */

@@ -24,6 +24,8 @@
 
 #include "common/alloc.h"
 
+#include <screener.h>
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -111,6 +113,8 @@ static int gathers_mitigated(void)
 #endif
 
 static int gather_fast, pdep_fast;
+/* screener_cpu_path's text, made once after the choice */
+static char path_text[96];
 
 static void path_init(void)
 {
@@ -148,6 +152,11 @@ static void path_init(void)
     for (int p = 0; want && p < FOLD_PATH_COUNT; p++)
         if (!strcmp(want, path_names[p]))
             path_chosen = p < path_best ? p : path_best;
+    /* (the PDEP switch matters on the AVX2 path only; the gather one on
+     * both vector paths, which run the CJK step) */
+    snprintf(path_text, sizeof path_text, "%s%s%s", path_names[path_chosen],
+             path_chosen == FOLD_PATH_AVX2 && !pdep_fast ? ", without PDEP" : "",
+             path_chosen >= FOLD_PATH_AVX2 && !gather_fast ? ", without gathers" : "");
 }
 
 int fold_cpu_path(void)
@@ -160,6 +169,12 @@ int fold_gathers_fast(void)
 {
     pthread_once(&path_once, path_init);
     return gather_fast;
+}
+
+SCREENER_API const char *screener_cpu_path(void)
+{
+    pthread_once(&path_once, path_init);
+    return path_text;
 }
 
 int fold_pdep_fast(void)

@@ -185,6 +185,15 @@ for fam in compat case traditional accents noise homoglyph repeats; do
 done
 [ $n_fams -eq 7 ] && ok "usage lists every fold family" || { bad "usage lists $n_fams of 7 fold families"; cat "$TMP/help.txt"; }
 
+# 14b. version names the library and the CPU path the fold takes; asking for
+#      a lower path by SCREENER_CPU is obeyed
+"$BIN" version > "$TMP/ver.txt"
+SCREENER_CPU=scalar "$BIN" version > "$TMP/ver-scalar.txt"
+grep -q '^screener [0-9][0-9.]*$' "$TMP/ver.txt" && \
+grep -Eq '^cpu path: (scalar|sse2|avx2|avx512)' "$TMP/ver.txt" && \
+grep -q '^cpu path: scalar$' "$TMP/ver-scalar.txt" \
+  && ok "version names the cpu path" || { bad "version cpu path"; cat "$TMP/ver.txt" "$TMP/ver-scalar.txt"; }
+
 # 15. every command that writes checks its writes: to a full device or a
 #     closed stdout it exits non-zero with one "write error" line; a reader
 #     that goes away (EPIPE) gets no message
