@@ -91,7 +91,11 @@ fi
 readelf -d "$P/bin/screener" | grep -q 'R.*PATH.*\$ORIGIN/\.\./' \
     && ok "CLI runtime path is relative (\$ORIGIN/../lib)" \
     || { bad "CLI runtime path"; readelf -d "$P/bin/screener" | grep PATH; }
+# first line: the version; the second says the fold's CPU path (screener_cpu_path)
 out=$(env -u LD_LIBRARY_PATH "$P/bin/screener" version 2>&1)
+path=$(printf '%s\n' "$out" | sed -n 2p)
+out=$(printf '%s\n' "$out" | sed -n 1p)
+case "$path" in "cpu path: "?*) ;; *) out="$out / missing the cpu path line: $path";; esac
 [ "$out" = "screener $(sed -n 's/#define SCREENER_VERSION_STRING "\(.*\)"/\1/p' "$HERE/../../include/screener.h")" ] \
     && ok "installed CLI runs: $out" || bad "installed CLI: $out"
 echo "百 家 樂" | env -u LD_LIBRARY_PATH "$P/bin/screener" scan > cli.json 2> err.txt
