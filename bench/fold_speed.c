@@ -2,7 +2,11 @@
  * fold_speed.c — the fold alone (fold_text, the call a scan makes), per path
  * of normalize/fold_simd.h: MB/s and ns per byte over a corpus, one call per
  * line, the paths interleaved round by round so that they see the same
- * machine; the median of the rounds (thread CPU time) is printed. The units folded by every
+ * machine. The vector paths run twice: as this CPU takes them, and with the
+ * CJK step's codes read the other way (gathers / scalar loads,
+ * fold_table.cjk_gather), and the AVX2 path also with and without PDEP
+ * (fold_table.pdep_fast), so the choice fold_simd.c makes per CPU can be
+ * checked on the machine at hand; the median of the rounds (thread CPU time) is printed. The units folded by every
  * path are checksummed and must agree (a path that differs is reported and
  * the program exits non-zero).
  *
@@ -69,13 +73,43 @@ int main(int argc, char **argv)
     fold_table_set_collapse(&ft, 1);
     fold_buf fb;
     memset(&fb, 0, sizeof fb);
-    double t[FOLD_PATH_COUNT][99];
-    unsigned long long sum[FOLD_PATH_COUNT] = {0};
+    /* the variants: every path as this CPU takes it, then the vector paths
+     * with the gather switch flipped, and AVX2 with the PDEP switch flipped */
+    struct variant {
+        int path, gather, pdep;
+        char name[24];
+    } v[FOLD_PATH_COUNT * 3];
+    int nv = 0;
+    const int gather0 = ft.cjk_gather, pdep0 = ft.pdep_fast;
+    for (int p = 0; p < FOLD_PATH_COUNT; p++) {
+        if (!fold_path_supported(p) || (argc > 3 && strcmp(argv[3], fold_path_name(p))))
+            continue;
+        int vec = p >= FOLD_PATH_AVX2;
+        v[nv] = (struct variant){p, gather0, pdep0, ""};
+        snprintf(v[nv].name, sizeof v[nv].name, "%s%s", fold_path_name(p),
+                 !vec ? "" : gather0 ? "/gathers" : "/loads");
+        nv++;
+        if (vec) {
+            v[nv] = (struct variant){p, !gather0, pdep0, ""};
+            snprintf(v[nv].name, sizeof v[nv].name, "%s%s", fold_path_name(p),
+                     gather0 ? "/loads" : "/gathers");
+            nv++;
+        }
+        if (p == FOLD_PATH_AVX2) {
+            v[nv] = (struct variant){p, gather0, !pdep0, ""};
+            snprintf(v[nv].name, sizeof v[nv].name, "avx2/%s%s", pdep0 ? "nopdep" : "pdep",
+                     gather0 ? "/gathers" : "/loads");
+            nv++;
+        }
+    }
+    double t[FOLD_PATH_COUNT * 3][99];
+    unsigned long long sum[FOLD_PATH_COUNT * 3] = {0};
     for (int r = 0; r < rounds + 1; r++) /* round 0: warm-up */
-        for (int p = 0; p < FOLD_PATH_COUNT; p++) {
-            if (!fold_path_supported(p) || (argc > 3 && strcmp(argv[3], fold_path_name(p))))
-                continue;
-            ft.ascii_path = (uint8_t)p;
+        for (int i = 0; i < nv; i++) {
+            const int p = i;
+            ft.ascii_path = (uint8_t)v[i].path;
+            ft.cjk_gather = (uint8_t)v[i].gather;
+            ft.pdep_fast = (uint8_t)v[i].pdep;
             unsigned long long h = 0;
             double t0 = now();
             for (size_t k = 0; k < nl; k++) {
@@ -91,12 +125,10 @@ int main(int argc, char **argv)
     int bad = 0;
     printf("%s: %zu lines, %zu bytes, %.1f bytes/line, median of %d rounds; default path: %s\n",
            argv[1], nl, bytes, (double)bytes / (double)nl, rounds, fold_path_name(fold_cpu_path()));
-    for (int p = 0; p < FOLD_PATH_COUNT; p++) {
-        if (!fold_path_supported(p) || (argc > 3 && strcmp(argv[3], fold_path_name(p))))
-            continue;
+    for (int p = 0; p < nv; p++) {
         qsort(t[p], (size_t)rounds, sizeof(double), cmp_double);
         double med = t[p][rounds / 2];
-        printf("  %-6s %8.1f MB/s  %6.3f ns/byte  %6.1f ns/line%s\n", fold_path_name(p),
+        printf("  %-20s %8.1f MB/s  %6.3f ns/byte  %6.1f ns/line%s\n", v[p].name,
                (double)bytes / med / 1e6, med * 1e9 / (double)bytes, med * 1e9 / (double)nl,
                 argc > 3 || sum[p] == sum[0] ? "" : "  OUTPUT DIFFERS FROM SCALAR");
         bad |= argc <= 3 && sum[p] != sum[0];

@@ -146,6 +146,12 @@ typedef struct screener_allocator {
  * process-wide: an application that also uses Hyperscan directly gets it
  * too (and should not set Hyperscan's allocator itself afterwards).
  *
+ * Not from this allocator: ICU's and the C library's own memory, and the
+ * copies of the fold tables this process built, kept for later compiles
+ * with the same fold families (at most 8, ~0.2 MB each, C library malloc;
+ * they outlive every object; SCREENER_FOLD_CACHE=off in the environment
+ * builds every table anew and keeps none).
+ *
  * When an allocation fails, the call that needed it returns
  * SCREENER_E_NOMEM (screener_compile may also say so in its error object),
  * frees what it allocated, and leaves its arguments as they were: a handle

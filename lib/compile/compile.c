@@ -799,10 +799,11 @@ static int need_deny(const compiler *c, const screener_source *sources, size_t n
     return err_set(c->err, SCREENER_E_DICT_EMPTY, name, 0, "no deny entries in the dictionaries");
 }
 
-/* Step 3: the fold table, built with ICU and opened like a loaded one. */
+/* Step 3: the fold table, built with ICU (or copied from the one this process
+ * built before for the same families, table_cache.c) and opened like a loaded one. */
 static int make_fold_table(compiler *c, uint32_t fold_flags)
 {
-    int rc = fold_build_table(fold_flags, &c->fb, c->err);
+    int rc = fold_table_for(fold_flags, &c->fb, c->err);
     if (rc)
         return rc;
     if (fold_table_open(&c->ft, c->fb.trie_bin, c->fb.trie_len, c->fb.expand, c->fb.n_expand))

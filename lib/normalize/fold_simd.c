@@ -145,7 +145,9 @@ static void path_init(void)
         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
         __builtin_cpu_supports("avx512vbmi2"))
         path_best = FOLD_PATH_AVX512;
-    gather_fast = !gathers_mitigated() && !amd_before_zen3();
+    const char *gather = getenv("SCREENER_GATHER");
+    gather_fast = !gathers_mitigated() && !amd_before_zen3() &&
+                  !(gather && !strcmp(gather, "slow"));
 #endif
     path_chosen = path_best;
     const char *want = getenv("SCREENER_CPU");

@@ -70,8 +70,9 @@ int fold_push_mark(fold_buf *fb, size_t byte, size_t unit, uint32_t prev);
 int fold_cpu_path(void);
 
 /* 1 unless the CPU's gathers are slow: slowed by the Gather Data Sampling
- * mitigation (the kernel's report, read once), or AMD before Zen 3:
- * fold_simd_plan copies it to fold_table.cjk_gather. */
+ * mitigation (the kernel's report, read once), or AMD before Zen 3, or the
+ * environment variable SCREENER_GATHER=slow asks for scalar loads
+ * (benchmarks, tests): fold_simd_plan copies it to fold_table.cjk_gather. */
 int fold_gathers_fast(void);
 
 /* 1 unless the CPU runs PDEP/PEXT in microcode (AMD before Zen 3) or the

@@ -197,6 +197,11 @@ typedef struct fold_build {
 int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out);
 void fold_build_free(fold_build *b);
 
+/* The same table, a copy of the one this process built before for the
+ * same flags when there is one (table_cache.c; SCREENER_FOLD_CACHE=off
+ * builds anew). What compile calls. Same returns. */
+int fold_table_for(uint32_t flags, fold_build *out, screener_error **err_out);
+
 /*
  * Open a table over serialized bytes (which must stay alive and be 4-byte
  * aligned). Checks every index path against the data array and EVERY value
