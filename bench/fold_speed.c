@@ -85,9 +85,9 @@ int main(int argc, char **argv)
         if (!fold_path_supported(p) || (argc > 3 && strcmp(argv[3], fold_path_name(p))))
             continue;
         int vec = p >= FOLD_PATH_AVX2;
+        /* (as the CPU takes it: the plain path name, which scripts/bench reads) */
         v[nv] = (struct variant){p, gather0, pdep0, ""};
-        snprintf(v[nv].name, sizeof v[nv].name, "%s%s", fold_path_name(p),
-                 !vec ? "" : gather0 ? "/gathers" : "/loads");
+        snprintf(v[nv].name, sizeof v[nv].name, "%s", fold_path_name(p));
         nv++;
         if (vec) {
             v[nv] = (struct variant){p, !gather0, pdep0, ""};
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
         if (p == FOLD_PATH_AVX2) {
             v[nv] = (struct variant){p, gather0, !pdep0, ""};
             snprintf(v[nv].name, sizeof v[nv].name, "avx2/%s%s", pdep0 ? "nopdep" : "pdep",
-                     gather0 ? "/gathers" : "/loads");
+                     gather0 ? "" : "/loads");
             nv++;
         }
     }
@@ -123,8 +123,10 @@ int main(int argc, char **argv)
             sum[p] = h;
         }
     int bad = 0;
-    printf("%s: %zu lines, %zu bytes, %.1f bytes/line, median of %d rounds; default path: %s\n",
-           argv[1], nl, bytes, (double)bytes / (double)nl, rounds, fold_path_name(fold_cpu_path()));
+    printf("%s: %zu lines, %zu bytes, %.1f bytes/line, median of %d rounds; default path: %s "
+           "(CJK codes by %s, %s)\n",
+           argv[1], nl, bytes, (double)bytes / (double)nl, rounds, fold_path_name(fold_cpu_path()),
+           gather0 ? "gathers" : "scalar loads", pdep0 ? "PDEP" : "no PDEP");
     for (int p = 0; p < nv; p++) {
         qsort(t[p], (size_t)rounds, sizeof(double), cmp_double);
         double med = t[p][rounds / 2];
