@@ -106,7 +106,6 @@ int main(int argc, char **argv)
     unsigned long long sum[FOLD_PATH_COUNT * 3] = {0};
     for (int r = 0; r < rounds + 1; r++) /* round 0: warm-up */
         for (int i = 0; i < nv; i++) {
-            const int p = i;
             ft.ascii_path = (uint8_t)v[i].path;
             ft.cjk_gather = (uint8_t)v[i].gather;
             ft.pdep_fast = (uint8_t)v[i].pdep;
@@ -119,8 +118,8 @@ int main(int argc, char **argv)
             }
             double dt = now() - t0;
             if (r)
-                t[p][r - 1] = dt;
-            sum[p] = h;
+                t[i][r - 1] = dt;
+            sum[i] = h;
         }
     int bad = 0;
     printf("%s: %zu lines, %zu bytes, %.1f bytes/line, median of %d rounds; default path: %s "

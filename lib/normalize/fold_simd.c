@@ -110,6 +110,14 @@ static int gathers_mitigated(void)
     fclose(f);
     return slow;
 }
+
+/* 1 if the environment variable name is "slow" (SCREENER_PDEP,
+ * SCREENER_GATHER: a variant asked for by benchmarks and tests) */
+static int env_says_slow(const char *name)
+{
+    const char *e = getenv(name);
+    return e && !strcmp(e, "slow");
+}
 #endif
 
 static int gather_fast, pdep_fast;
@@ -139,15 +147,12 @@ static void path_init(void)
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
         __builtin_cpu_supports("popcnt"))
         path_best = FOLD_PATH_AVX2;
-    const char *pdep = getenv("SCREENER_PDEP");
-    pdep_fast = !amd_before_zen3() && !(pdep && !strcmp(pdep, "slow"));
+    pdep_fast = !amd_before_zen3() && !env_says_slow("SCREENER_PDEP");
     if (path_best == FOLD_PATH_AVX2 && __builtin_cpu_supports("avx512f") &&
         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
         __builtin_cpu_supports("avx512vbmi2"))
         path_best = FOLD_PATH_AVX512;
-    const char *gather = getenv("SCREENER_GATHER");
-    gather_fast = !gathers_mitigated() && !amd_before_zen3() &&
-                  !(gather && !strcmp(gather, "slow"));
+    gather_fast = !gathers_mitigated() && !amd_before_zen3() && !env_says_slow("SCREENER_GATHER");
 #endif
     path_chosen = path_best;
     const char *want = getenv("SCREENER_CPU");
