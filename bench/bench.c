@@ -12,6 +12,10 @@
  *         hs        baseline (a): raw Hyperscan literal scan of the unnormalized
  *                   UTF-8 (hs_compile_lit_multi, one id per distinct term,
  *                   block mode, one hs_scan per message)
+ *         paired    screener and `hs` in ONE process, their per-message and
+ *                   batched passes alternated (ABBA), the ratios taken per
+ *                   alternation (median, min, max): the targets' ratios, free
+ *                   of one process landing in a noisy minute (run_paired)
  *         hs16      raw Hyperscan on the messages re-encoded to UTF-16LE up front
  *                   (not timed), no folding: screener's internal encoding alone
  *         hs16g     the same compiled for the generic platform (tune GENERIC,
@@ -937,6 +941,112 @@ static void run_hs(const inputs *in, const opts *o)
     hs_free_database(db);
 }
 
+/* Paired: screener and raw Hyperscan in ONE process, their passes
+ * alternated (ABBA: screener first on even alternations, Hyperscan first on
+ * odd ones), a ratio taken per alternation and the median of those ratios
+ * reported. On a shared machine a neighbour's burst slows both passes of one
+ * alternation, not one engine's whole run: three separate-process runs of the
+ * same code differed by up to 0.2 in the per-process ratios (bench/RESULTS.md,
+ * 2026-12-02), the paired ones are what the targets read (report.py). */
+#define PAIR_MAX 31
+static double pass_secs(batch_fn fn, void *ctx, const inputs *in, size_t step, size_t *matches)
+{
+    size_t c = 0;
+    double t0 = now_s();
+    for (size_t i = 0; i < in->n_msg; i += step)
+        c += fn(ctx, in, i, in->n_msg - i < step ? in->n_msg : i + step);
+    *matches = c;
+    return now_s() - t0;
+}
+typedef struct {
+    const engine *E;
+    void *ts;
+} permsg_ctx;
+static size_t permsg_fn(void *ctx, const inputs *in, size_t i, size_t end)
+{
+    permsg_ctx *pc = ctx;
+    return permsg_pass(pc->E, pc->ts, in->msg + i, end - i);
+}
+
+static void emit_spread(const char *k, double *v, int n)
+{
+    double med = median(v, (size_t)n); /* sorts v */
+    j_open(k);
+    j_num("median", med);
+    j_num("min", v[0]);
+    j_num("max", v[n - 1]);
+    j_close();
+}
+
+static void run_paired(const inputs *in, const opts *o)
+{
+    progress("compile");
+    double cs, hcs;
+    screener_db *sdb = scr_compile(in, &cs, 1);
+    hs_database_t *hdb = hs_build(in, &hcs);
+    scr_eng se = {sdb, NULL};
+    hs_eng he = {hdb, NULL};
+    if (screener_scratch_alloc(sdb, &se.master) != SCREENER_OK ||
+        hs_alloc_scratch(hdb, &he.master) != HS_SUCCESS)
+        die("%s", "scratch allocation failed");
+    engine SE = {"screener", &se, scr_tinit, scr_tfree, scr_scan};
+    engine HE = {"hs", &he, hs_tinit, hs_tfree, hs_scan_one};
+    permsg_ctx sp = {&SE, se.master}, hp = {&HE, he.master};
+    screener_message *bm = malloc(in->n_msg * sizeof *bm);
+    hs_batch hb = {&he, malloc(in->msg_bytes + in->n_msg + 1)};
+    if (!bm || !hb.buf)
+        die("%s", "out of memory");
+    for (size_t i = 0; i < in->n_msg; i++)
+        bm[i] = (screener_message){in->msg[i].p, in->msg[i].n};
+    scr_batch sb = {sdb, se.master, bm};
+    /* the four passes of an alternation: per message, then batched */
+    struct {
+        batch_fn fn;
+        void *ctx;
+        size_t step;
+    } P[4] = {{permsg_fn, &sp, in->n_msg}, {permsg_fn, &hp, in->n_msg},
+              {scr_batch_pass, &sb, BATCH_MSGS}, {hs_batch_pass, &hb, BATCH_MSGS}};
+    double t[4][PAIR_MAX], r_msg[PAIR_MAX], r_batch_msg[PAIR_MAX], r_batch[PAIR_MAX];
+    size_t m[4];
+    progress("paired");
+    for (int e = 0; e < 4; e++) /* warm-up */
+        pass_secs(P[e].fn, P[e].ctx, in, P[e].step, &m[e]);
+    if (m[0] != m[2])
+        die("%s", "screener_scan_batch found a different number of matches than screener_scan");
+    int k = 0, want = 2 * o->reps + 1 > PAIR_MAX ? PAIR_MAX : 2 * o->reps + 1;
+    double start = now_s();
+    while (k < want && (k < 3 || now_s() - start < 2 * o->budget)) {
+        for (int j = 0; j < 4; j++) {
+            int e = k % 2 ? (j ^ 1) : j; /* ABBA within each pair of passes */
+            t[e][k] = pass_secs(P[e].fn, P[e].ctx, in, P[e].step, &m[e]);
+        }
+        r_msg[k] = t[1][k] / t[0][k];
+        r_batch_msg[k] = t[1][k] / t[2][k];
+        r_batch[k] = t[3][k] / t[2][k];
+        k++;
+    }
+    j_num("compile_s", cs);
+    j_num("hs_compile_s", hcs);
+    j_open("paired");
+    j_int("alternations", k);
+    j_int("batch_size", BATCH_MSGS);
+    j_int("screener_matches", (long long)m[0]);
+    j_int("hs_matches", (long long)m[1]);
+    const char *names[4] = {"screener_permsg_s", "hs_permsg_s", "screener_batch_s", "hs_batch_s"};
+    for (int e = 0; e < 4; e++)
+        emit_spread(names[e], t[e], k);
+    emit_spread("permsg_ratio", r_msg, k);             /* screener ÷ raw HS, per message */
+    emit_spread("batch_vs_permsg_ratio", r_batch_msg, k); /* screener batch ÷ raw HS per message */
+    emit_spread("batch_ratio", r_batch, k);            /* screener batch ÷ raw HS batched */
+    j_close();
+    free(bm);
+    free(hb.buf);
+    screener_scratch_free(se.master);
+    hs_free_scratch(he.master);
+    screener_db_free(sdb);
+    hs_free_database(hdb);
+}
+
 /* The messages are re-encoded up front (not timed): this measures the scan
  * of a 2-byte-per-BMP-character stream, screener's internal encoding, with
  * the alignment check screener does, but without folding or span mapping. */
@@ -1370,7 +1480,7 @@ static int cmd_check(const inputs *in)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: screener_bench run --engine screener|hs|hs16|hs16g|ac|icu|fold|grep|rg "
+    fprintf(stderr, "usage: screener_bench run --engine screener|hs|paired|hs16|hs16g|ac|icu|fold|grep|rg "
                     "--corpus FILE --dict FILE [--reps N] [--budget S] [--threads T] "
                     "[--compile-reps N] [--corpus-name X] [--dict-name Y] [--out FILE] "
                     "[--progress]\n"
@@ -1437,6 +1547,7 @@ int main(int argc, char **argv)
     j_int("reps", o.reps);
     if (!strcmp(engine_name, "screener")) run_screener(&in, &o);
     else if (!strcmp(engine_name, "hs")) run_hs(&in, &o);
+    else if (!strcmp(engine_name, "paired")) run_paired(&in, &o);
     else if (!strcmp(engine_name, "ac")) run_ac(&in, &o);
     else if (!strcmp(engine_name, "hs16")) run_hs16(&in, &o, 0);
     else if (!strcmp(engine_name, "hs16g")) run_hs16(&in, &o, 1);
