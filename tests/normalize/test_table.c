@@ -292,3 +292,29 @@ Test(table, the_derived_bmp_bitmaps_match_a_lookup_per_code_point)
         fold_build_free(&b);
     }
 }
+
+/* The build's shortcuts (table_build.c: the code points visited by ranges
+ * of a set, the transliterator only within its source set, the
+ * normalizer's quick check before normalizing) change nothing: the table
+ * is byte for byte the one built without them, for family sets that use
+ * each of them alone and together. */
+Test(table_build, the_shortcuts_give_the_exhaustive_table, .timeout = 120)
+{
+    static const uint32_t families[] = {
+        SCREENER_FOLD_ALL, 0, SCREENER_FOLD_TRADITIONAL, SCREENER_FOLD_COMPAT,
+        SCREENER_FOLD_COMPAT | SCREENER_FOLD_CASE | SCREENER_FOLD_HOMOGLYPH,
+        SCREENER_FOLD_ALL & ~(uint32_t)SCREENER_FOLD_COMPAT};
+    for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
+        fold_build a, b;
+        cr_assert_eq(fold_build_table(families[f], &a, NULL), SCREENER_OK);
+        cr_assert_eq(fold_build_table_exhaustive(families[f], &b, NULL), SCREENER_OK);
+        cr_assert_eq(a.trie_len, b.trie_len, "families 0x%x: trie length", families[f]);
+        cr_assert(!memcmp(a.trie_bin, b.trie_bin, a.trie_len), "families 0x%x: trie",
+                  families[f]);
+        cr_assert_eq(a.n_expand, b.n_expand, "families 0x%x: expansions", families[f]);
+        cr_assert(!a.n_expand || !memcmp(a.expand, b.expand, a.n_expand * sizeof *a.expand),
+                  "families 0x%x: expansion units", families[f]);
+        fold_build_free(&a);
+        fold_build_free(&b);
+    }
+}
