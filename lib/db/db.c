@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "normalize/views.h"
 #include "common/file.h"
+#include "common/env.h"
 #include "common/names.h"
 #include "common/alloc.h"
 #include "normalize/fold.h"
@@ -523,8 +524,7 @@ static int validate_regexes(screener_db *db, const char *name, screener_error **
  * and the differential test (tests/scan/test_narrow.c). */
 static int narrow_off(void)
 {
-    const char *e = getenv("SCREENER_NARROW");
-    return e && strcmp(e, "off") == 0;
+    return env_is("SCREENER_NARROW", "off");
 }
 
 /* Open the Hyperscan sections the tables say are there. */

@@ -23,6 +23,7 @@
 #include "fold_simd.h"
 
 #include "common/alloc.h"
+#include "common/env.h"
 
 #include <screener.h>
 
@@ -115,8 +116,7 @@ static int gathers_mitigated(void)
  * SCREENER_GATHER: a variant asked for by benchmarks and tests) */
 static int env_says_slow(const char *name)
 {
-    const char *e = getenv(name);
-    return e && !strcmp(e, "slow");
+    return env_is(name, "slow");
 }
 #endif
 

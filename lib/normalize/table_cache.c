@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "common/env.h"
 #include "common/error.h"
 #include "foldtable.h"
 
@@ -43,8 +44,7 @@ static unsigned n_cached, next_evict;
 
 static int cache_off(void)
 {
-    const char *e = getenv("SCREENER_FOLD_CACHE");
-    return e && !strcmp(e, "off");
+    return env_is("SCREENER_FOLD_CACHE", "off");
 }
 
 /* A copy of (src, n bytes) from the installed allocator (NULL for n 0). */
