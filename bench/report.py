@@ -5,7 +5,10 @@ bench/RESULTS.md and draw bench/plots/*.png (matplotlib, optional).
 
 Every number is the median over the rounds of the run (each round's number is
 itself a median of --reps repetitions). Ratios are taken per round, between
-engines measured back to back, and then the median ratio is reported.
+engines measured back to back, and then the median ratio is reported; the
+per-message and batch targets read the paired engine's ratios (screener and
+raw Hyperscan alternated in one process, bench.c run_paired) when the run has
+them.
 """
 import argparse, glob, json, math, os, re, statistics, sys
 
