@@ -745,6 +745,18 @@ static void measure_and_emit_scans(const engine *E, const inputs *in, const opts
 /* One batch call over messages [i, end) of in; returns the matches. */
 typedef size_t (*batch_fn)(void *ctx, const inputs *in, size_t i, size_t end);
 
+/* One pass over all messages, `step` of them a call of fn: seconds, and the
+ * matches in *matches. */
+static double pass_secs(batch_fn fn, void *ctx, const inputs *in, size_t step, size_t *matches)
+{
+    size_t c = 0;
+    double t0 = now_s();
+    for (size_t i = 0; i < in->n_msg; i += step)
+        c += fn(ctx, in, i, in->n_msg - i < step ? in->n_msg : i + step);
+    *matches = c;
+    return now_s() - t0;
+}
+
 /* Time passes over all messages in batches of BATCH_MSGS (a warm-up pass,
  * then up to o->reps within the budget) and emit the "batch" object. */
 static void measure_and_emit_batches(batch_fn fn, void *ctx, const inputs *in, const opts *o)
@@ -755,13 +767,9 @@ static void measure_and_emit_batches(batch_fn fn, void *ctx, const inputs *in, c
     int k = 0;
     double start = now_s();
     for (int pass = -1; pass < o->reps && pass < 63 && now_s() - start < o->budget; pass++) {
-        size_t c = 0;
-        double b0 = now_s();
-        for (size_t i = 0; i < in->n_msg; i += BATCH_MSGS)
-            c += fn(ctx, in, i, in->n_msg - i < BATCH_MSGS ? in->n_msg : i + BATCH_MSGS);
+        double s = pass_secs(fn, ctx, in, BATCH_MSGS, &matches);
         if (pass >= 0)
-            bv[k++] = now_s() - b0;
-        matches = c;
+            bv[k++] = s;
     }
     double bs = median(bv, (size_t)k);
     j_open("batch");
@@ -951,15 +959,6 @@ static void run_hs(const inputs *in, const opts *o)
  * same code differed by up to 0.2 in the per-process ratios (bench/RESULTS.md,
  * 2026-12-02), the paired ones are what the targets read (report.py). */
 #define PAIR_MAX 31
-static double pass_secs(batch_fn fn, void *ctx, const inputs *in, size_t step, size_t *matches)
-{
-    size_t c = 0;
-    double t0 = now_s();
-    for (size_t i = 0; i < in->n_msg; i += step)
-        c += fn(ctx, in, i, in->n_msg - i < step ? in->n_msg : i + step);
-    *matches = c;
-    return now_s() - t0;
-}
 typedef struct {
     const engine *E;
     void *ts;

@@ -112,12 +112,6 @@ static int gathers_mitigated(void)
     return slow;
 }
 
-/* 1 if the environment variable name is "slow" (SCREENER_PDEP,
- * SCREENER_GATHER: a variant asked for by benchmarks and tests) */
-static int env_says_slow(const char *name)
-{
-    return env_is(name, "slow");
-}
 #endif
 
 static int gather_fast, pdep_fast;
@@ -147,12 +141,12 @@ static void path_init(void)
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
         __builtin_cpu_supports("popcnt"))
         path_best = FOLD_PATH_AVX2;
-    pdep_fast = !amd_before_zen3() && !env_says_slow("SCREENER_PDEP");
+    pdep_fast = !amd_before_zen3() && !env_is("SCREENER_PDEP", "slow");
     if (path_best == FOLD_PATH_AVX2 && __builtin_cpu_supports("avx512f") &&
         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
         __builtin_cpu_supports("avx512vbmi2"))
         path_best = FOLD_PATH_AVX512;
-    gather_fast = !gathers_mitigated() && !amd_before_zen3() && !env_says_slow("SCREENER_GATHER");
+    gather_fast = !gathers_mitigated() && !amd_before_zen3() && !env_is("SCREENER_GATHER", "slow");
 #endif
     path_chosen = path_best;
     const char *want = getenv("SCREENER_CPU");

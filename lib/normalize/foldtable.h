@@ -194,14 +194,15 @@ typedef struct fold_build {
  * Build the fold table for the SCREENER_FOLD_* flags with ICU. Takes
  * ~0.1 s for all of them (Zen 4; 0.15 s before the shortcuts of
  * table_build.c: the code points visited by ranges, the transliterator
- * asked only within its source set, the normalizer's quick check first). Returns SCREENER_OK, SCREENER_E_ICU or SCREENER_E_NOMEM.
+ * asked only within its source set, the normalizer's quick check first).
+ * Returns SCREENER_OK, SCREENER_E_ICU or SCREENER_E_NOMEM.
  */
 int fold_build_table(uint32_t flags, fold_build *out, screener_error **err_out);
 
 /* The same table built without the build's shortcuts (for the tests, which
  * compare the two byte for byte): every code point tested one by one for
  * whether it gets a value, every Han one through the ICU transliterator,
- * every one through the normalizer. ~1.5x the time. */
+ * every one through the normalizer: slower, as the build was before them. */
 int fold_build_table_exhaustive(uint32_t flags, fold_build *out, screener_error **err_out);
 void fold_build_free(fold_build *b);
 

@@ -13,9 +13,9 @@
  * (lib/normalize/table_cache.c) once setup has built it, so most compiles
  * here are cheap; "compile (text, table built)" runs with
  * SCREENER_FOLD_CACHE=off, every allocation of the table's build failing
- * once too. `oom --quick` leaves that one out (0.16 s of ICU work for each
- * of its ~250 runs, most of a second each under ASan): ctest runs it in full in the
- * normal build and --quick in the sanitizer builds.
+ * once too. `oom --quick` leaves that one out (~0.1 s of ICU work for each
+ * of its ~250 runs, several times that under ASan): ctest runs it in full in
+ * the normal build and --quick in the sanitizer builds.
  */
 #include <stdint.h>
 #include <stdio.h>
